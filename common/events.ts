@@ -1,0 +1,37 @@
+// The socket.io event map shared by server and client: compile-time checked names and payloads.
+import type { ParameterCode, StationId } from "./catalog.ts";
+import type { Reading } from "./reading.ts";
+
+export interface Ack {
+  ok: boolean;
+  msg?: string;
+}
+
+export interface SubscribeRequest {
+  stations: StationId[];
+}
+
+export interface StorageHealth {
+  reachable: boolean;
+  error?: string;
+}
+
+export interface ServerToClientEvents {
+  /** Readings accepted since the last emit (batched, at most every ~250 ms), for subscribed stations. */
+  readings: (batch: Reading[]) => void;
+  /** InfluxDB reachability changed. */
+  storage: (health: StorageHealth) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: (res: Ack) => void) => void;
+  unsubscribe: (request: SubscribeRequest, ack: (res: Ack) => void) => void;
+}
+
+export interface InterServerEvents {}
+
+export interface SocketData {
+  stations: Set<StationId>;
+}
+
+export type { ParameterCode, StationId };

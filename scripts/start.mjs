@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm start`: builds the dashboard when its build is missing or older than its sources, then runs
+// the server (which starts the managed InfluxDB and the simulator) in this process.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== "dist" && entry.name !== "node_modules") newest = Math.max(newest, newestMtime(full));
+    } else newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+const built = path.join(root, "client", "dist", "index.html");
+const sources = Math.max(newestMtime(path.join(root, "client")), newestMtime(path.join(root, "common")));
+if (!existsSync(built) || statSync(built).mtimeMs < sources) {
+  process.stderr.write("Building the dashboard (first start or changed sources)…\n");
+  const result = spawnSync(process.execPath, [path.join(root, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "client/vite.config.ts", "--logLevel", "warn"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const { register } = await import("tsx/esm/api");
+register();
+await import("../server/src/main.ts");

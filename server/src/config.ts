@@ -1,0 +1,137 @@
+// Configuration: parsed once at start from the environment (and an optional JSON file named by
+// CONFIG_FILE), validated with zod, frozen, and passed to whoever needs it.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const onOff = z
+  .enum(["on", "off", "true", "false", "1", "0"])
+  .transform((v) => v === "on" || v === "true" || v === "1");
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default("./data"),
+  INFLUX_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://influx.example.org:8086" })
+    .optional(),
+  INFLUX_PORT: port.default(8086),
+  INFLUX_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores only")
+    .default("water_monitor"),
+  INFLUXD_BINARY: z.string().min(1).default("influxd"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SIMULATOR: onOff.default(true),
+  SIMULATOR_SPEED: z.coerce.number().positive().default(60),
+  SIMULATOR_SEED: z.coerce.number().int().default(1),
+  SIMULATOR_BACKFILL: z
+    .string()
+    .regex(/^\d+[smhd]$/, "a duration such as 30m, 12h or 7d")
+    .default("2d"),
+  INGEST_MAX_READINGS: positiveInt.default(10_000),
+  INGEST_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
+  WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  WRITE_FLUSH_MS: positiveInt.default(1_000),
+  WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  QUEUE_MAX_POINTS: positiveInt.default(200_000),
+  SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
+  SESSION_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  ADMIN_PASSWORD: z.string().min(10, "at least 10 characters").optional(),
+});
+
+export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  dataDir: string;
+  influx: {
+    /** Undefined: Water Monitor manages its own influxd under dataDir. */
+    url: string | undefined;
+    port: number;
+    database: string;
+    binary: string;
+  };
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  simulator: { enabled: boolean; speed: number; seed: number; backfill: string };
+  ingest: {
+    maxReadings: number;
+    maxBytes: number;
+    writeBatchSize: number;
+    flushMs: number;
+    writeConcurrency: number;
+    queueMaxPoints: number;
+    spoolMaxBytes: number;
+  };
+  secrets: { sessionSecret: string | undefined; adminPassword: string | undefined };
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+function readConfigFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new ConfigError(`CONFIG_FILE ${file}: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new ConfigError(`CONFIG_FILE ${file}: must be a JSON object of setting names to values`);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+/** Parses settings; environment variables override the config file. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
+  const known = Object.keys(envSchema.shape);
+  const merged: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key] ?? fromFile[key];
+    if (value !== undefined && value !== "") merged[key] = value;
+  }
+  const result = envSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      return `  ${name}=${JSON.stringify(merged[name] ?? "")}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = result.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    influx: { url: e.INFLUX_URL, port: e.INFLUX_PORT, database: e.INFLUX_DATABASE, binary: e.INFLUXD_BINARY },
+    logLevel: e.LOG_LEVEL,
+    simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, backfill: e.SIMULATOR_BACKFILL },
+    ingest: {
+      maxReadings: e.INGEST_MAX_READINGS,
+      maxBytes: e.INGEST_MAX_BYTES,
+      writeBatchSize: e.WRITE_BATCH_SIZE,
+      flushMs: e.WRITE_FLUSH_MS,
+      writeConcurrency: e.WRITE_CONCURRENCY,
+      queueMaxPoints: e.QUEUE_MAX_POINTS,
+      spoolMaxBytes: e.SPOOL_MAX_BYTES,
+    },
+    secrets: { sessionSecret: e.SESSION_SECRET, adminPassword: e.ADMIN_PASSWORD },
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(obj: T): Readonly<T> {
+  for (const value of Object.values(obj)) {
+    if (value !== null && typeof value === "object") deepFreeze(value as object);
+  }
+  return Object.freeze(obj);
+}

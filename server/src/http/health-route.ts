@@ -1,0 +1,36 @@
+// GET /api/health: version, uptime, InfluxDB status and write-queue figures; 503 when InfluxDB is down.
+import { Router } from "express";
+import type { BatchWriter } from "../ingest/batch-writer.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import { VERSION } from "../version.ts";
+
+export interface HealthDeps {
+  store: ReadingStore;
+  writer: BatchWriter;
+  influxMode: "managed" | "external";
+  startedAt: number;
+  now?: () => number;
+}
+
+export function healthRouter(deps: HealthDeps): Router {
+  const router = Router();
+  router.get("/api/health", async (_req, res) => {
+    const status = await deps.store.status();
+    const now = deps.now?.() ?? Date.now();
+    const body = {
+      status: status.reachable ? "ok" : "unavailable",
+      version: VERSION,
+      uptimeSeconds: Math.round((now - deps.startedAt) / 1000),
+      influx: {
+        mode: deps.influxMode,
+        database: deps.store.database,
+        reachable: status.reachable,
+        version: status.version,
+        error: status.reachable ? undefined : `InfluxDB is unreachable: ${status.error ?? "no answer"}`,
+      },
+      writeQueue: deps.writer.stats(),
+    };
+    res.status(status.reachable ? 200 : 503).json(body);
+  });
+  return router;
+}

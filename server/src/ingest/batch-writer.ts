@@ -1,0 +1,255 @@
+// Batch writer: collects accepted readings into 5,000–10,000-point writes, keeps several writes in
+// flight, and never loses what it accepted. When InfluxDB fails, batches go to the on-disk spool and
+// are replayed in order with capped exponential backoff once it answers again. When the memory queue
+// is full, or InfluxDB is down and the spool is full, `enqueue` refuses with a BackpressureError
+// (HTTP 503 + Retry-After) rather than accepting what it cannot keep.
+import type { Reading } from "../../../common/reading.ts";
+import { BackpressureError, StorageUnavailableError } from "../errors.ts";
+import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
+import type { Logger } from "../logger.ts";
+import type { Spool } from "./spool.ts";
+
+export interface BatchWriterOptions {
+  batchSize: number;
+  flushMs: number;
+  concurrency: number;
+  queueMaxPoints: number;
+  spoolMaxBytes: number;
+  /** Backoff for replaying the spool: first delay and cap, in ms. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface WriterStats {
+  queueDepth: number;
+  inFlightPoints: number;
+  spoolBytes: number;
+  spoolBatches: number;
+  writtenPoints: number;
+  rejectedPoints: number;
+  storageWritable: boolean;
+  lastWriteError: string | undefined;
+  lastWriteErrorAt: string | undefined;
+  lastWriteOkAt: string | undefined;
+}
+
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+}
+
+export class BatchWriter {
+  private pending: Reading[] = [];
+  private inFlight = 0;
+  private inFlightPoints = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private replayTimer: NodeJS.Timeout | undefined;
+  private replaying = false;
+  private replayAttempt = 0;
+  private storageWritable = true;
+  private closed = false;
+  private written = 0;
+  private rejected = 0;
+  private lastError: { message: string; at: Date } | undefined;
+  private lastOkAt: Date | undefined;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: ReadingStore,
+    private readonly spool: Spool,
+    private readonly options: BatchWriterOptions,
+    private readonly logger: Logger,
+  ) {
+    if (!spool.isEmpty) {
+      logger.info({ batches: spool.segments, bytes: spool.bytes }, "replaying spool left by the previous run");
+      this.storageWritable = false;
+      this.scheduleReplay(0);
+    }
+  }
+
+  /** Accepts readings or throws BackpressureError; never accepts what it could not keep. */
+  enqueue(readings: readonly Reading[]): void {
+    if (this.closed) throw new StorageUnavailableError("Water Monitor is shutting down; send again shortly");
+    if (this.pending.length + readings.length > this.options.queueMaxPoints) {
+      throw new BackpressureError(
+        `Write queue is full (${this.pending.length} readings waiting for InfluxDB); retry later`,
+        this.retryAfterSeconds(),
+      );
+    }
+    if (!this.storageWritable && this.spool.bytes >= this.options.spoolMaxBytes) {
+      throw new BackpressureError(
+        `InfluxDB is unavailable and the spool is full (${this.spool.bytes} bytes); retry later`,
+        this.retryAfterSeconds(),
+      );
+    }
+    for (const r of readings) this.pending.push(r);
+    this.pump(false);
+  }
+
+  stats(): WriterStats {
+    return {
+      queueDepth: this.pending.length + this.inFlightPoints,
+      inFlightPoints: this.inFlightPoints,
+      spoolBytes: this.spool.bytes,
+      spoolBatches: this.spool.segments,
+      writtenPoints: this.written,
+      rejectedPoints: this.rejected,
+      storageWritable: this.storageWritable,
+      lastWriteError: this.lastError?.message,
+      lastWriteErrorAt: this.lastError?.at.toISOString(),
+      lastWriteOkAt: this.lastOkAt?.toISOString(),
+    };
+  }
+
+  /** Resolves when every accepted reading is in InfluxDB (memory queue and spool empty). */
+  async drained(): Promise<void> {
+    this.pump(true);
+    if (this.isIdle()) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Stops accepting, writes what is queued, and spools whatever could not be written within
+   * `timeoutMs` so the next start replays it. Nothing accepted is lost.
+   */
+  async close(timeoutMs: number): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.flushTimer);
+    const drained = this.storageWritable && this.spool.isEmpty ? this.drained() : Promise.resolve();
+    await Promise.race([drained, new Promise((r) => setTimeout(r, timeoutMs))]);
+    clearTimeout(this.replayTimer);
+    this.replayTimer = undefined;
+    while (this.pending.length > 0) {
+      await this.spool.append(this.pending.splice(0, this.options.batchSize));
+    }
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    await this.spool.oldest(); // waits for pending appends to reach the disk
+  }
+
+  private retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil(backoffDelay(this.replayAttempt, this.retryBase, this.retryMax) / 1000));
+  }
+
+  private get retryBase(): number {
+    return this.options.retryBaseMs ?? 250;
+  }
+
+  private get retryMax(): number {
+    return this.options.retryMaxMs ?? 10_000;
+  }
+
+  private pump(force: boolean): void {
+    const { batchSize, concurrency } = this.options;
+    while (this.pending.length > 0 && (this.pending.length >= batchSize || force)) {
+      if (!this.storageWritable || !this.spool.isEmpty) {
+        // Keep order: while anything waits in the spool, new batches queue behind it.
+        const batch = this.pending.splice(0, batchSize);
+        void this.spool.append(batch).catch((err) => this.spoolFailed(batch, err));
+        this.scheduleReplay(0);
+        continue;
+      }
+      if (this.inFlight >= concurrency) break;
+      void this.writeDirect(this.pending.splice(0, batchSize));
+    }
+    if (this.pending.length > 0 && !this.flushTimer && !this.closed) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.pump(true);
+      }, this.options.flushMs);
+    }
+    this.notifyIfIdle();
+  }
+
+  private async writeDirect(batch: Reading[]): Promise<void> {
+    this.inFlight++;
+    this.inFlightPoints += batch.length;
+    try {
+      await this.store.writeReadings(batch);
+      this.wrote(batch.length);
+    } catch (err) {
+      this.writeFailed(err as Error, batch.length);
+      if (!(err instanceof StorageRejectedError)) {
+        this.storageWritable = false;
+        await this.spool.append(batch).catch((e) => this.spoolFailed(batch, e));
+        this.scheduleReplay(this.retryBase);
+      }
+    } finally {
+      this.inFlight--;
+      this.inFlightPoints -= batch.length;
+      this.pump(this.closed);
+    }
+  }
+
+  private scheduleReplay(delayMs: number): void {
+    if (this.replaying || this.replayTimer) return;
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = undefined;
+      void this.replay();
+    }, delayMs);
+  }
+
+  private async replay(): Promise<void> {
+    this.replaying = true;
+    try {
+      for (;;) {
+        const segment = await this.spool.oldest();
+        if (!segment) break;
+        try {
+          await this.store.writeReadings(segment.readings);
+          await this.spool.remove(segment.id);
+          this.wrote(segment.readings.length);
+        } catch (err) {
+          this.writeFailed(err as Error, segment.readings.length);
+          if (err instanceof StorageRejectedError) {
+            await this.spool.remove(segment.id);
+            continue;
+          }
+          this.storageWritable = false;
+          const delay = backoffDelay(this.replayAttempt++, this.retryBase, this.retryMax);
+          this.replaying = false;
+          if (!this.closed) this.scheduleReplay(delay);
+          return;
+        }
+      }
+      this.replayAttempt = 0;
+      if (!this.storageWritable) this.logger.info("InfluxDB writable again; spool replayed");
+      this.storageWritable = true;
+    } finally {
+      this.replaying = false;
+    }
+    this.pump(this.closed);
+  }
+
+  private wrote(points: number): void {
+    this.written += points;
+    this.lastOkAt = new Date();
+  }
+
+  private writeFailed(err: Error, points: number): void {
+    this.lastError = { message: err.message, at: new Date() };
+    if (err instanceof StorageRejectedError) {
+      // A 4xx from InfluxDB means the points themselves are unacceptable; validation should make
+      // this impossible, so it is logged loudly rather than retried forever.
+      this.rejected += points;
+      this.logger.error({ err: err.message, points }, "InfluxDB rejected a batch");
+    } else {
+      this.logger.warn({ err: err.message, points }, "InfluxDB write failed; batch spooled for replay");
+    }
+  }
+
+  private spoolFailed(batch: Reading[], err: unknown): void {
+    // The disk refused the batch: keep it in memory rather than lose it.
+    this.logger.error({ err: (err as Error).message, points: batch.length }, "spool write failed; batch kept in memory");
+    this.pending.unshift(...batch);
+  }
+
+  private isIdle(): boolean {
+    return this.pending.length === 0 && this.inFlight === 0 && this.spool.isEmpty;
+  }
+
+  private notifyIfIdle(): void {
+    if (!this.isIdle() || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,86 @@
+// Append-only on-disk spool: batches that could not be written to InfluxDB wait here, one file per
+// batch, and are replayed oldest first. Files are written to a temp name, flushed and renamed, so
+// a crash never leaves a half-written batch under a real name.
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Reading } from "../../../common/reading.ts";
+
+const SEGMENT = /^(\d{12})\.json$/;
+
+export interface SpoolSegment {
+  id: number;
+  readings: Reading[];
+}
+
+export class Spool {
+  private readonly sizes = new Map<number, number>();
+  private nextId = 1;
+  private totalBytes = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) {
+      const match = SEGMENT.exec(name);
+      if (!match) continue;
+      const id = Number(match[1]);
+      const size = statSync(path.join(dir, name)).size;
+      this.sizes.set(id, size);
+      this.totalBytes += size;
+      this.nextId = Math.max(this.nextId, id + 1);
+    }
+  }
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  get segments(): number {
+    return this.sizes.size;
+  }
+
+  get isEmpty(): boolean {
+    return this.sizes.size === 0;
+  }
+
+  /** Appends one batch. Appends are serialised so segment order is acceptance order. */
+  append(readings: readonly Reading[]): Promise<void> {
+    const id = this.nextId++;
+    const body = JSON.stringify(readings);
+    const size = Buffer.byteLength(body);
+    // Counted at once so that capacity checks see batches still being written.
+    this.sizes.set(id, size);
+    this.totalBytes += size;
+    const run = async () => {
+      const file = this.file(id);
+      await writeFile(`${file}.tmp`, body, { flush: true });
+      await rename(`${file}.tmp`, file);
+    };
+    const done = this.chain.then(run);
+    this.chain = done.catch(() => undefined);
+    return done;
+  }
+
+  /** The oldest segment, after every pending append has reached the disk. */
+  async oldest(): Promise<SpoolSegment | undefined> {
+    await this.chain;
+    const ids = [...this.sizes.keys()].sort((a, b) => a - b);
+    const id = ids[0];
+    if (id === undefined) return undefined;
+    const readings = JSON.parse(await readFile(this.file(id), "utf8")) as Reading[];
+    return { id, readings };
+  }
+
+  async remove(id: number): Promise<void> {
+    const size = this.sizes.get(id);
+    if (size === undefined) return;
+    await rm(this.file(id), { force: true });
+    this.sizes.delete(id);
+    this.totalBytes -= size;
+  }
+
+  private file(id: number): string {
+    return path.join(this.dir, `${String(id).padStart(12, "0")}.json`);
+  }
+}

@@ -1,0 +1,86 @@
+// Live hub: socket.io rooms per station; accepted readings are buffered and emitted to each room
+// in batches (every `intervalMs`) rather than one event per point.
+import type { Server, Socket } from "socket.io";
+import { findStation } from "../../../common/catalog.ts";
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+  SubscribeRequest,
+} from "../../../common/events.ts";
+import type { Reading } from "../../../common/reading.ts";
+import type { Logger } from "../logger.ts";
+
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export const stationRoom = (station: string): string => `station:${station}`;
+
+export class LiveHub {
+  private buffer = new Map<string, Reading[]>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly io: LiveServer,
+    private readonly logger: Logger,
+    private readonly intervalMs = 250,
+  ) {
+    io.on("connection", (socket) => this.onConnection(socket));
+  }
+
+  publish(readings: readonly Reading[]): void {
+    for (const r of readings) {
+      let list = this.buffer.get(r.station);
+      if (!list) this.buffer.set(r.station, (list = []));
+      list.push(r);
+    }
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  close(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    const buffer = this.buffer;
+    this.buffer = new Map();
+    for (const [station, readings] of buffer) this.io.to(stationRoom(station)).emit("readings", readings);
+  }
+
+  private onConnection(socket: LiveSocket): void {
+    socket.data.stations = new Set();
+    socket.on("subscribe", (request, ack) => {
+      const problem = validateRequest(request);
+      if (problem) return safeAck(ack, { ok: false, msg: problem });
+      for (const station of request.stations) {
+        socket.data.stations.add(station);
+        void socket.join(stationRoom(station));
+      }
+      safeAck(ack, { ok: true });
+    });
+    socket.on("unsubscribe", (request, ack) => {
+      const problem = validateRequest(request);
+      if (problem) return safeAck(ack, { ok: false, msg: problem });
+      for (const station of request.stations) {
+        socket.data.stations.delete(station);
+        void socket.leave(stationRoom(station));
+      }
+      safeAck(ack, { ok: true });
+    });
+    this.logger.debug({ id: socket.id }, "live client connected");
+  }
+}
+
+function validateRequest(request: SubscribeRequest | undefined): string | undefined {
+  if (!request || !Array.isArray(request.stations)) return "expected { stations: string[] }";
+  if (request.stations.length > 100) return "at most 100 stations per request";
+  const unknown = request.stations.filter((s) => typeof s !== "string" || !findStation(s));
+  return unknown.length > 0 ? `unknown station(s): ${unknown.map(String).join(", ")}` : undefined;
+}
+
+function safeAck(ack: unknown, response: { ok: boolean; msg?: string }): void {
+  if (typeof ack === "function") ack(response);
+}

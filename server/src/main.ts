@@ -1,0 +1,76 @@
+// Composition root: parses config, starts the managed influxd (unless INFLUX_URL is set), the
+// server and the simulator, and shuts everything down in order on SIGINT/SIGTERM.
+import path from "node:path";
+import { ConfigError, loadConfig } from "./config.ts";
+import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influxd.ts";
+import { createLogger } from "./logger.ts";
+import { startSystem, type RunningSystem } from "./system.ts";
+
+const SHUTDOWN_BUDGET_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let influxd: ManagedInfluxd | undefined;
+  let influxUrl = config.influx.url;
+  if (!influxUrl) {
+    influxd = new ManagedInfluxd({
+      dir: path.join(config.dataDir, "influxdb"),
+      port: config.influx.port,
+      binary: config.influx.binary,
+      logger: logger.child({ module: "influxd" }),
+    });
+    process.on("exit", () => influxd?.killNow());
+    try {
+      await influxd.start();
+    } catch (err) {
+      if (err instanceof InfluxdNotInstalledError) {
+        process.stderr.write(`${err.message}\n`);
+        process.exit(3);
+      }
+      throw err;
+    }
+    influxUrl = influxd.url;
+  }
+
+  let system: RunningSystem | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const hardExit = setTimeout(() => {
+      logger.error("shutdown took longer than 10 s; exiting");
+      process.exit(1);
+    }, SHUTDOWN_BUDGET_MS);
+    hardExit.unref();
+    try {
+      await system?.close(SHUTDOWN_BUDGET_MS - 3_000);
+      await influxd?.stop();
+    } finally {
+      clearTimeout(hardExit);
+      logger.info("stopped");
+      process.exit(0);
+    }
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
+  process.stdout.write(`Water Monitor is running at ${system.url}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Water Monitor failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

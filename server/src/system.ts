@@ -1,0 +1,99 @@
+// Builds and starts one Water Monitor server against a reachable InfluxDB: storage, write
+// pipeline, HTTP routes, socket.io. main.ts adds the managed influxd, simulator and signals;
+// tests call this directly with port 0 and a temporary data dir.
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import { Server as IoServer } from "socket.io";
+import type { Config } from "./config.ts";
+import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
+import { healthRouter } from "./http/health-route.ts";
+import { staticClientRouter } from "./http/static-client.ts";
+import { InfluxReadingStore, type ReadingStore } from "./influx/store.ts";
+import { BatchWriter } from "./ingest/batch-writer.ts";
+import { IngestEvents } from "./ingest/ingest-events.ts";
+import { Spool } from "./ingest/spool.ts";
+import { LiveHub, type LiveServer } from "./live/live-hub.ts";
+import type { Logger } from "./logger.ts";
+
+export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
+
+export interface SystemOptions {
+  config: Readonly<Config>;
+  logger: Logger;
+  /** URL of the InfluxDB to use (managed or external). */
+  influxUrl: string;
+  influxMode: "managed" | "external";
+}
+
+export interface RunningSystem {
+  url: string;
+  port: number;
+  store: ReadingStore;
+  writer: BatchWriter;
+  events: IngestEvents;
+  io: LiveServer;
+  http: HttpServer;
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const { config, logger } = options;
+  const startedAt = Date.now();
+  const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
+  await store.ensureSchema();
+
+  const spool = new Spool(path.join(config.dataDir, "spool"));
+  const writer = new BatchWriter(
+    store,
+    spool,
+    {
+      batchSize: config.ingest.writeBatchSize,
+      flushMs: config.ingest.flushMs,
+      concurrency: config.ingest.writeConcurrency,
+      queueMaxPoints: config.ingest.queueMaxPoints,
+      spoolMaxBytes: config.ingest.spoolMaxBytes,
+    },
+    logger.child({ module: "batch-writer" }),
+  );
+  const events = new IngestEvents();
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt }));
+  app.use("/api", notFoundHandler());
+  app.use(staticClientRouter(CLIENT_DIST));
+  app.use(notFoundHandler());
+  app.use(errorMiddleware(logger));
+
+  const http = createServer(app);
+  const io: LiveServer = new IoServer(http, { serveClient: false });
+  const hub = new LiveHub(io, logger.child({ module: "live" }));
+  events.onAccepted((readings) => hub.publish(readings));
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
+  const url = `http://${shownHost}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const close = (timeoutMs = 8_000): Promise<void> => {
+    closing ??= (async () => {
+      hub.close();
+      // Disconnects live clients and stops accepting connections; requests already in progress finish.
+      const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
+      await writer.close(timeoutMs);
+      http.closeAllConnections();
+      await httpClosed;
+    })();
+    return closing;
+  };
+
+  return { url, port, store, writer, events, io, http, close };
+}

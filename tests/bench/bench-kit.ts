@@ -1,0 +1,63 @@
+// Shared shapes for benchmarks: each measures our figure and a baseline in the same run.
+import type { Reading } from "../../common/reading.ts";
+import { catalog } from "../../common/catalog.ts";
+
+export interface BenchContext {
+  influxUrl: string;
+  /** 1 for the full benchmark; the test suite's smoke run uses a tiny fraction. */
+  scale: number;
+}
+
+export interface BenchFigure {
+  label: string;
+  value: number;
+  unit: string;
+}
+
+export interface BenchResult {
+  name: string;
+  ours: BenchFigure;
+  baseline: BenchFigure;
+  /** ours / baseline, oriented so that > 1 means we are better when `higherIsBetter`. */
+  ratio: number;
+  higherIsBetter: boolean;
+  target?: string;
+  extra?: BenchFigure[];
+}
+
+export interface Benchmark {
+  name: string;
+  run(ctx: BenchContext): Promise<BenchResult>;
+}
+
+/** Deterministic readings: `count` points spread over stations and parameters at 10-minute steps. */
+export function syntheticReadings(count: number, start = Date.UTC(2026, 0, 1)): Reading[] {
+  const stations = catalog.stations.map((s) => s.id);
+  const parameters = catalog.parameters.map((p) => p.code);
+  const out: Reading[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const series = i % (stations.length * parameters.length);
+    const step = Math.floor(i / (stations.length * parameters.length));
+    out[i] = {
+      station: stations[series % stations.length]!,
+      parameter: parameters[Math.floor(series / stations.length)]!,
+      time: start + step * 600_000,
+      value: 100 + (i % 97) * 0.5,
+      lod: null,
+      qc: 1,
+    };
+  }
+  return out;
+}
+
+export function formatResult(r: BenchResult): string {
+  const fmt = (f: BenchFigure) => `${f.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${f.unit}`;
+  const lines = [
+    `${r.name}`,
+    `  ours:     ${r.ours.label}: ${fmt(r.ours)}`,
+    `  baseline: ${r.baseline.label}: ${fmt(r.baseline)}`,
+    `  ratio:    ${r.ratio.toFixed(2)}x ${r.higherIsBetter ? "(higher is better)" : "(lower is better)"}${r.target ? `  target ${r.target}` : ""}`,
+  ];
+  for (const e of r.extra ?? []) lines.push(`  ${e.label}: ${fmt(e)}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,65 @@
+// Starts real Water Monitor servers for tests: port 0, a temporary data dir, its own database in
+// the run's shared influxd (or an influxd of its own when the test needs to kill it).
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { inject } from "vitest";
+import { loadConfig, type Config } from "../../server/src/config.ts";
+import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
+import { createLogger } from "../../server/src/logger.ts";
+import { startSystem, type RunningSystem } from "../../server/src/system.ts";
+
+export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "test");
+
+export function tempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function uniqueDatabase(): string {
+  return `wm_test_${randomBytes(6).toString("hex")}`;
+}
+
+export interface TestSystem extends RunningSystem {
+  config: Readonly<Config>;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestSystem(
+  env: Record<string, string> = {},
+  influxUrl: string = inject("influxUrl"),
+): Promise<TestSystem> {
+  const data = tempDir("wm-test-data-");
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: data.dir,
+    INFLUX_URL: influxUrl,
+    INFLUX_DATABASE: uniqueDatabase(),
+    SIMULATOR: "off",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external" });
+  const url = `http://127.0.0.1:${system.port}`;
+  return {
+    ...system,
+    url,
+    config,
+    dataDir: data.dir,
+    stop: async () => {
+      await system.close(2_000);
+      data.remove();
+    },
+  };
+}
+
+/** An influxd of the test's own, for tests that kill and restart it. */
+export async function startOwnInfluxd(): Promise<ManagedInfluxd> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wm-test-own-influx-"));
+  const influxd = new ManagedInfluxd({ dir, port: 0, logger: testLogger, removeDirOnExit: true });
+  await influxd.start();
+  return influxd;
+}

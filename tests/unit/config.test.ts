@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../server/src/config.ts";
+
+describe("loadConfig", () => {
+  it("applies documented defaults when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe("127.0.0.1");
+    expect(config.influx).toMatchObject({ url: undefined, port: 8086, database: "water_monitor" });
+    expect(config.simulator.enabled).toBe(true);
+    expect(config.ingest.maxReadings).toBe(10_000);
+    expect(path.isAbsolute(config.dataDir)).toBe(true);
+  });
+
+  it("returns a deeply frozen object", () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.influx)).toBe(true);
+    expect(() => {
+      (config as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it.each([
+    ["PORT", "seventy", /PORT="seventy"/],
+    ["PORT", "70000", /PORT="70000"/],
+    ["INFLUX_URL", "ftp://db", /INFLUX_URL="ftp:\/\/db": must be an http\(s\) URL/],
+    ["LOG_LEVEL", "loud", /LOG_LEVEL="loud"/],
+    ["SIMULATOR", "maybe", /SIMULATOR="maybe"/],
+    ["INFLUX_DATABASE", "drop;measurement", /INFLUX_DATABASE=.*letters, digits and underscores/],
+    ["SESSION_SECRET", "short", /SESSION_SECRET=.*at least 32 characters/],
+  ])("rejects %s=%s with a message naming the variable", (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it("reads a JSON config file and lets the environment override it", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "wm-config-"));
+    const file = path.join(dir, "config.json");
+    writeFileSync(file, JSON.stringify({ PORT: 4000, INFLUX_DATABASE: "from_file", SIMULATOR: "off" }));
+    const config = loadConfig({ CONFIG_FILE: file, PORT: "5000" });
+    expect(config.port).toBe(5000);
+    expect(config.influx.database).toBe("from_file");
+    expect(config.simulator.enabled).toBe(false);
+  });
+
+  it("names the file when the config file is not valid JSON", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "wm-config-"));
+    const file = path.join(dir, "bad.json");
+    writeFileSync(file, "{ not json");
+    expect(() => loadConfig({ CONFIG_FILE: file })).toThrow(/CONFIG_FILE .*bad\.json/);
+  });
+});
