@@ -14,8 +14,15 @@ import { staticClientRouter } from "./http/static-client.ts";
 import { InfluxReadingStore, type ReadingStore } from "./influx/store.ts";
 import { BatchWriter } from "./ingest/batch-writer.ts";
 import { IngestEvents } from "./ingest/ingest-events.ts";
+import { IngestService } from "./ingest/ingest-service.ts";
+import { influxWriteRouter } from "./ingest/influx-write-route.ts";
+import { QcEngine } from "./ingest/qc/qc-engine.ts";
+import { readingsRouter } from "./ingest/readings-route.ts";
+import { StationTokenRepository } from "./auth/station-tokens.ts";
+import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
+import { queryRouter } from "./query/query-routes.ts";
 import type { Logger } from "./logger.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -34,6 +41,8 @@ export interface RunningSystem {
   store: ReadingStore;
   writer: BatchWriter;
   events: IngestEvents;
+  meta: MetaDb;
+  stationTokens: StationTokenRepository;
   io: LiveServer;
   http: HttpServer;
   close(timeoutMs?: number): Promise<void>;
@@ -59,11 +68,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     logger.child({ module: "batch-writer" }),
   );
   const events = new IngestEvents();
+  const meta = openMetaDb(config.dataDir);
+  const stationTokens = new StationTokenRepository(meta);
+  const ingest = new IngestService(writer, events, new QcEngine());
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt }));
+  app.use(queryRouter({ store, logger }));
+  const { maxReadings, maxBytes } = config.ingest;
+  app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes }));
+  app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes }));
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(CLIENT_DIST));
   app.use(notFoundHandler());
@@ -91,9 +107,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await writer.close(timeoutMs);
       http.closeAllConnections();
       await httpClosed;
+      meta.close();
     })();
     return closing;
   };
 
-  return { url, port, store, writer, events, io, http, close };
+  return { url, port, store, writer, events, meta, stationTokens, io, http, close };
 }

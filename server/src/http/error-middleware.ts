@@ -1,7 +1,7 @@
 // The one place where typed errors become HTTP status codes and JSON bodies
 // `{ error: { code, message, details? } }`. No stack traces leave the server.
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, BackpressureError } from "../errors.ts";
+import { AppError, BackpressureError, type ErrorDetail } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 export function notFoundHandler(): RequestHandler {
@@ -17,11 +17,27 @@ interface BodyParserError {
   message: string;
 }
 
+/** Routes that mimic InfluxDB (`/write`) set res.locals.errorStyle = "influx": `{ "error": "…" }`. */
+function influxStyle(message: string, details?: ErrorDetail[]): { error: string } {
+  const detail = details?.length
+    ? `: ${details.slice(0, 20).map((d) => (d.index !== undefined ? `line ${d.index + 1}: ${d.message}` : d.message)).join("; ")}`
+    : "";
+  return { error: `${message}${detail}` };
+}
+
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    const influx = res.locals.errorStyle === "influx";
     if (err instanceof BackpressureError) res.setHeader("Retry-After", String(err.retryAfterSeconds));
     if (err instanceof AppError) {
-      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+      if (influx) res.status(err.status).json(influxStyle(err.message, err.details));
+      else res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+      return;
+    }
+    if (influx && (err as BodyParserError).status !== undefined && (err as BodyParserError).status! < 500) {
+      const e = err as BodyParserError;
+      const message = e.type === "entity.too.large" ? `request body too large (limit ${e.limit} bytes)` : e.message;
+      res.status(e.status!).json({ error: message });
       return;
     }
     const bodyError = err as BodyParserError;

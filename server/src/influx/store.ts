@@ -1,10 +1,10 @@
 // The storage adapter: everything Water Monitor reads from or writes to InfluxDB goes through
 // this interface, implemented with node-influx.
-import { InfluxDB, type IPoint, type IResults } from "influx";
+import { InfluxDB, type IResults } from "influx";
 import type { Reading } from "../../../common/reading.ts";
 import { StorageUnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { FIELD, MEASUREMENT, RETENTION, TAG, continuousQueries, influxSchema } from "./schema.ts";
+import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, RETENTION, TAG, continuousQueries, influxSchema } from "./schema.ts";
 
 export interface StorageStatus {
   reachable: boolean;
@@ -25,25 +25,30 @@ export class StorageRejectedError extends Error {
   override readonly name = "StorageRejectedError";
 }
 
-export function toPoint(r: Reading): IPoint {
-  const fields: Record<string, number | string> = { [FIELD.qc]: r.qc };
-  const failed = r.qc === 4;
-  if (r.value !== null) {
-    fields[FIELD.value] = r.value;
-    fields[FIELD.belowLod] = 0;
-    if (!failed) fields[FIELD.meanValue] = r.value;
-  } else if (r.lod !== null) {
-    fields[FIELD.lod] = r.lod;
-    fields[FIELD.qualifier] = "<LOD";
-    fields[FIELD.belowLod] = 1;
-    if (!failed) fields[FIELD.meanValue] = r.lod / 2;
+/** Tag values are catalog ids, but escape anyway: line protocol breaks on `,`, `=` and spaces. */
+const escapeTag = (v: string): string => v.replace(/[,= \\]/g, (c) => `\\${c}`).replace(/\n/g, "");
+
+/**
+ * Line protocol for readings at millisecond precision. Hand-built because node-influx's generic
+ * point serialisation halved write throughput in `npm run bench`.
+ */
+export function toLineProtocol(readings: readonly Reading[]): string {
+  const parts: string[] = new Array(readings.length);
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!;
+    const failed = r.qc === 4;
+    let fields: string;
+    if (r.value !== null) {
+      fields = `${FIELD.belowLod}=0i,${FIELD.qc}=${r.qc}i,${FIELD.value}=${r.value}`;
+      if (!failed) fields += `,${FIELD.meanValue}=${r.value}`;
+    } else {
+      const lod = r.lod ?? 0;
+      fields = `${FIELD.belowLod}=1i,${FIELD.lod}=${lod},${FIELD.qc}=${r.qc}i,${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
+      if (!failed) fields += `,${FIELD.meanValue}=${lod / 2}`;
+    }
+    parts[i] = `${MEASUREMENT},${TAG.parameter}=${escapeTag(r.parameter)},${TAG.station}=${escapeTag(r.station)} ${fields} ${r.time}`;
   }
-  return {
-    measurement: MEASUREMENT,
-    tags: { [TAG.station]: r.station, [TAG.parameter]: r.parameter },
-    fields,
-    timestamp: new Date(r.time),
-  };
+  return parts.join("\n");
 }
 
 export interface InfluxStoreOptions {
@@ -57,9 +62,19 @@ export class InfluxReadingStore implements ReadingStore {
   private readonly influx: InfluxDB;
   readonly database: string;
 
+  private readonly writeUrl: string;
+  private readonly writeHeaders: Record<string, string>;
+
   constructor(private readonly options: InfluxStoreOptions) {
     const url = new URL(options.url);
     this.database = options.database;
+    const base = `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
+    this.writeUrl = `${base}/write?db=${encodeURIComponent(options.database)}&rp=${RETENTION.raw.name}&precision=ms`;
+    this.writeHeaders = { "content-type": "text/plain; charset=utf-8" };
+    if (url.username) {
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      this.writeHeaders.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    }
     this.influx = new InfluxDB({
       host: url.hostname,
       port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
@@ -93,15 +108,21 @@ export class InfluxReadingStore implements ReadingStore {
 
   async writeReadings(readings: readonly Reading[]): Promise<void> {
     if (readings.length === 0) return;
+    let res: Response;
     try {
-      await this.influx.writePoints(readings.map(toPoint), {
-        precision: "ms",
-        retentionPolicy: RETENTION.raw.name,
-        database: this.database,
+      res = await fetch(this.writeUrl, {
+        method: "POST",
+        headers: this.writeHeaders,
+        body: toLineProtocol(readings),
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
       });
     } catch (err) {
-      throw classifyError(err);
+      throw new StorageUnavailableError(`InfluxDB unavailable: ${(err as Error).message}`);
     }
+    if (res.status === 204) return;
+    const text = await res.text().catch(() => "");
+    if (res.status >= 400 && res.status < 500) throw new StorageRejectedError(`InfluxDB rejected a write (${res.status}): ${text}`);
+    throw new StorageUnavailableError(`InfluxDB write failed (${res.status}): ${text}`);
   }
 
   async query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>> {

@@ -68,8 +68,15 @@ export class BatchWriter {
 
   /** Accepts readings or throws BackpressureError; never accepts what it could not keep. */
   enqueue(readings: readonly Reading[]): void {
+    this.assertCapacity(readings.length);
+    for (const r of readings) this.pending.push(r);
+    this.pump(false);
+  }
+
+  /** Throws unless `count` more readings could be accepted now. */
+  assertCapacity(count: number): void {
     if (this.closed) throw new StorageUnavailableError("Water Monitor is shutting down; send again shortly");
-    if (this.pending.length + readings.length > this.options.queueMaxPoints) {
+    if (this.pending.length + count > this.options.queueMaxPoints) {
       throw new BackpressureError(
         `Write queue is full (${this.pending.length} readings waiting for InfluxDB); retry later`,
         this.retryAfterSeconds(),
@@ -81,8 +88,6 @@ export class BatchWriter {
         this.retryAfterSeconds(),
       );
     }
-    for (const r of readings) this.pending.push(r);
-    this.pump(false);
   }
 
   stats(): WriterStats {

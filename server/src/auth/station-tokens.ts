@@ -1,0 +1,104 @@
+// Station write tokens: an ingest-only credential for one or more stations. The token is shown once
+// at creation; the database keeps its SHA-256 (tokens are 192-bit random, so a fast hash suffices)
+// and a short prefix for listing.
+import { createHash, randomBytes } from "node:crypto";
+import type { StationId } from "../../../common/catalog.ts";
+import type { MetaDb } from "../meta/database.ts";
+
+export const ALL_STATIONS = "*";
+
+export interface StationTokenInfo {
+  id: number;
+  prefix: string;
+  label: string;
+  stations: StationId[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface CreatedStationToken extends StationTokenInfo {
+  /** The secret itself; not stored, shown once. */
+  token: string;
+}
+
+/** What a verified token may write. */
+export interface StationGrant {
+  tokenId: number;
+  label: string;
+  canWrite(station: StationId): boolean;
+}
+
+interface Row {
+  id: number;
+  prefix: string;
+  label: string;
+  stations: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
+
+export class StationTokenRepository {
+  private readonly cache = new Map<string, StationGrant | null>();
+
+  constructor(
+    private readonly db: MetaDb,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  create(label: string, stations: StationId[]): CreatedStationToken {
+    const prefix = randomBytes(4).toString("hex");
+    const token = `wmst_${prefix}_${randomBytes(24).toString("base64url")}`;
+    const createdAt = this.now().toISOString();
+    const result = this.db
+      .prepare("INSERT INTO station_tokens (prefix, token_hash, label, stations, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(prefix, hashToken(token), label, JSON.stringify(stations), createdAt);
+    return { id: Number(result.lastInsertRowid), prefix, label, stations, createdAt, revokedAt: null, token };
+  }
+
+  list(): StationTokenInfo[] {
+    const rows = this.db.prepare("SELECT * FROM station_tokens ORDER BY id").all() as Row[];
+    return rows.map(toInfo);
+  }
+
+  revoke(id: number): boolean {
+    const result = this.db
+      .prepare("UPDATE station_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+      .run(this.now().toISOString(), id);
+    this.cache.clear();
+    return result.changes > 0;
+  }
+
+  /** The grant for a presented token, or undefined when unknown or revoked. Cached per token. */
+  verify(token: string): StationGrant | undefined {
+    const hash = hashToken(token);
+    let grant = this.cache.get(hash);
+    if (grant === undefined) {
+      const row = this.db
+        .prepare("SELECT * FROM station_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+        .get(hash) as Row | undefined;
+      grant = row ? toGrant(toInfo(row)) : null;
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(hash, grant);
+    }
+    return grant ?? undefined;
+  }
+}
+
+function toInfo(row: Row): StationTokenInfo {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    label: row.label,
+    stations: JSON.parse(row.stations) as StationId[],
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toGrant(info: StationTokenInfo): StationGrant {
+  const all = info.stations.includes(ALL_STATIONS);
+  const allowed = new Set(info.stations);
+  return { tokenId: info.id, label: info.label, canWrite: (station) => all || allowed.has(station) };
+}

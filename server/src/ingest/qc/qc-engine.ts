@@ -1,0 +1,72 @@
+// Runs the QC tests for each incoming reading, keeping a short in-memory history per
+// station × parameter. Readings older than the latest seen for their series (backfill, late or
+// out-of-order arrivals) get the stateless tests only: the history describes a different moment.
+import type { QcFlag } from "../../../../common/reading.ts";
+import { rangeLimitsFor } from "./qc-limits.ts";
+import {
+  DEFAULT_QC_SETTINGS,
+  flatLine,
+  grossRange,
+  rateOfChange,
+  sameValue,
+  spike,
+  timestamp,
+  worst,
+  type QcSettings,
+} from "./qc-tests.ts";
+
+const HISTORY = 12;
+
+interface SeriesState {
+  lastTime: number;
+  values: number[];
+  repeats: number;
+}
+
+export interface QcInput {
+  station: string;
+  parameter: string;
+  time: number;
+  /** null when below the limit of detection. */
+  value: number | null;
+}
+
+export class QcEngine {
+  private readonly series = new Map<string, SeriesState>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly settings: QcSettings = DEFAULT_QC_SETTINGS,
+  ) {}
+
+  evaluate(input: QcInput): QcFlag {
+    const timeFlag = timestamp(input.time, this.now(), this.settings);
+    if (input.value === null) return timeFlag; // below LOD: a valid result with nothing to range-check
+    const limits = rangeLimitsFor(input.parameter);
+    const rangeFlag = limits ? grossRange(input.value, limits) : 2;
+    const key = `${input.station}\u0000${input.parameter}`;
+    const state = this.series.get(key);
+    if (!state) {
+      this.series.set(key, { lastTime: input.time, values: [input.value], repeats: 1 });
+      return worst(timeFlag, rangeFlag);
+    }
+    if (input.time <= state.lastTime) return worst(timeFlag, rangeFlag);
+
+    const previous = state.values[state.values.length - 1]!;
+    state.repeats = sameValue(previous, input.value) ? state.repeats + 1 : 1;
+    const flag = worst(
+      timeFlag,
+      rangeFlag,
+      spike(input.value, state.values, this.settings),
+      rateOfChange(input.value, state.values, this.settings),
+      flatLine(state.repeats, this.settings),
+    );
+    state.lastTime = input.time;
+    // Failed values stay out of the history so one bad reading does not skew the next tests.
+    if (rangeFlag !== 4) {
+      state.values.push(input.value);
+      if (state.values.length > HISTORY) state.values.shift();
+    }
+    return flag;
+  }
+}

@@ -1,0 +1,86 @@
+// QARTOD-style quality tests as pure functions. Each returns a flag: 1 pass, 3 suspect, 4 fail.
+// The aggregate flag of a reading is the worst of the tests that ran.
+import type { QcFlag } from "../../../../common/reading.ts";
+import type { RangeLimits } from "./qc-limits.ts";
+
+export interface QcSettings {
+  /** Minimum history before spike and rate-of-change tests run. */
+  minHistory: number;
+  /** Spike: deviation from the recent median in robust standard deviations (1.4826 × MAD). */
+  spikeSigmas: number;
+  /** Spike: and at least this fraction of the median's magnitude, so that tiny noise never counts. */
+  spikeMinRelative: number;
+  /** Rate of change: step from the previous value in standard deviations of the recent values. */
+  rateSigmas: number;
+  /** Flat line: identical consecutive values (including this one) for suspect / fail. */
+  flatSuspectCount: number;
+  flatFailCount: number;
+  /** Readings stamped further in the future than this are suspect (clock skew). */
+  futureSkewMs: number;
+}
+
+export const DEFAULT_QC_SETTINGS: Readonly<QcSettings> = Object.freeze({
+  minHistory: 6,
+  spikeSigmas: 8,
+  spikeMinRelative: 0.5,
+  rateSigmas: 6,
+  flatSuspectCount: 6,
+  flatFailCount: 12,
+  futureSkewMs: 5 * 60_000,
+});
+
+export function worst(...flags: QcFlag[]): QcFlag {
+  let result: QcFlag = 1;
+  for (const f of flags) {
+    if (f === 4) return 4;
+    if (f === 3) result = 3;
+  }
+  return result;
+}
+
+export function grossRange(value: number, limits: RangeLimits): QcFlag {
+  if (value < limits.sensor[0] || value > limits.sensor[1]) return 4;
+  if (value < limits.expected[0] || value > limits.expected[1]) return 3;
+  return 1;
+}
+
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Spike against the recent median, robust to the spike itself and to earlier outliers. */
+export function spike(value: number, history: readonly number[], s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
+  if (history.length < s.minHistory) return 1;
+  const sorted = [...history].sort((a, b) => a - b);
+  const m = median(sorted);
+  const mad = median(sorted.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
+  const sigma = 1.4826 * mad;
+  const deviation = Math.abs(value - m);
+  const floor = s.spikeMinRelative * Math.max(Math.abs(m), Number.EPSILON);
+  return deviation > s.spikeSigmas * sigma && deviation > floor ? 3 : 1;
+}
+
+export function rateOfChange(value: number, history: readonly number[], s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
+  if (history.length < s.minHistory) return 1;
+  const mean = history.reduce((a, b) => a + b, 0) / history.length;
+  const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (history.length - 1));
+  const step = Math.abs(value - history[history.length - 1]!);
+  const floor = s.spikeMinRelative * Math.max(Math.abs(mean), Number.EPSILON);
+  return step > s.rateSigmas * sd && step > floor ? 3 : 1;
+}
+
+/** `repeats`: how many consecutive identical values end with this one (1 = it differs from the last). */
+export function flatLine(repeats: number, s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
+  if (repeats >= s.flatFailCount) return 4;
+  if (repeats >= s.flatSuspectCount) return 3;
+  return 1;
+}
+
+export function timestamp(time: number, now: number, s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
+  return time - now > s.futureSkewMs ? 3 : 1;
+}
+
+export function sameValue(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { LineProtocolError, parseLine, parseLines, timestampToMs } from "../../server/src/ingest/line-protocol.ts";
+import { lineToCandidate } from "../../server/src/ingest/influx-write-route.ts";
+
+describe("line protocol parser", () => {
+  it.each([
+    ["reading,station=S,parameter=P value=1.5 1700000000000", { measurement: "reading", tags: { station: "S", parameter: "P" }, fields: { value: 1.5 }, timestamp: "1700000000000" }],
+    ["reading,station=S,parameter=P value=2i", { fields: { value: { integer: 2 } }, timestamp: undefined }],
+    ["reading,station=S,parameter=P value=-1e3", { fields: { value: -1000 } }],
+    ['reading,station=S,parameter=P lod=5,qualifier="<LOD" 1', { fields: { lod: 5, qualifier: "<LOD" }, timestamp: "1" }],
+    ['m,t=a\\ b\\,c\\=d f="say \\"hi\\"",g=t', { tags: { t: "a b,c=d" }, fields: { f: 'say "hi"', g: true } }],
+    ["my\\ measurement f=1", { measurement: "my measurement" }],
+  ])("parses %s", (line, expected) => {
+    expect(parseLine(line)).toMatchObject(expected);
+  });
+
+  it.each([
+    ["reading station=S value=1", /missing field key|invalid field value/],
+    ["reading,station=S,parameter=P", /missing fields/],
+    ["reading,station=S,parameter=P value=abc", /invalid field value for value/],
+    ["reading,station=S,parameter=P value=1 12:00", /bad timestamp/],
+    ["reading,station=,parameter=P value=1", /missing tag value/],
+    ['reading,station=S,parameter=P q="open', /unterminated string/],
+    [",station=S value=1", /missing measurement/],
+  ])("rejects %s", (line, reason) => {
+    expect(() => parseLine(line)).toThrow(LineProtocolError);
+    expect(() => parseLine(line)).toThrow(reason);
+  });
+
+  it("skips blank lines and comments and reports the bad line", () => {
+    expect(parseLines("# header\n\nm f=1\r\nm f=2\n")).toHaveLength(2);
+    expect(() => parseLines("m f=1\nm f=oops")).toThrow(/unable to parse 'm f=oops'/);
+  });
+
+  it("a newline in a tag value splits the line, so injected points cannot hide in a tag", () => {
+    expect(() => parseLines("reading,station=S\nDROP,parameter=P value=1")).toThrow(LineProtocolError);
+  });
+
+  it.each([
+    ["1700000000000000000", "n", 1_700_000_000_000],
+    ["1700000000000000", "u", 1_700_000_000_000],
+    ["1700000000000", "ms", 1_700_000_000_000],
+    ["1700000000", "s", 1_700_000_000_000],
+    ["28333333", "m", 1_699_999_980_000],
+    ["472222", "h", 1_699_999_200_000],
+  ])("converts %s at precision %s to epoch ms", (digits, precision, ms) => {
+    expect(timestampToMs(digits, precision)).toBe(ms);
+  });
+});
+
+describe("line → reading candidate", () => {
+  const now = 1_700_000_000_000;
+  it("maps value and below-LOD lines", () => {
+    expect(lineToCandidate(parseLine("reading,station=S,parameter=P,host=gw1 value=3 5"), "s", now)).toEqual({
+      station: "S", parameter: "P", time: 5000, value: 3, lod: null,
+    });
+    expect(lineToCandidate(parseLine('reading,station=S,parameter=P lod=0.05,qualifier="<LOD"'), "ms", now)).toEqual({
+      station: "S", parameter: "P", time: now, value: null, lod: 0.05,
+    });
+  });
+
+  it.each([
+    ["cpu,station=S,parameter=P value=1", /measurement "cpu" is not accepted/],
+    ["reading,station=S value=1", /tags station and parameter are required/],
+    ['reading,station=S,parameter=P value="high"', /field value must be a number/],
+    ["reading,station=S,parameter=P value=t", /field value must be a number/],
+    ["reading,station=S,parameter=P value=1,qc=1i", /field\(s\) qc not accepted/],
+    ["reading,station=S,parameter=P lod=5", /lod and qualifier go together/],
+    ['reading,station=S,parameter=P lod=5,qualifier="ND"', /qualifier must be the string "<LOD"/],
+  ])("explains what is wrong with %s", (line, reason) => {
+    expect(lineToCandidate(parseLine(line), "ms", now)).toMatch(reason);
+  });
+});
