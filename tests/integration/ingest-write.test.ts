@@ -17,7 +17,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-function write(body: string | Buffer, query: string, headers: Record<string, string> = {}): Promise<Response> {
+function write(body: string, query: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${system.url}/write?${query}`, { method: "POST", headers: { authorization: `Token ${token}`, ...headers }, body });
 }
 
