@@ -1,0 +1,136 @@
+// InfluxQL for the read side. Only two kinds of values ever reach a query string: catalog ids that
+// were looked up in common/catalog.ts (and are escaped all the same), and integer epoch times.
+// Every measurement, field, tag and retention-policy name comes from influx/schema.ts.
+import { escape } from "influx";
+import type { Parameter, Station } from "../../../common/catalog.ts";
+import {
+  FIELD,
+  MEASUREMENT,
+  RETENTION,
+  ROLLUP_FIELD,
+  ROLLUP_MEASUREMENT,
+  TAG,
+} from "../influx/schema.ts";
+import type { AggregateSource } from "./resolution.ts";
+
+/** A station × parameter pair that was found in the catalog (only parse-series-key.ts makes one). */
+export interface CatalogSeries {
+  readonly station: Station;
+  readonly parameter: Parameter;
+}
+
+/** Column aliases of our own queries' results. */
+export const COL = Object.freeze({
+  mean: "mean",
+  min: "min",
+  max: "max",
+  n: "n",
+  nBelowLod: "n_below_lod",
+  qc: "qc",
+  value: "value",
+  lod: "lod",
+} as const);
+
+// Catalog ids are plain identifiers. Checked again here so a future catalog entry with a quote or
+// backslash cannot turn into InfluxQL even if escaping had a gap (node-influx's stringLit does not
+// escape backslashes).
+const SAFE_ID = /^[A-Za-z0-9_.-]{1,100}$/;
+
+function tagLiteral(id: string): string {
+  if (!SAFE_ID.test(id)) throw new Error(`Refusing to put catalog id ${JSON.stringify(id)} into InfluxQL`);
+  return escape.stringLit(id);
+}
+
+function timeLiteral(ms: number): string {
+  if (!Number.isSafeInteger(ms)) throw new Error(`Time must be an integer epoch in ms, got ${ms}`);
+  return `${ms}ms`;
+}
+
+function ident(name: string): string {
+  return escape.quoted(name);
+}
+
+function rawSource(): string {
+  return `${ident(RETENTION.raw.name)}.${ident(MEASUREMENT)}`;
+}
+
+function seriesWhere(series: CatalogSeries, from: number, to: number): string {
+  return (
+    `${ident(TAG.station)} = ${tagLiteral(series.station.id)} AND ${ident(TAG.parameter)} = ${tagLiteral(series.parameter.code)} ` +
+    `AND time >= ${timeLiteral(from)} AND time <= ${timeLiteral(to)}`
+  );
+}
+
+function intervalLiteral(intervalMs: number): string {
+  if (!Number.isSafeInteger(intervalMs) || intervalMs <= 0) throw new Error(`Bad interval ${intervalMs}`);
+  return `${intervalMs}ms`;
+}
+
+/** Raw readings in time order; `limit` lets the caller notice data denser than expected. */
+export function rawPointsQuery(series: CatalogSeries, from: number, to: number, limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit <= 0) throw new Error(`Bad limit ${limit}`);
+  return (
+    `SELECT ${ident(FIELD.value)} AS ${ident(COL.value)}, ${ident(FIELD.lod)} AS ${ident(COL.lod)}, ` +
+    `${ident(FIELD.qc)} AS ${ident(COL.qc)} FROM ${rawSource()} WHERE ${seriesWhere(series, from, to)} ` +
+    `ORDER BY time ASC LIMIT ${limit}`
+  );
+}
+
+/**
+ * Two statements over raw data, grouped by epoch-aligned time buckets:
+ * - `values`: mean/min/max/count of `mean_value` (the field already holds LOD/2 for below-LOD
+ *   readings and is absent for failed ones) and the below-LOD count. The `qc < 4` filter keeps
+ *   failed below-LOD readings out of that count so "nBelowLod = n" really means "all <LOD".
+ * - `qc`: the worst flag per bucket, ignoring 9 (missing), including failed readings.
+ */
+export function rawAggregateQueries(
+  series: CatalogSeries,
+  from: number,
+  to: number,
+  intervalMs: number,
+): { values: string; qc: string } {
+  const mv = ident(FIELD.meanValue);
+  const qc = ident(FIELD.qc);
+  const where = seriesWhere(series, from, to);
+  const groupBy = `GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`;
+  return {
+    values:
+      `SELECT mean(${mv}) AS ${ident(COL.mean)}, min(${mv}) AS ${ident(COL.min)}, max(${mv}) AS ${ident(COL.max)}, ` +
+      `count(${mv}) AS ${ident(COL.n)}, sum(${ident(FIELD.belowLod)}) AS ${ident(COL.nBelowLod)} ` +
+      `FROM ${rawSource()} WHERE ${where} AND ${qc} < 4 ${groupBy}`,
+    qc: `SELECT max(${qc}) AS ${ident(COL.qc)} FROM ${rawSource()} WHERE ${where} AND ${qc} < 9 ${groupBy}`,
+  };
+}
+
+/** Rollup rows (filled by the continuous queries) for the range, one per rollup interval. */
+export function rollupRowsQuery(
+  series: CatalogSeries,
+  source: Exclude<AggregateSource, "raw">,
+  from: number,
+  to: number,
+): string {
+  const [rp, measurement] =
+    source === "rollup1m"
+      ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute]
+      : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+  const f = ROLLUP_FIELD;
+  return (
+    `SELECT ${ident(f.mean)} AS ${ident(COL.mean)}, ${ident(f.min)} AS ${ident(COL.min)}, ${ident(f.max)} AS ${ident(COL.max)}, ` +
+    `${ident(f.count)} AS ${ident(COL.n)}, ${ident(f.belowLodCount)} AS ${ident(COL.nBelowLod)} ` +
+    `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesWhere(series, from, to)} ORDER BY time ASC`
+  );
+}
+
+/**
+ * The latest reading of every series (optionally of one station). `last(qc)` selects the newest
+ * point — every reading has a qc field, while below-LOD readings have no `value` — and the other
+ * fields come from that same point, because a query with a single selector returns them alongside.
+ */
+export function latestQuery(station?: Station): string {
+  const where = station ? ` WHERE ${ident(TAG.station)} = ${tagLiteral(station.id)}` : "";
+  return (
+    `SELECT last(${ident(FIELD.qc)}) AS ${ident(COL.qc)}, ${ident(FIELD.value)} AS ${ident(COL.value)}, ` +
+    `${ident(FIELD.lod)} AS ${ident(COL.lod)} FROM ${rawSource()}${where} ` +
+    `GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}`
+  );
+}

@@ -1,0 +1,181 @@
+// Validation at the edge: query strings of the read API become typed, catalog-checked values or a
+// ValidationError (400) whose details name every bad parameter. Nothing user-typed survives past
+// this module except as a catalog object.
+import { z } from "zod";
+import { findParameter, findStation, type Station } from "../../../common/catalog.ts";
+import { ValidationError, type ErrorDetail } from "../errors.ts";
+import type { CatalogSeries } from "./influxql.ts";
+import { DAY_MS } from "./resolution.ts";
+
+export const WIDTH_MIN = 10;
+export const WIDTH_MAX = 5_000;
+export const WIDTH_DEFAULT = 1_000;
+export const MULTI_MAX_SERIES = 20;
+/** Five years (with leap days): enough for trend views, bounded so one request stays cheap. */
+export const MAX_RANGE_MS = 5 * 366 * DAY_MS;
+/** When `from` is omitted: one day before `to`. */
+export const DEFAULT_RANGE_MS = DAY_MS;
+// Plausible bounds for a reading's time; also keeps numbers far inside InfluxDB's int64 nanoseconds.
+const MIN_TIME = 0;
+const MAX_TIME = Date.UTC(2200, 0, 1);
+
+const isoDateTime = z.iso.datetime({ offset: true });
+const isoDate = z.iso.date();
+
+function shown(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
+/** ISO 8601 (date-time with Z or offset, or a date = UTC midnight) or epoch milliseconds. */
+const timeParam = z.string().transform((raw, ctx) => {
+  const text = raw.trim();
+  let ms = Number.NaN;
+  if (/^-?\d{1,16}$/.test(text)) ms = Number(text);
+  else if (isoDateTime.safeParse(text).success || isoDate.safeParse(text).success) ms = Date.parse(text);
+  if (!Number.isSafeInteger(ms)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `${shown(raw)} is not a time: use ISO 8601 with a time zone (2026-11-25T10:00:00Z) or epoch milliseconds`,
+    });
+    return z.NEVER;
+  }
+  if (ms < MIN_TIME || ms > MAX_TIME) {
+    ctx.addIssue({ code: "custom", message: `${shown(raw)} is outside 1970-01-01 … 2200-01-01` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const widthParam = z
+  .string()
+  .regex(/^\d{1,6}$/, `width must be a whole number of pixels between ${WIDTH_MIN} and ${WIDTH_MAX}`)
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .min(WIDTH_MIN, `width must be at least ${WIDTH_MIN}`)
+      .max(WIDTH_MAX, `width must be at most ${WIDTH_MAX}`),
+  );
+
+const rangeShape = {
+  from: timeParam.optional(),
+  to: timeParam.optional(),
+  width: widthParam.optional(),
+};
+
+const latestSchema = z.strictObject({ station: z.string().optional() });
+const seriesSchema = z.strictObject({ station: z.string(), parameter: z.string(), ...rangeShape });
+const multiSchema = z.strictObject({ series: z.string(), ...rangeShape });
+
+export interface RangeParams {
+  from: number;
+  to: number;
+  width: number;
+}
+
+export interface SeriesParams extends RangeParams {
+  series: CatalogSeries;
+}
+
+export interface MultiSeriesParams extends RangeParams {
+  series: CatalogSeries[];
+}
+
+function zodDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.join(".");
+    // Express gives a repeated parameter as an array; say so instead of "expected string".
+    const repeated = issue.code === "invalid_type" && issue.expected === "string" && issue.input !== undefined;
+    if (issue.code === "unrecognized_keys") {
+      return { message: `Unknown query parameter(s): ${issue.keys.join(", ")}` };
+    }
+    if (repeated) return { path, message: `${path} must be given once` };
+    if (issue.code === "invalid_type" && issue.input === undefined) return { path, message: `${path} is required` };
+    return { path, message: issue.message };
+  });
+}
+
+function fail(details: ErrorDetail[]): never {
+  const summary = details.map((d) => d.message).join("; ");
+  throw new ValidationError(`Invalid query: ${summary}`, details);
+}
+
+function parseWith<T>(schema: z.ZodType<T>, query: unknown): T {
+  const result = schema.safeParse(query ?? {}, { reportInput: true });
+  if (!result.success) fail(zodDetails(result.error));
+  return result.data;
+}
+
+function resolveRange(
+  input: { from?: number | undefined; to?: number | undefined; width?: number | undefined },
+  now: number,
+  details: ErrorDetail[],
+): RangeParams {
+  const to = input.to ?? now;
+  const from = input.from ?? to - DEFAULT_RANGE_MS;
+  if (from >= to) details.push({ path: "from", message: "from must be before to" });
+  else if (to - from > MAX_RANGE_MS) details.push({ path: "to", message: "the range from … to must not exceed 5 years" });
+  return { from, to, width: input.width ?? WIDTH_DEFAULT };
+}
+
+export function resolveStation(id: string, path: string, details: ErrorDetail[]): Station | undefined {
+  const station = findStation(id);
+  if (!station) details.push({ path, message: `unknown station ${shown(id)}` });
+  return station;
+}
+
+function resolveSeries(stationId: string, parameterCode: string, path: string, details: ErrorDetail[]): CatalogSeries | undefined {
+  const station = resolveStation(stationId, path === "" ? "station" : path, details);
+  const parameter = findParameter(parameterCode);
+  if (!parameter) details.push({ path: path === "" ? "parameter" : path, message: `unknown parameter ${shown(parameterCode)}` });
+  return station && parameter ? { station, parameter } : undefined;
+}
+
+export function parseLatestQuery(query: unknown): { station: Station | undefined } {
+  const input = parseWith(latestSchema, query);
+  if (input.station === undefined) return { station: undefined };
+  const details: ErrorDetail[] = [];
+  const station = resolveStation(input.station, "station", details);
+  if (!station) fail(details);
+  return { station };
+}
+
+export function parseSeriesQuery(query: unknown, now: number): SeriesParams {
+  const input = parseWith(seriesSchema, query);
+  const details: ErrorDetail[] = [];
+  const series = resolveSeries(input.station, input.parameter, "", details);
+  const range = resolveRange(input, now, details);
+  if (details.length > 0 || !series) fail(details);
+  return { ...range, series };
+}
+
+/** `series=STATION:PARAMETER,STATION:PARAMETER` (at most MULTI_MAX_SERIES, no repeats). */
+export function parseMultiSeriesQuery(query: unknown, now: number): MultiSeriesParams {
+  const input = parseWith(multiSchema, query);
+  const details: ErrorDetail[] = [];
+  const items = input.series.split(",").map((s) => s.trim());
+  const series: CatalogSeries[] = [];
+  if (items.length > MULTI_MAX_SERIES) {
+    details.push({ path: "series", message: `at most ${MULTI_MAX_SERIES} series per request, got ${items.length}` });
+  } else {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      const path = `series[${index}]`;
+      const parts = item.split(":");
+      if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
+        details.push({ index, path, message: `${shown(item)} is not STATION:PARAMETER` });
+        return;
+      }
+      if (seen.has(item)) {
+        details.push({ index, path, message: `${shown(item)} is listed twice` });
+        return;
+      }
+      seen.add(item);
+      const resolved = resolveSeries(parts[0]!, parts[1]!, path, details);
+      if (resolved) series.push(resolved);
+    });
+  }
+  const range = resolveRange(input, now, details);
+  if (details.length > 0) fail(details);
+  return { ...range, series };
+}

@@ -1,0 +1,92 @@
+// The read API: catalog, latest values and downsampled series.
+//   GET /api/v1/stations                                   → StationsResponse
+//   GET /api/v1/parameters                                 → ParametersResponse
+//   GET /api/v1/latest?station=                            → LatestResponse
+//   GET /api/v1/series?station=&parameter=&from=&to=&width= → SeriesResponse
+//   GET /api/v1/series/multi?series=ST:PAR,ST:PAR&from=&to=&width= → { series: SeriesResponse[] }
+// Bad input answers 400 through ValidationError and the shared error middleware.
+import { Router, type Response } from "express";
+import type {
+  LatestResponse,
+  ParametersResponse,
+  SeriesResponse,
+  StationsResponse,
+} from "../../../common/api-types.ts";
+import { catalog } from "../../../common/catalog.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import type { Logger } from "../logger.ts";
+import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "./query-params.ts";
+import { SeriesService, type SeriesServiceOptions } from "./series-service.ts";
+
+export interface QueryRouterDeps extends SeriesServiceOptions {
+  store: ReadingStore;
+  logger?: Logger;
+}
+
+export interface MultiSeriesResponse {
+  series: SeriesResponse[];
+}
+
+/** InfluxDB requests in flight for one multi-series request: enough to overlap, not to flood. */
+const MULTI_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Lets `npm run bench` and browser dev tools see how long the server spent, without the network. */
+function serverTiming(res: Response, startedAt: number): void {
+  res.setHeader("Server-Timing", `query;dur=${(performance.now() - startedAt).toFixed(1)}`);
+}
+
+export function queryRouter(deps: QueryRouterDeps): Router {
+  const now = deps.now ?? Date.now;
+  const service = new SeriesService(deps.store, { ...deps, now, logger: deps.logger?.child({ module: "query" }) });
+  const router = Router();
+
+  router.get("/api/v1/stations", (_req, res) => {
+    const body: StationsResponse = { stations: catalog.stations };
+    res.json(body);
+  });
+
+  router.get("/api/v1/parameters", (_req, res) => {
+    const body: ParametersResponse = { parameters: catalog.parameters, sources: catalog.sources };
+    res.json(body);
+  });
+
+  router.get("/api/v1/latest", async (req, res) => {
+    const { station } = parseLatestQuery(req.query);
+    const body: LatestResponse = await service.latest(station);
+    res.json(body);
+  });
+
+  router.get("/api/v1/series", async (req, res) => {
+    const startedAt = performance.now();
+    const params = parseSeriesQuery(req.query, now());
+    const body: SeriesResponse = await service.series(params.series, params.from, params.to, params.width);
+    serverTiming(res, startedAt);
+    res.json(body);
+  });
+
+  router.get("/api/v1/series/multi", async (req, res) => {
+    const startedAt = performance.now();
+    const params = parseMultiSeriesQuery(req.query, now());
+    const series = await mapLimited(params.series, MULTI_CONCURRENCY, (s) =>
+      service.series(s, params.from, params.to, params.width),
+    );
+    const body: MultiSeriesResponse = { series };
+    serverTiming(res, startedAt);
+    res.json(body);
+  });
+
+  return router;
+}

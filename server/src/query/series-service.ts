@@ -1,0 +1,211 @@
+// Runs resolution plans against the ReadingStore and shapes the API responses. Thin I/O around the
+// pure parts (resolution.ts, envelope.ts, influxql.ts).
+import type { LatestResponse, SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
+import { catalog, type Station } from "../../../common/catalog.ts";
+import type { QcFlag, Reading } from "../../../common/reading.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import { RETENTION, TAG } from "../influx/schema.ts";
+import type { Logger } from "../logger.ts";
+import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelope.ts";
+import {
+  COL,
+  latestQuery,
+  rawAggregateQueries,
+  rawPointsQuery,
+  rollupRowsQuery,
+  type CatalogSeries,
+} from "./influxql.ts";
+import {
+  DEFAULT_NATIVE_INTERVAL_MS,
+  ROLLUP_INTERVAL_MS,
+  chooseResolution,
+  parseInfluxDuration,
+  type AggregateSource,
+  type ResolutionPlan,
+  type RetentionWindows,
+} from "./resolution.ts";
+
+export interface SeriesServiceOptions {
+  now?: () => number;
+  nativeIntervalMs?: number;
+  retention?: RetentionWindows;
+  logger?: Logger;
+}
+
+type Row = Record<string, unknown> & { time: Date };
+
+export const SCHEMA_RETENTION: RetentionWindows = Object.freeze({
+  rawMs: parseInfluxDuration(RETENTION.raw.duration),
+  oneMinuteMs: parseInfluxDuration(RETENTION.oneMinute.duration),
+  oneHourMs: parseInfluxDuration(RETENTION.oneHour.duration),
+});
+
+function num(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function qcFlag(value: unknown): QcFlag | undefined {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 9 ? value : undefined;
+}
+
+export class SeriesService {
+  private readonly now: () => number;
+  private readonly nativeIntervalMs: number;
+  private readonly retention: RetentionWindows;
+  private readonly logger: Logger | undefined;
+
+  constructor(
+    private readonly store: ReadingStore,
+    options: SeriesServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.nativeIntervalMs = options.nativeIntervalMs ?? DEFAULT_NATIVE_INTERVAL_MS;
+    this.retention = options.retention ?? SCHEMA_RETENTION;
+    this.logger = options.logger;
+  }
+
+  async series(series: CatalogSeries, from: number, to: number, width: number): Promise<SeriesResponse> {
+    const input = { from, to, width, now: this.now(), retention: this.retention, nativeIntervalMs: this.nativeIntervalMs };
+    let plan: ResolutionPlan = chooseResolution(input);
+    if (plan.kind === "raw") {
+      // One extra row tells us the station reported faster than the native interval; then the
+      // raw points would not fit the width and we aggregate instead.
+      const rows = await this.store.query<Row>(rawPointsQuery(series, from, to, width + 1));
+      if (rows.length <= width) return this.response(series, from, to, null, rows.map(rawPoint));
+      this.logger?.debug({ station: series.station.id, parameter: series.parameter.code }, "raw data denser than native interval");
+      plan = chooseResolution({ ...input, forceAggregate: true });
+    }
+    if (plan.kind !== "aggregate") throw new Error("forced aggregate plan expected");
+    const envelopes = await this.aggregate(series, from, to, plan.intervalMs, plan.sources);
+    return this.response(series, from, to, plan.intervalMs, envelopes.map(envelopeToPoint));
+  }
+
+  async latest(station?: Station): Promise<LatestResponse> {
+    const rows = await this.store.query<Row>(latestQuery(station));
+    const stationOrder = new Map(catalog.stations.map((s, i) => [s.id, i]));
+    const parameterOrder = new Map(catalog.parameters.map((p, i) => [p.code, i]));
+    const latest: Reading[] = [];
+    for (const row of rows) {
+      const stationId = row[TAG.station];
+      const parameterCode = row[TAG.parameter];
+      const qc = qcFlag(row[COL.qc]);
+      // Series outside the catalog (e.g. left over from a renamed station) are not part of the API.
+      if (typeof stationId !== "string" || typeof parameterCode !== "string" || qc === undefined) continue;
+      if (!stationOrder.has(stationId) || !parameterOrder.has(parameterCode)) continue;
+      const value = num(row[COL.value]);
+      latest.push({
+        station: stationId,
+        parameter: parameterCode,
+        time: row.time.getTime(),
+        value,
+        lod: value === null ? num(row[COL.lod]) : null,
+        qc,
+      });
+    }
+    latest.sort(
+      (a, b) =>
+        stationOrder.get(a.station)! - stationOrder.get(b.station)! ||
+        parameterOrder.get(a.parameter)! - parameterOrder.get(b.parameter)!,
+    );
+    return { latest };
+  }
+
+  private async aggregate(
+    series: CatalogSeries,
+    from: number,
+    to: number,
+    intervalMs: number,
+    sources: readonly AggregateSource[],
+  ): Promise<Envelope[]> {
+    const perSource = await Promise.all(
+      sources.map((source) =>
+        source === "raw" ? this.rawAggregate(series, from, to, intervalMs) : this.rollupAggregate(series, source, from, to, intervalMs),
+      ),
+    );
+    const rawIndex = sources.indexOf("raw");
+    if (perSource.length === 1) return perSource[0]!;
+    const raw = perSource[rawIndex] ?? [];
+    const rollup = perSource[rawIndex === 0 ? 1 : 0] ?? [];
+    return preferFuller(raw, rollup);
+  }
+
+  private async rawAggregate(series: CatalogSeries, from: number, to: number, intervalMs: number): Promise<Envelope[]> {
+    const q = rawAggregateQueries(series, from, to, intervalMs);
+    const [values, flags] = await Promise.all([this.store.query<Row>(q.values), this.store.query<Row>(q.qc)]);
+    const byStart = new Map<number, Envelope>();
+    for (const row of values) {
+      const n = num(row[COL.n]) ?? 0;
+      const t = row.time.getTime();
+      byStart.set(t, {
+        t,
+        mean: n > 0 ? num(row[COL.mean]) : null,
+        min: num(row[COL.min]),
+        max: num(row[COL.max]),
+        n,
+        nBelowLod: num(row[COL.nBelowLod]) ?? 0,
+      });
+    }
+    for (const row of flags) {
+      const t = row.time.getTime();
+      const qc = qcFlag(row[COL.qc]);
+      if (qc === undefined) continue;
+      // A bucket whose readings all failed QC has no values, but the client should still see it (qc 4).
+      const envelope = byStart.get(t) ?? { t, mean: null, min: null, max: null, n: 0, nBelowLod: 0 };
+      envelope.qc = qc;
+      byStart.set(t, envelope);
+    }
+    return [...byStart.values()].sort((a, b) => a.t - b.t);
+  }
+
+  private async rollupAggregate(
+    series: CatalogSeries,
+    source: Exclude<AggregateSource, "raw">,
+    from: number,
+    to: number,
+    intervalMs: number,
+  ): Promise<Envelope[]> {
+    // Rollup rows are stamped with the start of their interval, so the row holding `from` starts
+    // before it; include it (the response's first bucket starts before `from` anyway).
+    const rollupMs = ROLLUP_INTERVAL_MS[source];
+    const rows = await this.store.query<Row>(rollupRowsQuery(series, source, Math.floor(from / rollupMs) * rollupMs, to));
+    const envelopes: Envelope[] = rows.map((row) => {
+      const n = num(row[COL.n]) ?? 0;
+      return {
+        t: row.time.getTime(),
+        mean: n > 0 ? num(row[COL.mean]) : null,
+        min: num(row[COL.min]),
+        max: num(row[COL.max]),
+        n,
+        nBelowLod: num(row[COL.nBelowLod]) ?? 0,
+      };
+    });
+    return rebucket(envelopes, intervalMs);
+  }
+
+  private response(
+    series: CatalogSeries,
+    from: number,
+    to: number,
+    intervalMs: number | null,
+    points: SeriesPoint[],
+  ): SeriesResponse {
+    return {
+      station: series.station.id,
+      parameter: series.parameter.code,
+      unit: series.parameter.unit,
+      from,
+      to,
+      resolution: intervalMs === null ? "raw" : "aggregate",
+      intervalMs,
+      points,
+    };
+  }
+}
+
+function rawPoint(row: Row): SeriesPoint {
+  const value = num(row[COL.value]);
+  const point: SeriesPoint = { t: row.time.getTime(), v: value, lod: value === null ? num(row[COL.lod]) : null };
+  const qc = qcFlag(row[COL.qc]);
+  if (qc !== undefined) point.qc = qc;
+  return point;
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import {
+  envelopeToPoint,
+  mergeEnvelopes,
+  preferFuller,
+  rebucket,
+  worstQc,
+  type Envelope,
+} from "../../server/src/query/envelope.ts";
+import { HOUR_MS } from "../../server/src/query/resolution.ts";
+
+function env(t: number, values: number[], extra: Partial<Envelope> = {}): Envelope {
+  const n = values.length;
+  return {
+    t,
+    mean: n ? values.reduce((a, b) => a + b, 0) / n : null,
+    min: n ? Math.min(...values) : null,
+    max: n ? Math.max(...values) : null,
+    n,
+    nBelowLod: 0,
+    ...extra,
+  };
+}
+
+describe("mergeEnvelopes", () => {
+  it.each([
+    { name: "weights the mean by count", a: [1, 2, 3], b: [10], mean: 4, min: 1, max: 10, n: 4 },
+    { name: "keeps a spike in the envelope", a: [5, 5, 5, 5], b: [5, 500], mean: 525 / 6, min: 5, max: 500, n: 6 },
+    { name: "an empty side changes nothing", a: [2, 4], b: [], mean: 3, min: 2, max: 4, n: 2 },
+    { name: "two empty sides give no mean", a: [], b: [], mean: null, min: null, max: null, n: 0 },
+  ])("$name", (c) => {
+    const merged = mergeEnvelopes(env(0, c.a), env(HOUR_MS, c.b));
+    expect(merged.t).toBe(0);
+    if (c.mean === null) expect(merged.mean).toBeNull();
+    else expect(merged.mean).toBeCloseTo(c.mean, 12);
+    expect(merged).toMatchObject({ min: c.min, max: c.max, n: c.n });
+  });
+
+  it("adds below-LOD counts and keeps the worst QC flag", () => {
+    const merged = mergeEnvelopes(env(0, [1], { nBelowLod: 1, qc: 1 }), env(1, [2, 3], { nBelowLod: 2, qc: 3 }));
+    expect(merged).toMatchObject({ nBelowLod: 3, qc: 3 });
+  });
+
+  it("equals the aggregate over the union of the raw values (any split)", () => {
+    const values = Array.from({ length: 50 }, (_, i) => Math.sin(i) * 100 + i);
+    for (let split = 0; split <= values.length; split += 7) {
+      const merged = mergeEnvelopes(env(0, values.slice(0, split)), env(1, values.slice(split)));
+      const whole = env(0, values);
+      expect(merged.mean).toBeCloseTo(whole.mean!, 9);
+      expect(merged).toMatchObject({ min: whole.min, max: whole.max, n: whole.n });
+    }
+  });
+});
+
+describe("worstQc", () => {
+  it.each([
+    [1, 3, 3],
+    [4, 2, 4],
+    [1, undefined, 1],
+    [undefined, undefined, undefined],
+    [9, 1, 1],
+    [3, 9, 3],
+    [9, 9, 9],
+    [9, undefined, 9],
+  ] as const)("worst of %s and %s is %s (9 = missing never hides a real flag)", (a, b, worst) => {
+    expect(worstQc(a, b)).toBe(worst);
+  });
+});
+
+describe("rebucket", () => {
+  it("groups hourly rows into epoch-aligned 6-hour buckets, sorted, with weighted means", () => {
+    const day = Date.UTC(2024, 2, 1);
+    const rows = [
+      env(day + 7 * HOUR_MS, [30, 30]),
+      env(day + 0 * HOUR_MS, [10]),
+      env(day + 5 * HOUR_MS, [20, 20, 20]),
+      env(day + 6 * HOUR_MS, [40], { nBelowLod: 1 }),
+    ];
+    const out = rebucket(rows, 6 * HOUR_MS);
+    expect(out.map((e) => e.t)).toEqual([day, day + 6 * HOUR_MS]);
+    expect(out[0]).toMatchObject({ n: 4, min: 10, max: 20 });
+    expect(out[0]!.mean).toBeCloseTo(70 / 4, 12);
+    expect(out[1]).toMatchObject({ n: 3, min: 30, max: 40, nBelowLod: 1 });
+    expect(out[1]!.mean).toBeCloseTo(100 / 3, 12);
+  });
+});
+
+describe("preferFuller", () => {
+  it("takes, per bucket, the source that saw more readings (raw on a tie), never adds them", () => {
+    const raw = [env(0, [1, 1]), env(1, [2, 2, 2]), env(3, [5])];
+    const rollup = [env(0, [9, 9, 9]), env(1, [8, 8, 8]), env(2, [7])];
+    const out = preferFuller(raw, rollup);
+    expect(out.map((e) => [e.t, e.mean, e.n])).toEqual([
+      [0, 9, 3],
+      [1, 2, 3],
+      [2, 7, 1],
+      [3, 5, 1],
+    ]);
+  });
+});
+
+describe("envelopeToPoint", () => {
+  it("shows no mean for a bucket of failed readings only, with its QC flag", () => {
+    expect(envelopeToPoint({ t: 5, mean: null, min: null, max: null, n: 0, nBelowLod: 0, qc: 4 })).toEqual({
+      t: 5,
+      v: null,
+      min: null,
+      max: null,
+      n: 0,
+      nBelowLod: 0,
+      qc: 4,
+    });
+  });
+  it("never reports more below-LOD values than values", () => {
+    expect(envelopeToPoint(env(0, [1, 2], { nBelowLod: 3 })).nBelowLod).toBe(2);
+  });
+});
