@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influxd.ts";
 import { createLogger } from "./logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
+import { ensureSimulatorToken } from "./auth/simulator-token.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
+  const simulatorToken = ensureSimulatorToken(system.stationTokens, config.dataDir);
+  logger.info({ file: simulatorToken.file }, "simulator station token ready");
   process.stdout.write(`Water Monitor is running at ${system.url}\n`);
 }
 

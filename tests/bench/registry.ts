@@ -1,5 +1,7 @@
 import type { Benchmark } from "./bench-kit.ts";
 import { influxWrite } from "./influx-write.bench.ts";
+import { ingest } from "./ingest.bench.ts";
+import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, seriesQuery];

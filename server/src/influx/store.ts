@@ -26,29 +26,45 @@ export class StorageRejectedError extends Error {
 }
 
 /** Tag values are catalog ids, but escape anyway: line protocol breaks on `,`, `=` and spaces. */
-const escapeTag = (v: string): string => v.replace(/[,= \\]/g, (c) => `\\${c}`).replace(/\n/g, "");
+const escapeTag = (v: string): string => v.replace(/[\n\r]/g, "").replace(/[,= \\]/g, (c) => `\\${c}`);
+
+/** `reading,parameter=…,station=…` per series, built once: the hot path only appends fields. */
+const seriesPrefixes = new Map<string, string>();
+function seriesPrefix(station: string, parameter: string): string {
+  const key = `${station}\u0000${parameter}`;
+  let prefix = seriesPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)},${TAG.station}=${escapeTag(station)} `;
+    if (seriesPrefixes.size > 100_000) seriesPrefixes.clear();
+    seriesPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+const VALUE_FIELDS = `${FIELD.belowLod}=0i,${FIELD.qc}=`;
+const LOD_FIELDS = `${FIELD.belowLod}=1i,${FIELD.qc}=`;
 
 /**
  * Line protocol for readings at millisecond precision. Hand-built because node-influx's generic
  * point serialisation halved write throughput in `npm run bench`.
  */
 export function toLineProtocol(readings: readonly Reading[]): string {
-  const parts: string[] = new Array(readings.length);
+  let body = "";
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
     const failed = r.qc === 4;
-    let fields: string;
+    body += seriesPrefix(r.station, r.parameter);
     if (r.value !== null) {
-      fields = `${FIELD.belowLod}=0i,${FIELD.qc}=${r.qc}i,${FIELD.value}=${r.value}`;
-      if (!failed) fields += `,${FIELD.meanValue}=${r.value}`;
+      body += `${VALUE_FIELDS}${r.qc}i,${FIELD.value}=${r.value}`;
+      if (!failed) body += `,${FIELD.meanValue}=${r.value}`;
     } else {
       const lod = r.lod ?? 0;
-      fields = `${FIELD.belowLod}=1i,${FIELD.lod}=${lod},${FIELD.qc}=${r.qc}i,${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
-      if (!failed) fields += `,${FIELD.meanValue}=${lod / 2}`;
+      body += `${LOD_FIELDS}${r.qc}i,${FIELD.lod}=${lod},${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
+      if (!failed) body += `,${FIELD.meanValue}=${lod / 2}`;
     }
-    parts[i] = `${MEASUREMENT},${TAG.parameter}=${escapeTag(r.parameter)},${TAG.station}=${escapeTag(r.station)} ${fields} ${r.time}`;
+    body += ` ${r.time}\n`;
   }
-  return parts.join("\n");
+  return body;
 }
 
 export interface InfluxStoreOptions {

@@ -52,7 +52,40 @@ function parseFieldValue(raw: string): FieldValue | undefined {
   return undefined;
 }
 
+/**
+ * Fast path for the common line without escapes or string fields; returns undefined for anything
+ * else, which then goes through the full parser (and its error messages).
+ */
+function parseSimpleLine(line: string): ParsedLine | undefined {
+  if (line.includes("\\") || line.includes('"')) return undefined;
+  const parts = line.split(" ");
+  if (parts.length < 2 || parts.length > 3) return undefined;
+  const head = parts[0]!.split(",");
+  const measurement = head[0]!;
+  if (!measurement) return undefined;
+  const tags: Record<string, string> = {};
+  for (let i = 1; i < head.length; i++) {
+    const kv = head[i]!;
+    const eq = kv.indexOf("=");
+    if (eq <= 0 || eq === kv.length - 1 || kv.indexOf("=", eq + 1) >= 0) return undefined;
+    tags[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const fields: Record<string, FieldValue> = {};
+  for (const kv of parts[1]!.split(",")) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) return undefined;
+    const value = parseFieldValue(kv.slice(eq + 1));
+    if (value === undefined) return undefined;
+    fields[kv.slice(0, eq)] = value;
+  }
+  const timestamp = parts[2];
+  if (timestamp !== undefined && !/^-?\d+$/.test(timestamp)) return undefined;
+  return { measurement, tags, fields, timestamp };
+}
+
 export function parseLine(line: string, lineNumber = 1): ParsedLine {
+  const simple = parseSimpleLine(line);
+  if (simple) return simple;
   const fail = (reason: string) => new LineProtocolError(lineNumber, line, reason);
   let [measurement, i] = readToken(line, 0, ", ", ", ");
   if (!measurement) throw fail("missing measurement");

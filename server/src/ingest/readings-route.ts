@@ -5,21 +5,11 @@ import type { StationGrant, StationTokenRepository } from "../auth/station-token
 import { authenticateStation } from "../auth/ingest-auth.ts";
 import { ValidationError, type ErrorDetail } from "../errors.ts";
 import type { IngestService, ReadingCandidate } from "./ingest-service.ts";
+import { isWellFormedReading, readingSchema, type ReadingInput } from "./reading-schema.ts";
 
-const isoWithOffset = z.iso.datetime({ offset: true, error: "time must be ISO 8601 with a time zone (e.g. 2026-11-25T10:00:00Z) or epoch milliseconds" });
-
-const readingSchema = z
-  .object({
-    station: z.string().min(1).max(100),
-    parameter: z.string().min(1).max(100),
-    time: z.union([isoWithOffset, z.number().int().nonnegative()], {
-      error: "time must be ISO 8601 with a time zone (e.g. 2026-11-25T10:00:00Z) or epoch milliseconds",
-    }),
-    value: z.number({ error: "value must be a number" }).optional(),
-    belowLod: z.object({ lod: z.number({ error: "belowLod.lod must be a number" }) }).strict().optional(),
-    unit: z.string().max(32).optional(),
-  })
-  .strict();
+function issuesText(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
 
 export interface ReadingsRouteOptions {
   service: IngestService;
@@ -46,21 +36,22 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
       const grant = res.locals.grant as StationGrant;
       const body = bodySchema.safeParse(req.body);
       if (!body.success) {
-        throw new ValidationError(
-          body.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "),
-        );
+        throw new ValidationError(issuesText(body.error.issues));
       }
       const candidates: Array<ReadingCandidate | undefined> = [];
       const problems: ErrorDetail[] = [];
       body.data.readings.forEach((raw, index) => {
-        const parsed = readingSchema.safeParse(raw);
-        if (!parsed.success) {
-          const message = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-          problems.push({ index, message });
-          candidates.push(undefined);
-          return;
+        let r: ReadingInput;
+        if (isWellFormedReading(raw)) r = raw;
+        else {
+          const parsed = readingSchema.safeParse(raw);
+          if (!parsed.success) {
+            problems.push({ index, message: issuesText(parsed.error.issues) });
+            candidates.push(undefined);
+            return;
+          }
+          r = parsed.data;
         }
-        const r = parsed.data;
         candidates.push({
           station: r.station,
           parameter: r.parameter,

@@ -47,7 +47,12 @@ export class LiveHub {
     this.timer = undefined;
     const buffer = this.buffer;
     this.buffer = new Map();
-    for (const [station, readings] of buffer) this.io.to(stationRoom(station)).emit("readings", readings);
+    const rooms = this.io.of("/").adapter.rooms;
+    for (const [station, readings] of buffer) {
+      const room = stationRoom(station);
+      // Serialising for an empty room costs as much as for a full one.
+      if (rooms.get(room)?.size) this.io.to(room).emit("readings", readings);
+    }
   }
 
   private onConnection(socket: LiveSocket): void {

@@ -54,20 +54,20 @@ export function spike(value: number, history: readonly number[], s: QcSettings =
   if (history.length < s.minHistory) return 1;
   const sorted = [...history].sort((a, b) => a - b);
   const m = median(sorted);
-  const mad = median(sorted.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
-  const sigma = 1.4826 * mad;
   const deviation = Math.abs(value - m);
-  const floor = s.spikeMinRelative * Math.max(Math.abs(m), Number.EPSILON);
-  return deviation > s.spikeSigmas * sigma && deviation > floor ? 3 : 1;
+  // Cheap test first: most readings are nowhere near the relative floor.
+  if (deviation <= s.spikeMinRelative * Math.max(Math.abs(m), Number.EPSILON)) return 1;
+  const mad = median(sorted.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
+  return deviation > s.spikeSigmas * 1.4826 * mad ? 3 : 1;
 }
 
 export function rateOfChange(value: number, history: readonly number[], s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
   if (history.length < s.minHistory) return 1;
   const mean = history.reduce((a, b) => a + b, 0) / history.length;
-  const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (history.length - 1));
   const step = Math.abs(value - history[history.length - 1]!);
-  const floor = s.spikeMinRelative * Math.max(Math.abs(mean), Number.EPSILON);
-  return step > s.rateSigmas * sd && step > floor ? 3 : 1;
+  if (step <= s.spikeMinRelative * Math.max(Math.abs(mean), Number.EPSILON)) return 1;
+  const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (history.length - 1));
+  return step > s.rateSigmas * sd ? 3 : 1;
 }
 
 /** `repeats`: how many consecutive identical values end with this one (1 = it differs from the last). */

@@ -1,0 +1,95 @@
+// Ingest throughput through the server (validation + QC + batching + InfluxDB write) for JSON
+// batches and for line protocol on /write, against raw InfluxDB /write of the same points with the
+// same concurrency, measured in the same run. Time runs until every point is in InfluxDB.
+import { randomBytes } from "node:crypto";
+import type { Reading } from "../../common/reading.ts";
+import { RETENTION } from "../../server/src/influx/schema.ts";
+import { toLineProtocol } from "../../server/src/influx/store.ts";
+import { syntheticReadings, type Benchmark } from "./bench-kit.ts";
+import { runConcurrently, startServerProcess, waitForDrain } from "./server-process.ts";
+
+const BATCH = 5_000;
+const SENDERS = 4;
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function expectStatus(res: Response, status: number): Promise<void> {
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${await res.text()}`);
+  await res.body?.cancel();
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+}
+
+export const ingest: Benchmark = {
+  name: "Ingest throughput: POST /api/v1/readings and /write vs raw InfluxDB /write",
+  async run({ influxUrl, scale }) {
+    const count = Math.max(BATCH, Math.round(500_000 * scale));
+    const start = Date.now() - 200 * 86_400_000;
+    const jsonReadings = syntheticReadings(count, start);
+    const lpReadings = syntheticReadings(count, start + 60 * 86_400_000);
+    const database = `bench_ingest_${randomBytes(4).toString("hex")}`;
+    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database });
+    try {
+      const token = server.simulatorToken();
+      const rawDb = `bench_rawingest_${randomBytes(4).toString("hex")}`;
+      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`CREATE DATABASE "${rawDb}" WITH NAME "${RETENTION.raw.name}"`)}`, { method: "POST" });
+      const rawBodies = batches(jsonReadings, BATCH).map((b) => toLineProtocol(b));
+      const rawSeconds = await timed(() =>
+        runConcurrently(
+          rawBodies.map((body) => async () => expectStatus(await fetch(`${influxUrl}/write?db=${rawDb}&precision=ms`, { method: "POST", body }), 204)),
+          SENDERS,
+        ),
+      );
+
+      const toJson = (b: Reading[]) =>
+        JSON.stringify({ readings: b.map((r) => ({ station: r.station, parameter: r.parameter, time: r.time, value: r.value })) });
+      const jsonBodies = batches(jsonReadings, BATCH).map(toJson);
+      const jsonSeconds = await timed(async () => {
+        await runConcurrently(
+          jsonBodies.map((body) => async () =>
+            expectStatus(await fetch(`${server.url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body }), 202),
+          ),
+          SENDERS,
+        );
+        await waitForDrain(server.url);
+      });
+
+      const lpBodies = batches(lpReadings, BATCH).map((b) => toLineProtocol(b.map((r) => ({ ...r, qc: 1 }))).replace(/ below_lod=0i,qc=1i,/g, " ").replace(/,mean_value=[^ ]+/g, ""));
+      const lpSeconds = await timed(async () => {
+        await runConcurrently(
+          lpBodies.map((body) => async () =>
+            expectStatus(await fetch(`${server.url}/write?db=${database}&precision=ms`, { method: "POST", headers: { authorization: `Token ${token}` }, body }), 204),
+          ),
+          SENDERS,
+        );
+        await waitForDrain(server.url);
+      });
+      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${rawDb}"`)}`, { method: "POST" });
+      const peak = server.peakRssMb();
+      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: "POST" });
+      return {
+        name: `${this.name}, ${count.toLocaleString("en-US")} points, ${BATCH}-point requests, ${SENDERS} senders`,
+        ours: { label: "POST /api/v1/readings (JSON)", value: count / jsonSeconds, unit: "points/s" },
+        baseline: { label: "raw InfluxDB /write", value: count / rawSeconds, unit: "points/s" },
+        ratio: rawSeconds / jsonSeconds,
+        higherIsBetter: true,
+        target: ">= 0.8x",
+        extra: [
+          { label: "POST /write (line protocol)", value: count / lpSeconds, unit: "points/s" },
+          { label: "/write ratio vs raw", value: rawSeconds / lpSeconds, unit: "x" },
+          { label: "server peak RSS", value: peak, unit: "MB" },
+        ],
+      };
+    } finally {
+      await server.stop();
+    }
+  },
+};

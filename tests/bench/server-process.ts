@@ -1,0 +1,74 @@
+// Runs a Water Monitor server as a child process (as `npm start` would, minus the managed influxd)
+// so benchmarks can measure its throughput and memory apart from the load generator.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  dataDir: string;
+  simulatorToken(): string;
+  /** Peak resident set size so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(influxUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /running at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!.replace("localhost", "127.0.0.1"));
+    });
+    child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready: ${out.slice(-500)}`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    dataDir,
+    simulatorToken: () => readFileSync(path.join(dataDir, "simulator-token"), "utf8").trim(),
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return kb / 1024;
+    },
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls /api/health until the write queue and spool are empty. */
+export async function waitForDrain(url: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { writeQueue: { queueDepth: number; spoolBatches: number } };
+    if (health.writeQueue.queueDepth === 0 && health.writeQueue.spoolBatches === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("server did not drain its write queue in time");
+}
+
+/** Runs `tasks` with at most `concurrency` in flight. */
+export async function runConcurrently(tasks: Array<() => Promise<void>>, concurrency: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { isWellFormedReading, readingSchema } from "../../server/src/ingest/reading-schema.ts";
+
+const base = { station: "DE-ELBE-ZEHREN", parameter: "ph", time: "2026-11-24T10:00:00Z", value: 7.2 };
+
+const inputs: unknown[] = [
+  base,
+  { ...base, time: 1_764_000_000_000 },
+  { ...base, time: "2026-11-24T10:00:00.123+08:00" },
+  { ...base, time: "2026-11-24T10:00:00" },
+  { ...base, time: "2026-11-24 10:00:00Z" },
+  { ...base, time: "2026-02-30T10:00:00Z" },
+  { ...base, time: -1 },
+  { ...base, time: 1.5 },
+  { ...base, value: "7" },
+  { ...base, value: undefined, belowLod: { lod: 5 } },
+  { ...base, value: undefined, belowLod: { lod: "5" } },
+  { ...base, value: undefined, belowLod: { lod: 5, extra: 1 } },
+  { ...base, unit: "pH" },
+  { ...base, unit: "" },
+  { ...base, unit: "x".repeat(33) },
+  { ...base, extra: true },
+  { ...base, station: "" },
+  { ...base, station: "x".repeat(101) },
+  { ...base, parameter: 5 },
+  null,
+  [],
+  "reading",
+];
+
+describe("reading schema fast path", () => {
+  it.each(inputs.map((input) => [JSON.stringify(input), input]))("never accepts what the zod schema rejects: %s", (_label, input) => {
+    if (isWellFormedReading(input)) expect(readingSchema.safeParse(input).success).toBe(true);
+  });
+
+  it("takes the fast path for the common valid shapes", () => {
+    expect(isWellFormedReading(base)).toBe(true);
+    expect(isWellFormedReading({ ...base, time: 1_764_000_000_000 })).toBe(true);
+    expect(isWellFormedReading({ ...base, value: undefined, belowLod: { lod: 5 } })).toBe(true);
+  });
+});
