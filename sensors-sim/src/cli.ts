@@ -1,0 +1,170 @@
+// Command line: `npm run sim -- --help`. Parses flags with node:util parseArgs, validates them with
+// the simulator's zod schema, runs until --duration or Ctrl-C, and prints a summary.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createLogger } from "../../server/src/logger.ts";
+import { FAULT_KINDS, type FaultKind } from "./sensor/fault-settings.ts";
+import { SimulatorOptionsError, type SimulatorOptions } from "./options.ts";
+import { startSimulator } from "./simulator.ts";
+
+const HELP = `Water Monitor sensor simulator: stations that send readings to the server.
+
+Usage: npm run sim -- [options]
+
+  --url <url>              server URL (default http://localhost:3000)
+  --token <token>          station write token (Authorization: Bearer)
+  --token-file <path>      read the token from a file
+  --stations <ids>         comma-separated station ids (default: all 8 in the catalog)
+  --parameters <codes>     comma-separated parameter codes (default: all)
+  --interval <duration>    simulated time between readings (default 10m, like a real network)
+  --speed <n>              simulated seconds per wall-clock second (default 60)
+  --backfill <duration>    history to write first, as fast as the server takes it (e.g. 30d)
+  --start <iso>            simulated start of the live phase (default: now)
+  --duration <duration>    simulated length of the live phase (default: until Ctrl-C)
+  --seed <n>               seed; the same seed gives byte-identical readings (default 1)
+  --transport <kind>       http-json (default) or line-protocol
+  --batch-size <n>         readings per request, at most 10000 (default 5000)
+  --buffer-max <n>         readings buffered while the server is unreachable (default 200000);
+                           when full, the oldest are dropped
+  --no-faults              no random faults (forced ones still happen)
+  --fault-rate <k=r,...>   starts per sensor (station faults: per station) per simulated day,
+                           e.g. spike=0.5,stuck=0.1
+  --force-fault <kinds>    start these faults on every sensor at --force-after (repeatable)
+  --force-after <duration> when forced faults start, after the live start (default 0)
+  --scenario spill         a plume entering a river upstream and passing its stations in order
+  --spill-river <name>     Elbe (default), Yangtze or Jialing
+  --spill-compound <code>  a compound with a MAC-EQS (default clarithromycin)
+  --spill-after <duration> when the plume enters, after the live start (default 1h)
+  --spill-velocity <m/s>   river velocity for travel times (default 1.0)
+  --log-level <level>      pino level (default info); logs are JSON lines on stdout
+  -h, --help               this text
+
+Durations: 500ms, 30s, 10m, 12h, 30d.
+Fault kinds: ${FAULT_KINDS.join(", ")}.
+`;
+
+function list(text: string | undefined): string[] | undefined {
+  return text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function number(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : Number(text);
+}
+
+function rates(text: string | undefined): Partial<Record<FaultKind, number>> {
+  const out: Record<string, number> = {};
+  for (const pair of list(text) ?? []) {
+    const [kind, rate] = pair.split("=");
+    out[kind!.trim()] = Number(rate);
+  }
+  return out;
+}
+
+export type CliCommand = { kind: "help" } | { kind: "run"; options: SimulatorOptions; logLevel: string };
+
+export function parseCli(argv: string[]): CliCommand {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      url: { type: "string" },
+      token: { type: "string" },
+      "token-file": { type: "string" },
+      stations: { type: "string" },
+      parameters: { type: "string" },
+      interval: { type: "string" },
+      speed: { type: "string" },
+      backfill: { type: "string" },
+      start: { type: "string" },
+      duration: { type: "string" },
+      seed: { type: "string" },
+      transport: { type: "string" },
+      "batch-size": { type: "string" },
+      "buffer-max": { type: "string" },
+      "no-faults": { type: "boolean" },
+      "fault-rate": { type: "string" },
+      "force-fault": { type: "string", multiple: true },
+      "force-after": { type: "string" },
+      scenario: { type: "string" },
+      "spill-river": { type: "string" },
+      "spill-compound": { type: "string" },
+      "spill-after": { type: "string" },
+      "spill-velocity": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) return { kind: "help" };
+  const token = values.token ?? (values["token-file"] ? readFileSync(values["token-file"], "utf8").trim() : undefined);
+  // Undefined keys fall back to the schema's defaults; zod reports bad values with their names.
+  const options = JSON.parse(
+    JSON.stringify({
+      url: values.url,
+      token,
+      stations: list(values.stations),
+      parameters: list(values.parameters),
+      interval: values.interval,
+      speed: number(values.speed),
+      backfill: values.backfill,
+      start: values.start,
+      duration: values.duration,
+      seed: number(values.seed),
+      transport: values.transport,
+      batchSize: number(values["batch-size"]),
+      maxBuffered: number(values["buffer-max"]),
+      faults: {
+        enabled: !values["no-faults"],
+        rates: rates(values["fault-rate"]),
+        force: (values["force-fault"] ?? []).flatMap((k) => list(k) ?? []),
+        forceAfter: values["force-after"],
+      },
+      scenario: values.scenario,
+      spill: {
+        river: values["spill-river"],
+        compound: values["spill-compound"],
+        after: values["spill-after"],
+        velocityMs: number(values["spill-velocity"]),
+      },
+    }),
+  ) as SimulatorOptions;
+  return { kind: "run", options, logLevel: values["log-level"] ?? "info" };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let command: CliCommand;
+  try {
+    command = parseCli(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (command.kind === "help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const logger = createLogger(command.logLevel, "sensors-sim");
+  let sim;
+  try {
+    sim = startSimulator(command.options, { logger });
+  } catch (err) {
+    if (err instanceof SimulatorOptionsError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const onSignal = () => void sim.stop();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const summary = await sim.finished;
+  const { sent, retried, buffered, dropped, rejected, generated, flagged } = summary;
+  process.stderr.write(
+    `Simulator ${summary.state}: generated ${generated}, sent ${sent}, retried ${retried}, buffered ${buffered}, ` +
+      `dropped ${dropped}, rejected ${rejected} (server flagged ${flagged.suspect} suspect, ${flagged.fail} fail); ` +
+      `simulated ${summary.backfillFrom} → ${summary.simulatedUntil}\n`,
+  );
+  process.exit(rejected > 0 || dropped > 0 || buffered > 0 ? 1 : 0);
+}
+
+await main();

@@ -1,0 +1,207 @@
+// The running simulator: writes the backfill history as fast as the server takes it, then produces
+// readings in (accelerated) real time, through a buffering uplink. This is the programmatic API the
+// server's main.ts and the CLI use:
+//
+//   const sim = startSimulator({ url, token, speed: 60, backfill: "2d", seed: 1 }, { logger });
+//   …
+//   const summary = await sim.stop();
+import type { Logger } from "pino";
+import { pino } from "pino";
+import { catalog, type Parameter, type Station } from "../../common/catalog.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { planSpill, SPILL_DEFAULTS, type PlumeArrival, type SpillScenario } from "./model/spill.ts";
+import { resolveOptions, type ResolvedSimulatorOptions, type SimulatorOptions } from "./options.ts";
+import { ReadingGenerator, type GeneratorOptions, type SimReading } from "./reading-generator.ts";
+import { DEFAULT_FAULT_RATES, DEFAULT_FAULT_SETTINGS, NO_FAULTS, type FaultSettings } from "./sensor/fault-settings.ts";
+import { HttpJsonSink } from "./transport/http-json-sink.ts";
+import { LineProtocolSink } from "./transport/line-protocol-sink.ts";
+import type { FetchFn, HttpSinkOptions, ReadingSink } from "./transport/sink.ts";
+import { Uplink, type UplinkStats } from "./transport/uplink.ts";
+
+export type { SimulatorOptions, ResolvedSimulatorOptions } from "./options.ts";
+
+export interface SimulatorDeps {
+  clock?: Clock;
+  logger?: Logger;
+  /** Replaces global fetch (tests, proxies). */
+  fetch?: FetchFn;
+  /** Sees every reading as it is handed to the uplink (tests, diagnostics). */
+  onReadings?: (readings: readonly SimReading[]) => void;
+}
+
+export interface SimulatorSummary extends UplinkStats {
+  state: "backfilling" | "live" | "finished" | "stopped";
+  /** Readings produced (duplicates included). */
+  generated: number;
+  /** Simulated instants: start of the backfill, start of the live phase, and the next reading. */
+  backfillFrom: string;
+  liveFrom: string;
+  simulatedUntil: string;
+  /** Where and when the spill plume peaks, when the spill scenario runs. */
+  spill?: PlumeArrival[];
+}
+
+export interface SimulatorHandle {
+  readonly options: ResolvedSimulatorOptions;
+  /** Resolves when the run ends by itself (after `duration`) or after stop(); never rejects. */
+  readonly finished: Promise<SimulatorSummary>;
+  summary(): SimulatorSummary;
+  /** Stops producing, tries to send what is buffered for up to `drainTimeout`, and summarises. */
+  stop(): Promise<SimulatorSummary>;
+}
+
+/** Fault settings from the options: defaults, user rates, forced faults at their instant. */
+export function faultSettingsFrom(options: ResolvedSimulatorOptions, liveStart: number): FaultSettings {
+  const f = options.faults;
+  return {
+    ...DEFAULT_FAULT_SETTINGS,
+    ratesPerDay: f.enabled ? { ...DEFAULT_FAULT_RATES, ...f.rates } : { ...NO_FAULTS },
+    force: f.force,
+    forceAt: f.force.length > 0 ? liveStart + f.forceAfter : undefined,
+    stuckReadings: f.stuckReadings,
+    dropoutReadings: f.dropoutReadings,
+    offlineMs: f.offline,
+    clockSkewMs: f.clockSkew,
+    outOfOrderDelayReadings: f.outOfOrderDelayReadings,
+  };
+}
+
+export function spillScenarioFrom(options: ResolvedSimulatorOptions, liveStart: number): SpillScenario | undefined {
+  if (options.scenario !== "spill") return undefined;
+  const s = options.spill;
+  return {
+    ...SPILL_DEFAULTS,
+    river: s.river,
+    compound: s.compound,
+    velocityMs: s.velocityMs,
+    peakTimesMac: s.peakTimesMac,
+    entryTime: liveStart + s.after,
+  };
+}
+
+/** Everything the pure generator needs, from validated options and the live start instant. */
+export function generatorOptionsFrom(options: ResolvedSimulatorOptions, liveStart: number): GeneratorOptions {
+  const stations = options.stations.map((id) => catalog.stations.find((s) => s.id === id)) as Station[];
+  const parameters = options.parameters.map((code) => catalog.parameters.find((p) => p.code === code)) as Parameter[];
+  return {
+    seed: options.seed,
+    intervalMs: options.interval,
+    stations,
+    parameters,
+    faults: faultSettingsFrom(options, liveStart),
+    spill: spillScenarioFrom(options, liveStart),
+  };
+}
+
+export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}): SimulatorHandle {
+  const options = resolveOptions(input);
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? pino({ level: "silent" });
+  const interval = options.interval;
+  const liveStart = Math.ceil((options.start ?? clock.now()) / interval) * interval;
+  const backfillFrom = liveStart - options.backfill;
+  const liveEnd = options.duration === undefined ? undefined : liveStart + options.duration;
+  const generatorOptions = generatorOptionsFrom(options, liveStart);
+  const generator = new ReadingGenerator(generatorOptions, backfillFrom);
+  const spillPlan = generatorOptions.spill ? planSpill(generatorOptions.spill, catalog.stations) : undefined;
+
+  const sinkOptions: HttpSinkOptions = {
+    url: options.url,
+    token: options.token,
+    requestTimeoutMs: options.requestTimeout,
+    fetch: deps.fetch,
+    now: () => clock.now(),
+  };
+  const sink: ReadingSink =
+    options.transport === "line-protocol" ? new LineProtocolSink(sinkOptions, options.database) : new HttpJsonSink(sinkOptions);
+  const uplink = new Uplink(
+    sink,
+    { maxBuffered: options.maxBuffered, batchSize: options.batchSize, retryBaseMs: options.retryBase, retryMaxMs: options.retryMax },
+    clock,
+    logger.child({ module: "uplink" }),
+  );
+
+  let state: SimulatorSummary["state"] = options.backfill > 0 ? "backfilling" : "live";
+  let generated = 0;
+  const stopper = new AbortController();
+  const stopped = new Promise<void>((resolve) => stopper.signal.addEventListener("abort", () => resolve(), { once: true }));
+
+  const hand = (readings: SimReading[]): void => {
+    if (readings.length === 0) return;
+    generated += readings.length;
+    deps.onReadings?.(readings);
+    uplink.enqueue(readings);
+  };
+
+  const summary = (): SimulatorSummary => ({
+    ...uplink.snapshot(),
+    state,
+    generated,
+    backfillFrom: new Date(backfillFrom).toISOString(),
+    liveFrom: new Date(liveStart).toISOString(),
+    simulatedUntil: new Date(generator.nextTime).toISOString(),
+    ...(spillPlan ? { spill: spillPlan } : {}),
+  });
+
+  async function backfill(): Promise<void> {
+    if (options.backfill <= 0) return;
+    logger.info({ from: new Date(backfillFrom).toISOString(), to: new Date(liveStart).toISOString() }, "backfilling history");
+    let batch: SimReading[] = [];
+    while (generator.nextTime < liveStart && !stopper.signal.aborted) {
+      for (const r of generator.next()) batch.push(r);
+      if (batch.length >= options.batchSize) {
+        hand(batch);
+        batch = [];
+        // Never let history overflow the buffer: wait while the server catches up (or is down).
+        await Promise.race([uplink.whenBufferedAtMost(options.batchSize), stopped]);
+      }
+    }
+    hand(batch);
+  }
+
+  async function live(): Promise<void> {
+    state = "live";
+    const wallStart = clock.now();
+    logger.info({ from: new Date(liveStart).toISOString(), speed: options.speed, intervalMs: interval }, "live");
+    let sinceYield = 0;
+    while (!stopper.signal.aborted && (liveEnd === undefined || generator.nextTime < liveEnd)) {
+      const due = wallStart + (generator.nextTime - liveStart) / options.speed;
+      const wait = due - clock.now();
+      if (wait > 0 || ++sinceYield >= 64) {
+        // When running behind (or very fast), still yield now and then so the uplink can send.
+        sinceYield = 0;
+        await clock.sleep(Math.max(0, wait), stopper.signal);
+        if (stopper.signal.aborted) break;
+      }
+      hand(generator.next());
+    }
+  }
+
+  const finished = (async (): Promise<SimulatorSummary> => {
+    try {
+      await backfill();
+      await live();
+      hand(generator.drainHeld());
+      const drained = await uplink.flush(options.drainTimeout);
+      if (!drained) logger.warn({ buffered: uplink.buffered }, "stopped with readings still buffered");
+    } catch (err) {
+      logger.error({ err }, "simulator failed");
+    } finally {
+      await uplink.close();
+      state = stopper.signal.aborted ? "stopped" : "finished";
+    }
+    const result = summary();
+    logger.info({ ...result, spill: undefined }, "simulator finished");
+    return result;
+  })();
+
+  return {
+    options,
+    finished,
+    summary,
+    stop: async () => {
+      stopper.abort();
+      return finished;
+    },
+  };
+}
