@@ -1,8 +1,141 @@
-// Placeholder entry until the dashboard lands: shows the server's health.
-const app = document.getElementById("app")!;
-app.textContent = "Water Monitor";
-void fetch("/api/health")
-  .then((r) => r.json())
-  .then((h: { status: string }) => {
-    app.textContent = `Water Monitor — server ${h.status}`;
-  });
+// Entry point: builds the shell (header, settings, connection indicator, health banner), loads the
+// catalog and mounts the page for the current hash route. Pages are re-mounted when the route or a
+// preference (language, unit, time zone) changes; their state lives in the URL.
+import "./styles.css";
+import type { Parameter, Station } from "../../common/catalog.ts";
+import { ApiClient } from "./api.ts";
+import { connectionIndicator } from "./components/connection-indicator.ts";
+import { healthBanner } from "./components/health-banner.ts";
+import type { AppContext, Page } from "./context.ts";
+import { clear, h } from "./dom.ts";
+import { LANGUAGE_NAME, LANGUAGES, LOCALE, translator, type Language } from "./i18n/index.ts";
+import { LiveClient } from "./live.ts";
+import { compareHref, parseRoute } from "./router.ts";
+import { PreferencesStore, type ZoneMode } from "./state.ts";
+import { comparePage } from "./pages/compare.ts";
+import { overviewPage } from "./pages/overview.ts";
+import { stationPage } from "./pages/station.ts";
+import type { ConcentrationUnit } from "./format.ts";
+
+const api = new ApiClient();
+const live = new LiveClient();
+const prefs = new PreferencesStore(safeStorage(), navigator.languages ?? [navigator.language]);
+const root = document.getElementById("app")!;
+
+let catalog: { stations: Station[]; parameters: Map<string, Parameter>; sources: Record<string, string> } | undefined;
+let page: Page | undefined;
+let shellCleanup: Array<() => void> = [];
+
+live.listen({
+  readings: (batch) => page?.onReadings?.(batch),
+  resync: (since) => page?.onResync?.(since),
+});
+
+function safeStorage(): Storage | undefined {
+  try {
+    return window.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function select<T extends string>(label: string, name: string, value: T, options: Array<[T, string]>, onChange: (v: T) => void) {
+  const el = h("select", { name, "aria-label": label, onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value as T) });
+  for (const [v, text] of options) el.append(h("option", { value: v, selected: v === value }, text));
+  return h("label", { class: "setting" }, h("span", { class: "setting-label" }, label), el);
+}
+
+function renderShell(): HTMLElement {
+  for (const fn of shellCleanup) fn();
+  shellCleanup = [];
+  const p = prefs.get();
+  const t = translator(p.lang);
+  document.documentElement.lang = LOCALE[p.lang];
+  document.title = t("app.title");
+  const conn = connectionIndicator(live, t);
+  const banner = healthBanner(api, live, t);
+  shellCleanup.push(conn.destroy, banner.destroy);
+  const route = parseRoute(location.hash).page;
+  const navLink = (href: string, text: string, active: boolean) =>
+    h("a", { href, class: "nav-link", "aria-current": active ? "page" : undefined }, text);
+  const main = h("main", { id: "content", tabindex: "-1" });
+  clear(root);
+  root.append(
+    h("a", { class: "skip-link", href: "#content", onclick: (e: Event) => (e.preventDefault(), main.focus()) }, t("app.skip")),
+    h(
+      "header",
+      { class: "app-header" },
+      h("a", { class: "brand", href: "#/" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "≋"), t("app.title")),
+      h(
+        "nav",
+        { "aria-label": t("nav.main") },
+        navLink("#/", t("nav.overview"), route === "overview"),
+        navLink(compareHref(), t("nav.compare"), route === "compare"),
+      ),
+      h(
+        "div",
+        { class: "settings" },
+        select<Language>(t("settings.language"), "lang", p.lang, LANGUAGES.map((l) => [l, LANGUAGE_NAME[l]]), (lang) => prefs.set({ lang })),
+        select<ConcentrationUnit>(t("settings.unit"), "unit", p.unit, [["ng/L", t("unit.ng")], ["µg/L", t("unit.ug")]], (unit) =>
+          prefs.set({ unit }),
+        ),
+        select<ZoneMode>(
+          t("settings.timeZone"),
+          "zone",
+          p.zone,
+          [["station", t("tz.station")], ["utc", t("tz.utc")], ["local", t("tz.local")]],
+          (zone) => prefs.set({ zone }),
+        ),
+        conn.element,
+      ),
+    ),
+    banner.element,
+    main,
+  );
+  return main;
+}
+
+async function loadCatalog(main: HTMLElement): Promise<boolean> {
+  if (catalog) return true;
+  const t = translator(prefs.get().lang);
+  main.replaceChildren(h("p", { class: "state-loading", role: "status" }, t("state.loading")));
+  try {
+    const [s, p] = await Promise.all([api.stations(), api.parameters()]);
+    catalog = { stations: s.stations, parameters: new Map(p.parameters.map((x) => [x.code, x])), sources: p.sources };
+    return true;
+  } catch (err) {
+    main.replaceChildren(
+      h(
+        "div",
+        { class: "state-error", role: "alert" },
+        h("p", {}, t("state.error", { error: err instanceof Error ? err.message : String(err) })),
+        h("button", { type: "button", onclick: () => void mount() }, t("state.retry")),
+      ),
+    );
+    return false;
+  }
+}
+
+async function mount(): Promise<void> {
+  page?.destroy();
+  page = undefined;
+  const main = renderShell();
+  if (!(await loadCatalog(main)) || !catalog) return;
+  const p = prefs.get();
+  const ctx: AppContext = { api, live, prefs, ...catalog, t: translator(p.lang), lang: p.lang, locale: LOCALE[p.lang], p };
+  const route = parseRoute(location.hash);
+  page =
+    route.page === "station"
+      ? stationPage(ctx, route.station, route.query)
+      : route.page === "compare"
+        ? comparePage(ctx, route.query)
+        : overviewPage(ctx);
+  main.replaceChildren(page.element);
+  live.setStations(page.stations);
+}
+
+// Pages record their own state (range, chosen parameters) with history.replaceState, which fires
+// no hashchange: a hashchange is always a navigation.
+window.addEventListener("hashchange", () => void mount());
+prefs.subscribe(() => void mount());
+void mount();

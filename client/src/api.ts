@@ -1,0 +1,114 @@
+// REST client for the Water Monitor API (types shared with the server in common/api-types.ts).
+import type {
+  ApiErrorBody,
+  LatestResponse,
+  ParametersResponse,
+  SeriesResponse,
+  StationsResponse,
+} from "../../common/api-types.ts";
+
+/** The server's limits: series per multi request, and the pixel width it accepts. */
+export const MULTI_MAX_SERIES = 20;
+export const WIDTH_MIN = 10;
+export const WIDTH_MAX = 5_000;
+
+export function clampWidth(width: number): number {
+  return Math.min(WIDTH_MAX, Math.max(WIDTH_MIN, Math.round(width) || WIDTH_MIN));
+}
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HealthResponse {
+  status: "ok" | "unavailable";
+  version: string;
+  influx: { reachable: boolean; error?: string };
+}
+
+export interface SeriesRequest {
+  station: string;
+  parameter: string;
+}
+
+export interface RangeRequest {
+  from: number;
+  to: number;
+  /** Pixel width of the plot: the server returns at most this many points. */
+  width: number;
+}
+
+export class ApiClient {
+  constructor(private readonly base = "") {}
+
+  stations(signal?: AbortSignal): Promise<StationsResponse> {
+    return this.get("/api/v1/stations", signal);
+  }
+
+  parameters(signal?: AbortSignal): Promise<ParametersResponse> {
+    return this.get("/api/v1/parameters", signal);
+  }
+
+  latest(station?: string, signal?: AbortSignal): Promise<LatestResponse> {
+    return this.get(`/api/v1/latest${station ? `?station=${encodeURIComponent(station)}` : ""}`, signal);
+  }
+
+  series(req: SeriesRequest & RangeRequest, signal?: AbortSignal): Promise<SeriesResponse> {
+    const q = new URLSearchParams({
+      station: req.station,
+      parameter: req.parameter,
+      from: String(Math.floor(req.from)),
+      to: String(Math.ceil(req.to)),
+      width: String(clampWidth(req.width)),
+    });
+    return this.get(`/api/v1/series?${q}`, signal);
+  }
+
+  /** Several series over one range; split into requests of at most MULTI_MAX_SERIES. */
+  async seriesMulti(series: readonly SeriesRequest[], range: RangeRequest, signal?: AbortSignal): Promise<SeriesResponse[]> {
+    const chunks: SeriesRequest[][] = [];
+    for (let i = 0; i < series.length; i += MULTI_MAX_SERIES) chunks.push(series.slice(i, i + MULTI_MAX_SERIES));
+    const bodies = await Promise.all(
+      chunks.map((chunk) => {
+        const q = new URLSearchParams({
+          series: chunk.map((s) => `${s.station}:${s.parameter}`).join(","),
+          from: String(Math.floor(range.from)),
+          to: String(Math.ceil(range.to)),
+          width: String(clampWidth(range.width)),
+        });
+        return this.get<{ series: SeriesResponse[] }>(`/api/v1/series/multi?${q}`, signal);
+      }),
+    );
+    return bodies.flatMap((b) => b.series);
+  }
+
+  /** Health answers 503 with a body when InfluxDB is down: that is data, not an error. */
+  async health(signal?: AbortSignal): Promise<HealthResponse> {
+    const res = await fetch(`${this.base}/api/health`, { signal, headers: { accept: "application/json" } });
+    if (res.status !== 200 && res.status !== 503) throw await toError(res);
+    return (await res.json()) as HealthResponse;
+  }
+
+  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    const res = await fetch(`${this.base}${path}`, { signal, headers: { accept: "application/json" } });
+    if (!res.ok) throw await toError(res);
+    return (await res.json()) as T;
+  }
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  try {
+    const body = (await res.json()) as Partial<ApiErrorBody>;
+    if (body.error) return new ApiError(body.error.message, res.status, body.error.code);
+  } catch {
+    // Not JSON (a proxy's error page): fall through to the status line.
+  }
+  return new ApiError(`${res.status} ${res.statusText}`, res.status, "http_error");
+}

@@ -1,0 +1,50 @@
+// Datasets for the compare view: one line per series (mean for aggregates), each with its own
+// colour AND dash pattern, optionally normalised to 0–1 so different magnitudes share an axis. Pure.
+import type { SeriesPoint } from "../../../common/api-types.ts";
+import type { LineDataset, PlotPoint } from "./datasets.ts";
+import { SERIES_COLOURS } from "./palette.ts";
+
+const DASHES: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [1, 2]];
+
+export interface CompareSeries {
+  label: string;
+  points: readonly SeriesPoint[];
+  /** Display factor (ng/L → µg/L). */
+  factor: number;
+}
+
+/** Min–max scaling to 0..1 (a constant series maps to 0.5). Pure. */
+export function normalise(values: ReadonlyArray<number | null>): Array<number | null> {
+  const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (finite.length === 0) return values.map(() => null);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  return values.map((v) => (v === null ? null : hi === lo ? 0.5 : (v - lo) / (hi - lo)));
+}
+
+export function buildCompareDatasets(series: readonly CompareSeries[], normalised: boolean): LineDataset[] {
+  return series.map((s, i) => {
+    // Failed raw values never enter compare lines; below-LOD values are gaps (never 0).
+    const kept = s.points.filter((p) => p.n !== undefined || p.qc !== 4);
+    const values = kept.map((p) => (p.v === null ? null : p.v * s.factor));
+    const ys = normalised ? normalise(values) : values;
+    const data: PlotPoint[] = kept.map((p, j) => ({ x: p.t, y: ys[j] ?? null, qc: p.qc, n: p.n }));
+    const colour = SERIES_COLOURS[i % SERIES_COLOURS.length]!;
+    return {
+      type: "line",
+      label: s.label,
+      role: "value",
+      data,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderDash: DASHES[i % DASHES.length],
+      borderWidth: 2,
+      pointRadius: data.length <= 40 ? 2 : 0,
+      pointStyle: (["circle", "rect", "triangle", "rectRot", "star", "cross"] as const)[i % 6],
+      pointHoverRadius: 4,
+      spanGaps: false,
+      fill: false,
+      tension: 0,
+    } satisfies LineDataset;
+  });
+}

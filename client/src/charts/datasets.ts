@@ -1,0 +1,234 @@
+// Turns a SeriesResponse into Chart.js datasets: value or mean line, min/max envelope, below-LOD,
+// suspect and failed markers, rolling mean, plus the standard lines and y range. Pure (types only
+// from chart.js), so it is unit-tested without a canvas.
+import type { ChartDataset } from "chart.js";
+import type { SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
+import type { Parameter } from "../../../common/catalog.ts";
+import type { QcFlag } from "../../../common/reading.ts";
+import { rollingMean } from "../stats.ts";
+import { CHART_COLOURS } from "./palette.ts";
+import { splitByScale, standardLines, type StandardLine } from "./standard-lines.ts";
+
+/** A plotted point; the extra fields feed the tooltip. */
+export interface PlotPoint {
+  x: number;
+  y: number | null;
+  qc?: QcFlag;
+  lod?: number;
+  n?: number;
+  min?: number | null;
+  max?: number | null;
+}
+
+export type PointRole = "value" | "mean" | "min" | "max" | "belowLod" | "suspect" | "failed" | "rollingMean";
+
+export type LineDataset = ChartDataset<"line", PlotPoint[]> & { role: PointRole };
+
+export interface ChartLabels {
+  value: string;
+  mean: string;
+  min: string;
+  max: string;
+  belowLod: string;
+  suspect: string;
+  failed: string;
+  rollingMean: string;
+}
+
+export interface ModelOptions {
+  /** Multiply stored values by this to get display units (ng/L → µg/L: 0.001). */
+  factor: number;
+  showFailed: boolean;
+  /** Window of the rolling mean drawn against AA-EQS; 0 for none. */
+  rollingWindowMs: number;
+  labels: ChartLabels;
+}
+
+export interface ChartModel {
+  datasets: LineDataset[];
+  standards: StandardLine[];
+  offScale: StandardLine[];
+  suggestedMin: number | undefined;
+  suggestedMax: number | undefined;
+  /** Points in the main line (≤ the requested width when the server honours it). */
+  pointCount: number;
+  failedHidden: number;
+  lastTime: number | undefined;
+}
+
+const MANY_POINTS = 60;
+
+export function buildChartModel(series: SeriesResponse, parameter: Parameter, opts: ModelOptions): ChartModel {
+  const f = opts.factor;
+  const aggregate = series.resolution === "aggregate";
+  const main: PlotPoint[] = [];
+  const lows: PlotPoint[] = [];
+  const highs: PlotPoint[] = [];
+  const belowLod: PlotPoint[] = [];
+  const suspect: PlotPoint[] = [];
+  const failed: PlotPoint[] = [];
+  let failedHidden = 0;
+
+  for (const p of series.points) {
+    const qc = p.qc;
+    const isFailed = qc === 4;
+    if (aggregate) {
+      const allBelow = p.n !== undefined && p.n > 0 && p.nBelowLod === p.n;
+      const extra = { qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) };
+      if (allBelow && parameter.lod !== undefined) {
+        main.push({ x: p.t, y: null });
+        belowLod.push({ x: p.t, y: parameter.lod * f, lod: parameter.lod * f, ...extra });
+      } else {
+        main.push({ x: p.t, y: scale(p.v, f), ...extra });
+      }
+      lows.push({ x: p.t, y: scale(p.min ?? p.v, f) });
+      highs.push({ x: p.t, y: scale(p.max ?? p.v, f), min: extra.min, max: extra.max, n: p.n });
+      if (qc === 3 && p.v !== null) suspect.push({ x: p.t, y: p.v * f, qc, n: p.n });
+      if (isFailed && opts.showFailed && p.v !== null) failed.push({ x: p.t, y: p.v * f, qc, n: p.n });
+      continue;
+    }
+    if (isFailed && !opts.showFailed) {
+      failedHidden++;
+      continue;
+    }
+    if (p.v === null) {
+      main.push({ x: p.t, y: null });
+      if (p.lod !== undefined && p.lod !== null) belowLod.push({ x: p.t, y: p.lod * f, lod: p.lod * f, qc });
+      continue;
+    }
+    main.push({ x: p.t, y: p.v * f, qc });
+    if (qc === 3) suspect.push({ x: p.t, y: p.v * f, qc });
+    if (isFailed) failed.push({ x: p.t, y: p.v * f, qc });
+  }
+
+  const datasets: LineDataset[] = [];
+  const L = opts.labels;
+  if (aggregate) {
+    datasets.push(
+      band(L.min, lows, "min", false),
+      band(L.max, highs, "max", "-1"),
+      line(L.mean, main, "mean", CHART_COLOURS.value, main.length <= MANY_POINTS ? 1.5 : 0),
+    );
+  } else {
+    datasets.push(line(L.value, main, "value", CHART_COLOURS.value, main.length <= MANY_POINTS ? 2 : 0));
+  }
+  datasets.push(
+    markers(L.belowLod, belowLod, "belowLod", CHART_COLOURS.belowLod, "triangle", 180, false),
+    markers(L.suspect, suspect, "suspect", CHART_COLOURS.suspect, "rectRot", 0, true),
+  );
+  // In aggregates a marker flags a whole interval; keep them small so the mean stays readable.
+  if (aggregate) for (const ds of datasets) if (ds.role === "suspect" || ds.role === "belowLod") ds.pointRadius = 3;
+  if (opts.showFailed) datasets.push(markers(L.failed, failed, "failed", CHART_COLOURS.failed, "crossRot", 0, true));
+
+  const hasAaEqs = parameter.standards.some((s) => s.kind === "AA-EQS");
+  if (hasAaEqs && opts.rollingWindowMs > 0) {
+    const visible: SeriesPoint[] = opts.showFailed ? series.points : series.points.filter((p) => aggregate || p.qc !== 4);
+    const mean = rollingMean(visible, opts.rollingWindowMs).map((m) => ({ x: m.t, y: m.v * f }));
+    const ds = line(L.rollingMean, mean, "rollingMean", CHART_COLOURS.rollingMean, 0);
+    ds.borderDash = [3, 3];
+    ds.borderWidth = 2;
+    datasets.push(ds);
+  }
+
+  const { min: dataMin, max: dataMax } = extent([main, lows, highs, belowLod, suspect, failed]);
+  const { onScale, offScale } = splitByScale(standardLines(parameter, f), dataMin, dataMax);
+  const bounds = extent([onScale.map((s) => ({ x: 0, y: s.value }))]);
+  const suggestedMin = minOf(dataMin, bounds.min);
+  const suggestedMax = maxOf(dataMax, bounds.max);
+  return {
+    datasets,
+    standards: onScale,
+    offScale,
+    // Concentrations start at zero so the eye reads magnitudes honestly; pH and the like do not.
+    suggestedMin: parameter.unit.endsWith("/L") && suggestedMin !== undefined ? Math.min(0, suggestedMin) : suggestedMin,
+    suggestedMax: suggestedMax === undefined ? undefined : suggestedMax * 1.05,
+    pointCount: main.length,
+    failedHidden,
+    lastTime: series.points.at(-1)?.t,
+  };
+}
+
+function scale(v: number | null | undefined, f: number): number | null {
+  return v === null || v === undefined ? null : v * f;
+}
+
+function line(label: string, data: PlotPoint[], role: PointRole, colour: string, pointRadius: number): LineDataset {
+  return {
+    type: "line",
+    label,
+    role,
+    data,
+    borderColor: colour,
+    backgroundColor: colour,
+    borderWidth: 1.5,
+    pointRadius,
+    pointHoverRadius: 4,
+    spanGaps: false,
+    fill: false,
+    tension: 0,
+  };
+}
+
+function band(label: string, data: PlotPoint[], role: PointRole, fill: false | "-1"): LineDataset {
+  return {
+    type: "line",
+    label,
+    role,
+    data,
+    borderColor: CHART_COLOURS.envelopeBorder,
+    backgroundColor: CHART_COLOURS.envelope,
+    borderWidth: 0.5,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    spanGaps: false,
+    fill,
+    tension: 0,
+  };
+}
+
+function markers(
+  label: string,
+  data: PlotPoint[],
+  role: PointRole,
+  colour: string,
+  pointStyle: "triangle" | "rectRot" | "crossRot",
+  rotation: number,
+  filled: boolean,
+): LineDataset {
+  return {
+    type: "line",
+    label,
+    role,
+    data,
+    showLine: false,
+    borderColor: colour,
+    backgroundColor: filled ? colour : "#ffffff",
+    borderWidth: 2,
+    pointStyle,
+    pointRotation: rotation,
+    pointRadius: 5,
+    pointHoverRadius: 7,
+    fill: false,
+  };
+}
+
+function extent(groups: ReadonlyArray<ReadonlyArray<{ y: number | null }>>): { min: number | undefined; max: number | undefined } {
+  let min: number | undefined;
+  let max: number | undefined;
+  for (const g of groups) {
+    for (const p of g) {
+      if (p.y === null || !Number.isFinite(p.y)) continue;
+      min = min === undefined ? p.y : Math.min(min, p.y);
+      max = max === undefined ? p.y : Math.max(max, p.y);
+    }
+  }
+  return { min, max };
+}
+
+function minOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+function maxOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}

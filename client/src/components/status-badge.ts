@@ -1,0 +1,21 @@
+// Station status as icon + text + colour (Okabe–Ito), so it reads without colour vision.
+import { h } from "../dom.ts";
+import type { MessageKey, Translate } from "../i18n/index.ts";
+import type { StationStatus } from "../status.ts";
+
+const VIEW: Record<StationStatus, { icon: string; key: MessageKey }> = {
+  ok: { icon: "✓", key: "status.ok" },
+  above: { icon: "▲", key: "status.above" },
+  sensor: { icon: "!", key: "status.sensor" },
+  offline: { icon: "○", key: "status.offline" },
+};
+
+export function statusBadge(status: StationStatus, t: Translate): HTMLElement {
+  const view = VIEW[status];
+  return h(
+    "span",
+    { class: `badge badge-${status}`, "data-status": status },
+    h("span", { class: "badge-icon", "aria-hidden": "true" }, view.icon),
+    t(view.key),
+  );
+}

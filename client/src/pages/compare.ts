@@ -1,0 +1,218 @@
+// Compare view (#/compare): one compound across several stations (e.g. carbamazepine along the
+// Elbe) or several compounds at one station, optionally normalised. State lives in the URL query.
+import type { SeriesResponse } from "../../../common/api-types.ts";
+import type { Reading } from "../../../common/reading.ts";
+import { buildCompareDatasets } from "../charts/compare-datasets.ts";
+import { SeriesChart } from "../charts/series-chart.ts";
+import { rangeBar } from "../components/range-bar.ts";
+import { parameterName, type AppContext, type Page } from "../context.ts";
+import { h } from "../dom.ts";
+import { displayUnit, formatNumber } from "../format.ts";
+import type { MessageKey } from "../i18n/index.ts";
+import { isFollowingNow, parseRangeQuery, PRESET_MS, resolveRange, writeRangeQuery, type TimeRange } from "../range.ts";
+import { compareHref, replaceQuery } from "../router.ts";
+import { resolveZone } from "../state.ts";
+import { mergePoints, trimBefore } from "../series-data.ts";
+
+type Mode = "stations" | "parameters";
+
+export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
+  const { t } = ctx;
+  let mode: Mode = query.get("mode") === "parameters" ? "parameters" : "stations";
+  let parameter = ctx.parameters.has(query.get("parameter") ?? "") ? query.get("parameter")! : "carbamazepine";
+  let station = ctx.stations.some((s) => s.id === query.get("station")) ? query.get("station")! : (ctx.stations[0]?.id ?? "");
+  let stations = (query.get("stations")?.split(",") ?? ctx.stations.filter((s) => s.river === "Elbe").map((s) => s.id)).filter((id) =>
+    ctx.stations.some((s) => s.id === id),
+  );
+  let parameters = (query.get("parameters")?.split(",") ?? ["carbamazepine", "diclofenac", "sulfamethoxazole"]).filter((c) => ctx.parameters.has(c));
+  let normalised = query.get("norm") === "1";
+  let range: TimeRange = parseRangeQuery(query, "7d");
+  const zoneMode = ctx.p.zone;
+
+  const chart = new SeriesChart({
+    height: 380,
+    onZoom: (from, to) => {
+      range = { key: "custom", from, to };
+      update();
+    },
+  });
+  const controls = h("div", { class: "compare-controls" });
+  const status = h("p", { class: "state-loading", role: "status" });
+  const figure = h("figure", { class: "panel compare-panel" }, chart.element);
+  const element = h("section", { class: "compare", "aria-labelledby": "compare-h" }, h("h1", { id: "compare-h" }, t("compare.heading")), controls, status, figure);
+  let data: SeriesResponse[] = [];
+  let seq = 0;
+  let view = resolveRange(range, Date.now());
+
+  const pairs = () =>
+    mode === "stations" ? stations.map((s) => ({ station: s, parameter })) : parameters.map((p) => ({ station, parameter: p }));
+  const zoneFor = () => resolveZone(zoneMode, ctx.stations.find((s) => s.id === (mode === "stations" ? stations[0] : station))?.timezone);
+
+  function saveQuery(): void {
+    const q = new URLSearchParams({ mode, parameter, station, stations: stations.join(","), parameters: parameters.join(",") });
+    if (normalised) q.set("norm", "1");
+    writeRangeQuery(q, range);
+    replaceQuery(compareHref(q));
+  }
+
+  function update(): void {
+    saveQuery();
+    ctx.live.setStations([...new Set(pairs().map((p) => p.station))]);
+    renderControls();
+    void load();
+  }
+
+  function radio(value: Mode, key: MessageKey): HTMLElement {
+    return h(
+      "label",
+      { class: "check" },
+      h("input", { type: "radio", name: "compare-mode", value, checked: mode === value, onchange: () => ((mode = value), update()) }),
+      ` ${t(key)}`,
+    );
+  }
+
+  function checkboxes(name: string, items: Array<[string, string]>, selected: string[], set: (v: string[]) => void): HTMLElement {
+    return h(
+      "div",
+      { class: "check-list" },
+      ...items.map(([value, label]) =>
+        h(
+          "label",
+          { class: "check" },
+          h("input", {
+            type: "checkbox",
+            name,
+            value,
+            checked: selected.includes(value),
+            onchange: (e: Event) => {
+              const on = (e.target as HTMLInputElement).checked;
+              set(on ? [...selected, value] : selected.filter((v) => v !== value));
+              update();
+            },
+          }),
+          ` ${label}`,
+        ),
+      ),
+    );
+  }
+
+  function singleSelect(label: string, name: string, items: Array<[string, string]>, value: string, set: (v: string) => void): HTMLElement {
+    const sel = h("select", { name, onchange: (e: Event) => (set((e.target as HTMLSelectElement).value), update()) });
+    for (const [v, text] of items) sel.append(h("option", { value: v, selected: v === value }, text));
+    return h("label", { class: "setting" }, h("span", { class: "setting-label" }, label), sel);
+  }
+
+  function renderControls(): void {
+    const stationItems: Array<[string, string]> = ctx.stations.map((s) => [s.id, s.name]);
+    const parameterItems: Array<[string, string]> = [...ctx.parameters.values()].map((p) => [p.code, p.name]);
+    controls.replaceChildren(
+      h("fieldset", { class: "mode" }, h("legend", {}, t("compare.mode")), radio("stations", "compare.mode.stations"), radio("parameters", "compare.mode.parameters")),
+      mode === "stations"
+        ? h(
+            "div",
+            { class: "control-row" },
+            singleSelect(t("compare.parameter"), "parameter", parameterItems, parameter, (v) => (parameter = v)),
+            h("fieldset", {}, h("legend", {}, t("compare.stations")), checkboxes("stations", stationItems, stations, (v) => (stations = v))),
+          )
+        : h(
+            "div",
+            { class: "control-row" },
+            singleSelect(t("compare.station"), "station", stationItems, station, (v) => (station = v)),
+            h("fieldset", {}, h("legend", {}, t("compare.parameters")), checkboxes("parameters", parameterItems, parameters, (v) => (parameters = v))),
+          ),
+      h(
+        "label",
+        { class: "check" },
+        h("input", { type: "checkbox", name: "normalise", checked: normalised, onchange: (e: Event) => ((normalised = (e.target as HTMLInputElement).checked), update()) }),
+        ` ${t("compare.normalise")}`,
+      ),
+      rangeBar(range, zoneFor(), t, (next) => ((range = next), update())),
+    );
+  }
+
+  function render(): void {
+    const zone = zoneFor();
+    const units = [...new Set(data.map((s) => displayUnit(s.unit, ctx.p.unit).unit))];
+    const label = (s: SeriesResponse) => {
+      const st = ctx.stations.find((x) => x.id === s.station);
+      return mode === "stations" ? (st?.name ?? s.station) : parameterName(ctx, s.parameter);
+    };
+    const datasets = buildCompareDatasets(
+      data.map((s) => ({ label: label(s), points: s.points, factor: displayUnit(s.unit, ctx.p.unit).factor })),
+      normalised,
+    );
+    chart.render({
+      datasets,
+      from: view.from,
+      to: view.to,
+      zone,
+      locale: ctx.locale,
+      yTitle: normalised ? t("compare.normalised") : units.join(", "),
+      xTitle: zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      suggestedMin: normalised ? 0 : undefined,
+      suggestedMax: normalised ? 1 : undefined,
+      standards: [],
+      describe: (p, _role, name) => `${name}: ${p.y === null ? "–" : formatNumber(p.y, ctx.lang)}${normalised ? "" : ` ${units.length === 1 ? units[0] : ""}`}`,
+      ariaLabel: `${t("compare.heading")}: ${datasets.map((d) => d.label).join(", ")}`,
+    });
+    figure.dataset.series = String(datasets.length);
+  }
+
+  async function load(): Promise<void> {
+    const my = ++seq;
+    view = resolveRange(range, Date.now());
+    if (pairs().length === 0) {
+      status.hidden = false;
+      status.textContent = t("compare.pickOne");
+      data = [];
+      render();
+      return;
+    }
+    status.hidden = false;
+    status.className = "state-loading";
+    status.textContent = t("state.loading");
+    try {
+      const list = await ctx.api.seriesMulti(pairs(), { from: view.from, to: view.to, width: chart.plotWidth() });
+      if (my !== seq) return;
+      data = list;
+      status.hidden = list.some((s) => s.points.length > 0);
+      status.textContent = status.hidden ? "" : t("state.noData");
+      render();
+    } catch (err) {
+      if (my !== seq) return;
+      status.className = "state-error";
+      status.replaceChildren(t("state.error", { error: err instanceof Error ? err.message : String(err) }), " ", h("button", { type: "button", onclick: () => void load() }, t("state.retry")));
+    }
+  }
+
+  function onReadings(batch: Reading[]): void {
+    if (!isFollowingNow(range) || range.key === "custom") return;
+    let touched = false;
+    for (const r of batch) {
+      const s = data.find((d) => d.station === r.station && d.parameter === r.parameter && d.resolution === "raw");
+      if (!s) continue;
+      mergePoints(s.points, [{ t: r.time, v: r.value, lod: r.lod, qc: r.qc }]);
+      touched = true;
+    }
+    if (!touched) return;
+    const now = Date.now();
+    view = { from: now - PRESET_MS[range.key], to: now };
+    for (const s of data) trimBefore(s.points, view.from);
+    render();
+  }
+
+  renderControls();
+  requestAnimationFrame(() => void load());
+  return {
+    element,
+    get stations() {
+      return [...new Set(pairs().map((p) => p.station))];
+    },
+    onReadings,
+    onResync: () => void load(),
+    destroy() {
+      seq++;
+      chart.destroy();
+    },
+  };
+}

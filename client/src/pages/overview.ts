@@ -1,0 +1,204 @@
+// Overview: the stations grouped by region, each card with status, latest key compounds with unit,
+// time of the last reading and 24 h sparklines. Updates live.
+import type { SeriesPoint } from "../../../common/api-types.ts";
+import type { Station } from "../../../common/catalog.ts";
+import type { Reading } from "../../../common/reading.ts";
+import { sparkline } from "../charts/sparkline.ts";
+import { statusBadge } from "../components/status-badge.ts";
+import { parameterName, type AppContext, type Page } from "../context.ts";
+import { h } from "../dom.ts";
+import { formatDateTime, formatQuantity, formatReadingValue } from "../format.ts";
+import type { MessageKey } from "../i18n/index.ts";
+import { stationHref } from "../router.ts";
+import { resolveZone } from "../state.ts";
+import { meanOf } from "../stats.ts";
+import { deriveStatus, type StatusIssue } from "../status.ts";
+
+export const KEY_COMPOUNDS = ["carbamazepine", "diclofenac", "sulfamethoxazole"];
+const DAY = 86_400_000;
+const SPARK_WIDTH = 120;
+const REGIONS = ["Saxony", "Chongqing"];
+const REGION_KEYS: Readonly<Record<string, MessageKey>> = { Saxony: "region.Saxony", Chongqing: "region.Chongqing" };
+
+export function overviewPage(ctx: AppContext): Page {
+  const { t } = ctx;
+  const compounds = KEY_COMPOUNDS.filter((c) => ctx.parameters.has(c));
+  const latest = new Map<string, Map<string, Reading>>(); // station → parameter → reading
+  const sparks = new Map<string, SeriesPoint[]>(); // "station:parameter" → points
+  const cards = new Map<string, HTMLElement>();
+  let sparkFrom = Date.now() - DAY;
+  let sparkTo = Date.now();
+  let loaded = false;
+
+  const status = h("p", { class: "state-loading", role: "status" }, t("state.loading"));
+  const groups = h("div", { class: "regions" });
+  const element = h("section", { class: "overview", "aria-labelledby": "overview-h" }, h("h1", { id: "overview-h" }, t("overview.heading")), status, groups);
+
+  const regions = [...new Set([...REGIONS, ...ctx.stations.map((s) => s.region)])];
+  for (const region of regions) {
+    const members = ctx.stations.filter((s) => s.region === region);
+    if (members.length === 0) continue;
+    const regionKey = REGION_KEYS[region];
+    const title = regionKey ? t(regionKey) : region;
+    const list = h("ul", { class: "cards", role: "list" });
+    for (const s of members) {
+      const card = h("li", { class: "card", "data-station": s.id });
+      cards.set(s.id, card);
+      list.append(card);
+    }
+    groups.append(h("section", { class: "region", "data-region": region }, h("h2", {}, title), list));
+  }
+
+  function renderCard(s: Station): void {
+    const card = cards.get(s.id);
+    if (!card) return;
+    const zone = resolveZone(ctx.p.zone, s.timezone);
+    const byParam = latest.get(s.id) ?? new Map<string, Reading>();
+    const recentMeans = new Map<string, number>();
+    for (const c of compounds) {
+      const m = meanOf(sparks.get(`${s.id}:${c}`) ?? []);
+      if (m && !m.allBelowLod) recentMeans.set(c, m.v);
+    }
+    const result = deriveStatus({ latest: [...byParam.values()], parameters: ctx.parameters, recentMeans, now: Date.now() });
+    card.dataset.status = result.status;
+    const rows = compounds.map((c) => {
+      const r = byParam.get(c);
+      const unit = ctx.parameters.get(c)?.unit ?? "";
+      const value = r ? formatReadingValue(r, unit, ctx.p.unit, ctx.lang, t) : "–";
+      const qcNote = r && (r.qc === 3 || r.qc === 4) ? h("span", { class: `qc qc-${r.qc}` }, ` (${t(`qc.${r.qc}` as MessageKey)})`) : null;
+      return h(
+        "tr",
+        { "data-parameter": c },
+        h("th", { scope: "row" }, parameterName(ctx, c)),
+        h("td", { class: "num" }, value, qcNote),
+        h("td", { class: "spark" }, sparkline(sparks.get(`${s.id}:${c}`) ?? [], sparkFrom, sparkTo, t("overview.spark", { parameter: parameterName(ctx, c) }))),
+      );
+    });
+    const last = result.lastReadingAt;
+    card.replaceChildren(
+      h(
+        "a",
+        { class: "card-link", href: stationHref(s.id), "aria-label": t("overview.open", { name: s.name }) },
+        h("h3", {}, s.name),
+      ),
+      h("div", { class: "card-sub" }, `${s.river} · ${s.id}`),
+      statusBadge(result.status, t),
+      h("table", { class: "latest" }, h("tbody", {}, ...rows)),
+      h(
+        "p",
+        { class: "last-reading" },
+        last !== undefined
+          ? h("time", { datetime: new Date(last).toISOString() }, t("overview.lastReading", { time: formatDateTime(last, ctx.lang, zone) }))
+          : t("state.noReadings"),
+      ),
+    );
+    if (result.status !== "ok" && result.issues.length > 0) {
+      card.append(h("ul", { class: "issues" }, ...describeIssues(ctx, result.issues).slice(0, 3).map((text) => h("li", {}, text))));
+    }
+  }
+
+  function renderAll(): void {
+    for (const s of ctx.stations) renderCard(s);
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const now = Date.now();
+      const [latestAll, series] = await Promise.all([
+        ctx.api.latest(),
+        ctx.api.seriesMulti(
+          ctx.stations.flatMap((s) => compounds.map((parameter) => ({ station: s.id, parameter }))),
+          { from: now - DAY, to: now, width: SPARK_WIDTH },
+        ),
+      ]);
+      sparkFrom = now - DAY;
+      sparkTo = now;
+      latest.clear();
+      for (const r of latestAll.latest) storeLatest(r);
+      sparks.clear();
+      for (const s of series) sparks.set(`${s.station}:${s.parameter}`, s.points);
+      loaded = true;
+      status.hidden = true;
+      renderAll();
+    } catch (err) {
+      status.hidden = false;
+      status.className = "state-error";
+      status.setAttribute("role", "alert");
+      status.replaceChildren(
+        t("state.error", { error: err instanceof Error ? err.message : String(err) }),
+        " ",
+        h("button", { type: "button", onclick: () => void load() }, t("state.retry")),
+      );
+    }
+  }
+
+  function storeLatest(r: Reading): boolean {
+    let m = latest.get(r.station);
+    if (!m) latest.set(r.station, (m = new Map()));
+    const prev = m.get(r.parameter);
+    if (prev && prev.time > r.time) return false;
+    m.set(r.parameter, r);
+    return true;
+  }
+
+  renderAll();
+  void load();
+  // Offline is a matter of time passing: re-derive statuses even when nothing arrives.
+  const timer = setInterval(() => loaded && renderAll(), 30_000);
+
+  return {
+    element,
+    stations: ctx.stations.map((s) => s.id),
+    onReadings(batch) {
+      const touched = new Set<string>();
+      for (const r of batch) {
+        if (storeLatest(r)) touched.add(r.station);
+        if (compounds.includes(r.parameter)) {
+          const key = `${r.station}:${r.parameter}`;
+          const pts = sparks.get(key) ?? [];
+          pts.push({ t: r.time, v: r.value, lod: r.lod, qc: r.qc });
+          sparks.set(key, pts);
+        }
+      }
+      sparkTo = Math.max(sparkTo, Date.now());
+      for (const id of touched) {
+        const s = ctx.stations.find((x) => x.id === id);
+        if (s) renderCard(s);
+      }
+    },
+    onResync: () => void load(),
+    destroy: () => clearInterval(timer),
+  };
+}
+
+/** One line per problem; several standards of one kind exceeded by one value share a line. */
+function describeIssues(ctx: AppContext, issues: readonly StatusIssue[]): string[] {
+  const { t } = ctx;
+  const lines: string[] = [];
+  const grouped = new Map<string, Array<Extract<StatusIssue, { kind: "above" | "below" }>>>();
+  for (const issue of issues) {
+    if (issue.kind === "offline") lines.push(t("status.detail.offline"));
+    else if (issue.kind === "sensor") {
+      const flag = `${issue.qc} ${t(`qc.${issue.qc}` as MessageKey)}`;
+      lines.push(t("status.detail.sensor", { parameter: parameterName(ctx, issue.parameter), flag }));
+    } else {
+      const key = `${issue.kind}|${issue.parameter}|${issue.standard.kind}|${issue.kind === "above" ? issue.basis : ""}`;
+      grouped.set(key, [...(grouped.get(key) ?? []), issue]);
+    }
+  }
+  for (const group of grouped.values()) {
+    const first = group[0]!;
+    const unit = ctx.parameters.get(first.parameter)?.unit ?? "";
+    const fmt = (v: number) => formatQuantity(v, unit, ctx.p.unit, ctx.lang);
+    const byLimit = new Map<number, string[]>();
+    for (const i of group) byLimit.set(i.limit, [...(byLimit.get(i.limit) ?? []), i.standard.source]);
+    const limit = [...byLimit]
+      .sort((a, b) => a[0] - b[0])
+      .map(([value, sources]) => `${fmt(value)} (${sources.join(", ")})`)
+      .join(", ");
+    const params = { parameter: parameterName(ctx, first.parameter), value: fmt(first.value), kind: t(`std.${first.standard.kind}` as MessageKey), limit };
+    const key = first.kind === "below" ? "status.detail.below" : first.basis === "mean" ? "status.detail.aboveMean" : "status.detail.above";
+    lines.push(t(key, params));
+  }
+  return lines;
+}

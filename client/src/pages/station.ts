@@ -1,0 +1,244 @@
+// Station page (#/station/<id>): one chart per chosen parameter over the chosen time range, with
+// live appends, drag-to-zoom, and a toggle for failed (QC 4) values. State lives in the URL query.
+import type { SeriesResponse } from "../../../common/api-types.ts";
+import type { Parameter } from "../../../common/catalog.ts";
+import type { Reading } from "../../../common/reading.ts";
+import { rangeBar } from "../components/range-bar.ts";
+import type { AppContext, Page } from "../context.ts";
+import { h } from "../dom.ts";
+import { isFollowingNow, parseRangeQuery, PRESET_MS, resolveRange, writeRangeQuery, type TimeRange } from "../range.ts";
+import { replaceQuery, stationHref } from "../router.ts";
+import { resolveZone } from "../state.ts";
+import { rollingWindowFor } from "../stats.ts";
+import { mergePoints, trimBefore } from "../series-data.ts";
+import { ParameterPanel } from "./parameter-panel.ts";
+import { parameterPicker } from "./parameter-picker.ts";
+
+export const DEFAULT_PARAMETERS = ["carbamazepine", "diclofenac", "ibuprofen", "sulfamethoxazole", "ph", "dissolved_oxygen"];
+/** While following now, aggregated views are re-fetched at most this often on live data. */
+const AGGREGATE_REFRESH_MS = 30_000;
+
+export function stationPage(ctx: AppContext, stationId: string, query: URLSearchParams): Page {
+  const { t } = ctx;
+  const station = ctx.stations.find((s) => s.id === stationId);
+  if (!station) {
+    return {
+      element: h("section", {}, h("p", { class: "state-error", role: "alert" }, t("state.notFound", { id: stationId })), h("a", { href: "#/" }, t("station.back"))),
+      stations: [],
+      destroy: () => undefined,
+    };
+  }
+  let range: TimeRange = parseRangeQuery(query);
+  let showFailed = query.get("failed") === "1";
+  const chosen = (query.get("p")?.split(",") ?? DEFAULT_PARAMETERS).filter((c) => ctx.parameters.has(c));
+  const zone = resolveZone(ctx.p.zone, station.timezone);
+  const zoneLabel = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  const series = new Map<string, SeriesResponse>();
+  const latest = new Map<string, Reading>();
+  let panels: ParameterPanel[] = [];
+  let view = resolveRange(range, Date.now());
+  let requestedWidth = 0;
+  let loadSeq = 0;
+  let aggregateTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const controls = h("div", { class: "station-controls" });
+  const panelsEl = h("div", { class: "panels" });
+  const status = h("p", { class: "state-loading", role: "status" });
+  const element = h(
+    "section",
+    { class: "station", "data-station": station.id, "aria-labelledby": "station-h" },
+    h("a", { class: "back", href: "#/" }, `← ${t("station.back")}`),
+    h("h1", { id: "station-h" }, station.name),
+    h("p", { class: "station-sub" }, `${station.river} · ${station.region} · ${station.id} · ${station.timezone}`),
+    station.note ? h("p", { class: "muted" }, station.note) : null,
+    controls,
+    status,
+    panelsEl,
+  );
+
+  function saveQuery(): void {
+    const q = new URLSearchParams();
+    writeRangeQuery(q, range);
+    q.set("p", chosen.join(","));
+    if (showFailed) q.set("failed", "1");
+    replaceQuery(stationHref(station!.id, q));
+  }
+
+  function renderControls(): void {
+    controls.replaceChildren(
+      rangeBar(range, zone, t, (next) => {
+        range = next;
+        saveQuery();
+        renderControls();
+        void load();
+      }),
+      h(
+        "div",
+        { class: "control-row" },
+        parameterPicker(ctx, chosen, (codes) => {
+          chosen.splice(0, chosen.length, ...codes);
+          saveQuery();
+          buildPanels();
+          void load();
+        }),
+        h(
+          "label",
+          { class: "check" },
+          h("input", {
+            type: "checkbox",
+            name: "show-failed",
+            checked: showFailed,
+            onchange: (e: Event) => {
+              showFailed = (e.target as HTMLInputElement).checked;
+              saveQuery();
+              renderPanels();
+            },
+          }),
+          ` ${t("chart.showFailed")}`,
+        ),
+        h("span", { class: "muted hint" }, t("range.dragHint")),
+      ),
+    );
+  }
+
+  function buildPanels(): void {
+    for (const p of panels) p.destroy();
+    panels = chosen
+      .map((code) => ctx.parameters.get(code))
+      .filter((p): p is Parameter => p !== undefined)
+      .map(
+        (p) =>
+          new ParameterPanel(ctx, station!, p, (from, to) => {
+            range = { key: "custom", from, to };
+            saveQuery();
+            renderControls();
+            void load();
+          }),
+      );
+    panelsEl.replaceChildren(...panels.map((p) => p.element));
+    for (const p of panels) p.setLatest(latest.get(p.parameter.code), zone);
+  }
+
+  function renderPanels(): void {
+    for (const panel of panels) {
+      const s = series.get(panel.parameter.code);
+      if (!s) continue;
+      panel.render(s, {
+        from: view.from,
+        to: view.to,
+        zone,
+        zoneLabel,
+        showFailed,
+        rollingWindowMs: rollingWindowFor(view.to - view.from),
+        requestedWidth,
+      });
+    }
+  }
+
+  async function load(): Promise<void> {
+    const seq = ++loadSeq;
+    clearTimeout(aggregateTimer);
+    aggregateTimer = undefined;
+    view = resolveRange(range, Date.now());
+    requestedWidth = panels[0]?.chart.plotWidth() ?? 600;
+    status.hidden = false;
+    status.className = "state-loading";
+    status.textContent = t("state.loading");
+    try {
+      const [list, last] = await Promise.all([
+        ctx.api.seriesMulti(
+          chosen.map((parameter) => ({ station: station!.id, parameter })),
+          { from: view.from, to: view.to, width: requestedWidth },
+        ),
+        ctx.api.latest(station!.id),
+      ]);
+      if (seq !== loadSeq) return;
+      for (const r of last.latest) updateLatest(r);
+      series.clear();
+      for (const s of list) series.set(s.parameter, s);
+      status.hidden = true;
+      renderPanels();
+    } catch (err) {
+      if (seq !== loadSeq) return;
+      const message = err instanceof Error ? err.message : String(err);
+      status.className = "state-error";
+      status.replaceChildren(t("state.error", { error: message }), " ", h("button", { type: "button", onclick: () => void load() }, t("state.retry")));
+      for (const p of panels) p.showError(message);
+    }
+  }
+
+  function updateLatest(r: Reading): void {
+    const prev = latest.get(r.parameter);
+    if (prev && prev.time > r.time) return;
+    latest.set(r.parameter, r);
+    panels.find((p) => p.parameter.code === r.parameter)?.setLatest(r, zone);
+  }
+
+  function appendLive(batch: Reading[]): void {
+    for (const r of batch) if (r.station === station!.id) updateLatest(r);
+    if (!isFollowingNow(range)) return;
+    const now = Date.now();
+    let touched = false;
+    let needsRefetch = false;
+    for (const r of batch) {
+      if (r.station !== station!.id) continue;
+      const s = series.get(r.parameter);
+      if (!s) continue;
+      if (s.resolution === "aggregate") {
+        needsRefetch = true;
+        continue;
+      }
+      mergePoints(s.points, [{ t: r.time, v: r.value, lod: r.lod, qc: r.qc }]);
+      touched = true;
+    }
+    if (touched) {
+      const span = range.key === "custom" ? 0 : PRESET_MS[range.key];
+      view = { from: now - span, to: Math.max(now, view.to) };
+      for (const s of series.values()) {
+        if (s.resolution !== "raw") continue;
+        trimBefore(s.points, view.from);
+      }
+      renderPanels();
+    }
+    if (needsRefetch && !aggregateTimer) aggregateTimer = setTimeout(() => void load(), AGGREGATE_REFRESH_MS);
+  }
+
+  async function resync(since: number): Promise<void> {
+    const raw = [...series.values()].every((s) => s.resolution === "raw");
+    if (!raw || !isFollowingNow(range)) return load();
+    const now = Date.now();
+    try {
+      const missed = await ctx.api.seriesMulti(
+        chosen.map((parameter) => ({ station: station!.id, parameter })),
+        { from: since - 60_000, to: now, width: requestedWidth },
+      );
+      if (missed.some((m) => m.resolution !== "raw")) return load();
+      for (const m of missed) {
+        const s = series.get(m.parameter);
+        if (s) mergePoints(s.points, m.points);
+      }
+      view = resolveRange(range, now);
+      renderPanels();
+    } catch {
+      void load();
+    }
+  }
+
+  renderControls();
+  buildPanels();
+  // Measure the charts' width after layout so the server gets the real pixel count.
+  requestAnimationFrame(() => void load());
+
+  return {
+    element,
+    stations: [station.id],
+    onReadings: appendLive,
+    onResync: (since) => void resync(since),
+    destroy() {
+      loadSeq++;
+      clearTimeout(aggregateTimer);
+      for (const p of panels) p.destroy();
+    },
+  };
+}

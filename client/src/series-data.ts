@@ -1,0 +1,19 @@
+// Small pure helpers for series held in the client: merging live points and trimming a window.
+import type { SeriesPoint } from "../../common/api-types.ts";
+
+/** Insert points into a time-sorted list; a point with an existing time replaces it (a resend). */
+export function mergePoints(target: SeriesPoint[], incoming: readonly SeriesPoint[]): void {
+  for (const p of incoming) {
+    let i = target.length;
+    while (i > 0 && target[i - 1]!.t > p.t) i--;
+    if (i > 0 && target[i - 1]!.t === p.t) target[i - 1] = p;
+    else target.splice(i, 0, p);
+  }
+}
+
+/** Drop points before `from` (a sliding live window). */
+export function trimBefore(points: SeriesPoint[], from: number): void {
+  const firstKept = points.findIndex((p) => p.t >= from);
+  if (firstKept > 0) points.splice(0, firstKept);
+  else if (firstKept === -1) points.length = 0;
+}

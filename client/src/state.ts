@@ -1,0 +1,73 @@
+// User preferences (language, concentration unit, time zone mode), remembered in localStorage,
+// with change listeners. Created once in main.ts and passed to pages.
+import type { ConcentrationUnit } from "./format.ts";
+import { detectLanguage, isLanguage, type Language } from "./i18n/index.ts";
+
+export type ZoneMode = "station" | "utc" | "local";
+
+export interface Preferences {
+  lang: Language;
+  unit: ConcentrationUnit;
+  zone: ZoneMode;
+}
+
+const STORAGE_KEY = "water-monitor.preferences";
+
+export type PreferencesListener = (prefs: Readonly<Preferences>, changed: ReadonlySet<keyof Preferences>) => void;
+
+export class PreferencesStore {
+  private prefs: Preferences;
+  private readonly listeners = new Set<PreferencesListener>();
+
+  constructor(
+    private readonly storage: Pick<Storage, "getItem" | "setItem"> | undefined,
+    browserLanguages: readonly string[],
+  ) {
+    this.prefs = { lang: detectLanguage(browserLanguages), unit: "ng/L", zone: "station" };
+    const saved = readSaved(storage);
+    if (isLanguage(saved.lang)) this.prefs.lang = saved.lang;
+    if (saved.unit === "ng/L" || saved.unit === "µg/L") this.prefs.unit = saved.unit;
+    if (saved.zone === "station" || saved.zone === "utc" || saved.zone === "local") this.prefs.zone = saved.zone;
+  }
+
+  get(): Readonly<Preferences> {
+    return this.prefs;
+  }
+
+  set(update: Partial<Preferences>): void {
+    const changed = new Set<keyof Preferences>();
+    for (const key of Object.keys(update) as Array<keyof Preferences>) {
+      if (update[key] !== undefined && update[key] !== this.prefs[key]) changed.add(key);
+    }
+    if (changed.size === 0) return;
+    this.prefs = { ...this.prefs, ...update };
+    try {
+      this.storage?.setItem(STORAGE_KEY, JSON.stringify(this.prefs));
+    } catch {
+      // Private mode or full storage: the preference still applies for this visit.
+    }
+    for (const listener of this.listeners) listener(this.prefs, changed);
+  }
+
+  subscribe(listener: PreferencesListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function readSaved(storage: Pick<Storage, "getItem"> | undefined): Record<string, unknown> {
+  try {
+    const raw = storage?.getItem(STORAGE_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : {};
+    return parsed && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The IANA zone to show times in, or undefined for the browser's own. */
+export function resolveZone(mode: ZoneMode, stationZone: string | undefined): string | undefined {
+  if (mode === "utc") return "UTC";
+  if (mode === "station") return stationZone;
+  return undefined;
+}

@@ -1,0 +1,168 @@
+// The dashboard in a real browser (Debian chromium via playwright-core) against a real server and
+// InfluxDB: overview, station charts with standard lines, live appends, server-side resolution
+// for long ranges, and language switching. Screenshots go to test-artifacts/ (gitignored).
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Reading } from "../../common/reading.ts";
+import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const ARTIFACTS = path.join(ROOT, "test-artifacts");
+const STATION = "DE-ELBE-ZEHREN";
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+function chromiumPath(): string {
+  try {
+    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim() || "/usr/bin/chromium";
+  } catch {
+    return "/usr/bin/chromium";
+  }
+}
+
+/** 35 days of 10-minute readings at Zehren (with <LOD, suspect and failed values), 24 h elsewhere. */
+function fixture(now: number): Reading[] {
+  const out: Reading[] = [];
+  const start = Math.floor((now - 35 * DAY) / (10 * MIN)) * 10 * MIN;
+  const base: Record<string, number> = { carbamazepine: 120, diclofenac: 60, ibuprofen: 40, sulfamethoxazole: 20, ph: 7.8, dissolved_oxygen: 9 };
+  let i = 0;
+  for (let t = start; t < now - 5 * MIN; t += 10 * MIN, i++) {
+    const wave = Math.sin((2 * Math.PI * (t % DAY)) / DAY);
+    for (const [parameter, mean] of Object.entries(base)) {
+      const value = mean * (1 + 0.3 * wave) + ((i * 7) % 11) * mean * 0.01;
+      let r: Reading = { station: STATION, parameter, time: t, value: Number(value.toFixed(3)), lod: null, qc: 1 };
+      if (parameter === "sulfamethoxazole" && i % 9 === 0) r = { ...r, value: null, lod: 2 };
+      if (parameter === "carbamazepine" && i % 37 === 0) r = { ...r, qc: 3 };
+      if (parameter === "carbamazepine" && i % 53 === 0) r = { ...r, value: 900, qc: 4 };
+      out.push(r);
+    }
+  }
+  const others = ["DE-ELBE-SCHMILKA", "DE-ELBE-DOMMITZSCH", "DE-ZSCHOPAU-WALDHEIM", "DE-MULDE-BADDUEBEN", "CN-JIALING-BEIBEI", "CN-YANGTZE-CHAOTIANMEN", "CN-YANGTZE-CUNTAN"];
+  others.forEach((station, s) => {
+    // Cuntan went quiet three hours ago: the overview must call it offline.
+    const end = station === "CN-YANGTZE-CUNTAN" ? now - 3 * 60 * MIN : now - 5 * MIN;
+    for (let t = end - DAY; t <= end; t += 30 * MIN) {
+      for (const [parameter, mean] of Object.entries(base)) {
+        const qc = station === "CN-JIALING-BEIBEI" && t + 30 * MIN > end && parameter === "carbamazepine" ? 3 : 1;
+        out.push({ station, parameter, time: t, value: Number((mean * (0.6 + 0.1 * s)).toFixed(2)), lod: null, qc });
+      }
+    }
+  });
+  return out;
+}
+
+describe("dashboard in Chromium", () => {
+  let system: TestSystem | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    execFileSync("npx", ["vite", "build", "--config", "client/vite.config.ts", "--logLevel", "error"], { cwd: ROOT, stdio: "pipe" });
+    system = await startTestSystem();
+    const readings = fixture(Date.now());
+    for (let i = 0; i < readings.length; i += 5000) await system.store.writeReadings(readings.slice(i, i + 5000));
+    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" });
+    page = await context.newPage();
+    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await system?.stop();
+  });
+
+  it("shows the 8 stations grouped by region with status, values and units", async () => {
+    await page.goto(`${system!.url}/`);
+    await page.waitForSelector(".card[data-status]");
+    await page.waitForFunction(() => document.querySelectorAll(".card .sparkline path[d^='M']").length >= 8);
+    expect(await page.locator(".card").count()).toBe(8);
+    expect(await page.locator(".region[data-region='Saxony'] .card").count()).toBe(5);
+    expect(await page.locator(".region[data-region='Chongqing'] .card").count()).toBe(3);
+    expect(await page.locator(".card[data-station='CN-YANGTZE-CUNTAN']").getAttribute("data-status")).toBe("offline");
+    const zehren = page.locator(".card[data-station='DE-ELBE-ZEHREN']");
+    expect(await zehren.locator("tr[data-parameter='carbamazepine'] .num").textContent()).toMatch(/\d ng\/L/);
+    // Status is spelled out, not only coloured.
+    expect(await page.locator(".card[data-station='CN-YANGTZE-CUNTAN'] .badge").textContent()).toContain("Offline");
+    await expect.poll(() => page.locator("[data-testid=connection]").getAttribute("data-state")).toBe("connected");
+    await page.screenshot({ path: path.join(ARTIFACTS, "overview.png"), fullPage: true });
+  });
+
+  it("opens a station with one chart per parameter, data and quality-standard lines", async () => {
+    await page.click(`.card[data-station='${STATION}'] .card-link`);
+    await page.waitForSelector(`.station[data-station='${STATION}']`);
+    await page.waitForSelector("figure[data-parameter='carbamazepine'][data-points]");
+    const points = Number(await page.locator("figure[data-parameter='carbamazepine']").getAttribute("data-points"));
+    expect(points).toBeGreaterThan(100);
+    expect(await page.locator("figure.panel canvas").count()).toBeGreaterThanOrEqual(6);
+    // Diclofenac's AA-EQS lines (40 and 50 ng/L) lie within its data range and are drawn and listed.
+    const diclofenac = page.locator("figure[data-parameter='diclofenac']");
+    expect(Number(await diclofenac.getAttribute("data-standards"))).toBeGreaterThanOrEqual(2);
+    expect(await diclofenac.locator(".standard-list").textContent()).toContain("EU-EQS-2022");
+    // Carbamazepine's MAC-EQS (1.6 mg/L) would flatten the chart: listed as off scale.
+    expect(await page.locator("figure[data-parameter='carbamazepine'] .standard-list").textContent()).toMatch(/off scale/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "station.png"), fullPage: true });
+  });
+
+  it("appends a reading pushed live to the open chart within 2 s", async () => {
+    const time = Date.now();
+    const reading: Reading = { station: STATION, parameter: "carbamazepine", time, value: 432.1, lod: null, qc: 1 };
+    await system!.store.writeReadings([reading]);
+    const pushedAt = Date.now();
+    system!.events.emitAccepted([reading]);
+    const figure = page.locator("figure[data-parameter='carbamazepine']");
+    await page.waitForFunction((t) => document.querySelector("figure[data-parameter='carbamazepine']")?.getAttribute("data-last-t") === String(t), time, {
+      timeout: 2_000,
+    });
+    expect(Date.now() - pushedAt).toBeLessThan(2_000);
+    expect(await figure.locator("[data-testid=latest]").textContent()).toContain("432 ng/L");
+  });
+
+  it("keeps the point count within the chart width for 30 days", async () => {
+    await page.click("button[data-range='30d']");
+    await page.waitForFunction(() => {
+      const f = document.querySelector("figure[data-parameter='carbamazepine']");
+      return f?.getAttribute("data-resolution") === "aggregate";
+    });
+    const figure = page.locator("figure[data-parameter='carbamazepine']");
+    const points = Number(await figure.getAttribute("data-points"));
+    const width = Number(await figure.getAttribute("data-width"));
+    const canvasWidth = await figure.locator("canvas").evaluate((c) => (c as HTMLCanvasElement).clientWidth);
+    expect(points).toBeGreaterThan(10);
+    expect(points).toBeLessThanOrEqual(width);
+    expect(width).toBeLessThanOrEqual(canvasWidth);
+    expect(page.url()).toContain("range=30d");
+    await page.screenshot({ path: path.join(ARTIFACTS, "station-30d.png"), fullPage: true });
+  });
+
+  it("switches the UI to German and Chinese and remembers the choice", async () => {
+    await page.selectOption("select[name=lang]", "de");
+    await expect.poll(() => page.locator("nav a").first().textContent()).toBe("Übersicht");
+    expect(await page.locator("button[data-range='7d']").textContent()).toBe("7 T");
+    await page.selectOption("select[name=lang]", "zh");
+    await expect.poll(() => page.locator("nav a").first().textContent()).toBe("总览");
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    await page.reload();
+    await expect.poll(() => page.locator("nav a").first().textContent()).toBe("总览");
+    await page.waitForSelector("figure[data-parameter='carbamazepine'][data-points]");
+    await page.screenshot({ path: path.join(ARTIFACTS, "station-zh.png"), fullPage: true });
+    await page.goto(`${system!.url}/#/`);
+    await page.waitForSelector(".card[data-status]");
+    await page.screenshot({ path: path.join(ARTIFACTS, "overview-zh.png"), fullPage: true });
+    await page.selectOption("select[name=lang]", "en");
+  });
+
+  it("compares one compound along the Elbe", async () => {
+    await page.goto(`${system!.url}/#/compare`);
+    await page.waitForSelector(".compare-panel[data-series='3']");
+    await page.screenshot({ path: path.join(ARTIFACTS, "compare.png"), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import type { SeriesResponse } from "../../common/api-types.ts";
+import { findParameter } from "../../common/catalog.ts";
+import { normalise } from "../../client/src/charts/compare-datasets.ts";
+import { buildChartModel, type ModelOptions } from "../../client/src/charts/datasets.ts";
+import { sparklinePath } from "../../client/src/charts/sparkline.ts";
+import { standardLines } from "../../client/src/charts/standard-lines.ts";
+import { parseRoute } from "../../client/src/router.ts";
+import { parseRangeQuery, resolveRange, shiftRange, zoomRange } from "../../client/src/range.ts";
+import { mergePoints } from "../../client/src/series-data.ts";
+
+const labels = { value: "v", mean: "mean", min: "min", max: "max", belowLod: "lod", suspect: "s", failed: "f", rollingMean: "rm" };
+const opts = (extra: Partial<ModelOptions> = {}): ModelOptions => ({ factor: 1, showFailed: false, rollingWindowMs: 86_400_000, labels, ...extra });
+const raw = (points: SeriesResponse["points"]): SeriesResponse => ({
+  station: "DE-ELBE-ZEHREN",
+  parameter: "diclofenac",
+  unit: "ng/L",
+  from: 0,
+  to: 10,
+  resolution: "raw",
+  intervalMs: null,
+  points,
+});
+const diclofenac = findParameter("diclofenac")!;
+const byRole = (m: ReturnType<typeof buildChartModel>, role: string) => m.datasets.find((d) => d.role === role)?.data ?? [];
+
+describe("client chart model", () => {
+  it("draws below-LOD values as markers at the LOD and leaves a gap in the line, never 0", () => {
+    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }, { t: 2, v: null, lod: 5, qc: 1 }, { t: 3, v: 35, qc: 1 }]), diclofenac, opts());
+    expect(byRole(m, "value").map((p) => p.y)).toEqual([30, null, 35]);
+    expect(byRole(m, "belowLod")).toEqual([expect.objectContaining({ x: 2, y: 5, lod: 5 })]);
+  });
+
+  it("hides failed values by default, counts them, and shows them as markers on request", () => {
+    const series = raw([{ t: 1, v: 30, qc: 1 }, { t: 2, v: 900, qc: 4 }, { t: 3, v: 33, qc: 3 }]);
+    const hidden = buildChartModel(series, diclofenac, opts());
+    expect(byRole(hidden, "value").map((p) => p.x)).toEqual([1, 3]);
+    expect(hidden.failedHidden).toBe(1);
+    expect(byRole(hidden, "suspect").map((p) => p.x)).toEqual([3]);
+    const shown = buildChartModel(series, diclofenac, opts({ showFailed: true }));
+    expect(byRole(shown, "failed").map((p) => p.y)).toEqual([900]);
+  });
+
+  it("draws aggregates as a mean line with a filled min/max envelope", () => {
+    const series: SeriesResponse = {
+      ...raw([{ t: 0, v: 40, min: 20, max: 70, n: 6, nBelowLod: 0, qc: 1 }, { t: 10, v: 2.5, min: null, max: null, n: 6, nBelowLod: 6, qc: 1 }]),
+      resolution: "aggregate",
+      intervalMs: 10,
+    };
+    const m = buildChartModel(series, diclofenac, opts());
+    expect(m.datasets.map((d) => d.role)).toEqual(["min", "max", "mean", "belowLod", "suspect", "rollingMean"]);
+    expect(m.datasets.find((d) => d.role === "max")!.fill).toBe("-1");
+    expect(byRole(m, "mean").map((p) => p.y)).toEqual([40, null]);
+    // All values of the second interval were <LOD: a marker at the catalog LOD, not at 2.5.
+    expect(byRole(m, "belowLod")).toEqual([expect.objectContaining({ x: 10, y: diclofenac.lod })]);
+  });
+
+  it("converts to µg/L and keeps standards within reach on the axis, listing far ones as off scale", () => {
+    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ factor: 0.001 }));
+    expect(byRole(m, "value")[0]!.y).toBeCloseTo(0.03);
+    expect(m.standards.map((s) => s.value)).toEqual([0.04, 0.05]);
+    const carbamazepine = buildChartModel({ ...raw([{ t: 1, v: 120, qc: 1 }]), parameter: "carbamazepine" }, findParameter("carbamazepine")!, opts());
+    expect(carbamazepine.offScale.map((s) => s.kind)).toEqual(["AA-EQS", "MAC-EQS"]);
+  });
+
+  it("merges standards with equal kind and value and keeps every source", () => {
+    const lines = standardLines(diclofenac, 1);
+    expect(lines.map((l) => [l.value, l.sources])).toEqual([
+      [40, ["EU-EQS-2022"]],
+      [50, ["DE-UBA-proposal", "CH-GSchV"]],
+    ]);
+    expect(standardLines(findParameter("ph")!, 1).map((l) => [l.bound, l.value])).toEqual([["min", 6], ["max", 9]]);
+    expect(standardLines(findParameter("sulfamethoxazole")!, 1)[0]!.reference).toBe(true);
+  });
+});
+
+describe("client helpers", () => {
+  it("normalises series to 0..1 and keeps gaps", () => {
+    expect(normalise([10, null, 20, 15])).toEqual([0, null, 1, 0.5]);
+    expect(normalise([3, 3])).toEqual([0.5, 0.5]);
+  });
+
+  it("builds a sparkline path that breaks at gaps", () => {
+    const d = sparklinePath([{ t: 0, v: 1 }, { t: 1, v: null }, { t: 2, v: 2 }, { t: 3, v: 3 }], 0, 3, 100, 20);
+    expect(d.match(/M/g)).toHaveLength(2);
+    expect(sparklinePath([], 0, 1, 100, 20)).toBe("");
+  });
+
+  it("merges live points in time order and replaces resends", () => {
+    const pts = [{ t: 1, v: 1 }, { t: 3, v: 3 }];
+    mergePoints(pts, [{ t: 4, v: 4 }, { t: 2, v: 2 }, { t: 3, v: 30 }]);
+    expect(pts).toEqual([{ t: 1, v: 1 }, { t: 2, v: 2 }, { t: 3, v: 30 }, { t: 4, v: 4 }]);
+  });
+
+  it("parses hash routes", () => {
+    expect(parseRoute("#/station/DE-ELBE-ZEHREN?range=7d")).toMatchObject({ page: "station", station: "DE-ELBE-ZEHREN" });
+    expect(parseRoute("#/compare?mode=parameters")).toMatchObject({ page: "compare" });
+    expect(parseRoute("")).toEqual({ page: "overview" });
+  });
+
+  it("resolves, shifts and zooms time ranges without passing now", () => {
+    const now = 1_000_000_000;
+    expect(resolveRange({ key: "24h" }, now)).toEqual({ from: now - 86_400_000, to: now });
+    expect(shiftRange({ key: "24h" }, 1, now)).toEqual({ key: "custom", from: now - 86_400_000, to: now });
+    expect(shiftRange({ key: "24h" }, -1, now)).toEqual({ key: "custom", from: now - 1.5 * 86_400_000, to: now - 0.5 * 86_400_000 });
+    const zoomed = zoomRange({ key: "custom", from: now - 4000_000, to: now - 2000_000 }, 0.5, now);
+    expect(zoomed).toEqual({ key: "custom", from: now - 3500_000, to: now - 2500_000 });
+    expect(parseRangeQuery(new URLSearchParams("range=custom&from=5&to=9"))).toEqual({ key: "custom", from: 5, to: 9 });
+    expect(parseRangeQuery(new URLSearchParams("range=bogus"))).toEqual({ key: "24h" });
+  });
+});
