@@ -3,6 +3,9 @@ import type { LatestResponse, ParametersResponse, SeriesResponse, StationsRespon
 import { catalog } from "../../common/catalog.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import { FIELD, MEASUREMENT, RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT, TAG } from "../../server/src/influx/schema.ts";
+import { findParameter, findStation } from "../../common/catalog.ts";
+import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
+import { SeriesService } from "../../server/src/query/series-service.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
@@ -206,6 +209,44 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     expect(span.points.length).toBeLessThanOrEqual(1000);
     expect(span.points.reduce((sum, p) => sum + p.n!, 0)).toBe(48 * 6 + 144);
     expect(span.points.at(-1)!.v).toBe(100);
+  });
+
+  it("rebuilds rollups for backfilled history so that, once raw has expired, the rollup answer equals today's raw one", async () => {
+    const station = "DE-MULDE-BADDUEBEN";
+    const parameter = "sulfamethoxazole"; // LOD 2 ng/L
+    const from = Math.floor((Date.now() - 20 * DAY) / HOUR) * HOUR + 17 * MIN;
+    const backfill: Reading[] = Array.from({ length: 3 * 144 }, (_, i) => {
+      const r = cbzReading(i);
+      return { ...r, station, parameter, time: from + i * STEP, lod: r.lod === null ? null : 2 };
+    });
+    await system.store.writeReadings(backfill);
+    const to = backfill.at(-1)!.time;
+    const rollupRows = () =>
+      system.store.query(
+        `SELECT * FROM "${RETENTION.oneHour.name}"."${ROLLUP_MEASUREMENT.oneHour}" WHERE "${TAG.station}" = '${station}' AND time >= ${from - HOUR}ms`,
+      );
+    // The continuous queries only look back 2 days: backfilled history is not rolled up by itself.
+    expect(await rollupRows()).toHaveLength(0);
+    await rebuildRollups(system.store, from, to);
+    expect(await rollupRows()).toHaveLength(73);
+
+    const series = { station: findStation(station)!, parameter: findParameter(parameter)! };
+    const today = await new SeriesService(system.store).series(series, from, to, 20);
+    const afterRawExpiry = await new SeriesService(system.store, { now: () => Date.now() + 400 * DAY }).series(series, from, to, 20);
+    expect(today.intervalMs).toBe(6 * HOUR);
+    expect(afterRawExpiry.intervalMs).toBe(6 * HOUR);
+    expect(afterRawExpiry.points).toHaveLength(today.points.length);
+    afterRawExpiry.points.forEach((p, i) => {
+      const q = today.points[i]!;
+      expect(p.v).toBeCloseTo(q.v!, 9);
+      // Rollups carry no QC flags, and their below-LOD count (the continuous query's
+      // sum(below_lod)) also counts failed below-LOD readings; the first bucket takes its whole
+      // first hour from the rollup.
+      const same = { v: 0, nBelowLod: 0 };
+      expect({ ...p, ...same }).toEqual({ ...q, ...same, qc: undefined, ...(i === 0 ? { n: p.n, min: p.min, max: p.max } : {}) });
+      expect(p.nBelowLod).toBeGreaterThanOrEqual(q.nBelowLod!);
+      expect(p.nBelowLod).toBeLessThanOrEqual(p.n!);
+    });
   });
 
   it("answers /latest with the newest reading per station × parameter, <LOD ones included", async () => {
