@@ -19,7 +19,10 @@ Usage: npm run sim -- [options]
   --interval <duration>    simulated time between readings (default 10m, like a real network)
   --speed <n>              simulated seconds per wall-clock second (default 60)
   --backfill <duration>    history to write first, as fast as the server takes it (e.g. 30d)
-  --start <iso>            simulated start of the live phase (default: now)
+  --start <iso|-duration>  simulated start of the live phase, e.g. 2026-07-01T00:00Z or --start=-1d
+                           (a day ago; the run speeds through it), default: now
+  --allow-future           keep accelerating past the wall clock (the server flags readings
+                           from the future and refuses them beyond 24 h)
   --duration <duration>    simulated length of the live phase (default: until Ctrl-C)
   --seed <n>               seed; the same seed gives byte-identical readings (default 1)
   --transport <kind>       http-json (default) or line-protocol
@@ -76,6 +79,7 @@ export function parseCli(argv: string[]): CliCommand {
       speed: { type: "string" },
       backfill: { type: "string" },
       start: { type: "string" },
+      "allow-future": { type: "boolean" },
       duration: { type: "string" },
       seed: { type: "string" },
       transport: { type: "string" },
@@ -107,6 +111,7 @@ export function parseCli(argv: string[]): CliCommand {
       speed: number(values.speed),
       backfill: values.backfill,
       start: values.start,
+      noFuture: !values["allow-future"],
       duration: values.duration,
       seed: number(values.seed),
       transport: values.transport,

@@ -15,10 +15,14 @@ const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   return z.NEVER;
 });
 const positiveDuration = duration.refine((ms) => ms > 0, "must be longer than 0");
-const instant = z.union([z.number(), z.string()]).transform((value, ctx) => {
+/** An instant: epoch ms, ISO 8601, or "-<duration>" before the start (kept as { ago } until then). */
+const instant = z.union([z.number(), z.string()]).transform((value, ctx): number | { agoMs: number } => {
+  if (typeof value === "string" && value.startsWith("-") && DURATION_PATTERN.test(value.slice(1))) {
+    return { agoMs: parseDuration(value.slice(1)) };
+  }
   const ms = typeof value === "number" ? value : Date.parse(value);
   if (Number.isFinite(ms)) return Math.round(ms);
-  ctx.addIssue({ code: "custom", message: `"${value}" is not an ISO 8601 time or epoch milliseconds` });
+  ctx.addIssue({ code: "custom", message: `"${value}" is not an ISO 8601 time, epoch milliseconds or "-12h" (before now)` });
   return z.NEVER;
 });
 
@@ -71,8 +75,14 @@ export const simulatorOptionsSchema = z.object({
   seed: z.number().int().default(1),
   /** Simulated length of the live phase; unset = until stopped. */
   duration: positiveDuration.optional(),
-  /** Simulated start of the live phase; default: now. */
+  /** Simulated start of the live phase: an instant, or "-1d" for a day before now; default: now. */
   start: instant.optional(),
+  /**
+   * Never stamp readings later than the wall clock: once an accelerated run catches up with now it
+   * continues at 1×. The server flags readings from the future as suspect and refuses them beyond
+   * 24 h, so only turn this off against a server that expects it.
+   */
+  noFuture: z.boolean().default(true),
   transport: z.enum(["http-json", "line-protocol"]).default("http-json"),
   database: z.string().default("water_monitor"),
   batchSize: z.number().int().min(1).max(10_000).default(DEFAULT_UPLINK_OPTIONS.batchSize),

@@ -98,7 +98,8 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? pino({ level: "silent" });
   const interval = options.interval;
-  const liveStart = Math.ceil((options.start ?? clock.now()) / interval) * interval;
+  const startAt = options.start === undefined ? clock.now() : typeof options.start === "number" ? options.start : clock.now() - options.start.agoMs;
+  const liveStart = Math.ceil(startAt / interval) * interval;
   const backfillFrom = liveStart - options.backfill;
   const liveEnd = options.duration === undefined ? undefined : liveStart + options.duration;
   const generatorOptions = generatorOptionsFrom(options, liveStart);
@@ -165,7 +166,8 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}
     logger.info({ from: new Date(liveStart).toISOString(), speed: options.speed, intervalMs: interval }, "live");
     let sinceYield = 0;
     while (!stopper.signal.aborted && (liveEnd === undefined || generator.nextTime < liveEnd)) {
-      const due = wallStart + (generator.nextTime - liveStart) / options.speed;
+      const accelerated = wallStart + (generator.nextTime - liveStart) / options.speed;
+      const due = options.noFuture ? Math.max(accelerated, generator.nextTime) : accelerated;
       const wait = due - clock.now();
       if (wait > 0 || ++sinceYield >= 64) {
         // When running behind (or very fast), still yield now and then so the uplink can send.

@@ -1,0 +1,170 @@
+// Each forced sensor or station fault leaves the pattern QC is meant to catch.
+import { describe, expect, it } from "vitest";
+import { findParameter, findStation, type Parameter, type Station } from "../../common/catalog.ts";
+import { generateReadings, type SimReading } from "../../sensors-sim/src/reading-generator.ts";
+import {
+  DEFAULT_FAULT_SETTINGS,
+  DEFAULT_FAULT_RATES,
+  NO_FAULTS,
+  type FaultKind,
+  type FaultSettings,
+} from "../../sensors-sim/src/sensor/fault-settings.ts";
+
+const INTERVAL = 10 * 60_000;
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 6, 1);
+const FORCE_AT = START + DAY;
+const station = findStation("DE-ELBE-ZEHREN")!;
+const parameters = ["carbamazepine", "dissolved_oxygen", "turbidity"].map((c) => findParameter(c)!);
+
+function run(force: FaultKind[], days = 3, extra: Partial<FaultSettings> = {}, stations: Station[] = [station]): SimReading[] {
+  return generateReadings(
+    {
+      seed: 3,
+      intervalMs: INTERVAL,
+      stations,
+      parameters,
+      faults: { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: NO_FAULTS, force, forceAt: FORCE_AT, ...extra },
+    },
+    START,
+    START + days * DAY,
+  );
+}
+
+function sensor(readings: SimReading[], p: Parameter): SimReading[] {
+  return readings.filter((r) => r.parameter === p.code);
+}
+
+const stepsOf = (readings: SimReading[]) => readings.map((r) => (r.gridTime - START) / INTERVAL);
+const forceStep = (FORCE_AT - START) / INTERVAL;
+
+describe("forced sensor faults", () => {
+  it("without faults, every sensor reports once per interval, on the grid, in order", () => {
+    const readings = run([]);
+    for (const p of parameters) {
+      const steps = stepsOf(sensor(readings, p));
+      expect(steps).toEqual(Array.from({ length: 3 * 144 }, (_, i) => i));
+    }
+    expect(readings.every((r) => r.time === r.gridTime && r.faults.length === 0)).toBe(true);
+  });
+
+  it("stuck: a flat line of exactly N identical values", () => {
+    const n = DEFAULT_FAULT_SETTINGS.stuckReadings;
+    for (const p of parameters) {
+      const values = sensor(run(["stuck"]), p).map((r) => r.value);
+      const flat = values.slice(forceStep, forceStep + n);
+      expect(new Set(flat).size, p.code).toBe(1);
+      expect(values[forceStep + n], p.code).not.toBe(flat[0]);
+      expect(values[forceStep - 1], p.code).not.toBe(flat[0]);
+    }
+  });
+
+  it("dropout: a gap of N missing readings", () => {
+    const n = DEFAULT_FAULT_SETTINGS.dropoutReadings;
+    for (const p of parameters) {
+      const steps = new Set(stepsOf(sensor(run(["dropout"]), p)));
+      for (let s = forceStep; s < forceStep + n; s++) expect(steps.has(s)).toBe(false);
+      expect(steps.has(forceStep - 1)).toBe(true);
+      expect(steps.has(forceStep + n)).toBe(true);
+      expect(steps.size).toBe(3 * 144 - n);
+    }
+  });
+
+  it("spike: one reading far from the truth, its neighbours normal", () => {
+    for (const p of parameters) {
+      const readings = sensor(run(["spike"]), p);
+      const deviation = (r: SimReading) => Math.abs(r.value! - r.truth) / (p.typical[1] - p.typical[0]);
+      expect(deviation(readings[forceStep]!), p.code).toBeGreaterThan(0.05);
+      expect(readings[forceStep]!.faults).toContain("spike");
+      expect(deviation(readings[forceStep - 1]!)).toBeLessThan(0.01);
+      expect(deviation(readings[forceStep + 1]!)).toBeLessThan(0.01);
+    }
+    // Concentration spikes go up, by a factor of 3–8.
+    const cbz = sensor(run(["spike"]), parameters[0]!)[forceStep]!;
+    expect(cbz.value! / cbz.truth).toBeGreaterThan(2.9);
+  });
+
+  it("noise burst: readings scatter around the truth for N readings", () => {
+    const n = DEFAULT_FAULT_SETTINGS.noiseBurstReadings;
+    const readings = sensor(run(["noiseBurst"]), parameters[1]!);
+    const rms = (rs: SimReading[]) => Math.sqrt(rs.reduce((s, r) => s + (r.value! - r.truth) ** 2, 0) / rs.length);
+    expect(rms(readings.slice(forceStep, forceStep + n))).toBeGreaterThan(0.2);
+    expect(rms(readings.slice(0, forceStep))).toBeLessThan(0.01);
+  });
+
+  it("drift: an error that grows steadily until recalibration", () => {
+    const readings = sensor(run(["drift"], 8), parameters[1]!);
+    const err = (step: number) => Math.abs(readings[step]!.value! - readings[step]!.truth);
+    expect(err(forceStep + 144)).toBeGreaterThan(0.1);
+    expect(err(forceStep + 3 * 144)).toBeGreaterThan(err(forceStep + 144) * 2.5);
+    expect(err(forceStep + 6 * 144)).toBeLessThan(0.01); // recalibrated after 5 days
+  });
+
+  it("biofouling: oxygen reads ever lower, turbidity ever higher, until cleaned", () => {
+    const readings = run(["biofouling"], 12);
+    const ratio = (p: Parameter, step: number) => sensor(readings, p)[step]!.value! / sensor(readings, p)[step]!.truth;
+    expect(ratio(parameters[1]!, forceStep + 2 * 144)).toBeLessThan(0.98);
+    expect(ratio(parameters[1]!, forceStep + 8 * 144)).toBeLessThan(ratio(parameters[1]!, forceStep + 2 * 144) - 0.1);
+    expect(ratio(parameters[2]!, forceStep + 8 * 144)).toBeGreaterThan(1.5);
+    expect(ratio(parameters[1]!, forceStep + 10 * 144 + 1)).toBeCloseTo(1, 2);
+  });
+
+  it("duplicate: the same reading (same key, same value) sent twice", () => {
+    for (const p of parameters) {
+      const readings = sensor(run(["duplicate"]), p);
+      const at = readings.filter((r) => r.gridTime === FORCE_AT);
+      expect(at).toHaveLength(2);
+      expect(at[1]).toEqual(at[0]);
+      expect(readings).toHaveLength(3 * 144 + 1);
+    }
+  });
+
+  it("out of order: a reading sent after newer ones", () => {
+    const delay = DEFAULT_FAULT_SETTINGS.outOfOrderDelayReadings;
+    for (const p of parameters) {
+      const times = sensor(run(["outOfOrder"]), p).map((r) => r.time);
+      const late = times.indexOf(FORCE_AT);
+      expect(times[late - 1]).toBe(FORCE_AT + delay * INTERVAL);
+      expect(times.filter((t, i) => i > 0 && t < times[i - 1]!)).toEqual([FORCE_AT]);
+      expect(new Set(times).size).toBe(3 * 144);
+    }
+  });
+});
+
+describe("forced station faults", () => {
+  it("offline: every parameter of the station is missing for the outage", () => {
+    const other = findStation("DE-ELBE-DOMMITZSCH")!;
+    const readings = run(["offline"], 3, {}, [station, other]);
+    const offlineSteps = DEFAULT_FAULT_SETTINGS.offlineMs / INTERVAL;
+    const during = (r: SimReading) => r.gridTime >= FORCE_AT && r.gridTime < FORCE_AT + DEFAULT_FAULT_SETTINGS.offlineMs;
+    for (const s of [station, other]) {
+      expect(readings.filter((r) => r.station === s.id && during(r))).toEqual([]);
+      expect(readings.filter((r) => r.station === s.id)).toHaveLength(parameters.length * (3 * 144 - offlineSteps));
+    }
+  });
+
+  it("clock skew: timestamps shifted off the grid while the clock is wrong", () => {
+    const skew = DEFAULT_FAULT_SETTINGS.clockSkewMs;
+    const readings = run(["clockSkew"]);
+    const skewed = readings.filter((r) => r.time !== r.gridTime);
+    expect(skewed.length).toBe(parameters.length * (DEFAULT_FAULT_SETTINGS.clockSkewDurationMs / INTERVAL));
+    expect(skewed.every((r) => r.time - r.gridTime === skew && r.time % INTERVAL !== 0)).toBe(true);
+    expect(Math.min(...skewed.map((r) => r.gridTime))).toBe(FORCE_AT);
+  });
+});
+
+describe("random faults", () => {
+  it("start at about their configured rates", () => {
+    const days = 20;
+    const readings = generateReadings(
+      { seed: 9, intervalMs: INTERVAL, stations: [station], parameters, faults: { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: { ...NO_FAULTS, spike: 1 } } },
+      START,
+      START + days * DAY,
+    );
+    const spikes = readings.filter((r) => r.faults.includes("spike")).length;
+    // Expected 60 (1 per sensor-day × 3 sensors × 20 days); Poisson spread is ±8.
+    expect(spikes).toBeGreaterThan(35);
+    expect(spikes).toBeLessThan(90);
+    expect(DEFAULT_FAULT_RATES.spike).toBeGreaterThan(0);
+  });
+});
