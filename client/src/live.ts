@@ -30,9 +30,12 @@ export class LiveClient {
   constructor(url?: string) {
     this.socket = url ? io(url, { transports: ["websocket", "polling"] }) : io({ transports: ["websocket", "polling"] });
     this.socket.on("connect", () => this.onConnect());
-    this.socket.on("disconnect", () => {
+    this.socket.on("disconnect", (reason) => {
       this.disconnectedAt ??= Date.now();
       this.setState("reconnecting");
+      // socket.io does not reconnect by itself after the server dropped us (e.g. a restart that
+      // closes sockets first); a dashboard left open should come back anyway.
+      if (reason === "io server disconnect") setTimeout(() => this.socket.connect(), 1_000);
     });
     this.socket.on("connect_error", () => {
       this.failures++;

@@ -1,28 +1,17 @@
 // The dashboard in a real browser (Debian chromium via playwright-core) against a real server and
 // InfluxDB: overview, station charts with standard lines, live appends, server-side resolution
 // for long ranges, and language switching. Screenshots go to test-artifacts/ (gitignored).
-import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
+import { ARTIFACTS, buildClientOnce, chromiumPath } from "./e2e-kit.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
-function chromiumPath(): string {
-  try {
-    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim() || "/usr/bin/chromium";
-  } catch {
-    return "/usr/bin/chromium";
-  }
-}
 
 /** 35 days of 10-minute readings at Zehren (with <LOD, suspect and failed values), 24 h elsewhere. */
 function fixture(now: number): Reading[] {
@@ -62,8 +51,7 @@ describe("dashboard in Chromium", () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    execFileSync("npx", ["vite", "build", "--config", "client/vite.config.ts", "--logLevel", "error"], { cwd: ROOT, stdio: "pipe" });
+    await buildClientOnce();
     system = await startTestSystem();
     const readings = fixture(Date.now());
     for (let i = 0; i < readings.length; i += 5000) await system.store.writeReadings(readings.slice(i, i + 5000));

@@ -29,6 +29,8 @@ export function overviewPage(ctx: AppContext): Page {
   let sparkFrom = Date.now() - DAY;
   let sparkTo = Date.now();
   let loaded = false;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let destroyed = false;
 
   const status = h("p", { class: "state-loading", role: "status" }, t("state.loading"));
   const groups = h("div", { class: "regions" });
@@ -60,7 +62,9 @@ export function overviewPage(ctx: AppContext): Page {
       if (m && !m.allBelowLod) recentMeans.set(c, m.v);
     }
     const result = deriveStatus({ latest: [...byParam.values()], parameters: ctx.parameters, recentMeans, now: Date.now() });
-    card.dataset.status = result.status;
+    // Until the first load succeeds nothing is known: claiming "offline" would be a guess.
+    if (loaded) card.dataset.status = result.status;
+    else delete card.dataset.status;
     const rows = compounds.map((c) => {
       const r = byParam.get(c);
       const unit = ctx.parameters.get(c)?.unit ?? "";
@@ -82,17 +86,19 @@ export function overviewPage(ctx: AppContext): Page {
         h("h3", {}, s.name),
       ),
       h("div", { class: "card-sub" }, `${s.river} · ${s.id}`),
-      statusBadge(result.status, t),
+      loaded ? statusBadge(result.status, t) : h("span", { class: "badge badge-unknown", "aria-label": t("state.loading") }, "…"),
       h("table", { class: "latest" }, h("tbody", {}, ...rows)),
       h(
         "p",
         { class: "last-reading" },
-        last !== undefined
+        !loaded
+          ? ""
+          : last !== undefined
           ? h("time", { datetime: new Date(last).toISOString() }, t("overview.lastReading", { time: formatDateTime(last, ctx.lang, zone) }))
           : t("state.noReadings"),
       ),
     );
-    if (result.status !== "ok" && result.issues.length > 0) {
+    if (loaded && result.status !== "ok" && result.issues.length > 0) {
       card.append(h("ul", { class: "issues" }, ...describeIssues(ctx, result.issues).slice(0, 3).map((text) => h("li", {}, text))));
     }
   }
@@ -102,6 +108,7 @@ export function overviewPage(ctx: AppContext): Page {
   }
 
   async function load(): Promise<void> {
+    clearTimeout(retryTimer);
     try {
       const now = Date.now();
       const [latestAll, series] = await Promise.all([
@@ -121,6 +128,8 @@ export function overviewPage(ctx: AppContext): Page {
       status.hidden = true;
       renderAll();
     } catch (err) {
+      // Retry by itself too: an agency screen on the wall should recover when InfluxDB does.
+      if (!destroyed) retryTimer = setTimeout(() => void load(), 15_000);
       status.hidden = false;
       status.className = "state-error";
       status.setAttribute("role", "alert");
@@ -167,7 +176,11 @@ export function overviewPage(ctx: AppContext): Page {
       }
     },
     onResync: () => void load(),
-    destroy: () => clearInterval(timer),
+    destroy: () => {
+      destroyed = true;
+      clearInterval(timer);
+      clearTimeout(retryTimer);
+    },
   };
 }
 
