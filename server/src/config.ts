@@ -40,7 +40,9 @@ const envSchema = z.object({
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   QUEUE_MAX_POINTS: positiveInt.default(200_000),
   SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
-  SESSION_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  PUBLIC_DASHBOARD: onOff.default(true),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
   ADMIN_PASSWORD: z.string().min(10, "at least 10 characters").optional(),
 });
 
@@ -69,7 +71,14 @@ export interface Config {
     queueMaxPoints: number;
     spoolMaxBytes: number;
   };
-  secrets: { sessionSecret: string | undefined; adminPassword: string | undefined };
+  auth: {
+    /** Default for the admin-editable setting: anonymous visitors may read dashboards. */
+    publicDashboard: boolean;
+    sessionTtlMs: number;
+    /** Ingest requests per minute per client address. */
+    writeRatePerMinute: number;
+    adminPassword: string | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -124,7 +133,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueMaxPoints: e.QUEUE_MAX_POINTS,
       spoolMaxBytes: e.SPOOL_MAX_BYTES,
     },
-    secrets: { sessionSecret: e.SESSION_SECRET, adminPassword: e.ADMIN_PASSWORD },
+    auth: {
+      publicDashboard: e.PUBLIC_DASHBOARD,
+      sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+      writeRatePerMinute: e.WRITE_RATE_LIMIT_PER_MINUTE,
+      adminPassword: e.ADMIN_PASSWORD,
+    },
   };
   return deepFreeze(config);
 }

@@ -19,6 +19,18 @@ import { influxWriteRouter } from "./ingest/influx-write-route.ts";
 import { QcEngine } from "./ingest/qc/qc-engine.ts";
 import { readingsRouter } from "./ingest/readings-route.ts";
 import { StationTokenRepository } from "./auth/station-tokens.ts";
+import cookieParser from "cookie-parser";
+import { authenticate, requireRole, type AuthServices } from "./auth/access.ts";
+import { adminRouter } from "./auth/admin-routes.ts";
+import { ApiTokenRepository } from "./auth/api-tokens.ts";
+import { AuditLog } from "./auth/audit-log.ts";
+import { authRouter } from "./auth/auth-routes.ts";
+import { ensureFirstAdmin } from "./auth/first-admin.ts";
+import { SessionRepository } from "./auth/sessions.ts";
+import { SettingsRepository } from "./auth/settings.ts";
+import { UserRepository } from "./auth/users.ts";
+import { rateLimited, securityHeaders } from "./http/security.ts";
+import { liveAuthMiddleware } from "./live/live-auth.ts";
 import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
@@ -43,6 +55,7 @@ export interface RunningSystem {
   events: IngestEvents;
   meta: MetaDb;
   stationTokens: StationTokenRepository;
+  auth: AuthServices;
   io: LiveServer;
   http: HttpServer;
   close(timeoutMs?: number): Promise<void>;
@@ -71,22 +84,40 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const meta = openMetaDb(config.dataDir);
   const stationTokens = new StationTokenRepository(meta);
   const ingest = new IngestService(writer, events, new QcEngine());
+  const auth: AuthServices = {
+    users: new UserRepository(meta),
+    sessions: new SessionRepository(meta, config.auth.sessionTtlMs),
+    apiTokens: new ApiTokenRepository(meta),
+    settings: new SettingsRepository(meta, { publicDashboard: config.auth.publicDashboard }),
+    audit: new AuditLog(meta),
+  };
+  await ensureFirstAdmin(auth.users, config.auth.adminPassword, logger);
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
+  app.use(securityHeaders());
   app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt }));
-  app.use(queryRouter({ store, logger }));
+  // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
+  const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
+  app.use(["/api/v1/readings", "/write"], writeLimit);
   app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes }));
   app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes }));
+  // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
+  app.use("/api", cookieParser(), express.json({ limit: "256kb" }), authenticate(auth));
+  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs }));
+  app.use(adminRouter(auth, stationTokens));
+  app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
+  app.use(queryRouter({ store, logger }));
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(CLIENT_DIST));
   app.use(notFoundHandler());
   app.use(errorMiddleware(logger));
 
   const http = createServer(app);
-  const io: LiveServer = new IoServer(http, { serveClient: false });
+  const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  io.use(liveAuthMiddleware(auth));
   const hub = new LiveHub(io, logger.child({ module: "live" }));
   events.onAccepted((readings) => hub.publish(readings));
 
@@ -112,5 +143,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, store, writer, events, meta, stationTokens, io, http, close };
+  return { url, port, store, writer, events, meta, stationTokens, auth, io, http, close };
 }

@@ -31,7 +31,8 @@ describe("loadConfig", () => {
     ["LOG_LEVEL", "loud", /LOG_LEVEL="loud"/],
     ["SIMULATOR", "maybe", /SIMULATOR="maybe"/],
     ["INFLUX_DATABASE", "drop;measurement", /INFLUX_DATABASE=.*letters, digits and underscores/],
-    ["SESSION_SECRET", "short", /SESSION_SECRET=.*at least 32 characters/],
+    ["ADMIN_PASSWORD", "short", /ADMIN_PASSWORD=.*at least 10 characters/],
+    ["SESSION_TTL_HOURS", "-1", /SESSION_TTL_HOURS="-1"/],
   ])("rejects %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

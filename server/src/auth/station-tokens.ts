@@ -1,9 +1,9 @@
 // Station write tokens: an ingest-only credential for one or more stations. The token is shown once
 // at creation; the database keeps its SHA-256 (tokens are 192-bit random, so a fast hash suffices)
 // and a short prefix for listing.
-import { createHash, randomBytes } from "node:crypto";
 import type { StationId } from "../../../common/catalog.ts";
 import type { MetaDb } from "../meta/database.ts";
+import { hashSecret, newSecret } from "./secret-token.ts";
 
 export const ALL_STATIONS = "*";
 
@@ -37,8 +37,6 @@ interface Row {
   revoked_at: string | null;
 }
 
-const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
-
 export class StationTokenRepository {
   private readonly cache = new Map<string, StationGrant | null>();
 
@@ -48,12 +46,11 @@ export class StationTokenRepository {
   ) {}
 
   create(label: string, stations: StationId[]): CreatedStationToken {
-    const prefix = randomBytes(4).toString("hex");
-    const token = `wmst_${prefix}_${randomBytes(24).toString("base64url")}`;
+    const { token, prefix, hash } = newSecret("wmst");
     const createdAt = this.now().toISOString();
     const result = this.db
       .prepare("INSERT INTO station_tokens (prefix, token_hash, label, stations, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(prefix, hashToken(token), label, JSON.stringify(stations), createdAt);
+      .run(prefix, hash, label, JSON.stringify(stations), createdAt);
     return { id: Number(result.lastInsertRowid), prefix, label, stations, createdAt, revokedAt: null, token };
   }
 
@@ -72,7 +69,7 @@ export class StationTokenRepository {
 
   /** The grant for a presented token, or undefined when unknown or revoked. Cached per token. */
   verify(token: string): StationGrant | undefined {
-    const hash = hashToken(token);
+    const hash = hashSecret(token);
     let grant = this.cache.get(hash);
     if (grant === undefined) {
       const row = this.db

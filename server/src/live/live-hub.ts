@@ -15,6 +15,8 @@ import type { Logger } from "../logger.ts";
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+const EVENTS_PER_SECOND = 20;
+
 export const stationRoom = (station: string): string => `station:${station}`;
 
 export class LiveHub {
@@ -57,6 +59,22 @@ export class LiveHub {
 
   private onConnection(socket: LiveSocket): void {
     socket.data.stations = new Set();
+    // At most EVENTS_PER_SECOND requests per client; a flood disconnects it.
+    let windowStart = 0;
+    let eventsInWindow = 0;
+    socket.use((_packet, next) => {
+      const now = Date.now();
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        eventsInWindow = 0;
+      }
+      if (++eventsInWindow > EVENTS_PER_SECOND) {
+        this.logger.warn({ id: socket.id }, "live client exceeded the event rate; disconnecting");
+        socket.disconnect(true);
+        return;
+      }
+      next();
+    });
     socket.on("subscribe", (request, ack) => {
       const problem = validateRequest(request);
       if (problem) return safeAck(ack, { ok: false, msg: problem });

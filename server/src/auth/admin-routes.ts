@@ -1,0 +1,100 @@
+// Admin API: users, station write tokens, run-time settings, audit log. Every change is audited.
+import { Router } from "express";
+import { z } from "zod";
+import { findStation } from "../../../common/catalog.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
+import { principalOf, requireRole, type AuthServices } from "./access.ts";
+import { parseBody } from "./auth-routes.ts";
+import { hashPassword } from "./passwords.ts";
+import { ROLES } from "./roles.ts";
+import { ALL_STATIONS, type StationTokenRepository } from "./station-tokens.ts";
+
+const username = z.string().trim().min(2).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, "letters, digits and . _ @ - only");
+const password = z.string().min(10, "at least 10 characters").max(1000);
+const createUser = z.object({ username, password, role: z.enum(ROLES) }).strict();
+const updateUser = z.object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: password.optional() }).strict();
+const createStationToken = z
+  .object({
+    label: z.string().trim().min(1).max(100),
+    stations: z.array(z.string()).min(1).refine((ids) => ids.every((id) => id === ALL_STATIONS || findStation(id)), "unknown station id"),
+  })
+  .strict();
+const settingsSchema = z.object({ publicDashboard: z.boolean().optional() }).strict();
+
+function idParam(raw: unknown): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id <= 0) throw new ValidationError(`invalid id ${JSON.stringify(raw)}`);
+  return id;
+}
+
+export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository): Router {
+  const router = Router();
+  const admin = requireRole("admin");
+  const actor = (res: Parameters<typeof principalOf>[0]) => principalOf(res).username;
+
+  router.get("/api/v1/admin/users", admin, (_req, res) => {
+    res.json({ users: auth.users.list() });
+  });
+
+  router.post("/api/v1/admin/users", admin, async (req, res) => {
+    const body = parseBody(createUser, req.body);
+    if (auth.users.credentials(body.username)) throw new ValidationError(`user ${body.username} exists already`);
+    const user = auth.users.create(body.username, await hashPassword(body.password), body.role);
+    auth.audit.record(actor(res), "user.create", `user:${user.username}`, { role: user.role });
+    res.status(201).json(user);
+  });
+
+  router.patch("/api/v1/admin/users/:id", admin, async (req, res) => {
+    const id = idParam(req.params.id);
+    const body = parseBody(updateUser, req.body);
+    const user = auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
+    if (!user) throw new NotFoundError(`no user ${id}`);
+    if (body.disabled || body.password || body.role) auth.sessions.deleteAllForUser(id);
+    auth.audit.record(actor(res), "user.update", `user:${user.username}`, { role: body.role, disabled: body.disabled, passwordChanged: Boolean(body.password) });
+    res.json(user);
+  });
+
+  router.delete("/api/v1/admin/users/:id", admin, (req, res) => {
+    const id = idParam(req.params.id);
+    if (id === principalOf(res).userId) throw new ValidationError("you cannot delete your own account");
+    const user = auth.users.byId(id);
+    if (!user || !auth.users.delete(id)) throw new NotFoundError(`no user ${id}`);
+    auth.audit.record(actor(res), "user.delete", `user:${user.username}`);
+    res.status(204).end();
+  });
+
+  router.get("/api/v1/admin/station-tokens", admin, (_req, res) => {
+    res.json({ tokens: stationTokens.list() });
+  });
+
+  router.post("/api/v1/admin/station-tokens", admin, (req, res) => {
+    const body = parseBody(createStationToken, req.body);
+    const created = stationTokens.create(body.label, body.stations);
+    auth.audit.record(actor(res), "station-token.create", `station-token:${created.id}`, { label: body.label, stations: body.stations });
+    res.status(201).json(created);
+  });
+
+  router.delete("/api/v1/admin/station-tokens/:id", admin, (req, res) => {
+    const id = idParam(req.params.id);
+    if (!stationTokens.revoke(id)) throw new NotFoundError(`no active station token ${id}`);
+    auth.audit.record(actor(res), "station-token.revoke", `station-token:${id}`);
+    res.status(204).end();
+  });
+
+  router.get("/api/v1/admin/settings", admin, (_req, res) => {
+    res.json(auth.settings.get());
+  });
+
+  router.patch("/api/v1/admin/settings", admin, (req, res) => {
+    const body = parseBody(settingsSchema, req.body);
+    const settings = auth.settings.update(body);
+    auth.audit.record(actor(res), "settings.update", "settings", body);
+    res.json(settings);
+  });
+
+  router.get("/api/v1/admin/audit", admin, (_req, res) => {
+    res.json({ entries: auth.audit.recent() });
+  });
+
+  return router;
+}

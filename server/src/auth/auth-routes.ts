@@ -1,0 +1,133 @@
+// Login, logout (here or everywhere), the current session, and one's own API tokens.
+import { Router, type Request, type Response } from "express";
+import { rateLimit } from "express-rate-limit";
+import { z } from "zod";
+import { NotFoundError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { CSRF_HEADER, SESSION_COOKIE, principalOf, requireRole, type AuthServices } from "./access.ts";
+import { verifyPassword } from "./passwords.ts";
+import { ROLES, roleAtLeast } from "./roles.ts";
+
+export interface AuthRouteOptions {
+  auth: AuthServices;
+  sessionTtlMs: number;
+  /** Failed logins before an account is locked, and for how long. */
+  lockAfter?: number;
+  lockMs?: number;
+  /** Login attempts per IP per minute. */
+  loginRatePerMinute?: number;
+  now?: () => Date;
+}
+
+const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict();
+const tokenSchema = z
+  .object({
+    label: z.string().trim().min(1).max(100),
+    role: z.enum(ROLES).optional(),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new ValidationError(result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
+  }
+  return result.data;
+}
+
+function setSessionCookie(req: Request, res: Response, id: string, ttlMs: number): void {
+  res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/", maxAge: ttlMs });
+}
+
+export function authRouter(options: AuthRouteOptions): Router {
+  const { auth } = options;
+  const now = options.now ?? (() => new Date());
+  const lockAfter = options.lockAfter ?? 5;
+  const lockMs = options.lockMs ?? 15 * 60_000;
+  const router = Router();
+
+  const loginLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: options.loginRatePerMinute ?? 20,
+    standardHeaders: "draft-7",
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).json({ error: { code: "rate_limited", message: "Too many login attempts from this address; wait a minute" } });
+    },
+  });
+
+  router.post("/api/v1/auth/login", loginLimiter, async (req, res) => {
+    const { username, password } = parseBody(loginSchema, req.body);
+    const found = auth.users.credentials(username);
+    const refused = () => new UnauthorizedError("Wrong username or password");
+    if (!found) {
+      // Spend comparable time so that unknown names cannot be told apart by timing.
+      await verifyPassword(password, "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+      throw refused();
+    }
+    const { user, passwordHash } = found;
+    if (user.lockedUntil && user.lockedUntil > now().toISOString()) {
+      throw new UnauthorizedError(`Account locked after repeated failed logins until ${user.lockedUntil}`);
+    }
+    if (!(await verifyPassword(password, passwordHash))) {
+      auth.users.recordFailedLogin(user.id, lockAfter, lockMs);
+      throw refused();
+    }
+    if (user.disabled) throw new UnauthorizedError("This account is disabled");
+    auth.users.recordSuccessfulLogin(user.id);
+    const { id, session } = auth.sessions.create(user.id);
+    setSessionCookie(req, res, id, options.sessionTtlMs);
+    res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: session.csrfToken });
+  });
+
+  router.get("/api/v1/auth/session", (_req, res) => {
+    const p = principalOf(res);
+    res.json({
+      user: p.kind === "user" ? { id: p.userId, username: p.username, role: p.role } : null,
+      role: p.role,
+      csrfToken: p.csrfToken ?? null,
+      csrfHeader: CSRF_HEADER,
+      publicDashboard: auth.settings.get().publicDashboard,
+    });
+  });
+
+  router.post("/api/v1/auth/logout", (_req, res) => {
+    const p = principalOf(res);
+    if (p.sessionId) auth.sessions.delete(p.sessionId);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.status(204).end();
+  });
+
+  router.post("/api/v1/auth/logout-all", requireRole("viewer"), (_req, res) => {
+    const p = principalOf(res);
+    if (p.userId === null) throw new UnauthorizedError("Log in first");
+    const ended = auth.sessions.deleteAllForUser(p.userId);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.json({ endedSessions: ended });
+  });
+
+  router.get("/api/v1/me/api-tokens", requireRole("viewer"), (_req, res) => {
+    res.json({ tokens: auth.apiTokens.listForUser(principalOf(res).userId!) });
+  });
+
+  router.post("/api/v1/me/api-tokens", requireRole("viewer"), (req, res) => {
+    const p = principalOf(res);
+    if (p.via !== "session") throw new UnauthorizedError("API tokens are created from a logged-in session");
+    const body = parseBody(tokenSchema, req.body);
+    const role = body.role ?? p.role!;
+    if (!roleAtLeast(p.role, role)) throw new ValidationError(`role ${role} is above your own (${p.role})`);
+    const expires = body.expiresInDays ? new Date(now().getTime() + body.expiresInDays * 86_400_000) : null;
+    const created = auth.apiTokens.create(p.userId!, body.label, role, expires);
+    auth.audit.record(p.username, "api-token.create", `api-token:${created.id}`, { label: body.label, role, expiresAt: created.expiresAt });
+    res.status(201).json(created);
+  });
+
+  router.delete("/api/v1/me/api-tokens/:id", requireRole("viewer"), (req, res) => {
+    const p = principalOf(res);
+    if (!auth.apiTokens.revoke(p.userId!, Number(req.params.id))) throw new NotFoundError("No such active token of yours");
+    auth.audit.record(p.username, "api-token.revoke", `api-token:${req.params.id}`);
+    res.status(204).end();
+  });
+
+  return router;
+}
