@@ -1,7 +1,8 @@
 import type { Benchmark } from "./bench-kit.ts";
+import { clientBench } from "./client.bench.ts";
 import { influxWrite } from "./influx-write.bench.ts";
 import { ingest } from "./ingest.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, seriesQuery];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, seriesQuery, clientBench];
