@@ -26,6 +26,7 @@ Usage: npm run sim -- [options]
   --duration <duration>    simulated length of the live phase (default: until Ctrl-C)
   --seed <n>               seed; the same seed gives byte-identical readings (default 1)
   --transport <kind>       http-json (default) or line-protocol
+  --database <name>        database for line protocol /write?db= (default water_monitor)
   --batch-size <n>         readings per request, at most 10000 (default 5000)
   --buffer-max <n>         readings buffered while the server is unreachable (default 200000);
                            when full, the oldest are dropped
@@ -83,6 +84,7 @@ export function parseCli(argv: string[]): CliCommand {
       duration: { type: "string" },
       seed: { type: "string" },
       transport: { type: "string" },
+      database: { type: "string" },
       "batch-size": { type: "string" },
       "buffer-max": { type: "string" },
       "no-faults": { type: "boolean" },
@@ -115,6 +117,7 @@ export function parseCli(argv: string[]): CliCommand {
       duration: values.duration,
       seed: number(values.seed),
       transport: values.transport,
+      database: values.database,
       batchSize: number(values["batch-size"]),
       maxBuffered: number(values["buffer-max"]),
       faults: {

@@ -99,6 +99,18 @@ describe("reading queue", () => {
 });
 
 describe("uplink", () => {
+  it("on a 400 naming invalid readings, counts only those as rejected and resends the rest", async () => {
+    const sink = scriptedSink([
+      { kind: "rejected", status: 400, code: "validation_failed", message: "2 of 10 rejected", invalidIndices: [3, 7] },
+    ]);
+    const uplink = new Uplink(sink, options, virtualClock(), silent);
+    uplink.enqueue(Array.from({ length: 10 }, (_, i) => reading(i)));
+    await uplink.whenBufferedAtMost(0);
+    await uplink.close();
+    expect(sink.batches[1]!.map((r) => r.value)).toEqual([0, 1, 2, 4, 5, 6, 8, 9]);
+    expect(uplink.snapshot()).toMatchObject({ sent: 8, rejected: 2 });
+  });
+
   it("retries 503 after Retry-After and other failures with exponential backoff, losing nothing", async () => {
     const clock = virtualClock();
     const sink = scriptedSink([

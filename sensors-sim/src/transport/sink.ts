@@ -7,7 +7,14 @@ export type SendOutcome =
   | { kind: "accepted"; count: number; flagged: { suspect: number; fail: number } }
   | { kind: "retry"; reason: string; retryAfterMs: number | undefined }
   | { kind: "tooLarge"; message: string }
-  | { kind: "rejected"; status: number; code: string | undefined; message: string };
+  | {
+      kind: "rejected";
+      status: number;
+      code: string | undefined;
+      message: string;
+      /** Positions of the refused readings in the batch, when the server names them (400 details). */
+      invalidIndices?: number[];
+    };
 
 export interface ReadingSink {
   readonly name: string;
@@ -29,7 +36,13 @@ export interface HttpSinkOptions {
 }
 
 const errorBody = z.object({
-  error: z.object({ code: z.string().optional(), message: z.string().optional() }).passthrough(),
+  error: z
+    .object({
+      code: z.string().optional(),
+      message: z.string().optional(),
+      details: z.array(z.object({ index: z.number().int().nonnegative().optional() }).passthrough()).optional(),
+    })
+    .passthrough(),
 });
 
 /** Retry-After is either delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -73,16 +86,19 @@ export async function postBatch(
     return { kind: "retry", reason: `HTTP ${response.status}`, retryAfterMs };
   }
   let code: string | undefined;
+  let invalidIndices: number[] | undefined;
   let message = text.slice(0, 500) || response.statusText;
   try {
     const parsed = errorBody.safeParse(JSON.parse(text));
     if (parsed.success) {
       code = parsed.data.error.code;
       message = parsed.data.error.message ?? message;
+      const indices = (parsed.data.error.details ?? []).flatMap((d) => (d.index === undefined ? [] : [d.index]));
+      if (response.status === 400 && indices.length > 0) invalidIndices = [...new Set(indices)].filter((i) => i < count);
     }
   } catch {
     // Not JSON (a proxy's HTML page, say): keep the raw text.
   }
   if (response.status === 413) return { kind: "tooLarge", message };
-  return { kind: "rejected", status: response.status, code, message };
+  return { kind: "rejected", status: response.status, code, message, ...(invalidIndices ? { invalidIndices } : {}) };
 }

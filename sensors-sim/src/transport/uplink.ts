@@ -3,7 +3,8 @@
 // honouring Retry-After. One batch is in flight at a time, so readings arrive in the order they were
 // produced (apart from what the logger itself reorders). Drop policy when the buffer is full: the
 // oldest buffered readings go first (a ring buffer, as in real dataloggers) — the batch being
-// retried is kept. 4xx answers other than 408/413/429 are final: logged and counted as rejected.
+// retried is kept. 4xx answers other than 408/413/429 are final: logged and counted as rejected
+// (when a 400 names the invalid readings, only those; the rest of the batch is sent again).
 import type { Logger } from "pino";
 import type { Clock } from "../clock.ts";
 import type { SimReading } from "../reading-generator.ts";
@@ -148,15 +149,21 @@ export class Uplink {
           this.inFlight = undefined;
           this.recovered();
           break;
-        case "rejected":
-          this.stats.rejected += batch.length;
+        case "rejected": {
+          // The ingest API stores nothing from a batch with an invalid reading but names the culprits:
+          // drop those and send the rest again, rather than lose thousands of good readings.
+          const invalid = new Set(outcome.invalidIndices ?? []);
+          const keep = invalid.size > 0 && invalid.size < batch.length ? batch.filter((_, i) => !invalid.has(i)) : [];
+          const refused = batch.length - keep.length;
+          this.stats.rejected += refused;
           this.logger.error(
-            { status: outcome.status, code: outcome.code, readings: batch.length, transport: this.sink.name },
-            `server rejected a batch: ${outcome.message}`,
+            { status: outcome.status, code: outcome.code, refused, resending: keep.length, transport: this.sink.name },
+            `server rejected readings: ${outcome.message}`,
           );
-          this.inFlight = undefined;
+          this.inFlight = keep.length > 0 ? keep : undefined;
           this.recovered();
           break;
+        }
         case "tooLarge":
           if (batch.length > 1) {
             // The server's limit is lower than ours: halve the batches from now on.
