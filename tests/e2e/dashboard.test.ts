@@ -147,6 +147,25 @@ describe("dashboard in Chromium", () => {
     await page.selectOption("select[name=lang]", "en");
   });
 
+  it("shows concentrations in µg/L and the time axis in UTC on request", async () => {
+    await page.goto(`${system!.url}/#/station/${STATION}?range=24h`);
+    await page.selectOption("select[name=unit]", "µg/L");
+    await page.selectOption("select[name=zone]", "utc");
+    await page.waitForSelector("figure[data-parameter='diclofenac'][data-points]");
+    const latest = await page.locator("figure[data-parameter='carbamazepine'] [data-testid=latest]").textContent();
+    expect(latest).toMatch(/0\.432 µg\/L/);
+    expect(latest).toMatch(/UTC/);
+    expect(await page.locator("figure[data-parameter='diclofenac'] .standard-list").textContent()).toContain("0.04 µg/L");
+    // pH keeps its own unit.
+    expect(await page.locator("figure[data-parameter='ph'] h2").textContent()).toContain("(pH)");
+    await page.selectOption("select[name=lang]", "de");
+    await page.waitForSelector("figure[data-parameter='diclofenac'][data-points]");
+    await page.screenshot({ path: path.join(ARTIFACTS, "station-de-ugl-utc.png"), fullPage: true });
+    await page.selectOption("select[name=lang]", "en");
+    await page.selectOption("select[name=unit]", "ng/L");
+    await page.selectOption("select[name=zone]", "station");
+  });
+
   it("compares one compound along the Elbe", async () => {
     await page.goto(`${system!.url}/#/compare`);
     await page.waitForSelector(".compare-panel[data-series='3']");
