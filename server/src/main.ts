@@ -6,6 +6,7 @@ import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influ
 import { createLogger } from "./logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
 import { ensureSimulatorToken } from "./auth/simulator-token.ts";
+import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   }
 
   let system: RunningSystem | undefined;
+  let simulator: SimulatorHandle | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -56,7 +58,9 @@ async function main(): Promise<void> {
     }, SHUTDOWN_BUDGET_MS);
     hardExit.unref();
     try {
-      await system?.close(SHUTDOWN_BUDGET_MS - 3_000);
+      const summary = await simulator?.stop();
+      if (summary) logger.info({ simulator: summary }, "simulator stopped");
+      await system?.close(SHUTDOWN_BUDGET_MS - 4_000);
       await influxd?.stop();
     } finally {
       clearTimeout(hardExit);
@@ -70,6 +74,24 @@ async function main(): Promise<void> {
   system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
   const simulatorToken = ensureSimulatorToken(system.stationTokens, config.dataDir);
   logger.info({ file: simulatorToken.file }, "simulator station token ready");
+  if (config.simulator.enabled) {
+    simulator = startSimulator(
+      {
+        url: `http://127.0.0.1:${system.port}`,
+        token: simulatorToken.token,
+        database: config.influx.database,
+        seed: config.simulator.seed,
+        speed: config.simulator.speed,
+        backfill: config.simulator.backfill,
+        // The live phase starts 6 h back so a fresh dashboard shows readings arriving at SIMULATOR_SPEED
+        // for a while; once it reaches the present it reports in real time, like a field station.
+        start: "-6h",
+        // On shutdown the server flushes what the simulator handed over; don't hold it up.
+        drainTimeout: "2s",
+      },
+      { logger: logger.child({ module: "simulator" }) },
+    );
+  }
   process.stdout.write(`Water Monitor is running at ${system.url}\n`);
 }
 

@@ -139,6 +139,9 @@ export class ManagedInfluxd {
     this.influxdPid = undefined;
     const guard = spawn("bash", ["-c", GUARD_SCRIPT, "influxd-guard", binary, configPath, this.options.removeDirOnExit ? "rm" : "keep", dir], {
       stdio: ["pipe", "pipe", "pipe"],
+      // Own process group: Ctrl-C in a terminal must not stop influxd before the server has flushed
+      // its write queue; the server stops it last (and the guard does if the server dies).
+      detached: true,
     });
     this.guard = guard;
     this.exited = new Promise((resolve) => guard.once("exit", () => resolve()));

@@ -41,26 +41,23 @@ function seriesPrefix(station: string, parameter: string): string {
   return prefix;
 }
 
-const VALUE_FIELDS = `${FIELD.belowLod}=0i,${FIELD.qc}=`;
-const LOD_FIELDS = `${FIELD.belowLod}=1i,${FIELD.qc}=`;
-
 /**
  * Line protocol for readings at millisecond precision. Hand-built because node-influx's generic
- * point serialisation halved write throughput in `npm run bench`.
+ * point serialisation halved write throughput in `npm run bench`. QC-failed readings carry neither
+ * mean_value nor below_lod, so rollups (mean, counts, below-LOD counts) see only usable values.
  */
 export function toLineProtocol(readings: readonly Reading[]): string {
   let body = "";
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
-    const failed = r.qc === 4;
-    body += seriesPrefix(r.station, r.parameter);
+    const usable = r.qc !== 4;
+    body += `${seriesPrefix(r.station, r.parameter)}${FIELD.qc}=${r.qc}i`;
     if (r.value !== null) {
-      body += `${VALUE_FIELDS}${r.qc}i,${FIELD.value}=${r.value}`;
-      if (!failed) body += `,${FIELD.meanValue}=${r.value}`;
-    } else {
-      const lod = r.lod ?? 0;
-      body += `${LOD_FIELDS}${r.qc}i,${FIELD.lod}=${lod},${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
-      if (!failed) body += `,${FIELD.meanValue}=${lod / 2}`;
+      body += `,${FIELD.value}=${r.value}`;
+      if (usable) body += `,${FIELD.meanValue}=${r.value},${FIELD.belowLod}=0i`;
+    } else if (r.lod !== null) {
+      body += `,${FIELD.lod}=${r.lod},${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
+      if (usable) body += `,${FIELD.meanValue}=${r.lod / 2},${FIELD.belowLod}=1i`;
     }
     body += ` ${r.time}\n`;
   }
