@@ -35,6 +35,7 @@ import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
+import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "./logger.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -110,6 +111,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(adminRouter(auth, stationTokens));
   app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   app.use(queryRouter({ store, logger }));
+  app.use(exportRouter({ store, influxUrl: options.influxUrl, logger }));
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(CLIENT_DIST));
   app.use(notFoundHandler());

@@ -36,21 +36,21 @@ export const COL = Object.freeze({
 // escape backslashes).
 const SAFE_ID = /^[A-Za-z0-9_.-]{1,100}$/;
 
-function tagLiteral(id: string): string {
+export function tagLiteral(id: string): string {
   if (!SAFE_ID.test(id)) throw new Error(`Refusing to put catalog id ${JSON.stringify(id)} into InfluxQL`);
   return escape.stringLit(id);
 }
 
-function timeLiteral(ms: number): string {
+export function timeLiteral(ms: number): string {
   if (!Number.isSafeInteger(ms)) throw new Error(`Time must be an integer epoch in ms, got ${ms}`);
   return `${ms}ms`;
 }
 
-function ident(name: string): string {
+export function ident(name: string): string {
   return escape.quoted(name);
 }
 
-function rawSource(): string {
+export function rawSource(): string {
   return `${ident(RETENTION.raw.name)}.${ident(MEASUREMENT)}`;
 }
 

@@ -22,12 +22,12 @@ const MAX_TIME = Date.UTC(2200, 0, 1);
 const isoDateTime = z.iso.datetime({ offset: true });
 const isoDate = z.iso.date();
 
-function shown(value: string): string {
+export function shown(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
 }
 
 /** ISO 8601 (date-time with Z or offset, or a date = UTC midnight) or epoch milliseconds. */
-const timeParam = z.string().transform((raw, ctx) => {
+export const timeParam = z.string().transform((raw, ctx) => {
   const text = raw.trim();
   let ms = Number.NaN;
   if (/^-?\d{1,16}$/.test(text)) ms = Number(text);
@@ -95,12 +95,12 @@ function zodDetails(error: z.ZodError): ErrorDetail[] {
   });
 }
 
-function fail(details: ErrorDetail[]): never {
+export function fail(details: ErrorDetail[]): never {
   const summary = details.map((d) => d.message).join("; ");
   throw new ValidationError(`Invalid query: ${summary}`, details);
 }
 
-function parseWith<T>(schema: z.ZodType<T>, query: unknown): T {
+export function parseWith<T>(schema: z.ZodType<T>, query: unknown): T {
   const result = schema.safeParse(query ?? {}, { reportInput: true });
   if (!result.success) fail(zodDetails(result.error));
   return result.data;

@@ -1,0 +1,102 @@
+// Text encodings of export tables: CSV (RFC 4180), NDJSON and a JSON array. Each encoder turns a
+// batch of rows into one string, so the writer can respect backpressure batch by batch.
+import { stringify } from "csv-stringify/sync";
+import type { ExportFormat } from "./export-params.ts";
+import type { Cell, ExportColumn } from "./export-table.ts";
+
+export interface ExportEncoder {
+  readonly mediaType: string;
+  readonly extension: string;
+  header(columns: readonly ExportColumn[]): string;
+  rows(rows: readonly Cell[][]): string;
+  footer(): string;
+}
+
+export interface EncoderOptions {
+  /** CSV only: start with a UTF-8 byte order mark (Excel otherwise guesses a legacy code page). */
+  bom?: boolean;
+}
+
+/**
+ * RFC 4180: CRLF records, fields with `,`, `"` or line breaks quoted, quotes doubled. Text cells
+ * starting with `=`, `+`, `-`, `@`, tab or CR get a leading `'` so spreadsheets do not run them as
+ * formulas (OWASP "CSV injection"); csv-stringify's `escape_formulas` leaves number-typed cells
+ * alone, which is why the table keeps numbers as numbers and `-3.5` stays a number.
+ * The sync API per batch (one InfluxDB chunk) is the same Stringifier as the streaming API, without
+ * a stream hop per record: backpressure is handled per batch by the writer.
+ */
+// csv-stringify stops quoting lone \n and \r once record_delimiter is set (quote_record_delimiter then
+// defaults to false): turned back on, or a newline inside a cell would split the record.
+const CSV_OPTIONS = { escape_formulas: true, record_delimiter: "windows", quote_record_delimiter: true } as const;
+
+export function csvEncoder(options: EncoderOptions = {}): ExportEncoder {
+  return {
+    mediaType: "text/csv; charset=utf-8; header=present",
+    extension: "csv",
+    header: (columns) => (options.bom ? "\uFEFF" : "") + stringify([columns.map((c) => c.name)], CSV_OPTIONS),
+    rows: (rows) => (rows.length === 0 ? "" : stringify(rows as Cell[][], CSV_OPTIONS)),
+    footer: () => "",
+  };
+}
+
+function objectMaker(columns: readonly ExportColumn[]): (row: readonly Cell[]) => Record<string, Cell> {
+  const names = columns.map((c) => c.name);
+  return (row) => {
+    const obj: Record<string, Cell> = {};
+    for (let i = 0; i < names.length; i++) obj[names[i]!] = row[i] ?? null;
+    return obj;
+  };
+}
+
+/** One JSON object per line (application/x-ndjson), keys = the CSV column names. */
+export function ndjsonEncoder(): ExportEncoder {
+  let toObject: (row: readonly Cell[]) => Record<string, Cell> = () => ({});
+  return {
+    mediaType: "application/x-ndjson; charset=utf-8",
+    extension: "ndjson",
+    header: (columns) => {
+      toObject = objectMaker(columns);
+      return "";
+    },
+    rows: (rows) => {
+      let out = "";
+      for (const row of rows) out += `${JSON.stringify(toObject(row))}\n`;
+      return out;
+    },
+    footer: () => "",
+  };
+}
+
+/** A JSON array of the same objects, written element by element. */
+export function jsonEncoder(): ExportEncoder {
+  let toObject: (row: readonly Cell[]) => Record<string, Cell> = () => ({});
+  let first = true;
+  return {
+    mediaType: "application/json; charset=utf-8",
+    extension: "json",
+    header: (columns) => {
+      toObject = objectMaker(columns);
+      return "[";
+    },
+    rows: (rows) => {
+      let out = "";
+      for (const row of rows) {
+        out += `${first ? "\n" : ",\n"}${JSON.stringify(toObject(row))}`;
+        first = false;
+      }
+      return out;
+    },
+    footer: () => (first ? "]\n" : "\n]\n"),
+  };
+}
+
+export function encoderFor(format: ExportFormat, options: EncoderOptions = {}): ExportEncoder {
+  switch (format) {
+    case "csv":
+      return csvEncoder(options);
+    case "ndjson":
+      return ndjsonEncoder();
+    case "json":
+      return jsonEncoder();
+  }
+}

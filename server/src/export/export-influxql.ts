@@ -1,0 +1,108 @@
+// InfluxQL for exports. Like query/influxql.ts (whose escaping helpers it uses), only catalog ids,
+// catalog time-zone names and integer epoch times ever reach a query string; every measurement,
+// field, tag and retention-policy name comes from influx/schema.ts.
+import { escape } from "influx";
+import { FIELD, TAG } from "../influx/schema.ts";
+import { ident, rawSource, tagLiteral, timeLiteral, type CatalogSeries } from "../query/influxql.ts";
+import type { ExportQcFilter, ExportResolution } from "./export-params.ts";
+
+/** Column aliases of the export queries' results. */
+export const EXPORT_COL = Object.freeze({
+  station: "station",
+  parameter: "parameter",
+  value: "value",
+  qc: "qc",
+  lod: "lod",
+  qualifier: "qualifier",
+  mean: "mean",
+  min: "min",
+  max: "max",
+  n: "n",
+  nBelowLod: "n_below_lod",
+} as const);
+
+export const GROUP_INTERVAL: Readonly<Record<Exclude<ExportResolution, "raw">, string>> = Object.freeze({
+  "1m": "1m",
+  "1h": "1h",
+  "1d": "1d",
+});
+
+// IANA names only (Europe/Berlin, Asia/Shanghai, UTC, Etc/GMT+1): checked again before quoting.
+const SAFE_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
+
+function zoneLiteral(zone: string): string {
+  if (!SAFE_ZONE.test(zone)) throw new Error(`Refusing to put time zone ${JSON.stringify(zone)} into InfluxQL`);
+  return escape.stringLit(zone);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/**
+ * `(station = A OR …) AND (parameter = x OR …)`: the cross product of the requested stations and
+ * parameters, which is exactly the set of series an export covers.
+ */
+export function seriesFilter(series: readonly CatalogSeries[]): string {
+  const stations = unique(series.map((s) => s.station.id)).map((id) => `${ident(TAG.station)} = ${tagLiteral(id)}`);
+  const parameters = unique(series.map((s) => s.parameter.code)).map((c) => `${ident(TAG.parameter)} = ${tagLiteral(c)}`);
+  return `(${stations.join(" OR ")}) AND (${parameters.join(" OR ")})`;
+}
+
+/** Readings that pass the QC filter: "pass" = flag 1 only. */
+function qcCondition(qc: ExportQcFilter): string {
+  return qc === "pass" ? ` AND ${ident(FIELD.qc)} = 1` : "";
+}
+
+function rangeCondition(from: number, to: number): string {
+  return `time >= ${timeLiteral(from)} AND time < ${timeLiteral(to)}`;
+}
+
+/**
+ * Every reading of the series in [from, to), merged across series in time order (no GROUP BY), with
+ * the tags selected as columns so a single chunked response carries everything a row needs.
+ */
+export function rawExportQuery(series: readonly CatalogSeries[], from: number, to: number, qc: ExportQcFilter): string {
+  const cols = [TAG.station, TAG.parameter, FIELD.value, FIELD.qc, FIELD.lod, FIELD.qualifier].map(ident).join(", ");
+  return `SELECT ${cols} FROM ${rawSource()} WHERE ${seriesFilter(series)} AND ${rangeCondition(from, to)}${qcCondition(qc)}`;
+}
+
+/**
+ * Per-interval aggregates from raw data (the rollups can miss late-written data, see
+ * query/resolution.ts), grouped per series:
+ * - mean of `mean_value` (LOD/2 for below-LOD readings, Directive 2009/90/EC);
+ * - min/max of measured `value`s: LOD/2 is a convention for means, not a measurement;
+ * - n and the below-LOD count (all <LOD when equal), the highest LOD, the worst flag.
+ * QC-failed readings (4) never enter aggregates (`qc < 4`), so the counts describe the same readings.
+ * `tz` aligns day (and hour) buckets to the stations' local time; null = UTC.
+ */
+export function aggregateExportQuery(
+  series: readonly CatalogSeries[],
+  resolution: Exclude<ExportResolution, "raw">,
+  from: number,
+  to: number,
+  qc: ExportQcFilter,
+  tz: string | null,
+): string {
+  const c = EXPORT_COL;
+  const f = FIELD;
+  const select =
+    `mean(${ident(f.meanValue)}) AS ${ident(c.mean)}, min(${ident(f.value)}) AS ${ident(c.min)}, ` +
+    `max(${ident(f.value)}) AS ${ident(c.max)}, count(${ident(f.meanValue)}) AS ${ident(c.n)}, ` +
+    `sum(${ident(f.belowLod)}) AS ${ident(c.nBelowLod)}, max(${ident(f.lod)}) AS ${ident(c.lod)}, max(${ident(f.qc)}) AS ${ident(c.qc)}`;
+  const qcWhere = qc === "pass" ? qcCondition(qc) : ` AND ${ident(f.qc)} < 4`;
+  return (
+    `SELECT ${select} FROM ${rawSource()} WHERE ${seriesFilter(series)} AND ${rangeCondition(from, to)}${qcWhere} ` +
+    `GROUP BY time(${GROUP_INTERVAL[resolution]}), ${ident(TAG.station)}, ${ident(TAG.parameter)} fill(none)` +
+    (tz === null ? "" : ` tz(${zoneLiteral(tz)})`)
+  );
+}
+
+/** Readings per series in [from, to) after the QC filter: the basis of export estimates. */
+export function countQuery(series: readonly CatalogSeries[], from: number, to: number, qc: ExportQcFilter): string {
+  return (
+    `SELECT count(${ident(FIELD.qc)}) AS ${ident(EXPORT_COL.n)} FROM ${rawSource()} ` +
+    `WHERE ${seriesFilter(series)} AND ${rangeCondition(from, to)}${qcCondition(qc)} ` +
+    `GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}`
+  );
+}

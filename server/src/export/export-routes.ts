@@ -1,0 +1,143 @@
+// Data export for researchers:
+//   GET /api/v1/export?stations=&parameters=&from=&to=&format=&resolution=&layout=&tz=&qc=&metadata=&bom=
+//       → the file, streamed (or with metadata=1 a zip with the file and datapackage.json)
+//   GET /api/v1/export/estimate?…same…  → { rows, bytes }
+// Both need the researcher role; each user runs at most a few exports at a time (429 beyond).
+// The response is written as InfluxDB delivers and the client accepts it (res.write → 'drain');
+// when the client goes away the InfluxDB request is aborted.
+import { once } from "node:events";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { Router, type Response } from "express";
+import yazl from "yazl";
+import { principalOf, requireRole } from "../auth/access.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import type { Logger } from "../logger.ts";
+import { VERSION } from "../version.ts";
+import { dataPackage } from "./datapackage.ts";
+import { estimateExport } from "./export-estimate.ts";
+import { contentDisposition, exportFileName } from "./export-file-name.ts";
+import { DEFAULT_MAX_EXPORTS_PER_USER, ExportLimiter } from "./export-limiter.ts";
+import { describeRequest, parseExportQuery, type ExportRequest } from "./export-params.ts";
+import { planExport, type ExportPlan, type ExportProgress } from "./export-stream.ts";
+import type { InfluxEndpoint } from "./influx-chunked-query.ts";
+
+export interface ExportRouterDeps {
+  store: ReadingStore;
+  /** Base URL of the InfluxDB the store uses (exports stream from it directly). */
+  influxUrl: string;
+  logger: Logger;
+  now?: () => number;
+  maxExportsPerUser?: number;
+  /** Rows per InfluxDB chunk (default 10,000). */
+  chunkSize?: number;
+}
+
+/** Resolves when the response can take more, rejects (AbortError) when the export was aborted. */
+async function drained(res: Response, signal: AbortSignal): Promise<void> {
+  await once(res, "drain", { signal });
+}
+
+async function writeDirect(res: Response, pieces: AsyncGenerator<string>, signal: AbortSignal): Promise<void> {
+  for await (const piece of pieces) {
+    if (!res.write(piece)) await drained(res, signal);
+  }
+  res.end();
+}
+
+async function writeZip(
+  res: Response,
+  first: string,
+  rest: AsyncGenerator<string>,
+  dataName: string,
+  describe: () => Record<string, unknown>,
+): Promise<void> {
+  const mtime = new Date();
+  const zip = new yazl.ZipFile();
+  const data = Readable.from(
+    (async function* () {
+      yield first;
+      yield* rest;
+    })(),
+    { objectMode: false },
+  );
+  zip.addReadStream(data, dataName, { mtime });
+  // Added after the data so it can state the data's size, row count and hash.
+  data.once("end", () => {
+    zip.addBuffer(Buffer.from(`${JSON.stringify(describe(), null, 2)}\n`), "datapackage.json", { mtime });
+    zip.end();
+  });
+  const failed = new Promise<never>((_, reject) => data.once("error", reject));
+  await Promise.race([pipeline(zip.outputStream, res), failed]);
+}
+
+export function exportRouter(deps: ExportRouterDeps): Router {
+  const now = deps.now ?? Date.now;
+  const logger = deps.logger.child({ module: "export" });
+  const limiter = new ExportLimiter(deps.maxExportsPerUser ?? DEFAULT_MAX_EXPORTS_PER_USER);
+  const endpoint: InfluxEndpoint = { url: deps.influxUrl, database: deps.store.database };
+  const router = Router();
+
+  router.get("/api/v1/export/estimate", requireRole("researcher"), async (req, res) => {
+    const request = parseExportQuery(req.query, now());
+    res.json(await estimateExport(deps.store, request));
+  });
+
+  router.get("/api/v1/export", requireRole("researcher"), async (req, res) => {
+    const request = parseExportQuery(req.query, now());
+    const principal = principalOf(res);
+    const release = limiter.acquire(principal.userId !== null ? `user:${principal.userId}` : principal.username);
+    const controller = new AbortController();
+    res.once("close", () => {
+      release();
+      if (!res.writableFinished) controller.abort();
+    });
+    const startedAt = performance.now();
+    const progress: ExportProgress = { rows: 0, bytes: 0 };
+    const log = logger.child({ user: principal.username, query: describeRequest(request) });
+    try {
+      await streamExport(res, request, planExport(endpoint, request), progress, controller.signal);
+      log.info({ rows: progress.rows, bytes: progress.bytes, ms: Math.round(performance.now() - startedAt) }, "export finished");
+    } catch (err) {
+      if (controller.signal.aborted) {
+        log.info({ rows: progress.rows, bytes: progress.bytes }, "export aborted: the client disconnected, InfluxDB query stopped");
+        return;
+      }
+      if (!res.headersSent) throw err;
+      // Mid-stream the status is already 200: end the connection without the final chunk so the
+      // client sees a broken download rather than a complete-looking, truncated file.
+      log.error({ err, rows: progress.rows }, "export failed mid-stream");
+      res.destroy(err as Error);
+    }
+  });
+
+  async function streamExport(
+    res: Response,
+    request: ExportRequest,
+    plan: ExportPlan,
+    progress: ExportProgress,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const pieces = plan.pieces(signal, progress, { hash: request.metadata, chunkSize: deps.chunkSize });
+    // The first piece comes after InfluxDB's first answer; errors before it still get a JSON body.
+    const first = await pieces.next();
+    const dataName = exportFileName(request, plan.encoder.extension);
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    if (!request.metadata) {
+      res.setHeader("Content-Type", plan.encoder.mediaType);
+      res.setHeader("Content-Disposition", contentDisposition(dataName));
+      if (!first.done && !res.write(first.value)) await drained(res, signal);
+      await writeDirect(res, pieces, signal);
+      return;
+    }
+    const exportedAt = new Date(now());
+    res.setHeader("Content-Type", "application/zip");
+    res.setHeader("Content-Disposition", contentDisposition(dataName.replace(/\.[a-z]+$/, ".zip")));
+    const describe = () =>
+      dataPackage({ req: request, columns: plan.columns, path: dataName, mediaType: plan.encoder.mediaType, exportedAt, progress, version: VERSION });
+    await writeZip(res, first.done ? "" : first.value, pieces, dataName, describe);
+  }
+
+  return router;
+}
