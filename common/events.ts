@@ -1,5 +1,6 @@
 // The socket.io event map shared by server and client: compile-time checked names and payloads.
 import type { ParameterCode, StationId } from "./catalog.ts";
+import type { AlertEvent } from "./alerts.ts";
 import type { Reading } from "./reading.ts";
 
 export interface Ack {
@@ -21,6 +22,8 @@ export interface ServerToClientEvents {
   readings: (batch: Reading[]) => void;
   /** InfluxDB reachability changed. */
   storage: (health: StorageHealth) => void;
+  /** An alert started, ended, or is still firing unacknowledged (reminder); sent to every client. */
+  alert: (event: AlertEvent) => void;
 }
 
 export interface ClientToServerEvents {

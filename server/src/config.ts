@@ -44,6 +44,11 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
   ADMIN_PASSWORD: z.string().min(10, "at least 10 characters").optional(),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.org:587" })
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Water Monitor <alerts@localhost>"),
+  ALERT_REMINDER_MINUTES: z.coerce.number().int().min(0).default(60),
 });
 
 export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
@@ -78,6 +83,13 @@ export interface Config {
     /** Ingest requests per minute per client address. */
     writeRatePerMinute: number;
     adminPassword: string | undefined;
+  };
+  alerts: {
+    /** Undefined: email notifications are off. */
+    smtpUrl: string | undefined;
+    mailFrom: string;
+    /** Remind subscribers of firing, unacknowledged alerts after this long; 0 = never. */
+    reminderMinutes: number;
   };
 }
 
@@ -139,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       writeRatePerMinute: e.WRITE_RATE_LIMIT_PER_MINUTE,
       adminPassword: e.ADMIN_PASSWORD,
     },
+    alerts: { smtpUrl: e.SMTP_URL, mailFrom: e.MAIL_FROM, reminderMinutes: e.ALERT_REMINDER_MINUTES },
   };
   return deepFreeze(config);
 }

@@ -37,6 +37,7 @@ import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
 import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "./logger.ts";
+import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/alerting.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -46,6 +47,8 @@ export interface SystemOptions {
   /** URL of the InfluxDB to use (managed or external). */
   influxUrl: string;
   influxMode: "managed" | "external";
+  /** Alerting clock, timers and intervals; tests shorten them. */
+  alerting?: Partial<AlertingOptions>;
 }
 
 export interface RunningSystem {
@@ -57,6 +60,7 @@ export interface RunningSystem {
   meta: MetaDb;
   stationTokens: StationTokenRepository;
   auth: AuthServices;
+  alerting: Alerting;
   io: LiveServer;
   http: HttpServer;
   close(timeoutMs?: number): Promise<void>;
@@ -93,6 +97,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     audit: new AuditLog(meta),
   };
   await ensureFirstAdmin(auth.users, config.auth.adminPassword, logger);
+  // Known once the server listens; alert links and the webhook self-check read it lazily.
+  let listening = { port: 0, url: "" };
+  const alerting = createAlerting({
+    db: meta,
+    store,
+    logger,
+    config,
+    port: () => listening.port,
+    baseUrl: () => config.publicUrl ?? listening.url,
+    options: options.alerting,
+  });
 
   const app = express();
   app.disable("x-powered-by");
@@ -105,6 +120,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(["/api/v1/readings", "/write"], writeLimit);
   app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes }));
   app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes }));
+  // Confirm/unsubscribe links from mails carry their own token and no session.
+  app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
   app.use("/api", cookieParser(), express.json({ limit: "256kb" }), authenticate(auth));
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs }));
@@ -112,6 +129,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   app.use(queryRouter({ store, logger }));
   app.use(exportRouter({ store, influxUrl: options.influxUrl, logger }));
+  app.use(alerting.router);
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(CLIENT_DIST));
   app.use(notFoundHandler());
@@ -122,6 +140,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   io.use(liveAuthMiddleware(auth));
   const hub = new LiveHub(io, logger.child({ module: "live" }));
   events.onAccepted((readings) => hub.publish(readings));
+  // Restores alert states and AA windows before the first reading can arrive.
+  await alerting.start();
+  events.onAccepted((readings) => alerting.engine.ingest(readings));
+  alerting.onEvent((event) => hub.publishAlert(event));
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -130,6 +152,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const port = (http.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
+  listening = { port, url };
 
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = 8_000): Promise<void> => {
@@ -140,10 +163,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await writer.close(timeoutMs);
       http.closeAllConnections();
       await httpClosed;
+      await alerting.stop();
       meta.close();
     })();
     return closing;
   };
 
-  return { url, port, store, writer, events, meta, stationTokens, auth, io, http, close };
+  return { url, port, store, writer, events, meta, stationTokens, auth, alerting, io, http, close };
 }

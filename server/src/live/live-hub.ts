@@ -9,6 +9,7 @@ import type {
   SocketData,
   SubscribeRequest,
 } from "../../../common/events.ts";
+import type { AlertEvent } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
 import type { Logger } from "../logger.ts";
 
@@ -38,6 +39,11 @@ export class LiveHub {
       list.push(r);
     }
     if (!this.timer) this.timer = setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  /** Alerts go to every connected client at once: they are rare, and a toast must not wait for a batch. */
+  publishAlert(event: AlertEvent): void {
+    this.io.emit("alert", event);
   }
 
   close(): void {

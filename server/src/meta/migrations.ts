@@ -49,4 +49,130 @@ export const MIGRATIONS: readonly string[] = [
      target TEXT,
      details TEXT
    );`,
+  // 3: alerts: rules (built-in ones seeded from the catalog), per rule × series machine state, alert
+  // instances with their history and acknowledgements, subscriptions, and the notification outbox
+  // (persistent, so no notice is lost on restart) with its delivery log and the in-app inbox.
+  `CREATE TABLE alert_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE alert_rules (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     station TEXT,
+     parameter TEXT,
+     standard_kind TEXT,
+     standard_source TEXT,
+     threshold REAL,
+     low REAL,
+     high REAL,
+     unit TEXT,
+     window_ms INTEGER,
+     for_ms INTEGER NOT NULL DEFAULT 0,
+     clear_ratio REAL NOT NULL DEFAULT 0.9,
+     run_length INTEGER,
+     severity TEXT NOT NULL,
+     enabled INTEGER NOT NULL DEFAULT 1,
+     built_in INTEGER NOT NULL DEFAULT 0,
+     created_by TEXT,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE alerts (
+     id INTEGER PRIMARY KEY,
+     rule_id INTEGER NOT NULL, -- no foreign key: an alert outlives a deleted rule
+     rule_name TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     category TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     station TEXT NOT NULL,
+     parameter TEXT,
+     value REAL,
+     unit TEXT,
+     threshold REAL,
+     standard_kind TEXT,
+     standard_source TEXT,
+     state TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     resolved_at INTEGER,
+     acked_by TEXT,
+     acked_at INTEGER,
+     ack_comment TEXT,
+     reminded_at INTEGER,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX alerts_lookup ON alerts(station, parameter, state);
+   CREATE TABLE alert_history (
+     id INTEGER PRIMARY KEY,
+     alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+     state TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     value REAL,
+     actor TEXT,
+     note TEXT
+   );
+   CREATE INDEX alert_history_alert ON alert_history(alert_id);
+   CREATE TABLE alert_series_state (
+     rule_id INTEGER NOT NULL REFERENCES alert_rules(id) ON DELETE CASCADE,
+     series_key TEXT NOT NULL,
+     state TEXT NOT NULL,
+     since INTEGER NOT NULL,
+     started_at INTEGER,
+     clear_since INTEGER,
+     recent_starts TEXT NOT NULL DEFAULT '[]',
+     flapping INTEGER NOT NULL DEFAULT 0,
+     alert_id INTEGER,
+     last_time INTEGER,
+     PRIMARY KEY (rule_id, series_key)
+   );
+   CREATE TABLE subscriptions (
+     id INTEGER PRIMARY KEY,
+     owner TEXT NOT NULL,
+     stations TEXT NOT NULL,
+     parameters TEXT NOT NULL,
+     severities TEXT NOT NULL,
+     channel TEXT NOT NULL CHECK (channel IN ('in-app', 'webhook', 'email')),
+     webhook_url TEXT,
+     secret TEXT NOT NULL, -- signs webhook bodies and unsubscribe links
+     email TEXT,
+     confirmed INTEGER NOT NULL DEFAULT 0,
+     confirm_token_hash TEXT UNIQUE,
+     digest TEXT,
+     quiet_start TEXT,
+     quiet_end TEXT,
+     timezone TEXT NOT NULL DEFAULT 'UTC',
+     active INTEGER NOT NULL DEFAULT 1,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE notification_outbox (
+     id INTEGER PRIMARY KEY,
+     subscription_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+     kind TEXT NOT NULL, -- alert | confirm
+     alert_id INTEGER,
+     payload TEXT NOT NULL,
+     status TEXT NOT NULL DEFAULT 'pending', -- pending | sent | dead | cancelled
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL,
+     last_error TEXT,
+     created_at INTEGER NOT NULL,
+     sent_at INTEGER
+   );
+   CREATE INDEX outbox_due ON notification_outbox(status, next_attempt_at);
+   CREATE TABLE notification_deliveries (
+     id INTEGER PRIMARY KEY,
+     outbox_id INTEGER NOT NULL REFERENCES notification_outbox(id) ON DELETE CASCADE,
+     attempt INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     ok INTEGER NOT NULL,
+     status INTEGER,
+     error TEXT,
+     duration_ms INTEGER
+   );
+   CREATE TABLE inapp_notifications (
+     id INTEGER PRIMARY KEY,
+     owner TEXT NOT NULL,
+     alert_id INTEGER,
+     payload TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     read_at INTEGER
+   );
+   CREATE INDEX inapp_owner ON inapp_notifications(owner, id);`,
 ];

@@ -1,0 +1,146 @@
+// Alert rules, alert instances and the live alert event, shared by server and client.
+import type { ParameterCode, StandardKind, StationId } from "./catalog.ts";
+
+/**
+ * What a rule checks. Contamination kinds (mac, aa, range, min, max, rate) look at QC-passed values;
+ * `sensor-fault` looks for failing sensors and `no-data` for silent stations or series.
+ */
+export const ALERT_RULE_KINDS = ["mac", "aa", "range", "min", "max", "rate", "no-data", "sensor-fault"] as const;
+export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
+
+export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/** Sensor faults and missing data are not water-quality findings and are shown and routed apart. */
+export type AlertCategory = "contamination" | "sensor" | "availability";
+
+/** Grafana-style explicit states; `resolved` is announced once, after which the series is `ok` again. */
+export const ALERT_STATES = ["ok", "pending", "firing", "resolved"] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
+
+/** A rule's reference to one of the parameter's catalog standards, so alerts can cite it. */
+export interface StandardRef {
+  kind: StandardKind;
+  source: string;
+}
+
+export interface AlertRule {
+  id: number;
+  name: string;
+  kind: AlertRuleKind;
+  /** null: every station. */
+  station: StationId | null;
+  /** null: every parameter (only for no-data and sensor-fault rules). */
+  parameter: ParameterCode | null;
+  standard: StandardRef | null;
+  /** Trigger value in the parameter's catalog unit (mac, aa, min, max; rate: unit per hour). */
+  threshold: number | null;
+  /** range: the allowed interval. */
+  low: number | null;
+  high: number | null;
+  /** The parameter's catalog unit, for display; thresholds are always stored in it. */
+  unit: string | null;
+  /** aa: averaging window; rate: comparison window; no-data: silence before alerting. */
+  windowMs: number | null;
+  /** How long the condition must hold before pending becomes firing. */
+  forMs: number;
+  /** Hysteresis: an alert clears only once the value is back below threshold × clearRatio (above for min). */
+  clearRatio: number;
+  /** sensor-fault: consecutive QC-failed or identical readings that count as a fault. */
+  runLength: number | null;
+  severity: AlertSeverity;
+  enabled: boolean;
+  /** Created from the catalog on first start. */
+  builtIn: boolean;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AlertStandardInfo extends StandardRef {
+  /** The catalog's text for the source (law, proposal, …). */
+  sourceText: string;
+  value: number | null;
+  min: number | null;
+  max: number | null;
+}
+
+export interface AlertAck {
+  by: string;
+  at: number;
+  comment: string;
+}
+
+/** One alert instance: a rule breached at one station (and parameter) from `startedAt` on. */
+export interface AlertInfo {
+  id: number;
+  ruleId: number;
+  ruleName: string;
+  kind: AlertRuleKind;
+  category: AlertCategory;
+  severity: AlertSeverity;
+  station: StationId;
+  stationName: string;
+  /** null for a whole-station no-data alert. */
+  parameter: ParameterCode | null;
+  /** The value that triggered or last updated the alert (rolling mean for aa, rate for rate). */
+  value: number | null;
+  unit: string | null;
+  threshold: number | null;
+  standard: AlertStandardInfo | null;
+  state: AlertState;
+  startedAt: number;
+  resolvedAt: number | null;
+  ack: AlertAck | null;
+  /** Station page at the start of the alert. */
+  link: string;
+  message: string;
+}
+
+/** Sent over socket.io and to subscribers on every notified state change (and reminders). */
+export interface AlertEvent extends AlertInfo {
+  /** When this state change happened (epoch ms). */
+  at: number;
+  previousState: AlertState;
+  /** A reminder that the alert is still firing and nobody acknowledged it. */
+  reminder: boolean;
+}
+
+export interface AlertHistoryEntry {
+  state: AlertState | "acknowledged" | "reminder";
+  at: number;
+  value: number | null;
+  note: string | null;
+}
+
+export interface AlertsResponse {
+  alerts: AlertInfo[];
+}
+
+export interface AlertRulesResponse {
+  rules: AlertRule[];
+}
+
+export const NOTIFY_CHANNELS = ["in-app", "webhook", "email"] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+
+export interface Subscription {
+  id: number;
+  owner: string;
+  /** Empty: all. */
+  stations: StationId[];
+  parameters: ParameterCode[];
+  severities: AlertSeverity[];
+  channel: NotifyChannel;
+  webhookUrl: string | null;
+  email: string | null;
+  /** Email only: unconfirmed until the confirmation link is opened (double opt-in). */
+  confirmed: boolean;
+  digest: "hourly" | "daily" | null;
+  /** "HH:MM" in `timezone`; notifications inside are held until the end. */
+  quietStart: string | null;
+  quietEnd: string | null;
+  timezone: string;
+  active: boolean;
+  createdAt: string;
+}

@@ -1,0 +1,312 @@
+// The alert engine: fed by the ingest event stream (never by polling InfluxDB), it runs one state
+// machine per rule × series, persists every change in SQLite in the same transaction as the
+// listeners' work (the notifier's outbox), and checks silence (no-data) and reminders on a timer.
+import type { AlertEvent, AlertRule } from "../../../common/alerts.ts";
+import type { Reading } from "../../../common/reading.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import type { Logger } from "../logger.ts";
+import type { MetaDb } from "../meta/database.ts";
+import type { AlertRepository } from "./alert-repository.ts";
+import type { Clock, Scheduler } from "./clock.ts";
+import { countsForContamination, meanCondition, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
+import { loadLastSeen, loadMeanBuckets } from "./history-loader.ts";
+import { RollingMean } from "./rolling-mean.ts";
+import type { AlertRuleRepository } from "./rule-repository.ts";
+import { emptyFaultRun, faultCondition, faultLength, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
+import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState } from "./state-machine.ts";
+import { seriesKey, suppressedBy } from "./suppression.ts";
+
+export interface AlertEngineOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  /** How often no-data and reminders are checked. */
+  checkIntervalMs: number;
+  /** Remind subscribers of a firing, unacknowledged alert after this long; null: never. */
+  reminderMs: number | null;
+  /** Older readings (backfill, long-buffered uplinks) feed AA means but start no alerts. */
+  staleAfterMs: number;
+  /** Count QARTOD "suspect" (3) values for contamination rules too; by default only 1 and 2 count. */
+  includeSuspect: boolean;
+  machine: Omit<MachineOptions, "forMs">;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Omit<AlertEngineOptions, "clock" | "scheduler"> = {
+  checkIntervalMs: 30_000,
+  reminderMs: 3_600_000,
+  staleAfterMs: 6 * 3_600_000,
+  includeSuspect: false,
+  machine: DEFAULT_MACHINE_OPTIONS,
+};
+
+export type AlertListener = (event: AlertEvent) => void;
+
+interface Tracker {
+  machine: SeriesState;
+  alertId: number | null;
+  lastTime: number | null;
+  fault?: FaultRun;
+  ratePoints?: Array<{ time: number; value: number }>;
+}
+
+const KIND_ORDER: Record<AlertRule["kind"], number> = { "no-data": 0, "sensor-fault": 1, mac: 2, aa: 2, range: 2, min: 2, max: 2, rate: 2 };
+
+export class AlertEngine {
+  private rules: AlertRule[] = [];
+  private readonly trackers = new Map<number, Map<string, Tracker>>();
+  /** Rolling means by `${windowMs}|station\tparameter`, shared by AA rules with the same window. */
+  private readonly means = new Map<string, RollingMean>();
+  /** Means being filled from InfluxDB: live readings up to this time are already in the query. */
+  private readonly meanLoadedUpTo = new Map<string, number>();
+  /** When each series last delivered anything (engine clock). */
+  private readonly lastSeen = new Map<string, number>();
+  private readonly faultySeries = new Set<string>();
+  private readonly offlineStations = new Set<string>();
+  private readonly listeners = new Set<AlertListener>();
+  private stopTimer: (() => void) | undefined;
+  private readonly stopRuleWatch: () => void;
+
+  constructor(
+    private readonly db: MetaDb,
+    private readonly ruleRepo: AlertRuleRepository,
+    private readonly alerts: AlertRepository,
+    private readonly store: ReadingStore | null,
+    private readonly logger: Logger,
+    private readonly options: AlertEngineOptions,
+  ) {
+    this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
+  }
+
+  onEvent(listener: AlertListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Restores states from SQLite and in-memory windows from InfluxDB, then starts the timer. */
+  async start(): Promise<void> {
+    this.reloadRules(false);
+    for (const s of this.alerts.loadSeriesStates()) {
+      this.trackerMap(s.ruleId).set(s.seriesKey, { machine: s.machine, alertId: s.alertId, lastTime: s.lastTime });
+      const rule = this.rules.find((r) => r.id === s.ruleId);
+      if (rule && s.machine.state === "firing") this.markActive(rule, s.seriesKey, true);
+    }
+    if (this.store) {
+      const now = this.options.clock.now();
+      await Promise.all(this.rules.filter((r) => r.kind === "aa" && r.enabled).map((r) => this.loadMeans(r, now)));
+      const lookback = Math.max(86_400_000, ...this.rules.filter((r) => r.kind === "no-data").map((r) => 2 * (r.windowMs ?? 0)));
+      for (const [key, seen] of await loadLastSeen(this.store, now, lookback)) this.lastSeen.set(key, Math.min(seen.time, now));
+    }
+    this.stopTimer = this.options.scheduler.every(this.options.checkIntervalMs, () => this.check());
+  }
+
+  stop(): void {
+    this.stopTimer?.();
+    this.stopRuleWatch();
+  }
+
+  /** The ingest stream: readings already validated and QC-flagged. */
+  ingest(readings: readonly Reading[]): void {
+    const now = this.options.clock.now();
+    const sorted = [...readings].sort((a, b) => a.time - b.time);
+    for (const r of sorted) {
+      const key = seriesKey(r.station, r.parameter);
+      this.lastSeen.set(key, now);
+      // AA rules with the same window share one mean, which must see each reading once.
+      const fedMeans = new Set<string>();
+      for (const rule of this.rules) {
+        if (!rule.enabled || (rule.station !== null && rule.station !== r.station)) continue;
+        if (rule.parameter !== null && rule.parameter !== r.parameter) continue;
+        try {
+          this.evaluate(rule, r, now, fedMeans);
+        } catch (err) {
+          this.logger.error({ err, rule: rule.id, station: r.station, parameter: r.parameter }, "alert rule evaluation failed");
+        }
+      }
+    }
+  }
+
+  /** No-data and reminders; runs on the scheduler, callable directly from tests. */
+  check(): void {
+    const now = this.options.clock.now();
+    for (const rule of this.rules) {
+      if (rule.kind !== "no-data" || !rule.enabled) continue;
+      for (const [key, seen] of this.silenceCandidates(rule)) {
+        const [station, parameter] = key.split("\t") as [string, string];
+        const condition: Condition = now - seen > rule.windowMs! ? "breach" : "clear";
+        this.advance(rule, key, station, parameter || null, condition, now, null);
+      }
+    }
+    this.remind(now);
+  }
+
+  private evaluate(rule: AlertRule, r: Reading, now: number, fedMeans: Set<string>): void {
+    if (rule.kind === "no-data") {
+      const key = rule.parameter === null ? seriesKey(r.station, null) : seriesKey(r.station, r.parameter);
+      this.advance(rule, key, r.station, rule.parameter, "clear", now, null);
+      return;
+    }
+    const key = seriesKey(r.station, r.parameter);
+    const tracker = this.tracker(rule.id, key, r.time);
+    const live = r.time >= now - this.options.staleAfterMs && (tracker.lastTime === null || r.time >= tracker.lastTime);
+
+    if (rule.kind === "sensor-fault") {
+      if (!live) return;
+      tracker.fault = nextFaultRun(tracker.fault ?? emptyFaultRun(), r);
+      const value = r.value ?? faultLength(tracker.fault);
+      this.advance(rule, key, r.station, r.parameter, faultCondition(tracker.fault, rule.runLength ?? 6), r.time, value);
+      return;
+    }
+    if (!countsForContamination(r, this.options.includeSuspect)) return;
+
+    let condition: Condition;
+    let value: number | null = r.value;
+    if (rule.kind === "aa") {
+      const mean = this.meanFor(rule, r.station, r.parameter);
+      const meanKey = this.meanKey(rule, r.station, r.parameter);
+      const loadedUpTo = this.meanLoadedUpTo.get(meanKey);
+      if (!fedMeans.has(meanKey) && (loadedUpTo === undefined || r.time > loadedUpTo)) mean.add(r.time, r.value, r.lod);
+      fedMeans.add(meanKey);
+      if (!live) return;
+      const m = mean.mean(r.time);
+      value = m.mean;
+      condition = meanCondition(rule, m);
+    } else if (rule.kind === "rate") {
+      if (!live || r.value === null) return;
+      const points = (tracker.ratePoints ??= []);
+      points.push({ time: r.time, value: r.value });
+      while (points.length > 2 && points[1]!.time <= r.time - rule.windowMs!) points.shift();
+      value = ratePerHour(points);
+      condition = value === null ? "unknown" : limitCondition(rule, value);
+    } else {
+      if (!live) return;
+      condition = singleValueCondition(rule, r);
+    }
+    this.advance(rule, key, r.station, r.parameter, condition, r.time, value);
+  }
+
+  private advance(rule: AlertRule, key: string, station: string, parameter: string | null, condition: Condition, at: number, value: number | null): void {
+    const tracker = this.tracker(rule.id, key, at);
+    const lastTime = Math.max(tracker.lastTime ?? at, at);
+    // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
+    if (suppressedBy(rule.kind, station, parameter, this.active()) !== null) condition = "unknown";
+    const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: rule.forMs });
+    if (next === tracker.machine) {
+      tracker.lastTime = lastTime;
+      return;
+    }
+    let alertId = tracker.alertId;
+    const events: AlertEvent[] = [];
+    this.db.transaction(() => {
+      if (transition && isNotified(transition)) {
+        if (transition.to === "firing") alertId = this.alerts.open({ rule, station, parameter, value, startedAt: next.startedAt ?? at, at });
+        else if (alertId !== null) this.alerts.resolve(alertId, at, value);
+        if (alertId !== null) {
+          const event: AlertEvent = { ...this.alerts.get(alertId), at, previousState: transition.from, reminder: false };
+          for (const listener of this.listeners) listener(event);
+          events.push(event);
+        }
+      }
+      this.alerts.saveSeriesState({ ruleId: rule.id, seriesKey: key, machine: next, alertId, lastTime });
+    })();
+    tracker.machine = next;
+    tracker.alertId = alertId;
+    tracker.lastTime = lastTime;
+    if (transition?.to === "firing") this.markActive(rule, key, true);
+    if (transition?.from === "firing") this.markActive(rule, key, false);
+    for (const e of events) this.logger.info({ alert: e.id, rule: rule.id, station, parameter, state: e.state, value }, e.message);
+  }
+
+  private remind(now: number): void {
+    if (this.options.reminderMs === null) return;
+    for (const row of this.alerts.dueForReminder(now - this.options.reminderMs)) {
+      if (suppressedBy(row.kind, row.station, row.parameter, this.active()) !== null) continue;
+      this.db.transaction(() => {
+        this.alerts.markReminded(row.id, now);
+        const event: AlertEvent = { ...this.alerts.get(row.id), at: now, previousState: "firing", reminder: true };
+        for (const listener of this.listeners) listener(event);
+      })();
+    }
+  }
+
+  private silenceCandidates(rule: AlertRule): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [key, seen] of this.lastSeen) {
+      const [station, parameter] = key.split("\t") as [string, string];
+      if (rule.station !== null && rule.station !== station) continue;
+      if (rule.parameter !== null && rule.parameter !== parameter) continue;
+      const target = rule.parameter === null ? seriesKey(station, null) : key;
+      out.set(target, Math.max(out.get(target) ?? -Infinity, seen));
+    }
+    return out;
+  }
+
+  private markActive(rule: AlertRule, key: string, active: boolean): void {
+    const [station, parameter] = key.split("\t") as [string, string];
+    if (rule.kind === "sensor-fault") {
+      if (active) this.faultySeries.add(key);
+      else if (!this.anyFiring("sensor-fault", key)) this.faultySeries.delete(key);
+    } else if (rule.kind === "no-data" && parameter === "") {
+      if (active) this.offlineStations.add(station);
+      else if (!this.anyFiring("no-data", key)) this.offlineStations.delete(station);
+    }
+  }
+
+  private anyFiring(kind: AlertRule["kind"], key: string): boolean {
+    return this.rules.some((r) => r.kind === kind && this.trackers.get(r.id)?.get(key)?.machine.state === "firing");
+  }
+
+  private active(): { faultySeries: ReadonlySet<string>; offlineStations: ReadonlySet<string> } {
+    return { faultySeries: this.faultySeries, offlineStations: this.offlineStations };
+  }
+
+  private reloadRules(loadWindows = true): void {
+    const rules = this.ruleRepo.list().sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id - b.id);
+    const known = new Set(rules.map((r) => r.id));
+    for (const id of [...this.trackers.keys()]) if (!known.has(id)) this.trackers.delete(id);
+    this.rules = rules;
+    if (!loadWindows || !this.store) return;
+    const now = this.options.clock.now();
+    for (const rule of rules) {
+      if (rule.kind !== "aa" || !rule.enabled || rule.parameter === null) continue;
+      if (this.meanLoadedUpTo.has(this.meanKey(rule, rule.station ?? "", rule.parameter))) continue;
+      this.loadMeans(rule, now).catch((err: unknown) => this.logger.warn({ err, rule: rule.id }, "could not load the AA window from InfluxDB"));
+    }
+  }
+
+  private async loadMeans(rule: AlertRule, now: number): Promise<void> {
+    if (!this.store || rule.parameter === null || rule.windowMs === null) return;
+    const parameter = rule.parameter;
+    const windowMs = rule.windowMs;
+    const marker = this.meanKey(rule, rule.station ?? "", parameter);
+    if (this.meanLoadedUpTo.has(marker)) return;
+    this.meanLoadedUpTo.set(marker, now);
+    const sample = new RollingMean(windowMs);
+    await loadMeanBuckets(this.store, parameter, windowMs, sample.bucketMs, now, this.options.includeSuspect ? 3 : 2, (station) => {
+      this.meanLoadedUpTo.set(this.meanKey(rule, station, parameter), now);
+      return this.meanFor(rule, station, parameter);
+    });
+  }
+
+  private meanKey(rule: AlertRule, station: string, parameter: string): string {
+    return `${rule.windowMs}|${seriesKey(station, parameter)}`;
+  }
+
+  private meanFor(rule: AlertRule, station: string, parameter: string): RollingMean {
+    const key = this.meanKey(rule, station, parameter);
+    let mean = this.means.get(key);
+    if (!mean) this.means.set(key, (mean = new RollingMean(rule.windowMs!)));
+    return mean;
+  }
+
+  private trackerMap(ruleId: number): Map<string, Tracker> {
+    let map = this.trackers.get(ruleId);
+    if (!map) this.trackers.set(ruleId, (map = new Map()));
+    return map;
+  }
+
+  private tracker(ruleId: number, key: string, at: number): Tracker {
+    const map = this.trackerMap(ruleId);
+    let t = map.get(key);
+    if (!t) map.set(key, (t = { machine: initialSeriesState(at), alertId: null, lastTime: null }));
+    return t;
+  }
+}

@@ -1,0 +1,101 @@
+// Alert rules and alerts over HTTP.
+//   GET    /api/v1/alert-rules                         viewer     → AlertRulesResponse
+//   POST   /api/v1/alert-rules                         researcher → AlertRule (201)
+//   PATCH  /api/v1/alert-rules/:id                     researcher (own rule) / admin (any, built-in)
+//   DELETE /api/v1/alert-rules/:id                     same
+//   GET    /api/v1/alerts?station=&parameter=&state=   viewer     → AlertsResponse
+//   GET    /api/v1/alerts/:id                          viewer     → AlertInfo + history
+//   POST   /api/v1/alerts/:id/ack { comment }          researcher → AlertInfo
+import { Router, type Response } from "express";
+import { z } from "zod";
+import { ALERT_STATES, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
+import { findParameter, findStation } from "../../../common/catalog.ts";
+import { principalOf, requireRole } from "../auth/access.ts";
+import { ForbiddenError, ValidationError } from "../errors.ts";
+import type { AlertRepository } from "./alert-repository.ts";
+import type { Clock } from "./clock.ts";
+import type { AlertRuleRepository } from "./rule-repository.ts";
+import { completeRule, parseRuleInput, type RuleDraft } from "./rule-schema.ts";
+
+export interface AlertRouterDeps {
+  rules: AlertRuleRepository;
+  alerts: AlertRepository;
+  clock: Clock;
+}
+
+function idParam(value: unknown): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(`invalid id ${JSON.stringify(value)}`);
+  return id;
+}
+
+function mayChangeRule(res: Response, rule: { builtIn: boolean; createdBy: string | null }): void {
+  const p = principalOf(res);
+  if (p.role === "admin") return;
+  if (rule.builtIn) throw new ForbiddenError("built-in rules can only be changed by an admin");
+  if (rule.createdBy !== p.username) throw new ForbiddenError(`this rule belongs to ${rule.createdBy ?? "nobody"}; only its owner or an admin may change it`);
+}
+
+const alertQuery = z
+  .object({
+    station: z.string().optional(),
+    parameter: z.string().optional(),
+    state: z.enum(ALERT_STATES).optional(),
+    limit: z.coerce.number().int().min(1).max(5_000).optional(),
+  })
+  .strict();
+
+const ackBody = z.object({ comment: z.string().trim().max(2_000).default("") }).strict();
+
+export function alertRouter(deps: AlertRouterDeps): Router {
+  const router = Router();
+
+  router.get("/api/v1/alert-rules", requireRole("viewer"), (_req, res) => {
+    const body: AlertRulesResponse = { rules: deps.rules.list() };
+    res.json(body);
+  });
+
+  router.post("/api/v1/alert-rules", requireRole("researcher"), (req, res) => {
+    const draft = completeRule(parseRuleInput(req.body));
+    res.status(201).json(deps.rules.create(draft, principalOf(res).username));
+  });
+
+  router.patch("/api/v1/alert-rules/:id", requireRole("researcher"), (req, res) => {
+    const existing = deps.rules.get(idParam(req.params.id));
+    mayChangeRule(res, existing);
+    const { id: _id, builtIn: _b, createdBy: _c, createdAt: _ca, updatedAt: _u, ...previous } = existing;
+    const draft = completeRule(parseRuleInput(req.body), previous satisfies RuleDraft);
+    res.json(deps.rules.update(existing.id, draft));
+  });
+
+  router.delete("/api/v1/alert-rules/:id", requireRole("researcher"), (req, res) => {
+    const existing = deps.rules.get(idParam(req.params.id));
+    mayChangeRule(res, existing);
+    deps.rules.delete(existing.id);
+    res.status(204).end();
+  });
+
+  router.get("/api/v1/alerts", requireRole("viewer"), (req, res) => {
+    const parsed = alertQuery.safeParse(req.query);
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    const q = parsed.data;
+    if (q.station && !findStation(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
+    if (q.parameter && !findParameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
+    const body: AlertsResponse = { alerts: deps.alerts.list(q) };
+    res.json(body);
+  });
+
+  router.get("/api/v1/alerts/:id", requireRole("viewer"), (req, res) => {
+    const id = idParam(req.params.id);
+    res.json({ ...deps.alerts.get(id), history: deps.alerts.history(id) });
+  });
+
+  router.post("/api/v1/alerts/:id/ack", requireRole("researcher"), (req, res) => {
+    const id = idParam(req.params.id);
+    const parsed = ackBody.safeParse(req.body ?? {});
+    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    res.json(deps.alerts.acknowledge(id, principalOf(res).username, parsed.data.comment, deps.clock.now()));
+  });
+
+  return router;
+}

@@ -1,0 +1,97 @@
+// Turns a stored alert into what people see: the cited standard with its source text, a message,
+// and a link to the station page at the alert's start.
+import type { AlertCategory, AlertInfo, AlertRuleKind, AlertSeverity, AlertStandardInfo, AlertState, StandardRef } from "../../../common/alerts.ts";
+import { catalog, findParameter, findStation, type StandardKind } from "../../../common/catalog.ts";
+
+export interface AlertRow {
+  id: number;
+  rule_id: number;
+  rule_name: string;
+  kind: AlertRuleKind;
+  category: AlertCategory;
+  severity: AlertSeverity;
+  station: string;
+  parameter: string | null;
+  value: number | null;
+  unit: string | null;
+  threshold: number | null;
+  standard_kind: string | null;
+  standard_source: string | null;
+  state: AlertState;
+  started_at: number;
+  resolved_at: number | null;
+  acked_by: string | null;
+  acked_at: number | null;
+  ack_comment: string | null;
+  reminded_at: number | null;
+}
+
+export function standardInfo(parameter: string | null, ref: StandardRef | null): AlertStandardInfo | null {
+  if (!ref) return null;
+  const standard = parameter ? findParameter(parameter)?.standards.find((s) => s.kind === ref.kind && s.source === ref.source) : undefined;
+  return {
+    kind: ref.kind,
+    source: ref.source,
+    sourceText: catalog.sources[ref.source] ?? ref.source,
+    value: standard?.value ?? null,
+    min: standard?.min ?? null,
+    max: standard?.max ?? null,
+  };
+}
+
+export function stationLink(baseUrl: string, station: string, at: number): string {
+  return `${baseUrl.replace(/\/$/, "")}/#/station/${encodeURIComponent(station)}?t=${at}`;
+}
+
+const fmt = (v: number): string => String(Number(v.toPrecision(6)));
+
+export function alertMessage(row: Pick<AlertRow, "kind" | "station" | "parameter" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name">): string {
+  const station = findStation(row.station)?.name ?? row.station;
+  const parameter = row.parameter ? (findParameter(row.parameter)?.name ?? row.parameter) : null;
+  const unit = row.unit ? ` ${row.unit}` : "";
+  const value = row.value === null ? "" : ` ${fmt(row.value)}${unit}`;
+  const cited = row.standard_kind ? ` ${row.standard_kind}${row.standard_source ? ` (${row.standard_source})` : ""}` : "";
+  const limit = row.threshold === null ? "" : ` ${fmt(row.threshold)}${unit}`;
+  switch (row.kind) {
+    case "mac":
+    case "max":
+      return `${parameter}${value} at ${station} exceeds${cited}${limit}`;
+    case "aa":
+      return `${parameter} rolling mean${value} at ${station} exceeds${cited}${limit}`;
+    case "min":
+      return `${parameter}${value} at ${station} is below${cited}${limit}`;
+    case "range":
+      return `${parameter}${value} at ${station} is outside${cited || " the allowed range"}`;
+    case "rate":
+      return `${parameter} at ${station} changes by${value} (limit${limit})`;
+    case "sensor-fault":
+      return `Sensor fault: ${parameter ?? "a sensor"} at ${station} reports failed or stuck values (${row.rule_name})`;
+    case "no-data":
+      return parameter ? `No ${parameter} readings from ${station}` : `${station} sends no readings (offline?)`;
+  }
+}
+
+export function toAlertInfo(row: AlertRow, baseUrl: string): AlertInfo {
+  const ref = row.standard_kind && row.standard_source ? { kind: row.standard_kind as StandardKind, source: row.standard_source } : null;
+  return {
+    id: row.id,
+    ruleId: row.rule_id,
+    ruleName: row.rule_name,
+    kind: row.kind,
+    category: row.category,
+    severity: row.severity,
+    station: row.station,
+    stationName: findStation(row.station)?.name ?? row.station,
+    parameter: row.parameter,
+    value: row.value,
+    unit: row.unit,
+    threshold: row.threshold,
+    standard: standardInfo(row.parameter, ref),
+    state: row.state,
+    startedAt: row.started_at,
+    resolvedAt: row.resolved_at,
+    ack: row.acked_by && row.acked_at !== null ? { by: row.acked_by, at: row.acked_at, comment: row.ack_comment ?? "" } : null,
+    link: stationLink(baseUrl, row.station, row.started_at),
+    message: alertMessage(row),
+  };
+}

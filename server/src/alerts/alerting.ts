@@ -1,0 +1,116 @@
+// Composition of the alerting area: rules, engine, alert store, subscriptions, outbox and channels.
+// system.ts builds one with its database, store and config; tests pass a ManualTime and short
+// intervals through `options`.
+import nodemailer from "nodemailer";
+import type { Router } from "express";
+import type { AlertEvent } from "../../../common/alerts.ts";
+import type { Config } from "../config.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import type { Logger } from "../logger.ts";
+import type { MetaDb } from "../meta/database.ts";
+import { AlertEngine, DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./alert-engine.ts";
+import { AlertRepository } from "./alert-repository.ts";
+import { alertRouter } from "./alert-routes.ts";
+import { ChannelDeliverer } from "./channel-deliverer.ts";
+import { systemClock, timerScheduler, type Clock, type Scheduler } from "./clock.ts";
+import { Notifier } from "./notifier.ts";
+import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, type OutboxOptions } from "./outbox.ts";
+import { AlertRuleRepository } from "./rule-repository.ts";
+import { SubscriptionRepository } from "./subscription-repository.ts";
+import { subscriptionRouter, subscriptionTokenRouter } from "./subscription-routes.ts";
+
+export interface AlertingOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  engine: Partial<Omit<AlertEngineOptions, "clock" | "scheduler">>;
+  outbox: Partial<OutboxOptions>;
+  webhookTimeoutMs: number;
+}
+
+export interface AlertingDeps {
+  db: MetaDb;
+  store: ReadingStore;
+  logger: Logger;
+  config: Pick<Config, "publicUrl" | "alerts">;
+  /** The HTTP port, known once the server listens (to refuse webhooks pointing back at us). */
+  port: () => number;
+  /** Base URL for links: PUBLIC_URL, else the server's own URL once listening. */
+  baseUrl: () => string;
+  options?: Partial<AlertingOptions>;
+}
+
+export interface Alerting {
+  rules: AlertRuleRepository;
+  alerts: AlertRepository;
+  subscriptions: SubscriptionRepository;
+  engine: AlertEngine;
+  outbox: NotificationOutbox;
+  notifier: Notifier;
+  /** Routes behind session/API-token authentication. */
+  router: Router;
+  /** Confirm/unsubscribe routes, authenticated by their token alone. */
+  tokenRouter: Router;
+  onEvent(listener: (event: AlertEvent) => void): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createAlerting(deps: AlertingDeps): Alerting {
+  const clock = deps.options?.clock ?? systemClock;
+  const scheduler = deps.options?.scheduler ?? timerScheduler;
+  const now = () => clock.now();
+  const logger = deps.logger.child({ module: "alerts" });
+  const rules = new AlertRuleRepository(deps.db, now);
+  const alerts = new AlertRepository(deps.db, deps.baseUrl);
+  const subscriptions = new SubscriptionRepository(deps.db, now);
+  const mailer = deps.config.alerts.smtpUrl ? nodemailer.createTransport(deps.config.alerts.smtpUrl) : null;
+  const deliverer = new ChannelDeliverer(subscriptions, {
+    mailer,
+    mailFrom: deps.config.alerts.mailFrom,
+    baseUrl: deps.baseUrl,
+    webhookTimeoutMs: deps.options?.webhookTimeoutMs ?? 10_000,
+  });
+  const outbox = new NotificationOutbox(deps.db, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
+  const notifier = new Notifier(deps.db, subscriptions, outbox, clock, deps.baseUrl);
+  const reminderMinutes = deps.config.alerts.reminderMinutes;
+  const engine = new AlertEngine(deps.db, rules, alerts, deps.store, logger, {
+    ...DEFAULT_ENGINE_OPTIONS,
+    reminderMs: reminderMinutes > 0 ? reminderMinutes * 60_000 : null,
+    ...deps.options?.engine,
+    clock,
+    scheduler,
+  });
+  // Runs inside the engine's transaction: the notices are committed with the state change.
+  engine.onEvent((event) => void notifier.onAlert(event));
+
+  const router = alertRouter({ rules, alerts, clock });
+  router.use(subscriptionRouter({ subscriptions, notifier, self: { port: deps.port, publicUrl: deps.config.publicUrl }, emailEnabled: mailer !== null }));
+  const tokenRouter = subscriptionTokenRouter({ subscriptions });
+
+  return {
+    rules,
+    alerts,
+    subscriptions,
+    engine,
+    outbox,
+    notifier,
+    router,
+    tokenRouter,
+    onEvent: (listener) =>
+      engine.onEvent((event) => {
+        // Listeners outside the alert area (socket.io) hear of a change once it is committed.
+        queueMicrotask(() => listener(event));
+      }),
+    async start() {
+      const seeded = rules.seedDefaults();
+      if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the catalog");
+      await engine.start();
+      outbox.start();
+    },
+    async stop() {
+      engine.stop();
+      mailer?.close();
+      await outbox.stop();
+    },
+  };
+}

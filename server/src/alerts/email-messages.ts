@@ -1,0 +1,63 @@
+// The texts of the mails: confirmation (double opt-in), a single alert, and a digest. Every alert
+// mail carries a one-click unsubscribe link in the body and in List-Unsubscribe (RFC 8058).
+import type { AlertEvent } from "../../../common/alerts.ts";
+
+export interface MailContent {
+  subject: string;
+  text: string;
+  headers: Record<string, string>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
+
+function stateLabel(e: AlertEvent): string {
+  if (e.reminder) return "STILL FIRING";
+  return e.state === "resolved" ? "RESOLVED" : "FIRING";
+}
+
+function alertBlock(e: AlertEvent): string {
+  const lines = [
+    `${stateLabel(e)}: ${e.message}`,
+    `Station: ${e.stationName} (${e.station})`,
+    e.parameter ? `Parameter: ${e.parameter}` : null,
+    e.value !== null ? `Value: ${e.value} ${e.unit ?? ""}`.trim() : null,
+    e.standard ? `Standard: ${e.standard.kind} ${e.standard.source}: ${e.standard.sourceText}` : null,
+    `Severity: ${e.severity}`,
+    `Started: ${iso(e.startedAt)}`,
+    e.state === "resolved" && e.resolvedAt !== null ? `Resolved: ${iso(e.resolvedAt)}` : null,
+    `Open: ${e.link}`,
+  ];
+  return lines.filter((l) => l !== null).join("\n");
+}
+
+function unsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
+  return { "List-Unsubscribe": `<${unsubscribeUrl}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" };
+}
+
+export function confirmationMail(confirmUrl: string): MailContent {
+  return {
+    subject: "[Water Monitor] Confirm your alert subscription",
+    text:
+      "Someone (hopefully you) subscribed this address to Water Monitor alerts.\n\n" +
+      `Confirm with this link:\n${confirmUrl}\n\n` +
+      "If you did not ask for this, ignore this mail: nothing will be sent without confirmation.\n",
+    headers: {},
+  };
+}
+
+export function alertMail(e: AlertEvent, unsubscribeUrl: string): MailContent {
+  return {
+    subject: `[Water Monitor] ${stateLabel(e)}: ${e.message}`,
+    text: `${alertBlock(e)}\n\n--\nUnsubscribe: ${unsubscribeUrl}\n`,
+    headers: unsubscribeHeaders(unsubscribeUrl),
+  };
+}
+
+export function digestMail(events: AlertEvent[], unsubscribeUrl: string): MailContent {
+  const firing = events.filter((e) => e.state === "firing").length;
+  return {
+    subject: `[Water Monitor] Digest: ${events.length} alert notice(s), ${firing} firing`,
+    text: `${events.map(alertBlock).join("\n\n")}\n\n--\nUnsubscribe: ${unsubscribeUrl}\n`,
+    headers: unsubscribeHeaders(unsubscribeUrl),
+  };
+}

@@ -1,0 +1,169 @@
+// The notification outbox: every notice is a row in SQLite before anyone is contacted, so nothing is
+// lost on restart. A worker delivers due rows per subscription in order (a resolved notice never
+// overtakes its firing notice), retries failures with capped exponential backoff, and records every
+// attempt in the delivery log. Email digests are delivered as one mail for all due rows.
+import type { Logger } from "../logger.ts";
+import type { MetaDb } from "../meta/database.ts";
+import type { Clock, Scheduler } from "./clock.ts";
+import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
+import type { DeliveryResult } from "./webhook-sender.ts";
+
+export interface OutboxRow {
+  id: number;
+  subscription_id: number;
+  kind: "alert" | "confirm";
+  alert_id: number | null;
+  payload: string;
+  status: "pending" | "sent" | "dead" | "cancelled";
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface Deliverer {
+  /** Delivers one row, or several (an email digest) as one message. */
+  deliver(subscription: SubscriptionWithSecret, rows: OutboxRow[]): Promise<DeliveryResult>;
+}
+
+export interface OutboxOptions {
+  pollMs: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxAttempts: number;
+}
+
+export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { pollMs: 1_000, baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 15 };
+
+export function backoffMs(attempts: number, o: Pick<OutboxOptions, "baseDelayMs" | "maxDelayMs">): number {
+  return Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+}
+
+export class NotificationOutbox {
+  private draining: Promise<void> | undefined;
+  private again = false;
+  private stopTimer: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly db: MetaDb,
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly deliverer: Deliverer,
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    private readonly logger: Logger,
+    private readonly options: OutboxOptions,
+  ) {}
+
+  enqueue(subscriptionId: number, kind: OutboxRow["kind"], alertId: number | null, payload: unknown, notBefore: number): number {
+    const now = this.clock.now();
+    const result = this.db
+      .prepare("INSERT INTO notification_outbox (subscription_id, kind, alert_id, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(subscriptionId, kind, alertId, JSON.stringify(payload), Math.max(now, notBefore), now);
+    return Number(result.lastInsertRowid);
+  }
+
+  start(): void {
+    this.stopTimer = this.scheduler.every(this.options.pollMs, () => this.kick());
+    this.kick();
+  }
+
+  /** Delivers what is due now; overlapping calls coalesce into one more pass. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        await this.drain().catch((err: unknown) => this.logger.error({ err }, "outbox pass failed"));
+      } while (this.again && !this.stopped);
+      this.draining = undefined;
+    })();
+    return this.draining;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopTimer?.();
+    await this.draining;
+  }
+
+  rows(): OutboxRow[] {
+    return this.db.prepare("SELECT * FROM notification_outbox ORDER BY id").all() as OutboxRow[];
+  }
+
+  private async drain(): Promise<void> {
+    const now = this.clock.now();
+    const pending = this.db.prepare("SELECT * FROM notification_outbox WHERE status = 'pending' ORDER BY id").all() as OutboxRow[];
+    const bySubscription = new Map<number, OutboxRow[]>();
+    for (const row of pending) {
+      let list = bySubscription.get(row.subscription_id);
+      if (!list) bySubscription.set(row.subscription_id, (list = []));
+      list.push(row);
+    }
+    await Promise.all([...bySubscription].map(([id, rows]) => this.drainSubscription(id, rows, now)));
+  }
+
+  private async drainSubscription(subscriptionId: number, rows: OutboxRow[], now: number): Promise<void> {
+    let subscription: SubscriptionWithSecret;
+    try {
+      subscription = this.subscriptions.get(subscriptionId);
+    } catch {
+      return; // deleted meanwhile: its rows went with it (ON DELETE CASCADE)
+    }
+    let i = 0;
+    while (i < rows.length && !this.stopped) {
+      const head = rows[i]!;
+      if (head.next_attempt_at > now) return;
+      if (!subscription.active && head.kind === "alert") {
+        this.finish(rows.slice(i).map((r) => r.id), "cancelled", now, "unsubscribed");
+        return;
+      }
+      // A digest takes every due alert row; anything else goes one by one.
+      const batch = [head];
+      if (subscription.digest && head.kind === "alert") {
+        for (let k = i + 1; k < rows.length && rows[k]!.kind === "alert" && rows[k]!.next_attempt_at <= now; k++) batch.push(rows[k]!);
+      }
+      const started = performance.now();
+      const result = await this.deliverer.deliver(subscription, batch).catch((err: unknown): DeliveryResult => ({ ok: false, status: null, error: (err as Error).message }));
+      const at = this.clock.now();
+      this.logDelivery(batch, result, at, performance.now() - started);
+      if (result.ok) {
+        this.finish(batch.map((r) => r.id), "sent", at, null);
+        i += batch.length;
+        continue;
+      }
+      const attempts = head.attempts + 1;
+      if (attempts >= this.options.maxAttempts) {
+        this.logger.warn({ subscription: subscriptionId, outbox: head.id, error: result.error }, "notification given up after retries");
+        this.finish(batch.map((r) => r.id), "dead", at, result.error);
+        i += batch.length;
+        continue;
+      }
+      const next = at + backoffMs(attempts, this.options);
+      this.db
+        .prepare(`UPDATE notification_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id IN (${batch.map(() => "?").join(",")})`)
+        .run(attempts, next, result.error, ...batch.map((r) => r.id));
+      this.logger.info({ subscription: subscriptionId, outbox: head.id, attempts, retryInMs: next - at, error: result.error }, "notification delivery failed; will retry");
+      return; // later rows of this subscription wait, to keep the order
+    }
+  }
+
+  private finish(ids: number[], status: OutboxRow["status"], at: number, error: string | null): void {
+    if (!ids.length) return;
+    this.db
+      .prepare(`UPDATE notification_outbox SET status = ?, sent_at = ?, last_error = COALESCE(?, last_error) WHERE id IN (${ids.map(() => "?").join(",")})`)
+      .run(status, status === "sent" ? at : null, error, ...ids);
+  }
+
+  private logDelivery(batch: OutboxRow[], r: DeliveryResult, at: number, durationMs: number): void {
+    const insert = this.db.prepare("INSERT INTO notification_deliveries (outbox_id, attempt, at, ok, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    this.db.transaction(() => {
+      for (const row of batch) insert.run(row.id, row.attempts + 1, at, r.ok ? 1 : 0, r.status, r.error, Math.round(durationMs));
+    })();
+  }
+}

@@ -1,0 +1,150 @@
+// Validation of alert rules at the API edge: catalog station/parameter, the cited standard, units,
+// thresholds and durations. Produces a complete draft, filling thresholds from the cited standard.
+import { z } from "zod";
+import { ALERT_RULE_KINDS, ALERT_SEVERITIES, type AlertRule, type AlertRuleKind } from "../../../common/alerts.ts";
+import { findParameter, findStation, type StandardKind } from "../../../common/catalog.ts";
+import { ValidationError } from "../errors.ts";
+import { defaultSeverity } from "./conditions.ts";
+
+export type RuleDraft = Omit<AlertRule, "id" | "builtIn" | "createdBy" | "createdAt" | "updatedAt">;
+
+const DAY_MS = 86_400_000;
+/** A year: the AA-EQS is an annual average; until a year of data exists the mean so far is used. */
+export const DEFAULT_AA_WINDOW_MS = 365 * DAY_MS;
+const DEFAULT_WINDOW: Partial<Record<AlertRuleKind, number>> = { aa: DEFAULT_AA_WINDOW_MS, rate: 3_600_000, "no-data": 3_600_000 };
+const MAX_WINDOW_MS = 400 * DAY_MS;
+
+/** Which catalog standard kind a rule kind may cite. Watch-list MDLs are method requirements, never alarms. */
+export const STANDARD_FOR_KIND: Partial<Record<AlertRuleKind, StandardKind>> = {
+  mac: "MAC-EQS",
+  aa: "AA-EQS",
+  range: "range",
+  min: "min",
+  max: "max",
+};
+
+const duration = (what: string) =>
+  z.number({ error: `${what} must be a number of milliseconds` }).int(`${what} must be whole milliseconds`).min(0, `${what} must not be negative`);
+
+export const ruleInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    kind: z.enum(ALERT_RULE_KINDS),
+    station: z.string().nullable(),
+    parameter: z.string().nullable(),
+    standard: z.object({ kind: z.string(), source: z.string() }).strict().nullable(),
+    threshold: z.number().finite().nullable(),
+    low: z.number().finite().nullable(),
+    high: z.number().finite().nullable(),
+    unit: z.string().nullable(),
+    windowMs: duration("windowMs").nullable(),
+    forMs: duration("forMs"),
+    clearRatio: z.number().gt(0, "clearRatio must be above 0").max(1, "clearRatio must be at most 1"),
+    runLength: z.number().int().min(2, "runLength must be at least 2").max(1000).nullable(),
+    severity: z.enum(ALERT_SEVERITIES),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export type RuleInput = z.infer<typeof ruleInputSchema>;
+
+function issuesText(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
+}
+
+export function parseRuleInput(body: unknown): RuleInput {
+  const parsed = ruleInputSchema.safeParse(body);
+  if (!parsed.success) throw new ValidationError(issuesText(parsed.error.issues));
+  return parsed.data;
+}
+
+/** Checks a complete rule (a create, or an existing rule with a patch applied) and fills defaults. */
+export function completeRule(input: RuleInput, previous?: RuleDraft): RuleDraft {
+  const merged = { ...previous, ...input };
+  const kind = merged.kind;
+  if (!kind) throw new ValidationError(`kind is required: one of ${ALERT_RULE_KINDS.join(", ")}`);
+  const station = merged.station ?? null;
+  if (station !== null && !findStation(station)) throw new ValidationError(`unknown station ${JSON.stringify(station)}`);
+  const parameterCode = merged.parameter ?? null;
+  const parameter = parameterCode === null ? undefined : findParameter(parameterCode);
+  if (parameterCode !== null && !parameter) throw new ValidationError(`unknown parameter ${JSON.stringify(parameterCode)}`);
+  if (!parameter && kind !== "no-data" && kind !== "sensor-fault") {
+    throw new ValidationError(`a ${kind} rule needs a parameter`);
+  }
+
+  const expectedUnit = parameter ? (kind === "rate" ? `${parameter.unit}/h` : parameter.unit) : null;
+  if (merged.unit != null && merged.unit !== expectedUnit) {
+    throw new ValidationError(
+      expectedUnit === null
+        ? `a ${kind} rule without a parameter has no unit`
+        : `unit ${JSON.stringify(merged.unit)} does not match ${parameter!.code}'s unit ${JSON.stringify(expectedUnit)}: thresholds are stored in the catalog unit`,
+    );
+  }
+
+  let threshold = merged.threshold ?? null;
+  let low = merged.low ?? null;
+  let high = merged.high ?? null;
+  const standardRef = merged.standard ?? null;
+  if (standardRef) {
+    const wanted = STANDARD_FOR_KIND[kind];
+    if (!wanted) throw new ValidationError(`a ${kind} rule cannot cite a quality standard`);
+    if (standardRef.kind !== wanted) {
+      throw new ValidationError(`a ${kind} rule must cite a ${wanted} standard, not ${standardRef.kind}`);
+    }
+    const standard = parameter!.standards.find((s) => s.kind === standardRef.kind && s.source === standardRef.source);
+    if (!standard) {
+      throw new ValidationError(`${parameter!.code} has no ${standardRef.kind} standard from ${JSON.stringify(standardRef.source)}`);
+    }
+    // A rule citing a standard checks that standard's value unless it deliberately sets its own.
+    if (input.standard !== undefined || threshold === null) threshold = input.threshold ?? standard.value ?? threshold;
+    if (input.standard !== undefined || low === null) low = input.low ?? standard.min ?? low;
+    if (input.standard !== undefined || high === null) high = input.high ?? standard.max ?? high;
+  }
+
+  if (kind === "range") {
+    if (low === null || high === null) throw new ValidationError("a range rule needs low and high (or a range standard)");
+    if (!(low < high)) throw new ValidationError(`low (${low}) must be below high (${high})`);
+    threshold = null;
+  } else if (kind === "mac" || kind === "aa" || kind === "min" || kind === "max" || kind === "rate") {
+    if (threshold === null) throw new ValidationError(`a ${kind} rule needs a threshold (or a standard to take it from)`);
+    if (kind !== "min" && kind !== "max" && threshold <= 0) throw new ValidationError(`threshold must be positive for a ${kind} rule`);
+    low = null;
+    high = null;
+  } else {
+    threshold = null;
+    low = null;
+    high = null;
+  }
+
+  const needsWindow = kind === "aa" || kind === "rate" || kind === "no-data";
+  const windowMs = needsWindow ? (merged.windowMs ?? DEFAULT_WINDOW[kind]!) : null;
+  if (windowMs !== null && windowMs <= 0) throw new ValidationError("windowMs must be positive");
+  if (windowMs !== null && windowMs > MAX_WINDOW_MS) throw new ValidationError("windowMs must be at most 400 days (the raw retention)");
+
+  const runLength = kind === "sensor-fault" ? (merged.runLength ?? 6) : null;
+  const name = merged.name ?? defaultName(kind, parameterCode, station, standardRef?.source ?? null);
+  return {
+    name,
+    kind,
+    station,
+    parameter: parameterCode,
+    standard: standardRef ? { kind: standardRef.kind as StandardKind, source: standardRef.source } : null,
+    threshold,
+    low,
+    high,
+    unit: expectedUnit,
+    windowMs,
+    forMs: merged.forMs ?? 0,
+    clearRatio: merged.clearRatio ?? 0.9,
+    runLength,
+    severity: merged.severity ?? defaultSeverity(kind),
+    enabled: merged.enabled ?? true,
+  };
+}
+
+function defaultName(kind: AlertRuleKind, parameter: string | null, station: string | null, source: string | null): string {
+  const what = parameter ?? "all parameters";
+  const where = station ?? "all stations";
+  return `${kind}${source ? ` ${source}` : ""}: ${what} at ${where}`;
+}

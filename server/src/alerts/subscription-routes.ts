@@ -1,0 +1,91 @@
+// Subscriptions over HTTP.
+//   GET    /api/v1/subscriptions          researcher → own subscriptions (admin: ?all=1 for everyone's)
+//   POST   /api/v1/subscriptions          researcher → 201 { subscription, secret? } (webhook secret shown once)
+//   DELETE /api/v1/subscriptions/:id      owner or admin
+//   GET    /api/v1/notifications          researcher → own in-app inbox
+// Token routes (mounted before session auth: the token is the credential, and a mail client's
+// one-click POST carries no session or CSRF token):
+//   GET    /api/v1/subscriptions/confirm?token=       double opt-in
+//   GET    /api/v1/subscriptions/unsubscribe?token=   page with a button (link scanners must not unsubscribe)
+//   POST   /api/v1/subscriptions/unsubscribe?token=   RFC 8058 one-click unsubscribe
+import { Router, type Response } from "express";
+import { principalOf, requireRole } from "../auth/access.ts";
+import { ForbiddenError, ValidationError } from "../errors.ts";
+import type { Notifier } from "./notifier.ts";
+import { publicView, type SubscriptionRepository } from "./subscription-repository.ts";
+import { parseSubscription, type SelfAddress } from "./subscription-schema.ts";
+
+export interface SubscriptionRouterDeps {
+  subscriptions: SubscriptionRepository;
+  notifier: Notifier;
+  self: SelfAddress;
+  emailEnabled: boolean;
+}
+
+function tokenParam(value: unknown): string {
+  if (typeof value !== "string" || value.length < 10 || value.length > 200) throw new ValidationError("a token query parameter is required");
+  return value;
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function page(res: Response, title: string, body: string): void {
+  res.format({
+    json: () => res.json({ ok: true, message: title }),
+    html: () => res.type("html").send(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}`),
+  });
+}
+
+export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subscriptions">): Router {
+  const router = Router();
+  router.get("/api/v1/subscriptions/confirm", (req, res) => {
+    const s = deps.subscriptions.confirm(tokenParam(req.query.token));
+    page(res, "Subscription confirmed", `<p>Alerts will be sent to ${escapeHtml(s.email ?? "")}.</p>`);
+  });
+  router.get("/api/v1/subscriptions/unsubscribe", (req, res) => {
+    const s = deps.subscriptions.byUnsubscribeToken(tokenParam(req.query.token));
+    page(res, "Unsubscribe from Water Monitor alerts?", `<p>${escapeHtml(s.email ?? "")}</p><form method="post"><button type="submit">Unsubscribe</button></form>`);
+  });
+  router.post("/api/v1/subscriptions/unsubscribe", (req, res) => {
+    deps.subscriptions.unsubscribe(tokenParam(req.query.token));
+    page(res, "Unsubscribed", "<p>You will receive no more alerts from this subscription.</p>");
+  });
+  return router;
+}
+
+export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
+  const router = Router();
+
+  router.get("/api/v1/subscriptions", requireRole("researcher"), (req, res) => {
+    const p = principalOf(res);
+    const all = req.query.all === "1" && p.role === "admin";
+    res.json({ subscriptions: deps.subscriptions.list(all ? undefined : p.username).map(publicView) });
+  });
+
+  router.post("/api/v1/subscriptions", requireRole("researcher"), (req, res) => {
+    const input = parseSubscription(req.body, deps.self, deps.emailEnabled);
+    const { subscription, confirmToken } = deps.subscriptions.create(input, principalOf(res).username);
+    if (confirmToken) deps.notifier.requestConfirmation(subscription, confirmToken);
+    res.status(201).json({
+      subscription: publicView(subscription),
+      // Shown once: the receiver needs it to check X-WaterMonitor-Signature.
+      ...(subscription.channel === "webhook" ? { secret: subscription.secret } : {}),
+    });
+  });
+
+  router.delete("/api/v1/subscriptions/:id", requireRole("researcher"), (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(`invalid id ${JSON.stringify(req.params.id)}`);
+    const s = deps.subscriptions.get(id);
+    const p = principalOf(res);
+    if (s.owner !== p.username && p.role !== "admin") throw new ForbiddenError("only the owner or an admin may delete a subscription");
+    deps.subscriptions.delete(id);
+    res.status(204).end();
+  });
+
+  router.get("/api/v1/notifications", requireRole("researcher"), (_req, res) => {
+    res.json({ notifications: deps.notifier.inbox(principalOf(res).username) });
+  });
+
+  return router;
+}

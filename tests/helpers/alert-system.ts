@@ -1,0 +1,71 @@
+// Test servers for the alert tests: like startTestSystem, but with short alerting intervals and a
+// way to start a second server on the same data dir and database (restart).
+import { rmSync } from "node:fs";
+import { inject } from "vitest";
+import { loadConfig } from "../../server/src/config.ts";
+import { startSystem } from "../../server/src/system.ts";
+import type { AlertingOptions } from "../../server/src/alerts/alerting.ts";
+import { tempDir, testLogger, uniqueDatabase, type TestSystem } from "./test-system.ts";
+
+export const FAST_ALERTING: Partial<AlertingOptions> = {
+  outbox: { pollMs: 50, baseDelayMs: 30, maxDelayMs: 200, maxAttempts: 10 },
+  engine: { checkIntervalMs: 200 },
+  webhookTimeoutMs: 2_000,
+};
+
+export interface AlertTestSystem extends TestSystem {
+  /** Stops this server but keeps its data dir, for a restart on the same data. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export async function startAlertSystem(
+  env: Record<string, string> = {},
+  reuse?: { dataDir: string; database: string },
+  alerting: Partial<AlertingOptions> = FAST_ALERTING,
+): Promise<AlertTestSystem> {
+  const influxUrl = inject("influxUrl");
+  const data = reuse ? { dir: reuse.dataDir, remove: () => rmSync(reuse.dataDir, { recursive: true, force: true }) } : tempDir("wm-alert-test-");
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: data.dir,
+    INFLUX_URL: influxUrl,
+    INFLUX_DATABASE: reuse?.database ?? uniqueDatabase(),
+    SIMULATOR: "off",
+    LOG_LEVEL: "silent",
+    WRITE_FLUSH_MS: "50",
+    ...env,
+  });
+  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting });
+  return {
+    ...system,
+    url: `http://127.0.0.1:${system.port}`,
+    config,
+    dataDir: data.dir,
+    stop: async () => {
+      await system.close(2_000);
+      data.remove();
+    },
+  };
+}
+
+/** Polls `check` until it returns a truthy value (real servers deliver asynchronously). */
+export async function eventually<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export async function api(system: { url: string }, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${system.url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", accept: "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}

@@ -1,0 +1,189 @@
+// Alert rules, spill alerts in river order, live alert events, acknowledgement and bad input.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { io as connect, type Socket } from "socket.io-client";
+import type { AlertEvent, AlertInfo, AlertRule } from "../../common/alerts.ts";
+import { catalog } from "../../common/catalog.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.ts";
+import { authHeaders } from "../helpers/auth.ts";
+import { postReadings } from "../helpers/ingest-client.ts";
+import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+
+let system: AlertTestSystem;
+let token: string;
+let viewer: Record<string, string>;
+let researcher: Record<string, string>;
+let admin: Record<string, string>;
+let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+const live: AlertEvent[] = [];
+
+beforeAll(async () => {
+  system = await startAlertSystem();
+  token = system.stationTokens.create("t", ["*"]).token;
+  viewer = await authHeaders(system, "viewer");
+  researcher = await authHeaders(system, "researcher");
+  admin = await authHeaders(system, "admin");
+  socket = connect(system.url, { transports: ["websocket"], auth: { token: viewer.authorization!.slice(7) } });
+  socket.on("alert", (e) => live.push(e));
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", () => resolve());
+    socket.once("connect_error", reject);
+  });
+});
+afterAll(async () => {
+  socket?.close();
+  await system?.stop();
+});
+
+describe("alert rules", () => {
+  it("creates built-in rules from the catalog's standards, but none for watch-list detection limits", async () => {
+    const { status, body } = await api(system, "GET", "/api/v1/alert-rules", viewer);
+    expect(status).toBe(200);
+    const rules = body.rules as AlertRule[];
+    const standards = catalog.parameters.flatMap((p) => p.standards.filter((s) => s.kind !== "watch-list-MDL").map((s) => `${p.code} ${s.kind} ${s.source}`));
+    const cited = rules.filter((r) => r.standard).map((r) => `${r.parameter} ${r.standard!.kind} ${r.standard!.source}`);
+    expect(cited.sort()).toEqual(standards.sort());
+    expect(rules.some((r) => r.parameter === "sulfamethoxazole" || r.parameter === "venlafaxine")).toBe(false);
+    expect(rules.find((r) => r.parameter === "ph")).toMatchObject({ kind: "range", low: 6, high: 9, unit: "pH" });
+    expect(rules.find((r) => r.parameter === "dissolved_oxygen")).toMatchObject({ kind: "min", threshold: 5, unit: "mg/L" });
+    expect(rules.find((r) => r.parameter === "clarithromycin" && r.kind === "mac" && r.standard?.source === "EU-EQS-2022")).toMatchObject({ threshold: 130, severity: "critical", builtIn: true });
+  });
+
+  it("a researcher creates, edits and deletes an own rule; thresholds come from the cited standard", async () => {
+    const created = await api(system, "POST", "/api/v1/alert-rules", researcher, {
+      kind: "aa", parameter: "diclofenac", station: "DE-ELBE-ZEHREN", standard: { kind: "AA-EQS", source: "CH-GSchV" }, windowMs: 30 * 86_400_000,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ threshold: 50, unit: "ng/L", windowMs: 30 * 86_400_000, builtIn: false });
+    const patched = await api(system, "PATCH", `/api/v1/alert-rules/${created.body.id}`, researcher, { threshold: 45, unit: "ng/L", forMs: 600_000 });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ threshold: 45, forMs: 600_000, standard: { kind: "AA-EQS", source: "CH-GSchV" } });
+    // Another researcher may not touch it; nobody but an admin touches built-in rules.
+    const other = await authHeaders(system, "researcher");
+    expect((await api(system, "DELETE", `/api/v1/alert-rules/${created.body.id}`, other)).status).toBe(403);
+    const builtIn = (await api(system, "GET", "/api/v1/alert-rules", viewer)).body.rules.find((r: AlertRule) => r.builtIn);
+    expect((await api(system, "PATCH", `/api/v1/alert-rules/${builtIn.id}`, researcher, { forMs: 0 })).status).toBe(403);
+    expect((await api(system, "PATCH", `/api/v1/alert-rules/${builtIn.id}`, admin, { forMs: 0 })).status).toBe(200);
+    expect((await api(system, "DELETE", `/api/v1/alert-rules/${created.body.id}`, researcher)).status).toBe(204);
+  });
+
+  it("anonymous callers and viewers may not change rules", async () => {
+    expect((await api(system, "POST", "/api/v1/alert-rules", {}, { kind: "max", parameter: "nitrate", threshold: 40 })).status).toBe(401);
+    expect((await api(system, "POST", "/api/v1/alert-rules", viewer, { kind: "max", parameter: "nitrate", threshold: 40 })).status).toBe(403);
+  });
+
+  const bad: Array<[string, unknown, RegExp]> = [
+    ["unknown station", { kind: "mac", station: "DE-RHEIN-KOELN", parameter: "diclofenac", threshold: 100 }, /unknown station "DE-RHEIN-KOELN"/],
+    ["unknown parameter", { kind: "mac", parameter: "caffeine", threshold: 100 }, /unknown parameter "caffeine"/],
+    ["negative window", { kind: "aa", parameter: "diclofenac", threshold: 40, windowMs: -1000 }, /windowMs must not be negative/],
+    ["zero window", { kind: "no-data", station: "DE-ELBE-ZEHREN", windowMs: 0 }, /windowMs must be positive/],
+    ["threshold in the wrong unit", { kind: "mac", parameter: "clarithromycin", threshold: 0.13, unit: "µg/L" }, /unit "µg\/L" does not match clarithromycin's unit "ng\/L"/],
+    ["a standard the parameter does not have", { kind: "mac", parameter: "diclofenac", standard: { kind: "MAC-EQS", source: "EU-EQS-2022" } }, /diclofenac has no MAC-EQS standard/],
+    ["a watch-list limit as an alarm", { kind: "max", parameter: "sulfamethoxazole", standard: { kind: "watch-list-MDL", source: "EU-WL-2022" } }, /must cite a max standard, not watch-list-MDL/],
+    ["a range with low above high", { kind: "range", parameter: "ph", low: 9, high: 6 }, /low \(9\) must be below high \(6\)/],
+    ["a missing threshold", { kind: "max", parameter: "nitrate" }, /needs a threshold/],
+    ["an unknown kind", { kind: "sometimes", parameter: "nitrate" }, /kind/],
+    ["an unknown property", { kind: "max", parameter: "nitrate", threshold: 40, colour: "red" }, /Unrecognized key/i],
+  ];
+  it.each(bad)("refuses %s with 400 and a clear message", async (_name, body, message) => {
+    const res = await api(system, "POST", "/api/v1/alert-rules", researcher, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+});
+
+describe("a spill travelling down the Elbe", () => {
+  const order = ["DE-ELBE-SCHMILKA", "DE-ELBE-ZEHREN", "DE-ELBE-DOMMITZSCH"];
+
+  it("raises one MAC-EQS alert per station, in river order, citing the standard and linking the station page", async () => {
+    const t0 = Date.now() - 3 * 3_600_000;
+    for (const [i, station] of order.entries()) {
+      const start = t0 + i * 3_600_000; // about an hour of travel between stations
+      const readings = [0, 10, 20, 30].map((m, k) => ({ station, parameter: "clarithromycin", time: start + m * 60_000, value: [40, 160, 175, 150][k]! }));
+      expect((await postReadings(system.url, token, { readings })).status).toBe(202);
+    }
+    const alerts = await eventually(async () => {
+      const res = await api(system, "GET", "/api/v1/alerts?parameter=clarithromycin&state=firing", viewer);
+      const mac = (res.body.alerts as AlertInfo[]).filter((a) => a.kind === "mac");
+      return mac.length === 3 ? mac : undefined;
+    }, "three MAC alerts");
+    const byStart = [...alerts].sort((a, b) => a.startedAt - b.startedAt);
+    expect(byStart.map((a) => a.station)).toEqual(order);
+    const first = byStart[0]!;
+    expect(first).toMatchObject({
+      value: 160,
+      unit: "ng/L",
+      threshold: 130,
+      severity: "critical",
+      category: "contamination",
+      standard: { kind: "MAC-EQS", source: "EU-EQS-2022", value: 130 },
+      startedAt: t0 + 10 * 60_000,
+      link: `http://localhost:${system.port}/#/station/DE-ELBE-SCHMILKA?t=${t0 + 10 * 60_000}`,
+    });
+    expect(first.standard!.sourceText).toBe(catalog.sources["EU-EQS-2022"]);
+    expect(first.message).toMatch(/Clarithromycin 160 ng\/L at Schmilka .* exceeds MAC-EQS \(EU-EQS-2022\) 130 ng\/L/);
+    // 160–175 ng/L stays below the Swiss MAC of 190: that rule stays quiet.
+    expect(alerts.some((a) => a.standard?.source === "CH-GSchV")).toBe(false);
+    // Live: every connected client heard of each alert once.
+    await eventually(() => live.filter((e) => e.kind === "mac").length >= 3, "live alert events");
+    const liveMac = live.filter((e) => e.kind === "mac" && e.parameter === "clarithromycin");
+    expect(liveMac.map((e) => e.station)).toEqual(order);
+    expect(liveMac.every((e) => e.state === "firing" && e.previousState === "ok" && !e.reminder)).toBe(true);
+  });
+
+  it("filters alerts by station and state, and refuses unknown filters", async () => {
+    const res = await api(system, "GET", "/api/v1/alerts?station=DE-ELBE-ZEHREN&state=firing", viewer);
+    expect(res.status).toBe(200);
+    expect((res.body.alerts as AlertInfo[]).every((a) => a.station === "DE-ELBE-ZEHREN" && a.state === "firing")).toBe(true);
+    expect((await api(system, "GET", "/api/v1/alerts?station=nowhere", viewer)).status).toBe(400);
+    expect((await api(system, "GET", "/api/v1/alerts?state=burning", viewer)).status).toBe(400);
+  });
+
+  it("a researcher acknowledges an alert with a comment; who and when are recorded", async () => {
+    const [alert] = (await api(system, "GET", "/api/v1/alerts?station=DE-ELBE-SCHMILKA&state=firing&parameter=clarithromycin", viewer)).body.alerts as AlertInfo[];
+    expect((await api(system, "POST", `/api/v1/alerts/${alert!.id}/ack`, viewer, { comment: "seen" })).status).toBe(403);
+    const acked = await api(system, "POST", `/api/v1/alerts/${alert!.id}/ack`, researcher, { comment: "Lab sample taken, BfUL informed" });
+    expect(acked.status).toBe(200);
+    expect(acked.body.ack).toMatchObject({ comment: "Lab sample taken, BfUL informed" });
+    expect(acked.body.ack.by).toMatch(/^researcher-/);
+    const detail = await api(system, "GET", `/api/v1/alerts/${alert!.id}`, viewer);
+    expect(detail.body.history.map((h: { state: string }) => h.state)).toEqual(["firing", "acknowledged"]);
+    expect((await api(system, "POST", "/api/v1/alerts/999999/ack", researcher, {})).status).toBe(404);
+  });
+
+  it("resolves when the plume has passed (below the 90 % clear level), once", async () => {
+    const now = Date.now();
+    const readings = [
+      { station: "DE-ELBE-SCHMILKA", parameter: "clarithromycin", time: now - 60_000, value: 125 }, // hysteresis band: still firing
+    ];
+    await postReadings(system.url, token, { readings });
+    await new Promise((r) => setTimeout(r, 100));
+    let schmilka = (await api(system, "GET", "/api/v1/alerts?station=DE-ELBE-SCHMILKA&parameter=clarithromycin", viewer)).body.alerts as AlertInfo[];
+    expect(schmilka.filter((a) => a.kind === "mac").map((a) => a.state)).toEqual(["firing"]);
+    await postReadings(system.url, token, { readings: [{ station: "DE-ELBE-SCHMILKA", parameter: "clarithromycin", time: now, value: 30 }] });
+    schmilka = await eventually(async () => {
+      const list = (await api(system, "GET", "/api/v1/alerts?station=DE-ELBE-SCHMILKA&parameter=clarithromycin", viewer)).body.alerts as AlertInfo[];
+      return list.some((a) => a.kind === "mac" && a.state === "resolved") ? list : undefined;
+    }, "resolved");
+    expect(schmilka.filter((a) => a.kind === "mac")).toHaveLength(1);
+    expect(schmilka.find((a) => a.kind === "mac")!.resolvedAt).toBe(now);
+  });
+});
+
+describe("sensor faults", () => {
+  it("a run of QC-failed values raises a sensor-fault alert that silences contamination rules of that series", async () => {
+    const now = Date.now() - 60 * 60_000;
+    // pH 15 is outside the sensor range: QC fail (4) each time.
+    const readings = Array.from({ length: 6 }, (_, i) => ({ station: "CN-YANGTZE-CUNTAN", parameter: "ph", time: now + i * 60_000, value: 15 }));
+    await postReadings(system.url, token, { readings });
+    const fault = await eventually(async () => {
+      const list = (await api(system, "GET", "/api/v1/alerts?station=CN-YANGTZE-CUNTAN&parameter=ph", viewer)).body.alerts as AlertInfo[];
+      return list.find((a) => a.kind === "sensor-fault");
+    }, "sensor-fault alert");
+    expect(fault).toMatchObject({ category: "sensor", state: "firing" });
+    // While the sensor is faulty, a passed but out-of-range value does not raise a pH alert.
+    await postReadings(system.url, token, { readings: [{ station: "CN-YANGTZE-CUNTAN", parameter: "ph", time: now + 7 * 60_000, value: 5.5 }] });
+    await new Promise((r) => setTimeout(r, 100));
+    const list = (await api(system, "GET", "/api/v1/alerts?station=CN-YANGTZE-CUNTAN&parameter=ph", viewer)).body.alerts as AlertInfo[];
+    expect(list.filter((a) => a.kind === "range")).toHaveLength(0);
+  });
+});
