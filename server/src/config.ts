@@ -40,6 +40,7 @@ const envSchema = z.object({
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   QUEUE_MAX_POINTS: positiveInt.default(200_000),
   SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
+  LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(20),
   PUBLIC_DASHBOARD: onOff.default(true),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
@@ -76,6 +77,8 @@ export interface Config {
     queueMaxPoints: number;
     spoolMaxBytes: number;
   };
+  /** Live updates are collected for this long and sent as one event per station room. */
+  liveFlushMs: number;
   auth: {
     /** Default for the admin-editable setting: anonymous visitors may read dashboards. */
     publicDashboard: boolean;
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queueMaxPoints: e.QUEUE_MAX_POINTS,
       spoolMaxBytes: e.SPOOL_MAX_BYTES,
     },
+    liveFlushMs: e.LIVE_FLUSH_MS,
     auth: {
       publicDashboard: e.PUBLIC_DASHBOARD,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

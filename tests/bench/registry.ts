@@ -1,8 +1,10 @@
 import type { Benchmark } from "./bench-kit.ts";
 import { clientBench } from "./client.bench.ts";
+import { exportBench } from "./export.bench.ts";
 import { influxWrite } from "./influx-write.bench.ts";
 import { ingest } from "./ingest.bench.ts";
+import { liveLatency } from "./live-latency.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, seriesQuery, clientBench];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench];

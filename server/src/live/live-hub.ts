@@ -27,7 +27,7 @@ export class LiveHub {
   constructor(
     private readonly io: LiveServer,
     private readonly logger: Logger,
-    private readonly intervalMs = 250,
+    private readonly intervalMs = 20,
   ) {
     io.on("connection", (socket) => this.onConnection(socket));
   }
