@@ -41,6 +41,7 @@ const envSchema = z.object({
   QUEUE_MAX_POINTS: positiveInt.default(200_000),
   SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
   LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(20),
+  STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   PUBLIC_DASHBOARD: onOff.default(true),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
@@ -79,6 +80,8 @@ export interface Config {
   };
   /** Live updates are collected for this long and sent as one event per station room. */
   liveFlushMs: number;
+  /** How often InfluxDB reachability is checked for live clients. */
+  storageWatchMs: number;
   auth: {
     /** Default for the admin-editable setting: anonymous visitors may read dashboards. */
     publicDashboard: boolean;
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       spoolMaxBytes: e.SPOOL_MAX_BYTES,
     },
     liveFlushMs: e.LIVE_FLUSH_MS,
+    storageWatchMs: e.STORAGE_WATCH_MS,
     auth: {
       publicDashboard: e.PUBLIC_DASHBOARD,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,

@@ -31,6 +31,7 @@ import { SettingsRepository } from "./auth/settings.ts";
 import { UserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
 import { liveAuthMiddleware } from "./live/live-auth.ts";
+import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
@@ -138,7 +139,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const http = createServer(app);
   const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   io.use(liveAuthMiddleware(auth));
-  const hub = new LiveHub(io, logger.child({ module: "live" }));
+  const hub = new LiveHub(io, logger.child({ module: "live" }), config.liveFlushMs);
+  const stopStorageWatch = watchStorage(store, io, config.storageWatchMs);
   events.onAccepted((readings) => hub.publish(readings));
   // Restores alert states and AA windows before the first reading can arrive.
   await alerting.start();
@@ -158,6 +160,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const close = (timeoutMs = 8_000): Promise<void> => {
     closing ??= (async () => {
       hub.close();
+      stopStorageWatch();
       // Disconnects live clients and stops accepting connections; requests already in progress finish.
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.close(timeoutMs);
