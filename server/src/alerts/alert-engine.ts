@@ -197,7 +197,7 @@ export class AlertEngine {
     const events: AlertEvent[] = [];
     this.db.transaction(() => {
       if (transition && isNotified(transition)) {
-        if (transition.to === "firing") alertId = this.alerts.open({ rule, station, parameter, value, startedAt: next.startedAt ?? at, at });
+        if (transition.to === "firing") alertId = this.alerts.open({ rule, station, parameter, value, startedAt: next.startedAt ?? at, at, notifiedAt: this.options.clock.now() });
         else if (alertId !== null) this.alerts.resolve(alertId, at, value);
         if (alertId !== null) {
           const event: AlertEvent = { ...this.alerts.get(alertId), at, previousState: transition.from, reminder: false };

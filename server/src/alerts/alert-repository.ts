@@ -41,7 +41,10 @@ export interface NewAlert {
   parameter: string | null;
   value: number | null;
   startedAt: number;
+  /** Reading time of the state change. */
   at: number;
+  /** Engine clock when the alert opened: reminders count from here, not from (possibly old) reading times. */
+  notifiedAt: number;
 }
 
 export class AlertRepository {
@@ -96,11 +99,11 @@ export class AlertRepository {
     const result = this.db
       .prepare(
         `INSERT INTO alerts (rule_id, rule_name, kind, category, severity, station, parameter, value, unit, threshold,
-           standard_kind, standard_source, state, started_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?)`,
+           standard_kind, standard_source, state, started_at, updated_at, reminded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, ?)`,
       )
       .run(r.id, r.name, r.kind, categoryOf(r.kind), r.severity, a.station, a.parameter, a.value, r.kind === "no-data" || r.kind === "sensor-fault" ? null : r.unit,
-        r.kind === "range" ? null : r.threshold, r.standard?.kind ?? null, r.standard?.source ?? null, a.startedAt, a.at);
+        r.kind === "range" ? null : r.threshold, r.standard?.kind ?? null, r.standard?.source ?? null, a.startedAt, a.at, a.notifiedAt);
     const id = Number(result.lastInsertRowid);
     this.addHistory(id, "firing", a.at, a.value, null, null);
     return id;
@@ -126,11 +129,11 @@ export class AlertRepository {
     this.addHistory(id, "reminder", at, null, null, null);
   }
 
-  /** Firing, unacknowledged alerts whose last notice (start or reminder) is older than `before`. */
+  /** Firing, unacknowledged alerts whose last notice (reminded_at: opening or reminder, engine clock) is older than `before`. */
   dueForReminder(before: number): AlertRow[] {
     return this.db
       .prepare(
-        `SELECT * FROM alerts WHERE state = 'firing' AND acked_at IS NULL AND COALESCE(reminded_at, started_at) <= ? ORDER BY id`,
+        `SELECT * FROM alerts WHERE state = 'firing' AND acked_at IS NULL AND reminded_at <= ? ORDER BY id`,
       )
       .all(before) as AlertRow[];
   }

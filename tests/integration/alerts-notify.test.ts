@@ -1,0 +1,235 @@
+// Notifications end to end: signed webhooks (exactly one firing and one resolved, retries through the
+// outbox, no duplicate after a restart), and email with double opt-in and one-click unsubscribe.
+import { createHmac } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { SMTPServer } from "smtp-server";
+import { authHeaders } from "../helpers/auth.ts";
+import { postReadings } from "../helpers/ingest-client.ts";
+import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Received {
+  body: string;
+  signature: string | undefined;
+  json: { type: string; deliveryId: string; event: { id: number; state: string; station: string; kind: string; value: number } };
+}
+
+/** A webhook receiver on 127.0.0.1:0 that answers `failures` times with 500 before accepting. */
+async function webhookReceiver(failures = 0): Promise<{ url: string; received: Received[]; attempts: () => number }> {
+  const received: Received[] = [];
+  let attempts = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      attempts++;
+      if (attempts <= failures) {
+        res.statusCode = 500;
+        res.end("try again");
+        return;
+      }
+      const body = Buffer.concat(chunks).toString("utf8");
+      received.push({ body, signature: req.headers["x-watermonitor-signature"] as string | undefined, json: JSON.parse(body) });
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  cleanups.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, attempts: () => attempts };
+}
+
+const validSignature = (secret: string, r: Received): boolean =>
+  r.signature === `sha256=${createHmac("sha256", secret).update(r.body).digest("hex")}`;
+
+async function system(env: Record<string, string> = {}): Promise<AlertTestSystem> {
+  const s = await startAlertSystem(env);
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+const STATION = "DE-ELBE-ZEHREN";
+const reading = (time: number, value: number) => ({ station: STATION, parameter: "clarithromycin", time, value });
+
+async function subscribeWebhook(s: AlertTestSystem, url: string): Promise<string> {
+  const researcher = await authHeaders(s, "researcher");
+  // Critical only: MAC-EQS exceedances (AA rules also see the short series' mean, as warnings).
+  const res = await api(s, "POST", "/api/v1/subscriptions", researcher, { channel: "webhook", webhookUrl: url, stations: [STATION], severities: ["critical"] });
+  expect(res.status).toBe(201);
+  return res.body.secret as string;
+}
+
+describe("webhooks", () => {
+  it("deliver exactly one firing and one resolved message, each with a valid signature", async () => {
+    const s = await system();
+    const hook = await webhookReceiver();
+    const secret = await subscribeWebhook(s, hook.url);
+    const token = s.stationTokens.create("t", ["*"]).token;
+    const t = Date.now() - 3_600_000;
+    await postReadings(s.url, token, { readings: [reading(t, 40), reading(t + 600_000, 160), reading(t + 1_200_000, 170)] });
+    await postReadings(s.url, token, { readings: [reading(t + 1_800_000, 180)] });
+    await eventually(() => hook.received.length >= 1, "the firing message");
+    await postReadings(s.url, token, { readings: [reading(t + 2_400_000, 30), reading(t + 3_000_000, 25)] });
+    await eventually(() => hook.received.length >= 2, "the resolved message");
+    await new Promise((r) => setTimeout(r, 300)); // nothing else may follow
+    expect(hook.received.map((r) => `${r.json.type}:${r.json.event.kind}:${r.json.event.station}`)).toEqual([
+      `alert.firing:mac:${STATION}`,
+      `alert.resolved:mac:${STATION}`,
+    ]);
+    expect(hook.received.every((r) => validSignature(secret, r))).toBe(true);
+    expect(hook.received[0]!.json.event.value).toBe(160);
+    expect(hook.received[1]!.json.event.id).toBe(hook.received[0]!.json.event.id);
+  });
+
+  it("are retried with backoff when the receiver fails: three 500s, then the message arrives", async () => {
+    const s = await system();
+    const hook = await webhookReceiver(3);
+    const secret = await subscribeWebhook(s, hook.url);
+    const token = s.stationTokens.create("t", ["*"]).token;
+    await postReadings(s.url, token, { readings: [reading(Date.now() - 60_000, 160)] });
+    await eventually(() => hook.received.length === 1, "the message after retries").catch((err: Error) => {
+      throw new Error(`${err.message}: ${hook.attempts()} attempts, outbox ${JSON.stringify(s.meta.prepare("SELECT id, status, attempts, next_attempt_at, last_error FROM notification_outbox").all())}, now ${Date.now()}`);
+    });
+    expect(hook.attempts()).toBe(4);
+    expect(validSignature(secret, hook.received[0]!)).toBe(true);
+    const log = s.meta.prepare("SELECT ok, status FROM notification_deliveries ORDER BY id").all();
+    expect(log).toEqual([{ ok: 0, status: 500 }, { ok: 0, status: 500 }, { ok: 0, status: 500 }, { ok: 1, status: 204 }]);
+  });
+
+  it("a restart between firing and resolved neither repeats the firing message nor loses the resolved one", async () => {
+    const hook = await webhookReceiver();
+    const first = await startAlertSystem();
+    cleanups.push(() => first.stop());
+    await subscribeWebhook(first, hook.url);
+    const token = first.stationTokens.create("t", ["*"]).token;
+    const t = Date.now() - 3_600_000;
+    await postReadings(first.url, token, { readings: [reading(t, 150)] });
+    await eventually(() => hook.received.length === 1, "the firing message");
+    await first.close(2_000);
+
+    const second = await startAlertSystem({}, { dataDir: first.dataDir, database: first.config.influx.database });
+    cleanups.push(() => second.close(2_000));
+    // Still above the standard after the restart: the alert is already firing, no new message.
+    await postReadings(second.url, token, { readings: [reading(t + 600_000, 170)] });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hook.received).toHaveLength(1);
+    await postReadings(second.url, token, { readings: [reading(t + 1_200_000, 20)] });
+    await eventually(() => hook.received.length === 2, "the resolved message");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hook.received.map((r) => r.json.type)).toEqual(["alert.firing", "alert.resolved"]);
+    expect(hook.received[1]!.json.event.id).toBe(hook.received[0]!.json.event.id);
+  });
+
+  const badHooks: Array<[string, (s: AlertTestSystem) => string, RegExp]> = [
+    ["an ftp URL", () => "ftp://example.org/hook", /http\(s\) URL/],
+    ["not a URL", () => "hook me", /is not a URL/],
+    ["the server itself", (s) => `http://127.0.0.1:${s.port}/api/v1/alerts`, /points at this server itself/],
+    ["the server itself by name", (s) => `http://localhost:${s.port}/x`, /points at this server itself/],
+  ];
+  it.each(badHooks)("refuses a webhook URL that is %s", async (_name, url, message) => {
+    const s = await system();
+    const res = await api(s, "POST", "/api/v1/subscriptions", await authHeaders(s, "researcher"), { channel: "webhook", webhookUrl: url(s) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+});
+
+interface Mail {
+  to: string;
+  raw: string;
+}
+
+async function smtpServer(): Promise<{ url: string; mails: Mail[] }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), raw: Buffer.concat(chunks).toString("utf8") });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mails };
+}
+
+/** Quoted-printable soft breaks and folded header lines would split long links. */
+const unfold = (raw: string): string => raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=").replace(/\r?\n[ \t]+/g, " ");
+
+describe("email", () => {
+  it("double opt-in, then the alert, then one-click unsubscribe stops further mails", async () => {
+    const smtp = await smtpServer();
+    const s = await system({ SMTP_URL: smtp.url, MAIL_FROM: "Water Monitor <alerts@example.org>" });
+    const researcher = await authHeaders(s, "researcher");
+    const created = await api(s, "POST", "/api/v1/subscriptions", researcher, { channel: "email", email: "ana@example.org", stations: [STATION], severities: ["critical"] });
+    expect(created.status).toBe(201);
+    expect(created.body.subscription).toMatchObject({ confirmed: false, channel: "email" });
+    expect(created.body.secret).toBeUndefined();
+
+    const token = s.stationTokens.create("t", ["*"]).token;
+    const t = Date.now() - 3_600_000;
+    // Before confirmation nothing but the confirmation mail is sent.
+    await postReadings(s.url, token, { readings: [reading(t, 170)] });
+    const confirmation = await eventually(() => smtp.mails[0], "the confirmation mail");
+    await new Promise((r) => setTimeout(r, 200));
+    expect(smtp.mails).toHaveLength(1);
+    expect(confirmation.to).toBe("ana@example.org");
+    const confirmLink = unfold(confirmation.raw).match(/http:\/\/\S+\/api\/v1\/subscriptions\/confirm\?token=[\w%-]+/)![0];
+    expect((await fetch(confirmLink, { headers: { accept: "application/json" } })).status).toBe(200);
+    expect((await fetch(confirmLink)).status).toBe(404); // one-time token
+
+    await postReadings(s.url, token, { readings: [reading(t + 600_000, 20)] }); // resolve the unconfirmed-time alert
+    await postReadings(s.url, token, { readings: [reading(t + 1_200_000, 175)] });
+    const alertMail = await eventually(() => smtp.mails.find((m) => /FIRING/.test(unfold(m.raw))), "the alert mail");
+    const raw = unfold(alertMail.raw);
+    expect(raw).toMatch(/Subject: .*FIRING/);
+    expect(raw).toMatch(/MAC-EQS EU-EQS-2022/);
+    expect(raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
+    const unsubscribe = raw.match(/List-Unsubscribe: *<([^>]+)>/)?.[1];
+    if (!unsubscribe) throw new Error(`no List-Unsubscribe header in:\n${raw.slice(0, 1500)}`);
+
+    // What a mail client does for one-click unsubscribe (RFC 8058).
+    const res = await fetch(unsubscribe, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
+    expect(res.status).toBe(200);
+    const before = smtp.mails.length;
+    await postReadings(s.url, token, { readings: [reading(t + 1_800_000, 20), reading(t + 2_400_000, 180)] });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(smtp.mails).toHaveLength(before);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ["an invalid address", { channel: "email", email: "not-an-address" }, /valid email address/],
+    ["no address", { channel: "email" }, /needs email/],
+    ["an unknown station", { channel: "email", email: "a@example.org", stations: ["DE-RHEIN-KOELN"] }, /unknown station/],
+    ["an unknown time zone", { channel: "email", email: "a@example.org", timezone: "Mars/Olympus" }, /unknown time zone/],
+  ])("refuses a subscription with %s", async (_name, body, message) => {
+    const smtp = await smtpServer();
+    const s = await system({ SMTP_URL: smtp.url });
+    const res = await api(s, "POST", "/api/v1/subscriptions", await authHeaders(s, "researcher"), body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it("refuses forged confirmation and unsubscribe tokens", async () => {
+    const s = await system();
+    for (const path of ["/api/v1/subscriptions/confirm?token=forged-token-123456", "/api/v1/subscriptions/unsubscribe?token=1.forgedforgedforged"]) {
+      const res = await fetch(`${s.url}${path}`, { method: path.includes("unsubscribe") ? "POST" : "GET" });
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/unknown/);
+    }
+    expect((await fetch(`${s.url}/api/v1/subscriptions/confirm`)).status).toBe(400);
+  });
+});
