@@ -93,6 +93,21 @@ describe("QcEngine", () => {
     expect(flags[8]).toBe(1);
   });
 
+  it("confirms a real level shift on its second reading: a spill plateau is suspect once, then passes", () => {
+    const qc = engine();
+    const before = [20, 22, 19, 21, 20, 23, 21, 20];
+    before.forEach((v, i) => qc.evaluate({ station: "S", parameter: "clarithromycin", time: t0 + i * step, value: v }));
+    const plume = [300, 320, 310, 290, 305].map((v, i) => qc.evaluate({ station: "S", parameter: "clarithromycin", time: t0 + (8 + i) * step, value: v }));
+    expect(plume).toEqual([3, 1, 1, 1, 1]);
+  });
+
+  it("a rising plume is flagged at most on its first step", () => {
+    const qc = engine();
+    [20, 22, 19, 21, 20, 23, 21, 20].forEach((v, i) => qc.evaluate({ station: "S", parameter: "clarithromycin", time: t0 + i * step, value: v }));
+    const ramp = [60, 120, 200, 260, 300].map((v, i) => qc.evaluate({ station: "S", parameter: "clarithromycin", time: t0 + (8 + i) * step, value: v }));
+    expect(ramp.slice(1).every((f) => f === 1)).toBe(true);
+  });
+
   it("keeps series apart and never fails below-LOD readings", () => {
     const qc = engine();
     for (let i = 0; i < 20; i++) {

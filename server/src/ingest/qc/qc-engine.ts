@@ -7,6 +7,7 @@ import {
   DEFAULT_QC_SETTINGS,
   flatLine,
   grossRange,
+  medianOf,
   rateOfChange,
   sameValue,
   spike,
@@ -21,6 +22,8 @@ interface SeriesState {
   lastTime: number;
   values: number[];
   repeats: number;
+  /** The previous reading was flagged as a jump (spike or rate of change). */
+  jumped: boolean;
 }
 
 export interface QcInput {
@@ -47,20 +50,23 @@ export class QcEngine {
     const key = `${input.station}\u0000${input.parameter}`;
     const state = this.series.get(key);
     if (!state) {
-      this.series.set(key, { lastTime: input.time, values: [input.value], repeats: 1 });
+      this.series.set(key, { lastTime: input.time, values: [input.value], repeats: 1, jumped: false });
       return worst(timeFlag, rangeFlag);
     }
     if (input.time <= state.lastTime) return worst(timeFlag, rangeFlag);
 
     const previous = state.values[state.values.length - 1]!;
     state.repeats = sameValue(previous, input.value) ? state.repeats + 1 : 1;
-    const flag = worst(
-      timeFlag,
-      rangeFlag,
-      spike(input.value, state.values, this.settings),
-      rateOfChange(input.value, state.values, this.settings),
-      flatLine(state.repeats, this.settings),
-    );
+    // Real-time QC cannot see the next value, so the first reading of a real level shift (a spill
+    // plume, a sudden dilution) looks like a spike. When the reading after a jump stays with it
+    // rather than returning to the old level, the shift is confirmed: this reading passes and the
+    // history restarts from the new level. A lone spike stays flagged; the value after it passes.
+    if (state.jumped && Math.abs(input.value - previous) < Math.abs(input.value - medianOf(state.values.slice(0, -1)))) {
+      state.values = [previous];
+    }
+    const jumpFlag = worst(spike(input.value, state.values, this.settings), rateOfChange(input.value, state.values, this.settings));
+    state.jumped = jumpFlag !== 1;
+    const flag = worst(timeFlag, rangeFlag, jumpFlag, flatLine(state.repeats, this.settings));
     state.lastTime = input.time;
     // Failed values stay out of the history so one bad reading does not skew the next tests.
     if (rangeFlag !== 4) {

@@ -49,6 +49,10 @@ function median(sorted: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+export function medianOf(values: readonly number[]): number {
+  return values.length === 0 ? Number.NaN : median([...values].sort((a, b) => a - b));
+}
+
 /** Spike against the recent median, robust to the spike itself and to earlier outliers. */
 export function spike(value: number, history: readonly number[], s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
   if (history.length < s.minHistory) return 1;
