@@ -3,17 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManagedInfluxd, influxdConfig } from "../../server/src/influx/managed-influxd.ts";
+import { ManagedInfluxd, influxdConfig, isAlive } from "../../server/src/influx/managed-influxd.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(check: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,10 +42,10 @@ describe("ManagedInfluxd", () => {
     expect(influxd.port).toBe(port);
     expect((await fetch(`${influxd.url}/ping`)).status).toBe(204);
     const pid = influxd.pid!;
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     expect(readFileSync(path.join(tmp.dir, "influxd.conf"), "utf8")).toContain(`127.0.0.1:${port}`);
     await influxd.stop();
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
     expect(existsSync(path.join(tmp.dir, "meta"))).toBe(true);
     tmp.remove();
   });
@@ -95,9 +86,9 @@ describe("ManagedInfluxd", () => {
         });
         owner.once("exit", () => reject(new Error("owner exited early")));
       });
-      expect(alive(pid)).toBe(true);
+      expect(isAlive(pid)).toBe(true);
       owner.kill("SIGKILL");
-      await waitUntil(() => !alive(pid));
+      await waitUntil(() => !isAlive(pid));
       await waitUntil(() => !existsSync(tmp.dir));
     } finally {
       if (owner.exitCode === null) owner.kill("SIGKILL");

@@ -41,7 +41,7 @@ wait $child 2>/dev/null
 if [ "$3" = "rm" ] && [ "$cmd" != "keep" ]; then rm -rf "$4"; fi
 `;
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
