@@ -1,4 +1,5 @@
 import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
 import { csvEncoder, jsonEncoder, ndjsonEncoder } from "../../server/src/export/export-encoders.ts";
 import type { Cell, ExportColumn } from "../../server/src/export/export-table.ts";
@@ -81,5 +82,25 @@ describe("NDJSON and JSON encoding", () => {
     ]);
     const empty = jsonEncoder();
     expect(JSON.parse(empty.header(columns) + empty.footer())).toEqual([]);
+  });
+});
+
+describe("CSV fast path", () => {
+  it("writes exactly the bytes csv-stringify writes, for random rows of awkward cells", () => {
+    const pieces = ["a", "Z", "0", "1.5", ",", '"', "\n", "\r", "=", "+", "-", "@", "\t", " ", "寸", "µ", "°", "<", "'", "\uFF1D", "\uFF0D", ""];
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cell = (): Cell => {
+      const kind = random();
+      if (kind < 0.15) return null;
+      if (kind < 0.35) return Math.round((random() - 0.5) * 1e6) / 1e3;
+      let text = "";
+      const length = Math.floor(random() * 5);
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(random() * pieces.length)];
+      return text;
+    };
+    const rows: Cell[][] = Array.from({ length: 5_000 }, () => Array.from({ length: 4 }, cell));
+    const expected = stringify(rows, { escape_formulas: true, record_delimiter: "windows", quote_record_delimiter: true });
+    expect(csvEncoder().rows(rows)).toBe(expected);
   });
 });

@@ -29,7 +29,7 @@ export interface ExportRouterDeps {
   logger: Logger;
   now?: () => number;
   maxExportsPerUser?: number;
-  /** Rows per InfluxDB chunk (default 10,000). */
+  /** Rows per InfluxDB chunk (default DEFAULT_CHUNK_ROWS). */
   chunkSize?: number;
 }
 

@@ -26,7 +26,12 @@ export interface SeriesChunk {
 
 export interface ChunkedQueryOptions {
   signal?: AbortSignal;
-  /** Rows per chunk: bounds memory per chunk (InfluxDB's default is 10,000). */
+  /**
+   * Rows per chunk (default 1,000; InfluxDB's own default is 10,000). Small chunks keep every string
+   * (the JSON line, the CSV piece) below V8's large-object size, so garbage dies in the young
+   * generation: in `npm run bench` 10,000-row chunks raised the server's peak RSS by ~70 MB and were
+   * slower, not faster.
+   */
   chunkSize?: number;
 }
 
@@ -40,6 +45,7 @@ interface InfluxResponseLine {
 }
 
 const NEWLINE = 0x0a;
+export const DEFAULT_CHUNK_ROWS = 1_000;
 
 function endpointParts(endpoint: InfluxEndpoint): { base: string; headers: Record<string, string> } {
   const url = new URL(endpoint.url);
@@ -78,7 +84,7 @@ export async function* chunkedQuery(
     db: endpoint.database,
     epoch: "ms",
     chunked: "true",
-    chunk_size: String(options.chunkSize ?? 10_000),
+    chunk_size: String(options.chunkSize ?? DEFAULT_CHUNK_ROWS),
   });
   let res: Response;
   try {
