@@ -52,6 +52,8 @@ const KIND_ORDER: Record<AlertRule["kind"], number> = { "no-data": 0, "sensor-fa
 
 export class AlertEngine {
   private rules: AlertRule[] = [];
+  /** Enabled rules per parameter code (in evaluation order), plus "" for rules on every parameter. */
+  private rulesByParameter = new Map<string, AlertRule[]>();
   private readonly trackers = new Map<number, Map<string, Tracker>>();
   /** Rolling means by `${windowMs}|station\tparameter`, shared by AA rules with the same window. */
   private readonly means = new Map<string, RollingMean>();
@@ -112,8 +114,9 @@ export class AlertEngine {
       this.lastSeen.set(key, now);
       // AA rules with the same window share one mean, which must see each reading once.
       const fedMeans = new Set<string>();
-      for (const rule of this.rules) {
-        if (!rule.enabled || (rule.station !== null && rule.station !== r.station)) continue;
+      const candidates = this.rulesByParameter.get(r.parameter) ?? this.rulesByParameter.get("") ?? [];
+      for (const rule of candidates) {
+        if (rule.station !== null && rule.station !== r.station) continue;
         if (rule.parameter !== null && rule.parameter !== r.parameter) continue;
         try {
           this.evaluate(rule, r, now, fedMeans);
@@ -263,6 +266,11 @@ export class AlertEngine {
     const known = new Set(rules.map((r) => r.id));
     for (const id of [...this.trackers.keys()]) if (!known.has(id)) this.trackers.delete(id);
     this.rules = rules;
+    // Ingest evaluates each reading against these lists only, not against every rule.
+    this.rulesByParameter = new Map();
+    for (const code of new Set(rules.map((r) => r.parameter ?? ""))) {
+      this.rulesByParameter.set(code, rules.filter((r) => r.enabled && (r.parameter === null || r.parameter === code)));
+    }
     if (!loadWindows || !this.store) return;
     const now = this.options.clock.now();
     for (const rule of rules) {

@@ -29,14 +29,14 @@ export class StorageRejectedError extends Error {
 const escapeTag = (v: string): string => v.replace(/[\n\r]/g, "").replace(/[,= \\]/g, (c) => `\\${c}`);
 
 /** `reading,parameter=…,station=…` per series, built once: the hot path only appends fields. */
-const seriesPrefixes = new Map<string, string>();
+const seriesPrefixes = new Map<string, Map<string, string>>();
 function seriesPrefix(station: string, parameter: string): string {
-  const key = `${station}\u0000${parameter}`;
-  let prefix = seriesPrefixes.get(key);
+  let byParameter = seriesPrefixes.get(station);
+  if (!byParameter) seriesPrefixes.set(station, (byParameter = new Map()));
+  let prefix = byParameter.get(parameter);
   if (prefix === undefined) {
     prefix = `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)},${TAG.station}=${escapeTag(station)} `;
-    if (seriesPrefixes.size > 100_000) seriesPrefixes.clear();
-    seriesPrefixes.set(key, prefix);
+    byParameter.set(parameter, prefix);
   }
   return prefix;
 }

@@ -35,7 +35,8 @@ export interface QcInput {
 }
 
 export class QcEngine {
-  private readonly series = new Map<string, SeriesState>();
+  /** station → parameter → state (nested maps: no key string to build per reading). */
+  private readonly series = new Map<string, Map<string, SeriesState>>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -47,10 +48,11 @@ export class QcEngine {
     if (input.value === null) return timeFlag; // below LOD: a valid result with nothing to range-check
     const limits = rangeLimitsFor(input.parameter);
     const rangeFlag = limits ? grossRange(input.value, limits) : 2;
-    const key = `${input.station}\u0000${input.parameter}`;
-    const state = this.series.get(key);
+    let byParameter = this.series.get(input.station);
+    if (!byParameter) this.series.set(input.station, (byParameter = new Map()));
+    const state = byParameter.get(input.parameter);
     if (!state) {
-      this.series.set(key, { lastTime: input.time, values: [input.value], repeats: 1, jumped: false });
+      byParameter.set(input.parameter, { lastTime: input.time, values: [input.value], repeats: 1, jumped: false });
       return worst(timeFlag, rangeFlag);
     }
     if (input.time <= state.lastTime) return worst(timeFlag, rangeFlag);
