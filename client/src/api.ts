@@ -45,8 +45,20 @@ export interface RangeRequest {
   width: number;
 }
 
+/** Methods that change state: the server wants the session's CSRF token with each of them. */
+export type ChangeMethod = "POST" | "PUT" | "PATCH" | "DELETE";
+
 export class ApiClient {
+  private csrf: { header: string; token: string } | undefined;
+  /** Called when a read answers 401 (not logged in, or the session ended elsewhere). */
+  onUnauthorized: (() => void) | undefined;
+
   constructor(private readonly base = "") {}
+
+  /** The current session's CSRF token (from login or GET /api/v1/auth/session); null when none. */
+  setCsrfToken(token: string | null, header = "x-csrf-token"): void {
+    this.csrf = token ? { header, token } : undefined;
+  }
 
   stations(signal?: AbortSignal): Promise<StationsResponse> {
     return this.get("/api/v1/stations", signal);
@@ -96,9 +108,27 @@ export class ApiClient {
     return (await res.json()) as HealthResponse;
   }
 
-  private async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  async get<T>(path: string, signal?: AbortSignal): Promise<T> {
     const res = await fetch(`${this.base}${path}`, { signal, headers: { accept: "application/json" } });
+    if (res.status === 401) this.onUnauthorized?.();
     if (!res.ok) throw await toError(res);
+    return (await res.json()) as T;
+  }
+
+  /** Every state-changing request goes through here: JSON body plus the session's CSRF header. */
+  async send<T = void>(method: ChangeMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (this.csrf) headers[this.csrf.header] = this.csrf.token;
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      signal,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw await toError(res);
+    if (res.status === 204 || res.headers.get("content-length") === "0") return undefined as T;
     return (await res.json()) as T;
   }
 }

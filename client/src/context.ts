@@ -3,12 +3,17 @@
 import type { Parameter, Station } from "../../common/catalog.ts";
 import type { Reading } from "../../common/reading.ts";
 import type { ApiClient } from "./api.ts";
+import type { AuthApi, SessionInfo } from "./auth-api.ts";
 import type { Language, Translate } from "./i18n/index.ts";
 import type { LiveClient } from "./live.ts";
 import type { Preferences, PreferencesStore } from "./state.ts";
 
 export interface AppContext {
   api: ApiClient;
+  /** Login, session, personal tokens and the admin API. */
+  auth: AuthApi;
+  /** Who is using the dashboard (user null: anonymous viewer on a public dashboard). */
+  session: Readonly<SessionInfo>;
   live: LiveClient;
   prefs: PreferencesStore;
   stations: Station[];

@@ -74,6 +74,13 @@ export class LiveClient {
     this.socket.close();
   }
 
+  /** Connect again with the browser's current credentials: the server checks them only at the
+   * handshake, so a login or logout must start a new connection. */
+  reconnect(): void {
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
   private onConnect(): void {
     this.failures = 0;
     const missedSince = this.disconnectedAt;

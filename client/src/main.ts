@@ -1,23 +1,34 @@
-// Entry point: builds the shell (header, settings, connection indicator, health banner), loads the
-// catalog and mounts the page for the current hash route. Pages are re-mounted when the route or a
+// Entry point: builds the shell (header, settings, session menu, connection indicator, health
+// banner), loads the session and the catalog and mounts the page for the current hash route; without
+// a role (login-only installation, not logged in) that is the login page. Pages are re-mounted when the route or a
 // preference (language, unit, time zone) changes; their state lives in the URL.
 import "./styles.css";
+import "./auth.css";
 import type { Parameter, Station } from "../../common/catalog.ts";
 import { ApiClient } from "./api.ts";
+import { AuthApi, type SessionInfo } from "./auth-api.ts";
+import { errorText } from "./components/notice.ts";
+import { sessionMenu } from "./components/session-menu.ts";
 import { connectionIndicator } from "./components/connection-indicator.ts";
 import { healthBanner } from "./components/health-banner.ts";
 import type { AppContext, Page } from "./context.ts";
 import { clear, h } from "./dom.ts";
 import { LANGUAGE_NAME, LANGUAGES, LOCALE, translator, type Language } from "./i18n/index.ts";
 import { LiveClient } from "./live.ts";
-import { compareHref, parseRoute } from "./router.ts";
+import { adminHref, compareHref, loginHref, parseRoute } from "./router.ts";
+import { SessionStore } from "./session.ts";
 import { PreferencesStore, type ZoneMode } from "./state.ts";
+import { accountPage } from "./pages/account.ts";
+import { adminPage } from "./pages/admin.ts";
 import { comparePage } from "./pages/compare.ts";
+import { loginPage } from "./pages/login.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { stationPage } from "./pages/station.ts";
 import type { ConcentrationUnit } from "./format.ts";
 
 const api = new ApiClient();
+const auth = new AuthApi(api);
+const sessions = new SessionStore(api, auth);
 const live = new LiveClient();
 const prefs = new PreferencesStore(safeStorage(), navigator.languages ?? [navigator.language]);
 const root = document.getElementById("app")!;
@@ -25,10 +36,20 @@ const root = document.getElementById("app")!;
 let catalog: { stations: Station[]; parameters: Map<string, Parameter>; sources: Record<string, string> } | undefined;
 let page: Page | undefined;
 let shellCleanup: Array<() => void> = [];
+/** Mounts overlap when the route changes while one is loading; only the latest may render. */
+let mountSeq = 0;
 
 live.listen({
   readings: (batch) => page?.onReadings?.(batch),
   resync: (since) => page?.onResync?.(since),
+});
+
+// A read refused with 401: the session ended (logout elsewhere, expiry) or the dashboard stopped
+// being public. Ask again; a changed session re-mounts (and shows the login page if need be).
+api.onUnauthorized = () => void sessions.refresh().catch(() => undefined);
+sessions.subscribe(() => {
+  live.reconnect();
+  void mount();
 });
 
 function safeStorage(): Storage | undefined {
@@ -45,7 +66,7 @@ function select<T extends string>(label: string, name: string, value: T, options
   return h("label", { class: "setting" }, h("span", { class: "setting-label" }, label), el);
 }
 
-function renderShell(): HTMLElement {
+function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
   for (const fn of shellCleanup) fn();
   shellCleanup = [];
   const p = prefs.get();
@@ -55,6 +76,7 @@ function renderShell(): HTMLElement {
   const conn = connectionIndicator(live, t);
   const banner = healthBanner(api, live, t);
   shellCleanup.push(conn.destroy, banner.destroy);
+  const mayRead = Boolean(session?.role);
   const route = parseRoute(location.hash).page;
   const navLink = (href: string, text: string, active: boolean) =>
     h("a", { href, class: "nav-link", "aria-current": active ? "page" : undefined }, text);
@@ -66,12 +88,14 @@ function renderShell(): HTMLElement {
       "header",
       { class: "app-header" },
       h("a", { class: "brand", href: "#/" }, h("span", { class: "brand-mark", "aria-hidden": "true" }, "≋"), t("app.title")),
-      h(
-        "nav",
-        { "aria-label": t("nav.main") },
-        navLink("#/", t("nav.overview"), route === "overview"),
-        navLink(compareHref(), t("nav.compare"), route === "compare"),
-      ),
+      mayRead &&
+        h(
+          "nav",
+          { "aria-label": t("nav.main") },
+          navLink("#/", t("nav.overview"), route === "overview"),
+          navLink(compareHref(), t("nav.compare"), route === "compare"),
+          session?.role === "admin" && navLink(adminHref("users"), t("nav.admin"), route === "admin"),
+        ),
       h(
         "div",
         { class: "settings" },
@@ -86,7 +110,8 @@ function renderShell(): HTMLElement {
           [["station", t("tz.station")], ["utc", t("tz.utc")], ["local", t("tz.local")]],
           (zone) => prefs.set({ zone }),
         ),
-        conn.element,
+        mayRead && conn.element,
+        session && sessionMenu({ session, t, onLoginPage: route === "login", logout: async (everywhere) => void (await sessions.logout(everywhere)) }),
       ),
     ),
     banner.element,
@@ -104,32 +129,57 @@ async function loadCatalog(main: HTMLElement): Promise<boolean> {
     catalog = { stations: s.stations, parameters: new Map(p.parameters.map((x) => [x.code, x])), sources: p.sources };
     return true;
   } catch (err) {
-    main.replaceChildren(
-      h(
-        "div",
-        { class: "state-error", role: "alert" },
-        h("p", {}, t("state.error", { error: err instanceof Error ? err.message : String(err) })),
-        h("button", { type: "button", onclick: () => void mount() }, t("state.retry")),
-      ),
-    );
+    showError(main, t("state.error", { error: err instanceof Error ? err.message : String(err) }));
     return false;
   }
 }
 
+function showError(main: HTMLElement, text: string): void {
+  const t = translator(prefs.get().lang);
+  main.replaceChildren(
+    h("div", { class: "state-error", role: "alert" }, h("p", {}, text), h("button", { type: "button", onclick: () => void mount() }, t("state.retry"))),
+  );
+}
+
 async function mount(): Promise<void> {
+  const seq = ++mountSeq;
   page?.destroy();
   page = undefined;
-  const main = renderShell();
-  if (!(await loadCatalog(main)) || !catalog) return;
+  let session: SessionInfo | undefined;
+  let sessionError: unknown;
+  try {
+    session = await sessions.ensure();
+  } catch (err) {
+    sessionError = err;
+  }
+  if (seq !== mountSeq) return;
+  const main = renderShell(session);
   const p = prefs.get();
-  const ctx: AppContext = { api, live, prefs, ...catalog, t: translator(p.lang), lang: p.lang, locale: LOCALE[p.lang], p };
+  const t = translator(p.lang);
+  if (!session) return showError(main, t("state.error", { error: errorText(sessionError) }));
   const route = parseRoute(location.hash);
+  if (route.page === "login") {
+    if (session.user) return location.replace(route.next);
+    page = loginPage({ t, lang: p.lang, session, next: route.next, login: async (u, pw) => void (await sessions.login(u, pw)) });
+    main.replaceChildren(page.element);
+    return;
+  }
+  // Nothing to show without a role, and no account without a user: log in, then come back here.
+  if (!session.role || (!session.user && (route.page === "account" || route.page === "admin"))) {
+    return location.replace(loginHref(location.hash || "#/"));
+  }
+  if (!(await loadCatalog(main)) || !catalog || seq !== mountSeq) return;
+  const ctx: AppContext = { api, auth, session, live, prefs, ...catalog, t, lang: p.lang, locale: LOCALE[p.lang], p };
   page =
     route.page === "station"
       ? stationPage(ctx, route.station, route.query)
       : route.page === "compare"
         ? comparePage(ctx, route.query)
-        : overviewPage(ctx);
+        : route.page === "account"
+          ? accountPage(ctx)
+          : route.page === "admin"
+            ? adminPage(ctx, route.section)
+            : overviewPage(ctx);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

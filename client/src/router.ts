@@ -2,7 +2,13 @@
 export type Route =
   | { page: "overview" }
   | { page: "station"; station: string; query: URLSearchParams }
-  | { page: "compare"; query: URLSearchParams };
+  | { page: "compare"; query: URLSearchParams }
+  | { page: "login"; next: string }
+  | { page: "account" }
+  | { page: "admin"; section: AdminSection };
+
+export const ADMIN_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, "");
@@ -11,6 +17,12 @@ export function parseRoute(hash: string): Route {
   const query = new URLSearchParams(search);
   if (parts[0] === "station" && parts[1]) return { page: "station", station: parts[1], query };
   if (parts[0] === "compare") return { page: "compare", query };
+  if (parts[0] === "login") return { page: "login", next: safeNext(query.get("next")) };
+  if (parts[0] === "account") return { page: "account" };
+  if (parts[0] === "admin") {
+    const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
+    return { page: "admin", section };
+  }
   return { page: "overview" };
 }
 
@@ -22,6 +34,22 @@ export function stationHref(station: string, query?: URLSearchParams): string {
 export function compareHref(query?: URLSearchParams): string {
   const q = query && [...query].length > 0 ? `?${query}` : "";
   return `#/compare${q}`;
+}
+
+/** The login page, coming back to `next` (a hash such as "#/station/X?range=7d") afterwards. */
+export function loginHref(next?: string): string {
+  const back = next === undefined ? "" : safeNext(next);
+  return back && back !== "#/" ? `#/login?${new URLSearchParams({ next: back })}` : "#/login";
+}
+
+export function adminHref(section: AdminSection): string {
+  return `#/admin/${section}`;
+}
+
+/** Only a dashboard hash may be a redirect target, and never the login page itself. */
+function safeNext(next: string | null): string {
+  if (!next || !next.startsWith("#/") || next.startsWith("#/login")) return "#/";
+  return next;
 }
 
 /** Updates the hash without adding a history entry per control change and without re-routing. */

@@ -1,0 +1,115 @@
+// "My account": who I am, and my personal API tokens (create → shown once, list, revoke).
+import { ROLES, roleAtLeast, type ApiTokenInfo, type Role } from "../auth-api.ts";
+import { confirmButton } from "../components/confirm-button.ts";
+import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
+import { errorText, notice } from "../components/notice.ts";
+import { secretOnce } from "../components/secret-once.ts";
+import { roleName } from "../components/session-menu.ts";
+import type { AppContext, Page } from "../context.ts";
+import { h } from "../dom.ts";
+import type { MessageKey } from "../i18n/index.ts";
+
+export function accountPage(ctx: AppContext): Page {
+  const { t, auth } = ctx;
+  const user = ctx.session.user!;
+  let destroyed = false;
+
+  const label = h("input", { name: "label", required: true, maxlength: 100, autocomplete: "off" });
+  const role = h("select", { name: "role" });
+  for (const r of ROLES.filter((r) => roleAtLeast(user.role, r))) role.append(h("option", { value: r, selected: r === user.role }, roleName(r, t)));
+  const expires = h("input", { name: "expiresInDays", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" });
+  const secretSlot = h("div", { class: "secret-slot" });
+  const status = notice();
+  const list = h("div", { class: "token-list", "data-testid": "my-tokens" }, h("p", { class: "state-loading" }, t("state.loading")));
+
+  const form = h(
+    "form",
+    {
+      class: "inline-form",
+      "data-testid": "token-form",
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        status.clear();
+        const days = expires.value ? Number(expires.value) : undefined;
+        try {
+          const created = await auth.createMyToken({ label: label.value.trim(), role: role.value as Role, expiresInDays: days });
+          secretSlot.replaceChildren(secretOnce(created.label, created.token, t, () => secretSlot.replaceChildren()));
+          label.value = "";
+          expires.value = "";
+          await load();
+        } catch (err) {
+          status.error(t("action.failed", { error: errorText(err) }));
+        }
+      },
+    },
+    h("label", { class: "field" }, h("span", {}, t("token.label")), label),
+    h("label", { class: "field" }, h("span", {}, t("token.role")), role),
+    h("label", { class: "field" }, h("span", {}, t("token.expiresIn")), expires),
+    h("button", { type: "submit", class: "primary" }, t("token.create")),
+  );
+
+  function render(tokens: ApiTokenInfo[]): void {
+    const rows = tokens.map((tok) => {
+      const state = tokenState(tok);
+      return {
+        attrs: { "data-token-id": String(tok.id), "data-state": state },
+        cells: [
+          tok.label,
+          h("code", {}, `wmpt_${tok.prefix}_…`),
+          roleName(tok.role, t),
+          timeCell(tok.createdAt, ctx.lang, ctx.p.zone),
+          timeCell(tok.expiresAt, ctx.lang, ctx.p.zone, t("token.never")),
+          h("span", { class: `token-state token-${state}` }, t(`token.${state}` as MessageKey)),
+          state === "active"
+            ? confirmButton(t("token.revoke"), t, async () => {
+                try {
+                  await auth.revokeMyToken(tok.id);
+                  status.ok(t("token.revokeDone", { label: tok.label }));
+                  await load();
+                } catch (err) {
+                  status.error(t("action.failed", { error: errorText(err) }));
+                }
+              })
+            : null,
+        ],
+      };
+    });
+    const headers = [t("token.label"), t("token.prefix"), t("token.role"), t("token.created"), t("token.expires"), t("token.status"), t("token.actions")];
+    list.replaceChildren(dataTable(t("account.tokens"), headers, rows, t("token.none")));
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const tokens = await auth.myTokens();
+      if (!destroyed) render(tokens);
+    } catch (err) {
+      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
+    }
+  }
+
+  const element = h(
+    "section",
+    { class: "account", "aria-labelledby": "account-h" },
+    h("h1", { id: "account-h" }, t("account.heading")),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, t("account.username")),
+      h("dd", { "data-testid": "account-username" }, user.username),
+      h("dt", {}, t("account.role")),
+      h("dd", {}, roleName(user.role, t)),
+    ),
+    h(
+      "section",
+      { class: "admin-card", "aria-labelledby": "tokens-h" },
+      h("h2", { id: "tokens-h" }, t("account.tokens")),
+      h("p", { class: "muted" }, t("account.tokensIntro")),
+      form,
+      status.element,
+      secretSlot,
+      list,
+    ),
+  );
+  void load();
+  return { element, stations: [], destroy: () => (destroyed = true) };
+}

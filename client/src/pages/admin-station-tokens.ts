@@ -1,0 +1,106 @@
+// Admin → Station tokens: create a write token for chosen stations (shown once), list by prefix,
+// revoke.
+import { ALL_STATIONS, type StationTokenInfo } from "../auth-api.ts";
+import { confirmButton } from "../components/confirm-button.ts";
+import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
+import { errorText, notice } from "../components/notice.ts";
+import { secretOnce } from "../components/secret-once.ts";
+import type { AppContext, Page } from "../context.ts";
+import { h } from "../dom.ts";
+import type { MessageKey } from "../i18n/index.ts";
+
+export function adminStationTokensPage(ctx: AppContext): Page {
+  const { t, auth } = ctx;
+  let destroyed = false;
+  const status = notice();
+  const secretSlot = h("div", { class: "secret-slot" });
+  const list = h("div", { "data-testid": "station-tokens" }, h("p", { class: "state-loading" }, t("state.loading")));
+
+  const label = h("input", { name: "label", required: true, maxlength: 100, autocomplete: "off" });
+  const all = h("input", { type: "checkbox", name: "all-stations", value: ALL_STATIONS });
+  const boxes = ctx.stations.map((s) => ({ station: s, box: h("input", { type: "checkbox", name: "station", value: s.id }) }));
+  const syncAll = () => {
+    for (const { box } of boxes) box.disabled = all.checked;
+  };
+  all.addEventListener("change", syncAll);
+  const stationName = new Map(ctx.stations.map((s) => [s.id, s.name]));
+
+  const form = h(
+    "form",
+    {
+      class: "stack-form",
+      "data-testid": "station-token-form",
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        status.clear();
+        const stations = all.checked ? [ALL_STATIONS] : boxes.filter((b) => b.box.checked).map((b) => b.station.id);
+        if (stations.length === 0) return status.error(t("stationTokens.pickStation"));
+        try {
+          const created = await auth.createStationToken({ label: label.value.trim(), stations });
+          secretSlot.replaceChildren(secretOnce(created.label, created.token, t, () => secretSlot.replaceChildren()));
+          label.value = "";
+          await load();
+        } catch (err) {
+          status.error(t("action.failed", { error: errorText(err) }));
+        }
+      },
+    },
+    h("label", { class: "field" }, h("span", {}, t("token.label")), label),
+    h(
+      "fieldset",
+      { class: "station-choice" },
+      h("legend", {}, t("stationTokens.stations")),
+      h("label", { class: "check check-all" }, all, ` ${t("stationTokens.all")}`),
+      ...boxes.map(({ station, box }) => h("label", { class: "check" }, box, ` ${station.name}`, h("span", { class: "muted" }, ` (${station.id})`))),
+    ),
+    h("div", {}, h("button", { type: "submit", class: "primary" }, t("stationTokens.create"))),
+  );
+
+  function render(tokens: StationTokenInfo[]): void {
+    const rows = [...tokens].reverse().map((tok) => {
+      const state = tokenState(tok);
+      const stations = tok.stations.includes(ALL_STATIONS) ? t("stationTokens.all") : tok.stations.map((id) => stationName.get(id) ?? id).join(", ");
+      return {
+        attrs: { "data-token-id": String(tok.id), "data-state": state },
+        cells: [
+          h("span", { class: "token-label" }, tok.label),
+          h("code", {}, `wmst_${tok.prefix}_…`),
+          stations,
+          timeCell(tok.createdAt, ctx.lang, ctx.p.zone),
+          h("span", { class: `token-state token-${state}` }, t(`token.${state}` as MessageKey)),
+          state === "active"
+            ? confirmButton(t("token.revoke"), t, async () => {
+                try {
+                  await auth.revokeStationToken(tok.id);
+                  status.ok(t("token.revokeDone", { label: tok.label }));
+                } catch (err) {
+                  status.error(t("action.failed", { error: errorText(err) }));
+                }
+                await load();
+              })
+            : null,
+        ],
+      };
+    });
+    const headers = [t("token.label"), t("token.prefix"), t("stationTokens.stations"), t("token.created"), t("token.status"), t("token.actions")];
+    list.replaceChildren(dataTable(t("admin.stationTokens"), headers, rows, t("stationTokens.none")));
+  }
+
+  async function load(): Promise<void> {
+    try {
+      const tokens = await auth.stationTokens();
+      if (!destroyed) render(tokens);
+    } catch (err) {
+      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
+    }
+  }
+
+  const element = h(
+    "section",
+    { class: "admin-section", "data-section": "station-tokens" },
+    h("section", { class: "admin-card" }, h("h2", {}, t("stationTokens.create")), h("p", { class: "muted" }, t("stationTokens.intro")), form, status.element, secretSlot),
+    list,
+  );
+  void load();
+  return { element, stations: [], destroy: () => (destroyed = true) };
+}
