@@ -50,6 +50,8 @@ export interface SystemOptions {
   influxMode: "managed" | "external";
   /** Alerting clock, timers and intervals; tests shorten them. */
   alerting?: Partial<AlertingOptions>;
+  /** Built dashboard to serve; client/dist by default. */
+  clientDir?: string;
 }
 
 export interface RunningSystem {
@@ -132,7 +134,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(exportRouter({ store, influxUrl: options.influxUrl, logger }));
   app.use(alerting.router);
   app.use("/api", notFoundHandler());
-  app.use(staticClientRouter(CLIENT_DIST));
+  app.use(staticClientRouter(options.clientDir ?? CLIENT_DIST));
   app.use(notFoundHandler());
   app.use(errorMiddleware(logger));
 

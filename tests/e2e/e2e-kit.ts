@@ -1,20 +1,15 @@
 // Shared setup for the browser tests: the Chromium path, and one client build per test run even
-// when several e2e files start in parallel workers (a directory lock; the run's influx URL marks
-// which run built client/dist).
+// when several e2e files start in parallel workers (a directory lock). The build goes to a directory
+// of this run's own (see tests/helpers/client-build.ts), which startTestSystem then serves.
 import { execFileSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
+import { clientBuildDir, useClientDir } from "../helpers/client-build.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const ARTIFACTS = path.join(ROOT, "test-artifacts");
-const DIST = path.join(ROOT, "client", "dist");
-const STAMP = path.join(DIST, ".e2e-build-stamp");
-// Outside the repository (nothing to ignore) and outside dist (vite empties it while building).
-const LOCK = path.join(os.tmpdir(), `wm-e2e-build-${createHash("sha1").update(ROOT).digest("hex").slice(0, 12)}.lock`);
 const STALE_LOCK_MS = 120_000;
 
 export function chromiumPath(): string {
@@ -25,17 +20,10 @@ export function chromiumPath(): string {
   }
 }
 
-function readStamp(): string | undefined {
-  try {
-    return readFileSync(STAMP, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
-/** Builds the dashboard into client/dist (what the server serves) once per `vitest run`. */
+/** Builds the dashboard once per `vitest run` into the run's own directory and serves it from there. */
 export async function buildClientOnce(): Promise<void> {
-  const run = inject("influxUrl");
+  const dir = clientBuildDir(inject("influxUrl"));
+  const LOCK = `${dir}.lock`;
   mkdirSync(ARTIFACTS, { recursive: true });
   for (;;) {
     try {
@@ -51,10 +39,11 @@ export async function buildClientOnce(): Promise<void> {
     }
   }
   try {
-    if (readStamp() === run) return;
-    execFileSync("npx", ["vite", "build", "--config", "client/vite.config.ts", "--logLevel", "error"], { cwd: ROOT, stdio: "pipe" });
-    writeFileSync(STAMP, run);
+    if (!existsSync(path.join(dir, "index.html"))) {
+      execFileSync("npx", ["vite", "build", "--config", "client/vite.config.ts", "--logLevel", "error", "--outDir", dir, "--emptyOutDir"], { cwd: ROOT, stdio: "pipe" });
+    }
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
   }
+  useClientDir(dir);
 }

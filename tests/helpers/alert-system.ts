@@ -6,6 +6,7 @@ import { loadConfig } from "../../server/src/config.ts";
 import { startSystem } from "../../server/src/system.ts";
 import type { AlertingOptions } from "../../server/src/alerts/alerting.ts";
 import { tempDir, testLogger, uniqueDatabase, type TestSystem } from "./test-system.ts";
+import { currentClientDir } from "./client-build.ts";
 
 export const FAST_ALERTING: Partial<AlertingOptions> = {
   outbox: { pollMs: 50, baseDelayMs: 30, maxDelayMs: 200, maxAttempts: 10 },
@@ -36,7 +37,7 @@ export async function startAlertSystem(
     WRITE_FLUSH_MS: "50",
     ...env,
   });
-  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting });
+  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clientDir: currentClientDir() });
   return {
     ...system,
     url: `http://127.0.0.1:${system.port}`,

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger } from "../../server/src/logger.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
+import { currentClientDir } from "./client-build.ts";
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "test");
 
@@ -42,7 +43,7 @@ export async function startTestSystem(
     LOG_LEVEL: "silent",
     ...env,
   });
-  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external" });
+  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", clientDir: currentClientDir() });
   const url = `http://127.0.0.1:${system.port}`;
   return {
     ...system,
