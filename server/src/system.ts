@@ -30,7 +30,7 @@ import { SessionRepository } from "./auth/sessions.ts";
 import { SettingsRepository } from "./auth/settings.ts";
 import { UserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
-import { liveAuthMiddleware } from "./live/live-auth.ts";
+import { liveAuthMiddleware, userRoom } from "./live/live-auth.ts";
 import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
@@ -127,8 +127,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
   app.use("/api", cookieParser(), express.json({ limit: "256kb" }), authenticate(auth));
-  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs }));
-  app.use(adminRouter(auth, stationTokens));
+  // Declared below with the HTTP server; logout only happens once requests flow.
+  const endLiveSessions = (userId: number) => io.in(userRoom(userId)).disconnectSockets(true);
+  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onSessionsEnded: endLiveSessions }));
+  app.use(adminRouter(auth, stationTokens, endLiveSessions));
   app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   app.use(queryRouter({ store, logger }));
   app.use(exportRouter({ store, influxUrl: options.influxUrl, logger }));

@@ -139,6 +139,22 @@ describe("sessions and CSRF", () => {
   });
 });
 
+describe("live connections end with the session", () => {
+  it("logout everywhere disconnects the user's socket.io clients", async () => {
+    const { io } = await import("socket.io-client");
+    const session = await loginSession(system, "viewer");
+    const socket = io(system.url, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { cookie: session.cookie } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once("connect", () => resolve());
+      socket.once("connect_error", reject);
+    });
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+    expect((await fetch(`${system.url}/api/v1/auth/logout-all`, { method: "POST", headers: session.headers })).status).toBe(200);
+    expect(await disconnected).toBe("io server disconnect");
+    socket.close();
+  });
+});
+
 describe("security headers", () => {
   it("sends a strict Content-Security-Policy and no X-Powered-By", async () => {
     const res = await fetch(`${system.url}/api/v1/stations`);

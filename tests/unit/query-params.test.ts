@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../server/src/errors.ts";
-import { rawAggregateQueries, latestQuery, rawPointsQuery } from "../../server/src/query/influxql.ts";
+import { rawAggregateQuery, latestQuery, rawPointsQuery } from "../../server/src/query/influxql.ts";
 import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "../../server/src/query/query-params.ts";
 import { findParameter, findStation } from "../../common/catalog.ts";
 
@@ -100,7 +100,7 @@ describe("InfluxQL building", () => {
     const evil = { station: { ...series.station, id: "x' OR 1=1 --" }, parameter: series.parameter };
     expect(() => rawPointsQuery(evil, 0, 1, 1)).toThrow(/Refusing/);
     expect(() => latestQuery({ ...series.station, id: "a\\" })).toThrow(/Refusing/);
-    expect(() => rawAggregateQueries(series, 0.5, 1, 60_000)).toThrow(/integer/);
-    expect(() => rawAggregateQueries(series, 0, 1, Number.NaN)).toThrow(/interval/);
+    expect(() => rawAggregateQuery(series, 0.5, 1, 60_000)).toThrow(/integer/);
+    expect(() => rawAggregateQuery(series, 0, 1, Number.NaN)).toThrow(/interval/);
   });
 });

@@ -27,7 +27,7 @@ function idParam(raw: unknown): number {
   return id;
 }
 
-export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository): Router {
+export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository, onSessionsEnded?: (userId: number) => void): Router {
   const router = Router();
   const admin = requireRole("admin");
   const actor = (res: Parameters<typeof principalOf>[0]) => principalOf(res).username;
@@ -49,7 +49,10 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
     const body = parseBody(updateUser, req.body);
     const user = auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
     if (!user) throw new NotFoundError(`no user ${id}`);
-    if (body.disabled || body.password || body.role) auth.sessions.deleteAllForUser(id);
+    if (body.disabled || body.password || body.role) {
+      auth.sessions.deleteAllForUser(id);
+      onSessionsEnded?.(id);
+    }
     auth.audit.record(actor(res), "user.update", `user:${user.username}`, { role: body.role, disabled: body.disabled, passwordChanged: Boolean(body.password) });
     res.json(user);
   });
@@ -59,6 +62,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
     if (id === principalOf(res).userId) throw new ValidationError("you cannot delete your own account");
     const user = auth.users.byId(id);
     if (!user || !auth.users.delete(id)) throw new NotFoundError(`no user ${id}`);
+    onSessionsEnded?.(id);
     auth.audit.record(actor(res), "user.delete", `user:${user.username}`);
     res.status(204).end();
   });

@@ -16,6 +16,8 @@ export interface AuthRouteOptions {
   /** Login attempts per IP per minute. */
   loginRatePerMinute?: number;
   now?: () => Date;
+  /** Called when a user's sessions end (logout, logout everywhere): close their live connections. */
+  onSessionsEnded?: (userId: number) => void;
 }
 
 const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict();
@@ -94,6 +96,7 @@ export function authRouter(options: AuthRouteOptions): Router {
   router.post("/api/v1/auth/logout", (_req, res) => {
     const p = principalOf(res);
     if (p.sessionId) auth.sessions.delete(p.sessionId);
+    if (p.userId !== null) options.onSessionsEnded?.(p.userId);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.status(204).end();
   });
@@ -102,6 +105,7 @@ export function authRouter(options: AuthRouteOptions): Router {
     const p = principalOf(res);
     if (p.userId === null) throw new UnauthorizedError("Log in first");
     const ended = auth.sessions.deleteAllForUser(p.userId);
+    options.onSessionsEnded?.(p.userId);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.json({ endedSessions: ended });
   });

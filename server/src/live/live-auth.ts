@@ -12,6 +12,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+export const userRoom = (userId: number): string => `user:${userId}`;
+
 export function liveAuthMiddleware(auth: AuthServices) {
   return (socket: Socket, next: (err?: Error) => void): void => {
     try {
@@ -19,6 +21,8 @@ export function liveAuthMiddleware(auth: AuthServices) {
       const principal = resolvePrincipal(auth, cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE), token) ?? anonymous(auth);
       if (!principal.role) return next(new Error("unauthorized: log in to watch live data"));
       socket.data.principal = principal;
+      // Lets logout end this user's live connections too (see userRoom).
+      if (principal.userId !== null) void socket.join(userRoom(principal.userId));
       next();
     } catch (err) {
       next(new Error(`unauthorized: ${(err as Error).message}`));

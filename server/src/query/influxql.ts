@@ -77,29 +77,18 @@ export function rawPointsQuery(series: CatalogSeries, from: number, to: number, 
 }
 
 /**
- * Two statements over raw data, grouped by epoch-aligned time buckets:
- * - `values`: mean/min/max/count of `mean_value` (the field already holds LOD/2 for below-LOD
- *   readings and is absent for failed ones) and the below-LOD count. The `qc < 4` filter keeps
- *   failed below-LOD readings out of that count so "nBelowLod = n" really means "all <LOD".
- * - `qc`: the worst flag per bucket, ignoring 9 (missing), including failed readings.
+ * One statement over raw data, grouped by epoch-aligned time buckets: mean/min/max/count of
+ * `mean_value` (LOD/2 for below-LOD readings), the below-LOD count, and the worst QC flag. QC-failed
+ * readings carry neither `mean_value` nor `below_lod` (see influx/store.ts), so they count only in
+ * the flag, and a bucket whose readings all failed still appears (count 0, qc 4).
  */
-export function rawAggregateQueries(
-  series: CatalogSeries,
-  from: number,
-  to: number,
-  intervalMs: number,
-): { values: string; qc: string } {
+export function rawAggregateQuery(series: CatalogSeries, from: number, to: number, intervalMs: number): string {
   const mv = ident(FIELD.meanValue);
-  const qc = ident(FIELD.qc);
-  const where = seriesWhere(series, from, to);
-  const groupBy = `GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`;
-  return {
-    values:
-      `SELECT mean(${mv}) AS ${ident(COL.mean)}, min(${mv}) AS ${ident(COL.min)}, max(${mv}) AS ${ident(COL.max)}, ` +
-      `count(${mv}) AS ${ident(COL.n)}, sum(${ident(FIELD.belowLod)}) AS ${ident(COL.nBelowLod)} ` +
-      `FROM ${rawSource()} WHERE ${where} AND ${qc} < 4 ${groupBy}`,
-    qc: `SELECT max(${qc}) AS ${ident(COL.qc)} FROM ${rawSource()} WHERE ${where} AND ${qc} < 9 ${groupBy}`,
-  };
+  return (
+    `SELECT mean(${mv}) AS ${ident(COL.mean)}, min(${mv}) AS ${ident(COL.min)}, max(${mv}) AS ${ident(COL.max)}, ` +
+    `count(${mv}) AS ${ident(COL.n)}, sum(${ident(FIELD.belowLod)}) AS ${ident(COL.nBelowLod)}, max(${ident(FIELD.qc)}) AS ${ident(COL.qc)} ` +
+    `FROM ${rawSource()} WHERE ${seriesWhere(series, from, to)} GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`
+  );
 }
 
 /** Rollup rows (filled by the continuous queries) for the range, one per rollup interval. */

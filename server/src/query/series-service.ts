@@ -10,7 +10,7 @@ import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelo
 import {
   COL,
   latestQuery,
-  rawAggregateQueries,
+  rawAggregateQuery,
   rawPointsQuery,
   rollupRowsQuery,
   type CatalogSeries,
@@ -130,31 +130,22 @@ export class SeriesService {
   }
 
   private async rawAggregate(series: CatalogSeries, from: number, to: number, intervalMs: number): Promise<Envelope[]> {
-    const q = rawAggregateQueries(series, from, to, intervalMs);
-    const [values, flags] = await Promise.all([this.store.query<Row>(q.values), this.store.query<Row>(q.qc)]);
-    const byStart = new Map<number, Envelope>();
-    for (const row of values) {
+    const rows = await this.store.query<Row>(rawAggregateQuery(series, from, to, intervalMs));
+    return rows.map((row) => {
       const n = num(row[COL.n]) ?? 0;
-      const t = row.time.getTime();
-      byStart.set(t, {
-        t,
+      const envelope: Envelope = {
+        t: row.time.getTime(),
         mean: n > 0 ? num(row[COL.mean]) : null,
-        min: num(row[COL.min]),
-        max: num(row[COL.max]),
+        min: n > 0 ? num(row[COL.min]) : null,
+        max: n > 0 ? num(row[COL.max]) : null,
         n,
         nBelowLod: num(row[COL.nBelowLod]) ?? 0,
-      });
-    }
-    for (const row of flags) {
-      const t = row.time.getTime();
+      };
+      // A bucket whose readings all failed QC has no values, but the client still sees it (qc 4).
       const qc = qcFlag(row[COL.qc]);
-      if (qc === undefined) continue;
-      // A bucket whose readings all failed QC has no values, but the client should still see it (qc 4).
-      const envelope = byStart.get(t) ?? { t, mean: null, min: null, max: null, n: 0, nBelowLod: 0 };
-      envelope.qc = qc;
-      byStart.set(t, envelope);
-    }
-    return [...byStart.values()].sort((a, b) => a.t - b.t);
+      if (qc !== undefined) envelope.qc = qc;
+      return envelope;
+    });
   }
 
   private async rollupAggregate(
