@@ -9,6 +9,8 @@ export interface ErrorDetail {
 export abstract class AppError extends Error {
   abstract readonly code: string;
   abstract readonly status: number;
+  /** Sent as Retry-After when set: the condition is expected to pass. */
+  readonly retryAfterSeconds?: number;
   constructor(
     message: string,
     readonly details?: ErrorDetail[],
@@ -61,7 +63,7 @@ export class BackpressureError extends AppError {
   readonly status = 503;
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    override readonly retryAfterSeconds: number,
   ) {
     super(message);
   }

@@ -42,6 +42,9 @@ import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/al
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
+/** Export starts and estimates per minute per address (concurrency is limited per user as well). */
+const EXPORT_REQUESTS_PER_MINUTE = 120;
+
 export interface SystemOptions {
   config: Readonly<Config>;
   logger: Logger;
@@ -133,6 +136,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(adminRouter(auth, stationTokens, endLiveSessions));
   app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   app.use(queryRouter({ store, logger }));
+  app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, influxUrl: options.influxUrl, logger }));
   app.use(alerting.router);
   app.use("/api", notFoundHandler());

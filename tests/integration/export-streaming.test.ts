@@ -116,6 +116,7 @@ describe("streamed export", () => {
     const second = await openExport();
     const third = await fetch(exportUrl(), { headers });
     expect(third.status).toBe(429);
+    expect(third.headers.get("retry-after")).toBe("10");
     const body = (await third.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("too_many_exports");
     expect(body.error.message).toMatch(/already have 2 exports running/);

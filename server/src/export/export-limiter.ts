@@ -7,6 +7,7 @@ export class TooManyExportsError extends AppError {
   override readonly name = "TooManyExportsError";
   readonly code = "too_many_exports";
   readonly status = 429;
+  override readonly retryAfterSeconds = 10;
 }
 
 export const DEFAULT_MAX_EXPORTS_PER_USER = 2;

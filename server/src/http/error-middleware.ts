@@ -1,7 +1,7 @@
 // The one place where typed errors become HTTP status codes and JSON bodies
 // `{ error: { code, message, details? } }`. No stack traces leave the server.
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { AppError, BackpressureError, type ErrorDetail } from "../errors.ts";
+import { AppError, type ErrorDetail } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 
 export function notFoundHandler(): RequestHandler {
@@ -28,7 +28,7 @@ function influxStyle(message: string, details?: ErrorDetail[]): { error: string 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const influx = res.locals.errorStyle === "influx";
-    if (err instanceof BackpressureError) res.setHeader("Retry-After", String(err.retryAfterSeconds));
+    if (err instanceof AppError && err.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(err.retryAfterSeconds));
     if (err instanceof AppError) {
       if (influx) res.status(err.status).json(influxStyle(err.message, err.details));
       else res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
