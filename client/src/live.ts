@@ -1,6 +1,7 @@
 // Live readings over socket.io, typed with the shared event map. Keeps the set of subscribed
 // stations, re-subscribes after a reconnect and tells listeners which period they missed.
 import { io, type Socket } from "socket.io-client";
+import type { AlertEvent } from "../../common/alerts.ts";
 import type { ClientToServerEvents, ServerToClientEvents, StorageHealth } from "../../common/events.ts";
 import type { Reading } from "../../common/reading.ts";
 
@@ -17,6 +18,8 @@ export interface LiveListeners {
   resync?: (since: number) => void;
   state?: (state: ConnectionState) => void;
   storage?: (health: StorageHealth) => void;
+  /** An alert changed state (sent to every client, whatever stations it subscribed to). */
+  alert?: (event: AlertEvent) => void;
 }
 
 export class LiveClient {
@@ -46,6 +49,9 @@ export class LiveClient {
     });
     this.socket.on("storage", (health) => {
       for (const l of this.listeners) l.storage?.(health);
+    });
+    this.socket.on("alert", (event) => {
+      for (const l of this.listeners) l.alert?.(event);
     });
   }
 

@@ -6,20 +6,24 @@ import "./styles.css";
 import "./auth.css";
 import type { Parameter, Station } from "../../common/catalog.ts";
 import { ApiClient } from "./api.ts";
-import { AuthApi, type SessionInfo } from "./auth-api.ts";
+import { AuthApi, roleAtLeast, type SessionInfo } from "./auth-api.ts";
 import { errorText } from "./components/notice.ts";
 import { sessionMenu } from "./components/session-menu.ts";
+import { alertToasts } from "./components/alert-toasts.ts";
 import { connectionIndicator } from "./components/connection-indicator.ts";
 import { healthBanner } from "./components/health-banner.ts";
 import type { AppContext, Page } from "./context.ts";
 import { clear, h } from "./dom.ts";
 import { LANGUAGE_NAME, LANGUAGES, LOCALE, translator, type Language } from "./i18n/index.ts";
 import { LiveClient } from "./live.ts";
-import { adminHref, compareHref, loginHref, parseRoute } from "./router.ts";
+import { adminHref, alertsHref, compareHref, loginHref, parseRoute } from "./router.ts";
 import { SessionStore } from "./session.ts";
 import { PreferencesStore, type ZoneMode } from "./state.ts";
 import { accountPage } from "./pages/account.ts";
 import { adminPage } from "./pages/admin.ts";
+import { alertRulesPage } from "./pages/alert-rules.ts";
+import { alertsPage } from "./pages/alerts.ts";
+import { subscriptionsPage } from "./pages/subscriptions.ts";
 import { comparePage } from "./pages/compare.ts";
 import { loginPage } from "./pages/login.ts";
 import { overviewPage } from "./pages/overview.ts";
@@ -43,6 +47,13 @@ live.listen({
   readings: (batch) => page?.onReadings?.(batch),
   resync: (since) => page?.onResync?.(since),
 });
+
+// Alert toasts live outside #app, so they survive re-mounts; formatted in the current preferences.
+const toasts = alertToasts(live, () => {
+  const p = prefs.get();
+  return { t: translator(p.lang), lang: p.lang, unit: p.unit, zone: p.zone, stations: catalog?.stations ?? [], parameters: catalog?.parameters ?? new Map() };
+});
+document.body.append(toasts.element);
 
 // A read refused with 401: the session ended (logout elsewhere, expiry) or the dashboard stopped
 // being public. Ask again; a changed session re-mounts (and shows the login page if need be).
@@ -94,6 +105,8 @@ function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
           { "aria-label": t("nav.main") },
           navLink("#/", t("nav.overview"), route === "overview"),
           navLink(compareHref(), t("nav.compare"), route === "compare"),
+          navLink(alertsHref(), t("nav.alerts"), route === "alerts" || route === "alert-rules"),
+          roleAtLeast(session?.role, "researcher") && session?.user && navLink("#/subscriptions", t("nav.subscriptions"), route === "subscriptions"),
           session?.role === "admin" && navLink(adminHref("users"), t("nav.admin"), route === "admin"),
         ),
       h(
@@ -179,7 +192,13 @@ async function mount(): Promise<void> {
           ? accountPage(ctx)
           : route.page === "admin"
             ? adminPage(ctx, route.section)
-            : overviewPage(ctx);
+            : route.page === "alerts"
+              ? alertsPage(ctx, route.query)
+              : route.page === "alert-rules"
+                ? alertRulesPage(ctx)
+                : route.page === "subscriptions"
+                  ? subscriptionsPage(ctx)
+                  : overviewPage(ctx);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

@@ -5,7 +5,10 @@ export type Route =
   | { page: "compare"; query: URLSearchParams }
   | { page: "login"; next: string }
   | { page: "account" }
-  | { page: "admin"; section: AdminSection };
+  | { page: "admin"; section: AdminSection }
+  | { page: "alerts"; query: URLSearchParams }
+  | { page: "alert-rules" }
+  | { page: "subscriptions" };
 
 export const ADMIN_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
@@ -19,6 +22,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "compare") return { page: "compare", query };
   if (parts[0] === "login") return { page: "login", next: safeNext(query.get("next")) };
   if (parts[0] === "account") return { page: "account" };
+  if (parts[0] === "alerts") return parts[1] === "rules" ? { page: "alert-rules" } : { page: "alerts", query };
+  if (parts[0] === "subscriptions") return { page: "subscriptions" };
   if (parts[0] === "admin") {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
     return { page: "admin", section };
@@ -40,6 +45,12 @@ export function compareHref(query?: URLSearchParams): string {
 export function loginHref(next?: string): string {
   const back = next === undefined ? "" : safeNext(next);
   return back && back !== "#/" ? `#/login?${new URLSearchParams({ next: back })}` : "#/login";
+}
+
+/** The alerts page; query: station, parameter, state (filters) and id (the alert shown in detail). */
+export function alertsHref(query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/alerts${q}`;
 }
 
 export function adminHref(section: AdminSection): string {

@@ -1,0 +1,124 @@
+// How an alert reads everywhere (toasts, the alerts page, the rules page): state and severity in
+// words with an icon (never colour alone), value with unit, the cited standard with its source,
+// and a link to the station page around the alert's time. Text only: no HTML from data.
+import type { AlertInfo, AlertSeverity, AlertState, AlertStandardInfo } from "../../../common/alerts.ts";
+import type { Parameter, Station } from "../../../common/catalog.ts";
+import type { AppContext } from "../context.ts";
+import { h } from "../dom.ts";
+import { formatDateTime, formatNumber, formatQuantity, type ConcentrationUnit } from "../format.ts";
+import type { Language, MessageKey, Translate } from "../i18n/index.ts";
+import { writeRangeQuery } from "../range.ts";
+import { stationHref } from "../router.ts";
+import { resolveZone, type ZoneMode } from "../state.ts";
+
+/** What formatting needs from the app: language, preferences and the catalog. */
+export interface AlertFormat {
+  t: Translate;
+  lang: Language;
+  unit: ConcentrationUnit;
+  zone: ZoneMode;
+  stations: readonly Station[];
+  parameters: ReadonlyMap<string, Parameter>;
+}
+
+const STATE_ICON: Record<AlertState | "acknowledged" | "reminder", string> = {
+  firing: "▲",
+  pending: "◔",
+  resolved: "✓",
+  ok: "●",
+  acknowledged: "✎",
+  reminder: "↻",
+};
+
+const SEVERITY_ICON: Record<AlertSeverity, string> = { critical: "‼", warning: "!", info: "i" };
+
+/** Around the alert: enough before to see the rise, and after (up to now) to see what followed. */
+const CONTEXT_MS = 3 * 3_600_000;
+
+export function stateLabel(state: AlertState | "acknowledged" | "reminder", t: Translate): string {
+  return t(`alert.state.${state}` as MessageKey);
+}
+
+export function stateBadge(state: AlertState | "acknowledged" | "reminder", t: Translate): HTMLElement {
+  return h(
+    "span",
+    { class: "alert-state", "data-state": state },
+    h("span", { class: "alert-icon", "aria-hidden": "true" }, STATE_ICON[state]),
+    stateLabel(state, t),
+  );
+}
+
+export function severityBadge(severity: AlertSeverity, t: Translate): HTMLElement {
+  return h(
+    "span",
+    { class: "alert-severity", "data-severity": severity },
+    h("span", { class: "alert-icon", "aria-hidden": "true" }, SEVERITY_ICON[severity]),
+    t(`alert.severity.${severity}` as MessageKey),
+  );
+}
+
+export function stationName(f: AlertFormat, id: string): string {
+  return f.stations.find((s) => s.id === id)?.name ?? id;
+}
+
+export function parameterName(f: AlertFormat, code: string | null): string {
+  if (code === null) return f.t("alert.wholeStation");
+  return f.parameters.get(code)?.name ?? code;
+}
+
+export function quantity(f: AlertFormat, value: number | null, unit: string | null): string {
+  if (value === null) return "–";
+  return unit ? formatQuantity(value, unit, f.unit, f.lang) : formatNumber(value, f.lang);
+}
+
+export function timeText(f: AlertFormat, ms: number, station?: string): string {
+  const stationZone = station ? f.stations.find((s) => s.id === station)?.timezone : undefined;
+  return formatDateTime(ms, f.lang, resolveZone(f.zone, stationZone));
+}
+
+/** "MAC-EQS 130 ng/L", "Range 6–9 pH"; null when the alert cites no standard. */
+export function standardLimit(f: AlertFormat, standard: AlertStandardInfo | null, unit: string | null): string | null {
+  if (!standard) return null;
+  const kind = f.t(`std.${standard.kind}` as MessageKey);
+  if (standard.value !== null) return `${kind} ${quantity(f, standard.value, unit)}`;
+  if (standard.min !== null || standard.max !== null) {
+    const lo = standard.min === null ? "" : quantity(f, standard.min, unit);
+    const hi = standard.max === null ? "" : quantity(f, standard.max, unit);
+    return `${kind} ${lo}–${hi}`;
+  }
+  return kind;
+}
+
+/** The standard with its source: "MAC-EQS 130 ng/L EU-EQS-2022" (the source's full text as a tooltip). */
+export function standardCitation(f: AlertFormat, standard: AlertStandardInfo | null, unit: string | null, threshold: number | null): HTMLElement {
+  const limit = standardLimit(f, standard, unit);
+  if (!standard || !limit) {
+    const text = threshold === null ? f.t("alert.noStandard") : f.t("alert.limit", { limit: quantity(f, threshold, unit) });
+    return h("span", { class: "alert-standard" }, text);
+  }
+  return h(
+    "span",
+    { class: "alert-standard", "data-standard": standard.kind, "data-source": standard.source },
+    h("span", { class: "alert-limit" }, limit),
+    " ",
+    h("cite", { class: "alert-source", title: standard.sourceText }, standard.source),
+  );
+}
+
+/** The source in full ("EU-EQS-2022 – European Commission proposal …"), for the details view. */
+export function sourceText(f: AlertFormat, standard: AlertStandardInfo): string {
+  return f.t("alert.source", { source: standard.source, text: standard.sourceText });
+}
+
+/** The station page over the hours around `at`, with the alert's parameter chosen. */
+export function alertStationHref(alert: Pick<AlertInfo, "station" | "parameter">, at: number, now = Date.now()): string {
+  const q = new URLSearchParams();
+  const to = Math.min(now, at + CONTEXT_MS);
+  writeRangeQuery(q, { key: "custom", from: Math.min(at, to) - CONTEXT_MS, to: Math.max(to, at + 60_000) });
+  if (alert.parameter) q.set("p", alert.parameter);
+  return stationHref(alert.station, q);
+}
+
+export function alertFormat(ctx: Pick<AppContext, "t" | "lang" | "p" | "stations" | "parameters">): AlertFormat {
+  return { t: ctx.t, lang: ctx.lang, unit: ctx.p.unit, zone: ctx.p.zone, stations: ctx.stations, parameters: ctx.parameters };
+}

@@ -1,0 +1,88 @@
+// Alert rules (#/alerts/rules), read-only: what raises an alert, and which quality standard and
+// source each rule checks. Built-in rules come from the catalog's standards.
+import "../alerts.css";
+import type { AlertRule } from "../../../common/alerts.ts";
+import { AlertsApi } from "../alerts-api.ts";
+import { alertFormat, parameterName, quantity, severityBadge, stationName } from "../components/alert-format.ts";
+import { dataTable } from "../components/data-table.ts";
+import { errorText } from "../components/notice.ts";
+import type { AppContext, Page } from "../context.ts";
+import { h } from "../dom.ts";
+import { formatDuration } from "../format.ts";
+
+export function alertRulesPage(ctx: AppContext): Page {
+  const { t } = ctx;
+  const f = alertFormat(ctx);
+  const alertsApi = new AlertsApi(ctx.api);
+  let destroyed = false;
+  const list = h("div", { "data-testid": "rule-list" }, h("p", { class: "state-loading" }, t("state.loading")));
+
+  function trigger(r: AlertRule): string {
+    const unit = r.unit;
+    if (r.kind === "range") return `${quantity(f, r.low, unit)} – ${quantity(f, r.high, unit)}`;
+    if (r.kind === "no-data") return r.windowMs ? t("rules.silentFor", { duration: formatDuration(r.windowMs, t) }) : "–";
+    if (r.kind === "sensor-fault") return r.runLength ? t("rules.runLength", { n: r.runLength }) : "–";
+    const value = quantity(f, r.threshold, unit);
+    return r.kind === "aa" && r.windowMs ? t("rules.meanOver", { value, window: formatDuration(r.windowMs, t) }) : value;
+  }
+
+  function standard(r: AlertRule): Node | string {
+    if (!r.standard) return h("span", { class: "muted" }, t("alert.noStandard"));
+    return h(
+      "span",
+      { class: "alert-standard", "data-source": r.standard.source },
+      h("span", { class: "alert-limit" }, t(`std.${r.standard.kind}`)),
+      " ",
+      h("a", { class: "alert-source", href: `#source-${r.standard.source}`, onclick: (e: Event) => jumpTo(e, r.standard!.source) }, r.standard.source),
+    );
+  }
+
+  // Hash links would be taken for routes: scroll to the source's entry instead.
+  function jumpTo(e: Event, source: string): void {
+    e.preventDefault();
+    const target = document.getElementById(`source-${source}`);
+    target?.scrollIntoView({ block: "center" });
+    target?.focus();
+  }
+
+  /** Each cited source once, in full, below the table. */
+  function sourcesList(rules: AlertRule[]): HTMLElement {
+    const keys = [...new Set(rules.flatMap((r) => (r.standard ? [r.standard.source] : [])))].sort();
+    return h(
+      "section",
+      { class: "admin-card rule-sources", "aria-labelledby": "rule-sources-h" },
+      h("h2", { id: "rule-sources-h" }, t("rules.sources")),
+      h("dl", { class: "facts" }, ...keys.flatMap((k) => [h("dt", { id: `source-${k}`, tabindex: -1 }, k), h("dd", {}, ctx.sources[k] ?? k)])),
+    );
+  }
+
+  function render(rules: AlertRule[]): void {
+    const rows = rules.map((r) => ({
+      attrs: { "data-rule-id": String(r.id), "data-enabled": String(r.enabled) },
+      cells: [
+        h("span", {}, r.name, h("br", {}), h("span", { class: "muted" }, r.builtIn ? t("rules.builtIn") : t("rules.by", { user: r.createdBy ?? "–" }))),
+        t(`rules.kind.${r.kind}`),
+        `${r.station ? stationName(f, r.station) : t("rules.allStations")} · ${r.parameter ? parameterName(f, r.parameter) : t("rules.allParameters")}`,
+        trigger(r),
+        standard(r),
+        severityBadge(r.severity, t),
+        r.enabled ? t("rules.on") : h("span", { class: "muted" }, t("rules.off")),
+      ],
+    }));
+    const headers = [t("rules.col.name"), t("rules.col.kind"), t("rules.col.where"), t("rules.col.trigger"), t("rules.col.standard"), t("rules.col.severity"), t("rules.col.enabled")];
+    list.replaceChildren(dataTable(t("rules.heading"), headers, rows, t("rules.none")), sourcesList(rules));
+  }
+
+  void alertsApi.rules().then(
+    (rules) => !destroyed && render(rules),
+    (err: unknown) => !destroyed && list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }))),
+  );
+  const element = h(
+    "section",
+    { class: "alert-rules", "aria-labelledby": "rules-h" },
+    h("div", { class: "section-bar" }, h("h1", { id: "rules-h" }, t("rules.heading")), h("a", { href: "#/alerts" }, `← ${t("nav.alerts")}`)),
+    h("p", { class: "muted" }, t("rules.intro")),
+    list,
+  );
+  return { element, stations: [], destroy: () => (destroyed = true) };
+}
