@@ -1,19 +1,10 @@
 // Personal API tokens for scripts (e.g. nightly exports): scoped to a role no higher than the
 // owner's, optionally expiring, revocable; stored hashed, listed by prefix only.
 import type { MetaDb } from "../meta/database.ts";
-import type { Role } from "./roles.ts";
+import type { ApiTokenInfo, CreatedApiToken, Role } from "../../../common/auth-types.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
 
-export interface ApiTokenInfo {
-  id: number;
-  userId: number;
-  prefix: string;
-  label: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiTokenInfo };
 
 interface Row {
   id: number;
@@ -43,7 +34,7 @@ export class ApiTokenRepository {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(userId: number, label: string, role: Role, expiresAt: Date | null): ApiTokenInfo & { token: string } {
+  create(userId: number, label: string, role: Role, expiresAt: Date | null): CreatedApiToken {
     const { token, prefix, hash } = newSecret("wmpt");
     const result = this.db
       .prepare("INSERT INTO api_tokens (user_id, prefix, token_hash, label, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")

@@ -1,14 +1,6 @@
 // Who changed which user, token, rule or setting, and when.
+import type { AuditEntry } from "../../../common/auth-types.ts";
 import type { MetaDb } from "../meta/database.ts";
-
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  details: unknown;
-}
 
 export class AuditLog {
   constructor(

@@ -1,10 +1,8 @@
 // Settings an admin changes at run time (stored in SQLite), as opposed to start-up configuration.
+import type { RuntimeSettings } from "../../../common/auth-types.ts";
 import type { MetaDb } from "../meta/database.ts";
 
-export interface RuntimeSettings {
-  /** Anyone may read dashboards and series without logging in (as an anonymous viewer). */
-  publicDashboard: boolean;
-}
+export type { RuntimeSettings };
 
 export class SettingsRepository {
   private cache: RuntimeSettings | undefined;

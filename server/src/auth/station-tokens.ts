@@ -2,24 +2,14 @@
 // at creation; the database keeps its SHA-256 (tokens are 192-bit random, so a fast hash suffices)
 // and a short prefix for listing.
 import type { StationId } from "../../../common/catalog.ts";
+import type { CreatedStationToken, StationTokenInfo } from "../../../common/auth-types.ts";
 import type { MetaDb } from "../meta/database.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
 
-export const ALL_STATIONS = "*";
+import { ALL_STATIONS } from "../../../common/auth-types.ts";
 
-export interface StationTokenInfo {
-  id: number;
-  prefix: string;
-  label: string;
-  stations: StationId[];
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-export interface CreatedStationToken extends StationTokenInfo {
-  /** The secret itself; not stored, shown once. */
-  token: string;
-}
+export { ALL_STATIONS };
+export type { CreatedStationToken, StationTokenInfo };
 
 /** What a verified token may write. */
 export interface StationGrant {

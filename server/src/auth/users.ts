@@ -1,16 +1,8 @@
 // Users of the dashboard and API, with login lock-out bookkeeping.
 import type { MetaDb } from "../meta/database.ts";
-import type { Role } from "./roles.ts";
+import type { Role, UserInfo } from "../../../common/auth-types.ts";
 
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-  createdAt: string;
-  disabled: boolean;
-  failedLogins: number;
-  lockedUntil: string | null;
-}
+export type User = UserInfo;
 
 interface Row {
   id: number;
