@@ -117,7 +117,7 @@ describe("a spill travelling down the Elbe", () => {
       category: "contamination",
       standard: { kind: "MAC-EQS", source: "EU-EQS-2022", value: 130 },
       startedAt: t0 + 10 * 60_000,
-      link: `http://localhost:${system.port}/#/station/DE-ELBE-SCHMILKA?t=${t0 + 10 * 60_000}`,
+      link: `http://localhost:${system.port}/#/station/DE-ELBE-SCHMILKA?range=custom&from=${t0 + 10 * 60_000 - 3 * 3_600_000}&to=${t0 + 10 * 60_000 + 3 * 3_600_000}&p=clarithromycin`,
     });
     expect(first.standard!.sourceText).toBe(catalog.sources["EU-EQS-2022"]);
     expect(first.message).toMatch(/Clarithromycin 160 ng\/L at Schmilka .* exceeds MAC-EQS \(EU-EQS-2022\) 130 ng\/L/);

@@ -39,8 +39,14 @@ export function standardInfo(parameter: string | null, ref: StandardRef | null):
   };
 }
 
-export function stationLink(baseUrl: string, station: string, at: number): string {
-  return `${baseUrl.replace(/\/$/, "")}/#/station/${encodeURIComponent(station)}?t=${at}`;
+/** Hours of context shown on either side of the alert's start when the link is opened. */
+const LINK_CONTEXT_MS = 3 * 3_600_000;
+
+/** The station page around `at`, with the alert's parameter chosen (the dashboard's route format). */
+export function stationLink(baseUrl: string, station: string, parameter: string | null, at: number): string {
+  const query = new URLSearchParams({ range: "custom", from: String(at - LINK_CONTEXT_MS), to: String(at + LINK_CONTEXT_MS) });
+  if (parameter) query.set("p", parameter);
+  return `${baseUrl.replace(/\/$/, "")}/#/station/${encodeURIComponent(station)}?${query}`;
 }
 
 const fmt = (v: number): string => String(Number(v.toPrecision(6)));
@@ -91,7 +97,7 @@ export function toAlertInfo(row: AlertRow, baseUrl: string): AlertInfo {
     startedAt: row.started_at,
     resolvedAt: row.resolved_at,
     ack: row.acked_by && row.acked_at !== null ? { by: row.acked_by, at: row.acked_at, comment: row.ack_comment ?? "" } : null,
-    link: stationLink(baseUrl, row.station, row.started_at),
+    link: stationLink(baseUrl, row.station, row.parameter, row.started_at),
     message: alertMessage(row),
   };
 }
