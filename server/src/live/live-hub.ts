@@ -18,7 +18,16 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServer
 
 const EVENTS_PER_SECOND = 20;
 
-export const stationRoom = (station: string): string => `station:${station}`;
+const roomNames = new Map<string, string>();
+/** The room of a station's watchers (names memoised: publish asks once per reading). */
+export function stationRoom(station: string): string {
+  let room = roomNames.get(station);
+  if (room === undefined) {
+    room = `station:${station}`;
+    if (roomNames.size < 10_000) roomNames.set(station, room);
+  }
+  return room;
+}
 
 export class LiveHub {
   private buffer = new Map<string, Reading[]>();
@@ -33,12 +42,15 @@ export class LiveHub {
   }
 
   publish(readings: readonly Reading[]): void {
+    const rooms = this.io.of("/").adapter.rooms;
     for (const r of readings) {
+      // Nobody watches this station: nothing to collect (backfills pass through here by the million).
+      if (!rooms.get(stationRoom(r.station))?.size) continue;
       let list = this.buffer.get(r.station);
       if (!list) this.buffer.set(r.station, (list = []));
       list.push(r);
     }
-    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.intervalMs);
+    if (!this.timer && this.buffer.size > 0) this.timer = setTimeout(() => this.flush(), this.intervalMs);
   }
 
   /** Alerts go to every connected client at once: they are rare, and a toast must not wait for a batch. */
