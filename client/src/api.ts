@@ -133,7 +133,8 @@ export class ApiClient {
   }
 }
 
-async function toError(res: Response): Promise<ApiError> {
+/** The server's `{ error: { code, message } }` as an ApiError; the status line when the body is not JSON. */
+export async function toError(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;
     if (body.error) return new ApiError(body.error.message, res.status, body.error.code);

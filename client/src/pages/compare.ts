@@ -4,6 +4,7 @@ import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Reading } from "../../../common/reading.ts";
 import { buildCompareDatasets } from "../charts/compare-datasets.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
+import { exportButton } from "../components/export-button.ts";
 import { rangeBar } from "../components/range-bar.ts";
 import { parameterName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -39,7 +40,21 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   const controls = h("div", { class: "compare-controls" });
   const status = h("p", { class: "state-loading", role: "status" });
   const figure = h("figure", { class: "panel compare-panel" }, chart.element);
-  const element = h("section", { class: "compare", "aria-labelledby": "compare-h" }, h("h1", { id: "compare-h" }, t("compare.heading")), controls, status, figure);
+  const exportEntry = exportButton(ctx, () => ({
+    stations: [...new Set(pairs().map((p) => p.station))],
+    parameters: [...new Set(pairs().map((p) => p.parameter))],
+    ...resolveRange(range, Date.now()),
+    zone: zoneFor(),
+  }));
+  const element = h(
+    "section",
+    { class: "compare", "aria-labelledby": "compare-h" },
+    h("h1", { id: "compare-h" }, t("compare.heading")),
+    exportEntry.element,
+    controls,
+    status,
+    figure,
+  );
   let data: SeriesResponse[] = [];
   let seq = 0;
   let view = resolveRange(range, Date.now());
@@ -212,6 +227,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     onResync: () => void load(),
     destroy() {
       seq++;
+      exportEntry.destroy();
       chart.destroy();
     },
   };

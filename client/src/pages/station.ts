@@ -3,6 +3,7 @@
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter } from "../../../common/catalog.ts";
 import type { Reading } from "../../../common/reading.ts";
+import { exportButton } from "../components/export-button.ts";
 import { rangeBar } from "../components/range-bar.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -43,6 +44,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   let aggregateTimer: ReturnType<typeof setTimeout> | undefined;
 
   const controls = h("div", { class: "station-controls" });
+  const exportEntry = exportButton(ctx, () => ({ stations: [station.id], parameters: [...chosen], ...resolveRange(range, Date.now()), zone }));
   const panelsEl = h("div", { class: "panels" });
   const status = h("p", { class: "state-loading", role: "status" });
   const element = h(
@@ -52,6 +54,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     h("h1", { id: "station-h" }, station.name),
     h("p", { class: "station-sub" }, `${station.river} · ${station.region} · ${station.id} · ${station.timezone}`),
     station.note ? h("p", { class: "muted" }, station.note) : null,
+    exportEntry.element,
     controls,
     status,
     panelsEl,
@@ -238,6 +241,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     destroy() {
       loadSeq++;
       clearTimeout(aggregateTimer);
+      exportEntry.destroy();
       for (const p of panels) p.destroy();
     },
   };
