@@ -8,17 +8,11 @@ import type { CatalogSeries } from "../query/influxql.ts";
 import { MAX_RANGE_MS, fail, parseWith, resolveStation, shown, timeParam } from "../query/query-params.ts";
 import { DAY_MS } from "../query/resolution.ts";
 
-export const EXPORT_FORMATS = ["csv", "ndjson", "json"] as const;
-export const EXPORT_RESOLUTIONS = ["raw", "1m", "1h", "1d"] as const;
-export const EXPORT_LAYOUTS = ["long", "wide"] as const;
-export const EXPORT_TIME_ZONES = ["UTC", "station"] as const;
-export const EXPORT_QC = ["all", "pass"] as const;
+import { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_QC, EXPORT_RESOLUTIONS, EXPORT_TIME_ZONES } from "../../../common/export-options.ts";
+import type { ExportFormat, ExportLayout, ExportQcFilter, ExportResolution, ExportTimeZone } from "../../../common/export-options.ts";
 
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export type ExportResolution = (typeof EXPORT_RESOLUTIONS)[number];
-export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
-export type ExportTimeZone = (typeof EXPORT_TIME_ZONES)[number];
-export type ExportQcFilter = (typeof EXPORT_QC)[number];
+export { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_QC, EXPORT_RESOLUTIONS, EXPORT_TIME_ZONES };
+export type { ExportFormat, ExportLayout, ExportQcFilter, ExportResolution, ExportTimeZone };
 
 export interface ExportRequest {
   stations: Station[];

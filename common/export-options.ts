@@ -1,0 +1,12 @@
+// The choices GET /api/v1/export offers: one list for the server's validation and the client's dialog.
+export const EXPORT_FORMATS = ["csv", "ndjson", "json"] as const;
+export const EXPORT_RESOLUTIONS = ["raw", "1m", "1h", "1d"] as const;
+export const EXPORT_LAYOUTS = ["long", "wide"] as const;
+export const EXPORT_TIME_ZONES = ["UTC", "station"] as const;
+export const EXPORT_QC = ["all", "pass"] as const;
+
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type ExportResolution = (typeof EXPORT_RESOLUTIONS)[number];
+export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
+export type ExportTimeZone = (typeof EXPORT_TIME_ZONES)[number];
+export type ExportQcFilter = (typeof EXPORT_QC)[number];
