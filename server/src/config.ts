@@ -40,7 +40,7 @@ const envSchema = z.object({
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   QUEUE_MAX_POINTS: positiveInt.default(200_000),
   SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
-  LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(20),
+  LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(10),
   STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   PUBLIC_DASHBOARD: onOff.default(true),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),

@@ -73,6 +73,28 @@ describe("InfluxQL injection", () => {
   });
 });
 
+describe("InfluxQL injection in export queries", () => {
+  const now = Date.now();
+  it.each([
+    ["stations", `DE-ELBE-ZEHREN' OR 1=1 --`],
+    ["parameters", `ph") ; DROP DATABASE water_monitor`],
+    ["from", "now() - 1000d"],
+    ["to", `${now}; DELETE FROM reading`],
+    ["resolution", "1h) fill(0); DROP SERIES FROM reading --"],
+  ])("export with a crafted %s is refused with 400", async (param, value) => {
+    const researcher = await authHeaders(system, "researcher");
+    const query = new URLSearchParams({ stations: "DE-ELBE-ZEHREN", parameters: "ph", from: String(now - 3_600_000), to: String(now) });
+    query.set(param, value);
+    for (const path of ["/api/v1/export", "/api/v1/export/estimate"]) {
+      const res = await fetch(`${system.url}${path}?${query}`, { headers: researcher });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toBeTruthy();
+    }
+    const dbs = await system.store.query("SHOW DATABASES");
+    expect(JSON.stringify(dbs)).toContain(system.store.database);
+  });
+});
+
 describe("path traversal on static files", () => {
   it.each(["/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2f..%2fpackage.json", "/..%5c..%5cpackage.json"])("%s does not leak files", async (path) => {
     const response = await rawGet(path);

@@ -7,7 +7,7 @@ import { authHeaders, createUser, loginSession } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 /** public: no credentials looked at; anyone: any caller whose credentials (if any) are valid. */
-type Need = Role | "public" | "anyone" | "station";
+type Need = Role | "public" | "anyone" | "station" | "viewer-session";
 
 interface RouteCase {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -32,9 +32,29 @@ export const ROUTES: RouteCase[] = [
   { method: "GET", path: "/api/v1/admin/settings", need: "admin" },
   { method: "GET", path: "/api/v1/admin/audit", need: "admin" },
   { method: "POST", path: "/api/v1/readings", need: "station", body: { readings: [] } },
+  { method: "GET", path: "/api/v1/alert-rules", need: "viewer" },
+  { method: "POST", path: "/api/v1/alert-rules", need: "researcher", body: {} },
+  { method: "PATCH", path: "/api/v1/alert-rules/999999", need: "researcher", body: {} },
+  { method: "DELETE", path: "/api/v1/alert-rules/999999", need: "researcher" },
+  { method: "GET", path: "/api/v1/alerts", need: "viewer" },
+  { method: "GET", path: "/api/v1/alerts/999999", need: "viewer" },
+  { method: "POST", path: "/api/v1/alerts/999999/ack", need: "researcher", body: { comment: "seen" } },
+  { method: "GET", path: "/api/v1/subscriptions", need: "researcher" },
+  { method: "POST", path: "/api/v1/subscriptions", need: "researcher", body: {} },
+  { method: "DELETE", path: "/api/v1/subscriptions/999999", need: "researcher" },
+  { method: "GET", path: "/api/v1/notifications", need: "researcher" },
+  { method: "GET", path: `/api/v1/export/estimate?stations=DE-ELBE-ZEHREN&parameters=ph&from=${NOW - 86_400_000}&to=${NOW}`, need: "researcher" },
+  { method: "GET", path: `/api/v1/export?stations=DE-ELBE-ZEHREN&parameters=ph&from=${NOW - 86_400_000}&to=${NOW}`, need: "researcher" },
+  { method: "PATCH", path: "/api/v1/admin/users/999999", need: "admin", body: { role: "viewer" } },
+  { method: "DELETE", path: "/api/v1/admin/users/999999", need: "admin" },
+  { method: "DELETE", path: "/api/v1/admin/station-tokens/999999", need: "admin" },
+  { method: "PATCH", path: "/api/v1/admin/settings", need: "admin", body: { publicDashboard: false } },
+  // A token cannot mint tokens: only a logged-in session can.
+  { method: "POST", path: "/api/v1/me/api-tokens", need: "viewer-session", body: { label: "" } },
+  { method: "DELETE", path: "/api/v1/me/api-tokens/999999", need: "viewer" },
 ];
 
-type Caller = { name: string; role: Role | null; station?: boolean; invalid?: boolean; headers: () => Record<string, string> };
+type Caller = { name: string; role: Role | null; station?: boolean; invalid?: boolean; session?: boolean; headers: () => Record<string, string> };
 
 let system: TestSystem;
 const callers: Caller[] = [];
@@ -55,7 +75,7 @@ beforeAll(async () => {
   callers.push(
     { name: "anonymous", role: null, headers: () => ({}) },
     { name: "viewer (API token)", role: "viewer", headers: () => headersFor.viewer! },
-    { name: "viewer (session)", role: "viewer", headers: () => viewerSession.headers },
+    { name: "viewer (session)", role: "viewer", session: true, headers: () => viewerSession.headers },
     { name: "researcher", role: "researcher", headers: () => headersFor.researcher! },
     { name: "admin", role: "admin", headers: () => headersFor.admin! },
     { name: "station token", role: null, station: true, headers: () => ({ authorization: `Bearer ${station}` }) },
@@ -72,6 +92,7 @@ function allowed(need: Need, caller: Caller): boolean {
   if (caller.invalid) return false;
   if (need === "anyone") return true;
   if (need === "station") return Boolean(caller.station);
+  if (need === "viewer-session") return Boolean(caller.session);
   return roleAtLeast(caller.role, need);
 }
 

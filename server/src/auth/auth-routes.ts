@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
-import { NotFoundError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors.ts";
 import { CSRF_HEADER, SESSION_COOKIE, principalOf, requireRole, type AuthServices } from "./access.ts";
 import { verifyPassword } from "./passwords.ts";
 import { ROLES, roleAtLeast } from "./roles.ts";
@@ -116,7 +116,7 @@ export function authRouter(options: AuthRouteOptions): Router {
 
   router.post("/api/v1/me/api-tokens", requireRole("viewer"), (req, res) => {
     const p = principalOf(res);
-    if (p.via !== "session") throw new UnauthorizedError("API tokens are created from a logged-in session");
+    if (p.via !== "session") throw new ForbiddenError("API tokens are created from a logged-in session, not with another token");
     const body = parseBody(tokenSchema, req.body);
     const role = body.role ?? p.role!;
     if (!roleAtLeast(p.role, role)) throw new ValidationError(`role ${role} is above your own (${p.role})`);

@@ -36,7 +36,7 @@ export class LiveHub {
   constructor(
     private readonly io: LiveServer,
     private readonly logger: Logger,
-    private readonly intervalMs = 20,
+    private readonly intervalMs = 10,
   ) {
     io.on("connection", (socket) => this.onConnection(socket));
   }
