@@ -74,6 +74,7 @@ export const ingest: Benchmark = {
         JSON.stringify({ readings: b.map((r) => ({ station: r.station, parameter: r.parameter, time: r.time, value: r.value })) });
       const jsonBodies = batches(jsonReadings, BATCH).map(toJson);
       let overloaded = 0;
+      const cpuBefore = server.cpuSeconds();
       const jsonSeconds = await timed(async () => {
         await runConcurrently(
           jsonBodies.map((body) => async () => {
@@ -85,6 +86,7 @@ export const ingest: Benchmark = {
         await waitForDrain(server.url);
       });
 
+      const jsonCpuMicros = ((server.cpuSeconds() - cpuBefore) / count) * 1e6;
       const lpBodies = batches(lpReadings, BATCH).map((b) => b.map(stationLine).join("\n"));
       const lpSeconds = await timed(async () => {
         await runConcurrently(
@@ -109,6 +111,7 @@ export const ingest: Benchmark = {
         extra: [
           { label: "POST /write (line protocol)", value: count / lpSeconds, unit: "points/s" },
           { label: "/write ratio vs raw", value: rawSeconds / lpSeconds, unit: "x" },
+          { label: "server CPU per reading (JSON path, all of validation, QC, alerts, live, write)", value: jsonCpuMicros, unit: "µs" },
           { label: "server peak RSS", value: peak, unit: "MB" },
           { label: "requests answered 503 (queue full) and resent", value: overloaded, unit: "" },
         ],

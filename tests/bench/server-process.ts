@@ -7,6 +7,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** USER_HZ: 100 on Linux for every architecture Node supports. */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 export interface ServerProcess {
   url: string;
@@ -15,6 +17,8 @@ export interface ServerProcess {
   simulatorToken(): string;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** CPU time (user + system) the server has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -44,6 +48,12 @@ export async function startServerProcess(influxUrl: string, env: Record<string, 
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb / 1024;
+    },
+    cpuSeconds: () => {
+      // /proc/<pid>/stat fields 14 and 15 (after the parenthesised command name): utime, stime in clock ticks.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
     },
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");

@@ -189,6 +189,12 @@ export class AlertEngine {
   private advance(rule: AlertRule, key: string, station: string, parameter: string | null, condition: Condition, at: number, value: number | null): void {
     const tracker = this.tracker(rule.id, key, at);
     const lastTime = Math.max(tracker.lastTime ?? at, at);
+    // The common case on the hot path: all is well and stays so (in "ok" only a breach moves the
+    // machine, and suppression only ever turns a condition into "unknown").
+    if (tracker.machine.state === "ok" && condition !== "breach") {
+      tracker.lastTime = lastTime;
+      return;
+    }
     // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
     if (suppressedBy(rule.kind, station, parameter, this.active()) !== null) condition = "unknown";
     const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: rule.forMs });
@@ -295,7 +301,8 @@ export class AlertEngine {
   }
 
   private meanKey(rule: AlertRule, station: string, parameter: string): string {
-    return `${rule.windowMs}|${seriesKey(station, parameter)}`;
+    // Interned like seriesKey: asked twice per reading and AA rule.
+    return seriesKey(`${rule.windowMs}|${station}`, parameter);
   }
 
   private meanFor(rule: AlertRule, station: string, parameter: string): RollingMean {

@@ -14,7 +14,20 @@ export interface ActiveConditions {
 
 export type SuppressionReason = "sensor-fault" | "station-offline";
 
-export const seriesKey = (station: string, parameter: string | null): string => `${station}\t${parameter ?? ""}`;
+const seriesKeys = new Map<string, Map<string, string>>();
+
+/**
+ * `station<TAB>parameter` ("" for station-wide). Interned: the engine looks keys up several times
+ * per reading, and a string it has seen before hashes for free.
+ */
+export function seriesKey(station: string, parameter: string | null): string {
+  let byParameter = seriesKeys.get(station);
+  if (!byParameter) seriesKeys.set(station, (byParameter = new Map()));
+  const p = parameter ?? "";
+  let key = byParameter.get(p);
+  if (key === undefined) byParameter.set(p, (key = `${station}\t${p}`));
+  return key;
+}
 
 export function suppressedBy(
   kind: AlertRuleKind,
