@@ -3,6 +3,7 @@
 // overtakes its firing notice), retries failures with capped exponential backoff, and records every
 // attempt in the delivery log. Email digests are delivered as one mail for all due rows.
 import type { Logger } from "../logger.ts";
+import { backoffDelay } from "../util/backoff.ts";
 import type { MetaDb } from "../meta/database.ts";
 import type { Clock, Scheduler } from "./clock.ts";
 import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
@@ -37,7 +38,7 @@ export interface OutboxOptions {
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { pollMs: 1_000, baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 15 };
 
 export function backoffMs(attempts: number, o: Pick<OutboxOptions, "baseDelayMs" | "maxDelayMs">): number {
-  return Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.max(0, attempts - 1));
+  return backoffDelay(attempts - 1, o.baseDelayMs, o.maxDelayMs);
 }
 
 export class NotificationOutbox {

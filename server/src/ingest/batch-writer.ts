@@ -7,6 +7,7 @@ import type { Reading } from "../../../common/reading.ts";
 import { BackpressureError, StorageUnavailableError } from "../errors.ts";
 import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../logger.ts";
+import { backoffDelay } from "../util/backoff.ts";
 import type { Spool } from "./spool.ts";
 
 export interface BatchWriterOptions {
@@ -31,10 +32,6 @@ export interface WriterStats {
   lastWriteError: string | undefined;
   lastWriteErrorAt: string | undefined;
   lastWriteOkAt: string | undefined;
-}
-
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
 }
 
 export class BatchWriter {
