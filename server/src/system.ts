@@ -36,6 +36,7 @@ import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
+import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
 import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "./logger.ts";
 import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/alerting.ts";
@@ -62,6 +63,7 @@ export interface RunningSystem {
   port: number;
   store: ReadingStore;
   writer: BatchWriter;
+  rollups: RollupScheduler;
   events: IngestEvents;
   meta: MetaDb;
   stationTokens: StationTokenRepository;
@@ -91,6 +93,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     },
     logger.child({ module: "batch-writer" }),
   );
+  const rollups = new RollupScheduler(store, logger.child({ module: "rollups" }), {
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS,
+    quietMs: config.rollupRepairQuietMs,
+  });
+  writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   const meta = openMetaDb(config.dataDir);
   const stationTokens = new StationTokenRepository(meta);
@@ -172,6 +179,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       // Disconnects live clients and stops accepting connections; requests already in progress finish.
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.close(timeoutMs);
+      // Late history written just now: roll it up if that is quick; otherwise the raw data stays
+      // complete and only the long-range rollups miss those hours.
+      await Promise.race([rollups.flush(), new Promise((r) => setTimeout(r, 2_000).unref())]);
+      rollups.close();
       http.closeAllConnections();
       await httpClosed;
       await alerting.stop();
@@ -180,5 +191,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, store, writer, events, meta, stationTokens, auth, alerting, io, http, close };
+  return { url, port, store, writer, rollups, events, meta, stationTokens, auth, alerting, io, http, close };
 }

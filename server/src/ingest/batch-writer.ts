@@ -49,6 +49,7 @@ export class BatchWriter {
   private lastError: { message: string; at: Date } | undefined;
   private lastOkAt: Date | undefined;
   private idleWaiters: Array<() => void> = [];
+  private readonly writtenListeners: Array<(readings: readonly Reading[]) => void> = [];
 
   constructor(
     private readonly store: ReadingStore,
@@ -166,7 +167,7 @@ export class BatchWriter {
     this.inFlightPoints += batch.length;
     try {
       await this.store.writeReadings(batch);
-      this.wrote(batch.length);
+      this.wrote(batch);
     } catch (err) {
       this.writeFailed(err as Error, batch.length);
       if (!(err instanceof StorageRejectedError)) {
@@ -198,7 +199,7 @@ export class BatchWriter {
         try {
           await this.store.writeReadings(segment.readings);
           await this.spool.remove(segment.id);
-          this.wrote(segment.readings.length);
+          this.wrote(segment.readings);
         } catch (err) {
           this.writeFailed(err as Error, segment.readings.length);
           if (err instanceof StorageRejectedError) {
@@ -221,9 +222,15 @@ export class BatchWriter {
     this.pump(this.closed);
   }
 
-  private wrote(points: number): void {
-    this.written += points;
+  /** Called with every batch once InfluxDB has it (directly or from the spool). */
+  onWritten(listener: (readings: readonly Reading[]) => void): void {
+    this.writtenListeners.push(listener);
+  }
+
+  private wrote(readings: readonly Reading[]): void {
+    this.written += readings.length;
     this.lastOkAt = new Date();
+    for (const listener of this.writtenListeners) listener(readings);
   }
 
   private writeFailed(err: Error, points: number): void {

@@ -2,9 +2,9 @@
 // arrived while their RESAMPLE window (2h for rp_1m, 2d for rp_1h) still covered that time.
 //
 // The read API does not need this to be correct inside raw retention (it aggregates raw there, see
-// resolution.ts), but beyond it the rollups are all that is left. Whoever writes history late —
-// simulator backfill, spool replay after a long outage, imported lab results — should call
-// `rebuildRollups` for the range it wrote, so that history survives raw expiry complete.
+// resolution.ts), but beyond it the rollups are all that is left. RollupScheduler calls
+// `rebuildRollups` for every hour that late history (simulator backfill, spool replay after a long
+// outage, imported lab results) was written to, so that history survives raw expiry complete.
 import type { ReadingStore } from "../influx/store.ts";
 import { continuousQueries } from "../influx/schema.ts";
 import { DAY_MS, HOUR_MS } from "./resolution.ts";
