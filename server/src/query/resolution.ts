@@ -12,8 +12,8 @@
 // the only data left for times older than the raw retention, so they are used there; for a range
 // that straddles the horizon both sources are queried and each bucket takes the one that saw more
 // readings (see envelope.ts `preferFuller`). Keeping the rollups complete for backfilled history
-// is the writer's job, since only it knows which ranges it wrote late: it calls
-// rollup-repair.ts `rebuildRollups` (a one-off `SELECT … INTO` with the CQs' own SELECT).
+// is done on the write side, since only it knows which ranges it wrote late: rollup-scheduler.ts
+// calls rollup-repair.ts `rebuildRollups` (a one-off `SELECT … INTO` with the CQs' own SELECT).
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
