@@ -40,7 +40,9 @@ export class Notifier {
           .run(s.owner, event.id, JSON.stringify(event), this.clock.now());
         continue;
       }
-      const notBefore = s.channel === "email" ? deliverAt(event.at, s) : event.at;
+      // Quiet hours and digests go by when the notice is created, not when its reading was measured:
+      // a reading from 21:55 that arrives at 22:10 is news during quiet hours.
+      const notBefore = s.channel === "email" ? deliverAt(this.clock.now(), s) : event.at;
       this.outbox.enqueue(s.id, "alert", event.id, event, notBefore);
       queued++;
     }

@@ -1,0 +1,224 @@
+// When alert mails go out: hourly and daily digests (one mail for all notices, at the subscriber's
+// full hour or midnight) and quiet hours (held until they end), both in the subscriber's time zone.
+// A real SMTP server on 127.0.0.1:0 receives the mails; the alerting clock and timers are a
+// ManualTime, so hours pass without sleeping.
+import type { AddressInfo } from "node:net";
+import { DateTime } from "luxon";
+import { afterEach, describe, expect, it } from "vitest";
+import { SMTPServer } from "smtp-server";
+import { ManualTime } from "../../server/src/alerts/clock.ts";
+import { authHeaders } from "../helpers/auth.ts";
+import { postReadings } from "../helpers/ingest-client.ts";
+import { api, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const ZEHREN = "DE-ELBE-ZEHREN";
+const SCHMILKA = "DE-ELBE-SCHMILKA";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Mail {
+  to: string;
+  raw: string;
+}
+
+async function smtpServer(): Promise<{ url: string; mails: Mail[] }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    secure: false,
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), raw: Buffer.concat(chunks).toString("utf8") });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mails };
+}
+
+/** Quoted-printable soft breaks and folded header lines would split long links and subjects. */
+const unfold = (raw: string): string => raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=").replace(/\r?\n[ \t]+/g, " ");
+const subjectOf = (m: Mail): string => unfold(m.raw).match(/^Subject: (.*)$/m)?.[1] ?? "";
+const alertMails = (mails: Mail[]): Mail[] => mails.filter((m) => !/Confirm your alert subscription/.test(subjectOf(m)));
+
+/** The latest instant at least an hour before now that reads hh:mm on the wall clocks of `zone`. */
+function lastWallClock(zone: string, hour: number, minute: number): number {
+  const before = Date.now() - HOUR;
+  let t = DateTime.fromMillis(before, { zone }).set({ hour, minute, second: 0, millisecond: 0 });
+  if (t.toMillis() > before) t = t.minus({ days: 1 });
+  return t.toMillis();
+}
+
+/** A server whose alerting runs on `time`; timers tick once a (manual) minute. Reminders off. */
+async function system(time: ManualTime, smtpUrl: string): Promise<AlertTestSystem> {
+  const s = await startAlertSystem({ SMTP_URL: smtpUrl, ALERT_REMINDER_MINUTES: "0" }, undefined, {
+    ...FAST_ALERTING,
+    clock: time,
+    scheduler: time,
+    outbox: { ...FAST_ALERTING.outbox, pollMs: MIN },
+    engine: { checkIntervalMs: MIN },
+  });
+  cleanups.push(() => s.stop());
+  return s;
+}
+
+/** Creates an email subscription to clarithromycin MAC alerts and confirms it through the mailed link. */
+async function confirmedSubscription(s: AlertTestSystem, smtp: { mails: Mail[] }, options: Record<string, unknown>): Promise<number> {
+  const created = await api(s, "POST", "/api/v1/subscriptions", await authHeaders(s, "researcher"), {
+    channel: "email",
+    email: "ana@example.org",
+    stations: [ZEHREN, SCHMILKA],
+    parameters: ["clarithromycin"],
+    severities: ["critical"],
+    ...options,
+  });
+  expect(created.status).toBe(201);
+  const confirmation = await eventually(() => smtp.mails.find((m) => /Confirm your alert subscription/.test(subjectOf(m))), "the confirmation mail");
+  const link = unfold(confirmation.raw).match(/http:\/\/\S+\/api\/v1\/subscriptions\/confirm\?token=[\w%-]+/)![0];
+  expect((await fetch(link, { headers: { accept: "application/json" } })).status).toBe(200);
+  return created.body.subscription.id as number;
+}
+
+async function post(s: AlertTestSystem, station: string, time: number, value: number): Promise<void> {
+  const token = s.stationTokens.create("t", ["*"]).token;
+  const res = await postReadings(s.url, token, { readings: [{ station, parameter: "clarithromycin", time, value }] });
+  expect(res.status).toBe(202);
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+function outboxOf(s: AlertTestSystem, subscriptionId: number) {
+  return s.alerting.outbox.rows().filter((r) => r.subscription_id === subscriptionId && r.kind === "alert");
+}
+
+describe("email digests", () => {
+  it("collect firing and resolved notices and deliver them as one mail at the subscriber's next full hour (Asia/Kolkata, UTC+5:30)", async () => {
+    const smtp = await smtpServer();
+    // 10:05 in Kolkata is hh:35 UTC: a digest on the UTC hour would go out 25 minutes in, the right one 55.
+    const start = lastWallClock("Asia/Kolkata", 10, 5);
+    const digestAt = start + 55 * MIN;
+    const time = new ManualTime(start);
+    const s = await system(time, smtp.url);
+    const subscription = await confirmedSubscription(s, smtp, { digest: "hourly", timezone: "Asia/Kolkata" });
+
+    await post(s, ZEHREN, start - MIN, 160); // above the MAC-EQS of 130 ng/L: firing
+    await post(s, SCHMILKA, start - MIN, 170); // firing
+    time.advance(20 * MIN);
+    await post(s, ZEHREN, time.now() - MIN, 20); // resolved
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(0);
+    const queued = outboxOf(s, subscription);
+    expect(queued.map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", digestAt], ["pending", digestAt], ["pending", digestAt]]);
+
+    time.advance(digestAt - MIN - time.now());
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(0);
+
+    time.advance(MIN);
+    await eventually(() => alertMails(smtp.mails).length > 0, "the digest mail");
+    await settle();
+    const mails = alertMails(smtp.mails);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.to).toBe("ana@example.org");
+    expect(subjectOf(mails[0]!)).toBe("[Water Monitor] Digest: 3 alert notice(s), 2 firing");
+    const body = unfold(mails[0]!.raw);
+    expect(body.match(/^FIRING: /gm)).toHaveLength(2);
+    expect(body.match(/^RESOLVED: /gm)).toHaveLength(1);
+    expect(body).toContain(`(${ZEHREN})`);
+    expect(body).toContain(`(${SCHMILKA})`);
+    expect(body).toMatch(/List-Unsubscribe: *</);
+    expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
+  });
+
+  it("a daily digest goes out at the subscriber's midnight (America/New_York), not at midnight UTC", async () => {
+    const smtp = await smtpServer();
+    const zone = "America/New_York";
+    const start = lastWallClock(zone, 15, 0);
+    const midnight = DateTime.fromMillis(start, { zone }).plus({ days: 1 }).startOf("day").toMillis();
+    const time = new ManualTime(start);
+    const s = await system(time, smtp.url);
+    await confirmedSubscription(s, smtp, { digest: "daily", timezone: zone });
+
+    await post(s, ZEHREN, start - MIN, 160);
+    time.advance(3 * HOUR); // 18:00 in New York
+    await post(s, SCHMILKA, time.now() - MIN, 175);
+    // Midnight UTC (19:00 or 20:00 in New York) passes; the digest waits for the subscriber's own.
+    time.advance(midnight - MIN - time.now());
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(0);
+
+    time.advance(MIN);
+    await eventually(() => alertMails(smtp.mails).length > 0, "the digest mail");
+    await settle();
+    const mails = alertMails(smtp.mails);
+    expect(mails).toHaveLength(1);
+    expect(subjectOf(mails[0]!)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 firing");
+  });
+});
+
+describe("quiet hours", () => {
+  const quiet = { quietStart: "22:00", quietEnd: "07:00", timezone: "Europe/Berlin" };
+  const sevenNextMorning = (at: number): number => DateTime.fromMillis(at, { zone: "Europe/Berlin" }).plus({ days: 1 }).set({ hour: 7, minute: 0, second: 0, millisecond: 0 }).toMillis();
+
+  it("hold a notice created during them and deliver it when they end, at 07:00 in the subscriber's time zone", async () => {
+    const smtp = await smtpServer();
+    const start = lastWallClock("Europe/Berlin", 23, 30);
+    const release = sevenNextMorning(start);
+    const time = new ManualTime(start);
+    const s = await system(time, smtp.url);
+    const subscription = await confirmedSubscription(s, smtp, quiet);
+
+    await post(s, ZEHREN, start - MIN, 160);
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(0);
+    expect(outboxOf(s, subscription).map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", release]]);
+
+    time.advance(release - MIN - time.now());
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(0);
+
+    time.advance(MIN);
+    const mail = await eventually(() => alertMails(smtp.mails)[0], "the held alert mail");
+    expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
+    expect(unfold(mail.raw)).toContain(`(${ZEHREN})`);
+    expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", release]]);
+  });
+
+  it("deliver a notice created outside them at once", async () => {
+    const smtp = await smtpServer();
+    const start = lastWallClock("Europe/Berlin", 21, 30);
+    const time = new ManualTime(start);
+    const s = await system(time, smtp.url);
+    const subscription = await confirmedSubscription(s, smtp, quiet);
+
+    await post(s, ZEHREN, start - MIN, 160);
+    const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
+    expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
+    expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", start]]);
+  });
+
+  it("hold a notice created during them even when its reading was measured just before they began", async () => {
+    const smtp = await smtpServer();
+    // A station that uploads every quarter hour: the 21:55 reading arrives at 22:10.
+    const start = lastWallClock("Europe/Berlin", 22, 10);
+    const time = new ManualTime(start);
+    const s = await system(time, smtp.url);
+    const subscription = await confirmedSubscription(s, smtp, quiet);
+
+    await post(s, ZEHREN, start - 15 * MIN, 160);
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(0);
+    expect(outboxOf(s, subscription).map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", sevenNextMorning(start)]]);
+  });
+});
