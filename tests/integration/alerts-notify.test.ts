@@ -87,6 +87,18 @@ describe("webhooks", () => {
     expect(hook.received[1]!.json.event.id).toBe(hook.received[0]!.json.event.id);
   });
 
+  it("go out at once even when the station's clock runs a few minutes ahead", async () => {
+    const s = await system();
+    const hook = await webhookReceiver();
+    await subscribeWebhook(s, hook.url);
+    const token = s.stationTokens.create("t", ["*"]).token;
+    // Four minutes ahead is within the clock-skew allowance: the reading passes QC and counts.
+    const ahead = Date.now() + 4 * 60_000;
+    await postReadings(s.url, token, { readings: [reading(ahead - 600_000, 40), reading(ahead, 160)] });
+    await eventually(() => hook.received.length >= 1, "the firing message");
+    expect(hook.received[0]!.json.event.value).toBe(160);
+  });
+
   it("are retried with backoff when the receiver fails: three 500s, then the message arrives", async () => {
     const s = await system();
     const hook = await webhookReceiver(3);

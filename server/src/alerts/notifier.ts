@@ -41,8 +41,9 @@ export class Notifier {
         continue;
       }
       // Quiet hours and digests go by when the notice is created, not when its reading was measured:
-      // a reading from 21:55 that arrives at 22:10 is news during quiet hours.
-      const notBefore = s.channel === "email" ? deliverAt(this.clock.now(), s) : event.at;
+      // a reading from 21:55 that arrives at 22:10 is news during quiet hours; and a station whose
+      // clock runs ahead must not hold its webhooks back until that time.
+      const notBefore = s.channel === "email" ? deliverAt(this.clock.now(), s) : this.clock.now();
       this.outbox.enqueue(s.id, "alert", event.id, event, notBefore);
       queued++;
     }
