@@ -24,6 +24,8 @@ export interface ServerToClientEvents {
   storage: (health: StorageHealth) => void;
   /** An alert started, ended, or is still firing unacknowledged (reminder); sent to every client. */
   alert: (event: AlertEvent) => void;
+  /** An alert's record changed without a state change (acknowledged): clients showing it refresh. */
+  alertUpdated: (update: { id: number }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -20,6 +20,8 @@ export interface LiveListeners {
   storage?: (health: StorageHealth) => void;
   /** An alert changed state (sent to every client, whatever stations it subscribed to). */
   alert?: (event: AlertEvent) => void;
+  /** An alert was acknowledged somewhere: refresh it if shown. */
+  alertUpdated?: (id: number) => void;
 }
 
 export class LiveClient {
@@ -52,6 +54,9 @@ export class LiveClient {
     });
     this.socket.on("alert", (event) => {
       for (const l of this.listeners) l.alert?.(event);
+    });
+    this.socket.on("alertUpdated", ({ id }) => {
+      for (const l of this.listeners) l.alertUpdated?.(id);
     });
   }
 

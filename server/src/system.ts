@@ -161,6 +161,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await alerting.start();
   events.onAccepted((readings) => alerting.engine.ingest(readings));
   alerting.onEvent((event) => hub.publishAlert(event));
+  alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

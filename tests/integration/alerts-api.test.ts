@@ -141,8 +141,11 @@ describe("a spill travelling down the Elbe", () => {
   it("a researcher acknowledges an alert with a comment; who and when are recorded", async () => {
     const [alert] = (await api(system, "GET", "/api/v1/alerts?station=DE-ELBE-SCHMILKA&state=firing&parameter=clarithromycin", viewer)).body.alerts as AlertInfo[];
     expect((await api(system, "POST", `/api/v1/alerts/${alert!.id}/ack`, viewer, { comment: "seen" })).status).toBe(403);
+    const updated = new Promise<{ id: number }>((resolve) => socket.once("alertUpdated", resolve));
     const acked = await api(system, "POST", `/api/v1/alerts/${alert!.id}/ack`, researcher, { comment: "Lab sample taken, BfUL informed" });
     expect(acked.status).toBe(200);
+    // Other dashboards showing the alert hear of the acknowledgement at once.
+    expect(await updated).toEqual({ id: alert!.id });
     expect(acked.body.ack).toMatchObject({ comment: "Lab sample taken, BfUL informed" });
     expect(acked.body.ack.by).toMatch(/^researcher-/);
     const detail = await api(system, "GET", `/api/v1/alerts/${alert!.id}`, viewer);

@@ -141,12 +141,14 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
 
   // A live event may add an alert or move one out of the filter: ask the server (it owns the
   // filter and sort order), in one request per burst.
+  const changed = (id: number) => {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => void load(), RELOAD_DEBOUNCE_MS);
+    if (detail && id === detail.id) detail.refresh();
+  };
   const stopLive = ctx.live.listen({
-    alert: (event) => {
-      clearTimeout(reloadTimer);
-      reloadTimer = setTimeout(() => void load(), RELOAD_DEBOUNCE_MS);
-      if (detail && event.id === detail.id) detail.refresh();
-    },
+    alert: (event) => changed(event.id),
+    alertUpdated: (id) => changed(id),
     resync: () => void load(),
   });
 

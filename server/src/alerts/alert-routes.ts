@@ -8,7 +8,7 @@
 //   POST   /api/v1/alerts/:id/ack { comment }          researcher → AlertInfo
 import { Router, type Response } from "express";
 import { z } from "zod";
-import { ALERT_STATES, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
+import { ALERT_STATES, type AlertInfo, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
@@ -21,6 +21,8 @@ export interface AlertRouterDeps {
   rules: AlertRuleRepository;
   alerts: AlertRepository;
   clock: Clock;
+  /** An alert was acknowledged (its state is unchanged): live clients refresh it. */
+  onAcknowledged?: (alert: AlertInfo) => void;
 }
 
 function idParam(value: unknown): number {
@@ -94,7 +96,9 @@ export function alertRouter(deps: AlertRouterDeps): Router {
     const id = idParam(req.params.id);
     const parsed = ackBody.safeParse(req.body ?? {});
     if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    res.json(deps.alerts.acknowledge(id, principalOf(res).username, parsed.data.comment, deps.clock.now()));
+    const alert = deps.alerts.acknowledge(id, principalOf(res).username, parsed.data.comment, deps.clock.now());
+    deps.onAcknowledged?.(alert);
+    res.json(alert);
   });
 
   return router;

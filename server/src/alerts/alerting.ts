@@ -3,7 +3,7 @@
 // intervals through `options`.
 import nodemailer from "nodemailer";
 import type { Router } from "express";
-import type { AlertEvent } from "../../../common/alerts.ts";
+import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
 import type { Config } from "../config.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../logger.ts";
@@ -51,6 +51,7 @@ export interface Alerting {
   /** Confirm/unsubscribe routes, authenticated by their token alone. */
   tokenRouter: Router;
   onEvent(listener: (event: AlertEvent) => void): () => void;
+  onAcknowledged(listener: (alert: AlertInfo) => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -83,7 +84,8 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   // Runs inside the engine's transaction: the notices are committed with the state change.
   engine.onEvent((event) => void notifier.onAlert(event));
 
-  const router = alertRouter({ rules, alerts, clock });
+  const ackListeners = new Set<(alert: AlertInfo) => void>();
+  const router = alertRouter({ rules, alerts, clock, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
   router.use(subscriptionRouter({ subscriptions, notifier, self: { port: deps.port, publicUrl: deps.config.publicUrl }, emailEnabled: mailer !== null }));
   const tokenRouter = subscriptionTokenRouter({ subscriptions });
 
@@ -101,6 +103,10 @@ export function createAlerting(deps: AlertingDeps): Alerting {
         // Listeners outside the alert area (socket.io) hear of a change once it is committed.
         queueMicrotask(() => listener(event));
       }),
+    onAcknowledged: (listener) => {
+      ackListeners.add(listener);
+      return () => ackListeners.delete(listener);
+    },
     async start() {
       const seeded = rules.seedDefaults();
       if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the catalog");
