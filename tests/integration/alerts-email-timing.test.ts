@@ -2,14 +2,13 @@
 // full hour or midnight) and quiet hours (held until they end), both in the subscriber's time zone.
 // A real SMTP server on 127.0.0.1:0 receives the mails; the alerting clock and timers are a
 // ManualTime, so hours pass without sleeping.
-import type { AddressInfo } from "node:net";
 import { DateTime } from "luxon";
 import { afterEach, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
 import { ManualTime } from "../../server/src/alerts/clock.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { api, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { startSmtpServer, unfold, type Mail, type TestSmtpServer } from "../helpers/smtp-server.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -21,34 +20,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Mail {
-  to: string;
-  raw: string;
+async function smtpServer(): Promise<TestSmtpServer> {
+  const server = await startSmtpServer();
+  cleanups.push(() => server.close());
+  return server;
 }
 
-async function smtpServer(): Promise<{ url: string; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), raw: Buffer.concat(chunks).toString("utf8") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mails };
-}
-
-/** Quoted-printable soft breaks and folded header lines would split long links and subjects. */
-const unfold = (raw: string): string => raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=").replace(/\r?\n[ \t]+/g, " ");
 const subjectOf = (m: Mail): string => unfold(m.raw).match(/^Subject: (.*)$/m)?.[1] ?? "";
 const alertMails = (mails: Mail[]): Mail[] => mails.filter((m) => !/Confirm your alert subscription/.test(subjectOf(m)));
 

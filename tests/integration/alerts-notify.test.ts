@@ -4,10 +4,10 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { startSmtpServer, unfold, type TestSmtpServer } from "../helpers/smtp-server.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -152,34 +152,12 @@ describe("webhooks", () => {
   });
 });
 
-interface Mail {
-  to: string;
-  raw: string;
+async function smtpServer(): Promise<TestSmtpServer> {
+  const server = await startSmtpServer();
+  cleanups.push(() => server.close());
+  return server;
 }
 
-async function smtpServer(): Promise<{ url: string; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ["STARTTLS", "AUTH"],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), raw: Buffer.concat(chunks).toString("utf8") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, mails };
-}
-
-/** Quoted-printable soft breaks and folded header lines would split long links. */
-const unfold = (raw: string): string => raw.replace(/=\r?\n/g, "").replace(/=3D/g, "=").replace(/\r?\n[ \t]+/g, " ");
 
 describe("email", () => {
   it("double opt-in, then the alert, then one-click unsubscribe stops further mails", async () => {
