@@ -26,6 +26,7 @@ const envSchema = z.object({
     .default("water_monitor"),
   INFLUXD_BINARY: z.string().min(1).default("influxd"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   SIMULATOR: onOff.default(true),
   SIMULATOR_SPEED: z.coerce.number().positive().default(60),
   SIMULATOR_SEED: z.coerce.number().int().default(1),
@@ -69,6 +70,8 @@ export interface Config {
     binary: string;
   };
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** "auto": readable lines on a terminal, JSON otherwise. */
+  logFormat: z.infer<typeof envSchema>["LOG_FORMAT"];
   simulator: { enabled: boolean; speed: number; seed: number; backfill: string };
   ingest: {
     maxReadings: number;
@@ -144,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     influx: { url: e.INFLUX_URL, port: e.INFLUX_PORT, database: e.INFLUX_DATABASE, binary: e.INFLUXD_BINARY },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, backfill: e.SIMULATOR_BACKFILL },
     ingest: {
       maxReadings: e.INGEST_MAX_READINGS,

@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true);
+  const logger = createLogger(config.logLevel, "water-monitor", pretty ? "pretty" : "json");
 
   let influxd: ManagedInfluxd | undefined;
   let influxUrl = config.influx.url;
