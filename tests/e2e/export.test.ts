@@ -1,7 +1,8 @@
 // The export dialog in a real browser against a real server and InfluxDB (public dashboard): a
 // researcher exports the range a station page shows as CSV and gets exactly the stored readings;
-// a session that ended is told to log in (and the old cookie gets 401); a viewer is told that
-// exports need a researcher account. Screenshots go to test-artifacts/.
+// a slow download can be cancelled; a session that ended is told to log in (and the old cookie
+// gets 401); a viewer is told that exports need a researcher account. Screenshots go to
+// test-artifacts/.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -146,6 +147,39 @@ describe("export dialog in Chromium", () => {
     await w.page.keyboard.press("Escape");
     await w.page.selectOption("select[name=lang]", "en");
     await w.page.waitForSelector("[data-testid=export-open]:text('Export data…')");
+  });
+
+  it("cancels a slow download mid-way, and the user can start exports again at once", async () => {
+    await w.page.goto(`${system!.url}/${stationHash}`);
+    await w.page.waitForSelector("[data-testid=export-entry][data-state=ready]");
+    await w.page.click("[data-testid=export-open]");
+    await dialog().locator("[data-testid=export-estimate][data-state=ready]").waitFor();
+    // A 1 kB/s line: the few kB of this export take seconds, long enough to cancel mid-way.
+    const cdp = await w.page.context().newCDPSession(w.page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 50, downloadThroughput: 1_024, uploadThroughput: 1_024 * 1_024 });
+    try {
+      await w.page.click("[data-testid=export-download]");
+      await dialog().locator("[data-testid=export-cancel]:visible").waitFor();
+      await w.page.click("[data-testid=export-cancel]");
+      await expect.poll(() => dialog().locator("[data-testid=export-result]").textContent()).toContain("Export cancelled.");
+    } finally {
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+    // Two exports at once are this user's limit: both start only if the cancelled one holds no slot.
+    const url = `/api/v1/export?${new URLSearchParams({ stations: STATION, parameters: SHOWN.join(","), from: String(from), to: String(to) })}`;
+    await expect
+      .poll(
+        () =>
+          w.page.evaluate(async (u) => {
+            const answers = await Promise.all([fetch(u), fetch(u)]);
+            await Promise.all(answers.map((a) => a.text()));
+            return answers.map((a) => a.status).join(",");
+          }, url),
+        { timeout: 5_000 },
+      )
+      .toBe("200,200");
+    await w.page.click("[data-testid=export-close]");
   });
 
   it("says to log in when the session ended elsewhere while the dialog was open", async () => {
