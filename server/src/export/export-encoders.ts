@@ -1,7 +1,7 @@
 // Text encodings of export tables: CSV (RFC 4180), NDJSON and a JSON array. Each encoder turns a
 // batch of rows into one string, so the writer can respect backpressure batch by batch.
 import { stringify } from "csv-stringify/sync";
-import type { ExportFormat } from "./export-params.ts";
+import type { ExportFormat } from "../../../common/export-options.ts";
 import type { Cell, ExportColumn } from "./export-table.ts";
 
 export interface ExportEncoder {

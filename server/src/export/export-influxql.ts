@@ -4,7 +4,7 @@
 import { escape } from "influx";
 import { FIELD, TAG } from "../influx/schema.ts";
 import { ident, rawSource, tagLiteral, timeLiteral, type CatalogSeries } from "../query/influxql.ts";
-import type { ExportQcFilter, ExportResolution } from "./export-params.ts";
+import type { ExportQcFilter, ExportResolution } from "../../../common/export-options.ts";
 
 /** Column aliases of the export queries' results. */
 export const EXPORT_COL = Object.freeze({

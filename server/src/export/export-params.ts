@@ -7,12 +7,18 @@ import type { ErrorDetail } from "../errors.ts";
 import type { CatalogSeries } from "../query/influxql.ts";
 import { MAX_RANGE_MS, fail, parseWith, resolveStation, shown, timeParam } from "../query/query-params.ts";
 import { DAY_MS } from "../query/resolution.ts";
-
-import { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_QC, EXPORT_RESOLUTIONS, EXPORT_TIME_ZONES } from "../../../common/export-options.ts";
-import type { ExportFormat, ExportLayout, ExportQcFilter, ExportResolution, ExportTimeZone } from "../../../common/export-options.ts";
-
-export { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_QC, EXPORT_RESOLUTIONS, EXPORT_TIME_ZONES };
-export type { ExportFormat, ExportLayout, ExportQcFilter, ExportResolution, ExportTimeZone };
+import {
+  EXPORT_FORMATS,
+  EXPORT_LAYOUTS,
+  EXPORT_QC,
+  EXPORT_RESOLUTIONS,
+  EXPORT_TIME_ZONES,
+  type ExportFormat,
+  type ExportLayout,
+  type ExportQcFilter,
+  type ExportResolution,
+  type ExportTimeZone,
+} from "../../../common/export-options.ts";
 
 export interface ExportRequest {
   stations: Station[];

@@ -4,7 +4,8 @@
 import { DateTime } from "luxon";
 import type { CatalogSeries } from "../query/influxql.ts";
 import { EXPORT_COL, aggregateExportQuery, rawExportQuery } from "./export-influxql.ts";
-import type { ExportRequest, ExportResolution } from "./export-params.ts";
+import type { ExportResolution } from "../../../common/export-options.ts";
+import type { ExportRequest } from "./export-params.ts";
 import { chunkedQuery, type InfluxEndpoint, type SeriesChunk } from "./influx-chunked-query.ts";
 
 export interface RawRecord {
