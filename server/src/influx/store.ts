@@ -15,7 +15,8 @@ export interface StorageStatus {
 export interface ReadingStore {
   readonly database: string;
   ensureSchema(): Promise<void>;
-  writeReadings(readings: readonly Reading[]): Promise<void>;
+  /** `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB. */
+  writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void>;
   query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>>;
   status(timeoutMs?: number): Promise<StorageStatus>;
 }
@@ -119,7 +120,7 @@ export class InfluxReadingStore implements ReadingStore {
     this.options.logger.info({ database: db }, "InfluxDB schema ready");
   }
 
-  async writeReadings(readings: readonly Reading[]): Promise<void> {
+  async writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     if (readings.length === 0) return;
     let res: Response;
     try {
@@ -127,7 +128,7 @@ export class InfluxReadingStore implements ReadingStore {
         method: "POST",
         headers: this.writeHeaders,
         body: toLineProtocol(readings),
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 30_000),
+        signal: withTimeout(signal, this.options.requestTimeoutMs ?? 30_000),
       });
     } catch (err) {
       throw new StorageUnavailableError(`InfluxDB unavailable: ${(err as Error).message}`);
@@ -157,6 +158,11 @@ export class InfluxReadingStore implements ReadingStore {
       return { reachable: false, version: undefined, error: (err as Error).message };
     }
   }
+}
+
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 function classifyError(err: unknown): Error {

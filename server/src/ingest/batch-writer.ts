@@ -49,6 +49,9 @@ export class BatchWriter {
   private lastError: { message: string; at: Date } | undefined;
   private lastOkAt: Date | undefined;
   private idleWaiters: Array<() => void> = [];
+  /** Aborted by close() once its grace period is over: writes still hanging then are spooled. */
+  private readonly shutdown = new AbortController();
+  private replayRun: Promise<void> | undefined;
   private readonly writtenListeners: Array<(readings: readonly Reading[]) => void> = [];
 
   constructor(
@@ -121,10 +124,13 @@ export class BatchWriter {
     await Promise.race([drained, new Promise((r) => setTimeout(r, timeoutMs))]);
     clearTimeout(this.replayTimer);
     this.replayTimer = undefined;
+    // Writes InfluxDB has not answered by now fail and go to the spool instead of holding up exit.
+    this.shutdown.abort();
     while (this.pending.length > 0) {
       await this.spool.append(this.pending.splice(0, this.options.batchSize));
     }
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+    await this.replayRun;
     await this.spool.oldest(); // waits for pending appends to reach the disk
   }
 
@@ -166,7 +172,7 @@ export class BatchWriter {
     this.inFlight++;
     this.inFlightPoints += batch.length;
     try {
-      await this.store.writeReadings(batch);
+      await this.store.writeReadings(batch, this.shutdown.signal);
       this.wrote(batch);
     } catch (err) {
       this.writeFailed(err as Error, batch.length);
@@ -183,10 +189,11 @@ export class BatchWriter {
   }
 
   private scheduleReplay(delayMs: number): void {
-    if (this.replaying || this.replayTimer) return;
+    // After close the spool waits on disk for the next start.
+    if (this.closed || this.replaying || this.replayTimer) return;
     this.replayTimer = setTimeout(() => {
       this.replayTimer = undefined;
-      void this.replay();
+      this.replayRun = this.replay();
     }, delayMs);
   }
 
@@ -194,10 +201,11 @@ export class BatchWriter {
     this.replaying = true;
     try {
       for (;;) {
+        if (this.closed) return;
         const segment = await this.spool.oldest();
         if (!segment) break;
         try {
-          await this.store.writeReadings(segment.readings);
+          await this.store.writeReadings(segment.readings, this.shutdown.signal);
           await this.spool.remove(segment.id);
           this.wrote(segment.readings);
         } catch (err) {
