@@ -12,6 +12,7 @@ import { ALERT_STATES, type AlertInfo, type AlertRulesResponse, type AlertsRespo
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
+import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { AlertRepository } from "./alert-repository.ts";
 import type { Clock } from "./clock.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
@@ -23,12 +24,6 @@ export interface AlertRouterDeps {
   clock: Clock;
   /** An alert was acknowledged (its state is unchanged): live clients refresh it. */
   onAcknowledged?: (alert: AlertInfo) => void;
-}
-
-function idParam(value: unknown): number {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(`invalid id ${JSON.stringify(value)}`);
-  return id;
 }
 
 function mayChangeRule(res: Response, rule: { builtIn: boolean; createdBy: string | null }): void {
@@ -78,9 +73,7 @@ export function alertRouter(deps: AlertRouterDeps): Router {
   });
 
   router.get("/api/v1/alerts", requireRole("viewer"), (req, res) => {
-    const parsed = alertQuery.safeParse(req.query);
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    const q = parsed.data;
+    const q = parseOrThrow(alertQuery, req.query);
     if (q.station && !findStation(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
     if (q.parameter && !findParameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
     const body: AlertsResponse = { alerts: deps.alerts.list(q) };
@@ -94,9 +87,8 @@ export function alertRouter(deps: AlertRouterDeps): Router {
 
   router.post("/api/v1/alerts/:id/ack", requireRole("researcher"), (req, res) => {
     const id = idParam(req.params.id);
-    const parsed = ackBody.safeParse(req.body ?? {});
-    if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    const alert = deps.alerts.acknowledge(id, principalOf(res).username, parsed.data.comment, deps.clock.now());
+    const { comment } = parseOrThrow(ackBody, req.body ?? {});
+    const alert = deps.alerts.acknowledge(id, principalOf(res).username, comment, deps.clock.now());
     deps.onAcknowledged?.(alert);
     res.json(alert);
   });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ALERT_RULE_KINDS, ALERT_SEVERITIES, type AlertRule, type AlertRuleKind } from "../../../common/alerts.ts";
 import { findParameter, findStation, type StandardKind } from "../../../common/catalog.ts";
 import { ValidationError } from "../errors.ts";
+import { parseOrThrow } from "../http/validation.ts";
 import { defaultSeverity } from "./conditions.ts";
 
 export type RuleDraft = Omit<AlertRule, "id" | "builtIn" | "createdBy" | "createdAt" | "updatedAt">;
@@ -49,14 +50,8 @@ export const ruleInputSchema = z
 
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 
-function issuesText(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
-
 export function parseRuleInput(body: unknown): RuleInput {
-  const parsed = ruleInputSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError(issuesText(parsed.error.issues));
-  return parsed.data;
+  return parseOrThrow(ruleInputSchema, body);
 }
 
 /** Checks a complete rule (a create, or an existing rule with a patch applied) and fills defaults. */

@@ -11,6 +11,7 @@
 import { Router, type Response } from "express";
 import { principalOf, requireRole } from "../auth/access.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
+import { idParam } from "../http/validation.ts";
 import type { Notifier } from "./notifier.ts";
 import { publicView, type SubscriptionRepository } from "./subscription-repository.ts";
 import { parseSubscription, type SelfAddress } from "./subscription-schema.ts";
@@ -74,8 +75,7 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
   });
 
   router.delete("/api/v1/subscriptions/:id", requireRole("researcher"), (req, res) => {
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id <= 0) throw new ValidationError(`invalid id ${JSON.stringify(req.params.id)}`);
+    const id = idParam(req.params.id);
     const s = deps.subscriptions.get(id);
     const p = principalOf(res);
     if (s.owner !== p.username && p.role !== "admin") throw new ForbiddenError("only the owner or an admin may delete a subscription");

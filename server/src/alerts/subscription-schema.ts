@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ALERT_SEVERITIES, NOTIFY_CHANNELS } from "../../../common/alerts.ts";
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import { ValidationError } from "../errors.ts";
+import { parseOrThrow } from "../http/validation.ts";
 import { isValidTimezone } from "./delivery-schedule.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)");
@@ -43,14 +44,8 @@ export function isSelfUrl(url: URL, self: SelfAddress): boolean {
   return port === self.port() && (LOOPBACK.has(host) || host.startsWith("127."));
 }
 
-function issuesText(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
-
 export function parseSubscription(body: unknown, self: SelfAddress, emailEnabled: boolean): SubscriptionInput {
-  const parsed = subscriptionInputSchema.safeParse(body);
-  if (!parsed.success) throw new ValidationError(issuesText(parsed.error.issues));
-  const s = parsed.data;
+  const s = parseOrThrow(subscriptionInputSchema, body);
   const unknownStations = s.stations.filter((id) => !findStation(id));
   if (unknownStations.length) throw new ValidationError(`unknown station(s): ${unknownStations.join(", ")}`);
   const unknownParameters = s.parameters.filter((code) => !findParameter(code));

@@ -3,8 +3,8 @@ import { Router } from "express";
 import { z } from "zod";
 import { findStation } from "../../../common/catalog.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { idParam, parseOrThrow } from "../http/validation.ts";
 import { principalOf, requireRole, type AuthServices } from "./access.ts";
-import { parseBody } from "./auth-routes.ts";
 import { hashPassword } from "./passwords.ts";
 import { ROLES } from "./roles.ts";
 import { ALL_STATIONS, type StationTokenRepository } from "./station-tokens.ts";
@@ -21,12 +21,6 @@ const createStationToken = z
   .strict();
 const settingsSchema = z.object({ publicDashboard: z.boolean().optional() }).strict();
 
-function idParam(raw: unknown): number {
-  const id = Number(raw);
-  if (!Number.isInteger(id) || id <= 0) throw new ValidationError(`invalid id ${JSON.stringify(raw)}`);
-  return id;
-}
-
 export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository, onSessionsEnded?: (userId: number) => void): Router {
   const router = Router();
   const admin = requireRole("admin");
@@ -37,7 +31,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
   });
 
   router.post("/api/v1/admin/users", admin, async (req, res) => {
-    const body = parseBody(createUser, req.body);
+    const body = parseOrThrow(createUser, req.body);
     if (auth.users.credentials(body.username)) throw new ValidationError(`user ${body.username} exists already`);
     const user = auth.users.create(body.username, await hashPassword(body.password), body.role);
     auth.audit.record(actor(res), "user.create", `user:${user.username}`, { role: user.role });
@@ -46,7 +40,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
 
   router.patch("/api/v1/admin/users/:id", admin, async (req, res) => {
     const id = idParam(req.params.id);
-    const body = parseBody(updateUser, req.body);
+    const body = parseOrThrow(updateUser, req.body);
     const user = auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
     if (!user) throw new NotFoundError(`no user ${id}`);
     if (body.disabled || body.password || body.role) {
@@ -72,7 +66,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
   });
 
   router.post("/api/v1/admin/station-tokens", admin, (req, res) => {
-    const body = parseBody(createStationToken, req.body);
+    const body = parseOrThrow(createStationToken, req.body);
     const created = stationTokens.create(body.label, body.stations);
     auth.audit.record(actor(res), "station-token.create", `station-token:${created.id}`, { label: body.label, stations: body.stations });
     res.status(201).json(created);
@@ -90,7 +84,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
   });
 
   router.patch("/api/v1/admin/settings", admin, (req, res) => {
-    const body = parseBody(settingsSchema, req.body);
+    const body = parseOrThrow(settingsSchema, req.body);
     const settings = auth.settings.update(body);
     auth.audit.record(actor(res), "settings.update", "settings", body);
     res.json(settings);

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { idParam, parseOrThrow } from "../http/validation.ts";
 import { CSRF_HEADER, SESSION_COOKIE, principalOf, requireRole, type AuthServices } from "./access.ts";
 import { verifyPassword } from "./passwords.ts";
 import { ROLES, roleAtLeast } from "./roles.ts";
@@ -29,14 +30,6 @@ const tokenSchema = z
   })
   .strict();
 
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new ValidationError(result.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; "));
-  }
-  return result.data;
-}
-
 function setSessionCookie(req: Request, res: Response, id: string, ttlMs: number): void {
   res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: "lax", secure: req.secure, path: "/", maxAge: ttlMs });
 }
@@ -59,7 +52,7 @@ export function authRouter(options: AuthRouteOptions): Router {
   });
 
   router.post("/api/v1/auth/login", loginLimiter, async (req, res) => {
-    const { username, password } = parseBody(loginSchema, req.body);
+    const { username, password } = parseOrThrow(loginSchema, req.body);
     const found = auth.users.credentials(username);
     const refused = () => new UnauthorizedError("Wrong username or password");
     if (!found) {
@@ -117,7 +110,7 @@ export function authRouter(options: AuthRouteOptions): Router {
   router.post("/api/v1/me/api-tokens", requireRole("viewer"), (req, res) => {
     const p = principalOf(res);
     if (p.via !== "session") throw new ForbiddenError("API tokens are created from a logged-in session, not with another token");
-    const body = parseBody(tokenSchema, req.body);
+    const body = parseOrThrow(tokenSchema, req.body);
     const role = body.role ?? p.role!;
     if (!roleAtLeast(p.role, role)) throw new ValidationError(`role ${role} is above your own (${p.role})`);
     const expires = body.expiresInDays ? new Date(now().getTime() + body.expiresInDays * 86_400_000) : null;
@@ -128,7 +121,7 @@ export function authRouter(options: AuthRouteOptions): Router {
 
   router.delete("/api/v1/me/api-tokens/:id", requireRole("viewer"), (req, res) => {
     const p = principalOf(res);
-    if (!auth.apiTokens.revoke(p.userId!, Number(req.params.id))) throw new NotFoundError("No such active token of yours");
+    if (!auth.apiTokens.revoke(p.userId!, idParam(req.params.id))) throw new NotFoundError("No such active token of yours");
     auth.audit.record(p.username, "api-token.revoke", `api-token:${req.params.id}`);
     res.status(204).end();
   });

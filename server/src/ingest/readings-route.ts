@@ -3,13 +3,10 @@ import express, { Router } from "express";
 import { z } from "zod";
 import type { StationGrant, StationTokenRepository } from "../auth/station-tokens.ts";
 import { authenticateStation } from "../auth/ingest-auth.ts";
-import { ValidationError, type ErrorDetail } from "../errors.ts";
+import type { ErrorDetail } from "../errors.ts";
+import { issuesText, parseOrThrow } from "../http/validation.ts";
 import type { IngestService, ReadingCandidate } from "./ingest-service.ts";
 import { isWellFormedReading, readingSchema, type ReadingInput } from "./reading-schema.ts";
-
-function issuesText(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
-}
 
 export interface ReadingsRouteOptions {
   service: IngestService;
@@ -34,13 +31,10 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
     express.json({ limit: options.maxBytes, strict: true, type: () => true }),
     (req, res) => {
       const grant = res.locals.grant as StationGrant;
-      const body = bodySchema.safeParse(req.body);
-      if (!body.success) {
-        throw new ValidationError(issuesText(body.error.issues));
-      }
+      const body = parseOrThrow(bodySchema, req.body);
       const candidates: Array<ReadingCandidate | undefined> = [];
       const problems: ErrorDetail[] = [];
-      body.data.readings.forEach((raw, index) => {
+      body.readings.forEach((raw, index) => {
         let r: ReadingInput;
         if (isWellFormedReading(raw)) r = raw;
         else {
