@@ -10,3 +10,17 @@ export type ExportResolution = (typeof EXPORT_RESOLUTIONS)[number];
 export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
 export type ExportTimeZone = (typeof EXPORT_TIME_ZONES)[number];
 export type ExportQcFilter = (typeof EXPORT_QC)[number];
+
+/** How an export is written: the choices the dialog offers and the server validates. */
+export interface ExportOptions {
+  format: ExportFormat;
+  resolution: ExportResolution;
+  layout: ExportLayout;
+  tz: ExportTimeZone;
+  /** "pass": only readings flagged 1 (QARTOD pass); "all": every reading with its flag. */
+  qc: ExportQcFilter;
+  /** A zip with the data file and a Frictionless datapackage.json. */
+  metadata: boolean;
+  /** CSV only: a UTF-8 byte order mark, so Excel reads µ and umlauts right. */
+  bom: boolean;
+}

@@ -5,26 +5,17 @@
 import { toError } from "./api.ts";
 
 import { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_QC, EXPORT_RESOLUTIONS, EXPORT_TIME_ZONES } from "../../common/export-options.ts";
-import type { ExportFormat, ExportLayout, ExportQcFilter, ExportResolution, ExportTimeZone } from "../../common/export-options.ts";
+import type { ExportFormat, ExportLayout, ExportOptions, ExportQcFilter, ExportResolution, ExportTimeZone } from "../../common/export-options.ts";
 
 export { EXPORT_FORMATS, EXPORT_LAYOUTS, EXPORT_QC, EXPORT_RESOLUTIONS, EXPORT_TIME_ZONES };
-export type { ExportFormat, ExportLayout, ExportQcFilter, ExportResolution, ExportTimeZone };
+export type { ExportFormat, ExportLayout, ExportOptions, ExportQcFilter, ExportResolution, ExportTimeZone };
 
-export interface ExportChoices {
+export interface ExportChoices extends ExportOptions {
   stations: string[];
   parameters: string[];
   /** Half-open range [from, to), epoch ms. */
   from: number;
   to: number;
-  format: ExportFormat;
-  resolution: ExportResolution;
-  layout: ExportLayout;
-  tz: ExportTimeZone;
-  qc: ExportQcFilter;
-  /** A zip with the data file and datapackage.json. */
-  metadata: boolean;
-  /** CSV only: a UTF-8 byte order mark, so Excel reads µ and umlauts right. */
-  bom: boolean;
 }
 
 export interface ExportEstimate {

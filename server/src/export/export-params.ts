@@ -17,10 +17,11 @@ import {
   type ExportLayout,
   type ExportQcFilter,
   type ExportResolution,
+  type ExportOptions,
   type ExportTimeZone,
 } from "../../../common/export-options.ts";
 
-export interface ExportRequest {
+export interface ExportRequest extends ExportOptions {
   stations: Station[];
   parameters: Parameter[];
   /** Every station × parameter pair, stations outermost (the order of wide columns). */
@@ -28,16 +29,6 @@ export interface ExportRequest {
   /** Half-open range [from, to), epoch ms: consecutive exports never repeat a reading. */
   from: number;
   to: number;
-  format: ExportFormat;
-  resolution: ExportResolution;
-  layout: ExportLayout;
-  tz: ExportTimeZone;
-  /** "pass": only readings flagged 1 (QARTOD pass); "all": every reading with its flag. */
-  qc: ExportQcFilter;
-  /** Zip bundle with datapackage.json. */
-  metadata: boolean;
-  /** UTF-8 byte order mark before CSV so Excel detects the encoding (µ in µg/L). */
-  bom: boolean;
 }
 
 /** An enum whose error names the parameter and its choices. */
