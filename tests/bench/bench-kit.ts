@@ -50,6 +50,13 @@ export function syntheticReadings(count: number, start = Date.UTC(2026, 0, 1)): 
   return out;
 }
 
+/** Runs an administrative InfluxQL statement (CREATE/DROP DATABASE) against InfluxDB directly. */
+export async function influxAdmin(influxUrl: string, statement: string): Promise<void> {
+  const res = await fetch(`${influxUrl}/query?q=${encodeURIComponent(statement)}`, { method: "POST" });
+  if (!res.ok) throw new Error(`${statement}: ${res.status} ${await res.text()}`);
+  await res.body?.cancel();
+}
+
 export function formatResult(r: BenchResult): string {
   const fmt = (f: BenchFigure) => `${f.value.toLocaleString("en-US", { maximumFractionDigits: 1 })} ${f.unit}`;
   const lines = [

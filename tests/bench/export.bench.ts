@@ -8,7 +8,7 @@ import { catalog } from "../../common/catalog.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
 import { toLineProtocol } from "../../server/src/influx/store.ts";
-import type { Benchmark } from "./bench-kit.ts";
+import { influxAdmin, type Benchmark } from "./bench-kit.ts";
 import { runConcurrently, startServerProcess } from "./server-process.ts";
 
 const STATIONS = catalog.stations.map((s) => s.id);
@@ -120,7 +120,7 @@ export const exportBench: Benchmark = {
       const cliStart = performance.now();
       const cliLines = await countLines("influx", ["-host", url.hostname, "-port", url.port, "-database", database, "-execute", select, "-format", "csv", "-precision", "ms"]);
       const cliSeconds = (performance.now() - cliStart) / 1000;
-      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: "POST" });
+      await influxAdmin(influxUrl, `DROP DATABASE "${database}"`);
 
       if (ourLines - 1 !== rows || cliLines - 1 !== rows) {
         throw new Error(`row counts differ: export ${ourLines - 1}, influx CLI ${cliLines - 1}, written ${rows}`);

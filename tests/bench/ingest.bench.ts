@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { Reading } from "../../common/reading.ts";
 import { FIELD, MEASUREMENT, RETENTION, TAG } from "../../server/src/influx/schema.ts";
 import { toLineProtocol } from "../../server/src/influx/store.ts";
-import { syntheticReadings, type Benchmark } from "./bench-kit.ts";
+import { influxAdmin, syntheticReadings, type Benchmark } from "./bench-kit.ts";
 import { runConcurrently, startServerProcess, waitForDrain } from "./server-process.ts";
 
 const BATCH = 5_000;
@@ -61,7 +61,7 @@ export const ingest: Benchmark = {
     try {
       const token = server.simulatorToken();
       const rawDb = `bench_rawingest_${randomBytes(4).toString("hex")}`;
-      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`CREATE DATABASE "${rawDb}" WITH NAME "${RETENTION.raw.name}"`)}`, { method: "POST" });
+      await influxAdmin(influxUrl, `CREATE DATABASE "${rawDb}" WITH NAME "${RETENTION.raw.name}"`);
       const rawBodies = batches(jsonReadings, BATCH).map((b) => toLineProtocol(b));
       const rawSeconds = await timed(() =>
         runConcurrently(
@@ -98,9 +98,9 @@ export const ingest: Benchmark = {
         );
         await waitForDrain(server.url);
       });
-      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${rawDb}"`)}`, { method: "POST" });
+      await influxAdmin(influxUrl, `DROP DATABASE "${rawDb}"`);
       const peak = server.peakRssMb();
-      await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: "POST" });
+      await influxAdmin(influxUrl, `DROP DATABASE "${database}"`);
       return {
         name: `${this.name}, ${count.toLocaleString("en-US")} points, ${BATCH}-point requests, ${SENDERS} senders`,
         ours: { label: "POST /api/v1/readings (JSON)", value: count / jsonSeconds, unit: "points/s" },
