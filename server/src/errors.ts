@@ -25,12 +25,6 @@ export class ValidationError extends AppError {
   readonly status = 400;
 }
 
-export class PayloadTooLargeError extends AppError {
-  override readonly name = "PayloadTooLargeError";
-  readonly code = "payload_too_large";
-  readonly status = 413;
-}
-
 export class UnauthorizedError extends AppError {
   override readonly name = "UnauthorizedError";
   readonly code = "unauthorized";

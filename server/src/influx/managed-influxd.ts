@@ -5,7 +5,7 @@
 // process dies for any reason (even SIGKILL) the pipe closes and the guard stops influxd, so a
 // crashed server or an interrupted test run leaves no influxd behind.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { Logger } from "../logger.ts";
@@ -222,8 +222,4 @@ export class ManagedInfluxd {
     this.options.port = this._port;
     await this.start();
   }
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
 }
