@@ -110,7 +110,10 @@ describe("webhooks", () => {
     });
     expect(hook.attempts()).toBe(4);
     expect(validSignature(secret, hook.received[0]!)).toBe(true);
-    const log = s.meta.prepare("SELECT ok, status FROM notification_deliveries ORDER BY id").all();
+    // The receiver sees the message before the server has logged the 204: wait for the log row.
+    const deliveries = () => s.meta.prepare("SELECT ok, status FROM notification_deliveries ORDER BY id").all();
+    await eventually(() => deliveries().length === 4, "the successful delivery in the log");
+    const log = deliveries();
     expect(log).toEqual([{ ok: 0, status: 500 }, { ok: 0, status: 500 }, { ok: 0, status: 500 }, { ok: 1, status: 204 }]);
   });
 
