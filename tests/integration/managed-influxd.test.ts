@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManagedInfluxd, influxdConfig, isAlive } from "../../server/src/influx/managed-influxd.ts";
+import { ManagedInfluxd, freePort, influxdConfig, isAlive } from "../../server/src/influx/managed-influxd.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
 
 async function waitUntil(check: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -33,9 +33,7 @@ describe("influxd config", () => {
 describe("ManagedInfluxd", () => {
   it("starts on the preferred port, answers /ping, and stops leaving no process", async () => {
     const tmp = tempDir("wm-influxd-");
-    const probe = net.createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, "127.0.0.1", () => resolve((probe.address() as net.AddressInfo).port)));
-    await new Promise((r) => probe.close(r));
+    const port = await freePort();
     const influxd = new ManagedInfluxd({ dir: tmp.dir, port, logger: testLogger });
     started.push(influxd);
     await influxd.start();
@@ -65,6 +63,29 @@ describe("ManagedInfluxd", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("tries another port when the chosen one is taken before influxd binds it", async () => {
+    const tmp = tempDir("wm-influxd-");
+    const scratch = tempDir("wm-influxd-bin-");
+    // Stands in for influxd: the first start fails like influxd does when another process has
+    // bound its port in the meantime; later starts run the real influxd.
+    const binary = path.join(scratch.dir, "influxd-once-busy");
+    const marker = path.join(scratch.dir, "first-start-done");
+    writeFileSync(
+      binary,
+      `#!/bin/bash\nif [ ! -e ${JSON.stringify(marker)} ]; then touch ${JSON.stringify(marker)}; ` +
+        `echo 'run: open server: open service: listen tcp 127.0.0.1:1: bind: address already in use' >&2; exit 1; fi\nexec influxd "$@"\n`,
+    );
+    chmodSync(binary, 0o755);
+    const influxd = new ManagedInfluxd({ dir: tmp.dir, port: 0, binary, logger: testLogger, removeDirOnExit: true });
+    started.push(influxd);
+    await influxd.start();
+    expect(existsSync(marker)).toBe(true);
+    expect((await fetch(`${influxd.url}/ping`)).status).toBe(204);
+    await influxd.stop();
+    expect(existsSync(tmp.dir)).toBe(false);
+    scratch.remove();
   });
 
   it("stops influxd and removes its temp dir when the owning process is killed with SIGKILL", async () => {

@@ -18,7 +18,9 @@ const EE2 = "ethinylestradiol"; // always below its LOD of 0.05 ng/L here
 const SPIKE = 10_000;
 
 // The data ends an hour ago so "now" is always after it, and spans 30 days of 10-minute readings.
-const END = Math.floor(Date.now() / STEP) * STEP - HOUR;
+// Hour-aligned, so the first bucket never holds only the first reading (which fails QC): the
+// expected bucket layout does not depend on the minute the tests run in.
+const END = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
 const START = END - 30 * DAY;
 
 /** Carbamazepine with a daily-ish wave, below-LOD values, suspect values and failed spikes. */

@@ -5,7 +5,7 @@
 // process dies for any reason (even SIGKILL) the pipe closes and the guard stops influxd, so a
 // crashed server or an interrupted test run leaves no influxd behind.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import type { Logger } from "../logger.ts";
@@ -25,6 +25,13 @@ export interface ManagedInfluxdOptions {
 export class InfluxdNotInstalledError extends Error {
   override readonly name = "InfluxdNotInstalledError";
 }
+
+/** influxd could not bind its port: another process took it after we found it free. */
+class PortTakenError extends Error {
+  override readonly name = "PortTakenError";
+}
+
+const MAX_START_ATTEMPTS = 3;
 
 const GUARD_SCRIPT = `
 command -v "$1" >/dev/null || { echo "influxd-missing: $1 not found" >&2; exit 127; }
@@ -58,7 +65,8 @@ export async function isPortFree(port: number, host = "127.0.0.1"): Promise<bool
   });
 }
 
-export async function freePort(host = "127.0.0.1"): Promise<number> {
+/** A port the kernel picks for listen(0): from the ephemeral range. */
+function kernelPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
@@ -68,6 +76,34 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+const LOWEST_CANDIDATE_PORT = 20_000;
+
+/** Start of the kernel's ephemeral port range (Linux), where outgoing connections get their ports. */
+function ephemeralRangeStart(): number {
+  try {
+    const first = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 0 ? first : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A free port for a server that binds it a moment later. listen(0) ports come from the ephemeral
+ * range that every outgoing connection also draws from, so on a busy machine one can be taken
+ * between this check and influxd's bind; a random free port below that range avoids the race.
+ */
+export async function freePort(host = "127.0.0.1"): Promise<number> {
+  const rangeStart = ephemeralRangeStart();
+  if (rangeStart - LOWEST_CANDIDATE_PORT >= 1_000) {
+    for (let i = 0; i < 20; i++) {
+      const port = LOWEST_CANDIDATE_PORT + Math.floor(Math.random() * (rangeStart - LOWEST_CANDIDATE_PORT));
+      if (await isPortFree(port, host)) return port;
+    }
+  }
+  return kernelPort(host);
 }
 
 export function influxdConfig(dir: string, httpPort: number, rpcPort: number): string {
@@ -127,6 +163,20 @@ export class ManagedInfluxd {
   }
 
   async start(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.startOnce(attempt < MAX_START_ATTEMPTS);
+        return;
+      } catch (err) {
+        if (!(err instanceof PortTakenError) || attempt >= MAX_START_ATTEMPTS) throw err;
+        // Someone bound the port between our check and influxd's bind: try another free one.
+        this.options.logger.warn({ port: this._port, attempt }, "influxd port was taken during start-up; choosing another");
+        this.options.port = 0;
+      }
+    }
+  }
+
+  private async startOnce(mayRetry: boolean): Promise<void> {
     const { dir, logger } = this.options;
     const binary = this.options.binary ?? "influxd";
     this._port =
@@ -157,7 +207,7 @@ export class ManagedInfluxd {
     try {
       await this.waitForPing(this.options.startTimeoutMs ?? 30_000, () => stderrTail);
     } catch (err) {
-      await this.stop();
+      await this.stop({ keepData: mayRetry && err instanceof PortTakenError });
       throw err;
     }
     logger.info({ url: this.url, pid: this.influxdPid }, "managed influxd ready");
@@ -176,7 +226,8 @@ export class ManagedInfluxd {
             `influxd was not found. Install it (Debian: apt-get install -y influxdb influxdb-client) or set INFLUX_URL to an existing InfluxDB 1.x server.`,
           );
         }
-        throw new Error(`influxd exited during start-up: ${text.trim().split("\n").slice(-5).join(" | ")}`);
+        const reason = `influxd exited during start-up: ${text.trim().split("\n").slice(-5).join(" | ")}`;
+        throw text.includes("address already in use") ? new PortTakenError(reason) : new Error(reason);
       }
       try {
         const res = await fetch(`${this.url}/ping`, { signal: AbortSignal.timeout(1000) });
