@@ -46,10 +46,14 @@ export interface Catalog {
 
 export const catalog: Catalog = Object.freeze(catalogJson as unknown as Catalog);
 
+// Looked up for every incoming reading: maps, not scans.
+const stationsById = new Map(catalog.stations.map((s) => [s.id, s]));
+const parametersByCode = new Map<string, Parameter>(catalog.parameters.map((p) => [p.code, p]));
+
 export function findStation(id: string): Station | undefined {
-  return catalog.stations.find((s) => s.id === id);
+  return stationsById.get(id);
 }
 
 export function findParameter(code: string): Parameter | undefined {
-  return catalog.parameters.find((p) => p.code === code);
+  return parametersByCode.get(code);
 }

@@ -6,6 +6,8 @@ export interface BenchContext {
   influxUrl: string;
   /** 1 for the full benchmark; the test suite's smoke run uses a tiny fraction. */
   scale: number;
+  /** pid of the benchmark's influxd, for its CPU time (the CPU budget of ingest). */
+  influxdPid?: number;
 }
 
 export interface BenchFigure {

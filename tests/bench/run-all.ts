@@ -16,7 +16,7 @@ export async function runBenchmarks(scale: number, only?: string, list: Benchmar
   try {
     for (const bench of list) {
       if (only && !bench.name.toLowerCase().includes(only.toLowerCase())) continue;
-      results.push(await bench.run({ influxUrl: influxd.url, scale }));
+      results.push(await bench.run({ influxUrl: influxd.url, scale, influxdPid: influxd.pid }));
     }
   } finally {
     await influxd.stop();

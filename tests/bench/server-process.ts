@@ -49,18 +49,21 @@ export async function startServerProcess(influxUrl: string, env: Record<string, 
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
       return kb / 1024;
     },
-    cpuSeconds: () => {
-      // /proc/<pid>/stat fields 14 and 15 (after the parenthesised command name): utime, stime in clock ticks.
-      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    },
+    cpuSeconds: () => processCpuSeconds(child.pid!),
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** CPU time (user + system) process `pid` has used so far, in seconds. */
+export function processCpuSeconds(pid: number): number {
+  // /proc/<pid>/stat fields 14 and 15 (after the parenthesised command name): utime, stime in clock ticks.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** Polls /api/health until the write queue and spool are empty. */

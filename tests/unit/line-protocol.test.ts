@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { LineProtocolError, parseLine, parseLines, timestampToMs } from "../../server/src/ingest/line-protocol.ts";
-import { lineToCandidate } from "../../server/src/ingest/influx-write-route.ts";
+import { LineProtocolError, parseLine, timestampToMs } from "../../server/src/ingest/line-protocol.ts";
+import { lineToCandidate, linesToCandidates, simpleReadingLine } from "../../server/src/ingest/reading-lines.ts";
 
 describe("line protocol parser", () => {
   it.each([
@@ -28,12 +28,13 @@ describe("line protocol parser", () => {
   });
 
   it("skips blank lines and comments and reports the bad line", () => {
-    expect(parseLines("# header\n\nm f=1\r\nm f=2\n")).toHaveLength(2);
-    expect(() => parseLines("m f=1\nm f=oops")).toThrow(/unable to parse 'm f=oops'/);
+    const body = "# header\n\nreading,station=S,parameter=P value=1 1\r\n  \nreading,station=S,parameter=P value=2 2\n";
+    expect(linesToCandidates(body, "ms", 0).candidates).toHaveLength(2);
+    expect(() => linesToCandidates("m f=1\nm f=oops", "ms", 0)).toThrow(/unable to parse 'm f=oops'/);
   });
 
   it("a newline in a tag value splits the line, so injected points cannot hide in a tag", () => {
-    expect(() => parseLines("reading,station=S\nDROP,parameter=P value=1")).toThrow(LineProtocolError);
+    expect(() => linesToCandidates("reading,station=S\nDROP,parameter=P value=1", "ms", 0)).toThrow(LineProtocolError);
   });
 
   it.each([
@@ -69,5 +70,46 @@ describe("line → reading candidate", () => {
     ['reading,station=S,parameter=P lod=5,qualifier="ND"', /qualifier must be the string "<LOD"/],
   ])("explains what is wrong with %s", (line, reason) => {
     expect(lineToCandidate(parseLine(line), "ms", now)).toMatch(reason);
+  });
+});
+
+describe("fast path for the common reading line", () => {
+  const now = 1_700_000_000_000;
+  const general = (line: string, precision: string) => lineToCandidate(parseLine(line), precision, now);
+
+  it.each([
+    ["reading,station=S,parameter=P value=1.5 1700000000000", "ms"],
+    ["reading,parameter=P,station=S value=-2e-3 1700000000", "s"],
+    ["reading,station=S,parameter=P,host=gw1 value=3 5", "s"],
+    ["reading,station=S,parameter=P value=7i 1700000000000000000", "n"],
+    ["reading,station=S,parameter=P value=.5", "ms"],
+    ["reading,station=S,station=T,parameter=P value=1 1", "ms"],
+  ])("reads %s exactly as the general parser does", (line, precision) => {
+    const fast = simpleReadingLine(line, precision, now);
+    expect(fast).toBeDefined();
+    expect(fast).toEqual(general(line, precision));
+  });
+
+  it.each([
+    'reading,station=S,parameter=P lod=0.05,qualifier="<LOD"',
+    "reading,station=S,parameter=P value=1,lod=2",
+    "reading,station=S,parameter=P value=t",
+    "reading,station=S,parameter=P value=0x10",
+    "reading,station=S,parameter=P value= 1",
+    "reading,station=S,parameter=P value=1  5",
+    "reading,station=S,parameter=P value=1 5 ",
+    "reading,station=S,parameter=P value=1 12:00",
+    "reading,station=S\\ X,parameter=P value=1",
+    "reading,station=S,parameter=P,a==b value=1",
+    "reading,station=S,,parameter=P value=1",
+    "reading,station=S, value=1",
+    "reading,station=,parameter=P value=1",
+    "reading,station=S value=1",
+    "reading value=1",
+    "readings,station=S,parameter=P value=1",
+    "cpu,station=S,parameter=P value=1",
+    "reading,station=S,parameter=P",
+  ])("leaves %s to the general parser", (line) => {
+    expect(simpleReadingLine(line, "ms", now)).toBeUndefined();
   });
 });

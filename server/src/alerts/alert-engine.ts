@@ -15,6 +15,7 @@ import type { AlertRuleRepository } from "./rule-repository.ts";
 import { emptyFaultRun, faultCondition, faultLength, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState } from "./state-machine.ts";
 import { seriesKey, suppressedBy } from "./suppression.ts";
+import { PairCache } from "../util/pair-cache.ts";
 
 export interface AlertEngineOptions {
   clock: Clock;
@@ -57,6 +58,8 @@ export class AlertEngine {
   private readonly trackers = new Map<number, Map<string, Tracker>>();
   /** Rolling means by `${windowMs}|station\tparameter`, shared by AA rules with the same window. */
   private readonly means = new Map<string, RollingMean>();
+  /** windowMs → station × parameter → key of the shared rolling mean. */
+  private readonly meanKeys = new Map<number, PairCache<string>>();
   /** Means being filled from InfluxDB: live readings up to this time are already in the query. */
   private readonly meanLoadedUpTo = new Map<string, number>();
   /** When each series last delivered anything (engine clock). */
@@ -302,7 +305,10 @@ export class AlertEngine {
 
   private meanKey(rule: AlertRule, station: string, parameter: string): string {
     // Interned like seriesKey: asked twice per reading and AA rule.
-    return seriesKey(`${rule.windowMs}|${station}`, parameter);
+    const windowMs = rule.windowMs ?? 0;
+    let keys = this.meanKeys.get(windowMs);
+    if (!keys) this.meanKeys.set(windowMs, (keys = new PairCache((s, p) => `${windowMs}|${s}\t${p}`)));
+    return keys.get(station, parameter);
   }
 
   private meanFor(rule: AlertRule, station: string, parameter: string): RollingMean {

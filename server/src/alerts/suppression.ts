@@ -3,6 +3,7 @@
 // judged at all, so its station-wide no-data alert holds everything else about that station
 // (per-parameter no-data, sensor faults, reminders of its open alerts).
 import type { AlertRuleKind } from "../../../common/alerts.ts";
+import { PairCache } from "../util/pair-cache.ts";
 import { categoryOf } from "./conditions.ts";
 
 export interface ActiveConditions {
@@ -14,19 +15,14 @@ export interface ActiveConditions {
 
 export type SuppressionReason = "sensor-fault" | "station-offline";
 
-const seriesKeys = new Map<string, Map<string, string>>();
+const seriesKeys = new PairCache((station: string, parameter: string) => `${station}\t${parameter}`);
 
 /**
  * `station<TAB>parameter` ("" for station-wide). Interned: the engine looks keys up several times
  * per reading, and a string it has seen before hashes for free.
  */
 export function seriesKey(station: string, parameter: string | null): string {
-  let byParameter = seriesKeys.get(station);
-  if (!byParameter) seriesKeys.set(station, (byParameter = new Map()));
-  const p = parameter ?? "";
-  let key = byParameter.get(p);
-  if (key === undefined) byParameter.set(p, (key = `${station}\t${p}`));
-  return key;
+  return seriesKeys.get(station, parameter ?? "");
 }
 
 export function suppressedBy(

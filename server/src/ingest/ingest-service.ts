@@ -86,10 +86,16 @@ export class IngestService {
     let suspect = 0;
     let fail = 0;
     const readings: Reading[] = (candidates as readonly ReadingCandidate[]).map((c) => {
-      const qc = this.qc.evaluate(c);
-      if (qc === 3) suspect++;
-      else if (qc === 4) fail++;
-      return { station: c.station, parameter: c.parameter, time: c.time, value: c.value, lod: c.lod, qc };
+      // The catalog's own id strings, not the copies cut from the request body: every later map
+      // lookup (QC history, alerts, live rooms, line protocol) is then a pointer comparison, and
+      // queued readings do not keep whole request bodies alive.
+      const station = findStation(c.station)!.id;
+      const parameter = findParameter(c.parameter)!.code;
+      const reading: Reading = { station, parameter, time: c.time, value: c.value, lod: c.lod, qc: 2 };
+      reading.qc = this.qc.evaluate(reading);
+      if (reading.qc === 3) suspect++;
+      else if (reading.qc === 4) fail++;
+      return reading;
     });
     this.writer.enqueue(readings);
     this.events.emitAccepted(readings);

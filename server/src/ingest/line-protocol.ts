@@ -45,6 +45,13 @@ function readToken(line: string, start: number, delimiters: string, escapable: s
   return [out, i];
 }
 
+/** A float or integer (`12i`) field value as a number; undefined for anything else. */
+export function parseNumericField(raw: string): number | undefined {
+  if (FLOAT.test(raw)) return Number(raw);
+  if (INTEGER.test(raw)) return Number(raw.slice(0, -1));
+  return undefined;
+}
+
 function parseFieldValue(raw: string): FieldValue | undefined {
   if (INTEGER.test(raw)) return { integer: Number(raw.slice(0, -1)) };
   if (FLOAT.test(raw)) return Number(raw);
@@ -136,18 +143,6 @@ export function parseLine(line: string, lineNumber = 1): ParsedLine {
     if (!/^-?\d+$/.test(timestamp)) throw fail(`bad timestamp ${JSON.stringify(timestamp)}`);
   }
   return { measurement, tags, fields, timestamp };
-}
-
-/** Parses a whole body; blank lines and # comments are skipped. Throws on the first bad line. */
-export function parseLines(body: string): ParsedLine[] {
-  const out: ParsedLine[] = [];
-  const lines = body.split("\n");
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.replace(/\r$/, "");
-    if (line.trim() === "" || line.startsWith("#")) continue;
-    out.push(parseLine(line, n + 1));
-  }
-  return out;
 }
 
 const PRECISION_TO_MS: Record<string, bigint | number> = { n: 1_000_000n, ns: 1_000_000n, u: 1_000n, us: 1_000n, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
