@@ -53,6 +53,7 @@ const envSchema = z.object({
     .optional(),
   MAIL_FROM: z.string().min(3).default("Water Monitor <alerts@localhost>"),
   ALERT_REMINDER_MINUTES: z.coerce.number().int().min(0).default(60),
+  WEBHOOK_ALLOW_LOCAL: onOff.default(false),
 });
 
 export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
@@ -102,6 +103,8 @@ export interface Config {
     mailFrom: string;
     /** Remind subscribers of firing, unacknowledged alerts after this long; 0 = never. */
     reminderMinutes: number;
+    /** Webhooks may target loopback, private and link-local addresses (receivers on the agency network). */
+    webhookAllowLocal: boolean;
   };
 }
 
@@ -167,7 +170,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       writeRatePerMinute: e.WRITE_RATE_LIMIT_PER_MINUTE,
       adminPassword: e.ADMIN_PASSWORD,
     },
-    alerts: { smtpUrl: e.SMTP_URL, mailFrom: e.MAIL_FROM, reminderMinutes: e.ALERT_REMINDER_MINUTES },
+    alerts: { smtpUrl: e.SMTP_URL, mailFrom: e.MAIL_FROM, reminderMinutes: e.ALERT_REMINDER_MINUTES, webhookAllowLocal: e.WEBHOOK_ALLOW_LOCAL },
   };
   return deepFreeze(config);
 }

@@ -35,6 +35,8 @@ export async function startAlertSystem(
     SIMULATOR: "off",
     LOG_LEVEL: "silent",
     WRITE_FLUSH_MS: "50",
+    // The tests' webhook receivers listen on 127.0.0.1.
+    WEBHOOK_ALLOW_LOCAL: "true",
     ...env,
   });
   const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clientDir: currentClientDir() });

@@ -1,5 +1,6 @@
 // Notifications end to end: signed webhooks (exactly one firing and one resolved, retries through the
-// outbox, no duplicate after a restart), and email with double opt-in and one-click unsubscribe.
+// outbox, no duplicate after a restart, no local-network targets unless allowed), and email with
+// double opt-in and one-click unsubscribe.
 import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -139,6 +140,36 @@ describe("webhooks", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(hook.received.map((r) => r.json.type)).toEqual(["alert.firing", "alert.resolved"]);
     expect(hook.received[1]!.json.event.id).toBe(hook.received[0]!.json.event.id);
+  });
+
+  it.each([
+    ["InfluxDB on this machine", "http://127.0.0.1:8086/query?q=DROP%20DATABASE%20water_monitor"],
+    ["a cloud metadata service", "http://169.254.169.254/latest/meta-data/"],
+    ["a private network", "http://10.1.2.3/hook"],
+    ["localhost by name", "http://localhost:9000/hook"],
+  ])("by default refuses a webhook to %s, saying how an operator allows it", async (_name, url) => {
+    const s = await system({ WEBHOOK_ALLOW_LOCAL: "false" });
+    const res = await api(s, "POST", "/api/v1/subscriptions", await authHeaders(s, "researcher"), { channel: "webhook", webhookUrl: url });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/local-network address .*WEBHOOK_ALLOW_LOCAL=true/);
+  });
+
+  it("does not deliver to a local address once local targets are no longer allowed, and logs why", async () => {
+    const hook = await webhookReceiver();
+    const first = await startAlertSystem();
+    cleanups.push(() => first.stop());
+    await subscribeWebhook(first, hook.url);
+    await first.close(2_000);
+
+    // The operator turns local targets off: the existing subscription must not reach 127.0.0.1.
+    const second = await startAlertSystem({ WEBHOOK_ALLOW_LOCAL: "false" }, { dataDir: first.dataDir, database: first.config.influx.database });
+    cleanups.push(() => second.close(2_000));
+    const token = second.stationTokens.create("t", ["*"]).token;
+    await postReadings(second.url, token, { readings: [reading(Date.now() - 60_000, 160)] });
+    const deliveries = () => second.meta.prepare("SELECT ok, status, error FROM notification_deliveries").all() as Array<{ ok: number; status: number | null; error: string }>;
+    const log = await eventually(() => (deliveries().length >= 2 ? deliveries() : undefined), "refused delivery attempts");
+    expect(log.every((d) => d.ok === 0 && d.status === null && /local-network address \(127\.0\.0\.1\)/.test(d.error))).toBe(true);
+    expect(hook.attempts()).toBe(0);
   });
 
   const badHooks: Array<[string, (s: AlertTestSystem) => string, RegExp]> = [

@@ -70,6 +70,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     mailFrom: deps.config.alerts.mailFrom,
     baseUrl: deps.baseUrl,
     webhookTimeoutMs: deps.options?.webhookTimeoutMs ?? 10_000,
+    webhookAllowLocal: deps.config.alerts.webhookAllowLocal,
   });
   const outbox = new NotificationOutbox(deps.db, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
   const notifier = new Notifier(deps.db, subscriptions, outbox, clock, deps.baseUrl);
@@ -86,7 +87,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
   const router = alertRouter({ rules, alerts, clock, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
-  router.use(subscriptionRouter({ subscriptions, notifier, self: { port: deps.port, publicUrl: deps.config.publicUrl }, emailEnabled: mailer !== null }));
+  router.use(subscriptionRouter({ subscriptions, notifier, webhooks: { port: deps.port, publicUrl: deps.config.publicUrl, allowLocal: deps.config.alerts.webhookAllowLocal }, emailEnabled: mailer !== null }));
   const tokenRouter = subscriptionTokenRouter({ subscriptions });
 
   return {

@@ -13,6 +13,8 @@ export interface ChannelDelivererOptions {
   /** Base URL for links in mails (PUBLIC_URL, else the server's own URL). */
   baseUrl: () => string;
   webhookTimeoutMs: number;
+  /** Webhooks to loopback, private and link-local addresses allowed (WEBHOOK_ALLOW_LOCAL). */
+  webhookAllowLocal: boolean;
 }
 
 /** What a webhook receiver gets. */
@@ -42,7 +44,14 @@ export class ChannelDeliverer implements Deliverer {
       const event = JSON.parse(head.payload) as AlertEvent;
       const type = event.reminder ? "alert.reminder" : event.state === "resolved" ? "alert.resolved" : "alert.firing";
       const body: WebhookBody = { type, deliveryId: String(head.id), event };
-      return postWebhook(subscription.webhookUrl!, subscription.secret, JSON.stringify(body), String(head.id), this.options.webhookTimeoutMs);
+      return postWebhook({
+        url: subscription.webhookUrl!,
+        secret: subscription.secret,
+        body: JSON.stringify(body),
+        deliveryId: String(head.id),
+        timeoutMs: this.options.webhookTimeoutMs,
+        allowLocal: this.options.webhookAllowLocal,
+      });
     }
     if (subscription.channel === "email") return this.mail(subscription, rows);
     return { ok: true, status: null, error: null }; // in-app notices never go through the outbox

@@ -14,12 +14,12 @@ import { ForbiddenError, ValidationError } from "../errors.ts";
 import { idParam } from "../http/validation.ts";
 import type { Notifier } from "./notifier.ts";
 import { publicView, type SubscriptionRepository } from "./subscription-repository.ts";
-import { parseSubscription, type SelfAddress } from "./subscription-schema.ts";
+import { parseSubscription, type WebhookTargetPolicy } from "./subscription-schema.ts";
 
 export interface SubscriptionRouterDeps {
   subscriptions: SubscriptionRepository;
   notifier: Notifier;
-  self: SelfAddress;
+  webhooks: WebhookTargetPolicy;
   emailEnabled: boolean;
 }
 
@@ -64,7 +64,7 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
   });
 
   router.post("/api/v1/subscriptions", requireRole("researcher"), (req, res) => {
-    const input = parseSubscription(req.body, deps.self, deps.emailEnabled);
+    const input = parseSubscription(req.body, deps.webhooks, deps.emailEnabled);
     const { subscription, confirmToken } = deps.subscriptions.create(input, principalOf(res).username);
     if (confirmToken) deps.notifier.requestConfirmation(subscription, confirmToken);
     res.status(201).json({

@@ -1,6 +1,11 @@
 // Webhook delivery: a JSON POST signed like GitHub's webhooks, so a receiver can check that the body
 // came from us and was not altered: X-WaterMonitor-Signature: sha256=<HMAC-SHA256(secret, raw body)>.
+// Sent with node:http(s) rather than fetch, because only that lets us vet the addresses a host name
+// resolves to before connecting (see webhook-target.ts). Redirects are not followed.
 import { createHmac } from "node:crypto";
+import http from "node:http";
+import https from "node:https";
+import { localTargetProblem, publicOnlyLookup } from "./webhook-target.ts";
 
 export const SIGNATURE_HEADER = "X-WaterMonitor-Signature";
 export const DELIVERY_HEADER = "X-WaterMonitor-Delivery";
@@ -15,24 +20,54 @@ export interface DeliveryResult {
   error: string | null;
 }
 
-export async function postWebhook(url: string, secret: string, body: string, deliveryId: string, timeoutMs: number): Promise<DeliveryResult> {
+export interface WebhookPost {
+  url: string;
+  secret: string;
+  body: string;
+  deliveryId: string;
+  timeoutMs: number;
+  /** Loopback, private and link-local targets allowed (WEBHOOK_ALLOW_LOCAL). */
+  allowLocal: boolean;
+}
+
+const guardedLookup = publicOnlyLookup();
+
+export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
+  let url: URL;
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "WaterMonitor-Webhook/1",
-        [SIGNATURE_HEADER]: signBody(secret, body),
-        // Receivers dedupe on this: a retry after a lost 2xx carries the same id.
-        [DELIVERY_HEADER]: deliveryId,
-      },
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body?.cancel();
-    return res.ok ? { ok: true, status: res.status, error: null } : { ok: false, status: res.status, error: `HTTP ${res.status}` };
-  } catch (err) {
-    return { ok: false, status: null, error: (err as Error).message };
+    url = new URL(post.url);
+  } catch {
+    return { ok: false, status: null, error: `not a URL: ${post.url}` };
   }
+  if (!post.allowLocal) {
+    const problem = localTargetProblem(url);
+    if (problem) return { ok: false, status: null, error: problem };
+  }
+  const client = url.protocol === "https:" ? https : http;
+  return new Promise<DeliveryResult>((resolve) => {
+    const req = client.request(
+      url,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(post.body),
+          "user-agent": "WaterMonitor-Webhook/1",
+          [SIGNATURE_HEADER]: signBody(post.secret, post.body),
+          // Receivers dedupe on this: a retry after a lost 2xx carries the same id.
+          [DELIVERY_HEADER]: post.deliveryId,
+        },
+        signal: AbortSignal.timeout(post.timeoutMs),
+        ...(post.allowLocal ? {} : { lookup: guardedLookup }),
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        res.resume();
+        const ok = status >= 200 && status < 300;
+        resolve(ok ? { ok: true, status, error: null } : { ok: false, status, error: `HTTP ${status}` });
+      },
+    );
+    req.on("error", (err) => resolve({ ok: false, status: null, error: err.message }));
+    req.end(post.body);
+  });
 }
