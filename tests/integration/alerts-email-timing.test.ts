@@ -37,9 +37,9 @@ function lastWallClock(zone: string, hour: number, minute: number): number {
   return t.toMillis();
 }
 
-/** A server whose alerting runs on `time`; timers tick once a (manual) minute. Reminders off. */
-async function system(time: ManualTime, smtpUrl: string): Promise<AlertTestSystem> {
-  const s = await startAlertSystem({ SMTP_URL: smtpUrl, ALERT_REMINDER_MINUTES: "0" }, undefined, {
+/** A server whose alerting runs on `time`; timers tick once a (manual) minute. Reminders off unless asked for. */
+async function system(time: ManualTime, smtpUrl: string, reminderMinutes = 0): Promise<AlertTestSystem> {
+  const s = await startAlertSystem({ SMTP_URL: smtpUrl, ALERT_REMINDER_MINUTES: String(reminderMinutes) }, undefined, {
     ...FAST_ALERTING,
     clock: time,
     scheduler: time,
@@ -183,6 +183,28 @@ describe("quiet hours", () => {
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
     expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", start]]);
+  });
+
+  it("hold a reminder that falls into them, like any other notice", async () => {
+    const smtp = await smtpServer();
+    const start = lastWallClock("Europe/Berlin", 21, 30);
+    const release = sevenNextMorning(start);
+    const time = new ManualTime(start);
+    const s = await system(time, smtp.url, 60);
+    const subscription = await confirmedSubscription(s, smtp, quiet);
+
+    await post(s, ZEHREN, start - MIN, 160);
+    await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
+    // 22:31 in Berlin: the alert has fired unacknowledged for an hour, inside quiet hours.
+    for (let i = 0; i < 61; i++) time.advance(MIN);
+    const reminder = await eventually(() => outboxOf(s, subscription).find((r) => JSON.parse(r.payload).reminder), "the reminder notice");
+    expect([reminder.status, reminder.next_attempt_at]).toEqual(["pending", release]);
+    await settle();
+    expect(alertMails(smtp.mails)).toHaveLength(1);
+
+    time.advance(release - time.now());
+    const held = await eventually(() => alertMails(smtp.mails)[1], "the held reminder mail");
+    expect(subjectOf(held)).toMatch(/^\[Water Monitor\] STILL FIRING: /);
   });
 
   it("hold a notice created during them even when its reading was measured just before they began", async () => {
