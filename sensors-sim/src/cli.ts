@@ -2,6 +2,7 @@
 // the simulator's zod schema, runs until --duration or Ctrl-C, and prints a summary.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { pathToFileURL } from "node:url";
 import { createLogger } from "../../server/src/logger.ts";
 import { FAULT_KINDS, type FaultKind } from "./sensor/fault-settings.ts";
 import { SimulatorOptionsError, type SimulatorOptions } from "./options.ts";
@@ -13,7 +14,9 @@ Usage: npm run sim -- [options]
 
   --url <url>              server URL (default http://localhost:3000)
   --token <token>          station write token (Authorization: Bearer)
-  --token-file <path>      read the token from a file
+  --token-file <path>      read the token from a file: one token for all stations, or JSON
+                           {"<station id>": "<token>", ...} for a token per station (the
+                           server's DATA_DIR/simulator-tokens has that form)
   --stations <ids>         comma-separated station ids (default: all 8 in the catalog)
   --parameters <codes>     comma-separated parameter codes (default: all)
   --interval <duration>    simulated time between readings (default 10m, like a real network)
@@ -46,6 +49,17 @@ Usage: npm run sim -- [options]
 Durations: 500ms, 30s, 10m, 12h, 30d.
 Fault kinds: ${FAULT_KINDS.join(", ")}.
 `;
+
+/** A token file holds one token, or a JSON object of per-station tokens. */
+function tokenFile(text: string): { token?: string; tokens?: Record<string, string> } {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith("{")) return { token: trimmed };
+  try {
+    return { tokens: JSON.parse(trimmed) as Record<string, string> };
+  } catch (err) {
+    throw new SimulatorOptionsError(`--token-file: not a token and not valid JSON (${(err as Error).message})`);
+  }
+}
 
 function list(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter(Boolean);
@@ -101,12 +115,14 @@ export function parseCli(argv: string[]): CliCommand {
     },
   });
   if (values.help) return { kind: "help" };
-  const token = values.token ?? (values["token-file"] ? readFileSync(values["token-file"], "utf8").trim() : undefined);
+  const fromFile = values["token-file"] ? tokenFile(readFileSync(values["token-file"], "utf8")) : {};
+  const token = values.token ?? fromFile.token;
   // Undefined keys fall back to the schema's defaults; zod reports bad values with their names.
   const options = JSON.parse(
     JSON.stringify({
       url: values.url,
       token,
+      tokens: fromFile.tokens,
       stations: list(values.stations),
       parameters: list(values.parameters),
       interval: values.interval,
@@ -175,4 +191,5 @@ async function main(): Promise<void> {
   process.exit(rejected > 0 || dropped > 0 || buffered > 0 ? 1 : 0);
 }
 
-await main();
+// Run only as the entry point (npm run sim), not when imported (tests of parseCli).
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

@@ -63,7 +63,10 @@ export const spillOptionsSchema = z.object({
 
 export const simulatorOptionsSchema = z.object({
   url: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
+  /** Write token for every station (or those without their own in `tokens`). */
   token: z.string().min(1).optional(),
+  /** Per-station write tokens, station id → token: each station then sends on its own uplink. */
+  tokens: z.record(z.string(), z.string().min(1)).optional(),
   stations: z.array(z.enum(catalog.stations.map((s) => s.id) as [string, ...string[]])).min(1).default(catalog.stations.map((s) => s.id)),
   parameters: z.array(z.enum(catalog.parameters.map((p) => p.code) as [string, ...string[]])).min(1).default(catalog.parameters.map((p) => p.code)),
   /** Simulated time between readings of a sensor (a real network reports every 10–15 minutes). */
@@ -95,6 +98,10 @@ export const simulatorOptionsSchema = z.object({
   faults: faultOptionsSchema.default(faultOptionsSchema.parse({})),
   scenario: z.enum(["spill"]).optional(),
   spill: spillOptionsSchema.default(spillOptionsSchema.parse({})),
+}).superRefine((o, ctx) => {
+  if (!o.tokens || o.token) return;
+  const missing = o.stations.filter((id) => !o.tokens![id]);
+  if (missing.length > 0) ctx.addIssue({ code: "custom", path: ["tokens"], message: `no token for ${missing.join(", ")} (give those, or a token for all)` });
 });
 
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;

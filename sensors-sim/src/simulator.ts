@@ -17,6 +17,7 @@ import { HttpJsonSink } from "./transport/http-json-sink.ts";
 import { LineProtocolSink } from "./transport/line-protocol-sink.ts";
 import type { FetchFn, HttpSinkOptions, ReadingSink } from "./transport/sink.ts";
 import { Uplink, type UplinkStats } from "./transport/uplink.ts";
+import { UplinkGroup } from "./transport/uplink-group.ts";
 
 export type { SimulatorOptions, ResolvedSimulatorOptions } from "./options.ts";
 
@@ -106,21 +107,27 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}
   const generator = new ReadingGenerator(generatorOptions, backfillFrom);
   const spillPlan = generatorOptions.spill ? planSpill(generatorOptions.spill, catalog.stations) : undefined;
 
-  const sinkOptions: HttpSinkOptions = {
-    url: options.url,
-    token: options.token,
-    requestTimeoutMs: options.requestTimeout,
-    fetch: deps.fetch,
-    now: () => clock.now(),
+  // Per-station tokens: one uplink per station, each with its own token; else one for all.
+  const keyOf = options.tokens ? (station: string) => station : () => "";
+  const makeUplink = (key: string): Uplink => {
+    const sinkOptions: HttpSinkOptions = {
+      url: options.url,
+      token: options.tokens?.[key] ?? options.token,
+      requestTimeoutMs: options.requestTimeout,
+      fetch: deps.fetch,
+      now: () => clock.now(),
+    };
+    const sink: ReadingSink =
+      options.transport === "line-protocol" ? new LineProtocolSink(sinkOptions, options.database) : new HttpJsonSink(sinkOptions);
+    return new Uplink(
+      sink,
+      // maxBuffered bounds the whole simulator: per-station uplinks share it.
+      { maxBuffered: key ? Math.max(1, Math.floor(options.maxBuffered / options.stations.length)) : options.maxBuffered, batchSize: options.batchSize, retryBaseMs: options.retryBase, retryMaxMs: options.retryMax },
+      clock,
+      logger.child(key ? { module: "uplink", station: key } : { module: "uplink" }),
+    );
   };
-  const sink: ReadingSink =
-    options.transport === "line-protocol" ? new LineProtocolSink(sinkOptions, options.database) : new HttpJsonSink(sinkOptions);
-  const uplink = new Uplink(
-    sink,
-    { maxBuffered: options.maxBuffered, batchSize: options.batchSize, retryBaseMs: options.retryBase, retryMaxMs: options.retryMax },
-    clock,
-    logger.child({ module: "uplink" }),
-  );
+  const uplink = new UplinkGroup(keyOf, makeUplink);
 
   let state: SimulatorSummary["state"] = options.backfill > 0 ? "backfilling" : "live";
   let generated = 0;

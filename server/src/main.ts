@@ -5,8 +5,9 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influxd.ts";
 import { createLogger } from "./logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
-import { ensureSimulatorToken } from "./auth/simulator-token.ts";
+import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
+import { catalog } from "../../common/catalog.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -73,13 +74,13 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
-  const simulatorToken = ensureSimulatorToken(system.stationTokens, config.dataDir);
-  logger.info({ file: simulatorToken.file }, "simulator station token ready");
+  const simulatorTokens = ensureSimulatorTokens(system.stationTokens, config.dataDir, catalog.stations.map((s) => s.id));
+  logger.info({ file: simulatorTokens.file }, "simulated stations' write tokens ready");
   if (config.simulator.enabled) {
     simulator = startSimulator(
       {
         url: `http://127.0.0.1:${system.port}`,
-        token: simulatorToken.token,
+        tokens: simulatorTokens.tokens,
         database: config.influx.database,
         seed: config.simulator.seed,
         speed: config.simulator.speed,

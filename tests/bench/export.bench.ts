@@ -17,7 +17,6 @@ const SERIES = STATIONS.length * PARAMETERS.length;
 /** 1-minute readings: 10 million rows over 32 series span ~217 days, inside the raw retention. */
 const STEP_MS = 60_000;
 const WRITE_BATCH = 10_000;
-const ADMIN_PASSWORD = `bench-${randomBytes(8).toString("hex")}`;
 
 /** Readings [offset, offset + count) of the benchmark's data, made on demand (10M would not fit). */
 function readingsAt(offset: number, count: number, start: number): Reading[] {
@@ -61,16 +60,6 @@ function currentRssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
-  });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return (res.headers.get("set-cookie") ?? "").split(";")[0]!;
-}
-
 export const exportBench: Benchmark = {
   name: "Export: GET /api/v1/export full-resolution CSV vs influx CLI -format csv",
   async run({ influxUrl, scale }) {
@@ -79,7 +68,7 @@ export const exportBench: Benchmark = {
     const end = Math.floor(Date.now() / STEP_MS) * STEP_MS - STEP_MS;
     const start = end - steps * STEP_MS;
     const database = `bench_export_${randomBytes(4).toString("hex")}`;
-    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, ADMIN_PASSWORD });
+    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database });
     try {
       const tasks: Array<() => Promise<void>> = [];
       for (let offset = 0; offset < rows; offset += WRITE_BATCH) {
@@ -91,7 +80,7 @@ export const exportBench: Benchmark = {
       }
       await runConcurrently(tasks, 4);
 
-      const cookie = await login(server.url);
+      const cookie = await server.adminCookie();
       const rssBefore = currentRssMb(server.pid);
       const params = new URLSearchParams({
         stations: STATIONS.join(","),

@@ -87,7 +87,7 @@ export const ingest: Benchmark = {
     const database = `bench_ingest_${randomBytes(4).toString("hex")}`;
     const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
     try {
-      const token = server.simulatorToken();
+      const token = await server.stationToken();
       const rawDb = `bench_rawingest_${randomBytes(4).toString("hex")}`;
       await influxAdmin(influxUrl, `CREATE DATABASE "${rawDb}" WITH NAME "${RETENTION.raw.name}"`);
       const rawBodies = batches(jsonReadings, BATCH).map((b) => toLineProtocol(b));

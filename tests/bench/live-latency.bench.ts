@@ -113,7 +113,7 @@ export const liveLatency: Benchmark = {
     let ours: number[];
     try {
       const { sockets, latencies } = await connectClients(server.url);
-      const headers = { authorization: `Bearer ${server.simulatorToken()}` };
+      const headers = { authorization: `Bearer ${await server.stationToken()}` };
       try {
         // Warm-up (JIT, first connections), not measured.
         await drive(`${server.url}/api/v1/readings`, headers, 2);

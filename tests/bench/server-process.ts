@@ -1,6 +1,7 @@
 // Runs a Water Monitor server as a child process (as `npm start` would, minus the managed influxd)
 // so benchmarks can measure its throughput and memory apart from the load generator.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,7 +15,10 @@ export interface ServerProcess {
   url: string;
   pid: number;
   dataDir: string;
-  simulatorToken(): string;
+  /** Logs in as the first admin; the session cookie. */
+  adminCookie(): Promise<string>;
+  /** A fresh station write token for all stations, created through the admin API like an operator would. */
+  stationToken(): Promise<string>;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
   /** CPU time (user + system) the server has used so far, in seconds. */
@@ -24,9 +28,10 @@ export interface ServerProcess {
 
 export async function startServerProcess(influxUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
+  const adminPassword = env.ADMIN_PASSWORD ?? `bench-${randomBytes(8).toString("hex")}`;
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ADMIN_PASSWORD: adminPassword, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -43,7 +48,17 @@ export async function startServerProcess(influxUrl: string, env: Record<string, 
     url,
     pid: child.pid!,
     dataDir,
-    simulatorToken: () => readFileSync(path.join(dataDir, "simulator-token"), "utf8").trim(),
+    adminCookie: () => adminLogin(url, adminPassword).then((l) => l.cookie),
+    stationToken: async () => {
+      const { cookie, csrfToken } = await adminLogin(url, adminPassword);
+      const res = await fetch(`${url}/api/v1/admin/station-tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
+        body: JSON.stringify({ label: "benchmark", stations: ["*"] }),
+      });
+      if (res.status !== 201) throw new Error(`creating a station token failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
     peakRssMb: () => {
       const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
       const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
@@ -56,6 +71,17 @@ export async function startServerProcess(influxUrl: string, env: Record<string, 
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function adminLogin(url: string, password: string): Promise<{ cookie: string; csrfToken: string }> {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, csrfToken };
 }
 
 /** CPU time (user + system) process `pid` has used so far, in seconds. */

@@ -1,7 +1,10 @@
 // The simulator against the real Water Monitor ingest (JSON and line protocol) and InfluxDB:
 // the contract the two sides were written against, checked end to end.
 import { afterEach, describe, expect, it } from "vitest";
+import { catalog } from "../../common/catalog.ts";
+import { ensureSimulatorTokens } from "../../server/src/auth/simulator-tokens.ts";
 import { ALL_STATIONS } from "../../server/src/auth/station-tokens.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../server/src/influx/schema.ts";
 import { startSimulator } from "../../sensors-sim/src/simulator.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -31,5 +34,29 @@ describe("simulator → Water Monitor ingest", () => {
     expect(summary).toMatchObject({ rejected: 0, dropped: 0, buffered: 0, sent: summary.generated });
     expect(summary.generated).toBeGreaterThan(8 * 19 * 150);
     await system.writer.drained();
+  });
+
+  it("with a token per station, as npm start runs it, every station sends on its own token", async () => {
+    system = await startTestSystem();
+    const { tokens } = ensureSimulatorTokens(system.stationTokens, system.dataDir, catalog.stations.map((s) => s.id));
+    const sim = startSimulator({
+      url: system.url,
+      tokens,
+      start: Date.now() - 3_600_000,
+      backfill: "6h",
+      duration: "1h",
+      speed: 100_000,
+      seed: 4,
+    });
+    const summary = await sim.finished;
+    // A station's token refuses every other station's readings, so one mixed batch would be rejected.
+    expect(summary).toMatchObject({ rejected: 0, dropped: 0, buffered: 0, sent: summary.generated });
+    expect(summary.requests).toBeGreaterThanOrEqual(catalog.stations.length);
+    await system.writer.drained();
+    const perStation = await system.store.query<{ station: string; count: number }>(
+      `SELECT count("${FIELD.qc}") AS "count" FROM "${MEASUREMENT}" WHERE time > now() - 1d GROUP BY "${TAG.station}"`,
+    );
+    expect(perStation.map((r) => r.station).sort()).toEqual(catalog.stations.map((s) => s.id).sort());
+    expect(perStation.every((r) => r.count > 0)).toBe(true);
   });
 });

@@ -1,0 +1,41 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseCli } from "../../sensors-sim/src/cli.ts";
+import { resolveOptions } from "../../sensors-sim/src/options.ts";
+import { tempDir } from "../helpers/test-system.ts";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function tokenFile(content: string): string {
+  const dir = tempDir("wm-sim-cli-");
+  cleanups.push(dir.remove);
+  const file = path.join(dir.dir, "tokens");
+  writeFileSync(file, content);
+  return file;
+}
+
+describe("simulator command line: --token-file", () => {
+  it("reads one token for all stations", () => {
+    const command = parseCli(["--token-file", tokenFile("wmst_abc\n")]);
+    expect(command).toMatchObject({ kind: "run", options: { token: "wmst_abc" } });
+  });
+
+  it("reads per-station tokens from the server's simulator-tokens file", () => {
+    const command = parseCli(["--token-file", tokenFile(JSON.stringify({ "DE-ELBE-SCHMILKA": "wmst_1", "CN-YANGTZE-CUNTAN": "wmst_2" })), "--stations", "DE-ELBE-SCHMILKA,CN-YANGTZE-CUNTAN"]);
+    expect(command.kind).toBe("run");
+    if (command.kind !== "run") return;
+    expect(resolveOptions(command.options).tokens).toEqual({ "DE-ELBE-SCHMILKA": "wmst_1", "CN-YANGTZE-CUNTAN": "wmst_2" });
+  });
+
+  it("names the stations a per-station token file leaves without a token", () => {
+    const command = parseCli(["--token-file", tokenFile(JSON.stringify({ "DE-ELBE-SCHMILKA": "wmst_1" })), "--stations", "DE-ELBE-SCHMILKA,DE-ELBE-ZEHREN"]);
+    if (command.kind !== "run") throw new Error("expected a run");
+    expect(() => resolveOptions(command.options)).toThrow(/tokens: no token for DE-ELBE-ZEHREN/);
+  });
+
+  it("says so when the file is neither a token nor JSON", () => {
+    expect(() => parseCli(["--token-file", tokenFile("{ not json")])).toThrow(/--token-file: not a token and not valid JSON/);
+  });
+});
