@@ -34,6 +34,7 @@ import { liveAuthMiddleware, userRoom } from "./live/live-auth.ts";
 import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaDb, type MetaDb } from "./meta/database.ts";
 import { Spool } from "./ingest/spool.ts";
+import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
 import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
@@ -81,6 +82,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await store.ensureSchema();
 
   const spool = new Spool(path.join(config.dataDir, "spool"));
+  const journalDir = path.join(config.dataDir, "journal");
+  await recoverJournal(journalDir, spool, logger.child({ module: "journal" }));
+  const journal = config.ingest.journal ? new IngestJournal(journalDir, logger.child({ module: "journal" })) : undefined;
   const writer = new BatchWriter(
     store,
     spool,
@@ -92,6 +96,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       spoolMaxBytes: config.ingest.spoolMaxBytes,
     },
     logger.child({ module: "batch-writer" }),
+    journal,
   );
   const rollups = new RollupScheduler(store, logger.child({ module: "rollups" }), {
     ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS,
@@ -101,7 +106,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const events = new IngestEvents();
   const meta = openMetaDb(config.dataDir);
   const stationTokens = new StationTokenRepository(meta);
-  const ingest = new IngestService(writer, events, new QcEngine());
+  const ingest = new IngestService(writer, events, new QcEngine(), Date.now, journal);
   const auth: AuthServices = {
     users: new UserRepository(meta),
     sessions: new SessionRepository(meta, config.auth.sessionTtlMs),
@@ -180,6 +185,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       // Disconnects live clients and stops accepting connections; requests already in progress finish.
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));
       await writer.close(timeoutMs);
+      await journal?.close();
       // Late history written just now: roll it up if that is quick; otherwise the raw data stays
       // complete and only the long-range rollups miss those hours.
       await Promise.race([rollups.flush(), new Promise((r) => setTimeout(r, 2_000).unref())]);

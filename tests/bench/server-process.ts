@@ -24,10 +24,18 @@ export interface ServerProcess {
   /** CPU time (user + system) the server has used so far, in seconds. */
   cpuSeconds(): number;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or power loss would end it; keeps the data dir. */
+  kill(): Promise<void>;
 }
 
-export async function startServerProcess(influxUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
+export async function startServerProcess(
+  influxUrl: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+  /** Run on an existing data dir (a restart after `kill`). */
+  reuseDataDir?: string,
+): Promise<ServerProcess> {
+  const dataDir = reuseDataDir ?? mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
   const adminPassword = env.ADMIN_PASSWORD ?? `bench-${randomBytes(8).toString("hex")}`;
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
     cwd: ROOT,
@@ -65,6 +73,10 @@ export async function startServerProcess(influxUrl: string, env: Record<string, 
       return kb / 1024;
     },
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
     stop: async () => {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

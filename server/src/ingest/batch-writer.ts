@@ -8,7 +8,14 @@ import { BackpressureError, StorageUnavailableError } from "../errors.ts";
 import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
+import type { IngestJournal } from "./journal.ts";
 import type { Spool } from "./spool.ts";
+
+/** Readings taken from the queue together, with the journal segment of each. */
+interface Batch {
+  readings: Reading[];
+  segments: number[];
+}
 
 export interface BatchWriterOptions {
   batchSize: number;
@@ -36,6 +43,8 @@ export interface WriterStats {
 
 export class BatchWriter {
   private pending: Reading[] = [];
+  /** Journal segment of each pending reading (0 without a journal), released once it is safe. */
+  private pendingSegments: number[] = [];
   private inFlight = 0;
   private inFlightPoints = 0;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -59,6 +68,7 @@ export class BatchWriter {
     private readonly spool: Spool,
     private readonly options: BatchWriterOptions,
     private readonly logger: Logger,
+    private readonly journal?: IngestJournal,
   ) {
     if (!spool.isEmpty) {
       logger.info({ batches: spool.segments, bytes: spool.bytes }, "replaying spool left by the previous run");
@@ -67,11 +77,38 @@ export class BatchWriter {
     }
   }
 
-  /** Accepts readings or throws BackpressureError; never accepts what it could not keep. */
-  enqueue(readings: readonly Reading[]): void {
+  /**
+   * Accepts readings or throws BackpressureError; never accepts what it could not keep. With a
+   * journal, `journalSegment` is where they were journaled; they are released from it once they
+   * are in InfluxDB or the spool.
+   */
+  enqueue(readings: readonly Reading[], journalSegment = 0): void {
     this.assertCapacity(readings.length);
-    for (const r of readings) this.pending.push(r);
+    for (const r of readings) {
+      this.pending.push(r);
+      this.pendingSegments.push(journalSegment);
+    }
     this.pump(false);
+  }
+
+  /** Takes up to `n` readings (and their journal segments) from the front of the queue. */
+  private take(n: number): Batch {
+    return { readings: this.pending.splice(0, n), segments: this.pendingSegments.splice(0, n) };
+  }
+
+  /** The batch is in InfluxDB, in the spool, or refused by InfluxDB for good: the journal may let go. */
+  private settled(batch: Batch): void {
+    this.journal?.release(batch.segments);
+  }
+
+  /** Appends to the spool, then settles; on a disk error the batch goes back to the queue. */
+  private async spoolBatch(batch: Batch): Promise<void> {
+    try {
+      await this.spool.append(batch.readings);
+      this.settled(batch);
+    } catch (err) {
+      this.spoolFailed(batch, err);
+    }
   }
 
   /** Throws unless `count` more readings could be accepted now. */
@@ -127,7 +164,9 @@ export class BatchWriter {
     // Writes InfluxDB has not answered by now fail and go to the spool instead of holding up exit.
     this.shutdown.abort();
     while (this.pending.length > 0) {
-      await this.spool.append(this.pending.splice(0, this.options.batchSize));
+      const batch = this.take(this.options.batchSize);
+      await this.spool.append(batch.readings);
+      this.settled(batch);
     }
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
     await this.replayRun;
@@ -151,13 +190,12 @@ export class BatchWriter {
     while (this.pending.length > 0 && (this.pending.length >= batchSize || force)) {
       if (!this.storageWritable || !this.spool.isEmpty) {
         // Keep order: while anything waits in the spool, new batches queue behind it.
-        const batch = this.pending.splice(0, batchSize);
-        void this.spool.append(batch).catch((err) => this.spoolFailed(batch, err));
+        void this.spoolBatch(this.take(batchSize));
         this.scheduleReplay(0);
         continue;
       }
       if (this.inFlight >= concurrency) break;
-      void this.writeDirect(this.pending.splice(0, batchSize));
+      void this.writeDirect(this.take(batchSize));
     }
     if (this.pending.length > 0 && !this.flushTimer && !this.closed) {
       this.flushTimer = setTimeout(() => {
@@ -168,22 +206,25 @@ export class BatchWriter {
     this.notifyIfIdle();
   }
 
-  private async writeDirect(batch: Reading[]): Promise<void> {
+  private async writeDirect(batch: Batch): Promise<void> {
+    const points = batch.readings.length;
     this.inFlight++;
-    this.inFlightPoints += batch.length;
+    this.inFlightPoints += points;
     try {
-      await this.store.writeReadings(batch, this.shutdown.signal);
-      this.wrote(batch);
+      await this.store.writeReadings(batch.readings, this.shutdown.signal);
+      this.wrote(batch.readings);
+      this.settled(batch);
     } catch (err) {
-      this.writeFailed(err as Error, batch.length);
-      if (!(err instanceof StorageRejectedError)) {
+      this.writeFailed(err as Error, points);
+      if (err instanceof StorageRejectedError) this.settled(batch);
+      else {
         this.storageWritable = false;
-        await this.spool.append(batch).catch((e) => this.spoolFailed(batch, e));
+        await this.spoolBatch(batch);
         this.scheduleReplay(this.retryBase);
       }
     } finally {
       this.inFlight--;
-      this.inFlightPoints -= batch.length;
+      this.inFlightPoints -= points;
       this.pump(this.closed);
     }
   }
@@ -253,10 +294,11 @@ export class BatchWriter {
     }
   }
 
-  private spoolFailed(batch: Reading[], err: unknown): void {
+  private spoolFailed(batch: Batch, err: unknown): void {
     // The disk refused the batch: keep it in memory rather than lose it.
-    this.logger.error({ err: (err as Error).message, points: batch.length }, "spool write failed; batch kept in memory");
-    this.pending.unshift(...batch);
+    this.logger.error({ err: (err as Error).message, points: batch.readings.length }, "spool write failed; batch kept in memory");
+    this.pending.unshift(...batch.readings);
+    this.pendingSegments.unshift(...batch.segments);
   }
 
   private isIdle(): boolean {

@@ -51,7 +51,7 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
       next();
     },
     express.text({ limit: options.maxBytes, type: () => true, defaultCharset: "utf-8" }),
-    (req, res) => {
+    async (req, res) => {
       const body = typeof req.body === "string" ? req.body : "";
       let read: LinesToCandidates;
       try {
@@ -62,7 +62,7 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
       }
       const { candidates, problems } = read;
       if (candidates.length === 0) throw new ValidationError("writing requires points");
-      options.service.accept(res.locals.grant, candidates, problems);
+      await options.service.accept(res.locals.grant, candidates, problems);
       res.status(204).end();
     },
   );

@@ -1,13 +1,14 @@
 // The one path every reading takes into Water Monitor, whatever its wire format: check it against
 // the catalog and the sender's token, flag it (QC), queue it for InfluxDB, and announce it to the live
 // hub and the alert engine. A batch is all-or-nothing: one bad reading rejects the batch and nothing
-// is stored.
+// is stored. The answer waits until the batch is in the journal on disk.
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import type { IngestResponse } from "../../../common/api-types.ts";
 import type { Reading } from "../../../common/reading.ts";
 import type { StationGrant } from "../auth/station-tokens.ts";
-import { ForbiddenError, ValidationError, type ErrorDetail } from "../errors.ts";
+import { ForbiddenError, StorageUnavailableError, ValidationError, type ErrorDetail } from "../errors.ts";
 import type { BatchWriter } from "./batch-writer.ts";
+import type { IngestJournal } from "./journal.ts";
 import type { IngestEvents } from "./ingest-events.ts";
 import type { QcEngine } from "./qc/qc-engine.ts";
 
@@ -56,13 +57,15 @@ export class IngestService {
     private readonly events: IngestEvents,
     private readonly qc: QcEngine,
     private readonly now: () => number = Date.now,
+    /** Without a journal, accepted readings are only as safe as the process until written. */
+    private readonly journal?: IngestJournal,
   ) {}
 
   /**
    * `candidates[i]` is undefined where the wire format could not be parsed; `prior` holds those
    * problems, so that the error lists every bad reading of the batch at once.
    */
-  accept(grant: StationGrant, candidates: ReadonlyArray<ReadingCandidate | undefined>, prior: ErrorDetail[] = []): IngestResponse {
+  async accept(grant: StationGrant, candidates: ReadonlyArray<ReadingCandidate | undefined>, prior: ErrorDetail[] = []): Promise<IngestResponse> {
     const now = this.now();
     const invalid: ErrorDetail[] = [...prior];
     const forbidden: ErrorDetail[] = [];
@@ -97,8 +100,15 @@ export class IngestService {
       else if (reading.qc === 4) fail++;
       return reading;
     });
-    this.writer.enqueue(readings);
+    const journaled = this.journal?.append(readings);
+    this.writer.enqueue(readings, journaled?.segment);
     this.events.emitAccepted(readings);
+    // Answered only once the readings are on disk: the sender may delete them after our answer.
+    if (journaled) {
+      await journaled.durable.catch((err: Error) => {
+        throw new StorageUnavailableError(`the readings could not be saved to disk (${err.message}); send them again`);
+      });
+    }
     return { accepted: readings.length, flagged: { suspect, fail } };
   }
 }

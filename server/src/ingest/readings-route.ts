@@ -29,7 +29,7 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
       next();
     },
     express.json({ limit: options.maxBytes, strict: true, type: () => true }),
-    (req, res) => {
+    async (req, res) => {
       const grant = res.locals.grant as StationGrant;
       const body = parseOrThrow(bodySchema, req.body);
       const candidates: Array<ReadingCandidate | undefined> = [];
@@ -55,7 +55,7 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
           unit: r.unit,
         });
       });
-      res.status(202).json(options.service.accept(grant, candidates, problems));
+      res.status(202).json(await options.service.accept(grant, candidates, problems));
     },
   );
   return router;
