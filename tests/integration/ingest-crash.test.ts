@@ -37,8 +37,9 @@ describe("acknowledged readings survive a server crash", () => {
     const written = await fetch(`${first.url}/write?db=${database}&precision=ms`, { method: "POST", headers: { authorization: `Token ${token}` }, body: lines });
     expect(written.status).toBe(204);
 
-    const health = (await (await fetch(`${first.url}/api/health`)).json()) as { writeQueue: { queueDepth: number; writtenPoints: number } };
+    const health = (await (await fetch(`${first.url}/api/health`)).json()) as { writeQueue: { queueDepth: number; writtenPoints: number; journalBytes: number } };
     expect(health.writeQueue).toMatchObject({ queueDepth: 3_500, writtenPoints: 0 });
+    expect(health.writeQueue.journalBytes).toBeGreaterThan(3_500 * 50);
     expect(await countIn(influxUrl, database)).toBe(0);
 
     await first.kill();

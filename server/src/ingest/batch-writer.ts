@@ -33,6 +33,8 @@ export interface WriterStats {
   inFlightPoints: number;
   spoolBytes: number;
   spoolBatches: number;
+  /** Journal on disk: accepted readings not yet in InfluxDB or the spool (plus released ones sharing a segment). */
+  journalBytes: number;
   writtenPoints: number;
   rejectedPoints: number;
   storageWritable: boolean;
@@ -134,6 +136,7 @@ export class BatchWriter {
       inFlightPoints: this.inFlightPoints,
       spoolBytes: this.spool.bytes,
       spoolBatches: this.spool.segments,
+      journalBytes: this.journal?.stats().bytes ?? 0,
       writtenPoints: this.written,
       rejectedPoints: this.rejected,
       storageWritable: this.storageWritable,

@@ -28,6 +28,8 @@ interface Segment {
   full: boolean;
   /** Lines appended but not yet on disk. */
   unwritten: number;
+  /** Its file descriptor is closed (journal closed or segment deleted). */
+  closed: boolean;
 }
 
 interface PendingLine {
@@ -128,7 +130,7 @@ export class IngestJournal {
     }
   }
 
-  /** Bytes and segments currently on disk (health). */
+  /** Bytes and segments currently on disk (/api/health). */
   stats(): { segments: number; bytes: number } {
     let bytes = 0;
     for (const s of this.segments.values()) bytes += s.bytes;
@@ -140,14 +142,14 @@ export class IngestJournal {
     while (this.flushing) await this.flushing;
     this.current.full = true;
     for (const segment of [...this.segments.values()]) {
-      if (!this.deleteIfDone(segment)) closeSync(segment.fd);
+      if (!this.deleteIfDone(segment)) this.closeFile(segment);
     }
   }
 
   private openSegment(): Segment {
     const id = this.nextId++;
     const fd = openSync(this.file(id), "a");
-    const segment: Segment = { id, fd, bytes: 0, outstanding: 0, full: false, unwritten: 0 };
+    const segment: Segment = { id, fd, bytes: 0, outstanding: 0, full: false, unwritten: 0, closed: false };
     this.segments.set(id, segment);
     return segment;
   }
@@ -198,10 +200,16 @@ export class IngestJournal {
   /** Deletes a full segment once nothing in it is unwritten or unreleased; true if deleted. */
   private deleteIfDone(segment: Segment): boolean {
     if (!segment.full || segment.outstanding > 0 || segment.unwritten > 0) return false;
-    closeSync(segment.fd);
+    this.closeFile(segment);
     unlinkSync(this.file(segment.id));
     this.segments.delete(segment.id);
     return true;
+  }
+
+  private closeFile(segment: Segment): void {
+    if (segment.closed) return;
+    segment.closed = true;
+    closeSync(segment.fd);
   }
 
   private file(id: number): string {
