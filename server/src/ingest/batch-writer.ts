@@ -2,7 +2,8 @@
 // flight, and never loses what it accepted. When InfluxDB fails, batches go to the on-disk spool and
 // are replayed in order with capped exponential backoff once it answers again. When the memory queue
 // is full, or InfluxDB is down and the spool is full, `enqueue` refuses with a BackpressureError
-// (HTTP 503 + Retry-After) rather than accepting what it cannot keep.
+// (HTTP 503 + Retry-After) rather than accepting what it cannot keep. Each batch that is in InfluxDB,
+// in the spool or refused by InfluxDB for good is released from the ingest journal (journal.ts).
 import type { Reading } from "../../../common/reading.ts";
 import { BackpressureError, StorageUnavailableError } from "../errors.ts";
 import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
