@@ -1,8 +1,17 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/src/config.ts";
+import { tempDir } from "../helpers/test-system.ts";
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function configDir(): string {
+  const d = tempDir("wm-config-");
+  cleanups.push(d.remove);
+  return d.dir;
+}
 
 describe("loadConfig", () => {
   it("applies documented defaults when nothing is set", () => {
@@ -39,7 +48,7 @@ describe("loadConfig", () => {
   });
 
   it("reads a JSON config file and lets the environment override it", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "wm-config-"));
+    const dir = configDir();
     const file = path.join(dir, "config.json");
     writeFileSync(file, JSON.stringify({ PORT: 4000, INFLUX_DATABASE: "from_file", SIMULATOR: "off" }));
     const config = loadConfig({ CONFIG_FILE: file, PORT: "5000" });
@@ -49,7 +58,7 @@ describe("loadConfig", () => {
   });
 
   it("names the file when the config file is not valid JSON", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "wm-config-"));
+    const dir = configDir();
     const file = path.join(dir, "bad.json");
     writeFileSync(file, "{ not json");
     expect(() => loadConfig({ CONFIG_FILE: file })).toThrow(/CONFIG_FILE .*bad\.json/);
