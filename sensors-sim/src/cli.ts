@@ -65,8 +65,11 @@ function list(text: string | undefined): string[] | undefined {
   return text === undefined ? undefined : text.split(",").map((s) => s.trim()).filter(Boolean);
 }
 
-function number(text: string | undefined): number | undefined {
-  return text === undefined ? undefined : Number(text);
+function number(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n)) throw new SimulatorOptionsError(`${flag}: ${JSON.stringify(text)} is not a number`);
+  return n;
 }
 
 function rates(text: string | undefined): Partial<Record<FaultKind, number>> {
@@ -126,16 +129,16 @@ export function parseCli(argv: string[]): CliCommand {
       stations: list(values.stations),
       parameters: list(values.parameters),
       interval: values.interval,
-      speed: number(values.speed),
+      speed: number(values.speed, "--speed"),
       backfill: values.backfill,
       start: values.start,
       noFuture: !values["allow-future"],
       duration: values.duration,
-      seed: number(values.seed),
+      seed: number(values.seed, "--seed"),
       transport: values.transport,
       database: values.database,
-      batchSize: number(values["batch-size"]),
-      maxBuffered: number(values["buffer-max"]),
+      batchSize: number(values["batch-size"], "--batch-size"),
+      maxBuffered: number(values["buffer-max"], "--buffer-max"),
       faults: {
         enabled: !values["no-faults"],
         rates: rates(values["fault-rate"]),
@@ -147,7 +150,7 @@ export function parseCli(argv: string[]): CliCommand {
         river: values["spill-river"],
         compound: values["spill-compound"],
         after: values["spill-after"],
-        velocityMs: number(values["spill-velocity"]),
+        velocityMs: number(values["spill-velocity"], "--spill-velocity"),
       },
     }),
   ) as SimulatorOptions;

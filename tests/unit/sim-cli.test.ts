@@ -39,3 +39,13 @@ describe("simulator command line: --token-file", () => {
     expect(() => parseCli(["--token-file", tokenFile("{ not json")])).toThrow(/--token-file: not a token and not valid JSON/);
   });
 });
+
+describe("simulator command line: numbers", () => {
+  it.each([
+    ["--speed", "x"],
+    ["--seed", "one"],
+    ["--batch-size", ""],
+  ])("names %s when %j is not a number", (flag, value) => {
+    expect(() => parseCli([flag, value])).toThrow(`${flag}: ${JSON.stringify(value)} is not a number`);
+  });
+});
