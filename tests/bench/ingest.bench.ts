@@ -138,7 +138,7 @@ export const ingest: Benchmark = {
           { label: "POST /write (line protocol)", value: count / lp.seconds, unit: "points/s" },
           { label: "/write ratio vs raw", value: raw.seconds / lp.seconds, unit: "x" },
           cpuFigure("raw InfluxDB /write", raw),
-          cpuFigure("JSON path (server: parsing, validation, QC, alerts, live, write)", json),
+          cpuFigure("JSON path (server: parsing, validation, QC, journal, alerts, live, write)", json),
           cpuFigure("line-protocol path", lp),
           { label: "server peak RSS", value: peak, unit: "MB" },
           { label: "requests answered 503 (queue full) and resent", value: overloaded, unit: "" },
