@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { inject } from "vitest";
+import { afterEach, inject } from "vitest";
 import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger } from "../../server/src/logger.ts";
@@ -16,6 +16,17 @@ export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** For test files: makes temp dirs that are removed after each test. Call once at module level. */
+export function tempDirsPerTest(): (prefix: string) => string {
+  const made: Array<() => void> = [];
+  afterEach(() => made.splice(0).forEach((remove) => remove()));
+  return (prefix) => {
+    const d = tempDir(prefix);
+    made.push(d.remove);
+    return d.dir;
+  };
 }
 
 export function uniqueDatabase(): string {

@@ -1,17 +1,11 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/src/config.ts";
-import { tempDir } from "../helpers/test-system.ts";
+import { tempDirsPerTest } from "../helpers/test-system.ts";
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function configDir(): string {
-  const d = tempDir("wm-config-");
-  cleanups.push(d.remove);
-  return d.dir;
-}
+const tempDir = tempDirsPerTest();
+const configDir = (): string => tempDir("wm-config-");
 
 describe("loadConfig", () => {
   it("applies documented defaults when nothing is set", () => {

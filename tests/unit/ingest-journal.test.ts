@@ -1,19 +1,13 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { IngestJournal, readLeftoverSegments, recoverJournal } from "../../server/src/ingest/journal.ts";
 import { Spool } from "../../server/src/ingest/spool.ts";
-import { tempDir, testLogger } from "../helpers/test-system.ts";
+import { tempDirsPerTest, testLogger } from "../helpers/test-system.ts";
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function dir(): string {
-  const d = tempDir("wm-journal-");
-  cleanups.push(d.remove);
-  return d.dir;
-}
+const tempDir = tempDirsPerTest();
+const dir = (): string => tempDir("wm-journal-");
 
 const reading = (time: number): Reading => ({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time, value: 42.5, lod: null, qc: 1 });
 const batch = (from: number, n: number): Reading[] => Array.from({ length: n }, (_, i) => reading(from + i));

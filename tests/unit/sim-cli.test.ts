@@ -1,17 +1,14 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseCli } from "../../sensors-sim/src/cli.ts";
 import { resolveOptions } from "../../sensors-sim/src/options.ts";
-import { tempDir } from "../helpers/test-system.ts";
+import { tempDirsPerTest } from "../helpers/test-system.ts";
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const tempDir = tempDirsPerTest();
 
 function tokenFile(content: string): string {
-  const dir = tempDir("wm-sim-cli-");
-  cleanups.push(dir.remove);
-  const file = path.join(dir.dir, "tokens");
+  const file = path.join(tempDir("wm-sim-cli-"), "tokens");
   writeFileSync(file, content);
   return file;
 }
