@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../helpers/chromium.ts";
 import type { Benchmark } from "./bench-kit.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -18,14 +18,6 @@ const NM = path.join(ROOT, "node_modules");
 
 function gzSize(file: string): number {
   return gzipSync(readFileSync(file), { level: 9 }).length;
-}
-
-function chromiumPath(): string {
-  try {
-    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim() || "/usr/bin/chromium";
-  } catch {
-    return "/usr/bin/chromium";
-  }
 }
 
 function bundleSizes(): { ours: number; baseline: number } {
@@ -84,7 +76,7 @@ const RENDER_SCRIPT = `function (n) {
 }`;
 
 async function renderTimes(points: number): Promise<RenderTimes> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1300, height: 500 } });
     await page.setContent(`<div style="width:1200px;height:400px"><canvas id="c"></canvas></div>`);

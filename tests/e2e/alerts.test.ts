@@ -4,9 +4,10 @@
 // form; subscriptions (in-app, webhook secret shown once, email confirmation) and the rules page.
 // Screenshots go to test-artifacts/ (gitignored).
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, buildClientOnce, chromiumPath } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
@@ -44,7 +45,7 @@ describe("alerts in Chromium", () => {
   let browser: Browser | undefined;
   let researcher: LoginSession;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     await buildClientOnce();
@@ -52,10 +53,9 @@ describe("alerts in Chromium", () => {
     // confirmation mail's delivery failing is not what this test looks at.
     system = await startAlertSystem({ SMTP_URL: "smtp://127.0.0.1:9" });
     researcher = await loginSession(system, "researcher");
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    browser = await launchChromium();
     page = await (await contextFor(browser, system, researcher)).newPage();
-    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    consoleErrors = collectPageErrors(page);
   }, 180_000);
 
   afterAll(async () => {

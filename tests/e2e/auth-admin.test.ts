@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, loginSession, type LoginSession, type TestUser } from "../helpers/auth.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS } from "./e2e-kit.ts";
-import { XSS, launchChromium, logInThroughForm, newWatchedPage, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
+import { XSS, logInThroughForm, newWatchedPage, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 
 describe("administration in Chromium", () => {
   let system: TestSystem | undefined;

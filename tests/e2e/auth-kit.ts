@@ -1,9 +1,9 @@
 // Shared setup for the login and administration browser tests: a login-only server with a day of
-// readings, Chromium, logging in through the form, and the page's own errors (script errors and
+// readings, logging in through the form, and the page's own errors (script errors and
 // CSP violations) collected per page.
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Reading } from "../../common/reading.ts";
-import { buildClientOnce, chromiumPath } from "./e2e-kit.ts";
+import { buildClientOnce } from "./e2e-kit.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 export const STATIONS = [
@@ -41,10 +41,6 @@ export async function startLoginOnlySystem(): Promise<TestSystem> {
     await system.stop();
     throw err;
   }
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
 }
 
 export interface WatchedPage {

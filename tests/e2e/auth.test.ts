@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type TestUser } from "../helpers/auth.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS } from "./e2e-kit.ts";
-import { launchChromium, logInThroughForm, newWatchedPage, sessionCookie, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
+import { logInThroughForm, newWatchedPage, sessionCookie, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 
 describe("login and logout in Chromium (login-only installation)", () => {
   let system: TestSystem | undefined;

@@ -1,11 +1,12 @@
 // The dashboard when things go wrong: the live connection drops (re-subscribe and fetch what was
 // missed) and InfluxDB goes down (a banner with the reason, error states with retry, no crash).
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
-import { ARTIFACTS, buildClientOnce, chromiumPath } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const STATION = "DE-MULDE-BADDUEBEN";
@@ -27,7 +28,7 @@ describe("dashboard resilience in Chromium", () => {
       readings.push({ station: STATION, parameter: "carbamazepine", time: t, value: 80, lod: null, qc: 1 });
     }
     await system.store.writeReadings(readings);
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" })).newPage();
   }, 180_000);
 

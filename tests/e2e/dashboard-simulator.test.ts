@@ -2,13 +2,14 @@
 // through the real ingest API into a real server and InfluxDB, and the dashboard shows them; a reading
 // POSTed during the test appears in the open chart without a reload.
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { catalog } from "../../common/catalog.ts";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
-import { ARTIFACTS, buildClientOnce, chromiumPath } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 
@@ -33,7 +34,7 @@ describe("dashboard fed by the simulator", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     await system.writer.drained();
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" })).newPage();
   }, 180_000);
 

@@ -2,10 +2,11 @@
 // InfluxDB: overview, station charts with standard lines, live appends, server-side resolution
 // for long ranges, and language switching. Screenshots go to test-artifacts/ (gitignored).
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
-import { ARTIFACTS, buildClientOnce, chromiumPath } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
@@ -48,18 +49,17 @@ describe("dashboard in Chromium", () => {
   let system: TestSystem | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     await buildClientOnce();
     system = await startTestSystem();
     const readings = fixture(Date.now());
     for (let i = 0; i < readings.length; i += 5000) await system.store.writeReadings(readings.slice(i, i + 5000));
-    browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox"] });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" });
     page = await context.newPage();
-    page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    consoleErrors = collectPageErrors(page);
   }, 180_000);
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-// Shared setup for the browser tests: the Chromium path, and one client build per test run even
+// Shared setup for the browser tests: one client build per test run even
 // when several e2e files start in parallel workers (a directory lock). The build goes to a directory
 // of this run's own (see tests/helpers/client-build.ts), which startTestSystem then serves.
 import { execFileSync } from "node:child_process";
@@ -11,14 +11,6 @@ import { clientBuildDir, useClientDir } from "../helpers/client-build.ts";
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const ARTIFACTS = path.join(ROOT, "test-artifacts");
 const STALE_LOCK_MS = 120_000;
-
-export function chromiumPath(): string {
-  try {
-    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim() || "/usr/bin/chromium";
-  } catch {
-    return "/usr/bin/chromium";
-  }
-}
 
 /** Builds the dashboard once per `vitest run` into the run's own directory and serves it from there. */
 export async function buildClientOnce(): Promise<void> {

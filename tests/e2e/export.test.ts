@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { createUser, type TestUser } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
-import { launchChromium, logInThroughForm, newWatchedPage, sessionCookie, type WatchedPage } from "./auth-kit.ts";
+import { logInThroughForm, newWatchedPage, sessionCookie, type WatchedPage } from "./auth-kit.ts";
+import { launchChromium } from "../helpers/chromium.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
