@@ -1,6 +1,7 @@
 // A one-line outcome message under a form: success is announced politely, errors assertively.
 // Text only (textContent), so server messages that echo user input stay inert.
 import { h } from "../dom.ts";
+import type { Translate } from "../i18n/index.ts";
 
 export interface Notice {
   element: HTMLElement;
@@ -30,4 +31,22 @@ export function notice(): Notice {
 
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** What stands where a list or panel could not be loaded, saying why. */
+export function loadError(t: Translate, err: unknown): HTMLElement {
+  return h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }));
+}
+
+/**
+ * Fetches and renders, unless the page is gone by then (`stale`); a failure replaces what `into`
+ * shows with `loadError`.
+ */
+export async function loadInto<T>(into: HTMLElement, t: Translate, fetch: () => Promise<T>, render: (data: T) => void, stale: () => boolean): Promise<void> {
+  try {
+    const data = await fetch();
+    if (!stale()) render(data);
+  } catch (err) {
+    if (!stale()) into.replaceChildren(loadError(t, err));
+  }
 }

@@ -2,7 +2,7 @@
 import { ROLES, roleAtLeast, type ApiTokenInfo, type Role } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
-import { errorText, notice } from "../components/notice.ts";
+import { errorText, loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import { roleName } from "../components/session-menu.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -78,14 +78,7 @@ export function accountPage(ctx: AppContext): Page {
     list.replaceChildren(dataTable(t("account.tokens"), headers, rows, t("token.none")));
   }
 
-  async function load(): Promise<void> {
-    try {
-      const tokens = await auth.myTokens();
-      if (!destroyed) render(tokens);
-    } catch (err) {
-      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
-    }
-  }
+  const load = (): Promise<void> => loadInto(list, t, () => auth.myTokens(), render, () => destroyed);
 
   const element = h(
     "section",

@@ -2,7 +2,7 @@
 // the server's JSON, shown as text.
 import type { AuditEntry } from "../auth-api.ts";
 import { dataTable, timeCell } from "../components/data-table.ts";
-import { errorText } from "../components/notice.ts";
+import { loadInto } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 
@@ -31,14 +31,7 @@ export function adminAuditPage(ctx: AppContext): Page {
     list.replaceChildren(dataTable(t("admin.audit"), headers, rows, t("audit.none")));
   }
 
-  async function load(): Promise<void> {
-    try {
-      const entries = await auth.audit();
-      if (!destroyed) render(entries);
-    } catch (err) {
-      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
-    }
-  }
+  const load = (): Promise<void> => loadInto(list, t, () => auth.audit(), render, () => destroyed);
 
   const element = h(
     "section",

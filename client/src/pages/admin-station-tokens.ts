@@ -3,7 +3,7 @@
 import { ALL_STATIONS, type StationTokenInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
-import { errorText, notice } from "../components/notice.ts";
+import { errorText, loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -86,14 +86,7 @@ export function adminStationTokensPage(ctx: AppContext): Page {
     list.replaceChildren(dataTable(t("admin.stationTokens"), headers, rows, t("stationTokens.none")));
   }
 
-  async function load(): Promise<void> {
-    try {
-      const tokens = await auth.stationTokens();
-      if (!destroyed) render(tokens);
-    } catch (err) {
-      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
-    }
-  }
+  const load = (): Promise<void> => loadInto(list, t, () => auth.stationTokens(), render, () => destroyed);
 
   const element = h(
     "section",

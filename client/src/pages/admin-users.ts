@@ -3,7 +3,7 @@
 import { ROLES, type Role, type UserInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell } from "../components/data-table.ts";
-import { errorText, notice } from "../components/notice.ts";
+import { errorText, loadInto, notice } from "../components/notice.ts";
 import { roleName } from "../components/session-menu.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -133,14 +133,7 @@ export function adminUsersPage(ctx: AppContext): Page {
     list.replaceChildren(dataTable(t("admin.users"), headers, rows, "–"));
   }
 
-  async function load(): Promise<void> {
-    try {
-      const users = await auth.users();
-      if (!destroyed) render(users);
-    } catch (err) {
-      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
-    }
-  }
+  const load = (): Promise<void> => loadInto(list, t, () => auth.users(), render, () => destroyed);
 
   const element = h(
     "section",

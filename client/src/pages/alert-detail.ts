@@ -6,7 +6,7 @@ import type { AlertDetail, AlertsApi } from "../alerts-api.ts";
 import { roleAtLeast } from "../auth-api.ts";
 import { alertFormat, alertStationHref, parameterName, quantity, severityBadge, sourceText, standardCitation, stateBadge, stationName, timeText } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
-import { errorText, notice } from "../components/notice.ts";
+import { errorText, loadError, notice } from "../components/notice.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { loginHref } from "../router.ts";
@@ -137,7 +137,7 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
       const a = await alertsApi.alert(id);
       if (!destroyed && mine === seq) render(a);
     } catch (err) {
-      if (!destroyed && mine === seq) body.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
+      if (!destroyed && mine === seq) body.replaceChildren(loadError(t, err));
     }
   }
 

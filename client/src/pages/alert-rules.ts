@@ -5,7 +5,7 @@ import type { AlertRule } from "../../../common/alerts.ts";
 import { AlertsApi } from "../alerts-api.ts";
 import { alertFormat, parameterName, quantity, severityBadge, stationName } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
-import { errorText } from "../components/notice.ts";
+import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDuration } from "../format.ts";
@@ -75,7 +75,7 @@ export function alertRulesPage(ctx: AppContext): Page {
 
   void alertsApi.rules().then(
     (rules) => !destroyed && render(rules),
-    (err: unknown) => !destroyed && list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }))),
+    (err: unknown) => !destroyed && list.replaceChildren(loadError(t, err)),
   );
   const element = h(
     "section",

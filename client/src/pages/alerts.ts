@@ -6,7 +6,7 @@ import { ALERT_STATES } from "../../../common/alerts.ts";
 import { AlertsApi, type AlertFilter } from "../alerts-api.ts";
 import { alertFormat, alertStationHref, parameterName, quantity, severityBadge, standardCitation, stateBadge, stationName, timeText } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
-import { errorText } from "../components/notice.ts";
+import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { alertsHref, replaceQuery } from "../router.ts";
@@ -135,7 +135,7 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
       renderList();
     } catch (err) {
       if (destroyed || seq !== loadSeq) return;
-      listEl.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
+      listEl.replaceChildren(loadError(t, err));
     }
   }
 

@@ -2,7 +2,7 @@
 // subscriptions, newest first, each linking to the alert.
 import type { AlertsApi, InboxEntry } from "../alerts-api.ts";
 import { alertFormat, parameterName, quantity, stateBadge, stationName, timeText } from "../components/alert-format.ts";
-import { errorText } from "../components/notice.ts";
+import { loadInto } from "../components/notice.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { alertsHref } from "../router.ts";
@@ -38,14 +38,7 @@ export function inboxList(ctx: AppContext, alertsApi: AlertsApi): { element: HTM
     );
   }
 
-  async function load(): Promise<void> {
-    try {
-      const entries = await alertsApi.inbox();
-      if (!destroyed) render(entries);
-    } catch (err) {
-      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
-    }
-  }
+  const load = (): Promise<void> => loadInto(list, t, () => alertsApi.inbox(), render, () => destroyed);
 
   void load();
   const element = h("section", { class: "admin-card", "aria-labelledby": "inbox-h" }, h("h2", { id: "inbox-h" }, t("inbox.heading")), list);

@@ -8,7 +8,7 @@ import { roleAtLeast } from "../auth-api.ts";
 import { alertFormat, parameterName, stationName } from "../components/alert-format.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell } from "../components/data-table.ts";
-import { errorText, notice } from "../components/notice.ts";
+import { errorText, loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -141,14 +141,7 @@ export function subscriptionsPage(ctx: AppContext): Page {
     list.replaceChildren(dataTable(t("subs.list"), headers, rows, t("subs.none")));
   }
 
-  async function load(): Promise<void> {
-    try {
-      const subs = await alertsApi.subscriptions();
-      if (!destroyed) render(subs);
-    } catch (err) {
-      if (!destroyed) list.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
-    }
-  }
+  const load = (): Promise<void> => loadInto(list, t, () => alertsApi.subscriptions(), render, () => destroyed);
 
   const element = h(
     "section",
