@@ -7,10 +7,12 @@ export interface Notice {
   element: HTMLElement;
   ok(text: string): void;
   error(text: string): void;
+  /** "Failed: <reason>" for an action that threw. */
+  failed(err: unknown): void;
   clear(): void;
 }
 
-export function notice(): Notice {
+export function notice(t: Translate): Notice {
   const element = h("p", { class: "notice", hidden: true, "data-testid": "notice" });
   const show = (kind: "ok" | "error", text: string) => {
     element.hidden = false;
@@ -22,6 +24,7 @@ export function notice(): Notice {
     element,
     ok: (text) => show("ok", text),
     error: (text) => show("error", text),
+    failed: (err) => show("error", t("action.failed", { error: errorText(err) })),
     clear: () => {
       element.hidden = true;
       element.textContent = "";

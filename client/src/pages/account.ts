@@ -2,7 +2,7 @@
 import { ROLES, roleAtLeast, type ApiTokenInfo, type Role } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
-import { errorText, loadInto, notice } from "../components/notice.ts";
+import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import { roleName } from "../components/session-menu.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -19,7 +19,7 @@ export function accountPage(ctx: AppContext): Page {
   for (const r of ROLES.filter((r) => roleAtLeast(user.role, r))) role.append(h("option", { value: r, selected: r === user.role }, roleName(r, t)));
   const expires = h("input", { name: "expiresInDays", type: "number", min: 1, max: 3650, step: 1, inputmode: "numeric" });
   const secretSlot = h("div", { class: "secret-slot" });
-  const status = notice();
+  const status = notice(t);
   const list = h("div", { class: "token-list", "data-testid": "my-tokens" }, h("p", { class: "state-loading" }, t("state.loading")));
 
   const form = h(
@@ -38,7 +38,7 @@ export function accountPage(ctx: AppContext): Page {
           expires.value = "";
           await load();
         } catch (err) {
-          status.error(t("action.failed", { error: errorText(err) }));
+          status.failed(err);
         }
       },
     },
@@ -67,7 +67,7 @@ export function accountPage(ctx: AppContext): Page {
                   status.ok(t("token.revokeDone", { label: tok.label }));
                   await load();
                 } catch (err) {
-                  status.error(t("action.failed", { error: errorText(err) }));
+                  status.failed(err);
                 }
               })
             : null,

@@ -6,7 +6,7 @@ import { h } from "../dom.ts";
 export function adminSettingsPage(ctx: AppContext): Page {
   const { t, auth } = ctx;
   let destroyed = false;
-  const status = notice();
+  const status = notice(t);
   const toggle = h("input", { type: "checkbox", role: "switch", name: "publicDashboard", disabled: true, "data-testid": "public-dashboard" });
   toggle.addEventListener("change", async () => {
     const wanted = toggle.checked;
@@ -18,7 +18,7 @@ export function adminSettingsPage(ctx: AppContext): Page {
       status.ok(saved.publicDashboard ? t("adminSettings.savedOn") : t("adminSettings.savedOff"));
     } catch (err) {
       toggle.checked = !wanted;
-      status.error(t("action.failed", { error: errorText(err) }));
+      status.failed(err);
     } finally {
       toggle.disabled = false;
     }

@@ -3,7 +3,7 @@
 import { ALL_STATIONS, type StationTokenInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
-import { errorText, loadInto, notice } from "../components/notice.ts";
+import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -12,7 +12,7 @@ import type { MessageKey } from "../i18n/index.ts";
 export function adminStationTokensPage(ctx: AppContext): Page {
   const { t, auth } = ctx;
   let destroyed = false;
-  const status = notice();
+  const status = notice(t);
   const secretSlot = h("div", { class: "secret-slot" });
   const list = h("div", { "data-testid": "station-tokens" }, h("p", { class: "state-loading" }, t("state.loading")));
 
@@ -41,7 +41,7 @@ export function adminStationTokensPage(ctx: AppContext): Page {
           label.value = "";
           await load();
         } catch (err) {
-          status.error(t("action.failed", { error: errorText(err) }));
+          status.failed(err);
         }
       },
     },
@@ -74,7 +74,7 @@ export function adminStationTokensPage(ctx: AppContext): Page {
                   await auth.revokeStationToken(tok.id);
                   status.ok(t("token.revokeDone", { label: tok.label }));
                 } catch (err) {
-                  status.error(t("action.failed", { error: errorText(err) }));
+                  status.failed(err);
                 }
                 await load();
               })

@@ -3,7 +3,7 @@
 import { ROLES, type Role, type UserInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell } from "../components/data-table.ts";
-import { errorText, loadInto, notice } from "../components/notice.ts";
+import { loadInto, notice } from "../components/notice.ts";
 import { roleName } from "../components/session-menu.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -13,7 +13,7 @@ export function adminUsersPage(ctx: AppContext): Page {
   const { t, auth } = ctx;
   const me = ctx.session.user?.id;
   let destroyed = false;
-  const status = notice();
+  const status = notice(t);
   const list = h("div", { "data-testid": "users" }, h("p", { class: "state-loading" }, t("state.loading")));
 
   const roleSelect = (value: Role, attrs: Record<string, string> = {}) => {
@@ -40,7 +40,7 @@ export function adminUsersPage(ctx: AppContext): Page {
           password.value = "";
           await load();
         } catch (err) {
-          status.error(t("action.failed", { error: errorText(err) }));
+          status.failed(err);
         }
       },
     },
@@ -56,7 +56,7 @@ export function adminUsersPage(ctx: AppContext): Page {
       await auth.updateUser(user.id, changes);
       status.ok(t("users.updatedOk", { username: user.username }));
     } catch (err) {
-      status.error(t("action.failed", { error: errorText(err) }));
+      status.failed(err);
     }
     await load();
   }
@@ -96,7 +96,7 @@ export function adminUsersPage(ctx: AppContext): Page {
               await auth.deleteUser(user.id);
               status.ok(t("users.deletedOk", { username: user.username }));
             } catch (err) {
-              status.error(t("action.failed", { error: errorText(err) }));
+              status.failed(err);
             }
             await load();
           }, { "data-action": "delete" }),

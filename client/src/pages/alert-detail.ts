@@ -6,7 +6,7 @@ import type { AlertDetail, AlertsApi } from "../alerts-api.ts";
 import { roleAtLeast } from "../auth-api.ts";
 import { alertFormat, alertStationHref, parameterName, quantity, severityBadge, sourceText, standardCitation, stateBadge, stationName, timeText } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
-import { errorText, loadError, notice } from "../components/notice.ts";
+import { loadError, notice } from "../components/notice.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { loginHref } from "../router.ts";
@@ -72,7 +72,7 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
       return section;
     }
     const comment = h("textarea", { name: "comment", rows: 3, maxlength: ACK_MAX, "data-testid": "ack-comment-input" });
-    const status = notice();
+    const status = notice(t);
     const submit = h("button", { type: "submit", class: "primary", "data-testid": "ack-submit" }, t("ack.submit"));
     const form = h(
       "form",
@@ -91,7 +91,7 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
             element.querySelector<HTMLElement>("[data-testid='ack-info']")?.focus();
           } catch (err) {
             submit.disabled = false;
-            status.error(t("action.failed", { error: errorText(err) }));
+            status.failed(err);
           }
         },
       },

@@ -8,7 +8,7 @@ import { roleAtLeast } from "../auth-api.ts";
 import { alertFormat, parameterName, stationName } from "../components/alert-format.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell } from "../components/data-table.ts";
-import { errorText, loadInto, notice } from "../components/notice.ts";
+import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -60,7 +60,7 @@ export function subscriptionsPage(ctx: AppContext): Page {
   channel.addEventListener("change", showTarget);
   showTarget();
 
-  const status = notice();
+  const status = notice(t);
   const secretSlot = h("div", { class: "secret-slot" });
   const list = h("div", { "data-testid": "subscription-list" }, h("p", { class: "state-loading" }, t("state.loading")));
   const inbox = inboxList(ctx, alertsApi);
@@ -94,7 +94,7 @@ export function subscriptionsPage(ctx: AppContext): Page {
           email.value = "";
           await load();
         } catch (err) {
-          status.error(t("action.failed", { error: errorText(err) }));
+          status.failed(err);
         }
       },
     },
@@ -131,7 +131,7 @@ export function subscriptionsPage(ctx: AppContext): Page {
               status.ok(t("subs.deleted"));
               await load();
             } catch (err) {
-              status.error(t("action.failed", { error: errorText(err) }));
+              status.failed(err);
             }
           }),
         ],
