@@ -79,6 +79,20 @@ function outboxOf(s: AlertTestSystem, subscriptionId: number) {
   return s.alerting.outbox.rows().filter((r) => r.subscription_id === subscriptionId && r.kind === "alert");
 }
 
+/** Nothing is mailed until a minute before `at`; at `at` exactly one digest goes out. */
+async function theOneDigestAt(time: ManualTime, smtp: { mails: Mail[] }, at: number): Promise<Mail> {
+  time.advance(at - MIN - time.now());
+  await settle();
+  expect(alertMails(smtp.mails)).toHaveLength(0);
+
+  time.advance(MIN);
+  await eventually(() => alertMails(smtp.mails).length > 0, "the digest mail");
+  await settle();
+  const mails = alertMails(smtp.mails);
+  expect(mails).toHaveLength(1);
+  return mails[0]!;
+}
+
 describe("email digests", () => {
   it("collect firing and resolved notices and deliver them as one mail at the subscriber's next full hour (Asia/Kolkata, UTC+5:30)", async () => {
     const smtp = await smtpServer();
@@ -98,18 +112,10 @@ describe("email digests", () => {
     const queued = outboxOf(s, subscription);
     expect(queued.map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", digestAt], ["pending", digestAt], ["pending", digestAt]]);
 
-    time.advance(digestAt - MIN - time.now());
-    await settle();
-    expect(alertMails(smtp.mails)).toHaveLength(0);
-
-    time.advance(MIN);
-    await eventually(() => alertMails(smtp.mails).length > 0, "the digest mail");
-    await settle();
-    const mails = alertMails(smtp.mails);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.to).toBe("ana@example.org");
-    expect(subjectOf(mails[0]!)).toBe("[Water Monitor] Digest: 3 alert notice(s), 2 firing");
-    const body = unfold(mails[0]!.raw);
+    const digest = await theOneDigestAt(time, smtp, digestAt);
+    expect(digest.to).toBe("ana@example.org");
+    expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 3 alert notice(s), 2 firing");
+    const body = unfold(digest.raw);
     expect(body.match(/^FIRING: /gm)).toHaveLength(2);
     expect(body.match(/^RESOLVED: /gm)).toHaveLength(1);
     expect(body).toContain(`(${ZEHREN})`);
@@ -131,16 +137,8 @@ describe("email digests", () => {
     time.advance(3 * HOUR); // 18:00 in New York
     await post(s, SCHMILKA, time.now() - MIN, 175);
     // Midnight UTC (19:00 or 20:00 in New York) passes; the digest waits for the subscriber's own.
-    time.advance(midnight - MIN - time.now());
-    await settle();
-    expect(alertMails(smtp.mails)).toHaveLength(0);
-
-    time.advance(MIN);
-    await eventually(() => alertMails(smtp.mails).length > 0, "the digest mail");
-    await settle();
-    const mails = alertMails(smtp.mails);
-    expect(mails).toHaveLength(1);
-    expect(subjectOf(mails[0]!)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 firing");
+    const digest = await theOneDigestAt(time, smtp, midnight);
+    expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 firing");
   });
 });
 
