@@ -34,8 +34,15 @@ export const DEFAULT_INGEST_LIMITS: Readonly<IngestLimits> = Object.freeze({
   maxAgeMs: 399 * 24 * 3_600_000,
 });
 
-export function checkCandidate(c: ReadingCandidate, now: number, limits: IngestLimits = DEFAULT_INGEST_LIMITS): string | undefined {
-  if (!findStation(c.station)) return `unknown station ${JSON.stringify(c.station)}`;
+/**
+ * The reading the candidate stands for, QC not yet evaluated (flag 2), or what is wrong with it.
+ * It carries the catalog's own id strings, not the copies cut from the request body: every later map
+ * lookup (QC history, alerts, live rooms, line protocol) is then a pointer comparison, and queued
+ * readings do not keep whole request bodies alive.
+ */
+export function checkCandidate(c: ReadingCandidate, now: number, limits: IngestLimits = DEFAULT_INGEST_LIMITS): Reading | string {
+  const station = findStation(c.station);
+  if (!station) return `unknown station ${JSON.stringify(c.station)}`;
   const parameter = findParameter(c.parameter);
   if (!parameter) return `unknown parameter ${JSON.stringify(c.parameter)}`;
   if (c.unit !== undefined && c.unit !== parameter.unit) {
@@ -48,7 +55,7 @@ export function checkCandidate(c: ReadingCandidate, now: number, limits: IngestL
   if (c.value !== null && c.lod !== null) return "has both a value and belowLod; send one";
   if (c.value !== null && !Number.isFinite(c.value)) return "value must be a finite number";
   if (c.lod !== null && !(Number.isFinite(c.lod) && c.lod > 0)) return "belowLod.lod must be a positive finite number";
-  return undefined;
+  return { station: station.id, parameter: parameter.code, time: c.time, value: c.value, lod: c.lod, qc: 2 };
 }
 
 export class IngestService {
@@ -69,13 +76,14 @@ export class IngestService {
     const now = this.now();
     const invalid: ErrorDetail[] = [...prior];
     const forbidden: ErrorDetail[] = [];
+    const readings: Reading[] = [];
     candidates.forEach((c, index) => {
       if (!c) return;
-      const problem = checkCandidate(c, now);
-      if (problem) invalid.push({ index, message: problem });
-      else if (!grant.canWrite(c.station)) {
-        forbidden.push({ index, message: `token "${grant.label}" may not write station ${c.station}` });
-      }
+      const checked = checkCandidate(c, now);
+      if (typeof checked === "string") invalid.push({ index, message: checked });
+      else if (!grant.canWrite(checked.station)) {
+        forbidden.push({ index, message: `token "${grant.label}" may not write station ${checked.station}` });
+      } else readings.push(checked);
     });
     if (invalid.length > 0) {
       invalid.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
@@ -88,18 +96,11 @@ export class IngestService {
 
     let suspect = 0;
     let fail = 0;
-    const readings: Reading[] = (candidates as readonly ReadingCandidate[]).map((c) => {
-      // The catalog's own id strings, not the copies cut from the request body: every later map
-      // lookup (QC history, alerts, live rooms, line protocol) is then a pointer comparison, and
-      // queued readings do not keep whole request bodies alive.
-      const station = findStation(c.station)!.id;
-      const parameter = findParameter(c.parameter)!.code;
-      const reading: Reading = { station, parameter, time: c.time, value: c.value, lod: c.lod, qc: 2 };
+    for (const reading of readings) {
       reading.qc = this.qc.evaluate(reading);
       if (reading.qc === 3) suspect++;
       else if (reading.qc === 4) fail++;
-      return reading;
-    });
+    }
     const journaled = this.journal?.append(readings);
     this.writer.enqueue(readings, journaled?.segment);
     this.events.emitAccepted(readings);
