@@ -33,7 +33,7 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack: (res: Ack) => void) => void;
 }
 
-export interface InterServerEvents {}
+export type InterServerEvents = Record<string, never>;
 
 export interface SocketData {
   stations: Set<StationId>;

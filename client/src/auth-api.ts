@@ -17,7 +17,7 @@ export type {
   StationTokenInfo,
   UserInfo,
 } from "../../common/auth-types.ts";
-import type { Role, SessionUser, SessionInfo, LoginResponse, ApiTokenInfo, CreatedApiToken, UserInfo, StationTokenInfo, CreatedStationToken, RuntimeSettings, AuditEntry } from "../../common/auth-types.ts";
+import type { Role, SessionInfo, LoginResponse, ApiTokenInfo, CreatedApiToken, UserInfo, StationTokenInfo, CreatedStationToken, RuntimeSettings, AuditEntry } from "../../common/auth-types.ts";
 
 export class AuthApi {
   constructor(private readonly api: ApiClient) {}

@@ -2,6 +2,7 @@
 // values are excluded, below-LOD values count as half the LOD, and a mean over only below-LOD
 // values is itself "<LOD".
 import type { SeriesPoint } from "../../common/api-types.ts";
+import { QC } from "../../common/reading.ts";
 
 export interface MeanPoint {
   t: number;
@@ -25,7 +26,7 @@ function contribution(p: SeriesPoint): Contribution | undefined {
     if (p.v === null || !p.n) return undefined;
     return { t: p.t, sum: p.v * p.n, weight: p.n, belowLod: p.nBelowLod ?? 0 };
   }
-  if (p.qc === 4) return undefined;
+  if (p.qc === QC.fail) return undefined;
   if (p.v !== null) return { t: p.t, sum: p.v, weight: 1, belowLod: 0 };
   if (p.lod !== undefined && p.lod !== null) return { t: p.t, sum: p.lod / 2, weight: 1, belowLod: 1 };
   return undefined;

@@ -1,7 +1,7 @@
 // Station status for the overview, derived from the latest readings and recent means. Pure.
 // Order of severity: offline > above a quality standard > sensor problem > ok.
 import type { Parameter, QualityStandard, StandardKind } from "../../common/catalog.ts";
-import type { QcFlag, Reading } from "../../common/reading.ts";
+import { QC, type QcFlag, type Reading } from "../../common/reading.ts";
 
 export type StationStatus = "ok" | "above" | "sensor" | "offline";
 
@@ -37,9 +37,9 @@ export function deriveStatus(input: StatusInput): StatusResult {
   if (lastReadingAt === undefined || now - lastReadingAt > OFFLINE_AFTER_MS) issues.push({ kind: "offline" });
 
   for (const r of latest) {
-    if (r.qc === 3 || r.qc === 4) issues.push({ kind: "sensor", parameter: r.parameter, qc: r.qc });
+    if (r.qc === QC.suspect || r.qc === QC.fail) issues.push({ kind: "sensor", parameter: r.parameter, qc: r.qc });
     // Failed values are excluded from standards checks; below-LOD values cannot exceed anything.
-    if (r.qc === 4 || r.value === null) continue;
+    if (r.qc === QC.fail || r.value === null) continue;
     const parameter = parameters.get(r.parameter);
     for (const std of parameter?.standards ?? []) {
       if (!SINGLE_VALUE_KINDS.has(std.kind)) continue;

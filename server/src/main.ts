@@ -3,7 +3,7 @@
 import path from "node:path";
 import { ConfigError, loadConfig } from "./config.ts";
 import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influxd.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
 import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     influxUrl = influxd.url;
   }
 
+  // Assigned once started; the signal handlers below are installed first and read it.
+  // eslint-disable-next-line prefer-const
   let system: RunningSystem | undefined;
   let simulator: SimulatorHandle | undefined;
   let stopping = false;

@@ -293,7 +293,7 @@ describe("export access and validation", () => {
     for (const [params, message] of [
       [{ stations: `${ZEHREN},NOPE` }, 'unknown station "NOPE"'],
       [{ format: "xlsx" }, "format must be one of csv, ndjson, json"],
-      [{ parameters: `${CBZ}\" OR 1=1` }, "unknown parameter"],
+      [{ parameters: `${CBZ}" OR 1=1` }, "unknown parameter"],
     ] as const) {
       const res = await fetch(exportUrl(params), { headers });
       expect(res.status).toBe(400);

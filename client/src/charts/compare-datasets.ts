@@ -3,6 +3,7 @@
 import type { SeriesPoint } from "../../../common/api-types.ts";
 import type { LineDataset, PlotPoint } from "./datasets.ts";
 import { SERIES_COLOURS } from "./palette.ts";
+import { QC } from "../../../common/reading.ts";
 
 const DASHES: number[][] = [[], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [1, 2]];
 
@@ -25,7 +26,7 @@ export function normalise(values: ReadonlyArray<number | null>): Array<number | 
 export function buildCompareDatasets(series: readonly CompareSeries[], normalised: boolean): LineDataset[] {
   return series.map((s, i) => {
     // Failed raw values never enter compare lines; below-LOD values are gaps (never 0).
-    const kept = s.points.filter((p) => p.n !== undefined || p.qc !== 4);
+    const kept = s.points.filter((p) => p.n !== undefined || p.qc !== QC.fail);
     const values = kept.map((p) => (p.v === null ? null : p.v * s.factor));
     const ys = normalised ? normalise(values) : values;
     const data: PlotPoint[] = kept.map((p, j) => ({ x: p.t, y: ys[j] ?? null, qc: p.qc, n: p.n }));

@@ -4,7 +4,7 @@
 import type { ChartDataset } from "chart.js";
 import type { SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter } from "../../../common/catalog.ts";
-import type { QcFlag } from "../../../common/reading.ts";
+import { QC, type QcFlag } from "../../../common/reading.ts";
 import { rollingMean } from "../stats.ts";
 import { CHART_COLOURS } from "./palette.ts";
 import { splitByScale, standardLines, type StandardLine } from "./standard-lines.ts";
@@ -71,7 +71,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
 
   for (const p of series.points) {
     const qc = p.qc;
-    const isFailed = qc === 4;
+    const isFailed = qc === QC.fail;
     if (aggregate) {
       const allBelow = p.n !== undefined && p.n > 0 && p.nBelowLod === p.n;
       const extra = { qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) };
@@ -83,7 +83,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
       }
       lows.push({ x: p.t, y: scale(p.min ?? p.v, f) });
       highs.push({ x: p.t, y: scale(p.max ?? p.v, f), min: extra.min, max: extra.max, n: p.n });
-      if (qc === 3 && p.v !== null) suspect.push({ x: p.t, y: p.v * f, qc, n: p.n });
+      if (qc === QC.suspect && p.v !== null) suspect.push({ x: p.t, y: p.v * f, qc, n: p.n });
       if (isFailed && opts.showFailed && p.v !== null) failed.push({ x: p.t, y: p.v * f, qc, n: p.n });
       continue;
     }
@@ -97,7 +97,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
       continue;
     }
     main.push({ x: p.t, y: p.v * f, qc });
-    if (qc === 3) suspect.push({ x: p.t, y: p.v * f, qc });
+    if (qc === QC.suspect) suspect.push({ x: p.t, y: p.v * f, qc });
     if (isFailed) failed.push({ x: p.t, y: p.v * f, qc });
   }
 
@@ -122,7 +122,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
 
   const hasAaEqs = parameter.standards.some((s) => s.kind === "AA-EQS");
   if (hasAaEqs && opts.rollingWindowMs > 0) {
-    const visible: SeriesPoint[] = opts.showFailed ? series.points : series.points.filter((p) => aggregate || p.qc !== 4);
+    const visible: SeriesPoint[] = opts.showFailed ? series.points : series.points.filter((p) => aggregate || p.qc !== QC.fail);
     const mean = rollingMean(visible, opts.rollingWindowMs).map((m) => ({ x: m.t, y: m.v * f }));
     const ds = line(L.rollingMean, mean, "rollingMean", CHART_COLOURS.rollingMean, 0);
     ds.borderDash = [3, 3];

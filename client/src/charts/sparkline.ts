@@ -1,5 +1,6 @@
 // 24 h sparklines for the overview cards as inline SVG: cheaper than a canvas chart per card.
 import type { SeriesPoint } from "../../../common/api-types.ts";
+import { QC } from "../../../common/reading.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -12,7 +13,7 @@ export function sparklinePath(
   height: number,
   pad = 2,
 ): string {
-  const values = points.map((p) => (p.qc === 4 && p.n === undefined ? null : p.v));
+  const values = points.map((p) => (p.qc === QC.fail && p.n === undefined ? null : p.v));
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   if (finite.length === 0 || to <= from) return "";
   const lo = Math.min(...finite);

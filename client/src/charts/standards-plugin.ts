@@ -15,6 +15,7 @@ export interface StandardsPluginOptions {
 }
 
 declare module "chart.js" {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- must match chart.js's declaration
   interface PluginOptionsByType<TType> {
     wmStandards?: StandardsPluginOptions;
   }

@@ -77,7 +77,7 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
     return h("label", { class: "setting" }, h("span", { class: "setting-label" }, t(label)), el);
   }
 
-  function checkbox(key: "metadata" | "bom", label: MessageKey): HTMLInputElement {
+  function checkbox(key: "metadata" | "bom"): HTMLInputElement {
     return h("input", {
       type: "checkbox",
       name: key,
@@ -105,8 +105,8 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
   toInputEl.addEventListener("change", onTime("to"));
   const zoneLabel = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-  const metadata = checkbox("metadata", "export.metadata");
-  const bom = checkbox("bom", "export.bom");
+  const metadata = checkbox("metadata");
+  const bom = checkbox("bom");
   bom.disabled = state.format !== "csv";
 
   const element = h(

@@ -2,7 +2,7 @@
 // time of the last reading and 24 h sparklines. Updates live.
 import type { SeriesPoint } from "../../../common/api-types.ts";
 import type { Station } from "../../../common/catalog.ts";
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import { sparkline } from "../charts/sparkline.ts";
 import { statusBadge } from "../components/status-badge.ts";
 import { parameterName, type AppContext, type Page } from "../context.ts";
@@ -69,7 +69,7 @@ export function overviewPage(ctx: AppContext): Page {
       const r = byParam.get(c);
       const unit = ctx.parameters.get(c)?.unit ?? "";
       const value = r ? formatReadingValue(r, unit, ctx.p.unit, ctx.lang, t) : "–";
-      const qcNote = r && (r.qc === 3 || r.qc === 4) ? h("span", { class: `qc qc-${r.qc}` }, ` (${t(`qc.${r.qc}` as MessageKey)})`) : null;
+      const qcNote = r && (r.qc === QC.suspect || r.qc === QC.fail) ? h("span", { class: `qc qc-${r.qc}` }, ` (${t(`qc.${r.qc}` as MessageKey)})`) : null;
       return h(
         "tr",
         { "data-parameter": c },

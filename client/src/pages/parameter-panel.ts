@@ -7,7 +7,7 @@ import { SeriesChart } from "../charts/series-chart.ts";
 import type { StandardLine } from "../charts/standard-lines.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import { displayUnit, formatDateTime, formatDuration, formatNumber, formatReadingValue } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
@@ -125,7 +125,7 @@ export class ParameterPanel {
       this.latest.textContent = "";
       return;
     }
-    const qc = reading.qc === 3 || reading.qc === 4 ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+    const qc = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
     this.latest.textContent =
       ctx.t("station.latest", {
         value: formatReadingValue(reading, parameter.unit, ctx.p.unit, ctx.lang, ctx.t),

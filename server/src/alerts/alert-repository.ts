@@ -151,9 +151,12 @@ export class AlertRepository {
   list(filter: AlertFilter = {}): AlertInfo[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.station) (where.push("station = ?"), args.push(filter.station));
-    if (filter.parameter) (where.push("parameter = ?"), args.push(filter.parameter));
-    if (filter.state) (where.push("state = ?"), args.push(filter.state));
+    for (const column of ["station", "parameter", "state"] as const) {
+      const value = filter[column];
+      if (!value) continue;
+      where.push(`${column} = ?`);
+      args.push(value);
+    }
     const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare(sql).all(...args, filter.limit ?? 500) as AlertRow[];
     const base = this.baseUrl();

@@ -2,10 +2,10 @@
 // lost on restart. A worker delivers due rows per subscription in order (a resolved notice never
 // overtakes its firing notice), retries failures with capped exponential backoff, and records every
 // attempt in the delivery log. Email digests are delivered as one mail for all due rows.
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
 import type { MetaDb } from "../meta/database.ts";
-import type { Clock, Scheduler } from "./clock.ts";
+import type { Clock, Scheduler } from "../util/clock.ts";
 import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
 import type { DeliveryResult } from "./webhook-sender.ts";
 
@@ -67,7 +67,7 @@ export class NotificationOutbox {
 
   start(): void {
     this.stopTimer = this.scheduler.every(this.options.pollMs, () => this.kick());
-    this.kick();
+    void this.kick();
   }
 
   /** Delivers what is due now; overlapping calls coalesce into one more pass. */

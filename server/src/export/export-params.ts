@@ -13,12 +13,7 @@ import {
   EXPORT_QC,
   EXPORT_RESOLUTIONS,
   EXPORT_TIME_ZONES,
-  type ExportFormat,
-  type ExportLayout,
-  type ExportQcFilter,
-  type ExportResolution,
   type ExportOptions,
-  type ExportTimeZone,
 } from "../../../common/export-options.ts";
 
 export interface ExportRequest extends ExportOptions {

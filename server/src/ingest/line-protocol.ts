@@ -94,7 +94,8 @@ export function parseLine(line: string, lineNumber = 1): ParsedLine {
   const simple = parseSimpleLine(line);
   if (simple) return simple;
   const fail = (reason: string) => new LineProtocolError(lineNumber, line, reason);
-  let [measurement, i] = readToken(line, 0, ", ", ", ");
+  const [measurement, measurementEnd] = readToken(line, 0, ", ", ", ");
+  let i = measurementEnd;
   if (!measurement) throw fail("missing measurement");
   const tags: Record<string, string> = {};
   while (line[i] === ",") {
