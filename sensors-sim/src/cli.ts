@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import { FAULT_KINDS, type FaultKind } from "./sensor/fault-settings.ts";
 import { SimulatorOptionsError, type SimulatorOptions } from "./options.ts";
 import { startSimulator } from "./simulator.ts";

@@ -39,7 +39,8 @@ import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
 import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
 import { exportRouter } from "./export/export-routes.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../../common/logger.ts";
+import { systemClock, timerScheduler, type Clock, type Scheduler } from "./util/clock.ts";
 import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/alerting.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -53,7 +54,10 @@ export interface SystemOptions {
   /** URL of the InfluxDB to use (managed or external). */
   influxUrl: string;
   influxMode: "managed" | "external";
-  /** Alerting clock, timers and intervals; tests shorten them. */
+  /** The one clock and timer source for the whole server; tests pass a ManualTime. */
+  clock?: Clock;
+  scheduler?: Scheduler;
+  /** Alerting intervals; tests shorten them. */
   alerting?: Partial<AlertingOptions>;
   /** Built dashboard to serve; client/dist by default. */
   clientDir?: string;
@@ -77,7 +81,10 @@ export interface RunningSystem {
 
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const { config, logger } = options;
-  const startedAt = Date.now();
+  const clock = options.clock ?? systemClock;
+  const scheduler = options.scheduler ?? timerScheduler;
+  const now = () => clock.now();
+  const startedAt = now();
   const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
   await store.ensureSchema();
 
@@ -101,12 +108,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const rollups = new RollupScheduler(store, logger.child({ module: "rollups" }), {
     ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS,
     quietMs: config.rollupRepairQuietMs,
+    now,
   });
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   const meta = openMetaDb(config.dataDir);
   const stationTokens = new StationTokenRepository(meta);
-  const ingest = new IngestService(writer, events, new QcEngine(), Date.now, journal);
+  const ingest = new IngestService(writer, events, new QcEngine(now), now, journal);
   const auth: AuthServices = {
     users: new UserRepository(meta),
     sessions: new SessionRepository(meta, config.auth.sessionTtlMs),
@@ -124,6 +132,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     config,
     port: () => listening.port,
     baseUrl: () => config.publicUrl ?? listening.url,
+    clock,
+    scheduler,
     options: options.alerting,
   });
 
@@ -131,13 +141,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(securityHeaders());
-  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt }));
+  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now }));
   // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
   const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
   app.use(["/api/v1/readings", "/write"], writeLimit);
   app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes }));
-  app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes }));
+  app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes, now }));
   // Confirm/unsubscribe links from mails carry their own token and no session.
   app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
@@ -147,9 +157,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onSessionsEnded: endLiveSessions }));
   app.use(adminRouter(auth, stationTokens, endLiveSessions));
   app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
-  app.use(queryRouter({ store, logger }));
+  app.use(queryRouter({ store, logger, now }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
-  app.use(exportRouter({ store, influxUrl: options.influxUrl, logger }));
+  app.use(exportRouter({ store, influxUrl: options.influxUrl, logger, now }));
   app.use(alerting.router);
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(options.clientDir ?? CLIENT_DIST));

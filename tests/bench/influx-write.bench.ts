@@ -3,7 +3,7 @@
 // classification and request handling on top).
 import { randomBytes } from "node:crypto";
 import { InfluxReadingStore, toLineProtocol } from "../../server/src/influx/store.ts";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import type { Reading } from "../../common/reading.ts";
 import { syntheticReadings, type Benchmark } from "./bench-kit.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";

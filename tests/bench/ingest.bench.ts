@@ -4,7 +4,8 @@
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import type { Reading } from "../../common/reading.ts";
-import { FIELD, MEASUREMENT, RETENTION, TAG } from "../../server/src/influx/schema.ts";
+import { RETENTION } from "../../server/src/influx/schema.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { toLineProtocol } from "../../server/src/influx/store.ts";
 import { influxAdmin, syntheticReadings, type BenchFigure, type Benchmark } from "./bench-kit.ts";
 import { processCpuSeconds, runConcurrently, startServerProcess, waitForDrain, type ServerProcess } from "./server-process.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import { formatResult, type BenchResult, type Benchmark } from "./bench-kit.ts";
 import { benchmarks } from "./registry.ts";
 

@@ -9,7 +9,7 @@ import { catalog } from "../../common/catalog.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import type { SeriesResponse } from "../../common/api-types.ts";
 import { loadConfig } from "../../server/src/config.ts";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import { rawPointsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
 import { startSystem } from "../../server/src/system.ts";
 import type { Benchmark } from "./bench-kit.ts";

@@ -5,6 +5,7 @@ import { inject } from "vitest";
 import { loadConfig } from "../../server/src/config.ts";
 import { startSystem } from "../../server/src/system.ts";
 import type { AlertingOptions } from "../../server/src/alerts/alerting.ts";
+import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { tempDir, testLogger, uniqueDatabase, type TestSystem } from "./test-system.ts";
 import { currentClientDir } from "./client-build.ts";
 
@@ -23,6 +24,8 @@ export async function startAlertSystem(
   env: Record<string, string> = {},
   reuse?: { dataDir: string; database: string },
   alerting: Partial<AlertingOptions> = FAST_ALERTING,
+  /** The server's clock and timers (default: the system's). */
+  time?: Clock & Scheduler,
 ): Promise<AlertTestSystem> {
   const influxUrl = inject("influxUrl");
   const data = reuse ? { dir: reuse.dataDir, remove: () => rmSync(reuse.dataDir, { recursive: true, force: true }) } : tempDir("wm-alert-test-");
@@ -39,7 +42,7 @@ export async function startAlertSystem(
     WEBHOOK_ALLOW_LOCAL: "true",
     ...env,
   });
-  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clientDir: currentClientDir() });
+  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clock: time, scheduler: time, clientDir: currentClientDir() });
   return {
     ...system,
     url: `http://127.0.0.1:${system.port}`,

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import { clientBuildDir } from "./client-build.ts";
 
 declare module "vitest" {

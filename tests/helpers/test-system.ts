@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, inject } from "vitest";
 import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
-import { createLogger } from "../../server/src/logger.ts";
+import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
 import { currentClientDir } from "./client-build.ts";
 

@@ -4,7 +4,7 @@
 // ManualTime, so hours pass without sleeping.
 import { DateTime } from "luxon";
 import { afterEach, describe, expect, it } from "vitest";
-import { ManualTime } from "../../server/src/alerts/clock.ts";
+import { ManualTime } from "../../server/src/util/clock.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { api, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
@@ -39,13 +39,12 @@ function lastWallClock(zone: string, hour: number, minute: number): number {
 
 /** A server whose alerting runs on `time`; timers tick once a (manual) minute. Reminders off unless asked for. */
 async function system(time: ManualTime, smtpUrl: string, reminderMinutes = 0): Promise<AlertTestSystem> {
-  const s = await startAlertSystem({ SMTP_URL: smtpUrl, ALERT_REMINDER_MINUTES: String(reminderMinutes) }, undefined, {
-    ...FAST_ALERTING,
-    clock: time,
-    scheduler: time,
-    outbox: { ...FAST_ALERTING.outbox, pollMs: MIN },
-    engine: { checkIntervalMs: MIN },
-  });
+  const s = await startAlertSystem(
+    { SMTP_URL: smtpUrl, ALERT_REMINDER_MINUTES: String(reminderMinutes) },
+    undefined,
+    { ...FAST_ALERTING, outbox: { ...FAST_ALERTING.outbox, pollMs: MIN }, engine: { checkIntervalMs: MIN } },
+    time,
+  );
   cleanups.push(() => s.stop());
   return s;
 }

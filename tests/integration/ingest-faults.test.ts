@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { catalog } from "../../common/catalog.ts";
 import type { IngestReading } from "../../common/api-types.ts";
-import { FIELD, MEASUREMENT } from "../../server/src/influx/schema.ts";
+import { FIELD, MEASUREMENT } from "../../common/wire.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { startSystem } from "../../server/src/system.ts";

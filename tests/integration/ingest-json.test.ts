@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIELD, MEASUREMENT } from "../../server/src/influx/schema.ts";
+import { FIELD, MEASUREMENT } from "../../common/wire.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
 

@@ -1,7 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MEASUREMENT } from "../../server/src/influx/schema.ts";
+import { MEASUREMENT } from "../../common/wire.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem;

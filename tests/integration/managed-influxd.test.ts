@@ -92,7 +92,7 @@ describe("ManagedInfluxd", () => {
     const tmp = tempDir("wm-influxd-owner-");
     const script = `
       import { ManagedInfluxd } from "./server/src/influx/managed-influxd.ts";
-      import { createLogger } from "./server/src/logger.ts";
+      import { createLogger } from "./common/logger.ts";
       const i = new ManagedInfluxd({ dir: ${JSON.stringify(tmp.dir)}, port: 0, logger: createLogger("silent"), removeDirOnExit: true });
       await i.start();
       process.stdout.write("PID " + i.pid + "\\n");

@@ -1,7 +1,8 @@
 // Late history reaches the rollups: readings for times the continuous queries no longer revisit are
 // rolled up once writes pause, so long-range charts and post-retention history stay complete.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLLUP_FIELD, ROLLUP_MEASUREMENT, RETENTION, TAG } from "../../server/src/influx/schema.ts";
+import { ROLLUP_FIELD, ROLLUP_MEASUREMENT, RETENTION } from "../../server/src/influx/schema.ts";
+import { TAG } from "../../common/wire.ts";
 import { RollupScheduler, hourRuns } from "../../server/src/query/rollup-scheduler.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MEASUREMENT, TAG, FIELD } from "../../server/src/influx/schema.ts";
+import { MEASUREMENT, TAG, FIELD } from "../../common/wire.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { catalog } from "../../common/catalog.ts";
 import { ensureSimulatorTokens } from "../../server/src/auth/simulator-tokens.ts";
 import { ALL_STATIONS } from "../../server/src/auth/station-tokens.ts";
-import { FIELD, MEASUREMENT, TAG } from "../../server/src/influx/schema.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { startSimulator } from "../../sensors-sim/src/simulator.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 

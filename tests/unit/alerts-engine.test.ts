@@ -5,7 +5,7 @@ import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
 import { AlertRepository } from "../../server/src/alerts/alert-repository.ts";
-import { ManualTime } from "../../server/src/alerts/clock.ts";
+import { ManualTime } from "../../server/src/util/clock.ts";
 import { AlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
 import { openMetaDb, type MetaDb } from "../../server/src/meta/database.ts";

@@ -1,6 +1,6 @@
 // InfluxDB 1.x line protocol: POST /write?db=water_monitor&precision=ms, answered with 204.
 // Below-LOD readings carry `lod` and `qualifier="<LOD"` instead of a value, never a 0.
-import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../server/src/influx/schema.ts";
+import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { SimReading } from "../reading-generator.ts";
 import { postBatch, type HttpSinkOptions, type ReadingSink, type SendOutcome } from "./sink.ts";
 

@@ -2,12 +2,12 @@
 // machine per rule × series, persists every change in SQLite in the same transaction as the
 // listeners' work (the notifier's outbox), and checks silence (no-data) and reminders on a timer.
 import type { AlertEvent, AlertRule } from "../../../common/alerts.ts";
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import type { MetaDb } from "../meta/database.ts";
 import type { AlertRepository } from "./alert-repository.ts";
-import type { Clock, Scheduler } from "./clock.ts";
+import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, meanCondition, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
 import { loadLastSeen, loadMeanBuckets } from "./history-loader.ts";
 import { RollingMean } from "./rolling-mean.ts";
@@ -297,7 +297,7 @@ export class AlertEngine {
     if (this.meanLoadedUpTo.has(marker)) return;
     this.meanLoadedUpTo.set(marker, now);
     const sample = new RollingMean(windowMs);
-    await loadMeanBuckets(this.store, parameter, windowMs, sample.bucketMs, now, this.options.includeSuspect ? 3 : 2, (station) => {
+    await loadMeanBuckets(this.store, parameter, windowMs, sample.bucketMs, now, this.options.includeSuspect ? QC.suspect : QC.notEvaluated, (station) => {
       this.meanLoadedUpTo.set(this.meanKey(rule, station, parameter), now);
       return this.meanFor(rule, station, parameter);
     });

@@ -14,7 +14,7 @@ import { principalOf, requireRole } from "../auth/access.ts";
 import { ForbiddenError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { AlertRepository } from "./alert-repository.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../util/clock.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { completeRule, parseRuleInput, type RuleDraft } from "./rule-schema.ts";
 

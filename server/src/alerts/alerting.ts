@@ -6,13 +6,13 @@ import type { Router } from "express";
 import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
 import type { Config } from "../config.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import type { MetaDb } from "../meta/database.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./alert-engine.ts";
 import { AlertRepository } from "./alert-repository.ts";
 import { alertRouter } from "./alert-routes.ts";
 import { ChannelDeliverer } from "./channel-deliverer.ts";
-import { systemClock, timerScheduler, type Clock, type Scheduler } from "./clock.ts";
+import type { Clock, Scheduler } from "../util/clock.ts";
 import { Notifier } from "./notifier.ts";
 import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, type OutboxOptions } from "./outbox.ts";
 import { AlertRuleRepository } from "./rule-repository.ts";
@@ -20,8 +20,6 @@ import { SubscriptionRepository } from "./subscription-repository.ts";
 import { subscriptionRouter, subscriptionTokenRouter } from "./subscription-routes.ts";
 
 export interface AlertingOptions {
-  clock: Clock;
-  scheduler: Scheduler;
   engine: Partial<Omit<AlertEngineOptions, "clock" | "scheduler">>;
   outbox: Partial<OutboxOptions>;
   webhookTimeoutMs: number;
@@ -36,6 +34,8 @@ export interface AlertingDeps {
   port: () => number;
   /** Base URL for links: PUBLIC_URL, else the server's own URL once listening. */
   baseUrl: () => string;
+  clock: Clock;
+  scheduler: Scheduler;
   options?: Partial<AlertingOptions>;
 }
 
@@ -57,8 +57,7 @@ export interface Alerting {
 }
 
 export function createAlerting(deps: AlertingDeps): Alerting {
-  const clock = deps.options?.clock ?? systemClock;
-  const scheduler = deps.options?.scheduler ?? timerScheduler;
+  const { clock, scheduler } = deps;
   const now = () => clock.now();
   const logger = deps.logger.child({ module: "alerts" });
   const rules = new AlertRuleRepository(deps.db, now);

@@ -1,6 +1,6 @@
 // Pure checks of one measured quantity against a rule: breach, hold (hysteresis band), or clear.
 import type { AlertRule, AlertRuleKind, AlertCategory, AlertSeverity } from "../../../common/alerts.ts";
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import type { MeanResult } from "./rolling-mean.ts";
 import type { Condition } from "./state-machine.ts";
 
@@ -41,7 +41,7 @@ export function limitCondition(limits: RuleLimits, value: number): Condition {
 
 /** QC flags that count for water-quality rules: pass, and not evaluated (e.g. below LOD, no history). */
 export function countsForContamination(r: Pick<Reading, "qc">, includeSuspect = false): boolean {
-  return r.qc === 1 || r.qc === 2 || (includeSuspect && r.qc === 3);
+  return r.qc === QC.pass || r.qc === QC.notEvaluated || (includeSuspect && r.qc === QC.suspect);
 }
 
 /** A single reading against mac/max/min/range. Below LOD is "low": it clears an upper limit, says nothing about a lower one. */

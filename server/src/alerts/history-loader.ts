@@ -1,6 +1,6 @@
 // Rebuilds what the engine keeps in memory from InfluxDB after a start: AA rolling-mean buckets and
 // when each series last reported (for no-data). Alert states themselves come from SQLite.
-import { FIELD, MEASUREMENT, TAG } from "../influx/schema.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { RollingMean } from "./rolling-mean.ts";
 

@@ -3,7 +3,7 @@
 // for in-app subscribers. Email timing honours digests and quiet hours.
 import type { AlertEvent } from "../../../common/alerts.ts";
 import type { MetaDb } from "../meta/database.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../util/clock.ts";
 import { confirmUrl } from "./channel-deliverer.ts";
 import { deliverAt } from "./delivery-schedule.ts";
 import type { NotificationOutbox } from "./outbox.ts";

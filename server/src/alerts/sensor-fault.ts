@@ -1,6 +1,6 @@
 // Sensor-fault detection per series: a run of QC-failed (4) readings, or a flat line of identical
 // values, means the instrument and not the river is the problem.
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 
 export interface FaultRun {
   failed: number;
@@ -16,8 +16,8 @@ export const SOUND_READINGS_TO_CLEAR = 3;
 export const emptyFaultRun = (): FaultRun => ({ failed: 0, repeats: 0, lastValue: null, sound: 0 });
 
 export function nextFaultRun(run: FaultRun, r: Pick<Reading, "value" | "qc">): FaultRun {
-  if (r.qc === 9) return run;
-  const failed = r.qc === 4 ? run.failed + 1 : 0;
+  if (r.qc === QC.missing) return run;
+  const failed = r.qc === QC.fail ? run.failed + 1 : 0;
   if (r.value === null) return { failed, repeats: 0, lastValue: null, sound: failed ? 0 : run.sound + 1 };
   const same = run.lastValue !== null && Math.abs(run.lastValue - r.value) <= 1e-9 * Math.max(1, Math.abs(r.value));
   return { failed, repeats: same ? run.repeats + 1 : 1, lastValue: r.value, sound: failed || same ? 0 : run.sound + 1 };

@@ -1,6 +1,6 @@
 // First start: create an admin account so somebody can log in. The password comes from
 // ADMIN_PASSWORD or is generated and printed once in the log.
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { hashPassword, randomPassword } from "./passwords.ts";
 import type { UserRepository } from "./users.ts";
 

@@ -3,7 +3,7 @@
 // and the <LOD convention mean, which quality standards apply and where they come from, and the
 // query that produced the file. Custom properties carry the `water_monitor` prefix, as the spec allows.
 import { catalog } from "../../../common/catalog.ts";
-import { BELOW_LOD_QUALIFIER } from "../influx/schema.ts";
+import { BELOW_LOD_QUALIFIER } from "../../../common/wire.ts";
 import { describeRequest, type ExportRequest } from "./export-params.ts";
 import type { ExportProgress } from "./export-stream.ts";
 import type { ExportColumn } from "./export-table.ts";

@@ -7,6 +7,7 @@ import { EXPORT_COL, countQuery } from "./export-influxql.ts";
 import type { ExportRequest } from "./export-params.ts";
 import type { AggregateRecord, RawRecord } from "./export-records.ts";
 import { longAggregateShaper, longRawShaper, wideAggregateShaper, wideRawShaper, type Cell } from "./export-table.ts";
+import { QC } from "../../../common/reading.ts";
 
 export interface ExportEstimate {
   rows: number;
@@ -28,7 +29,7 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       station: s.station.id,
       parameter: s.parameter.code,
       value: SAMPLE_VALUE,
-      qc: 1,
+      qc: QC.pass,
       lod: null,
       qualifier: null,
     }));
@@ -45,7 +46,7 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       max: SAMPLE_VALUE,
       n: 6,
       nBelowLod: 0,
-      qc: 1,
+      qc: QC.pass,
       lod: null,
       allBelowLod: false,
     }));

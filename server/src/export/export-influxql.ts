@@ -2,7 +2,7 @@
 // catalog time-zone names and integer epoch times ever reach a query string; every measurement,
 // field, tag and retention-policy name comes from influx/schema.ts.
 import { escape } from "influx";
-import { FIELD, TAG } from "../influx/schema.ts";
+import { FIELD, TAG } from "../../../common/wire.ts";
 import { ident, rawSource, tagLiteral, timeLiteral, type CatalogSeries } from "../query/influxql.ts";
 import type { ExportQcFilter, ExportResolution } from "../../../common/export-options.ts";
 

@@ -12,7 +12,7 @@ import { Router, type Response } from "express";
 import yazl from "yazl";
 import { principalOf, requireRole } from "../auth/access.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { VERSION } from "../version.ts";
 import { dataPackage } from "./datapackage.ts";
 import { estimateExport } from "./export-estimate.ts";

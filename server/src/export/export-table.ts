@@ -2,7 +2,7 @@
 // and the rows made from export records, in the long layout (one row per reading or interval) or
 // the wide layout (one row per instant, one column per station × parameter).
 import { findParameter } from "../../../common/catalog.ts";
-import { BELOW_LOD_QUALIFIER } from "../influx/schema.ts";
+import { BELOW_LOD_QUALIFIER } from "../../../common/wire.ts";
 import type { CatalogSeries } from "../query/influxql.ts";
 import type { ExportRequest } from "./export-params.ts";
 import type { AggregateRecord, RawRecord } from "./export-records.ts";

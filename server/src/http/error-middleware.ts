@@ -2,7 +2,7 @@
 // `{ error: { code, message, details? } }`. No stack traces leave the server.
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError, type ErrorDetail } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 
 export function notFoundHandler(): RequestHandler {
   return (req, res) => {

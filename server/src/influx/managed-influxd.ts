@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 
 export interface ManagedInfluxdOptions {
   /** Directory for meta/, data/, wal/ and influxd.conf. */

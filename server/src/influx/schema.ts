@@ -1,33 +1,7 @@
-// The only module that spells InfluxDB measurement, tag, field, retention-policy and
-// continuous-query names. Everything else imports these constants.
+// The only module that spells InfluxDB retention-policy, rollup and continuous-query names; the
+// reading's measurement, tag and field names are shared with stations in common/wire.ts.
 import { FieldType, type ISchemaOptions } from "influx";
-
-export const MEASUREMENT = "reading" as const;
-
-export const TAG = Object.freeze({
-  station: "station",
-  parameter: "parameter",
-} as const);
-
-export const FIELD = Object.freeze({
-  /** Measured value in the parameter's catalog unit; absent when below the limit of detection. */
-  value: "value",
-  /** Aggregate QARTOD flag: 1 pass, 2 not evaluated, 3 suspect, 4 fail, 9 missing. */
-  qc: "qc",
-  /** Limit of detection; present only when the reading is below it. */
-  lod: "lod",
-  /** "<LOD" for below-detection readings. */
-  qualifier: "qualifier",
-  /**
-   * Value used for means (EU Directive 2009/90/EC): the value itself, or half the LOD when
-   * below detection; absent when QC failed, so failed readings never enter aggregates.
-   */
-  meanValue: "mean_value",
-  /** 1 when below the limit of detection, 0 otherwise: lets aggregates tell "all values <LOD". */
-  belowLod: "below_lod",
-} as const);
-
-export const BELOW_LOD_QUALIFIER = "<LOD";
+import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 
 export interface RetentionPolicyDef {
   name: string;

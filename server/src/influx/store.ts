@@ -1,11 +1,12 @@
 // The storage adapter: everything Water Monitor reads from or writes to InfluxDB goes through
 // this interface, implemented with node-influx.
 import { InfluxDB, type IResults } from "influx";
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import { StorageUnavailableError } from "../errors.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { PairCache } from "../util/pair-cache.ts";
-import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, RETENTION, TAG, continuousQueries, influxSchema } from "./schema.ts";
+import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
+import { RETENTION, continuousQueries, influxSchema } from "./schema.ts";
 
 export interface StorageStatus {
   reachable: boolean;
@@ -44,7 +45,7 @@ export function toLineProtocol(readings: readonly Reading[]): string {
   let body = "";
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
-    const usable = r.qc !== 4;
+    const usable = r.qc !== QC.fail;
     body += `${seriesPrefixes.get(r.station, r.parameter)}${FIELD.qc}=${r.qc}i`;
     if (r.value !== null) {
       body += `,${FIELD.value}=${r.value}`;

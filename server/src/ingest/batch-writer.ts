@@ -7,7 +7,7 @@
 import type { Reading } from "../../../common/reading.ts";
 import { BackpressureError, StorageUnavailableError } from "../errors.ts";
 import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
 import type { IngestJournal } from "./journal.ts";
 import type { Spool } from "./spool.ts";

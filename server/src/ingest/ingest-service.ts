@@ -4,7 +4,7 @@
 // is stored. The answer waits until the batch is in the journal on disk.
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import type { IngestResponse } from "../../../common/api-types.ts";
-import type { Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import type { StationGrant } from "../auth/station-tokens.ts";
 import { ForbiddenError, StorageUnavailableError, ValidationError, type ErrorDetail } from "../errors.ts";
 import type { BatchWriter } from "./batch-writer.ts";
@@ -55,7 +55,7 @@ export function checkCandidate(c: ReadingCandidate, now: number, limits: IngestL
   if (c.value !== null && c.lod !== null) return "has both a value and belowLod; send one";
   if (c.value !== null && !Number.isFinite(c.value)) return "value must be a finite number";
   if (c.lod !== null && !(Number.isFinite(c.lod) && c.lod > 0)) return "belowLod.lod must be a positive finite number";
-  return { station: station.id, parameter: parameter.code, time: c.time, value: c.value, lod: c.lod, qc: 2 };
+  return { station: station.id, parameter: parameter.code, time: c.time, value: c.value, lod: c.lod, qc: QC.notEvaluated };
 }
 
 export class IngestService {
@@ -98,8 +98,8 @@ export class IngestService {
     let fail = 0;
     for (const reading of readings) {
       reading.qc = this.qc.evaluate(reading);
-      if (reading.qc === 3) suspect++;
-      else if (reading.qc === 4) fail++;
+      if (reading.qc === QC.suspect) suspect++;
+      else if (reading.qc === QC.fail) fail++;
     }
     const journaled = this.journal?.append(readings);
     this.writer.enqueue(readings, journaled?.segment);

@@ -9,7 +9,7 @@ import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync, u
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Reading } from "../../../common/reading.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import type { Spool } from "./spool.ts";
 
 const SEGMENT = /^(\d{12})\.jsonl$/;

@@ -3,7 +3,7 @@
 // that shape is read straight into a candidate. Anything else goes through the general parser, which
 // also words the errors.
 import type { ErrorDetail } from "../errors.ts";
-import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../influx/schema.ts";
+import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { ReadingCandidate } from "./ingest-service.ts";
 import { parseLine, parseNumericField, timestampToMs, type FieldValue, type ParsedLine } from "./line-protocol.ts";
 

@@ -11,7 +11,7 @@ import type {
 } from "../../../common/events.ts";
 import type { AlertEvent } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -3,14 +3,8 @@
 // Every measurement, field, tag and retention-policy name comes from influx/schema.ts.
 import { escape } from "influx";
 import type { Parameter, Station } from "../../../common/catalog.ts";
-import {
-  FIELD,
-  MEASUREMENT,
-  RETENTION,
-  ROLLUP_FIELD,
-  ROLLUP_MEASUREMENT,
-  TAG,
-} from "../influx/schema.ts";
+import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../influx/schema.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { AggregateSource } from "./resolution.ts";
 
 /** A station × parameter pair that was found in the catalog (only parse-series-key.ts makes one). */

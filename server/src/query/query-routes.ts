@@ -14,7 +14,7 @@ import type {
 } from "../../../common/api-types.ts";
 import { catalog } from "../../../common/catalog.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "./query-params.ts";
 import { SeriesService, type SeriesServiceOptions } from "./series-service.ts";
 

@@ -5,7 +5,7 @@
 // such readings fall in and, once writes pause, rebuilds those hours with `rebuildRollups`.
 import type { Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { HOUR_MS } from "./resolution.ts";
 import { rebuildRollups } from "./rollup-repair.ts";
 

@@ -4,8 +4,9 @@ import type { LatestResponse, SeriesPoint, SeriesResponse } from "../../../commo
 import { catalog, type Station } from "../../../common/catalog.ts";
 import type { QcFlag, Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import { RETENTION, TAG } from "../influx/schema.ts";
-import type { Logger } from "../logger.ts";
+import { RETENTION } from "../influx/schema.ts";
+import { TAG } from "../../../common/wire.ts";
+import type { Logger } from "../../../common/logger.ts";
 import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelope.ts";
 import {
   COL,

@@ -1,6 +1,6 @@
 // QARTOD-style quality tests as pure functions. Each returns a flag: 1 pass, 3 suspect, 4 fail.
 // The aggregate flag of a reading is the worst of the tests that ran.
-import type { QcFlag } from "../../../../common/reading.ts";
+import { QC, type QcFlag } from "../../../../common/reading.ts";
 import type { RangeLimits } from "./qc-limits.ts";
 
 export interface QcSettings {
@@ -30,18 +30,18 @@ export const DEFAULT_QC_SETTINGS: Readonly<QcSettings> = Object.freeze({
 });
 
 export function worst(...flags: QcFlag[]): QcFlag {
-  let result: QcFlag = 1;
+  let result: QcFlag = QC.pass;
   for (const f of flags) {
-    if (f === 4) return 4;
-    if (f === 3) result = 3;
+    if (f === QC.fail) return QC.fail;
+    if (f === QC.suspect) result = QC.suspect;
   }
   return result;
 }
 
 export function grossRange(value: number, limits: RangeLimits): QcFlag {
-  if (value < limits.sensor[0] || value > limits.sensor[1]) return 4;
-  if (value < limits.expected[0] || value > limits.expected[1]) return 3;
-  return 1;
+  if (value < limits.sensor[0] || value > limits.sensor[1]) return QC.fail;
+  if (value < limits.expected[0] || value > limits.expected[1]) return QC.suspect;
+  return QC.pass;
 }
 
 function median(sorted: readonly number[]): number {

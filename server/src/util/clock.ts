@@ -1,4 +1,5 @@
-// Time and timers are injected so the alert engine and outbox can be tested without sleeping.
+// Time and timers, injected everywhere (built once in system.ts) so tests can move time by hand
+// instead of sleeping.
 export interface Clock {
   now(): number;
 }
