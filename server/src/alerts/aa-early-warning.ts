@@ -1,0 +1,60 @@
+// The AA-EQS rule is an early warning, not a verdict. An AA-EQS is an annual average (Directive
+// 2008/105/EC, Annex I Part B: the arithmetic mean of the concentrations measured over a year); the
+// annual verdict belongs to the assessment. What an alert may say is "the rolling N-day mean is above
+// the annual standard", and only when the mean stands on enough data:
+// - a window of at least MIN_AA_WINDOW_MS (a 24-hour or 2-day mean says nothing about a year);
+// - coverage: at least `minCoverage` of the readings the sensor's interval leads one to expect;
+// - a mean that is a number: a mean below the limit of quantification (or detection) is reported as
+//   "< LOQ" and never compared (Directive 2009/90/EC Art. 5(2));
+// - a method sensitive enough for the standard (Art. 4(1): limit ≤ 30 % of the EQS), or else the
+//   mean's lower bound (censored values as 0) must exceed the standard by itself.
+import { comparableMean, type CensoredMean } from "../../../common/statistics/censored-mean.ts";
+import type { Condition } from "./state-machine.ts";
+
+const DAY_MS = 86_400_000;
+export const MIN_AA_WINDOW_MS = 30 * DAY_MS;
+export const DEFAULT_AA_WINDOW_MS = 30 * DAY_MS;
+export const DEFAULT_MIN_COVERAGE = 0.8;
+
+export interface EarlyWarningInput {
+  mean: CensoredMean;
+  windowMs: number;
+  /** The sensor's reading interval: windowMs / intervalMs readings are expected. */
+  intervalMs: number;
+  minCoverage: number;
+  /** The AA-EQS in the parameter's unit. */
+  threshold: number;
+  /** Whether the limit the values carry is at most 30 % of the EQS. */
+  sensitiveEnough: boolean;
+  /** Hysteresis: the alert clears below threshold × clearRatio. */
+  clearRatio: number;
+}
+
+export type EarlyWarningReason = "no-data" | "insufficient-coverage" | "below-limit" | "compared";
+
+export interface EarlyWarningResult {
+  condition: Condition;
+  reason: EarlyWarningReason;
+  /** Share of expected readings present in the window (0–1, may exceed 1 with duplicates or faster sensors). */
+  coverage: number;
+  /** The number compared with the standard (mean, or its lower bound), when one was. */
+  compared: number | null;
+}
+
+export function coverageOf(n: number, windowMs: number, intervalMs: number): number {
+  const expected = windowMs / intervalMs;
+  return expected > 0 ? n / expected : 0;
+}
+
+export function earlyWarningCondition(input: EarlyWarningInput): EarlyWarningResult {
+  const coverage = coverageOf(input.mean.n, input.windowMs, input.intervalMs);
+  if (input.mean.n === 0) return { condition: "unknown", reason: "no-data", coverage, compared: null };
+  if (input.mean.reportedBelow !== null) return { condition: "clear", reason: "below-limit", coverage, compared: null };
+  const compared = comparableMean(input.mean, input.sensitiveEnough);
+  if (compared === null) return { condition: "clear", reason: "below-limit", coverage, compared: null };
+  // Too little data neither starts nor ends an alert: an open alert stays until the data says otherwise.
+  if (coverage < input.minCoverage) return { condition: "unknown", reason: "insufficient-coverage", coverage, compared };
+  const t = input.threshold;
+  const condition: Condition = compared > t ? "breach" : compared > t * input.clearRatio ? "hold" : "clear";
+  return { condition, reason: "compared", coverage, compared };
+}
