@@ -5,9 +5,9 @@ import type { QualityStandard } from "../../../common/catalog-model.ts";
 import { effectiveLimit, type EffectiveLimit } from "../../../common/standards.ts";
 import { assessClasses } from "./gb3838.ts";
 import { gridOf, type PeriodGrid } from "./period.ts";
-import { selectWindow, tagValues, type TaggedValue } from "./select.ts";
+import { selectWindow, tagValues, type WindowSelection } from "./select.ts";
 import { samplingShortfall, statisticsOf, valuesOf } from "./statistics.ts";
-import type { AssessmentOptions, NoteCode, NotAssessableReason, SeriesAssessment, SeriesInput, StandardAssessment } from "./types.ts";
+import type { AssessmentOptions, NoteCode, NotAssessableReason, SeriesAssessment, SeriesInput, StandardAssessment, ValueStatistics } from "./types.ts";
 import { judgeAnnualAverage, judgeEveryValue, judgeMac, judgeWatchList, type Judgement, type RecordShortfall } from "./verdict-eu.ts";
 import { versionWindows, type VersionWindow } from "./versions.ts";
 
@@ -26,6 +26,18 @@ export function assessSeries(series: SeriesInput, standards: readonly QualitySta
   const tagged = tagValues(series.values, grid, options.basis, options.approvedOnly);
   const own = standards.filter((s) => s.parameter === series.parameter);
   const { windows, superseded } = versionWindows(own, options.period, versionRule);
+  // Standards of one parameter mostly share the span (AA and MAC, EU and national): count once per span.
+  const spans = new Map<string, Span>();
+  const spanOf = (w: VersionWindow): Span => {
+    const key = `${w.from}\t${w.to}`;
+    let span = spans.get(key);
+    if (!span) {
+      const selection = selectWindow(tagged, w.from, w.to);
+      span = { selection, statistics: statisticsOf(selection, grid, w.from, w.to) };
+      spans.set(key, span);
+    }
+    return span;
+  };
   return {
     station: series.station,
     parameter: series.parameter,
@@ -34,7 +46,7 @@ export function assessSeries(series: SeriesInput, standards: readonly QualitySta
     basis: options.basis,
     approvedOnly: options.approvedOnly,
     versionRule,
-    assessments: windows.map((w) => assessWindow(w, tagged, grid, series, options)),
+    assessments: windows.map((w) => assessWindow(w, spanOf(w), grid, series, options)),
     superseded,
   };
 }
@@ -48,10 +60,14 @@ function upperLimit(limit: EffectiveLimit | null): number {
 // The WFD minimum frequency is a rule for monitoring against EQS; other kinds need only minValues.
 const FREQUENCY_KINDS: ReadonlySet<QualityStandard["kind"]> = new Set(["AA-EQS", "MAC-EQS"]);
 
-function assessWindow(w: VersionWindow, tagged: readonly TaggedValue[], grid: PeriodGrid, series: SeriesInput, options: AssessmentOptions): StandardAssessment {
+interface Span {
+  selection: WindowSelection;
+  statistics: ValueStatistics;
+}
+
+function assessWindow(w: VersionWindow, span: Span, grid: PeriodGrid, series: SeriesInput, options: AssessmentOptions): StandardAssessment {
   const { standard } = w;
-  const selection = selectWindow(tagged, w.from, w.to);
-  const statistics = statisticsOf(selection, grid, w.from, w.to);
+  const { selection, statistics } = span;
   const limit = effectiveLimit(standard, series.unit, options.targetClass);
   const notes: NoteCode[] = [];
   if (w.partial) notes.push("partial-validity");
