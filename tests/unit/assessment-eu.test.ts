@@ -206,6 +206,13 @@ describe("data basis", () => {
     expect(a.statistics.mean.mean).toBeCloseTo(21.6, 12);
     expect(a.notes).toContain("lab-preferred-over-sensor");
   });
+
+  it("'both' with 'approved only' keeps the sensor mean of a day whose lab result is not approved", () => {
+    const v = [value("2025-01-15T10:00", 30, { approval: "checked" }), value("2025-01-15T00:00", 60, { basis: "sensor-daily", approval: "approved" })];
+    const a = assess("diclofenac", v, DICLOFENAC_AA, { basis: "both", approvedOnly: true, minFrequency: "none" });
+    expect(a.statistics.mean.mean).toBe(60);
+    expect(a.statistics.excluded).toEqual({ otherBasis: 0, labPreferred: 0, qc: 0, notApproved: 1 });
+  });
 });
 
 describe("MAC-EQS: every value, or the percentile option", () => {

@@ -103,7 +103,7 @@ export function assessClasses(
     worstValue: worst,
     valuesPerClass,
     targetClass,
-    basis,
+    classBasis: basis,
     exceedance: limits.direction === "max" ? { periodMean: exceedanceOf(mean, limits, targetClass), worstValue: exceedanceOf(worst?.value ?? null, limits, targetClass) } : null,
   };
   const rules: Judgement["rules"] = ["gb3838-class", "gb3838-period-mean", "eu-loq-half", ...(limits.direction === "max" ? (["gb3838-exceedance-multiple"] as const) : [])];

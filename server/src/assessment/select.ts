@@ -20,7 +20,7 @@ const inBasis = (v: AssessedValue, basis: BasisChoice): boolean =>
 
 /**
  * The period's values in time order, each tagged. With basis "both", a sensor daily mean is left out
- * on a day that has a QC-passed lab result: the lab is the reference a sensor is validated against
+ * on a day that has a lab result that counts (QC-passed, approved if asked): the lab is the reference a sensor is validated against
  * (domain README), and counting both would give that day two votes in the mean.
  */
 export function tagValues(values: readonly AssessedValue[], grid: PeriodGrid, basis: BasisChoice, approvedOnly: boolean): TaggedValue[] {
@@ -28,7 +28,8 @@ export function tagValues(values: readonly AssessedValue[], grid: PeriodGrid, ba
   const inPeriod = values.filter((v) => v.time >= from && v.time < to).sort((a, b) => a.time - b.time);
   const tagged = inPeriod.map((value): TaggedValue => ({ value, excludedBy: null, day: sliceIndex(grid.days, value.time) }));
   const labDays = new Set<number>();
-  if (basis === "both") for (const t of tagged) if (t.value.basis === "lab" && t.value.qc === QC.pass) labDays.add(t.day);
+  const counts = (v: AssessedValue): boolean => v.qc === QC.pass && (!approvedOnly || v.approval === "approved");
+  if (basis === "both") for (const t of tagged) if (t.value.basis === "lab" && counts(t.value)) labDays.add(t.day);
   for (const t of tagged) {
     const v = t.value;
     if (!inBasis(v, basis)) t.excludedBy = "other-basis";

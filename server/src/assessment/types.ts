@@ -176,7 +176,8 @@ export interface GbIndicator {
   worstValue: { value: number; time: number; censored: boolean } | null;
   valuesPerClass: Record<GbClass, number>;
   targetClass: WaterClass | null;
-  basis: ClassBasis;
+  /** Which class the verdict was taken from. */
+  classBasis: ClassBasis;
   /** Null for lower-limit and range items (pH, dissolved oxygen): 环办[2011]22号 gives them no multiple. */
   exceedance: { periodMean: Exceedance | null; worstValue: Exceedance | null } | null;
 }
