@@ -7,8 +7,8 @@ import { assessClasses } from "./gb3838.ts";
 import { gridOf, type PeriodGrid } from "./period.ts";
 import { selectWindow, tagValues, type WindowSelection } from "./select.ts";
 import { samplingShortfall, statisticsOf, valuesOf } from "./statistics.ts";
-import type { AssessmentOptions, NoteCode, NotAssessableReason, SeriesAssessment, SeriesInput, StandardAssessment, ValueStatistics } from "./types.ts";
-import { judgeAnnualAverage, judgeEveryValue, judgeMac, judgeWatchList, type Judgement, type RecordShortfall } from "./verdict-eu.ts";
+import type { AssessmentOptions, NoteCode, NotAssessableReason, SeriesAssessment, SeriesInput, StandardAssessment, ValueStatistics, Judgement } from "./types.ts";
+import { judgeAnnualAverage, judgeEveryValue, judgeMac, judgeWatchList, type RecordShortfall } from "./verdict-eu.ts";
 import { versionWindows, type VersionWindow } from "./versions.ts";
 
 /** Defaults of the options, each with the rule it follows (see AssessmentOptions). */
@@ -83,15 +83,9 @@ function assessWindow(w: VersionWindow, span: Span, grid: PeriodGrid, series: Se
     basis: options.basis,
     approvedOnly: options.approvedOnly,
     statistics,
-    verdict: j.verdict,
-    reason: j.reason,
-    indicativeVerdict: j.indicativeVerdict,
-    margin: j.margin,
-    exceedances: j.exceedances,
-    undecided: j.undecided,
-    gb,
-    rules: j.rules,
+    ...j,
     notes: [...new Set([...notes, ...j.notes])],
+    gb,
   });
   const noVerdict = (reason: NotAssessableReason): StandardAssessment =>
     result({ verdict: "not-assessable", reason, indicativeVerdict: null, margin: null, exceedances: null, undecided: null, rules: [], notes: [] });

@@ -9,8 +9,8 @@ import { WATER_CLASSES, type ClassLimits, type ParameterCode, type QualityStanda
 import type { CensoredValue } from "../../../common/statistics/censored-mean.ts";
 import type { EffectiveLimit } from "../../../common/standards.ts";
 import { convertUnit } from "../../../common/units.ts";
-import { checkValue, withShortfall, type Judgement, type RecordShortfall } from "./verdict-eu.ts";
-import type { AssessedValue, ClassBasis, Exceedance, GbClass, GbIndicator, NotAssessableReason, SeriesAssessment, ValueStatistics, Verdict } from "./types.ts";
+import { checkValue, withShortfall, type RecordShortfall } from "./verdict-eu.ts";
+import type { AssessedValue, ClassBasis, Exceedance, GbClass, GbIndicator, Judgement, NotAssessableReason, SeriesAssessment, ValueStatistics, Verdict } from "./types.ts";
 
 export const GB_CLASSES: readonly GbClass[] = [...WATER_CLASSES, "worse-than-V"];
 const CLASS_III = 2;

@@ -182,16 +182,8 @@ export interface GbIndicator {
   exceedance: { periodMean: Exceedance | null; worstValue: Exceedance | null } | null;
 }
 
-export interface StandardAssessment {
-  standard: QualityStandard;
-  /** The limit at this station in the parameter's unit (class-limits: the target class's). */
-  limit: EffectiveLimit | null;
-  /** The span assessed: the period, or the part of it the version was valid ("split"). */
-  from: number;
-  to: number;
-  basis: BasisChoice;
-  approvedOnly: boolean;
-  statistics: ValueStatistics;
+/** The verdict on one standard and what it rests on. */
+export interface Judgement {
   verdict: Verdict;
   /** Set when the verdict is "not-assessable". */
   reason: NotAssessableReason | null;
@@ -202,9 +194,21 @@ export interface StandardAssessment {
   /** MAC-EQS / per-value kinds: values above (below) the limit, and values a censored limit leaves undecided. */
   exceedances: number | null;
   undecided: number | null;
-  gb: GbIndicator | null;
   rules: AssessmentRuleId[];
   notes: NoteCode[];
+}
+
+export interface StandardAssessment extends Judgement {
+  standard: QualityStandard;
+  /** The limit at this station in the parameter's unit (class-limits: the target class's). */
+  limit: EffectiveLimit | null;
+  /** The span assessed: the period, or the part of it the version was valid ("split"). */
+  from: number;
+  to: number;
+  basis: BasisChoice;
+  approvedOnly: boolean;
+  statistics: ValueStatistics;
+  gb: GbIndicator | null;
 }
 
 export interface SupersededVersion {

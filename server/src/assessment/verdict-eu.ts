@@ -10,18 +10,7 @@
 import type { CensoredValue } from "../../../common/statistics/censored-mean.ts";
 import { sensitiveEnough, type EffectiveLimit } from "../../../common/standards.ts";
 import type { AssessmentRuleId } from "./rules.ts";
-import type { MacMode, Margin, NoteCode, NotAssessableReason, PercentileValue, ValueStatistics, Verdict } from "./types.ts";
-
-export interface Judgement {
-  verdict: Verdict;
-  reason: NotAssessableReason | null;
-  indicativeVerdict: "complies" | "fails" | null;
-  margin: Margin | null;
-  exceedances: number | null;
-  undecided: number | null;
-  rules: AssessmentRuleId[];
-  notes: NoteCode[];
-}
+import type { Judgement, MacMode, Margin, NoteCode, NotAssessableReason, PercentileValue, ValueStatistics, Verdict } from "./types.ts";
 
 /** What the record lacks for a verdict, as found by the caller. */
 export type RecordShortfall = "too-few-values" | "insufficient-sampling" | "not-approved";
