@@ -117,7 +117,9 @@ describe("Passing–Bablok regression against Calanas' and Roche's results", () 
   it.each([
     ["two pairs", [1, 2], [1, 2], "not-enough-pairs"],
     ["falling sensor values", [1, 2, 3, 4, 5], [5, 4, 3, 2, 1], "no-positive-correlation"],
-    ["identical lab values", [2, 2, 2, 2], [1, 2, 3, 4], "no-positive-correlation"],
+    ["identical lab values", [2, 2, 2, 2], [1, 2, 3, 4], "no-spread"],
+    ["identical sensor values", [1, 2, 3, 4], [2, 2, 2, 2], "no-spread"],
+    ["no relationship (Kendall's S = 0)", [1, 2, 3, 4], [1, 3, 3, 1], "no-positive-correlation"],
   ])("says why there is no line for %s", (_what, x, y, reason) => {
     expect(passingBablok(x, y)).toMatchObject({ status: "not-computable", reason });
   });

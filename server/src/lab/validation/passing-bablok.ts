@@ -40,6 +40,9 @@ export const PASSING_BABLOK_MIN_PAIRS = 3;
 export function passingBablok(x: readonly number[], y: readonly number[], confidence = 0.95): Outcome<PassingBablokFit> {
   const n = x.length;
   if (n < PASSING_BABLOK_MIN_PAIRS) return notEnoughPairs(n, PASSING_BABLOK_MIN_PAIRS, "Passing–Bablok regression");
+  if (x.every((v) => v === x[0]) || y.every((v) => v === y[0])) {
+    return notComputable("no-spread", n, "Passing–Bablok regression needs lab and sensor values that vary");
+  }
   const slopes = new Float64Array((n * (n - 1)) / 2);
   let N = 0;
   let K = 0;
