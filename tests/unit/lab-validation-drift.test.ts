@@ -7,27 +7,31 @@ import { driftTrend, kendallVarianceS, MONTH_MS, type DriftPoint } from "../../s
 const DAY_MS = 86_400_000;
 const T0 = Date.UTC(2026, 0, 5);
 
-// 26 weekly pairs: 20 %/month of drift plus noise, and one outlying pair (index 10, +80 %).
+// 26 weekly pairs sampled at slightly different hours: 20 %/month of drift plus noise, one outlying
+// pair (index 10, +80 %), and one tie (59.06 twice).
+const HOUR_JITTER = [0, 5, -3, 2, 7, -6, 1, 4, -2, 3, -5, 6, 0, -4, 2, 5, -1, 3, -7, 4, 1, -3, 6, -2, 0, 2];
 const WEEKLY_R = [
-  3.1, 2.2, 10.9, 9.6, 19.2, 25.9, 26.3, 28.6, 41.2, 41.6, 123.8, 51.7, 59.0, 59.2, 59.5, 71.5, 73.6, 76.4, 86.1, 84.7, 93.4, 95.7, 105.3, 102.7,
-  111.0, 113.5,
+  3.13, 2.33, 10.89, 9.59, 19.41, 25.78, 26.26, 28.7, 41.22, 41.72, 123.57, 51.91, 59.06, 59.06, 59.48, 71.64, 73.64, 76.45, 85.99, 84.78,
+  93.46, 95.53, 105.48, 102.57, 111.05, 113.46,
 ];
-const weekly: DriftPoint[] = WEEKLY_R.map((r, i) => ({ time: T0 + i * 7 * DAY_MS, relativeDifferencePercent: r }));
+const weekly: DriftPoint[] = WEEKLY_R.map((r, i) => ({ time: T0 + (i * 7 * 24 + HOUR_JITTER[i]!) * 3_600_000, relativeDifferencePercent: r }));
 
 describe("drift trend (Theil–Sen)", () => {
   it("matches SciPy 1.17.1 for the weekly series", () => {
     // Computed with scipy.stats.theilslopes(r, t, 0.95) and scipy.stats.linregress(t, r), t = days / 30.436875:
-    //   theilslopes: slope 19.82745, intercept 2.35, CI 19.05928125 to 20.65359375;
-    //   linregress:  slope 19.34893326923077, stderr 1.7899094181514026, p 1.0512952961921494e-10.
+    //   theilslopes: slope 19.810787758722654, intercept 2.3721407451212215,
+    //                CI 19.051143719545212 to 20.66805609425786;
+    //   linregress:  slope 19.333058566468747, stderr 1.7885906355072756, p 1.0530628652992035e-10.
+    // No two slopes near the CI's positions are equal, so an off-by-one position would show.
     const d = driftTrend(weekly);
     if (d.status !== "ok") throw new Error(d.message);
-    expect(d.slopePercentPerMonth).toBeCloseTo(19.82745, 9);
-    expect(d.interceptPercent).toBeCloseTo(2.35, 9);
-    expect(d.slopeCI!.lower).toBeCloseTo(19.05928125, 9);
-    expect(d.slopeCI!.upper).toBeCloseTo(20.65359375, 9);
-    expect(d.leastSquares!.slope).toBeCloseTo(19.34893326923077, 9);
-    expect(d.leastSquares!.slopeSE).toBeCloseTo(1.7899094181514026, 9);
-    expect(d.leastSquares!.pValue! / 1.0512952961921494e-10).toBeCloseTo(1, 5);
+    expect(d.slopePercentPerMonth).toBeCloseTo(19.810787758722654, 9);
+    expect(d.interceptPercent).toBeCloseTo(2.3721407451212215, 9);
+    expect(d.slopeCI!.lower).toBeCloseTo(19.051143719545212, 9);
+    expect(d.slopeCI!.upper).toBeCloseTo(20.66805609425786, 9);
+    expect(d.leastSquares!.slope).toBeCloseTo(19.333058566468747, 9);
+    expect(d.leastSquares!.slopeSE).toBeCloseTo(1.7885906355072756, 9);
+    expect(d.leastSquares!.pValue! / 1.0530628652992035e-10).toBeCloseTo(1, 5);
     expect(d.origin).toBe(T0);
   });
 
