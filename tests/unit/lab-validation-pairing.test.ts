@@ -95,6 +95,10 @@ describe("composite samples", () => {
     expect(pair).toMatchObject({ sensor: { value: null, nReadings: 0, coverage: 0 }, excluded: "no-sensor-readings" });
   });
 
+  it("refuses a sensor interval that is not positive instead of dividing by it", () => {
+    expect(() => buildPairs([composite(value(50))], readings(T0, T0 + DAY), { ...options, sensorIntervalSeconds: 0 })).toThrow(RangeError);
+  });
+
   it("sorts readings that arrive out of order", () => {
     const rs = readings(T0, T0 + DAY, (_t, i) => i).reverse();
     expect(buildPairs([composite(value(50))], rs, options)[0]!.sensor.value).toBeCloseTo(71.5, 12); // mean of 0 … 143

@@ -138,6 +138,7 @@ export function buildPairs(
   options: PairingOptions,
   discharge: readonly DischargeReading[] = [],
 ): ValidationPair[] {
+  if (!(options.sensorIntervalSeconds > 0)) throw new RangeError("sensorIntervalSeconds must be positive (the catalog's sensor interval)");
   const columns = acceptedReadings(readings, options.acceptedQc);
   const flow = discharge.length > 0 ? dischargeSeries(discharge) : null;
   const intervalMs = options.sensorIntervalSeconds * 1000;
