@@ -24,7 +24,24 @@ export default tseslint.config(
           message: "Read settings in server/src/config.ts (or the script's own entry point), not ad hoc.",
         },
       ],
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "better-sqlite3",
+              message:
+                "Use the metadata store's Kysely (server/src/meta/store.ts). Its SQLite dialect serialises all queries on one connection, and a direct better-sqlite3 call would run inside whatever transaction is open.",
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    // The one place that opens the SQLite database and runs its migrations.
+    files: ["server/src/meta/**"],
+    rules: { "no-restricted-imports": "off" },
   },
   {
     // Entry points, scripts and tests may read the environment; the server reads it once in config.ts.

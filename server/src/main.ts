@@ -8,6 +8,7 @@ import { startSystem, type RunningSystem } from "./system.ts";
 import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { catalog } from "../../common/catalog.ts";
+import { SchemaTooNewError } from "./meta/migrate.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
-  const simulatorTokens = ensureSimulatorTokens(system.stationTokens, config.dataDir, catalog.stations.map((s) => s.id));
+  const simulatorTokens = await ensureSimulatorTokens(system.stationTokens, config.dataDir, catalog.stations.map((s) => s.id));
   logger.info({ file: simulatorTokens.file }, "simulated stations' write tokens ready");
   if (config.simulator.enabled) {
     simulator = startSimulator(
@@ -100,6 +101,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A data dir from a newer release is not a bug: say what to do, without a stack trace.
+  if (err instanceof SchemaTooNewError) {
+    process.stderr.write(`Water Monitor failed to start: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Water Monitor failed to start: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -18,21 +18,22 @@ import { IngestService } from "./ingest/ingest-service.ts";
 import { influxWriteRouter } from "./ingest/influx-write-route.ts";
 import { QcEngine } from "./ingest/qc/qc-engine.ts";
 import { readingsRouter } from "./ingest/readings-route.ts";
-import { StationTokenRepository } from "./auth/station-tokens.ts";
+import { SqlStationTokenRepository, type StationTokenRepository } from "./auth/station-tokens.ts";
 import cookieParser from "cookie-parser";
 import { authenticate, requireRole, type AuthServices } from "./auth/access.ts";
 import { adminRouter } from "./auth/admin-routes.ts";
-import { ApiTokenRepository } from "./auth/api-tokens.ts";
-import { AuditLog } from "./auth/audit-log.ts";
+import { SqlApiTokenRepository } from "./auth/api-tokens.ts";
+import { SqlAuditLog } from "./auth/audit-log.ts";
 import { authRouter } from "./auth/auth-routes.ts";
 import { ensureFirstAdmin } from "./auth/first-admin.ts";
-import { SessionRepository } from "./auth/sessions.ts";
-import { SettingsRepository } from "./auth/settings.ts";
-import { UserRepository } from "./auth/users.ts";
+import { SqlSessionRepository } from "./auth/sessions.ts";
+import { SqlSettingsRepository } from "./auth/settings.ts";
+import { SqlUserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
 import { liveAuthMiddleware, userRoom } from "./live/live-auth.ts";
 import { watchStorage } from "./live/storage-watch.ts";
-import { openMetaDb, type MetaDb } from "./meta/database.ts";
+import { openMetaStore } from "./meta/open.ts";
+import type { MetaStore } from "./meta/store.ts";
 import { Spool } from "./ingest/spool.ts";
 import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
@@ -70,7 +71,7 @@ export interface RunningSystem {
   writer: BatchWriter;
   rollups: RollupScheduler;
   events: IngestEvents;
-  meta: MetaDb;
+  meta: MetaStore;
   stationTokens: StationTokenRepository;
   auth: AuthServices;
   alerting: Alerting;
@@ -112,21 +113,21 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   });
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
-  const meta = openMetaDb(config.dataDir);
-  const stationTokens = new StationTokenRepository(meta);
+  const meta = await openMetaStore(config.dataDir);
+  const stationTokens = new SqlStationTokenRepository(meta.db);
   const ingest = new IngestService(writer, events, new QcEngine(now), now, journal);
   const auth: AuthServices = {
-    users: new UserRepository(meta),
-    sessions: new SessionRepository(meta, config.auth.sessionTtlMs),
-    apiTokens: new ApiTokenRepository(meta),
-    settings: new SettingsRepository(meta, { publicDashboard: config.auth.publicDashboard }),
-    audit: new AuditLog(meta),
+    users: new SqlUserRepository(meta.db),
+    sessions: new SqlSessionRepository(meta.db, config.auth.sessionTtlMs),
+    apiTokens: new SqlApiTokenRepository(meta.db),
+    settings: new SqlSettingsRepository(meta.db, { publicDashboard: config.auth.publicDashboard }),
+    audit: new SqlAuditLog(meta.db),
   };
   await ensureFirstAdmin(auth.users, config.auth.adminPassword, logger);
   // Known once the server listens; alert links and the webhook self-check read it lazily.
   let listening = { port: 0, url: "" };
   const alerting = createAlerting({
-    db: meta,
+    meta,
     store,
     logger,
     config,
@@ -203,7 +204,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       http.closeAllConnections();
       await httpClosed;
       await alerting.stop();
-      meta.close();
+      await meta.close();
     })();
     return closing;
   };

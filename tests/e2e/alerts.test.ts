@@ -28,7 +28,7 @@ async function postSpill(system: AlertTestSystem, station: string): Promise<void
   const now = Date.now();
   const values = [40, 42, 38, 41, 160, 175, 150];
   const readings = values.map((value, i) => ({ station, parameter: "clarithromycin", time: now - (values.length - i) * 5 * MIN, value }));
-  const token = system.stationTokens.create("t", ["*"]).token;
+  const token = (await system.stationTokens.create("t", ["*"])).token;
   expect((await postReadings(system.url, token, { readings })).status).toBe(202);
 }
 

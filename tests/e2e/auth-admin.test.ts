@@ -51,16 +51,16 @@ describe("administration in Chromium", () => {
     await w.page.selectOption(`${form} select[name=role]`, "viewer");
     await w.page.click(`${form} button[type=submit]`);
     await w.page.waitForSelector("[data-testid=notice][data-kind=ok]");
-    const user = system!.auth.users.credentials("lab.assistant")!.user;
+    const user = (await system!.auth.users.credentials("lab.assistant"))!.user;
     const row = w.page.locator(`tr[data-user-id='${user.id}']`);
     await row.waitFor();
     expect(user.role).toBe("viewer");
 
     await row.locator("select[data-action=role]").selectOption("researcher");
-    await expect.poll(() => system!.auth.users.byId(user.id)?.role).toBe("researcher");
+    await expect.poll(async () => (await system!.auth.users.byId(user.id))?.role).toBe("researcher");
 
     await row.locator("[data-action=toggle-disabled]").click();
-    await expect.poll(() => system!.auth.users.byId(user.id)?.disabled).toBe(true);
+    await expect.poll(async () => (await system!.auth.users.byId(user.id))?.disabled).toBe(true);
     await w.page.waitForSelector(`tr[data-user-id='${user.id}'][data-disabled=true]`);
     await w.page.screenshot({ path: path.join(ARTIFACTS, "auth-admin-users.png"), fullPage: true });
     await row.locator("[data-action=toggle-disabled]").click();

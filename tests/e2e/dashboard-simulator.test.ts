@@ -23,7 +23,7 @@ describe("dashboard fed by the simulator", () => {
   beforeAll(async () => {
     await buildClientOnce();
     system = await startTestSystem();
-    token = system.stationTokens.create("simulator", ["*"]).token;
+    token = (await system.stationTokens.create("simulator", ["*"])).token;
     simulator = startSimulator(
       { url: system.url, token, seed: 7, backfill: "1d", start: "-20m", speed: 600, faults: { enabled: false } },
       { logger: testLogger },

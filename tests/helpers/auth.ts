@@ -16,14 +16,14 @@ export interface TestUser {
 
 export async function createUser(system: SystemWithAuth, role: Role, username = `${role}-${randomBytes(4).toString("hex")}`): Promise<TestUser> {
   const password = `pw-${randomBytes(8).toString("hex")}`;
-  const user = system.auth.users.create(username, await hashPassword(password), role);
+  const user = await system.auth.users.create(username, await hashPassword(password), role);
   return { id: user.id, username, password, role };
 }
 
 /** `Authorization: Bearer <personal API token>` of a fresh user with `role`. */
 export async function authHeaders(system: SystemWithAuth, role: Role): Promise<Record<string, string>> {
   const user = await createUser(system, role);
-  const { token } = system.auth.apiTokens.create(user.id, "test", role, null);
+  const { token } = await system.auth.apiTokens.create(user.id, "test", role, null);
   return { authorization: `Bearer ${token}` };
 }
 

@@ -24,7 +24,7 @@ describe("AA rolling mean across a restart", () => {
   it("is rebuilt from InfluxDB, so one more reading tips the mean over the AA-EQS; the mean counts below-LOD values as LOD/2", async () => {
     const first = await startAlertSystem();
     cleanups.push(() => first.stop());
-    const token = first.stationTokens.create("t", ["*"]).token;
+    const token = (await first.stationTokens.create("t", ["*"])).token;
     const viewer = await authHeaders(first, "viewer");
     const diclofenac = (time: number, value: number | { belowLod: number }) =>
       typeof value === "number" ? { station: ZEHREN, parameter: "diclofenac", time, value } : { station: ZEHREN, parameter: "diclofenac", time, belowLod: { lod: value.belowLod } };

@@ -18,7 +18,7 @@ const live: AlertEvent[] = [];
 
 beforeAll(async () => {
   system = await startAlertSystem();
-  token = system.stationTokens.create("t", ["*"]).token;
+  token = (await system.stationTokens.create("t", ["*"])).token;
   viewer = await authHeaders(system, "viewer");
   researcher = await authHeaders(system, "researcher");
   admin = await authHeaders(system, "admin");

@@ -67,15 +67,15 @@ async function confirmedSubscription(s: AlertTestSystem, smtp: { mails: Mail[] }
 }
 
 async function post(s: AlertTestSystem, station: string, time: number, value: number): Promise<void> {
-  const token = s.stationTokens.create("t", ["*"]).token;
+  const token = (await s.stationTokens.create("t", ["*"])).token;
   const res = await postReadings(s.url, token, { readings: [{ station, parameter: "clarithromycin", time, value }] });
   expect(res.status).toBe(202);
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
-function outboxOf(s: AlertTestSystem, subscriptionId: number) {
-  return s.alerting.outbox.rows().filter((r) => r.subscription_id === subscriptionId && r.kind === "alert");
+async function outboxOf(s: AlertTestSystem, subscriptionId: number) {
+  return (await s.alerting.outbox.rows()).filter((r) => r.subscription_id === subscriptionId && r.kind === "alert");
 }
 
 /** Nothing is mailed until a minute before `at`; at `at` exactly one digest goes out. */
@@ -108,7 +108,7 @@ describe("email digests", () => {
     await post(s, ZEHREN, time.now() - MIN, 20); // resolved
     await settle();
     expect(alertMails(smtp.mails)).toHaveLength(0);
-    const queued = outboxOf(s, subscription);
+    const queued = await outboxOf(s, subscription);
     expect(queued.map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", digestAt], ["pending", digestAt], ["pending", digestAt]]);
 
     const digest = await theOneDigestAt(time, smtp, digestAt);
@@ -120,7 +120,7 @@ describe("email digests", () => {
     expect(body).toContain(`(${ZEHREN})`);
     expect(body).toContain(`(${SCHMILKA})`);
     expect(body).toMatch(/List-Unsubscribe: *</);
-    expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
+    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
   });
 
   it("a daily digest goes out at the subscriber's midnight (America/New_York), not at midnight UTC", async () => {
@@ -156,7 +156,7 @@ describe("quiet hours", () => {
     await post(s, ZEHREN, start - MIN, 160);
     await settle();
     expect(alertMails(smtp.mails)).toHaveLength(0);
-    expect(outboxOf(s, subscription).map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", release]]);
+    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", release]]);
 
     time.advance(release - MIN - time.now());
     await settle();
@@ -166,7 +166,7 @@ describe("quiet hours", () => {
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the held alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
     expect(unfold(mail.raw)).toContain(`(${ZEHREN})`);
-    expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", release]]);
+    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", release]]);
   });
 
   it("deliver a notice created outside them at once", async () => {
@@ -179,7 +179,7 @@ describe("quiet hours", () => {
     await post(s, ZEHREN, start - MIN, 160);
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
-    expect(outboxOf(s, subscription).map((r) => [r.status, r.sent_at])).toEqual([["sent", start]]);
+    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", start]]);
   });
 
   it("hold a reminder that falls into them, like any other notice", async () => {
@@ -194,7 +194,7 @@ describe("quiet hours", () => {
     await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
     // 22:31 in Berlin: the alert has fired unacknowledged for an hour, inside quiet hours.
     for (let i = 0; i < 61; i++) time.advance(MIN);
-    const reminder = await eventually(() => outboxOf(s, subscription).find((r) => JSON.parse(r.payload).reminder), "the reminder notice");
+    const reminder = await eventually(async () => (await outboxOf(s, subscription)).find((r) => JSON.parse(r.payload).reminder), "the reminder notice");
     expect([reminder.status, reminder.next_attempt_at]).toEqual(["pending", release]);
     await settle();
     expect(alertMails(smtp.mails)).toHaveLength(1);
@@ -215,6 +215,6 @@ describe("quiet hours", () => {
     await post(s, ZEHREN, start - 15 * MIN, 160);
     await settle();
     expect(alertMails(smtp.mails)).toHaveLength(0);
-    expect(outboxOf(s, subscription).map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", sevenNextMorning(start)]]);
+    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.next_attempt_at])).toEqual([["pending", sevenNextMorning(start)]]);
   });
 });

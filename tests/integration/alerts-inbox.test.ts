@@ -30,7 +30,7 @@ describe("in-app inbox", () => {
     expect(created.status).toBe(201);
     expect((await api(s, "GET", "/api/v1/notifications", ana)).body).toEqual({ notifications: [] });
 
-    const token = s.stationTokens.create("t", ["*"]).token;
+    const token = (await s.stationTokens.create("t", ["*"])).token;
     const t = Date.now() - 3_600_000;
     const clarithromycin = (station: string, time: number, value: number) => ({ station, parameter: "clarithromycin", time, value });
     // Above the MAC-EQS of 130 ng/L at both stations; only Zehren is watched.
@@ -52,7 +52,7 @@ describe("in-app inbox", () => {
     expect(resolved.id).toBeGreaterThan(firing.id);
 
     // In-app notices are not sent anywhere: nothing waits in the outbox for them.
-    expect(s.alerting.outbox.rows().filter((r) => r.subscription_id === created.body.subscription.id)).toEqual([]);
+    expect((await s.alerting.outbox.rows()).filter((r) => r.subscription_id === created.body.subscription.id)).toEqual([]);
     expect((await api(s, "GET", "/api/v1/notifications", ben)).body).toEqual({ notifications: [] });
   });
 });

@@ -71,7 +71,7 @@ describe("webhooks", () => {
     const s = await system();
     const hook = await webhookReceiver();
     const secret = await subscribeWebhook(s, hook.url);
-    const token = s.stationTokens.create("t", ["*"]).token;
+    const token = (await s.stationTokens.create("t", ["*"])).token;
     const t = Date.now() - 3_600_000;
     await postReadings(s.url, token, { readings: [reading(t, 40), reading(t + 600_000, 160), reading(t + 1_200_000, 170)] });
     await postReadings(s.url, token, { readings: [reading(t + 1_800_000, 180)] });
@@ -92,7 +92,7 @@ describe("webhooks", () => {
     const s = await system();
     const hook = await webhookReceiver();
     await subscribeWebhook(s, hook.url);
-    const token = s.stationTokens.create("t", ["*"]).token;
+    const token = (await s.stationTokens.create("t", ["*"])).token;
     // Four minutes ahead is within the clock-skew allowance: the reading passes QC and counts.
     const ahead = Date.now() + 4 * 60_000;
     await postReadings(s.url, token, { readings: [reading(ahead - 600_000, 40), reading(ahead, 160)] });
@@ -104,17 +104,18 @@ describe("webhooks", () => {
     const s = await system();
     const hook = await webhookReceiver(3);
     const secret = await subscribeWebhook(s, hook.url);
-    const token = s.stationTokens.create("t", ["*"]).token;
+    const token = (await s.stationTokens.create("t", ["*"])).token;
     await postReadings(s.url, token, { readings: [reading(Date.now() - 60_000, 160)] });
-    await eventually(() => hook.received.length === 1, "the message after retries").catch((err: Error) => {
-      throw new Error(`${err.message}: ${hook.attempts()} attempts, outbox ${JSON.stringify(s.meta.prepare("SELECT id, status, attempts, next_attempt_at, last_error FROM notification_outbox").all())}, now ${Date.now()}`);
+    await eventually(() => hook.received.length === 1, "the message after retries").catch(async (err: Error) => {
+      const outbox = await s.meta.db.selectFrom("notification_outbox").select(["id", "status", "attempts", "next_attempt_at", "last_error"]).execute();
+      throw new Error(`${err.message}: ${hook.attempts()} attempts, outbox ${JSON.stringify(outbox)}, now ${Date.now()}`);
     });
     expect(hook.attempts()).toBe(4);
     expect(validSignature(secret, hook.received[0]!)).toBe(true);
     // The receiver sees the message before the server has logged the 204: wait for the log row.
-    const deliveries = () => s.meta.prepare("SELECT ok, status FROM notification_deliveries ORDER BY id").all();
-    await eventually(() => deliveries().length === 4, "the successful delivery in the log");
-    const log = deliveries();
+    const deliveries = () => s.meta.db.selectFrom("notification_deliveries").select(["ok", "status"]).orderBy("id").execute();
+    await eventually(async () => (await deliveries()).length === 4, "the successful delivery in the log");
+    const log = await deliveries();
     expect(log).toEqual([{ ok: 0, status: 500 }, { ok: 0, status: 500 }, { ok: 0, status: 500 }, { ok: 1, status: 204 }]);
   });
 
@@ -123,7 +124,7 @@ describe("webhooks", () => {
     const first = await startAlertSystem();
     cleanups.push(() => first.stop());
     await subscribeWebhook(first, hook.url);
-    const token = first.stationTokens.create("t", ["*"]).token;
+    const token = (await first.stationTokens.create("t", ["*"])).token;
     const t = Date.now() - 3_600_000;
     await postReadings(first.url, token, { readings: [reading(t, 150)] });
     await eventually(() => hook.received.length === 1, "the firing message");
@@ -164,11 +165,14 @@ describe("webhooks", () => {
     // The operator turns local targets off: the existing subscription must not reach 127.0.0.1.
     const second = await startAlertSystem({ WEBHOOK_ALLOW_LOCAL: "false" }, { dataDir: first.dataDir, database: first.config.influx.database });
     cleanups.push(() => second.close(2_000));
-    const token = second.stationTokens.create("t", ["*"]).token;
+    const token = (await second.stationTokens.create("t", ["*"])).token;
     await postReadings(second.url, token, { readings: [reading(Date.now() - 60_000, 160)] });
-    const deliveries = () => second.meta.prepare("SELECT ok, status, error FROM notification_deliveries").all() as Array<{ ok: number; status: number | null; error: string }>;
-    const log = await eventually(() => (deliveries().length >= 2 ? deliveries() : undefined), "refused delivery attempts");
-    expect(log.every((d) => d.ok === 0 && d.status === null && /local-network address \(127\.0\.0\.1\)/.test(d.error))).toBe(true);
+    const deliveries = () => second.meta.db.selectFrom("notification_deliveries").select(["ok", "status", "error"]).execute();
+    const log = await eventually(async () => {
+      const rows = await deliveries();
+      return rows.length >= 2 ? rows : undefined;
+    }, "refused delivery attempts");
+    expect(log.every((d) => d.ok === 0 && d.status === null && /local-network address \(127\.0\.0\.1\)/.test(d.error ?? ""))).toBe(true);
     expect(hook.attempts()).toBe(0);
   });
 
@@ -203,7 +207,7 @@ describe("email", () => {
     expect(created.body.subscription).toMatchObject({ confirmed: false, channel: "email" });
     expect(created.body.secret).toBeUndefined();
 
-    const token = s.stationTokens.create("t", ["*"]).token;
+    const token = (await s.stationTokens.create("t", ["*"])).token;
     const t = Date.now() - 3_600_000;
     // Before confirmation nothing but the confirmation mail is sent.
     await postReadings(s.url, token, { readings: [reading(t, 170)] });

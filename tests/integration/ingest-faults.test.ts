@@ -58,7 +58,7 @@ async function ownSystem(env: Record<string, string>): Promise<{ influxd: Manage
   cleanups.push(() => influxd.stop());
   const system = await startTestSystem({ WRITE_FLUSH_MS: "100", ...env }, influxd.url);
   cleanups.push(() => system.stop());
-  return { influxd, system, token: system.stationTokens.create("fault test", ["*"]).token };
+  return { influxd, system, token: (await system.stationTokens.create("fault test", ["*"])).token };
 }
 
 describe("no accepted reading is lost", () => {
@@ -122,7 +122,7 @@ describe("no accepted reading is lost", () => {
     const influxd = await startOwnInfluxd();
     cleanups.push(() => influxd.stop());
     const first = await startTestSystem({ WRITE_FLUSH_MS: "60000" }, influxd.url);
-    const token = first.stationTokens.create("shutdown test", ["*"]).token;
+    const token = (await first.stationTokens.create("shutdown test", ["*"])).token;
     await influxd.crash();
     const readings = distinctReadings(3_000, Date.now() - 86_400_000);
     expect((await postReadings(first.url, token, { readings })).status).toBe(202);

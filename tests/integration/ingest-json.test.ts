@@ -9,8 +9,8 @@ let zehrenOnly: string;
 
 beforeAll(async () => {
   system = await startTestSystem({ INGEST_MAX_BYTES: "200000", INGEST_MAX_READINGS: "1000" });
-  token = system.stationTokens.create("all stations", ["*"]).token;
-  zehrenOnly = system.stationTokens.create("Zehren logger", ["DE-ELBE-ZEHREN"]).token;
+  token = (await system.stationTokens.create("all stations", ["*"])).token;
+  zehrenOnly = (await system.stationTokens.create("Zehren logger", ["DE-ELBE-ZEHREN"])).token;
 });
 afterAll(async () => {
   await system?.stop();
@@ -120,9 +120,9 @@ describe("bad input is refused with a clear message and nothing is stored", () =
   });
 
   it("a revoked token is refused", async () => {
-    const created = system.stationTokens.create("temporary", ["*"]);
+    const created = await system.stationTokens.create("temporary", ["*"]);
     expect((await postReadings(system.url, created.token, { readings: [reading()] })).status).toBe(202);
-    system.stationTokens.revoke(created.id);
+    await system.stationTokens.revoke(created.id);
     expect((await postReadings(system.url, created.token, { readings: [reading()] })).status).toBe(401);
   });
 });

@@ -11,7 +11,7 @@ let db: string;
 beforeAll(async () => {
   system = await startTestSystem();
   db = system.config.influx.database;
-  token = system.stationTokens.create("gateway", ["*"]).token;
+  token = (await system.stationTokens.create("gateway", ["*"])).token;
 });
 afterAll(async () => {
   await system?.stop();

@@ -25,7 +25,7 @@ describe("rollup repair after late writes", () => {
   let token: string;
   beforeAll(async () => {
     system = await startTestSystem({ ROLLUP_REPAIR_QUIET_MS: "50" });
-    token = system.stationTokens.create("backfill", ["*"]).token;
+    token = (await system.stationTokens.create("backfill", ["*"])).token;
   });
   afterAll(async () => {
     await system?.stop();

@@ -42,7 +42,7 @@ describe("SQL injection (SQLite)", () => {
       body: JSON.stringify({ label, stations: ["DE-ELBE-ZEHREN"] }),
     });
     expect(res.status).toBe(201);
-    expect(system.stationTokens.list().some((t) => t.label === label)).toBe(true);
+    expect((await system.stationTokens.list()).some((t) => t.label === label)).toBe(true);
     const bad = await fetch(`${system.url}/api/v1/admin/users`, {
       method: "POST",
       headers: { ...admin, "content-type": "application/json" },

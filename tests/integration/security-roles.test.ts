@@ -61,11 +61,11 @@ const callers: Caller[] = [];
 
 beforeAll(async () => {
   system = await startTestSystem({ PUBLIC_DASHBOARD: "off" });
-  const station = system.stationTokens.create("matrix", ["*"]).token;
+  const station = (await system.stationTokens.create("matrix", ["*"])).token;
   const expiredUser = await createUser(system, "admin");
-  const expired = system.auth.apiTokens.create(expiredUser.id, "expired", "admin", new Date(Date.now() - 1000)).token;
-  const revokedInfo = system.auth.apiTokens.create(expiredUser.id, "revoked", "admin", null);
-  system.auth.apiTokens.revoke(expiredUser.id, revokedInfo.id);
+  const expired = (await system.auth.apiTokens.create(expiredUser.id, "expired", "admin", new Date(Date.now() - 1000))).token;
+  const revokedInfo = await system.auth.apiTokens.create(expiredUser.id, "revoked", "admin", null);
+  await system.auth.apiTokens.revoke(expiredUser.id, revokedInfo.id);
   const viewerSession = await loginSession(system, "viewer");
   const headersFor: Record<string, Record<string, string>> = {
     viewer: await authHeaders(system, "viewer"),

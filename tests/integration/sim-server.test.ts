@@ -17,7 +17,7 @@ afterEach(async () => {
 describe("simulator → Water Monitor ingest", () => {
   it.each(["http-json", "line-protocol"] as const)("every %s reading is accepted, faults and <LOD included", async (transport) => {
     system = await startTestSystem();
-    const { token } = system.stationTokens.create("sim-test", [ALL_STATIONS]);
+    const { token } = await system.stationTokens.create("sim-test", [ALL_STATIONS]);
     const sim = startSimulator({
       url: system.url,
       token,
@@ -38,7 +38,7 @@ describe("simulator → Water Monitor ingest", () => {
 
   it("with a token per station, as npm start runs it, every station sends on its own token", async () => {
     system = await startTestSystem();
-    const { tokens } = ensureSimulatorTokens(system.stationTokens, system.dataDir, catalog.stations.map((s) => s.id));
+    const { tokens } = await ensureSimulatorTokens(system.stationTokens, system.dataDir, catalog.stations.map((s) => s.id));
     const sim = startSimulator({
       url: system.url,
       tokens,

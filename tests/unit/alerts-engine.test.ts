@@ -1,71 +1,84 @@
 // The engine with a hand-driven clock and SQLite in a temp dir: no-data, reminders and suppression
-// without sleeping.
+// without sleeping. Events are announced once recorded, so the tests wait for `engine.idle()`.
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
-import { AlertRepository } from "../../server/src/alerts/alert-repository.ts";
+import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
-import { AlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
+import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
-import { openMetaDb, type MetaDb } from "../../server/src/meta/database.ts";
+import { openMetaStore } from "../../server/src/meta/open.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1);
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-function setup(rules: Parameters<typeof completeRule>[0][], reminderMs: number | null = null) {
+async function setup(rules: Parameters<typeof completeRule>[0][], reminderMs: number | null = null) {
   const dir = tempDir("wm-alert-engine-");
-  const db: MetaDb = openMetaDb(dir.dir);
-  cleanups.push(() => (db.close(), dir.remove()));
+  const meta = await openMetaStore(dir.dir);
+  cleanups.push(async () => {
+    await meta.close();
+    dir.remove();
+  });
   const time = new ManualTime(T0);
-  const ruleRepo = new AlertRuleRepository(db, () => time.now());
-  for (const r of rules) ruleRepo.create(completeRule(r), "test");
-  const alerts = new AlertRepository(db, () => "http://monitor.example");
-  const engine = new AlertEngine(db, ruleRepo, alerts, null, testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs, checkIntervalMs: MIN, clock: time, scheduler: time });
+  const ruleRepo = new SqlAlertRuleRepository(meta.db, () => time.now());
+  for (const r of rules) await ruleRepo.create(completeRule(r), "test");
+  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example");
+  const engine = new AlertEngine(meta, ruleRepo, alerts, null, testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs, checkIntervalMs: MIN, clock: time, scheduler: time });
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));
   cleanups.push(() => engine.stop());
-  const send = (r: Partial<Reading>) => engine.ingest([{ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value: 7.5, lod: null, qc: 1, ...r }]);
-  return { time, engine, events, send, alerts };
+  const send = async (r: Partial<Reading>) => {
+    engine.ingest([{ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value: 7.5, lod: null, qc: 1, ...r }]);
+    await engine.idle();
+  };
+  /** Moves the clock (running the checks that fall due) and waits until what they changed is recorded. */
+  const advance = async (ms: number) => {
+    time.advance(ms);
+    await engine.idle();
+  };
+  return { time, advance, engine, events, send, alerts };
 }
 
 describe("alert engine", () => {
   it("raises no-data after the window of silence and resolves when readings return", async () => {
-    const { time, engine, events, send } = setup([{ kind: "no-data", station: "DE-ELBE-ZEHREN", windowMs: 30 * MIN }]);
+    const { advance, engine, events, send } = await setup([{ kind: "no-data", station: "DE-ELBE-ZEHREN", windowMs: 30 * MIN }]);
     await engine.start();
-    send({});
-    time.advance(29 * MIN);
+    await send({});
+    await advance(29 * MIN);
     expect(events).toHaveLength(0);
-    time.advance(2 * MIN);
+    await advance(2 * MIN);
     expect(events.map((e) => `${e.kind}:${e.state}:${e.parameter}`)).toEqual(["no-data:firing:null"]);
     expect(events[0]!.message).toMatch(/Zehren .* sends no readings/);
-    send({});
+    await send({});
     expect(events.map((e) => e.state)).toEqual(["firing", "resolved"]);
   });
 
   it("reminds once per interval while firing and unacknowledged, and not after an ack", async () => {
-    const { time, engine, events, send, alerts } = setup([{ kind: "range", parameter: "ph", low: 6, high: 9 }], 60 * MIN);
+    const { time, advance, engine, events, send, alerts } = await setup([{ kind: "range", parameter: "ph", low: 6, high: 9 }], 60 * MIN);
     await engine.start();
-    send({ value: 9.5 });
-    time.advance(59 * MIN);
+    await send({ value: 9.5 });
+    await advance(59 * MIN);
     expect(events.filter((e) => e.reminder)).toHaveLength(0);
-    time.advance(2 * MIN);
+    await advance(2 * MIN);
     expect(events.filter((e) => e.reminder)).toHaveLength(1);
-    time.advance(30 * MIN);
+    await advance(30 * MIN);
     expect(events.filter((e) => e.reminder)).toHaveLength(1);
-    alerts.acknowledge(events[0]!.id, "ana", "on it", time.now());
-    time.advance(120 * MIN);
+    await alerts.acknowledge(events[0]!.id, "ana", "on it", time.now());
+    await advance(120 * MIN);
     expect(events.filter((e) => e.reminder)).toHaveLength(1);
   });
 
   it("an offline station's open alerts get no reminders; the offline alert itself does", async () => {
-    const { time, engine, events, send } = setup([{ kind: "range", parameter: "ph", low: 6, high: 9 }, { kind: "no-data", windowMs: 10 * MIN }], 60 * MIN);
+    const { advance, engine, events, send } = await setup([{ kind: "range", parameter: "ph", low: 6, high: 9 }, { kind: "no-data", windowMs: 10 * MIN }], 60 * MIN);
     await engine.start();
-    send({ value: 9.5 });
-    time.advance(3 * 60 * MIN);
+    await send({ value: 9.5 });
+    await advance(3 * 60 * MIN);
     const seen = events.map((e) => `${e.kind}:${e.state}${e.reminder ? ":reminder" : ""}`);
     expect(seen.slice(0, 2)).toEqual(["range:firing", "no-data:firing"]);
     expect(seen.filter((s) => s === "range:firing:reminder")).toHaveLength(0);
@@ -73,13 +86,13 @@ describe("alert engine", () => {
   });
 
   it("with a for-duration, a breach must persist before firing; QC-failed values never count", async () => {
-    const { time, engine, events, send } = setup([{ kind: "max", parameter: "ph", threshold: 8.5, forMs: 20 * MIN }]);
+    const { advance, engine, events, send } = await setup([{ kind: "max", parameter: "ph", threshold: 8.5, forMs: 20 * MIN }]);
     await engine.start();
-    send({ value: 8.8 });
-    time.advance(10 * MIN);
-    send({ value: 8.9, qc: 4 });
-    time.advance(10 * MIN);
-    send({ value: 8.7 });
+    await send({ value: 8.8 });
+    await advance(10 * MIN);
+    await send({ value: 8.9, qc: 4 });
+    await advance(10 * MIN);
+    await send({ value: 8.7 });
     expect(events.map((e) => e.state)).toEqual(["firing"]);
     expect(events[0]!.startedAt).toBe(T0);
   });

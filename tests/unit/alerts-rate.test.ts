@@ -4,12 +4,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
-import { AlertRepository } from "../../server/src/alerts/alert-repository.ts";
+import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
 import { limitCondition, ratePerHour, type RuleLimits } from "../../server/src/alerts/conditions.ts";
-import { AlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
+import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
-import { openMetaDb, type MetaDb } from "../../server/src/meta/database.ts";
+import { openMetaStore } from "../../server/src/meta/open.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
@@ -39,28 +39,34 @@ describe("rate condition", () => {
   });
 });
 
-const cleanups: Array<() => void> = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 async function engineWithRateRule(rule: Parameters<typeof completeRule>[0]) {
   const dir = tempDir("wm-alert-rate-");
-  const db: MetaDb = openMetaDb(dir.dir);
-  cleanups.push(() => (db.close(), dir.remove()));
+  const meta = await openMetaStore(dir.dir);
+  cleanups.push(async () => {
+    await meta.close();
+    dir.remove();
+  });
   const time = new ManualTime(T0);
-  const rules = new AlertRuleRepository(db, () => time.now());
-  rules.create(completeRule({ kind: "rate", parameter: "ph", ...rule }), "test");
-  const alerts = new AlertRepository(db, () => "http://monitor.example");
-  const engine = new AlertEngine(db, rules, alerts, null, testLogger, {
+  const rules = new SqlAlertRuleRepository(meta.db, () => time.now());
+  await rules.create(completeRule({ kind: "rate", parameter: "ph", ...rule }), "test");
+  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example");
+  const engine = new AlertEngine(meta, rules, alerts, null, testLogger, {
     ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, checkIntervalMs: MIN, clock: time, scheduler: time,
   });
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));
   cleanups.push(() => engine.stop());
   await engine.start();
-  /** A pH reading now; the clock then moves on ten minutes. */
-  const send = (value: number | null, r: Partial<Reading> = {}) => {
+  /** A pH reading now; the clock then moves on ten minutes, and what changed is recorded. */
+  const send = async (value: number | null, r: Partial<Reading> = {}) => {
     engine.ingest([{ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value, lod: value === null ? 0.1 : null, qc: 1, ...r }]);
     time.advance(10 * MIN);
+    await engine.idle();
   };
   return { events, send, alerts };
 }
@@ -68,42 +74,42 @@ async function engineWithRateRule(rule: Parameters<typeof completeRule>[0]) {
 describe("rate rules in the engine", () => {
   it("fire when the change per hour exceeds the limit and resolve when it falls back below the clear level", async () => {
     const { events, send, alerts } = await engineWithRateRule({ threshold: 1, windowMs: HOUR });
-    send(7.0);
-    send(7.1);
-    send(7.2); // 0.6 pH/h over the last 20 minutes
+    await send(7.0);
+    await send(7.1);
+    await send(7.2); // 0.6 pH/h over the last 20 minutes
     expect(events).toHaveLength(0);
-    send(7.8); // 0.8 pH in 30 minutes: 1.6 pH/h
+    await send(7.8); // 0.8 pH in 30 minutes: 1.6 pH/h
     expect(events.map((e) => `${e.kind}:${e.state}`)).toEqual(["rate:firing"]);
     expect(events[0]!.value).toBeCloseTo(1.6, 9);
     expect(events[0]!.unit).toBe("pH/h");
     expect(events[0]!.startedAt).toBe(T0 + 30 * MIN);
-    send(7.8); // 1.2 pH/h: still above
-    send(7.8); // 0.96 pH/h: in the band, keeps firing
+    await send(7.8); // 1.2 pH/h: still above
+    await send(7.8); // 0.96 pH/h: in the band, keeps firing
     expect(events).toHaveLength(1);
-    send(7.8); // 0.8 pH/h over the hour
+    await send(7.8); // 0.8 pH/h over the hour
     expect(events.map((e) => e.state)).toEqual(["firing", "resolved"]);
     expect(events[1]!.resolvedAt).toBe(T0 + 60 * MIN);
     // The alert keeps the rate that triggered it; its history records the rate that resolved it.
     expect(events[1]!.value).toBeCloseTo(1.6, 9);
-    expect(alerts.history(events[0]!.id).find((h) => h.state === "resolved")?.value).toBeCloseTo(0.8, 9);
+    expect((await alerts.history(events[0]!.id)).find((h) => h.state === "resolved")?.value).toBeCloseTo(0.8, 9);
   });
 
   it("compare against the value at the start of the window, not the first value ever seen", async () => {
     const { events, send } = await engineWithRateRule({ threshold: 1, windowMs: HOUR });
-    for (let i = 0; i < 12; i++) send(7.0); // two steady hours
-    send(7.5); // +0.5 pH against the value an hour ago
+    for (let i = 0; i < 12; i++) await send(7.0); // two steady hours
+    await send(7.5); // +0.5 pH against the value an hour ago
     expect(events).toHaveLength(0);
-    send(8.3); // +1.3 pH against the value an hour ago (0.6 pH/h against the first, two hours back)
+    await send(8.3); // +1.3 pH against the value an hour ago (0.6 pH/h against the first, two hours back)
     expect(events.map((e) => e.state)).toEqual(["firing"]);
     expect(events[0]!.value).toBeCloseTo(1.3, 9);
   });
 
   it("ignore below-LOD and QC-failed readings", async () => {
     const { events, send } = await engineWithRateRule({ threshold: 1, windowMs: HOUR });
-    send(7.0);
-    send(9.5, { qc: 4 });
-    send(null);
-    send(7.1);
+    await send(7.0);
+    await send(9.5, { qc: 4 });
+    await send(null);
+    await send(7.1);
     expect(events).toHaveLength(0);
   });
 });

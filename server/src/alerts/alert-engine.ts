@@ -1,19 +1,22 @@
 // The alert engine: fed by the ingest event stream (never by polling InfluxDB), it runs one state
-// machine per rule × series, persists every change in SQLite in the same transaction as the
-// listeners' work (the notifier's outbox), and checks silence (no-data) and reminders on a timer.
-import type { AlertEvent, AlertRule } from "../../../common/alerts.ts";
+// machine per rule × series in memory and synchronously (ingest calls it for every accepted batch),
+// hands every change to the AlertRecorder, which stores it in order in one transaction with the
+// event writers' rows (the notifier's outbox) and announces it after commit, and checks silence
+// (no-data) and reminders on a timer.
+import type { AlertRule } from "../../../common/alerts.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
-import type { MetaDb } from "../meta/database.ts";
+import type { MetaStore } from "../meta/store.ts";
 import type { AlertRepository } from "./alert-repository.ts";
+import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, meanCondition, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
 import { loadLastSeen, loadMeanBuckets } from "./history-loader.ts";
 import { RollingMean } from "./rolling-mean.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { emptyFaultRun, faultCondition, faultLength, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
-import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState } from "./state-machine.ts";
+import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState, type Transition } from "./state-machine.ts";
 import { seriesKey, suppressedBy } from "./suppression.ts";
 import { PairCache } from "../util/pair-cache.ts";
 
@@ -39,7 +42,7 @@ export const DEFAULT_ENGINE_OPTIONS: Omit<AlertEngineOptions, "clock" | "schedul
   machine: DEFAULT_MACHINE_OPTIONS,
 };
 
-export type AlertListener = (event: AlertEvent) => void;
+export type { AlertEventWriter, AlertListener };
 
 interface Tracker {
   machine: SeriesState;
@@ -66,30 +69,43 @@ export class AlertEngine {
   private readonly lastSeen = new Map<string, number>();
   private readonly faultySeries = new Set<string>();
   private readonly offlineStations = new Set<string>();
-  private readonly listeners = new Set<AlertListener>();
+  private readonly recorder: AlertRecorder;
+  /** Rule reloads, one after another, so the last one applied is the last one read. */
+  private rulesLoaded: Promise<void> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
   private readonly stopRuleWatch: () => void;
 
   constructor(
-    private readonly db: MetaDb,
+    meta: Pick<MetaStore, "transaction">,
     private readonly ruleRepo: AlertRuleRepository,
     private readonly alerts: AlertRepository,
     private readonly store: ReadingStore | null,
     private readonly logger: Logger,
     private readonly options: AlertEngineOptions,
   ) {
+    this.recorder = new AlertRecorder(meta, alerts, logger);
     this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
   }
 
+  /** Hears of each alert event once it is committed, in the order the changes happened. */
   onEvent(listener: AlertListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.recorder.onEvent(listener);
   }
 
-  /** Restores states from SQLite and in-memory windows from InfluxDB, then starts the timer. */
+  /** Adds rows that belong with an alert event (notices), inside the transaction that records it. */
+  onEventWrite(writer: AlertEventWriter): void {
+    this.recorder.onEventWrite(writer);
+  }
+
+  /** Resolves once every state change and reminder so far is committed and announced. */
+  idle(): Promise<void> {
+    return this.recorder.idle();
+  }
+
+  /** Restores states from the metadata store and in-memory windows from InfluxDB, then starts the timer. */
   async start(): Promise<void> {
-    this.reloadRules(false);
-    for (const s of this.alerts.loadSeriesStates()) {
+    await this.loadRules(false);
+    for (const s of await this.alerts.loadSeriesStates()) {
       this.trackerMap(s.ruleId).set(s.seriesKey, { machine: s.machine, alertId: s.alertId, lastTime: s.lastTime });
       const rule = this.rules.find((r) => r.id === s.ruleId);
       if (rule && s.machine.state === "firing") this.markActive(rule, s.seriesKey, true);
@@ -103,9 +119,12 @@ export class AlertEngine {
     this.stopTimer = this.options.scheduler.every(this.options.checkIntervalMs, () => this.check());
   }
 
-  stop(): void {
+  /** Stops the timer and waits until every change so far is recorded. */
+  async stop(): Promise<void> {
     this.stopTimer?.();
     this.stopRuleWatch();
+    await this.rulesLoaded;
+    await this.idle();
   }
 
   /** The ingest stream: readings already validated and QC-flagged. */
@@ -205,38 +224,44 @@ export class AlertEngine {
       tracker.lastTime = lastTime;
       return;
     }
-    let alertId = tracker.alertId;
-    const events: AlertEvent[] = [];
-    this.db.transaction(() => {
-      if (transition && isNotified(transition)) {
-        if (transition.to === "firing") alertId = this.alerts.open({ rule, station, parameter, value, startedAt: next.startedAt ?? at, at, notifiedAt: this.options.clock.now() });
-        else if (alertId !== null) this.alerts.resolve(alertId, at, value);
-        if (alertId !== null) {
-          const event: AlertEvent = { ...this.alerts.get(alertId), at, previousState: transition.from, reminder: false };
-          for (const listener of this.listeners) listener(event);
-          events.push(event);
-        }
-      }
-      this.alerts.saveSeriesState({ ruleId: rule.id, seriesKey: key, machine: next, alertId, lastTime });
-    })();
+    const previous = tracker.machine;
     tracker.machine = next;
-    tracker.alertId = alertId;
     tracker.lastTime = lastTime;
-    if (transition?.to === "firing") this.markActive(rule, key, true);
-    if (transition?.from === "firing") this.markActive(rule, key, false);
-    for (const e of events) this.logger.info({ alert: e.id, rule: rule.id, station, parameter, state: e.state, value }, e.message);
+    this.markTransition(rule, key, transition, false);
+    const change: StateChange = {
+      rule,
+      seriesKey: key,
+      station,
+      parameter,
+      value,
+      at,
+      notifiedAt: this.options.clock.now(),
+      machine: next,
+      lastTime,
+      notified: transition && isNotified(transition) ? transition : null,
+      series: tracker,
+      onFailed: () => {
+        // Nothing was stored: step back, so the next reading makes (and records) the change again.
+        // Unless the machine has moved on meanwhile; that later change records the state.
+        if (tracker.machine !== next) return;
+        tracker.machine = previous;
+        this.markTransition(rule, key, transition, true);
+      },
+    };
+    this.recorder.record(change);
+  }
+
+  /** Keeps the suppression sets in step with a transition (or with undoing one). */
+  private markTransition(rule: AlertRule, key: string, transition: Transition | null, undo: boolean): void {
+    if (transition?.to === "firing") this.markActive(rule, key, !undo);
+    if (transition?.from === "firing") this.markActive(rule, key, undo);
   }
 
   private remind(now: number): void {
     if (this.options.reminderMs === null) return;
-    for (const row of this.alerts.dueForReminder(now - this.options.reminderMs)) {
-      if (suppressedBy(row.kind, row.station, row.parameter, this.active()) !== null) continue;
-      this.db.transaction(() => {
-        this.alerts.markReminded(row.id, now);
-        const event: AlertEvent = { ...this.alerts.get(row.id), at: now, previousState: "firing", reminder: true };
-        for (const listener of this.listeners) listener(event);
-      })();
-    }
+    // Suppression as it stands at this check, not when the queue gets to it.
+    const active = { faultySeries: new Set(this.faultySeries), offlineStations: new Set(this.offlineStations) };
+    this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row.station, row.parameter, active) !== null);
   }
 
   private silenceCandidates(rule: AlertRule): Map<string, number> {
@@ -270,8 +295,16 @@ export class AlertEngine {
     return { faultySeries: this.faultySeries, offlineStations: this.offlineStations };
   }
 
-  private reloadRules(loadWindows = true): void {
-    const rules = this.ruleRepo.list().sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id - b.id);
+  /** Re-reads the rules after a change; the change's caller waits for it. */
+  private reloadRules(): Promise<void> {
+    this.rulesLoaded = this.rulesLoaded
+      .then(() => this.loadRules(true))
+      .catch((err: unknown) => this.logger.error({ err }, "could not reload the alert rules"));
+    return this.rulesLoaded;
+  }
+
+  private async loadRules(loadWindows: boolean): Promise<void> {
+    const rules = (await this.ruleRepo.list()).sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id - b.id);
     const known = new Set(rules.map((r) => r.id));
     for (const id of [...this.trackers.keys()]) if (!known.has(id)) this.trackers.delete(id);
     this.rules = rules;

@@ -2,7 +2,7 @@
 // every rule × series machine (so a restart neither forgets a firing alert nor announces it again).
 import type { AlertHistoryEntry, AlertInfo, AlertRule, AlertState } from "../../../common/alerts.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
-import type { MetaDb } from "../meta/database.ts";
+import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
 import { categoryOf } from "./conditions.ts";
 import type { SeriesState } from "./state-machine.ts";
 import { toAlertInfo, type AlertRow } from "./alert-view.ts";
@@ -13,19 +13,6 @@ export interface StoredSeriesState {
   machine: SeriesState;
   alertId: number | null;
   lastTime: number | null;
-}
-
-interface SeriesStateRow {
-  rule_id: number;
-  series_key: string;
-  state: AlertState;
-  since: number;
-  started_at: number | null;
-  clear_since: number | null;
-  recent_starts: string;
-  flapping: number;
-  alert_id: number | null;
-  last_time: number | null;
 }
 
 export interface AlertFilter {
@@ -47,14 +34,37 @@ export interface NewAlert {
   notifiedAt: number;
 }
 
-export class AlertRepository {
+export interface AlertRepository {
+  /** This repository inside the caller's transaction. */
+  in(trx: MetaTransaction): AlertRepository;
+  loadSeriesStates(): Promise<StoredSeriesState[]>;
+  saveSeriesState(s: StoredSeriesState): Promise<void>;
+  /** Opens a firing alert (with its first history entry); returns its id. */
+  open(a: NewAlert): Promise<number>;
+  resolve(id: number, at: number, value: number | null): Promise<void>;
+  /** Acknowledges a firing alert; anything else is a ValidationError. */
+  acknowledge(id: number, by: string, comment: string, at: number): Promise<AlertInfo>;
+  markReminded(id: number, at: number): Promise<void>;
+  /** Firing, unacknowledged alerts whose last notice (reminded_at: opening or reminder, engine clock) is older than `before`. */
+  dueForReminder(before: number): Promise<AlertRow[]>;
+  row(id: number): Promise<AlertRow>;
+  get(id: number): Promise<AlertInfo>;
+  list(filter?: AlertFilter): Promise<AlertInfo[]>;
+  history(id: number): Promise<AlertHistoryEntry[]>;
+}
+
+export class SqlAlertRepository implements AlertRepository {
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly baseUrl: () => string,
   ) {}
 
-  loadSeriesStates(): StoredSeriesState[] {
-    const rows = this.db.prepare("SELECT * FROM alert_series_state").all() as SeriesStateRow[];
+  in(trx: MetaTransaction): AlertRepository {
+    return new SqlAlertRepository(trx, this.baseUrl);
+  }
+
+  async loadSeriesStates(): Promise<StoredSeriesState[]> {
+    const rows = await this.db.selectFrom("alert_series_state").selectAll().execute();
     return rows.map((r) => ({
       ruleId: r.rule_id,
       seriesKey: r.series_key,
@@ -71,106 +81,133 @@ export class AlertRepository {
     }));
   }
 
-  saveSeriesState(s: StoredSeriesState): void {
-    this.db
-      .prepare(
-        `INSERT INTO alert_series_state (rule_id, series_key, state, since, started_at, clear_since, recent_starts, flapping, alert_id, last_time)
-         VALUES (@rule_id, @series_key, @state, @since, @started_at, @clear_since, @recent_starts, @flapping, @alert_id, @last_time)
-         ON CONFLICT (rule_id, series_key) DO UPDATE SET state=excluded.state, since=excluded.since, started_at=excluded.started_at,
-           clear_since=excluded.clear_since, recent_starts=excluded.recent_starts, flapping=excluded.flapping,
-           alert_id=excluded.alert_id, last_time=excluded.last_time`,
-      )
-      .run({
-        rule_id: s.ruleId,
-        series_key: s.seriesKey,
-        state: s.machine.state,
-        since: s.machine.since,
-        started_at: s.machine.startedAt,
-        clear_since: s.machine.clearSince,
-        recent_starts: JSON.stringify(s.machine.recentStarts),
-        flapping: s.machine.flapping ? 1 : 0,
-        alert_id: s.alertId,
-        last_time: s.lastTime,
-      });
+  async saveSeriesState(s: StoredSeriesState): Promise<void> {
+    const state = {
+      state: s.machine.state,
+      since: s.machine.since,
+      started_at: s.machine.startedAt,
+      clear_since: s.machine.clearSince,
+      recent_starts: JSON.stringify(s.machine.recentStarts),
+      flapping: s.machine.flapping ? 1 : 0,
+      alert_id: s.alertId,
+      last_time: s.lastTime,
+    };
+    await this.db
+      .insertInto("alert_series_state")
+      .values({ rule_id: s.ruleId, series_key: s.seriesKey, ...state })
+      .onConflict((oc) => oc.columns(["rule_id", "series_key"]).doUpdateSet(state))
+      .execute();
   }
 
-  open(a: NewAlert): number {
+  open(a: NewAlert): Promise<number> {
     const r = a.rule;
-    const result = this.db
-      .prepare(
-        `INSERT INTO alerts (rule_id, rule_name, kind, category, severity, station, parameter, value, unit, threshold,
-           standard_kind, standard_source, state, started_at, updated_at, reminded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'firing', ?, ?, ?)`,
-      )
-      .run(r.id, r.name, r.kind, categoryOf(r.kind), r.severity, a.station, a.parameter, a.value, r.kind === "no-data" || r.kind === "sensor-fault" ? null : r.unit,
-        r.kind === "range" ? null : r.threshold, r.standard?.kind ?? null, r.standard?.source ?? null, a.startedAt, a.at, a.notifiedAt);
-    const id = Number(result.lastInsertRowid);
-    this.addHistory(id, "firing", a.at, a.value, null, null);
-    return id;
+    return atomically(this.db, async (trx) => {
+      const { id } = await trx
+        .insertInto("alerts")
+        .values({
+          rule_id: r.id,
+          rule_name: r.name,
+          kind: r.kind,
+          category: categoryOf(r.kind),
+          severity: r.severity,
+          station: a.station,
+          parameter: a.parameter,
+          value: a.value,
+          unit: r.kind === "no-data" || r.kind === "sensor-fault" ? null : r.unit,
+          threshold: r.kind === "range" ? null : r.threshold,
+          standard_kind: r.standard?.kind ?? null,
+          standard_source: r.standard?.source ?? null,
+          state: "firing",
+          started_at: a.startedAt,
+          updated_at: a.at,
+          reminded_at: a.notifiedAt,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await addHistory(trx, id, "firing", a.at, a.value, null, null);
+      return id;
+    });
   }
 
-  resolve(id: number, at: number, value: number | null): void {
-    this.db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ?, updated_at = ? WHERE id = ?").run(at, at, id);
-    this.addHistory(id, "resolved", at, value, null, null);
+  resolve(id: number, at: number, value: number | null): Promise<void> {
+    return atomically(this.db, async (trx) => {
+      await trx.updateTable("alerts").set({ state: "resolved", resolved_at: at, updated_at: at }).where("id", "=", id).execute();
+      await addHistory(trx, id, "resolved", at, value, null, null);
+    });
   }
 
-  acknowledge(id: number, by: string, comment: string, at: number): AlertInfo {
-    const row = this.row(id);
-    if (row.state !== "firing") throw new ValidationError(`alert ${id} is ${row.state}; only firing alerts can be acknowledged`);
-    this.db.transaction(() => {
-      this.db.prepare("UPDATE alerts SET acked_by = ?, acked_at = ?, ack_comment = ?, updated_at = ? WHERE id = ?").run(by, at, comment, at, id);
-      this.addHistory(id, "acknowledged", at, null, by, comment);
-    })();
-    return this.get(id);
+  acknowledge(id: number, by: string, comment: string, at: number): Promise<AlertInfo> {
+    return atomically(this.db, async (trx) => {
+      const result = await trx
+        .updateTable("alerts")
+        .set({ acked_by: by, acked_at: at, ack_comment: comment, updated_at: at })
+        .where("id", "=", id)
+        .where("state", "=", "firing")
+        .executeTakeFirst();
+      const alerts = this.in(trx);
+      if (result.numUpdatedRows === 0n) {
+        const row = await alerts.row(id);
+        throw new ValidationError(`alert ${id} is ${row.state}; only firing alerts can be acknowledged`);
+      }
+      await addHistory(trx, id, "acknowledged", at, null, by, comment);
+      return alerts.get(id);
+    });
   }
 
-  markReminded(id: number, at: number): void {
-    this.db.prepare("UPDATE alerts SET reminded_at = ? WHERE id = ?").run(at, id);
-    this.addHistory(id, "reminder", at, null, null, null);
+  markReminded(id: number, at: number): Promise<void> {
+    return atomically(this.db, async (trx) => {
+      await trx.updateTable("alerts").set({ reminded_at: at }).where("id", "=", id).execute();
+      await addHistory(trx, id, "reminder", at, null, null, null);
+    });
   }
 
-  /** Firing, unacknowledged alerts whose last notice (reminded_at: opening or reminder, engine clock) is older than `before`. */
-  dueForReminder(before: number): AlertRow[] {
+  dueForReminder(before: number): Promise<AlertRow[]> {
     return this.db
-      .prepare(
-        `SELECT * FROM alerts WHERE state = 'firing' AND acked_at IS NULL AND reminded_at <= ? ORDER BY id`,
-      )
-      .all(before) as AlertRow[];
+      .selectFrom("alerts")
+      .selectAll()
+      .where("state", "=", "firing")
+      .where("acked_at", "is", null)
+      .where("reminded_at", "<=", before)
+      .orderBy("id")
+      .execute();
   }
 
-  row(id: number): AlertRow {
-    const row = this.db.prepare("SELECT * FROM alerts WHERE id = ?").get(id) as AlertRow | undefined;
+  async row(id: number): Promise<AlertRow> {
+    const row = await this.db.selectFrom("alerts").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`no alert ${id}`);
     return row;
   }
 
-  get(id: number): AlertInfo {
-    return toAlertInfo(this.row(id), this.baseUrl());
+  async get(id: number): Promise<AlertInfo> {
+    return toAlertInfo(await this.row(id), this.baseUrl());
   }
 
-  list(filter: AlertFilter = {}): AlertInfo[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    for (const column of ["station", "parameter", "state"] as const) {
-      const value = filter[column];
-      if (!value) continue;
-      where.push(`${column} = ?`);
-      args.push(value);
-    }
-    const sql = `SELECT * FROM alerts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY started_at DESC, id DESC LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, filter.limit ?? 500) as AlertRow[];
+  async list(filter: AlertFilter = {}): Promise<AlertInfo[]> {
+    let query = this.db.selectFrom("alerts").selectAll();
+    if (filter.station) query = query.where("station", "=", filter.station);
+    if (filter.parameter) query = query.where("parameter", "=", filter.parameter);
+    if (filter.state) query = query.where("state", "=", filter.state);
+    const rows = await query.orderBy("started_at", "desc").orderBy("id", "desc").limit(filter.limit ?? 500).execute();
     const base = this.baseUrl();
     return rows.map((r) => toAlertInfo(r, base));
   }
 
-  history(id: number): AlertHistoryEntry[] {
-    this.row(id);
-    return this.db
-      .prepare("SELECT state, at, value, CASE WHEN actor IS NULL THEN note ELSE actor || COALESCE(': ' || note, '') END AS note FROM alert_history WHERE alert_id = ? ORDER BY id")
-      .all(id) as AlertHistoryEntry[];
+  async history(id: number): Promise<AlertHistoryEntry[]> {
+    await this.row(id);
+    const rows = await this.db.selectFrom("alert_history").select(["state", "at", "value", "actor", "note"]).where("alert_id", "=", id).orderBy("id").execute();
+    // An acknowledgement reads "who: comment"; other entries carry their note alone.
+    return rows.map((r) => ({ state: r.state, at: r.at, value: r.value, note: r.actor === null ? r.note : `${r.actor}${r.note === null ? "" : `: ${r.note}`}` }));
   }
+}
 
-  private addHistory(id: number, state: AlertHistoryEntry["state"], at: number, value: number | null, actor: string | null, note: string | null): void {
-    this.db.prepare("INSERT INTO alert_history (alert_id, state, at, value, actor, note) VALUES (?, ?, ?, ?, ?, ?)").run(id, state, at, value, actor, note);
-  }
+function addHistory(
+  db: MetaExecutor,
+  id: number,
+  state: AlertHistoryEntry["state"],
+  at: number,
+  value: number | null,
+  actor: string | null,
+  note: string | null,
+): Promise<unknown> {
+  return db.insertInto("alert_history").values({ alert_id: id, state, at, value, actor, note }).execute();
 }

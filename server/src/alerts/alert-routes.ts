@@ -47,48 +47,48 @@ const ackBody = z.object({ comment: z.string().trim().max(2_000).default("") }).
 export function alertRouter(deps: AlertRouterDeps): Router {
   const router = Router();
 
-  router.get("/api/v1/alert-rules", requireRole("viewer"), (_req, res) => {
-    const body: AlertRulesResponse = { rules: deps.rules.list() };
+  router.get("/api/v1/alert-rules", requireRole("viewer"), async (_req, res) => {
+    const body: AlertRulesResponse = { rules: await deps.rules.list() };
     res.json(body);
   });
 
-  router.post("/api/v1/alert-rules", requireRole("researcher"), (req, res) => {
+  router.post("/api/v1/alert-rules", requireRole("researcher"), async (req, res) => {
     const draft = completeRule(parseRuleInput(req.body));
-    res.status(201).json(deps.rules.create(draft, principalOf(res).username));
+    res.status(201).json(await deps.rules.create(draft, principalOf(res).username));
   });
 
-  router.patch("/api/v1/alert-rules/:id", requireRole("researcher"), (req, res) => {
-    const existing = deps.rules.get(idParam(req.params.id));
+  router.patch("/api/v1/alert-rules/:id", requireRole("researcher"), async (req, res) => {
+    const existing = await deps.rules.get(idParam(req.params.id));
     mayChangeRule(res, existing);
     const { id: _id, builtIn: _b, createdBy: _c, createdAt: _ca, updatedAt: _u, ...previous } = existing;
     const draft = completeRule(parseRuleInput(req.body), previous satisfies RuleDraft);
-    res.json(deps.rules.update(existing.id, draft));
+    res.json(await deps.rules.update(existing.id, draft));
   });
 
-  router.delete("/api/v1/alert-rules/:id", requireRole("researcher"), (req, res) => {
-    const existing = deps.rules.get(idParam(req.params.id));
+  router.delete("/api/v1/alert-rules/:id", requireRole("researcher"), async (req, res) => {
+    const existing = await deps.rules.get(idParam(req.params.id));
     mayChangeRule(res, existing);
-    deps.rules.delete(existing.id);
+    await deps.rules.delete(existing.id);
     res.status(204).end();
   });
 
-  router.get("/api/v1/alerts", requireRole("viewer"), (req, res) => {
+  router.get("/api/v1/alerts", requireRole("viewer"), async (req, res) => {
     const q = parseOrThrow(alertQuery, req.query);
     if (q.station && !findStation(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
     if (q.parameter && !findParameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
-    const body: AlertsResponse = { alerts: deps.alerts.list(q) };
+    const body: AlertsResponse = { alerts: await deps.alerts.list(q) };
     res.json(body);
   });
 
-  router.get("/api/v1/alerts/:id", requireRole("viewer"), (req, res) => {
+  router.get("/api/v1/alerts/:id", requireRole("viewer"), async (req, res) => {
     const id = idParam(req.params.id);
-    res.json({ ...deps.alerts.get(id), history: deps.alerts.history(id) });
+    res.json({ ...(await deps.alerts.get(id)), history: await deps.alerts.history(id) });
   });
 
-  router.post("/api/v1/alerts/:id/ack", requireRole("researcher"), (req, res) => {
+  router.post("/api/v1/alerts/:id/ack", requireRole("researcher"), async (req, res) => {
     const id = idParam(req.params.id);
     const { comment } = parseOrThrow(ackBody, req.body ?? {});
-    const alert = deps.alerts.acknowledge(id, principalOf(res).username, comment, deps.clock.now());
+    const alert = await deps.alerts.acknowledge(id, principalOf(res).username, comment, deps.clock.now());
     deps.onAcknowledged?.(alert);
     res.json(alert);
   });

@@ -7,16 +7,18 @@ import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
 import type { Config } from "../config.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
-import type { MetaDb } from "../meta/database.ts";
+import type { MetaStore } from "../meta/store.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./alert-engine.ts";
-import { AlertRepository } from "./alert-repository.ts";
+import { SqlAlertRepository, type AlertRepository } from "./alert-repository.ts";
 import { alertRouter } from "./alert-routes.ts";
 import { ChannelDeliverer } from "./channel-deliverer.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { Notifier } from "./notifier.ts";
+import { SqlInboxRepository } from "./inbox-repository.ts";
 import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, type OutboxOptions } from "./outbox.ts";
-import { AlertRuleRepository } from "./rule-repository.ts";
-import { SubscriptionRepository } from "./subscription-repository.ts";
+import { SqlOutboxRepository } from "./outbox-repository.ts";
+import { SqlAlertRuleRepository, type AlertRuleRepository } from "./rule-repository.ts";
+import { SqlSubscriptionRepository, type SubscriptionRepository } from "./subscription-repository.ts";
 import { subscriptionRouter, subscriptionTokenRouter } from "./subscription-routes.ts";
 
 export interface AlertingOptions {
@@ -26,7 +28,7 @@ export interface AlertingOptions {
 }
 
 export interface AlertingDeps {
-  db: MetaDb;
+  meta: MetaStore;
   store: ReadingStore;
   logger: Logger;
   config: Pick<Config, "publicUrl" | "alerts">;
@@ -60,9 +62,10 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const { clock, scheduler } = deps;
   const now = () => clock.now();
   const logger = deps.logger.child({ module: "alerts" });
-  const rules = new AlertRuleRepository(deps.db, now);
-  const alerts = new AlertRepository(deps.db, deps.baseUrl);
-  const subscriptions = new SubscriptionRepository(deps.db, now);
+  const db = deps.meta.db;
+  const rules = new SqlAlertRuleRepository(db, now);
+  const alerts = new SqlAlertRepository(db, deps.baseUrl);
+  const subscriptions = new SqlSubscriptionRepository(db, now);
   const mailer = deps.config.alerts.smtpUrl ? nodemailer.createTransport(deps.config.alerts.smtpUrl) : null;
   const deliverer = new ChannelDeliverer(subscriptions, {
     mailer,
@@ -71,10 +74,11 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     webhookTimeoutMs: deps.options?.webhookTimeoutMs ?? 10_000,
     webhookAllowLocal: deps.config.alerts.webhookAllowLocal,
   });
-  const outbox = new NotificationOutbox(deps.db, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
-  const notifier = new Notifier(deps.db, subscriptions, outbox, clock, deps.baseUrl);
+  const outboxRows = new SqlOutboxRepository(db, now);
+  const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
+  const notifier = new Notifier({ subscriptions, outbox: outboxRows, inbox: new SqlInboxRepository(db) }, outbox, clock, deps.baseUrl);
   const reminderMinutes = deps.config.alerts.reminderMinutes;
-  const engine = new AlertEngine(deps.db, rules, alerts, deps.store, logger, {
+  const engine = new AlertEngine(deps.meta, rules, alerts, deps.store, logger, {
     ...DEFAULT_ENGINE_OPTIONS,
     reminderMs: reminderMinutes > 0 ? reminderMinutes * 60_000 : null,
     ...deps.options?.engine,
@@ -82,7 +86,9 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     scheduler,
   });
   // Runs inside the engine's transaction: the notices are committed with the state change.
-  engine.onEvent((event) => void notifier.onAlert(event));
+  engine.onEventWrite((event, trx) => notifier.onAlert(event, trx));
+  // Once committed, the outbox delivers them.
+  engine.onEvent(() => notifier.wake());
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
   const router = alertRouter({ rules, alerts, clock, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
@@ -98,23 +104,21 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     notifier,
     router,
     tokenRouter,
-    onEvent: (listener) =>
-      engine.onEvent((event) => {
-        // Listeners outside the alert area (socket.io) hear of a change once it is committed.
-        queueMicrotask(() => listener(event));
-      }),
+    // Listeners outside the alert area (socket.io) hear of a change once it is committed, in order.
+    onEvent: (listener) => engine.onEvent(listener),
     onAcknowledged: (listener) => {
       ackListeners.add(listener);
       return () => ackListeners.delete(listener);
     },
     async start() {
-      const seeded = rules.seedDefaults();
+      const seeded = await rules.seedDefaults();
       if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the catalog");
       await engine.start();
       outbox.start();
     },
     async stop() {
-      engine.stop();
+      // Pending state changes are recorded (with their notices) before the outbox stops.
+      await engine.stop();
       mailer?.close();
       await outbox.stop();
     },

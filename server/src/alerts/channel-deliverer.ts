@@ -3,7 +3,8 @@
 import type { Transporter } from "nodemailer";
 import type { AlertEvent } from "../../../common/alerts.ts";
 import { alertMail, confirmationMail, digestMail, type MailContent } from "./email-messages.ts";
-import type { Deliverer, OutboxRow } from "./outbox.ts";
+import type { Deliverer } from "./outbox.ts";
+import type { OutboxRow } from "./outbox-repository.ts";
 import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
 import { postWebhook, type DeliveryResult } from "./webhook-sender.ts";
 

@@ -1,27 +1,13 @@
-// The notification outbox: every notice is a row in SQLite before anyone is contacted, so nothing is
-// lost on restart. A worker delivers due rows per subscription in order (a resolved notice never
+// The notification outbox: every notice is a row in the metadata store before anyone is contacted,
+// so nothing is lost on restart (outbox-repository.ts keeps the rows). A worker delivers due rows per subscription in order (a resolved notice never
 // overtakes its firing notice), retries failures with capped exponential backoff, and records every
 // attempt in the delivery log. Email digests are delivered as one mail for all due rows.
 import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
-import type { MetaDb } from "../meta/database.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
+import type { OutboxRepository, OutboxRow } from "./outbox-repository.ts";
 import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
 import type { DeliveryResult } from "./webhook-sender.ts";
-
-export interface OutboxRow {
-  id: number;
-  subscription_id: number;
-  kind: "alert" | "confirm";
-  alert_id: number | null;
-  payload: string;
-  status: "pending" | "sent" | "dead" | "cancelled";
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  created_at: number;
-  sent_at: number | null;
-}
 
 export interface Deliverer {
   /** Delivers one row, or several (an email digest) as one message. */
@@ -48,7 +34,7 @@ export class NotificationOutbox {
   private stopped = false;
 
   constructor(
-    private readonly db: MetaDb,
+    private readonly repo: OutboxRepository,
     private readonly subscriptions: SubscriptionRepository,
     private readonly deliverer: Deliverer,
     private readonly clock: Clock,
@@ -56,14 +42,6 @@ export class NotificationOutbox {
     private readonly logger: Logger,
     private readonly options: OutboxOptions,
   ) {}
-
-  enqueue(subscriptionId: number, kind: OutboxRow["kind"], alertId: number | null, payload: unknown, notBefore: number): number {
-    const now = this.clock.now();
-    const result = this.db
-      .prepare("INSERT INTO notification_outbox (subscription_id, kind, alert_id, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(subscriptionId, kind, alertId, JSON.stringify(payload), Math.max(now, notBefore), now);
-    return Number(result.lastInsertRowid);
-  }
 
   start(): void {
     this.stopTimer = this.scheduler.every(this.options.pollMs, () => this.kick());
@@ -93,13 +71,13 @@ export class NotificationOutbox {
     await this.draining;
   }
 
-  rows(): OutboxRow[] {
-    return this.db.prepare("SELECT * FROM notification_outbox ORDER BY id").all() as OutboxRow[];
+  rows(): Promise<OutboxRow[]> {
+    return this.repo.rows();
   }
 
   private async drain(): Promise<void> {
     const now = this.clock.now();
-    const pending = this.db.prepare("SELECT * FROM notification_outbox WHERE status = 'pending' ORDER BY id").all() as OutboxRow[];
+    const pending = await this.repo.pending();
     const bySubscription = new Map<number, OutboxRow[]>();
     for (const row of pending) {
       let list = bySubscription.get(row.subscription_id);
@@ -112,7 +90,7 @@ export class NotificationOutbox {
   private async drainSubscription(subscriptionId: number, rows: OutboxRow[], now: number): Promise<void> {
     let subscription: SubscriptionWithSecret;
     try {
-      subscription = this.subscriptions.get(subscriptionId);
+      subscription = await this.subscriptions.get(subscriptionId);
     } catch {
       return; // deleted meanwhile: its rows went with it (ON DELETE CASCADE)
     }
@@ -121,7 +99,7 @@ export class NotificationOutbox {
       const head = rows[i]!;
       if (head.next_attempt_at > now) return;
       if (!subscription.active && head.kind === "alert") {
-        this.finish(rows.slice(i).map((r) => r.id), "cancelled", now, "unsubscribed");
+        await this.repo.finish(rows.slice(i).map((r) => r.id), "cancelled", now, "unsubscribed");
         return;
       }
       // A digest takes every due alert row; anything else goes one by one.
@@ -132,39 +110,23 @@ export class NotificationOutbox {
       const started = performance.now();
       const result = await this.deliverer.deliver(subscription, batch).catch((err: unknown): DeliveryResult => ({ ok: false, status: null, error: (err as Error).message }));
       const at = this.clock.now();
-      this.logDelivery(batch, result, at, performance.now() - started);
+      await this.repo.logDeliveries(batch, result, at, performance.now() - started);
       if (result.ok) {
-        this.finish(batch.map((r) => r.id), "sent", at, null);
+        await this.repo.finish(batch.map((r) => r.id), "sent", at, null);
         i += batch.length;
         continue;
       }
       const attempts = head.attempts + 1;
       if (attempts >= this.options.maxAttempts) {
         this.logger.warn({ subscription: subscriptionId, outbox: head.id, error: result.error }, "notification given up after retries");
-        this.finish(batch.map((r) => r.id), "dead", at, result.error);
+        await this.repo.finish(batch.map((r) => r.id), "dead", at, result.error);
         i += batch.length;
         continue;
       }
       const next = at + backoffMs(attempts, this.options);
-      this.db
-        .prepare(`UPDATE notification_outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id IN (${batch.map(() => "?").join(",")})`)
-        .run(attempts, next, result.error, ...batch.map((r) => r.id));
+      await this.repo.retryLater(batch.map((r) => r.id), attempts, next, result.error);
       this.logger.info({ subscription: subscriptionId, outbox: head.id, attempts, retryInMs: next - at, error: result.error }, "notification delivery failed; will retry");
       return; // later rows of this subscription wait, to keep the order
     }
-  }
-
-  private finish(ids: number[], status: OutboxRow["status"], at: number, error: string | null): void {
-    if (!ids.length) return;
-    this.db
-      .prepare(`UPDATE notification_outbox SET status = ?, sent_at = ?, last_error = COALESCE(?, last_error) WHERE id IN (${ids.map(() => "?").join(",")})`)
-      .run(status, status === "sent" ? at : null, error, ...ids);
-  }
-
-  private logDelivery(batch: OutboxRow[], r: DeliveryResult, at: number, durationMs: number): void {
-    const insert = this.db.prepare("INSERT INTO notification_deliveries (outbox_id, attempt, at, ok, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    this.db.transaction(() => {
-      for (const row of batch) insert.run(row.id, row.attempts + 1, at, r.ok ? 1 : 0, r.status, r.error, Math.round(durationMs));
-    })();
   }
 }

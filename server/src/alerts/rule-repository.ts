@@ -1,34 +1,14 @@
-// Alert rules in SQLite. On first start the catalog's standards become built-in rules (all stations),
+// Alert rules in the metadata store. On first start the catalog's standards become built-in rules (all stations),
 // except watch-list detection limits, which are method requirements and not alarm thresholds.
+import type { Selectable, Updateable } from "kysely";
 import type { AlertRule } from "../../../common/alerts.ts";
 import { catalog, type StandardKind } from "../../../common/catalog.ts";
 import { NotFoundError } from "../errors.ts";
-import type { MetaDb } from "../meta/database.ts";
+import { atomically, type MetaExecutor } from "../meta/store.ts";
+import type { AlertRulesTable } from "../meta/tables.ts";
 import { completeRule, STANDARD_FOR_KIND, type RuleDraft } from "./rule-schema.ts";
 
-interface RuleRow {
-  id: number;
-  name: string;
-  kind: AlertRule["kind"];
-  station: string | null;
-  parameter: string | null;
-  standard_kind: string | null;
-  standard_source: string | null;
-  threshold: number | null;
-  low: number | null;
-  high: number | null;
-  unit: string | null;
-  window_ms: number | null;
-  for_ms: number;
-  clear_ratio: number;
-  run_length: number | null;
-  severity: AlertRule["severity"];
-  enabled: number;
-  built_in: number;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
+type RuleRow = Selectable<AlertRulesTable>;
 
 function fromRow(r: RuleRow): AlertRule {
   return {
@@ -55,7 +35,7 @@ function fromRow(r: RuleRow): AlertRule {
   };
 }
 
-function params(d: RuleDraft): Record<string, unknown> {
+function columns(d: RuleDraft) {
   return {
     name: d.name,
     kind: d.kind,
@@ -73,16 +53,28 @@ function params(d: RuleDraft): Record<string, unknown> {
     run_length: d.runLength,
     severity: d.severity,
     enabled: d.enabled ? 1 : 0,
-  };
+  } satisfies Updateable<AlertRulesTable>;
 }
 
-export type RuleChangeListener = () => void;
+/** Called after a change is stored; the change's caller waits for it (the engine re-reads the rules). */
+export type RuleChangeListener = () => void | Promise<void>;
 
-export class AlertRuleRepository {
+export interface AlertRuleRepository {
+  onChange(listener: RuleChangeListener): () => void;
+  list(): Promise<AlertRule[]>;
+  get(id: number): Promise<AlertRule>;
+  create(draft: RuleDraft, createdBy: string | null, builtIn?: boolean): Promise<AlertRule>;
+  update(id: number, draft: RuleDraft): Promise<AlertRule>;
+  delete(id: number): Promise<void>;
+  /** Creates the built-in rules once per database; returns how many (0 when done before). */
+  seedDefaults(): Promise<number>;
+}
+
+export class SqlAlertRuleRepository implements AlertRuleRepository {
   private readonly listeners = new Set<RuleChangeListener>();
 
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly now: () => number,
   ) {}
 
@@ -92,67 +84,65 @@ export class AlertRuleRepository {
     return () => this.listeners.delete(listener);
   }
 
-  list(): AlertRule[] {
-    return (this.db.prepare("SELECT * FROM alert_rules ORDER BY id").all() as RuleRow[]).map(fromRow);
+  async list(): Promise<AlertRule[]> {
+    return (await this.db.selectFrom("alert_rules").selectAll().orderBy("id").execute()).map(fromRow);
   }
 
-  get(id: number): AlertRule {
-    const row = this.db.prepare("SELECT * FROM alert_rules WHERE id = ?").get(id) as RuleRow | undefined;
+  async get(id: number): Promise<AlertRule> {
+    const row = await this.db.selectFrom("alert_rules").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`no alert rule ${id}`);
     return fromRow(row);
   }
 
-  create(draft: RuleDraft, createdBy: string | null, builtIn = false): AlertRule {
-    const at = new Date(this.now()).toISOString();
-    const result = this.db
-      .prepare(
-        `INSERT INTO alert_rules (name, kind, station, parameter, standard_kind, standard_source, threshold, low, high, unit,
-           window_ms, for_ms, clear_ratio, run_length, severity, enabled, built_in, created_by, created_at, updated_at)
-         VALUES (@name, @kind, @station, @parameter, @standard_kind, @standard_source, @threshold, @low, @high, @unit,
-           @window_ms, @for_ms, @clear_ratio, @run_length, @severity, @enabled, @built_in, @created_by, @at, @at)`,
-      )
-      .run({ ...params(draft), built_in: builtIn ? 1 : 0, created_by: createdBy, at });
-    this.changed();
-    return this.get(Number(result.lastInsertRowid));
-  }
-
-  update(id: number, draft: RuleDraft): AlertRule {
-    this.get(id);
-    this.db
-      .prepare(
-        `UPDATE alert_rules SET name=@name, kind=@kind, station=@station, parameter=@parameter, standard_kind=@standard_kind,
-           standard_source=@standard_source, threshold=@threshold, low=@low, high=@high, unit=@unit, window_ms=@window_ms,
-           for_ms=@for_ms, clear_ratio=@clear_ratio, run_length=@run_length, severity=@severity, enabled=@enabled, updated_at=@at
-         WHERE id=@id`,
-      )
-      .run({ ...params(draft), id, at: new Date(this.now()).toISOString() });
-    this.changed();
+  async create(draft: RuleDraft, createdBy: string | null, builtIn = false): Promise<AlertRule> {
+    const id = await this.insert(this.db, draft, createdBy, builtIn);
+    await this.changed();
     return this.get(id);
   }
 
-  delete(id: number): void {
-    this.get(id);
-    this.db.prepare("DELETE FROM alert_rules WHERE id = ?").run(id);
-    this.changed();
+  async update(id: number, draft: RuleDraft): Promise<AlertRule> {
+    const result = await this.db
+      .updateTable("alert_rules")
+      .set({ ...columns(draft), updated_at: new Date(this.now()).toISOString() })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new NotFoundError(`no alert rule ${id}`);
+    await this.changed();
+    return this.get(id);
+  }
+
+  async delete(id: number): Promise<void> {
+    const result = await this.db.deleteFrom("alert_rules").where("id", "=", id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError(`no alert rule ${id}`);
+    await this.changed();
   }
 
   /** Creates the built-in rules once per database; an admin may edit or delete them afterwards. */
-  seedDefaults(): number {
-    const seeded = this.db.prepare("SELECT value FROM alert_meta WHERE key = 'defaults_seeded'").get();
-    if (seeded) return 0;
-    let count = 0;
-    this.db.transaction(() => {
-      for (const draft of defaultRuleDrafts()) {
-        this.create(draft, null, true);
-        count++;
-      }
-      this.db.prepare("INSERT INTO alert_meta (key, value) VALUES ('defaults_seeded', ?)").run(new Date(this.now()).toISOString());
-    })();
+  async seedDefaults(): Promise<number> {
+    const count = await atomically(this.db, async (trx) => {
+      const seeded = await trx.selectFrom("alert_meta").select("value").where("key", "=", "defaults_seeded").executeTakeFirst();
+      if (seeded) return 0;
+      const drafts = defaultRuleDrafts();
+      for (const draft of drafts) await this.insert(trx, draft, null, true);
+      await trx.insertInto("alert_meta").values({ key: "defaults_seeded", value: new Date(this.now()).toISOString() }).execute();
+      return drafts.length;
+    });
+    if (count > 0) await this.changed();
     return count;
   }
 
-  private changed(): void {
-    for (const listener of this.listeners) listener();
+  private async insert(db: MetaExecutor, draft: RuleDraft, createdBy: string | null, builtIn: boolean): Promise<number> {
+    const at = new Date(this.now()).toISOString();
+    const { id } = await db
+      .insertInto("alert_rules")
+      .values({ ...columns(draft), built_in: builtIn ? 1 : 0, created_by: createdBy, created_at: at, updated_at: at })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  private async changed(): Promise<void> {
+    for (const listener of this.listeners) await listener();
   }
 }
 

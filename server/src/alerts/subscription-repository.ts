@@ -1,30 +1,15 @@
 // Subscriptions: who wants which alerts over which channel. Each has a random secret that signs its
 // webhook bodies and its unsubscribe links; email subscriptions stay inactive until confirmed
 // (double opt-in) through a one-time token whose hash alone is stored.
+import type { Selectable } from "kysely";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { AlertEvent, Subscription } from "../../../common/alerts.ts";
 import { NotFoundError } from "../errors.ts";
-import type { MetaDb } from "../meta/database.ts";
+import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
+import type { SubscriptionsTable } from "../meta/tables.ts";
 import type { SubscriptionInput } from "./subscription-schema.ts";
 
-interface Row {
-  id: number;
-  owner: string;
-  stations: string;
-  parameters: string;
-  severities: string;
-  channel: Subscription["channel"];
-  webhook_url: string | null;
-  secret: string;
-  email: string | null;
-  confirmed: number;
-  digest: Subscription["digest"];
-  quiet_start: string | null;
-  quiet_end: string | null;
-  timezone: string;
-  active: number;
-  created_at: string;
-}
+type Row = Selectable<SubscriptionsTable>;
 
 /** A subscription with its secret, for the notifier only; never sent to clients except once at creation. */
 export interface SubscriptionWithSecret extends Subscription {
@@ -66,66 +51,103 @@ export function matches(s: Subscription, event: Pick<AlertEvent, "station" | "pa
   return !s.severities.length || s.severities.includes(event.severity);
 }
 
-export class SubscriptionRepository {
+export interface SubscriptionRepository {
+  /** This repository inside the caller's transaction. */
+  in(trx: MetaTransaction): SubscriptionRepository;
+  /** Creates a subscription; email ones come with the token that confirms them (double opt-in). */
+  create(input: SubscriptionInput, owner: string): Promise<{ subscription: SubscriptionWithSecret; confirmToken: string | null }>;
+  get(id: number): Promise<SubscriptionWithSecret>;
+  /** Everyone's, or one owner's. */
+  list(owner?: string): Promise<SubscriptionWithSecret[]>;
+  delete(id: number): Promise<void>;
+  /** Active subscriptions that want this event; email ones only once confirmed. */
+  matching(event: AlertEvent): Promise<SubscriptionWithSecret[]>;
+  confirm(token: string): Promise<SubscriptionWithSecret>;
+  unsubscribeToken(s: SubscriptionWithSecret): string;
+  /** The subscription an unsubscribe token belongs to; throws for forged or unknown tokens. */
+  byUnsubscribeToken(token: string): Promise<SubscriptionWithSecret>;
+  unsubscribe(token: string): Promise<SubscriptionWithSecret>;
+}
+
+export class SqlSubscriptionRepository implements SubscriptionRepository {
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly now: () => number,
   ) {}
 
-  create(input: SubscriptionInput, owner: string): { subscription: SubscriptionWithSecret; confirmToken: string | null } {
-    const secret = randomBytes(32).toString("hex");
-    const confirmToken = input.channel === "email" ? randomBytes(24).toString("base64url") : null;
-    const result = this.db
-      .prepare(
-        `INSERT INTO subscriptions (owner, stations, parameters, severities, channel, webhook_url, secret, email, confirmed,
-           confirm_token_hash, digest, quiet_start, quiet_end, timezone, active, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
-      )
-      .run(owner, JSON.stringify(input.stations), JSON.stringify(input.parameters), JSON.stringify(input.severities), input.channel,
-        input.webhookUrl ?? null, secret, input.email ?? null, input.channel === "email" ? 0 : 1, confirmToken ? sha256(confirmToken) : null,
-        input.digest, input.quietStart, input.quietEnd, input.timezone, new Date(this.now()).toISOString());
-    return { subscription: this.get(Number(result.lastInsertRowid)), confirmToken };
+  in(trx: MetaTransaction): SubscriptionRepository {
+    return new SqlSubscriptionRepository(trx, this.now);
   }
 
-  get(id: number): SubscriptionWithSecret {
-    const row = this.db.prepare("SELECT * FROM subscriptions WHERE id = ?").get(id) as Row | undefined;
+  async create(input: SubscriptionInput, owner: string): Promise<{ subscription: SubscriptionWithSecret; confirmToken: string | null }> {
+    const secret = randomBytes(32).toString("hex");
+    const confirmToken = input.channel === "email" ? randomBytes(24).toString("base64url") : null;
+    const row = await this.db
+      .insertInto("subscriptions")
+      .values({
+        owner,
+        stations: JSON.stringify(input.stations),
+        parameters: JSON.stringify(input.parameters),
+        severities: JSON.stringify(input.severities),
+        channel: input.channel,
+        webhook_url: input.webhookUrl ?? null,
+        secret,
+        email: input.email ?? null,
+        confirmed: input.channel === "email" ? 0 : 1,
+        confirm_token_hash: confirmToken ? sha256(confirmToken) : null,
+        digest: input.digest,
+        quiet_start: input.quietStart,
+        quiet_end: input.quietEnd,
+        timezone: input.timezone,
+        active: 1,
+        created_at: new Date(this.now()).toISOString(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { subscription: fromRow(row), confirmToken };
+  }
+
+  async get(id: number): Promise<SubscriptionWithSecret> {
+    const row = await this.find(id);
     if (!row) throw new NotFoundError(`no subscription ${id}`);
     return fromRow(row);
   }
 
-  list(owner?: string): SubscriptionWithSecret[] {
-    const rows = owner === undefined
-      ? (this.db.prepare("SELECT * FROM subscriptions ORDER BY id").all() as Row[])
-      : (this.db.prepare("SELECT * FROM subscriptions WHERE owner = ? ORDER BY id").all(owner) as Row[]);
-    return rows.map(fromRow);
+  async list(owner?: string): Promise<SubscriptionWithSecret[]> {
+    let query = this.db.selectFrom("subscriptions").selectAll();
+    if (owner !== undefined) query = query.where("owner", "=", owner);
+    return (await query.orderBy("id").execute()).map(fromRow);
   }
 
-  delete(id: number): void {
-    this.db.prepare("DELETE FROM subscriptions WHERE id = ?").run(id);
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom("subscriptions").where("id", "=", id).execute();
   }
 
-  /** Active subscriptions that want this event; email ones only once confirmed. */
-  matching(event: AlertEvent): SubscriptionWithSecret[] {
-    const rows = this.db.prepare("SELECT * FROM subscriptions WHERE active = 1 AND confirmed = 1").all() as Row[];
+  async matching(event: AlertEvent): Promise<SubscriptionWithSecret[]> {
+    const rows = await this.db.selectFrom("subscriptions").selectAll().where("active", "=", 1).where("confirmed", "=", 1).execute();
     return rows.map(fromRow).filter((s) => matches(s, event));
   }
 
-  confirm(token: string): SubscriptionWithSecret {
-    const row = this.db.prepare("SELECT * FROM subscriptions WHERE confirm_token_hash = ?").get(sha256(token)) as Row | undefined;
+  async confirm(token: string): Promise<SubscriptionWithSecret> {
+    // One statement: a token confirms once, even when its link is opened twice at the same moment.
+    const row = await this.db
+      .updateTable("subscriptions")
+      .set({ confirmed: 1, confirm_token_hash: null })
+      .where("confirm_token_hash", "=", sha256(token))
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw new NotFoundError("unknown or already used confirmation token");
-    this.db.prepare("UPDATE subscriptions SET confirmed = 1, confirm_token_hash = NULL WHERE id = ?").run(row.id);
-    return this.get(row.id);
+    return fromRow(row);
   }
 
   unsubscribeToken(s: SubscriptionWithSecret): string {
     return `${s.id}.${createHmac("sha256", s.secret).update(`unsubscribe:${s.id}`).digest("base64url")}`;
   }
 
-  /** The subscription an unsubscribe token belongs to; throws for forged or unknown tokens. */
-  byUnsubscribeToken(token: string): SubscriptionWithSecret {
+  async byUnsubscribeToken(token: string): Promise<SubscriptionWithSecret> {
     const [idText, mac] = token.split(".", 2);
     const id = Number(idText);
-    const row = Number.isSafeInteger(id) && mac ? (this.db.prepare("SELECT * FROM subscriptions WHERE id = ?").get(id) as Row | undefined) : undefined;
+    const row = Number.isSafeInteger(id) && mac ? await this.find(id) : undefined;
     const expected = row ? this.unsubscribeToken(fromRow(row)) : "";
     if (!row || expected.length !== token.length || !timingSafeEqual(Buffer.from(expected), Buffer.from(token))) {
       throw new NotFoundError("unknown unsubscribe token");
@@ -133,9 +155,13 @@ export class SubscriptionRepository {
     return fromRow(row);
   }
 
-  unsubscribe(token: string): SubscriptionWithSecret {
-    const s = this.byUnsubscribeToken(token);
-    this.db.prepare("UPDATE subscriptions SET active = 0 WHERE id = ?").run(s.id);
+  async unsubscribe(token: string): Promise<SubscriptionWithSecret> {
+    const s = await this.byUnsubscribeToken(token);
+    await this.db.updateTable("subscriptions").set({ active: 0 }).where("id", "=", s.id).execute();
     return this.get(s.id);
+  }
+
+  private find(id: number): Promise<Row | undefined> {
+    return this.db.selectFrom("subscriptions").selectAll().where("id", "=", id).executeTakeFirst();
   }
 }

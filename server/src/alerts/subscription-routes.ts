@@ -39,16 +39,16 @@ function page(res: Response, title: string, body: string): void {
 
 export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subscriptions">): Router {
   const router = Router();
-  router.get("/api/v1/subscriptions/confirm", (req, res) => {
-    const s = deps.subscriptions.confirm(tokenParam(req.query.token));
+  router.get("/api/v1/subscriptions/confirm", async (req, res) => {
+    const s = await deps.subscriptions.confirm(tokenParam(req.query.token));
     page(res, "Subscription confirmed", `<p>Alerts will be sent to ${escapeHtml(s.email ?? "")}.</p>`);
   });
-  router.get("/api/v1/subscriptions/unsubscribe", (req, res) => {
-    const s = deps.subscriptions.byUnsubscribeToken(tokenParam(req.query.token));
+  router.get("/api/v1/subscriptions/unsubscribe", async (req, res) => {
+    const s = await deps.subscriptions.byUnsubscribeToken(tokenParam(req.query.token));
     page(res, "Unsubscribe from Water Monitor alerts?", `<p>${escapeHtml(s.email ?? "")}</p><form method="post"><button type="submit">Unsubscribe</button></form>`);
   });
-  router.post("/api/v1/subscriptions/unsubscribe", (req, res) => {
-    deps.subscriptions.unsubscribe(tokenParam(req.query.token));
+  router.post("/api/v1/subscriptions/unsubscribe", async (req, res) => {
+    await deps.subscriptions.unsubscribe(tokenParam(req.query.token));
     page(res, "Unsubscribed", "<p>You will receive no more alerts from this subscription.</p>");
   });
   return router;
@@ -57,16 +57,16 @@ export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subs
 export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
   const router = Router();
 
-  router.get("/api/v1/subscriptions", requireRole("researcher"), (req, res) => {
+  router.get("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
     const p = principalOf(res);
     const all = req.query.all === "1" && p.role === "admin";
-    res.json({ subscriptions: deps.subscriptions.list(all ? undefined : p.username).map(publicView) });
+    res.json({ subscriptions: (await deps.subscriptions.list(all ? undefined : p.username)).map(publicView) });
   });
 
-  router.post("/api/v1/subscriptions", requireRole("researcher"), (req, res) => {
+  router.post("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
     const input = parseSubscription(req.body, deps.webhooks, deps.emailEnabled);
-    const { subscription, confirmToken } = deps.subscriptions.create(input, principalOf(res).username);
-    if (confirmToken) deps.notifier.requestConfirmation(subscription, confirmToken);
+    const { subscription, confirmToken } = await deps.subscriptions.create(input, principalOf(res).username);
+    if (confirmToken) await deps.notifier.requestConfirmation(subscription, confirmToken);
     res.status(201).json({
       subscription: publicView(subscription),
       // Shown once: the receiver needs it to check X-WaterMonitor-Signature.
@@ -74,17 +74,17 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
     });
   });
 
-  router.delete("/api/v1/subscriptions/:id", requireRole("researcher"), (req, res) => {
+  router.delete("/api/v1/subscriptions/:id", requireRole("researcher"), async (req, res) => {
     const id = idParam(req.params.id);
-    const s = deps.subscriptions.get(id);
+    const s = await deps.subscriptions.get(id);
     const p = principalOf(res);
     if (s.owner !== p.username && p.role !== "admin") throw new ForbiddenError("only the owner or an admin may delete a subscription");
-    deps.subscriptions.delete(id);
+    await deps.subscriptions.delete(id);
     res.status(204).end();
   });
 
-  router.get("/api/v1/notifications", requireRole("researcher"), (_req, res) => {
-    res.json({ notifications: deps.notifier.inbox(principalOf(res).username) });
+  router.get("/api/v1/notifications", requireRole("researcher"), async (_req, res) => {
+    res.json({ notifications: await deps.notifier.inbox(principalOf(res).username) });
   });
 
   return router;

@@ -44,19 +44,19 @@ function bearer(req: Request): string | undefined {
 }
 
 /** Resolves a principal from a session cookie or API token; undefined when there is none. */
-export function resolvePrincipal(auth: AuthServices, sessionId: string | undefined, token: string | undefined): Principal | undefined {
+export async function resolvePrincipal(auth: AuthServices, sessionId: string | undefined, token: string | undefined): Promise<Principal | undefined> {
   if (token?.startsWith("wmpt_")) {
-    const info = auth.apiTokens.verify(token);
+    const info = await auth.apiTokens.verify(token);
     if (!info) throw new UnauthorizedError("The API token is unknown, expired or revoked");
-    const user = auth.users.byId(info.userId);
+    const user = await auth.users.byId(info.userId);
     if (!user || user.disabled) throw new UnauthorizedError("The API token's account is disabled");
     // A token never grants more than its owner currently has.
     const role = roleAtLeast(user.role, info.role) ? info.role : user.role;
     return { kind: "user", userId: user.id, username: user.username, role, via: "api-token" };
   }
   if (sessionId) {
-    const session = auth.sessions.resolve(sessionId);
-    const user = session ? auth.users.byId(session.userId) : undefined;
+    const session = await auth.sessions.resolve(sessionId);
+    const user = session ? await auth.users.byId(session.userId) : undefined;
     if (session && user && !user.disabled) {
       return { kind: "user", userId: user.id, username: user.username, role: user.role, via: "session", csrfToken: session.csrfToken, sessionId };
     }
@@ -64,14 +64,16 @@ export function resolvePrincipal(auth: AuthServices, sessionId: string | undefin
   return undefined;
 }
 
-export function anonymous(auth: AuthServices): Principal {
-  return { kind: "anonymous", userId: null, username: "anonymous", role: auth.settings.get().publicDashboard ? "viewer" : null, via: "none" };
+export async function anonymous(auth: AuthServices): Promise<Principal> {
+  const { publicDashboard } = await auth.settings.get();
+  return { kind: "anonymous", userId: null, username: "anonymous", role: publicDashboard ? "viewer" : null, via: "none" };
 }
 
 export function authenticate(auth: AuthServices): RequestHandler {
-  return (req, res, next) => {
+  // Express 5 passes a rejected promise (e.g. an unknown API token) to the error middleware.
+  return async (req, res, next) => {
     const cookies = (req as Request & { cookies?: Record<string, string> }).cookies ?? {};
-    const principal = resolvePrincipal(auth, cookies[SESSION_COOKIE], bearer(req)) ?? anonymous(auth);
+    const principal = (await resolvePrincipal(auth, cookies[SESSION_COOKIE], bearer(req))) ?? (await anonymous(auth));
     if (principal.via === "session" && !SAFE_METHODS.has(req.method) && req.get(CSRF_HEADER) !== principal.csrfToken) {
       throw new ForbiddenError("Missing or wrong CSRF token: send the X-CSRF-Token header from GET /api/v1/auth/session");
     }

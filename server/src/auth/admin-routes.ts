@@ -26,72 +26,72 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
   const admin = requireRole("admin");
   const actor = (res: Parameters<typeof principalOf>[0]) => principalOf(res).username;
 
-  router.get("/api/v1/admin/users", admin, (_req, res) => {
-    res.json({ users: auth.users.list() });
+  router.get("/api/v1/admin/users", admin, async (_req, res) => {
+    res.json({ users: await auth.users.list() });
   });
 
   router.post("/api/v1/admin/users", admin, async (req, res) => {
     const body = parseOrThrow(createUser, req.body);
-    if (auth.users.credentials(body.username)) throw new ValidationError(`user ${body.username} exists already`);
-    const user = auth.users.create(body.username, await hashPassword(body.password), body.role);
-    auth.audit.record(actor(res), "user.create", `user:${user.username}`, { role: user.role });
+    if (await auth.users.credentials(body.username)) throw new ValidationError(`user ${body.username} exists already`);
+    const user = await auth.users.create(body.username, await hashPassword(body.password), body.role);
+    await auth.audit.record(actor(res), "user.create", `user:${user.username}`, { role: user.role });
     res.status(201).json(user);
   });
 
   router.patch("/api/v1/admin/users/:id", admin, async (req, res) => {
     const id = idParam(req.params.id);
     const body = parseOrThrow(updateUser, req.body);
-    const user = auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
+    const user = await auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
     if (!user) throw new NotFoundError(`no user ${id}`);
     if (body.disabled || body.password || body.role) {
-      auth.sessions.deleteAllForUser(id);
+      await auth.sessions.deleteAllForUser(id);
       onSessionsEnded?.(id);
     }
-    auth.audit.record(actor(res), "user.update", `user:${user.username}`, { role: body.role, disabled: body.disabled, passwordChanged: Boolean(body.password) });
+    await auth.audit.record(actor(res), "user.update", `user:${user.username}`, { role: body.role, disabled: body.disabled, passwordChanged: Boolean(body.password) });
     res.json(user);
   });
 
-  router.delete("/api/v1/admin/users/:id", admin, (req, res) => {
+  router.delete("/api/v1/admin/users/:id", admin, async (req, res) => {
     const id = idParam(req.params.id);
     if (id === principalOf(res).userId) throw new ValidationError("you cannot delete your own account");
-    const user = auth.users.byId(id);
-    if (!user || !auth.users.delete(id)) throw new NotFoundError(`no user ${id}`);
+    const user = await auth.users.byId(id);
+    if (!user || !(await auth.users.delete(id))) throw new NotFoundError(`no user ${id}`);
     onSessionsEnded?.(id);
-    auth.audit.record(actor(res), "user.delete", `user:${user.username}`);
+    await auth.audit.record(actor(res), "user.delete", `user:${user.username}`);
     res.status(204).end();
   });
 
-  router.get("/api/v1/admin/station-tokens", admin, (_req, res) => {
-    res.json({ tokens: stationTokens.list() });
+  router.get("/api/v1/admin/station-tokens", admin, async (_req, res) => {
+    res.json({ tokens: await stationTokens.list() });
   });
 
-  router.post("/api/v1/admin/station-tokens", admin, (req, res) => {
+  router.post("/api/v1/admin/station-tokens", admin, async (req, res) => {
     const body = parseOrThrow(createStationToken, req.body);
-    const created = stationTokens.create(body.label, body.stations);
-    auth.audit.record(actor(res), "station-token.create", `station-token:${created.id}`, { label: body.label, stations: body.stations });
+    const created = await stationTokens.create(body.label, body.stations);
+    await auth.audit.record(actor(res), "station-token.create", `station-token:${created.id}`, { label: body.label, stations: body.stations });
     res.status(201).json(created);
   });
 
-  router.delete("/api/v1/admin/station-tokens/:id", admin, (req, res) => {
+  router.delete("/api/v1/admin/station-tokens/:id", admin, async (req, res) => {
     const id = idParam(req.params.id);
-    if (!stationTokens.revoke(id)) throw new NotFoundError(`no active station token ${id}`);
-    auth.audit.record(actor(res), "station-token.revoke", `station-token:${id}`);
+    if (!(await stationTokens.revoke(id))) throw new NotFoundError(`no active station token ${id}`);
+    await auth.audit.record(actor(res), "station-token.revoke", `station-token:${id}`);
     res.status(204).end();
   });
 
-  router.get("/api/v1/admin/settings", admin, (_req, res) => {
-    res.json(auth.settings.get());
+  router.get("/api/v1/admin/settings", admin, async (_req, res) => {
+    res.json(await auth.settings.get());
   });
 
-  router.patch("/api/v1/admin/settings", admin, (req, res) => {
+  router.patch("/api/v1/admin/settings", admin, async (req, res) => {
     const body = parseOrThrow(settingsSchema, req.body);
-    const settings = auth.settings.update(body);
-    auth.audit.record(actor(res), "settings.update", "settings", body);
+    const settings = await auth.settings.update(body);
+    await auth.audit.record(actor(res), "settings.update", "settings", body);
     res.json(settings);
   });
 
-  router.get("/api/v1/admin/audit", admin, (_req, res) => {
-    res.json({ entries: auth.audit.recent() });
+  router.get("/api/v1/admin/audit", admin, async (_req, res) => {
+    res.json({ entries: await auth.audit.recent() });
   });
 
   return router;

@@ -1,21 +1,23 @@
 // Personal API tokens for scripts (e.g. nightly exports): scoped to a role no higher than the
 // owner's, optionally expiring, revocable; stored hashed, listed by prefix only.
-import type { MetaDb } from "../meta/database.ts";
+import type { Selectable } from "kysely";
 import type { ApiTokenInfo, CreatedApiToken, Role } from "../../../common/auth-types.ts";
+import type { MetaExecutor } from "../meta/store.ts";
+import type { ApiTokensTable } from "../meta/tables.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
 
 export type { ApiTokenInfo };
 
-interface Row {
-  id: number;
-  user_id: number;
-  prefix: string;
-  label: string;
-  role: Role;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
+export interface ApiTokenRepository {
+  create(userId: number, label: string, role: Role, expiresAt: Date | null): Promise<CreatedApiToken>;
+  listForUser(userId: number): Promise<ApiTokenInfo[]>;
+  /** Revokes one of the user's active tokens; false when there is none with that id. */
+  revoke(userId: number, id: number): Promise<boolean>;
+  /** The token's record when it is valid now (not revoked, not expired). */
+  verify(token: string): Promise<ApiTokenInfo | undefined>;
 }
+
+type Row = Selectable<ApiTokensTable>;
 
 const toInfo = (r: Row): ApiTokenInfo => ({
   id: r.id,
@@ -28,35 +30,44 @@ const toInfo = (r: Row): ApiTokenInfo => ({
   revokedAt: r.revoked_at,
 });
 
-export class ApiTokenRepository {
+export class SqlApiTokenRepository implements ApiTokenRepository {
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(userId: number, label: string, role: Role, expiresAt: Date | null): CreatedApiToken {
+  async create(userId: number, label: string, role: Role, expiresAt: Date | null): Promise<CreatedApiToken> {
     const { token, prefix, hash } = newSecret("wmpt");
-    const result = this.db
-      .prepare("INSERT INTO api_tokens (user_id, prefix, token_hash, label, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(userId, prefix, hash, label, role, this.now().toISOString(), expiresAt?.toISOString() ?? null);
-    const row = this.db.prepare("SELECT * FROM api_tokens WHERE id = ?").get(result.lastInsertRowid) as Row;
+    const row = await this.db
+      .insertInto("api_tokens")
+      .values({ user_id: userId, prefix, token_hash: hash, label, role, created_at: this.now().toISOString(), expires_at: expiresAt?.toISOString() ?? null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return { ...toInfo(row), token };
   }
 
-  listForUser(userId: number): ApiTokenInfo[] {
-    return (this.db.prepare("SELECT * FROM api_tokens WHERE user_id = ? ORDER BY id").all(userId) as Row[]).map(toInfo);
+  async listForUser(userId: number): Promise<ApiTokenInfo[]> {
+    return (await this.db.selectFrom("api_tokens").selectAll().where("user_id", "=", userId).orderBy("id").execute()).map(toInfo);
   }
 
-  revoke(userId: number, id: number): boolean {
-    return (
-      this.db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL").run(this.now().toISOString(), id, userId)
-        .changes > 0
-    );
+  async revoke(userId: number, id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("api_tokens")
+      .set({ revoked_at: this.now().toISOString() })
+      .where("id", "=", id)
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
-  /** The token's record when it is valid now (not revoked, not expired). */
-  verify(token: string): ApiTokenInfo | undefined {
-    const row = this.db.prepare("SELECT * FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL").get(hashSecret(token)) as Row | undefined;
+  async verify(token: string): Promise<ApiTokenInfo | undefined> {
+    const row = await this.db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("token_hash", "=", hashSecret(token))
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
     if (!row) return undefined;
     if (row.expires_at && row.expires_at <= this.now().toISOString()) return undefined;
     return toInfo(row);

@@ -53,7 +53,7 @@ export function authRouter(options: AuthRouteOptions): Router {
 
   router.post("/api/v1/auth/login", loginLimiter, async (req, res) => {
     const { username, password } = parseOrThrow(loginSchema, req.body);
-    const found = auth.users.credentials(username);
+    const found = await auth.users.credentials(username);
     const refused = () => new UnauthorizedError("Wrong username or password");
     if (!found) {
       // Spend comparable time so that unknown names cannot be told apart by timing.
@@ -65,64 +65,65 @@ export function authRouter(options: AuthRouteOptions): Router {
       throw new UnauthorizedError(`Account locked after repeated failed logins until ${user.lockedUntil}`);
     }
     if (!(await verifyPassword(password, passwordHash))) {
-      auth.users.recordFailedLogin(user.id, lockAfter, lockMs);
+      await auth.users.recordFailedLogin(user.id, lockAfter, lockMs);
       throw refused();
     }
     if (user.disabled) throw new UnauthorizedError("This account is disabled");
-    auth.users.recordSuccessfulLogin(user.id);
-    const { id, session } = auth.sessions.create(user.id);
+    await auth.users.recordSuccessfulLogin(user.id);
+    const { id, session } = await auth.sessions.create(user.id);
     setSessionCookie(req, res, id, options.sessionTtlMs);
     res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: session.csrfToken });
   });
 
-  router.get("/api/v1/auth/session", (_req, res) => {
+  router.get("/api/v1/auth/session", async (_req, res) => {
     const p = principalOf(res);
+    const { publicDashboard } = await auth.settings.get();
     res.json({
       user: p.kind === "user" ? { id: p.userId, username: p.username, role: p.role } : null,
       role: p.role,
       csrfToken: p.csrfToken ?? null,
       csrfHeader: CSRF_HEADER,
-      publicDashboard: auth.settings.get().publicDashboard,
+      publicDashboard,
     });
   });
 
-  router.post("/api/v1/auth/logout", (_req, res) => {
+  router.post("/api/v1/auth/logout", async (_req, res) => {
     const p = principalOf(res);
-    if (p.sessionId) auth.sessions.delete(p.sessionId);
+    if (p.sessionId) await auth.sessions.delete(p.sessionId);
     if (p.userId !== null) options.onSessionsEnded?.(p.userId);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.status(204).end();
   });
 
-  router.post("/api/v1/auth/logout-all", requireRole("viewer"), (_req, res) => {
+  router.post("/api/v1/auth/logout-all", requireRole("viewer"), async (_req, res) => {
     const p = principalOf(res);
     if (p.userId === null) throw new UnauthorizedError("Log in first");
-    const ended = auth.sessions.deleteAllForUser(p.userId);
+    const ended = await auth.sessions.deleteAllForUser(p.userId);
     options.onSessionsEnded?.(p.userId);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.json({ endedSessions: ended });
   });
 
-  router.get("/api/v1/me/api-tokens", requireRole("viewer"), (_req, res) => {
-    res.json({ tokens: auth.apiTokens.listForUser(principalOf(res).userId!) });
+  router.get("/api/v1/me/api-tokens", requireRole("viewer"), async (_req, res) => {
+    res.json({ tokens: await auth.apiTokens.listForUser(principalOf(res).userId!) });
   });
 
-  router.post("/api/v1/me/api-tokens", requireRole("viewer"), (req, res) => {
+  router.post("/api/v1/me/api-tokens", requireRole("viewer"), async (req, res) => {
     const p = principalOf(res);
     if (p.via !== "session") throw new ForbiddenError("API tokens are created from a logged-in session, not with another token");
     const body = parseOrThrow(tokenSchema, req.body);
     const role = body.role ?? p.role!;
     if (!roleAtLeast(p.role, role)) throw new ValidationError(`role ${role} is above your own (${p.role})`);
     const expires = body.expiresInDays ? new Date(now().getTime() + body.expiresInDays * 86_400_000) : null;
-    const created = auth.apiTokens.create(p.userId!, body.label, role, expires);
-    auth.audit.record(p.username, "api-token.create", `api-token:${created.id}`, { label: body.label, role, expiresAt: created.expiresAt });
+    const created = await auth.apiTokens.create(p.userId!, body.label, role, expires);
+    await auth.audit.record(p.username, "api-token.create", `api-token:${created.id}`, { label: body.label, role, expiresAt: created.expiresAt });
     res.status(201).json(created);
   });
 
-  router.delete("/api/v1/me/api-tokens/:id", requireRole("viewer"), (req, res) => {
+  router.delete("/api/v1/me/api-tokens/:id", requireRole("viewer"), async (req, res) => {
     const p = principalOf(res);
-    if (!auth.apiTokens.revoke(p.userId!, idParam(req.params.id))) throw new NotFoundError("No such active token of yours");
-    auth.audit.record(p.username, "api-token.revoke", `api-token:${req.params.id}`);
+    if (!(await auth.apiTokens.revoke(p.userId!, idParam(req.params.id)))) throw new NotFoundError("No such active token of yours");
+    await auth.audit.record(p.username, "api-token.revoke", `api-token:${req.params.id}`);
     res.status(204).end();
   });
 

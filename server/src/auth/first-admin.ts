@@ -5,9 +5,9 @@ import { hashPassword, randomPassword } from "./passwords.ts";
 import type { UserRepository } from "./users.ts";
 
 export async function ensureFirstAdmin(users: UserRepository, configured: string | undefined, logger: Logger): Promise<void> {
-  if (users.count() > 0) return;
+  if ((await users.count()) > 0) return;
   const password = configured ?? randomPassword();
-  users.create("admin", await hashPassword(password), "admin");
+  await users.create("admin", await hashPassword(password), "admin");
   if (configured) logger.info("created the first admin account 'admin' with the password from ADMIN_PASSWORD");
   else logger.warn({ username: "admin", password }, "created the first admin account; this password is shown only once — change it after logging in");
 }

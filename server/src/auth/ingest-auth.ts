@@ -27,14 +27,14 @@ export function presentedToken(req: Pick<Request, "headers" | "query">): string 
   return typeof p === "string" && p !== "" ? p : undefined;
 }
 
-export function authenticateStation(req: Pick<Request, "headers" | "query">, tokens: StationTokenRepository): StationGrant {
+export async function authenticateStation(req: Pick<Request, "headers" | "query">, tokens: StationTokenRepository): Promise<StationGrant> {
   const token = presentedToken(req);
   if (!token) {
     throw new UnauthorizedError(
       "A station write token is required: send `Authorization: Bearer <token>` (or `Token <token>`, basic auth, or ?p=<token>)",
     );
   }
-  const grant = tokens.verify(token);
+  const grant = await tokens.verify(token);
   if (!grant) throw new UnauthorizedError("The station write token is unknown or revoked");
   return grant;
 }

@@ -1,7 +1,7 @@
-// Login sessions: a random id in an HttpOnly cookie, its SHA-256 in SQLite, and a per-session CSRF
-// token that cookie-authenticated state-changing requests must echo in X-CSRF-Token.
+// Login sessions: a random id in an HttpOnly cookie, its SHA-256 in the metadata store, and a
+// per-session CSRF token that cookie-authenticated state-changing requests must echo in X-CSRF-Token.
 import { randomBytes } from "node:crypto";
-import type { MetaDb } from "../meta/database.ts";
+import type { MetaExecutor } from "../meta/store.ts";
 import { hashSecret } from "./secret-token.ts";
 
 export interface Session {
@@ -10,42 +10,54 @@ export interface Session {
   expiresAt: string;
 }
 
-export class SessionRepository {
+export interface SessionRepository {
+  create(userId: number): Promise<{ id: string; session: Session }>;
+  /** The session behind a cookie's id, or undefined when unknown or expired (an expired one is deleted). */
+  resolve(id: string): Promise<Session | undefined>;
+  delete(id: string): Promise<void>;
+  /** "Log out everywhere": returns how many sessions ended. */
+  deleteAllForUser(userId: number): Promise<number>;
+}
+
+export class SqlSessionRepository implements SessionRepository {
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly ttlMs: number,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(userId: number): { id: string; session: Session } {
+  async create(userId: number): Promise<{ id: string; session: Session }> {
     const id = randomBytes(32).toString("base64url");
     const csrfToken = randomBytes(24).toString("base64url");
     const now = this.now();
     const expiresAt = new Date(now.getTime() + this.ttlMs).toISOString();
-    this.db
-      .prepare("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
-      .run(hashSecret(id), userId, csrfToken, now.toISOString(), expiresAt);
+    await this.db
+      .insertInto("sessions")
+      .values({ id_hash: hashSecret(id), user_id: userId, csrf_token: csrfToken, created_at: now.toISOString(), expires_at: expiresAt })
+      .execute();
     return { id, session: { userId, csrfToken, expiresAt } };
   }
 
-  resolve(id: string): Session | undefined {
-    const row = this.db
-      .prepare("SELECT user_id, csrf_token, expires_at FROM sessions WHERE id_hash = ?")
-      .get(hashSecret(id)) as { user_id: number; csrf_token: string; expires_at: string } | undefined;
+  async resolve(id: string): Promise<Session | undefined> {
+    const row = await this.db
+      .selectFrom("sessions")
+      .select(["user_id", "csrf_token", "expires_at"])
+      .where("id_hash", "=", hashSecret(id))
+      .executeTakeFirst();
     if (!row) return undefined;
     if (row.expires_at <= this.now().toISOString()) {
-      this.delete(id);
+      await this.delete(id);
       return undefined;
     }
     return { userId: row.user_id, csrfToken: row.csrf_token, expiresAt: row.expires_at };
   }
 
-  delete(id: string): void {
-    this.db.prepare("DELETE FROM sessions WHERE id_hash = ?").run(hashSecret(id));
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id_hash", "=", hashSecret(id)).execute();
   }
 
-  /** "Log out everywhere". */
-  deleteAllForUser(userId: number): number {
-    return this.db.prepare("DELETE FROM sessions WHERE user_id = ?").run(userId).changes;
+  async deleteAllForUser(userId: number): Promise<number> {
+    const result = await this.db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

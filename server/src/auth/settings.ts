@@ -1,29 +1,44 @@
-// Settings an admin changes at run time (stored in SQLite), as opposed to start-up configuration.
+// Settings an admin changes at run time (stored in the metadata store), as opposed to start-up
+// configuration. Read on every request (is the dashboard public?), so they are cached.
 import type { RuntimeSettings } from "../../../common/auth-types.ts";
-import type { MetaDb } from "../meta/database.ts";
+import type { MetaExecutor } from "../meta/store.ts";
 
 export type { RuntimeSettings };
 
-export class SettingsRepository {
+export interface SettingsRepository {
+  get(): Promise<RuntimeSettings>;
+  /** Stores the given settings (undefined ones stay as they are) and returns all of them. */
+  update(changes: Partial<RuntimeSettings>): Promise<RuntimeSettings>;
+}
+
+export class SqlSettingsRepository implements SettingsRepository {
   private cache: RuntimeSettings | undefined;
 
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly defaults: RuntimeSettings,
   ) {}
 
-  get(): RuntimeSettings {
+  async get(): Promise<RuntimeSettings> {
     if (!this.cache) {
-      const rows = this.db.prepare("SELECT key, value FROM settings").all() as Array<{ key: string; value: string }>;
+      const rows = await this.db.selectFrom("settings").select(["key", "value"]).execute();
       const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
       this.cache = { ...this.defaults, ...(stored as Partial<RuntimeSettings>) };
     }
     return this.cache;
   }
 
-  update(changes: Partial<RuntimeSettings>): RuntimeSettings {
-    const upsert = this.db.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    for (const [key, value] of Object.entries(changes)) if (value !== undefined) upsert.run(key, JSON.stringify(value));
+  async update(changes: Partial<RuntimeSettings>): Promise<RuntimeSettings> {
+    const rows = Object.entries(changes)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => ({ key, value: JSON.stringify(value) }));
+    if (rows.length > 0) {
+      await this.db
+        .insertInto("settings")
+        .values(rows)
+        .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
+        .execute();
+    }
     this.cache = undefined;
     return this.get();
   }

@@ -19,22 +19,22 @@ function readTokens(file: string): Record<string, string> {
   }
 }
 
-export function ensureSimulatorTokens(
+export async function ensureSimulatorTokens(
   tokens: StationTokenRepository,
   dataDir: string,
   stations: readonly string[],
-): { tokens: Record<string, string>; file: string } {
+): Promise<{ tokens: Record<string, string>; file: string }> {
   const file = path.join(dataDir, SIMULATOR_TOKENS_FILE);
   const existing = readTokens(file);
   const result: Record<string, string> = {};
   let changed = false;
   for (const station of stations) {
     const token = existing[station];
-    if (token !== undefined && tokens.verify(token)?.canWrite(station)) {
+    if (token !== undefined && (await tokens.verify(token))?.canWrite(station)) {
       result[station] = token;
       continue;
     }
-    result[station] = tokens.create(`simulator ${station}`, [station]).token;
+    result[station] = (await tokens.create(`simulator ${station}`, [station])).token;
     changed = true;
   }
   if (changed || !existsSync(file)) writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });

@@ -1,9 +1,12 @@
 // Station write tokens: an ingest-only credential for one or more stations. The token is shown once
 // at creation; the database keeps its SHA-256 (tokens are 192-bit random, so a fast hash suffices)
-// and a short prefix for listing.
+// and a short prefix for listing. Verification is cached in memory, so ingest does not ask the
+// database on every request.
+import type { Selectable } from "kysely";
 import type { StationId } from "../../../common/catalog.ts";
 import type { CreatedStationToken, StationTokenInfo } from "../../../common/auth-types.ts";
-import type { MetaDb } from "../meta/database.ts";
+import type { MetaExecutor } from "../meta/store.ts";
+import type { StationTokensTable } from "../meta/tables.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
 
 import { ALL_STATIONS } from "../../../common/auth-types.ts";
@@ -18,55 +21,70 @@ export interface StationGrant {
   canWrite(station: StationId): boolean;
 }
 
-interface Row {
-  id: number;
-  prefix: string;
-  label: string;
-  stations: string;
-  created_at: string;
-  revoked_at: string | null;
+export interface StationTokenRepository {
+  create(label: string, stations: StationId[]): Promise<CreatedStationToken>;
+  list(): Promise<StationTokenInfo[]>;
+  /** Revokes an active token; false when there is none with that id. */
+  revoke(id: number): Promise<boolean>;
+  /** The grant for a presented token, or undefined when unknown or revoked. */
+  verify(token: string): Promise<StationGrant | undefined>;
 }
 
-export class StationTokenRepository {
+type Row = Selectable<StationTokensTable>;
+
+const CACHE_MAX = 10_000;
+
+export class SqlStationTokenRepository implements StationTokenRepository {
   private readonly cache = new Map<string, StationGrant | null>();
+  /** Bumped once a revocation is stored: a lookup that started before then must not fill the cache. */
+  private generation = 0;
 
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(label: string, stations: StationId[]): CreatedStationToken {
+  async create(label: string, stations: StationId[]): Promise<CreatedStationToken> {
     const { token, prefix, hash } = newSecret("wmst");
     const createdAt = this.now().toISOString();
-    const result = this.db
-      .prepare("INSERT INTO station_tokens (prefix, token_hash, label, stations, created_at) VALUES (?, ?, ?, ?, ?)")
-      .run(prefix, hash, label, JSON.stringify(stations), createdAt);
-    return { id: Number(result.lastInsertRowid), prefix, label, stations, createdAt, revokedAt: null, token };
+    const { id } = await this.db
+      .insertInto("station_tokens")
+      .values({ prefix, token_hash: hash, label, stations: JSON.stringify(stations), created_at: createdAt })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { id, prefix, label, stations, createdAt, revokedAt: null, token };
   }
 
-  list(): StationTokenInfo[] {
-    const rows = this.db.prepare("SELECT * FROM station_tokens ORDER BY id").all() as Row[];
-    return rows.map(toInfo);
+  async list(): Promise<StationTokenInfo[]> {
+    return (await this.db.selectFrom("station_tokens").selectAll().orderBy("id").execute()).map(toInfo);
   }
 
-  revoke(id: number): boolean {
-    const result = this.db
-      .prepare("UPDATE station_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-      .run(this.now().toISOString(), id);
+  async revoke(id: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("station_tokens")
+      .set({ revoked_at: this.now().toISOString() })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    this.generation++;
     this.cache.clear();
-    return result.changes > 0;
+    return result.numUpdatedRows > 0n;
   }
 
-  /** The grant for a presented token, or undefined when unknown or revoked. Cached per token. */
-  verify(token: string): StationGrant | undefined {
+  async verify(token: string): Promise<StationGrant | undefined> {
     const hash = hashSecret(token);
-    let grant = this.cache.get(hash);
-    if (grant === undefined) {
-      const row = this.db
-        .prepare("SELECT * FROM station_tokens WHERE token_hash = ? AND revoked_at IS NULL")
-        .get(hash) as Row | undefined;
-      grant = row ? toGrant(toInfo(row)) : null;
-      if (this.cache.size > 10_000) this.cache.clear();
+    const cached = this.cache.get(hash);
+    if (cached !== undefined) return cached ?? undefined;
+    const generation = this.generation;
+    const row = await this.db
+      .selectFrom("station_tokens")
+      .selectAll()
+      .where("token_hash", "=", hash)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    const grant = row ? toGrant(toInfo(row)) : null;
+    if (generation === this.generation) {
+      if (this.cache.size > CACHE_MAX) this.cache.clear();
       this.cache.set(hash, grant);
     }
     return grant ?? undefined;

@@ -1,19 +1,26 @@
 // Users of the dashboard and API, with login lock-out bookkeeping.
-import type { MetaDb } from "../meta/database.ts";
+import type { Selectable, Updateable } from "kysely";
 import type { Role, UserInfo } from "../../../common/auth-types.ts";
+import type { MetaExecutor } from "../meta/store.ts";
+import type { UsersTable } from "../meta/tables.ts";
 
 export type User = UserInfo;
 
-interface Row {
-  id: number;
-  username: string;
-  password_hash: string;
-  role: Role;
-  created_at: string;
-  disabled: number;
-  failed_logins: number;
-  locked_until: string | null;
+export interface UserRepository {
+  count(): Promise<number>;
+  create(username: string, passwordHash: string, role: Role): Promise<User>;
+  byId(id: number): Promise<User | undefined>;
+  /** The user and their password hash, for login only. Usernames compare case-insensitively. */
+  credentials(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
+  list(): Promise<User[]>;
+  update(id: number, changes: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<User | undefined>;
+  delete(id: number): Promise<boolean>;
+  /** Counts a failed login; the `lockAfter`-th in a row locks the account for `lockMs`. */
+  recordFailedLogin(id: number, lockAfter: number, lockMs: number): Promise<void>;
+  recordSuccessfulLogin(id: number): Promise<void>;
 }
+
+type Row = Selectable<UsersTable>;
 
 const toUser = (r: Row): User => ({
   id: r.id,
@@ -25,60 +32,71 @@ const toUser = (r: Row): User => ({
   lockedUntil: r.locked_until,
 });
 
-export class UserRepository {
+export class SqlUserRepository implements UserRepository {
   constructor(
-    private readonly db: MetaDb,
+    private readonly db: MetaExecutor,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  count(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM users").get() as { n: number }).n;
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    return Number(row.n); // PostgreSQL's count is a bigint, which arrives as a string
   }
 
-  create(username: string, passwordHash: string, role: Role): User {
-    const result = this.db
-      .prepare("INSERT INTO users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)")
-      .run(username, passwordHash, role, this.now().toISOString());
-    return this.byId(Number(result.lastInsertRowid))!;
+  async create(username: string, passwordHash: string, role: Role): Promise<User> {
+    const row = await this.db
+      .insertInto("users")
+      .values({ username, password_hash: passwordHash, role, created_at: this.now().toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toUser(row);
   }
 
-  byId(id: number): User | undefined {
-    const row = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as Row | undefined;
+  async byId(id: number): Promise<User | undefined> {
+    const row = await this.db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 
-  /** The user and their password hash, for login only. */
-  credentials(username: string): { user: User; passwordHash: string } | undefined {
-    const row = this.db.prepare("SELECT * FROM users WHERE username = ?").get(username) as Row | undefined;
+  async credentials(username: string): Promise<{ user: User; passwordHash: string } | undefined> {
+    const row = await this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
     return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
   }
 
-  list(): User[] {
-    return (this.db.prepare("SELECT * FROM users ORDER BY username").all() as Row[]).map(toUser);
+  async list(): Promise<User[]> {
+    return (await this.db.selectFrom("users").selectAll().orderBy("username").execute()).map(toUser);
   }
 
-  update(id: number, changes: { role?: Role; disabled?: boolean; passwordHash?: string }): User | undefined {
-    const current = this.db.prepare("SELECT * FROM users WHERE id = ?").get(id) as Row | undefined;
-    if (!current) return undefined;
-    this.db
-      .prepare("UPDATE users SET role = ?, disabled = ?, password_hash = ? WHERE id = ?")
-      .run(changes.role ?? current.role, changes.disabled === undefined ? current.disabled : Number(changes.disabled), changes.passwordHash ?? current.password_hash, id);
+  async update(id: number, changes: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<User | undefined> {
+    const set: Updateable<UsersTable> = {};
+    if (changes.role !== undefined) set.role = changes.role;
+    if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
+    if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash;
+    if (Object.keys(set).length > 0) await this.db.updateTable("users").set(set).where("id", "=", id).execute();
     return this.byId(id);
   }
 
-  delete(id: number): boolean {
-    return this.db.prepare("DELETE FROM users WHERE id = ?").run(id).changes > 0;
+  async delete(id: number): Promise<boolean> {
+    const result = await this.db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
-  recordFailedLogin(id: number, lockAfter: number, lockMs: number): void {
-    const row = this.db.prepare("SELECT failed_logins FROM users WHERE id = ?").get(id) as { failed_logins: number } | undefined;
-    if (!row) return;
-    const failures = row.failed_logins + 1;
-    const lockedUntil = failures >= lockAfter ? new Date(this.now().getTime() + lockMs).toISOString() : null;
-    this.db.prepare("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?").run(lockedUntil ? 0 : failures, lockedUntil, id);
+  async recordFailedLogin(id: number, lockAfter: number, lockMs: number): Promise<void> {
+    const lockedUntil = new Date(this.now().getTime() + lockMs).toISOString();
+    // One statement, so two failed logins at once both count.
+    await this.db
+      .updateTable("users")
+      .set((eb) => {
+        const locks = eb(eb("failed_logins", "+", 1), ">=", lockAfter);
+        return {
+          failed_logins: eb.case().when(locks).then(0).else(eb("failed_logins", "+", 1)).end(),
+          locked_until: eb.case().when(locks).then(lockedUntil).else(null).end(),
+        };
+      })
+      .where("id", "=", id)
+      .execute();
   }
 
-  recordSuccessfulLogin(id: number): void {
-    this.db.prepare("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?").run(id);
+  async recordSuccessfulLogin(id: number): Promise<void> {
+    await this.db.updateTable("users").set({ failed_logins: 0, locked_until: null }).where("id", "=", id).execute();
   }
 }

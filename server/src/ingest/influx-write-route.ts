@@ -38,7 +38,7 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
 
   router.post(
     "/write",
-    (req, res, next) => {
+    async (req, res, next) => {
       res.locals.errorStyle = "influx";
       res.setHeader("X-Influxdb-Version", version);
       const db = req.query.db;
@@ -47,7 +47,7 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
       const precision = typeof req.query.precision === "string" && req.query.precision !== "" ? req.query.precision : "n";
       if (!isPrecision(precision)) throw new ValidationError(`invalid precision "${precision}" (use n, u, ms, s, m or h)`);
       res.locals.precision = precision;
-      res.locals.grant = authenticateStation(req, options.tokens);
+      res.locals.grant = await authenticateStation(req, options.tokens);
       next();
     },
     express.text({ limit: options.maxBytes, type: () => true, defaultCharset: "utf-8" }),

@@ -23,9 +23,9 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
 
   router.post(
     "/api/v1/readings",
-    (req, res, next) => {
+    async (req, res, next) => {
       // Authenticate before reading a possibly large body.
-      res.locals.grant = authenticateStation(req, options.tokens);
+      res.locals.grant = await authenticateStation(req, options.tokens);
       next();
     },
     express.json({ limit: options.maxBytes, strict: true, type: () => true }),

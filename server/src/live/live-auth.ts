@@ -15,10 +15,10 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 export const userRoom = (userId: number): string => `user:${userId}`;
 
 export function liveAuthMiddleware(auth: AuthServices) {
-  return (socket: Socket, next: (err?: Error) => void): void => {
+  return async (socket: Socket, next: (err?: Error) => void): Promise<void> => {
     try {
       const token = typeof socket.handshake.auth?.token === "string" ? socket.handshake.auth.token : undefined;
-      const principal = resolvePrincipal(auth, cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE), token) ?? anonymous(auth);
+      const principal = (await resolvePrincipal(auth, cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE), token)) ?? (await anonymous(auth));
       if (!principal.role) return next(new Error("unauthorized: log in to watch live data"));
       socket.data.principal = principal;
       // Lets logout end this user's live connections too (see userRoom).

@@ -1,5 +1,7 @@
-// Versioned schema of the metadata database. Append new migrations; never edit a released one.
-export const MIGRATIONS: readonly string[] = [
+// Versioned schema of the metadata database in SQLite. Append new migrations; never edit a released
+// one (existing data dirs have run them). Migration n brings a database to PRAGMA user_version n.
+// A PostgreSQL list (migrations/postgres.ts) will describe the same tables in its own dialect.
+export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1: station write tokens, stored as SHA-256 of the (high-entropy) token; only the prefix is shown.
   `CREATE TABLE station_tokens (
      id INTEGER PRIMARY KEY,

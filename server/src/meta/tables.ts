@@ -1,0 +1,219 @@
+// The metadata tables as Kysely sees them: one interface per table, column names as in the
+// migrations. Types are kept portable between SQLite and PostgreSQL: flags are integers 0/1, times
+// are ISO-8601 text (accounts, tokens, rules) or epoch milliseconds (alerts, outbox), JSON lists are
+// text. `Generated` marks columns the database fills (ids, defaults) so inserts may leave them out.
+import type { Generated } from "kysely";
+import type { AlertCategory, AlertHistoryEntry, AlertRuleKind, AlertSeverity, AlertState, NotifyChannel, Subscription } from "../../../common/alerts.ts";
+import type { Role } from "../../../common/auth-types.ts";
+
+export interface StationTokensTable {
+  id: Generated<number>;
+  prefix: string;
+  token_hash: string;
+  label: string;
+  /** JSON array of station ids, or ["*"] for every station. */
+  stations: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: Role;
+  created_at: string;
+  disabled: Generated<number>;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  prefix: string;
+  token_hash: string;
+  label: string;
+  role: Role;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  /** JSON. */
+  details: string | null;
+}
+
+export interface AlertMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface AlertRulesTable {
+  id: Generated<number>;
+  name: string;
+  kind: AlertRuleKind;
+  station: string | null;
+  parameter: string | null;
+  standard_kind: string | null;
+  standard_source: string | null;
+  threshold: number | null;
+  low: number | null;
+  high: number | null;
+  unit: string | null;
+  window_ms: number | null;
+  for_ms: Generated<number>;
+  clear_ratio: Generated<number>;
+  run_length: number | null;
+  severity: AlertSeverity;
+  enabled: Generated<number>;
+  built_in: Generated<number>;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertsTable {
+  id: Generated<number>;
+  rule_id: number;
+  rule_name: string;
+  kind: AlertRuleKind;
+  category: AlertCategory;
+  severity: AlertSeverity;
+  station: string;
+  parameter: string | null;
+  value: number | null;
+  unit: string | null;
+  threshold: number | null;
+  standard_kind: string | null;
+  standard_source: string | null;
+  state: AlertState;
+  started_at: number;
+  resolved_at: number | null;
+  acked_by: string | null;
+  acked_at: number | null;
+  ack_comment: string | null;
+  reminded_at: number | null;
+  updated_at: number;
+}
+
+export interface AlertHistoryTable {
+  id: Generated<number>;
+  alert_id: number;
+  state: AlertHistoryEntry["state"];
+  at: number;
+  value: number | null;
+  actor: string | null;
+  note: string | null;
+}
+
+export interface AlertSeriesStateTable {
+  rule_id: number;
+  series_key: string;
+  state: AlertState;
+  since: number;
+  started_at: number | null;
+  clear_since: number | null;
+  /** JSON array of epoch milliseconds. */
+  recent_starts: Generated<string>;
+  flapping: Generated<number>;
+  alert_id: number | null;
+  last_time: number | null;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  owner: string;
+  /** JSON arrays. */
+  stations: string;
+  parameters: string;
+  severities: string;
+  channel: NotifyChannel;
+  webhook_url: string | null;
+  secret: string;
+  email: string | null;
+  confirmed: Generated<number>;
+  confirm_token_hash: string | null;
+  digest: Subscription["digest"];
+  quiet_start: string | null;
+  quiet_end: string | null;
+  timezone: Generated<string>;
+  active: Generated<number>;
+  created_at: string;
+}
+
+export type OutboxStatus = "pending" | "sent" | "dead" | "cancelled";
+
+export interface NotificationOutboxTable {
+  id: Generated<number>;
+  subscription_id: number;
+  kind: "alert" | "confirm";
+  alert_id: number | null;
+  /** JSON. */
+  payload: string;
+  status: Generated<OutboxStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  outbox_id: number;
+  attempt: number;
+  at: number;
+  ok: number;
+  status: number | null;
+  error: string | null;
+  duration_ms: number | null;
+}
+
+export interface InappNotificationsTable {
+  id: Generated<number>;
+  owner: string;
+  alert_id: number | null;
+  /** JSON. */
+  payload: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface MetaTables {
+  station_tokens: StationTokensTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+  alert_meta: AlertMetaTable;
+  alert_rules: AlertRulesTable;
+  alerts: AlertsTable;
+  alert_history: AlertHistoryTable;
+  alert_series_state: AlertSeriesStateTable;
+  subscriptions: SubscriptionsTable;
+  notification_outbox: NotificationOutboxTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  inapp_notifications: InappNotificationsTable;
+}
