@@ -81,7 +81,7 @@ describe("administration in Chromium", () => {
     await del.click();
     await del.click();
     await w.page.waitForSelector(`tr[data-user-id='${user.id}']`, { state: "detached" });
-    expect(system!.auth.users.byId(user.id)).toBeUndefined();
+    expect(await system!.auth.users.byId(user.id)).toBeUndefined();
   });
 
   it("shows the server's refusal of a bad new user", async () => {

@@ -30,7 +30,7 @@ describe("SQL injection (SQLite)", () => {
   it.each(["' OR 1=1 --", "admin'--", "\" OR \"\"=\"", "x'; DROP TABLE users; --"])("login with username %s is just a wrong login", async (username) => {
     const res = await login(username, "anything");
     expect(res.status).toBe(401);
-    expect(system.auth.users.count()).toBeGreaterThan(0);
+    expect(await system.auth.users.count()).toBeGreaterThan(0);
   });
 
   it("stores injection attempts in labels literally and keeps every table", async () => {
