@@ -1,0 +1,131 @@
+// The metadata store's migrations on SQLite: a new data dir gets every table, a data dir written by an
+// earlier release opens unchanged and keeps working, and a database from a newer release is refused
+// untouched (a schema is never downgraded).
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { gunzipSync } from "node:zlib";
+import { sql } from "kysely";
+import { afterEach, describe, expect, it } from "vitest";
+import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
+import { SqlOutboxRepository } from "../../server/src/alerts/outbox-repository.ts";
+import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
+import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-repository.ts";
+import { SqlApiTokenRepository } from "../../server/src/auth/api-tokens.ts";
+import { SqlAuditLog } from "../../server/src/auth/audit-log.ts";
+import { verifyPassword } from "../../server/src/auth/passwords.ts";
+import { SqlSettingsRepository } from "../../server/src/auth/settings.ts";
+import { SqlStationTokenRepository } from "../../server/src/auth/station-tokens.ts";
+import { SqlUserRepository } from "../../server/src/auth/users.ts";
+import { MIGRATIONS, SchemaTooNewError } from "../../server/src/meta/migrate.ts";
+import { META_SQLITE_FILE, openMetaStore } from "../../server/src/meta/open.ts";
+import type { MetaStore } from "../../server/src/meta/store.ts";
+import type { MetaTables } from "../../server/src/meta/tables.ts";
+import { tempDirsPerTest } from "../helpers/test-system.ts";
+
+const tempDir = tempDirsPerTest();
+const stores: MetaStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+
+async function open(dir: string): Promise<MetaStore> {
+  const store = await openMetaStore(dir);
+  stores.push(store);
+  return store;
+}
+
+async function userVersion(store: MetaStore): Promise<number> {
+  const { rows } = await sql<{ user_version: number }>`PRAGMA user_version`.execute(store.db);
+  return rows[0]!.user_version;
+}
+
+const TABLES: Array<keyof MetaTables> = [
+  "station_tokens", "users", "sessions", "api_tokens", "settings", "audit_log", "alert_meta", "alert_rules", "alerts",
+  "alert_history", "alert_series_state", "subscriptions", "notification_outbox", "notification_deliveries", "inapp_notifications",
+];
+
+/**
+ * A data dir's meta.sqlite as Water Monitor 0.1.0 left it (schema version 3, WAL mode), made with that
+ * release's own repositories on 2026-06-01 08:00 UTC: users admin (1) and ana (2, researcher, password
+ * below), a station token for Zehren and an API token of ana's (both below), publicDashboard off, one
+ * audit entry, the 25 built-in rules and ana's pH range rule (26), one firing alert (1) on Zehren pH
+ * 9.5 with its series state, ana's webhook subscription (1) and one pending outbox row for the alert.
+ */
+const FIXTURE_V3 = new URL("../fixtures/meta-v3.sqlite.gz", import.meta.url);
+const FIXTURE = {
+  at: Date.UTC(2026, 5, 1, 8),
+  anaPassword: "fixture-ana-password",
+  stationToken: "wmst_d41bd6be_FuzO8jfMz_2kHL_H5uAucEmpRJn8BwHk",
+  apiToken: "wmpt_48718dd4_MmgAGEZNNJuGOoYMaxiqmS1K-YpfGsOx",
+};
+
+describe("metadata migrations (SQLite)", () => {
+  it("bring a new data dir to the last version, with every table", async () => {
+    const store = await open(tempDir("wm-meta-new-"));
+    expect(await userVersion(store)).toBe(MIGRATIONS.sqlite.length);
+    for (const table of TABLES) {
+      const row = await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      expect([table, Number(row.n)]).toEqual([table, 0]);
+    }
+  });
+
+  it("open a data dir written by 0.1.0 (schema version 3) unchanged, and everything in it works", async () => {
+    const dir = tempDir("wm-meta-v3-");
+    writeFileSync(path.join(dir, META_SQLITE_FILE), gunzipSync(readFileSync(FIXTURE_V3)));
+    const store = await open(dir);
+    expect(await userVersion(store)).toBe(3);
+    const now = () => new Date(FIXTURE.at + 60_000);
+    const db = store.db;
+
+    const users = new SqlUserRepository(db, now);
+    const ana = (await users.credentials("ANA"))!;
+    expect(ana.user).toMatchObject({ id: 2, username: "ana", role: "researcher", disabled: false });
+    expect(await verifyPassword(FIXTURE.anaPassword, ana.passwordHash)).toBe(true);
+    expect((await users.list()).map((u) => u.username)).toEqual(["admin", "ana"]);
+    expect(await new SqlApiTokenRepository(db, now).verify(FIXTURE.apiToken)).toMatchObject({ userId: 2, label: "nightly export", role: "researcher" });
+    const grant = (await new SqlStationTokenRepository(db, now).verify(FIXTURE.stationToken))!;
+    expect([grant.canWrite("DE-ELBE-ZEHREN"), grant.canWrite("DE-ELBE-SCHMILKA")]).toEqual([true, false]);
+    expect(await new SqlSettingsRepository(db, { publicDashboard: true }).get()).toEqual({ publicDashboard: false });
+    expect((await new SqlAuditLog(db, now).recent()).map((e) => [e.actor, e.action, e.details])).toEqual([["admin", "user.create", { role: "researcher" }]]);
+
+    const rules = new SqlAlertRuleRepository(db, () => FIXTURE.at);
+    expect(await rules.seedDefaults()).toBe(0);
+    expect(await rules.list()).toHaveLength(26);
+    expect(await rules.get(26)).toMatchObject({ kind: "range", parameter: "ph", low: 6, high: 9, createdBy: "ana", builtIn: false });
+    const alerts = new SqlAlertRepository(db, () => "http://monitor.example");
+    expect(await alerts.list()).toMatchObject([{ id: 1, ruleId: 26, station: "DE-ELBE-ZEHREN", state: "firing", value: 9.5 }]);
+    expect(await alerts.loadSeriesStates()).toEqual([
+      { ruleId: 26, seriesKey: "DE-ELBE-ZEHREN\tph", alertId: 1, lastTime: FIXTURE.at, machine: { state: "firing", since: FIXTURE.at, startedAt: FIXTURE.at, clearSince: null, recentStarts: [FIXTURE.at], flapping: false } },
+    ]);
+    expect((await new SqlSubscriptionRepository(db, () => FIXTURE.at).list("ana")).map((s) => [s.id, s.channel, s.webhookUrl])).toEqual([[1, "webhook", "https://hooks.example.org/wm"]]);
+    expect((await new SqlOutboxRepository(db, () => FIXTURE.at).pending()).map((r) => [r.subscription_id, r.alert_id, r.kind])).toEqual([[1, 1, "alert"]]);
+
+    // And it takes new writes: an acknowledgement, a new alert after it, a new account.
+    expect(await alerts.acknowledge(1, "ana", "checked the probe", FIXTURE.at + 1)).toMatchObject({ ack: { by: "ana", comment: "checked the probe" } });
+    expect((await alerts.history(1)).map((h) => h.state)).toEqual(["firing", "acknowledged"]);
+    const rule = await rules.get(26);
+    expect(await alerts.open({ rule, station: "DE-ELBE-SCHMILKA", parameter: "ph", value: 9.2, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
+    expect((await users.create("ben", "scrypt$x", "viewer")).id).toBe(3);
+  });
+
+  it("refuse a database from a newer release, with a message saying so, and leave it untouched", async () => {
+    const dir = tempDir("wm-meta-newer-");
+    const newer = await open(dir);
+    await sql`PRAGMA user_version = ${sql.lit(MIGRATIONS.sqlite.length + 1)}`.execute(newer.db);
+    await newer.close();
+    stores.splice(0);
+    const file = path.join(dir, META_SQLITE_FILE);
+    const digest = () => createHash("sha256").update(readFileSync(file)).digest("hex");
+    const before = digest();
+
+    const refused = await openMetaStore(dir).then(
+      (store) => (stores.push(store), undefined),
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(SchemaTooNewError);
+    expect((refused as Error).message).toContain(`has schema version ${MIGRATIONS.sqlite.length + 1}, but this Water Monitor knows versions up to ${MIGRATIONS.sqlite.length}`);
+    expect((refused as Error).message).toMatch(/never downgraded/);
+    expect(digest()).toBe(before);
+  });
+});
