@@ -1,30 +1,12 @@
 // Turns a stored alert into what people see: the cited standard with its source text, a message,
 // and a link to the station page at the alert's start.
-import type { AlertCategory, AlertInfo, AlertRuleKind, AlertSeverity, AlertStandardInfo, AlertState, StandardRef } from "../../../common/alerts.ts";
+import type { Selectable } from "kysely";
+import type { AlertInfo, AlertStandardInfo, StandardRef } from "../../../common/alerts.ts";
 import { catalog, findParameter, findStation, type StandardKind } from "../../../common/catalog.ts";
+import type { AlertsTable } from "../meta/tables.ts";
 
-export interface AlertRow {
-  id: number;
-  rule_id: number;
-  rule_name: string;
-  kind: AlertRuleKind;
-  category: AlertCategory;
-  severity: AlertSeverity;
-  station: string;
-  parameter: string | null;
-  value: number | null;
-  unit: string | null;
-  threshold: number | null;
-  standard_kind: string | null;
-  standard_source: string | null;
-  state: AlertState;
-  started_at: number;
-  resolved_at: number | null;
-  acked_by: string | null;
-  acked_at: number | null;
-  ack_comment: string | null;
-  reminded_at: number | null;
-}
+/** An alert as the metadata store keeps it. */
+export type AlertRow = Selectable<AlertsTable>;
 
 export function standardInfo(parameter: string | null, ref: StandardRef | null): AlertStandardInfo | null {
   if (!ref) return null;
