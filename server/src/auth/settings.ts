@@ -13,6 +13,8 @@ export interface SettingsRepository {
 
 export class SqlSettingsRepository implements SettingsRepository {
   private cache: RuntimeSettings | undefined;
+  /** Bumped by every update: a read that started before one must not fill the cache. */
+  private generation = 0;
 
   constructor(
     private readonly db: MetaExecutor,
@@ -20,12 +22,13 @@ export class SqlSettingsRepository implements SettingsRepository {
   ) {}
 
   async get(): Promise<RuntimeSettings> {
-    if (!this.cache) {
-      const rows = await this.db.selectFrom("settings").select(["key", "value"]).execute();
-      const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
-      this.cache = { ...this.defaults, ...(stored as Partial<RuntimeSettings>) };
-    }
-    return this.cache;
+    if (this.cache) return this.cache;
+    const generation = this.generation;
+    const rows = await this.db.selectFrom("settings").select(["key", "value"]).execute();
+    const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    const settings = { ...this.defaults, ...(stored as Partial<RuntimeSettings>) };
+    if (generation === this.generation) this.cache = settings;
+    return settings;
   }
 
   async update(changes: Partial<RuntimeSettings>): Promise<RuntimeSettings> {
@@ -39,6 +42,7 @@ export class SqlSettingsRepository implements SettingsRepository {
         .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ value: eb.ref("excluded.value") })))
         .execute();
     }
+    this.generation++;
     this.cache = undefined;
     return this.get();
   }
