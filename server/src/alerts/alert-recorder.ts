@@ -102,17 +102,21 @@ export class AlertRecorder {
         let event: AlertEvent | null = null;
         if (c.notified) {
           if (c.notified.to === "firing") {
-            alertId = await alerts.open({ rule: c.rule, station: c.station, parameter: c.parameter, value: c.value, startedAt: c.machine.startedAt ?? c.at, at: c.at, notifiedAt: c.notifiedAt });
+            const { rule, station, parameter, value, at, notifiedAt } = c;
+            alertId = await alerts.open({ rule, station, parameter, value, startedAt: c.machine.startedAt ?? at, at, notifiedAt });
           } else if (alertId !== null) {
             await alerts.resolve(alertId, c.at, c.value);
           }
-          if (alertId !== null) event = await this.withWrites(trx, { ...(await alerts.get(alertId)), at: c.at, previousState: c.notified.from, reminder: false });
+          if (alertId !== null) {
+            event = await this.withWrites(trx, { ...(await alerts.get(alertId)), at: c.at, previousState: c.notified.from, reminder: false });
+          }
         }
         await alerts.saveSeriesState({ ruleId: c.rule.id, seriesKey: c.seriesKey, machine: c.machine, alertId, lastTime: c.lastTime });
         return { event, alertId };
       });
     } catch (err) {
-      this.logger.error({ err, rule: c.rule.id, station: c.station, parameter: c.parameter }, "could not record an alert state change; the series will try again");
+      const where = { rule: c.rule.id, station: c.station, parameter: c.parameter };
+      this.logger.error({ err, ...where }, "could not record an alert state change; the series will try again");
       c.onFailed();
       return;
     }

@@ -1,5 +1,6 @@
-// Alert rules in the metadata store. On first start the catalog's standards become built-in rules (all stations),
-// except watch-list detection limits, which are method requirements and not alarm thresholds.
+// Alert rules in the metadata store. On first start the catalog's standards become built-in rules
+// (all stations), except watch-list detection limits, which are method requirements and not alarm
+// thresholds.
 import type { Selectable, Updateable } from "kysely";
 import type { AlertRule } from "../../../common/alerts.ts";
 import { catalog, type StandardKind } from "../../../common/catalog.ts";
