@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { displayUrl } from "./util/safe-url.ts";
 
 const onOff = z
   .enum(["on", "off", "true", "false", "1", "0"])
@@ -128,6 +129,16 @@ function readConfigFile(file: string): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
+/** Settings whose values are secret, or URLs that may carry credentials: never echoed whole. */
+const SECRET_SETTINGS = new Set(["ADMIN_PASSWORD"]);
+const URL_SETTINGS = new Set(["INFLUX_URL", "SMTP_URL", "PUBLIC_URL"]);
+
+function shownValue(name: string, value: string): string {
+  if (SECRET_SETTINGS.has(name)) return "(hidden)";
+  if (URL_SETTINGS.has(name)) return JSON.stringify(displayUrl(value, { withScheme: true }));
+  return JSON.stringify(value);
+}
+
 /** Parses settings; environment variables override the config file. Throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
   const fromFile = env.CONFIG_FILE ? readConfigFile(env.CONFIG_FILE) : {};
@@ -141,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = issue.path.join(".");
-      return `  ${name}=${JSON.stringify(merged[name] ?? "")}: ${issue.message}`;
+      return `  ${name}=${shownValue(name, merged[name] ?? "")}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }

@@ -87,7 +87,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const now = () => clock.now();
   const startedAt = now();
   const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
-  await store.ensureSchema();
+  // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
+  // readings in the journal and spool, health answers 503 naming host and port, and the database,
+  // retention policies and continuous queries are set up as soon as InfluxDB answers (the storage
+  // watch checks every STORAGE_WATCH_MS; every read and write tries first).
+  const initial = await store.status(2_000);
+  if (!initial.reachable) {
+    logger.warn({ influx: store.where, reason: initial.error }, "starting without InfluxDB: readings go to the spool until it answers");
+  }
 
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
@@ -171,10 +178,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   io.use(liveAuthMiddleware(auth));
   const hub = new LiveHub(io, logger.child({ module: "live" }), config.liveFlushMs);
-  const stopStorageWatch = watchStorage(store, io, config.storageWatchMs);
+  const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
   events.onAccepted((readings) => hub.publish(readings));
   // Restores alert states and AA windows before the first reading can arrive.
   await alerting.start();
+  const restoreAlertHistory = (): void => {
+    alerting.engine.restoreHistory().catch((err: unknown) => {
+      logger.warn({ reason: (err as Error).message }, "restoring alert windows failed; trying again");
+      scheduler.after(config.storageWatchMs, restoreAlertHistory);
+    });
+  };
+  void store.whenReady().then(restoreAlertHistory);
   events.onAccepted((readings) => alerting.engine.ingest(readings));
   alerting.onEvent((event) => hub.publishAlert(event));
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));

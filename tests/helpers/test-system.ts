@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { afterEach, inject } from "vitest";
 import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
-import { createLogger } from "../../common/logger.ts";
+import { createLogger, type Logger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
 import { currentClientDir } from "./client-build.ts";
 
@@ -39,9 +39,15 @@ export interface TestSystem extends RunningSystem {
   stop(): Promise<void>;
 }
 
+export interface TestSystemOptions {
+  /** Where the server logs (silent by default); see log-capture.ts. */
+  logger?: Logger;
+}
+
 export async function startTestSystem(
   env: Record<string, string> = {},
   influxUrl: string = inject("influxUrl"),
+  options: TestSystemOptions = {},
 ): Promise<TestSystem> {
   const data = tempDir("wm-test-data-");
   const config = loadConfig({
@@ -54,7 +60,7 @@ export async function startTestSystem(
     LOG_LEVEL: "silent",
     ...env,
   });
-  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", clientDir: currentClientDir() });
+  const system = await startSystem({ config, logger: options.logger ?? testLogger, influxUrl, influxMode: "external", clientDir: currentClientDir() });
   const url = `http://127.0.0.1:${system.port}`;
   return {
     ...system,
@@ -68,10 +74,10 @@ export async function startTestSystem(
   };
 }
 
-/** An influxd of the test's own, for tests that kill and restart it. */
-export async function startOwnInfluxd(): Promise<ManagedInfluxd> {
+/** An influxd of the test's own, for tests that kill and restart it; `port` 0 = any free port. */
+export async function startOwnInfluxd(port = 0): Promise<ManagedInfluxd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "wm-test-own-influx-"));
-  const influxd = new ManagedInfluxd({ dir, port: 0, logger: testLogger, removeDirOnExit: true });
+  const influxd = new ManagedInfluxd({ dir, port, logger: testLogger, removeDirOnExit: true });
   await influxd.start();
   return influxd;
 }

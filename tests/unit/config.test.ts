@@ -41,6 +41,22 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it.each([
+    ["INFLUX_URL", "ftp://monitor:s3cret-pw@db.example.org:8086/?token=t0ken", /INFLUX_URL="ftp:\/\/db.example.org:8086"/],
+    ["SMTP_URL", "http://mailer:s3cret-pw@mail.example.org/?token=t0ken", /SMTP_URL="http:\/\/mail.example.org:80"/],
+    ["ADMIN_PASSWORD", "s3cret-pw", /ADMIN_PASSWORD=\(hidden\): at least 10 characters/],
+  ])("names a bad %s without echoing its secrets", (name, value, message) => {
+    let text = "";
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      text = (err as Error).message;
+    }
+    expect(text).toMatch(message);
+    expect(text).not.toContain("s3cret-pw");
+    expect(text).not.toContain("t0ken");
+  });
+
   it("reads a JSON config file and lets the environment override it", () => {
     const dir = configDir();
     const file = path.join(dir, "config.json");

@@ -74,6 +74,8 @@ export class AlertEngine {
   private rulesLoaded: Promise<void> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
   private readonly stopRuleWatch: () => void;
+  /** Start time whose InfluxDB history could not be loaded (InfluxDB was down at start). */
+  private historyPendingSince: number | undefined;
 
   constructor(
     meta: Pick<MetaStore, "transaction">,
@@ -112,11 +114,36 @@ export class AlertEngine {
     }
     if (this.store) {
       const now = this.options.clock.now();
-      await Promise.all(this.rules.filter((r) => r.kind === "aa" && r.enabled).map((r) => this.loadMeans(r, now)));
-      const lookback = Math.max(86_400_000, ...this.rules.filter((r) => r.kind === "no-data").map((r) => 2 * (r.windowMs ?? 0)));
-      for (const [key, seen] of await loadLastSeen(this.store, now, lookback)) this.lastSeen.set(key, Math.min(seen.time, now));
+      try {
+        await this.loadHistory(now, false);
+      } catch (err) {
+        // InfluxDB not up yet: alerting runs on live readings and catches up in restoreHistory().
+        this.historyPendingSince = now;
+        this.logger.warn({ reason: (err as Error).message }, "AA windows and last-seen times not restored: InfluxDB unavailable; restoring once it answers");
+      }
     }
     this.stopTimer = this.options.scheduler.every(this.options.checkIntervalMs, () => this.check());
+  }
+
+  /**
+   * Loads what start() could not because InfluxDB was down, as of the start time: readings that
+   * arrived live since then are already counted and are not loaded twice.
+   */
+  async restoreHistory(): Promise<void> {
+    const since = this.historyPendingSince;
+    if (since === undefined || !this.store) return;
+    await this.loadHistory(since, true);
+    this.historyPendingSince = undefined;
+    this.logger.info("AA windows and last-seen times restored from InfluxDB");
+  }
+
+  private async loadHistory(now: number, late: boolean): Promise<void> {
+    await Promise.all(this.rules.filter((r) => r.kind === "aa" && r.enabled).map((r) => this.loadMeans(r, now, late)));
+    const lookback = Math.max(86_400_000, ...this.rules.filter((r) => r.kind === "no-data").map((r) => 2 * (r.windowMs ?? 0)));
+    for (const [key, seen] of await loadLastSeen(this.store!, now, lookback)) {
+      if (late && this.lastSeen.has(key)) continue; // heard from live since the start: newer
+      this.lastSeen.set(key, Math.min(seen.time, now));
+    }
   }
 
   /** Stops the timer and waits until every change so far is recorded. */
@@ -322,12 +349,13 @@ export class AlertEngine {
     }
   }
 
-  private async loadMeans(rule: AlertRule, now: number): Promise<void> {
+  /** `retry`: a load that failed at start (its marker is set) runs again, as of the same `now`. */
+  private async loadMeans(rule: AlertRule, now: number, retry = false): Promise<void> {
     if (!this.store || rule.parameter === null || rule.windowMs === null) return;
     const parameter = rule.parameter;
     const windowMs = rule.windowMs;
     const marker = this.meanKey(rule, rule.station ?? "", parameter);
-    if (this.meanLoadedUpTo.has(marker)) return;
+    if (this.meanLoadedUpTo.has(marker) && !retry) return;
     this.meanLoadedUpTo.set(marker, now);
     const sample = new RollingMean(windowMs);
     await loadMeanBuckets(this.store, parameter, windowMs, sample.bucketMs, now, this.options.includeSuspect ? QC.suspect : QC.notEvaluated, (station) => {

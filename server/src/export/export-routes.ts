@@ -85,6 +85,8 @@ export function exportRouter(deps: ExportRouterDeps): Router {
 
   router.get("/api/v1/export", requireRole("researcher"), async (req, res) => {
     const request = parseExportQuery(req.query, now());
+    // Exports read InfluxDB directly (chunked), so make sure the database exists first (503 if not).
+    await deps.store.ensureSchema();
     const principal = principalOf(res);
     const release = limiter.acquire(principal.userId !== null ? `user:${principal.userId}` : principal.username);
     const controller = new AbortController();

@@ -7,7 +7,8 @@
 // rows), and the only thing held in memory is one chunk. Closing the connection (AbortSignal) makes
 // influxd interrupt the query, so a client that goes away stops the load on InfluxDB.
 // node-influx buffers whole responses and cannot abort, so this is a small fetch-based reader.
-import { StorageRejectedError } from "../influx/store.ts";
+import { StorageRejectedError, unreachable } from "../influx/store.ts";
+import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 import { StorageUnavailableError } from "../errors.ts";
 
 export interface InfluxEndpoint {
@@ -97,10 +98,10 @@ export async function* chunkedQuery(
     });
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    throw new StorageUnavailableError(`InfluxDB unavailable: ${(err as Error).message}`);
+    throw new StorageUnavailableError(unreachable(displayUrl(endpoint.url), err, 0));
   }
   if (res.status !== 200 || !res.body) {
-    const text = await res.text().catch(() => "");
+    const text = scrubUrls(await res.text().catch(() => ""));
     if (res.status >= 400 && res.status < 500) throw new StorageRejectedError(`InfluxDB rejected a query (${res.status}): ${text}`);
     throw new StorageUnavailableError(`InfluxDB query failed (${res.status}): ${text}`);
   }

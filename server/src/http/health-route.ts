@@ -26,7 +26,8 @@ export function healthRouter(deps: HealthDeps): Router {
         database: deps.store.database,
         reachable: status.reachable,
         version: status.version,
-        error: status.reachable ? undefined : `InfluxDB is unreachable: ${status.error ?? "no answer"}`,
+        // Names host and port only (store.ts): this body is public.
+        error: status.reachable ? undefined : (status.error ?? `InfluxDB is unreachable at ${deps.store.where}`),
       },
       writeQueue: deps.writer.stats(),
     };

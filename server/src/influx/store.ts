@@ -7,6 +7,7 @@ import type { Logger } from "../../../common/logger.ts";
 import { PairCache } from "../util/pair-cache.ts";
 import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import { RETENTION, continuousQueries, influxSchema } from "./schema.ts";
+import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 
 export interface StorageStatus {
   reachable: boolean;
@@ -16,10 +17,19 @@ export interface StorageStatus {
 
 export interface ReadingStore {
   readonly database: string;
+  /** `host:port` of the InfluxDB, for messages (never credentials or query strings). */
+  readonly where: string;
+  /**
+   * Creates (or updates) the database, retention policies and continuous queries. Reads and writes
+   * run it first when it has not succeeded yet, so nothing is written into a database that is missing.
+   */
   ensureSchema(): Promise<void>;
+  /** Resolves the first time the schema is set up (at once, or after InfluxDB came up late). */
+  whenReady(): Promise<void>;
   /** `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB. */
   writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void>;
   query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>>;
+  /** Pings InfluxDB and, once it answers, sets the schema up if that has not happened yet. */
   status(timeoutMs?: number): Promise<StorageStatus>;
 }
 
@@ -69,20 +79,31 @@ export interface InfluxStoreOptions {
 export class InfluxReadingStore implements ReadingStore {
   private readonly influx: InfluxDB;
   readonly database: string;
+  readonly where: string;
 
+  private readonly base: string;
   private readonly writeUrl: string;
   private readonly writeHeaders: Record<string, string>;
+  private readonly pingHeaders: Record<string, string> = {};
+  /** The schema setup in progress or done; cleared again when it fails, so the next call retries. */
+  private schemaSetup: Promise<void> | undefined;
+  private schemaReady = false;
+  private readonly ready: Promise<void>;
+  private markReady: () => void = () => undefined;
 
   constructor(private readonly options: InfluxStoreOptions) {
     const url = new URL(options.url);
     this.database = options.database;
-    const base = `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
-    this.writeUrl = `${base}/write?db=${encodeURIComponent(options.database)}&rp=${RETENTION.raw.name}&precision=ms`;
+    this.where = displayUrl(url);
+    this.base = `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
+    this.writeUrl = `${this.base}/write?db=${encodeURIComponent(options.database)}&rp=${RETENTION.raw.name}&precision=ms`;
     this.writeHeaders = { "content-type": "text/plain; charset=utf-8" };
     if (url.username) {
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       this.writeHeaders.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+      this.pingHeaders.authorization = this.writeHeaders.authorization;
     }
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.influx = new InfluxDB({
       host: url.hostname,
       port: Number(url.port || (url.protocol === "https:" ? 443 : 80)),
@@ -95,7 +116,28 @@ export class InfluxReadingStore implements ReadingStore {
     });
   }
 
-  async ensureSchema(): Promise<void> {
+  ensureSchema(): Promise<void> {
+    this.schemaSetup ??= this.setUpSchema().then(
+      () => {
+        this.schemaReady = true;
+        this.markReady();
+      },
+      (err: unknown) => {
+        this.schemaSetup = undefined;
+        // Even a refusal (4xx, e.g. missing privileges) is "unavailable": the batch writer must
+        // keep the readings for later, not drop them as unacceptable.
+        const reason = classifyError(err, this.where).message;
+        throw new StorageUnavailableError(`InfluxDB at ${this.where}: database ${this.database} is not set up yet (${reason})`);
+      },
+    );
+    return this.schemaSetup;
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  private async setUpSchema(): Promise<void> {
     const db = this.database;
     const names = await this.influx.getDatabaseNames();
     if (!names.includes(db)) await this.influx.createDatabase(db);
@@ -111,47 +153,71 @@ export class InfluxReadingStore implements ReadingStore {
       if (cqs.some((c) => c.name === cq.name)) await this.influx.dropContinuousQuery(cq.name, db);
       await this.influx.createContinuousQuery(cq.name, cq.select, db, cq.resample);
     }
-    this.options.logger.info({ database: db }, "InfluxDB schema ready");
+    this.options.logger.info({ database: db, influx: this.where }, "InfluxDB schema ready");
+  }
+
+  /** Sets the schema up first if that has not happened yet; unavailable (503) while it cannot. */
+  private async schemaFirst(): Promise<void> {
+    if (!this.schemaReady) await this.ensureSchema();
   }
 
   async writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     if (readings.length === 0) return;
+    await this.schemaFirst();
     let res: Response;
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
     try {
       res = await fetch(this.writeUrl, {
         method: "POST",
         headers: this.writeHeaders,
         // A Buffer, not a string: fetch's own string encoding cost more CPU per reading than the rest of the write.
         body: Buffer.from(toLineProtocol(readings)),
-        signal: withTimeout(signal, this.options.requestTimeoutMs ?? 30_000),
+        signal: withTimeout(signal, timeoutMs),
       });
     } catch (err) {
-      throw new StorageUnavailableError(`InfluxDB unavailable: ${(err as Error).message}`);
+      throw new StorageUnavailableError(unreachable(this.where, err, timeoutMs));
     }
     if (res.status === 204) return;
-    const text = await res.text().catch(() => "");
+    const text = scrubUrls(await res.text().catch(() => ""));
+    if (res.status === 404 && /database not found/i.test(text)) {
+      // Dropped behind our back (or InfluxDB lost its data): set it up again rather than refuse the batch.
+      this.schemaReady = false;
+      this.schemaSetup = undefined;
+      throw new StorageUnavailableError(`InfluxDB at ${this.where} has no database ${this.database}; setting it up again`);
+    }
     if (res.status >= 400 && res.status < 500) throw new StorageRejectedError(`InfluxDB rejected a write (${res.status}): ${text}`);
     throw new StorageUnavailableError(`InfluxDB write failed (${res.status}): ${text}`);
   }
 
   async query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>> {
+    await this.schemaFirst();
     try {
       return await this.influx.query<T>(influxql, { database: this.database, precision: "ms" });
     } catch (err) {
-      throw classifyError(err);
+      throw classifyError(err, this.where);
     }
   }
 
   async status(timeoutMs = 2_000): Promise<StorageStatus> {
+    let res: Response;
     try {
-      const [host] = await this.influx.ping(timeoutMs);
-      if (host?.online) {
-        return { reachable: true, version: host.res.headers["x-influxdb-version"] as string | undefined, error: undefined };
-      }
-      return { reachable: false, version: undefined, error: `InfluxDB at ${this.options.url} did not answer /ping` };
+      res = await fetch(`${this.base}/ping`, { headers: this.pingHeaders, signal: AbortSignal.timeout(timeoutMs) });
+      await res.body?.cancel();
     } catch (err) {
-      return { reachable: false, version: undefined, error: (err as Error).message };
+      return { reachable: false, version: undefined, error: unreachable(this.where, err, timeoutMs) };
     }
+    if (res.status >= 300) {
+      return { reachable: false, version: undefined, error: `InfluxDB at ${this.where} answered /ping with HTTP ${res.status}` };
+    }
+    const version = res.headers.get("x-influxdb-version") ?? undefined;
+    if (!this.schemaReady) {
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<string>((resolve) => (timer = setTimeout(() => resolve("still in progress"), timeoutMs)));
+      const problem = await Promise.race([this.ensureSchema().then(() => undefined, (err: unknown) => (err as Error).message), slow]);
+      clearTimeout(timer);
+      if (problem !== undefined) return { reachable: false, version, error: problem === "still in progress" ? `InfluxDB at ${this.where}: setting up database ${this.database}` : problem };
+    }
+    return { reachable: true, version, error: undefined };
   }
 }
 
@@ -160,11 +226,45 @@ function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
-function classifyError(err: unknown): Error {
-  const e = err as Error & { res?: { statusCode?: number } };
+/** Why a request to InfluxDB got no answer, from the error's code; never the error text, which may quote the URL. */
+function networkReason(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  if (e.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  if (e.name === "AbortError") return "request aborted";
+  const code = e.cause?.code ?? e.code;
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host name not found";
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return "connection reset";
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "connection timed out";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "host unreachable";
+    default:
+      return code ? `network error ${code}` : "network error";
+  }
+}
+
+/** "InfluxDB is unreachable at host:port: <reason>", for every path that talks to InfluxDB. */
+export function unreachable(where: string, err: unknown, timeoutMs: number): string {
+  return `InfluxDB is unreachable at ${where}: ${networkReason(err, timeoutMs)}`;
+}
+
+function classifyError(err: unknown, where: string): Error {
+  if (err instanceof StorageUnavailableError || err instanceof StorageRejectedError) return err;
+  const e = err as Error & { res?: { statusCode?: number }; code?: string };
   const status = e.res?.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new StorageRejectedError(e.message);
+    return new StorageRejectedError(scrubUrls(e.message));
   }
-  return new StorageUnavailableError(`InfluxDB unavailable: ${e.message}`);
+  // node-influx passes socket errors through (their text names host and port) and its own timeouts.
+  if (e.code !== undefined) return new StorageUnavailableError(unreachable(where, err, 0));
+  return new StorageUnavailableError(`InfluxDB at ${where} failed: ${scrubUrls(e.message)}`);
 }
