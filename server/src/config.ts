@@ -56,6 +56,8 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default("Water Monitor <alerts@localhost>"),
   ALERT_REMINDER_MINUTES: z.coerce.number().int().min(0).default(60),
   WEBHOOK_ALLOW_LOCAL: onOff.default(false),
+  MAX_SUBSCRIPTIONS_PER_USER: positiveInt.default(50),
+  MAX_ALERT_RULES_PER_USER: positiveInt.default(100),
 });
 
 export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
@@ -109,6 +111,9 @@ export interface Config {
     reminderMinutes: number;
     /** Webhooks may target loopback, private and link-local addresses (receivers on the agency network). */
     webhookAllowLocal: boolean;
+    /** Caps per user: each subscription and rule costs work on every alert or reading. */
+    maxSubscriptionsPerUser: number;
+    maxRulesPerUser: number;
   };
 }
 
@@ -185,7 +190,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       writeRatePerMinute: e.WRITE_RATE_LIMIT_PER_MINUTE,
       adminPassword: e.ADMIN_PASSWORD,
     },
-    alerts: { smtpUrl: e.SMTP_URL, mailFrom: e.MAIL_FROM, reminderMinutes: e.ALERT_REMINDER_MINUTES, webhookAllowLocal: e.WEBHOOK_ALLOW_LOCAL },
+    alerts: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      reminderMinutes: e.ALERT_REMINDER_MINUTES,
+      webhookAllowLocal: e.WEBHOOK_ALLOW_LOCAL,
+      maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+      maxRulesPerUser: e.MAX_ALERT_RULES_PER_USER,
+    },
   };
   return deepFreeze(config);
 }

@@ -19,10 +19,14 @@ export abstract class AppError extends Error {
   }
 }
 
+/** 400. Always carries details (at least the message itself), so every 400 body has one shape. */
 export class ValidationError extends AppError {
   override readonly name = "ValidationError";
   readonly code = "validation_failed";
   readonly status = 400;
+  constructor(message: string, details?: ErrorDetail[]) {
+    super(message, details?.length ? details : [{ message }]);
+  }
 }
 
 export class UnauthorizedError extends AppError {
@@ -61,4 +65,49 @@ export class BackpressureError extends AppError {
   ) {
     super(message);
   }
+}
+
+/** The request body could not be read: malformed JSON (400) or larger than allowed (413). */
+export class BodyError extends AppError {
+  override readonly name = "BodyError";
+  constructor(
+    readonly code: "malformed_json" | "payload_too_large" | "bad_request",
+    readonly status: number,
+    message: string,
+  ) {
+    super(message, status === 400 ? [{ message }] : undefined);
+  }
+}
+
+/** Too many requests from one client in the current window (429 + Retry-After). */
+export class RateLimitedError extends AppError {
+  override readonly name = "RateLimitedError";
+  readonly code = "rate_limited";
+  readonly status = 429;
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The server is answering as many data requests as it can; the caller should retry shortly (503). */
+export class ServerBusyError extends AppError {
+  override readonly name = "ServerBusyError";
+  readonly code = "busy";
+  readonly status = 503;
+  constructor(
+    message: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A per-user cap (subscriptions, alert rules) is reached: the message says which and what to do. */
+export class LimitReachedError extends AppError {
+  override readonly name = "LimitReachedError";
+  readonly code = "limit_reached";
+  readonly status = 409;
 }

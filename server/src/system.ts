@@ -34,6 +34,7 @@ import { liveAuthMiddleware, userRoom } from "./live/live-auth.ts";
 import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaStore } from "./meta/open.ts";
 import type { MetaStore } from "./meta/store.ts";
+import { originGuard } from "./live/live-origin.ts";
 import { Spool } from "./ingest/spool.ts";
 import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
@@ -153,9 +154,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
   const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
-  app.use(["/api/v1/readings", "/write"], writeLimit);
-  app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes }));
-  app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes, now }));
+  app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes, rateLimit: writeLimit }));
+  app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes, now, rateLimit: writeLimit }));
   // Confirm/unsubscribe links from mails carry their own token and no session.
   app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
@@ -175,7 +175,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(errorMiddleware(logger));
 
   const http = createServer(app);
-  const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originGuard(config.publicUrl) });
   io.use(liveAuthMiddleware(auth));
   const hub = new LiveHub(io, logger.child({ module: "live" }), config.liveFlushMs);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));

@@ -82,7 +82,7 @@ describe("alert rules", () => {
     ["a range with low above high", { kind: "range", parameter: "ph", low: 9, high: 6 }, /low \(9\) must be below high \(6\)/],
     ["a missing threshold", { kind: "max", parameter: "nitrate" }, /needs a threshold/],
     ["an unknown kind", { kind: "sometimes", parameter: "nitrate" }, /kind/],
-    ["an unknown property", { kind: "max", parameter: "nitrate", threshold: 40, colour: "red" }, /Unrecognized key/i],
+    ["an unknown property", { kind: "max", parameter: "nitrate", threshold: 40, colour: "red" }, /Unknown field: colour/],
   ];
   it.each(bad)("refuses %s with 400 and a clear message", async (_name, body, message) => {
     const res = await api(system, "POST", "/api/v1/alert-rules", researcher, body);

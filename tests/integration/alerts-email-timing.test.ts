@@ -62,7 +62,7 @@ async function confirmedSubscription(s: AlertTestSystem, smtp: { mails: Mail[] }
   expect(created.status).toBe(201);
   const confirmation = await eventually(() => smtp.mails.find((m) => /Confirm your alert subscription/.test(subjectOf(m))), "the confirmation mail");
   const link = unfold(confirmation.raw).match(/http:\/\/\S+\/api\/v1\/subscriptions\/confirm\?token=[\w%-]+/)![0];
-  expect((await fetch(link, { headers: { accept: "application/json" } })).status).toBe(200);
+  expect((await fetch(link, { method: "POST", headers: { accept: "application/json" } })).status).toBe(200);
   return created.body.subscription.id as number;
 }
 

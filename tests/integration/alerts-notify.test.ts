@@ -216,8 +216,18 @@ describe("email", () => {
     expect(smtp.mails).toHaveLength(1);
     expect(confirmation.to).toBe("ana@example.org");
     const confirmLink = unfold(confirmation.raw).match(/http:\/\/\S+\/api\/v1\/subscriptions\/confirm\?token=[\w%-]+/)![0];
-    expect((await fetch(confirmLink, { headers: { accept: "application/json" } })).status).toBe(200);
-    expect((await fetch(confirmLink)).status).toBe(404); // one-time token
+    // A mail scanner or link preview opens the link: that shows a page with a button, and confirms nothing.
+    for (let i = 0; i < 2; i++) {
+      const scanned = await fetch(confirmLink);
+      expect(scanned.status).toBe(200);
+      expect(await scanned.text()).toMatch(/<form method="post"><button type="submit">Confirm<\/button><\/form>/);
+    }
+    const listed = await api(s, "GET", "/api/v1/subscriptions", researcher);
+    expect(listed.body.subscriptions.find((x: { id: number }) => x.id === created.body.subscription.id)).toMatchObject({ confirmed: false });
+    // The button POSTs to the same URL.
+    expect((await fetch(confirmLink, { method: "POST", headers: { accept: "application/json" } })).status).toBe(200);
+    expect((await fetch(confirmLink, { method: "POST" })).status).toBe(404); // one-time token
+    expect((await fetch(confirmLink)).status).toBe(404);
 
     await postReadings(s.url, token, { readings: [reading(t + 600_000, 20)] }); // resolve the unconfirmed-time alert
     await postReadings(s.url, token, { readings: [reading(t + 1_200_000, 175)] });

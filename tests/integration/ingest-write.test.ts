@@ -114,3 +114,31 @@ describe("InfluxDB-compatible /write", () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/token is required/);
   });
 });
+
+describe("rate-limited /write", () => {
+  let limited: TestSystem;
+  beforeAll(async () => {
+    limited = await startTestSystem({ WRITE_RATE_LIMIT_PER_MINUTE: "2" });
+  });
+  afterAll(async () => {
+    await limited?.stop();
+  });
+
+  it("answers 429 in InfluxDB's error style with Retry-After, like every other /write error", async () => {
+    const gateway = (await limited.stationTokens.create("gateway", ["*"])).token;
+    const send = () =>
+      fetch(`${limited.url}/write?db=${limited.config.influx.database}&precision=ms`, {
+        method: "POST",
+        headers: { authorization: `Token ${gateway}` },
+        body: `reading,station=DE-ELBE-ZEHREN,parameter=ph value=7.9 ${Date.now()}`,
+      });
+    expect((await send()).status).toBe(204);
+    expect((await send()).status).toBe(204);
+    const refused = await send();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const body = (await refused.json()) as { error: unknown };
+    expect(Object.keys(body)).toEqual(["error"]);
+    expect(body.error).toEqual(expect.stringMatching(/Too many write requests .*limit 2 per minute.*retry in \d+ s/));
+  });
+});

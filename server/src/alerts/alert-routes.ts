@@ -11,7 +11,7 @@ import { z } from "zod";
 import { ALERT_STATES, type AlertInfo, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
-import { ForbiddenError, ValidationError } from "../errors.ts";
+import { ForbiddenError, LimitReachedError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { AlertRepository } from "./alert-repository.ts";
 import type { Clock } from "../util/clock.ts";
@@ -22,6 +22,8 @@ export interface AlertRouterDeps {
   rules: AlertRuleRepository;
   alerts: AlertRepository;
   clock: Clock;
+  /** Rules one user may create (MAX_ALERT_RULES_PER_USER). */
+  maxRulesPerUser: number;
   /** An alert was acknowledged (its state is unchanged): live clients refresh it. */
   onAcknowledged?: (alert: AlertInfo) => void;
 }
@@ -54,7 +56,16 @@ export function alertRouter(deps: AlertRouterDeps): Router {
 
   router.post("/api/v1/alert-rules", requireRole("researcher"), async (req, res) => {
     const draft = completeRule(parseRuleInput(req.body));
-    res.status(201).json(await deps.rules.create(draft, principalOf(res).username));
+    const owner = principalOf(res).username;
+    // Counted, then inserted: parallel requests of one user could pass the cap by a few.
+    const own = await deps.rules.countCreatedBy(owner);
+    if (own >= deps.maxRulesPerUser) {
+      throw new LimitReachedError(
+        `You have created ${own} alert rules, the most one user may have (${deps.maxRulesPerUser}): ` +
+          "delete one you no longer need, or change an existing one, then try again",
+      );
+    }
+    res.status(201).json(await deps.rules.create(draft, owner));
   });
 
   router.patch("/api/v1/alert-rules/:id", requireRole("researcher"), async (req, res) => {
@@ -73,7 +84,7 @@ export function alertRouter(deps: AlertRouterDeps): Router {
   });
 
   router.get("/api/v1/alerts", requireRole("viewer"), async (req, res) => {
-    const q = parseOrThrow(alertQuery, req.query);
+    const q = parseOrThrow(alertQuery, req.query, "query");
     if (q.station && !findStation(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
     if (q.parameter && !findParameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
     const body: AlertsResponse = { alerts: await deps.alerts.list(q) };

@@ -91,8 +91,17 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   engine.onEvent(() => notifier.wake());
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
-  const router = alertRouter({ rules, alerts, clock, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
-  router.use(subscriptionRouter({ subscriptions, notifier, webhooks: { port: deps.port, publicUrl: deps.config.publicUrl, allowLocal: deps.config.alerts.webhookAllowLocal }, emailEnabled: mailer !== null }));
+  const { maxRulesPerUser, maxSubscriptionsPerUser } = deps.config.alerts;
+  const router = alertRouter({ rules, alerts, clock, maxRulesPerUser, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
+  router.use(
+    subscriptionRouter({
+      subscriptions,
+      notifier,
+      webhooks: { port: deps.port, publicUrl: deps.config.publicUrl, allowLocal: deps.config.alerts.webhookAllowLocal },
+      emailEnabled: mailer !== null,
+      maxPerUser: maxSubscriptionsPerUser,
+    }),
+  );
   const tokenRouter = subscriptionTokenRouter({ subscriptions });
 
   return {

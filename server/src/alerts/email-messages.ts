@@ -39,7 +39,7 @@ export function confirmationMail(confirmUrl: string): MailContent {
     subject: "[Water Monitor] Confirm your alert subscription",
     text:
       "Someone (hopefully you) subscribed this address to Water Monitor alerts.\n\n" +
-      `Confirm with this link:\n${confirmUrl}\n\n` +
+      `To confirm, open this link and press "Confirm":\n${confirmUrl}\n\n` +
       "If you did not ask for this, ignore this mail: nothing will be sent without confirmation.\n",
     headers: {},
   };

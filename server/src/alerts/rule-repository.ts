@@ -63,6 +63,8 @@ export type RuleChangeListener = () => void | Promise<void>;
 export interface AlertRuleRepository {
   onChange(listener: RuleChangeListener): () => void;
   list(): Promise<AlertRule[]>;
+  /** Rules a user created (built-in rules belong to nobody): for the per-user cap. */
+  countCreatedBy(username: string): Promise<number>;
   get(id: number): Promise<AlertRule>;
   create(draft: RuleDraft, createdBy: string | null, builtIn?: boolean): Promise<AlertRule>;
   update(id: number, draft: RuleDraft): Promise<AlertRule>;
@@ -87,6 +89,11 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
 
   async list(): Promise<AlertRule[]> {
     return (await this.db.selectFrom("alert_rules").selectAll().orderBy("id").execute()).map(fromRow);
+  }
+
+  async countCreatedBy(username: string): Promise<number> {
+    const row = await this.db.selectFrom("alert_rules").select((eb) => eb.fn.countAll<number>().as("n")).where("created_by", "=", username).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async get(id: number): Promise<AlertRule> {

@@ -60,8 +60,12 @@ export interface SubscriptionRepository {
   /** Everyone's, or one owner's. */
   list(owner?: string): Promise<SubscriptionWithSecret[]>;
   delete(id: number): Promise<void>;
+  /** How many subscriptions `owner` has: for the per-user cap. */
+  countByOwner(owner: string): Promise<number>;
   /** Active subscriptions that want this event; email ones only once confirmed. */
   matching(event: AlertEvent): Promise<SubscriptionWithSecret[]>;
+  /** The unconfirmed subscription a confirmation token belongs to (nothing changes). */
+  byConfirmToken(token: string): Promise<SubscriptionWithSecret>;
   confirm(token: string): Promise<SubscriptionWithSecret>;
   unsubscribeToken(s: SubscriptionWithSecret): string;
   /** The subscription an unsubscribe token belongs to; throws for forged or unknown tokens. */
@@ -121,6 +125,17 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
 
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom("subscriptions").where("id", "=", id).execute();
+  }
+
+  async countByOwner(owner: string): Promise<number> {
+    const row = await this.db.selectFrom("subscriptions").select((eb) => eb.fn.countAll<number>().as("n")).where("owner", "=", owner).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async byConfirmToken(token: string): Promise<SubscriptionWithSecret> {
+    const row = await this.db.selectFrom("subscriptions").selectAll().where("confirm_token_hash", "=", sha256(token)).executeTakeFirst();
+    if (!row) throw new NotFoundError("unknown or already used confirmation token");
+    return fromRow(row);
   }
 
   async matching(event: AlertEvent): Promise<SubscriptionWithSecret[]> {

@@ -4,13 +4,15 @@
 //   DELETE /api/v1/subscriptions/:id      owner or admin
 //   GET    /api/v1/notifications          researcher → own in-app inbox
 // Token routes (mounted before session auth: the token is the credential, and a mail client's
-// one-click POST carries no session or CSRF token):
-//   GET    /api/v1/subscriptions/confirm?token=       double opt-in
-//   GET    /api/v1/subscriptions/unsubscribe?token=   page with a button (link scanners must not unsubscribe)
+// one-click POST carries no session or CSRF token). GETs only show a page with a button: mail
+// scanners and link previews follow links, and must neither confirm nor unsubscribe.
+//   GET    /api/v1/subscriptions/confirm?token=       page with a "Confirm" button
+//   POST   /api/v1/subscriptions/confirm?token=       double opt-in
+//   GET    /api/v1/subscriptions/unsubscribe?token=   page with an "Unsubscribe" button
 //   POST   /api/v1/subscriptions/unsubscribe?token=   RFC 8058 one-click unsubscribe
 import { Router, type Response } from "express";
 import { principalOf, requireRole } from "../auth/access.ts";
-import { ForbiddenError, ValidationError } from "../errors.ts";
+import { ForbiddenError, LimitReachedError, ValidationError } from "../errors.ts";
 import { idParam } from "../http/validation.ts";
 import type { Notifier } from "./notifier.ts";
 import { publicView, type SubscriptionRepository } from "./subscription-repository.ts";
@@ -21,6 +23,8 @@ export interface SubscriptionRouterDeps {
   notifier: Notifier;
   webhooks: WebhookTargetPolicy;
   emailEnabled: boolean;
+  /** Subscriptions one user may have (MAX_SUBSCRIPTIONS_PER_USER). */
+  maxPerUser: number;
 }
 
 function tokenParam(value: unknown): string {
@@ -31,15 +35,20 @@ function tokenParam(value: unknown): string {
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(res: Response, title: string, body: string): void {
+  // HTML first: a browser (or anything asking for */*) opening a mailed link gets the page.
   res.format({
-    json: () => res.json({ ok: true, message: title }),
     html: () => res.type("html").send(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}`),
+    json: () => res.json({ ok: true, message: title }),
   });
 }
 
 export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subscriptions">): Router {
   const router = Router();
   router.get("/api/v1/subscriptions/confirm", async (req, res) => {
+    const s = await deps.subscriptions.byConfirmToken(tokenParam(req.query.token));
+    page(res, "Confirm Water Monitor alert e-mails?", `<p>${escapeHtml(s.email ?? "")}</p><form method="post"><button type="submit">Confirm</button></form>`);
+  });
+  router.post("/api/v1/subscriptions/confirm", async (req, res) => {
     const s = await deps.subscriptions.confirm(tokenParam(req.query.token));
     page(res, "Subscription confirmed", `<p>Alerts will be sent to ${escapeHtml(s.email ?? "")}.</p>`);
   });
@@ -65,7 +74,16 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
 
   router.post("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
     const input = parseSubscription(req.body, deps.webhooks, deps.emailEnabled);
-    const { subscription, confirmToken } = await deps.subscriptions.create(input, principalOf(res).username);
+    const owner = principalOf(res).username;
+    // Counted, then inserted: parallel requests of one user could pass the cap by a few.
+    const own = await deps.subscriptions.countByOwner(owner);
+    if (own >= deps.maxPerUser) {
+      throw new LimitReachedError(
+        `You have ${own} subscriptions, the most one user may have (${deps.maxPerUser}): ` +
+          "delete one you no longer need (a subscription can cover several stations, parameters and severities), then try again",
+      );
+    }
+    const { subscription, confirmToken } = await deps.subscriptions.create(input, owner);
     if (confirmToken) await deps.notifier.requestConfirmation(subscription, confirmToken);
     res.status(201).json({
       subscription: publicView(subscription),

@@ -2,7 +2,8 @@
 import { Router, type Request, type Response } from "express";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
-import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.ts";
+import { secondsUntilReset } from "../http/security.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import { CSRF_HEADER, SESSION_COOKIE, principalOf, requireRole, type AuthServices } from "./access.ts";
 import { verifyPassword } from "./passwords.ts";
@@ -46,8 +47,9 @@ export function authRouter(options: AuthRouteOptions): Router {
     limit: options.loginRatePerMinute ?? 20,
     standardHeaders: "draft-7",
     legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ error: { code: "rate_limited", message: "Too many login attempts from this address; wait a minute" } });
+    handler: (req, _res, next) => {
+      const wait = secondsUntilReset(req, 60_000);
+      next(new RateLimitedError(`Too many login attempts from this address; wait ${wait} s`, wait));
     },
   });
 

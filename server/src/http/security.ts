@@ -1,6 +1,7 @@
 // HTTP hardening: security headers with a strict Content-Security-Policy the dashboard works under,
 // and per-address rate limits for the routes that take data in.
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
+import { RateLimitedError } from "../errors.ts";
 import helmet from "helmet";
 import { rateLimit } from "express-rate-limit";
 
@@ -15,7 +16,8 @@ export function securityHeaders(): RequestHandler {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:", "blob:"],
         fontSrc: ["'self'", "data:"],
-        connectSrc: ["'self'", "ws:", "wss:"],
+        // 'self' covers the live connection too: CSP Level 3 matches ws:/wss: of the page's own host.
+        connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
@@ -28,15 +30,22 @@ export function securityHeaders(): RequestHandler {
   });
 }
 
+/** Whole seconds until the caller's rate-limit window resets (at least 1). */
+export function secondsUntilReset(req: Request, windowMs: number): number {
+  const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+  return Math.max(1, Math.ceil((reset ? reset.getTime() - Date.now() : windowMs) / 1000));
+}
+
+/** At most `perMinute` requests per client address; beyond, 429 + Retry-After through the error middleware. */
 export function rateLimited(perMinute: number, what: string): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: "draft-7",
     legacyHeaders: false,
-    handler: (_req, res) => {
-      res.setHeader("Retry-After", "60");
-      res.status(429).json({ error: { code: "rate_limited", message: `Too many ${what} requests from this address (limit ${perMinute} per minute)` } });
+    handler: (req, _res, next) => {
+      const wait = secondsUntilReset(req, 60_000);
+      next(new RateLimitedError(`Too many ${what} requests from this address (limit ${perMinute} per minute); retry in ${wait} s`, wait));
     },
   });
 }

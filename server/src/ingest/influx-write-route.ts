@@ -9,6 +9,7 @@ import express, { Router } from "express";
 import { authenticateStation } from "../auth/ingest-auth.ts";
 import type { StationTokenRepository } from "../auth/station-tokens.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { influxErrorStyle } from "../http/error-middleware.ts";
 import type { IngestService } from "./ingest-service.ts";
 import { LineProtocolError, isPrecision } from "./line-protocol.ts";
 import { linesToCandidates, type LinesToCandidates } from "./reading-lines.ts";
@@ -21,6 +22,8 @@ export interface InfluxWriteRouteOptions {
   /** Version reported in X-Influxdb-Version; clients only check that it is 1.x. */
   compatVersion?: string;
   now?: () => number;
+  /** Per-client limit, shared with the JSON ingest route. */
+  rateLimit?: express.RequestHandler;
 }
 
 export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
@@ -38,8 +41,10 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
 
   router.post(
     "/write",
+    // From here on every answer, the rate limiter's included, is in InfluxDB's error style.
+    influxErrorStyle(),
+    options.rateLimit ?? ((_req, _res, next) => next()),
     async (req, res, next) => {
-      res.locals.errorStyle = "influx";
       res.setHeader("X-Influxdb-Version", version);
       const db = req.query.db;
       if (typeof db !== "string" || db === "") throw new ValidationError("database is required");

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { StationGrant, StationTokenRepository } from "../auth/station-tokens.ts";
 import { authenticateStation } from "../auth/ingest-auth.ts";
 import type { ErrorDetail } from "../errors.ts";
-import { issuesText, parseOrThrow } from "../http/validation.ts";
+import { detailsText, parseOrDetails, parseOrThrow } from "../http/validation.ts";
 import type { IngestService, ReadingCandidate } from "./ingest-service.ts";
 import { isWellFormedReading, readingSchema, type ReadingInput } from "./reading-schema.ts";
 
@@ -13,6 +13,8 @@ export interface ReadingsRouteOptions {
   tokens: StationTokenRepository;
   maxReadings: number;
   maxBytes: number;
+  /** Per-client limit, shared with /write. */
+  rateLimit?: express.RequestHandler;
 }
 
 export function readingsRouter(options: ReadingsRouteOptions): Router {
@@ -23,6 +25,7 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
 
   router.post(
     "/api/v1/readings",
+    options.rateLimit ?? ((_req, _res, next) => next()),
     async (req, res, next) => {
       // Authenticate before reading a possibly large body.
       res.locals.grant = await authenticateStation(req, options.tokens);
@@ -38,9 +41,9 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
         let r: ReadingInput;
         if (isWellFormedReading(raw)) r = raw;
         else {
-          const parsed = readingSchema.safeParse(raw);
-          if (!parsed.success) {
-            problems.push({ index, message: issuesText(parsed.error.issues) });
+          const parsed = parseOrDetails(readingSchema, raw, "reading");
+          if ("details" in parsed) {
+            problems.push({ index, message: detailsText(parsed.details) });
             candidates.push(undefined);
             return;
           }

@@ -3,7 +3,8 @@
 // this module except as a catalog object.
 import { z } from "zod";
 import { findParameter, findStation, type Station } from "../../../common/catalog.ts";
-import { ValidationError, type ErrorDetail } from "../errors.ts";
+import type { ErrorDetail } from "../errors.ts";
+import { invalid, parseOrThrow } from "../http/validation.ts";
 import type { CatalogSeries } from "./influxql.ts";
 import { DAY_MS } from "./resolution.ts";
 
@@ -81,29 +82,12 @@ export interface MultiSeriesParams extends RangeParams {
   series: CatalogSeries[];
 }
 
-function zodDetails(error: z.ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.join(".");
-    // Express gives a repeated parameter as an array; say so instead of "expected string".
-    const repeated = issue.code === "invalid_type" && issue.expected === "string" && issue.input !== undefined;
-    if (issue.code === "unrecognized_keys") {
-      return { message: `Unknown query parameter(s): ${issue.keys.join(", ")}` };
-    }
-    if (repeated) return { path, message: `${path} must be given once` };
-    if (issue.code === "invalid_type" && issue.input === undefined) return { path, message: `${path} is required` };
-    return { path, message: issue.message };
-  });
-}
-
 export function fail(details: ErrorDetail[]): never {
-  const summary = details.map((d) => d.message).join("; ");
-  throw new ValidationError(`Invalid query: ${summary}`, details);
+  invalid("query", details);
 }
 
 export function parseWith<T>(schema: z.ZodType<T>, query: unknown): T {
-  const result = schema.safeParse(query ?? {}, { reportInput: true });
-  if (!result.success) fail(zodDetails(result.error));
-  return result.data;
+  return parseOrThrow(schema, query, "query");
 }
 
 function resolveRange(
