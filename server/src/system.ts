@@ -11,6 +11,7 @@ import type { Config } from "./config.ts";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
 import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
+import { listRoutes, type RouteInfo } from "./http/route-list.ts";
 import { InfluxReadingStore, type ReadingStore } from "./influx/store.ts";
 import { BatchWriter } from "./ingest/batch-writer.ts";
 import { IngestEvents } from "./ingest/ingest-events.ts";
@@ -78,6 +79,8 @@ export interface RunningSystem {
   alerting: Alerting;
   io: LiveServer;
   http: HttpServer;
+  /** Every route the HTTP API answers (for the role-matrix test). */
+  routes(): RouteInfo[];
   close(timeoutMs?: number): Promise<void>;
 }
 
@@ -223,5 +226,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, store, writer, rollups, events, meta, stationTokens, auth, alerting, io, http, close };
+  return { url, port, store, writer, rollups, events, meta, stationTokens, auth, alerting, io, http, routes: () => listRoutes(app), close };
 }

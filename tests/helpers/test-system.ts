@@ -42,6 +42,8 @@ export interface TestSystem extends RunningSystem {
 export interface TestSystemOptions {
   /** Where the server logs (silent by default); see log-capture.ts. */
   logger?: Logger;
+  /** The dashboard build to serve (default: the e2e build, if this worker made one). */
+  clientDir?: string;
 }
 
 export async function startTestSystem(
@@ -60,7 +62,7 @@ export async function startTestSystem(
     LOG_LEVEL: "silent",
     ...env,
   });
-  const system = await startSystem({ config, logger: options.logger ?? testLogger, influxUrl, influxMode: "external", clientDir: currentClientDir() });
+  const system = await startSystem({ config, logger: options.logger ?? testLogger, influxUrl, influxMode: "external", clientDir: options.clientDir ?? currentClientDir() });
   const url = `http://127.0.0.1:${system.port}`;
   return {
     ...system,

@@ -1,0 +1,87 @@
+// Every route of the HTTP API with the credentials it needs and a request that exercises it. The
+// role matrix and the bad-input test check that this table and the server's own router
+// (system.routes()) list exactly the same routes: a route added without a rule fails them.
+import type { Role } from "../../server/src/auth/roles.ts";
+import type { TestSystem } from "./test-system.ts";
+
+/**
+ * public: no credentials looked at; anyone: any caller whose credentials (if any) are valid;
+ * station: a station write token; viewer-session: a logged-in session of at least a viewer.
+ */
+export type Need = Role | "public" | "anyone" | "station" | "viewer-session";
+
+export interface RouteCase {
+  /** As the router lists it: "GET /api/v1/alerts/:id". */
+  route: string;
+  need: Need;
+  /** The request to send; `:id` parameters point at nothing (999999). */
+  path: (s: TestSystem) => string;
+  body?: unknown;
+  /** Raw body (line protocol) instead of JSON. */
+  text?: string;
+  /** Ends the caller's session (logout): session callers log in again afterwards. */
+  endsSession?: boolean;
+}
+
+const NOW = Date.now();
+const range = `from=${NOW - 86_400_000}&to=${NOW}`;
+const fixed = (path: string) => () => path;
+
+export const ROUTES: RouteCase[] = [
+  { route: "GET /api/health", need: "public", path: fixed("/api/health") },
+  { route: "GET /ping", need: "public", path: fixed("/ping") },
+  { route: "HEAD /ping", need: "public", path: fixed("/ping") },
+  { route: "GET /^\\/(?!api\\/|socket\\.io\\/|write|ping).*/", need: "public", path: fixed("/") },
+  { route: "POST /api/v1/readings", need: "station", path: fixed("/api/v1/readings"), body: { readings: [] } },
+  { route: "POST /write", need: "station", path: (s) => `/write?db=${s.config.influx.database}&precision=ms`, text: "not line protocol" },
+  // Token routes: the token in the URL is the credential (tokens here are unknown: 404).
+  { route: "GET /api/v1/subscriptions/confirm", need: "public", path: fixed("/api/v1/subscriptions/confirm?token=unknown-token-123") },
+  { route: "POST /api/v1/subscriptions/confirm", need: "public", path: fixed("/api/v1/subscriptions/confirm?token=unknown-token-123") },
+  { route: "GET /api/v1/subscriptions/unsubscribe", need: "public", path: fixed("/api/v1/subscriptions/unsubscribe?token=1.unknown-token") },
+  { route: "POST /api/v1/subscriptions/unsubscribe", need: "public", path: fixed("/api/v1/subscriptions/unsubscribe?token=1.unknown-token") },
+  // A wrong password is a 401 for everyone: a body that fails validation shows the route is open.
+  { route: "POST /api/v1/auth/login", need: "anyone", path: fixed("/api/v1/auth/login"), body: { username: "" } },
+  { route: "GET /api/v1/auth/session", need: "anyone", path: fixed("/api/v1/auth/session") },
+  { route: "POST /api/v1/auth/logout", need: "anyone", path: fixed("/api/v1/auth/logout"), endsSession: true },
+  { route: "POST /api/v1/auth/logout-all", need: "viewer", path: fixed("/api/v1/auth/logout-all"), endsSession: true },
+  { route: "GET /api/v1/me/api-tokens", need: "viewer", path: fixed("/api/v1/me/api-tokens") },
+  // A token cannot mint tokens: only a logged-in session can.
+  { route: "POST /api/v1/me/api-tokens", need: "viewer-session", path: fixed("/api/v1/me/api-tokens"), body: { label: "" } },
+  { route: "DELETE /api/v1/me/api-tokens/:id", need: "viewer", path: fixed("/api/v1/me/api-tokens/999999") },
+  { route: "GET /api/v1/admin/users", need: "admin", path: fixed("/api/v1/admin/users") },
+  { route: "POST /api/v1/admin/users", need: "admin", path: fixed("/api/v1/admin/users"), body: { username: "x", password: "short", role: "viewer" } },
+  { route: "PATCH /api/v1/admin/users/:id", need: "admin", path: fixed("/api/v1/admin/users/999999"), body: { role: "viewer" } },
+  { route: "DELETE /api/v1/admin/users/:id", need: "admin", path: fixed("/api/v1/admin/users/999999") },
+  { route: "GET /api/v1/admin/station-tokens", need: "admin", path: fixed("/api/v1/admin/station-tokens") },
+  { route: "POST /api/v1/admin/station-tokens", need: "admin", path: fixed("/api/v1/admin/station-tokens"), body: { label: "", stations: [] } },
+  { route: "DELETE /api/v1/admin/station-tokens/:id", need: "admin", path: fixed("/api/v1/admin/station-tokens/999999") },
+  { route: "GET /api/v1/admin/settings", need: "admin", path: fixed("/api/v1/admin/settings") },
+  { route: "PATCH /api/v1/admin/settings", need: "admin", path: fixed("/api/v1/admin/settings"), body: {} },
+  { route: "GET /api/v1/admin/audit", need: "admin", path: fixed("/api/v1/admin/audit") },
+  { route: "GET /api/v1/stations", need: "viewer", path: fixed("/api/v1/stations") },
+  { route: "GET /api/v1/parameters", need: "viewer", path: fixed("/api/v1/parameters") },
+  { route: "GET /api/v1/latest", need: "viewer", path: fixed("/api/v1/latest") },
+  { route: "GET /api/v1/series", need: "viewer", path: fixed(`/api/v1/series?station=DE-ELBE-ZEHREN&parameter=ph&${range}&width=100`) },
+  { route: "GET /api/v1/series/multi", need: "viewer", path: fixed(`/api/v1/series/multi?series=DE-ELBE-ZEHREN:ph,CN-YANGTZE-CUNTAN:ph&${range}&width=100`) },
+  { route: "GET /api/v1/export/estimate", need: "researcher", path: fixed(`/api/v1/export/estimate?stations=DE-ELBE-ZEHREN&parameters=ph&${range}`) },
+  { route: "GET /api/v1/export", need: "researcher", path: fixed(`/api/v1/export?stations=DE-ELBE-ZEHREN&parameters=ph&${range}`) },
+  { route: "GET /api/v1/alert-rules", need: "viewer", path: fixed("/api/v1/alert-rules") },
+  { route: "POST /api/v1/alert-rules", need: "researcher", path: fixed("/api/v1/alert-rules"), body: {} },
+  { route: "PATCH /api/v1/alert-rules/:id", need: "researcher", path: fixed("/api/v1/alert-rules/999999"), body: {} },
+  { route: "DELETE /api/v1/alert-rules/:id", need: "researcher", path: fixed("/api/v1/alert-rules/999999") },
+  { route: "GET /api/v1/alerts", need: "viewer", path: fixed("/api/v1/alerts") },
+  { route: "GET /api/v1/alerts/:id", need: "viewer", path: fixed("/api/v1/alerts/999999") },
+  { route: "POST /api/v1/alerts/:id/ack", need: "researcher", path: fixed("/api/v1/alerts/999999/ack"), body: { comment: "seen" } },
+  { route: "GET /api/v1/subscriptions", need: "researcher", path: fixed("/api/v1/subscriptions") },
+  { route: "POST /api/v1/subscriptions", need: "researcher", path: fixed("/api/v1/subscriptions"), body: {} },
+  { route: "DELETE /api/v1/subscriptions/:id", need: "researcher", path: fixed("/api/v1/subscriptions/999999") },
+  { route: "GET /api/v1/notifications", need: "researcher", path: fixed("/api/v1/notifications") },
+];
+
+/** "METHOD path" of every route the server's router lists. */
+export function registeredRoutes(system: TestSystem): string[] {
+  return system.routes().map((r) => `${r.method} ${r.path}`);
+}
+
+/** The method of a table row. */
+export const methodOf = (c: RouteCase): string => c.route.split(" ")[0]!;
