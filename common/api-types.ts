@@ -35,8 +35,10 @@ export interface ParametersResponse {
 }
 
 export interface LatestResponse {
-  /** Latest reading per station and parameter (any QC flag). */
+  /** Latest reading per station and parameter (any QC flag) since `since`. */
   latest: Reading[];
+  /** Start of the look-back window (epoch ms): a series silent since then is not listed. */
+  since: number;
 }
 
 // ---- Series: GET /api/v1/series ----------------------------------------------------------------

@@ -16,6 +16,24 @@ export function clampWidth(width: number): number {
   return Math.min(WIDTH_MAX, Math.max(WIDTH_MIN, Math.round(width) || WIDTH_MIN));
 }
 
+/** Reads refused with Retry-After are tried again this often, if the wait is at most READ_RETRY_MAX_S. */
+const READ_RETRIES = 2;
+const READ_RETRY_MAX_S = 10;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason instanceof Error ? signal.reason : new DOMException("Aborted", "AbortError"));
+      },
+      { once: true },
+    );
+  });
+}
+
 export class ApiError extends Error {
   override readonly name = "ApiError";
   constructor(
@@ -109,10 +127,19 @@ export class ApiClient {
   }
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
-    const res = await fetch(`${this.base}${path}`, { signal, headers: { accept: "application/json" } });
-    if (res.status === 401) this.onUnauthorized?.();
-    if (!res.ok) throw await toError(res);
-    return (await res.json()) as T;
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(`${this.base}${path}`, { signal, headers: { accept: "application/json" } });
+      if (res.status === 401) this.onUnauthorized?.();
+      if (res.ok) return (await res.json()) as T;
+      // The server is busy (503) or this client read too much (429): wait as told, a few times.
+      const wait = Number(res.headers.get("retry-after"));
+      if ((res.status === 429 || res.status === 503) && attempt < READ_RETRIES && wait > 0 && wait <= READ_RETRY_MAX_S) {
+        await res.body?.cancel();
+        await sleep(wait * 1000, signal);
+        continue;
+      }
+      throw await toError(res);
+    }
   }
 
   /** Every state-changing request goes through here: JSON body plus the session's CSRF header. */

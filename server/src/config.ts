@@ -49,6 +49,10 @@ const envSchema = z.object({
   PUBLIC_DASHBOARD: onOff.default(true),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
+  READ_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
+  READ_RATE_LIMIT_ANONYMOUS_PER_MINUTE: positiveInt.default(300),
+  READ_CONCURRENCY: z.coerce.number().int().min(2).max(256).default(4),
+  READ_QUEUE_MAX: z.coerce.number().int().min(0).max(100_000).default(100),
   ADMIN_PASSWORD: z.string().min(10, "at least 10 characters").optional(),
   SMTP_URL: z
     .url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.org:587" })
@@ -101,6 +105,12 @@ export interface Config {
     sessionTtlMs: number;
     /** Ingest requests per minute per client address. */
     writeRatePerMinute: number;
+    /** Read API: requests per minute per user, and per address without login. */
+    readRatePerMinute: number;
+    readRateAnonymousPerMinute: number;
+    /** Read API: requests answered at once (half at most for anonymous callers), and how many may wait. */
+    readConcurrency: number;
+    readQueueMax: number;
     adminPassword: string | undefined;
   };
   alerts: {
@@ -188,6 +198,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicDashboard: e.PUBLIC_DASHBOARD,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
       writeRatePerMinute: e.WRITE_RATE_LIMIT_PER_MINUTE,
+      readRatePerMinute: e.READ_RATE_LIMIT_PER_MINUTE,
+      readRateAnonymousPerMinute: e.READ_RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      readConcurrency: e.READ_CONCURRENCY,
+      readQueueMax: e.READ_QUEUE_MAX,
       adminPassword: e.ADMIN_PASSWORD,
     },
     alerts: {

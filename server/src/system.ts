@@ -31,6 +31,7 @@ import { SqlSessionRepository } from "./auth/sessions.ts";
 import { SqlSettingsRepository } from "./auth/settings.ts";
 import { SqlUserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
+import { readLimits } from "./http/read-limits.ts";
 import { liveAuthMiddleware, userRoom } from "./live/live-auth.ts";
 import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaStore } from "./meta/open.ts";
@@ -50,6 +51,8 @@ export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.met
 
 /** Export starts and estimates per minute per address (concurrency is limited per user as well). */
 const EXPORT_REQUESTS_PER_MINUTE = 120;
+/** Longest a read waits for a slot before 503: a chart that waits longer is better retried. */
+const READ_QUEUE_WAIT_MS = 10_000;
 
 export interface SystemOptions {
   config: Readonly<Config>;
@@ -153,7 +156,17 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(securityHeaders());
-  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now }));
+  // The read limits are built here (the health body shows them) and mounted after authentication.
+  const reads = readLimits({
+    perMinute: config.auth.readRatePerMinute,
+    anonymousPerMinute: config.auth.readRateAnonymousPerMinute,
+    slots: config.auth.readConcurrency,
+    // Half for callers who are not logged in: logged-in users always find room.
+    anonymousSlots: Math.floor(config.auth.readConcurrency / 2),
+    queueMax: config.auth.readQueueMax,
+    maxWaitMs: READ_QUEUE_WAIT_MS,
+  });
+  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats() }));
   // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
   const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
@@ -163,6 +176,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
   app.use("/api", cookieParser(), express.json({ limit: "256kb" }), authenticate(auth));
+  app.use("/api/v1", reads.middleware);
   // Declared below with the HTTP server; logout only happens once requests flow.
   const endLiveSessions = (userId: number) => io.in(userRoom(userId)).disconnectSockets(true);
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onSessionsEnded: endLiveSessions }));

@@ -99,7 +99,7 @@ describe("InfluxQL building", () => {
   it("refuses ids that are not plain identifiers and non-integer times", () => {
     const evil = { station: { ...series.station, id: "x' OR 1=1 --" }, parameter: series.parameter };
     expect(() => rawPointsQuery(evil, 0, 1, 1)).toThrow(/Refusing/);
-    expect(() => latestQuery({ ...series.station, id: "a\\" })).toThrow(/Refusing/);
+    expect(() => latestQuery(0, { ...series.station, id: "a\\" })).toThrow(/Refusing/);
     expect(() => rawAggregateQuery(series, 0.5, 1, 60_000)).toThrow(/integer/);
     expect(() => rawAggregateQuery(series, 0, 1, Number.NaN)).toThrow(/interval/);
   });

@@ -2,6 +2,7 @@
 import { Router } from "express";
 import type { BatchWriter } from "../ingest/batch-writer.ts";
 import type { ReadingStore } from "../influx/store.ts";
+import type { ReadGateStats } from "./read-gate.ts";
 import { VERSION } from "../version.ts";
 
 export interface HealthDeps {
@@ -10,6 +11,8 @@ export interface HealthDeps {
   influxMode: "managed" | "external";
   startedAt: number;
   now?: () => number;
+  /** The read API's concurrency limit: running, waiting and refused reads. */
+  reads?: () => ReadGateStats;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -30,6 +33,7 @@ export function healthRouter(deps: HealthDeps): Router {
         error: status.reachable ? undefined : (status.error ?? `InfluxDB is unreachable at ${deps.store.where}`),
       },
       writeQueue: deps.writer.stats(),
+      reads: deps.reads?.(),
     };
     res.status(status.reachable ? 200 : 503).json(body);
   });

@@ -157,13 +157,26 @@ export class InfluxReadingStore implements ReadingStore {
   }
 
   /** Sets the schema up first if that has not happened yet; unavailable (503) while it cannot. */
-  private async schemaFirst(): Promise<void> {
-    if (!this.schemaReady) await this.ensureSchema();
+  private async schemaFirst(signal?: AbortSignal): Promise<void> {
+    if (this.schemaReady) return;
+    if (!signal) return this.ensureSchema();
+    // A stalled InfluxDB must not hold up a write that is being aborted (shutdown).
+    signal.throwIfAborted();
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(new StorageUnavailableError(`InfluxDB at ${this.where}: write aborted while setting up database ${this.database}`));
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.ensureSchema(), aborted]);
+    } finally {
+      signal.removeEventListener("abort", onAbort!);
+    }
   }
 
   async writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     if (readings.length === 0) return;
-    await this.schemaFirst();
+    await this.schemaFirst(signal);
     let res: Response;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
     try {

@@ -105,15 +105,17 @@ export function rollupRowsQuery(
 }
 
 /**
- * The latest reading of every series (optionally of one station). `last(qc)` selects the newest
- * point — every reading has a qc field, while below-LOD readings have no `value` — and the other
- * fields come from that same point, because a query with a single selector returns them alongside.
+ * The latest reading since `since` of every series (optionally of one station). `last(qc)` selects
+ * the newest point — every reading has a qc field, while below-LOD readings have no `value` — and
+ * the other fields come from that same point, because a query with a single selector returns them
+ * alongside. The time bound keeps the scan to the last shard or two instead of every shard of the
+ * raw retention (400 days), which a public dashboard could otherwise have InfluxDB read on demand.
  */
-export function latestQuery(station?: Station): string {
-  const where = station ? ` WHERE ${ident(TAG.station)} = ${tagLiteral(station.id)}` : "";
+export function latestQuery(since: number, station?: Station): string {
+  const stationWhere = station ? `${ident(TAG.station)} = ${tagLiteral(station.id)} AND ` : "";
   return (
     `SELECT last(${ident(FIELD.qc)}) AS ${ident(COL.qc)}, ${ident(FIELD.value)} AS ${ident(COL.value)}, ` +
-    `${ident(FIELD.lod)} AS ${ident(COL.lod)} FROM ${rawSource()}${where} ` +
+    `${ident(FIELD.lod)} AS ${ident(COL.lod)} FROM ${rawSource()} WHERE ${stationWhere}time >= ${timeLiteral(since)} ` +
     `GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}`
   );
 }

@@ -35,6 +35,14 @@ export interface SeriesServiceOptions {
 
 type Row = Record<string, unknown> & { time: Date };
 
+/**
+ * How far /api/v1/latest looks back. A week covers a station that is offline over a long weekend
+ * (the no-data alert fires after an hour, and the overview calls a station offline then), yet spans
+ * at most two of the raw retention policy's shards (InfluxDB's shard group duration is 7 days for
+ * retention policies longer than 6 months).
+ */
+export const LATEST_LOOKBACK_MS = 7 * 86_400_000;
+
 export const SCHEMA_RETENTION: RetentionWindows = Object.freeze({
   rawMs: parseInfluxDuration(RETENTION.raw.duration),
   oneMinuteMs: parseInfluxDuration(RETENTION.oneMinute.duration),
@@ -82,7 +90,8 @@ export class SeriesService {
   }
 
   async latest(station?: Station): Promise<LatestResponse> {
-    const rows = await this.store.query<Row>(latestQuery(station));
+    const since = this.now() - LATEST_LOOKBACK_MS;
+    const rows = await this.store.query<Row>(latestQuery(since, station));
     const stationOrder = new Map(catalog.stations.map((s, i) => [s.id, i]));
     const parameterOrder = new Map(catalog.parameters.map((p, i) => [p.code, i]));
     const latest: Reading[] = [];
@@ -108,7 +117,7 @@ export class SeriesService {
         stationOrder.get(a.station)! - stationOrder.get(b.station)! ||
         parameterOrder.get(a.parameter)! - parameterOrder.get(b.parameter)!,
     );
-    return { latest };
+    return { latest, since };
   }
 
   private async aggregate(
