@@ -161,8 +161,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     perMinute: config.auth.readRatePerMinute,
     anonymousPerMinute: config.auth.readRateAnonymousPerMinute,
     slots: config.auth.readConcurrency,
-    // Half for callers who are not logged in: logged-in users always find room.
-    anonymousSlots: Math.floor(config.auth.readConcurrency / 2),
+    // A quarter (at least one) for callers who are not logged in: logged-in users always find room,
+    // and a crowd of anonymous clients keeps at most that many expensive reads going.
+    anonymousSlots: Math.max(1, Math.floor(config.auth.readConcurrency / 4)),
     queueMax: config.auth.readQueueMax,
     maxWaitMs: READ_QUEUE_WAIT_MS,
   });

@@ -4,7 +4,8 @@ import { exportBench } from "./export.bench.ts";
 import { influxWrite } from "./influx-write.bench.ts";
 import { ingest } from "./ingest.bench.ts";
 import { liveLatency } from "./live-latency.bench.ts";
+import { readLoad } from "./read-load.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad];

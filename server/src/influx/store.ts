@@ -29,8 +29,18 @@ export interface ReadingStore {
   /** `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB. */
   writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void>;
   query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>>;
+  /**
+   * One SELECT's rows as InfluxDB sends them — columns, and value arrays with epoch-ms times —
+   * without building an object per row: for results of tens of thousands of rows on the read path.
+   */
+  queryValues(influxql: string): Promise<SeriesValues[]>;
   /** Pings InfluxDB and, once it answers, sets the schema up if that has not happened yet. */
   status(timeoutMs?: number): Promise<StorageStatus>;
+}
+
+export interface SeriesValues {
+  columns: string[];
+  values: unknown[][];
 }
 
 /** InfluxDB rejected a request (4xx): retrying the same request will not help. */
@@ -209,6 +219,29 @@ export class InfluxReadingStore implements ReadingStore {
     } catch (err) {
       throw classifyError(err, this.where);
     }
+  }
+
+  async queryValues(influxql: string): Promise<SeriesValues[]> {
+    await this.schemaFirst();
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    const params = new URLSearchParams({ db: this.database, epoch: "ms", q: influxql });
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}/query`, {
+        method: "POST",
+        headers: { ...this.pingHeaders, "content-type": "application/x-www-form-urlencoded" },
+        body: params.toString(),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new StorageUnavailableError(unreachable(this.where, err, timeoutMs));
+    }
+    const text = await res.text().catch(() => "");
+    if (res.status >= 500) throw new StorageUnavailableError(`InfluxDB at ${this.where} failed a query (${res.status}): ${scrubUrls(text)}`);
+    const body = JSON.parse(text || "{}") as { error?: string; results?: Array<{ error?: string; series?: SeriesValues[] }> };
+    const error = body.error ?? body.results?.find((r) => r.error)?.error;
+    if (res.status >= 400 || error) throw new StorageRejectedError(`InfluxDB rejected a query (${res.status}): ${scrubUrls(error ?? text)}`);
+    return (body.results ?? []).flatMap((r) => r.series ?? []).map((s) => ({ columns: s.columns, values: s.values ?? [] }));
   }
 
   async status(timeoutMs = 2_000): Promise<StorageStatus> {

@@ -13,6 +13,7 @@ import type {
   StationsResponse,
 } from "../../../common/api-types.ts";
 import { catalog } from "../../../common/catalog.ts";
+import { principalOf } from "../auth/access.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "./query-params.ts";
@@ -29,6 +30,12 @@ export interface MultiSeriesResponse {
 
 /** InfluxDB requests in flight for one multi-series request: enough to overlap, not to flood. */
 const MULTI_CONCURRENCY = 8;
+/**
+ * The same for callers who are not logged in: one series after another, so the few read slots
+ * they may hold (read-gate.ts) keep InfluxDB and this process busy with at most that many queries,
+ * and a public dashboard's crowd cannot crowd out a researcher (tests/bench/read-load.bench.ts).
+ */
+const ANONYMOUS_MULTI_CONCURRENCY = 1;
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -80,7 +87,8 @@ export function queryRouter(deps: QueryRouterDeps): Router {
   router.get("/api/v1/series/multi", async (req, res) => {
     const startedAt = performance.now();
     const params = parseMultiSeriesQuery(req.query, now());
-    const series = await mapLimited(params.series, MULTI_CONCURRENCY, (s) =>
+    const fanOut = principalOf(res).userId === null ? ANONYMOUS_MULTI_CONCURRENCY : MULTI_CONCURRENCY;
+    const series = await mapLimited(params.series, fanOut, (s) =>
       service.series(s, params.from, params.to, params.width),
     );
     const body: MultiSeriesResponse = { series };
