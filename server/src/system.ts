@@ -143,6 +143,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const alerting = createAlerting({
     meta,
     store,
+    influxUrl: options.influxUrl,
     logger,
     config,
     port: () => listening.port,

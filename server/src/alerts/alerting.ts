@@ -20,16 +20,22 @@ import { SqlOutboxRepository } from "./outbox-repository.ts";
 import { SqlAlertRuleRepository, type AlertRuleRepository } from "./rule-repository.ts";
 import { SqlSubscriptionRepository, type SubscriptionRepository } from "./subscription-repository.ts";
 import { subscriptionRouter, subscriptionTokenRouter } from "./subscription-routes.ts";
+import { WebhookGuard } from "./webhook-guard.ts";
+import type { Resolve } from "./webhook-target.ts";
 
 export interface AlertingOptions {
   engine: Partial<Omit<AlertEngineOptions, "clock" | "scheduler">>;
   outbox: Partial<OutboxOptions>;
   webhookTimeoutMs: number;
+  /** How webhook host names are resolved (the system's resolver; tests use a DNS server of their own). */
+  webhookResolver: Resolve;
 }
 
 export interface AlertingDeps {
   meta: MetaStore;
   store: ReadingStore;
+  /** The InfluxDB the store uses: webhooks may never point there. */
+  influxUrl: string;
   logger: Logger;
   config: Pick<Config, "publicUrl" | "alerts">;
   /** The HTTP port, known once the server listens (to refuse webhooks pointing back at us). */
@@ -67,12 +73,18 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const alerts = new SqlAlertRepository(db, deps.baseUrl);
   const subscriptions = new SqlSubscriptionRepository(db, now);
   const mailer = deps.config.alerts.smtpUrl ? nodemailer.createTransport(deps.config.alerts.smtpUrl) : null;
+  const webhookGuard = new WebhookGuard({
+    allowLocal: deps.config.alerts.webhookAllowLocal,
+    influxUrl: deps.influxUrl,
+    ownPort: deps.port,
+    resolve: deps.options?.webhookResolver,
+  });
   const deliverer = new ChannelDeliverer(subscriptions, {
     mailer,
     mailFrom: deps.config.alerts.mailFrom,
     baseUrl: deps.baseUrl,
     webhookTimeoutMs: deps.options?.webhookTimeoutMs ?? 10_000,
-    webhookAllowLocal: deps.config.alerts.webhookAllowLocal,
+    webhookGuard,
   });
   const outboxRows = new SqlOutboxRepository(db, now);
   const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
@@ -97,7 +109,8 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     subscriptionRouter({
       subscriptions,
       notifier,
-      webhooks: { port: deps.port, publicUrl: deps.config.publicUrl, allowLocal: deps.config.alerts.webhookAllowLocal },
+      webhooks: { port: deps.port, publicUrl: deps.config.publicUrl },
+      webhookGuard,
       emailEnabled: mailer !== null,
       maxPerUser: maxSubscriptionsPerUser,
     }),

@@ -7,6 +7,7 @@ import type { Deliverer } from "./outbox.ts";
 import type { OutboxRow } from "./outbox-repository.ts";
 import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
 import { postWebhook, type DeliveryResult } from "./webhook-sender.ts";
+import type { WebhookGuard } from "./webhook-guard.ts";
 
 export interface ChannelDelivererOptions {
   mailer: Transporter | null;
@@ -14,8 +15,8 @@ export interface ChannelDelivererOptions {
   /** Base URL for links in mails (PUBLIC_URL, else the server's own URL). */
   baseUrl: () => string;
   webhookTimeoutMs: number;
-  /** Webhooks to loopback, private and link-local addresses allowed (WEBHOOK_ALLOW_LOCAL). */
-  webhookAllowLocal: boolean;
+  /** Where webhooks may go: never InfluxDB or this server; local addresses only if allowed. */
+  webhookGuard: WebhookGuard;
 }
 
 /** What a webhook receiver gets. */
@@ -51,7 +52,7 @@ export class ChannelDeliverer implements Deliverer {
         body: JSON.stringify(body),
         deliveryId: String(head.id),
         timeoutMs: this.options.webhookTimeoutMs,
-        allowLocal: this.options.webhookAllowLocal,
+        guard: this.options.webhookGuard,
       });
     }
     if (subscription.channel === "email") return this.mail(subscription, rows);

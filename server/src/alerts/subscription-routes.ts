@@ -17,11 +17,14 @@ import { idParam } from "../http/validation.ts";
 import type { Notifier } from "./notifier.ts";
 import { publicView, type SubscriptionRepository } from "./subscription-repository.ts";
 import { parseSubscription, type WebhookTargetPolicy } from "./subscription-schema.ts";
+import type { WebhookGuard } from "./webhook-guard.ts";
 
 export interface SubscriptionRouterDeps {
   subscriptions: SubscriptionRepository;
   notifier: Notifier;
   webhooks: WebhookTargetPolicy;
+  /** Where webhooks may go (InfluxDB and this server never; local addresses if allowed), with DNS. */
+  webhookGuard: WebhookGuard;
   emailEnabled: boolean;
   /** Subscriptions one user may have (MAX_SUBSCRIPTIONS_PER_USER). */
   maxPerUser: number;
@@ -74,6 +77,10 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
 
   router.post("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
     const input = parseSubscription(req.body, deps.webhooks, deps.emailEnabled);
+    if (input.webhookUrl !== undefined) {
+      const problem = await deps.webhookGuard.subscriptionProblem(new URL(input.webhookUrl));
+      if (problem) throw new ValidationError(problem);
+    }
     const owner = principalOf(res).username;
     // Counted, then inserted: parallel requests of one user could pass the cap by a few.
     const own = await deps.subscriptions.countByOwner(owner);

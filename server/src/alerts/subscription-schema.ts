@@ -1,13 +1,12 @@
-// Validation of subscriptions at the API edge: catalog filters, webhook URLs (http(s), never the
-// server itself, which would loop, and no local-network targets unless allowed), email addresses,
-// digest and quiet hours.
+// Validation of subscriptions at the API edge: catalog filters, webhook URLs (http(s), no
+// credentials, not the server's public URL; where they may point is webhook-guard.ts's, with DNS),
+// email addresses, digest and quiet hours.
 import { z } from "zod";
 import { ALERT_SEVERITIES, NOTIFY_CHANNELS } from "../../../common/alerts.ts";
 import { findParameter, findStation } from "../../../common/catalog.ts";
 import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import { isValidTimezone } from "./delivery-schedule.ts";
-import { localTargetProblem } from "./webhook-target.ts";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h)");
 
@@ -28,13 +27,10 @@ export const subscriptionInputSchema = z
 
 export type SubscriptionInput = z.infer<typeof subscriptionInputSchema>;
 
-/** What a webhook URL may point at. */
+/** This server's port and public URL: a webhook back to ourselves is refused. */
 export interface WebhookTargetPolicy {
-  /** This server's port and public URL: a webhook back to ourselves is refused. */
   port: () => number;
   publicUrl: string | undefined;
-  /** Loopback, private and link-local targets allowed (WEBHOOK_ALLOW_LOCAL). */
-  allowLocal: boolean;
 }
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1", "[::1]", "0.0.0.0", "[::]"]);
@@ -69,8 +65,6 @@ export function parseSubscription(body: unknown, webhooks: WebhookTargetPolicy, 
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new ValidationError("webhookUrl must be an http(s) URL");
     if (url.username || url.password) throw new ValidationError("webhookUrl must not contain credentials; verify the signature instead");
     if (isSelfUrl(url, webhooks)) throw new ValidationError("webhookUrl points at this server itself");
-    const local = webhooks.allowLocal ? undefined : localTargetProblem(url);
-    if (local) throw new ValidationError(local);
     if (s.email !== undefined) throw new ValidationError("a webhook subscription takes no email");
   } else if (s.webhookUrl !== undefined) {
     throw new ValidationError(`a ${s.channel} subscription takes no webhookUrl`);

@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { localTargetProblem, publicOnlyLookup } from "./webhook-target.ts";
+import { portOf, type WebhookGuard } from "./webhook-guard.ts";
 
 export const SIGNATURE_HEADER = "X-WaterMonitor-Signature";
 export const DELIVERY_HEADER = "X-WaterMonitor-Delivery";
@@ -26,23 +26,20 @@ export interface WebhookPost {
   body: string;
   deliveryId: string;
   timeoutMs: number;
-  /** Loopback, private and link-local targets allowed (WEBHOOK_ALLOW_LOCAL). */
-  allowLocal: boolean;
+  /** Where webhooks may go (webhook-guard.ts): checked on the addresses the connection uses. */
+  guard: WebhookGuard;
 }
-
-const guardedLookup = publicOnlyLookup();
 
 export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
   let url: URL;
   try {
     url = new URL(post.url);
   } catch {
-    return { ok: false, status: null, error: `not a URL: ${post.url}` };
+    return { ok: false, status: null, error: "the webhook URL is not a URL" };
   }
-  if (!post.allowLocal) {
-    const problem = localTargetProblem(url);
-    if (problem) return { ok: false, status: null, error: problem };
-  }
+  // IP literals get no lookup from http.request: judged here; names in the lookup below.
+  const problem = await post.guard.literalProblem(url);
+  if (problem) return { ok: false, status: null, error: problem };
   const client = url.protocol === "https:" ? https : http;
   return new Promise<DeliveryResult>((resolve) => {
     const req = client.request(
@@ -58,7 +55,7 @@ export async function postWebhook(post: WebhookPost): Promise<DeliveryResult> {
           [DELIVERY_HEADER]: post.deliveryId,
         },
         signal: AbortSignal.timeout(post.timeoutMs),
-        ...(post.allowLocal ? {} : { lookup: guardedLookup }),
+        lookup: post.guard.lookupFor(portOf(url)),
       },
       (res) => {
         const status = res.statusCode ?? 0;

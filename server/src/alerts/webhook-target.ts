@@ -5,7 +5,7 @@
 // checked when a subscription is made, and every address a host name resolves to is checked again at
 // delivery (DNS can change in between). Operators whose receivers live on their own network allow
 // local targets with WEBHOOK_ALLOW_LOCAL=true.
-import dns, { type LookupAddress, type LookupAllOptions } from "node:dns";
+import dns, { type LookupAddress } from "node:dns";
 import net, { type LookupFunction } from "node:net";
 
 const LOCAL_RANGES = new net.BlockList();
@@ -45,8 +45,13 @@ export function isLocalAddress(address: string): boolean {
 }
 
 /** The URL's host without IPv6 brackets or a trailing dot, lower-cased. */
-function bareHost(url: URL): string {
+export function bareHost(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "").toLowerCase();
+}
+
+/** "localhost" and its subdomains always mean this machine (RFC 6761 §6.3), whatever DNS says. */
+export function isLocalhostName(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost");
 }
 
 /**
@@ -55,33 +60,59 @@ function bareHost(url: URL): string {
  */
 export function localTargetProblem(url: URL): string | undefined {
   const host = bareHost(url);
-  if (host === "localhost" || host.endsWith(".localhost") || isLocalAddress(host)) {
+  if (isLocalhostName(host) || isLocalAddress(host)) {
     return `webhookUrl points at a local-network address (${host}); ${ALLOW_LOCAL_HINT}`;
   }
   return undefined;
 }
 
-type Resolver = (hostname: string, options: LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+/** Every address a host name resolves to (the system's resolver by default; tests use their own DNS server). */
+export type Resolve = (hostname: string) => Promise<LookupAddress[]>;
+
+export const systemResolve: Resolve = (hostname) => dns.promises.lookup(hostname, { all: true, verbatim: true });
+
+/** What is wrong with connecting to these addresses of `hostname`, or undefined when nothing is. */
+export type AddressCheck = (hostname: string, addresses: LookupAddress[]) => Promise<string | undefined>;
 
 /**
- * A `lookup` for http.request that resolves as usual but refuses to connect when any address of the
- * name is local, so a public-looking name that resolves to 127.0.0.1 is caught at delivery.
+ * A `lookup` for http.request that resolves with `resolve` and refuses to connect when `check`
+ * objects to the addresses: checked on the very addresses the connection will use, so a name that
+ * pointed elsewhere when the webhook was made (DNS rebinding) is caught at delivery.
  */
-export function publicOnlyLookup(resolve: Resolver = dns.lookup): LookupFunction {
+export function guardedLookup(check: AddressCheck, resolve: Resolve = systemResolve): LookupFunction {
   return (hostname, options, callback) => {
     const family = options.family === "IPv4" ? 4 : options.family === "IPv6" ? 6 : (options.family ?? 0);
-    resolve(hostname, { family, all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      const local = addresses.find((a) => isLocalAddress(a.address));
-      if (local) {
-        const refused: NodeJS.ErrnoException = new Error(`${hostname} resolves to a local-network address (${local.address}); ${ALLOW_LOCAL_HINT}`);
-        refused.code = "EWEBHOOKLOCAL";
+    void (async () => {
+      let addresses: LookupAddress[];
+      try {
+        addresses = (await resolve(hostname)).filter((a) => family === 0 || a.family === family);
+      } catch (err) {
+        return callback(err as NodeJS.ErrnoException, []);
+      }
+      const problem = await check(hostname, addresses);
+      if (problem) {
+        const refused: NodeJS.ErrnoException = new Error(problem);
+        refused.code = "EWEBHOOKREFUSED";
         return callback(refused, []);
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
       if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" }), []);
       callback(null, first.address, first.family);
-    });
+    })();
   };
+}
+
+/** The local-network check alone, as a delivery lookup (no WEBHOOK_ALLOW_LOCAL). */
+export function publicOnlyLookup(resolve: Resolve = systemResolve): LookupFunction {
+  return guardedLookup(async (hostname, addresses) => localAddressProblem(hostname, addresses), resolve);
+}
+
+/** "… resolves to a local-network address (…)" when one of the addresses is local. */
+export function localAddressProblem(hostname: string, addresses: readonly LookupAddress[]): string | undefined {
+  const local = addresses.find((a) => isLocalAddress(a.address));
+  if (!local) return undefined;
+  return local.address === hostname
+    ? `webhookUrl points at a local-network address (${hostname}); ${ALLOW_LOCAL_HINT}`
+    : `${hostname} resolves to a local-network address (${local.address}); ${ALLOW_LOCAL_HINT}`;
 }
