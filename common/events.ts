@@ -35,8 +35,4 @@ export interface ClientToServerEvents {
 
 export type InterServerEvents = Record<string, never>;
 
-export interface SocketData {
-  stations: Set<StationId>;
-}
-
 export type { ParameterCode, StationId };

@@ -22,6 +22,8 @@ export interface LiveListeners {
   alert?: (event: AlertEvent) => void;
   /** An alert was acknowledged somewhere: refresh it if shown. */
   alertUpdated?: (id: number) => void;
+  /** The server closed the connection: the login may have ended or lost rights; check it. */
+  serverClosed?: () => void;
 }
 
 export class LiveClient {
@@ -40,7 +42,10 @@ export class LiveClient {
       this.setState("reconnecting");
       // socket.io does not reconnect by itself after the server dropped us (e.g. a restart that
       // closes sockets first); a dashboard left open should come back anyway.
-      if (reason === "io server disconnect") setTimeout(() => this.socket.connect(), 1_000);
+      if (reason === "io server disconnect") {
+        for (const l of this.listeners) l.serverClosed?.();
+        setTimeout(() => this.socket.connect(), 1_000);
+      }
     });
     this.socket.on("connect_error", () => {
       this.failures++;

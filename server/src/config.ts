@@ -45,6 +45,7 @@ const envSchema = z.object({
   SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
   LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(10),
   STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   ROLLUP_REPAIR_QUIET_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   PUBLIC_DASHBOARD: onOff.default(true),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
@@ -97,6 +98,8 @@ export interface Config {
   liveFlushMs: number;
   /** How often InfluxDB reachability is checked for live clients. */
   storageWatchMs: number;
+  /** How often every live connection's session or token is checked again (expiry). */
+  liveRecheckMs: number;
   /** Late history is rolled up into rp_1m/rp_1h once writes have paused this long. */
   rollupRepairQuietMs: number;
   auth: {
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     liveFlushMs: e.LIVE_FLUSH_MS,
     storageWatchMs: e.STORAGE_WATCH_MS,
+    liveRecheckMs: e.LIVE_RECHECK_MS,
     rollupRepairQuietMs: e.ROLLUP_REPAIR_QUIET_MS,
     auth: {
       publicDashboard: e.PUBLIC_DASHBOARD,

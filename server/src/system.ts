@@ -22,7 +22,7 @@ import { readingsRouter } from "./ingest/readings-route.ts";
 import { SqlStationTokenRepository, type StationTokenRepository } from "./auth/station-tokens.ts";
 import cookieParser from "cookie-parser";
 import { authenticate, requireRole, type AuthServices } from "./auth/access.ts";
-import { adminRouter } from "./auth/admin-routes.ts";
+import { adminRouter, type AccessChange } from "./auth/admin-routes.ts";
 import { SqlApiTokenRepository } from "./auth/api-tokens.ts";
 import { SqlAuditLog } from "./auth/audit-log.ts";
 import { authRouter } from "./auth/auth-routes.ts";
@@ -32,7 +32,8 @@ import { SqlSettingsRepository } from "./auth/settings.ts";
 import { SqlUserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
 import { readLimits } from "./http/read-limits.ts";
-import { liveAuthMiddleware, userRoom } from "./live/live-auth.ts";
+import { liveAuthMiddleware } from "./live/live-auth.ts";
+import { LiveAccess } from "./live/live-access.ts";
 import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaStore } from "./meta/open.ts";
 import type { MetaStore } from "./meta/store.ts";
@@ -179,10 +180,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
   app.use("/api", cookieParser(), express.json({ limit: "256kb" }), authenticate(auth));
   app.use("/api/v1", reads.middleware);
-  // Declared below with the HTTP server; logout only happens once requests flow.
-  const endLiveSessions = (userId: number) => io.in(userRoom(userId)).disconnectSockets(true);
-  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onSessionsEnded: endLiveSessions }));
-  app.use(adminRouter(auth, stationTokens, endLiveSessions));
+  // Declared below with the HTTP server; rights only change once requests flow.
+  const recheckLive = (change: AccessChange) => {
+    liveAccess.recheck(change).catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"));
+  };
+  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onAccessChanged: (userId) => recheckLive({ userId }) }));
+  app.use(adminRouter(auth, stationTokens, recheckLive));
   app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   app.use(queryRouter({ store, logger, now }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
@@ -196,6 +199,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const http = createServer(app);
   const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originGuard(config.publicUrl) });
   io.use(liveAuthMiddleware(auth));
+  const liveAccess = new LiveAccess(io, auth, logger.child({ module: "live-access" }));
+  liveAccess.start(scheduler, config.liveRecheckMs);
   const hub = new LiveHub(io, logger.child({ module: "live" }), config.liveFlushMs);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
   events.onAccepted((readings) => hub.publish(readings));
@@ -225,6 +230,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const close = (timeoutMs = 8_000): Promise<void> => {
     closing ??= (async () => {
       hub.close();
+      liveAccess.stop();
       stopStorageWatch();
       // Disconnects live clients and stops accepting connections; requests already in progress finish.
       const httpClosed = new Promise<void>((resolve) => io.close(() => resolve()));

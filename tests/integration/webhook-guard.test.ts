@@ -57,12 +57,12 @@ const subscribe = async (s: AlertTestSystem, webhookUrl: string) =>
 
 /** A clarithromycin reading above its MAC-EQS: a critical alert, so one webhook delivery per subscription. */
 async function fireAlert(s: AlertTestSystem): Promise<void> {
-  const token = s.stationTokens.create("t", ["*"]).token;
+  const token = (await s.stationTokens.create("t", ["*"])).token;
   const res = await postReadings(s.url, token, { readings: [{ station: STATION, parameter: "clarithromycin", time: Date.now() - 60_000, value: 160 }] });
   expect(res.status).toBe(202);
 }
 
-const deliveries = (s: AlertTestSystem) => s.meta.prepare("SELECT ok, status, error FROM notification_deliveries ORDER BY id").all() as Array<{ ok: number; status: number | null; error: string | null }>;
+const deliveries = (s: AlertTestSystem) => s.meta.db.selectFrom("notification_deliveries").select(["ok", "status", "error"]).orderBy("id").execute();
 
 describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCAL=true", () => {
   it.each([
@@ -79,7 +79,7 @@ describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCA
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
     expect(res.body.error.message).toMatch(/whatever WEBHOOK_ALLOW_LOCAL says/);
-    expect(s.alerting.subscriptions.list()).toHaveLength(0);
+    expect(await s.alerting.subscriptions.list()).toHaveLength(0);
   });
 
   it("refuses at delivery a name that pointed elsewhere when subscribed and at InfluxDB now, and InfluxDB keeps its data", async () => {
@@ -93,7 +93,10 @@ describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCA
 
     dns.set("hooks.example.test", "127.0.0.1");
     await fireAlert(s);
-    const log = await eventually(() => (deliveries(s).length >= 2 ? deliveries(s) : undefined), "refused delivery attempts");
+    const log = await eventually(async () => {
+      const rows = await deliveries(s);
+      return rows.length >= 2 ? rows : undefined;
+    }, "refused delivery attempts");
     expect(log.every((d) => d.ok === 0 && d.status === null && /InfluxDB Water Monitor stores its data in/.test(d.error ?? ""))).toBe(true);
     expect(dns.queries()).toContain("hooks.example.test");
     expect(await influxQuery("SHOW DATABASES")).toContain(canary);
@@ -118,7 +121,10 @@ describe("DNS rebinding without WEBHOOK_ALLOW_LOCAL", () => {
 
     dns.set("rebind.example.test", "127.0.0.1");
     await fireAlert(s);
-    const log = await eventually(() => (deliveries(s).length >= 2 ? deliveries(s) : undefined), "refused delivery attempts");
+    const log = await eventually(async () => {
+      const rows = await deliveries(s);
+      return rows.length >= 2 ? rows : undefined;
+    }, "refused delivery attempts");
     expect(log.every((d) => d.ok === 0 && /rebind\.example\.test resolves to a local-network address \(127\.0\.0\.1\)/.test(d.error ?? ""))).toBe(true);
     expect(hook.hits()).toBe(0);
   });

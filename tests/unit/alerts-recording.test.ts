@@ -7,6 +7,7 @@ import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
 import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
+import { WebhookGuard } from "../../server/src/alerts/webhook-guard.ts";
 import { ChannelDeliverer } from "../../server/src/alerts/channel-deliverer.ts";
 import { SqlInboxRepository } from "../../server/src/alerts/inbox-repository.ts";
 import { Notifier } from "../../server/src/alerts/notifier.ts";
@@ -46,7 +47,7 @@ async function setup(log?: (event: LogEvent) => void) {
   const subscriptions = new SqlSubscriptionRepository(meta.db, now);
   await subscriptions.create({ stations: [], parameters: ["ph"], severities: [], channel: "webhook", webhookUrl: "https://hooks.example.org/wm", digest: null, quietStart: null, quietEnd: null, timezone: "UTC" }, "ana");
   const outboxRows = new SqlOutboxRepository(meta.db, now);
-  const deliverer = new ChannelDeliverer(subscriptions, { mailer: null, mailFrom: "wm@example.org", baseUrl: () => "http://monitor.example", webhookTimeoutMs: 1_000, webhookAllowLocal: false });
+  const deliverer = new ChannelDeliverer(subscriptions, { mailer: null, mailFrom: "wm@example.org", baseUrl: () => "http://monitor.example", webhookTimeoutMs: 1_000, webhookGuard: new WebhookGuard({ allowLocal: false, influxUrl: "http://127.0.0.1:8086", ownPort: () => 0 }) });
   // Never started: the notices stay in the outbox for the test to look at.
   const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, time, time, testLogger, DEFAULT_OUTBOX_OPTIONS);
   await outbox.stop();

@@ -21,7 +21,10 @@ const createStationToken = z
   .strict();
 const settingsSchema = z.object({ publicDashboard: z.boolean().optional() }).strict();
 
-export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository, onSessionsEnded?: (userId: number) => void): Router {
+/** Whose rights an admin change affected: one user's, or every anonymous visitor's (the public switch). */
+export type AccessChange = { userId: number } | "anonymous";
+
+export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository, onAccessChanged?: (change: AccessChange) => void): Router {
   const router = Router();
   const admin = requireRole("admin");
   const actor = (res: Parameters<typeof principalOf>[0]) => principalOf(res).username;
@@ -43,10 +46,8 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
     const body = parseOrThrow(updateUser, req.body);
     const user = await auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
     if (!user) throw new NotFoundError(`no user ${id}`);
-    if (body.disabled || body.password || body.role) {
-      await auth.sessions.deleteAllForUser(id);
-      onSessionsEnded?.(id);
-    }
+    if (body.disabled || body.password || body.role) await auth.sessions.deleteAllForUser(id);
+    onAccessChanged?.({ userId: id });
     await auth.audit.record(actor(res), "user.update", `user:${user.username}`, { role: body.role, disabled: body.disabled, passwordChanged: Boolean(body.password) });
     res.json(user);
   });
@@ -56,7 +57,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
     if (id === principalOf(res).userId) throw new ValidationError("you cannot delete your own account");
     const user = await auth.users.byId(id);
     if (!user || !(await auth.users.delete(id))) throw new NotFoundError(`no user ${id}`);
-    onSessionsEnded?.(id);
+    onAccessChanged?.({ userId: id });
     await auth.audit.record(actor(res), "user.delete", `user:${user.username}`);
     res.status(204).end();
   });
@@ -87,6 +88,7 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
     const body = parseOrThrow(settingsSchema, req.body);
     const settings = await auth.settings.update(body);
     await auth.audit.record(actor(res), "settings.update", "settings", body);
+    if (body.publicDashboard !== undefined) onAccessChanged?.("anonymous");
     res.json(settings);
   });
 

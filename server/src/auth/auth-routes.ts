@@ -18,8 +18,8 @@ export interface AuthRouteOptions {
   /** Login attempts per IP per minute. */
   loginRatePerMinute?: number;
   now?: () => Date;
-  /** Called when a user's sessions end (logout, logout everywhere): close their live connections. */
-  onSessionsEnded?: (userId: number) => void;
+  /** A user's rights changed (logout, logout everywhere, a token revoked): re-check their live connections. */
+  onAccessChanged?: (userId: number) => void;
 }
 
 const loginSchema = z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict();
@@ -92,7 +92,7 @@ export function authRouter(options: AuthRouteOptions): Router {
   router.post("/api/v1/auth/logout", async (_req, res) => {
     const p = principalOf(res);
     if (p.sessionId) await auth.sessions.delete(p.sessionId);
-    if (p.userId !== null) options.onSessionsEnded?.(p.userId);
+    if (p.userId !== null) options.onAccessChanged?.(p.userId);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.status(204).end();
   });
@@ -101,7 +101,7 @@ export function authRouter(options: AuthRouteOptions): Router {
     const p = principalOf(res);
     if (p.userId === null) throw new UnauthorizedError("Log in first");
     const ended = await auth.sessions.deleteAllForUser(p.userId);
-    options.onSessionsEnded?.(p.userId);
+    options.onAccessChanged?.(p.userId);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.json({ endedSessions: ended });
   });
@@ -126,6 +126,7 @@ export function authRouter(options: AuthRouteOptions): Router {
     const p = principalOf(res);
     if (!(await auth.apiTokens.revoke(p.userId!, idParam(req.params.id)))) throw new NotFoundError("No such active token of yours");
     await auth.audit.record(p.username, "api-token.revoke", `api-token:${req.params.id}`);
+    options.onAccessChanged?.(p.userId!);
     res.status(204).end();
   });
 

@@ -2,19 +2,14 @@
 // in batches (every `intervalMs`) rather than one event per point.
 import type { Server, Socket } from "socket.io";
 import { findStation } from "../../../common/catalog.ts";
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-  SubscribeRequest,
-} from "../../../common/events.ts";
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SubscribeRequest } from "../../../common/events.ts";
+import type { LiveSocketData } from "./live-auth.ts";
 import type { AlertEvent } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
 import type { Logger } from "../../../common/logger.ts";
 
-export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
 
 const EVENTS_PER_SECOND = 20;
 
