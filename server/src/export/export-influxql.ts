@@ -27,6 +27,12 @@ export const GROUP_INTERVAL: Readonly<Record<Exclude<ExportResolution, "raw">, s
   "1d": "1d",
 });
 
+function groupInterval(resolution: string): string {
+  const interval = (GROUP_INTERVAL as Record<string, string | undefined>)[resolution];
+  if (interval === undefined) throw new Error(`Refusing resolution ${JSON.stringify(resolution)} in InfluxQL`);
+  return interval;
+}
+
 // IANA names only (Europe/Berlin, Asia/Shanghai, UTC, Etc/GMT+1): checked again before quoting.
 const SAFE_ZONE = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/;
 
@@ -93,7 +99,7 @@ export function aggregateExportQuery(
   const qcWhere = qc === "pass" ? qcCondition(qc) : ` AND ${ident(f.qc)} < 4`;
   return (
     `SELECT ${select} FROM ${rawSource()} WHERE ${seriesFilter(series)} AND ${rangeCondition(from, to)}${qcWhere} ` +
-    `GROUP BY time(${GROUP_INTERVAL[resolution]}), ${ident(TAG.station)}, ${ident(TAG.parameter)} fill(none)` +
+    `GROUP BY time(${groupInterval(resolution)}), ${ident(TAG.station)}, ${ident(TAG.parameter)} fill(none)` +
     (tz === null ? "" : ` tz(${zoneLiteral(tz)})`)
   );
 }
