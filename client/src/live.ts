@@ -22,8 +22,6 @@ export interface LiveListeners {
   alert?: (event: AlertEvent) => void;
   /** An alert was acknowledged somewhere: refresh it if shown. */
   alertUpdated?: (id: number) => void;
-  /** The server closed the connection: the login may have ended or lost rights; check it. */
-  serverClosed?: () => void;
 }
 
 export class LiveClient {
@@ -42,10 +40,7 @@ export class LiveClient {
       this.setState("reconnecting");
       // socket.io does not reconnect by itself after the server dropped us (e.g. a restart that
       // closes sockets first); a dashboard left open should come back anyway.
-      if (reason === "io server disconnect") {
-        for (const l of this.listeners) l.serverClosed?.();
-        setTimeout(() => this.socket.connect(), 1_000);
-      }
+      if (reason === "io server disconnect") setTimeout(() => this.socket.connect(), 1_000);
     });
     this.socket.on("connect_error", () => {
       this.failures++;

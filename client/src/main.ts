@@ -58,8 +58,6 @@ document.body.append(toasts.element);
 // A read refused with 401: the session ended (logout elsewhere, expiry) or the dashboard stopped
 // being public. Ask again; a changed session re-mounts (and shows the login page if need be).
 api.onUnauthorized = () => void sessions.refresh().catch(() => undefined);
-// The server drops live connections whose login ended or lost its rights (live-access.ts).
-live.listen({ serverClosed: () => void sessions.refresh().catch(() => undefined) });
 sessions.subscribe(() => {
   live.reconnect();
   void mount();

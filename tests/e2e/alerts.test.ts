@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
@@ -62,6 +62,7 @@ describe("alerts in Chromium", () => {
     await browser?.close().catch(() => undefined);
     await system?.stop();
   });
+  failOnPageErrors(() => consoleErrors);
 
   it("shows a toast and a list row when clarithromycin exceeds its MAC-EQS", async () => {
     await page.goto(`${system!.url}/#/alerts`);
@@ -207,7 +208,4 @@ describe("alerts in Chromium", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "alerts-station-link.png"), fullPage: false });
   });
 
-  it("logged no browser errors", () => {
-    expect(consoleErrors).toEqual([]);
-  });
 });

@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, loginSession, type LoginSession, type TestUser } from "../helpers/auth.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
-import { ARTIFACTS } from "./e2e-kit.ts";
+import { ARTIFACTS, failOnPageErrors } from "./e2e-kit.ts";
 import { XSS, logInThroughForm, newWatchedPage, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 
@@ -28,6 +28,7 @@ describe("administration in Chromium", () => {
     await browser?.close().catch(() => undefined);
     await system?.stop();
   });
+  failOnPageErrors(() => w?.problems);
 
   const post = (p: string, body: unknown) =>
     fetch(`${system!.url}${p}`, { method: "POST", headers: otherAdmin.headers, body: JSON.stringify(body) });
@@ -179,9 +180,5 @@ describe("administration in Chromium", () => {
     } finally {
       await other.context.close();
     }
-  });
-
-  it("ran without script errors or CSP violations", () => {
-    expect(w.problems).toEqual([]);
   });
 });

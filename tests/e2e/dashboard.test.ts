@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
-import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -66,6 +66,7 @@ describe("dashboard in Chromium", () => {
     await browser?.close().catch(() => undefined);
     await system?.stop();
   });
+  failOnPageErrors(() => consoleErrors);
 
   it("shows the 8 stations grouped by region with status, values and units", async () => {
     await page.goto(`${system!.url}/`);
@@ -170,6 +171,5 @@ describe("dashboard in Chromium", () => {
     await page.goto(`${system!.url}/#/compare`);
     await page.waitForSelector(".compare-panel[data-series='3']");
     await page.screenshot({ path: path.join(ARTIFACTS, "compare.png"), fullPage: true });
-    expect(consoleErrors).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { inject } from "vitest";
+import { afterEach, expect, inject } from "vitest";
 import { clientBuildDir, useClientDir } from "../helpers/client-build.ts";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -38,4 +38,16 @@ export async function buildClientOnce(): Promise<void> {
     rmSync(LOCK, { recursive: true, force: true });
   }
   useClientDir(dir);
+}
+
+/**
+ * Each test answers for its own page: the errors collected while it ran (script errors, CSP
+ * violations, …) must be none, checked after it and then cleared. A single "ran without errors"
+ * test at the end would pass when run alone.
+ */
+export function failOnPageErrors(errors: () => string[] | undefined): void {
+  afterEach(() => {
+    const seen = errors()?.splice(0) ?? [];
+    expect(seen, "script errors or CSP violations during this test").toEqual([]);
+  });
 }

@@ -13,7 +13,7 @@ import { createUser, type TestUser } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, sessionCookie, type WatchedPage } from "./auth-kit.ts";
 import { launchChromium } from "../helpers/chromium.ts";
-import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
@@ -63,6 +63,7 @@ describe("export dialog in Chromium", () => {
     await browser?.close().catch(() => undefined);
     await system?.stop();
   });
+  failOnPageErrors(() => w?.problems);
 
   const shot = (name: string) => w.page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
   const dialog = () => w.page.locator("dialog[data-testid=export-dialog]");
@@ -260,6 +261,5 @@ describe("export dialog in Chromium", () => {
     } finally {
       await v.context.close();
     }
-    expect(w.problems).toEqual([]);
   });
 });

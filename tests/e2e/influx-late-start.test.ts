@@ -9,7 +9,8 @@ import { continuousQueries, RETENTION } from "../../server/src/influx/schema.ts"
 import { launchChromium } from "../helpers/chromium.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
-import { buildClientOnce } from "./e2e-kit.ts";
+import { newWatchedPage, type WatchedPage } from "./auth-kit.ts";
+import { buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 
 const INFLUX_LATE_MS = 20_000;
 
@@ -30,6 +31,7 @@ describe("InfluxDB starting 20 s after the server", () => {
   let influxd: ManagedInfluxd | undefined;
   let browser: Browser | undefined;
   let page: Page;
+  let watched: WatchedPage | undefined;
   const times = [Date.now() - 120_000, Date.now() - 60_000] as const;
 
   beforeAll(async () => {
@@ -38,7 +40,8 @@ describe("InfluxDB starting 20 s after the server", () => {
     serverStartedAt = Date.now();
     system = await startTestSystem({}, `http://127.0.0.1:${port}`);
     browser = await launchChromium();
-    page = await browser.newPage();
+    watched = await newWatchedPage(browser);
+    page = watched.page;
   }, 120_000);
 
   afterAll(async () => {
@@ -46,6 +49,7 @@ describe("InfluxDB starting 20 s after the server", () => {
     await system?.stop();
     await influxd?.stop();
   });
+  failOnPageErrors(() => watched?.problems);
 
   it("starts and answers /api/health with 503 naming host and port", async () => {
     const res = await fetch(`${system.url}/api/health`);

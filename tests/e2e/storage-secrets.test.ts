@@ -12,7 +12,8 @@ import { launchChromium } from "../helpers/chromium.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
 import { captureLog, type CapturedLog } from "../helpers/log-capture.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
-import { buildClientOnce } from "./e2e-kit.ts";
+import { newWatchedPage, type WatchedPage } from "./auth-kit.ts";
+import { buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 
 const USER = "monitor";
 const PASSWORD = "s3cret-Pw-7731";
@@ -29,6 +30,7 @@ describe("credentials in INFLUX_URL while InfluxDB is down", () => {
   let log: CapturedLog;
   let socket: Socket;
   let browser: Browser | undefined;
+  let watched: WatchedPage | undefined;
   let hostPort: string;
 
   beforeAll(async () => {
@@ -45,6 +47,8 @@ describe("credentials in INFLUX_URL while InfluxDB is down", () => {
       socket.once("connect_error", reject);
     });
   }, 180_000);
+
+  failOnPageErrors(() => watched?.problems);
 
   afterAll(async () => {
     socket?.close();
@@ -90,7 +94,8 @@ describe("credentials in INFLUX_URL while InfluxDB is down", () => {
 
   it("shows the dashboard banner with host and port, and no secret", async () => {
     browser = await launchChromium();
-    const page = await browser.newPage();
+    watched = await newWatchedPage(browser);
+    const page = watched.page;
     await page.goto(`${system.url}/#/`);
     const banner = page.locator("[data-testid=health-banner]");
     await banner.waitFor({ state: "visible", timeout: 10_000 });
