@@ -54,17 +54,21 @@ export class StorageUnavailableError extends AppError {
   readonly status = 503;
 }
 
-/** The write queue and spool are full: the client should retry after `retryAfterSeconds`. */
-export class BackpressureError extends AppError {
-  override readonly name = "BackpressureError";
-  readonly code = "overloaded";
-  readonly status = 503;
+/** A refusal that passes: the answer carries Retry-After with `retryAfterSeconds`. */
+export abstract class RetryLaterError extends AppError {
   constructor(
     message: string,
     override readonly retryAfterSeconds: number,
   ) {
     super(message);
   }
+}
+
+/** The write queue and spool are full: the client should retry after `retryAfterSeconds`. */
+export class BackpressureError extends RetryLaterError {
+  override readonly name = "BackpressureError";
+  readonly code = "overloaded";
+  readonly status = 503;
 }
 
 /** The request body could not be read: malformed JSON (400) or larger than allowed (413). */
@@ -80,29 +84,17 @@ export class BodyError extends AppError {
 }
 
 /** Too many requests from one client in the current window (429 + Retry-After). */
-export class RateLimitedError extends AppError {
+export class RateLimitedError extends RetryLaterError {
   override readonly name = "RateLimitedError";
   readonly code = "rate_limited";
   readonly status = 429;
-  constructor(
-    message: string,
-    override readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-  }
 }
 
 /** The server is answering as many data requests as it can; the caller should retry shortly (503). */
-export class ServerBusyError extends AppError {
+export class ServerBusyError extends RetryLaterError {
   override readonly name = "ServerBusyError";
   readonly code = "busy";
   readonly status = 503;
-  constructor(
-    message: string,
-    override readonly retryAfterSeconds: number,
-  ) {
-    super(message);
-  }
 }
 
 /** A per-user cap (subscriptions, alert rules) is reached: the message says which and what to do. */

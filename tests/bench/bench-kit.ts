@@ -32,6 +32,12 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 /** Deterministic readings: `count` points spread over stations and parameters at 10-minute steps. */
 export function syntheticReadings(count: number, start = Date.UTC(2026, 0, 1)): Reading[] {
   const stations = catalog.stations.map((s) => s.id);

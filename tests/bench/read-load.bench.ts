@@ -12,7 +12,7 @@ import { createLogger } from "../../common/logger.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { InfluxReadingStore } from "../../server/src/influx/store.ts";
 import { TAG } from "../../common/wire.ts";
-import { influxAdmin, type Benchmark } from "./bench-kit.ts";
+import { influxAdmin, median, type Benchmark } from "./bench-kit.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const ANONYMOUS_CLIENTS = 50;
@@ -24,12 +24,6 @@ const RAW_DAYS = 399; // inside the raw retention policy (400 d): older points w
 const WRITE_BATCH = 10_000;
 const RESEARCHER_STATION = "DE-ELBE-ZEHREN";
 const RESEARCHER_PARAMETERS = catalog.parameters.slice(0, 6).map((p) => p.code);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Series the anonymous clients ask for: stations other than the researcher's, up to 20. */
 function hammeredSeries(count: number): Array<{ station: string; parameter: string }> {

@@ -12,19 +12,13 @@ import { loadConfig } from "../../server/src/config.ts";
 import { createLogger } from "../../common/logger.ts";
 import { rawPointsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
 import { startSystem } from "../../server/src/system.ts";
-import type { Benchmark } from "./bench-kit.ts";
+import { median, type Benchmark } from "./bench-kit.ts";
 
 const STEP_MS = 600_000;
 const DAY_MS = 86_400_000;
 const SERIES = 20;
 const WIDTH = 1_200;
 const WRITE_BATCH = 5_000;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function benchSeries(): CatalogSeries[] {
   const out: CatalogSeries[] = [];

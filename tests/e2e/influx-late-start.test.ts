@@ -7,22 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { continuousQueries, RETENTION } from "../../server/src/influx/schema.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { eventually } from "../helpers/alert-system.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { newWatchedPage, type WatchedPage } from "./auth-kit.ts";
 import { buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 
 const INFLUX_LATE_MS = 20_000;
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe("InfluxDB starting 20 s after the server", () => {
   let port: number;
@@ -69,7 +60,7 @@ describe("InfluxDB starting 20 s after the server", () => {
       body: `reading,station=DE-ELBE-ZEHREN,parameter=carbamazepine value=102.5 ${times[1]}`,
     });
     expect(line.status).toBe(204);
-    await eventually("readings spooled", async () => (system.writer.stats().spoolBatches > 0 ? true : undefined), 10_000);
+    await eventually(() => system.writer.stats().spoolBatches > 0, "readings spooled");
   });
 
   it("tells the dashboard that storage is unavailable", async () => {
@@ -84,7 +75,7 @@ describe("InfluxDB starting 20 s after the server", () => {
     influxd = await startOwnInfluxd(port);
     expect(influxd.port).toBe(port);
 
-    const upAfter = await eventually("health 200", async () => ((await fetch(`${system.url}/api/health`)).status === 200 ? Date.now() : undefined), 20_000);
+    const upAfter = await eventually(async () => ((await fetch(`${system.url}/api/health`)).status === 200 ? Date.now() : undefined), "health 200", 20_000);
     const database = system.config.influx.database;
     const direct = async (q: string) => (await (await fetch(`${influxd!.url}/query?q=${encodeURIComponent(q)}`)).json()) as {
       results: Array<{ series?: Array<{ name?: string; values: unknown[][] }> }>;
@@ -95,12 +86,12 @@ describe("InfluxDB starting 20 s after the server", () => {
     expect(cqs.sort()).toEqual(continuousQueries(database).map((c) => c.name).sort());
 
     const stored = await eventually(
-      "spooled readings in InfluxDB",
       async () => {
         const res = await fetch(`${system.url}/api/v1/series?station=DE-ELBE-ZEHREN&parameter=carbamazepine&from=${times[0] - 1}&to=${times[1] + 1}&width=100`);
         const body = (await res.json()) as { points?: Array<{ t: number; v: number }> };
         return body.points?.length === 2 ? body.points : undefined;
       },
+      "spooled readings in InfluxDB",
       20_000,
     );
     expect(stored.map((p) => [p.t, p.v])).toEqual([[times[0], 101.5], [times[1], 102.5]]);
