@@ -66,7 +66,7 @@ export const readLoad: Benchmark = {
   name: "Read API under load: a researcher's 24 h chart while 50 anonymous clients hammer series/multi over 5 years",
   async run({ influxUrl, scale }) {
     const seriesCount = Math.max(2, Math.round(20 * scale));
-    const runs = scale >= 0.5 ? 15 : scale >= 0.05 ? 7 : 3;
+    const runs = scale >= 0.5 ? 25 : scale >= 0.05 ? 9 : 3;
     // The test suite's smoke run (scale 0.005) keeps a month of raw data; the rollups still span 5 years.
     const rawDays = scale >= 0.05 ? RAW_DAYS : 30;
     const database = `bench_reads_${randomBytes(4).toString("hex")}`;

@@ -31,9 +31,10 @@ export interface MultiSeriesResponse {
 /** InfluxDB requests in flight for one multi-series request: enough to overlap, not to flood. */
 const MULTI_CONCURRENCY = 8;
 /**
- * The same for callers who are not logged in: one series after another, so the few read slots
- * they may hold (read-gate.ts) keep InfluxDB and this process busy with at most that many queries,
- * and a public dashboard's crowd cannot crowd out a researcher (tests/bench/read-load.bench.ts).
+ * The same for callers who are not logged in: one series (and one source of it) after another, so
+ * the few read slots they may hold (read-gate.ts) keep InfluxDB and this process busy with at most
+ * that many queries, and a public dashboard's crowd cannot crowd out a researcher
+ * (tests/bench/read-load.bench.ts).
  */
 const ANONYMOUS_MULTI_CONCURRENCY = 1;
 
@@ -79,7 +80,7 @@ export function queryRouter(deps: QueryRouterDeps): Router {
   router.get("/api/v1/series", async (req, res) => {
     const startedAt = performance.now();
     const params = parseSeriesQuery(req.query, now());
-    const body: SeriesResponse = await service.series(params.series, params.from, params.to, params.width);
+    const body: SeriesResponse = await service.series(params.series, params.from, params.to, params.width, principalOf(res).userId === null);
     serverTiming(res, startedAt);
     res.json(body);
   });
@@ -87,9 +88,9 @@ export function queryRouter(deps: QueryRouterDeps): Router {
   router.get("/api/v1/series/multi", async (req, res) => {
     const startedAt = performance.now();
     const params = parseMultiSeriesQuery(req.query, now());
-    const fanOut = principalOf(res).userId === null ? ANONYMOUS_MULTI_CONCURRENCY : MULTI_CONCURRENCY;
-    const series = await mapLimited(params.series, fanOut, (s) =>
-      service.series(s, params.from, params.to, params.width),
+    const anonymous = principalOf(res).userId === null;
+    const series = await mapLimited(params.series, anonymous ? ANONYMOUS_MULTI_CONCURRENCY : MULTI_CONCURRENCY, (s) =>
+      service.series(s, params.from, params.to, params.width, anonymous),
     );
     const body: MultiSeriesResponse = { series };
     serverTiming(res, startedAt);

@@ -73,7 +73,11 @@ export class SeriesService {
     this.logger = options.logger;
   }
 
-  async series(series: CatalogSeries, from: number, to: number, width: number): Promise<SeriesResponse> {
+  /**
+   * `oneQueryAtATime`: the sources of an aggregate (raw and a rollup) are asked one after the
+   * other — for callers who are not logged in, whose reads must leave InfluxDB room for others.
+   */
+  async series(series: CatalogSeries, from: number, to: number, width: number, oneQueryAtATime = false): Promise<SeriesResponse> {
     const input = { from, to, width, now: this.now(), retention: this.retention, nativeIntervalMs: this.nativeIntervalMs };
     let plan: ResolutionPlan = chooseResolution(input);
     if (plan.kind === "raw") {
@@ -85,7 +89,7 @@ export class SeriesService {
       plan = chooseResolution({ ...input, forceAggregate: true });
     }
     if (plan.kind !== "aggregate") throw new Error("forced aggregate plan expected");
-    const envelopes = await this.aggregate(series, from, to, plan.intervalMs, plan.sources);
+    const envelopes = await this.aggregate(series, from, to, plan.intervalMs, plan.sources, oneQueryAtATime);
     return this.response(series, from, to, plan.intervalMs, envelopes.map(envelopeToPoint));
   }
 
@@ -126,12 +130,13 @@ export class SeriesService {
     to: number,
     intervalMs: number,
     sources: readonly AggregateSource[],
+    oneQueryAtATime: boolean,
   ): Promise<Envelope[]> {
-    const perSource = await Promise.all(
-      sources.map((source) =>
-        source === "raw" ? this.rawAggregate(series, from, to, intervalMs) : this.rollupAggregate(series, source, from, to, intervalMs),
-      ),
-    );
+    const ask = (source: AggregateSource) =>
+      source === "raw" ? this.rawAggregate(series, from, to, intervalMs) : this.rollupAggregate(series, source, from, to, intervalMs);
+    const perSource: Envelope[][] = [];
+    if (oneQueryAtATime) for (const source of sources) perSource.push(await ask(source));
+    else perSource.push(...(await Promise.all(sources.map(ask))));
     const rawIndex = sources.indexOf("raw");
     if (perSource.length === 1) return perSource[0]!;
     const raw = perSource[rawIndex] ?? [];
