@@ -1,5 +1,5 @@
 // Alert rules, alert instances and the live alert event, shared by server and client.
-import type { ParameterCode, StandardKind, StationId } from "./catalog.ts";
+import type { LegalStatus, ParameterCode, StandardKind, StationId } from "./catalog-model.ts";
 
 /**
  * What a rule checks. Contamination kinds (mac, aa, range, min, max, rate) look at QC-passed values;
@@ -18,8 +18,12 @@ export type AlertCategory = "contamination" | "sensor" | "availability";
 export const ALERT_STATES = ["ok", "pending", "firing", "resolved"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-/** A rule's reference to one of the parameter's catalog standards, so alerts can cite it. */
+/**
+ * A rule's reference to one of the parameter's catalog standards, so alerts can cite it: the
+ * standard's `id` (stable across its versions), with its kind and source for display.
+ */
 export interface StandardRef {
+  id: string;
   kind: StandardKind;
   source: string;
 }
@@ -57,7 +61,13 @@ export interface AlertRule {
   updatedAt: string;
 }
 
-export interface AlertStandardInfo extends StandardRef {
+export interface AlertStandardInfo {
+  /** The catalog standard's id; null when the catalog no longer has the standard the alert cited. */
+  id: string | null;
+  kind: StandardKind;
+  source: string;
+  /** binding, adopted-not-transposed, proposal, guidance or reference; null when unknown (see id). */
+  legalStatus: LegalStatus | null;
   /** The catalog's text for the source (law, proposal, …). */
   sourceText: string;
   value: number | null;

@@ -1,16 +1,25 @@
 // HTTP API payloads shared by server, client and simulator.
-import type { Catalog, Parameter, ParameterCode, Station, StationId } from "./catalog.ts";
-import type { QcFlag, Reading } from "./reading.ts";
+import type { CatalogData, Parameter, ParameterCode, QualityStandard, SensorId, Source, Station, StationId } from "./catalog-model.ts";
+import type { QcFlag, Qualifier, Reading } from "./reading.ts";
 
 // ---- Ingest: POST /api/v1/readings -------------------------------------------------------------
-/** One reading as a station sends it: `value`, or `belowLod` when under the limit of detection. */
+/** One reading as a station sends it: exactly one of `value`, `belowLod` or `belowLoq`. */
 export interface IngestReading {
   station: StationId;
   parameter: ParameterCode;
+  /** The sensor that measured it; without one the reading goes to the station's primary sensor. */
+  sensor?: SensorId;
   /** ISO 8601 with offset (e.g. 2026-11-25T10:00:00Z) or epoch milliseconds. */
   time: string | number;
   value?: number;
+  /** Not detected: below the limit of detection. */
   belowLod?: { lod: number };
+  /** Detected but not quantified: below the limit of quantification. */
+  belowLoq?: { loq: number };
+  /** Expanded measurement uncertainty (k = 2) in the parameter's unit. */
+  uncertainty?: number;
+  /** The raw signal and the version of the sensor's calibration that turned it into the value. */
+  raw?: { signal: number; calibration: number };
   /** Optional; when given it must equal the parameter's catalog unit. */
   unit?: string;
 }
@@ -25,17 +34,25 @@ export interface IngestResponse {
 }
 
 // ---- Catalog and latest values -----------------------------------------------------------------
+/** GET /api/v1/catalog: the whole catalog the server works with, and its version. */
+export interface CatalogResponse {
+  version: number;
+  catalog: CatalogData;
+}
+
 export interface StationsResponse {
   stations: Station[];
 }
 
 export interface ParametersResponse {
   parameters: Parameter[];
-  sources: Catalog["sources"];
+  /** Every version of every quality standard (each names its parameter, scope, legal status and source). */
+  standards: QualityStandard[];
+  sources: Source[];
 }
 
 export interface LatestResponse {
-  /** Latest reading per station and parameter (any QC flag) since `since`. */
+  /** Latest reading per station, parameter and sensor (any QC flag) since `since`. */
   latest: Reading[];
   /** Start of the look-back window (epoch ms): a series silent since then is not listed. */
   since: number;
@@ -48,23 +65,30 @@ export type SeriesResolution = "raw" | "aggregate";
 export interface SeriesPoint {
   /** Epoch ms (start of the interval for aggregates). */
   t: number;
-  /** Raw: the value (null when below LOD). Aggregate: mean over non-failed values (EU <LOD convention), null when none. */
+  /**
+   * Raw: the value (null when censored). Aggregate: mean over non-failed values (censored values as
+   * half their limit, Directive 2009/90/EC Art. 5(1)), null when none.
+   */
   v: number | null;
-  /** Raw only: limit of detection when below it. */
-  lod?: number | null;
+  /** Raw only, when censored: "<LOD" or "<LOQ" and the limit the value lies below. */
+  qualifier?: Qualifier;
+  limit?: number;
+  /** Raw only, when given: expanded uncertainty (k = 2). */
+  uncertainty?: number;
   /** Raw: the QC flag. Aggregate: the worst flag in the interval. */
   qc?: QcFlag;
   /** Aggregate only: envelope and counts. */
   min?: number | null;
   max?: number | null;
   n?: number;
-  /** Aggregate only: how many of the n values were below LOD (all of them means the mean is "<LOD"). */
+  /** Aggregate only: how many of the n values were censored (<LOD or <LOQ; all of them means the mean is too). */
   nBelowLod?: number;
 }
 
 export interface SeriesResponse {
   station: StationId;
   parameter: ParameterCode;
+  sensor: SensorId;
   unit: string;
   from: number;
   to: number;

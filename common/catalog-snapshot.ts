@@ -25,7 +25,6 @@ interface Placement {
   primary: boolean;
 }
 
-const pairKey = (station: string, parameter: string) => `${station}\t${parameter}`;
 
 export class CatalogSnapshot {
   private readonly stationsById: ReadonlyMap<string, Station>;
@@ -35,7 +34,12 @@ export class CatalogSnapshot {
   private readonly riversById: ReadonlyMap<string, River>;
   private readonly organisationsById: ReadonlyMap<string, Organisation>;
   private readonly sourcesById: ReadonlyMap<string, Source>;
-  private readonly placements = new Map<string, Placement[]>();
+  /**
+   * station → parameter → deployments, primary first. Nested maps rather than a combined key: ingest
+   * asks for the primary sensor of every reading, and building a key string per reading showed up
+   * in ingest profiles.
+   */
+  private readonly placements = new Map<string, Map<string, Placement[]>>();
   private readonly standardsByParameter = new Map<string, QualityStandard[]>();
   private readonly parametersByName = new Map<string, Parameter>();
 
@@ -53,14 +57,17 @@ export class CatalogSnapshot {
     this.sourcesById = new Map(data.sources.map((s) => [s.id, s]));
     for (const sensor of data.sensors) {
       for (const d of sensor.deployments) {
-        const key = pairKey(d.station, sensor.parameter);
-        const list = this.placements.get(key) ?? [];
+        let byParameter = this.placements.get(d.station);
+        if (!byParameter) this.placements.set(d.station, (byParameter = new Map()));
+        const list = byParameter.get(sensor.parameter) ?? [];
         list.push({ sensor, from: Date.parse(d.from), to: d.to === null ? Number.POSITIVE_INFINITY : Date.parse(d.to), primary: d.primary });
-        this.placements.set(key, list);
+        byParameter.set(sensor.parameter, list);
       }
     }
     // Primary first, then the most recent installation: the order sensors are listed on a station page.
-    for (const list of this.placements.values()) list.sort((a, b) => Number(b.primary) - Number(a.primary) || b.from - a.from);
+    for (const byParameter of this.placements.values()) {
+      for (const list of byParameter.values()) list.sort((a, b) => Number(b.primary) - Number(a.primary) || b.from - a.from);
+    }
     for (const s of data.standards) {
       const list = this.standardsByParameter.get(s.parameter) ?? [];
       list.push(s);
@@ -136,31 +143,67 @@ export class CatalogSnapshot {
     return [...new Set(scored.map((s) => s.code))].slice(0, count);
   }
 
+  private placementsOf(station: StationId, parameter: ParameterCode): readonly Placement[] | undefined {
+    return this.placements.get(station)?.get(parameter);
+  }
+
   /** Sensors installed at the station for the parameter at `time`, primary first. */
   sensorsAt(station: StationId, parameter: ParameterCode, time: number): Sensor[] {
-    return (this.placements.get(pairKey(station, parameter)) ?? []).filter((p) => time >= p.from && time < p.to).map((p) => p.sensor);
+    return (this.placementsOf(station, parameter) ?? []).filter((p) => time >= p.from && time < p.to).map((p) => p.sensor);
   }
 
   /** Every sensor ever deployed at the station (optionally for one parameter), primary first. */
   sensorsOf(station: StationId, parameter?: ParameterCode): Sensor[] {
     const out = new Set<Sensor>();
     for (const p of parameter === undefined ? this.data.parameters.map((x) => x.code) : [parameter]) {
-      for (const placement of this.placements.get(pairKey(station, p)) ?? []) out.add(placement.sensor);
+      for (const placement of this.placementsOf(station, p) ?? []) out.add(placement.sensor);
     }
     return [...out];
   }
 
   /** Parameters the station measures (has had a sensor for), in catalog order. */
   parametersOf(station: StationId): Parameter[] {
-    return this.data.parameters.filter((p) => this.placements.has(pairKey(station, p.code)));
+    const byParameter = this.placements.get(station);
+    return byParameter ? this.data.parameters.filter((p) => byParameter.has(p.code)) : [];
+  }
+
+  /** Whether the station has ever had a sensor for the parameter. */
+  measures(station: StationId, parameter: ParameterCode): boolean {
+    return this.placements.get(station)?.has(parameter) ?? false;
   }
 
   /** The sensor that readings naming no sensor belong to. */
   primarySensor(station: StationId, parameter: ParameterCode, time: number): Sensor | undefined {
-    const list = this.placements.get(pairKey(station, parameter));
+    const list = this.placementsOf(station, parameter);
     if (!list) return undefined;
     for (const p of list) if (p.primary && time >= p.from && time < p.to) return p.sensor;
     return undefined;
+  }
+
+  /** The sensor with this id when it is installed at the station for the parameter at `time` (no allocation: ingest asks per reading). */
+  installedSensor(station: StationId, parameter: ParameterCode, sensor: string, time: number): Sensor | undefined {
+    const list = this.placementsOf(station, parameter);
+    if (!list) return undefined;
+    for (const p of list) if (p.sensor.id === sensor && time >= p.from && time < p.to) return p.sensor;
+    return undefined;
+  }
+
+  /**
+   * The station's primary sensor for the parameter at `time`, else its most recent primary one (a
+   * retired station's last): the sensor a series means when it names none.
+   */
+  defaultSensor(station: StationId, parameter: ParameterCode, time: number): Sensor | undefined {
+    const list = this.placementsOf(station, parameter);
+    if (!list) return undefined;
+    return this.primarySensor(station, parameter, time) ?? list.find((p) => p.primary)?.sensor ?? list[0]?.sensor;
+  }
+
+  /**
+   * Whether the sensor is ever a primary sensor of the station for the parameter. Data stored before
+   * sensors were tagged belongs to the primary sensor, so queries for it also read untagged points.
+   */
+  isPrimaryAt(station: StationId, parameter: ParameterCode, sensor: string): boolean {
+    return (this.placementsOf(station, parameter) ?? []).some((p) => p.primary && p.sensor.id === sensor);
   }
 
   /**

@@ -1,5 +1,5 @@
 // The socket.io event map shared by server and client: compile-time checked names and payloads.
-import type { ParameterCode, StationId } from "./catalog.ts";
+import type { ParameterCode, StationId } from "./catalog-model.ts";
 import type { AlertEvent } from "./alerts.ts";
 import type { Reading } from "./reading.ts";
 

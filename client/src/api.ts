@@ -1,11 +1,5 @@
 // REST client for the Water Monitor API (types shared with the server in common/api-types.ts).
-import type {
-  ApiErrorBody,
-  LatestResponse,
-  ParametersResponse,
-  SeriesResponse,
-  StationsResponse,
-} from "../../common/api-types.ts";
+import type { ApiErrorBody, CatalogResponse, LatestResponse, SeriesResponse } from "../../common/api-types.ts";
 
 /** The server's limits: series per multi request, and the pixel width it accepts. */
 export const MULTI_MAX_SERIES = 20;
@@ -54,6 +48,13 @@ export interface HealthResponse {
 export interface SeriesRequest {
   station: string;
   parameter: string;
+  /** The sensor; omitted: the station's primary sensor for the parameter. */
+  sensor?: string;
+}
+
+/** `STATION:PARAMETER[:SENSOR]`, the series key of /api/v1/series/multi. */
+export function seriesKey(s: SeriesRequest): string {
+  return s.sensor === undefined ? `${s.station}:${s.parameter}` : `${s.station}:${s.parameter}:${s.sensor}`;
 }
 
 export interface RangeRequest {
@@ -78,12 +79,8 @@ export class ApiClient {
     this.csrf = token ? { header, token } : undefined;
   }
 
-  stations(signal?: AbortSignal): Promise<StationsResponse> {
-    return this.get("/api/v1/stations", signal);
-  }
-
-  parameters(signal?: AbortSignal): Promise<ParametersResponse> {
-    return this.get("/api/v1/parameters", signal);
+  catalog(signal?: AbortSignal): Promise<CatalogResponse> {
+    return this.get("/api/v1/catalog", signal);
   }
 
   latest(station?: string, signal?: AbortSignal): Promise<LatestResponse> {
@@ -94,6 +91,7 @@ export class ApiClient {
     const q = new URLSearchParams({
       station: req.station,
       parameter: req.parameter,
+      ...(req.sensor === undefined ? {} : { sensor: req.sensor }),
       from: String(Math.floor(req.from)),
       to: String(Math.ceil(req.to)),
       width: String(clampWidth(req.width)),
@@ -108,7 +106,7 @@ export class ApiClient {
     const bodies = await Promise.all(
       chunks.map((chunk) => {
         const q = new URLSearchParams({
-          series: chunk.map((s) => `${s.station}:${s.parameter}`).join(","),
+          series: chunk.map(seriesKey).join(","),
           from: String(Math.floor(range.from)),
           to: String(Math.ceil(range.to)),
           width: String(clampWidth(range.width)),

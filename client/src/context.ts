@@ -1,6 +1,8 @@
 // What every page receives from the shell: API and live clients, preferences, the catalog, and a
 // translator for the current language.
-import type { Parameter, Station } from "../../common/catalog.ts";
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
+import type { Sensor } from "../../common/catalog-model.ts";
+import { localName } from "../../common/standards.ts";
 import type { Reading } from "../../common/reading.ts";
 import type { ApiClient } from "./api.ts";
 import type { AuthApi, SessionInfo } from "./auth-api.ts";
@@ -16,9 +18,8 @@ export interface AppContext {
   session: Readonly<SessionInfo>;
   live: LiveClient;
   prefs: PreferencesStore;
-  stations: Station[];
-  parameters: Map<string, Parameter>;
-  sources: Record<string, string>;
+  /** The server's catalog (GET /api/v1/catalog): stations, parameters, sensors, standards, sources. */
+  catalog: CatalogSnapshot;
   t: Translate;
   lang: Language;
   locale: string;
@@ -35,7 +36,28 @@ export interface Page {
   destroy(): void;
 }
 
-/** Parameter display name; catalog names stay untranslated (they are international names). */
-export function parameterName(ctx: AppContext, code: string): string {
-  return ctx.parameters.get(code)?.name ?? code;
+type Names = Pick<AppContext, "catalog" | "lang">;
+
+/** Names in the UI language, English where the catalog has none in it. */
+export function parameterName(ctx: Names, code: string): string {
+  return ctx.catalog.parameterName(code, ctx.lang);
+}
+
+export function stationName(ctx: Names, id: string): string {
+  return ctx.catalog.stationName(id, ctx.lang);
+}
+
+export function riverName(ctx: Names, id: string): string {
+  const river = ctx.catalog.river(id);
+  return river ? localName(river.name, ctx.lang) : id;
+}
+
+export function regionName(ctx: Names, id: string): string {
+  const region = ctx.catalog.region(id);
+  return region ? localName(region.name, ctx.lang) : id;
+}
+
+/** "Kurt-Schwabe-Institut Meinsberg (simulated) CBZ-MIP prototype 2 · KSI-CBZ-MIP-P2": make, model and id. */
+export function sensorLabel(sensor: Pick<Sensor, "id" | "make" | "model">): string {
+  return `${sensor.make} ${sensor.model} · ${sensor.id}`;
 }

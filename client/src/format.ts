@@ -1,5 +1,6 @@
 // Number, unit, date and duration formatting with Intl. Pure: language, zone and unit mode are
 // parameters, so the same functions serve the UI and the unit tests.
+import { QUALIFIER, type Qualifier } from "../../common/reading.ts";
 import type { Language, Translate } from "./i18n/index.ts";
 import { LOCALE } from "./i18n/index.ts";
 
@@ -37,16 +38,21 @@ export function formatQuantity(value: number, storedUnit: string, preferred: Con
   return du.unit === "pH" ? `pH ${n}` : `${n} ${du.unit}`;
 }
 
-/** A reading's value for display: below-LOD values read "<LOD (5 ng/L)", never 0. */
+/** "<LOD (5 ng/L)" or "<LOQ (16.7 ng/L)": a censored value with the limit it lies below. */
+export function formatCensored(qualifier: Qualifier, limit: number, storedUnit: string, preferred: ConcentrationUnit, lang: Language, t: Translate): string {
+  return t(qualifier === QUALIFIER.belowLoq ? "value.belowLoq" : "value.belowLod", { limit: formatQuantity(limit, storedUnit, preferred, lang) });
+}
+
+/** A reading's value for display: censored values read "<LOD (5 ng/L)" or "<LOQ (…)", never 0. */
 export function formatReadingValue(
-  reading: { value: number | null; lod: number | null },
+  reading: { value: number | null; qualifier: Qualifier | null; limit: number | null },
   storedUnit: string,
   preferred: ConcentrationUnit,
   lang: Language,
   t: Translate,
 ): string {
   if (reading.value !== null) return formatQuantity(reading.value, storedUnit, preferred, lang);
-  if (reading.lod !== null) return t("value.belowLod", { lod: formatQuantity(reading.lod, storedUnit, preferred, lang) });
+  if (reading.qualifier !== null && reading.limit !== null) return formatCensored(reading.qualifier, reading.limit, storedUnit, preferred, lang, t);
   return "–";
 }
 

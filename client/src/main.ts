@@ -4,7 +4,7 @@
 // preference (language, unit, time zone) changes; their state lives in the URL.
 import "./styles.css";
 import "./auth.css";
-import type { Parameter, Station } from "../../common/catalog.ts";
+import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { ApiClient } from "./api.ts";
 import { AuthApi, roleAtLeast, type SessionInfo } from "./auth-api.ts";
 import { errorText } from "./components/notice.ts";
@@ -31,13 +31,26 @@ import { stationPage } from "./pages/station.ts";
 import type { ConcentrationUnit } from "./format.ts";
 
 const api = new ApiClient();
+/** Until the catalog is loaded (toasts may arrive first): names fall back to ids. */
+const EMPTY_CATALOG = new CatalogSnapshot({
+  format: "water-monitor-catalog",
+  formatVersion: 1,
+  organisations: [],
+  regions: [],
+  rivers: [],
+  stations: [],
+  parameters: [],
+  sensors: [],
+  standards: [],
+  sources: [],
+});
 const auth = new AuthApi(api);
 const sessions = new SessionStore(api, auth);
 const live = new LiveClient();
 const prefs = new PreferencesStore(safeStorage(), navigator.languages ?? [navigator.language]);
 const root = document.getElementById("app")!;
 
-let catalog: { stations: Station[]; parameters: Map<string, Parameter>; sources: Record<string, string> } | undefined;
+let catalog: CatalogSnapshot | undefined;
 let page: Page | undefined;
 let shellCleanup: Array<() => void> = [];
 /** Mounts overlap when the route changes while one is loading; only the latest may render. */
@@ -51,7 +64,7 @@ live.listen({
 // Alert toasts live outside #app, so they survive re-mounts; formatted in the current preferences.
 const toasts = alertToasts(live, () => {
   const p = prefs.get();
-  return { t: translator(p.lang), lang: p.lang, unit: p.unit, zone: p.zone, stations: catalog?.stations ?? [], parameters: catalog?.parameters ?? new Map() };
+  return { t: translator(p.lang), lang: p.lang, unit: p.unit, zone: p.zone, catalog: catalog ?? EMPTY_CATALOG };
 });
 document.body.append(toasts.element);
 
@@ -138,8 +151,8 @@ async function loadCatalog(main: HTMLElement): Promise<boolean> {
   const t = translator(prefs.get().lang);
   main.replaceChildren(h("p", { class: "state-loading", role: "status" }, t("state.loading")));
   try {
-    const [s, p] = await Promise.all([api.stations(), api.parameters()]);
-    catalog = { stations: s.stations, parameters: new Map(p.parameters.map((x) => [x.code, x])), sources: p.sources };
+    const body = await api.catalog();
+    catalog = new CatalogSnapshot(body.catalog, body.version);
     return true;
   } catch (err) {
     showError(main, t("state.error", { error: err instanceof Error ? err.message : String(err) }));
@@ -182,7 +195,7 @@ async function mount(): Promise<void> {
     return location.replace(loginHref(location.hash || "#/"));
   }
   if (!(await loadCatalog(main)) || !catalog || seq !== mountSeq) return;
-  const ctx: AppContext = { api, auth, session, live, prefs, ...catalog, t, lang: p.lang, locale: LOCALE[p.lang], p };
+  const ctx: AppContext = { api, auth, session, live, prefs, catalog, t, lang: p.lang, locale: LOCALE[p.lang], p };
   page =
     route.page === "station"
       ? stationPage(ctx, route.station, route.query)

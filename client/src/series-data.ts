@@ -1,5 +1,6 @@
 // Small pure helpers for series held in the client: merging live points and trimming a window.
 import type { SeriesPoint } from "../../common/api-types.ts";
+import type { Reading } from "../../common/reading.ts";
 
 /** Insert points into a time-sorted list; a point with an existing time replaces it (a resend). */
 export function mergePoints(target: SeriesPoint[], incoming: readonly SeriesPoint[]): void {
@@ -16,4 +17,14 @@ export function trimBefore(points: SeriesPoint[], from: number): void {
   const firstKept = points.findIndex((p) => p.t >= from);
   if (firstKept > 0) points.splice(0, firstKept);
   else if (firstKept === -1) points.length = 0;
+}
+
+/** A live reading as a raw series point. */
+export function livePoint(r: Reading): SeriesPoint {
+  const point: SeriesPoint = { t: r.time, v: r.value, qc: r.qc };
+  if (r.qualifier !== null && r.limit !== null) {
+    point.qualifier = r.qualifier;
+    point.limit = r.limit;
+  }
+  return point;
 }

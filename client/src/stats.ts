@@ -1,13 +1,13 @@
-// Means over series points the way the domain requires (Directive 2009/90/EC): failed (QC 4)
-// values are excluded, below-LOD values count as half the LOD, and a mean over only below-LOD
-// values is itself "<LOD".
+// Means over series points the way the domain requires (Directive 2009/90/EC Art. 5): failed (QC 4)
+// values are excluded, censored values count as half the limit they carry (LOD or LOQ), and a mean
+// over only censored values is itself censored.
 import type { SeriesPoint } from "../../common/api-types.ts";
 import { QC } from "../../common/reading.ts";
 
 export interface MeanPoint {
   t: number;
   v: number;
-  /** Every value in the window was below the limit of detection. */
+  /** Every value in the window was censored (below the LOD or LOQ). */
   allBelowLod: boolean;
 }
 
@@ -28,7 +28,7 @@ function contribution(p: SeriesPoint): Contribution | undefined {
   }
   if (p.qc === QC.fail) return undefined;
   if (p.v !== null) return { t: p.t, sum: p.v, weight: 1, belowLod: 0 };
-  if (p.lod !== undefined && p.lod !== null) return { t: p.t, sum: p.lod / 2, weight: 1, belowLod: 1 };
+  if (p.limit !== undefined) return { t: p.t, sum: p.limit / 2, weight: 1, belowLod: 1 };
   return undefined;
 }
 

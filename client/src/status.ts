@@ -1,7 +1,11 @@
 // Station status for the overview, derived from the latest readings and recent means. Pure.
-// Order of severity: offline > above a quality standard > sensor problem > ok.
-import type { Parameter, QualityStandard, StandardKind } from "../../common/catalog.ts";
+// Order of severity: offline > above a quality standard > sensor problem > ok. Only standards that
+// apply at the station count (their scope covers it: no GB 3838 limit on a Saxon station, no Swiss
+// value outside Switzerland); a GB 3838 class-limits standard counts with the station's target class.
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
+import type { QualityStandard, StandardKind } from "../../common/catalog-model.ts";
 import { QC, type QcFlag, type Reading } from "../../common/reading.ts";
+import type { EffectiveStandard } from "../../common/standards.ts";
 
 export type StationStatus = "ok" | "above" | "sensor" | "offline";
 
@@ -20,43 +24,47 @@ export interface StatusResult {
 }
 
 export interface StatusInput {
+  station: string;
   latest: readonly Reading[];
-  parameters: ReadonlyMap<string, Parameter>;
+  catalog: CatalogSnapshot;
   /** Recent (e.g. 24 h) means per parameter, compared with AA-EQS; a single value never is. */
   recentMeans?: ReadonlyMap<string, number>;
   now: number;
 }
 
 /** Standards a single value is checked against (AA-EQS needs a mean; watch-list limits never alarm). */
-const SINGLE_VALUE_KINDS: ReadonlySet<StandardKind> = new Set(["MAC-EQS", "max", "min", "range"]);
+const SINGLE_VALUE_KINDS: ReadonlySet<StandardKind> = new Set(["MAC-EQS", "max", "min", "range", "class-limits"]);
+
+function applicable(catalog: CatalogSnapshot, station: string, parameter: string, time: number): EffectiveStandard[] {
+  return catalog.standardsAt(station, parameter, time).filter((s) => s.applicable && s.limit !== null);
+}
 
 export function deriveStatus(input: StatusInput): StatusResult {
-  const { latest, parameters, now } = input;
+  const { latest, catalog, now, station } = input;
   const lastReadingAt = latest.length > 0 ? Math.max(...latest.map((r) => r.time)) : undefined;
   const issues: StatusIssue[] = [];
   if (lastReadingAt === undefined || now - lastReadingAt > OFFLINE_AFTER_MS) issues.push({ kind: "offline" });
 
   for (const r of latest) {
     if (r.qc === QC.suspect || r.qc === QC.fail) issues.push({ kind: "sensor", parameter: r.parameter, qc: r.qc });
-    // Failed values are excluded from standards checks; below-LOD values cannot exceed anything.
+    // Failed values are excluded from standards checks; censored values cannot exceed anything.
     if (r.qc === QC.fail || r.value === null) continue;
-    const parameter = parameters.get(r.parameter);
-    for (const std of parameter?.standards ?? []) {
-      if (!SINGLE_VALUE_KINDS.has(std.kind)) continue;
-      const upper = std.kind === "range" ? std.max : std.kind === "min" ? undefined : std.value;
-      const lower = std.kind === "range" ? std.min : std.kind === "min" ? std.value : undefined;
+    for (const { standard, limit } of applicable(catalog, r.station, r.parameter, r.time)) {
+      if (!SINGLE_VALUE_KINDS.has(standard.kind) || !limit) continue;
+      const upper = limit.kind === "range" ? limit.max : limit.kind === "max" ? limit.value : undefined;
+      const lower = limit.kind === "range" ? limit.min : limit.kind === "min" ? limit.value : undefined;
       if (upper !== undefined && r.value > upper) {
-        issues.push({ kind: "above", parameter: r.parameter, value: r.value, standard: std, limit: upper, basis: "value" });
+        issues.push({ kind: "above", parameter: r.parameter, value: r.value, standard, limit: upper, basis: "value" });
       } else if (lower !== undefined && r.value < lower) {
-        issues.push({ kind: "below", parameter: r.parameter, value: r.value, standard: std, limit: lower });
+        issues.push({ kind: "below", parameter: r.parameter, value: r.value, standard, limit: lower });
       }
     }
   }
 
   for (const [code, mean] of input.recentMeans ?? []) {
-    for (const std of parameters.get(code)?.standards ?? []) {
-      if (std.kind === "AA-EQS" && std.value !== undefined && mean > std.value) {
-        issues.push({ kind: "above", parameter: code, value: mean, standard: std, limit: std.value, basis: "mean" });
+    for (const { standard, limit } of applicable(catalog, station, code, now)) {
+      if (standard.kind === "AA-EQS" && limit?.kind === "max" && mean > limit.value) {
+        issues.push({ kind: "above", parameter: code, value: mean, standard, limit: limit.value, basis: "mean" });
       }
     }
   }

@@ -4,20 +4,25 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { createLogger } from "../../common/logger.ts";
+import { fetchCatalog, readCatalogFile } from "./catalog-client.ts";
 import { FAULT_KINDS, type FaultKind } from "./sensor/fault-settings.ts";
-import { SimulatorOptionsError, type SimulatorOptions } from "./options.ts";
+import { SimulatorOptionsError, simulatorOptionsSchema, type SimulatorOptions } from "./options.ts";
 import { startSimulator } from "./simulator.ts";
 
 const HELP = `Water Monitor sensor simulator: stations that send readings to the server.
 
 Usage: npm run sim -- [options]
 
-  --url <url>              server URL (default http://localhost:3000)
+  --url <url>              server URL (default http://localhost:3000); the simulated stations and
+                           sensors come from its catalog (GET /api/v1/catalog)
+  --api-token <token>      personal API token to read the catalog when the dashboard is not public
+  --catalog-file <path>    read the catalog from a file instead (JSON of GET /api/v1/catalog)
   --token <token>          station write token (Authorization: Bearer)
   --token-file <path>      read the token from a file: one token for all stations, or JSON
                            {"<station id>": "<token>", ...} for a token per station (the
                            server's DATA_DIR/simulator-tokens has that form)
-  --stations <ids>         comma-separated station ids (default: all 8 in the catalog)
+  --stations <ids>         comma-separated station ids (default: every station the catalog marks
+                           simulated); each sends for every sensor installed there
   --parameters <codes>     comma-separated parameter codes (default: all)
   --interval <duration>    simulated time between readings (default 10m, like a real network)
   --speed <n>              simulated seconds per wall-clock second (default 60)
@@ -39,7 +44,7 @@ Usage: npm run sim -- [options]
   --force-fault <kinds>    start these faults on every sensor at --force-after (repeatable)
   --force-after <duration> when forced faults start, after the live start (default 0)
   --scenario spill         a plume entering a river upstream and passing its stations in order
-  --spill-river <name>     Elbe (default), Yangtze or Jialing
+  --spill-river <name>     a river with stations, by id or name: Elbe (default), Yangtze, Jialing, …
   --spill-compound <code>  a compound with a MAC-EQS (default clarithromycin)
   --spill-after <duration> when the plume enters, after the live start (default 1h)
   --spill-velocity <m/s>   river velocity for travel times (default 1.0)
@@ -81,7 +86,9 @@ function rates(text: string | undefined): Partial<Record<FaultKind, number>> {
   return out;
 }
 
-export type CliCommand = { kind: "help" } | { kind: "run"; options: SimulatorOptions; logLevel: string };
+export type CliCommand =
+  | { kind: "help" }
+  | { kind: "run"; options: SimulatorOptions; logLevel: string; catalog: { file: string } | { apiToken: string | undefined } };
 
 export function parseCli(argv: string[]): CliCommand {
   const { values } = parseArgs({
@@ -89,6 +96,8 @@ export function parseCli(argv: string[]): CliCommand {
     allowPositionals: false,
     options: {
       url: { type: "string" },
+      "api-token": { type: "string" },
+      "catalog-file": { type: "string" },
       token: { type: "string" },
       "token-file": { type: "string" },
       stations: { type: "string" },
@@ -154,7 +163,8 @@ export function parseCli(argv: string[]): CliCommand {
       },
     }),
   ) as SimulatorOptions;
-  return { kind: "run", options, logLevel: values["log-level"] ?? "info" };
+  const catalog = values["catalog-file"] ? { file: values["catalog-file"] } : { apiToken: values["api-token"] };
+  return { kind: "run", options, logLevel: values["log-level"] ?? "info", catalog };
 }
 
 async function main(): Promise<void> {
@@ -173,7 +183,9 @@ async function main(): Promise<void> {
   const logger = createLogger(command.logLevel, "sensors-sim");
   let sim;
   try {
-    sim = startSimulator(command.options, { logger });
+    const source = command.catalog;
+    const catalog = "file" in source ? readCatalogFile(source.file) : await fetchCatalog(simulatorOptionsSchema.shape.url.parse(command.options.url), source.apiToken);
+    sim = startSimulator(command.options, { catalog, logger });
   } catch (err) {
     if (err instanceof SimulatorOptionsError) {
       process.stderr.write(`${err.message}\n`);

@@ -1,10 +1,12 @@
 // Simulator options: one zod schema, used by the CLI and by startSimulator, with the defaults in
-// one place. Durations may be written as "10m"/"30d" or given as milliseconds.
+// one place, then checked against the catalog the simulator runs on (stations, parameters, the
+// spill's river and compound). Durations may be written as "10m"/"30d" or given as milliseconds.
 import { z } from "zod";
-import { catalog, findParameter } from "../../common/catalog.ts";
+import type { Parameter, Station } from "../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
+import { localName } from "../../common/standards.ts";
 import { DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { SPILL_DEFAULTS } from "./model/spill.ts";
-import { DOWNSTREAM_CHAINS } from "./model/station-profiles.ts";
 import { DEFAULT_FAULT_SETTINGS, FAULT_KINDS } from "./sensor/fault-settings.ts";
 import { DEFAULT_UPLINK_OPTIONS } from "./transport/uplink.ts";
 
@@ -45,20 +47,13 @@ export const faultOptionsSchema = z.object({
 });
 
 export const spillOptionsSchema = z.object({
+  /** A catalog river, by id or English name ("elbe", "Elbe"). */
   river: z.string().default(SPILL_DEFAULTS.river),
   compound: z.string().default(SPILL_DEFAULTS.compound),
   /** When the slug enters the river, after the start of the live phase (simulated time). */
   after: duration.default(HOUR_MS),
   velocityMs: z.number().positive().default(SPILL_DEFAULTS.velocityMs),
   peakTimesMac: z.number().positive().default(SPILL_DEFAULTS.peakTimesMac),
-}).superRefine((spill, ctx) => {
-  if (!DOWNSTREAM_CHAINS[spill.river]) {
-    ctx.addIssue({ code: "custom", path: ["river"], message: `one of ${Object.keys(DOWNSTREAM_CHAINS).join(", ")}` });
-  }
-  const macs = findParameter(spill.compound)?.standards.filter((s) => s.kind === "MAC-EQS") ?? [];
-  if (macs.length === 0) {
-    ctx.addIssue({ code: "custom", path: ["compound"], message: `"${spill.compound}" has no MAC-EQS in the catalog` });
-  }
 });
 
 export const simulatorOptionsSchema = z.object({
@@ -67,8 +62,10 @@ export const simulatorOptionsSchema = z.object({
   token: z.string().min(1).optional(),
   /** Per-station write tokens, station id → token: each station then sends on its own uplink. */
   tokens: z.record(z.string(), z.string().min(1)).optional(),
-  stations: z.array(z.enum(catalog.stations.map((s) => s.id) as [string, ...string[]])).min(1).default(catalog.stations.map((s) => s.id)),
-  parameters: z.array(z.enum(catalog.parameters.map((p) => p.code) as [string, ...string[]])).min(1).default(catalog.parameters.map((p) => p.code)),
+  /** Station ids; default: every station the catalog marks simulated that takes readings. */
+  stations: z.array(z.string()).min(1).optional(),
+  /** Parameter codes; default: every parameter the stations measure. */
+  parameters: z.array(z.string()).min(1).optional(),
   /** Simulated time between readings of a sensor (a real network reports every 10–15 minutes). */
   interval: positiveDuration.default(10 * 60_000),
   /** Simulated seconds per wall-clock second in the live phase. */
@@ -98,24 +95,80 @@ export const simulatorOptionsSchema = z.object({
   faults: faultOptionsSchema.default(faultOptionsSchema.parse({})),
   scenario: z.enum(["spill"]).optional(),
   spill: spillOptionsSchema.default(spillOptionsSchema.parse({})),
-}).superRefine((o, ctx) => {
-  if (!o.tokens || o.token) return;
-  const missing = o.stations.filter((id) => !o.tokens![id]);
-  if (missing.length > 0) ctx.addIssue({ code: "custom", path: ["tokens"], message: `no token for ${missing.join(", ")} (give those, or a token for all)` });
 });
 
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;
-export type ResolvedSimulatorOptions = z.output<typeof simulatorOptionsSchema>;
+export type ParsedSimulatorOptions = z.output<typeof simulatorOptionsSchema>;
+
+/** The options with the catalog's stations and parameters in place of ids. */
+export interface ResolvedSimulatorOptions extends Omit<ParsedSimulatorOptions, "stations" | "parameters"> {
+  stations: Station[];
+  parameters: Parameter[];
+}
 
 export class SimulatorOptionsError extends Error {
   override readonly name = "SimulatorOptionsError";
 }
 
-export function resolveOptions(input: SimulatorOptions): ResolvedSimulatorOptions {
+/** Stations that take readings (ingest refuses planned and retired ones). */
+const takesReadings = (s: Station) => s.status === "active" || s.status === "maintenance";
+
+/** The stations the simulator runs by default: those the catalog marks simulated and that take readings. */
+export function simulatedStations(catalog: CatalogSnapshot): Station[] {
+  return catalog.stations.filter((s) => s.simulated && takesReadings(s));
+}
+
+/** Stations and parameters from the catalog (ids, or the defaults when not given); problems as messages. */
+export function catalogChoices(
+  catalog: CatalogSnapshot,
+  stationIds: readonly string[] | undefined,
+  parameterCodes: readonly string[] | undefined,
+  problems: string[],
+): { stations: Station[]; parameters: Parameter[] } {
+  const stations: Station[] = [];
+  for (const id of stationIds ?? simulatedStations(catalog).map((s) => s.id)) {
+    const station = catalog.station(id);
+    if (!station) problems.push(`stations: unknown station ${JSON.stringify(id)}; the catalog has ${catalog.stations.map((s) => s.id).join(", ")}`);
+    else if (!takesReadings(station)) problems.push(`stations: ${id} is ${station.status} and takes no readings`);
+    else stations.push(station);
+  }
+  const parameters: Parameter[] = [];
+  for (const code of parameterCodes ?? catalog.parameters.map((p) => p.code)) {
+    const parameter = catalog.parameter(code);
+    if (!parameter) problems.push(`parameters: unknown parameter ${JSON.stringify(code)}`);
+    else parameters.push(parameter);
+  }
+  return { stations, parameters };
+}
+
+/** A river by id or by name in any language. */
+function findRiver(catalog: CatalogSnapshot, text: string): string | undefined {
+  const wanted = text.trim().toLowerCase();
+  return catalog.data.rivers.find((r) => r.id === wanted || Object.values(r.name).some((n) => n?.toLowerCase() === wanted))?.id;
+}
+
+export function resolveOptions(input: SimulatorOptions, catalog: CatalogSnapshot): ResolvedSimulatorOptions {
   const parsed = simulatorOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);
     throw new SimulatorOptionsError(`Invalid simulator options:\n  ${lines.join("\n  ")}`);
   }
-  return parsed.data;
+  const o = parsed.data;
+  const problems: string[] = [];
+  const { stations, parameters } = catalogChoices(catalog, o.stations, o.parameters, problems);
+  if (stations.length === 0 && problems.length === 0) problems.push("stations: the catalog has no simulated station that takes readings");
+  const river = findRiver(catalog, o.spill.river);
+  if (!river || catalog.riverStations(river).length === 0) {
+    const rivers = catalog.data.rivers.filter((r) => catalog.riverStations(r.id).length > 0).map((r) => localName(r.name, "en"));
+    problems.push(`spill.river: ${JSON.stringify(o.spill.river)} is none of ${rivers.join(", ")}`);
+  }
+  if (!catalog.standardsOf(o.spill.compound).some((s) => s.kind === "MAC-EQS")) {
+    problems.push(`spill.compound: "${o.spill.compound}" has no MAC-EQS in the catalog`);
+  }
+  if (o.tokens && !o.token) {
+    const missing = stations.filter((s) => !o.tokens![s.id]).map((s) => s.id);
+    if (missing.length > 0) problems.push(`tokens: no token for ${missing.join(", ")} (give those, or a token for all)`);
+  }
+  if (problems.length > 0) throw new SimulatorOptionsError(`Invalid simulator options:\n  ${problems.join("\n  ")}`);
+  return { ...o, stations, parameters, spill: { ...o.spill, river: river! } };
 }

@@ -1,9 +1,15 @@
 // Turns the true signal into what a network of stations reports: walks the reading grid step by
-// step, applies sensor and station faults, censors values below the limit of detection, rounds to
-// the sensor's resolution, and emits readings in the order a logger would send them (duplicates
-// and held-back readings included). Pure and deterministic: no I/O, no wall clock.
-import type { Parameter, ParameterCode, Station, StationId } from "../../common/catalog.ts";
+// step, applies sensor and station faults, censors values below each sensor's limit of detection,
+// rounds to the sensor's resolution, and emits readings in the order a logger would send them
+// (duplicates and held-back readings included). Every sensor the catalog deploys at a simulated
+// station reports, while it is installed there, under its own id. Pure and deterministic: no I/O,
+// no wall clock. The station and sensor set can change while running (`setCatalog`): sensors that
+// stay keep their fault state.
+import type { Parameter, ParameterCode, Sensor, SensorId, Station, StationId } from "../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { modelFor } from "./model/parameter-models.ts";
+import { hashNormal, stringKey } from "./model/random.ts";
+import { sensorProfileFor, type SensorProfile } from "./model/sensor-profiles.ts";
 import { StationSignal } from "./model/signal.ts";
 import type { SpillScenario } from "./model/spill.ts";
 import type { FaultKind, FaultSettings } from "./sensor/fault-settings.ts";
@@ -12,12 +18,16 @@ import { SensorFaultState, StationFaultState } from "./sensor/sensor-faults.ts";
 export interface SimReading {
   station: StationId;
   parameter: ParameterCode;
+  sensor: SensorId;
   /** Timestamp the station sends, epoch ms (the grid instant plus any clock skew). */
   time: number;
-  /** Reported value in the catalog unit, or null when below the limit of detection. */
+  /** Reported value in the catalog unit, or null when below the sensor's limit of detection. */
   value: number | null;
-  /** The limit of detection when the value is below it, else null. */
+  /** The sensor's limit of detection when the value is below it, else null. */
   lod: number | null;
+  /** Raw signal and calibration version, for sensors with a calibration log; else null. */
+  rawSignal: number | null;
+  calibration: number | null;
   /** The grid instant the reading belongs to, epoch ms. */
   gridTime: number;
   /** What the water really held (before sensor faults); for tests and diagnostics, never sent. */
@@ -29,15 +39,23 @@ export interface SimReading {
 export interface GeneratorOptions {
   seed: number;
   intervalMs: number;
+  /** The catalog the stations and their sensors come from. */
+  catalog: CatalogSnapshot;
   stations: readonly Station[];
   parameters: readonly Parameter[];
   faults: FaultSettings;
   spill?: SpillScenario;
 }
 
-interface Sensor {
+interface SensorChannel {
+  sensor: Sensor;
+  /** Index into the station signal's parameters. */
+  index: number;
   parameter: Parameter;
   decimals: number;
+  profile: SensorProfile;
+  /** [from, to) spans the sensor is installed at this station. */
+  installed: Array<[number, number]>;
   faults: SensorFaultState;
 }
 
@@ -45,33 +63,24 @@ interface StationChannel {
   station: Station;
   signal: StationSignal;
   faults: StationFaultState;
-  sensors: Sensor[];
+  sensors: SensorChannel[];
 }
 
+const NOISE_KEY = 0x5e45;
+
 export class ReadingGenerator {
-  private readonly channels: StationChannel[];
+  private channels: StationChannel[] = [];
   private readonly forceStep: number | undefined;
   private held: Array<{ releaseStep: number; reading: SimReading }> = [];
   private step: number;
+  private options: GeneratorOptions;
 
   /** @param startTime first reading instant; rounded up to the interval grid. */
-  constructor(
-    private readonly options: GeneratorOptions,
-    startTime: number,
-  ) {
-    const { seed, intervalMs, faults } = options;
-    this.step = Math.ceil(startTime / intervalMs);
-    this.forceStep = faults.forceAt === undefined ? undefined : Math.ceil(faults.forceAt / intervalMs);
-    this.channels = options.stations.map((station) => ({
-      station,
-      signal: new StationSignal({ seed, intervalMs, spill: options.spill }, station, options.parameters),
-      faults: new StationFaultState(seed, station.id, faults, intervalMs),
-      sensors: options.parameters.map((parameter) => ({
-        parameter,
-        decimals: modelFor(parameter).decimals,
-        faults: new SensorFaultState(seed, station.id, parameter, faults, intervalMs, modelFor(parameter).noise.kind),
-      })),
-    }));
+  constructor(options: GeneratorOptions, startTime: number) {
+    this.options = options;
+    this.step = Math.ceil(startTime / options.intervalMs);
+    this.forceStep = options.faults.forceAt === undefined ? undefined : Math.ceil(options.faults.forceAt / options.intervalMs);
+    this.channels = this.buildChannels([]);
   }
 
   /** Grid instant of the next step, epoch ms. */
@@ -79,38 +88,96 @@ export class ReadingGenerator {
     return this.step * this.options.intervalMs;
   }
 
+  /** Stations simulated now. */
+  get stations(): StationId[] {
+    return this.channels.map((c) => c.station.id);
+  }
+
+  /**
+   * Switches to another catalog (stations added or retired, sensors installed, moved or removed):
+   * from the next step on, readings follow it. Stations and sensors that stay keep their fault state.
+   */
+  setCatalog(update: Pick<GeneratorOptions, "catalog" | "stations" | "parameters">): void {
+    this.options = { ...this.options, ...update };
+    this.channels = this.buildChannels(this.channels);
+  }
+
+  private buildChannels(previous: readonly StationChannel[]): StationChannel[] {
+    const { seed, intervalMs, faults, catalog, spill } = this.options;
+    const before = new Map(previous.map((c) => [c.station.id, c]));
+    const sensorsBefore = new Map(previous.flatMap((c) => c.sensors.map((s) => [`${c.station.id}\t${s.sensor.id}`, s] as const)));
+    const chosen = new Set(this.options.parameters.map((p) => p.code));
+    return this.options.stations.map((station) => {
+      const parameters = catalog.parametersOf(station.id).filter((p) => chosen.has(p.code));
+      const old = before.get(station.id);
+      const sensors: SensorChannel[] = [];
+      parameters.forEach((parameter, index) => {
+        const model = modelFor(parameter);
+        for (const sensor of catalog.sensorsOf(station.id, parameter.code)) {
+          const kept = sensorsBefore.get(`${station.id}\t${sensor.id}`);
+          sensors.push({
+            sensor,
+            index,
+            parameter,
+            decimals: model.decimals,
+            profile: sensorProfileFor(sensor),
+            installed: sensor.deployments
+              .filter((d) => d.station === station.id)
+              .map((d): [number, number] => [Date.parse(d.from), d.to === null ? Number.POSITIVE_INFINITY : Date.parse(d.to)]),
+            faults: kept?.faults ?? new SensorFaultState(seed, station.id, sensor.id, parameter, faults, intervalMs, model.noise.kind),
+          });
+        }
+      });
+      return {
+        station,
+        signal: new StationSignal({ seed, intervalMs, spill }, station, parameters, catalog),
+        faults: old?.faults ?? new StationFaultState(seed, station.id, faults, intervalMs),
+        sensors,
+      };
+    });
+  }
+
   /** Readings emitted at the next grid instant, in sending order; advances one step. */
   next(): SimReading[] {
     const step = this.step++;
     const gridTime = step * this.options.intervalMs;
     const forced = step === this.forceStep;
+    const { seed } = this.options;
     const out: SimReading[] = [];
     for (const channel of this.channels) {
       const stationState = channel.faults.step(step, forced);
       const truths = channel.signal.valuesAt(step, gridTime);
-      channel.sensors.forEach((sensor, i) => {
-        // Fault state machines advance even while the station is offline, so their timing holds.
-        const output = sensor.faults.step(step, truths[i]!, forced);
-        if (stationState.offline || output.kind === "missing") return;
-        const { parameter } = sensor;
-        const below = parameter.lod !== undefined && output.value < parameter.lod;
+      for (const ch of channel.sensors) {
+        const truth = truths[ch.index]!;
+        // Fault state machines advance even while the station is offline or the sensor is not
+        // installed, so their timing holds.
+        const output = ch.faults.step(step, truth, forced);
+        if (stationState.offline || output.kind === "missing" || !installedAt(ch.installed, gridTime)) continue;
+        const { sensor, parameter, profile } = ch;
+        let measured = output.value * (1 + profile.bias);
+        if (profile.noise > 0) measured *= Math.exp(profile.noise * hashNormal(seed, NOISE_KEY, stringKey(sensor.id), step));
+        const below = sensor.lod !== null && measured < sensor.lod;
+        const raw = rawSignalFor(sensor, gridTime, measured);
         const reading: SimReading = {
           station: channel.station.id,
           parameter: parameter.code,
+          sensor: sensor.id,
           time: gridTime + stationState.clockOffsetMs,
-          value: below ? null : roundTo(output.value, sensor.decimals, parameter),
-          lod: below ? parameter.lod! : null,
+          value: below ? null : roundTo(measured, ch.decimals, parameter),
+          lod: below ? sensor.lod : null,
+          rawSignal: raw?.signal ?? null,
+          calibration: raw?.version ?? null,
           gridTime,
-          truth: truths[i]!,
+          truth,
           faults: [...output.faults, ...stationState.faults],
         };
         if (output.holdSteps > 0) {
           this.held.push({ releaseStep: step + output.holdSteps, reading });
-          return;
+          continue;
         }
         out.push(reading);
         if (output.duplicate) out.push({ ...reading });
-      });
+      }
     }
     if (this.held.length > 0) {
       const due = this.held.filter((h) => h.releaseStep <= step);
@@ -126,6 +193,23 @@ export class ReadingGenerator {
     this.held = [];
     return rest;
   }
+}
+
+function installedAt(spans: ReadonlyArray<[number, number]>, t: number): boolean {
+  for (const [from, to] of spans) if (t >= from && t < to) return true;
+  return false;
+}
+
+/**
+ * What a sensor with a calibration log sends besides the value: the raw signal its latest
+ * calibration (at or before t) turns into that value, so a later recalibration can be applied.
+ */
+function rawSignalFor(sensor: Sensor, t: number, value: number): { signal: number; version: number } | undefined {
+  let latest: Sensor["calibrations"][number] | undefined;
+  for (const c of sensor.calibrations) if (Date.parse(c.at) <= t && (!latest || Date.parse(c.at) > Date.parse(latest.at))) latest = c;
+  if (!latest) return undefined;
+  const { slope, intercept } = latest.function;
+  return { signal: Math.round(((value - intercept) / slope) * 1000) / 1000, version: latest.version };
 }
 
 function roundTo(value: number, decimals: number, parameter: Parameter): number {

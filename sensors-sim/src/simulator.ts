@@ -2,15 +2,15 @@
 // readings in (accelerated) real time, through a buffering uplink. This is the programmatic API the
 // server's main.ts and the CLI use:
 //
-//   const sim = startSimulator({ url, token, speed: 60, backfill: "2d", seed: 1 }, { logger });
-//   …
+//   const sim = startSimulator({ url, token, speed: 60, backfill: "2d", seed: 1 }, { catalog, logger });
+//   sim.updateCatalog(newer);   // stations and sensors follow a changed catalog while running
 //   const summary = await sim.stop();
 import type { Logger } from "pino";
 import { pino } from "pino";
-import { catalog, type Parameter, type Station } from "../../common/catalog.ts";
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { planSpill, SPILL_DEFAULTS, type PlumeArrival, type SpillScenario } from "./model/spill.ts";
-import { resolveOptions, type ResolvedSimulatorOptions, type SimulatorOptions } from "./options.ts";
+import { catalogChoices, resolveOptions, SimulatorOptionsError, type ResolvedSimulatorOptions, type SimulatorOptions } from "./options.ts";
 import { ReadingGenerator, type GeneratorOptions, type SimReading } from "./reading-generator.ts";
 import { DEFAULT_FAULT_RATES, DEFAULT_FAULT_SETTINGS, NO_FAULTS, type FaultSettings } from "./sensor/fault-settings.ts";
 import { HttpJsonSink } from "./transport/http-json-sink.ts";
@@ -22,6 +22,8 @@ import { UplinkGroup } from "./transport/uplink-group.ts";
 export type { SimulatorOptions, ResolvedSimulatorOptions } from "./options.ts";
 
 export interface SimulatorDeps {
+  /** The catalog: which stations are simulated and which sensors they have. */
+  catalog: CatalogSnapshot;
   clock?: Clock;
   logger?: Logger;
   /** Replaces global fetch (tests, proxies). */
@@ -47,6 +49,13 @@ export interface SimulatorHandle {
   /** Resolves when the run ends by itself (after `duration`) or after stop(); never rejects. */
   readonly finished: Promise<SimulatorSummary>;
   summary(): SimulatorSummary;
+  /**
+   * Follows a changed catalog from the next reading on: new simulated stations start sending (with
+   * their token from `tokens`, when the run uses per-station tokens), retired ones stop, sensors
+   * installed, moved or removed are simulated accordingly. Throws SimulatorOptionsError when the
+   * run's explicit --stations/--parameters no longer exist.
+   */
+  updateCatalog(catalog: CatalogSnapshot, tokens?: Record<string, string>): void;
   /** Stops producing, tries to send what is buffered for up to `drainTimeout`, and summarises. */
   stop(): Promise<SimulatorSummary>;
 }
@@ -81,21 +90,20 @@ export function spillScenarioFrom(options: ResolvedSimulatorOptions, liveStart: 
 }
 
 /** Everything the pure generator needs, from validated options and the live start instant. */
-export function generatorOptionsFrom(options: ResolvedSimulatorOptions, liveStart: number): GeneratorOptions {
-  const stations = options.stations.map((id) => catalog.stations.find((s) => s.id === id)) as Station[];
-  const parameters = options.parameters.map((code) => catalog.parameters.find((p) => p.code === code)) as Parameter[];
+export function generatorOptionsFrom(options: ResolvedSimulatorOptions, catalog: CatalogSnapshot, liveStart: number): GeneratorOptions {
   return {
     seed: options.seed,
     intervalMs: options.interval,
-    stations,
-    parameters,
+    catalog,
+    stations: options.stations,
+    parameters: options.parameters,
     faults: faultSettingsFrom(options, liveStart),
     spill: spillScenarioFrom(options, liveStart),
   };
 }
 
-export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}): SimulatorHandle {
-  const options = resolveOptions(input);
+export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): SimulatorHandle {
+  const options = resolveOptions(input, deps.catalog);
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? pino({ level: "silent" });
   const interval = options.interval;
@@ -103,16 +111,17 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}
   const liveStart = Math.ceil(startAt / interval) * interval;
   const backfillFrom = liveStart - options.backfill;
   const liveEnd = options.duration === undefined ? undefined : liveStart + options.duration;
-  const generatorOptions = generatorOptionsFrom(options, liveStart);
+  const generatorOptions = generatorOptionsFrom(options, deps.catalog, liveStart);
   const generator = new ReadingGenerator(generatorOptions, backfillFrom);
-  const spillPlan = generatorOptions.spill ? planSpill(generatorOptions.spill, catalog.stations) : undefined;
+  const spillPlan = generatorOptions.spill ? planSpill(generatorOptions.spill, deps.catalog) : undefined;
 
   // Per-station tokens: one uplink per station, each with its own token; else one for all.
-  const keyOf = options.tokens ? (station: string) => station : () => "";
+  const tokens = options.tokens ? { ...options.tokens } : undefined;
+  const keyOf = tokens ? (station: string) => station : () => "";
   const makeUplink = (key: string): Uplink => {
     const sinkOptions: HttpSinkOptions = {
       url: options.url,
-      token: options.tokens?.[key] ?? options.token,
+      token: tokens?.[key] ?? options.token,
       requestTimeoutMs: options.requestTimeout,
       fetch: deps.fetch,
       now: () => clock.now(),
@@ -204,10 +213,21 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps = {}
     return result;
   })();
 
+  const requested = { stations: input.stations, parameters: input.parameters };
+  const updateCatalog = (catalog: CatalogSnapshot, newTokens?: Record<string, string>): void => {
+    const problems: string[] = [];
+    const choice = catalogChoices(catalog, requested.stations, requested.parameters, problems);
+    if (problems.length > 0) throw new SimulatorOptionsError(`The changed catalog does not fit this run:\n  ${problems.join("\n  ")}`);
+    if (tokens && newTokens) Object.assign(tokens, newTokens);
+    generator.setCatalog({ catalog, ...choice });
+    logger.info({ stations: generator.stations }, "catalog changed; simulating its stations and sensors");
+  };
+
   return {
     options,
     finished,
     summary,
+    updateCatalog,
     stop: async () => {
       stopper.abort();
       return finished;

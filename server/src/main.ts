@@ -6,8 +6,9 @@ import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influ
 import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
 import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
+import { simulatedStations } from "../../sensors-sim/src/options.ts";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
-import { catalog } from "../../common/catalog.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -77,7 +78,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
-  const simulatorTokens = await ensureSimulatorTokens(system.stationTokens, config.dataDir, catalog.stations.map((s) => s.id));
+  const { stationTokens } = system;
+  const simulatorTokensFor = (snapshot: CatalogSnapshot) => ensureSimulatorTokens(stationTokens, config.dataDir, simulatedStations(snapshot).map((s) => s.id));
+  const simulatorTokens = await simulatorTokensFor(system.catalog.current());
   logger.info({ file: simulatorTokens.file }, "simulated stations' write tokens ready");
   if (config.simulator.enabled) {
     simulator = startSimulator(
@@ -94,8 +97,15 @@ async function main(): Promise<void> {
         // On shutdown the server flushes what the simulator handed over; don't hold it up.
         drainTimeout: "2s",
       },
-      { logger: logger.child({ module: "simulator" }) },
+      // The server's own catalog, in process; it follows catalog changes (new simulated stations get tokens first).
+      { catalog: system.catalog.current(), logger: logger.child({ module: "simulator" }) },
     );
+    const sim = simulator;
+    system.catalog.onChange((snapshot) => {
+      simulatorTokensFor(snapshot)
+        .then((tokens) => sim.updateCatalog(snapshot, tokens.tokens))
+        .catch((err: unknown) => logger.error({ err }, "the simulator could not follow the catalog change"));
+    });
   }
   process.stdout.write(`Water Monitor is running at ${system.url}\n`);
 }

@@ -8,6 +8,9 @@ import { fileURLToPath } from "node:url";
 import express from "express";
 import { Server as IoServer } from "socket.io";
 import type { Config } from "./config.ts";
+import { StaticCatalogSource, type CatalogSource } from "./catalog/catalog-source.ts";
+import { primaryReadings } from "./catalog/primary-readings.ts";
+import { seedCatalog } from "./catalog/seed.ts";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
 import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
@@ -64,6 +67,8 @@ export interface SystemOptions {
   /** The one clock and timer source for the whole server; tests pass a ManualTime. */
   clock?: Clock;
   scheduler?: Scheduler;
+  /** Where every module reads the catalog; the shipped catalog by default (tests pass their own). */
+  catalog?: CatalogSource;
   /** Alerting intervals; tests shorten them. */
   alerting?: Partial<AlertingOptions>;
   /** Built dashboard to serve; client/dist by default. */
@@ -73,6 +78,7 @@ export interface SystemOptions {
 export interface RunningSystem {
   url: string;
   port: number;
+  catalog: CatalogSource;
   store: ReadingStore;
   writer: BatchWriter;
   rollups: RollupScheduler;
@@ -94,6 +100,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const scheduler = options.scheduler ?? timerScheduler;
   const now = () => clock.now();
   const startedAt = now();
+  const catalog = options.catalog ?? new StaticCatalogSource(seedCatalog());
   const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
   // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
   // readings in the journal and spool, health answers 503 naming host and port, and the database,
@@ -130,7 +137,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const events = new IngestEvents();
   const meta = await openMetaStore(config.dataDir);
   const stationTokens = new SqlStationTokenRepository(meta.db);
-  const ingest = new IngestService(writer, events, new QcEngine(now), now, journal);
+  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal);
   const auth: AuthServices = {
     users: new SqlUserRepository(meta.db),
     sessions: new SqlSessionRepository(meta.db, config.auth.sessionTtlMs),
@@ -145,6 +152,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     meta,
     store,
     influxUrl: options.influxUrl,
+    catalog,
     logger,
     config,
     port: () => listening.port,
@@ -185,11 +193,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     liveAccess.recheck(change).catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"));
   };
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onAccessChanged: (userId) => recheckLive({ userId }) }));
-  app.use(adminRouter(auth, stationTokens, recheckLive));
-  app.use(["/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
-  app.use(queryRouter({ store, logger, now }));
+  app.use(adminRouter(auth, stationTokens, catalog, recheckLive));
+  app.use(["/api/v1/catalog", "/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
+  app.use(queryRouter({ store, catalog, logger, now }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
-  app.use(exportRouter({ store, influxUrl: options.influxUrl, logger, now }));
+  app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now }));
   app.use(alerting.router);
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(options.clientDir ?? CLIENT_DIST));
@@ -201,7 +209,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   io.use(liveAuthMiddleware(auth));
   const liveAccess = new LiveAccess(io, auth, logger.child({ module: "live-access" }));
   liveAccess.start(scheduler, config.liveRecheckMs);
-  const hub = new LiveHub(io, logger.child({ module: "live" }), config.liveFlushMs);
+  const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
   events.onAccepted((readings) => hub.publish(readings));
   // Restores alert states and AA windows before the first reading can arrive.
@@ -213,7 +221,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
   };
   void store.whenReady().then(restoreAlertHistory);
-  events.onAccepted((readings) => alerting.engine.ingest(readings));
+  // The engine keys series by station × parameter for now: it sees the primary sensors' readings only.
+  events.onAccepted((readings) => alerting.engine.ingest(primaryReadings(catalog.current(), readings)));
   alerting.onEvent((event) => hub.publishAlert(event));
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
 
@@ -248,5 +257,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, store, writer, rollups, events, meta, stationTokens, auth, alerting, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, io, http, routes: () => listRoutes(app), close };
 }

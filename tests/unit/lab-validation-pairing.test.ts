@@ -19,7 +19,7 @@ function readings(from: number, to: number, valueAt: (t: number, i: number) => n
   const out: SensorReading[] = [];
   for (let t = from, i = 0; t < to; t += 10 * MIN, i++) {
     const v = valueAt(t, i);
-    out.push({ time: t, value: v, lod: v === null ? 5 : null, qc: qc(i) });
+    out.push({ time: t, value: v, qualifier: v === null ? "<LOD" : null, limit: v === null ? 5 : null, qc: qc(i) });
   }
   return out;
 }

@@ -20,7 +20,7 @@ const truth = (t: number) => level(t) * (1 + 0.3 * Math.sin((2 * Math.PI * (t - 
 function scenario(weeks: number, driftPerMonth: number) {
   const readings: SensorReading[] = [];
   for (let t = T0; t < T0 + weeks * 7 * DAY; t += 10 * MIN) {
-    readings.push({ time: t, value: truth(t) * (1 + (driftPerMonth * (t - T0)) / MONTH_MS), lod: null, qc: QC.pass });
+    readings.push({ time: t, value: truth(t) * (1 + (driftPerMonth * (t - T0)) / MONTH_MS), qualifier: null, limit: null, qc: QC.pass });
   }
   const labResults: LabResult[] = Array.from({ length: weeks }, (_, w) => {
     const start = T0 + w * 7 * DAY;

@@ -1,12 +1,14 @@
-// Turns a SeriesResponse into Chart.js datasets: value or mean line, min/max envelope, below-LOD,
-// suspect and failed markers, rolling mean, plus the standard lines and y range. Pure (types only
-// from chart.js), so it is unit-tested without a canvas.
+// Turns the series of one parameter at one station (one per sensor, the primary first) into Chart.js
+// datasets: value or mean line, min/max envelope, censored (<LOD/<LOQ), suspect and failed markers,
+// rolling mean, further sensors as lines of their own, plus the standard lines and y range. Pure
+// (types only from chart.js), so it is unit-tested without a canvas.
 import type { ChartDataset } from "chart.js";
 import type { SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
-import type { Parameter } from "../../../common/catalog.ts";
-import { QC, type QcFlag } from "../../../common/reading.ts";
+import type { Parameter } from "../../../common/catalog-model.ts";
+import { QC, type QcFlag, type Qualifier } from "../../../common/reading.ts";
+import type { EffectiveStandard } from "../../../common/standards.ts";
 import { rollingMean } from "../stats.ts";
-import { CHART_COLOURS } from "./palette.ts";
+import { CHART_COLOURS, SERIES_COLOURS } from "./palette.ts";
 import { splitByScale, standardLines, type StandardLine } from "./standard-lines.ts";
 
 /** A plotted point; the extra fields feed the tooltip. */
@@ -14,7 +16,9 @@ export interface PlotPoint {
   x: number;
   y: number | null;
   qc?: QcFlag;
-  lod?: number;
+  /** Censored: "<LOD"/"<LOQ" and the limit (display units). */
+  qualifier?: Qualifier;
+  limit?: number;
   n?: number;
   min?: number | null;
   max?: number | null;
@@ -35,19 +39,41 @@ export interface ChartLabels {
   rollingMean: string;
 }
 
+/** A further sensor of the same parameter at the station, drawn as a line of its own. */
+export interface OtherSensorSeries {
+  series: SeriesResponse;
+  /** Legend text (make, model, id). */
+  label: string;
+  /** The sensor's limit: where an interval of only censored values is marked. */
+  limit: number | null;
+}
+
 export interface ModelOptions {
   /** Multiply stored values by this to get display units (ng/L → µg/L: 0.001). */
   factor: number;
   showFailed: boolean;
-  /** Window of the rolling mean drawn against AA-EQS; 0 for none. */
+  /** Window of the rolling mean drawn against an applicable AA-EQS; 0 for none. */
   rollingWindowMs: number;
   labels: ChartLabels;
+  /** Standards valid for the series (catalog.standardsAt), applicable or not. */
+  standards?: readonly EffectiveStandard[];
+  /** Keys of reference lines (standards from elsewhere) the reader switched on; off by default. */
+  referencesShown?: ReadonlySet<string>;
+  /** The sensor's limit (LOD, else LOQ), where an aggregate interval of only censored values is marked. */
+  limit?: number | null;
+  /** Legend text of the main sensor, when there are several. */
+  sensorLabel?: string;
+  others?: readonly OtherSensorSeries[];
 }
 
 export interface ChartModel {
   datasets: LineDataset[];
+  /** Lines drawn on the chart (applicable, and references switched on). */
   standards: StandardLine[];
+  /** Drawn lines far above the data, listed instead. */
   offScale: StandardLine[];
+  /** Every line of the series, drawn or not (the legend lists and toggles them). */
+  lines: StandardLine[];
   suggestedMin: number | undefined;
   suggestedMax: number | undefined;
   /** Points in the main line (≤ the requested width when the server honours it). */
@@ -60,6 +86,7 @@ const MANY_POINTS = 60;
 
 export function buildChartModel(series: SeriesResponse, parameter: Parameter, opts: ModelOptions): ChartModel {
   const f = opts.factor;
+  const sensorLimit = opts.limit ?? null;
   const aggregate = series.resolution === "aggregate";
   const main: PlotPoint[] = [];
   const lows: PlotPoint[] = [];
@@ -75,9 +102,9 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     if (aggregate) {
       const allBelow = p.n !== undefined && p.n > 0 && p.nBelowLod === p.n;
       const extra = { qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) };
-      if (allBelow && parameter.lod !== undefined) {
+      if (allBelow && sensorLimit !== null) {
         main.push({ x: p.t, y: null });
-        belowLod.push({ x: p.t, y: parameter.lod * f, lod: parameter.lod * f, ...extra });
+        belowLod.push({ x: p.t, y: sensorLimit * f, limit: sensorLimit * f, ...extra });
       } else {
         main.push({ x: p.t, y: scale(p.v, f), ...extra });
       }
@@ -93,7 +120,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     }
     if (p.v === null) {
       main.push({ x: p.t, y: null });
-      if (p.lod !== undefined && p.lod !== null) belowLod.push({ x: p.t, y: p.lod * f, lod: p.lod * f, qc });
+      if (p.limit !== undefined) belowLod.push({ x: p.t, y: p.limit * f, limit: p.limit * f, qualifier: p.qualifier, qc });
       continue;
     }
     main.push({ x: p.t, y: p.v * f, qc });
@@ -103,15 +130,18 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
 
   const datasets: LineDataset[] = [];
   const L = opts.labels;
+  const named = (text: string) => (opts.sensorLabel ? `${text} · ${opts.sensorLabel}` : text);
   if (aggregate) {
     datasets.push(
       band(L.min, lows, "min", false),
       band(L.max, highs, "max", "-1"),
-      line(L.mean, main, "mean", CHART_COLOURS.value, main.length <= MANY_POINTS ? 1.5 : 0),
+      line(named(L.mean), main, "mean", CHART_COLOURS.value, main.length <= MANY_POINTS ? 1.5 : 0),
     );
   } else {
-    datasets.push(line(L.value, main, "value", CHART_COLOURS.value, main.length <= MANY_POINTS ? 2 : 0));
+    datasets.push(line(named(L.value), main, "value", CHART_COLOURS.value, main.length <= MANY_POINTS ? 2 : 0));
   }
+  const otherLines = (opts.others ?? []).map((o, i) => otherSensorDataset(o, i, f, opts.showFailed, L));
+  datasets.push(...otherLines);
   datasets.push(
     markers(L.belowLod, belowLod, "belowLod", CHART_COLOURS.belowLod, "triangle", 180, false),
     markers(L.suspect, suspect, "suspect", CHART_COLOURS.suspect, "rectRot", 0, true),
@@ -120,7 +150,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
   if (aggregate) for (const ds of datasets) if (ds.role === "suspect" || ds.role === "belowLod") ds.pointRadius = 3;
   if (opts.showFailed) datasets.push(markers(L.failed, failed, "failed", CHART_COLOURS.failed, "crossRot", 0, true));
 
-  const hasAaEqs = parameter.standards.some((s) => s.kind === "AA-EQS");
+  const hasAaEqs = (opts.standards ?? []).some((s) => s.applicable && s.standard.kind === "AA-EQS");
   if (hasAaEqs && opts.rollingWindowMs > 0) {
     const visible: SeriesPoint[] = opts.showFailed ? series.points : series.points.filter((p) => aggregate || p.qc !== QC.fail);
     const mean = rollingMean(visible, opts.rollingWindowMs).map((m) => ({ x: m.t, y: m.v * f }));
@@ -130,8 +160,10 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     datasets.push(ds);
   }
 
-  const { min: dataMin, max: dataMax } = extent([main, lows, highs, belowLod, suspect, failed]);
-  const { onScale, offScale } = splitByScale(standardLines(parameter, f), dataMin, dataMax);
+  const { min: dataMin, max: dataMax } = extent([main, lows, highs, belowLod, suspect, failed, ...otherLines.map((d) => d.data)]);
+  const lines = standardLines(opts.standards ?? [], f);
+  const drawn = lines.filter((l) => l.applicable || opts.referencesShown?.has(l.key));
+  const { onScale, offScale } = splitByScale(drawn, dataMin, dataMax);
   const bounds = extent([onScale.map((s) => ({ x: 0, y: s.value }))]);
   const suggestedMin = minOf(dataMin, bounds.min);
   const suggestedMax = maxOf(dataMax, bounds.max);
@@ -139,6 +171,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     datasets,
     standards: onScale,
     offScale,
+    lines,
     // Concentrations start at zero so the eye reads magnitudes honestly; pH and the like do not.
     suggestedMin: parameter.unit.endsWith("/L") && suggestedMin !== undefined ? Math.min(0, suggestedMin) : suggestedMin,
     suggestedMax: suggestedMax === undefined ? undefined : suggestedMax * 1.05,
@@ -146,6 +179,23 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     failedHidden,
     lastTime: series.points.at(-1)?.t,
   };
+}
+
+/** A further sensor: its value (or mean) line in a colour and dash of its own; failed raw values stay out. */
+function otherSensorDataset(o: OtherSensorSeries, i: number, f: number, showFailed: boolean, L: ChartLabels): LineDataset {
+  const aggregate = o.series.resolution === "aggregate";
+  const data: PlotPoint[] = [];
+  for (const p of o.series.points) {
+    if (!aggregate && p.qc === QC.fail && !showFailed) continue;
+    const censored = aggregate ? p.n !== undefined && p.n > 0 && p.nBelowLod === p.n : p.v === null && p.limit !== undefined;
+    data.push({ x: p.t, y: censored ? null : scale(p.v, f), qc: p.qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) });
+  }
+  // The primary sensor has SERIES_COLOURS[0]'s blue; others take the next colours.
+  const colour = SERIES_COLOURS[(i + 1) % SERIES_COLOURS.length]!;
+  const ds = line(`${aggregate ? L.mean : L.value} · ${o.label}`, data, aggregate ? "mean" : "value", colour, data.length <= MANY_POINTS ? 2 : 0);
+  ds.borderDash = [6, 3];
+  ds.pointStyle = "rect";
+  return ds;
 }
 
 function scale(v: number | null | undefined, f: number): number | null {

@@ -1,18 +1,34 @@
-// Quality-standard lines for a parameter: one line per (kind, value), listing every source that sets
-// it, e.g. diclofenac AA-EQS 50 ng/L (DE-UBA-proposal, CH-GSchV). Pure.
-import type { Parameter, StandardKind } from "../../../common/catalog.ts";
+// Quality-standard lines for one series at one station: one line per limit value, listing every
+// standard (source and legal status) that sets it, e.g. diclofenac AA-EQS 50 ng/L (DE-UBA-proposal).
+// Standards that apply at the station are drawn; those whose scope does not cover it (Swiss values
+// on a Saxon station) become reference lines the reader may switch on. Pure.
+import type { LegalStatus, StandardKind } from "../../../common/catalog-model.ts";
+import { LEGAL_STATUS_ORDER, type EffectiveStandard } from "../../../common/standards.ts";
 import { CHART_COLOURS } from "./palette.ts";
 
+export interface StandardEntry {
+  id: string;
+  source: string;
+  legalStatus: LegalStatus;
+}
+
 export interface StandardLine {
+  /** Stable within a page: what a reference-line toggle remembers. */
+  key: string;
   kind: StandardKind;
-  /** "min" or "max" side of a range standard, else the kind's own meaning. */
+  /** "min" or "max" side of a range, or of a class limit that is a minimum/maximum. */
   bound?: "min" | "max";
   /** In display units. */
   value: number;
-  sources: string[];
+  /** Every standard setting this limit, most binding first. */
+  entries: StandardEntry[];
+  /** Its scope covers the station; false: a standard from elsewhere, a reference line only. */
+  applicable: boolean;
+  /** GB 3838: the station's target class the limit was taken from. */
+  targetClass: string | null;
   colour: string;
   dash: number[];
-  /** Watch-list detection limits: a method requirement, shown for reference only. */
+  /** Watch-list detection limits: a method requirement, shown for reference, never a limit. */
   reference: boolean;
 }
 
@@ -22,39 +38,50 @@ const STYLE: Record<StandardKind, { colour: string; dash: number[] }> = {
   range: { colour: CHART_COLOURS.range, dash: [10, 3, 2, 3] },
   min: { colour: CHART_COLOURS.range, dash: [10, 3, 2, 3] },
   max: { colour: CHART_COLOURS.range, dash: [10, 3, 2, 3] },
+  "class-limits": { colour: CHART_COLOURS.range, dash: [10, 3, 2, 3] },
   "watch-list-MDL": { colour: CHART_COLOURS.reference, dash: [2, 3] },
 };
+/** Standards from elsewhere: grey and dotted, so they never read as this station's limits. */
+const ELSEWHERE = { colour: CHART_COLOURS.reference, dash: [1, 4] };
 
-export function standardLines(parameter: Parameter, factor: number): StandardLine[] {
+export function standardLines(standards: readonly EffectiveStandard[], factor: number): StandardLine[] {
   const byKey = new Map<string, StandardLine>();
-  const add = (kind: StandardKind, value: number | undefined, source: string, bound?: "min" | "max") => {
-    if (value === undefined) return;
-    const key = `${kind}|${bound ?? ""}|${value}`;
+  const add = (s: EffectiveStandard, value: number, bound?: "min" | "max") => {
+    const { kind } = s.standard;
+    const key = `${kind}|${bound ?? ""}|${value}|${s.applicable ? "here" : "elsewhere"}|${s.targetClass ?? ""}`;
+    const entry = { id: s.standard.id, source: s.standard.source, legalStatus: s.standard.legalStatus };
     const existing = byKey.get(key);
     if (existing) {
-      if (!existing.sources.includes(source)) existing.sources.push(source);
+      if (!existing.entries.some((e) => e.id === entry.id)) existing.entries.push(entry);
       return;
     }
-    const style = STYLE[kind];
+    const style = s.applicable ? STYLE[kind] : ELSEWHERE;
     byKey.set(key, {
+      key,
       kind,
       bound,
       value: value * factor,
-      sources: [source],
+      entries: [entry],
+      applicable: s.applicable,
+      targetClass: s.targetClass,
       colour: style.colour,
       dash: style.dash,
       reference: kind === "watch-list-MDL",
     });
   };
-  for (const std of parameter.standards) {
-    if (std.kind === "range") {
-      add("range", std.min, std.source, "min");
-      add("range", std.max, std.source, "max");
+  for (const s of standards) {
+    const limit = s.limit;
+    if (!limit) continue;
+    if (limit.kind === "range") {
+      add(s, limit.min, "min");
+      add(s, limit.max, "max");
     } else {
-      add(std.kind, std.value, std.source);
+      add(s, limit.value, s.standard.kind === "class-limits" ? limit.kind : undefined);
     }
   }
-  return [...byKey.values()].sort((a, b) => a.value - b.value);
+  const lines = [...byKey.values()];
+  for (const line of lines) line.entries.sort((a, b) => LEGAL_STATUS_ORDER[a.legalStatus] - LEGAL_STATUS_ORDER[b.legalStatus]);
+  return lines.sort((a, b) => a.value - b.value);
 }
 
 /**

@@ -2,7 +2,7 @@
 // words with an icon (never colour alone), value with unit, the cited standard with its source,
 // and a link to the station page around the alert's time. Text only: no HTML from data.
 import type { AlertInfo, AlertSeverity, AlertState, AlertStandardInfo } from "../../../common/alerts.ts";
-import type { Parameter, Station } from "../../../common/catalog.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDateTime, formatNumber, formatQuantity, type ConcentrationUnit } from "../format.ts";
@@ -17,8 +17,7 @@ export interface AlertFormat {
   lang: Language;
   unit: ConcentrationUnit;
   zone: ZoneMode;
-  stations: readonly Station[];
-  parameters: ReadonlyMap<string, Parameter>;
+  catalog: CatalogSnapshot;
 }
 
 const STATE_ICON: Record<AlertState | "acknowledged" | "reminder", string> = {
@@ -57,13 +56,14 @@ export function severityBadge(severity: AlertSeverity, t: Translate): HTMLElemen
   );
 }
 
+/** Names in the UI language from the ids (the server's alert texts are English). */
 export function stationName(f: AlertFormat, id: string): string {
-  return f.stations.find((s) => s.id === id)?.name ?? id;
+  return f.catalog.stationName(id, f.lang);
 }
 
 export function parameterName(f: AlertFormat, code: string | null): string {
   if (code === null) return f.t("alert.wholeStation");
-  return f.parameters.get(code)?.name ?? code;
+  return f.catalog.parameterName(code, f.lang);
 }
 
 export function quantity(f: AlertFormat, value: number | null, unit: string | null): string {
@@ -72,7 +72,7 @@ export function quantity(f: AlertFormat, value: number | null, unit: string | nu
 }
 
 export function timeText(f: AlertFormat, ms: number, station?: string): string {
-  const stationZone = station ? f.stations.find((s) => s.id === station)?.timezone : undefined;
+  const stationZone = station ? f.catalog.station(station)?.timezone : undefined;
   return formatDateTime(ms, f.lang, resolveZone(f.zone, stationZone));
 }
 
@@ -98,10 +98,11 @@ export function standardCitation(f: AlertFormat, standard: AlertStandardInfo | n
   }
   return h(
     "span",
-    { class: "alert-standard", "data-standard": standard.kind, "data-source": standard.source },
+    { class: "alert-standard", "data-standard": standard.kind, "data-source": standard.source, "data-legal": standard.legalStatus ?? "" },
     h("span", { class: "alert-limit" }, limit),
     " ",
     h("cite", { class: "alert-source", title: standard.sourceText }, standard.source),
+    standard.legalStatus ? h("span", { class: "alert-legal muted" }, ` (${f.t(`legal.${standard.legalStatus}` as MessageKey)})`) : null,
   );
 }
 
@@ -119,6 +120,6 @@ export function alertStationHref(alert: Pick<AlertInfo, "station" | "parameter">
   return stationHref(alert.station, q);
 }
 
-export function alertFormat(ctx: Pick<AppContext, "t" | "lang" | "p" | "stations" | "parameters">): AlertFormat {
-  return { t: ctx.t, lang: ctx.lang, unit: ctx.p.unit, zone: ctx.p.zone, stations: ctx.stations, parameters: ctx.parameters };
+export function alertFormat(ctx: Pick<AppContext, "t" | "lang" | "p" | "catalog">): AlertFormat {
+  return { t: ctx.t, lang: ctx.lang, unit: ctx.p.unit, zone: ctx.p.zone, catalog: ctx.catalog };
 }

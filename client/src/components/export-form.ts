@@ -2,7 +2,7 @@
 // format, resolution, layout, time zone in the file, QC filter, metadata zip and BOM. Holds the
 // choices and tells the dialog when they change; every label is a real <label> or <legend>.
 import { DateTime } from "luxon";
-import type { AppContext } from "../context.ts";
+import { parameterName, stationName, type AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import {
   EXPORT_FORMATS,
@@ -115,8 +115,8 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
     h(
       "div",
       { class: "export-lists" },
-      checkList("stations", t("export.stations"), ctx.stations.map((s) => [s.id, s.name]), state.stations),
-      checkList("parameters", t("export.parameters"), [...ctx.parameters.values()].map((p) => [p.code, p.name]), state.parameters),
+      checkList("stations", t("export.stations"), ctx.catalog.stations.map((s) => [s.id, stationName(ctx, s.id)]), state.stations),
+      checkList("parameters", t("export.parameters"), ctx.catalog.parameters.map((p) => [p.code, parameterName(ctx, p.code)]), state.parameters),
     ),
     h(
       "fieldset",

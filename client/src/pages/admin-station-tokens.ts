@@ -5,7 +5,7 @@ import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
 import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
-import type { AppContext, Page } from "../context.ts";
+import { stationName as localStationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
@@ -18,12 +18,12 @@ export function adminStationTokensPage(ctx: AppContext): Page {
 
   const label = h("input", { name: "label", required: true, maxlength: 100, autocomplete: "off" });
   const all = h("input", { type: "checkbox", name: "all-stations", value: ALL_STATIONS });
-  const boxes = ctx.stations.map((s) => ({ station: s, box: h("input", { type: "checkbox", name: "station", value: s.id }) }));
+  const boxes = ctx.catalog.stations.map((s) => ({ station: s, box: h("input", { type: "checkbox", name: "station", value: s.id }) }));
   const syncAll = () => {
     for (const { box } of boxes) box.disabled = all.checked;
   };
   all.addEventListener("change", syncAll);
-  const stationName = new Map(ctx.stations.map((s) => [s.id, s.name]));
+  const stationName = new Map(ctx.catalog.stations.map((s) => [s.id, localStationName(ctx, s.id)]));
 
   const form = h(
     "form",
@@ -51,7 +51,7 @@ export function adminStationTokensPage(ctx: AppContext): Page {
       { class: "station-choice" },
       h("legend", {}, t("stationTokens.stations")),
       h("label", { class: "check check-all" }, all, ` ${t("stationTokens.all")}`),
-      ...boxes.map(({ station, box }) => h("label", { class: "check" }, box, ` ${station.name}`, h("span", { class: "muted" }, ` (${station.id})`))),
+      ...boxes.map(({ station, box }) => h("label", { class: "check" }, box, ` ${stationName.get(station.id)}`, h("span", { class: "muted" }, ` (${station.id})`))),
     ),
     h("div", {}, h("button", { type: "submit", class: "primary" }, t("stationTokens.create"))),
   );

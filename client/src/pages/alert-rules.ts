@@ -9,6 +9,7 @@ import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDuration } from "../format.ts";
+import type { MessageKey } from "../i18n/index.ts";
 
 export function alertRulesPage(ctx: AppContext): Page {
   const { t } = ctx;
@@ -31,7 +32,7 @@ export function alertRulesPage(ctx: AppContext): Page {
     return h(
       "span",
       { class: "alert-standard", "data-source": r.standard.source },
-      h("span", { class: "alert-limit" }, t(`std.${r.standard.kind}`)),
+      h("span", { class: "alert-limit" }, t(`std.${r.standard.kind}` as MessageKey)),
       " ",
       h("a", { class: "alert-source", href: `#source-${r.standard.source}`, onclick: (e: Event) => jumpTo(e, r.standard!.source) }, r.standard.source),
     );
@@ -52,7 +53,7 @@ export function alertRulesPage(ctx: AppContext): Page {
       "section",
       { class: "admin-card rule-sources", "aria-labelledby": "rule-sources-h" },
       h("h2", { id: "rule-sources-h" }, t("rules.sources")),
-      h("dl", { class: "facts" }, ...keys.flatMap((k) => [h("dt", { id: `source-${k}`, tabindex: -1 }, k), h("dd", {}, ctx.sources[k] ?? k)])),
+      h("dl", { class: "facts" }, ...keys.flatMap((k) => [h("dt", { id: `source-${k}`, tabindex: -1 }, k), h("dd", {}, ctx.catalog.source(k)?.citation ?? k)])),
     );
   }
 

@@ -27,8 +27,8 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
   const station = query.get("station");
   const parameter = query.get("parameter");
   const state = query.get("state");
-  if (station && ctx.stations.some((s) => s.id === station)) filter.station = station;
-  if (parameter && ctx.parameters.has(parameter)) filter.parameter = parameter;
+  if (station && ctx.catalog.station(station)) filter.station = station;
+  if (parameter && ctx.catalog.parameter(parameter)) filter.parameter = parameter;
   if (isState(state)) filter.state = state;
   let selected = Number(query.get("id")) || undefined;
   let destroyed = false;
@@ -68,8 +68,8 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
   const filters = h(
     "form",
     { class: "inline-form alert-filters", role: "search", "aria-label": t("alerts.filters"), onsubmit: (e: Event) => e.preventDefault() },
-    choice("station", t("alerts.col.station"), ctx.stations.map((s) => [s.id, s.name])),
-    choice("parameter", t("alerts.col.parameter"), [...ctx.parameters.values()].map((p) => [p.code, p.name])),
+    choice("station", t("alerts.col.station"), ctx.catalog.stations.map((s) => [s.id, stationName(f, s.id)])),
+    choice("parameter", t("alerts.col.parameter"), ctx.catalog.parameters.map((p) => [p.code, parameterName(f, p.code)])),
     choice("state", t("alerts.col.state"), ALERT_STATES.filter((s) => s !== "ok").map((s) => [s, t(`alert.state.${s}`)])),
     h("button", { type: "button", onclick: () => void load() }, t("action.refresh")),
   );

@@ -1,31 +1,34 @@
 // Compare view (#/compare): one compound across several stations (e.g. carbamazepine along the
-// Elbe) or several compounds at one station, optionally normalised. State lives in the URL query.
+// Elbe) or several compounds at one station, optionally normalised. A station's further sensors of a
+// compound (a prototype beside the primary sensor) can be picked as series of their own: entries are
+// "STATION" / "PARAMETER" for the primary sensor, "STATION:SENSOR" / "PARAMETER:SENSOR" for another.
+// State lives in the URL query.
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Reading } from "../../../common/reading.ts";
 import { buildCompareDatasets } from "../charts/compare-datasets.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
 import { exportButton } from "../components/export-button.ts";
 import { rangeBar } from "../components/range-bar.ts";
-import { parameterName, type AppContext, type Page } from "../context.ts";
+import type { SeriesRequest } from "../api.ts";
+import { parameterName, sensorLabel, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { displayUnit, formatNumber } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { isFollowingNow, parseRangeQuery, PRESET_MS, resolveRange, writeRangeQuery, type TimeRange } from "../range.ts";
 import { compareHref, replaceQuery } from "../router.ts";
 import { resolveZone } from "../state.ts";
-import { mergePoints, trimBefore } from "../series-data.ts";
+import { livePoint, mergePoints, trimBefore } from "../series-data.ts";
 
 type Mode = "stations" | "parameters";
 
 export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   const { t } = ctx;
   let mode: Mode = query.get("mode") === "parameters" ? "parameters" : "stations";
-  let parameter = ctx.parameters.has(query.get("parameter") ?? "") ? query.get("parameter")! : "carbamazepine";
-  let station = ctx.stations.some((s) => s.id === query.get("station")) ? query.get("station")! : (ctx.stations[0]?.id ?? "");
-  let stations = (query.get("stations")?.split(",") ?? ctx.stations.filter((s) => s.river === "Elbe").map((s) => s.id)).filter((id) =>
-    ctx.stations.some((s) => s.id === id),
-  );
-  let parameters = (query.get("parameters")?.split(",") ?? ["carbamazepine", "diclofenac", "sulfamethoxazole"]).filter((c) => ctx.parameters.has(c));
+  const { catalog } = ctx;
+  let parameter = catalog.parameter(query.get("parameter") ?? "") ? query.get("parameter")! : "carbamazepine";
+  let station = catalog.station(query.get("station") ?? "") ? query.get("station")! : (catalog.stations[0]?.id ?? "");
+  let stations = query.get("stations")?.split(",") ?? catalog.riverStations("elbe").map((s) => s.id);
+  let parameters = query.get("parameters")?.split(",") ?? ["carbamazepine", "diclofenac", "sulfamethoxazole"];
   let normalised = query.get("norm") === "1";
   let range: TimeRange = parseRangeQuery(query, "7d");
   const zoneMode = ctx.p.zone;
@@ -59,9 +62,31 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   let seq = 0;
   let view = resolveRange(range, Date.now());
 
-  const pairs = () =>
-    mode === "stations" ? stations.map((s) => ({ station: s, parameter })) : parameters.map((p) => ({ station, parameter: p }));
-  const zoneFor = () => resolveZone(zoneMode, ctx.stations.find((s) => s.id === (mode === "stations" ? stations[0] : station))?.timezone);
+  /** A picked entry as a series request, or undefined when the catalog has no such series. */
+  const request = (entry: string): SeriesRequest | undefined => {
+    const [first = "", sensor] = entry.split(":");
+    const req = mode === "stations" ? { station: first, parameter } : { station, parameter: first };
+    if (!catalog.measures(req.station, req.parameter)) return undefined;
+    if (sensor === undefined) return req;
+    return catalog.sensorsOf(req.station, req.parameter).some((s) => s.id === sensor) ? { ...req, sensor } : undefined;
+  };
+  const pairs = (): SeriesRequest[] =>
+    (mode === "stations" ? stations : parameters).map(request).filter((r): r is SeriesRequest => r !== undefined);
+  const zoneFor = () => resolveZone(zoneMode, catalog.station(mode === "stations" ? (pairs()[0]?.station ?? "") : station)?.timezone);
+
+  /** The series one may pick: the primary sensor of each station (or parameter), then its other sensors. */
+  function seriesItems(): Array<[string, string]> {
+    const entries = mode === "stations" ? catalog.stations.map((s) => ({ station: s.id, parameter, key: s.id, name: stationName(ctx, s.id) })) : catalog.parametersOf(station).map((p) => ({ station, parameter: p.code, key: p.code, name: parameterName(ctx, p.code) }));
+    const items: Array<[string, string]> = [];
+    for (const e of entries) {
+      const sensors = catalog.sensorsOf(e.station, e.parameter);
+      if (sensors.length === 0) continue;
+      const primary = catalog.defaultSensor(e.station, e.parameter, Date.now());
+      items.push([e.key, e.name]);
+      for (const s of sensors) if (s.id !== primary?.id) items.push([`${e.key}:${s.id}`, `${e.name} · ${sensorLabel(s)}`]);
+    }
+    return items;
+  }
 
   function saveQuery(): void {
     const q = new URLSearchParams({ mode, parameter, station, stations: stations.join(","), parameters: parameters.join(",") });
@@ -118,8 +143,8 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   }
 
   function renderControls(): void {
-    const stationItems: Array<[string, string]> = ctx.stations.map((s) => [s.id, s.name]);
-    const parameterItems: Array<[string, string]> = [...ctx.parameters.values()].map((p) => [p.code, p.name]);
+    const stationItems: Array<[string, string]> = catalog.stations.map((s) => [s.id, stationName(ctx, s.id)]);
+    const parameterItems: Array<[string, string]> = catalog.parameters.map((p) => [p.code, parameterName(ctx, p.code)]);
     controls.replaceChildren(
       h("fieldset", { class: "mode" }, h("legend", {}, t("compare.mode")), radio("stations", "compare.mode.stations"), radio("parameters", "compare.mode.parameters")),
       mode === "stations"
@@ -127,13 +152,13 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
             "div",
             { class: "control-row" },
             singleSelect(t("compare.parameter"), "parameter", parameterItems, parameter, (v) => (parameter = v)),
-            h("fieldset", {}, h("legend", {}, t("compare.stations")), checkboxes("stations", stationItems, stations, (v) => (stations = v))),
+            h("fieldset", {}, h("legend", {}, t("compare.stations")), checkboxes("stations", seriesItems(), stations, (v) => (stations = v))),
           )
         : h(
             "div",
             { class: "control-row" },
             singleSelect(t("compare.station"), "station", stationItems, station, (v) => (station = v)),
-            h("fieldset", {}, h("legend", {}, t("compare.parameters")), checkboxes("parameters", parameterItems, parameters, (v) => (parameters = v))),
+            h("fieldset", {}, h("legend", {}, t("compare.parameters")), checkboxes("parameters", seriesItems(), parameters, (v) => (parameters = v))),
           ),
       h(
         "label",
@@ -149,8 +174,10 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     const zone = zoneFor();
     const units = [...new Set(data.map((s) => displayUnit(s.unit, ctx.p.unit).unit))];
     const label = (s: SeriesResponse) => {
-      const st = ctx.stations.find((x) => x.id === s.station);
-      return mode === "stations" ? (st?.name ?? s.station) : parameterName(ctx, s.parameter);
+      const name = mode === "stations" ? stationName(ctx, s.station) : parameterName(ctx, s.parameter);
+      const primary = catalog.defaultSensor(s.station, s.parameter, Date.now());
+      const sensor = catalog.sensor(s.sensor);
+      return primary?.id === s.sensor || !sensor ? name : `${name} · ${sensorLabel(sensor)}`;
     };
     const datasets = buildCompareDatasets(
       data.map((s) => ({ label: label(s), points: s.points, factor: displayUnit(s.unit, ctx.p.unit).factor })),
@@ -204,9 +231,9 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     if (!isFollowingNow(range) || range.key === "custom") return;
     let touched = false;
     for (const r of batch) {
-      const s = data.find((d) => d.station === r.station && d.parameter === r.parameter && d.resolution === "raw");
+      const s = data.find((d) => d.station === r.station && d.parameter === r.parameter && d.sensor === r.sensor && d.resolution === "raw");
       if (!s) continue;
-      mergePoints(s.points, [{ t: r.time, v: r.value, lod: r.lod, qc: r.qc }]);
+      mergePoints(s.points, [livePoint(r)]);
       touched = true;
     }
     if (!touched) return;

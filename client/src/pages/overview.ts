@@ -1,13 +1,15 @@
 // Overview: the stations grouped by region, each card with status, latest key compounds with unit,
-// time of the last reading and 24 h sparklines. Updates live.
+// time of the last reading and 24 h sparklines, names in the UI language. It shows each station's
+// primary sensors (a prototype beside them is on the station page). Updates live.
 import type { SeriesPoint } from "../../../common/api-types.ts";
-import type { Station } from "../../../common/catalog.ts";
+import type { Station } from "../../../common/catalog-model.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
 import { sparkline } from "../charts/sparkline.ts";
 import { statusBadge } from "../components/status-badge.ts";
-import { parameterName, type AppContext, type Page } from "../context.ts";
+import { parameterName, regionName, riverName, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDateTime, formatQuantity, formatReadingValue } from "../format.ts";
+import { livePoint } from "../series-data.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { stationHref } from "../router.ts";
 import { resolveZone } from "../state.ts";
@@ -17,12 +19,11 @@ import { deriveStatus, type StatusIssue } from "../status.ts";
 export const KEY_COMPOUNDS = ["carbamazepine", "diclofenac", "sulfamethoxazole"];
 const DAY = 86_400_000;
 const SPARK_WIDTH = 120;
-const REGIONS = ["Saxony", "Chongqing"];
-const REGION_KEYS: Readonly<Record<string, MessageKey>> = { Saxony: "region.Saxony", Chongqing: "region.Chongqing" };
 
 export function overviewPage(ctx: AppContext): Page {
   const { t } = ctx;
-  const compounds = KEY_COMPOUNDS.filter((c) => ctx.parameters.has(c));
+  const { catalog } = ctx;
+  const compounds = KEY_COMPOUNDS.filter((c) => catalog.parameter(c));
   const latest = new Map<string, Map<string, Reading>>(); // station → parameter → reading
   const sparks = new Map<string, SeriesPoint[]>(); // "station:parameter" → points
   const cards = new Map<string, HTMLElement>();
@@ -36,12 +37,12 @@ export function overviewPage(ctx: AppContext): Page {
   const groups = h("div", { class: "regions" });
   const element = h("section", { class: "overview", "aria-labelledby": "overview-h" }, h("h1", { id: "overview-h" }, t("overview.heading")), status, groups);
 
-  const regions = [...new Set([...REGIONS, ...ctx.stations.map((s) => s.region)])];
+  // Regions in catalog order; a station in a region the catalog does not list still gets a group.
+  const regions = [...new Set([...catalog.data.regions.map((r) => r.id), ...catalog.stations.map((s) => s.region)])];
   for (const region of regions) {
-    const members = ctx.stations.filter((s) => s.region === region);
+    const members = catalog.stations.filter((s) => s.region === region);
     if (members.length === 0) continue;
-    const regionKey = REGION_KEYS[region];
-    const title = regionKey ? t(regionKey) : region;
+    const title = regionName(ctx, region);
     const list = h("ul", { class: "cards", role: "list" });
     for (const s of members) {
       const card = h("li", { class: "card", "data-station": s.id });
@@ -61,13 +62,13 @@ export function overviewPage(ctx: AppContext): Page {
       const m = meanOf(sparks.get(`${s.id}:${c}`) ?? []);
       if (m && !m.allBelowLod) recentMeans.set(c, m.v);
     }
-    const result = deriveStatus({ latest: [...byParam.values()], parameters: ctx.parameters, recentMeans, now: Date.now() });
+    const result = deriveStatus({ station: s.id, latest: [...byParam.values()], catalog, recentMeans, now: Date.now() });
     // Until the first load succeeds nothing is known: claiming "offline" would be a guess.
     if (loaded) card.dataset.status = result.status;
     else delete card.dataset.status;
     const rows = compounds.map((c) => {
       const r = byParam.get(c);
-      const unit = ctx.parameters.get(c)?.unit ?? "";
+      const unit = catalog.parameter(c)?.unit ?? "";
       const value = r ? formatReadingValue(r, unit, ctx.p.unit, ctx.lang, t) : "–";
       const qcNote = r && (r.qc === QC.suspect || r.qc === QC.fail) ? h("span", { class: `qc qc-${r.qc}` }, ` (${t(`qc.${r.qc}` as MessageKey)})`) : null;
       return h(
@@ -82,10 +83,10 @@ export function overviewPage(ctx: AppContext): Page {
     card.replaceChildren(
       h(
         "a",
-        { class: "card-link", href: stationHref(s.id), "aria-label": t("overview.open", { name: s.name }) },
-        h("h3", {}, s.name),
+        { class: "card-link", href: stationHref(s.id), "aria-label": t("overview.open", { name: stationName(ctx, s.id) }) },
+        h("h3", {}, stationName(ctx, s.id)),
       ),
-      h("div", { class: "card-sub" }, `${s.river} · ${s.id}`),
+      h("div", { class: "card-sub" }, `${riverName(ctx, s.river)} · ${s.id}`),
       loaded ? statusBadge(result.status, t) : h("span", { class: "badge badge-unknown", "aria-label": t("state.loading") }, "…"),
       h("table", { class: "latest" }, h("tbody", {}, ...rows)),
       h(
@@ -104,7 +105,7 @@ export function overviewPage(ctx: AppContext): Page {
   }
 
   function renderAll(): void {
-    for (const s of ctx.stations) renderCard(s);
+    for (const s of catalog.stations) renderCard(s);
   }
 
   async function load(): Promise<void> {
@@ -114,7 +115,7 @@ export function overviewPage(ctx: AppContext): Page {
       const [latestAll, series] = await Promise.all([
         ctx.api.latest(),
         ctx.api.seriesMulti(
-          ctx.stations.flatMap((s) => compounds.map((parameter) => ({ station: s.id, parameter }))),
+          catalog.stations.flatMap((s) => compounds.filter((c) => catalog.measures(s.id, c)).map((parameter) => ({ station: s.id, parameter }))),
           { from: now - DAY, to: now, width: SPARK_WIDTH },
         ),
       ]);
@@ -142,6 +143,7 @@ export function overviewPage(ctx: AppContext): Page {
   }
 
   function storeLatest(r: Reading): boolean {
+    if (catalog.primarySensor(r.station, r.parameter, r.time)?.id !== r.sensor) return false;
     let m = latest.get(r.station);
     if (!m) latest.set(r.station, (m = new Map()));
     const prev = m.get(r.parameter);
@@ -157,21 +159,21 @@ export function overviewPage(ctx: AppContext): Page {
 
   return {
     element,
-    stations: ctx.stations.map((s) => s.id),
+    stations: catalog.stations.map((s) => s.id),
     onReadings(batch) {
       const touched = new Set<string>();
       for (const r of batch) {
         if (storeLatest(r)) touched.add(r.station);
-        if (compounds.includes(r.parameter)) {
+        if (compounds.includes(r.parameter) && catalog.primarySensor(r.station, r.parameter, r.time)?.id === r.sensor) {
           const key = `${r.station}:${r.parameter}`;
           const pts = sparks.get(key) ?? [];
-          pts.push({ t: r.time, v: r.value, lod: r.lod, qc: r.qc });
+          pts.push(livePoint(r));
           sparks.set(key, pts);
         }
       }
       sparkTo = Math.max(sparkTo, Date.now());
       for (const id of touched) {
-        const s = ctx.stations.find((x) => x.id === id);
+        const s = catalog.station(id);
         if (s) renderCard(s);
       }
     },
@@ -201,7 +203,7 @@ function describeIssues(ctx: AppContext, issues: readonly StatusIssue[]): string
   }
   for (const group of grouped.values()) {
     const first = group[0]!;
-    const unit = ctx.parameters.get(first.parameter)?.unit ?? "";
+    const unit = ctx.catalog.parameter(first.parameter)?.unit ?? "";
     const fmt = (v: number) => formatQuantity(v, unit, ctx.p.unit, ctx.lang);
     const byLimit = new Map<number, string[]>();
     for (const i of group) byLimit.set(i.limit, [...(byLimit.get(i.limit) ?? []), i.standard.source]);

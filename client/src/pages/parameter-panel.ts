@@ -1,13 +1,15 @@
-// One parameter's figure on the station page: heading with unit, resolution and latest value,
-// the chart, and the list of quality standards with their sources.
+// One parameter's figure on the station page: heading with unit, resolution and latest value(s), the
+// chart with every sensor of the parameter at the station (the primary first; a sensor picker when
+// there are several), and the quality standards: those that apply at the station with their legal
+// status, and standards from elsewhere as reference lines the reader may switch on.
 import type { SeriesResponse } from "../../../common/api-types.ts";
-import type { Parameter, Station } from "../../../common/catalog.ts";
+import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import { buildChartModel, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
 import type { StandardLine } from "../charts/standard-lines.ts";
-import type { AppContext } from "../context.ts";
+import { parameterName, sensorLabel, stationName, type AppContext } from "../context.ts";
 import { h } from "../dom.ts";
-import { QC, type Reading } from "../../../common/reading.ts";
+import { QC, QUALIFIER, type Reading } from "../../../common/reading.ts";
 import { displayUnit, formatDateTime, formatDuration, formatNumber, formatReadingValue } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
@@ -28,11 +30,19 @@ export class ParameterPanel {
   private readonly latest: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly standardsList: HTMLElement;
+  private readonly latestBySensor = new Map<string, Reading>();
+  /** Reference lines (standards from elsewhere) switched on; off by default. */
+  private readonly referencesShown = new Set<string>();
+  private readonly hiddenSensors = new Set<string>();
+  private last: { series: readonly SeriesResponse[]; view: PanelView } | undefined;
+  private zone: string | undefined;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly station: Station,
     readonly parameter: Parameter,
+    /** Every sensor of the parameter at the station, primary first. */
+    readonly sensors: readonly Sensor[],
     onZoom: (from: number, to: number) => void,
   ) {
     const { t } = ctx;
@@ -45,13 +55,14 @@ export class ParameterPanel {
     const headingId = `panel-${parameter.code}`;
     this.element = h(
       "figure",
-      { class: "panel", "data-parameter": parameter.code, "aria-labelledby": headingId, "aria-busy": "true" },
+      { class: "panel", "data-parameter": parameter.code, "data-sensors": String(sensors.length), "aria-labelledby": headingId, "aria-busy": "true" },
       h(
         "figcaption",
         {},
-        h("h2", { id: headingId }, parameter.name, h("span", { class: "unit" }, ` (${unit})`)),
+        h("h2", { id: headingId }, parameterName(ctx, parameter.code), h("span", { class: "unit" }, ` (${unit})`)),
         h("div", { class: "panel-info" }, this.latest, this.meta),
       ),
+      sensors.length > 1 ? this.sensorPicker() : "",
       h("div", { class: "chart-wrap" }, this.chart.element, this.empty),
       this.standardsList,
     );
@@ -63,7 +74,9 @@ export class ParameterPanel {
     this.empty.textContent = this.ctx.t("state.error", { error: message });
   }
 
-  render(series: SeriesResponse, view: PanelView): void {
+  /** `series` holds one response per sensor, in the order of `sensors` (missing ones are skipped). */
+  render(series: readonly SeriesResponse[], view: PanelView): void {
+    this.last = { series, view };
     const { ctx, parameter } = this;
     const { t } = ctx;
     const du = displayUnit(parameter.unit, ctx.p.unit);
@@ -77,13 +90,26 @@ export class ParameterPanel {
       failed: t("chart.failed"),
       rollingMean: t("chart.rollingMean", { window: formatDuration(view.rollingWindowMs, t) }),
     };
-    const model = buildChartModel(series, parameter, {
+    const shown = series.filter((s) => !this.hiddenSensors.has(s.sensor));
+    const [main, ...others] = shown;
+    const sensorOf = (id: string) => this.sensors.find((s) => s.id === id);
+    const limitOf = (id: string) => {
+      const s = sensorOf(id);
+      return s ? (s.lod ?? s.loq) : null;
+    };
+    const several = this.sensors.length > 1;
+    const fmt = (v: number) => (du.unit === "pH" ? `pH ${formatNumber(v, ctx.lang)}` : `${formatNumber(v, ctx.lang)} ${du.unit}`);
+    const model = buildChartModel(main ?? emptySeries(this.station.id, parameter, view), parameter, {
       factor: du.factor,
       showFailed: view.showFailed,
       rollingWindowMs: view.rollingWindowMs,
       labels,
+      standards: ctx.catalog.standardsAt(this.station.id, parameter.code, view.to),
+      referencesShown: this.referencesShown,
+      limit: main ? limitOf(main.sensor) : null,
+      sensorLabel: several && main ? this.labelOf(main.sensor) : undefined,
+      others: others.map((s) => ({ series: s, label: this.labelOf(s.sensor), limit: limitOf(s.sensor) })),
     });
-    const fmt = (v: number) => (du.unit === "pH" ? `pH ${formatNumber(v, ctx.lang)}` : `${formatNumber(v, ctx.lang)} ${du.unit}`);
     this.chart.render({
       datasets: model.datasets,
       from: view.from,
@@ -96,77 +122,174 @@ export class ParameterPanel {
       suggestedMax: model.suggestedMax,
       standards: model.standards.map((s) => ({ value: s.value, colour: s.colour, dash: s.dash, label: this.standardLabel(s, fmt) })),
       describe: (p, role, label) => this.describePoint(p, role, label, fmt),
-      ariaLabel: t("chart.label", { parameter: parameter.name, station: this.station.name }),
+      ariaLabel: t("chart.label", { parameter: parameterName(ctx, parameter.code), station: stationName(ctx, this.station.id) }),
     });
 
+    const first = series[0];
     const resolution =
-      series.resolution === "raw"
+      !first || first.resolution === "raw"
         ? t("chart.resolution.raw")
-        : t("chart.resolution.aggregate", { interval: formatDuration(series.intervalMs ?? 0, t) });
+        : t("chart.resolution.aggregate", { interval: formatDuration(first.intervalMs ?? 0, t) });
     const failedNote = model.failedHidden > 0 ? ` · ${t("chart.failedHidden", { count: model.failedHidden })}` : "";
     this.meta.textContent = `${resolution} · ${t("chart.points", { count: model.pointCount })}${failedNote}`;
-    this.empty.hidden = series.points.length > 0;
+    const empty = shown.every((s) => s.points.length === 0);
+    this.empty.hidden = !empty;
     this.empty.textContent = t("state.noData");
     Object.assign(this.element.dataset, {
       points: String(model.pointCount),
       width: String(view.requestedWidth),
-      resolution: series.resolution,
+      resolution: first?.resolution ?? "raw",
       lastT: model.lastTime !== undefined ? String(model.lastTime) : "",
       standards: String(model.standards.length),
+      sensorsShown: shown.map((s) => s.sensor).join(","),
     });
     this.element.setAttribute("aria-busy", "false");
-    this.renderStandards(model.standards, model.offScale, fmt);
+    this.renderStandards(model.lines, model.offScale, fmt);
   }
 
-  /** The latest reading (any QC flag, as the station sent it), independent of the chart's resolution. */
+  /** The latest reading of one of the sensors (any QC flag, as the station sent it), independent of the chart's resolution. */
   setLatest(reading: Reading | undefined, zone: string | undefined): void {
-    const { ctx, parameter } = this;
-    if (!reading) {
-      this.latest.textContent = "";
-      return;
+    this.zone = zone;
+    if (reading) {
+      const previous = this.latestBySensor.get(reading.sensor);
+      if (!previous || previous.time <= reading.time) this.latestBySensor.set(reading.sensor, reading);
     }
-    const qc = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
-    this.latest.textContent =
-      ctx.t("station.latest", {
-        value: formatReadingValue(reading, parameter.unit, ctx.p.unit, ctx.lang, ctx.t),
-        time: formatDateTime(reading.time, ctx.lang, zone),
-      }) + qc;
+    this.renderLatest();
   }
 
   destroy(): void {
     this.chart.destroy();
   }
 
-  private standardLabel(s: StandardLine, fmt: (v: number) => string): string {
-    const kind = this.ctx.t(`std.${s.kind}` as MessageKey);
-    const bound = s.bound ? ` ${this.ctx.t(`std.bound.${s.bound}`)}` : "";
-    return `${kind}${bound} ${fmt(s.value)} · ${s.sources.join(", ")}`;
+  private labelOf(sensorId: string): string {
+    const sensor = this.sensors.find((s) => s.id === sensorId);
+    return sensor ? sensorLabel(sensor) : sensorId;
   }
 
-  private renderStandards(onScale: StandardLine[], offScale: StandardLine[], fmt: (v: number) => string): void {
-    const { t, sources } = this.ctx;
-    if (onScale.length + offScale.length === 0) {
+  private renderLatest(): void {
+    const { ctx, parameter } = this;
+    const line = (reading: Reading) => {
+      const qc = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+      return (
+        ctx.t("station.latest", {
+          value: formatReadingValue(reading, parameter.unit, ctx.p.unit, ctx.lang, ctx.t),
+          time: formatDateTime(reading.time, ctx.lang, this.zone),
+        }) + qc
+      );
+    };
+    const readings = this.sensors.map((s) => this.latestBySensor.get(s.id)).filter((r): r is Reading => r !== undefined);
+    if (this.sensors.length <= 1) {
+      this.latest.textContent = readings[0] ? line(readings[0]) : "";
+      return;
+    }
+    this.latest.replaceChildren(...readings.map((r) => h("span", { class: "latest-sensor", "data-sensor": r.sensor }, `${r.sensor}: ${line(r)}`)));
+  }
+
+  private sensorPicker(): HTMLElement {
+    const { t } = this.ctx;
+    return h(
+      "fieldset",
+      { class: "sensor-picker", "data-testid": "sensor-picker" },
+      h("legend", {}, t("chart.sensors")),
+      ...this.sensors.map((sensor) =>
+        h(
+          "label",
+          { class: "check", title: sensor.method },
+          h("input", {
+            type: "checkbox",
+            name: `sensor-${this.parameter.code}`,
+            value: sensor.id,
+            checked: true,
+            onchange: (e: Event) => {
+              if ((e.target as HTMLInputElement).checked) this.hiddenSensors.delete(sensor.id);
+              else this.hiddenSensors.add(sensor.id);
+              this.rerender();
+            },
+          }),
+          ` ${sensorLabel(sensor)}`,
+        ),
+      ),
+    );
+  }
+
+  private rerender(): void {
+    if (this.last) this.render(this.last.series, this.last.view);
+  }
+
+  /** "AA-EQS 40 ng/L · EU-EQS-2022 (proposal)"; "GB 3838 class III minimum 5 mg/L · CN-GB3838-2002 (binding)". */
+  private standardLabel(s: StandardLine, fmt: (v: number) => string): string {
+    const { t } = this.ctx;
+    const kind = t(`std.${s.kind}` as MessageKey);
+    const cls = s.targetClass ? ` ${t("std.class", { class: s.targetClass })}` : "";
+    const bound = s.bound ? ` ${t(`std.bound.${s.bound}`)}` : "";
+    const cited = s.entries.map((e) => `${e.source} (${t(`legal.${e.legalStatus}` as MessageKey)})`).join(", ");
+    const where = s.applicable ? "" : ` — ${t("chart.notBindingHere")}`;
+    return `${kind}${cls}${bound} ${fmt(s.value)} · ${cited}${where}`;
+  }
+
+  private renderStandards(all: StandardLine[], offScale: StandardLine[], fmt: (v: number) => string): void {
+    const { t } = this.ctx;
+    if (all.length === 0) {
       this.standardsList.replaceChildren(h("p", { class: "muted" }, t("chart.noStandards")));
       return;
     }
-    const item = (s: StandardLine, off: boolean) =>
+    const off = new Set(offScale.map((s) => s.key));
+    const swatch = (s: StandardLine) =>
+      h("span", { class: `swatch swatch-${s.reference || !s.applicable ? "ref" : s.kind}`, style: `border-color:${s.colour}`, "aria-hidden": "true" });
+    const item = (s: StandardLine) =>
       h(
         "li",
-        { "data-kind": s.kind },
-        h("span", { class: `swatch swatch-${s.reference ? "ref" : s.kind}`, style: `border-color:${s.colour}`, "aria-hidden": "true" }),
+        { "data-kind": s.kind, "data-legal": s.entries.map((e) => e.legalStatus).join(" "), "data-sources": s.entries.map((e) => e.source).join(" ") },
+        swatch(s),
         this.standardLabel(s, fmt),
         s.reference ? h("em", {}, ` (${t("chart.reference")})`) : null,
-        off ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
+        off.has(s.key) ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
       );
-    const keys = [...new Set([...onScale, ...offScale].flatMap((s) => s.sources))];
+    const references = all.filter((s) => !s.applicable);
+    const toggle = (s: StandardLine) =>
+      h(
+        "li",
+        { "data-kind": s.kind, "data-reference": "elsewhere", "data-sources": s.entries.map((e) => e.source).join(" ") },
+        h(
+          "label",
+          { class: "check" },
+          h("input", {
+            type: "checkbox",
+            name: `reference-${this.parameter.code}`,
+            value: s.key,
+            checked: this.referencesShown.has(s.key),
+            onchange: (e: Event) => {
+              if ((e.target as HTMLInputElement).checked) this.referencesShown.add(s.key);
+              else this.referencesShown.delete(s.key);
+              this.rerender();
+            },
+          }),
+          " ",
+          swatch(s),
+          this.standardLabel(s, fmt),
+          off.has(s.key) ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
+        ),
+      );
+    const sources = [...new Set(all.flatMap((s) => s.entries.map((e) => e.source)))];
+    const applicable = all.filter((s) => s.applicable);
     this.standardsList.replaceChildren(
       h("h3", { class: "sr-only" }, t("chart.standards")),
-      h("ul", { class: "standard-list", "aria-label": t("chart.standards") }, ...onScale.map((s) => item(s, false)), ...offScale.map((s) => item(s, true))),
+      applicable.length > 0
+        ? h("ul", { class: "standard-list", "aria-label": t("chart.standards") }, ...applicable.map(item))
+        : h("p", { class: "muted" }, t("chart.noStandardsHere")),
+      references.length > 0
+        ? h(
+            "fieldset",
+            { class: "reference-lines", "data-testid": "reference-lines" },
+            h("legend", {}, t("chart.referenceStandards")),
+            h("ul", { class: "standard-list" }, ...references.map(toggle)),
+          )
+        : "",
       h(
         "details",
         { class: "sources" },
-        h("summary", {}, `${t("chart.standards")}: ${keys.join(", ")}`),
-        h("dl", {}, ...keys.flatMap((k) => [h("dt", {}, k), h("dd", {}, sources[k] ?? "")])),
+        h("summary", {}, `${t("chart.standards")}: ${sources.join(", ")}`),
+        h("dl", {}, ...sources.flatMap((k) => [h("dt", {}, k), h("dd", {}, this.ctx.catalog.source(k)?.citation ?? "")])),
       ),
     );
   }
@@ -175,9 +298,17 @@ export class ParameterPanel {
     const { t } = this.ctx;
     if (p.y === null) return label;
     const qc = p.qc !== undefined ? ` · QC ${p.qc} ${t(`qc.${p.qc}` as MessageKey)}` : "";
-    if (role === "belowLod") return `${t("value.belowLod", { lod: fmt(p.lod ?? p.y) })}${qc}`;
+    if (role === "belowLod") {
+      // The limit is in display units already, like the axis.
+      const key = p.qualifier === QUALIFIER.belowLoq ? "value.belowLoq" : "value.belowLod";
+      return `${t(key, { limit: fmt(p.limit ?? p.y) })}${qc}`;
+    }
     if (role === "max") return `${label}: ${p.min != null ? fmt(p.min) : "–"} – ${p.max != null ? fmt(p.max) : "–"}`;
     const n = p.n !== undefined ? ` · n=${p.n}` : "";
     return `${label}: ${fmt(p.y)}${qc}${n}`;
   }
+}
+
+function emptySeries(station: string, parameter: Parameter, view: PanelView): SeriesResponse {
+  return { station, parameter: parameter.code, sensor: "", unit: parameter.unit, from: view.from, to: view.to, resolution: "raw", intervalMs: null, points: [] };
 }

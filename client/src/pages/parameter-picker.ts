@@ -1,10 +1,11 @@
 // Parameter chooser: a disclosure with checkboxes grouped by parameter group, plus all/none.
-import type { AppContext } from "../context.ts";
+import { parameterName, type AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 
-export function parameterPicker(ctx: AppContext, chosen: readonly string[], onChange: (codes: string[]) => void): HTMLElement {
+export function parameterPicker(ctx: AppContext, chosen: readonly string[], onChange: (codes: string[]) => void, measured?: (code: string) => boolean): HTMLElement {
   const { t } = ctx;
-  const all = [...ctx.parameters.values()];
+  // Only what the page's station measures, when it says so.
+  const all = ctx.catalog.parameters.filter((p) => measured?.(p.code) ?? true);
   const groups = [...new Set(all.map((p) => p.group))];
   const boxes: HTMLInputElement[] = [];
   const emit = () => onChange(boxes.filter((b) => b.checked).map((b) => b.value));
@@ -18,7 +19,7 @@ export function parameterPicker(ctx: AppContext, chosen: readonly string[], onCh
         .map((p) => {
           const box = h("input", { type: "checkbox", name: "parameter", value: p.code, checked: chosen.includes(p.code), onchange: emit });
           boxes.push(box);
-          return h("label", { class: "check" }, box, ` ${p.name}`);
+          return h("label", { class: "check" }, box, ` ${parameterName(ctx, p.code)}`);
         }),
     ),
   );

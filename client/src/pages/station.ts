@@ -1,17 +1,20 @@
-// Station page (#/station/<id>): one chart per chosen parameter over the chosen time range, with
-// live appends, drag-to-zoom, and a toggle for failed (QC 4) values. State lives in the URL query.
+// Station page (#/station/<id>): one chart per chosen parameter over the chosen time range (every
+// sensor of the parameter at the station on it), with live appends, drag-to-zoom, and a toggle for
+// failed (QC 4) values. State lives in the URL query.
 import type { SeriesResponse } from "../../../common/api-types.ts";
-import type { Parameter } from "../../../common/catalog.ts";
+import type { Parameter } from "../../../common/catalog-model.ts";
 import type { Reading } from "../../../common/reading.ts";
+import type { SeriesRequest } from "../api.ts";
 import { exportButton } from "../components/export-button.ts";
 import { rangeBar } from "../components/range-bar.ts";
-import type { AppContext, Page } from "../context.ts";
+import { regionName, riverName, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { isFollowingNow, parseRangeQuery, PRESET_MS, resolveRange, writeRangeQuery, type TimeRange } from "../range.ts";
 import { replaceQuery, stationHref } from "../router.ts";
 import { resolveZone } from "../state.ts";
 import { rollingWindowFor } from "../stats.ts";
-import { mergePoints, trimBefore } from "../series-data.ts";
+import { livePoint, mergePoints, trimBefore } from "../series-data.ts";
+import { formatNumber } from "../format.ts";
 import { ParameterPanel } from "./parameter-panel.ts";
 import { parameterPicker } from "./parameter-picker.ts";
 
@@ -21,7 +24,7 @@ const AGGREGATE_REFRESH_MS = 30_000;
 
 export function stationPage(ctx: AppContext, stationId: string, query: URLSearchParams): Page {
   const { t } = ctx;
-  const station = ctx.stations.find((s) => s.id === stationId);
+  const station = ctx.catalog.station(stationId);
   if (!station) {
     return {
       element: h("section", {}, h("p", { class: "state-error", role: "alert" }, t("state.notFound", { id: stationId })), h("a", { href: "#/" }, t("station.back"))),
@@ -31,12 +34,17 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   }
   let range: TimeRange = parseRangeQuery(query);
   let showFailed = query.get("failed") === "1";
-  const chosen = (query.get("p")?.split(",") ?? DEFAULT_PARAMETERS).filter((c) => ctx.parameters.has(c));
+  const chosen = (query.get("p")?.split(",") ?? DEFAULT_PARAMETERS).filter((c) => ctx.catalog.measures(station.id, c));
   const zone = resolveZone(ctx.p.zone, station.timezone);
   const zoneLabel = zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 
+  /** parameter\tsensor → series */
   const series = new Map<string, SeriesResponse>();
+  const seriesKey = (parameter: string, sensor: string) => `${parameter}\t${sensor}`;
   const latest = new Map<string, Reading>();
+  /** Every sensor of each chosen parameter at the station: the series the page loads. */
+  const requests = (): SeriesRequest[] =>
+    chosen.flatMap((parameter) => ctx.catalog.sensorsOf(station!.id, parameter).map((s) => ({ station: station!.id, parameter, sensor: s.id })));
   let panels: ParameterPanel[] = [];
   let view = resolveRange(range, Date.now());
   let requestedWidth = 0;
@@ -51,8 +59,17 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     "section",
     { class: "station", "data-station": station.id, "aria-labelledby": "station-h" },
     h("a", { class: "back", href: "#/" }, `← ${t("station.back")}`),
-    h("h1", { id: "station-h" }, station.name),
-    h("p", { class: "station-sub" }, `${station.river} · ${station.region} · ${station.id} · ${station.timezone}`),
+    h("h1", { id: "station-h" }, stationName(ctx, station.id)),
+    h(
+      "p",
+      { class: "station-sub" },
+      [
+        riverName(ctx, station.river) + (station.riverKm === null ? "" : ` ${t("station.riverKm", { km: formatNumber(station.riverKm, ctx.lang, 4) })}`),
+        regionName(ctx, station.region),
+        station.id,
+        station.timezone,
+      ].join(" · "),
+    ),
     station.note ? h("p", { class: "muted" }, station.note) : null,
     exportEntry.element,
     controls,
@@ -84,7 +101,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
           saveQuery();
           buildPanels();
           void load();
-        }),
+        }, (code) => ctx.catalog.measures(station!.id, code)),
         h(
           "label",
           { class: "check" },
@@ -108,11 +125,11 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   function buildPanels(): void {
     for (const p of panels) p.destroy();
     panels = chosen
-      .map((code) => ctx.parameters.get(code))
+      .map((code) => ctx.catalog.parameter(code))
       .filter((p): p is Parameter => p !== undefined)
       .map(
         (p) =>
-          new ParameterPanel(ctx, station!, p, (from, to) => {
+          new ParameterPanel(ctx, station!, p, ctx.catalog.sensorsOf(station!.id, p.code), (from, to) => {
             range = { key: "custom", from, to };
             saveQuery();
             renderControls();
@@ -120,14 +137,17 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
           }),
       );
     panelsEl.replaceChildren(...panels.map((p) => p.element));
-    for (const p of panels) p.setLatest(latest.get(p.parameter.code), zone);
+    for (const p of panels) {
+      p.setLatest(undefined, zone);
+      for (const s of p.sensors) p.setLatest(latest.get(seriesKey(p.parameter.code, s.id)), zone);
+    }
   }
 
   function renderPanels(): void {
     for (const panel of panels) {
-      const s = series.get(panel.parameter.code);
-      if (!s) continue;
-      panel.render(s, {
+      const list = panel.sensors.map((s) => series.get(seriesKey(panel.parameter.code, s.id))).filter((s): s is SeriesResponse => s !== undefined);
+      if (list.length === 0) continue;
+      panel.render(list, {
         from: view.from,
         to: view.to,
         zone,
@@ -150,16 +170,13 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     status.textContent = t("state.loading");
     try {
       const [list, last] = await Promise.all([
-        ctx.api.seriesMulti(
-          chosen.map((parameter) => ({ station: station!.id, parameter })),
-          { from: view.from, to: view.to, width: requestedWidth },
-        ),
+        ctx.api.seriesMulti(requests(), { from: view.from, to: view.to, width: requestedWidth }),
         ctx.api.latest(station!.id),
       ]);
       if (seq !== loadSeq) return;
       for (const r of last.latest) updateLatest(r);
       series.clear();
-      for (const s of list) series.set(s.parameter, s);
+      for (const s of list) series.set(seriesKey(s.parameter, s.sensor), s);
       status.hidden = true;
       renderPanels();
     } catch (err) {
@@ -172,9 +189,10 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   }
 
   function updateLatest(r: Reading): void {
-    const prev = latest.get(r.parameter);
+    const key = seriesKey(r.parameter, r.sensor);
+    const prev = latest.get(key);
     if (prev && prev.time > r.time) return;
-    latest.set(r.parameter, r);
+    latest.set(key, r);
     panels.find((p) => p.parameter.code === r.parameter)?.setLatest(r, zone);
   }
 
@@ -186,13 +204,13 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     let needsRefetch = false;
     for (const r of batch) {
       if (r.station !== station!.id) continue;
-      const s = series.get(r.parameter);
+      const s = series.get(seriesKey(r.parameter, r.sensor));
       if (!s) continue;
       if (s.resolution === "aggregate") {
         needsRefetch = true;
         continue;
       }
-      mergePoints(s.points, [{ t: r.time, v: r.value, lod: r.lod, qc: r.qc }]);
+      mergePoints(s.points, [livePoint(r)]);
       touched = true;
     }
     if (touched) {
@@ -212,13 +230,10 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     if (!raw || !isFollowingNow(range)) return load();
     const now = Date.now();
     try {
-      const missed = await ctx.api.seriesMulti(
-        chosen.map((parameter) => ({ station: station!.id, parameter })),
-        { from: since - 60_000, to: now, width: requestedWidth },
-      );
+      const missed = await ctx.api.seriesMulti(requests(), { from: since - 60_000, to: now, width: requestedWidth });
       if (missed.some((m) => m.resolution !== "raw")) return load();
       for (const m of missed) {
-        const s = series.get(m.parameter);
+        const s = series.get(seriesKey(m.parameter, m.sensor));
         if (s) mergePoints(s.points, m.points);
       }
       view = resolveRange(range, now);
@@ -246,3 +261,4 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     },
   };
 }
+

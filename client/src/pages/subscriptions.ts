@@ -43,8 +43,8 @@ export function subscriptionsPage(ctx: AppContext): Page {
   const alertsApi = new AlertsApi(ctx.api);
   let destroyed = false;
 
-  const stations = checkboxGroup(t("subs.stations"), "stations", ctx.stations.map((s) => [s.id, s.name]), t("subs.noneMeansAll"));
-  const parameters = checkboxGroup(t("subs.parameters"), "parameters", [...ctx.parameters.values()].map((p) => [p.code, p.name]), t("subs.noneMeansAll"));
+  const stations = checkboxGroup(t("subs.stations"), "stations", ctx.catalog.stations.map((s) => [s.id, stationName(f, s.id)]), t("subs.noneMeansAll"));
+  const parameters = checkboxGroup(t("subs.parameters"), "parameters", ctx.catalog.parameters.map((p) => [p.code, parameterName(f, p.code)]), t("subs.noneMeansAll"));
   const severities = checkboxGroup(t("subs.severities"), "severities", ALERT_SEVERITIES.map((s) => [s, t(`alert.severity.${s}`)]), t("subs.noneMeansAll"));
   const channel = h("select", { name: "channel", "data-testid": "sub-channel" }, ...NOTIFY_CHANNELS.map((c) => h("option", { value: c }, t(`channel.${c}`))));
   const webhookUrl = h("input", { type: "url", name: "webhookUrl", placeholder: "https://example.org/hooks/water", autocomplete: "off", "data-testid": "sub-webhook" });

@@ -2,7 +2,7 @@
 // parameter model reads (light, temperature, rain-driven flow, sewer overflows, wastewater rhythm).
 // A pure function of (seed, station, t): rain events are drawn per 3-hour slot with counter-based
 // randomness, so any instant can be evaluated without replaying history.
-import type { Station } from "../../../common/catalog.ts";
+import type { Station } from "../../../common/catalog-model.ts";
 import { hashUniform, stringKey } from "./random.ts";
 import { CLIMATES, profileFor, type ClimateProfile, type StationProfile } from "./station-profiles.ts";
 import { civilHour, clearSkyLight, dayOfYear, solarHour } from "./sun-and-clock.ts";

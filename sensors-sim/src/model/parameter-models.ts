@@ -1,7 +1,7 @@
 // One model per parameter: the expected value from the environment (before noise and sensor
 // faults), plus how noisy the parameter is. Pharmaceutical baselines are placed inside the catalog's
 // `typical` range by the station's wastewater share, so their medians land in that range.
-import type { Parameter } from "../../../common/catalog.ts";
+import type { Parameter } from "../../../common/catalog-model.ts";
 import type { Environment } from "./environment.ts";
 import type { StationProfile } from "./station-profiles.ts";
 

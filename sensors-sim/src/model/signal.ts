@@ -1,7 +1,8 @@
 // The true state of the water at a station: parameter models driven by the environment, plus
 // correlated process noise and the spill plume. Pure: values depend only on (seed, interval,
 // scenario, station, parameter, grid step) — not on wall time, and not on when a run started.
-import { catalog, findParameter, findStation, type Parameter, type Station } from "../../../common/catalog.ts";
+import type { Parameter, Station } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { Ar1Noise } from "./ar1-noise.ts";
 import { EnvironmentModel } from "./environment.ts";
 import { modelFor, type ParameterModel } from "./parameter-models.ts";
@@ -36,9 +37,10 @@ export class StationSignal {
     options: SignalOptions,
     readonly station: Station,
     parameters: readonly Parameter[],
+    catalog: CatalogSnapshot,
   ) {
     this.environment = new EnvironmentModel(options.seed, station);
-    const plan = options.spill ? planSpill(options.spill, catalog.stations) : [];
+    const plan = options.spill ? planSpill(options.spill, catalog) : [];
     const stationKey = stringKey(station.id);
     this.channels = parameters.map((parameter) => {
       const keys = [options.seed, stationKey, stringKey(parameter.code)];
@@ -73,10 +75,10 @@ export class StationSignal {
  * The true value of one parameter at one station at grid instant t (a multiple of the interval).
  * Convenience for analysis and tests; the simulator walks `StationSignal` forward instead.
  */
-export function trueValueAt(options: SignalOptions, stationId: string, parameterCode: string, t: number): number {
-  const station = findStation(stationId);
-  const parameter = findParameter(parameterCode);
+export function trueValueAt(options: SignalOptions, catalog: CatalogSnapshot, stationId: string, parameterCode: string, t: number): number {
+  const station = catalog.station(stationId);
+  const parameter = catalog.parameter(parameterCode);
   if (!station || !parameter) throw new Error(`Unknown station ${stationId} or parameter ${parameterCode}`);
-  const signal = new StationSignal(options, station, [parameter]);
+  const signal = new StationSignal(options, station, [parameter], catalog);
   return signal.valuesAt(Math.floor(t / options.intervalMs), t)[0]!;
 }

@@ -3,10 +3,13 @@
 // circle distance between consecutive stations times a sinuosity factor (rivers meander). The plume
 // is a Gaussian pulse in time that spreads with distance (longitudinal dispersion): its width grows
 // with √(1 + x/L) and, mass being conserved, its peak falls by the same factor.
-import { findParameter, type ParameterCode, type Station, type StationId } from "../../../common/catalog.ts";
-import { DOWNSTREAM_CHAINS } from "./station-profiles.ts";
+import type { ParameterCode, Station, StationId } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
+import { convertUnit } from "../../../common/units.ts";
+import { downstreamStations } from "./station-profiles.ts";
 
 export interface SpillScenario {
+  /** Catalog river id, e.g. "elbe". */
   river: string;
   compound: ParameterCode;
   /** When the slug enters the river, epoch ms. */
@@ -26,7 +29,7 @@ export interface SpillScenario {
 }
 
 export const SPILL_DEFAULTS = {
-  river: "Elbe",
+  river: "elbe",
   compound: "clarithromycin",
   peakTimesMac: 3,
   velocityMs: 1.0,
@@ -57,20 +60,24 @@ export function greatCircleKm(a: Pick<Station, "lat" | "lon">, b: Pick<Station, 
   return 2 * 6371.0 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/** The strictest MAC-EQS the catalog lists for a compound; the spill must exceed it. */
-export function strictestMac(compound: ParameterCode): number {
-  const parameter = findParameter(compound);
-  const macs = (parameter?.standards ?? []).filter((s) => s.kind === "MAC-EQS" && s.value !== undefined).map((s) => s.value!);
+/** The strictest MAC-EQS the catalog lists for a compound (any scope), in its unit; the spill must exceed it. */
+export function strictestMac(catalog: CatalogSnapshot, compound: ParameterCode): number {
+  const parameter = catalog.parameter(compound);
+  const macs = catalog
+    .standardsOf(compound)
+    .filter((s) => s.kind === "MAC-EQS" && s.value !== undefined)
+    .map((s) => (parameter ? convertUnit(s.value!, s.unit, parameter.unit) : undefined))
+    .filter((v): v is number => v !== undefined);
   if (macs.length === 0) throw new Error(`"${compound}" has no MAC-EQS in the catalog; a spill needs a compound that has one`);
   return Math.min(...macs);
 }
 
 /** Where and when the plume peaks at each station of the river, upstream first. */
-export function planSpill(scenario: SpillScenario, stations: readonly Station[]): PlumeArrival[] {
-  const chain = DOWNSTREAM_CHAINS[scenario.river];
-  if (!chain) throw new Error(`No station chain known for river "${scenario.river}"`);
-  const byId = new Map(stations.map((s) => [s.id, s]));
-  const mac = strictestMac(scenario.compound);
+export function planSpill(scenario: SpillScenario, catalog: CatalogSnapshot): PlumeArrival[] {
+  const chain = downstreamStations(catalog, scenario.river);
+  if (chain.length === 0) throw new Error(`No stations on river "${scenario.river}"`);
+  const byId = new Map(catalog.stations.map((s) => [s.id, s]));
+  const mac = strictestMac(catalog, scenario.compound);
   const arrivals: PlumeArrival[] = [];
   let distanceKm = scenario.entryDistanceKm;
   let previous: Station | undefined;

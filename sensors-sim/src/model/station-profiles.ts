@@ -1,7 +1,8 @@
 // What the simulator assumes about each station's river, beyond the catalog's facts. The numbers
 // are modelling choices read from the catalog's station notes (upstream vs below a city, small vs
 // large river), not measurements: change them here, in one place.
-import type { Station, StationId } from "../../../common/catalog.ts";
+import type { Station, StationId } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 
 export type Climate = "central-europe" | "sichuan-basin";
 
@@ -73,22 +74,30 @@ export function profileFor(station: Station): StationProfile {
     PROFILES[station.id] ?? {
       wastewaterShare: 0.5, wastewaterDelayHours: 8, rainResponse: 0.8, flowRiseHours: 12, flowRecessionHours: 48,
       csoExposure: 0.5, baseConductivity: 350, diurnalTempAmplitude: 0.7,
-      climate: station.region === "Chongqing" ? "sichuan-basin" : "central-europe",
+      climate: station.region === "chongqing" ? "sichuan-basin" : "central-europe",
     }
   );
 }
 
 /**
- * Stations a plume entering a river passes, upstream first. The Jialing joins the Yangtze at
- * Chaotianmen, so a Jialing plume continues down the Yangtze.
+ * Where a river flows into another, at which kilometre of the receiving river: a plume continues
+ * there. The Jialing joins the Yangtze at Chaotianmen (Yangtze km 55 in the catalog's kilometrage).
  */
-export const DOWNSTREAM_CHAINS: Record<string, StationId[]> = {
-  Elbe: ["DE-ELBE-SCHMILKA", "DE-ELBE-ZEHREN", "DE-ELBE-DOMMITZSCH"],
-  Yangtze: ["CN-YANGTZE-CHAOTIANMEN", "CN-YANGTZE-CUNTAN"],
-  Jialing: ["CN-JIALING-BEIBEI", "CN-YANGTZE-CHAOTIANMEN", "CN-YANGTZE-CUNTAN"],
-  Zschopau: ["DE-ZSCHOPAU-WALDHEIM"],
-  Mulde: ["DE-MULDE-BADDUEBEN"],
+const CONFLUENCES: Readonly<Record<string, { river: string; km: number }>> = {
+  jialing: { river: "yangtze", km: 55 },
 };
+
+/**
+ * Stations a plume entering a river passes, upstream first: the river's stations in flow direction
+ * (catalog river kilometres), then those below the confluence of the river it flows into.
+ */
+export function downstreamStations(catalog: CatalogSnapshot, river: string): StationId[] {
+  const chain = catalog.riverStations(river).map((s) => s.id);
+  const next = CONFLUENCES[river];
+  if (!next) return chain;
+  const below = catalog.riverStations(next.river).filter((s) => s.riverKm !== null && s.riverKm >= next.km);
+  return [...chain, ...below.map((s) => s.id)];
+}
 
 export interface ClimateProfile {
   /** Mean and half-amplitude of the seasonal water temperature cycle, °C; warmest on `warmestDay`. */

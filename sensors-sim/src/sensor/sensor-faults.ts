@@ -1,7 +1,7 @@
-// Fault state machines: one per sensor (station × parameter) and one per station. They walk forward
+// Fault state machines: one per sensor (at a station) and one per station. They walk forward
 // step by step with their own seeded generator, decide when faults start, and turn the true value
 // into what the sensor reports. Deterministic for a given seed and start step.
-import type { Parameter } from "../../../common/catalog.ts";
+import type { Parameter } from "../../../common/catalog-model.ts";
 import { hash32, hashNormal, mulberry32, stringKey } from "../model/random.ts";
 import {
   SENSOR_FAULTS,
@@ -40,13 +40,14 @@ export class SensorFaultState {
   constructor(
     seed: number,
     stationId: string,
+    sensorId: string,
     private readonly parameter: Parameter,
     private readonly settings: FaultSettings,
     private readonly intervalMs: number,
     /** "log" noise means a concentration: faults act relative to the value. */
     noiseKind: "log" | "abs",
   ) {
-    this.keys = [seed, stringKey(stationId), stringKey(parameter.code), FAULT_KEY];
+    this.keys = [seed, stringKey(stationId), stringKey(sensorId), FAULT_KEY];
     this.next = mulberry32(hash32(...this.keys));
     this.span = parameter.typical[1] - parameter.typical[0];
     this.relative = noiseKind === "log";

@@ -10,9 +10,12 @@ const ingestResponse = z.object({
 });
 
 export function toIngestReading(r: SimReading): IngestReading {
-  return r.value === null
-    ? { station: r.station, parameter: r.parameter, time: r.time, belowLod: { lod: r.lod! } }
-    : { station: r.station, parameter: r.parameter, time: r.time, value: r.value };
+  const reading: IngestReading =
+    r.value === null
+      ? { station: r.station, parameter: r.parameter, sensor: r.sensor, time: r.time, belowLod: { lod: r.lod! } }
+      : { station: r.station, parameter: r.parameter, sensor: r.sensor, time: r.time, value: r.value };
+  if (r.rawSignal !== null && r.calibration !== null) reading.raw = { signal: r.rawSignal, calibration: r.calibration };
+  return reading;
 }
 
 export class HttpJsonSink implements ReadingSink {

@@ -1,5 +1,6 @@
 // InfluxDB 1.x line protocol: POST /write?db=water_monitor&precision=ms, answered with 204.
-// Below-LOD readings carry `lod` and `qualifier="<LOD"` instead of a value, never a 0.
+// Every line names its sensor; below-LOD readings carry `lod` and `qualifier="<LOD"` instead of a
+// value, never a 0.
 import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { SimReading } from "../reading-generator.ts";
 import { postBatch, type HttpSinkOptions, type ReadingSink, type SendOutcome } from "./sink.ts";
@@ -16,9 +17,10 @@ function escapeString(text: string): string {
 
 export function toLine(r: SimReading): string {
   // The names are the server's ingest contract, owned by its schema module.
-  const series = `${MEASUREMENT},${TAG.station}=${escapeTag(r.station)},${TAG.parameter}=${escapeTag(r.parameter)}`;
-  const fields =
+  const series = `${MEASUREMENT},${TAG.station}=${escapeTag(r.station)},${TAG.parameter}=${escapeTag(r.parameter)},${TAG.sensor}=${escapeTag(r.sensor)}`;
+  let fields =
     r.value === null ? `${FIELD.lod}=${r.lod},${FIELD.qualifier}="${escapeString(BELOW_LOD_QUALIFIER)}"` : `${FIELD.value}=${r.value}`;
+  if (r.rawSignal !== null && r.calibration !== null) fields += `,${FIELD.raw}=${r.rawSignal},${FIELD.calibration}=${r.calibration}i`;
   return `${series} ${fields} ${Math.round(r.time)}`;
 }
 

@@ -215,7 +215,7 @@ export class AlertEngine {
       const mean = this.meanFor(rule, r.station, r.parameter);
       const meanKey = this.meanKey(rule, r.station, r.parameter);
       const loadedUpTo = this.meanLoadedUpTo.get(meanKey);
-      if (!fedMeans.has(meanKey) && (loadedUpTo === undefined || r.time > loadedUpTo)) mean.add(r.time, r.value, r.lod);
+      if (!fedMeans.has(meanKey) && (loadedUpTo === undefined || r.time > loadedUpTo)) mean.add(r.time, r.value, r.limit);
       fedMeans.add(meanKey);
       if (!live) return;
       const m = mean.mean(r.time);
@@ -344,7 +344,8 @@ export class AlertEngine {
     const now = this.options.clock.now();
     for (const rule of rules) {
       if (rule.kind !== "aa" || !rule.enabled || rule.parameter === null) continue;
-      if (this.meanLoadedUpTo.has(this.meanKey(rule, rule.station ?? "", rule.parameter))) continue;
+      // One load per window and parameter: it fills every station's mean (station-specific rules share it).
+      if (this.meanLoadedUpTo.has(this.meanKey(rule, "", rule.parameter))) continue;
       this.loadMeans(rule, now).catch((err: unknown) => this.logger.warn({ err, rule: rule.id }, "could not load the AA window from InfluxDB"));
     }
   }
@@ -354,7 +355,7 @@ export class AlertEngine {
     if (!this.store || rule.parameter === null || rule.windowMs === null) return;
     const parameter = rule.parameter;
     const windowMs = rule.windowMs;
-    const marker = this.meanKey(rule, rule.station ?? "", parameter);
+    const marker = this.meanKey(rule, "", parameter);
     if (this.meanLoadedUpTo.has(marker) && !retry) return;
     this.meanLoadedUpTo.set(marker, now);
     const sample = new RollingMean(windowMs);

@@ -1,6 +1,7 @@
 // Alert instances, their history of state changes and acknowledgements, and the persisted state of
 // every rule × series machine (so a restart neither forgets a firing alert nor announces it again).
 import type { AlertHistoryEntry, AlertInfo, AlertRule, AlertState } from "../../../common/alerts.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
 import { categoryOf } from "./conditions.ts";
@@ -57,10 +58,12 @@ export class SqlAlertRepository implements AlertRepository {
   constructor(
     private readonly db: MetaExecutor,
     private readonly baseUrl: () => string,
+    /** For names and the cited standards in alert views. */
+    private readonly catalog: CatalogSource,
   ) {}
 
   in(trx: MetaTransaction): AlertRepository {
-    return new SqlAlertRepository(trx, this.baseUrl);
+    return new SqlAlertRepository(trx, this.baseUrl, this.catalog);
   }
 
   async loadSeriesStates(): Promise<StoredSeriesState[]> {
@@ -179,7 +182,7 @@ export class SqlAlertRepository implements AlertRepository {
   }
 
   async get(id: number): Promise<AlertInfo> {
-    return toAlertInfo(await this.row(id), this.baseUrl());
+    return toAlertInfo(await this.row(id), this.baseUrl(), this.catalog.current());
   }
 
   async list(filter: AlertFilter = {}): Promise<AlertInfo[]> {
@@ -189,7 +192,8 @@ export class SqlAlertRepository implements AlertRepository {
     if (filter.state) query = query.where("state", "=", filter.state);
     const rows = await query.orderBy("started_at", "desc").orderBy("id", "desc").limit(filter.limit ?? 500).execute();
     const base = this.baseUrl();
-    return rows.map((r) => toAlertInfo(r, base));
+    const catalog = this.catalog.current();
+    return rows.map((r) => toAlertInfo(r, base, catalog));
   }
 
   async history(id: number): Promise<AlertHistoryEntry[]> {

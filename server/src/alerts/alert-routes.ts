@@ -9,8 +9,8 @@
 import { Router, type Response } from "express";
 import { z } from "zod";
 import { ALERT_STATES, type AlertInfo, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
-import { findParameter, findStation } from "../../../common/catalog.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { ForbiddenError, LimitReachedError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { AlertRepository } from "./alert-repository.ts";
@@ -21,6 +21,7 @@ import { completeRule, parseRuleInput, type RuleDraft } from "./rule-schema.ts";
 export interface AlertRouterDeps {
   rules: AlertRuleRepository;
   alerts: AlertRepository;
+  catalog: CatalogSource;
   clock: Clock;
   /** Rules one user may create (MAX_ALERT_RULES_PER_USER). */
   maxRulesPerUser: number;
@@ -55,7 +56,7 @@ export function alertRouter(deps: AlertRouterDeps): Router {
   });
 
   router.post("/api/v1/alert-rules", requireRole("researcher"), async (req, res) => {
-    const draft = completeRule(parseRuleInput(req.body));
+    const draft = completeRule(parseRuleInput(req.body), { catalog: deps.catalog.current(), now: deps.clock.now() });
     const owner = principalOf(res).username;
     // Counted, then inserted: parallel requests of one user could pass the cap by a few.
     const own = await deps.rules.countCreatedBy(owner);
@@ -72,7 +73,7 @@ export function alertRouter(deps: AlertRouterDeps): Router {
     const existing = await deps.rules.get(idParam(req.params.id));
     mayChangeRule(res, existing);
     const { id: _id, builtIn: _b, createdBy: _c, createdAt: _ca, updatedAt: _u, ...previous } = existing;
-    const draft = completeRule(parseRuleInput(req.body), previous satisfies RuleDraft);
+    const draft = completeRule(parseRuleInput(req.body), { catalog: deps.catalog.current(), now: deps.clock.now() }, previous satisfies RuleDraft);
     res.json(await deps.rules.update(existing.id, draft));
   });
 
@@ -85,8 +86,9 @@ export function alertRouter(deps: AlertRouterDeps): Router {
 
   router.get("/api/v1/alerts", requireRole("viewer"), async (req, res) => {
     const q = parseOrThrow(alertQuery, req.query, "query");
-    if (q.station && !findStation(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
-    if (q.parameter && !findParameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
+    const catalog = deps.catalog.current();
+    if (q.station && !catalog.station(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
+    if (q.parameter && !catalog.parameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
     const body: AlertsResponse = { alerts: await deps.alerts.list(q) };
     res.json(body);
   });

@@ -1,23 +1,39 @@
-// Turns a stored alert into what people see: the cited standard with its source text, a message,
-// and a link to the station page at the alert's start.
+// Turns a stored alert into what people see: the cited standard with its legal status and source
+// text, a message, and a link to the station page at the alert's start. Texts use the catalog's
+// English names; the dashboard shows names in the viewer's language from the ids.
 import type { Selectable } from "kysely";
-import type { AlertInfo, AlertStandardInfo, StandardRef } from "../../../common/alerts.ts";
-import { catalog, findParameter, findStation, type StandardKind } from "../../../common/catalog.ts";
+import type { AlertInfo, AlertStandardInfo } from "../../../common/alerts.ts";
+import type { StandardKind } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { AlertsTable } from "../meta/tables.ts";
 
 /** An alert as the metadata store keeps it. */
 export type AlertRow = Selectable<AlertsTable>;
 
-export function standardInfo(parameter: string | null, ref: StandardRef | null): AlertStandardInfo | null {
+/**
+ * The standard an alert cites (by kind and source, as the alert record keeps them), in the version
+ * valid when the alert started, with the limit it set at the alert's station.
+ */
+export function standardInfo(
+  catalog: CatalogSnapshot,
+  alert: { station: string; parameter: string | null; startedAt: number },
+  ref: { kind: StandardKind; source: string } | null,
+): AlertStandardInfo | null {
   if (!ref) return null;
-  const standard = parameter ? findParameter(parameter)?.standards.find((s) => s.kind === ref.kind && s.source === ref.source) : undefined;
+  const candidates = alert.parameter ? catalog.standardsAt(alert.station, alert.parameter, alert.startedAt) : [];
+  const found = candidates
+    .filter((s) => s.standard.kind === ref.kind && s.standard.source === ref.source)
+    .sort((a, b) => Number(b.applicable) - Number(a.applicable))[0];
+  const limit = found?.limit ?? null;
   return {
+    id: found?.standard.id ?? null,
     kind: ref.kind,
     source: ref.source,
-    sourceText: catalog.sources[ref.source] ?? ref.source,
-    value: standard?.value ?? null,
-    min: standard?.min ?? null,
-    max: standard?.max ?? null,
+    legalStatus: found?.standard.legalStatus ?? null,
+    sourceText: catalog.source(ref.source)?.citation ?? ref.source,
+    value: limit?.kind === "max" || limit?.kind === "min" ? limit.value : null,
+    min: limit?.kind === "range" ? limit.min : null,
+    max: limit?.kind === "range" ? limit.max : null,
   };
 }
 
@@ -33,9 +49,12 @@ export function stationLink(baseUrl: string, station: string, parameter: string 
 
 const fmt = (v: number): string => String(Number(v.toPrecision(6)));
 
-export function alertMessage(row: Pick<AlertRow, "kind" | "station" | "parameter" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name">): string {
-  const station = findStation(row.station)?.name ?? row.station;
-  const parameter = row.parameter ? (findParameter(row.parameter)?.name ?? row.parameter) : null;
+export function alertMessage(
+  catalog: CatalogSnapshot,
+  row: Pick<AlertRow, "kind" | "station" | "parameter" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name">,
+): string {
+  const station = catalog.stationName(row.station);
+  const parameter = row.parameter ? catalog.parameterName(row.parameter) : null;
   const unit = row.unit ? ` ${row.unit}` : "";
   const value = row.value === null ? "" : ` ${fmt(row.value)}${unit}`;
   const cited = row.standard_kind ? ` ${row.standard_kind}${row.standard_source ? ` (${row.standard_source})` : ""}` : "";
@@ -59,7 +78,7 @@ export function alertMessage(row: Pick<AlertRow, "kind" | "station" | "parameter
   }
 }
 
-export function toAlertInfo(row: AlertRow, baseUrl: string): AlertInfo {
+export function toAlertInfo(row: AlertRow, baseUrl: string, catalog: CatalogSnapshot): AlertInfo {
   const ref = row.standard_kind && row.standard_source ? { kind: row.standard_kind as StandardKind, source: row.standard_source } : null;
   return {
     id: row.id,
@@ -69,17 +88,17 @@ export function toAlertInfo(row: AlertRow, baseUrl: string): AlertInfo {
     category: row.category,
     severity: row.severity,
     station: row.station,
-    stationName: findStation(row.station)?.name ?? row.station,
+    stationName: catalog.stationName(row.station),
     parameter: row.parameter,
     value: row.value,
     unit: row.unit,
     threshold: row.threshold,
-    standard: standardInfo(row.parameter, ref),
+    standard: standardInfo(catalog, { station: row.station, parameter: row.parameter, startedAt: row.started_at }, ref),
     state: row.state,
     startedAt: row.started_at,
     resolvedAt: row.resolved_at,
     ack: row.acked_by && row.acked_at !== null ? { by: row.acked_by, at: row.acked_at, comment: row.ack_comment ?? "" } : null,
     link: stationLink(baseUrl, row.station, row.parameter, row.started_at),
-    message: alertMessage(row),
+    message: alertMessage(catalog, row),
   };
 }

@@ -4,6 +4,7 @@
 import nodemailer from "nodemailer";
 import type { Router } from "express";
 import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { Config } from "../config.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
@@ -11,6 +12,7 @@ import type { MetaStore } from "../meta/store.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./alert-engine.ts";
 import { SqlAlertRepository, type AlertRepository } from "./alert-repository.ts";
 import { alertRouter } from "./alert-routes.ts";
+import { builtInRuleDrafts } from "./built-in-rules.ts";
 import { ChannelDeliverer } from "./channel-deliverer.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { Notifier } from "./notifier.ts";
@@ -34,6 +36,7 @@ export interface AlertingOptions {
 export interface AlertingDeps {
   meta: MetaStore;
   store: ReadingStore;
+  catalog: CatalogSource;
   /** The InfluxDB the store uses: webhooks may never point there. */
   influxUrl: string;
   logger: Logger;
@@ -70,7 +73,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const logger = deps.logger.child({ module: "alerts" });
   const db = deps.meta.db;
   const rules = new SqlAlertRuleRepository(db, now);
-  const alerts = new SqlAlertRepository(db, deps.baseUrl);
+  const alerts = new SqlAlertRepository(db, deps.baseUrl, deps.catalog);
   const subscriptions = new SqlSubscriptionRepository(db, now);
   const mailer = deps.config.alerts.smtpUrl ? nodemailer.createTransport(deps.config.alerts.smtpUrl) : null;
   const webhookGuard = new WebhookGuard({
@@ -104,11 +107,12 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
   const { maxRulesPerUser, maxSubscriptionsPerUser } = deps.config.alerts;
-  const router = alertRouter({ rules, alerts, clock, maxRulesPerUser, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
+  const router = alertRouter({ rules, alerts, catalog: deps.catalog, clock, maxRulesPerUser, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
   router.use(
     subscriptionRouter({
       subscriptions,
       notifier,
+      catalog: deps.catalog,
       webhooks: { port: deps.port, publicUrl: deps.config.publicUrl },
       webhookGuard,
       emailEnabled: mailer !== null,
@@ -133,8 +137,8 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       return () => ackListeners.delete(listener);
     },
     async start() {
-      const seeded = await rules.seedDefaults();
-      if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the catalog");
+      const seeded = await rules.seedDefaults(() => builtInRuleDrafts(deps.catalog.current(), now()));
+      if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the standards that apply at each station");
       await engine.start();
       outbox.start();
     },

@@ -44,8 +44,8 @@ export function countsForContamination(r: Pick<Reading, "qc">, includeSuspect = 
   return r.qc === QC.pass || r.qc === QC.notEvaluated || (includeSuspect && r.qc === QC.suspect);
 }
 
-/** A single reading against mac/max/min/range. Below LOD is "low": it clears an upper limit, says nothing about a lower one. */
-export function singleValueCondition(limits: RuleLimits, r: Pick<Reading, "value" | "lod">): Condition {
+/** A single reading against mac/max/min/range. A censored value (<LOD, <LOQ) is "low": it clears an upper limit, says nothing about a lower one. */
+export function singleValueCondition(limits: RuleLimits, r: Pick<Reading, "value">): Condition {
   if (r.value !== null) return limitCondition(limits, r.value);
   return limits.kind === "mac" || limits.kind === "max" ? "clear" : "unknown";
 }

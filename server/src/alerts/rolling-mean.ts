@@ -30,10 +30,10 @@ export class RollingMean {
     this.bucketMs = bucketMsFor(windowMs);
   }
 
-  /** `value` is the measured value, or null when below `lod`. */
-  add(time: number, value: number | null, lod: number | null): void {
+  /** `value` is the measured value, or null when censored below `limit` (its LOD or LOQ; counts as half of it). */
+  add(time: number, value: number | null, limit: number | null): void {
     const below = value === null;
-    const contribution = below ? (lod ?? 0) / 2 : value;
+    const contribution = below ? (limit ?? 0) / 2 : value;
     this.addAggregate(time, contribution, 1, below ? 1 : 0);
   }
 

@@ -1,13 +1,12 @@
-// Alert rules in the metadata store. On first start the catalog's standards become built-in rules
-// (all stations), except watch-list detection limits, which are method requirements and not alarm
-// thresholds.
+// Alert rules in the metadata store. On first start the built-in rules (built-in-rules.ts: from the
+// standards that apply at each station) are stored once; admins may edit or delete them afterwards.
 import type { Selectable, Updateable } from "kysely";
 import type { AlertRule } from "../../../common/alerts.ts";
-import { catalog, type StandardKind } from "../../../common/catalog.ts";
+import type { StandardKind } from "../../../common/catalog-model.ts";
 import { NotFoundError } from "../errors.ts";
 import { atomically, type MetaExecutor } from "../meta/store.ts";
 import type { AlertRulesTable } from "../meta/tables.ts";
-import { completeRule, STANDARD_FOR_KIND, type RuleDraft } from "./rule-schema.ts";
+import type { RuleDraft } from "./rule-schema.ts";
 
 type RuleRow = Selectable<AlertRulesTable>;
 
@@ -18,7 +17,8 @@ function fromRow(r: RuleRow): AlertRule {
     kind: r.kind,
     station: r.station,
     parameter: r.parameter,
-    standard: r.standard_kind && r.standard_source ? { kind: r.standard_kind as StandardKind, source: r.standard_source } : null,
+    standard:
+      r.standard_id && r.standard_kind && r.standard_source ? { id: r.standard_id, kind: r.standard_kind as StandardKind, source: r.standard_source } : null,
     threshold: r.threshold,
     low: r.low,
     high: r.high,
@@ -42,6 +42,7 @@ function columns(d: RuleDraft) {
     kind: d.kind,
     station: d.station,
     parameter: d.parameter,
+    standard_id: d.standard?.id ?? null,
     standard_kind: d.standard?.kind ?? null,
     standard_source: d.standard?.source ?? null,
     threshold: d.threshold,
@@ -69,8 +70,8 @@ export interface AlertRuleRepository {
   create(draft: RuleDraft, createdBy: string | null, builtIn?: boolean): Promise<AlertRule>;
   update(id: number, draft: RuleDraft): Promise<AlertRule>;
   delete(id: number): Promise<void>;
-  /** Creates the built-in rules once per database; returns how many (0 when done before). */
-  seedDefaults(): Promise<number>;
+  /** Creates the built-in rules (made by `drafts`) once per database; returns how many (0 when done before). */
+  seedDefaults(drafts: () => RuleDraft[]): Promise<number>;
 }
 
 export class SqlAlertRuleRepository implements AlertRuleRepository {
@@ -126,11 +127,11 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   }
 
   /** Creates the built-in rules once per database; an admin may edit or delete them afterwards. */
-  async seedDefaults(): Promise<number> {
+  async seedDefaults(makeDrafts: () => RuleDraft[]): Promise<number> {
     const count = await atomically(this.db, async (trx) => {
       const seeded = await trx.selectFrom("alert_meta").select("value").where("key", "=", "defaults_seeded").executeTakeFirst();
       if (seeded) return 0;
-      const drafts = defaultRuleDrafts();
+      const drafts = makeDrafts();
       for (const draft of drafts) await this.insert(trx, draft, null, true);
       await trx.insertInto("alert_meta").values({ key: "defaults_seeded", value: new Date(this.now()).toISOString() }).execute();
       return drafts.length;
@@ -152,26 +153,4 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   private async changed(): Promise<void> {
     for (const listener of this.listeners) await listener();
   }
-}
-
-/** One rule per catalog standard that is a threshold, plus station-wide sensor-fault and no-data rules. */
-export function defaultRuleDrafts(): RuleDraft[] {
-  const drafts: RuleDraft[] = [];
-  for (const parameter of catalog.parameters) {
-    for (const standard of parameter.standards) {
-      const kind = (Object.keys(STANDARD_FOR_KIND) as Array<keyof typeof STANDARD_FOR_KIND>).find((k) => STANDARD_FOR_KIND[k] === standard.kind);
-      if (!kind) continue; // watch-list-MDL
-      drafts.push(
-        completeRule({
-          kind,
-          parameter: parameter.code,
-          standard: { kind: standard.kind, source: standard.source },
-          name: `${parameter.name} ${standard.kind} (${standard.source})`,
-        }),
-      );
-    }
-  }
-  drafts.push(completeRule({ kind: "sensor-fault", name: "Sensor fault (failed QC or flat line)" }));
-  drafts.push(completeRule({ kind: "no-data", name: "Station offline (no readings for 1 h)" }));
-  return drafts;
 }

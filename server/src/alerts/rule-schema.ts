@@ -1,8 +1,12 @@
 // Validation of alert rules at the API edge: catalog station/parameter, the cited standard, units,
-// thresholds and durations. Produces a complete draft, filling thresholds from the cited standard.
+// thresholds and durations. Produces a complete draft, filling thresholds from the cited standard
+// (the limit it sets at the rule's station: a GB 3838 class-limits standard gives the station's
+// target-class limit).
 import { z } from "zod";
 import { ALERT_RULE_KINDS, ALERT_SEVERITIES, type AlertRule, type AlertRuleKind } from "../../../common/alerts.ts";
-import { findParameter, findStation, type StandardKind } from "../../../common/catalog.ts";
+import type { QualityStandard, StandardKind } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
+import { effectiveLimit, validAt, type EffectiveLimit } from "../../../common/standards.ts";
 import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import { defaultSeverity } from "./conditions.ts";
@@ -15,14 +19,37 @@ export const DEFAULT_AA_WINDOW_MS = 365 * DAY_MS;
 const DEFAULT_WINDOW: Partial<Record<AlertRuleKind, number>> = { aa: DEFAULT_AA_WINDOW_MS, rate: 3_600_000, "no-data": 3_600_000 };
 const MAX_WINDOW_MS = 400 * DAY_MS;
 
-/** Which catalog standard kind a rule kind may cite. Watch-list MDLs are method requirements, never alarms. */
-export const STANDARD_FOR_KIND: Partial<Record<AlertRuleKind, StandardKind>> = {
-  mac: "MAC-EQS",
-  aa: "AA-EQS",
-  range: "range",
-  min: "min",
-  max: "max",
+/**
+ * Which catalog standard kinds a rule kind may cite. Class limits give a max, min or range limit
+ * (by their direction). Watch-list MDLs are method requirements, never alarms.
+ */
+export const STANDARD_FOR_KIND: Partial<Record<AlertRuleKind, readonly StandardKind[]>> = {
+  mac: ["MAC-EQS"],
+  aa: ["AA-EQS"],
+  range: ["range", "class-limits"],
+  min: ["min", "class-limits"],
+  max: ["max", "class-limits"],
 };
+
+/** The rule kind that checks a standard's limit at a station; undefined for standards that never alarm. */
+export function ruleKindFor(kind: StandardKind, limit: EffectiveLimit): AlertRuleKind | undefined {
+  switch (kind) {
+    case "AA-EQS":
+      return "aa";
+    case "MAC-EQS":
+      return "mac";
+    case "watch-list-MDL":
+      return undefined;
+    default:
+      return limit.kind;
+  }
+}
+
+/** What a rule needs from the catalog: the snapshot, and the instant whose standard versions count. */
+export interface RuleCatalog {
+  catalog: CatalogSnapshot;
+  now: number;
+}
 
 const duration = (what: string) =>
   z.number({ error: `${what} must be a number of milliseconds` }).int(`${what} must be whole milliseconds`).min(0, `${what} must not be negative`);
@@ -33,7 +60,7 @@ export const ruleInputSchema = z
     kind: z.enum(ALERT_RULE_KINDS),
     station: z.string().nullable(),
     parameter: z.string().nullable(),
-    standard: z.object({ kind: z.string(), source: z.string() }).strict().nullable(),
+    standard: z.object({ id: z.string().min(1).max(100) }).strict().nullable(),
     threshold: z.number().finite().nullable(),
     low: z.number().finite().nullable(),
     high: z.number().finite().nullable(),
@@ -55,14 +82,15 @@ export function parseRuleInput(body: unknown): RuleInput {
 }
 
 /** Checks a complete rule (a create, or an existing rule with a patch applied) and fills defaults. */
-export function completeRule(input: RuleInput, previous?: RuleDraft): RuleDraft {
+export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, previous?: RuleDraft): RuleDraft {
   const merged = { ...previous, ...input };
   const kind = merged.kind;
   if (!kind) throw new ValidationError(`kind is required: one of ${ALERT_RULE_KINDS.join(", ")}`);
   const station = merged.station ?? null;
-  if (station !== null && !findStation(station)) throw new ValidationError(`unknown station ${JSON.stringify(station)}`);
+  const stationInfo = station === null ? undefined : catalog.station(station);
+  if (station !== null && !stationInfo) throw new ValidationError(`unknown station ${JSON.stringify(station)}`);
   const parameterCode = merged.parameter ?? null;
-  const parameter = parameterCode === null ? undefined : findParameter(parameterCode);
+  const parameter = parameterCode === null ? undefined : catalog.parameter(parameterCode);
   if (parameterCode !== null && !parameter) throw new ValidationError(`unknown parameter ${JSON.stringify(parameterCode)}`);
   if (!parameter && kind !== "no-data" && kind !== "sensor-fault") {
     throw new ValidationError(`a ${kind} rule needs a parameter`);
@@ -80,21 +108,29 @@ export function completeRule(input: RuleInput, previous?: RuleDraft): RuleDraft 
   let threshold = merged.threshold ?? null;
   let low = merged.low ?? null;
   let high = merged.high ?? null;
-  const standardRef = merged.standard ?? null;
-  if (standardRef) {
+  const standardId = merged.standard?.id ?? null;
+  let standard: QualityStandard | undefined;
+  if (standardId !== null) {
     const wanted = STANDARD_FOR_KIND[kind];
     if (!wanted) throw new ValidationError(`a ${kind} rule cannot cite a quality standard`);
-    if (standardRef.kind !== wanted) {
-      throw new ValidationError(`a ${kind} rule must cite a ${wanted} standard, not ${standardRef.kind}`);
+    const versions = catalog.standardsOf(parameter!.code).filter((s) => s.id === standardId);
+    if (versions.length === 0) {
+      const ids = catalog.standardsOf(parameter!.code).map((s) => s.id);
+      throw new ValidationError(`${parameter!.code} has no standard ${JSON.stringify(standardId)}${ids.length ? ` (its standards: ${[...new Set(ids)].join(", ")})` : ""}`);
     }
-    const standard = parameter!.standards.find((s) => s.kind === standardRef.kind && s.source === standardRef.source);
-    if (!standard) {
-      throw new ValidationError(`${parameter!.code} has no ${standardRef.kind} standard from ${JSON.stringify(standardRef.source)}`);
+    standard = versions.find((s) => validAt(s, now));
+    if (!standard) throw new ValidationError(`standard ${standardId} is not valid now (see its validFrom and validTo)`);
+    if (!wanted.includes(standard.kind)) throw new ValidationError(`a ${kind} rule must cite a ${wanted.join(" or ")} standard, not ${standard.kind}`);
+    const limit = effectiveLimit(standard, parameter!.unit, stationInfo?.targetClass ?? null);
+    if (!limit) throw new ValidationError(`${standardId} sets its limit by the station's target class: give a station that has one (Chinese water-function class)`);
+    if (ruleKindFor(standard.kind, limit) !== kind) {
+      throw new ValidationError(`${standardId} sets a ${limit.kind} limit${standard.kind === "class-limits" ? " for every class" : ""}: cite it from a ${limit.kind} rule`);
     }
-    // A rule citing a standard checks that standard's value unless it deliberately sets its own.
-    if (input.standard !== undefined || threshold === null) threshold = input.threshold ?? standard.value ?? threshold;
-    if (input.standard !== undefined || low === null) low = input.low ?? standard.min ?? low;
-    if (input.standard !== undefined || high === null) high = input.high ?? standard.max ?? high;
+    // A rule citing a standard checks that standard's limit unless it deliberately sets its own.
+    const value = limit.kind === "range" ? undefined : limit.value;
+    if (input.standard !== undefined || threshold === null) threshold = input.threshold ?? value ?? threshold;
+    if (input.standard !== undefined || low === null) low = input.low ?? (limit.kind === "range" ? limit.min : undefined) ?? low;
+    if (input.standard !== undefined || high === null) high = input.high ?? (limit.kind === "range" ? limit.max : undefined) ?? high;
   }
 
   if (kind === "range") {
@@ -118,13 +154,13 @@ export function completeRule(input: RuleInput, previous?: RuleDraft): RuleDraft 
   if (windowMs !== null && windowMs > MAX_WINDOW_MS) throw new ValidationError("windowMs must be at most 400 days (the raw retention)");
 
   const runLength = kind === "sensor-fault" ? (merged.runLength ?? 6) : null;
-  const name = merged.name ?? defaultName(kind, parameterCode, station, standardRef?.source ?? null);
+  const name = merged.name ?? defaultName(kind, parameterCode, station, standard?.source ?? null);
   return {
     name,
     kind,
     station,
     parameter: parameterCode,
-    standard: standardRef ? { kind: standardRef.kind as StandardKind, source: standardRef.source } : null,
+    standard: standard ? { id: standard.id, kind: standard.kind, source: standard.source } : null,
     threshold,
     low,
     high,

@@ -12,6 +12,7 @@
 //   POST   /api/v1/subscriptions/unsubscribe?token=   RFC 8058 one-click unsubscribe
 import { Router, type Response } from "express";
 import { principalOf, requireRole } from "../auth/access.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { ForbiddenError, LimitReachedError, ValidationError } from "../errors.ts";
 import { idParam } from "../http/validation.ts";
 import type { Notifier } from "./notifier.ts";
@@ -22,6 +23,7 @@ import type { WebhookGuard } from "./webhook-guard.ts";
 export interface SubscriptionRouterDeps {
   subscriptions: SubscriptionRepository;
   notifier: Notifier;
+  catalog: CatalogSource;
   webhooks: WebhookTargetPolicy;
   /** Where webhooks may go (InfluxDB and this server never; local addresses if allowed), with DNS. */
   webhookGuard: WebhookGuard;
@@ -76,7 +78,7 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
   });
 
   router.post("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
-    const input = parseSubscription(req.body, deps.webhooks, deps.emailEnabled);
+    const input = parseSubscription(req.body, deps.catalog.current(), deps.webhooks, deps.emailEnabled);
     if (input.webhookUrl !== undefined) {
       const problem = await deps.webhookGuard.subscriptionProblem(new URL(input.webhookUrl));
       if (problem) throw new ValidationError(problem);

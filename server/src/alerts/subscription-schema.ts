@@ -3,7 +3,7 @@
 // email addresses, digest and quiet hours.
 import { z } from "zod";
 import { ALERT_SEVERITIES, NOTIFY_CHANNELS } from "../../../common/alerts.ts";
-import { findParameter, findStation } from "../../../common/catalog.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import { isValidTimezone } from "./delivery-schedule.ts";
@@ -45,11 +45,11 @@ export function isSelfUrl(url: URL, self: WebhookTargetPolicy): boolean {
   return port === self.port() && (LOOPBACK.has(host) || host.startsWith("127."));
 }
 
-export function parseSubscription(body: unknown, webhooks: WebhookTargetPolicy, emailEnabled: boolean): SubscriptionInput {
+export function parseSubscription(body: unknown, catalog: CatalogSnapshot, webhooks: WebhookTargetPolicy, emailEnabled: boolean): SubscriptionInput {
   const s = parseOrThrow(subscriptionInputSchema, body);
-  const unknownStations = s.stations.filter((id) => !findStation(id));
+  const unknownStations = s.stations.filter((id) => !catalog.station(id));
   if (unknownStations.length) throw new ValidationError(`unknown station(s): ${unknownStations.join(", ")}`);
-  const unknownParameters = s.parameters.filter((code) => !findParameter(code));
+  const unknownParameters = s.parameters.filter((code) => !catalog.parameter(code));
   if (unknownParameters.length) throw new ValidationError(`unknown parameter(s): ${unknownParameters.join(", ")}`);
   if (!isValidTimezone(s.timezone)) throw new ValidationError(`unknown time zone ${JSON.stringify(s.timezone)}`);
   if ((s.quietStart === null) !== (s.quietEnd === null)) throw new ValidationError("quietStart and quietEnd go together");

@@ -1,7 +1,7 @@
 // Admin API: users, station write tokens, run-time settings, audit log. Every change is audited.
 import { Router } from "express";
 import { z } from "zod";
-import { findStation } from "../../../common/catalog.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import { principalOf, requireRole, type AuthServices } from "./access.ts";
@@ -16,7 +16,7 @@ const updateUser = z.object({ role: z.enum(ROLES).optional(), disabled: z.boolea
 const createStationToken = z
   .object({
     label: z.string().trim().min(1).max(100),
-    stations: z.array(z.string()).min(1).refine((ids) => ids.every((id) => id === ALL_STATIONS || findStation(id)), "unknown station id"),
+    stations: z.array(z.string()).min(1),
   })
   .strict();
 const settingsSchema = z.object({ publicDashboard: z.boolean().optional() }).strict();
@@ -24,7 +24,12 @@ const settingsSchema = z.object({ publicDashboard: z.boolean().optional() }).str
 /** Whose rights an admin change affected: one user's, or every anonymous visitor's (the public switch). */
 export type AccessChange = { userId: number } | "anonymous";
 
-export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepository, onAccessChanged?: (change: AccessChange) => void): Router {
+export function adminRouter(
+  auth: AuthServices,
+  stationTokens: StationTokenRepository,
+  catalog: CatalogSource,
+  onAccessChanged?: (change: AccessChange) => void,
+): Router {
   const router = Router();
   const admin = requireRole("admin");
   const actor = (res: Parameters<typeof principalOf>[0]) => principalOf(res).username;
@@ -68,6 +73,9 @@ export function adminRouter(auth: AuthServices, stationTokens: StationTokenRepos
 
   router.post("/api/v1/admin/station-tokens", admin, async (req, res) => {
     const body = parseOrThrow(createStationToken, req.body);
+    const current = catalog.current();
+    const unknown = body.stations.filter((id) => id !== ALL_STATIONS && !current.station(id));
+    if (unknown.length > 0) throw new ValidationError(`unknown station id(s): ${unknown.join(", ")}`);
     const created = await stationTokens.create(body.label, body.stations);
     await auth.audit.record(actor(res), "station-token.create", `station-token:${created.id}`, { label: body.label, stations: body.stations });
     res.status(201).json(created);

@@ -3,7 +3,7 @@
 // and a short prefix for listing. Verification is cached in memory, so ingest does not ask the
 // database on every request.
 import type { Selectable } from "kysely";
-import type { StationId } from "../../../common/catalog.ts";
+import type { StationId } from "../../../common/catalog-model.ts";
 import type { CreatedStationToken, StationTokenInfo } from "../../../common/auth-types.ts";
 import type { MetaExecutor } from "../meta/store.ts";
 import type { StationTokensTable } from "../meta/tables.ts";

@@ -28,10 +28,12 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       time,
       station: s.station.id,
       parameter: s.parameter.code,
+      sensor: s.sensor.id,
       value: SAMPLE_VALUE,
       qc: QC.pass,
-      lod: null,
       qualifier: null,
+      limit: null,
+      uncertainty: null,
     }));
     columns = shaper.columns;
     rows = [...shaper.rows(records), ...shaper.flush()];
@@ -41,13 +43,15 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       time,
       station: s.station.id,
       parameter: s.parameter.code,
+      sensor: s.sensor.id,
       mean: SAMPLE_VALUE,
       min: SAMPLE_VALUE,
       max: SAMPLE_VALUE,
       n: 6,
       nBelowLod: 0,
       qc: QC.pass,
-      lod: null,
+      qualifier: null,
+      limit: null,
       allBelowLod: false,
     }));
     columns = shaper.columns;
@@ -59,7 +63,8 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
 }
 
 export async function estimateExport(store: ReadingStore, req: ExportRequest): Promise<ExportEstimate> {
-  const result = await store.query<Record<string, unknown>>(countQuery(req.series, req.from, req.to, req.qc));
+  const sensors = req.sensors === null ? null : req.sensors.map((s) => s.id);
+  const result = await store.query<Record<string, unknown>>(countQuery(req.series, sensors, req.from, req.to, req.qc));
   const counts = result.map((row) => (typeof row[EXPORT_COL.n] === "number" ? (row[EXPORT_COL.n] as number) : 0));
   const buckets = req.resolution === "raw" ? Number.POSITIVE_INFINITY : Math.ceil((req.to - req.from) / INTERVAL_MS[req.resolution]) + 1;
   const perSeries = counts.map((n) => Math.min(n, buckets));

@@ -19,12 +19,13 @@ function listPart(ids: readonly string[], noun: string): string {
   return ids.length === 1 ? ids[0]! : `${ids.length}-${noun}`;
 }
 
-/** water-monitor_DE-ELBE-ZEHREN_carbamazepine_20260101T000000Z-20260201T000000Z_raw.csv */
+/** water-monitor_DE-ELBE-ZEHREN_carbamazepine[_<sensor>]_20260101T000000Z-20260201T000000Z_raw.csv */
 export function exportFileName(req: ExportRequest, extension: string): string {
   const parts = [
     "water-monitor",
     listPart(req.stations.map((s) => s.id), "stations"),
     listPart(req.parameters.map((p) => p.code), "parameters"),
+    req.sensors === null ? "" : listPart(req.sensors.map((s) => s.id), "sensors"),
     `${stamp(req.from)}-${stamp(req.to)}`,
     req.resolution,
   ];

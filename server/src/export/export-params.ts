@@ -2,7 +2,8 @@
 // becomes a typed, catalog-checked ExportRequest or a ValidationError (400) naming every bad
 // parameter. Reuses the read API's time parsing and error shaping (query/query-params.ts).
 import { z } from "zod";
-import { findParameter, type Parameter, type Station } from "../../../common/catalog.ts";
+import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { ErrorDetail } from "../errors.ts";
 import type { CatalogSeries } from "../query/influxql.ts";
 import { MAX_RANGE_MS, fail, parseWith, resolveStation, shown, timeParam } from "../query/query-params.ts";
@@ -17,9 +18,13 @@ import {
 } from "../../../common/export-options.ts";
 
 export interface ExportRequest extends ExportOptions {
+  /** The catalog snapshot the whole export works with. */
+  catalog: CatalogSnapshot;
   stations: Station[];
   parameters: Parameter[];
-  /** Every station × parameter pair, stations outermost (the order of wide columns). */
+  /** The sensors asked for (`sensors=`), or null for every sensor of the chosen stations and parameters. */
+  sensors: Sensor[] | null;
+  /** Every station × parameter × sensor series, stations outermost (the order of wide columns). */
   series: CatalogSeries[];
   /** Half-open range [from, to), epoch ms: consecutive exports never repeat a reading. */
   from: number;
@@ -36,6 +41,7 @@ const flag = z.enum(["0", "1", "true", "false"], { error: "use 1 or 0" }).transf
 const exportSchema = z.strictObject({
   stations: z.string(),
   parameters: z.string(),
+  sensors: z.string().optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
   format: oneOf("format", EXPORT_FORMATS).default("csv"),
@@ -73,17 +79,55 @@ function resolveList<T>(
   return out;
 }
 
-function resolveParameter(code: string, path: string, details: ErrorDetail[]): Parameter | undefined {
-  const parameter = findParameter(code);
-  if (!parameter) details.push({ path, message: `unknown parameter ${shown(code)}` });
-  return parameter;
+/**
+ * Every sensor ever installed at a chosen station for a chosen parameter (its history there stays
+ * exportable after it moved on), narrowed to `sensors` when given.
+ */
+function exportSeries(catalog: CatalogSnapshot, stations: Station[], parameters: Parameter[], sensors: Sensor[] | null): CatalogSeries[] {
+  const wanted = sensors === null ? null : new Set(sensors.map((s) => s.id));
+  const series: CatalogSeries[] = [];
+  for (const station of stations) {
+    for (const parameter of parameters) {
+      for (const sensor of catalog.sensorsOf(station.id, parameter.code)) {
+        if (wanted && !wanted.has(sensor.id)) continue;
+        series.push({ station, parameter, sensor, includeUntagged: catalog.isPrimaryAt(station.id, parameter.code, sensor.id) });
+      }
+    }
+  }
+  return series;
 }
 
-export function parseExportQuery(query: unknown, now: number): ExportRequest {
+export function parseExportQuery(query: unknown, catalog: CatalogSnapshot, now: number): ExportRequest {
   const input = parseWith(exportSchema, query);
   const details: ErrorDetail[] = [];
-  const stations = resolveList("stations", input.stations, resolveStation, details);
-  const parameters = resolveList("parameters", input.parameters, resolveParameter, details);
+  const stations = resolveList("stations", input.stations, (id, path, d) => resolveStation(catalog, id, path, d), details);
+  const parameters = resolveList(
+    "parameters",
+    input.parameters,
+    (code, path, d) => {
+      const parameter = catalog.parameter(code);
+      if (!parameter) d.push({ path, message: `unknown parameter ${shown(code)}` });
+      return parameter;
+    },
+    details,
+  );
+  const sensors =
+    input.sensors === undefined
+      ? null
+      : resolveList(
+          "sensors",
+          input.sensors,
+          (id, path, d) => {
+            const sensor = catalog.sensor(id);
+            if (!sensor) d.push({ path, message: `unknown sensor ${shown(id)}` });
+            else if (!stations.some((st) => catalog.sensorsOf(st.id, sensor.parameter).includes(sensor)) || !parameters.some((p) => p.code === sensor.parameter)) {
+              d.push({ path, message: `sensor ${sensor.id} (${sensor.parameter}) was never installed at the chosen stations for the chosen parameters` });
+              return undefined;
+            }
+            return sensor;
+          },
+          details,
+        );
   const to = input.to ?? now;
   const from = input.from ?? to - DAY_MS;
   if (from >= to) details.push({ path: "from", message: "from must be before to" });
@@ -92,10 +136,12 @@ export function parseExportQuery(query: unknown, now: number): ExportRequest {
   if (input.layout === "wide" && input.tz === "station" && new Set(stations.map((s) => s.timezone)).size > 1) {
     details.push({ path: "tz", message: "tz=station with layout=wide needs stations in one time zone; use tz=UTC or layout=long" });
   }
+  const series = details.length > 0 ? [] : exportSeries(catalog, stations, parameters, sensors);
+  if (details.length === 0 && series.length === 0) {
+    details.push({ path: "parameters", message: "the chosen stations measure none of the chosen parameters" });
+  }
   if (details.length > 0) fail(details);
-  const series: CatalogSeries[] = [];
-  for (const station of stations) for (const parameter of parameters) series.push({ station, parameter });
-  return { ...input, from, to, stations, parameters, series };
+  return { ...input, catalog, from, to, stations, parameters, sensors, series };
 }
 
 /** The request as it is echoed in datapackage.json and logs: ids and ISO times, no objects. */
@@ -103,6 +149,7 @@ export function describeRequest(req: ExportRequest): Record<string, unknown> {
   return {
     stations: req.stations.map((s) => s.id),
     parameters: req.parameters.map((p) => p.code),
+    sensors: req.sensors === null ? "all" : req.sensors.map((s) => s.id),
     from: new Date(req.from).toISOString(),
     to: new Date(req.to).toISOString(),
     range: "half-open [from, to)",

@@ -2,6 +2,7 @@
 // aggregates read slice by slice. Both yield batches in time order, so memory stays at one batch
 // whatever the size of the export.
 import { DateTime } from "luxon";
+import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
 import type { CatalogSeries } from "../query/influxql.ts";
 import { EXPORT_COL, aggregateExportQuery, rawExportQuery } from "./export-influxql.ts";
 import type { ExportResolution } from "../../../common/export-options.ts";
@@ -12,11 +13,14 @@ export interface RawRecord {
   time: number;
   station: string;
   parameter: string;
-  /** Null when below the limit of detection. */
+  sensor: string;
+  /** Null when censored (<LOD, <LOQ). */
   value: number | null;
   qc: number | null;
-  lod: number | null;
-  qualifier: string | null;
+  qualifier: Qualifier | null;
+  /** The LOD or LOQ a censored value lies below. */
+  limit: number | null;
+  uncertainty: number | null;
 }
 
 export interface AggregateRecord {
@@ -24,17 +28,21 @@ export interface AggregateRecord {
   time: number;
   station: string;
   parameter: string;
-  /** Mean with below-LOD readings as LOD/2; null when every reading was below the LOD ("<LOD"). */
+  sensor: string;
+  /** Mean with censored readings as half their limit; null when every reading was censored. */
   mean: number | null;
-  /** Extremes of the measured values; null when there were none above the LOD. */
+  /** Extremes of the measured values; null when there were none above the limit. */
   min: number | null;
   max: number | null;
   n: number;
+  /** Of the n readings, how many were censored (below the LOD or LOQ). */
   nBelowLod: number;
   /** Worst QC flag among the aggregated readings. */
   qc: number | null;
-  /** Highest LOD among the below-LOD readings. */
-  lod: number | null;
+  /** "<LOQ" when some censored reading carried an LOQ, else "<LOD"; null when none was censored. */
+  qualifier: Qualifier | null;
+  /** Highest limit among the censored readings. */
+  limit: number | null;
   allBelowLod: boolean;
 }
 
@@ -49,12 +57,35 @@ function num(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-function str(value: unknown): string | null {
-  return typeof value === "string" ? value : null;
+const NOT_CENSORED = Object.freeze({ qualifier: null, limit: null });
+
+function sensorIds(req: ExportRequest): string[] | null {
+  return req.sensors === null ? null : req.sensors.map((s) => s.id);
 }
 
 function columnIndex(chunk: SeriesChunk, name: string): number {
   return chunk.columns.indexOf(name);
+}
+
+/** The censoring of a row from the limit fields present (the LOQ wins: a value below it is not quantified). */
+function censoring(lod: number | null, loq: number | null): { qualifier: Qualifier | null; limit: number | null } {
+  if (loq !== null) return { qualifier: QUALIFIER.belowLoq, limit: loq };
+  if (lod !== null) return { qualifier: QUALIFIER.belowLod, limit: lod };
+  return { qualifier: null, limit: null };
+}
+
+/**
+ * The sensor of a row: its tag, or for data stored before sensors were tagged the station's primary
+ * sensor at that time. undefined when the row belongs to no sensor the export asked for (an untagged
+ * row of another station's primary sensor, matched by the query's `sensor = ''`).
+ */
+function sensorResolver(req: ExportRequest): (tag: unknown, station: string, parameter: string, time: number) => string | undefined {
+  const wanted = req.sensors === null ? null : new Set(req.sensors.map((s) => s.id));
+  return (tag, station, parameter, time) => {
+    if (typeof tag === "string" && tag !== "") return tag;
+    const sensor = req.catalog.defaultSensor(station, parameter, time)?.id;
+    return sensor !== undefined && (wanted === null || wanted.has(sensor)) ? sensor : undefined;
+  };
 }
 
 export async function* rawRecordBatches(
@@ -63,24 +94,24 @@ export async function* rawRecordBatches(
   signal: AbortSignal,
   chunkSize?: number,
 ): AsyncGenerator<RawRecord[]> {
-  const query = rawExportQuery(req.series, req.from, req.to, req.qc);
+  const query = rawExportQuery(req.series, sensorIds(req), req.from, req.to, req.qc);
+  const sensorOf = sensorResolver(req);
   for await (const chunk of chunkedQuery(endpoint, query, { signal, chunkSize })) {
     const c = EXPORT_COL;
-    const [iTime, iStation, iParameter, iValue, iQc, iLod, iQualifier] = ["time", c.station, c.parameter, c.value, c.qc, c.lod, c.qualifier].map(
-      (name) => columnIndex(chunk, name),
-    ) as [number, number, number, number, number, number, number];
-    const batch: RawRecord[] = new Array(chunk.values.length);
+    const [iTime, iStation, iParameter, iSensor, iValue, iQc, iLod, iLoq, iUncertainty] = [
+      "time", c.station, c.parameter, c.sensor, c.value, c.qc, c.lod, c.loq, c.uncertainty,
+    ].map((name) => columnIndex(chunk, name)) as [number, number, number, number, number, number, number, number, number];
+    const batch: RawRecord[] = [];
     for (let i = 0; i < chunk.values.length; i++) {
       const row = chunk.values[i]!;
-      batch[i] = {
-        time: row[iTime] as number,
-        station: row[iStation] as string,
-        parameter: row[iParameter] as string,
-        value: num(row[iValue]),
-        qc: num(row[iQc]),
-        lod: num(row[iLod]),
-        qualifier: str(row[iQualifier]),
-      };
+      const time = row[iTime] as number;
+      const station = row[iStation] as string;
+      const parameter = row[iParameter] as string;
+      const sensor = sensorOf(row[iSensor], station, parameter, time);
+      if (sensor === undefined) continue;
+      const value = num(row[iValue]);
+      const { qualifier, limit } = value === null ? censoring(num(row[iLod]), num(row[iLoq])) : NOT_CENSORED;
+      batch.push({ time, station, parameter, sensor, value, qc: num(row[iQc]), qualifier, limit, uncertainty: num(row[iUncertainty]) });
     }
     yield batch;
   }
@@ -129,41 +160,46 @@ export async function* aggregateRecordBatches(
   resolution: AggregateResolution,
   signal: AbortSignal,
 ): AsyncGenerator<AggregateRecord[]> {
-  const order = new Map(req.series.map((s, i) => [`${s.station.id}\u0000${s.parameter.code}`, i]));
+  const order = new Map(req.series.map((s, i) => [`${s.station.id}\u0000${s.parameter.code}\u0000${s.sensor.id}`, i]));
+  const sensorOf = sensorResolver(req);
   const c = EXPORT_COL;
   for (const group of zoneGroups(req)) {
     const perSlice = Math.floor(AGGREGATE_SLICE_ROWS / group.series.length);
     for (const [from, to] of aggregateSlices(req.from, req.to, resolution, group.zone, perSlice)) {
       const tz = req.tz === "UTC" ? null : group.zone;
-      const query = aggregateExportQuery(group.series, resolution, from, to, req.qc, tz);
+      const query = aggregateExportQuery(group.series, sensorIds(req), resolution, from, to, req.qc, tz);
       const batch: AggregateRecord[] = [];
       for await (const chunk of chunkedQuery(endpoint, query, { signal })) {
         const station = chunk.tags?.[c.station] ?? "";
         const parameter = chunk.tags?.[c.parameter] ?? "";
         const idx = (name: string) => columnIndex(chunk, name);
-        const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iQc] = ["time", c.mean, c.min, c.max, c.n, c.nBelowLod, c.lod, c.qc].map(idx) as number[];
+        const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq, iQc] = ["time", c.mean, c.min, c.max, c.n, c.nBelowLod, c.lod, c.loq, c.qc].map(idx) as number[];
         for (const row of chunk.values) {
+          const time = row[iTime!] as number;
+          const sensor = sensorOf(chunk.tags?.[c.sensor], station, parameter, time);
+          if (sensor === undefined) continue;
           const n = num(row[iN!]) ?? 0;
           const nBelowLod = Math.min(num(row[iBelow!]) ?? 0, n);
           const allBelowLod = n > 0 && nBelowLod === n;
+          const censored = nBelowLod > 0 ? censoring(num(row[iLod!]), num(row[iLoq!])) : NOT_CENSORED;
           batch.push({
-            time: row[iTime!] as number,
+            time,
             station,
             parameter,
+            sensor,
             mean: allBelowLod ? null : num(row[iMean!]),
             min: num(row[iMin!]),
             max: num(row[iMax!]),
             n,
             nBelowLod,
             qc: num(row[iQc!]),
-            lod: num(row[iLod!]),
+            ...censored,
             allBelowLod,
           });
         }
       }
-      batch.sort(
-        (a, b) => a.time - b.time || order.get(`${a.station}\u0000${a.parameter}`)! - order.get(`${b.station}\u0000${b.parameter}`)!,
-      );
+      const position = (r: AggregateRecord) => order.get(`${r.station}\u0000${r.parameter}\u0000${r.sensor}`) ?? Number.MAX_SAFE_INTEGER;
+      batch.sort((a, b) => a.time - b.time || position(a) - position(b));
       if (batch.length > 0) yield batch;
     }
   }

@@ -1,5 +1,5 @@
 // Data export for researchers:
-//   GET /api/v1/export?stations=&parameters=&from=&to=&format=&resolution=&layout=&tz=&qc=&metadata=&bom=
+//   GET /api/v1/export?stations=&parameters=[&sensors=]&from=&to=&format=&resolution=&layout=&tz=&qc=&metadata=&bom=
 //       → the file, streamed (or with metadata=1 a zip with the file and datapackage.json)
 //   GET /api/v1/export/estimate?…same…  → { rows, bytes }
 // Both need the researcher role; each user runs at most a few exports at a time (429 beyond).
@@ -11,6 +11,7 @@ import { pipeline } from "node:stream/promises";
 import { Router, type Response } from "express";
 import yazl from "yazl";
 import { principalOf, requireRole } from "../auth/access.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { VERSION } from "../version.ts";
@@ -24,6 +25,7 @@ import type { InfluxEndpoint } from "./influx-chunked-query.ts";
 
 export interface ExportRouterDeps {
   store: ReadingStore;
+  catalog: CatalogSource;
   /** Base URL of the InfluxDB the store uses (exports stream from it directly). */
   influxUrl: string;
   logger: Logger;
@@ -79,12 +81,12 @@ export function exportRouter(deps: ExportRouterDeps): Router {
   const router = Router();
 
   router.get("/api/v1/export/estimate", requireRole("researcher"), async (req, res) => {
-    const request = parseExportQuery(req.query, now());
+    const request = parseExportQuery(req.query, deps.catalog.current(), now());
     res.json(await estimateExport(deps.store, request));
   });
 
   router.get("/api/v1/export", requireRole("researcher"), async (req, res) => {
-    const request = parseExportQuery(req.query, now());
+    const request = parseExportQuery(req.query, deps.catalog.current(), now());
     // Exports read InfluxDB directly (chunked), so make sure the database exists first (503 if not).
     await deps.store.ensureSchema();
     const principal = principalOf(res);

@@ -1,8 +1,7 @@
 // The table an export writes: its columns (names, types, units — also the datapackage.json schema)
 // and the rows made from export records, in the long layout (one row per reading or interval) or
-// the wide layout (one row per instant, one column per station × parameter).
-import { findParameter } from "../../../common/catalog.ts";
-import { BELOW_LOD_QUALIFIER } from "../../../common/wire.ts";
+// the wide layout (one row per instant, one column per station × parameter × sensor).
+import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
 import type { CatalogSeries } from "../query/influxql.ts";
 import type { ExportRequest } from "./export-params.ts";
 import type { AggregateRecord, RawRecord } from "./export-records.ts";
@@ -18,6 +17,7 @@ export interface ExportColumn {
   unit?: string;
   station?: string;
   parameter?: string;
+  sensor?: string;
 }
 
 export interface TableShaper<R> {
@@ -35,51 +35,56 @@ const TIME_COLUMN: ExportColumn = {
 };
 const STATION: ExportColumn = { name: "station", type: "string", description: "Station id (see stations in datapackage.json)" };
 const PARAMETER: ExportColumn = { name: "parameter", type: "string", description: "Parameter code (see parameters)" };
-const UNIT: ExportColumn = { name: "unit", type: "string", description: "Unit of value, mean, min, max and lod" };
+const SENSOR: ExportColumn = { name: "sensor", type: "string", description: "Sensor id (see sensors in datapackage.json): make, model, method, LOD/LOQ" };
+const UNIT: ExportColumn = { name: "unit", type: "string", description: "Unit of value, mean, min, max, limit and uncertainty" };
 const QC_FLAG: ExportColumn = {
   name: "qc_flag",
   type: "integer",
   description: "QARTOD flag: 1 pass, 2 not evaluated, 3 suspect, 4 fail, 9 missing; for intervals the worst aggregated flag",
 };
-const QUALIFIER: ExportColumn = {
+const QUALIFIER_COLUMN: ExportColumn = {
   name: "qualifier",
   type: "string",
-  description: `"${BELOW_LOD_QUALIFIER}" when below the limit of detection (for intervals: when every value was)`,
+  description: `"${QUALIFIER.belowLod}" not detected (below the limit of detection), "${QUALIFIER.belowLoq}" detected but not quantified (below the limit of quantification)`,
 };
-const LOD: ExportColumn = { name: "lod", type: "number", description: "Limit of detection, given when below it" };
+const LIMIT: ExportColumn = { name: "limit", type: "number", description: "The LOD (for <LOD) or LOQ (for <LOQ) the value lies below" };
+const UNCERTAINTY: ExportColumn = { name: "uncertainty", type: "number", description: "Expanded measurement uncertainty (k = 2), when the sensor or lab gave one" };
 
 export const LONG_RAW_COLUMNS: readonly ExportColumn[] = Object.freeze([
   TIME_COLUMN,
   STATION,
   PARAMETER,
-  { name: "value", type: "number", description: "Measured value; empty when below the limit of detection" },
+  SENSOR,
+  { name: "value", type: "number", description: "Measured value; empty when censored (see qualifier and limit)" },
   UNIT,
   QC_FLAG,
-  QUALIFIER,
-  LOD,
+  QUALIFIER_COLUMN,
+  LIMIT,
+  UNCERTAINTY,
 ]);
 
 export const LONG_AGGREGATE_COLUMNS: readonly ExportColumn[] = Object.freeze([
   TIME_COLUMN,
   STATION,
   PARAMETER,
+  SENSOR,
   {
     name: "mean",
     type: "number",
-    description: "Mean with below-LOD values as half the LOD (Directive 2009/90/EC); empty and qualifier <LOD when all were below",
+    description: "Mean with censored values as half their limit (LOQ/2 for <LOQ, LOD/2 for <LOD; Directive 2009/90/EC Art. 5(1)); empty, with the qualifier, when all were censored",
   },
-  { name: "min", type: "number", description: "Smallest measured value above the LOD (below-LOD values are counted in count_below_lod)" },
-  { name: "max", type: "number", description: "Largest measured value above the LOD" },
+  { name: "min", type: "number", description: "Smallest measured value (censored values are counted in count_below_limit)" },
+  { name: "max", type: "number", description: "Largest measured value" },
   { name: "count", type: "integer", description: "Readings aggregated (QC-failed readings never are)" },
-  { name: "count_below_lod", type: "integer", description: "Of those, below the limit of detection" },
+  { name: "count_below_limit", type: "integer", description: "Of those, censored: below the limit of detection or of quantification" },
   UNIT,
   QC_FLAG,
-  QUALIFIER,
-  LOD,
+  { ...QUALIFIER_COLUMN, description: `${QUALIFIER_COLUMN.description}: given when every value of the interval was censored` },
+  { ...LIMIT, description: "Highest limit among the interval's censored values" },
 ]);
 
-function unitOf(code: string): string {
-  return findParameter(code)?.unit ?? "";
+function unitResolver(req: ExportRequest): (code: string) => string {
+  return (code) => req.catalog.parameter(code)?.unit ?? "";
 }
 
 /** Per-row time formatting: UTC, or the zone of the row's station. */
@@ -95,16 +100,18 @@ function timeFormatterFor(req: ExportRequest): (station: string) => TimeFormatte
 
 export function longRawShaper(req: ExportRequest): TableShaper<RawRecord> {
   const timeOf = timeFormatterFor(req);
+  const unitOf = unitResolver(req);
   return {
     columns: [...LONG_RAW_COLUMNS],
     rows: (batch) =>
-      batch.map((r) => [timeOf(r.station)(r.time), r.station, r.parameter, r.value, unitOf(r.parameter), r.qc, r.qualifier, r.lod]),
+      batch.map((r) => [timeOf(r.station)(r.time), r.station, r.parameter, r.sensor, r.value, unitOf(r.parameter), r.qc, r.qualifier, r.limit, r.uncertainty]),
     flush: () => [],
   };
 }
 
 export function longAggregateShaper(req: ExportRequest): TableShaper<AggregateRecord> {
   const timeOf = timeFormatterFor(req);
+  const unitOf = unitResolver(req);
   return {
     columns: [...LONG_AGGREGATE_COLUMNS],
     rows: (batch) =>
@@ -112,6 +119,7 @@ export function longAggregateShaper(req: ExportRequest): TableShaper<AggregateRe
         timeOf(r.station)(r.time),
         r.station,
         r.parameter,
+        r.sensor,
         r.mean,
         r.min,
         r.max,
@@ -119,33 +127,33 @@ export function longAggregateShaper(req: ExportRequest): TableShaper<AggregateRe
         r.nBelowLod,
         unitOf(r.parameter),
         r.qc,
-        r.allBelowLod ? BELOW_LOD_QUALIFIER : null,
-        r.nBelowLod > 0 ? r.lod : null,
+        r.allBelowLod ? r.qualifier : null,
+        r.nBelowLod > 0 ? r.limit : null,
       ]),
     flush: () => [],
   };
 }
 
-/** `DE-ELBE-ZEHREN carbamazepine [ng/L]` */
+/** `DE-ELBE-ZEHREN carbamazepine SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE [ng/L]` */
 export function wideColumnName(series: CatalogSeries): string {
-  return `${series.station.id} ${series.parameter.code} [${series.parameter.unit}]`;
+  return `${series.station.id} ${series.parameter.code} ${series.sensor.id} [${series.parameter.unit}]`;
 }
 
-/** "<5": below the limit of detection of 5, the notation of laboratory reports. */
-export function belowLodCell(lod: number | null): string {
-  return lod === null ? BELOW_LOD_QUALIFIER : `<${lod}`;
+/** "<5" (below a limit of 5), the notation of laboratory reports; the bare qualifier when the limit is unknown. */
+export function censoredCell(qualifier: Qualifier | null, limit: number | null): string {
+  return limit === null ? (qualifier ?? QUALIFIER.belowLod) : `<${limit}`;
 }
 
 /**
  * One row per instant. Records arrive in time order, so a row is complete as soon as a later
  * instant appears; the last instant of a batch may continue in the next one and waits for it.
  */
-function wideShaper<R extends { time: number; station: string; parameter: string }>(
+function wideShaper<R extends { time: number; station: string; parameter: string; sensor: string }>(
   req: ExportRequest,
   cellOf: (record: R) => Cell,
   cellDescription: string,
 ): TableShaper<R> {
-  const columnOf = new Map(req.series.map((s, i) => [`${s.station.id}\u0000${s.parameter.code}`, i + 1]));
+  const columnOf = new Map(req.series.map((s, i) => [`${s.station.id}\u0000${s.parameter.code}\u0000${s.sensor.id}`, i + 1]));
   // tz=station is only accepted for stations sharing one zone (export-params.ts).
   const formatTime = req.tz === "UTC" ? utcFormatter() : zoneFormatter(req.stations[0]!.timezone);
   const width = req.series.length + 1;
@@ -161,6 +169,7 @@ function wideShaper<R extends { time: number; station: string; parameter: string
         unit: s.parameter.unit,
         station: s.station.id,
         parameter: s.parameter.code,
+        sensor: s.sensor.id,
       })),
     ],
     rows(batch) {
@@ -172,7 +181,7 @@ function wideShaper<R extends { time: number; station: string; parameter: string
           current[0] = formatTime(r.time);
           currentTime = r.time;
         }
-        const column = columnOf.get(`${r.station}\u0000${r.parameter}`);
+        const column = columnOf.get(`${r.station}\u0000${r.parameter}\u0000${r.sensor}`);
         if (column !== undefined) current[column] = cellOf(r);
       }
       return out;
@@ -188,15 +197,15 @@ function wideShaper<R extends { time: number; station: string; parameter: string
 export function wideRawShaper(req: ExportRequest): TableShaper<RawRecord> {
   return wideShaper<RawRecord>(
     req,
-    (r) => r.value ?? (r.qualifier !== null || r.lod !== null ? belowLodCell(r.lod) : null),
-    "Measured value, or <LOD as \"<5\" (below a limit of detection of 5); QC flags are in the long layout",
+    (r) => r.value ?? (r.qualifier !== null ? censoredCell(r.qualifier, r.limit) : null),
+    "Measured value, or a censored one as \"<5\" (below a LOD or LOQ of 5; the long layout says which); QC flags are in the long layout",
   );
 }
 
 export function wideAggregateShaper(req: ExportRequest): TableShaper<AggregateRecord> {
   return wideShaper<AggregateRecord>(
     req,
-    (r) => (r.allBelowLod ? belowLodCell(r.lod) : r.mean),
-    "Interval mean (below-LOD values as half the LOD), or \"<5\" when every value was below a LOD of 5",
+    (r) => (r.allBelowLod ? censoredCell(r.qualifier, r.limit) : r.mean),
+    "Interval mean (censored values as half their limit), or \"<5\" when every value was below a limit of 5",
   );
 }

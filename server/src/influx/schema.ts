@@ -28,6 +28,9 @@ export const ROLLUP_FIELD = Object.freeze({
   max: "max",
   count: "count",
   belowLodCount: "below_lod_count",
+  /** Highest LOD and LOQ among the interval's censored readings, so a mean below the limit can be reported as "< LOQ"/"< LOD". */
+  lod: "lod",
+  loq: "loq",
 } as const);
 
 export interface ContinuousQueryDef {
@@ -41,7 +44,7 @@ function rollupSelect(database: string, source: string, target: string, interval
   return (
     `SELECT mean("${FIELD.meanValue}") AS "${ROLLUP_FIELD.mean}", min("${FIELD.meanValue}") AS "${ROLLUP_FIELD.min}", ` +
     `max("${FIELD.meanValue}") AS "${ROLLUP_FIELD.max}", count("${FIELD.meanValue}") AS "${ROLLUP_FIELD.count}", ` +
-    `sum("${FIELD.belowLod}") AS "${ROLLUP_FIELD.belowLodCount}" ` +
+    `sum("${FIELD.belowLod}") AS "${ROLLUP_FIELD.belowLodCount}", max("${FIELD.lod}") AS "${ROLLUP_FIELD.lod}", max("${FIELD.loq}") AS "${ROLLUP_FIELD.loq}" ` +
     `INTO "${database}"."${target}" FROM "${database}"."${source}" GROUP BY time(${interval}), *`
   );
 }
@@ -77,11 +80,15 @@ export function influxSchema(): ISchemaOptions[] {
         [FIELD.value]: FieldType.FLOAT,
         [FIELD.qc]: FieldType.INTEGER,
         [FIELD.lod]: FieldType.FLOAT,
+        [FIELD.loq]: FieldType.FLOAT,
         [FIELD.qualifier]: FieldType.STRING,
+        [FIELD.uncertainty]: FieldType.FLOAT,
+        [FIELD.raw]: FieldType.FLOAT,
+        [FIELD.calibration]: FieldType.INTEGER,
         [FIELD.meanValue]: FieldType.FLOAT,
         [FIELD.belowLod]: FieldType.INTEGER,
       },
-      tags: [TAG.station, TAG.parameter],
+      tags: [TAG.station, TAG.parameter, TAG.sensor],
     },
   ];
 }

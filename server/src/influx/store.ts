@@ -5,7 +5,7 @@ import { QC, type Reading } from "../../../common/reading.ts";
 import { StorageUnavailableError } from "../errors.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { PairCache } from "../util/pair-cache.ts";
-import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import { RETENTION, continuousQueries, influxSchema } from "./schema.ts";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 
@@ -51,29 +51,50 @@ export class StorageRejectedError extends Error {
 /** Tag values are catalog ids, but escape anyway: line protocol breaks on `,`, `=` and spaces. */
 const escapeTag = (v: string): string => v.replace(/[\n\r]/g, "").replace(/[,= \\]/g, (c) => `\\${c}`);
 
-/** `reading,parameter=…,station=…` per series, built once: the hot path only appends fields. */
-const seriesPrefixes = new PairCache(
-  (station: string, parameter: string) => `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)},${TAG.station}=${escapeTag(station)} `,
-);
+/**
+ * `reading,parameter=…,sensor=…,station=…` per series, built once: the hot path only appends fields.
+ * Tags in key order, as InfluxDB sorts them anyway. Readings journaled or spooled by a version
+ * before sensors existed have sensor "" (stored-reading.ts); they are written untagged, which reads
+ * as the primary sensor.
+ */
+const seriesPrefixes = new PairCache((station: string, parameter: string) => {
+  const bySensor = new Map<string, string>();
+  return (sensor: string): string => {
+    let prefix = bySensor.get(sensor);
+    if (prefix === undefined) {
+      const sensorTag = sensor === "" ? "" : `,${TAG.sensor}=${escapeTag(sensor)}`;
+      prefix = `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)}${sensorTag},${TAG.station}=${escapeTag(station)} `;
+      bySensor.set(sensor, prefix);
+    }
+    return prefix;
+  };
+});
+
+/** The limit field a censored reading's limit is stored in. */
+const LIMIT_FIELD = { "<LOD": FIELD.lod, "<LOQ": FIELD.loq } as const;
 
 /**
  * Line protocol for readings at millisecond precision. Hand-built because node-influx's generic
  * point serialisation halved write throughput in `npm run bench`. QC-failed readings carry neither
- * mean_value nor below_lod, so rollups (mean, counts, below-LOD counts) see only usable values.
+ * mean_value nor below_lod, so rollups (mean, counts, censored counts) see only usable values.
+ * A censored reading's mean_value is half the limit it carries: LOQ/2 for <LOQ, LOD/2 for <LOD
+ * (Directive 2009/90/EC, Art. 5(1), applied with the limit the value carries).
  */
 export function toLineProtocol(readings: readonly Reading[]): string {
   let body = "";
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
     const usable = r.qc !== QC.fail;
-    body += `${seriesPrefixes.get(r.station, r.parameter)}${FIELD.qc}=${r.qc}i`;
+    body += `${seriesPrefixes.get(r.station, r.parameter)(r.sensor)}${FIELD.qc}=${r.qc}i`;
     if (r.value !== null) {
       body += `,${FIELD.value}=${r.value}`;
       if (usable) body += `,${FIELD.meanValue}=${r.value},${FIELD.belowLod}=0i`;
-    } else if (r.lod !== null) {
-      body += `,${FIELD.lod}=${r.lod},${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
-      if (usable) body += `,${FIELD.meanValue}=${r.lod / 2},${FIELD.belowLod}=1i`;
+    } else if (r.qualifier !== null && r.limit !== null) {
+      body += `,${LIMIT_FIELD[r.qualifier]}=${r.limit},${FIELD.qualifier}="${r.qualifier}"`;
+      if (usable) body += `,${FIELD.meanValue}=${r.limit / 2},${FIELD.belowLod}=1i`;
     }
+    if (r.uncertainty !== null) body += `,${FIELD.uncertainty}=${r.uncertainty}`;
+    if (r.rawSignal !== null) body += `,${FIELD.raw}=${r.rawSignal},${FIELD.calibration}=${r.calibration}i`;
     body += ` ${r.time}\n`;
   }
   return body;

@@ -11,6 +11,7 @@ import { promisify } from "node:util";
 import type { Reading } from "../../../common/reading.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { Spool } from "./spool.ts";
+import { fromStoredReading } from "./stored-reading.ts";
 
 const SEGMENT = /^(\d{12})\.jsonl$/;
 const writeAsync = promisify(write);
@@ -57,7 +58,7 @@ export function readLeftoverSegments(dir: string, logger: Logger): Array<{ file:
     lines.forEach((line, i) => {
       if (line === "") return;
       try {
-        for (const r of JSON.parse(line) as Reading[]) readings.push(r);
+        for (const r of JSON.parse(line) as Reading[]) readings.push(fromStoredReading(r));
       } catch {
         // Only the last line can be torn, by a crash in mid-write; it was never acknowledged.
         if (i < lines.length - 2) logger.error({ file, line: i + 1 }, "unreadable journal line skipped");

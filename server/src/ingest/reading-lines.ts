@@ -1,13 +1,19 @@
 // Line protocol → reading candidates for the InfluxDB-compatible /write. Almost every line a station
-// or Telegraf sends has one shape, `reading,station=…,parameter=…[,other tags] value=<number> <time>`;
+// or Telegraf sends has one shape, `reading,station=…,parameter=…[,sensor=…][,other tags] value=<number> <time>`;
 // that shape is read straight into a candidate. Anything else goes through the general parser, which
 // also words the errors.
 import type { ErrorDetail } from "../errors.ts";
-import { BELOW_LOD_QUALIFIER, FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
-import type { ReadingCandidate } from "./ingest-service.ts";
+import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
+import type { ReadingCandidate } from "./reading-check.ts";
 import { parseLine, parseNumericField, timestampToMs, type FieldValue, type ParsedLine } from "./line-protocol.ts";
 
-const ACCEPTED_FIELDS = new Set<string>([FIELD.value, FIELD.lod, FIELD.qualifier]);
+const ACCEPTED_FIELDS = new Set<string>([FIELD.value, FIELD.lod, FIELD.loq, FIELD.qualifier, FIELD.uncertainty, FIELD.raw, FIELD.calibration]);
+/** The limit field each qualifier comes with. */
+const LIMIT_FIELD: Readonly<Record<Qualifier, string>> = { [QUALIFIER.belowLod]: FIELD.lod, [QUALIFIER.belowLoq]: FIELD.loq };
+const SEND =
+  `send ${FIELD.value}, or ${FIELD.lod} with ${FIELD.qualifier}="${QUALIFIER.belowLod}", or ${FIELD.loq} with ${FIELD.qualifier}="${QUALIFIER.belowLoq}" ` +
+  `(optionally ${FIELD.uncertainty}, and ${FIELD.raw} with ${FIELD.calibration})`;
 const MEASUREMENT_PREFIX = `${MEASUREMENT},`;
 const VALUE_PREFIX = `${FIELD.value}=`;
 const TIMESTAMP = /^-?\d+$/;
@@ -25,16 +31,30 @@ export function lineToCandidate(line: ParsedLine, precision: string, now: number
   const parameter = line.tags[TAG.parameter];
   if (!station || !parameter) return `tags ${TAG.station} and ${TAG.parameter} are required`;
   const unknown = Object.keys(line.fields).filter((f) => !ACCEPTED_FIELDS.has(f));
-  if (unknown.length > 0) return `field(s) ${unknown.join(", ")} not accepted; send ${FIELD.value}, or ${FIELD.lod} with ${FIELD.qualifier}="${BELOW_LOD_QUALIFIER}"`;
-  const rawValue = line.fields[FIELD.value];
-  const rawLod = line.fields[FIELD.lod];
-  const qualifier = line.fields[FIELD.qualifier];
-  const value = numeric(rawValue);
-  const lod = numeric(rawLod);
-  if (rawValue !== undefined && value === undefined) return `field ${FIELD.value} must be a number`;
-  if (rawLod !== undefined && lod === undefined) return `field ${FIELD.lod} must be a number`;
-  if (qualifier !== undefined && qualifier !== BELOW_LOD_QUALIFIER) return `field ${FIELD.qualifier} must be the string "${BELOW_LOD_QUALIFIER}"`;
-  if ((lod !== undefined) !== (qualifier !== undefined)) return `fields ${FIELD.lod} and ${FIELD.qualifier} go together`;
+  if (unknown.length > 0) return `field(s) ${unknown.join(", ")} not accepted; ${SEND}`;
+  const numbers: Record<string, number | undefined> = {};
+  for (const name of [FIELD.value, FIELD.lod, FIELD.loq, FIELD.uncertainty, FIELD.raw, FIELD.calibration]) {
+    const raw = line.fields[name];
+    if (raw === undefined) continue;
+    const n = numeric(raw);
+    if (n === undefined) return `field ${name} must be a number`;
+    numbers[name] = n;
+  }
+  const qualifierField = line.fields[FIELD.qualifier];
+  let qualifier: Qualifier | null = null;
+  if (qualifierField !== undefined) {
+    if (qualifierField !== QUALIFIER.belowLod && qualifierField !== QUALIFIER.belowLoq) {
+      return `field ${FIELD.qualifier} must be the string "${QUALIFIER.belowLod}" or "${QUALIFIER.belowLoq}"`;
+    }
+    qualifier = qualifierField;
+  }
+  const lod = numbers[FIELD.lod];
+  const loq = numbers[FIELD.loq];
+  if (lod !== undefined && loq !== undefined) return `send ${FIELD.lod} or ${FIELD.loq}, not both: a reading lies below one limit`;
+  if (qualifier === null && (lod !== undefined || loq !== undefined)) return `${lod !== undefined ? FIELD.lod : FIELD.loq} needs ${FIELD.qualifier}; ${SEND}`;
+  if (qualifier !== null && numbers[LIMIT_FIELD[qualifier]] === undefined) return `${FIELD.qualifier}="${qualifier}" goes with field ${LIMIT_FIELD[qualifier]}`;
+  const calibration = numbers[FIELD.calibration];
+  if (calibration !== undefined && !Number.isInteger(calibration)) return `field ${FIELD.calibration} must be a whole version number (e.g. 3i)`;
   let time = now;
   if (line.timestamp !== undefined) {
     try {
@@ -43,7 +63,18 @@ export function lineToCandidate(line: ParsedLine, precision: string, now: number
       return `bad timestamp ${line.timestamp}`;
     }
   }
-  return { station, parameter, time, value: value ?? null, lod: lod ?? null };
+  return {
+    station,
+    parameter,
+    sensor: line.tags[TAG.sensor],
+    time,
+    value: numbers[FIELD.value] ?? null,
+    qualifier,
+    limit: qualifier === null ? null : (lod ?? loq ?? null),
+    uncertainty: numbers[FIELD.uncertainty] ?? null,
+    rawSignal: numbers[FIELD.raw] ?? null,
+    calibration: calibration ?? null,
+  };
 }
 
 /**
@@ -57,6 +88,7 @@ export function simpleReadingLine(line: string, precision: string, now: number):
   if (fieldsStart === 0 || !line.startsWith(VALUE_PREFIX, fieldsStart)) return undefined;
   let station: string | undefined;
   let parameter: string | undefined;
+  let sensor: string | undefined;
   for (let start = MEASUREMENT_PREFIX.length; start < fieldsStart; ) {
     let end = line.indexOf(",", start);
     if (end < 0 || end > fieldsStart - 1) end = fieldsStart - 1;
@@ -67,6 +99,7 @@ export function simpleReadingLine(line: string, precision: string, now: number):
     const key = line.slice(start, eq);
     if (key === TAG.station) station = line.slice(eq + 1, end);
     else if (key === TAG.parameter) parameter = line.slice(eq + 1, end);
+    else if (key === TAG.sensor) sensor = line.slice(eq + 1, end);
     start = end + 1;
   }
   if (!station || !parameter) return undefined;
@@ -81,7 +114,7 @@ export function simpleReadingLine(line: string, precision: string, now: number):
     if (!TIMESTAMP.test(digits)) return undefined;
     time = timestampToMs(digits, precision);
   }
-  return { station, parameter, time, value, lod: null };
+  return { station, parameter, sensor, time, value, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null };
 }
 
 export interface LinesToCandidates {

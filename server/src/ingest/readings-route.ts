@@ -5,7 +5,9 @@ import type { StationGrant, StationTokenRepository } from "../auth/station-token
 import { authenticateStation } from "../auth/ingest-auth.ts";
 import type { ErrorDetail } from "../errors.ts";
 import { detailsText, parseOrDetails, parseOrThrow } from "../http/validation.ts";
-import type { IngestService, ReadingCandidate } from "./ingest-service.ts";
+import type { IngestService } from "./ingest-service.ts";
+import type { ReadingCandidate } from "./reading-check.ts";
+import { QUALIFIER } from "../../../common/reading.ts";
 import { isWellFormedReading, readingSchema, type ReadingInput } from "./reading-schema.ts";
 
 export interface ReadingsRouteOptions {
@@ -49,17 +51,28 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
           }
           r = parsed.data;
         }
-        candidates.push({
-          station: r.station,
-          parameter: r.parameter,
-          time: typeof r.time === "number" ? r.time : Date.parse(r.time),
-          value: r.value ?? null,
-          lod: r.belowLod?.lod ?? null,
-          unit: r.unit,
-        });
+        candidates.push(toCandidate(r));
       });
       res.status(202).json(await options.service.accept(grant, candidates, problems));
     },
   );
   return router;
+}
+
+/** The schema allows exactly one of value, belowLod and belowLoq. */
+export function toCandidate(r: ReadingInput): ReadingCandidate {
+  const censored = r.belowLod ? QUALIFIER.belowLod : r.belowLoq ? QUALIFIER.belowLoq : null;
+  return {
+    station: r.station,
+    parameter: r.parameter,
+    sensor: r.sensor,
+    time: typeof r.time === "number" ? r.time : Date.parse(r.time),
+    value: r.value ?? null,
+    qualifier: censored,
+    limit: r.belowLod?.lod ?? r.belowLoq?.loq ?? null,
+    uncertainty: r.uncertainty ?? null,
+    rawSignal: r.raw?.signal ?? null,
+    calibration: r.raw?.calibration ?? null,
+    unit: r.unit,
+  };
 }

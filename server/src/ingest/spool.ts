@@ -5,6 +5,7 @@ import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Reading } from "../../../common/reading.ts";
+import { fromStoredReading } from "./stored-reading.ts";
 
 const SEGMENT = /^(\d{12})\.json$/;
 
@@ -68,7 +69,7 @@ export class Spool {
     const ids = [...this.sizes.keys()].sort((a, b) => a - b);
     const id = ids[0];
     if (id === undefined) return undefined;
-    const readings = JSON.parse(await readFile(this.file(id), "utf8")) as Reading[];
+    const readings = (JSON.parse(await readFile(this.file(id), "utf8")) as Reading[]).map(fromStoredReading);
     return { id, readings };
   }
 

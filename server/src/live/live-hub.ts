@@ -1,7 +1,7 @@
 // Live hub: socket.io rooms per station; accepted readings are buffered and emitted to each room
 // in batches (every `intervalMs`) rather than one event per point.
 import type { Server, Socket } from "socket.io";
-import { findStation } from "../../../common/catalog.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SubscribeRequest } from "../../../common/events.ts";
 import type { LiveSocketData } from "./live-auth.ts";
 import type { AlertEvent } from "../../../common/alerts.ts";
@@ -31,6 +31,7 @@ export class LiveHub {
   constructor(
     private readonly io: LiveServer,
     private readonly logger: Logger,
+    private readonly catalog: CatalogSource,
     private readonly intervalMs = 10,
   ) {
     io.on("connection", (socket) => this.onConnection(socket));
@@ -89,7 +90,7 @@ export class LiveHub {
       next();
     });
     socket.on("subscribe", (request, ack) => {
-      const problem = validateRequest(request);
+      const problem = validateRequest(request, this.catalog);
       if (problem) return safeAck(ack, { ok: false, msg: problem });
       for (const station of request.stations) {
         socket.data.stations.add(station);
@@ -98,7 +99,7 @@ export class LiveHub {
       safeAck(ack, { ok: true });
     });
     socket.on("unsubscribe", (request, ack) => {
-      const problem = validateRequest(request);
+      const problem = validateRequest(request, this.catalog);
       if (problem) return safeAck(ack, { ok: false, msg: problem });
       for (const station of request.stations) {
         socket.data.stations.delete(station);
@@ -110,10 +111,11 @@ export class LiveHub {
   }
 }
 
-function validateRequest(request: SubscribeRequest | undefined): string | undefined {
+function validateRequest(request: SubscribeRequest | undefined, source: CatalogSource): string | undefined {
   if (!request || !Array.isArray(request.stations)) return "expected { stations: string[] }";
   if (request.stations.length > 100) return "at most 100 stations per request";
-  const unknown = request.stations.filter((s) => typeof s !== "string" || !findStation(s));
+  const catalog = source.current();
+  const unknown = request.stations.filter((s) => typeof s !== "string" || !catalog.station(s));
   return unknown.length > 0 ? `unknown station(s): ${unknown.map(String).join(", ")}` : undefined;
 }
 

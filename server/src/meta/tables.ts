@@ -75,6 +75,8 @@ export interface AlertRulesTable {
   kind: AlertRuleKind;
   station: string | null;
   parameter: string | null;
+  /** The cited catalog standard's id (migration 4); kind and source as shown when the rule was made. */
+  standard_id: string | null;
   standard_kind: string | null;
   standard_source: string | null;
   threshold: number | null;

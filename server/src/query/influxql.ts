@@ -1,16 +1,22 @@
 // InfluxQL for the read side. Only two kinds of values ever reach a query string: catalog ids that
-// were looked up in common/catalog.ts (and are escaped all the same), and integer epoch times.
+// were looked up in the catalog snapshot (and are escaped all the same), and integer epoch times.
 // Every measurement, field, tag and retention-policy name comes from influx/schema.ts.
 import { escape } from "influx";
-import type { Parameter, Station } from "../../../common/catalog.ts";
+import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../influx/schema.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { AggregateSource } from "./resolution.ts";
 
-/** A station × parameter pair that was found in the catalog (only parse-series-key.ts makes one). */
+/** A station × parameter × sensor series that was found in the catalog (query-params.ts makes them). */
 export interface CatalogSeries {
   readonly station: Station;
   readonly parameter: Parameter;
+  readonly sensor: Sensor;
+  /**
+   * Also read points without a sensor tag: data stored before sensors became part of a series
+   * belongs to the station's primary sensor (InfluxQL matches a missing tag with '').
+   */
+  readonly includeUntagged: boolean;
 }
 
 /** Column aliases of our own queries' results. */
@@ -23,6 +29,8 @@ export const COL = Object.freeze({
   qc: "qc",
   value: "value",
   lod: "lod",
+  loq: "loq",
+  uncertainty: "uncertainty",
 } as const);
 
 // Catalog ids are plain identifiers. Checked again here so a future catalog entry with a quote or
@@ -48,10 +56,16 @@ export function rawSource(): string {
   return `${ident(RETENTION.raw.name)}.${ident(MEASUREMENT)}`;
 }
 
+/** `sensor = 'S'`, or `(sensor = 'S' OR sensor = '')` when untagged (older) data belongs to it too. */
+export function sensorCondition(sensor: string, includeUntagged: boolean): string {
+  const tagged = `${ident(TAG.sensor)} = ${tagLiteral(sensor)}`;
+  return includeUntagged ? `(${tagged} OR ${ident(TAG.sensor)} = '')` : tagged;
+}
+
 function seriesWhere(series: CatalogSeries, from: number, to: number): string {
   return (
     `${ident(TAG.station)} = ${tagLiteral(series.station.id)} AND ${ident(TAG.parameter)} = ${tagLiteral(series.parameter.code)} ` +
-    `AND time >= ${timeLiteral(from)} AND time <= ${timeLiteral(to)}`
+    `AND ${sensorCondition(series.sensor.id, series.includeUntagged)} AND time >= ${timeLiteral(from)} AND time <= ${timeLiteral(to)}`
   );
 }
 
@@ -64,15 +78,15 @@ function intervalLiteral(intervalMs: number): string {
 export function rawPointsQuery(series: CatalogSeries, from: number, to: number, limit: number): string {
   if (!Number.isSafeInteger(limit) || limit <= 0) throw new Error(`Bad limit ${limit}`);
   return (
-    `SELECT ${ident(FIELD.value)} AS ${ident(COL.value)}, ${ident(FIELD.lod)} AS ${ident(COL.lod)}, ` +
-    `${ident(FIELD.qc)} AS ${ident(COL.qc)} FROM ${rawSource()} WHERE ${seriesWhere(series, from, to)} ` +
+    `SELECT ${ident(FIELD.value)} AS ${ident(COL.value)}, ${ident(FIELD.lod)} AS ${ident(COL.lod)}, ${ident(FIELD.loq)} AS ${ident(COL.loq)}, ` +
+    `${ident(FIELD.uncertainty)} AS ${ident(COL.uncertainty)}, ${ident(FIELD.qc)} AS ${ident(COL.qc)} FROM ${rawSource()} WHERE ${seriesWhere(series, from, to)} ` +
     `ORDER BY time ASC LIMIT ${limit}`
   );
 }
 
 /**
  * One statement over raw data, grouped by epoch-aligned time buckets: mean/min/max/count of
- * `mean_value` (LOD/2 for below-LOD readings), the below-LOD count, and the worst QC flag. QC-failed
+ * `mean_value` (half the limit for censored readings), the censored count, and the worst QC flag. QC-failed
  * readings carry neither `mean_value` nor `below_lod` (see influx/store.ts), so they count only in
  * the flag, and a bucket whose readings all failed still appears (count 0, qc 4).
  */
@@ -105,17 +119,18 @@ export function rollupRowsQuery(
 }
 
 /**
- * The latest reading since `since` of every series (optionally of one station). `last(qc)` selects
- * the newest point — every reading has a qc field, while below-LOD readings have no `value` — and
- * the other fields come from that same point, because a query with a single selector returns them
- * alongside. The time bound keeps the scan to the last shard or two instead of every shard of the
- * raw retention (400 days), which a public dashboard could otherwise have InfluxDB read on demand.
+ * The latest reading since `since` of every series (optionally of one station), per sensor.
+ * `last(qc)` selects the newest point — every reading has a qc field, while censored readings have no
+ * `value` — and the other fields come from that same point, because a query with a single selector
+ * returns them alongside. The time bound keeps the scan to the last shard or two instead of every
+ * shard of the raw retention (400 days), which a public dashboard could otherwise have InfluxDB read
+ * on demand.
  */
 export function latestQuery(since: number, station?: Station): string {
   const stationWhere = station ? `${ident(TAG.station)} = ${tagLiteral(station.id)} AND ` : "";
   return (
     `SELECT last(${ident(FIELD.qc)}) AS ${ident(COL.qc)}, ${ident(FIELD.value)} AS ${ident(COL.value)}, ` +
-    `${ident(FIELD.lod)} AS ${ident(COL.lod)} FROM ${rawSource()} WHERE ${stationWhere}time >= ${timeLiteral(since)} ` +
-    `GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}`
+    `${ident(FIELD.lod)} AS ${ident(COL.lod)}, ${ident(FIELD.loq)} AS ${ident(COL.loq)}, ${ident(FIELD.uncertainty)} AS ${ident(COL.uncertainty)} ` +
+    `FROM ${rawSource()} WHERE ${stationWhere}time >= ${timeLiteral(since)} GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}, ${ident(TAG.sensor)}`
   );
 }

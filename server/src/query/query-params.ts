@@ -2,7 +2,8 @@
 // ValidationError (400) whose details name every bad parameter. Nothing user-typed survives past
 // this module except as a catalog object.
 import { z } from "zod";
-import { findParameter, findStation, type Station } from "../../../common/catalog.ts";
+import type { Station } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { ErrorDetail } from "../errors.ts";
 import { invalid, parseOrThrow } from "../http/validation.ts";
 import type { CatalogSeries } from "./influxql.ts";
@@ -65,7 +66,7 @@ const rangeShape = {
 };
 
 const latestSchema = z.strictObject({ station: z.string().optional() });
-const seriesSchema = z.strictObject({ station: z.string(), parameter: z.string(), ...rangeShape });
+const seriesSchema = z.strictObject({ station: z.string(), parameter: z.string(), sensor: z.string().optional(), ...rangeShape });
 const multiSchema = z.strictObject({ series: z.string(), ...rangeShape });
 
 export interface RangeParams {
@@ -102,39 +103,65 @@ function resolveRange(
   return { from, to, width: input.width ?? WIDTH_DEFAULT };
 }
 
-export function resolveStation(id: string, path: string, details: ErrorDetail[]): Station | undefined {
-  const station = findStation(id);
+export function resolveStation(catalog: CatalogSnapshot, id: string, path: string, details: ErrorDetail[]): Station | undefined {
+  const station = catalog.station(id);
   if (!station) details.push({ path, message: `unknown station ${shown(id)}` });
   return station;
 }
 
-function resolveSeries(stationId: string, parameterCode: string, path: string, details: ErrorDetail[]): CatalogSeries | undefined {
-  const station = resolveStation(stationId, path === "" ? "station" : path, details);
-  const parameter = findParameter(parameterCode);
-  if (!parameter) details.push({ path: path === "" ? "parameter" : path, message: `unknown parameter ${shown(parameterCode)}` });
-  return station && parameter ? { station, parameter } : undefined;
+/**
+ * A station × parameter × sensor series. Without a sensor: the station's primary sensor now (for a
+ * station without one now, its most recent primary sensor). A sensor must have been installed at the
+ * station for that parameter at some time; its history there stays readable after it moved on.
+ */
+export function resolveSeries(
+  catalog: CatalogSnapshot,
+  key: { station: string; parameter: string; sensor: string | undefined },
+  now: number,
+  path: string,
+  details: ErrorDetail[],
+): CatalogSeries | undefined {
+  const station = resolveStation(catalog, key.station, path === "" ? "station" : path, details);
+  const parameter = catalog.parameter(key.parameter);
+  if (!parameter) details.push({ path: path === "" ? "parameter" : path, message: `unknown parameter ${shown(key.parameter)}` });
+  if (!station || !parameter) return undefined;
+  const sensorPath = path === "" ? "sensor" : path;
+  const installed = catalog.sensorsOf(station.id, parameter.code);
+  if (installed.length === 0) {
+    const measured = catalog.parametersOf(station.id).map((p) => p.code).join(", ") || "nothing yet";
+    details.push({ path: path === "" ? "parameter" : path, message: `${station.id} measures no ${parameter.code}; it measures: ${measured}` });
+    return undefined;
+  }
+  const sensor = key.sensor === undefined ? catalog.defaultSensor(station.id, parameter.code, now) : installed.find((s) => s.id === key.sensor);
+  if (!sensor) {
+    const known = key.sensor === undefined ? undefined : catalog.sensor(key.sensor);
+    const why = known ? `sensor ${known.id} was never installed at ${station.id} for ${parameter.code}` : `unknown sensor ${shown(key.sensor ?? "")}`;
+    details.push({ path: sensorPath, message: `${why}; its ${parameter.code} sensors: ${installed.map((s) => s.id).join(", ")}` });
+    return undefined;
+  }
+  return { station, parameter, sensor, includeUntagged: catalog.isPrimaryAt(station.id, parameter.code, sensor.id) };
 }
 
-export function parseLatestQuery(query: unknown): { station: Station | undefined } {
+export function parseLatestQuery(query: unknown, catalog: CatalogSnapshot): { station: Station | undefined } {
   const input = parseWith(latestSchema, query);
   if (input.station === undefined) return { station: undefined };
   const details: ErrorDetail[] = [];
-  const station = resolveStation(input.station, "station", details);
+  const station = resolveStation(catalog, input.station, "station", details);
   if (!station) fail(details);
   return { station };
 }
 
-export function parseSeriesQuery(query: unknown, now: number): SeriesParams {
+export function parseSeriesQuery(query: unknown, catalog: CatalogSnapshot, now: number): SeriesParams {
   const input = parseWith(seriesSchema, query);
   const details: ErrorDetail[] = [];
-  const series = resolveSeries(input.station, input.parameter, "", details);
+  const series = resolveSeries(catalog, { station: input.station, parameter: input.parameter, sensor: input.sensor }, now, "", details);
   const range = resolveRange(input, now, details);
   if (details.length > 0 || !series) fail(details);
   return { ...range, series };
 }
 
-/** `series=STATION:PARAMETER,STATION:PARAMETER` (at most MULTI_MAX_SERIES, no repeats). */
-export function parseMultiSeriesQuery(query: unknown, now: number): MultiSeriesParams {
+/** `series=STATION:PARAMETER[:SENSOR],…` (at most MULTI_MAX_SERIES, no repeats). */
+export function parseMultiSeriesQuery(query: unknown, catalog: CatalogSnapshot, now: number): MultiSeriesParams {
   const input = parseWith(multiSchema, query);
   const details: ErrorDetail[] = [];
   const items = input.series.split(",").map((s) => s.trim());
@@ -146,8 +173,8 @@ export function parseMultiSeriesQuery(query: unknown, now: number): MultiSeriesP
     items.forEach((item, index) => {
       const path = `series[${index}]`;
       const parts = item.split(":");
-      if (parts.length !== 2 || parts[0] === "" || parts[1] === "") {
-        details.push({ index, path, message: `${shown(item)} is not STATION:PARAMETER` });
+      if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "")) {
+        details.push({ index, path, message: `${shown(item)} is not STATION:PARAMETER or STATION:PARAMETER:SENSOR` });
         return;
       }
       if (seen.has(item)) {
@@ -155,7 +182,7 @@ export function parseMultiSeriesQuery(query: unknown, now: number): MultiSeriesP
         return;
       }
       seen.add(item);
-      const resolved = resolveSeries(parts[0]!, parts[1]!, path, details);
+      const resolved = resolveSeries(catalog, { station: parts[0]!, parameter: parts[1]!, sensor: parts[2] }, now, path, details);
       if (resolved) series.push(resolved);
     });
   }

@@ -1,19 +1,22 @@
 // The read API: catalog, latest values and downsampled series.
+//   GET /api/v1/catalog                                    → CatalogResponse (the whole catalog and its version)
 //   GET /api/v1/stations                                   → StationsResponse
 //   GET /api/v1/parameters                                 → ParametersResponse
-//   GET /api/v1/latest?station=                            → LatestResponse
-//   GET /api/v1/series?station=&parameter=&from=&to=&width= → SeriesResponse
-//   GET /api/v1/series/multi?series=ST:PAR,ST:PAR&from=&to=&width= → { series: SeriesResponse[] }
-// Bad input answers 400 through ValidationError and the shared error middleware.
+//   GET /api/v1/latest?station=                            → LatestResponse (per station × parameter × sensor)
+//   GET /api/v1/series?station=&parameter=[&sensor=]&from=&to=&width= → SeriesResponse (default: the primary sensor)
+//   GET /api/v1/series/multi?series=ST:PAR[:SENSOR],…&from=&to=&width= → { series: SeriesResponse[] }
+// Each request reads one catalog snapshot. Bad input answers 400 through ValidationError and the
+// shared error middleware.
 import { Router, type Response } from "express";
 import type {
+  CatalogResponse,
   LatestResponse,
   ParametersResponse,
   SeriesResponse,
   StationsResponse,
 } from "../../../common/api-types.ts";
-import { catalog } from "../../../common/catalog.ts";
 import { principalOf } from "../auth/access.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "./query-params.ts";
@@ -21,6 +24,7 @@ import { SeriesService, type SeriesServiceOptions } from "./series-service.ts";
 
 export interface QueryRouterDeps extends SeriesServiceOptions {
   store: ReadingStore;
+  catalog: CatalogSource;
   logger?: Logger;
 }
 
@@ -61,25 +65,33 @@ export function queryRouter(deps: QueryRouterDeps): Router {
   const service = new SeriesService(deps.store, { ...deps, now, logger: deps.logger?.child({ module: "query" }) });
   const router = Router();
 
+  router.get("/api/v1/catalog", (_req, res) => {
+    const catalog = deps.catalog.current();
+    const body: CatalogResponse = { version: catalog.version, catalog: catalog.data };
+    res.json(body);
+  });
+
   router.get("/api/v1/stations", (_req, res) => {
-    const body: StationsResponse = { stations: catalog.stations };
+    const body: StationsResponse = { stations: [...deps.catalog.current().stations] };
     res.json(body);
   });
 
   router.get("/api/v1/parameters", (_req, res) => {
-    const body: ParametersResponse = { parameters: catalog.parameters, sources: catalog.sources };
+    const { data } = deps.catalog.current();
+    const body: ParametersResponse = { parameters: data.parameters, standards: data.standards, sources: data.sources };
     res.json(body);
   });
 
   router.get("/api/v1/latest", async (req, res) => {
-    const { station } = parseLatestQuery(req.query);
-    const body: LatestResponse = await service.latest(station);
+    const catalog = deps.catalog.current();
+    const { station } = parseLatestQuery(req.query, catalog);
+    const body: LatestResponse = await service.latest(catalog, station);
     res.json(body);
   });
 
   router.get("/api/v1/series", async (req, res) => {
     const startedAt = performance.now();
-    const params = parseSeriesQuery(req.query, now());
+    const params = parseSeriesQuery(req.query, deps.catalog.current(), now());
     const body: SeriesResponse = await service.series(params.series, params.from, params.to, params.width, principalOf(res).userId === null);
     serverTiming(res, startedAt);
     res.json(body);
@@ -87,7 +99,7 @@ export function queryRouter(deps: QueryRouterDeps): Router {
 
   router.get("/api/v1/series/multi", async (req, res) => {
     const startedAt = performance.now();
-    const params = parseMultiSeriesQuery(req.query, now());
+    const params = parseMultiSeriesQuery(req.query, deps.catalog.current(), now());
     const anonymous = principalOf(res).userId === null;
     const series = await mapLimited(params.series, anonymous ? ANONYMOUS_MULTI_CONCURRENCY : MULTI_CONCURRENCY, (s) =>
       service.series(s, params.from, params.to, params.width, anonymous),

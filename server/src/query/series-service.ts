@@ -1,8 +1,9 @@
 // Runs resolution plans against the ReadingStore and shapes the API responses. Thin I/O around the
 // pure parts (resolution.ts, envelope.ts, influxql.ts).
 import type { LatestResponse, SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
-import { catalog, type Station } from "../../../common/catalog.ts";
-import type { QcFlag, Reading } from "../../../common/reading.ts";
+import type { Station } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
+import { QUALIFIER, type QcFlag, type Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import { RETENTION } from "../influx/schema.ts";
 import { TAG } from "../../../common/wire.ts";
@@ -85,7 +86,7 @@ export class SeriesService {
       // raw points would not fit the width and we aggregate instead.
       const rows = await this.store.query<Row>(rawPointsQuery(series, from, to, width + 1));
       if (rows.length <= width) return this.response(series, from, to, null, rows.map(rawPoint));
-      this.logger?.debug({ station: series.station.id, parameter: series.parameter.code }, "raw data denser than native interval");
+      this.logger?.debug({ station: series.station.id, parameter: series.parameter.code, sensor: series.sensor.id }, "raw data denser than native interval");
       plan = chooseResolution({ ...input, forceAggregate: true });
     }
     if (plan.kind !== "aggregate") throw new Error("forced aggregate plan expected");
@@ -93,12 +94,16 @@ export class SeriesService {
     return this.response(series, from, to, plan.intervalMs, envelopes.map(envelopeToPoint));
   }
 
-  async latest(station?: Station): Promise<LatestResponse> {
+  /**
+   * The newest reading of every station × parameter × sensor. Data stored before sensors were tagged
+   * counts as the primary sensor's; when a sensor has both, the newer reading wins.
+   */
+  async latest(catalog: CatalogSnapshot, station?: Station): Promise<LatestResponse> {
     const since = this.now() - LATEST_LOOKBACK_MS;
     const rows = await this.store.query<Row>(latestQuery(since, station));
     const stationOrder = new Map(catalog.stations.map((s, i) => [s.id, i]));
     const parameterOrder = new Map(catalog.parameters.map((p, i) => [p.code, i]));
-    const latest: Reading[] = [];
+    const bySeries = new Map<string, Reading>();
     for (const row of rows) {
       const stationId = row[TAG.station];
       const parameterCode = row[TAG.parameter];
@@ -106,20 +111,20 @@ export class SeriesService {
       // Series outside the catalog (e.g. left over from a renamed station) are not part of the API.
       if (typeof stationId !== "string" || typeof parameterCode !== "string" || qc === undefined) continue;
       if (!stationOrder.has(stationId) || !parameterOrder.has(parameterCode)) continue;
-      const value = num(row[COL.value]);
-      latest.push({
-        station: stationId,
-        parameter: parameterCode,
-        time: row.time.getTime(),
-        value,
-        lod: value === null ? num(row[COL.lod]) : null,
-        qc,
-      });
+      const time = row.time.getTime();
+      const tagged = row[TAG.sensor];
+      const sensor = typeof tagged === "string" && tagged !== "" ? tagged : catalog.defaultSensor(stationId, parameterCode, time)?.id;
+      if (sensor === undefined) continue;
+      const key = `${stationId}\t${parameterCode}\t${sensor}`;
+      const previous = bySeries.get(key);
+      if (previous && previous.time >= time) continue;
+      bySeries.set(key, { station: stationId, parameter: parameterCode, sensor, time, ...censoring(row), qc });
     }
-    latest.sort(
+    const latest = [...bySeries.values()].sort(
       (a, b) =>
         stationOrder.get(a.station)! - stationOrder.get(b.station)! ||
-        parameterOrder.get(a.parameter)! - parameterOrder.get(b.parameter)!,
+        parameterOrder.get(a.parameter)! - parameterOrder.get(b.parameter)! ||
+        a.sensor.localeCompare(b.sensor),
     );
     return { latest, since };
   }
@@ -197,6 +202,7 @@ export class SeriesService {
     return {
       station: series.station.id,
       parameter: series.parameter.code,
+      sensor: series.sensor.id,
       unit: series.parameter.unit,
       from,
       to,
@@ -207,9 +213,23 @@ export class SeriesService {
   }
 }
 
-function rawPoint(row: Row): SeriesPoint {
+/** Value, qualifier and limit of a stored reading: the limit field that is present says which one. */
+function censoring(row: Row): Pick<Reading, "value" | "qualifier" | "limit" | "uncertainty" | "rawSignal" | "calibration"> {
   const value = num(row[COL.value]);
-  const point: SeriesPoint = { t: row.time.getTime(), v: value, lod: value === null ? num(row[COL.lod]) : null };
+  const lod = num(row[COL.lod]);
+  const loq = num(row[COL.loq]);
+  const qualifier = value !== null ? null : loq !== null ? QUALIFIER.belowLoq : lod !== null ? QUALIFIER.belowLod : null;
+  return { value, qualifier, limit: qualifier === null ? null : (loq ?? lod), uncertainty: num(row[COL.uncertainty]), rawSignal: null, calibration: null };
+}
+
+function rawPoint(row: Row): SeriesPoint {
+  const c = censoring(row);
+  const point: SeriesPoint = { t: row.time.getTime(), v: c.value };
+  if (c.qualifier !== null && c.limit !== null) {
+    point.qualifier = c.qualifier;
+    point.limit = c.limit;
+  }
+  if (c.uncertainty !== null) point.uncertainty = c.uncertainty;
   const qc = qcFlag(row[COL.qc]);
   if (qc !== undefined) point.qc = qc;
   return point;

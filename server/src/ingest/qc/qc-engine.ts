@@ -1,8 +1,9 @@
-// Runs the QC tests for each incoming reading, keeping a short in-memory history per
-// station × parameter. Readings older than the latest seen for their series (backfill, late or
+// Runs the QC tests for each incoming reading, keeping a short in-memory history per station ×
+// sensor (a series). Readings older than the latest seen for their series (backfill, late or
 // out-of-order arrivals) get the stateless tests only: the history describes a different moment.
+// The gross-range limits are the sensor's own (catalog: sensorRange → fail, expectedRange → suspect).
+import type { Sensor } from "../../../../common/catalog-model.ts";
 import type { QcFlag } from "../../../../common/reading.ts";
-import { rangeLimitsFor } from "./qc-limits.ts";
 import {
   DEFAULT_QC_SETTINGS,
   flatLine,
@@ -28,14 +29,16 @@ interface SeriesState {
 
 export interface QcInput {
   station: string;
-  parameter: string;
   time: number;
-  /** null when below the limit of detection. */
+  /** null when censored (below the LOD or LOQ). */
   value: number | null;
 }
 
+/** The catalog sensor fields QC reads. */
+export type QcSensor = Pick<Sensor, "id" | "sensorRange" | "expectedRange">;
+
 export class QcEngine {
-  /** station → parameter → state (nested maps: no key string to build per reading). */
+  /** station → sensor → state (nested maps: no key string to build per reading). */
   private readonly series = new Map<string, Map<string, SeriesState>>();
 
   constructor(
@@ -43,16 +46,15 @@ export class QcEngine {
     private readonly settings: QcSettings = DEFAULT_QC_SETTINGS,
   ) {}
 
-  evaluate(input: QcInput): QcFlag {
+  evaluate(input: QcInput, sensor: QcSensor): QcFlag {
     const timeFlag = timestamp(input.time, this.now(), this.settings);
-    if (input.value === null) return timeFlag; // below LOD: a valid result with nothing to range-check
-    const limits = rangeLimitsFor(input.parameter);
-    const rangeFlag = limits ? grossRange(input.value, limits) : 2;
-    let byParameter = this.series.get(input.station);
-    if (!byParameter) this.series.set(input.station, (byParameter = new Map()));
-    const state = byParameter.get(input.parameter);
+    if (input.value === null) return timeFlag; // censored: a valid result with nothing to range-check
+    const rangeFlag = grossRange(input.value, sensor.sensorRange, sensor.expectedRange);
+    let bySensor = this.series.get(input.station);
+    if (!bySensor) this.series.set(input.station, (bySensor = new Map()));
+    const state = bySensor.get(sensor.id);
     if (!state) {
-      byParameter.set(input.parameter, { lastTime: input.time, values: [input.value], repeats: 1, jumped: false });
+      bySensor.set(sensor.id, { lastTime: input.time, values: [input.value], repeats: 1, jumped: false });
       return worst(timeFlag, rangeFlag);
     }
     if (input.time <= state.lastTime) return worst(timeFlag, rangeFlag);

@@ -1,7 +1,6 @@
 // QARTOD-style quality tests as pure functions. Each returns a flag: 1 pass, 3 suspect, 4 fail.
 // The aggregate flag of a reading is the worst of the tests that ran.
 import { QC, type QcFlag } from "../../../../common/reading.ts";
-import type { RangeLimits } from "./qc-limits.ts";
 
 export interface QcSettings {
   /** Minimum history before spike and rate-of-change tests run. */
@@ -38,9 +37,10 @@ export function worst(...flags: QcFlag[]): QcFlag {
   return result;
 }
 
-export function grossRange(value: number, limits: RangeLimits): QcFlag {
-  if (value < limits.sensor[0] || value > limits.sensor[1]) return QC.fail;
-  if (value < limits.expected[0] || value > limits.expected[1]) return QC.suspect;
+/** QARTOD gross range: outside what the sensor can report → fail; outside what the river shows → suspect. */
+export function grossRange(value: number, sensorRange: readonly [number, number], expectedRange: readonly [number, number]): QcFlag {
+  if (value < sensorRange[0] || value > sensorRange[1]) return QC.fail;
+  if (value < expectedRange[0] || value > expectedRange[1]) return QC.suspect;
   return QC.pass;
 }
 

@@ -35,8 +35,8 @@ export interface LabResult {
   result: CensoredValue;
 }
 
-/** A sensor reading as stored (common/reading.ts): value, or null with the LOD when below it. */
-export type SensorReading = Pick<Reading, "time" | "value" | "lod" | "qc">;
+/** A sensor reading as stored (common/reading.ts): value, or null with the qualifier and limit (LOD or LOQ) when censored. */
+export type SensorReading = Pick<Reading, "time" | "value" | "qualifier" | "limit" | "qc">;
 
 export interface PairingOptions {
   /** The sensor's reading interval (catalog `intervalSeconds`): how many readings a period should hold. */
@@ -121,13 +121,13 @@ interface ReadingColumns {
 
 /** QC-accepted readings that carry a value or a censored limit, sorted by time. */
 function acceptedReadings(readings: readonly SensorReading[], accepted: readonly QcFlag[]): ReadingColumns {
-  const kept = readings.filter((r) => accepted.includes(r.qc) && (r.value !== null || r.lod !== null));
+  const kept = readings.filter((r) => accepted.includes(r.qc) && (r.value !== null || (r.qualifier !== null && r.limit !== null)));
   let sorted = true;
   for (let i = 1; i < kept.length && sorted; i++) sorted = kept[i - 1]!.time <= kept[i]!.time;
   if (!sorted) kept.sort((a, b) => a.time - b.time);
   return {
     times: Float64Array.from(kept, (r) => r.time),
-    values: kept.map((r) => (r.value !== null ? { value: r.value, qualifier: null, limit: null } : { value: null, qualifier: "<LOD", limit: r.lod })),
+    values: kept.map((r) => (r.value !== null ? { value: r.value, qualifier: null, limit: null } : { value: null, qualifier: r.qualifier, limit: r.limit })),
   };
 }
 

@@ -177,4 +177,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      read_at INTEGER
    );
    CREATE INDEX inapp_owner ON inapp_notifications(owner, id);`,
+  // 4: alert rules cite a catalog standard by its id (stable across the standard's versions). Rules
+  // made before cite kind and source; the shipped catalog's ids are "<parameter>.<kind>.<source>".
+  `ALTER TABLE alert_rules ADD COLUMN standard_id TEXT;
+   UPDATE alert_rules SET standard_id = parameter || '.' || standard_kind || '.' || standard_source
+     WHERE standard_kind IS NOT NULL AND standard_source IS NOT NULL AND parameter IS NOT NULL;`,
 ];
