@@ -149,13 +149,15 @@ export class ReadingGenerator {
       const truths = channel.signal.valuesAt(step, gridTime);
       for (const ch of channel.sensors) {
         const truth = truths[ch.index]!;
+        const { sensor, parameter, profile } = ch;
+        // What this sensor makes of the water (its bias and own noise), before its faults act on it.
+        let sensed = truth * (1 + profile.bias);
+        if (profile.noise > 0) sensed *= Math.exp(profile.noise * hashNormal(seed, NOISE_KEY, stringKey(sensor.id), step));
         // Fault state machines advance even while the station is offline or the sensor is not
         // installed, so their timing holds.
-        const output = ch.faults.step(step, truth, forced);
+        const output = ch.faults.step(step, sensed, forced);
         if (stationState.offline || output.kind === "missing" || !installedAt(ch.installed, gridTime)) continue;
-        const { sensor, parameter, profile } = ch;
-        let measured = output.value * (1 + profile.bias);
-        if (profile.noise > 0) measured *= Math.exp(profile.noise * hashNormal(seed, NOISE_KEY, stringKey(sensor.id), step));
+        const measured = output.value;
         const below = sensor.lod !== null && measured < sensor.lod;
         const raw = rawSignalFor(sensor, gridTime, measured);
         const reading: SimReading = {

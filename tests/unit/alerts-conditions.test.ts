@@ -25,9 +25,9 @@ describe("limit conditions with hysteresis", () => {
     expect(limitCondition(limits, value)).toBe(expected);
   });
 
-  it("a below-LOD reading clears an upper limit and says nothing about a lower one", () => {
-    expect(singleValueCondition(mac, { value: null, lod: 2 })).toBe("clear");
-    expect(singleValueCondition(dissolvedOxygen, { value: null, lod: 0.1 })).toBe("unknown");
+  it("a censored reading (<LOD, <LOQ) clears an upper limit and says nothing about a lower one", () => {
+    expect(singleValueCondition(mac, { value: null })).toBe("clear");
+    expect(singleValueCondition(dissolvedOxygen, { value: null })).toBe("unknown");
   });
 
   it("only QC pass (1) and not evaluated (2) count for contamination rules; suspect on request", () => {

@@ -9,6 +9,7 @@ import { ManualTime } from "../../server/src/util/clock.ts";
 import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
+import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
@@ -27,14 +28,14 @@ async function setup(rules: Parameters<typeof completeRule>[0][], reminderMs: nu
   });
   const time = new ManualTime(T0);
   const ruleRepo = new SqlAlertRuleRepository(meta.db, () => time.now());
-  for (const r of rules) await ruleRepo.create(completeRule(r), "test");
-  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example");
+  for (const r of rules) await ruleRepo.create(completeRule(r, { catalog: seed, now: T0 }), "test");
+  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
   const engine = new AlertEngine(meta, ruleRepo, alerts, null, testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs, checkIntervalMs: MIN, clock: time, scheduler: time });
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));
   cleanups.push(() => engine.stop());
   const send = async (r: Partial<Reading>) => {
-    engine.ingest([{ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value: 7.5, lod: null, qc: 1, ...r }]);
+    engine.ingest([testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value: 7.5, ...r })]);
     await engine.idle();
   };
   /** Moves the clock (running the checks that fall due) and waits until what they changed is recorded. */

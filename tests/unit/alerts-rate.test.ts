@@ -10,6 +10,7 @@ import { limitCondition, ratePerHour, type RuleLimits } from "../../server/src/a
 import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
+import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
@@ -53,8 +54,8 @@ async function engineWithRateRule(rule: Parameters<typeof completeRule>[0]) {
   });
   const time = new ManualTime(T0);
   const rules = new SqlAlertRuleRepository(meta.db, () => time.now());
-  await rules.create(completeRule({ kind: "rate", parameter: "ph", ...rule }), "test");
-  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example");
+  await rules.create(completeRule({ kind: "rate", parameter: "ph", ...rule }, { catalog: seed, now: T0 }), "test");
+  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
   const engine = new AlertEngine(meta, rules, alerts, null, testLogger, {
     ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, checkIntervalMs: MIN, clock: time, scheduler: time,
   });
@@ -64,7 +65,7 @@ async function engineWithRateRule(rule: Parameters<typeof completeRule>[0]) {
   await engine.start();
   /** A pH reading now; the clock then moves on ten minutes, and what changed is recorded. */
   const send = async (value: number | null, r: Partial<Reading> = {}) => {
-    engine.ingest([{ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value, lod: value === null ? 0.1 : null, qc: 1, ...r }]);
+    engine.ingest([testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value, qualifier: value === null ? "<LOD" : null, limit: value === null ? 0.1 : null, ...r })]);
     time.advance(10 * MIN);
     await engine.idle();
   };

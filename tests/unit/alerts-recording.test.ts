@@ -19,6 +19,7 @@ import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-
 import { openMetaStore } from "../../server/src/meta/open.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
+import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
 import { tempDir, testLogger } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
@@ -42,8 +43,8 @@ async function setup(log?: (event: LogEvent) => void) {
   const time = new ManualTime(T0);
   const now = () => time.now();
   const rules = new SqlAlertRuleRepository(meta.db, now);
-  await rules.create(completeRule({ kind: "range", parameter: "ph", low: 6, high: 9 }), "test");
-  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example");
+  await rules.create(completeRule({ kind: "range", parameter: "ph", low: 6, high: 9 }, { catalog: seed, now: T0 }), "test");
+  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
   const subscriptions = new SqlSubscriptionRepository(meta.db, now);
   await subscriptions.create({ stations: [], parameters: ["ph"], severities: [], channel: "webhook", webhookUrl: "https://hooks.example.org/wm", digest: null, quietStart: null, quietEnd: null, timezone: "UTC" }, "ana");
   const outboxRows = new SqlOutboxRepository(meta.db, now);
@@ -60,7 +61,7 @@ async function setup(log?: (event: LogEvent) => void) {
   await engine.start();
   const ph = (station: string, value: number): Reading => {
     time.advance(MIN);
-    return { station, parameter: "ph", time: time.now(), value, lod: null, qc: 1 };
+    return testReading({ station, parameter: "ph", time: time.now(), value });
   };
   return { meta, engine, events, ph };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { SeriesResponse } from "../../common/api-types.ts";
-import { findParameter } from "../../common/catalog.ts";
 import { normalise } from "../../client/src/charts/compare-datasets.ts";
 import { buildChartModel, type ModelOptions } from "../../client/src/charts/datasets.ts";
 import { sparklinePath } from "../../client/src/charts/sparkline.ts";
@@ -8,12 +7,14 @@ import { standardLines } from "../../client/src/charts/standard-lines.ts";
 import { parseRoute } from "../../client/src/router.ts";
 import { parseRangeQuery, resolveRange, shiftRange, zoomRange } from "../../client/src/range.ts";
 import { mergePoints } from "../../client/src/series-data.ts";
+import { seed } from "../helpers/catalog.ts";
 
 const labels = { value: "v", mean: "mean", min: "min", max: "max", belowLod: "lod", suspect: "s", failed: "f", rollingMean: "rm" };
 const opts = (extra: Partial<ModelOptions> = {}): ModelOptions => ({ factor: 1, showFailed: false, rollingWindowMs: 86_400_000, labels, ...extra });
 const raw = (points: SeriesResponse["points"]): SeriesResponse => ({
   station: "DE-ELBE-ZEHREN",
   parameter: "diclofenac",
+  sensor: "SIM-DE-ELBE-ZEHREN-DICLOFENAC",
   unit: "ng/L",
   from: 0,
   to: 10,
@@ -21,14 +22,23 @@ const raw = (points: SeriesResponse["points"]): SeriesResponse => ({
   intervalMs: null,
   points,
 });
-const diclofenac = findParameter("diclofenac")!;
+const diclofenac = seed.parameter("diclofenac")!;
+const T = Date.UTC(2026, 10, 25);
+const at = (station: string, parameter: string) => seed.standardsAt(station, parameter, T);
 const byRole = (m: ReturnType<typeof buildChartModel>, role: string) => m.datasets.find((d) => d.role === role)?.data ?? [];
 
 describe("client chart model", () => {
-  it("draws below-LOD values as markers at the LOD and leaves a gap in the line, never 0", () => {
-    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }, { t: 2, v: null, lod: 5, qc: 1 }, { t: 3, v: 35, qc: 1 }]), diclofenac, opts());
-    expect(byRole(m, "value").map((p) => p.y)).toEqual([30, null, 35]);
-    expect(byRole(m, "belowLod")).toEqual([expect.objectContaining({ x: 2, y: 5, lod: 5 })]);
+  it("draws censored values as markers at their limit and leaves a gap in the line, never 0", () => {
+    const m = buildChartModel(
+      raw([{ t: 1, v: 30, qc: 1 }, { t: 2, v: null, qualifier: "<LOD", limit: 5, qc: 1 }, { t: 3, v: 35, qc: 1 }, { t: 4, v: null, qualifier: "<LOQ", limit: 16.7, qc: 1 }]),
+      diclofenac,
+      opts(),
+    );
+    expect(byRole(m, "value").map((p) => p.y)).toEqual([30, null, 35, null]);
+    expect(byRole(m, "belowLod")).toEqual([
+      expect.objectContaining({ x: 2, y: 5, limit: 5, qualifier: "<LOD" }),
+      expect.objectContaining({ x: 4, y: 16.7, limit: 16.7, qualifier: "<LOQ" }),
+    ]);
   });
 
   it("hides failed values by default, counts them, and shows them as markers on request", () => {
@@ -47,30 +57,69 @@ describe("client chart model", () => {
       resolution: "aggregate",
       intervalMs: 10,
     };
-    const m = buildChartModel(series, diclofenac, opts());
+    const m = buildChartModel(series, diclofenac, opts({ standards: at("DE-ELBE-ZEHREN", "diclofenac"), limit: 5 }));
     expect(m.datasets.map((d) => d.role)).toEqual(["min", "max", "mean", "belowLod", "suspect", "rollingMean"]);
     expect(m.datasets.find((d) => d.role === "max")!.fill).toBe("-1");
     expect(byRole(m, "mean").map((p) => p.y)).toEqual([40, null]);
-    // All values of the second interval were <LOD: a marker at the catalog LOD, not at 2.5.
-    expect(byRole(m, "belowLod")).toEqual([expect.objectContaining({ x: 10, y: diclofenac.lod })]);
+    // All values of the second interval were <LOD: a marker at the sensor's LOD, not at 2.5.
+    expect(byRole(m, "belowLod")).toEqual([expect.objectContaining({ x: 10, y: 5 })]);
   });
 
   it("converts to µg/L and keeps standards within reach on the axis, listing far ones as off scale", () => {
-    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ factor: 0.001 }));
+    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ factor: 0.001, standards: at("DE-ELBE-ZEHREN", "diclofenac") }));
     expect(byRole(m, "value")[0]!.y).toBeCloseTo(0.03);
-    expect(m.standards.map((s) => s.value)).toEqual([0.04, 0.05]);
-    const carbamazepine = buildChartModel({ ...raw([{ t: 1, v: 120, qc: 1 }]), parameter: "carbamazepine" }, findParameter("carbamazepine")!, opts());
+    // EU proposal 40 and German proposal 50 apply at Zehren; the Swiss 50 is a reference line, off by default.
+    expect(m.standards.map((s) => [s.value, s.entries.map((e) => e.source)])).toEqual([[0.04, ["EU-EQS-2022"]], [0.05, ["DE-UBA-proposal"]]]);
+    const carbamazepine = buildChartModel(
+      { ...raw([{ t: 1, v: 120, qc: 1 }]), parameter: "carbamazepine" },
+      seed.parameter("carbamazepine")!,
+      opts({ standards: at("DE-ELBE-ZEHREN", "carbamazepine") }),
+    );
     expect(carbamazepine.offScale.map((s) => s.kind)).toEqual(["AA-EQS", "MAC-EQS"]);
   });
 
+  it("draws applicable standards, offers the others as reference lines (off by default), with legal status", () => {
+    const standards = at("DE-ELBE-ZEHREN", "diclofenac");
+    const off = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ standards }));
+    const swiss = off.lines.find((l) => !l.applicable)!;
+    expect(swiss.entries).toEqual([{ id: "diclofenac.AA-EQS.CH-GSchV", source: "CH-GSchV", legalStatus: "binding" }]);
+    expect(off.standards.some((l) => l.key === swiss.key)).toBe(false);
+    const on = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ standards, referencesShown: new Set([swiss.key]) }));
+    expect(on.standards.map((l) => l.key)).toContain(swiss.key);
+    expect(off.standards.every((l) => l.entries.every((e) => e.legalStatus === "proposal"))).toBe(true);
+  });
+
+  it("draws the GB 3838 target-class line on a Chinese station and none on a Saxon one", () => {
+    const oxygen = seed.parameter("dissolved_oxygen")!;
+    const cuntan = standardLines(at("CN-YANGTZE-CUNTAN", "dissolved_oxygen"), 1);
+    expect(cuntan.map((l) => [l.kind, l.bound, l.value, l.targetClass, l.applicable])).toEqual([["class-limits", "min", 5, "III", true]]);
+    const zehren = buildChartModel(
+      { ...raw([{ t: 1, v: 9, qc: 1 }]), parameter: "dissolved_oxygen" },
+      oxygen,
+      opts({ standards: at("DE-ELBE-ZEHREN", "dissolved_oxygen") }),
+    );
+    expect(zehren.standards).toEqual([]);
+    // At a station without a target class the class limit sets no line at all, not even a reference one.
+    expect(zehren.lines).toEqual([]);
+    expect(standardLines(at("CN-YANGTZE-CUNTAN", "ph"), 1).map((l) => [l.bound, l.value])).toEqual([["min", 6], ["max", 9]]);
+  });
+
   it("merges standards with equal kind and value and keeps every source", () => {
-    const lines = standardLines(diclofenac, 1);
-    expect(lines.map((l) => [l.value, l.sources])).toEqual([
-      [40, ["EU-EQS-2022"]],
-      [50, ["DE-UBA-proposal", "CH-GSchV"]],
+    const lines = standardLines(at("DE-ELBE-ZEHREN", "diclofenac"), 1);
+    expect(lines.map((l) => [l.value, l.applicable, l.entries.map((e) => e.source)])).toEqual([
+      [40, true, ["EU-EQS-2022"]],
+      [50, true, ["DE-UBA-proposal"]],
+      [50, false, ["CH-GSchV"]],
     ]);
-    expect(standardLines(findParameter("ph")!, 1).map((l) => [l.bound, l.value])).toEqual([["min", 6], ["max", 9]]);
-    expect(standardLines(findParameter("sulfamethoxazole")!, 1)[0]!.reference).toBe(true);
+    expect(standardLines(at("DE-ELBE-ZEHREN", "sulfamethoxazole"), 1)[0]!.reference).toBe(true);
+  });
+
+  it("draws a further sensor of the compound as a line of its own, named in the legend", () => {
+    const other = { ...raw([{ t: 1, v: 36, qc: 1 }, { t: 2, v: null, qualifier: "<LOD" as const, limit: 20, qc: 1 as const }]), sensor: "KSI-CBZ-MIP-P2" };
+    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ sensorLabel: "primary", others: [{ series: other, label: "prototype", limit: 20 }] }));
+    const lines = m.datasets.filter((d) => d.role === "value");
+    expect(lines.map((d) => d.label)).toEqual(["v · primary", "v · prototype"]);
+    expect(lines[1]!.data.map((p) => p.y)).toEqual([36, null]);
   });
 });
 

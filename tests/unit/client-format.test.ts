@@ -18,11 +18,13 @@ describe("client formatting", () => {
     expect(formatQuantity(7.84, "pH", "ng/L", "en")).toBe("pH 7.84");
   });
 
-  it("writes below-LOD readings as <LOD with the limit, never as 0", () => {
+  it("writes censored readings as <LOD or <LOQ with the limit, never as 0", () => {
     const t = translator("en");
-    expect(formatReadingValue({ value: null, lod: 5 }, "ng/L", "ng/L", "en", t)).toBe("<LOD (5 ng/L)");
-    expect(formatReadingValue({ value: null, lod: 5 }, "ng/L", "µg/L", "en", t)).toBe("<LOD (0.005 µg/L)");
-    expect(formatReadingValue({ value: 0, lod: null }, "ng/L", "ng/L", "en", t)).toBe("0 ng/L");
+    expect(formatReadingValue({ value: null, qualifier: "<LOD", limit: 5 }, "ng/L", "ng/L", "en", t)).toBe("<LOD (5 ng/L)");
+    expect(formatReadingValue({ value: null, qualifier: "<LOD", limit: 5 }, "ng/L", "µg/L", "en", t)).toBe("<LOD (0.005 µg/L)");
+    expect(formatReadingValue({ value: null, qualifier: "<LOQ", limit: 16.7 }, "ng/L", "ng/L", "en", t)).toBe("<LOQ (16.7 ng/L)");
+    expect(formatReadingValue({ value: null, qualifier: "<LOQ", limit: 16.7 }, "ng/L", "ng/L", "de", translator("de"))).toBe("<BG (16,7 ng/L)");
+    expect(formatReadingValue({ value: 0, qualifier: null, limit: null }, "ng/L", "ng/L", "en", t)).toBe("0 ng/L");
   });
 
   it("formats dates in the requested zone with its abbreviation", () => {

@@ -5,17 +5,19 @@ import { meanOf, rollingMean, rollingWindowFor } from "../../client/src/stats.ts
 const H = 3_600_000;
 
 describe("client means (Directive 2009/90/EC conventions)", () => {
-  it("excludes failed values and counts below-LOD values as half the LOD", () => {
+  it("excludes failed values and counts censored values as half the limit they carry (LOD/2, LOQ/2)", () => {
     const points: SeriesPoint[] = [
       { t: 0, v: 10, qc: 1 },
-      { t: 1, v: null, lod: 4, qc: 1 },
+      { t: 1, v: null, qualifier: "<LOD", limit: 4, qc: 1 },
       { t: 2, v: 1000, qc: 4 },
+      // (10 + 4/2 + 12/2) / 3 = 6
+      { t: 3, v: null, qualifier: "<LOQ", limit: 12, qc: 1 },
     ];
     expect(meanOf(points)).toEqual({ v: 6, allBelowLod: false });
   });
 
-  it("reports a mean over only below-LOD values as <LOD", () => {
-    expect(meanOf([{ t: 0, v: null, lod: 2, qc: 1 }, { t: 1, v: null, lod: 2, qc: 1 }])).toEqual({ v: 1, allBelowLod: true });
+  it("reports a mean over only censored values as censored", () => {
+    expect(meanOf([{ t: 0, v: null, qualifier: "<LOD", limit: 2, qc: 1 }, { t: 1, v: null, qualifier: "<LOD", limit: 2, qc: 1 }])).toEqual({ v: 1, allBelowLod: true });
     expect(meanOf([])).toBeUndefined();
   });
 

@@ -3,6 +3,7 @@ import { parseExportQuery } from "../../server/src/export/export-params.ts";
 import { aggregateSlices, type RawRecord } from "../../server/src/export/export-records.ts";
 import { longRawShaper, wideRawShaper } from "../../server/src/export/export-table.ts";
 import { utcFormatter, zoneFormatter } from "../../server/src/export/time-format.ts";
+import { seed } from "../helpers/catalog.ts";
 
 const NOW = Date.UTC(2026, 5, 1);
 
@@ -38,39 +39,49 @@ describe("aggregate slices", () => {
 describe("table shapes", () => {
   const req = parseExportQuery(
     { stations: "DE-ELBE-ZEHREN,DE-ELBE-SCHMILKA", parameters: "carbamazepine,water_temperature", from: "2026-01-01", to: "2026-01-02", layout: "wide" },
+    seed,
     NOW,
   );
   const t0 = Date.UTC(2026, 0, 1, 0, 0);
-  const rec = (time: number, station: string, parameter: string, value: number | null, lod: number | null = null): RawRecord => ({
+  const rec = (time: number, station: string, parameter: string, value: number | null, limit: number | null = null, sensor?: string): RawRecord => ({
     time,
     station,
     parameter,
+    sensor: sensor ?? `SIM-${station}-${parameter.toUpperCase().replace(/_/g, "-")}`,
     value,
     qc: 1,
-    lod,
-    qualifier: value === null ? "<LOD" : null,
+    qualifier: value === null ? (limit !== null && limit > 10 ? "<LOQ" : "<LOD") : null,
+    limit,
+    uncertainty: null,
   });
 
-  it("long: one row per reading with unit and flags", () => {
+  it("long: one row per reading with sensor, unit, flags, qualifier, limit and uncertainty", () => {
     const shaper = longRawShaper({ ...req, layout: "long" });
-    expect(shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 5)])).toEqual([
-      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", null, "ng/L", 1, "<LOD", 5],
+    expect(shaper.columns.map((c) => c.name)).toEqual(["time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty"]);
+    expect(shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 5), { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 66.7, "KSI-CBZ-MIP-P2"), uncertainty: 20 }])).toEqual([
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", null, "ng/L", 1, "<LOD", 5, null],
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "KSI-CBZ-MIP-P2", null, "ng/L", 1, "<LOQ", 66.7, 20],
     ]);
   });
 
-  it("wide: one row per instant, columns per station × parameter with units, rows completed across batches", () => {
+  it("wide: one row per instant, columns per station × parameter × sensor with units, rows completed across batches", () => {
     const shaper = wideRawShaper(req);
     expect(shaper.columns.map((c) => c.name)).toEqual([
       "time",
-      "DE-ELBE-ZEHREN carbamazepine [ng/L]",
-      "DE-ELBE-ZEHREN water_temperature [°C]",
-      "DE-ELBE-SCHMILKA carbamazepine [ng/L]",
-      "DE-ELBE-SCHMILKA water_temperature [°C]",
+      "DE-ELBE-ZEHREN carbamazepine SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE [ng/L]",
+      "DE-ELBE-ZEHREN carbamazepine KSI-CBZ-MIP-P2 [ng/L]",
+      "DE-ELBE-ZEHREN water_temperature SIM-DE-ELBE-ZEHREN-WATER-TEMPERATURE [°C]",
+      "DE-ELBE-SCHMILKA carbamazepine SIM-DE-ELBE-SCHMILKA-CARBAMAZEPINE [ng/L]",
+      "DE-ELBE-SCHMILKA water_temperature SIM-DE-ELBE-SCHMILKA-WATER-TEMPERATURE [°C]",
     ]);
-    const first = shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", 12.5), rec(t0, "DE-ELBE-ZEHREN", "water_temperature", -0.5)]);
+    const first = shaper.rows([
+      rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", 12.5),
+      rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", 13.9, null, "KSI-CBZ-MIP-P2"),
+      rec(t0, "DE-ELBE-ZEHREN", "water_temperature", -0.5),
+    ]);
     expect(first).toEqual([]);
     const second = shaper.rows([rec(t0, "DE-ELBE-SCHMILKA", "carbamazepine", null, 5), rec(t0 + 600_000, "DE-ELBE-SCHMILKA", "water_temperature", 3)]);
-    expect(second).toEqual([["2026-01-01T00:00:00.000Z", 12.5, -0.5, "<5", null]]);
-    expect(shaper.flush()).toEqual([["2026-01-01T00:10:00.000Z", null, null, null, 3]]);
+    expect(second).toEqual([["2026-01-01T00:00:00.000Z", 12.5, 13.9, -0.5, "<5", null]]);
+    expect(shaper.flush()).toEqual([["2026-01-01T00:10:00.000Z", null, null, null, null, 3]]);
   });
 });

@@ -5,11 +5,12 @@ import type { Reading } from "../../common/reading.ts";
 import { IngestJournal, readLeftoverSegments, recoverJournal } from "../../server/src/ingest/journal.ts";
 import { Spool } from "../../server/src/ingest/spool.ts";
 import { tempDirsPerTest, testLogger } from "../helpers/test-system.ts";
+import { testReading } from "../helpers/catalog.ts";
 
 const tempDir = tempDirsPerTest();
 const dir = (): string => tempDir("wm-journal-");
 
-const reading = (time: number): Reading => ({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time, value: 42.5, lod: null, qc: 1 });
+const reading = (time: number): Reading => testReading({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time, value: 42.5 });
 const batch = (from: number, n: number): Reading[] => Array.from({ length: n }, (_, i) => reading(from + i));
 const files = (d: string) => readdirSync(d).filter((n) => n.endsWith(".jsonl")).sort();
 
@@ -73,5 +74,21 @@ describe("ingest journal", () => {
     expect(files(journalDir)).toEqual(["000000000001.jsonl"]);
     expect(JSON.parse(readFileSync(path.join(journalDir, "000000000001.jsonl"), "utf8"))).toEqual(batch(9, 1));
     await journal.close();
+  });
+
+  it("reads readings journaled before sensors and LOQs existed as untagged <LOD readings", async () => {
+    const d = dir();
+    const journalDir = path.join(d, "journal");
+    mkdirSync(journalDir);
+    const legacy = [
+      { station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: 1, value: 42.5, lod: null, qc: 1 },
+      { station: "DE-ELBE-ZEHREN", parameter: "ethinylestradiol", time: 2, value: null, lod: 0.05, qc: 1 },
+    ];
+    writeFileSync(path.join(journalDir, "000000000001.jsonl"), `${JSON.stringify(legacy)}\n`);
+    const readings = readLeftoverSegments(journalDir, testLogger).flatMap((seg) => seg.readings);
+    expect(readings).toEqual([
+      testReading({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", sensor: "", time: 1, value: 42.5 }),
+      testReading({ station: "DE-ELBE-ZEHREN", parameter: "ethinylestradiol", sensor: "", time: 2, value: null, qualifier: "<LOD", limit: 0.05 }),
+    ]);
   });
 });

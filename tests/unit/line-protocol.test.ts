@@ -51,12 +51,19 @@ describe("line protocol parser", () => {
 
 describe("line → reading candidate", () => {
   const now = 1_700_000_000_000;
-  it("maps value and below-LOD lines", () => {
+  const none = { sensor: undefined, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null };
+  it("maps value, <LOD and <LOQ lines, with sensor, uncertainty and raw signal", () => {
     expect(lineToCandidate(parseLine("reading,station=S,parameter=P,host=gw1 value=3 5"), "s", now)).toEqual({
-      station: "S", parameter: "P", time: 5000, value: 3, lod: null,
+      ...none, station: "S", parameter: "P", time: 5000, value: 3,
     });
     expect(lineToCandidate(parseLine('reading,station=S,parameter=P lod=0.05,qualifier="<LOD"'), "ms", now)).toEqual({
-      station: "S", parameter: "P", time: now, value: null, lod: 0.05,
+      ...none, station: "S", parameter: "P", time: now, value: null, qualifier: "<LOD", limit: 0.05,
+    });
+    expect(lineToCandidate(parseLine('reading,station=S,parameter=P,sensor=X loq=16.7,qualifier="<LOQ",uncertainty=4 1'), "ms", now)).toEqual({
+      ...none, station: "S", parameter: "P", sensor: "X", time: 1, value: null, qualifier: "<LOQ", limit: 16.7, uncertainty: 4,
+    });
+    expect(lineToCandidate(parseLine("reading,station=S,parameter=P,sensor=X value=12.5,raw=11.25,calibration=2i 1"), "ms", now)).toEqual({
+      ...none, station: "S", parameter: "P", sensor: "X", time: 1, value: 12.5, rawSignal: 11.25, calibration: 2,
     });
   });
 
@@ -66,8 +73,12 @@ describe("line → reading candidate", () => {
     ['reading,station=S,parameter=P value="high"', /field value must be a number/],
     ["reading,station=S,parameter=P value=t", /field value must be a number/],
     ["reading,station=S,parameter=P value=1,qc=1i", /field\(s\) qc not accepted/],
-    ["reading,station=S,parameter=P lod=5", /lod and qualifier go together/],
-    ['reading,station=S,parameter=P lod=5,qualifier="ND"', /qualifier must be the string "<LOD"/],
+    ["reading,station=S,parameter=P lod=5", /lod needs qualifier/],
+    ['reading,station=S,parameter=P lod=5,qualifier="ND"', /qualifier must be the string "<LOD" or "<LOQ"/],
+    ['reading,station=S,parameter=P lod=5,qualifier="<LOQ"', /qualifier="<LOQ" goes with field loq/],
+    ['reading,station=S,parameter=P lod=5,loq=15,qualifier="<LOQ"', /send lod or loq, not both/],
+    ["reading,station=S,parameter=P value=1,raw=2,calibration=1.5", /calibration must be a whole version number/],
+    ['reading,station=S,parameter=P value=1,uncertainty="high"', /field uncertainty must be a number/],
   ])("explains what is wrong with %s", (line, reason) => {
     expect(lineToCandidate(parseLine(line), "ms", now)).toMatch(reason);
   });
@@ -84,6 +95,8 @@ describe("fast path for the common reading line", () => {
     ["reading,station=S,parameter=P value=7i 1700000000000000000", "n"],
     ["reading,station=S,parameter=P value=.5", "ms"],
     ["reading,station=S,station=T,parameter=P value=1 1", "ms"],
+    ["reading,station=S,parameter=P,sensor=X value=1 1", "ms"],
+    ["reading,parameter=P,sensor=X,station=S value=1 1", "ms"],
   ])("reads %s exactly as the general parser does", (line, precision) => {
     const fast = simpleReadingLine(line, precision, now);
     expect(fast).toBeDefined();
@@ -93,6 +106,7 @@ describe("fast path for the common reading line", () => {
   it.each([
     'reading,station=S,parameter=P lod=0.05,qualifier="<LOD"',
     "reading,station=S,parameter=P value=1,lod=2",
+    "reading,station=S,parameter=P,sensor=X value=1,uncertainty=2",
     "reading,station=S,parameter=P value=t",
     "reading,station=S,parameter=P value=0x10",
     "reading,station=S,parameter=P value= 1",

@@ -21,6 +21,7 @@ import { MIGRATIONS, SchemaTooNewError } from "../../server/src/meta/migrate.ts"
 import { META_SQLITE_FILE, openMetaStore } from "../../server/src/meta/open.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
 import type { MetaTables } from "../../server/src/meta/tables.ts";
+import { catalogSource } from "../helpers/catalog.ts";
 import { tempDirsPerTest } from "../helpers/test-system.ts";
 
 const tempDir = tempDirsPerTest();
@@ -70,11 +71,11 @@ describe("metadata migrations (SQLite)", () => {
     }
   });
 
-  it("open a data dir written by 0.1.0 (schema version 3) unchanged, and everything in it works", async () => {
+  it("open a data dir written by 0.1.0 (schema version 3), migrate it, and everything in it works", async () => {
     const dir = tempDir("wm-meta-v3-");
     writeFileSync(path.join(dir, META_SQLITE_FILE), gunzipSync(readFileSync(FIXTURE_V3)));
     const store = await open(dir);
-    expect(await userVersion(store)).toBe(3);
+    expect(await userVersion(store)).toBe(MIGRATIONS.sqlite.length);
     const now = () => new Date(FIXTURE.at + 60_000);
     const db = store.db;
 
@@ -90,10 +91,15 @@ describe("metadata migrations (SQLite)", () => {
     expect((await new SqlAuditLog(db, now).recent()).map((e) => [e.actor, e.action, e.details])).toEqual([["admin", "user.create", { role: "researcher" }]]);
 
     const rules = new SqlAlertRuleRepository(db, () => FIXTURE.at);
-    expect(await rules.seedDefaults()).toBe(0);
+    expect(await rules.seedDefaults(() => [])).toBe(0);
     expect(await rules.list()).toHaveLength(26);
+    // Migration 4: rules that cited a standard by kind and source now cite it by the catalog's id.
+    const cited = (await rules.list()).filter((r) => r.standard);
+    expect(cited.length).toBeGreaterThan(0);
+    for (const r of cited) expect(r.standard!.id).toBe(`${r.parameter}.${r.standard!.kind}.${r.standard!.source}`);
+    expect(cited.map((r) => r.standard!.id)).toContain("clarithromycin.MAC-EQS.EU-EQS-2022");
     expect(await rules.get(26)).toMatchObject({ kind: "range", parameter: "ph", low: 6, high: 9, createdBy: "ana", builtIn: false });
-    const alerts = new SqlAlertRepository(db, () => "http://monitor.example");
+    const alerts = new SqlAlertRepository(db, () => "http://monitor.example", catalogSource());
     expect(await alerts.list()).toMatchObject([{ id: 1, ruleId: 26, station: "DE-ELBE-ZEHREN", state: "firing", value: 9.5 }]);
     expect(await alerts.loadSeriesStates()).toEqual([
       { ruleId: 26, seriesKey: "DE-ELBE-ZEHREN\tph", alertId: 1, lastTime: FIXTURE.at, machine: { state: "firing", since: FIXTURE.at, startedAt: FIXTURE.at, clearSince: null, recentStarts: [FIXTURE.at], flapping: false } },

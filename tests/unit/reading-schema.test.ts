@@ -16,6 +16,22 @@ const inputs: unknown[] = [
   { ...base, value: undefined, belowLod: { lod: 5 } },
   { ...base, value: undefined, belowLod: { lod: "5" } },
   { ...base, value: undefined, belowLod: { lod: 5, extra: 1 } },
+  { ...base, value: undefined, belowLoq: { loq: 16.7 } },
+  { ...base, value: undefined, belowLoq: { lod: 16.7 } },
+  { ...base, value: undefined, belowLoq: { loq: "16.7" } },
+  { ...base, belowLod: { lod: 5 } },
+  { ...base, value: undefined, belowLod: { lod: 5 }, belowLoq: { loq: 16.7 } },
+  { ...base, value: undefined },
+  { ...base, sensor: "SIM-DE-ELBE-ZEHREN-PH" },
+  { ...base, sensor: "" },
+  { ...base, sensor: 5 },
+  { ...base, uncertainty: 0.2 },
+  { ...base, uncertainty: "0.2" },
+  { ...base, raw: { signal: 12.5, calibration: 2 } },
+  { ...base, raw: { signal: 12.5, calibration: 2.5 } },
+  { ...base, raw: { signal: "12.5", calibration: 2 } },
+  { ...base, raw: { signal: 12.5 } },
+  { ...base, raw: { signal: 12.5, calibration: 2, unit: "nA" } },
   { ...base, unit: "pH" },
   { ...base, unit: "" },
   { ...base, unit: "x".repeat(33) },
@@ -37,5 +53,13 @@ describe("reading schema fast path", () => {
     expect(isWellFormedReading(base)).toBe(true);
     expect(isWellFormedReading({ ...base, time: 1_764_000_000_000 })).toBe(true);
     expect(isWellFormedReading({ ...base, value: undefined, belowLod: { lod: 5 } })).toBe(true);
+    expect(isWellFormedReading({ ...base, value: undefined, belowLoq: { loq: 16.7 }, sensor: "S", uncertainty: 2 })).toBe(true);
+    expect(isWellFormedReading({ ...base, sensor: "S", raw: { signal: 12.5, calibration: 2 } })).toBe(true);
+  });
+
+  it("asks for exactly one result: value, belowLod or belowLoq", () => {
+    const message = JSON.stringify(readingSchema.safeParse({ ...base, belowLoq: { loq: 16.7 } }).error?.issues);
+    expect(message).toContain("exactly one of value, belowLod (not detected) or belowLoq (detected, not quantified)");
+    expect(readingSchema.safeParse({ ...base, value: undefined }).success).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCli } from "../../sensors-sim/src/cli.ts";
 import { resolveOptions } from "../../sensors-sim/src/options.ts";
+import { seed } from "../helpers/catalog.ts";
 import { tempDirsPerTest } from "../helpers/test-system.ts";
 
 const tempDir = tempDirsPerTest();
@@ -23,13 +24,13 @@ describe("simulator command line: --token-file", () => {
     const command = parseCli(["--token-file", tokenFile(JSON.stringify({ "DE-ELBE-SCHMILKA": "wmst_1", "CN-YANGTZE-CUNTAN": "wmst_2" })), "--stations", "DE-ELBE-SCHMILKA,CN-YANGTZE-CUNTAN"]);
     expect(command.kind).toBe("run");
     if (command.kind !== "run") return;
-    expect(resolveOptions(command.options).tokens).toEqual({ "DE-ELBE-SCHMILKA": "wmst_1", "CN-YANGTZE-CUNTAN": "wmst_2" });
+    expect(resolveOptions(command.options, seed).tokens).toEqual({ "DE-ELBE-SCHMILKA": "wmst_1", "CN-YANGTZE-CUNTAN": "wmst_2" });
   });
 
   it("names the stations a per-station token file leaves without a token", () => {
     const command = parseCli(["--token-file", tokenFile(JSON.stringify({ "DE-ELBE-SCHMILKA": "wmst_1" })), "--stations", "DE-ELBE-SCHMILKA,DE-ELBE-ZEHREN"]);
     if (command.kind !== "run") throw new Error("expected a run");
-    expect(() => resolveOptions(command.options)).toThrow(/tokens: no token for DE-ELBE-ZEHREN/);
+    expect(() => resolveOptions(command.options, seed)).toThrow(/tokens: no token for DE-ELBE-ZEHREN/);
   });
 
   it("says so when the file is neither a token nor JSON", () => {

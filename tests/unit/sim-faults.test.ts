@@ -1,6 +1,6 @@
 // Each forced sensor or station fault leaves the pattern QC is meant to catch.
 import { describe, expect, it } from "vitest";
-import { findParameter, findStation, type Parameter, type Station } from "../../common/catalog.ts";
+import type { Parameter, Station } from "../../common/catalog-model.ts";
 import { generateReadings, type SimReading } from "../../sensors-sim/src/reading-generator.ts";
 import {
   DEFAULT_FAULT_SETTINGS,
@@ -9,19 +9,23 @@ import {
   type FaultKind,
   type FaultSettings,
 } from "../../sensors-sim/src/sensor/fault-settings.ts";
+import { seed } from "../helpers/catalog.ts";
 
 const INTERVAL = 10 * 60_000;
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 6, 1);
 const FORCE_AT = START + DAY;
-const station = findStation("DE-ELBE-ZEHREN")!;
-const parameters = ["carbamazepine", "dissolved_oxygen", "turbidity"].map((c) => findParameter(c)!);
+const station = seed.station("DE-ELBE-ZEHREN")!;
+const parameters = ["carbamazepine", "dissolved_oxygen", "turbidity"].map((c) => seed.parameter(c)!);
+/** Sensors of the chosen parameters at a station (Zehren has a second carbamazepine sensor, a prototype). */
+const sensorCount = (s: Station) => parameters.reduce((n, p) => n + seed.sensorsOf(s.id, p.code).length, 0);
 
 function run(force: FaultKind[], days = 3, extra: Partial<FaultSettings> = {}, stations: Station[] = [station]): SimReading[] {
   return generateReadings(
     {
       seed: 3,
       intervalMs: INTERVAL,
+      catalog: seed,
       stations,
       parameters,
       faults: { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: NO_FAULTS, force, forceAt: FORCE_AT, ...extra },
@@ -31,8 +35,10 @@ function run(force: FaultKind[], days = 3, extra: Partial<FaultSettings> = {}, s
   );
 }
 
+/** The readings of the station's primary sensor for the parameter. */
 function sensor(readings: SimReading[], p: Parameter): SimReading[] {
-  return readings.filter((r) => r.parameter === p.code);
+  const primary = seed.primarySensor(station.id, p.code, START)!.id;
+  return readings.filter((r) => r.parameter === p.code && r.sensor === primary);
 }
 
 const stepsOf = (readings: SimReading[]) => readings.map((r) => (r.gridTime - START) / INTERVAL);
@@ -133,13 +139,13 @@ describe("forced sensor faults", () => {
 
 describe("forced station faults", () => {
   it("offline: every parameter of the station is missing for the outage", () => {
-    const other = findStation("DE-ELBE-DOMMITZSCH")!;
+    const other = seed.station("DE-ELBE-DOMMITZSCH")!;
     const readings = run(["offline"], 3, {}, [station, other]);
     const offlineSteps = DEFAULT_FAULT_SETTINGS.offlineMs / INTERVAL;
     const during = (r: SimReading) => r.gridTime >= FORCE_AT && r.gridTime < FORCE_AT + DEFAULT_FAULT_SETTINGS.offlineMs;
     for (const s of [station, other]) {
       expect(readings.filter((r) => r.station === s.id && during(r))).toEqual([]);
-      expect(readings.filter((r) => r.station === s.id)).toHaveLength(parameters.length * (3 * 144 - offlineSteps));
+      expect(readings.filter((r) => r.station === s.id)).toHaveLength(sensorCount(s) * (3 * 144 - offlineSteps));
     }
   });
 
@@ -147,7 +153,7 @@ describe("forced station faults", () => {
     const skew = DEFAULT_FAULT_SETTINGS.clockSkewMs;
     const readings = run(["clockSkew"]);
     const skewed = readings.filter((r) => r.time !== r.gridTime);
-    expect(skewed.length).toBe(parameters.length * (DEFAULT_FAULT_SETTINGS.clockSkewDurationMs / INTERVAL));
+    expect(skewed.length).toBe(sensorCount(station) * (DEFAULT_FAULT_SETTINGS.clockSkewDurationMs / INTERVAL));
     expect(skewed.every((r) => r.time - r.gridTime === skew && r.time % INTERVAL !== 0)).toBe(true);
     expect(Math.min(...skewed.map((r) => r.gridTime))).toBe(FORCE_AT);
   });
@@ -157,14 +163,55 @@ describe("random faults", () => {
   it("start at about their configured rates", () => {
     const days = 20;
     const readings = generateReadings(
-      { seed: 9, intervalMs: INTERVAL, stations: [station], parameters, faults: { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: { ...NO_FAULTS, spike: 1 } } },
+      { seed: 9, intervalMs: INTERVAL, catalog: seed, stations: [station], parameters, faults: { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: { ...NO_FAULTS, spike: 1 } } },
       START,
       START + days * DAY,
     );
     const spikes = readings.filter((r) => r.faults.includes("spike")).length;
-    // Expected 60 (1 per sensor-day × 3 sensors × 20 days); Poisson spread is ±8.
-    expect(spikes).toBeGreaterThan(35);
-    expect(spikes).toBeLessThan(90);
+    // Expected 80 (1 per sensor-day × 4 sensors × 20 days); Poisson spread is ±9.
+    const expected = sensorCount(station) * days;
+    expect(expected).toBe(80);
+    expect(spikes).toBeGreaterThan(expected * 0.6);
+    expect(spikes).toBeLessThan(expected * 1.45);
     expect(DEFAULT_FAULT_RATES.spike).toBeGreaterThan(0);
+  });
+});
+
+describe("several sensors of one compound at a station", () => {
+  it("each reports under its own id, with its own LOD, bias, raw signal and fault state", () => {
+    const readings = run(["stuck"]);
+    const cbz = readings.filter((r) => r.parameter === "carbamazepine");
+    const primary = cbz.filter((r) => r.sensor === "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE");
+    const prototype = cbz.filter((r) => r.sensor === "KSI-CBZ-MIP-P2");
+    expect(primary).toHaveLength(3 * 144);
+    expect(prototype).toHaveLength(3 * 144);
+    // Same instants: two sensors measuring the same water.
+    expect(prototype.map((r) => r.gridTime)).toEqual(primary.map((r) => r.gridTime));
+    // The prototype reads about 8 % high (modelled bias), and its LOD is its own (20 ng/L).
+    const ratios = prototype.slice(0, forceStep).filter((r) => r.value !== null).map((r) => r.value! / r.truth);
+    const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+    expect(mean).toBeGreaterThan(1.03);
+    expect(mean).toBeLessThan(1.15);
+    expect(prototype.filter((r) => r.value === null).every((r) => r.lod === 20)).toBe(true);
+    // It sends the raw signal its calibration (version 1: c = 2 × signal − 10) turned into the value.
+    const measured = prototype.find((r) => r.value !== null)!;
+    expect(measured.calibration).toBe(1);
+    expect(2 * measured.rawSignal! - 10).toBeCloseTo(measured.value!, 0);
+    expect(primary.every((r) => r.rawSignal === null && r.calibration === null)).toBe(true);
+    // A forced fault starts on every sensor; each freezes its own value.
+    expect(new Set(primary.slice(forceStep, forceStep + 12).map((r) => r.value)).size).toBe(1);
+    expect(new Set(prototype.slice(forceStep, forceStep + 12).map((r) => r.value)).size).toBe(1);
+    expect(prototype[forceStep]!.value).not.toBe(primary[forceStep]!.value);
+  });
+
+  it("a sensor reports only while it is installed at the station", () => {
+    const installedLater = seed.sensor("KSI-CBZ-MIP-P2")!.deployments[0]!.from;
+    const early = generateReadings(
+      { seed: 3, intervalMs: INTERVAL, catalog: seed, stations: [station], parameters, faults: { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: NO_FAULTS, force: [], forceAt: undefined } },
+      Date.parse(installedLater) - DAY,
+      Date.parse(installedLater) + DAY,
+    ).filter((r) => r.sensor === "KSI-CBZ-MIP-P2");
+    expect(early).toHaveLength(144);
+    expect(Math.min(...early.map((r) => r.gridTime))).toBe(Date.parse(installedLater));
   });
 });

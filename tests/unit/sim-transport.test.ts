@@ -16,10 +16,13 @@ function reading(i: number, value: number | null = i): SimReading {
   return {
     station: "DE-ELBE-ZEHREN",
     parameter: "carbamazepine",
+    sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE",
     time: 1_780_000_000_000 + i * 600_000,
     gridTime: 1_780_000_000_000 + i * 600_000,
     value,
     lod: value === null ? 5 : null,
+    rawSignal: null,
+    calibration: null,
     truth: 1,
     faults: [],
   };
@@ -57,15 +60,17 @@ const options = { maxBuffered: 1_000, batchSize: 100, retryBaseMs: 100, retryMax
 
 describe("wire formats", () => {
   it("writes JSON ingest readings with a value, or belowLod with the limit (never 0)", () => {
-    expect(toIngestReading(reading(1, 12.5))).toEqual({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: reading(1).time, value: 12.5 });
-    expect(toIngestReading(reading(1, null))).toEqual({
-      station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: reading(1).time, belowLod: { lod: 5 },
-    });
+    const ids = { station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE" };
+    expect(toIngestReading(reading(1, 12.5))).toEqual({ ...ids, time: reading(1).time, value: 12.5 });
+    expect(toIngestReading(reading(1, null))).toEqual({ ...ids, time: reading(1).time, belowLod: { lod: 5 } });
+    expect(toIngestReading({ ...reading(1, 12.5), rawSignal: 11.25, calibration: 1 })).toEqual({ ...ids, time: reading(1).time, value: 12.5, raw: { signal: 11.25, calibration: 1 } });
   });
 
   it("writes line protocol with millisecond timestamps, escaping tags", () => {
-    expect(toLine(reading(0, 12.5))).toBe("reading,station=DE-ELBE-ZEHREN,parameter=carbamazepine value=12.5 1780000000000");
-    expect(toLine(reading(0, null))).toBe('reading,station=DE-ELBE-ZEHREN,parameter=carbamazepine lod=5,qualifier="<LOD" 1780000000000');
+    const series = "reading,station=DE-ELBE-ZEHREN,parameter=carbamazepine,sensor=SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE";
+    expect(toLine(reading(0, 12.5))).toBe(`${series} value=12.5 1780000000000`);
+    expect(toLine(reading(0, null))).toBe(`${series} lod=5,qualifier="<LOD" 1780000000000`);
+    expect(toLine({ ...reading(0, 12.5), rawSignal: 11.25, calibration: 1 })).toBe(`${series} value=12.5,raw=11.25,calibration=1i 1780000000000`);
     expect(toLine({ ...reading(0, 1), station: "a b,c=d" })).toContain("station=a\\ b\\,c\\=d,");
   });
 

@@ -1,10 +1,10 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { catalog } from "../../common/catalog.ts";
 import { ensureSimulatorTokens, SIMULATOR_TOKENS_FILE } from "../../server/src/auth/simulator-tokens.ts";
 import { SqlStationTokenRepository } from "../../server/src/auth/station-tokens.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
+import { seed } from "../helpers/catalog.ts";
 import { tempDir } from "../helpers/test-system.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -22,7 +22,7 @@ async function setup() {
   return { dir: dir.dir, tokens: new SqlStationTokenRepository(meta.db) };
 }
 
-const stations = catalog.stations.map((s) => s.id);
+const stations = seed.stations.map((s) => s.id);
 
 describe("simulated stations' write tokens", () => {
   it("gives every station its own token, valid for that station only, in an owner-only file", async () => {
