@@ -30,7 +30,6 @@ export function primarySensorId(station: string, parameter: string, catalog: Cat
 export function testReading(over: Partial<Reading> & Pick<Reading, "station" | "parameter" | "time">): Reading {
   const sensor = over.sensor ?? seed.primarySensor(over.station, over.parameter, over.time)?.id ?? `${over.station}-${over.parameter}`;
   return {
-    sensor,
     value: null,
     qualifier: null,
     limit: null,
@@ -39,5 +38,6 @@ export function testReading(over: Partial<Reading> & Pick<Reading, "station" | "
     calibration: null,
     qc: QC.pass,
     ...over,
+    sensor,
   };
 }

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import type { AlertEvent, AlertInfo, AlertRule } from "../../common/alerts.ts";
-import { catalog } from "../../common/catalog.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { seed as catalog } from "../helpers/catalog.ts";
 
 let system: AlertTestSystem;
 let token: string;
@@ -35,28 +35,71 @@ afterAll(async () => {
 });
 
 describe("alert rules", () => {
-  it("creates built-in rules from the catalog's standards, but none for watch-list detection limits", async () => {
+  it("creates built-in rules per station from the standards that apply there, with severity by legal status", async () => {
     const { status, body } = await api(system, "GET", "/api/v1/alert-rules", viewer);
     expect(status).toBe(200);
     const rules = body.rules as AlertRule[];
-    const standards = catalog.parameters.flatMap((p) => p.standards.filter((s) => s.kind !== "watch-list-MDL").map((s) => `${p.code} ${s.kind} ${s.source}`));
-    const cited = rules.filter((r) => r.standard).map((r) => `${r.parameter} ${r.standard!.kind} ${r.standard!.source}`);
-    expect(cited.sort()).toEqual(standards.sort());
+    const cited = (station: string) => rules.filter((r) => r.station === station && r.standard).map((r) => r.standard!.id).sort();
+    // A Saxon station: the EU values (proposals, the SCHEER guidance, the binding Nitrates Directive)
+    // and the German proposal; no Swiss value, no GB 3838 class limit, no watch-list detection limit.
+    expect(cited("DE-ELBE-ZEHREN")).toEqual([
+      "azithromycin.AA-EQS.EU-EQS-2022",
+      "azithromycin.MAC-EQS.EU-EQS-2022",
+      "carbamazepine.AA-EQS.EU-EQS-2022",
+      "carbamazepine.MAC-EQS.EU-EQS-2022",
+      "clarithromycin.AA-EQS.EU-EQS-2022",
+      "clarithromycin.MAC-EQS.EU-EQS-2022",
+      "diclofenac.AA-EQS.DE-UBA-proposal",
+      "diclofenac.AA-EQS.EU-EQS-2022",
+      "erythromycin.AA-EQS.EU-EQS-2022",
+      "erythromycin.MAC-EQS.EU-EQS-2022",
+      "ethinylestradiol.AA-EQS.EU-EQS-2022",
+      "ibuprofen.AA-EQS.EU-SCHEER-2022",
+      "nitrate.max.EU-NITRATES",
+    ]);
+    // A Chongqing station: GB 3838 at the station's target class (III), binding, so "warning".
+    expect(cited("CN-YANGTZE-CUNTAN")).toEqual([
+      "ammonium.class-limits.CN-GB3838-2002",
+      "dissolved_oxygen.class-limits.CN-GB3838-2002",
+      "ph.class-limits.CN-GB3838-2002",
+    ]);
+    const at = (station: string, id: string) => rules.find((r) => r.station === station && r.standard?.id === id);
+    expect(at("CN-YANGTZE-CUNTAN", "ph.class-limits.CN-GB3838-2002")).toMatchObject({ kind: "range", low: 6, high: 9, unit: "pH", severity: "warning" });
+    expect(at("CN-YANGTZE-CUNTAN", "dissolved_oxygen.class-limits.CN-GB3838-2002")).toMatchObject({ kind: "min", threshold: 5, unit: "mg/L" });
+    expect(at("CN-YANGTZE-CUNTAN", "ammonium.class-limits.CN-GB3838-2002")).toMatchObject({ kind: "max", threshold: 1, unit: "mg/L" });
+    for (const station of catalog.stations.filter((s) => s.region === "saxony")) {
+      expect(rules.filter((r) => r.station === station.id && ["CN-GB3838-2002", "CH-GSchV", "CH-OEKOTOX"].includes(r.standard?.source ?? "")), station.id).toEqual([]);
+    }
     expect(rules.some((r) => r.parameter === "sulfamethoxazole" || r.parameter === "venlafaxine")).toBe(false);
-    expect(rules.find((r) => r.parameter === "ph")).toMatchObject({ kind: "range", low: 6, high: 9, unit: "pH" });
-    expect(rules.find((r) => r.parameter === "dissolved_oxygen")).toMatchObject({ kind: "min", threshold: 5, unit: "mg/L" });
-    expect(rules.find((r) => r.parameter === "clarithromycin" && r.kind === "mac" && r.standard?.source === "EU-EQS-2022")).toMatchObject({ threshold: 130, severity: "critical", builtIn: true });
+    // Severity: the EU MAC for clarithromycin is a proposal (informs); the Nitrates Directive binds (warns).
+    expect(at("DE-ELBE-ZEHREN", "clarithromycin.MAC-EQS.EU-EQS-2022")).toMatchObject({
+      kind: "mac",
+      threshold: 130,
+      severity: "info",
+      builtIn: true,
+      standard: { id: "clarithromycin.MAC-EQS.EU-EQS-2022", kind: "MAC-EQS", source: "EU-EQS-2022" },
+      name: "Clarithromycin MAC-EQS (EU-EQS-2022) at Zehren (Elbe, below Dresden)",
+    });
+    expect(at("DE-ELBE-ZEHREN", "nitrate.max.EU-NITRATES")).toMatchObject({ kind: "max", threshold: 50, severity: "warning" });
+    expect(rules.some((r) => r.severity === "critical" && r.standard)).toBe(false);
   });
 
   it("a researcher creates, edits and deletes an own rule; thresholds come from the cited standard", async () => {
     const created = await api(system, "POST", "/api/v1/alert-rules", researcher, {
-      kind: "aa", parameter: "diclofenac", station: "DE-ELBE-ZEHREN", standard: { kind: "AA-EQS", source: "CH-GSchV" }, windowMs: 30 * 86_400_000,
+      kind: "aa", parameter: "diclofenac", station: "DE-ELBE-ZEHREN", standard: { id: "diclofenac.AA-EQS.CH-GSchV" }, windowMs: 30 * 86_400_000,
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ threshold: 50, unit: "ng/L", windowMs: 30 * 86_400_000, builtIn: false });
     const patched = await api(system, "PATCH", `/api/v1/alert-rules/${created.body.id}`, researcher, { threshold: 45, unit: "ng/L", forMs: 600_000 });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ threshold: 45, forMs: 600_000, standard: { kind: "AA-EQS", source: "CH-GSchV" } });
+    expect(patched.body).toMatchObject({ threshold: 45, forMs: 600_000, standard: { id: "diclofenac.AA-EQS.CH-GSchV", kind: "AA-EQS", source: "CH-GSchV" } });
+    // A class-limits standard cited at a Chinese station takes the station's target-class limit.
+    const oxygen = await api(system, "POST", "/api/v1/alert-rules", researcher, {
+      kind: "min", parameter: "dissolved_oxygen", station: "CN-JIALING-BEIBEI", standard: { id: "dissolved_oxygen.class-limits.CN-GB3838-2002" },
+    });
+    expect(oxygen.status).toBe(201);
+    expect(oxygen.body).toMatchObject({ threshold: 5, unit: "mg/L" });
+    expect((await api(system, "DELETE", `/api/v1/alert-rules/${oxygen.body.id}`, researcher)).status).toBe(204);
     // Another researcher may not touch it; nobody but an admin touches built-in rules.
     const other = await authHeaders(system, "researcher");
     expect((await api(system, "DELETE", `/api/v1/alert-rules/${created.body.id}`, other)).status).toBe(403);
@@ -77,8 +120,12 @@ describe("alert rules", () => {
     ["negative window", { kind: "aa", parameter: "diclofenac", threshold: 40, windowMs: -1000 }, /windowMs must not be negative/],
     ["zero window", { kind: "no-data", station: "DE-ELBE-ZEHREN", windowMs: 0 }, /windowMs must be positive/],
     ["threshold in the wrong unit", { kind: "mac", parameter: "clarithromycin", threshold: 0.13, unit: "µg/L" }, /unit "µg\/L" does not match clarithromycin's unit "ng\/L"/],
-    ["a standard the parameter does not have", { kind: "mac", parameter: "diclofenac", standard: { kind: "MAC-EQS", source: "EU-EQS-2022" } }, /diclofenac has no MAC-EQS standard/],
-    ["a watch-list limit as an alarm", { kind: "max", parameter: "sulfamethoxazole", standard: { kind: "watch-list-MDL", source: "EU-WL-2022" } }, /must cite a max standard, not watch-list-MDL/],
+    ["a standard the parameter does not have", { kind: "mac", parameter: "diclofenac", standard: { id: "diclofenac.MAC-EQS.EU-EQS-2022" } }, /diclofenac has no standard "diclofenac.MAC-EQS.EU-EQS-2022" \(its standards: /],
+    ["a watch-list limit as an alarm", { kind: "max", parameter: "sulfamethoxazole", standard: { id: "sulfamethoxazole.watch-list-MDL.EU-WL-2022" } }, /must cite a max or class-limits standard, not watch-list-MDL/],
+    ["a class limit without a station", { kind: "min", parameter: "dissolved_oxygen", standard: { id: "dissolved_oxygen.class-limits.CN-GB3838-2002" } }, /sets its limit by the station's target class/],
+    ["a class limit at a station without a target class", { kind: "min", station: "DE-ELBE-ZEHREN", parameter: "dissolved_oxygen", standard: { id: "dissolved_oxygen.class-limits.CN-GB3838-2002" } }, /sets its limit by the station's target class/],
+    ["a class maximum cited by a min rule", { kind: "min", station: "CN-YANGTZE-CUNTAN", parameter: "ammonium", standard: { id: "ammonium.class-limits.CN-GB3838-2002" } }, /sets a max limit for every class: cite it from a max rule/],
+    ["a standard cited by kind and source", { kind: "mac", parameter: "clarithromycin", standard: { kind: "MAC-EQS", source: "EU-EQS-2022" } }, /Unrecognized key/i],
     ["a range with low above high", { kind: "range", parameter: "ph", low: 9, high: 6 }, /low \(9\) must be below high \(6\)/],
     ["a missing threshold", { kind: "max", parameter: "nitrate" }, /needs a threshold/],
     ["an unknown kind", { kind: "sometimes", parameter: "nitrate" }, /kind/],
@@ -113,15 +160,16 @@ describe("a spill travelling down the Elbe", () => {
       value: 160,
       unit: "ng/L",
       threshold: 130,
-      severity: "critical",
+      // The EU MAC-EQS for clarithromycin is a proposal (COM(2022) 540): it informs, it is not a binding breach.
+      severity: "info",
       category: "contamination",
-      standard: { kind: "MAC-EQS", source: "EU-EQS-2022", value: 130 },
+      standard: { id: "clarithromycin.MAC-EQS.EU-EQS-2022", kind: "MAC-EQS", source: "EU-EQS-2022", legalStatus: "proposal", value: 130 },
       startedAt: t0 + 10 * 60_000,
       link: `http://localhost:${system.port}/#/station/DE-ELBE-SCHMILKA?range=custom&from=${t0 + 10 * 60_000 - 3 * 3_600_000}&to=${t0 + 10 * 60_000 + 3 * 3_600_000}&p=clarithromycin`,
     });
-    expect(first.standard!.sourceText).toBe(catalog.sources["EU-EQS-2022"]);
+    expect(first.standard!.sourceText).toBe(catalog.source("EU-EQS-2022")!.citation);
     expect(first.message).toMatch(/Clarithromycin 160 ng\/L at Schmilka .* exceeds MAC-EQS \(EU-EQS-2022\) 130 ng\/L/);
-    // 160–175 ng/L stays below the Swiss MAC of 190: that rule stays quiet.
+    // The Swiss MAC (190 ng/L) applies in Switzerland only: no rule for it on the Elbe.
     expect(alerts.some((a) => a.standard?.source === "CH-GSchV")).toBe(false);
     // Live: every connected client heard of each alert once.
     await eventually(() => live.filter((e) => e.kind === "mac").length >= 3, "live alert events");

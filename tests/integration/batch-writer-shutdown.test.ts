@@ -8,6 +8,7 @@ import type { Reading } from "../../common/reading.ts";
 import { InfluxReadingStore } from "../../server/src/influx/store.ts";
 import { BatchWriter } from "../../server/src/ingest/batch-writer.ts";
 import { Spool } from "../../server/src/ingest/spool.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { startOwnInfluxd, tempDir, testLogger, uniqueDatabase } from "../helpers/test-system.ts";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 const readings = (n: number): Reading[] =>
-  Array.from({ length: n }, (_, i) => ({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: Date.UTC(2026, 10, 1) + i * 600_000, value: 7.5, lod: null, qc: 1 }));
+  Array.from({ length: n }, (_, i) => testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: Date.UTC(2026, 10, 1) + i * 600_000, value: 7.5 }));
 
 describe("batch writer shutdown", () => {
   it("spools a batch InfluxDB never answers instead of waiting out the request timeout", async () => {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { primarySensorId, testReading } from "../helpers/catalog.ts";
 
 const run = promisify(execFile);
 const MIN = 60_000;
@@ -31,10 +32,10 @@ function reading(station: string, parameter: string, i: number): Reading {
   const time = START + i * STEP;
   const qc: QcFlag = i % 13 === 0 ? 4 : i % 11 === 0 ? 3 : i % 17 === 0 ? 2 : 1;
   if (parameter === CBZ && (i % 7 === 0 || (station === ZEHREN && time >= ALL_LOD_HOUR && time < ALL_LOD_HOUR + HOUR))) {
-    return { station, parameter, time, value: null, lod: 5, qc };
+    return testReading({ station, parameter, time, value: null, qualifier: "<LOD", limit: 5, qc });
   }
   const value = parameter === TEMP ? Math.round((-2 + (i % 40) * 0.1 + (station === CUNTAN ? 10 : 0)) * 100) / 100 : 20 + ((i * 37) % 200) + 0.25;
-  return { station, parameter, time, value, lod: null, qc };
+  return testReading({ station, parameter, time, value, qc });
 }
 
 const readings: Reading[] = [];
@@ -81,14 +82,14 @@ afterAll(async () => {
 });
 
 describe("full-resolution export", () => {
-  it("CSV (long) holds exactly the stored values, units, flags, qualifiers and LODs", async () => {
+  it("CSV (long) holds exactly the stored values, sensors, units, flags, qualifiers and limits", async () => {
     const res = await download({});
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8; header=present");
     expect(res.headers.get("content-disposition")).toMatch(
       /^attachment; filename="water-monitor_2-stations_2-parameters_\d{8}T\d{6}Z-\d{8}T\d{6}Z_raw\.csv"; filename\*=UTF-8''/,
     );
     const text = await res.text();
-    expect(text.startsWith("time,station,parameter,value,unit,qc_flag,qualifier,lod\r\n")).toBe(true);
+    expect(text.startsWith("time,station,parameter,sensor,value,unit,qc_flag,qualifier,limit,uncertainty\r\n")).toBe(true);
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(readings.length);
     const byKey = new Map(readings.map((r) => [key(r), r]));
@@ -104,11 +105,13 @@ describe("full-resolution export", () => {
         time: new Date(r.time).toISOString(),
         station: r.station,
         parameter: r.parameter,
+        sensor: r.sensor,
         value: r.value === null ? "" : String(r.value),
         unit: UNIT[r.parameter],
         qc_flag: String(r.qc),
         qualifier: r.value === null ? "<LOD" : "",
-        lod: r.lod === null ? "" : String(r.lod),
+        limit: r.limit === null ? "" : String(r.limit),
+        uncertainty: "",
       });
     }
     expect(rows.some((r) => r.value!.startsWith("-"))).toBe(true);
@@ -138,30 +141,36 @@ describe("full-resolution export", () => {
         time: new Date(r.time).toISOString(),
         station: r.station,
         parameter: r.parameter,
+        sensor: r.sensor,
         value: r.value,
         unit: UNIT[r.parameter],
         qc_flag: r.qc,
         qualifier: r.value === null ? "<LOD" : null,
-        lod: r.lod,
+        limit: r.limit,
+        uncertainty: null,
       });
     }
   });
 
-  it("wide CSV has one row per instant and one column per station × parameter with its unit", async () => {
+  it("wide CSV has one row per instant and one column per station × parameter × sensor with its unit", async () => {
     const text = await (await download({ layout: "wide" })).text();
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
+    const column = (station: string, parameter: string, sensor = primarySensorId(station, parameter)) => `${station} ${parameter} ${sensor} [${UNIT[parameter]}]`;
     expect(Object.keys(rows[0]!)).toEqual([
       "time",
-      `${ZEHREN} ${CBZ} [ng/L]`,
-      `${ZEHREN} ${TEMP} [°C]`,
-      `${CUNTAN} ${CBZ} [ng/L]`,
-      `${CUNTAN} ${TEMP} [°C]`,
+      column(ZEHREN, CBZ),
+      // Zehren's second carbamazepine sensor (a prototype) has a column of its own, empty here.
+      column(ZEHREN, CBZ, "KSI-CBZ-MIP-P2"),
+      column(ZEHREN, TEMP),
+      column(CUNTAN, CBZ),
+      column(CUNTAN, TEMP),
     ]);
     expect(rows).toHaveLength(STEPS);
     for (const r of readings) {
       const row = rows[(r.time - START) / STEP]!;
       expect(row.time).toBe(new Date(r.time).toISOString());
-      expect(row[`${r.station} ${r.parameter} [${UNIT[r.parameter]}]`]).toBe(r.value === null ? `<${r.lod}` : String(r.value));
+      expect(row[column(r.station, r.parameter)]).toBe(r.value === null ? `<${r.limit}` : String(r.value));
+      expect(row[column(ZEHREN, CBZ, "KSI-CBZ-MIP-P2")]).toBe("");
     }
   });
 
@@ -187,7 +196,7 @@ describe("aggregated export", () => {
       b.qc = Math.max(b.qc, r.qc);
       if (r.value === null) {
         b.nBelow++;
-        b.sum += r.lod! / 2;
+        b.sum += r.limit! / 2;
       } else {
         b.sum += r.value;
         b.min = b.min === null ? r.value : Math.min(b.min, r.value);
@@ -213,7 +222,8 @@ describe("aggregated export", () => {
       const b = want.get(k)!;
       expect(b, k).toBeDefined();
       expect(Number(row.count)).toBe(b.n);
-      expect(Number(row.count_below_lod)).toBe(b.nBelow);
+      expect(row.sensor).toBe(primarySensorId(row.station!, row.parameter!));
+      expect(Number(row.count_below_limit)).toBe(b.nBelow);
       expect(row.qc_flag).toBe(String(b.qc));
       expect(row.min).toBe(b.min === null ? "" : String(b.min));
       expect(row.max).toBe(b.max === null ? "" : String(b.max));
@@ -222,7 +232,7 @@ describe("aggregated export", () => {
         lodRows++;
         expect(row.qualifier).toBe("<LOD");
         expect(row.mean).toBe("");
-        expect(row.lod).toBe("5");
+        expect(row.limit).toBe("5");
       } else {
         expect(row.qualifier).toBe("");
         expect(Number(row.mean)).toBeCloseTo(b.sum / b.n, 9);
@@ -257,11 +267,40 @@ describe("metadata bundle and estimate", () => {
       expect(resource.bytes).toBe(data.length);
       expect(resource.hash).toBe(`sha256:${createHash("sha256").update(data).digest("hex")}`);
       expect(resource.water_monitor_rows).toBe(readings.length);
-      expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual(["time", "station", "parameter", "value", "unit", "qc_flag", "qualifier", "lod"]);
+      expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual(["time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty"]);
       expect(pkg.profile).toBe("tabular-data-package");
       expect(pkg.water_monitor.qc_flags.meanings["4"]).toMatch(/^fail/);
-      expect(pkg.water_monitor.stations.find((s: { id: string }) => s.id === CUNTAN)).toMatchObject({ river: "Yangtze", timezone: "Asia/Shanghai", latitude: 29.617 });
-      expect(pkg.water_monitor.parameters[0].quality_standards[0].source_text).toMatch(/COM\(2022\) 540/);
+      expect(pkg.water_monitor.stations.find((s: { id: string }) => s.id === CUNTAN)).toMatchObject({
+        name: { en: expect.stringContaining("Cuntan"), zh: expect.stringMatching(/^寸滩/) },
+        river: { id: "yangtze", name: { zh: "长江" } },
+        river_km: 62,
+        target_class: "III",
+        timezone: "Asia/Shanghai",
+        latitude: 29.617,
+      });
+      expect(pkg.water_monitor.parameters[0]).toMatchObject({ code: CBZ, cas: "298-46-4" });
+      // Every sensor of the exported series, with make, model, method, owner, limits and uncertainty.
+      const sensors = pkg.water_monitor.sensors as Array<Record<string, any>>;
+      expect(sensors.map((x) => x.id)).toContain("KSI-CBZ-MIP-P2");
+      expect(sensors.find((x) => x.id === "KSI-CBZ-MIP-P2")).toMatchObject({
+        parameter: CBZ,
+        make: expect.stringContaining("Kurt-Schwabe-Institut"),
+        method: expect.stringContaining("electrochemical"),
+        owner: { id: "KSI" },
+        lod: 20,
+        loq: 66.7,
+        uncertainty: { relativePercent: 30 },
+        calibrations: [expect.objectContaining({ version: 1, function: { kind: "linear", slope: 2, intercept: -10 } })],
+      });
+      // Standards with legal status, scope, source and where they apply among the exported stations.
+      const standards = pkg.water_monitor.quality_standards as Array<Record<string, any>>;
+      expect(standards.find((x) => x.id === "carbamazepine.AA-EQS.EU-EQS-2022")).toMatchObject({
+        legal_status: "proposal",
+        scope: { kind: "countries", ids: ["EU"] },
+        source_text: expect.stringMatching(/COM\(2022\) 540/),
+        applies_at: [ZEHREN],
+      });
+      expect(pkg.water_monitor.censoring.qualifiers).toHaveProperty("<LOQ");
       expect(pkg.sources.length).toBeGreaterThan(0);
       expect(pkg.water_monitor.query).toMatchObject({ stations: [ZEHREN, CUNTAN], resolution: "raw", format: "csv" });
       expect(Date.parse(pkg.created)).toBeGreaterThan(Date.now() - 60_000);

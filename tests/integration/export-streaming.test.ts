@@ -4,10 +4,10 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { catalog } from "../../common/catalog.ts";
 import type { Reading } from "../../common/reading.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { seed as catalog, testReading } from "../helpers/catalog.ts";
 
 const STATIONS = catalog.stations.slice(0, 4).map((s) => s.id);
 const PARAMETER = "carbamazepine";
@@ -66,7 +66,7 @@ beforeAll(async () => {
   for (let offset = 0; offset < PER_SERIES; offset += 20_000) {
     const batch: Reading[] = [];
     for (let i = offset; i < Math.min(PER_SERIES, offset + 20_000); i++) {
-      for (const station of STATIONS) batch.push({ station, parameter: PARAMETER, time: START + i * STEP, value: 10 + (i % 500) / 4, lod: null, qc: 1 });
+      for (const station of STATIONS) batch.push(testReading({ station, parameter: PARAMETER, time: START + i * STEP, value: 10 + (i % 500) / 4 }));
     }
     await system.store.writeReadings(batch);
   }

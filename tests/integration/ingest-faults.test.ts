@@ -1,7 +1,6 @@
 // Loss-free ingest under InfluxDB failures: kill -9 and restart while streaming, backpressure when
 // the spool is full, and shutdown with InfluxDB down.
 import { afterEach, describe, expect, it } from "vitest";
-import { catalog } from "../../common/catalog.ts";
 import type { IngestReading } from "../../common/api-types.ts";
 import { FIELD, MEASUREMENT } from "../../common/wire.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
@@ -9,6 +8,7 @@ import { loadConfig } from "../../server/src/config.ts";
 import { startSystem } from "../../server/src/system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startOwnInfluxd, startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
+import { seed as catalog } from "../helpers/catalog.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

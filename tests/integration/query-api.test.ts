@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { LatestResponse, ParametersResponse, SeriesResponse, StationsResponse } from "../../common/api-types.ts";
-import { catalog } from "../../common/catalog.ts";
+import type { CatalogResponse, LatestResponse, ParametersResponse, SeriesResponse, StationsResponse } from "../../common/api-types.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
-import { findParameter, findStation } from "../../common/catalog.ts";
 import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
 import { SeriesService } from "../../server/src/query/series-service.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { seed as catalog, testReading } from "../helpers/catalog.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -30,21 +29,16 @@ function cbzReading(i: number): Reading {
   const belowLod = i % 13 === 0;
   const failed = i % 17 === 0;
   const qc: QcFlag = failed ? 4 : i % 11 === 0 ? 3 : 1;
-  if (belowLod) return { station: STATION, parameter: CBZ, time, value: null, lod: 5, qc };
+  if (belowLod) return testReading({ station: STATION, parameter: CBZ, time, value: null, qualifier: "<LOD", limit: 5, qc });
   const value = failed ? SPIKE : Math.round((50 + 40 * Math.sin(i / 20) + (i % 7)) * 1000) / 1000;
-  return { station: STATION, parameter: CBZ, time, value, lod: null, qc };
+  return testReading({ station: STATION, parameter: CBZ, time, value, qc });
 }
 
 const COUNT = 30 * 144 + 1;
 const cbz = Array.from({ length: COUNT }, (_, i) => cbzReading(i));
-const ee2: Reading[] = Array.from({ length: COUNT }, (_, i) => ({
-  station: STATION,
-  parameter: EE2,
-  time: START + i * STEP,
-  value: null,
-  lod: 0.05,
-  qc: 1,
-}));
+const ee2: Reading[] = Array.from({ length: COUNT }, (_, i) =>
+  testReading({ station: STATION, parameter: EE2, time: START + i * STEP, value: null, qualifier: "<LOD", limit: 0.05 }),
+);
 
 interface Expected {
   mean: number | null;
@@ -63,7 +57,7 @@ function expectedBuckets(readings: Reading[], intervalMs: number): Map<number, E
     const b = out.get(t) ?? { mean: null, min: null, max: null, n: 0, nBelowLod: 0, qc: 0, sum: 0 };
     b.qc = Math.max(b.qc, r.qc);
     if (r.qc !== 4) {
-      const v = r.value ?? r.lod! / 2;
+      const v = r.value ?? r.limit! / 2;
       b.n += 1;
       b.sum += v;
       b.min = b.min === null ? v : Math.min(b.min, v);
@@ -98,17 +92,22 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     await system?.stop();
   });
 
-  it("serves the station and parameter catalog with standards and sources", async () => {
+  it("serves the catalog with its version, and the stations and parameters with standards and sources", async () => {
+    const whole = (await get("/api/v1/catalog")).body as CatalogResponse;
+    expect(whole.version).toBe(1);
+    expect(whole.catalog).toEqual(catalog.data);
     const stations = (await get("/api/v1/stations")).body as StationsResponse;
     expect(stations.stations.map((s) => s.id)).toEqual(catalog.stations.map((s) => s.id));
+    expect(stations.stations.find((s) => s.id === "CN-YANGTZE-CUNTAN")).toMatchObject({ name: { zh: expect.stringMatching(/^寸滩/) }, riverKm: 62, targetClass: "III" });
     const parameters = (await get("/api/v1/parameters")).body as ParametersResponse;
-    expect(parameters.parameters.find((p) => p.code === CBZ)?.standards.length).toBeGreaterThan(0);
-    expect(Object.keys(parameters.sources).length).toBeGreaterThan(0);
+    expect(parameters.parameters.find((p) => p.code === CBZ)).toMatchObject({ cas: "298-46-4", name: { de: "Carbamazepin", zh: "卡马西平" } });
+    expect(parameters.standards.filter((s) => s.parameter === CBZ).length).toBeGreaterThan(0);
+    expect(parameters.sources.find((s) => s.id === "EU-EQS-2022")?.citation).toContain("COM(2022) 540");
   });
 
   it("aggregates 30 days into ≤ width buckets whose mean, envelope, counts and QC match the EU convention", async () => {
     const res = await series({ station: STATION, parameter: CBZ, from: START, to: END, width: 100 });
-    expect(res).toMatchObject({ station: STATION, parameter: CBZ, unit: "ng/L", resolution: "aggregate", from: START, to: END });
+    expect(res).toMatchObject({ station: STATION, parameter: CBZ, sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", unit: "ng/L", resolution: "aggregate", from: START, to: END });
     expect(res.intervalMs).toBe(12 * HOUR);
     expect(res.points.length).toBeLessThanOrEqual(100);
     const expected = expectedBuckets(cbz, res.intervalMs!);
@@ -146,14 +145,14 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     }
   });
 
-  it("returns raw readings when they fit: below-LOD as null with its LOD, failed values with flag 4", async () => {
+  it("returns raw readings when they fit: below-LOD as null with qualifier and limit, failed values with flag 4", async () => {
     const from = START;
     const to = START + DAY;
     const res = await series({ station: STATION, parameter: CBZ, from: new Date(from).toISOString(), to, width: 1000 });
     expect(res.resolution).toBe("raw");
     expect(res.intervalMs).toBeNull();
     const inRange = cbz.filter((r) => r.time >= from && r.time <= to);
-    expect(res.points).toEqual(inRange.map((r) => ({ t: r.time, v: r.value, lod: r.lod, qc: r.qc })));
+    expect(res.points).toEqual(inRange.map((r) => ({ t: r.time, v: r.value, qc: r.qc, ...(r.value === null ? { qualifier: "<LOD", limit: r.limit } : {}) })));
   });
 
   it("reports an all-<LOD series as LOD/2 with nBelowLod = n", async () => {
@@ -168,14 +167,9 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
 
   it("aggregates when a station reports faster than the native 10 minutes", async () => {
     const end = END;
-    const fast: Reading[] = Array.from({ length: 24 * 60 + 1 }, (_, i) => ({
-      station: "CN-YANGTZE-CUNTAN",
-      parameter: "ph",
-      time: end - DAY + i * MIN,
-      value: 7 + (i % 10) / 100,
-      lod: null,
-      qc: 1,
-    }));
+    const fast: Reading[] = Array.from({ length: 24 * 60 + 1 }, (_, i) =>
+      testReading({ station: "CN-YANGTZE-CUNTAN", parameter: "ph", time: end - DAY + i * MIN, value: 7 + (i % 10) / 100 }),
+    );
     await system.store.writeReadings(fast);
     const res = await series({ station: "CN-YANGTZE-CUNTAN", parameter: "ph", from: end - DAY, to: end, width: 1000 });
     expect(res.resolution).toBe("aggregate");
@@ -204,9 +198,7 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     expect(old.points).toHaveLength(8);
     expect(old.points[0]).toEqual({ t: oldStart, v: 3, min: 0, max: 6, n: 36, nBelowLod: 6 });
 
-    const recent: Reading[] = Array.from({ length: 144 }, (_, i) => ({
-      station, parameter, time: END - DAY + i * STEP, value: 100, lod: null, qc: 1,
-    }));
+    const recent: Reading[] = Array.from({ length: 144 }, (_, i) => testReading({ station, parameter, time: END - DAY + i * STEP, value: 100 }));
     await system.store.writeReadings(recent);
     const span = await series({ station, parameter, from: oldStart, to: END, width: 1000 });
     expect(span.points.length).toBeLessThanOrEqual(1000);
@@ -220,7 +212,7 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     const from = Math.floor((Date.now() - 20 * DAY) / HOUR) * HOUR + 17 * MIN;
     const backfill: Reading[] = Array.from({ length: 3 * 144 }, (_, i) => {
       const r = cbzReading(i);
-      return { ...r, station, parameter, time: from + i * STEP, lod: r.lod === null ? null : 2 };
+      return testReading({ ...r, station, parameter, sensor: undefined, time: from + i * STEP, limit: r.limit === null ? null : 2 });
     });
     await system.store.writeReadings(backfill);
     const to = backfill.at(-1)!.time;
@@ -233,7 +225,7 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     await rebuildRollups(system.store, from, to);
     expect(await rollupRows()).toHaveLength(73);
 
-    const series = { station: findStation(station)!, parameter: findParameter(parameter)! };
+    const series = { station: catalog.station(station)!, parameter: catalog.parameter(parameter)!, sensor: catalog.primarySensor(station, parameter, from)!, includeUntagged: true };
     const today = await new SeriesService(system.store).series(series, from, to, 20);
     const afterRawExpiry = await new SeriesService(system.store, { now: () => Date.now() + 400 * DAY }).series(series, from, to, 20);
     expect(today.intervalMs).toBe(6 * HOUR);
@@ -252,7 +244,7 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     });
   });
 
-  it("answers /latest with the newest reading per station × parameter, <LOD ones included", async () => {
+  it("answers /latest with the newest reading per station × parameter × sensor, <LOD ones included", async () => {
     const { status, body } = await get(`/api/v1/latest?station=${STATION}`);
     expect(status).toBe(200);
     const latest = (body as LatestResponse).latest;
@@ -269,7 +261,11 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     const { status, body } = await get(`/api/v1/series/multi?${q}`);
     expect(status).toBe(200);
     const list = body.series as SeriesResponse[];
-    expect(list.map((s) => `${s.station}:${s.parameter}`)).toEqual([`${STATION}:${CBZ}`, `${STATION}:${EE2}`, "CN-YANGTZE-CUNTAN:ph"]);
+    expect(list.map((s) => `${s.station}:${s.parameter}:${s.sensor}`)).toEqual([
+      `${STATION}:${CBZ}:SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE`,
+      `${STATION}:${EE2}:SIM-DE-ELBE-ZEHREN-ETHINYLESTRADIOL`,
+      "CN-YANGTZE-CUNTAN:ph:SIM-CN-YANGTZE-CUNTAN-PH",
+    ]);
     for (const s of list) expect(s.points.length).toBeLessThanOrEqual(300);
   });
 

@@ -5,6 +5,7 @@ import { ROLLUP_FIELD, ROLLUP_MEASUREMENT, RETENTION } from "../../server/src/in
 import { TAG } from "../../common/wire.ts";
 import { RollupScheduler, hourRuns } from "../../server/src/query/rollup-scheduler.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 
 const HOUR = 3_600_000;
@@ -62,7 +63,7 @@ describe("rollup repair after late writes", () => {
   it("leaves recent readings to the continuous queries and notes each late hour once", () => {
     const now = Date.UTC(2026, 10, 25, 12, 0);
     const scheduler = new RollupScheduler(system.store, testLogger, { lateAfterMs: 90 * 60_000, quietMs: 60_000, now: () => now });
-    const reading = (time: number) => ({ station: "DE-MULDE-BADDUEBEN", parameter: "ph", time, value: 7.6, lod: null, qc: 1 as const });
+    const reading = (time: number) => testReading({ station: "DE-MULDE-BADDUEBEN", parameter: "ph", time, value: 7.6 });
     scheduler.written([reading(now - 10 * 60_000), reading(now - 80 * 60_000)]);
     expect(scheduler.pendingHours).toBe(0);
     scheduler.written([reading(now - 3 * HOUR), reading(now - 3 * HOUR + 60_000), reading(now - 30 * HOUR)]);

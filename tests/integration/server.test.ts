@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEASUREMENT, TAG, FIELD } from "../../common/wire.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 describe("server against a real InfluxDB", () => {
@@ -25,14 +26,14 @@ describe("server against a real InfluxDB", () => {
   it("writes a reading through the store and reads it back with tags, fields and time", async () => {
     const time = Date.UTC(2026, 10, 20, 10, 0, 0);
     await system.store.writeReadings([
-      { station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time, value: 123.5, lod: null, qc: 1 },
-      { station: "DE-ELBE-ZEHREN", parameter: "ethinylestradiol", time, value: null, lod: 0.05, qc: 1 },
+      testReading({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time, value: 123.5 }),
+      testReading({ station: "DE-ELBE-ZEHREN", parameter: "ethinylestradiol", time, value: null, qualifier: "<LOD", limit: 0.05 }),
     ]);
     const rows = await system.store.query<Record<string, unknown>>(
       `SELECT * FROM "${MEASUREMENT}" WHERE "${TAG.station}" = 'DE-ELBE-ZEHREN'`,
     );
     const byParameter = new Map(rows.map((r) => [r[TAG.parameter], r]));
-    expect(byParameter.get("carbamazepine")).toMatchObject({ [FIELD.value]: 123.5, [FIELD.qc]: 1, [FIELD.meanValue]: 123.5 });
+    expect(byParameter.get("carbamazepine")).toMatchObject({ [FIELD.value]: 123.5, [FIELD.qc]: 1, [FIELD.meanValue]: 123.5, [TAG.sensor]: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE" });
     expect((byParameter.get("carbamazepine")!.time as Date).getTime()).toBe(time);
     expect(byParameter.get("ethinylestradiol")).toMatchObject({
       [FIELD.value]: null,

@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { readingKey } from "../../common/reading.ts";
 import type { SimReading } from "../../sensors-sim/src/reading-generator.ts";
+import { seed } from "../helpers/catalog.ts";
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from "../../sensors-sim/src/simulator.ts";
 
 interface Recorder {
@@ -49,8 +50,8 @@ async function startRecorder(port = 0): Promise<Recorder> {
         const keys: string[] = [];
         if (req.url?.startsWith("/write")) {
           for (const line of text.split("\n")) {
-            const m = /^reading,station=([^,]+),parameter=(\S+) \S+ (\d+)$/.exec(line);
-            if (m) keys.push(readingKey({ station: m[1]!, parameter: m[2]!, time: Number(m[3]) }));
+            const m = /^reading,station=([^,]+),parameter=([^,]+),sensor=(\S+) \S+ (\d+)$/.exec(line);
+            if (m) keys.push(readingKey({ station: m[1]!, parameter: m[2]!, sensor: m[3]!, time: Number(m[4]) }));
           }
         } else {
           for (const r of JSON.parse(text).readings) keys.push(readingKey(r));
@@ -102,7 +103,7 @@ function fastRun(recorder: Recorder, extra: Partial<SimulatorOptions> = {}): { s
       drainTimeout: 5_000,
       ...extra,
     },
-    { onReadings: (rs) => generated.push(...rs) },
+    { catalog: seed, onReadings: (rs) => generated.push(...rs) },
   );
   running.push(sim);
   return { sim, generated };
@@ -111,7 +112,8 @@ function fastRun(recorder: Recorder, extra: Partial<SimulatorOptions> = {}): { s
 function expectExactlyOnce(recorder: Recorder, generated: SimReading[]): void {
   const expected = new Set(generated.map(readingKey));
   expect(expected.size).toBe(generated.length); // no faults: every key is unique
-  expect(expected.size).toBe(3 * 144 * 8 * 19);
+  // Every sensor of the 8 stations: 19 parameters each, and Zehren's second carbamazepine sensor.
+  expect(expected.size).toBe(3 * 144 * (8 * 19 + 1));
   const missing = [...expected].filter((k) => !recorder.counts.has(k));
   const twice = [...recorder.counts].filter(([, n]) => n !== 1);
   const unexpected = [...recorder.counts.keys()].filter((k) => !expected.has(k));

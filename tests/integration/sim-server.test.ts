@@ -1,11 +1,11 @@
 // The simulator against the real Water Monitor ingest (JSON and line protocol) and InfluxDB:
 // the contract the two sides were written against, checked end to end.
 import { afterEach, describe, expect, it } from "vitest";
-import { catalog } from "../../common/catalog.ts";
 import { ensureSimulatorTokens } from "../../server/src/auth/simulator-tokens.ts";
 import { ALL_STATIONS } from "../../server/src/auth/station-tokens.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { startSimulator } from "../../sensors-sim/src/simulator.ts";
+import { seed as catalog } from "../helpers/catalog.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem | undefined;
@@ -29,11 +29,25 @@ describe("simulator → Water Monitor ingest", () => {
       speed: 100_000,
       seed: 3,
       faults: { rates: { spike: 2, stuck: 1, clockSkew: 1 } },
-    });
+    }, { catalog });
     const summary = await sim.finished;
     expect(summary).toMatchObject({ rejected: 0, dropped: 0, buffered: 0, sent: summary.generated });
     expect(summary.generated).toBeGreaterThan(8 * 19 * 150);
     await system.writer.drained();
+    // Every reading names its sensor; the KSI prototype's carry its raw signal and calibration version.
+    const bySensor = await system.store.query<{ sensor: string; count: number }>(
+      `SELECT count("${FIELD.qc}") AS "count" FROM "${MEASUREMENT}" GROUP BY "${TAG.sensor}"`,
+    );
+    expect(bySensor.some((r) => r.sensor === "")).toBe(false);
+    expect(bySensor).toHaveLength(8 * 19 + 1);
+    const prototype = await system.store.query<{ raw: number; calibration: number; value: number | null }>(
+      `SELECT "${FIELD.raw}", "${FIELD.calibration}", "${FIELD.value}" FROM "${MEASUREMENT}" WHERE "${TAG.sensor}" = 'KSI-CBZ-MIP-P2' AND "${FIELD.value}" > 0 LIMIT 5`,
+    );
+    expect(prototype.length).toBeGreaterThan(0);
+    for (const row of prototype) {
+      expect(row.calibration).toBe(1);
+      expect(2 * row.raw - 10).toBeCloseTo(row.value!, 0);
+    }
   });
 
   it("with a token per station, as npm start runs it, every station sends on its own token", async () => {
@@ -47,7 +61,7 @@ describe("simulator → Water Monitor ingest", () => {
       duration: "1h",
       speed: 100_000,
       seed: 4,
-    });
+    }, { catalog });
     const summary = await sim.finished;
     // A station's token refuses every other station's readings, so one mixed batch would be rejected.
     expect(summary).toMatchObject({ rejected: 0, dropped: 0, buffered: 0, sent: summary.generated });
