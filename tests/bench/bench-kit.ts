@@ -1,6 +1,9 @@
 // Shared shapes for benchmarks: each measures our figure and a baseline in the same run.
 import type { Reading } from "../../common/reading.ts";
-import { catalog } from "../../common/catalog.ts";
+import { seedCatalog } from "../../server/src/catalog/seed.ts";
+
+/** The shipped catalog, as the benchmarks' servers use it. */
+export const catalog = seedCatalog();
 
 export interface BenchContext {
   influxUrl: string;
@@ -38,20 +41,32 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Deterministic readings: `count` points spread over stations and parameters at 10-minute steps. */
+/** The shipped catalog's primary sensor of a station × parameter. */
+export function primarySensor(station: string, parameter: string): string {
+  return catalog.primarySensor(station, parameter, Date.now())!.id;
+}
+
+/** Deterministic readings: `count` points spread over stations and parameters (their primary sensors) at 10-minute steps. */
 export function syntheticReadings(count: number, start = Date.UTC(2026, 0, 1)): Reading[] {
   const stations = catalog.stations.map((s) => s.id);
   const parameters = catalog.parameters.map((p) => p.code);
+  const sensors = parameters.map((p) => stations.map((s) => primarySensor(s, p)));
   const out: Reading[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const series = i % (stations.length * parameters.length);
     const step = Math.floor(i / (stations.length * parameters.length));
+    const p = Math.floor(series / stations.length);
     out[i] = {
       station: stations[series % stations.length]!,
-      parameter: parameters[Math.floor(series / stations.length)]!,
+      parameter: parameters[p]!,
+      sensor: sensors[p]![series % stations.length]!,
       time: start + step * 600_000,
       value: 100 + (i % 97) * 0.5,
-      lod: null,
+      qualifier: null,
+      limit: null,
+      uncertainty: null,
+      rawSignal: null,
+      calibration: null,
       qc: 1,
     };
   }

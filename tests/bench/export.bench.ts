@@ -4,16 +4,16 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { catalog } from "../../common/catalog.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
 import { toLineProtocol } from "../../server/src/influx/store.ts";
-import { influxAdmin, type Benchmark } from "./bench-kit.ts";
+import { catalog, influxAdmin, primarySensor, type Benchmark } from "./bench-kit.ts";
 import { runConcurrently, startServerProcess } from "./server-process.ts";
 
 const STATIONS = catalog.stations.map((s) => s.id);
 const PARAMETERS = ["carbamazepine", "diclofenac", "sulfamethoxazole", "water_temperature"];
 const SERIES = STATIONS.length * PARAMETERS.length;
+const SENSORS = new Map(STATIONS.flatMap((s) => PARAMETERS.map((p) => [`${s}\t${p}`, primarySensor(s, p)] as const)));
 /** 1-minute readings: 10 million rows over 32 series span ~217 days, inside the raw retention. */
 const STEP_MS = 60_000;
 const WRITE_BATCH = 10_000;
@@ -28,12 +28,18 @@ function readingsAt(offset: number, count: number, start: number): Reading[] {
     const parameter = PARAMETERS[Math.floor(series / STATIONS.length)]!;
     const below = parameter !== "water_temperature" && i % 19 === 0;
     const qc: QcFlag = i % 97 === 0 ? 4 : i % 31 === 0 ? 3 : 1;
+    const station = STATIONS[series % STATIONS.length]!;
     out[k] = {
-      station: STATIONS[series % STATIONS.length]!,
+      station,
       parameter,
+      sensor: SENSORS.get(`${station}\t${parameter}`)!,
       time: start + step * STEP_MS,
       value: below ? null : parameter === "water_temperature" ? -1 + (i % 250) / 10 : 20 + (i % 997) * 0.25,
-      lod: below ? 5 : null,
+      qualifier: below ? "<LOD" : null,
+      limit: below ? 5 : null,
+      uncertainty: null,
+      rawSignal: null,
+      calibration: null,
       qc,
     };
   }
@@ -105,7 +111,7 @@ export const exportBench: Benchmark = {
       const peak = server.peakRssMb();
 
       const url = new URL(influxUrl);
-      const select = `SELECT "station","parameter","value","qc","lod","qualifier" FROM "${RETENTION.raw.name}"."reading" WHERE time >= ${start}ms AND time < ${end}ms`;
+      const select = `SELECT "station","parameter","sensor","value","qc","lod","loq","uncertainty" FROM "${RETENTION.raw.name}"."reading" WHERE time >= ${start}ms AND time < ${end}ms`;
       const cliStart = performance.now();
       const cliLines = await countLines("influx", ["-host", url.hostname, "-port", url.port, "-database", database, "-execute", select, "-format", "csv", "-precision", "ms"]);
       const cliSeconds = (performance.now() - cliStart) / 1000;

@@ -7,10 +7,9 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { Server } from "socket.io";
 import { io as connect, type Socket } from "socket.io-client";
-import { catalog } from "../../common/catalog.ts";
 import type { Reading } from "../../common/reading.ts";
 import { stationRoom } from "../../server/src/live/live-hub.ts";
-import type { Benchmark } from "./bench-kit.ts";
+import { catalog, type Benchmark } from "./bench-kit.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const CLIENTS = 200;

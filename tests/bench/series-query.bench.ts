@@ -5,14 +5,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { catalog } from "../../common/catalog.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import type { SeriesResponse } from "../../common/api-types.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { createLogger } from "../../common/logger.ts";
 import { rawPointsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
 import { startSystem } from "../../server/src/system.ts";
-import { median, type Benchmark } from "./bench-kit.ts";
+import { catalog, median, type Benchmark } from "./bench-kit.ts";
 
 const STEP_MS = 600_000;
 const DAY_MS = 86_400_000;
@@ -24,7 +23,8 @@ function benchSeries(): CatalogSeries[] {
   const out: CatalogSeries[] = [];
   for (const parameter of catalog.parameters) {
     for (const station of catalog.stations) {
-      if (out.length < SERIES) out.push({ station, parameter });
+      const sensor = catalog.primarySensor(station.id, parameter.code, Date.now())!;
+      if (out.length < SERIES) out.push({ station, parameter, sensor, includeUntagged: true });
     }
   }
   return out;
@@ -32,16 +32,21 @@ function benchSeries(): CatalogSeries[] {
 
 /** 10-minute readings with the mix a real station produces: some <LOD, some suspect or failed. */
 function readingsFor(s: CatalogSeries, start: number, count: number, seed: number): Reading[] {
-  const lod = s.parameter.lod ?? null;
+  const lod = s.sensor.lod;
   return Array.from({ length: count }, (_, i) => {
     const qc: QcFlag = (i + seed) % 97 === 0 ? 4 : (i + seed) % 31 === 0 ? 3 : 1;
     const below = lod !== null && (i + seed) % 19 === 0;
     return {
       station: s.station.id,
       parameter: s.parameter.code,
+      sensor: s.sensor.id,
       time: start + i * STEP_MS,
       value: below ? null : 50 + 30 * Math.sin((i + seed) / 24) + ((i * 7) % 11),
-      lod: below ? lod : null,
+      qualifier: below ? ("<LOD" as const) : null,
+      limit: below ? lod : null,
+      uncertainty: null,
+      rawSignal: null,
+      calibration: null,
       qc,
     };
   });

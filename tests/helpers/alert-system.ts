@@ -8,6 +8,20 @@ import type { AlertingOptions } from "../../server/src/alerts/alerting.ts";
 import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { tempDir, testLogger, uniqueDatabase, type TestSystem } from "./test-system.ts";
 import { currentClientDir } from "./client-build.ts";
+import type { CatalogSource } from "../../server/src/catalog/catalog-source.ts";
+import { catalogSource, catalogWith } from "./catalog.ts";
+
+/**
+ * The shipped catalog as it will be once the EU revision's MAC-EQS binds (Directive (EU) 2026/805
+ * transposed): the clarithromycin MAC-EQS (130 ng/L) is binding, so its built-in rules are critical.
+ * Notification tests subscribe to critical alerts and trigger this one; in the shipped catalog the
+ * value is a proposal and its alerts only inform.
+ */
+export const BINDING_CLARITHROMYCIN_MAC: CatalogSource = catalogSource(
+  catalogWith((d) => {
+    d.standards.find((s) => s.id === "clarithromycin.MAC-EQS.EU-EQS-2022")!.legalStatus = "binding";
+  }),
+);
 
 export const FAST_ALERTING: Partial<AlertingOptions> = {
   outbox: { pollMs: 50, baseDelayMs: 30, maxDelayMs: 200, maxAttempts: 10 },
@@ -26,6 +40,8 @@ export async function startAlertSystem(
   alerting: Partial<AlertingOptions> = FAST_ALERTING,
   /** The server's clock and timers (default: the system's). */
   time?: Clock & Scheduler,
+  /** The catalog (default: the shipped one). */
+  catalog?: CatalogSource,
 ): Promise<AlertTestSystem> {
   const influxUrl = inject("influxUrl");
   const data = reuse ? { dir: reuse.dataDir, remove: () => rmSync(reuse.dataDir, { recursive: true, force: true }) } : tempDir("wm-alert-test-");
@@ -42,7 +58,7 @@ export async function startAlertSystem(
     WEBHOOK_ALLOW_LOCAL: "true",
     ...env,
   });
-  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clock: time, scheduler: time, clientDir: currentClientDir() });
+  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clock: time, scheduler: time, clientDir: currentClientDir(), catalog });
   return {
     ...system,
     url: `http://127.0.0.1:${system.port}`,

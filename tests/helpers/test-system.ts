@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger, type Logger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
+import type { CatalogSource } from "../../server/src/catalog/catalog-source.ts";
 import { currentClientDir } from "./client-build.ts";
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "test");
@@ -44,6 +45,8 @@ export interface TestSystemOptions {
   logger?: Logger;
   /** The dashboard build to serve (default: the e2e build, if this worker made one). */
   clientDir?: string;
+  /** The catalog the server works with; the shipped one by default. */
+  catalog?: CatalogSource;
 }
 
 export async function startTestSystem(
@@ -62,7 +65,14 @@ export async function startTestSystem(
     LOG_LEVEL: "silent",
     ...env,
   });
-  const system = await startSystem({ config, logger: options.logger ?? testLogger, influxUrl, influxMode: "external", clientDir: options.clientDir ?? currentClientDir() });
+  const system = await startSystem({
+    config,
+    logger: options.logger ?? testLogger,
+    influxUrl,
+    influxMode: "external",
+    clientDir: options.clientDir ?? currentClientDir(),
+    catalog: options.catalog,
+  });
   const url = `http://127.0.0.1:${system.port}`;
   return {
     ...system,

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ManualTime } from "../../server/src/util/clock.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
-import { api, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { api, BINDING_CLARITHROMYCIN_MAC, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { startSmtpServer, unfold, type Mail, type TestSmtpServer } from "../helpers/smtp-server.ts";
 
 const MIN = 60_000;
@@ -44,6 +44,8 @@ async function system(time: ManualTime, smtpUrl: string, reminderMinutes = 0): P
     undefined,
     { ...FAST_ALERTING, outbox: { ...FAST_ALERTING.outbox, pollMs: MIN }, engine: { checkIntervalMs: MIN } },
     time,
+    // The subscriptions below are to critical alerts: the clarithromycin MAC-EQS binds here.
+    BINDING_CLARITHROMYCIN_MAC,
   );
   cleanups.push(() => s.stop());
   return s;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../common/alerts.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
-import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { api, BINDING_CLARITHROMYCIN_MAC, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 
 const ZEHREN = "DE-ELBE-ZEHREN";
 const SCHMILKA = "DE-ELBE-SCHMILKA";
@@ -23,7 +23,8 @@ interface InboxEntry {
 
 describe("in-app inbox", () => {
   it("lists the user's notices newest first: the resolved notice above its firing notice, nothing for unwatched stations or other users", async () => {
-    const s = (system = await startAlertSystem());
+    // Critical alerts: the clarithromycin MAC-EQS binds in this catalog.
+    const s = (system = await startAlertSystem({}, undefined, FAST_ALERTING, undefined, BINDING_CLARITHROMYCIN_MAC));
     const ana = await authHeaders(s, "researcher");
     const ben = await authHeaders(s, "researcher");
     const created = await api(s, "POST", "/api/v1/subscriptions", ana, { channel: "in-app", stations: [ZEHREN], severities: ["critical"] });

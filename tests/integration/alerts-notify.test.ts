@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
-import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { api, BINDING_CLARITHROMYCIN_MAC, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { startSmtpServer, unfold, type TestSmtpServer } from "../helpers/smtp-server.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -49,8 +49,13 @@ async function webhookReceiver(failures = 0): Promise<{ url: string; received: R
 const validSignature = (secret: string, r: Received): boolean =>
   r.signature === `sha256=${createHmac("sha256", secret).update(r.body).digest("hex")}`;
 
+/** A server where the clarithromycin MAC-EQS binds, so its alerts are critical (see BINDING_CLARITHROMYCIN_MAC). */
+async function startCritical(env: Record<string, string> = {}, reuse?: { dataDir: string; database: string }): Promise<AlertTestSystem> {
+  return startAlertSystem(env, reuse, FAST_ALERTING, undefined, BINDING_CLARITHROMYCIN_MAC);
+}
+
 async function system(env: Record<string, string> = {}): Promise<AlertTestSystem> {
-  const s = await startAlertSystem(env);
+  const s = await startCritical(env);
   cleanups.push(() => s.stop());
   return s;
 }
@@ -60,7 +65,7 @@ const reading = (time: number, value: number) => ({ station: STATION, parameter:
 
 async function subscribeWebhook(s: AlertTestSystem, url: string): Promise<string> {
   const researcher = await authHeaders(s, "researcher");
-  // Critical only: MAC-EQS exceedances (AA rules also see the short series' mean, as warnings).
+  // Critical only: binding MAC-EQS exceedances (AA rules also see the short series' mean, as information).
   const res = await api(s, "POST", "/api/v1/subscriptions", researcher, { channel: "webhook", webhookUrl: url, stations: [STATION], severities: ["critical"] });
   expect(res.status).toBe(201);
   return res.body.secret as string;
@@ -121,7 +126,7 @@ describe("webhooks", () => {
 
   it("a restart between firing and resolved neither repeats the firing message nor loses the resolved one", async () => {
     const hook = await webhookReceiver();
-    const first = await startAlertSystem();
+    const first = await startCritical();
     cleanups.push(() => first.stop());
     await subscribeWebhook(first, hook.url);
     const token = (await first.stationTokens.create("t", ["*"])).token;
@@ -130,7 +135,7 @@ describe("webhooks", () => {
     await eventually(() => hook.received.length === 1, "the firing message");
     await first.close(2_000);
 
-    const second = await startAlertSystem({}, { dataDir: first.dataDir, database: first.config.influx.database });
+    const second = await startCritical({}, { dataDir: first.dataDir, database: first.config.influx.database });
     cleanups.push(() => second.close(2_000));
     // Still above the standard after the restart: the alert is already firing, no new message.
     await postReadings(second.url, token, { readings: [reading(t + 600_000, 170)] });
@@ -157,13 +162,13 @@ describe("webhooks", () => {
 
   it("does not deliver to a local address once local targets are no longer allowed, and logs why", async () => {
     const hook = await webhookReceiver();
-    const first = await startAlertSystem();
+    const first = await startCritical();
     cleanups.push(() => first.stop());
     await subscribeWebhook(first, hook.url);
     await first.close(2_000);
 
     // The operator turns local targets off: the existing subscription must not reach 127.0.0.1.
-    const second = await startAlertSystem({ WEBHOOK_ALLOW_LOCAL: "false" }, { dataDir: first.dataDir, database: first.config.influx.database });
+    const second = await startCritical({ WEBHOOK_ALLOW_LOCAL: "false" }, { dataDir: first.dataDir, database: first.config.influx.database });
     cleanups.push(() => second.close(2_000));
     const token = (await second.stationTokens.create("t", ["*"])).token;
     await postReadings(second.url, token, { readings: [reading(Date.now() - 60_000, 160)] });

@@ -37,7 +37,7 @@ describe("POST /api/v1/readings", () => {
     await system.writer.drained();
     const rows = await system.store.query<Record<string, any>>(`SELECT * FROM "${MEASUREMENT}" WHERE time = '2026-11-24T07:10:00Z'`);
     const byParameter = Object.fromEntries(rows.map((r) => [r.parameter, r]));
-    expect(byParameter.carbamazepine).toMatchObject({ station: "DE-ELBE-ZEHREN", value: 130.25, qc: 1, mean_value: 130.25 });
+    expect(byParameter.carbamazepine).toMatchObject({ station: "DE-ELBE-ZEHREN", sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", value: 130.25, qc: 1, mean_value: 130.25 });
     expect(byParameter.ethinylestradiol).toMatchObject({ value: null, lod: 0.05, qualifier: "<LOD", qc: 1 });
     expect(byParameter.ph).toMatchObject({ value: 15, qc: 4, mean_value: null });
   });
@@ -87,9 +87,10 @@ describe("bad input is refused with a clear message and nothing is stored", () =
     ["time in the far future", () => ({ body: { readings: [reading({ time: "2030-01-01T00:00:00Z" })] } }), 400, /more than 24 h in the future/],
     ["time older than the retention", () => ({ body: { readings: [reading({ time: "2020-01-01T00:00:00Z" })] } }), 400, /older than the raw retention/],
     ["unknown station", () => ({ body: { readings: [reading({ station: "DE-RHEIN-KOELN" })] } }), 400, /unknown station "DE-RHEIN-KOELN"/],
-    ["unknown parameter", () => ({ body: { readings: [reading({ parameter: "caffeine" })] } }), 400, /unknown parameter "caffeine"/],
+    ["unknown parameter", () => ({ body: { readings: [reading({ parameter: "caffeine" })] } }), 400, /DE-ELBE-ZEHREN measures no "caffeine"; it measures: carbamazepine, diclofenac/],
     ["unit mismatch", () => ({ body: { readings: [reading({ unit: "µg/L" })] } }), 400, /unit "µg\/L" does not match carbamazepine's unit "ng\/L"/],
-    ["value and belowLod together", () => ({ body: { readings: [reading({ belowLod: { lod: 5 } })] } }), 400, /both a value and belowLod/],
+    ["value and belowLod together", () => ({ body: { readings: [reading({ belowLod: { lod: 5 } })] } }), 400, /send exactly one of value, belowLod \(not detected\) or belowLoq/],
+    ["negative LOQ", () => ({ body: { readings: [reading({ value: undefined, belowLoq: { loq: -1 } })] } }), 400, /belowLoq.loq must be a positive finite number/],
     ["negative LOD", () => ({ body: { readings: [reading({ value: undefined, belowLod: { lod: -1 } })] } }), 400, /positive/],
     ["unknown property", () => ({ body: { readings: [{ ...reading(), extra: 1 }] } }), 400, /Unknown field: extra/],
     ["token of another station", () => ({ body: { readings: [reading(), reading({ station: "CN-YANGTZE-CUNTAN" })] }, token: zehrenOnly }), 403, /may not write station CN-YANGTZE-CUNTAN/],
