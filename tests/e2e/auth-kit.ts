@@ -4,6 +4,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Reading } from "../../common/reading.ts";
 import { buildClientOnce } from "./e2e-kit.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 export const STATIONS = [
@@ -24,7 +25,7 @@ function lastDay(now: number): Reading[] {
   const base: Record<string, number> = { carbamazepine: 120, diclofenac: 30, sulfamethoxazole: 20 };
   for (const station of STATIONS) {
     for (let t = now - 24 * 3_600_000; t <= now - 60_000; t += 30 * 60_000) {
-      for (const [parameter, mean] of Object.entries(base)) out.push({ station, parameter, time: t, value: mean, lod: null, qc: 1 });
+      for (const [parameter, mean] of Object.entries(base)) out.push(testReading({ station, parameter, time: t, value: mean }));
     }
   }
   return out;

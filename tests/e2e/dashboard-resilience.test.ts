@@ -7,6 +7,7 @@ import type { Reading } from "../../common/reading.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const STATION = "DE-MULDE-BADDUEBEN";
@@ -25,7 +26,7 @@ describe("dashboard resilience in Chromium", () => {
     const now = Date.now();
     const readings: Reading[] = [];
     for (let t = now - 6 * 3_600_000; t < now - 60_000; t += 10 * 60_000) {
-      readings.push({ station: STATION, parameter: "carbamazepine", time: t, value: 80, lod: null, qc: 1 });
+      readings.push(testReading({ station: STATION, parameter: "carbamazepine", time: t, value: 80 }));
     }
     await system.store.writeReadings(readings);
     browser = await launchChromium();
@@ -45,7 +46,7 @@ describe("dashboard resilience in Chromium", () => {
 
     // Stored but never pushed live: only the resync after reconnecting can bring it.
     const time = Date.now();
-    await system!.store.writeReadings([{ station: STATION, parameter: "carbamazepine", time, value: 77.7, lod: null, qc: 1 }]);
+    await system!.store.writeReadings([testReading({ station: STATION, parameter: "carbamazepine", time, value: 77.7 })]);
     system!.io.disconnectSockets();
     await page.waitForFunction(
       (t) => document.querySelector("figure[data-parameter='carbamazepine']")?.getAttribute("data-last-t") === String(t),
@@ -55,7 +56,7 @@ describe("dashboard resilience in Chromium", () => {
     await expect.poll(() => page.locator("[data-testid=connection]").getAttribute("data-state")).toBe("connected");
 
     // And live pushes flow again (the subscription was renewed).
-    const next: Reading = { station: STATION, parameter: "carbamazepine", time: Date.now(), value: 88.8, lod: null, qc: 1 };
+    const next: Reading = testReading({ station: STATION, parameter: "carbamazepine", time: Date.now(), value: 88.8 });
     system!.events.emitAccepted([next]);
     await page.waitForFunction(
       (t) => document.querySelector("figure[data-parameter='carbamazepine']")?.getAttribute("data-last-t") === String(t),

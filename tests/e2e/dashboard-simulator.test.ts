@@ -4,11 +4,11 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { catalog } from "../../common/catalog.ts";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { seed as catalog } from "../helpers/catalog.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
@@ -26,7 +26,7 @@ describe("dashboard fed by the simulator", () => {
     token = (await system.stationTokens.create("simulator", ["*"])).token;
     simulator = startSimulator(
       { url: system.url, token, seed: 7, backfill: "1d", start: "-20m", speed: 600, faults: { enabled: false } },
-      { logger: testLogger },
+      { catalog, logger: testLogger },
     );
     const deadline = Date.now() + 60_000;
     while (simulator.summary().state !== "live") {
@@ -71,6 +71,8 @@ describe("dashboard fed by the simulator", () => {
       timeout: 2_000,
     });
     expect(Date.now() - posted).toBeLessThan(2_000);
+    // The simulated KSI prototype reports beside the primary carbamazepine sensor at Zehren.
+    expect(await figure.getAttribute("data-sensors-shown")).toBe("SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE,KSI-CBZ-MIP-P2");
     await page.screenshot({ path: path.join(ARTIFACTS, "simulator-station.png"), fullPage: false });
   });
 });

@@ -8,13 +8,17 @@ import type { Reading } from "../../common/reading.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { testReading } from "../helpers/catalog.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
 
 
-/** 35 days of 10-minute readings at Zehren (with <LOD, suspect and failed values), 24 h elsewhere. */
+/**
+ * 35 days of 10-minute readings at Zehren (with <LOD, suspect and failed values, and a day of the
+ * KSI carbamazepine prototype beside the primary sensor), 24 h elsewhere.
+ */
 function fixture(now: number): Reading[] {
   const out: Reading[] = [];
   const start = Math.floor((now - 35 * DAY) / (10 * MIN)) * 10 * MIN;
@@ -24,11 +28,14 @@ function fixture(now: number): Reading[] {
     const wave = Math.sin((2 * Math.PI * (t % DAY)) / DAY);
     for (const [parameter, mean] of Object.entries(base)) {
       const value = mean * (1 + 0.3 * wave) + ((i * 7) % 11) * mean * 0.01;
-      let r: Reading = { station: STATION, parameter, time: t, value: Number(value.toFixed(3)), lod: null, qc: 1 };
-      if (parameter === "sulfamethoxazole" && i % 9 === 0) r = { ...r, value: null, lod: 2 };
+      let r: Reading = testReading({ station: STATION, parameter, time: t, value: Number(value.toFixed(3)) });
+      if (parameter === "sulfamethoxazole" && i % 9 === 0) r = { ...r, value: null, qualifier: "<LOD", limit: 2 };
       if (parameter === "carbamazepine" && i % 37 === 0) r = { ...r, qc: 3 };
       if (parameter === "carbamazepine" && i % 53 === 0) r = { ...r, value: 900, qc: 4 };
       out.push(r);
+      if (parameter === "carbamazepine" && t > now - DAY) {
+        out.push(testReading({ station: STATION, parameter, sensor: "KSI-CBZ-MIP-P2", time: t, value: Number((value * 1.08).toFixed(1)) }));
+      }
     }
   }
   const others = ["DE-ELBE-SCHMILKA", "DE-ELBE-DOMMITZSCH", "DE-ZSCHOPAU-WALDHEIM", "DE-MULDE-BADDUEBEN", "CN-JIALING-BEIBEI", "CN-YANGTZE-CHAOTIANMEN", "CN-YANGTZE-CUNTAN"];
@@ -38,7 +45,7 @@ function fixture(now: number): Reading[] {
     for (let t = end - DAY; t <= end; t += 30 * MIN) {
       for (const [parameter, mean] of Object.entries(base)) {
         const qc = station === "CN-JIALING-BEIBEI" && t + 30 * MIN > end && parameter === "carbamazepine" ? 3 : 1;
-        out.push({ station, parameter, time: t, value: Number((mean * (0.6 + 0.1 * s)).toFixed(2)), lod: null, qc });
+        out.push(testReading({ station, parameter, time: t, value: Number((mean * (0.6 + 0.1 * s)).toFixed(2)), qc }));
       }
     }
   });
@@ -73,8 +80,9 @@ describe("dashboard in Chromium", () => {
     await page.waitForSelector(".card[data-status]");
     await page.waitForFunction(() => document.querySelectorAll(".card .sparkline path[d^='M']").length >= 8);
     expect(await page.locator(".card").count()).toBe(8);
-    expect(await page.locator(".region[data-region='Saxony'] .card").count()).toBe(5);
-    expect(await page.locator(".region[data-region='Chongqing'] .card").count()).toBe(3);
+    expect(await page.locator(".region[data-region='saxony'] .card").count()).toBe(5);
+    expect(await page.locator(".region[data-region='chongqing'] .card").count()).toBe(3);
+    expect(await page.locator(".region[data-region='saxony'] h2").textContent()).toBe("Saxony");
     expect(await page.locator(".card[data-station='CN-YANGTZE-CUNTAN']").getAttribute("data-status")).toBe("offline");
     const zehren = page.locator(".card[data-station='DE-ELBE-ZEHREN']");
     expect(await zehren.locator("tr[data-parameter='carbamazepine'] .num").textContent()).toMatch(/\d ng\/L/);
@@ -100,9 +108,62 @@ describe("dashboard in Chromium", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "station.png"), fullPage: true });
   });
 
+  it("shows both carbamazepine sensors of the station side by side, with a sensor picker", async () => {
+    const figure = page.locator("figure[data-parameter='carbamazepine']");
+    expect(await figure.getAttribute("data-sensors")).toBe("2");
+    expect(await figure.getAttribute("data-sensors-shown")).toBe("SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE,KSI-CBZ-MIP-P2");
+    const picker = figure.locator("[data-testid=sensor-picker]");
+    expect(await picker.textContent()).toContain("Kurt-Schwabe-Institut Meinsberg (simulated) CBZ-MIP prototype 2 · KSI-CBZ-MIP-P2");
+    expect(await figure.locator("[data-testid=latest] [data-sensor]").evaluateAll((els) => els.map((e) => e.getAttribute("data-sensor")))).toEqual([
+      "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE",
+      "KSI-CBZ-MIP-P2",
+    ]);
+    // Parameters with one sensor have no picker.
+    expect(await page.locator("figure[data-parameter='diclofenac'] [data-testid=sensor-picker]").count()).toBe(0);
+    await figure.screenshot({ path: path.join(ARTIFACTS, "station-two-sensors.png") });
+    await picker.locator("input[value='KSI-CBZ-MIP-P2']").uncheck();
+    await expect.poll(() => figure.getAttribute("data-sensors-shown")).toBe("SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE");
+    await picker.locator("input[value='KSI-CBZ-MIP-P2']").check();
+    await expect.poll(() => figure.getAttribute("data-sensors-shown")).toBe("SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE,KSI-CBZ-MIP-P2");
+  });
+
+  it("draws the standards that apply here with their legal status, and offers the others as reference lines, off", async () => {
+    const diclofenac = page.locator("figure[data-parameter='diclofenac']");
+    expect(await diclofenac.getAttribute("data-standards")).toBe("2");
+    const applicable = await diclofenac.locator(".standard-list").first().textContent();
+    expect(applicable).toContain("EU-EQS-2022 (proposal)");
+    expect(applicable).toContain("DE-UBA-proposal (proposal)");
+    expect(applicable).not.toContain("CH-GSchV");
+    const swiss = diclofenac.locator("[data-testid=reference-lines] li[data-sources='CH-GSchV']");
+    expect(await swiss.textContent()).toContain("CH-GSchV (binding) — reference, not binding here");
+    expect(await swiss.locator("input").isChecked()).toBe(false);
+    await swiss.locator("input").check();
+    await expect.poll(() => diclofenac.getAttribute("data-standards")).toBe("3");
+    await swiss.locator("input").uncheck();
+    await expect.poll(() => diclofenac.getAttribute("data-standards")).toBe("2");
+    // No GB 3838 line on a Saxon station: the pH range is offered as a reference only, the class III
+    // oxygen minimum not even that (Zehren has no Chinese target class).
+    expect(await page.locator("figure[data-parameter='ph']").getAttribute("data-standards")).toBe("0");
+    expect(await page.locator("figure[data-parameter='ph'] [data-testid=reference-lines]").textContent()).toContain("CN-GB3838-2002");
+    expect(await page.locator("figure[data-parameter='dissolved_oxygen']").getAttribute("data-standards")).toBe("0");
+    expect(await page.locator("figure[data-parameter='dissolved_oxygen'] [data-testid=reference-lines]").count()).toBe(0);
+  });
+
+  it("draws the station's GB 3838 target-class lines on a Chinese station", async () => {
+    await page.goto(`${system!.url}/#/station/CN-YANGTZE-CUNTAN?range=7d`);
+    await page.waitForSelector("figure[data-parameter='dissolved_oxygen'][data-points]");
+    expect(await page.locator("figure[data-parameter='ph']").getAttribute("data-standards")).toBe("2");
+    const oxygen = page.locator("figure[data-parameter='dissolved_oxygen']");
+    expect(await oxygen.getAttribute("data-standards")).toBe("1");
+    expect(await oxygen.locator(".standard-list").first().textContent()).toMatch(/Class limit class III min 5 mg\/L · CN-GB3838-2002 \(binding\)/);
+    await page.screenshot({ path: path.join(ARTIFACTS, "station-cuntan.png"), fullPage: true });
+    await page.goto(`${system!.url}/#/station/${STATION}`);
+    await page.waitForSelector("figure[data-parameter='carbamazepine'][data-points]");
+  });
+
   it("appends a reading pushed live to the open chart within 2 s", async () => {
     const time = Date.now();
-    const reading: Reading = { station: STATION, parameter: "carbamazepine", time, value: 432.1, lod: null, qc: 1 };
+    const reading: Reading = testReading({ station: STATION, parameter: "carbamazepine", time, value: 432.1 });
     await system!.store.writeReadings([reading]);
     const pushedAt = Date.now();
     system!.events.emitAccepted([reading]);
@@ -144,6 +205,12 @@ describe("dashboard in Chromium", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "station-zh.png"), fullPage: true });
     await page.goto(`${system!.url}/#/`);
     await page.waitForSelector(".card[data-status]");
+    // Station, river and region names in Chinese.
+    expect(await page.locator(".card[data-station='CN-YANGTZE-CUNTAN'] h3").textContent()).toMatch(/^寸滩/);
+    expect(await page.locator(".card[data-station='DE-ZSCHOPAU-WALDHEIM'] h3").textContent()).toBe("瓦尔德海姆（乔保河）");
+    expect(await page.locator(".card[data-station='CN-YANGTZE-CUNTAN'] .card-sub").textContent()).toContain("长江");
+    expect(await page.locator(".region[data-region='saxony'] h2").textContent()).toBe("萨克森州");
+    expect(await page.locator(".card[data-station='DE-ELBE-ZEHREN'] tr[data-parameter='carbamazepine'] th").textContent()).toBe("卡马西平");
     await page.screenshot({ path: path.join(ARTIFACTS, "overview-zh.png"), fullPage: true });
     await page.selectOption("select[name=lang]", "en");
   });

@@ -13,6 +13,7 @@ import { createUser, type TestUser } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, sessionCookie, type WatchedPage } from "./auth-kit.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
@@ -26,8 +27,8 @@ function fixture(start: number): Reading[] {
   const base: Record<string, number> = { carbamazepine: 120, diclofenac: 30, ibuprofen: 40 };
   for (let i = 0, t = start; t < start + 6 * HOUR; t += 10 * MIN, i++) {
     for (const [parameter, mean] of Object.entries(base)) {
-      let r: Reading = { station: STATION, parameter, time: t, value: mean + i, lod: null, qc: 1 };
-      if (parameter === "diclofenac" && i === 10) r = { ...r, value: null, lod: 2 };
+      let r: Reading = testReading({ station: STATION, parameter, time: t, value: mean + i });
+      if (parameter === "diclofenac" && i === 10) r = { ...r, value: null, qualifier: "<LOD", limit: 2 };
       if (parameter === "carbamazepine" && i === 12) r = { ...r, value: 900, qc: 4 };
       out.push(r);
     }
@@ -95,12 +96,12 @@ describe("export dialog in Chromium", () => {
     expect(download.suggestedFilename()).toMatch(new RegExp(`^water-monitor_${STATION}_2-parameters_\\d{8}T\\d{6}Z-\\d{8}T\\d{6}Z_raw\\.csv$`));
     const text = readFileSync((await download.path())!, "utf8");
     const rows = parse(text, { columns: true, bom: true }) as Array<Record<string, string>>;
-    expect(Object.keys(rows[0]!)).toEqual(["time", "station", "parameter", "value", "unit", "qc_flag", "qualifier", "lod"]);
+    expect(Object.keys(rows[0]!)).toEqual(["time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty"]);
     // Station time (the page's zone preference) with its offset, the same instants as stored.
     expect(rows.every((r) => /[+-]0[12]:00$/.test(r.time!))).toBe(true);
     const key = (time: number, parameter: string, value: string, qc: string, lod: string) => `${time}|${parameter}|${value}|${qc}|${lod}`;
-    expect(rows.map((r) => key(Date.parse(r.time!), r.parameter!, r.value!, r.qc_flag!, r.lod!)).sort()).toEqual(
-      expected.map((r) => key(r.time, r.parameter, r.value === null ? "" : String(r.value), String(r.qc), r.lod === null ? "" : String(r.lod))).sort(),
+    expect(rows.map((r) => key(Date.parse(r.time!), r.parameter!, r.value!, r.qc_flag!, r.limit!)).sort()).toEqual(
+      expected.map((r) => key(r.time, r.parameter, r.value === null ? "" : String(r.value), String(r.qc), r.limit === null ? "" : String(r.limit))).sort(),
     );
     expect(rows.every((r) => r.station === STATION)).toBe(true);
     expect(rows.find((r) => r.value === "")?.qualifier).toBe("<LOD");

@@ -116,7 +116,7 @@ describe("client chart model", () => {
 
   it("draws a further sensor of the compound as a line of its own, named in the legend", () => {
     const other = { ...raw([{ t: 1, v: 36, qc: 1 }, { t: 2, v: null, qualifier: "<LOD" as const, limit: 20, qc: 1 as const }]), sensor: "KSI-CBZ-MIP-P2" };
-    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ sensorLabel: "primary", others: [{ series: other, label: "prototype", limit: 20 }] }));
+    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ sensorLabel: "primary", others: [{ series: other, index: 1, label: "prototype", limit: 20 }] }));
     const lines = m.datasets.filter((d) => d.role === "value");
     expect(lines.map((d) => d.label)).toEqual(["v · primary", "v · prototype"]);
     expect(lines[1]!.data.map((p) => p.y)).toEqual([36, null]);

@@ -42,6 +42,8 @@ export interface ChartLabels {
 /** A further sensor of the same parameter at the station, drawn as a line of its own. */
 export interface OtherSensorSeries {
   series: SeriesResponse;
+  /** Position among the station's sensors of the parameter (its line style, sensorLineStyle). */
+  index: number;
   /** Legend text (make, model, id). */
   label: string;
   /** The sensor's limit: where an interval of only censored values is marked. */
@@ -63,6 +65,8 @@ export interface ModelOptions {
   limit?: number | null;
   /** Legend text of the main sensor, when there are several. */
   sensorLabel?: string;
+  /** Position of the main sensor among the station's sensors (default 0: its line is the primary's blue). */
+  sensorIndex?: number;
   others?: readonly OtherSensorSeries[];
 }
 
@@ -135,12 +139,12 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     datasets.push(
       band(L.min, lows, "min", false),
       band(L.max, highs, "max", "-1"),
-      line(named(L.mean), main, "mean", CHART_COLOURS.value, main.length <= MANY_POINTS ? 1.5 : 0),
+      styled(line(named(L.mean), main, "mean", CHART_COLOURS.value, main.length <= MANY_POINTS ? 1.5 : 0), opts.sensorIndex ?? 0),
     );
   } else {
-    datasets.push(line(named(L.value), main, "value", CHART_COLOURS.value, main.length <= MANY_POINTS ? 2 : 0));
+    datasets.push(styled(line(named(L.value), main, "value", CHART_COLOURS.value, main.length <= MANY_POINTS ? 2 : 0), opts.sensorIndex ?? 0));
   }
-  const otherLines = (opts.others ?? []).map((o, i) => otherSensorDataset(o, i, f, opts.showFailed, L));
+  const otherLines = (opts.others ?? []).map((o) => otherSensorDataset(o, f, opts.showFailed, L));
   datasets.push(...otherLines);
   datasets.push(
     markers(L.belowLod, belowLod, "belowLod", CHART_COLOURS.belowLod, "triangle", 180, false),
@@ -181,8 +185,24 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
   };
 }
 
+/** Line colour and dash of the i-th sensor of a chart (0: the primary, drawn like a single series). */
+export function sensorLineStyle(i: number): { colour: string; dash: number[] } {
+  if (i === 0) return { colour: CHART_COLOURS.value, dash: [] };
+  // The primary sensor has SERIES_COLOURS[0]'s blue; others take the next colours, dashed.
+  return { colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!, dash: [6, 3] };
+}
+
 /** A further sensor: its value (or mean) line in a colour and dash of its own; failed raw values stay out. */
-function otherSensorDataset(o: OtherSensorSeries, i: number, f: number, showFailed: boolean, L: ChartLabels): LineDataset {
+/** A sensor's line in its colour and dash. */
+function styled(ds: LineDataset, sensorIndex: number): LineDataset {
+  const style = sensorLineStyle(sensorIndex);
+  ds.borderColor = style.colour;
+  ds.backgroundColor = style.colour;
+  ds.borderDash = style.dash;
+  return ds;
+}
+
+function otherSensorDataset(o: OtherSensorSeries, f: number, showFailed: boolean, L: ChartLabels): LineDataset {
   const aggregate = o.series.resolution === "aggregate";
   const data: PlotPoint[] = [];
   for (const p of o.series.points) {
@@ -190,10 +210,7 @@ function otherSensorDataset(o: OtherSensorSeries, i: number, f: number, showFail
     const censored = aggregate ? p.n !== undefined && p.n > 0 && p.nBelowLod === p.n : p.v === null && p.limit !== undefined;
     data.push({ x: p.t, y: censored ? null : scale(p.v, f), qc: p.qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) });
   }
-  // The primary sensor has SERIES_COLOURS[0]'s blue; others take the next colours.
-  const colour = SERIES_COLOURS[(i + 1) % SERIES_COLOURS.length]!;
-  const ds = line(`${aggregate ? L.mean : L.value} · ${o.label}`, data, aggregate ? "mean" : "value", colour, data.length <= MANY_POINTS ? 2 : 0);
-  ds.borderDash = [6, 3];
+  const ds = styled(line(`${aggregate ? L.mean : L.value} · ${o.label}`, data, aggregate ? "mean" : "value", CHART_COLOURS.value, data.length <= MANY_POINTS ? 2 : 0), o.index);
   ds.pointStyle = "rect";
   return ds;
 }

@@ -111,7 +111,6 @@ export const de: Messages = {
   "compare.mode.parameters": "Mehrere Stoffe an einer Station",
   "compare.parameter": "Stoff",
   "compare.station": "Station",
-  "compare.sensor": "Sensor",
   "compare.stations": "Stationen",
   "compare.parameters": "Stoffe",
   "compare.normalise": "Normieren (jede Reihe auf 0–1)",

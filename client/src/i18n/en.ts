@@ -110,7 +110,6 @@ export const en = {
   "compare.mode.parameters": "Several compounds at one station",
   "compare.parameter": "Compound",
   "compare.station": "Station",
-  "compare.sensor": "Sensor",
   "compare.stations": "Stations",
   "compare.parameters": "Compounds",
   "compare.normalise": "Normalise (each series scaled to 0–1)",

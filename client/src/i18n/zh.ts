@@ -111,7 +111,6 @@ export const zh: Messages = {
   "compare.mode.parameters": "一个站点，多种化合物",
   "compare.parameter": "化合物",
   "compare.station": "站点",
-  "compare.sensor": "传感器",
   "compare.stations": "站点",
   "compare.parameters": "化合物",
   "compare.normalise": "归一化（每条序列缩放到 0–1）",

@@ -29,12 +29,15 @@ export function alertRulesPage(ctx: AppContext): Page {
 
   function standard(r: AlertRule): Node | string {
     if (!r.standard) return h("span", { class: "muted" }, t("alert.noStandard"));
+    const id = r.standard.id;
+    const legal = r.parameter ? ctx.catalog.standardsOf(r.parameter).find((s) => s.id === id)?.legalStatus : undefined;
     return h(
       "span",
       { class: "alert-standard", "data-source": r.standard.source },
       h("span", { class: "alert-limit" }, t(`std.${r.standard.kind}` as MessageKey)),
       " ",
       h("a", { class: "alert-source", href: `#source-${r.standard.source}`, onclick: (e: Event) => jumpTo(e, r.standard!.source) }, r.standard.source),
+      legal ? h("span", { class: "alert-legal muted" }, ` (${t(`legal.${legal}` as MessageKey)})`) : "",
     );
   }
 

@@ -177,7 +177,9 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
       const name = mode === "stations" ? stationName(ctx, s.station) : parameterName(ctx, s.parameter);
       const primary = catalog.defaultSensor(s.station, s.parameter, Date.now());
       const sensor = catalog.sensor(s.sensor);
-      return primary?.id === s.sensor || !sensor ? name : `${name} · ${sensorLabel(sensor)}`;
+      if (primary?.id === s.sensor || !sensor) return name;
+      // Chart.js legends do not wrap: on a narrow chart the sensor goes by its id (the list above names it in full).
+      return `${name} · ${chart.plotWidth() >= 560 ? sensorLabel(sensor) : sensor.id}`;
     };
     const datasets = buildCompareDatasets(
       data.map((s) => ({ label: label(s), points: s.points, factor: displayUnit(s.unit, ctx.p.unit).factor })),

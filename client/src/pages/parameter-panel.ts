@@ -4,7 +4,7 @@
 // status, and standards from elsewhere as reference lines the reader may switch on.
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
-import { buildChartModel, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
+import { buildChartModel, sensorLineStyle, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
 import type { StandardLine } from "../charts/standard-lines.ts";
 import { parameterName, sensorLabel, stationName, type AppContext } from "../context.ts";
@@ -93,11 +93,14 @@ export class ParameterPanel {
     const shown = series.filter((s) => !this.hiddenSensors.has(s.sensor));
     const [main, ...others] = shown;
     const sensorOf = (id: string) => this.sensors.find((s) => s.id === id);
+    const indexOf = (id: string) => Math.max(0, this.sensors.findIndex((s) => s.id === id));
     const limitOf = (id: string) => {
       const s = sensorOf(id);
       return s ? (s.lod ?? s.loq) : null;
     };
     const several = this.sensors.length > 1;
+    // Chart.js legends do not wrap: on narrow charts the legend names sensors by id, the picker above in full.
+    const legendName = (id: string) => (view.requestedWidth >= 560 ? this.labelOf(id) : id);
     const fmt = (v: number) => (du.unit === "pH" ? `pH ${formatNumber(v, ctx.lang)}` : `${formatNumber(v, ctx.lang)} ${du.unit}`);
     const model = buildChartModel(main ?? emptySeries(this.station.id, parameter, view), parameter, {
       factor: du.factor,
@@ -107,8 +110,9 @@ export class ParameterPanel {
       standards: ctx.catalog.standardsAt(this.station.id, parameter.code, view.to),
       referencesShown: this.referencesShown,
       limit: main ? limitOf(main.sensor) : null,
-      sensorLabel: several && main ? this.labelOf(main.sensor) : undefined,
-      others: others.map((s) => ({ series: s, label: this.labelOf(s.sensor), limit: limitOf(s.sensor) })),
+      sensorLabel: several && main ? legendName(main.sensor) : undefined,
+      sensorIndex: main ? indexOf(main.sensor) : 0,
+      others: others.map((s) => ({ series: s, index: indexOf(s.sensor), label: legendName(s.sensor), limit: limitOf(s.sensor) })),
     });
     this.chart.render({
       datasets: model.datasets,
@@ -182,7 +186,9 @@ export class ParameterPanel {
       this.latest.textContent = readings[0] ? line(readings[0]) : "";
       return;
     }
-    this.latest.replaceChildren(...readings.map((r) => h("span", { class: "latest-sensor", "data-sensor": r.sensor }, `${r.sensor}: ${line(r)}`)));
+    this.latest.replaceChildren(
+      ...readings.map((r) => h("span", { class: "latest-sensor", "data-sensor": r.sensor }, line(r), h("span", { class: "sensor-id" }, ` · ${r.sensor}`))),
+    );
   }
 
   private sensorPicker(): HTMLElement {
@@ -191,10 +197,11 @@ export class ParameterPanel {
       "fieldset",
       { class: "sensor-picker", "data-testid": "sensor-picker" },
       h("legend", {}, t("chart.sensors")),
-      ...this.sensors.map((sensor) =>
+      ...this.sensors.map((sensor, i) =>
         h(
           "label",
           { class: "check", title: sensor.method },
+          h("span", { class: "swatch", style: `border-color:${sensorLineStyle(i).colour};border-top-style:${i === 0 ? "solid" : "dashed"}`, "aria-hidden": "true" }),
           h("input", {
             type: "checkbox",
             name: `sensor-${this.parameter.code}`,
@@ -230,7 +237,9 @@ export class ParameterPanel {
   private renderStandards(all: StandardLine[], offScale: StandardLine[], fmt: (v: number) => string): void {
     const { t } = this.ctx;
     if (all.length === 0) {
-      this.standardsList.replaceChildren(h("p", { class: "muted" }, t("chart.noStandards")));
+      // The catalog may hold standards for the parameter that set no limit here (a GB 3838 class limit at a station without a target class).
+      const none = this.ctx.catalog.standardsOf(this.parameter.code).length > 0 ? "chart.noStandardsHere" : "chart.noStandards";
+      this.standardsList.replaceChildren(h("p", { class: "muted" }, t(none)));
       return;
     }
     const off = new Set(offScale.map((s) => s.key));
@@ -282,7 +291,7 @@ export class ParameterPanel {
             "fieldset",
             { class: "reference-lines", "data-testid": "reference-lines" },
             h("legend", {}, t("chart.referenceStandards")),
-            h("ul", { class: "standard-list" }, ...references.map(toggle)),
+            h("ul", { class: "reference-list" }, ...references.map(toggle)),
           )
         : "",
       h(
