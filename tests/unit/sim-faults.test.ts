@@ -1,7 +1,8 @@
 // Each forced sensor or station fault leaves the pattern QC is meant to catch.
 import { describe, expect, it } from "vitest";
 import type { Parameter, Station } from "../../common/catalog-model.ts";
-import { generateReadings, type SimReading } from "../../sensors-sim/src/reading-generator.ts";
+import { generateReadings, ReadingGenerator, type SimReading } from "../../sensors-sim/src/reading-generator.ts";
+import { simulatedStations } from "../../sensors-sim/src/options.ts";
 import {
   DEFAULT_FAULT_SETTINGS,
   DEFAULT_FAULT_RATES,
@@ -9,7 +10,7 @@ import {
   type FaultKind,
   type FaultSettings,
 } from "../../sensors-sim/src/sensor/fault-settings.ts";
-import { seed } from "../helpers/catalog.ts";
+import { catalogWith, seed } from "../helpers/catalog.ts";
 
 const INTERVAL = 10 * 60_000;
 const DAY = 86_400_000;
@@ -213,5 +214,34 @@ describe("several sensors of one compound at a station", () => {
     ).filter((r) => r.sensor === "KSI-CBZ-MIP-P2");
     expect(early).toHaveLength(144);
     expect(Math.min(...early.map((r) => r.gridTime))).toBe(Date.parse(installedLater));
+  });
+});
+
+describe("a changed catalog while running", () => {
+  it("starts a new simulated station, stops a retired one, and keeps the fault state of sensors that stay", () => {
+    const faults = { ...DEFAULT_FAULT_SETTINGS, ratesPerDay: NO_FAULTS, force: ["stuck" as const], forceAt: START + 2 * INTERVAL };
+    const options = (c: typeof seed) => ({ catalog: c, stations: simulatedStations(c).filter((s) => s.region === "saxony"), parameters });
+    const generator = new ReadingGenerator({ seed: 3, intervalMs: INTERVAL, faults, ...options(seed) }, START);
+    for (let i = 0; i < 5; i++) generator.next();
+    expect(generator.stations).toEqual(["DE-ELBE-SCHMILKA", "DE-ELBE-ZEHREN", "DE-ELBE-DOMMITZSCH", "DE-ZSCHOPAU-WALDHEIM", "DE-MULDE-BADDUEBEN"]);
+    const frozen = generator.next().find((r) => r.sensor === "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE")!.value;
+
+    // Bad Düben retires; a new simulated station joins on the Elbe with one sensor.
+    const changed = catalogWith((d) => {
+      d.stations.find((s) => s.id === "DE-MULDE-BADDUEBEN")!.status = "retired";
+      d.stations.push({ ...structuredClone(d.stations[0]!), id: "DE-ELBE-MEISSEN", riverKm: 82.5 });
+      d.sensors.push({
+        ...structuredClone(d.sensors.find((s) => s.id === "SIM-DE-ELBE-SCHMILKA-CARBAMAZEPINE")!),
+        id: "SIM-DE-ELBE-MEISSEN-CARBAMAZEPINE",
+        deployments: [{ station: "DE-ELBE-MEISSEN", from: "2026-01-01", to: null, primary: true }],
+      });
+    });
+    generator.setCatalog(options(changed));
+    expect(generator.stations).toEqual(["DE-ELBE-SCHMILKA", "DE-ELBE-ZEHREN", "DE-ELBE-DOMMITZSCH", "DE-ZSCHOPAU-WALDHEIM", "DE-ELBE-MEISSEN"]);
+    const next = generator.next();
+    expect(next.some((r) => r.station === "DE-MULDE-BADDUEBEN")).toBe(false);
+    expect(next.filter((r) => r.station === "DE-ELBE-MEISSEN").map((r) => r.sensor)).toEqual(["SIM-DE-ELBE-MEISSEN-CARBAMAZEPINE"]);
+    // Zehren's primary sensor is still in the stuck episode that started before the change.
+    expect(next.find((r) => r.sensor === "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE")!.value).toBe(frozen);
   });
 });
