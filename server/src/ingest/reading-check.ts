@@ -6,19 +6,11 @@ import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { Sensor } from "../../../common/catalog-model.ts";
 import { QC, QUALIFIER, type Qualifier, type Reading } from "../../../common/reading.ts";
 
-/** A reading after parsing, before catalog, token and QC checks. */
-export interface ReadingCandidate {
-  station: string;
-  parameter: string;
+/** A reading after parsing, before catalog, token and QC checks: ids as sent, no QC flag yet. */
+export interface ReadingCandidate extends Omit<Reading, "sensor" | "qc"> {
   /** undefined: the station's primary sensor for the parameter at `time`. */
   sensor: string | undefined;
-  time: number;
-  value: number | null;
-  qualifier: Qualifier | null;
-  limit: number | null;
-  uncertainty: number | null;
-  rawSignal: number | null;
-  calibration: number | null;
+  /** Optional; when given it must be the parameter's unit. */
   unit?: string;
 }
 
