@@ -45,7 +45,7 @@ let researcher: Record<string, string>;
 
 beforeAll(async () => {
   system = await startTestSystem({}, inject("influxUrl"), { catalog: catalogSource(catalog) });
-  token = system.stationTokens.create("all stations", ["*"]).token;
+  token = (await system.stationTokens.create("all stations", ["*"])).token;
   researcher = await authHeaders(system, "researcher");
 });
 afterAll(async () => {
