@@ -6,13 +6,12 @@
 // Data as a five-year-old installation has it: 10-minute raw readings for the raw retention
 // (400 days) and hourly rollups (rp_1h) for the five years.
 import { randomBytes } from "node:crypto";
-import { catalog } from "../../common/catalog.ts";
-import type { Reading } from "../../common/reading.ts";
+import { QC, type Reading } from "../../common/reading.ts";
 import { createLogger } from "../../common/logger.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { InfluxReadingStore } from "../../server/src/influx/store.ts";
 import { TAG } from "../../common/wire.ts";
-import { influxAdmin, median, type Benchmark } from "./bench-kit.ts";
+import { catalog, influxAdmin, median, primarySensor, type Benchmark } from "./bench-kit.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const ANONYMOUS_CLIENTS = 50;
@@ -38,8 +37,10 @@ function hammeredSeries(count: number): Array<{ station: string; parameter: stri
 
 function rawReadings(station: string, parameter: string, from: number, to: number, seed: number): Reading[] {
   const out: Reading[] = [];
+  const sensor = primarySensor(station, parameter);
   for (let t = from, i = 0; t <= to; t += STEP_MS, i++) {
-    out.push({ station, parameter, time: t, value: 50 + 30 * Math.sin((i + seed) / 24) + ((i * 7) % 11), lod: null, qc: 1 });
+    const value = 50 + 30 * Math.sin((i + seed) / 24) + ((i * 7) % 11);
+    out.push({ station, parameter, sensor, time: t, value, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null, qc: QC.pass });
   }
   return out;
 }
@@ -47,11 +48,12 @@ function rawReadings(station: string, parameter: string, from: number, to: numbe
 /** Hourly rollup rows as the continuous query writes them (rp_1h), in line protocol. */
 function rollupLines(station: string, parameter: string, from: number, to: number): string {
   const f = ROLLUP_FIELD;
+  const sensor = primarySensor(station, parameter);
   let body = "";
   for (let t = from, i = 0; t < to; t += HOUR_MS, i++) {
     const mean = 50 + 30 * Math.sin(i / 4);
     body +=
-      `${ROLLUP_MEASUREMENT.oneHour},${TAG.parameter}=${parameter},${TAG.station}=${station} ` +
+      `${ROLLUP_MEASUREMENT.oneHour},${TAG.parameter}=${parameter},${TAG.sensor}=${sensor},${TAG.station}=${station} ` +
       `${f.mean}=${mean},${f.min}=${mean - 5},${f.max}=${mean + 5},${f.count}=6i,${f.belowLodCount}=0i ${t}\n`;
   }
   return body;

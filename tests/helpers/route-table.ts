@@ -58,6 +58,7 @@ export const ROUTES: RouteCase[] = [
   { route: "GET /api/v1/admin/settings", need: "admin", path: fixed("/api/v1/admin/settings") },
   { route: "PATCH /api/v1/admin/settings", need: "admin", path: fixed("/api/v1/admin/settings"), body: {} },
   { route: "GET /api/v1/admin/audit", need: "admin", path: fixed("/api/v1/admin/audit") },
+  { route: "GET /api/v1/catalog", need: "viewer", path: fixed("/api/v1/catalog") },
   { route: "GET /api/v1/stations", need: "viewer", path: fixed("/api/v1/stations") },
   { route: "GET /api/v1/parameters", need: "viewer", path: fixed("/api/v1/parameters") },
   { route: "GET /api/v1/latest", need: "viewer", path: fixed("/api/v1/latest") },

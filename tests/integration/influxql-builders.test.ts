@@ -4,12 +4,13 @@
 // runs no second statement: a canary database and the other series' data survive, and no row of
 // another series comes back.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { findParameter, findStation, type Parameter, type Station } from "../../common/catalog.ts";
+import type { Parameter, Sensor, Station } from "../../common/catalog-model.ts";
 import type { ExportQcFilter, ExportResolution } from "../../common/export-options.ts";
 import { lastSeenQuery, meanBucketsQuery } from "../../server/src/alerts/history-loader.ts";
 import { aggregateExportQuery, countQuery, rawExportQuery } from "../../server/src/export/export-influxql.ts";
 import type { AggregateSource } from "../../server/src/query/resolution.ts";
 import { latestQuery, rawAggregateQuery, rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
+import { seed, testReading } from "../helpers/catalog.ts";
 import { startTestSystem, uniqueDatabase, type TestSystem } from "../helpers/test-system.ts";
 
 /** A database a successful injection would drop; created before, checked after every query. */
@@ -29,19 +30,21 @@ const HOSTILE_NUMBERS = [Number.NaN, 1.5, Number.POSITIVE_INFINITY, -1e30, `0; D
 const influxUrl = inject("influxUrl");
 let system: TestSystem;
 const NOW = Math.floor(Date.now() / 60_000) * 60_000;
-const station = findStation("DE-ELBE-ZEHREN")!;
-const parameter = findParameter("carbamazepine")!;
-const target: CatalogSeries = { station, parameter };
-const withStation = (id: string): CatalogSeries => ({ station: { ...station, id } as Station, parameter });
-const withParameter = (code: string): CatalogSeries => ({ station, parameter: { ...parameter, code } as Parameter });
+const station = seed.station("DE-ELBE-ZEHREN")!;
+const parameter = seed.parameter("carbamazepine")!;
+const sensor = seed.primarySensor(station.id, parameter.code, NOW)!;
+const target: CatalogSeries = { station, parameter, sensor, includeUntagged: true };
+const withStation = (id: string): CatalogSeries => ({ ...target, station: { ...station, id } as Station });
+const withParameter = (code: string): CatalogSeries => ({ ...target, parameter: { ...parameter, code } as Parameter });
+const withSensor = (id: string): CatalogSeries => ({ ...target, sensor: { ...sensor, id } as Sensor });
 
 beforeAll(async () => {
   system = await startTestSystem();
   await fetch(`${influxUrl}/query?q=${encodeURIComponent(`CREATE DATABASE "${canary}"`)}`, { method: "POST" });
   // The series asked for, and another station's, which no hostile query may return.
   await system.store.writeReadings([
-    { station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: NOW - 120_000, value: 100, lod: null, qc: 1 },
-    { station: "CN-YANGTZE-CUNTAN", parameter: "carbamazepine", time: NOW - 120_000, value: 999, lod: null, qc: 1 },
+    testReading({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: NOW - 120_000, value: 100 }),
+    testReading({ station: "CN-YANGTZE-CUNTAN", parameter: "carbamazepine", time: NOW - 120_000, value: 999 }),
   ]);
 });
 afterAll(async () => {
@@ -61,14 +64,20 @@ function cases(): Case[] {
   for (const id of HOSTILE_IDS) {
     add("rawPointsQuery(station)", id, () => rawPointsQuery(withStation(id), NOW - 3_600_000, NOW, 100));
     add("rawPointsQuery(parameter)", id, () => rawPointsQuery(withParameter(id), NOW - 3_600_000, NOW, 100));
+    add("rawPointsQuery(sensor)", id, () => rawPointsQuery(withSensor(id), NOW - 3_600_000, NOW, 100));
     add("rawAggregateQuery(station)", id, () => rawAggregateQuery(withStation(id), NOW - 3_600_000, NOW, 60_000));
+    add("rawAggregateQuery(sensor)", id, () => rawAggregateQuery(withSensor(id), NOW - 3_600_000, NOW, 60_000));
     add("rollupRowsQuery(station)", id, () => rollupRowsQuery(withStation(id), "rollup1h", NOW - 3_600_000, NOW));
+    add("rollupRowsQuery(sensor)", id, () => rollupRowsQuery(withSensor(id), "rollup1h", NOW - 3_600_000, NOW));
     add("latestQuery(station)", id, () => latestQuery(NOW - 3_600_000, station && ({ ...station, id } as Station)));
-    add("rawExportQuery(station)", id, () => rawExportQuery([withStation(id)], NOW - 3_600_000, NOW, "all"));
-    add("aggregateExportQuery(parameter)", id, () => aggregateExportQuery([withParameter(id)], "1h", NOW - 3_600_000, NOW, "all", null));
-    add("aggregateExportQuery(tz)", id, () => aggregateExportQuery([target], "1d", NOW - 3_600_000, NOW, "all", id));
-    add("aggregateExportQuery(resolution)", id, () => aggregateExportQuery([target], id as Exclude<ExportResolution, "raw">, NOW - 3_600_000, NOW, "all", null));
-    add("countQuery(qc)", id, () => countQuery([target], NOW - 3_600_000, NOW, id as ExportQcFilter));
+    add("rawExportQuery(station)", id, () => rawExportQuery([withStation(id)], null, NOW - 3_600_000, NOW, "all"));
+    add("rawExportQuery(sensors)", id, () => rawExportQuery([target], [id], NOW - 3_600_000, NOW, "all"));
+    add("aggregateExportQuery(parameter)", id, () => aggregateExportQuery([withParameter(id)], null, "1h", NOW - 3_600_000, NOW, "all", null));
+    add("aggregateExportQuery(sensors)", id, () => aggregateExportQuery([target], [sensor.id, id], "1h", NOW - 3_600_000, NOW, "all", null));
+    add("aggregateExportQuery(tz)", id, () => aggregateExportQuery([target], null, "1d", NOW - 3_600_000, NOW, "all", id));
+    add("aggregateExportQuery(resolution)", id, () => aggregateExportQuery([target], null, id as Exclude<ExportResolution, "raw">, NOW - 3_600_000, NOW, "all", null));
+    add("countQuery(qc)", id, () => countQuery([target], null, NOW - 3_600_000, NOW, id as ExportQcFilter));
+    add("countQuery(sensors)", id, () => countQuery([target], [id], NOW - 3_600_000, NOW, "all"));
     add("rollupRowsQuery(source)", id, () => rollupRowsQuery(target, id as Exclude<AggregateSource, "raw">, NOW - 3_600_000, NOW));
     add("meanBucketsQuery(parameter)", id, () => meanBucketsQuery(id, NOW - 3_600_000, NOW, 60_000, 2));
   }
@@ -77,7 +86,7 @@ function cases(): Case[] {
     add("rawPointsQuery(limit)", n, () => rawPointsQuery(target, NOW - 3_600_000, NOW, n));
     add("rawAggregateQuery(interval)", n, () => rawAggregateQuery(target, NOW - 3_600_000, NOW, n));
     add("latestQuery(since)", n, () => latestQuery(n));
-    add("countQuery(to)", n, () => countQuery([target], NOW - 3_600_000, n, "all"));
+    add("countQuery(to)", n, () => countQuery([target], null, NOW - 3_600_000, n, "all"));
     add("meanBucketsQuery(bucketMs)", n, () => meanBucketsQuery("carbamazepine", NOW - 3_600_000, NOW, n, 2));
     add("meanBucketsQuery(maxQc)", n, () => meanBucketsQuery("carbamazepine", NOW - 3_600_000, NOW, 60_000, n));
     add("lastSeenQuery(from)", n, () => lastSeenQuery(n, NOW));

@@ -8,6 +8,7 @@ import type { Role } from "../../server/src/auth/roles.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { LATEST_LOOKBACK_MS } from "../../server/src/query/series-service.ts";
 import { authHeaders } from "../helpers/auth.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { ROUTES, methodOf } from "../helpers/route-table.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -25,8 +26,8 @@ describe("GET /api/v1/latest", () => {
   it("looks back a bounded window: a series silent for 30 days is not listed", async () => {
     const now = Date.now();
     await system.store.writeReadings([
-      { station: "DE-ELBE-ZEHREN", parameter: "ph", time: now - 30 * DAY, value: 7.7, lod: null, qc: 1 },
-      { station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: now - 60_000, value: 120, lod: null, qc: 1 },
+      testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: now - 30 * DAY, value: 7.7 }),
+      testReading({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: now - 60_000, value: 120 }),
     ]);
     const res = await fetch(`${system.url}/api/v1/latest?station=DE-ELBE-ZEHREN`);
     const body = (await res.json()) as LatestResponse;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ApiClient, ApiError } from "../../client/src/api.ts";
 
 let server: Server | undefined;
+const ANSWER = { version: 1, catalog: {} };
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** Answers with `answers` in turn (status, Retry-After), then 200. */
@@ -18,7 +19,7 @@ async function serve(answers: Array<[number, string]>): Promise<{ base: string; 
       res.end(JSON.stringify({ error: { code: next[0] === 429 ? "rate_limited" : "busy", message: "wait" } }));
     } else {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ stations: [] }));
+      res.end(JSON.stringify(ANSWER));
     }
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
@@ -32,18 +33,18 @@ describe("ApiClient reads under load", () => {
   ])("waits out a %s with a short Retry-After and tries again", async (_name, status) => {
     const s = await serve([[status, "1"]]);
     const started = Date.now();
-    expect(await new ApiClient(s.base).stations()).toEqual({ stations: [] });
+    expect(await new ApiClient(s.base).catalog()).toEqual(ANSWER);
     expect(s.calls()).toBe(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });
 
   it("gives up after two retries, and at once when the wait is long", async () => {
     const s = await serve([[503, "1"], [503, "1"], [503, "1"]]);
-    await expect(new ApiClient(s.base).stations()).rejects.toBeInstanceOf(ApiError);
+    await expect(new ApiClient(s.base).catalog()).rejects.toBeInstanceOf(ApiError);
     expect(s.calls()).toBe(3);
     server!.close();
     const long = await serve([[429, "60"]]);
-    await expect(new ApiClient(long.base).stations()).rejects.toMatchObject({ status: 429, code: "rate_limited" });
+    await expect(new ApiClient(long.base).catalog()).rejects.toMatchObject({ status: 429, code: "rate_limited" });
     expect(long.calls()).toBe(1);
   });
 });
