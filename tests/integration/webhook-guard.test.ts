@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { authHeaders } from "../helpers/auth.ts";
-import { FAST_ALERTING, api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { BINDING_CLARITHROMYCIN_MAC, FAST_ALERTING, api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { startDnsServer, type TestDnsServer } from "../helpers/dns-server.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { uniqueDatabase } from "../helpers/test-system.ts";
@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function system(env: Record<string, string>): Promise<AlertTestSystem> {
-  const s = await startAlertSystem(env, undefined, { ...FAST_ALERTING, webhookResolver: dns.resolve });
+  const s = await startAlertSystem(env, undefined, { ...FAST_ALERTING, webhookResolver: dns.resolve }, undefined, BINDING_CLARITHROMYCIN_MAC);
   cleanups.push(() => s.stop());
   return s;
 }
@@ -55,7 +55,10 @@ async function influxQuery(q: string): Promise<string> {
 const subscribe = async (s: AlertTestSystem, webhookUrl: string) =>
   api(s, "POST", "/api/v1/subscriptions", await authHeaders(s, "researcher"), { channel: "webhook", webhookUrl, stations: [STATION], severities: ["critical"] });
 
-/** A clarithromycin reading above its MAC-EQS: a critical alert, so one webhook delivery per subscription. */
+/**
+ * A clarithromycin reading above its MAC-EQS: a critical alert on a catalog where that MAC-EQS binds
+ * (BINDING_CLARITHROMYCIN_MAC), so one webhook delivery per subscription.
+ */
 async function fireAlert(s: AlertTestSystem): Promise<void> {
   const token = (await s.stationTokens.create("t", ["*"])).token;
   const res = await postReadings(s.url, token, { readings: [{ station: STATION, parameter: "clarithromycin", time: Date.now() - 60_000, value: 160 }] });
