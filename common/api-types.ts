@@ -100,5 +100,5 @@ export interface SeriesResponse {
 
 // ---- Errors --------------------------------------------------------------------------------------
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Array<{ index?: number; path?: string; message: string }> };
+  error: { code: string; message: string; details?: Array<{ index?: number; line?: number; path?: string; message: string }> };
 }

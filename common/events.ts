@@ -1,6 +1,7 @@
 // The socket.io event map shared by server and client: compile-time checked names and payloads.
 import type { ParameterCode, StationId } from "./catalog-model.ts";
 import type { AlertEvent } from "./alerts.ts";
+import type { LabResultsChanged } from "./lab.ts";
 import type { Reading } from "./reading.ts";
 
 export interface Ack {
@@ -26,6 +27,8 @@ export interface ServerToClientEvents {
   alert: (event: AlertEvent) => void;
   /** An alert's record changed without a state change (acknowledged): clients showing it refresh. */
   alertUpdated: (update: { id: number }) => void;
+  /** Lab results were imported or an import was undone; sent to every client, which refetches what it shows. */
+  labResults: (change: LabResultsChanged) => void;
 }
 
 export interface ClientToServerEvents {

@@ -63,6 +63,7 @@ const envSchema = z.object({
   WEBHOOK_ALLOW_LOCAL: onOff.default(false),
   MAX_SUBSCRIPTIONS_PER_USER: positiveInt.default(50),
   MAX_ALERT_RULES_PER_USER: positiveInt.default(100),
+  LAB_IMPORT_MAX_BYTES: positiveInt.default(32 * 1024 * 1024),
 });
 
 export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
@@ -127,6 +128,10 @@ export interface Config {
     /** Caps per user: each subscription and rule costs work on every alert or reading. */
     maxSubscriptionsPerUser: number;
     maxRulesPerUser: number;
+  };
+  lab: {
+    /** Largest accepted lab file upload (CSV or XLSX). */
+    importMaxBytes: number;
   };
 }
 
@@ -216,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
       maxRulesPerUser: e.MAX_ALERT_RULES_PER_USER,
     },
+    lab: { importMaxBytes: e.LAB_IMPORT_MAX_BYTES },
   };
   return deepFreeze(config);
 }

@@ -2,6 +2,8 @@
 
 export interface ErrorDetail {
   index?: number;
+  /** 1-based line of an uploaded file the detail is about. */
+  line?: number;
   path?: string;
   message: string;
 }
@@ -45,6 +47,32 @@ export class NotFoundError extends AppError {
   override readonly name = "NotFoundError";
   readonly code = "not_found";
   readonly status = 404;
+}
+
+/** The request contradicts the current state (a name taken, an import already undone, data changed since a preview). */
+export class ConflictError extends AppError {
+  override readonly name = "ConflictError";
+  readonly code = "conflict";
+  readonly status = 409;
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  override readonly name = "UnsupportedMediaTypeError";
+  readonly code = "unsupported_media_type";
+  readonly status = 415;
+}
+
+/** Well-formed, but its content cannot be applied as asked (details say which parts and why). */
+export class UnprocessableError extends AppError {
+  override readonly name = "UnprocessableError";
+  readonly status = 422;
+  constructor(
+    readonly code: string,
+    message: string,
+    details?: ErrorDetail[],
+  ) {
+    super(message, details);
+  }
 }
 
 /** InfluxDB cannot be reached or refused the request for a reason that may pass. */

@@ -50,6 +50,7 @@ import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "../../common/logger.ts";
 import { systemClock, timerScheduler, type Clock, type Scheduler } from "./util/clock.ts";
 import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/alerting.ts";
+import { createLab, type Lab } from "./lab/lab.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -87,6 +88,7 @@ export interface RunningSystem {
   stationTokens: StationTokenRepository;
   auth: AuthServices;
   alerting: Alerting;
+  lab: Lab;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -162,6 +164,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     options: options.alerting,
   });
 
+  // Each import and query reads the catalog once and works on that snapshot throughout.
+  const lab = createLab({ meta, catalog: () => catalog.current(), clock, logger, maxBytes: config.lab.importMaxBytes });
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -199,6 +204,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now }));
   app.use(alerting.router);
+  app.use(lab.router);
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(options.clientDir ?? CLIENT_DIST));
   app.use(notFoundHandler());
@@ -225,6 +231,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   events.onAccepted((readings) => alerting.engine.ingest(primaryReadings(catalog.current(), readings)));
   alerting.onEvent((event) => hub.publishAlert(event));
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
+  // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
+  lab.onChange((change) => io.emit("labResults", change));
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -257,5 +265,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, io, http, routes: () => listRoutes(app), close };
 }

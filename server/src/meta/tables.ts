@@ -5,6 +5,7 @@
 import type { Generated } from "kysely";
 import type { AlertCategory, AlertHistoryEntry, AlertRuleKind, AlertSeverity, AlertState, NotifyChannel, Subscription } from "../../../common/alerts.ts";
 import type { Role } from "../../../common/auth-types.ts";
+import type { LabQualifier, SampleKind } from "../../../common/lab.ts";
 
 export interface StationTokensTable {
   id: Generated<number>;
@@ -202,6 +203,110 @@ export interface InappNotificationsTable {
   read_at: number | null;
 }
 
+export interface LabImportsTable {
+  id: Generated<number>;
+  file_name: string;
+  sha256: string;
+  bytes: number;
+  format: "csv" | "xlsx";
+  encoding: string | null;
+  /** JSON: the mapping used. */
+  mapping: string;
+  preset: string | null;
+  only_valid: number;
+  note: string | null;
+  imported_by: string;
+  imported_at: number;
+  samples_added: number;
+  samples_changed: number;
+  samples_unchanged: number;
+  results_added: number;
+  results_changed: number;
+  results_unchanged: number;
+  rows_rejected: number;
+  undone_at: number | null;
+  undone_by: string | null;
+  undo_reason: string | null;
+}
+
+/** A sample's fields, as kept in its current row and in each revision. */
+export interface LabSampleColumns {
+  station: string;
+  kind: SampleKind;
+  start_at: number;
+  end_at: number;
+  method: string | null;
+  remarks: string | null;
+}
+
+export interface LabSamplesTable extends LabSampleColumns {
+  id: Generated<number>;
+  laboratory: string;
+  lab_sample_id: string;
+  revision: number;
+  retracted: number;
+  source_import_id: number | null;
+}
+
+/** Who recorded a revision, when, and why. */
+export interface LabRevisionColumns {
+  revision: number;
+  retracted: number;
+  action: "import" | "undo";
+  import_id: number;
+  source_import_id: number | null;
+  recorded_at: number;
+  recorded_by: string;
+  reason: string;
+}
+
+export interface LabSampleRevisionsTable extends LabSampleColumns, LabRevisionColumns {
+  id: Generated<number>;
+  sample_id: number;
+}
+
+/** A result's fields, as kept in its current row and in each revision. */
+export interface LabResultColumns {
+  value: number | null;
+  qualifier: LabQualifier | null;
+  loq: number | null;
+  unit: string;
+  uncertainty: number | null;
+  uncertainty_kind: "relative" | "absolute" | null;
+  reported_value: number | null;
+  reported_loq: number | null;
+  reported_unit: string;
+  analysed_at: number | null;
+  lab_flag: string | null;
+}
+
+export interface LabResultsTable extends LabResultColumns {
+  id: Generated<number>;
+  sample_id: number;
+  parameter: string;
+  revision: number;
+  retracted: number;
+  recorded_at: number;
+  recorded_by: string;
+  source_import_id: number | null;
+}
+
+export interface LabResultRevisionsTable extends LabResultColumns, LabRevisionColumns {
+  id: Generated<number>;
+  result_id: number;
+}
+
+export interface LabMappingPresetsTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON. */
+  mapping: string;
+  created_by: string;
+  created_at: number;
+  updated_by: string;
+  updated_at: number;
+}
+
 export interface MetaTables {
   station_tokens: StationTokensTable;
   users: UsersTable;
@@ -218,4 +323,10 @@ export interface MetaTables {
   notification_outbox: NotificationOutboxTable;
   notification_deliveries: NotificationDeliveriesTable;
   inapp_notifications: InappNotificationsTable;
+  lab_imports: LabImportsTable;
+  lab_samples: LabSamplesTable;
+  lab_sample_revisions: LabSampleRevisionsTable;
+  lab_results: LabResultsTable;
+  lab_result_revisions: LabResultRevisionsTable;
+  lab_mapping_presets: LabMappingPresetsTable;
 }

@@ -182,4 +182,127 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `ALTER TABLE alert_rules ADD COLUMN standard_id TEXT;
    UPDATE alert_rules SET standard_id = parameter || '.' || standard_kind || '.' || standard_source
      WHERE standard_kind IS NOT NULL AND standard_source IS NOT NULL AND parameter IS NOT NULL;`,
+  // 5: laboratory reference results (issue #16). Samples and results hold their current state;
+  // every state they ever had is a row of *_revisions (never updated or deleted), recorded by an
+  // import or by undoing one. Times are epoch milliseconds. Mapping presets are per installation.
+  `CREATE TABLE lab_imports (
+     id INTEGER PRIMARY KEY,
+     file_name TEXT NOT NULL,
+     sha256 TEXT NOT NULL,
+     bytes INTEGER NOT NULL,
+     format TEXT NOT NULL CHECK (format IN ('csv', 'xlsx')),
+     encoding TEXT,
+     mapping TEXT NOT NULL, -- JSON: the mapping used
+     preset TEXT,
+     only_valid INTEGER NOT NULL DEFAULT 0,
+     note TEXT,
+     imported_by TEXT NOT NULL,
+     imported_at INTEGER NOT NULL,
+     samples_added INTEGER NOT NULL,
+     samples_changed INTEGER NOT NULL,
+     samples_unchanged INTEGER NOT NULL,
+     results_added INTEGER NOT NULL,
+     results_changed INTEGER NOT NULL,
+     results_unchanged INTEGER NOT NULL,
+     rows_rejected INTEGER NOT NULL,
+     undone_at INTEGER,
+     undone_by TEXT,
+     undo_reason TEXT
+   );
+   CREATE TABLE lab_samples (
+     id INTEGER PRIMARY KEY,
+     laboratory TEXT NOT NULL,
+     lab_sample_id TEXT NOT NULL,
+     station TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('grab', 'time-proportional composite', 'flow-proportional composite')),
+     start_at INTEGER NOT NULL,
+     end_at INTEGER NOT NULL,
+     method TEXT,
+     remarks TEXT,
+     revision INTEGER NOT NULL,
+     retracted INTEGER NOT NULL DEFAULT 0,
+     source_import_id INTEGER REFERENCES lab_imports(id), -- whose data the current revision holds
+     CHECK (end_at >= start_at),
+     UNIQUE (laboratory, lab_sample_id)
+   );
+   CREATE INDEX lab_samples_station_time ON lab_samples(station, start_at);
+   CREATE TABLE lab_sample_revisions (
+     id INTEGER PRIMARY KEY,
+     sample_id INTEGER NOT NULL REFERENCES lab_samples(id),
+     revision INTEGER NOT NULL,
+     station TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     start_at INTEGER NOT NULL,
+     end_at INTEGER NOT NULL,
+     method TEXT,
+     remarks TEXT,
+     retracted INTEGER NOT NULL,
+     action TEXT NOT NULL CHECK (action IN ('import', 'undo')),
+     import_id INTEGER NOT NULL REFERENCES lab_imports(id),
+     source_import_id INTEGER REFERENCES lab_imports(id), -- whose data this revision holds; null when retracted
+     recorded_at INTEGER NOT NULL,
+     recorded_by TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     UNIQUE (sample_id, revision)
+   );
+   CREATE INDEX lab_sample_revisions_import ON lab_sample_revisions(import_id);
+   CREATE TABLE lab_results (
+     id INTEGER PRIMARY KEY,
+     sample_id INTEGER NOT NULL REFERENCES lab_samples(id),
+     parameter TEXT NOT NULL,
+     value REAL,
+     qualifier TEXT CHECK (qualifier IN ('<LOQ')),
+     loq REAL CHECK (loq > 0),
+     unit TEXT NOT NULL,
+     uncertainty REAL CHECK (uncertainty > 0),
+     uncertainty_kind TEXT CHECK (uncertainty_kind IN ('relative', 'absolute')),
+     reported_value REAL,
+     reported_loq REAL,
+     reported_unit TEXT NOT NULL,
+     analysed_at INTEGER,
+     lab_flag TEXT,
+     revision INTEGER NOT NULL,
+     retracted INTEGER NOT NULL DEFAULT 0,
+     recorded_at INTEGER NOT NULL,
+     recorded_by TEXT NOT NULL,
+     source_import_id INTEGER REFERENCES lab_imports(id), -- whose data the current revision holds
+     CHECK ((value IS NULL) = (qualifier IS NOT NULL)),
+     CHECK (qualifier IS NULL OR loq IS NOT NULL),
+     UNIQUE (sample_id, parameter)
+   );
+   CREATE INDEX lab_results_parameter ON lab_results(parameter);
+   CREATE TABLE lab_result_revisions (
+     id INTEGER PRIMARY KEY,
+     result_id INTEGER NOT NULL REFERENCES lab_results(id),
+     revision INTEGER NOT NULL,
+     value REAL,
+     qualifier TEXT,
+     loq REAL,
+     unit TEXT NOT NULL,
+     uncertainty REAL,
+     uncertainty_kind TEXT,
+     reported_value REAL,
+     reported_loq REAL,
+     reported_unit TEXT NOT NULL,
+     analysed_at INTEGER,
+     lab_flag TEXT,
+     retracted INTEGER NOT NULL,
+     action TEXT NOT NULL CHECK (action IN ('import', 'undo')),
+     import_id INTEGER NOT NULL REFERENCES lab_imports(id),
+     source_import_id INTEGER REFERENCES lab_imports(id),
+     recorded_at INTEGER NOT NULL,
+     recorded_by TEXT NOT NULL,
+     reason TEXT NOT NULL,
+     UNIQUE (result_id, revision)
+   );
+   CREATE INDEX lab_result_revisions_import ON lab_result_revisions(import_id);
+   CREATE TABLE lab_mapping_presets (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     mapping TEXT NOT NULL, -- JSON
+     created_by TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_by TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );`,
 ];

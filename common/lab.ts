@@ -1,0 +1,242 @@
+// Laboratory reference results (issue #16): samples (grab or composite) analysed by a laboratory,
+// with one result per compound. Shared by server and client: the import mapping (what a client
+// sends), and the read API's payloads. Times are epoch milliseconds UTC, as in the series API.
+import { z } from "zod";
+
+/** Sampling types (names as in server/src/lab/validation/pairing.ts `SampleKind`). */
+export const SAMPLE_KINDS = ["grab", "time-proportional composite", "flow-proportional composite"] as const;
+export type SampleKind = (typeof SAMPLE_KINDS)[number];
+
+/** A result below the limit of quantification is reported as "<LOQ" with its limit, never as a number. */
+export const BELOW_LOQ = "<LOQ";
+export type LabQualifier = typeof BELOW_LOQ;
+
+/** The fields a lab file's columns can be mapped to. */
+export const LAB_FIELDS = [
+  "station",
+  "sampleId",
+  "kind",
+  "start",
+  "end",
+  "compound",
+  "value",
+  "qualifier",
+  "loq",
+  "unit",
+  "uncertainty",
+  "laboratory",
+  "method",
+  "analysedAt",
+  "remarks",
+  "labFlag",
+] as const;
+export type LabField = (typeof LAB_FIELDS)[number];
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * How a file's columns map to lab fields. `columns` names the file's header for a field; fields not
+ * named are found by their usual headers (the template's, and common German and Chinese ones).
+ * `defaults` fill fields a file has no column for (a lab's export rarely names the lab itself).
+ */
+export const labMappingSchema = z
+  .object({
+    columns: z.partialRecord(z.enum(LAB_FIELDS), text(200)).default({}),
+    defaults: z
+      .object({
+        laboratory: text(200).optional(),
+        method: text(500).optional(),
+        unit: text(20).optional(),
+        kind: z.enum(SAMPLE_KINDS).optional(),
+      })
+      .strict()
+      .default({}),
+    /** CSV field separator; "auto" takes the one the header line uses most (";", "," or tab). */
+    delimiter: z.enum(["auto", ";", ",", "\t"]).default("auto"),
+    /** Decimal separator; "auto": a comma when the separator is ";" (German files), else a point. */
+    decimal: z.enum(["auto", ".", ","]).default("auto"),
+    /** Text encoding of a CSV file; "auto" takes UTF-8 (with or without BOM) and recognises GB 18030. */
+    encoding: z.enum(["auto", "utf-8", "gb18030"]).default("auto"),
+    /** How a bare number in the uncertainty column is read ("15 %" is always relative). */
+    uncertainty: z.enum(["relative", "absolute"]).default("relative"),
+    /** The XLSX sheet to read (name); the first one when not given. */
+    sheet: text(100).optional(),
+  })
+  .strict();
+export type LabMapping = z.infer<typeof labMappingSchema>;
+export type LabMappingInput = z.input<typeof labMappingSchema>;
+
+/** Expanded measurement uncertainty (k = 2): relative in %, or absolute in the result's unit. */
+export interface LabUncertainty {
+  kind: "relative" | "absolute";
+  value: number;
+}
+
+export interface LabSampleInfo {
+  /** Water Monitor's id of the sample (for GET /api/v1/lab/samples/:id). */
+  id: number;
+  laboratory: string;
+  /** The laboratory's sample id. */
+  sampleId: string;
+  station: string;
+  kind: SampleKind;
+  /** Sampling start; a grab sample's instant. */
+  start: number;
+  /** Sampling end; equal to `start` for a grab sample. */
+  end: number;
+  method: string | null;
+  remarks: string | null;
+}
+
+export interface LabResultInfo {
+  /** Water Monitor's id of the result (sample × compound). */
+  id: number;
+  sample: LabSampleInfo;
+  parameter: string;
+  /** In the parameter's catalog unit; null when below the LOQ. */
+  value: number | null;
+  qualifier: LabQualifier | null;
+  /** Limit of quantification in the parameter's unit, when the lab gave one. */
+  loq: number | null;
+  unit: string;
+  /** Absolute uncertainties are in `unit`. */
+  uncertainty: LabUncertainty | null;
+  /** As the lab reported it, before conversion. */
+  reported: { value: number | null; loq: number | null; unit: string };
+  analysedAt: number | null;
+  labFlag: string | null;
+  /** 1 for the first import; each change adds one. */
+  revision: number;
+  recordedAt: number;
+  recordedBy: string;
+  importId: number;
+}
+
+export interface LabResultsResponse {
+  results: LabResultInfo[];
+  /** More results matched than `limit`: narrow the stations, parameters or time range. */
+  truncated: boolean;
+}
+
+/** One revision of a result or sample: what it said, and who recorded it when and why. */
+export interface LabRevisionInfo {
+  revision: number;
+  /** The result (or sample) was withdrawn by undoing the import that had added it. */
+  retracted: boolean;
+  action: "import" | "undo";
+  importId: number;
+  recordedAt: number;
+  recordedBy: string;
+  reason: string;
+}
+
+export type LabResultRevision = LabRevisionInfo & Omit<LabResultInfo, "id" | "sample" | "revision" | "recordedAt" | "recordedBy" | "importId">;
+export type LabSampleRevision = LabRevisionInfo & Omit<LabSampleInfo, "id" | "laboratory" | "sampleId">;
+
+export interface LabSampleResponse {
+  sample: LabSampleInfo & { retracted: boolean; revision: number; history: LabSampleRevision[] };
+  results: Array<{ id: number; parameter: string; retracted: boolean; revision: number; history: LabResultRevision[] }>;
+}
+
+export interface LabImportCounts {
+  samples: { added: number; changed: number; unchanged: number };
+  results: { added: number; changed: number; unchanged: number; rejected: number };
+}
+
+export interface LabImportInfo {
+  id: number;
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  format: "csv" | "xlsx";
+  encoding: string | null;
+  mapping: LabMapping;
+  /** The preset the mapping came from, if any. */
+  preset: string | null;
+  onlyValid: boolean;
+  note: string | null;
+  importedBy: string;
+  importedAt: number;
+  counts: LabImportCounts;
+  undoneAt: number | null;
+  undoneBy: string | null;
+  undoReason: string | null;
+}
+
+export interface LabRejectedRow {
+  line: number;
+  reason: string;
+  field?: LabField;
+  /** Closest catalog matches for an unknown station or compound. */
+  suggestions?: string[];
+}
+
+export interface LabResultChange {
+  line: number;
+  laboratory: string;
+  sampleId: string;
+  parameter: string;
+  /** Fields that differ, old → new. */
+  changes: Record<string, { old: unknown; new: unknown }>;
+}
+
+export interface LabSampleChange {
+  line: number;
+  laboratory: string;
+  sampleId: string;
+  changes: Record<string, { old: unknown; new: unknown }>;
+}
+
+/** What POST /api/v1/lab/imports answers, for a dry run and for an applied import. */
+export interface LabImportReport {
+  dryRun: boolean;
+  file: { name: string; sha256: string; bytes: number; format: "csv" | "xlsx"; encoding: string | null; delimiter: string | null; rows: number };
+  /** The file's header used for each field, and the headers no field uses. */
+  columns: Partial<Record<LabField, string>>;
+  ignoredColumns: string[];
+  mapping: LabMapping;
+  preset: string | null;
+  counts: LabImportCounts;
+  rejected: LabRejectedRow[];
+  sampleChanges: LabSampleChange[];
+  resultChanges: LabResultChange[];
+  /** The lists above were cut at this many entries each; the counts are complete. */
+  listLimit: number;
+  /** Send this back with the file to apply exactly what was previewed. */
+  previewToken: string;
+  /** Applying needs onlyValid=true: some rows were rejected. */
+  needsOnlyValid: boolean;
+  /** Set when applied. */
+  import?: LabImportInfo;
+}
+
+export interface LabImportsResponse {
+  imports: LabImportInfo[];
+}
+
+export interface LabUndoResponse {
+  import: LabImportInfo;
+  retracted: { samples: number; results: number };
+  restored: { samples: number; results: number };
+}
+
+export interface LabMappingPreset {
+  id: number;
+  name: string;
+  mapping: LabMapping;
+  createdBy: string;
+  createdAt: number;
+  updatedBy: string;
+  updatedAt: number;
+}
+
+/** Socket event `labResults`: lab results were imported or an import was undone. */
+export interface LabResultsChanged {
+  importId: number;
+  action: "applied" | "undone";
+  stations: string[];
+  parameters: string[];
+  /** Sampling period covered by the changed results. */
+  from: number;
+  to: number;
+}
