@@ -51,7 +51,6 @@ function* chunks(text: string): Generator<string> {
 interface CsvRecord {
   record: string[];
   info: { lines: number };
-  raw: string;
 }
 
 async function* csvRows(text: string, delimiter: Delimiter): AsyncGenerator<TableRow> {
@@ -65,13 +64,13 @@ async function* csvRows(text: string, delimiter: Delimiter): AsyncGenerator<Tabl
       relax_column_count: true,
       trim: true,
       info: true,
-      raw: true,
     }),
   );
   try {
     for await (const r of parser as AsyncIterable<CsvRecord>) {
       // info.lines is the record's last line; a quoted value may span lines.
-      const spanned = (r.raw.replace(/\r?\n$/, "").match(/\n/g) ?? []).length;
+      let spanned = 0;
+      for (const c of r.record) for (let i = c.indexOf("\n"); i >= 0; i = c.indexOf("\n", i + 1)) spanned++;
       const cells = r.record.map((c) => (c === "" ? null : c));
       if (cells.every((c) => c === null)) continue;
       yield { line: r.info.lines - spanned, cells };

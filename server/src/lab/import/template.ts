@@ -1,6 +1,6 @@
 // The lab results template (GET /api/v1/lab/template): a CSV whose comment lines explain every
 // column, list the stations with their time zones and the compounds, and show example rows (as
-// comments, so an unchanged template imports nothing). UTF-8 with a byte order mark, which
+// comments below the header, so an unchanged template imports nothing). UTF-8 with a byte order mark, which
 // spreadsheet programs need to show "µg/L" correctly.
 import type { CatalogSnapshot } from "../../../../common/catalog-snapshot.ts";
 import { LAB_FIELDS } from "../../../../common/lab.ts";
@@ -44,11 +44,11 @@ export function labTemplate(catalog: CatalogSnapshot, delimiter: TemplateDelimit
     "# Other column names (German, Chinese, a lab's own) can be mapped: see the mapping presets in the README.",
     `# Stations: ${catalog.stations.map((s) => `${s.id} (${s.timezone})`).join(", ")}`,
     `# Compounds: ${catalog.parameters.map((p) => `${p.code}${p.cas ? ` (CAS ${p.cas})` : ""}`).join(", ")}`,
-    "# Examples (remove the leading # to use them):",
+    row(LAB_FIELDS.map((f) => TEMPLATE_HEADERS[f])),
+    "# Examples below the header (remove the leading \"# \" to use one; replace them with your rows):",
     `# ${row(["DE-ELBE-ZEHREN", "ZE-2026-0412", "time-proportional composite", "2026-03-04T08:00", "2026-03-05T08:00", "carbamazepine", num("0.125"), "", num("0.01"), "µg/L", "15 %", "BfUL Labor", "LC-MS/MS, DIN 38407-47", "2026-03-10", "", ""])}`,
     `# ${row(["DE-ELBE-ZEHREN", "ZE-2026-0412", "time-proportional composite", "2026-03-04T08:00", "2026-03-05T08:00", "ethinylestradiol", "", "<", num("0.05"), "ng/L", "", "BfUL Labor", "LC-MS/MS, DIN 38407-47", "2026-03-10", "", ""])}`,
     `# ${row(["CN-JIALING-BEIBEI", "CQ-0315-07", "grab", "2026/03/15 09:30", "", "卡马西平", "35", "", "5", "ng/L", "20 %", "Chongqing University lab", "LC-MS/MS", "2026/03/18", "after rain", ""])}`,
-    row(LAB_FIELDS.map((f) => TEMPLATE_HEADERS[f])),
   ];
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }
