@@ -36,7 +36,7 @@ export async function importFile(
   headers: Record<string, string>,
   file: LabFileUpload,
   query: Record<string, string | boolean | object> = {},
-): Promise<{ preview: ApiAnswer<LabImportReport>; applied: ApiAnswer<LabImportReport> }> {
+): Promise<{ preview: ApiAnswer<LabImportReport>; applied: ApiAnswer }> {
   const preview = await labImport(baseUrl, headers, file, { ...query, dryRun: true });
   if (preview.status !== 200) throw new Error(`dry run answered ${preview.status}: ${JSON.stringify(preview.body)}`);
   const applied = await labImport(baseUrl, headers, file, { ...query, previewToken: preview.body.previewToken });

@@ -216,6 +216,24 @@ describe("a German lab file: dry run, apply, revisions and undo", () => {
   });
 });
 
+describe("undo of an import whose sample has gained results from a later import", () => {
+  const csv = (compound: string) => `station;sample_id;sampling_start;compound;value;unit;laboratory\nDE-ELBE-DOMMITZSCH;DO-77;20.03.2026 10:00;${compound};0,5;µg/L;BfUL Labor\n`;
+
+  it("refuses until the later import is undone, then retracts the sample", async () => {
+    const first = (await importFile(system.url, researcher, { name: "do-77-a.csv", bytes: csv("Ibuprofen") })).applied.body.import.id as number;
+    const second = await importFile(system.url, researcher, { name: "do-77-b.csv", bytes: csv("Metoprolol") });
+    expect(second.preview.body.counts).toMatchObject({ samples: { unchanged: 1 }, results: { added: 1 } });
+    const secondId = second.applied.body.import.id as number;
+
+    const blocked = await sendJson(system.url, "POST", `/api/v1/lab/imports/${first}/undo`, researcher, {});
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.message).toContain(`import #${secondId}`);
+    expect((await sendJson(system.url, "POST", `/api/v1/lab/imports/${secondId}/undo`, researcher, {})).body).toMatchObject({ retracted: { samples: 0, results: 1 } });
+    expect((await sendJson(system.url, "POST", `/api/v1/lab/imports/${first}/undo`, researcher, {})).body).toMatchObject({ retracted: { samples: 1, results: 1 } });
+    expect(await results(`stations=DE-ELBE-DOMMITZSCH&from=2026-03-20T00:00:00Z&to=2026-03-21T00:00:00Z`)).toEqual([]);
+  });
+});
+
 describe("other formats", () => {
   it("imports a GB 18030 file with Chinese headers and compound names, at the station's time zone", async () => {
     const text = [

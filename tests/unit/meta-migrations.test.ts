@@ -44,6 +44,7 @@ async function userVersion(store: MetaStore): Promise<number> {
 const TABLES: Array<keyof MetaTables> = [
   "station_tokens", "users", "sessions", "api_tokens", "settings", "audit_log", "alert_meta", "alert_rules", "alerts",
   "alert_history", "alert_series_state", "subscriptions", "notification_outbox", "notification_deliveries", "inapp_notifications",
+  "lab_imports", "lab_samples", "lab_sample_revisions", "lab_results", "lab_result_revisions", "lab_mapping_presets",
 ];
 
 /**
@@ -75,7 +76,9 @@ describe("metadata migrations (SQLite)", () => {
     const dir = tempDir("wm-meta-v3-");
     writeFileSync(path.join(dir, META_SQLITE_FILE), gunzipSync(readFileSync(FIXTURE_V3)));
     const store = await open(dir);
+    // Migrated on to the current version, with the later tables empty.
     expect(await userVersion(store)).toBe(MIGRATIONS.sqlite.length);
+    expect(Number((await store.db.selectFrom("lab_results").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n)).toBe(0);
     const now = () => new Date(FIXTURE.at + 60_000);
     const db = store.db;
 
