@@ -48,8 +48,23 @@ function localFields(text: string): LocalFields | undefined {
   return undefined;
 }
 
+// Luxon asks Intl for the zone's offset on every conversion, the bulk of an import's time; the rows
+// of one sample share their times, so conversions are remembered (bounded; pure, so always valid).
+const converted = new Map<string, ParsedTime>();
+const CONVERTED_MAX = 50_000;
+
 /** Wall-clock fields at `zone` → instant; refused when the date does not exist or the clock skipped it. */
 function atZone(f: LocalFields, zone: string, shown: string): ParsedTime {
+  const key = `${zone} ${f.year} ${f.month} ${f.day} ${f.hour} ${f.minute} ${f.second} ${f.millisecond} ${f.dateOnly} ${shown}`;
+  let out = converted.get(key);
+  if (out === undefined) {
+    if (converted.size >= CONVERTED_MAX) converted.clear();
+    converted.set(key, (out = convert(f, zone, shown)));
+  }
+  return out;
+}
+
+function convert(f: LocalFields, zone: string, shown: string): ParsedTime {
   const { dateOnly, ...parts } = f;
   const dt = DateTime.fromObject(parts, { zone });
   if (!dt.isValid) return { ok: false, reason: `${shown} is not a valid date or time` };
