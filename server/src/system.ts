@@ -1,11 +1,11 @@
 // Builds and starts one Water Monitor server against a reachable InfluxDB: storage, write
 // pipeline, HTTP routes, socket.io. main.ts adds the managed influxd, simulator and signals;
 // tests call this directly with port 0 and a temporary data dir.
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import express from "express";
+import express, { type Request } from "express";
 import { Server as IoServer } from "socket.io";
 import type { Config } from "./config.ts";
 import { StaticCatalogSource, type CatalogSource } from "./catalog/catalog-source.ts";
@@ -51,6 +51,7 @@ import type { Logger } from "../../common/logger.ts";
 import { systemClock, timerScheduler, type Clock, type Scheduler } from "./util/clock.ts";
 import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/alerting.ts";
 import { createLab, type Lab } from "./lab/lab.ts";
+import { isLabUpload } from "./lab/lab-routes.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -190,8 +191,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes, now, rateLimit: writeLimit }));
   // Confirm/unsubscribe links from mails carry their own token and no session.
   app.use(alerting.tokenRouter);
-  // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB.
-  app.use("/api", cookieParser(), express.json({ limit: "256kb" }), authenticate(auth));
+  // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB. A lab file
+  // upload is its own body (read by the lab route after the role check), whatever type it claims.
+  const jsonBody = (req: IncomingMessage) => !isLabUpload(req) && Boolean((req as Request).is("application/json"));
+  app.use("/api", cookieParser(), express.json({ limit: "256kb", type: jsonBody }), authenticate(auth));
   app.use("/api/v1", reads.middleware);
   // Declared below with the HTTP server; rights only change once requests flow.
   const recheckLive = (change: AccessChange) => {

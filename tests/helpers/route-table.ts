@@ -77,6 +77,19 @@ export const ROUTES: RouteCase[] = [
   { route: "POST /api/v1/subscriptions", need: "researcher", path: fixed("/api/v1/subscriptions"), body: {} },
   { route: "DELETE /api/v1/subscriptions/:id", need: "researcher", path: fixed("/api/v1/subscriptions/999999") },
   { route: "GET /api/v1/notifications", need: "researcher", path: fixed("/api/v1/notifications") },
+  // Lab results: a file upload (raw body) whose dry run refuses a file without the needed columns.
+  { route: "POST /api/v1/lab/imports", need: "researcher", path: fixed("/api/v1/lab/imports?dryRun=true"), text: "station;sample_id\n" },
+  { route: "GET /api/v1/lab/imports", need: "researcher", path: fixed("/api/v1/lab/imports") },
+  { route: "GET /api/v1/lab/imports/:id", need: "researcher", path: fixed("/api/v1/lab/imports/999999") },
+  { route: "POST /api/v1/lab/imports/:id/undo", need: "researcher", path: fixed("/api/v1/lab/imports/999999/undo"), body: {} },
+  { route: "GET /api/v1/lab/results", need: "viewer", path: fixed(`/api/v1/lab/results?${range}`) },
+  { route: "GET /api/v1/lab/samples/:id", need: "viewer", path: fixed("/api/v1/lab/samples/999999") },
+  { route: "GET /api/v1/lab/template", need: "viewer", path: fixed("/api/v1/lab/template") },
+  { route: "GET /api/v1/lab/mapping-presets", need: "researcher", path: fixed("/api/v1/lab/mapping-presets") },
+  { route: "POST /api/v1/lab/mapping-presets", need: "researcher", path: fixed("/api/v1/lab/mapping-presets"), body: {} },
+  { route: "GET /api/v1/lab/mapping-presets/:id", need: "researcher", path: fixed("/api/v1/lab/mapping-presets/999999") },
+  { route: "PATCH /api/v1/lab/mapping-presets/:id", need: "researcher", path: fixed("/api/v1/lab/mapping-presets/999999"), body: { name: "x" } },
+  { route: "DELETE /api/v1/lab/mapping-presets/:id", need: "researcher", path: fixed("/api/v1/lab/mapping-presets/999999") },
 ];
 
 /** "METHOD path" of every route the server's router lists. */

@@ -292,7 +292,7 @@ describe("mapping presets and the template", () => {
     expect(applied.body.import).toMatchObject({ preset: "Labor Dresden", mapping: { defaults: { laboratory: "Labor Dresden" } } });
     expect((await results(`stations=DE-ELBE-DOMMITZSCH&${MARCH}`))[0]).toMatchObject({ parameter: "venlafaxine", value: 41, sample: { laboratory: "Labor Dresden", kind: "grab" } });
 
-    const renamed = await sendJson(system.url, "PUT", `/api/v1/lab/mapping-presets/${created.body.id}`, researcher, { name: "Labor Dresden (alt)" });
+    const renamed = await sendJson(system.url, "PATCH", `/api/v1/lab/mapping-presets/${created.body.id}`, researcher, { name: "Labor Dresden (alt)" });
     expect(renamed.body.name).toBe("Labor Dresden (alt)");
     expect((await getJson(system.url, "/api/v1/lab/mapping-presets", researcher)).body.presets.map((p: { name: string }) => p.name)).toEqual(["Labor Dresden (alt)"]);
     expect((await sendJson(system.url, "DELETE", `/api/v1/lab/mapping-presets/${created.body.id}`, researcher)).status).toBe(204);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { labMappingSchema, type LabMapping } from "../../../common/lab.ts";
 import type { ErrorDetail } from "../errors.ts";
-import { issuesText } from "../http/validation.ts";
+import { issueDetails } from "../http/validation.ts";
 import { fail, parseWith, shown, timeParam } from "../query/query-params.ts";
 import type { LabResultQuery } from "./lab-queries.ts";
 
@@ -56,8 +56,8 @@ export function parseImportQuery(query: unknown): ImportParams {
     } catch {
       fail([{ path: "mapping", message: "mapping must be JSON, e.g. {\"columns\":{\"station\":\"Messstelle\"}}" }]);
     }
-    const parsed = labMappingSchema.safeParse(json);
-    if (!parsed.success) fail([{ path: "mapping", message: `mapping: ${issuesText(parsed.error.issues)}` }]);
+    const parsed = labMappingSchema.safeParse(json, { reportInput: true });
+    if (!parsed.success) fail(issueDetails(parsed.error.issues).map((d) => ({ path: `mapping${d.path ? `.${d.path}` : ""}`, message: `mapping: ${d.message}` })));
     mapping = parsed.data;
   }
   return {

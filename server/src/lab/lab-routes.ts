@@ -9,7 +9,7 @@
 //   GET    /api/v1/lab/template?delimiter=comma|semicolon  viewer → text/csv
 //   GET    /api/v1/lab/mapping-presets         researcher  → { presets }
 //   POST   /api/v1/lab/mapping-presets         researcher  { name, mapping } → 201 preset
-//   GET|PUT|DELETE /api/v1/lab/mapping-presets/:id  researcher
+//   GET|PATCH|DELETE /api/v1/lab/mapping-presets/:id  researcher ({ name?, mapping? } to change)
 import express, { Router, type Request } from "express";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { labMappingSchema, type LabImportsResponse, type LabResultsResponse } from "../../../common/lab.ts";
@@ -33,6 +33,14 @@ export interface LabRouterDeps {
   maxBytes: number;
 }
 
+export const LAB_IMPORTS_PATH = "/api/v1/lab/imports";
+
+/** A lab file upload: its body is the file, not JSON, whatever Content-Type the client sent. */
+export function isLabUpload(req: { method?: string; url?: string; originalUrl?: string }): boolean {
+  // Express matches routes without regard to case or a trailing slash.
+  return req.method === "POST" && (req.originalUrl ?? req.url ?? "").split("?")[0]!.replace(/\/$/, "").toLowerCase() === LAB_IMPORTS_PATH;
+}
+
 /** The upload's name: X-File-Name (percent-encoded UTF-8, as encodeURIComponent writes it) or ?fileName=. */
 function fileNameOf(req: Request, fromQuery: string | undefined): string {
   const header = req.get("x-file-name");
@@ -50,7 +58,7 @@ export function labRouter(deps: LabRouterDeps): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: deps.maxBytes });
 
-  router.post("/api/v1/lab/imports", requireRole("researcher"), raw, async (req, res) => {
+  router.post(LAB_IMPORTS_PATH, requireRole("researcher"), raw, async (req, res) => {
     if (req.is("multipart/form-data")) {
       throw new UnsupportedMediaTypeError("send the file itself as the request body (fetch(url, { body: file }) or curl --data-binary @file), not as a form");
     }
@@ -105,7 +113,7 @@ export function labRouter(deps: LabRouterDeps): Router {
   });
 
   router.get("/api/v1/lab/template", requireRole("viewer"), (req, res) => {
-    const { delimiter } = parseOrThrow(templateQuery, req.query);
+    const { delimiter } = parseOrThrow(templateQuery, req.query, "query");
     res
       .type("text/csv; charset=utf-8")
       .attachment(delimiter === "semicolon" ? "water-monitor-lab-template-de.csv" : "water-monitor-lab-template.csv")
@@ -125,7 +133,7 @@ export function labRouter(deps: LabRouterDeps): Router {
     res.json(await deps.presets.get(idParam(req.params.id)));
   });
 
-  router.put("/api/v1/lab/mapping-presets/:id", requireRole("researcher"), async (req, res) => {
+  router.patch("/api/v1/lab/mapping-presets/:id", requireRole("researcher"), async (req, res) => {
     const changes = parseOrThrow(presetPatch, req.body);
     res.json(await deps.presets.update(idParam(req.params.id), changes, principalOf(res).username));
   });
