@@ -10,6 +10,7 @@ import { checkWithinFile, planImport, sampleKey, type StoredSample } from "../..
 import { parseLabRow, type ParsedLabRow, type RowContext } from "../../server/src/lab/import/row-parser.ts";
 import type { Cell } from "../../server/src/lab/import/numbers.ts";
 import { StationMatcher } from "../../server/src/lab/import/vocabulary.ts";
+import { validationLabResult } from "../../server/src/lab/validation-input.ts";
 
 const catalog = new CatalogSnapshot(catalogSchema.parse(seed));
 const NOW = Date.parse("2026-06-01T00:00:00Z");
@@ -198,5 +199,14 @@ describe("rows of one file together", () => {
     const plan = planImport([first], [], new Map([[sampleKey("BfUL", "ZE-1"), stored]]));
     expect(plan.counts.samples.added).toBe(1);
     expect(plan.counts.results.added).toBe(1);
+  });
+});
+
+describe("lab results for the sensor validation", () => {
+  it("gives the sample's period and the value, or <LOQ with its limit, in the parameter's unit", () => {
+    const sample = { id: 1, laboratory: "BfUL", sampleId: "ZE-1", station: "DE-ELBE-ZEHREN", kind: "grab" as const, start: 1_000, end: 1_000, method: null, remarks: null };
+    const base = { id: 1, sample, parameter: "carbamazepine", unit: "ng/L", uncertainty: null, reported: { value: 0.05, loq: 0.05, unit: "µg/L" }, analysedAt: null, labFlag: null, revision: 1, recordedAt: 0, recordedBy: "x", importId: 1 };
+    expect(validationLabResult({ ...base, value: 125, qualifier: null, loq: 10 })).toEqual({ sampleId: "ZE-1", kind: "grab", start: 1_000, end: 1_000, result: { value: 125, qualifier: null, limit: null } });
+    expect(validationLabResult({ ...base, value: null, qualifier: "<LOQ", loq: 50 }).result).toEqual({ value: null, qualifier: "<LOQ", limit: 50 });
   });
 });
