@@ -1,9 +1,8 @@
 // Alert rules, spill alerts in river order, live alert events, acknowledgement and bad input.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
 import type { AlertEvent, AlertInfo, AlertRule } from "../../common/alerts.ts";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.ts";
 import { authHeaders } from "../helpers/auth.ts";
+import { connectLive, type LiveClient } from "../helpers/live-client.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { seed as catalog } from "../helpers/catalog.ts";
@@ -13,7 +12,7 @@ let token: string;
 let viewer: Record<string, string>;
 let researcher: Record<string, string>;
 let admin: Record<string, string>;
-let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+let socket: LiveClient;
 const live: AlertEvent[] = [];
 
 beforeAll(async () => {
@@ -22,12 +21,8 @@ beforeAll(async () => {
   viewer = await authHeaders(system, "viewer");
   researcher = await authHeaders(system, "researcher");
   admin = await authHeaders(system, "admin");
-  socket = connect(system.url, { transports: ["websocket"], auth: { token: viewer.authorization!.slice(7) } });
+  socket = await connectLive(system.url, viewer.authorization!.slice(7));
   socket.on("alert", (e) => live.push(e));
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
 });
 afterAll(async () => {
   socket?.close();

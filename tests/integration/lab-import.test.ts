@@ -2,31 +2,26 @@
 // files and an XLSX workbook, dry run before apply, revisions on re-import, identical re-imports,
 // undo, the read API, mapping presets, the template and the live event.
 import iconv from "iconv-lite";
-import { io as connect, type Socket } from "socket.io-client";
 import writeXlsxFile from "write-excel-file/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../common/events.ts";
 import type { LabImportReport, LabResultInfo, LabResultsChanged, LabSampleResponse } from "../../common/lab.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { getJson, importFile, labImport, sendJson } from "../helpers/lab-client.ts";
+import { connectLive, type LiveClient } from "../helpers/live-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem;
 let researcher: Record<string, string>;
 let viewer: Record<string, string>;
-let socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+let socket: LiveClient;
 const events: LabResultsChanged[] = [];
 
 beforeAll(async () => {
   system = await startTestSystem();
   researcher = await authHeaders(system, "researcher");
   viewer = await authHeaders(system, "viewer");
-  socket = connect(system.url, { transports: ["websocket"], forceNew: true });
+  socket = await connectLive(system.url);
   socket.on("labResults", (e) => events.push(e));
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
 });
 afterAll(async () => {
   socket?.close();

@@ -1,13 +1,22 @@
 // Lab rows of the metadata store ↔ the lab model: drafts (what an import says) to columns, and
 // columns back to drafts (to compare a re-import) and to the API's shapes.
 import type { Selectable } from "kysely";
-import { labMappingSchema, type LabImportInfo, type LabResultInfo, type LabResultRevision, type LabSampleInfo, type LabSampleRevision } from "../../../common/lab.ts";
+import {
+  labMappingSchema,
+  type LabImportInfo,
+  type LabResultInfo,
+  type LabResultRevision,
+  type LabRevisionInfo,
+  type LabSampleInfo,
+  type LabSampleRevision,
+} from "../../../common/lab.ts";
 import type { LabResultDraft, LabSampleDraft } from "./import/row-parser.ts";
 import type {
   LabImportsTable,
   LabResultColumns,
   LabResultRevisionsTable,
   LabResultsTable,
+  LabRevisionColumns,
   LabSampleColumns,
   LabSampleRevisionsTable,
   LabSamplesTable,
@@ -21,17 +30,13 @@ export function sampleColumns(d: LabSampleDraft): LabSampleColumns {
   return { station: d.station, kind: d.kind, start_at: d.start, end_at: d.end, method: d.method, remarks: d.remarks };
 }
 
+/** The sample fields of a current row or a revision. */
+function sampleFields(row: LabSampleColumns): Omit<LabSampleDraft, "laboratory" | "sampleId"> {
+  return { station: row.station, kind: row.kind, start: row.start_at, end: row.end_at, method: row.method, remarks: row.remarks };
+}
+
 export function sampleDraft(row: LabSampleRow): LabSampleDraft {
-  return {
-    laboratory: row.laboratory,
-    sampleId: row.lab_sample_id,
-    station: row.station,
-    kind: row.kind,
-    start: row.start_at,
-    end: row.end_at,
-    method: row.method,
-    remarks: row.remarks,
-  };
+  return { laboratory: row.laboratory, sampleId: row.lab_sample_id, ...sampleFields(row) };
 }
 
 export function resultColumns(d: LabResultDraft): LabResultColumns {
@@ -78,8 +83,7 @@ export function resultDraft(parameter: string, row: LabResultColumns): LabResult
 }
 
 export function sampleInfo(row: LabSampleRow): LabSampleInfo {
-  const { laboratory, sampleId, station, kind, start, end, method, remarks } = sampleDraft(row);
-  return { id: row.id, laboratory, sampleId, station, kind, start, end, method, remarks };
+  return { id: row.id, ...sampleDraft(row) };
 }
 
 function resultFields(parameter: string, row: LabResultColumns): Omit<LabResultInfo, "id" | "sample" | "revision" | "recordedAt" | "recordedBy" | "importId"> {
@@ -109,9 +113,8 @@ export function resultInfo(row: LabResultRow, sample: LabSampleInfo): LabResultI
   };
 }
 
-export function resultRevision(parameter: string, row: Selectable<LabResultRevisionsTable>): LabResultRevision {
+function revisionInfo(row: LabRevisionColumns): LabRevisionInfo {
   return {
-    ...resultFields(parameter, row),
     revision: row.revision,
     retracted: row.retracted === 1,
     action: row.action,
@@ -122,22 +125,12 @@ export function resultRevision(parameter: string, row: Selectable<LabResultRevis
   };
 }
 
+export function resultRevision(parameter: string, row: Selectable<LabResultRevisionsTable>): LabResultRevision {
+  return { ...resultFields(parameter, row), ...revisionInfo(row) };
+}
+
 export function sampleRevision(row: Selectable<LabSampleRevisionsTable>): LabSampleRevision {
-  return {
-    station: row.station,
-    kind: row.kind,
-    start: row.start_at,
-    end: row.end_at,
-    method: row.method,
-    remarks: row.remarks,
-    revision: row.revision,
-    retracted: row.retracted === 1,
-    action: row.action,
-    importId: row.import_id,
-    recordedAt: row.recorded_at,
-    recordedBy: row.recorded_by,
-    reason: row.reason,
-  };
+  return { ...sampleFields(row), ...revisionInfo(row) };
 }
 
 export function importInfo(row: LabImportRow): LabImportInfo {

@@ -3,7 +3,7 @@
 // each). Nothing is ever updated without a revision row saying who, when and why, and revision rows
 // are never changed or deleted. Undo lives in lab-undo.ts.
 import type { Insertable } from "kysely";
-import type { LabImportInfo, LabMapping } from "../../../common/lab.ts";
+import type { LabImportInfo } from "../../../common/lab.ts";
 import { chunked } from "../meta/chunked.ts";
 import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
 import type { LabResultRevisionsTable, LabSampleRevisionsTable } from "../meta/tables.ts";
@@ -11,19 +11,8 @@ import { sampleKey, type ImportPlan, type SampleKey, type StoredResult, type Sto
 import { undoImport, type LabUndoOutcome } from "./lab-undo.ts";
 import { importInfo, pickResultColumns, resultColumns, resultDraft, sampleColumns, sampleDraft } from "./lab-rows.ts";
 
-export interface NewLabImport {
-  fileName: string;
-  sha256: string;
-  bytes: number;
-  format: "csv" | "xlsx";
-  encoding: string | null;
-  mapping: LabMapping;
-  preset: string | null;
-  onlyValid: boolean;
-  note: string | null;
-  importedBy: string;
-  importedAt: number;
-}
+/** An import to record: everything its record shows but what the database assigns or an undo sets. */
+export type NewLabImport = Omit<LabImportInfo, "id" | "counts" | "undoneAt" | "undoneBy" | "undoReason">;
 
 export interface LabStore {
   /** This store inside the caller's transaction. */

@@ -3,7 +3,7 @@
 // reported at once, so a lab can fix its file in one go.
 import type { Parameter } from "../../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../../common/catalog-snapshot.ts";
-import { BELOW_LOQ, type LabField, type LabMapping, type LabRejectedRow, type LabUncertainty, type SampleKind } from "../../../../common/lab.ts";
+import { BELOW_LOQ, type LabField, type LabMapping, type LabRejectedRow, type LabSampleInfo, type LabUncertainty, type SampleKind } from "../../../../common/lab.ts";
 import { canonicalUnit, convertUnit, unitsConvert } from "../../../../common/units.ts";
 import { dayAt, parseTimeCell } from "./dates.ts";
 import type { ColumnLayout } from "./columns.ts";
@@ -11,16 +11,8 @@ import { cellNumber, cellText, isAmbiguousNumber, isBelowLoqQualifier, parseUnce
 import type { TableRow } from "./table-reader.ts";
 import { matchSampleKind, type StationMatcher } from "./vocabulary.ts";
 
-export interface LabSampleDraft {
-  laboratory: string;
-  sampleId: string;
-  station: string;
-  kind: SampleKind;
-  start: number;
-  end: number;
-  method: string | null;
-  remarks: string | null;
-}
+/** A sample as a file describes it (before it has an id). */
+export type LabSampleDraft = Omit<LabSampleInfo, "id">;
 
 export interface LabResultDraft {
   parameter: string;
