@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabImportReport } from "../../common/lab.ts";
 import { authHeaders } from "../helpers/auth.ts";
+import { catalogSource, catalogWith } from "../helpers/catalog.ts";
 import { getJson, importFile, labImport } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -14,7 +15,9 @@ let researcher: Record<string, string>;
 let viewer: Record<string, string>;
 
 beforeAll(async () => {
-  system = await startTestSystem({ LAB_IMPORT_MAX_BYTES: String(MAX_BYTES) });
+  // The server's catalog knows one more synonym than the shipped one: imports must use the server's.
+  const catalog = catalogWith((d) => d.parameters.find((p) => p.code === "diclofenac")!.synonyms.push("Voltaren-Wirkstoff"));
+  system = await startTestSystem({ LAB_IMPORT_MAX_BYTES: String(MAX_BYTES) }, undefined, { catalog: catalogSource(catalog) });
   researcher = await authHeaders(system, "researcher");
   viewer = await authHeaders(system, "viewer");
 });
@@ -138,6 +141,14 @@ describe("an apply that fails half way", () => {
     } finally {
       await sql`DROP TRIGGER lab_test_abort`.execute(system.meta.db);
     }
+  });
+});
+
+describe("the server's catalog", () => {
+  it("matches compounds against the catalog the server runs with, not the shipped one", async () => {
+    const bytes = `${HEADER}\nDE-ELBE-ZEHREN;ZE-40;grab;07.03.2026 09:00;;Voltaren-Wirkstoff;0,1;;;µg/L;BfUL\n`;
+    const preview = await labImport(system.url, researcher, { name: "synonym.csv", bytes }, { dryRun: true });
+    expect(preview.body).toMatchObject({ rejected: [], counts: { results: { added: 1 } } });
   });
 });
 

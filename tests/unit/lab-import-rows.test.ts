@@ -1,9 +1,6 @@
 // One lab file row → sample and result in catalog terms, or every reason it is rejected; then rows
 // checked against each other and compared with the stored state (added, changed, unchanged).
 import { describe, expect, it } from "vitest";
-import seed from "../../server/src/catalog/seed-catalog.json" with { type: "json" };
-import { catalogSchema } from "../../common/catalog-model.ts";
-import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { labMappingSchema, type LabRejectedRow } from "../../common/lab.ts";
 import { resolveColumns } from "../../server/src/lab/import/columns.ts";
 import { checkWithinFile, planImport, sampleKey, type StoredSample } from "../../server/src/lab/import/plan.ts";
@@ -11,8 +8,9 @@ import { parseLabRow, type ParsedLabRow, type RowContext } from "../../server/sr
 import type { Cell } from "../../server/src/lab/import/numbers.ts";
 import { StationMatcher } from "../../server/src/lab/import/vocabulary.ts";
 import { validationLabResult } from "../../server/src/lab/validation-input.ts";
+import { seed } from "../helpers/catalog.ts";
 
-const catalog = new CatalogSnapshot(catalogSchema.parse(seed));
+const catalog = seed;
 const NOW = Date.parse("2026-06-01T00:00:00Z");
 const HEADER = ["station", "sample_id", "sample_type", "sampling_start", "sampling_end", "compound", "value", "qualifier", "loq", "unit", "uncertainty", "laboratory", "analysis_date", "remarks"];
 
