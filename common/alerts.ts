@@ -56,7 +56,12 @@ export interface AlertRule {
   enabled: boolean;
   /** Created from the catalog on first start. */
   builtIn: boolean;
+  /** Who created the rule (their name then); null for built-in rules. */
   createdBy: string | null;
+  /** The creator's user id: the owner, who may change the rule; null for built-in and ownerless rules. */
+  createdById: number | null;
+  /** The creator is disabled or no longer a researcher: the rule is not evaluated until they are again. */
+  paused: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -136,7 +141,12 @@ export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
 
 export interface Subscription {
   id: number;
+  /** The owner's name when the subscription was made. */
   owner: string;
+  /** The owner's user id; null for a subscription whose owner was gone before ownership went by id. */
+  ownerId: number | null;
+  /** The owner is disabled or no longer a researcher: nothing is sent until they are again. */
+  paused: boolean;
   /** Empty: all. */
   stations: StationId[];
   parameters: ParameterCode[];

@@ -51,8 +51,6 @@ export interface UserInfo {
   role: Role;
   createdAt: string;
   disabled: boolean;
-  failedLogins: number;
-  lockedUntil: string | null;
 }
 
 export interface StationTokenInfo {

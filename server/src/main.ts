@@ -77,7 +77,14 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
-  system = await startSystem({ config, logger, influxUrl, influxMode: influxd ? "managed" : "external" });
+  const managed = influxd;
+  system = await startSystem({
+    config,
+    logger,
+    influxUrl,
+    influxMode: managed ? "managed" : "external",
+    influxOtherPorts: managed ? () => [managed.rpcPort] : undefined,
+  });
   const { stationTokens } = system;
   const simulatorTokensFor = (snapshot: CatalogSnapshot) => ensureSimulatorTokens(stationTokens, config.dataDir, simulatedStations(snapshot).map((s) => s.id));
   const simulatorTokens = await simulatorTokensFor(system.catalog.current());

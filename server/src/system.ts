@@ -28,7 +28,9 @@ import { authenticate, requireRole, type AuthServices } from "./auth/access.ts";
 import { adminRouter, type AccessChange } from "./auth/admin-routes.ts";
 import { SqlApiTokenRepository } from "./auth/api-tokens.ts";
 import { SqlAuditLog } from "./auth/audit-log.ts";
+import { AccountChanges } from "./auth/account-changes.ts";
 import { authRouter } from "./auth/auth-routes.ts";
+import { LoginThrottle, SqlLoginThrottleRepository } from "./auth/login-throttle.ts";
 import { ensureFirstAdmin } from "./auth/first-admin.ts";
 import { SqlSessionRepository } from "./auth/sessions.ts";
 import { SqlSettingsRepository } from "./auth/settings.ts";
@@ -57,6 +59,8 @@ export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.met
 
 /** Export starts and estimates per minute per address (concurrency is limited per user as well). */
 const EXPORT_REQUESTS_PER_MINUTE = 120;
+/** InfluxDB 1.x's RPC service (backup/restore) listens here by default ([rpc] bind-address, influxdb.conf). */
+const INFLUX_DEFAULT_RPC_PORT = 8088;
 /** Longest a read waits for a slot before 503: a chart that waits longer is better retried. */
 const READ_QUEUE_WAIT_MS = 10_000;
 
@@ -66,6 +70,11 @@ export interface SystemOptions {
   /** URL of the InfluxDB to use (managed or external). */
   influxUrl: string;
   influxMode: "managed" | "external";
+  /**
+   * InfluxDB's ports besides HTTP on its host, never webhook targets: the managed influxd's RPC
+   * (backup/restore) port. Default: 8088, the RPC port of InfluxDB 1.x's default configuration.
+   */
+  influxOtherPorts?: () => number[];
   /** The one clock and timer source for the whole server; tests pass a ManualTime. */
   clock?: Clock;
   scheduler?: Scheduler;
@@ -141,12 +150,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const meta = await openMetaStore(config.dataDir);
   const stationTokens = new SqlStationTokenRepository(meta.db);
   const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal);
-  const auth: AuthServices = {
+  const accountRepos = {
     users: new SqlUserRepository(meta.db),
     sessions: new SqlSessionRepository(meta.db, config.auth.sessionTtlMs),
     apiTokens: new SqlApiTokenRepository(meta.db),
+  };
+  const auth: AuthServices = {
+    ...accountRepos,
     settings: new SqlSettingsRepository(meta.db, { publicDashboard: config.auth.publicDashboard }),
     audit: new SqlAuditLog(meta.db),
+    accounts: new AccountChanges(meta, accountRepos),
   };
   await ensureFirstAdmin(auth.users, config.auth.adminPassword, logger);
   // Known once the server listens; alert links and the webhook self-check read it lazily.
@@ -156,6 +169,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     store,
     influxUrl: options.influxUrl,
     catalog,
+    influxOtherPorts: options.influxOtherPorts ?? (() => [INFLUX_DEFAULT_RPC_PORT]),
     logger,
     config,
     port: () => listening.port,
@@ -196,12 +210,22 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const jsonBody = (req: IncomingMessage) => !isLabUpload(req) && Boolean((req as Request).is("application/json"));
   app.use("/api", cookieParser(), express.json({ limit: "256kb", type: jsonBody }), authenticate(auth));
   app.use("/api/v1", reads.middleware);
-  // Declared below with the HTTP server; rights only change once requests flow.
-  const recheckLive = (change: AccessChange) => {
-    liveAccess.recheck(change).catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"));
+  // Someone's rights changed: their live connections follow at once (liveAccess is declared below
+  // with the HTTP server; rights only change once requests flow) ...
+  const recheckLive = (change: AccessChange): Promise<void> =>
+    liveAccess.recheck(change).then(
+      () => undefined,
+      (err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"),
+    );
+  // ... and when an admin changed an account, so do the user's alert rules (paused, resumed, or
+  // deleted with the user).
+  const accountChanged = async (change: AccessChange): Promise<void> => {
+    const rules = change === "anonymous" ? undefined : alerting.ownersChanged();
+    await Promise.all([recheckLive(change), rules?.catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-reading alert rules after an account change failed"))]);
   };
-  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, onAccessChanged: (userId) => recheckLive({ userId }) }));
-  app.use(adminRouter(auth, stationTokens, catalog, recheckLive));
+  const throttle = new LoginThrottle(new SqlLoginThrottleRepository(meta.db), clock);
+  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, throttle, clock, onAccessChanged: (userId) => recheckLive({ userId }) }));
+  app.use(adminRouter(auth, stationTokens, catalog, accountChanged));
   app.use(["/api/v1/catalog", "/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   app.use(queryRouter({ store, catalog, logger, now }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));

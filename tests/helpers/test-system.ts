@@ -10,6 +10,7 @@ import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger, type Logger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
 import type { CatalogSource } from "../../server/src/catalog/catalog-source.ts";
+import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { currentClientDir } from "./client-build.ts";
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "test");
@@ -47,6 +48,8 @@ export interface TestSystemOptions {
   clientDir?: string;
   /** The catalog the server works with; the shipped one by default. */
   catalog?: CatalogSource;
+  /** The server's clock and timers (default: the system's); a ManualTime moves time by hand. */
+  time?: Clock & Scheduler;
 }
 
 export async function startTestSystem(
@@ -72,6 +75,8 @@ export async function startTestSystem(
     influxMode: "external",
     clientDir: options.clientDir ?? currentClientDir(),
     catalog: options.catalog,
+    clock: options.time,
+    scheduler: options.time,
   });
   const url = `http://127.0.0.1:${system.port}`;
   return {

@@ -16,6 +16,7 @@ import { SqlOutboxRepository } from "../../server/src/alerts/outbox-repository.t
 import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
 import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-repository.ts";
+import { SqlUserRepository } from "../../server/src/auth/users.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
@@ -43,10 +44,10 @@ async function setup(log?: (event: LogEvent) => void) {
   const time = new ManualTime(T0);
   const now = () => time.now();
   const rules = new SqlAlertRuleRepository(meta.db, now);
-  await rules.create(completeRule({ kind: "range", parameter: "ph", low: 6, high: 9 }, { catalog: seed, now: T0 }), "test");
+  await rules.create(completeRule({ kind: "range", parameter: "ph", low: 6, high: 9 }, { catalog: seed, now: T0 }), null);
   const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
   const subscriptions = new SqlSubscriptionRepository(meta.db, now);
-  await subscriptions.create({ stations: [], parameters: ["ph"], severities: [], channel: "webhook", webhookUrl: "https://hooks.example.org/wm", digest: null, quietStart: null, quietEnd: null, timezone: "UTC" }, "ana");
+  await subscriptions.create({ stations: [], parameters: ["ph"], severities: [], channel: "webhook", webhookUrl: "https://hooks.example.org/wm", digest: null, quietStart: null, quietEnd: null, timezone: "UTC" }, await new SqlUserRepository(meta.db).create("ana", "scrypt$x", "researcher"), 50);
   const outboxRows = new SqlOutboxRepository(meta.db, now);
   const deliverer = new ChannelDeliverer(subscriptions, { mailer: null, mailFrom: "wm@example.org", baseUrl: () => "http://monitor.example", webhookTimeoutMs: 1_000, webhookGuard: new WebhookGuard({ allowLocal: false, influxUrl: "http://127.0.0.1:8086", ownPort: () => 0 }) });
   // Never started: the notices stay in the outbox for the test to look at.

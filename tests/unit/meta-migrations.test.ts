@@ -1,6 +1,7 @@
 // The metadata store's migrations on SQLite: a new data dir gets every table, a data dir written by an
-// earlier release opens unchanged and keeps working, and a database from a newer release is refused
-// untouched (a schema is never downgraded).
+// earlier release is migrated with everything in it kept and working (ownership by name becomes
+// ownership by user id; rows of users gone before are switched off and belong to nobody), and a
+// database from a newer release is refused untouched (a schema is never downgraded).
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +14,7 @@ import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.
 import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-repository.ts";
 import { SqlApiTokenRepository } from "../../server/src/auth/api-tokens.ts";
 import { SqlAuditLog } from "../../server/src/auth/audit-log.ts";
+import { SqlInboxRepository } from "../../server/src/alerts/inbox-repository.ts";
 import { verifyPassword } from "../../server/src/auth/passwords.ts";
 import { SqlSettingsRepository } from "../../server/src/auth/settings.ts";
 import { SqlStationTokenRepository } from "../../server/src/auth/station-tokens.ts";
@@ -42,7 +44,7 @@ async function userVersion(store: MetaStore): Promise<number> {
 }
 
 const TABLES: Array<keyof MetaTables> = [
-  "station_tokens", "users", "sessions", "api_tokens", "settings", "audit_log", "alert_meta", "alert_rules", "alerts",
+  "station_tokens", "users", "login_throttle", "sessions", "api_tokens", "settings", "audit_log", "alert_meta", "alert_rules", "alerts",
   "alert_history", "alert_series_state", "subscriptions", "notification_outbox", "notification_deliveries", "inapp_notifications",
   "lab_imports", "lab_samples", "lab_sample_revisions", "lab_results", "lab_result_revisions", "lab_mapping_presets",
 ];
@@ -72,7 +74,7 @@ describe("metadata migrations (SQLite)", () => {
     }
   });
 
-  it("open a data dir written by 0.1.0 (schema version 3), migrate it, and everything in it works", async () => {
+  it("migrate a data dir written by 0.1.0 (schema version 3) to the last version, and everything in it works", async () => {
     const dir = tempDir("wm-meta-v3-");
     writeFileSync(path.join(dir, META_SQLITE_FILE), gunzipSync(readFileSync(FIXTURE_V3)));
     const store = await open(dir);
@@ -101,13 +103,15 @@ describe("metadata migrations (SQLite)", () => {
     expect(cited.length).toBeGreaterThan(0);
     for (const r of cited) expect(r.standard!.id).toBe(`${r.parameter}.${r.standard!.kind}.${r.standard!.source}`);
     expect(cited.map((r) => r.standard!.id)).toContain("clarithromycin.MAC-EQS.EU-EQS-2022");
-    expect(await rules.get(26)).toMatchObject({ kind: "range", parameter: "ph", low: 6, high: 9, createdBy: "ana", builtIn: false });
+    expect(await rules.get(26)).toMatchObject({ kind: "range", parameter: "ph", low: 6, high: 9, createdBy: "ana", createdById: 2, paused: false, enabled: true, builtIn: false });
     const alerts = new SqlAlertRepository(db, () => "http://monitor.example", catalogSource());
     expect(await alerts.list()).toMatchObject([{ id: 1, ruleId: 26, station: "DE-ELBE-ZEHREN", state: "firing", value: 9.5 }]);
     expect(await alerts.loadSeriesStates()).toEqual([
       { ruleId: 26, seriesKey: "DE-ELBE-ZEHREN\tph", alertId: 1, lastTime: FIXTURE.at, machine: { state: "firing", since: FIXTURE.at, startedAt: FIXTURE.at, clearSince: null, recentStarts: [FIXTURE.at], flapping: false } },
     ]);
-    expect((await new SqlSubscriptionRepository(db, () => FIXTURE.at).list("ana")).map((s) => [s.id, s.channel, s.webhookUrl])).toEqual([[1, "webhook", "https://hooks.example.org/wm"]]);
+    expect((await new SqlSubscriptionRepository(db, () => FIXTURE.at).list(2)).map((s) => [s.id, s.ownerId, s.active, s.paused, s.channel, s.webhookUrl])).toEqual([
+      [1, 2, true, false, "webhook", "https://hooks.example.org/wm"],
+    ]);
     expect((await new SqlOutboxRepository(db, () => FIXTURE.at).pending()).map((r) => [r.subscription_id, r.alert_id, r.kind])).toEqual([[1, 1, "alert"]]);
 
     // And it takes new writes: an acknowledgement, a new alert after it, a new account.
@@ -116,6 +120,45 @@ describe("metadata migrations (SQLite)", () => {
     const rule = await rules.get(26);
     expect(await alerts.open({ rule, station: "DE-ELBE-SCHMILKA", parameter: "ph", value: 9.2, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
     expect((await users.create("ben", "scrypt$x", "viewer")).id).toBe(3);
+  });
+
+  it("switch off what belonged to users gone before the migration, give it to nobody, and never reuse an id", async () => {
+    const dir = tempDir("wm-meta-v3-orphans-");
+    writeFileSync(path.join(dir, META_SQLITE_FILE), gunzipSync(readFileSync(FIXTURE_V3)));
+    // Rows 0.1.0 may have left behind: "gone" was deleted, but owned by name, its rows stayed.
+    const v3 = await openMetaStore(dir, { upToVersion: 3 });
+    await sql`INSERT INTO subscriptions (owner, stations, parameters, severities, channel, webhook_url, secret, created_at)
+              VALUES ('gone', '[]', '[]', '[]', 'webhook', 'https://hooks.example.org/gone', 'x', '2026-06-01T08:00:00.000Z')`.execute(v3.db);
+    await sql`INSERT INTO alert_rules (name, kind, parameter, threshold, severity, created_by, created_at, updated_at)
+              VALUES ('gone''s pH', 'max', 'ph', 9, 'warning', 'gone', '2026-06-01T08:00:00.000Z', '2026-06-01T08:00:00.000Z')`.execute(v3.db);
+    await sql`INSERT INTO inapp_notifications (owner, alert_id, payload, created_at) VALUES ('gone', 1, '{}', 1), ('ANA', 1, '{}', 2)`.execute(v3.db);
+    expect(await userVersion(v3)).toBe(3);
+    await v3.close();
+    const store = await open(dir);
+    const db = store.db;
+
+    const subscriptions = new SqlSubscriptionRepository(db, () => FIXTURE.at);
+    expect((await subscriptions.list()).map((s) => [s.owner, s.ownerId, s.active, s.paused])).toEqual([
+      ["ana", 2, true, false],
+      ["gone", null, false, true],
+    ]);
+    expect((await subscriptions.matching({ station: "DE-ELBE-ZEHREN", parameter: "ph", severity: "critical" } as never)).map((s) => s.id)).toEqual([1]);
+    const rules = new SqlAlertRuleRepository(db, () => FIXTURE.at);
+    expect((await rules.list()).filter((r) => !r.builtIn).map((r) => [r.createdBy, r.createdById, r.enabled])).toEqual([
+      ["ana", 2, true],
+      ["gone", null, false],
+    ]);
+    // The inbox went by name, case-insensitively as usernames compare.
+    const inbox = new SqlInboxRepository(db);
+    expect((await inbox.list(2)).map((e) => e.createdAt)).toEqual([2]);
+
+    // A new user called "gone" gets none of it; and ids are never reused, even the last one's.
+    const users = new SqlUserRepository(db, () => new Date(FIXTURE.at));
+    const gone = await users.create("gone", "scrypt$x", "researcher");
+    expect(await subscriptions.list(gone.id)).toEqual([]);
+    expect(await inbox.list(gone.id)).toEqual([]);
+    expect(await users.delete(gone.id)).toBe(true);
+    expect((await users.create("again", "scrypt$x", "viewer")).id).toBe(gone.id + 1);
   });
 
   it("refuse a database from a newer release, with a message saying so, and leave it untouched", async () => {

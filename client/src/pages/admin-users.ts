@@ -7,7 +7,6 @@ import { loadInto, notice } from "../components/notice.ts";
 import { roleName } from "../components/session-menu.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
-import { formatDateTime } from "../format.ts";
 
 export function adminUsersPage(ctx: AppContext): Page {
   const { t, auth } = ctx;
@@ -108,22 +107,16 @@ export function adminUsersPage(ctx: AppContext): Page {
   }
 
   function render(users: UserInfo[]): void {
-    const now = new Date().toISOString();
     const rows = users.map((user) => {
       const select = roleSelect(user.role, { "aria-label": t("users.roleOf", { username: user.username }), "data-action": "role" });
       select.addEventListener("change", () => void change(user, { role: select.value as Role }));
-      const lockedUntil = user.lockedUntil && user.lockedUntil > now ? Date.parse(user.lockedUntil) : undefined;
-      const state = user.disabled
-        ? t("users.disabledState")
-        : lockedUntil !== undefined
-          ? t("users.locked", { time: formatDateTime(lockedUntil, ctx.lang, ctx.p.zone === "utc" ? "UTC" : undefined) })
-          : t("users.active");
+      const state = user.disabled ? t("users.disabledState") : t("users.active");
       return {
         attrs: { "data-user-id": String(user.id), "data-disabled": String(user.disabled) },
         cells: [
           h("span", { class: "user-name" }, user.username, user.id === me ? h("span", { class: "muted" }, ` ${t("users.you")}`) : null),
           select,
-          h("span", { class: `user-state${user.disabled || lockedUntil !== undefined ? " user-blocked" : ""}` }, state),
+          h("span", { class: `user-state${user.disabled ? " user-blocked" : ""}` }, state),
           timeCell(user.createdAt, ctx.lang, ctx.p.zone),
           actions(user),
         ],

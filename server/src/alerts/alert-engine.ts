@@ -15,6 +15,7 @@ import { countsForContamination, meanCondition, ratePerHour, singleValueConditio
 import { loadLastSeen, loadMeanBuckets } from "./history-loader.ts";
 import { RollingMean } from "./rolling-mean.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
+import { isEvaluated } from "./rule-schema.ts";
 import { emptyFaultRun, faultCondition, faultLength, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState, type Transition } from "./state-machine.ts";
 import { seriesKey, suppressedBy } from "./suppression.ts";
@@ -138,7 +139,7 @@ export class AlertEngine {
   }
 
   private async loadHistory(now: number, late: boolean): Promise<void> {
-    await Promise.all(this.rules.filter((r) => r.kind === "aa" && r.enabled).map((r) => this.loadMeans(r, now, late)));
+    await Promise.all(this.rules.filter((r) => r.kind === "aa" && isEvaluated(r)).map((r) => this.loadMeans(r, now, late)));
     const lookback = Math.max(86_400_000, ...this.rules.filter((r) => r.kind === "no-data").map((r) => 2 * (r.windowMs ?? 0)));
     for (const [key, seen] of await loadLastSeen(this.store!, now, lookback)) {
       if (late && this.lastSeen.has(key)) continue; // heard from live since the start: newer
@@ -180,7 +181,7 @@ export class AlertEngine {
   check(): void {
     const now = this.options.clock.now();
     for (const rule of this.rules) {
-      if (rule.kind !== "no-data" || !rule.enabled) continue;
+      if (rule.kind !== "no-data" || !isEvaluated(rule)) continue;
       for (const [key, seen] of this.silenceCandidates(rule)) {
         const [station, parameter] = key.split("\t") as [string, string];
         const condition: Condition = now - seen > rule.windowMs! ? "breach" : "clear";
@@ -338,12 +339,12 @@ export class AlertEngine {
     // Ingest evaluates each reading against these lists only, not against every rule.
     this.rulesByParameter = new Map();
     for (const code of new Set(rules.map((r) => r.parameter ?? ""))) {
-      this.rulesByParameter.set(code, rules.filter((r) => r.enabled && (r.parameter === null || r.parameter === code)));
+      this.rulesByParameter.set(code, rules.filter((r) => isEvaluated(r) && (r.parameter === null || r.parameter === code)));
     }
     if (!loadWindows || !this.store) return;
     const now = this.options.clock.now();
     for (const rule of rules) {
-      if (rule.kind !== "aa" || !rule.enabled || rule.parameter === null) continue;
+      if (rule.kind !== "aa" || !isEvaluated(rule) || rule.parameter === null) continue;
       // One load per window and parameter: it fills every station's mean (station-specific rules share it).
       if (this.meanLoadedUpTo.has(this.meanKey(rule, "", rule.parameter))) continue;
       this.loadMeans(rule, now).catch((err: unknown) => this.logger.warn({ err, rule: rule.id }, "could not load the AA window from InfluxDB"));

@@ -1,6 +1,6 @@
 // Alert rules and alerts over HTTP.
 //   GET    /api/v1/alert-rules                         viewer     → AlertRulesResponse
-//   POST   /api/v1/alert-rules                         researcher → AlertRule (201)
+//   POST   /api/v1/alert-rules                         researcher → AlertRule (201), owned by the user's id
 //   PATCH  /api/v1/alert-rules/:id                     researcher (own rule) / admin (any, built-in)
 //   DELETE /api/v1/alert-rules/:id                     same
 //   GET    /api/v1/alerts?station=&parameter=&state=   viewer     → AlertsResponse
@@ -11,10 +11,11 @@ import { z } from "zod";
 import { ALERT_STATES, type AlertInfo, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
-import { ForbiddenError, LimitReachedError, ValidationError } from "../errors.ts";
+import { ForbiddenError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { AlertRepository } from "./alert-repository.ts";
 import type { Clock } from "../util/clock.ts";
+import { OWNER_ROLE } from "./owner-rights.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { completeRule, parseRuleInput, type RuleDraft } from "./rule-schema.ts";
 
@@ -29,11 +30,14 @@ export interface AlertRouterDeps {
   onAcknowledged?: (alert: AlertInfo) => void;
 }
 
-function mayChangeRule(res: Response, rule: { builtIn: boolean; createdBy: string | null }): void {
+function mayChangeRule(res: Response, rule: { builtIn: boolean; createdBy: string | null; createdById: number | null }): void {
   const p = principalOf(res);
   if (p.role === "admin") return;
   if (rule.builtIn) throw new ForbiddenError("built-in rules can only be changed by an admin");
-  if (rule.createdBy !== p.username) throw new ForbiddenError(`this rule belongs to ${rule.createdBy ?? "nobody"}; only its owner or an admin may change it`);
+  // By id: a later account that took a deleted creator's name owns nothing of theirs.
+  if (rule.createdById === null || rule.createdById !== p.userId) {
+    throw new ForbiddenError(`this rule belongs to ${rule.createdById === null ? "nobody" : (rule.createdBy ?? "someone else")}; only its owner or an admin may change it`);
+  }
 }
 
 const alertQuery = z
@@ -55,29 +59,21 @@ export function alertRouter(deps: AlertRouterDeps): Router {
     res.json(body);
   });
 
-  router.post("/api/v1/alert-rules", requireRole("researcher"), async (req, res) => {
+  router.post("/api/v1/alert-rules", requireRole(OWNER_ROLE), async (req, res) => {
     const draft = completeRule(parseRuleInput(req.body), { catalog: deps.catalog.current(), now: deps.clock.now() });
-    const owner = principalOf(res).username;
-    // Counted, then inserted: parallel requests of one user could pass the cap by a few.
-    const own = await deps.rules.countCreatedBy(owner);
-    if (own >= deps.maxRulesPerUser) {
-      throw new LimitReachedError(
-        `You have created ${own} alert rules, the most one user may have (${deps.maxRulesPerUser}): ` +
-          "delete one you no longer need, or change an existing one, then try again",
-      );
-    }
-    res.status(201).json(await deps.rules.create(draft, owner));
+    const p = principalOf(res);
+    res.status(201).json(await deps.rules.create(draft, { id: p.userId!, username: p.username }, { maxPerCreator: deps.maxRulesPerUser }));
   });
 
-  router.patch("/api/v1/alert-rules/:id", requireRole("researcher"), async (req, res) => {
+  router.patch("/api/v1/alert-rules/:id", requireRole(OWNER_ROLE), async (req, res) => {
     const existing = await deps.rules.get(idParam(req.params.id));
     mayChangeRule(res, existing);
-    const { id: _id, builtIn: _b, createdBy: _c, createdAt: _ca, updatedAt: _u, ...previous } = existing;
+    const { id: _id, builtIn: _b, createdBy: _c, createdById: _ci, paused: _p, createdAt: _ca, updatedAt: _u, ...previous } = existing;
     const draft = completeRule(parseRuleInput(req.body), { catalog: deps.catalog.current(), now: deps.clock.now() }, previous satisfies RuleDraft);
     res.json(await deps.rules.update(existing.id, draft));
   });
 
-  router.delete("/api/v1/alert-rules/:id", requireRole("researcher"), async (req, res) => {
+  router.delete("/api/v1/alert-rules/:id", requireRole(OWNER_ROLE), async (req, res) => {
     const existing = await deps.rules.get(idParam(req.params.id));
     mayChangeRule(res, existing);
     await deps.rules.delete(existing.id);

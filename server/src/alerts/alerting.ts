@@ -6,6 +6,7 @@ import type { Router } from "express";
 import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { Config } from "../config.ts";
+import { rateLimited } from "../http/security.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { MetaStore } from "../meta/store.ts";
@@ -25,6 +26,9 @@ import { subscriptionRouter, subscriptionTokenRouter } from "./subscription-rout
 import { WebhookGuard } from "./webhook-guard.ts";
 import type { Resolve } from "./webhook-target.ts";
 
+/** Confirm/unsubscribe page requests per minute per address: a person opens a mailed link a few times. */
+const TOKEN_PAGE_REQUESTS_PER_MINUTE = 30;
+
 export interface AlertingOptions {
   engine: Partial<Omit<AlertEngineOptions, "clock" | "scheduler">>;
   outbox: Partial<OutboxOptions>;
@@ -39,6 +43,8 @@ export interface AlertingDeps {
   catalog: CatalogSource;
   /** The InfluxDB the store uses: webhooks may never point there. */
   influxUrl: string;
+  /** InfluxDB's other ports on its host (RPC for backup and restore): never webhook targets either. */
+  influxOtherPorts: () => number[];
   logger: Logger;
   config: Pick<Config, "publicUrl" | "alerts">;
   /** The HTTP port, known once the server listens (to refuse webhooks pointing back at us). */
@@ -63,6 +69,8 @@ export interface Alerting {
   tokenRouter: Router;
   onEvent(listener: (event: AlertEvent) => void): () => void;
   onAcknowledged(listener: (alert: AlertInfo) => void): () => void;
+  /** A user's rights changed, or the user was deleted: their rules may be paused, resumed or gone. */
+  ownersChanged(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -79,6 +87,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const webhookGuard = new WebhookGuard({
     allowLocal: deps.config.alerts.webhookAllowLocal,
     influxUrl: deps.influxUrl,
+    influxOtherPorts: deps.influxOtherPorts,
     ownPort: deps.port,
     resolve: deps.options?.webhookResolver,
   });
@@ -119,7 +128,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       maxPerUser: maxSubscriptionsPerUser,
     }),
   );
-  const tokenRouter = subscriptionTokenRouter({ subscriptions });
+  const tokenRouter = subscriptionTokenRouter({ subscriptions, rateLimit: rateLimited(TOKEN_PAGE_REQUESTS_PER_MINUTE, "confirmation or unsubscribe") });
 
   return {
     rules,
@@ -136,6 +145,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       ackListeners.add(listener);
       return () => ackListeners.delete(listener);
     },
+    ownersChanged: () => rules.ownersChanged(),
     async start() {
       const seeded = await rules.seedDefaults(() => builtInRuleDrafts(deps.catalog.current(), now()));
       if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the standards that apply at each station");

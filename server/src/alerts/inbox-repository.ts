@@ -1,6 +1,7 @@
-// The in-app inbox: alert events kept per subscriber, newest first.
+// The in-app inbox: alert events kept per subscriber (by user id, deleted with the user), newest first.
 import type { AlertEvent } from "../../../common/alerts.ts";
 import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
+import type { Owner } from "./owner-rights.ts";
 
 export interface InboxEntry {
   id: number;
@@ -12,9 +13,9 @@ export interface InboxEntry {
 export interface InboxRepository {
   /** This repository inside the caller's transaction. */
   in(trx: MetaTransaction): InboxRepository;
-  add(owner: string, event: AlertEvent, createdAt: number): Promise<void>;
+  add(owner: Owner, event: AlertEvent, createdAt: number): Promise<void>;
   /** The owner's newest `limit` entries, newest first. */
-  list(owner: string, limit?: number): Promise<InboxEntry[]>;
+  list(ownerId: number, limit?: number): Promise<InboxEntry[]>;
 }
 
 export class SqlInboxRepository implements InboxRepository {
@@ -24,15 +25,18 @@ export class SqlInboxRepository implements InboxRepository {
     return new SqlInboxRepository(trx);
   }
 
-  async add(owner: string, event: AlertEvent, createdAt: number): Promise<void> {
-    await this.db.insertInto("inapp_notifications").values({ owner, alert_id: event.id, payload: JSON.stringify(event), created_at: createdAt }).execute();
+  async add(owner: Owner, event: AlertEvent, createdAt: number): Promise<void> {
+    await this.db
+      .insertInto("inapp_notifications")
+      .values({ owner: owner.username, owner_id: owner.id, alert_id: event.id, payload: JSON.stringify(event), created_at: createdAt })
+      .execute();
   }
 
-  async list(owner: string, limit = 100): Promise<InboxEntry[]> {
+  async list(ownerId: number, limit = 100): Promise<InboxEntry[]> {
     const rows = await this.db
       .selectFrom("inapp_notifications")
       .select(["id", "alert_id", "payload", "created_at"])
-      .where("owner", "=", owner)
+      .where("owner_id", "=", ownerId)
       .orderBy("id", "desc")
       .limit(limit)
       .execute();

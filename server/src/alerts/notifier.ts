@@ -37,7 +37,8 @@ export class Notifier {
     let queued = 0;
     for (const s of await this.stores.subscriptions.in(trx).matching(event)) {
       if (s.channel === "in-app") {
-        await inbox.add(s.owner, event, this.clock.now());
+        // matching() returns only subscriptions of an owner in good standing, so ownerId is set.
+        if (s.ownerId !== null) await inbox.add({ id: s.ownerId, username: s.owner }, event, this.clock.now());
         continue;
       }
       // Quiet hours and digests go by when the notice is created, not when its reading was measured:
@@ -60,7 +61,7 @@ export class Notifier {
     this.wake();
   }
 
-  inbox(owner: string, limit = 100): Promise<InboxEntry[]> {
-    return this.stores.inbox.list(owner, limit);
+  inbox(ownerId: number, limit = 100): Promise<InboxEntry[]> {
+    return this.stores.inbox.list(ownerId, limit);
   }
 }

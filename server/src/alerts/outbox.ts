@@ -98,6 +98,11 @@ export class NotificationOutbox {
     while (i < rows.length && !this.stopped) {
       const head = rows[i]!;
       if (head.next_attempt_at > now) return;
+      // Queued before the owner was disabled or demoted: not sent, then or later (owner-rights.ts).
+      if (subscription.paused) {
+        await this.repo.finish(rows.slice(i).map((r) => r.id), "cancelled", now, "the owner's account is disabled or no longer may have subscriptions");
+        return;
+      }
       if (!subscription.active && head.kind === "alert") {
         await this.repo.finish(rows.slice(i).map((r) => r.id), "cancelled", now, "unsubscribed");
         return;

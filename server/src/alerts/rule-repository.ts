@@ -1,14 +1,19 @@
 // Alert rules in the metadata store. On first start the built-in rules (built-in-rules.ts: from the
 // standards that apply at each station) are stored once; admins may edit or delete them afterwards.
+// A user's own rules belong to their user id (deleted with the user) and are paused while the user
+// may not have rules (owner-rights.ts).
 import type { Selectable, Updateable } from "kysely";
 import type { AlertRule } from "../../../common/alerts.ts";
 import type { StandardKind } from "../../../common/catalog-model.ts";
-import { NotFoundError } from "../errors.ts";
+import type { Role } from "../auth/roles.ts";
+import { LimitReachedError, NotFoundError } from "../errors.ts";
 import { atomically, type MetaExecutor } from "../meta/store.ts";
 import type { AlertRulesTable } from "../meta/tables.ts";
+import { ownerPaused, type Owner } from "./owner-rights.ts";
 import type { RuleDraft } from "./rule-schema.ts";
 
-type RuleRow = Selectable<AlertRulesTable>;
+/** A rule's row with its creator's account as a LEFT JOIN finds it. */
+type RuleRow = Selectable<AlertRulesTable> & { creator_disabled: number | null; creator_role: Role | null };
 
 function fromRow(r: RuleRow): AlertRule {
   return {
@@ -31,6 +36,9 @@ function fromRow(r: RuleRow): AlertRule {
     enabled: r.enabled === 1,
     builtIn: r.built_in === 1,
     createdBy: r.created_by,
+    createdById: r.created_by_id,
+    // Built-in and ownerless rules have no creator whose rights could lapse.
+    paused: r.created_by_id !== null && ownerPaused({ disabled: r.creator_disabled, role: r.creator_role }),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -64,14 +72,18 @@ export type RuleChangeListener = () => void | Promise<void>;
 export interface AlertRuleRepository {
   onChange(listener: RuleChangeListener): () => void;
   list(): Promise<AlertRule[]>;
-  /** Rules a user created (built-in rules belong to nobody): for the per-user cap. */
-  countCreatedBy(username: string): Promise<number>;
   get(id: number): Promise<AlertRule>;
-  create(draft: RuleDraft, createdBy: string | null, builtIn?: boolean): Promise<AlertRule>;
+  /**
+   * Creates a rule. A user's own rule (`creator` set) is refused when they have `maxPerCreator`
+   * already: counted and inserted in one transaction, so parallel requests cannot pass the cap.
+   */
+  create(draft: RuleDraft, creator: Owner | null, options?: { builtIn?: boolean; maxPerCreator?: number }): Promise<AlertRule>;
   update(id: number, draft: RuleDraft): Promise<AlertRule>;
   delete(id: number): Promise<void>;
   /** Creates the built-in rules (made by `drafts`) once per database; returns how many (0 when done before). */
   seedDefaults(drafts: () => RuleDraft[]): Promise<number>;
+  /** A user's rights changed or the user was deleted (with their rules): the engine reads the rules again. */
+  ownersChanged(): Promise<void>;
 }
 
 export class SqlAlertRuleRepository implements AlertRuleRepository {
@@ -89,22 +101,30 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   }
 
   async list(): Promise<AlertRule[]> {
-    return (await this.db.selectFrom("alert_rules").selectAll().orderBy("id").execute()).map(fromRow);
-  }
-
-  async countCreatedBy(username: string): Promise<number> {
-    const row = await this.db.selectFrom("alert_rules").select((eb) => eb.fn.countAll<number>().as("n")).where("created_by", "=", username).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return (await this.select().orderBy("alert_rules.id").execute()).map(fromRow);
   }
 
   async get(id: number): Promise<AlertRule> {
-    const row = await this.db.selectFrom("alert_rules").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = await this.select().where("alert_rules.id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`no alert rule ${id}`);
     return fromRow(row);
   }
 
-  async create(draft: RuleDraft, createdBy: string | null, builtIn = false): Promise<AlertRule> {
-    const id = await this.insert(this.db, draft, createdBy, builtIn);
+  async create(draft: RuleDraft, creator: Owner | null, options: { builtIn?: boolean; maxPerCreator?: number } = {}): Promise<AlertRule> {
+    const { builtIn = false, maxPerCreator = Infinity } = options;
+    const id = await atomically(this.db, async (trx) => {
+      if (creator) {
+        const { n } = await trx.selectFrom("alert_rules").select((eb) => eb.fn.countAll<number>().as("n")).where("created_by_id", "=", creator.id).executeTakeFirstOrThrow();
+        const own = Number(n);
+        if (own >= maxPerCreator) {
+          throw new LimitReachedError(
+            `You have created ${own} alert rules, the most one user may have (${maxPerCreator}): ` +
+              "delete one you no longer need, or change an existing one, then try again",
+          );
+        }
+      }
+      return this.insert(trx, draft, creator, builtIn);
+    });
     await this.changed();
     return this.get(id);
   }
@@ -140,11 +160,23 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
     return count;
   }
 
-  private async insert(db: MetaExecutor, draft: RuleDraft, createdBy: string | null, builtIn: boolean): Promise<number> {
+  async ownersChanged(): Promise<void> {
+    await this.changed();
+  }
+
+  private select() {
+    return this.db
+      .selectFrom("alert_rules")
+      .leftJoin("users", "users.id", "alert_rules.created_by_id")
+      .selectAll("alert_rules")
+      .select(["users.disabled as creator_disabled", "users.role as creator_role"]);
+  }
+
+  private async insert(db: MetaExecutor, draft: RuleDraft, creator: Owner | null, builtIn: boolean): Promise<number> {
     const at = new Date(this.now()).toISOString();
     const { id } = await db
       .insertInto("alert_rules")
-      .values({ ...columns(draft), built_in: builtIn ? 1 : 0, created_by: createdBy, created_at: at, updated_at: at })
+      .values({ ...columns(draft), built_in: builtIn ? 1 : 0, created_by: creator?.username ?? null, created_by_id: creator?.id ?? null, created_at: at, updated_at: at })
       .returning("id")
       .executeTakeFirstOrThrow();
     return id;

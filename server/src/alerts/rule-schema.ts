@@ -11,7 +11,12 @@ import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import { defaultSeverity } from "./conditions.ts";
 
-export type RuleDraft = Omit<AlertRule, "id" | "builtIn" | "createdBy" | "createdAt" | "updatedAt">;
+export type RuleDraft = Omit<AlertRule, "id" | "builtIn" | "createdBy" | "createdById" | "paused" | "createdAt" | "updatedAt">;
+
+/** The engine evaluates a rule that is switched on and whose creator may have rules (owner-rights.ts). */
+export function isEvaluated(rule: Pick<AlertRule, "enabled" | "paused">): boolean {
+  return rule.enabled && !rule.paused;
+}
 
 const DAY_MS = 86_400_000;
 /** A year: the AA-EQS is an annual average; until a year of data exists the mean so far is used. */

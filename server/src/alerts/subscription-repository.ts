@@ -1,15 +1,19 @@
 // Subscriptions: who wants which alerts over which channel. Each has a random secret that signs its
 // webhook bodies and its unsubscribe links; email subscriptions stay inactive until confirmed
-// (double opt-in) through a one-time token whose hash alone is stored.
+// (double opt-in) through a one-time token whose hash alone is stored. A subscription belongs to its
+// owner's user id (deleted with the user) and is paused while the owner may not have it (owner-rights.ts).
 import type { Selectable } from "kysely";
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { AlertEvent, Subscription } from "../../../common/alerts.ts";
-import { NotFoundError } from "../errors.ts";
-import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
+import type { Role } from "../auth/roles.ts";
+import { LimitReachedError, NotFoundError } from "../errors.ts";
+import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
 import type { SubscriptionsTable } from "../meta/tables.ts";
+import { ownerPaused, type Owner } from "./owner-rights.ts";
 import type { SubscriptionInput } from "./subscription-schema.ts";
 
-type Row = Selectable<SubscriptionsTable>;
+/** A subscription's row with its owner's account as a LEFT JOIN finds it. */
+type Row = Selectable<SubscriptionsTable> & { owner_disabled: number | null; owner_role: Role | null };
 
 /** A subscription with its secret, for the notifier only; never sent to clients except once at creation. */
 export interface SubscriptionWithSecret extends Subscription {
@@ -22,6 +26,8 @@ function fromRow(r: Row): SubscriptionWithSecret {
   return {
     id: r.id,
     owner: r.owner,
+    ownerId: r.owner_id,
+    paused: ownerPaused({ disabled: r.owner_disabled, role: r.owner_role }),
     stations: JSON.parse(r.stations) as string[],
     parameters: JSON.parse(r.parameters) as string[],
     severities: JSON.parse(r.severities) as Subscription["severities"],
@@ -54,15 +60,17 @@ export function matches(s: Subscription, event: Pick<AlertEvent, "station" | "pa
 export interface SubscriptionRepository {
   /** This repository inside the caller's transaction. */
   in(trx: MetaTransaction): SubscriptionRepository;
-  /** Creates a subscription; email ones come with the token that confirms them (double opt-in). */
-  create(input: SubscriptionInput, owner: string): Promise<{ subscription: SubscriptionWithSecret; confirmToken: string | null }>;
+  /**
+   * Creates a subscription unless its owner has `maxPerOwner` already (counted and inserted in one
+   * transaction, so parallel requests cannot pass the cap); email ones come with the token that
+   * confirms them (double opt-in).
+   */
+  create(input: SubscriptionInput, owner: Owner, maxPerOwner: number): Promise<{ subscription: SubscriptionWithSecret; confirmToken: string | null }>;
   get(id: number): Promise<SubscriptionWithSecret>;
-  /** Everyone's, or one owner's. */
-  list(owner?: string): Promise<SubscriptionWithSecret[]>;
+  /** Everyone's, or one owner's (by user id). */
+  list(ownerId?: number): Promise<SubscriptionWithSecret[]>;
   delete(id: number): Promise<void>;
-  /** How many subscriptions `owner` has: for the per-user cap. */
-  countByOwner(owner: string): Promise<number>;
-  /** Active subscriptions that want this event; email ones only once confirmed. */
+  /** Active subscriptions that want this event and whose owner may have them; email ones only once confirmed. */
   matching(event: AlertEvent): Promise<SubscriptionWithSecret[]>;
   /** The unconfirmed subscription a confirmation token belongs to (nothing changes). */
   byConfirmToken(token: string): Promise<SubscriptionWithSecret>;
@@ -83,32 +91,43 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     return new SqlSubscriptionRepository(trx, this.now);
   }
 
-  async create(input: SubscriptionInput, owner: string): Promise<{ subscription: SubscriptionWithSecret; confirmToken: string | null }> {
-    const secret = randomBytes(32).toString("hex");
-    const confirmToken = input.channel === "email" ? randomBytes(24).toString("base64url") : null;
-    const row = await this.db
-      .insertInto("subscriptions")
-      .values({
-        owner,
-        stations: JSON.stringify(input.stations),
-        parameters: JSON.stringify(input.parameters),
-        severities: JSON.stringify(input.severities),
-        channel: input.channel,
-        webhook_url: input.webhookUrl ?? null,
-        secret,
-        email: input.email ?? null,
-        confirmed: input.channel === "email" ? 0 : 1,
-        confirm_token_hash: confirmToken ? sha256(confirmToken) : null,
-        digest: input.digest,
-        quiet_start: input.quietStart,
-        quiet_end: input.quietEnd,
-        timezone: input.timezone,
-        active: 1,
-        created_at: new Date(this.now()).toISOString(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { subscription: fromRow(row), confirmToken };
+  create(input: SubscriptionInput, owner: Owner, maxPerOwner: number): Promise<{ subscription: SubscriptionWithSecret; confirmToken: string | null }> {
+    return atomically(this.db, async (trx) => {
+      const { n } = await trx.selectFrom("subscriptions").select((eb) => eb.fn.countAll<number>().as("n")).where("owner_id", "=", owner.id).executeTakeFirstOrThrow();
+      const own = Number(n);
+      if (own >= maxPerOwner) {
+        throw new LimitReachedError(
+          `You have ${own} subscriptions, the most one user may have (${maxPerOwner}): ` +
+            "delete one you no longer need (a subscription can cover several stations, parameters and severities), then try again",
+        );
+      }
+      const secret = randomBytes(32).toString("hex");
+      const confirmToken = input.channel === "email" ? randomBytes(24).toString("base64url") : null;
+      const { id } = await trx
+        .insertInto("subscriptions")
+        .values({
+          owner: owner.username,
+          owner_id: owner.id,
+          stations: JSON.stringify(input.stations),
+          parameters: JSON.stringify(input.parameters),
+          severities: JSON.stringify(input.severities),
+          channel: input.channel,
+          webhook_url: input.webhookUrl ?? null,
+          secret,
+          email: input.email ?? null,
+          confirmed: input.channel === "email" ? 0 : 1,
+          confirm_token_hash: confirmToken ? sha256(confirmToken) : null,
+          digest: input.digest,
+          quiet_start: input.quietStart,
+          quiet_end: input.quietEnd,
+          timezone: input.timezone,
+          active: 1,
+          created_at: new Date(this.now()).toISOString(),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return { subscription: await this.in(trx).get(id), confirmToken };
+    });
   }
 
   async get(id: number): Promise<SubscriptionWithSecret> {
@@ -117,30 +136,25 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
     return fromRow(row);
   }
 
-  async list(owner?: string): Promise<SubscriptionWithSecret[]> {
-    let query = this.db.selectFrom("subscriptions").selectAll();
-    if (owner !== undefined) query = query.where("owner", "=", owner);
-    return (await query.orderBy("id").execute()).map(fromRow);
+  async list(ownerId?: number): Promise<SubscriptionWithSecret[]> {
+    let query = this.select();
+    if (ownerId !== undefined) query = query.where("subscriptions.owner_id", "=", ownerId);
+    return (await query.orderBy("subscriptions.id").execute()).map(fromRow);
   }
 
   async delete(id: number): Promise<void> {
     await this.db.deleteFrom("subscriptions").where("id", "=", id).execute();
   }
 
-  async countByOwner(owner: string): Promise<number> {
-    const row = await this.db.selectFrom("subscriptions").select((eb) => eb.fn.countAll<number>().as("n")).where("owner", "=", owner).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   async byConfirmToken(token: string): Promise<SubscriptionWithSecret> {
-    const row = await this.db.selectFrom("subscriptions").selectAll().where("confirm_token_hash", "=", sha256(token)).executeTakeFirst();
+    const row = await this.select().where("subscriptions.confirm_token_hash", "=", sha256(token)).executeTakeFirst();
     if (!row) throw new NotFoundError("unknown or already used confirmation token");
     return fromRow(row);
   }
 
   async matching(event: AlertEvent): Promise<SubscriptionWithSecret[]> {
-    const rows = await this.db.selectFrom("subscriptions").selectAll().where("active", "=", 1).where("confirmed", "=", 1).execute();
-    return rows.map(fromRow).filter((s) => matches(s, event));
+    const rows = await this.select().where("subscriptions.active", "=", 1).where("subscriptions.confirmed", "=", 1).execute();
+    return rows.map(fromRow).filter((s) => !s.paused && matches(s, event));
   }
 
   async confirm(token: string): Promise<SubscriptionWithSecret> {
@@ -149,10 +163,10 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
       .updateTable("subscriptions")
       .set({ confirmed: 1, confirm_token_hash: null })
       .where("confirm_token_hash", "=", sha256(token))
-      .returningAll()
+      .returning("id")
       .executeTakeFirst();
     if (!row) throw new NotFoundError("unknown or already used confirmation token");
-    return fromRow(row);
+    return this.get(row.id);
   }
 
   unsubscribeToken(s: SubscriptionWithSecret): string {
@@ -177,6 +191,14 @@ export class SqlSubscriptionRepository implements SubscriptionRepository {
   }
 
   private find(id: number): Promise<Row | undefined> {
-    return this.db.selectFrom("subscriptions").selectAll().where("id", "=", id).executeTakeFirst();
+    return this.select().where("subscriptions.id", "=", id).executeTakeFirst();
+  }
+
+  private select() {
+    return this.db
+      .selectFrom("subscriptions")
+      .leftJoin("users", "users.id", "subscriptions.owner_id")
+      .selectAll("subscriptions")
+      .select(["users.disabled as owner_disabled", "users.role as owner_role"]);
   }
 }

@@ -1,21 +1,24 @@
 // Subscriptions over HTTP.
+// Each needs OWNER_ROLE (researcher); a subscription belongs to its owner's user id.
 //   GET    /api/v1/subscriptions          researcher → own subscriptions (admin: ?all=1 for everyone's)
 //   POST   /api/v1/subscriptions          researcher → 201 { subscription, secret? } (webhook secret shown once)
 //   DELETE /api/v1/subscriptions/:id      owner or admin
 //   GET    /api/v1/notifications          researcher → own in-app inbox
 // Token routes (mounted before session auth: the token is the credential, and a mail client's
 // one-click POST carries no session or CSRF token). GETs only show a page with a button: mail
-// scanners and link previews follow links, and must neither confirm nor unsubscribe.
+// scanners and link previews follow links, and must neither confirm nor unsubscribe. They are
+// rate-limited per address: anyone may call them.
 //   GET    /api/v1/subscriptions/confirm?token=       page with a "Confirm" button
 //   POST   /api/v1/subscriptions/confirm?token=       double opt-in
 //   GET    /api/v1/subscriptions/unsubscribe?token=   page with an "Unsubscribe" button
 //   POST   /api/v1/subscriptions/unsubscribe?token=   RFC 8058 one-click unsubscribe
-import { Router, type Response } from "express";
+import { Router, type RequestHandler, type Response } from "express";
 import { principalOf, requireRole } from "../auth/access.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
-import { ForbiddenError, LimitReachedError, ValidationError } from "../errors.ts";
+import { ForbiddenError, ValidationError } from "../errors.ts";
 import { idParam } from "../http/validation.ts";
 import type { Notifier } from "./notifier.ts";
+import { OWNER_ROLE } from "./owner-rights.ts";
 import { publicView, type SubscriptionRepository } from "./subscription-repository.ts";
 import { parseSubscription, type WebhookTargetPolicy } from "./subscription-schema.ts";
 import type { WebhookGuard } from "./webhook-guard.ts";
@@ -47,8 +50,10 @@ function page(res: Response, title: string, body: string): void {
   });
 }
 
-export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subscriptions">): Router {
+export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subscriptions"> & { rateLimit: RequestHandler }): Router {
   const router = Router();
+  // Unauthenticated: whoever tries tokens at random is slowed down like any other anonymous caller.
+  router.use(["/api/v1/subscriptions/confirm", "/api/v1/subscriptions/unsubscribe"], deps.rateLimit);
   router.get("/api/v1/subscriptions/confirm", async (req, res) => {
     const s = await deps.subscriptions.byConfirmToken(tokenParam(req.query.token));
     page(res, "Confirm Water Monitor alert e-mails?", `<p>${escapeHtml(s.email ?? "")}</p><form method="post"><button type="submit">Confirm</button></form>`);
@@ -70,29 +75,22 @@ export function subscriptionTokenRouter(deps: Pick<SubscriptionRouterDeps, "subs
 
 export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
   const router = Router();
+  const owner = requireRole(OWNER_ROLE);
 
-  router.get("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
+  router.get("/api/v1/subscriptions", owner, async (req, res) => {
     const p = principalOf(res);
     const all = req.query.all === "1" && p.role === "admin";
-    res.json({ subscriptions: (await deps.subscriptions.list(all ? undefined : p.username)).map(publicView) });
+    res.json({ subscriptions: (await deps.subscriptions.list(all ? undefined : p.userId!)).map(publicView) });
   });
 
-  router.post("/api/v1/subscriptions", requireRole("researcher"), async (req, res) => {
+  router.post("/api/v1/subscriptions", owner, async (req, res) => {
     const input = parseSubscription(req.body, deps.catalog.current(), deps.webhooks, deps.emailEnabled);
     if (input.webhookUrl !== undefined) {
       const problem = await deps.webhookGuard.subscriptionProblem(new URL(input.webhookUrl));
       if (problem) throw new ValidationError(problem);
     }
-    const owner = principalOf(res).username;
-    // Counted, then inserted: parallel requests of one user could pass the cap by a few.
-    const own = await deps.subscriptions.countByOwner(owner);
-    if (own >= deps.maxPerUser) {
-      throw new LimitReachedError(
-        `You have ${own} subscriptions, the most one user may have (${deps.maxPerUser}): ` +
-          "delete one you no longer need (a subscription can cover several stations, parameters and severities), then try again",
-      );
-    }
-    const { subscription, confirmToken } = await deps.subscriptions.create(input, owner);
+    const p = principalOf(res);
+    const { subscription, confirmToken } = await deps.subscriptions.create(input, { id: p.userId!, username: p.username }, deps.maxPerUser);
     if (confirmToken) await deps.notifier.requestConfirmation(subscription, confirmToken);
     res.status(201).json({
       subscription: publicView(subscription),
@@ -101,17 +99,17 @@ export function subscriptionRouter(deps: SubscriptionRouterDeps): Router {
     });
   });
 
-  router.delete("/api/v1/subscriptions/:id", requireRole("researcher"), async (req, res) => {
+  router.delete("/api/v1/subscriptions/:id", owner, async (req, res) => {
     const id = idParam(req.params.id);
     const s = await deps.subscriptions.get(id);
     const p = principalOf(res);
-    if (s.owner !== p.username && p.role !== "admin") throw new ForbiddenError("only the owner or an admin may delete a subscription");
+    if (s.ownerId !== p.userId && p.role !== "admin") throw new ForbiddenError("only the owner or an admin may delete a subscription");
     await deps.subscriptions.delete(id);
     res.status(204).end();
   });
 
-  router.get("/api/v1/notifications", requireRole("researcher"), async (_req, res) => {
-    res.json({ notifications: await deps.notifier.inbox(principalOf(res).username) });
+  router.get("/api/v1/notifications", owner, async (_req, res) => {
+    res.json({ notifications: await deps.notifier.inbox(principalOf(res).userId!) });
   });
 
   return router;

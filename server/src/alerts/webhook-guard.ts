@@ -1,6 +1,7 @@
 // Where a webhook may go, checked when the subscription is made and again at every delivery.
 // Two rules (webhook-target.ts has the address ranges):
-// - Never the InfluxDB the server uses, nor the server's own port — in every mode, also with
+// - Never the InfluxDB the server uses (its HTTP port, and its RPC port for backup and restore), nor
+//   the server's own port — in every mode, also with
 //   WEBHOOK_ALLOW_LOCAL=true. InfluxDB 1.x runs the `q` of a POST's URL, so a webhook to
 //   http://127.0.0.1:8086/query?q=DROP DATABASE … would have the server delete its own data; a
 //   webhook to its own port would loop. Judged on addresses, so 127.0.0.2, localhost, a name
@@ -17,6 +18,8 @@ export interface WebhookGuardOptions {
   allowLocal: boolean;
   /** The InfluxDB the server uses (managed or INFLUX_URL). */
   influxUrl: string;
+  /** InfluxDB's other ports on the same host: the RPC (backup/restore) port (asked each time: a restart may move it). */
+  influxOtherPorts?: () => number[];
   /** The server's HTTP port (0 until it listens). */
   ownPort: () => number;
   resolve?: Resolve;
@@ -73,7 +76,7 @@ export class WebhookGuard {
   async literalProblem(url: URL): Promise<string | undefined> {
     const host = bareHost(url);
     const port = portOf(url);
-    if (host === bareHost(this.influx) && port === portOf(this.influx)) return this.influxProblem();
+    if (host === bareHost(this.influx) && this.isInfluxPort(port)) return this.influxProblem();
     if (isLocalhostName(host)) return this.addressesProblem(host, [{ address: "127.0.0.1", family: 4 }], port);
     const family = net.isIP(host);
     if (family) return this.addressesProblem(host, [{ address: host, family }], port);
@@ -91,9 +94,13 @@ export class WebhookGuard {
       const a = plain(address);
       const machine = isThisMachine(a);
       if (machine && port === this.options.ownPort()) return `webhookUrl ${host}:${port} points at this server's own port; ${NEVER_HINT}`;
-      if (port === portOf(this.influx) && influx.some((i) => i === a || (machine && isThisMachine(i)))) return this.influxProblem();
+      if (this.isInfluxPort(port) && influx.some((i) => i === a || (machine && isThisMachine(i)))) return this.influxProblem();
     }
     return this.options.allowLocal ? undefined : localAddressProblem(host, addresses);
+  }
+
+  private isInfluxPort(port: number): boolean {
+    return port === portOf(this.influx) || (this.options.influxOtherPorts?.() ?? []).includes(port);
   }
 
   private influxProblem(): string {

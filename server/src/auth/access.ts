@@ -3,6 +3,7 @@
 // `requireRole` guards a route. Station write tokens are checked by the ingest routes themselves.
 import type { Request, RequestHandler, Response } from "express";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
+import type { AccountChanges } from "./account-changes.ts";
 import type { ApiTokenRepository } from "./api-tokens.ts";
 import type { AuditLog } from "./audit-log.ts";
 import { roleAtLeast, type Role } from "./roles.ts";
@@ -19,6 +20,8 @@ export interface AuthServices {
   apiTokens: ApiTokenRepository;
   settings: SettingsRepository;
   audit: AuditLog;
+  /** Changes to an account with what follows from them (sessions, tokens), in one transaction. */
+  accounts: AccountChanges;
 }
 
 export interface Principal {

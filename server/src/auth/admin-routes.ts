@@ -5,14 +5,16 @@ import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import { principalOf, requireRole, type AuthServices } from "./access.ts";
+import { passwordSchema as password, usernameSchema as username } from "./account-schema.ts";
 import { hashPassword } from "./passwords.ts";
 import { ROLES } from "./roles.ts";
 import { ALL_STATIONS, type StationTokenRepository } from "./station-tokens.ts";
 
-const username = z.string().trim().min(2).max(64).regex(/^[\p{L}\p{N}._@-]+$/u, "letters, digits and . _ @ - only");
-const password = z.string().min(10, "at least 10 characters").max(1000);
 const createUser = z.object({ username, password, role: z.enum(ROLES) }).strict();
-const updateUser = z.object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: password.optional() }).strict();
+const updateUser = z
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: password.optional(), revokeTokens: z.boolean().optional() })
+  .strict()
+  .refine((b) => b.revokeTokens === undefined || b.password !== undefined, { path: ["revokeTokens"], message: "revokeTokens goes with a new password" });
 const createStationToken = z
   .object({
     label: z.string().trim().min(1).max(100),
@@ -28,7 +30,7 @@ export function adminRouter(
   auth: AuthServices,
   stationTokens: StationTokenRepository,
   catalog: CatalogSource,
-  onAccessChanged?: (change: AccessChange) => void,
+  onAccessChanged?: (change: AccessChange) => Promise<void>,
 ): Router {
   const router = Router();
   const admin = requireRole("admin");
@@ -49,11 +51,23 @@ export function adminRouter(
   router.patch("/api/v1/admin/users/:id", admin, async (req, res) => {
     const id = idParam(req.params.id);
     const body = parseOrThrow(updateUser, req.body);
-    const user = await auth.users.update(id, { role: body.role, disabled: body.disabled, passwordHash: body.password ? await hashPassword(body.password) : undefined });
-    if (!user) throw new NotFoundError(`no user ${id}`);
-    if (body.disabled || body.password || body.role) await auth.sessions.deleteAllForUser(id);
-    onAccessChanged?.({ userId: id });
-    await auth.audit.record(actor(res), "user.update", `user:${user.username}`, { role: body.role, disabled: body.disabled, passwordChanged: Boolean(body.password) });
+    const changed = await auth.accounts.change(id, {
+      role: body.role,
+      disabled: body.disabled,
+      passwordHash: body.password ? await hashPassword(body.password) : undefined,
+      revokeTokens: body.revokeTokens,
+    });
+    if (!changed) throw new NotFoundError(`no user ${id}`);
+    const { user, endedSessions, revokedTokens, cappedTokens } = changed;
+    await onAccessChanged?.({ userId: id });
+    await auth.audit.record(actor(res), "user.update", `user:${user.username}`, {
+      role: body.role,
+      disabled: body.disabled,
+      passwordChanged: Boolean(body.password),
+      endedSessions,
+      revokedTokens,
+      cappedTokens,
+    });
     res.json(user);
   });
 
@@ -62,7 +76,7 @@ export function adminRouter(
     if (id === principalOf(res).userId) throw new ValidationError("you cannot delete your own account");
     const user = await auth.users.byId(id);
     if (!user || !(await auth.users.delete(id))) throw new NotFoundError(`no user ${id}`);
-    onAccessChanged?.({ userId: id });
+    await onAccessChanged?.({ userId: id });
     await auth.audit.record(actor(res), "user.delete", `user:${user.username}`);
     res.status(204).end();
   });
@@ -96,7 +110,7 @@ export function adminRouter(
     const body = parseOrThrow(settingsSchema, req.body);
     const settings = await auth.settings.update(body);
     await auth.audit.record(actor(res), "settings.update", "settings", body);
-    if (body.publicDashboard !== undefined) onAccessChanged?.("anonymous");
+    if (body.publicDashboard !== undefined) await onAccessChanged?.("anonymous");
     res.json(settings);
   });
 

@@ -2,17 +2,24 @@
 // owner's, optionally expiring, revocable; stored hashed, listed by prefix only.
 import type { Selectable } from "kysely";
 import type { ApiTokenInfo, CreatedApiToken, Role } from "../../../common/auth-types.ts";
-import type { MetaExecutor } from "../meta/store.ts";
+import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
 import type { ApiTokensTable } from "../meta/tables.ts";
+import { ROLES, roleAtLeast } from "./roles.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
 
 export type { ApiTokenInfo };
 
 export interface ApiTokenRepository {
+  /** This repository inside the caller's transaction. */
+  in(trx: MetaTransaction): ApiTokenRepository;
   create(userId: number, label: string, role: Role, expiresAt: Date | null): Promise<CreatedApiToken>;
   listForUser(userId: number): Promise<ApiTokenInfo[]>;
   /** Revokes one of the user's active tokens; false when there is none with that id. */
   revoke(userId: number, id: number): Promise<boolean>;
+  /** Revokes every active token of the user (password changed, disabled, logged out everywhere); returns how many. */
+  revokeAllForUser(userId: number): Promise<number>;
+  /** Lowers the role of the user's tokens that grant more than `role` (a demotion); returns how many. */
+  capRole(userId: number, role: Role): Promise<number>;
   /** The token's record when it is valid now (not revoked, not expired). */
   verify(token: string): Promise<ApiTokenInfo | undefined>;
 }
@@ -35,6 +42,10 @@ export class SqlApiTokenRepository implements ApiTokenRepository {
     private readonly db: MetaExecutor,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  in(trx: MetaTransaction): ApiTokenRepository {
+    return new SqlApiTokenRepository(trx, this.now);
+  }
 
   async create(userId: number, label: string, role: Role, expiresAt: Date | null): Promise<CreatedApiToken> {
     const { token, prefix, hash } = newSecret("wmpt");
@@ -59,6 +70,25 @@ export class SqlApiTokenRepository implements ApiTokenRepository {
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
+  }
+
+  async revokeAllForUser(userId: number): Promise<number> {
+    const result = await this.db
+      .updateTable("api_tokens")
+      .set({ revoked_at: this.now().toISOString() })
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async capRole(userId: number, role: Role): Promise<number> {
+    // Stored, not only applied when a token is used: promoting the user again later must not
+    // silently hand the old, higher rights back to a token made before the demotion.
+    const above = ROLES.filter((r) => !roleAtLeast(role, r));
+    if (above.length === 0) return 0;
+    const result = await this.db.updateTable("api_tokens").set({ role }).where("user_id", "=", userId).where("role", "in", above).executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async verify(token: string): Promise<ApiTokenInfo | undefined> {

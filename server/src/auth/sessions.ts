@@ -1,7 +1,7 @@
 // Login sessions: a random id in an HttpOnly cookie, its SHA-256 in the metadata store, and a
 // per-session CSRF token that cookie-authenticated state-changing requests must echo in X-CSRF-Token.
 import { randomBytes } from "node:crypto";
-import type { MetaExecutor } from "../meta/store.ts";
+import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
 import { hashSecret } from "./secret-token.ts";
 
 export interface Session {
@@ -11,12 +11,14 @@ export interface Session {
 }
 
 export interface SessionRepository {
+  /** This repository inside the caller's transaction. */
+  in(trx: MetaTransaction): SessionRepository;
   create(userId: number): Promise<{ id: string; session: Session }>;
   /** The session behind a cookie's id, or undefined when unknown or expired (an expired one is deleted). */
   resolve(id: string): Promise<Session | undefined>;
   delete(id: string): Promise<void>;
-  /** "Log out everywhere": returns how many sessions ended. */
-  deleteAllForUser(userId: number): Promise<number>;
+  /** "Log out everywhere" (but the session `exceptId`, if given): returns how many sessions ended. */
+  deleteAllForUser(userId: number, exceptId?: string): Promise<number>;
 }
 
 export class SqlSessionRepository implements SessionRepository {
@@ -25,6 +27,10 @@ export class SqlSessionRepository implements SessionRepository {
     private readonly ttlMs: number,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  in(trx: MetaTransaction): SessionRepository {
+    return new SqlSessionRepository(trx, this.ttlMs, this.now);
+  }
 
   async create(userId: number): Promise<{ id: string; session: Session }> {
     const id = randomBytes(32).toString("base64url");
@@ -56,8 +62,10 @@ export class SqlSessionRepository implements SessionRepository {
     await this.db.deleteFrom("sessions").where("id_hash", "=", hashSecret(id)).execute();
   }
 
-  async deleteAllForUser(userId: number): Promise<number> {
-    const result = await this.db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+  async deleteAllForUser(userId: number, exceptId?: string): Promise<number> {
+    let query = this.db.deleteFrom("sessions").where("user_id", "=", userId);
+    if (exceptId !== undefined) query = query.where("id_hash", "!=", hashSecret(exceptId));
+    const result = await query.executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

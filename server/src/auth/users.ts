@@ -1,12 +1,15 @@
-// Users of the dashboard and API, with login lock-out bookkeeping.
+// Users of the dashboard and API. Failed logins are counted per name and address elsewhere
+// (login-throttle.ts), never on the account: a stranger cannot lock a user out.
 import type { Selectable, Updateable } from "kysely";
 import type { Role, UserInfo } from "../../../common/auth-types.ts";
-import type { MetaExecutor } from "../meta/store.ts";
+import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
 import type { UsersTable } from "../meta/tables.ts";
 
 export type User = UserInfo;
 
 export interface UserRepository {
+  /** This repository inside the caller's transaction. */
+  in(trx: MetaTransaction): UserRepository;
   count(): Promise<number>;
   create(username: string, passwordHash: string, role: Role): Promise<User>;
   byId(id: number): Promise<User | undefined>;
@@ -14,10 +17,8 @@ export interface UserRepository {
   credentials(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
   list(): Promise<User[]>;
   update(id: number, changes: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<User | undefined>;
+  /** Deletes the user; what is theirs (sessions, API tokens, subscriptions, rules, inbox) goes too. */
   delete(id: number): Promise<boolean>;
-  /** Counts a failed login; the `lockAfter`-th in a row locks the account for `lockMs`. */
-  recordFailedLogin(id: number, lockAfter: number, lockMs: number): Promise<void>;
-  recordSuccessfulLogin(id: number): Promise<void>;
 }
 
 type Row = Selectable<UsersTable>;
@@ -28,8 +29,6 @@ const toUser = (r: Row): User => ({
   role: r.role,
   createdAt: r.created_at,
   disabled: r.disabled === 1,
-  failedLogins: r.failed_logins,
-  lockedUntil: r.locked_until,
 });
 
 export class SqlUserRepository implements UserRepository {
@@ -37,6 +36,10 @@ export class SqlUserRepository implements UserRepository {
     private readonly db: MetaExecutor,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  in(trx: MetaTransaction): UserRepository {
+    return new SqlUserRepository(trx, this.now);
+  }
 
   async count(): Promise<number> {
     const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
@@ -78,25 +81,5 @@ export class SqlUserRepository implements UserRepository {
   async delete(id: number): Promise<boolean> {
     const result = await this.db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
     return result.numDeletedRows > 0n;
-  }
-
-  async recordFailedLogin(id: number, lockAfter: number, lockMs: number): Promise<void> {
-    const lockedUntil = new Date(this.now().getTime() + lockMs).toISOString();
-    // One statement, so two failed logins at once both count.
-    await this.db
-      .updateTable("users")
-      .set((eb) => {
-        const locks = eb(eb("failed_logins", "+", 1), ">=", lockAfter);
-        return {
-          failed_logins: eb.case().when(locks).then(0).else(eb("failed_logins", "+", 1)).end(),
-          locked_until: eb.case().when(locks).then(lockedUntil).else(null).end(),
-        };
-      })
-      .where("id", "=", id)
-      .execute();
-  }
-
-  async recordSuccessfulLogin(id: number): Promise<void> {
-    await this.db.updateTable("users").set({ failed_logins: 0, locked_until: null }).where("id", "=", id).execute();
   }
 }

@@ -147,11 +147,17 @@ export class ManagedInfluxd {
   private influxdPid: number | undefined;
   private exited: Promise<void> | undefined;
   private _port = 0;
+  private _rpcPort = 0;
 
   constructor(private readonly options: ManagedInfluxdOptions) {}
 
   get port(): number {
     return this._port;
+  }
+
+  /** The RPC port (backup and restore) influxd binds on 127.0.0.1 besides HTTP. */
+  get rpcPort(): number {
+    return this._rpcPort;
   }
 
   get url(): string {
@@ -182,6 +188,7 @@ export class ManagedInfluxd {
     this._port =
       this.options.port !== 0 && (await isPortFree(this.options.port)) ? this.options.port : await freePort();
     const rpcPort = await freePort();
+    this._rpcPort = rpcPort;
     for (const sub of ["meta", "data", "wal"]) mkdirSync(path.join(dir, sub), { recursive: true });
     const configPath = path.join(dir, "influxd.conf");
     writeFileSync(configPath, influxdConfig(dir, this._port, rpcPort));

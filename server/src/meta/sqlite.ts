@@ -13,6 +13,8 @@ import type { MetaTables } from "./tables.ts";
 export interface MetaStoreOptions {
   /** Kysely's query log (e.g. to trace SQL or time slow queries). */
   log?: LogConfig;
+  /** Migrate only up to this schema version (tests of a migration start from the schema before it). */
+  upToVersion?: number;
 }
 
 function sqliteMigrationTarget(db: Database.Database, location: string): MigrationTarget {
@@ -20,11 +22,22 @@ function sqliteMigrationTarget(db: Database.Database, location: string): Migrati
     location,
     version: () => Promise.resolve(db.pragma("user_version", { simple: true }) as number),
     apply: (migration, version) => {
-      // exec() runs a script of several statements, which Kysely's one-statement queries cannot.
-      db.transaction(() => {
-        db.exec(migration);
-        db.pragma(`user_version = ${version}`);
-      })();
+      // Foreign keys off while a migration runs, as SQLite's documented way to change a table's
+      // schema requires (https://sqlite.org/lang_altertable.html#otheralter): rebuilding a parent
+      // table (DROP + RENAME) would otherwise cascade-delete its children or repoint them. The
+      // pragma is ignored inside a transaction, hence around it; the keys are checked before commit.
+      db.pragma("foreign_keys = OFF");
+      try {
+        // exec() runs a script of several statements, which Kysely's one-statement queries cannot.
+        db.transaction(() => {
+          db.exec(migration);
+          const broken = db.pragma("foreign_key_check") as unknown[];
+          if (broken.length > 0) throw new Error(`migration ${version} of ${location} would leave ${broken.length} row(s) with a broken foreign key`);
+          db.pragma(`user_version = ${version}`);
+        })();
+      } finally {
+        db.pragma("foreign_keys = ON");
+      }
       return Promise.resolve();
     },
   };
@@ -37,7 +50,7 @@ export async function openSqliteMetaStore(file: string, options: MetaStoreOption
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    await migrate(sqliteMigrationTarget(sqlite, file), MIGRATIONS.sqlite);
+    await migrate(sqliteMigrationTarget(sqlite, file), MIGRATIONS.sqlite.slice(0, options.upToVersion ?? MIGRATIONS.sqlite.length));
   } catch (err) {
     sqlite.close();
     throw err;

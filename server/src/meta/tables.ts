@@ -25,8 +25,15 @@ export interface UsersTable {
   role: Role;
   created_at: string;
   disabled: Generated<number>;
-  failed_logins: Generated<number>;
-  locked_until: string | null;
+}
+
+/** Failed logins per (name as typed, client address): see auth/login-throttle.ts. */
+export interface LoginThrottleTable {
+  username: string;
+  address: string;
+  failures: number;
+  /** Epoch milliseconds. */
+  last_failure_at: number;
 }
 
 export interface SessionsTable {
@@ -91,7 +98,10 @@ export interface AlertRulesTable {
   severity: AlertSeverity;
   enabled: Generated<number>;
   built_in: Generated<number>;
+  /** The creator's name when created (a record); ownership is `created_by_id`. */
   created_by: string | null;
+  /** The creator; null for built-in rules and for rules whose creator was gone before migration 7. */
+  created_by_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -146,7 +156,10 @@ export interface AlertSeriesStateTable {
 
 export interface SubscriptionsTable {
   id: Generated<number>;
+  /** The owner's name when created (a record); ownership is `owner_id`. */
   owner: string;
+  /** null only for rows whose owner was gone before migration 7 (they are inactive). */
+  owner_id: number | null;
   /** JSON arrays. */
   stations: string;
   parameters: string;
@@ -195,7 +208,9 @@ export interface NotificationDeliveriesTable {
 
 export interface InappNotificationsTable {
   id: Generated<number>;
+  /** The owner's name when created (a record); ownership is `owner_id`. */
   owner: string;
+  owner_id: number | null;
   alert_id: number | null;
   /** JSON. */
   payload: string;
@@ -310,6 +325,7 @@ export interface LabMappingPresetsTable {
 export interface MetaTables {
   station_tokens: StationTokensTable;
   users: UsersTable;
+  login_throttle: LoginThrottleTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   settings: SettingsTable;

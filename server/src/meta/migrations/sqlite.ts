@@ -305,4 +305,46 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      updated_by TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    );`,
+  // 6: user ids are never reused (AUTOINCREMENT): what is keyed by a user's id must never pass to a
+  // later account. Without it SQLite hands a deleted last user's id to the next one. The account-wide
+  // lock-out columns go; failed logins are counted per (name as typed, client address) instead, so a
+  // stranger's guesses slow down only that stranger (auth/login-throttle.ts). The table is rebuilt
+  // with foreign keys off (the runner's doing), which keeps sessions and API tokens pointing at it.
+  `CREATE TABLE users_v6 (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     password_hash TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'researcher', 'admin')),
+     created_at TEXT NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0
+   );
+   INSERT INTO users_v6 (id, username, password_hash, role, created_at, disabled)
+     SELECT id, username, password_hash, role, created_at, disabled FROM users;
+   DROP TABLE users;
+   ALTER TABLE users_v6 RENAME TO users;
+   CREATE TABLE login_throttle (
+     username TEXT NOT NULL COLLATE NOCASE, -- as typed: unknown names are throttled like real ones
+     address TEXT NOT NULL,                 -- client address (IPv6: its /56)
+     failures INTEGER NOT NULL,
+     last_failure_at INTEGER NOT NULL,      -- epoch ms
+     PRIMARY KEY (username, address)
+   );
+   CREATE INDEX login_throttle_age ON login_throttle(last_failure_at);`,
+  // 7: subscriptions, alert rules and in-app notices belong to a user by id (deleted with the user),
+  // not by name (which a later account may take). Existing rows are matched by name; rows whose user
+  // no longer exists are switched off and belong to nobody (an admin may delete them). The name
+  // columns stay as a record of who created a row.
+  `ALTER TABLE subscriptions ADD COLUMN owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
+   UPDATE subscriptions SET owner_id = (SELECT users.id FROM users WHERE users.username = subscriptions.owner);
+   UPDATE subscriptions SET active = 0 WHERE owner_id IS NULL;
+   CREATE INDEX subscriptions_owner ON subscriptions(owner_id);
+   ALTER TABLE alert_rules ADD COLUMN created_by_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
+   UPDATE alert_rules SET created_by_id = (SELECT users.id FROM users WHERE users.username = alert_rules.created_by)
+     WHERE created_by IS NOT NULL;
+   UPDATE alert_rules SET enabled = 0 WHERE created_by IS NOT NULL AND created_by_id IS NULL;
+   CREATE INDEX alert_rules_creator ON alert_rules(created_by_id);
+   ALTER TABLE inapp_notifications ADD COLUMN owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE;
+   UPDATE inapp_notifications SET owner_id = (SELECT users.id FROM users WHERE users.username = inapp_notifications.owner);
+   DROP INDEX inapp_owner;
+   CREATE INDEX inapp_owner ON inapp_notifications(owner_id, id);`,
 ];
