@@ -34,8 +34,14 @@ export class AuthApi {
     return this.api.send("POST", "/api/v1/auth/logout");
   }
 
-  logoutEverywhere(): Promise<{ endedSessions: number }> {
+  /** Ends every session of the user and revokes their personal API tokens. */
+  logoutEverywhere(): Promise<{ endedSessions: number; revokedTokens: number }> {
     return this.api.send("POST", "/api/v1/auth/logout-all");
+  }
+
+  /** Changes one's own password; other sessions end, and API tokens are revoked unless `revokeTokens` is false. */
+  changeMyPassword(req: { currentPassword: string; newPassword: string; revokeTokens: boolean }): Promise<{ endedSessions: number; revokedTokens: number }> {
+    return this.api.send("POST", "/api/v1/me/password", req);
   }
 
   async myTokens(): Promise<ApiTokenInfo[]> {
@@ -58,7 +64,7 @@ export class AuthApi {
     return this.api.send("POST", "/api/v1/admin/users", req);
   }
 
-  updateUser(id: number, changes: { role?: Role; disabled?: boolean; password?: string }): Promise<UserInfo> {
+  updateUser(id: number, changes: { role?: Role; disabled?: boolean; password?: string; revokeTokens?: boolean }): Promise<UserInfo> {
     return this.api.send("PATCH", `/api/v1/admin/users/${id}`, changes);
   }
 

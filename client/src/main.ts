@@ -186,7 +186,7 @@ async function mount(): Promise<void> {
   const route = parseRoute(location.hash);
   if (route.page === "login") {
     if (session.user) return location.replace(route.next);
-    page = loginPage({ t, lang: p.lang, session, next: route.next, login: async (u, pw) => void (await sessions.login(u, pw)) });
+    page = loginPage({ t, session, next: route.next, login: async (u, pw) => void (await sessions.login(u, pw)) });
     main.replaceChildren(page.element);
     return;
   }

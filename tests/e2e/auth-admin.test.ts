@@ -67,10 +67,14 @@ describe("administration in Chromium", () => {
     await row.locator("[data-action=toggle-disabled]").click();
     await w.page.waitForSelector(`tr[data-user-id='${user.id}'][data-disabled=false]`);
 
+    // A password reset revokes the user's API tokens unless the admin unticks the box.
+    const { token } = await system!.auth.apiTokens.create(user.id, "script", "researcher", null);
     await row.locator("[data-action=reset-password]").click();
-    await row.locator(".row-form input").fill("a brand new password");
+    expect(await row.locator(".row-form input[name=revokeTokens]").isChecked()).toBe(true);
+    await row.locator(".row-form input[type=password]").fill("a brand new password");
     await row.locator(".row-form button[type=submit]").click();
     await w.page.waitForSelector("[data-testid=notice][data-kind=ok]");
+    expect((await fetch(`${system!.url}/api/v1/latest`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
     const login = await fetch(`${system!.url}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },

@@ -1,6 +1,7 @@
 // Logging in and out in a real browser on a login-only installation (PUBLIC_DASHBOARD=off): the
 // login page instead of broken pages, clear errors, back to where one came from, the old cookie
-// refused after logout, "log out everywhere", and personal API tokens shown once.
+// refused after logout, "log out everywhere", personal API tokens shown once, and changing one's
+// password (which revokes one's API tokens unless the box is unticked).
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,7 +49,7 @@ describe("login and logout in Chromium (login-only installation)", () => {
     await logInThroughForm(w.page, researcher.username, "not-the-password");
     const error = w.page.locator("[data-testid=login-error]");
     await error.waitFor({ state: "visible" });
-    expect(await error.textContent()).toBe("Wrong username or password.");
+    expect(await error.textContent()).toMatch(/^Wrong username or password\. After several failed attempts, .*wait, then try again\.$/);
     expect(await w.page.inputValue(".login-form input[name=password]")).toBe("");
     expect(new URL(w.page.url()).hash).toBe("#/login");
     await w.page.screenshot({ path: path.join(ARTIFACTS, "auth-login-wrong-password.png"), fullPage: true });
@@ -121,6 +122,32 @@ describe("login and logout in Chromium (login-only installation)", () => {
     expect((await api("/api/v1/latest", { authorization: `Bearer ${token}` })).status).toBe(401);
   });
 
+  it("changes the password on the account page: API tokens revoked (the box is ticked by default), other sessions ended, this one kept", async () => {
+    const { token } = await system!.auth.apiTokens.create(researcher.id, "cron job", "researcher", null);
+    const other = await fetch(`${system!.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: researcher.username, password: researcher.password }),
+    });
+    const otherCookie = (other.headers.get("set-cookie") ?? "").split(";")[0]!;
+    await w.page.goto(`${system!.url}/#/account`);
+    const form = w.page.locator("[data-testid=password-form]");
+    await form.waitFor();
+    expect(await form.locator("input[name=revokeTokens]").isChecked()).toBe(true);
+    const newPassword = "a fresh researcher password";
+    await form.locator("input[name=currentPassword]").fill(researcher.password);
+    await form.locator("input[name=newPassword]").fill(newPassword);
+    await form.locator("button[type=submit]").click();
+    const done = w.page.locator("[data-testid=notice][data-kind=ok]", { hasText: "Password changed" });
+    await done.waitFor();
+    expect(await done.textContent()).toMatch(/^Password changed: [1-9]\d* other sessions ended, 1 API tokens revoked\.$/);
+    await w.page.screenshot({ path: path.join(ARTIFACTS, "auth-account-password.png"), fullPage: true });
+    researcher.password = newPassword;
+    expect((await api("/api/v1/latest", { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect((await api("/api/v1/latest", { cookie: otherCookie })).status).toBe(401);
+    expect((await api("/api/v1/latest", { cookie: await sessionCookie(w.context) })).status).toBe(200);
+  });
+
   it("logs out everywhere: the browser and the user's other sessions are refused", async () => {
     const other = await fetch(`${system!.url}/api/v1/auth/login`, {
       method: "POST",
@@ -136,9 +163,10 @@ describe("login and logout in Chromium (login-only installation)", () => {
     expect((await api("/api/v1/latest", { cookie: otherCookie })).status).toBe(401);
   });
 
-  it("tells a locked-out user until when, in their language", async () => {
+  it("answers a throttled login like a wrong password, in the user's language, and never locks the account", async () => {
     const victim = await createUser(system!, "viewer");
-    for (let i = 0; i < 5; i++) {
+    // Guesses from this machine's address throttle the victim's name from this address only.
+    for (let i = 0; i < 6; i++) {
       await fetch(`${system!.url}/api/v1/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -149,8 +177,15 @@ describe("login and logout in Chromium (login-only installation)", () => {
     await logInThroughForm(w.page, victim.username, victim.password);
     const error = w.page.locator("[data-testid=login-error]");
     await error.waitFor({ state: "visible" });
-    expect(await error.textContent()).toMatch(/^Dieses Konto ist nach wiederholten Fehlversuchen bis .+\d.+ gesperrt\./);
-    await w.page.screenshot({ path: path.join(ARTIFACTS, "auth-login-locked-de.png"), fullPage: true });
+    expect(await error.textContent()).toMatch(/^Benutzername oder Passwort falsch\. Nach mehreren Fehlversuchen .*\(höchstens 15 Minuten\)/);
+    await w.page.screenshot({ path: path.join(ARTIFACTS, "auth-login-throttled-de.png"), fullPage: true });
     await w.page.selectOption("select[name=lang]", "en");
+    // From another address (through a proxy on this machine) the right password works at once.
+    const elsewhere = await fetch(`${system!.url}/api/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-forwarded-for": "198.51.100.200" },
+      body: JSON.stringify({ username: victim.username, password: victim.password }),
+    });
+    expect(elsewhere.status).toBe(200);
   });
 });

@@ -42,8 +42,10 @@ export async function startAlertSystem(
   time?: Clock & Scheduler,
   /** The catalog (default: the shipped one). */
   catalog?: CatalogSource,
+  /** A managed influxd of the test's own (default: the run's shared one, as an external InfluxDB). */
+  managed?: { url: string; rpcPort: number },
 ): Promise<AlertTestSystem> {
-  const influxUrl = inject("influxUrl");
+  const influxUrl = managed?.url ?? inject("influxUrl");
   const data = reuse ? { dir: reuse.dataDir, remove: () => rmSync(reuse.dataDir, { recursive: true, force: true }) } : tempDir("wm-alert-test-");
   const config = loadConfig({
     PORT: "0",
@@ -58,7 +60,18 @@ export async function startAlertSystem(
     WEBHOOK_ALLOW_LOCAL: "true",
     ...env,
   });
-  const system = await startSystem({ config, logger: testLogger, influxUrl, influxMode: "external", alerting, clock: time, scheduler: time, clientDir: currentClientDir(), catalog });
+  const system = await startSystem({
+    config,
+    logger: testLogger,
+    influxUrl,
+    // As main.ts starts it with a managed influxd.
+    ...(managed ? { influxMode: "managed", influxOtherPorts: () => [managed.rpcPort] } : { influxMode: "external" }),
+    alerting,
+    clock: time,
+    scheduler: time,
+    clientDir: currentClientDir(),
+    catalog,
+  });
   return {
     ...system,
     url: `http://127.0.0.1:${system.port}`,

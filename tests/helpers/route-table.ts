@@ -19,7 +19,10 @@ export interface RouteCase {
   body?: unknown;
   /** Raw body (line protocol) instead of JSON. */
   text?: string;
-  /** Ends the caller's session (logout): session callers log in again afterwards. */
+  /**
+   * Ends the caller's session (logout), or every session and API token of theirs (logout-all):
+   * callers get fresh credentials afterwards.
+   */
   endsSession?: boolean;
 }
 
@@ -48,6 +51,8 @@ export const ROUTES: RouteCase[] = [
   // A token cannot mint tokens: only a logged-in session can.
   { route: "POST /api/v1/me/api-tokens", need: "viewer-session", path: fixed("/api/v1/me/api-tokens"), body: { label: "" } },
   { route: "DELETE /api/v1/me/api-tokens/:id", need: "viewer", path: fixed("/api/v1/me/api-tokens/999999") },
+  // Nor a password change: a stolen token must not lock the owner out.
+  { route: "POST /api/v1/me/password", need: "viewer-session", path: fixed("/api/v1/me/password"), body: { currentPassword: "" } },
   { route: "GET /api/v1/admin/users", need: "admin", path: fixed("/api/v1/admin/users") },
   { route: "POST /api/v1/admin/users", need: "admin", path: fixed("/api/v1/admin/users"), body: { username: "x", password: "short", role: "viewer" } },
   { route: "PATCH /api/v1/admin/users/:id", need: "admin", path: fixed("/api/v1/admin/users/999999"), body: { role: "viewer" } },

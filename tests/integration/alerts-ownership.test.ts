@@ -5,7 +5,7 @@
 // Real server, real HTTP, real webhook receivers.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { authHeaders } from "../helpers/auth.ts";
-import { api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { BINDING_CLARITHROMYCIN_MAC, FAST_ALERTING, api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
@@ -15,7 +15,7 @@ let stationToken: string;
 const cleanups: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  system = await startAlertSystem({ MAX_SUBSCRIPTIONS_PER_USER: "3", MAX_ALERT_RULES_PER_USER: "2" });
+  system = await startAlertSystem({ MAX_SUBSCRIPTIONS_PER_USER: "3", MAX_ALERT_RULES_PER_USER: "2" }, undefined, FAST_ALERTING, undefined, BINDING_CLARITHROMYCIN_MAC);
   admin = await authHeaders(system, "admin");
   stationToken = (await system.stationTokens.create("t", ["*"])).token;
 });
@@ -55,7 +55,7 @@ const STATIONS = ["DE-ELBE-ZEHREN", "DE-ELBE-SCHMILKA", "DE-ELBE-DOMMITZSCH", "D
 /** A station no earlier test raised an alert at (each alert is a new event for its subscribers). */
 const freshStation = () => STATIONS[stationIndex++ % STATIONS.length]!;
 
-/** Clarithromycin above its MAC-EQS: one critical alert at `station`. */
+/** Clarithromycin above its MAC-EQS (binding in this catalog): one critical alert at `station`. */
 async function fireAlert(station: string): Promise<void> {
   const res = await postReadings(system.url, stationToken, { readings: [{ station, parameter: "clarithromycin", time: Date.now() - 60_000, value: 160 }] });
   expect(res.status).toBe(202);

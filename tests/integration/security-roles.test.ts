@@ -17,7 +17,7 @@ type Caller = {
   invalid?: boolean;
   session?: boolean;
   headers: () => Record<string, string>;
-  /** Logs in again (after a route that ended the session). */
+  /** Logs in again, or gets a new API token (after a route that ended the session or revoked the token). */
   renew?: () => Promise<void>;
 };
 
@@ -42,9 +42,13 @@ beforeAll(async () => {
     researcher: await authHeaders(system, "researcher"),
     admin: await authHeaders(system, "admin"),
   };
+  // "Log out everywhere" revokes the caller's API tokens too.
+  const renewToken = (role: Role) => async () => {
+    headersFor[role] = await authHeaders(system, role);
+  };
   callers.push(
     { name: "anonymous", role: null, headers: () => ({}) },
-    { name: "viewer (API token)", role: "viewer", headers: () => headersFor.viewer! },
+    { name: "viewer (API token)", role: "viewer", headers: () => headersFor.viewer!, renew: renewToken("viewer") },
     {
       name: "viewer (session)",
       role: "viewer",
@@ -54,8 +58,8 @@ beforeAll(async () => {
         viewerSession = await loginSession(system, "viewer");
       },
     },
-    { name: "researcher", role: "researcher", headers: () => headersFor.researcher! },
-    { name: "admin", role: "admin", headers: () => headersFor.admin! },
+    { name: "researcher", role: "researcher", headers: () => headersFor.researcher!, renew: renewToken("researcher") },
+    { name: "admin", role: "admin", headers: () => headersFor.admin!, renew: renewToken("admin") },
     { name: "station token", role: null, station: true, headers: () => ({ authorization: `Bearer ${station}` }) },
     { name: "expired API token", role: null, invalid: true, headers: () => ({ authorization: `Bearer ${expired}` }) },
     { name: "revoked API token", role: null, invalid: true, headers: () => ({ authorization: `Bearer ${revokedInfo.token}` }) },

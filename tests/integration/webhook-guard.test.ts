@@ -1,16 +1,16 @@
 // Webhooks must never reach the InfluxDB the server uses (InfluxDB 1.x runs `q` from the URL of a
-// POST: http://127.0.0.1:8086/query?q=DROP DATABASE …) or the server's own port, in any mode, also
-// with WEBHOOK_ALLOW_LOCAL=true; and without it, never a local address, even when a name resolves
+// POST: http://127.0.0.1:8086/query?q=DROP DATABASE …), nor its RPC port for backup and restore, nor
+// the server's own port, in any mode, also with WEBHOOK_ALLOW_LOCAL=true; and without it, never a local address, even when a name resolves
 // to one only at delivery time (DNS rebinding). Real influxd (the run's own), a real DNS server the
 // test controls, real deliveries.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { authHeaders } from "../helpers/auth.ts";
 import { BINDING_CLARITHROMYCIN_MAC, FAST_ALERTING, api, eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { startDnsServer, type TestDnsServer } from "../helpers/dns-server.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
-import { uniqueDatabase } from "../helpers/test-system.ts";
+import { startOwnInfluxd, uniqueDatabase } from "../helpers/test-system.ts";
+import { startWebhookReceiver } from "../helpers/webhook-receiver.ts";
 
 const PUBLIC_ADDRESS = "93.184.215.14";
 const STATION = "DE-ELBE-ZEHREN";
@@ -35,17 +35,10 @@ async function system(env: Record<string, string>): Promise<AlertTestSystem> {
   return s;
 }
 
-async function receiver(): Promise<{ port: number; hits: () => number }> {
-  let hits = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    hits++;
-    res.statusCode = 204;
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-  return { port: (server.address() as AddressInfo).port, hits: () => hits };
+async function receiver() {
+  const r = await startWebhookReceiver();
+  cleanups.push(() => r.close());
+  return r;
 }
 
 async function influxQuery(q: string): Promise<string> {
@@ -74,6 +67,8 @@ describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCA
     ["InfluxDB by a name resolving to it", () => `http://influx-alias.example.test:${influxPort}/query?q=DROP%20DATABASE%20x`, /InfluxDB Water Monitor stores its data in/],
     ["InfluxDB by another loopback address", () => `http://127.0.0.2:${influxPort}/write?db=x`, /InfluxDB Water Monitor stores its data in/],
     ["the server's own port by a name", (s: AlertTestSystem) => `http://own.example.test:${s.port}/api/v1/alerts`, /this server's own port/],
+    // An external InfluxDB's RPC port is not known: InfluxDB 1.x's default ([rpc] bind-address) is refused.
+    ["InfluxDB's default RPC port", () => "http://127.0.0.1:8088/", /InfluxDB Water Monitor stores its data in/],
   ])("refuses %s when the subscription is made, and stores nothing", async (_name, url, message) => {
     dns.set("influx-alias.example.test", "127.0.0.1");
     dns.set("own.example.test", "127.0.0.1");
@@ -112,6 +107,40 @@ describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCA
     expect((await subscribe(s, `http://receiver.example.test:${hook.port}/hook`)).status).toBe(201);
     await fireAlert(s);
     await eventually(() => hook.hits() >= 1, "the delivery");
+  });
+});
+
+describe("webhooks to a managed influxd's RPC (backup/restore) port, with WEBHOOK_ALLOW_LOCAL=true", () => {
+  const listening = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)));
+      socket.once("error", () => resolve(false));
+    });
+
+  it("refuses it by address and by a name resolving to it, when subscribing and when delivering", async () => {
+    const influxd = await startOwnInfluxd();
+    cleanups.push(() => influxd.stop());
+    expect(await listening(influxd.rpcPort)).toBe(true);
+    dns.set("rpc-alias.example.test", "127.0.0.1");
+    dns.set("rpc-later.example.test", PUBLIC_ADDRESS);
+    const s = await startAlertSystem({ WEBHOOK_ALLOW_LOCAL: "true" }, undefined, { ...FAST_ALERTING, webhookResolver: dns.resolve }, undefined, BINDING_CLARITHROMYCIN_MAC, influxd);
+    cleanups.push(() => s.stop());
+    for (const url of [`http://127.0.0.1:${influxd.rpcPort}/`, `http://localhost:${influxd.rpcPort}/`, `http://rpc-alias.example.test:${influxd.rpcPort}/`]) {
+      const res = await subscribe(s, url);
+      expect([url, res.status]).toEqual([url, 400]);
+      expect(res.body.error.message).toMatch(/InfluxDB Water Monitor stores its data in.*whatever WEBHOOK_ALLOW_LOCAL says/);
+    }
+    expect(await s.alerting.subscriptions.list()).toHaveLength(0);
+
+    // A name that pointed elsewhere when subscribed and at the RPC port when delivering.
+    expect((await subscribe(s, `http://rpc-later.example.test:${influxd.rpcPort}/`)).status).toBe(201);
+    dns.set("rpc-later.example.test", "127.0.0.1");
+    await fireAlert(s);
+    const log = await eventually(async () => {
+      const rows = await deliveries(s);
+      return rows.length >= 2 ? rows : undefined;
+    }, "refused delivery attempts");
+    expect(log.every((d) => d.ok === 0 && /InfluxDB Water Monitor stores its data in/.test(d.error ?? ""))).toBe(true);
   });
 });
 

@@ -9,14 +9,13 @@ import { loginHref, parseRoute } from "../../client/src/router.ts";
 describe("client login and session helpers", () => {
   const t = translator("en");
 
-  it("explains a refused login by its cause: wrong password, locked (with the time), disabled, rate limited", () => {
-    expect(loginErrorText(new ApiError("Wrong username or password", 401, "unauthorized"), t, "en")).toBe("Wrong username or password.");
-    const locked = loginErrorText(new ApiError("Account locked after repeated failed logins until 2026-11-25T10:15:00.000Z", 401, "unauthorized"), t, "en");
-    expect(locked).toMatch(/^This account is locked after repeated failed logins until 25 Nov 2026, \d\d:15/);
-    expect(loginErrorText(new ApiError("Account locked", 401, "unauthorized"), t, "en")).toBe(t("login.lockedNoTime"));
-    expect(loginErrorText(new ApiError("This account is disabled", 401, "unauthorized"), t, "en")).toBe(t("login.disabled"));
-    expect(loginErrorText(new ApiError("Too many login attempts", 429, "rate_limited"), t, "en")).toBe(t("login.rateLimited"));
-    expect(loginErrorText(new TypeError("Failed to fetch"), t, "en")).toBe("Login failed: Failed to fetch");
+  it("explains a refused login by its cause: wrong name or password (or throttled: the server says so alike), disabled, rate limited", () => {
+    const wrong = "Wrong username or password. After several failed attempts, logins for this name from your address are paused for a while (at most 15 minutes): wait, then try again.";
+    expect(loginErrorText(new ApiError(wrong, 401, "unauthorized"), t)).toBe(t("login.wrong"));
+    expect(t("login.wrong")).toMatch(/^Wrong username or password\. .*wait, then try again\.$/);
+    expect(loginErrorText(new ApiError("This account is disabled; ask an administrator to enable it", 401, "unauthorized"), t)).toBe(t("login.disabled"));
+    expect(loginErrorText(new ApiError("Too many login attempts", 429, "rate_limited"), t)).toBe(t("login.rateLimited"));
+    expect(loginErrorText(new TypeError("Failed to fetch"), t)).toBe("Login failed: Failed to fetch");
   });
 
   it("routes #/login with a way back, and never back to the login page or off the dashboard", () => {

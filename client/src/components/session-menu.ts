@@ -50,7 +50,7 @@ export function sessionMenu(options: SessionMenuOptions): HTMLElement {
       h("span", { class: `role-badge role-${user.role}`, "data-testid": "session-role" }, roleName(user.role, t)),
     ),
     h("button", { type: "button", onclick: out(false), "data-testid": "logout" }, t("session.logout")),
-    h("button", { type: "button", class: "quiet", onclick: out(true), "data-testid": "logout-all" }, t("session.logoutAll")),
+    h("button", { type: "button", class: "quiet", onclick: out(true), title: t("session.logoutAllHint"), "data-testid": "logout-all" }, t("session.logoutAll")),
     error,
   );
   return element;

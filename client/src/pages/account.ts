@@ -1,4 +1,5 @@
-// "My account": who I am, and my personal API tokens (create → shown once, list, revoke).
+// "My account": who I am, my password (changing it ends my other sessions and, unless I untick the
+// box, revokes my API tokens), and my personal API tokens (create → shown once, list, revoke).
 import { ROLES, roleAtLeast, type ApiTokenInfo, type Role } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
@@ -80,6 +81,37 @@ export function accountPage(ctx: AppContext): Page {
 
   const load = (): Promise<void> => loadInto(list, t, () => auth.myTokens(), render, () => destroyed);
 
+  const currentPassword = h("input", { name: "currentPassword", type: "password", required: true, autocomplete: "current-password" });
+  const newPassword = h("input", { name: "newPassword", type: "password", required: true, minlength: 10, autocomplete: "new-password" });
+  // On by default: a password is changed because someone else may know it, and a token they made
+  // with it would otherwise keep working.
+  const revokeTokens = h("input", { name: "revokeTokens", type: "checkbox", checked: true });
+  const passwordStatus = notice(t);
+  const passwordForm = h(
+    "form",
+    {
+      class: "inline-form",
+      "data-testid": "password-form",
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        passwordStatus.clear();
+        try {
+          const done = await auth.changeMyPassword({ currentPassword: currentPassword.value, newPassword: newPassword.value, revokeTokens: revokeTokens.checked });
+          passwordStatus.ok(t("account.passwordChanged", { sessions: done.endedSessions, tokens: done.revokedTokens }));
+          currentPassword.value = "";
+          newPassword.value = "";
+          await load();
+        } catch (err) {
+          passwordStatus.failed(err);
+        }
+      },
+    },
+    h("label", { class: "field" }, h("span", {}, t("account.currentPassword")), currentPassword),
+    h("label", { class: "field" }, h("span", {}, t("account.newPassword")), newPassword),
+    h("label", { class: "check" }, revokeTokens, h("span", {}, t("account.revokeTokens"))),
+    h("button", { type: "submit", class: "primary" }, t("account.passwordSubmit")),
+  );
+
   const element = h(
     "section",
     { class: "account", "aria-labelledby": "account-h" },
@@ -91,6 +123,13 @@ export function accountPage(ctx: AppContext): Page {
       h("dd", { "data-testid": "account-username" }, user.username),
       h("dt", {}, t("account.role")),
       h("dd", {}, roleName(user.role, t)),
+    ),
+    h(
+      "section",
+      { class: "admin-card", "aria-labelledby": "password-h" },
+      h("h2", { id: "password-h" }, t("account.password")),
+      passwordForm,
+      passwordStatus.element,
     ),
     h(
       "section",

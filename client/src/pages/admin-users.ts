@@ -1,5 +1,6 @@
 // Admin → Users: create, change role, disable/enable, reset password, delete. Every change ends
-// the user's sessions on the server (so a demoted or disabled user is out at once).
+// the user's sessions on the server (so a demoted or disabled user is out at once); disabling
+// revokes their API tokens, and so does a password reset unless the admin unticks the box.
 import { ROLES, type Role, type UserInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell } from "../components/data-table.ts";
@@ -49,7 +50,7 @@ export function adminUsersPage(ctx: AppContext): Page {
     h("button", { type: "submit", class: "primary" }, t("users.create")),
   );
 
-  async function change(user: UserInfo, changes: { role?: Role; disabled?: boolean; password?: string }): Promise<void> {
+  async function change(user: UserInfo, changes: { role?: Role; disabled?: boolean; password?: string; revokeTokens?: boolean }): Promise<void> {
     status.clear();
     try {
       await auth.updateUser(user.id, changes);
@@ -62,11 +63,13 @@ export function adminUsersPage(ctx: AppContext): Page {
 
   function passwordForm(user: UserInfo, cell: HTMLElement, restore: () => void): HTMLElement {
     const input = h("input", { type: "password", required: true, minlength: 10, autocomplete: "new-password", "aria-label": t("users.newPassword", { username: user.username }) });
+    const revokeTokens = h("input", { type: "checkbox", name: "revokeTokens", checked: true });
     queueMicrotask(() => input.focus());
     return h(
       "form",
-      { class: "row-form", onsubmit: (e: Event) => (e.preventDefault(), void change(user, { password: input.value })) },
+      { class: "row-form", onsubmit: (e: Event) => (e.preventDefault(), void change(user, { password: input.value, revokeTokens: revokeTokens.checked })) },
       input,
+      h("label", { class: "check" }, revokeTokens, h("span", {}, t("users.revokeTokens"))),
       h("button", { type: "submit" }, t("users.setPassword")),
       h("button", { type: "button", class: "quiet", onclick: () => (cell.replaceChildren(), restore()) }, t("action.cancel")),
     );

@@ -62,7 +62,7 @@ export function alertRulesPage(ctx: AppContext): Page {
 
   function render(rules: AlertRule[]): void {
     const rows = rules.map((r) => ({
-      attrs: { "data-rule-id": String(r.id), "data-enabled": String(r.enabled) },
+      attrs: { "data-rule-id": String(r.id), "data-enabled": String(r.enabled), "data-paused": String(r.paused) },
       cells: [
         h("span", {}, r.name, h("br", {}), h("span", { class: "muted" }, r.builtIn ? t("rules.builtIn") : t("rules.by", { user: r.createdBy ?? "–" }))),
         t(`rules.kind.${r.kind}`),
@@ -70,7 +70,7 @@ export function alertRulesPage(ctx: AppContext): Page {
         trigger(r),
         standard(r),
         severityBadge(r.severity, t),
-        r.enabled ? t("rules.on") : h("span", { class: "muted" }, t("rules.off")),
+        !r.enabled ? h("span", { class: "muted" }, t("rules.off")) : r.paused ? h("span", { class: "muted" }, t("rules.paused")) : t("rules.on"),
       ],
     }));
     const headers = [t("rules.col.name"), t("rules.col.kind"), t("rules.col.where"), t("rules.col.trigger"), t("rules.col.standard"), t("rules.col.severity"), t("rules.col.enabled")];

@@ -1,30 +1,25 @@
 // The login page (#/login?next=…): username and password, with an error that says what went
-// wrong (wrong password, locked, disabled, rate limited), then back to where the user came from.
+// wrong (wrong name or password — which the server answers alike for a throttled attempt —,
+// disabled, rate limited), then back to where the user came from.
 import { ApiError } from "../api.ts";
 import type { SessionInfo } from "../auth-api.ts";
 import { errorText } from "../components/notice.ts";
 import type { Page } from "../context.ts";
 import { h } from "../dom.ts";
-import { formatDateTime } from "../format.ts";
-import type { Language, Translate } from "../i18n/index.ts";
+import type { Translate } from "../i18n/index.ts";
 
 export interface LoginPageDeps {
   t: Translate;
-  lang: Language;
   session: Readonly<SessionInfo>;
   next: string;
   login(username: string, password: string): Promise<void>;
 }
 
 /** The user-facing reason for a refused login (the server's messages are English, for logs). */
-export function loginErrorText(err: unknown, t: Translate, lang: Language): string {
+export function loginErrorText(err: unknown, t: Translate): string {
   if (!(err instanceof ApiError)) return t("login.failed", { error: errorText(err) });
   if (err.status === 429) return t("login.rateLimited");
   if (err.status === 401) {
-    if (/locked/i.test(err.message)) {
-      const until = Date.parse(/until (\S+)/.exec(err.message)?.[1] ?? "");
-      return Number.isFinite(until) ? t("login.locked", { time: formatDateTime(until, lang, undefined) }) : t("login.lockedNoTime");
-    }
     if (/disabled/i.test(err.message)) return t("login.disabled");
     return t("login.wrong");
   }
@@ -60,7 +55,7 @@ export function loginPage(deps: LoginPageDeps): Page {
         try {
           await deps.login(username.value.trim(), password.value);
         } catch (err) {
-          error.textContent = loginErrorText(err, t, deps.lang);
+          error.textContent = loginErrorText(err, t);
           error.hidden = false;
           password.value = "";
           password.focus();
