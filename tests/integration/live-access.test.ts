@@ -2,51 +2,25 @@
 // authorised at the handshake, are disconnected (or carry on with a lower role) when the admin turns
 // the public dashboard off, a token is revoked, a user is disabled, demoted or deleted, a session is
 // logged out — and, by the periodic re-check, when a session or token expires.
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { LiveSocketData } from "../../server/src/live/live-auth.ts";
 import { authHeaders, createUser, loginSession } from "../helpers/auth.ts";
+import { connectLiveWith, disconnected, stillConnected, type LiveClient } from "../helpers/live-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem;
 let admin: Record<string, string>;
-const sockets: Socket[] = [];
+const sockets: LiveClient[] = [];
 
 afterEach(() => {
   for (const s of sockets.splice(0)) s.close();
 });
 
-async function live(options: { cookie?: string; token?: string } = {}): Promise<Socket> {
-  const socket = connect(system.url, {
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    auth: options.token ? { token: options.token } : {},
-    extraHeaders: options.cookie ? { cookie: options.cookie } : {},
-  });
+const live = async (credentials: { cookie?: string; token?: string } = {}): Promise<LiveClient> => {
+  const socket = await connectLiveWith(system.url, credentials);
   sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
   return socket;
-}
-
-function disconnected(socket: Socket, timeoutMs = 3_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("still connected")), timeoutMs);
-    socket.once("disconnect", (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
-}
-
-/** Connected still after the server had time to act. */
-async function stillConnected(socket: Socket): Promise<boolean> {
-  await new Promise((r) => setTimeout(r, 500));
-  return socket.connected;
-}
+};
 
 const token = (headers: Record<string, string>) => headers.authorization!.replace("Bearer ", "");
 const send = (method: string, path: string, headers: Record<string, string>, body?: unknown) =>

@@ -3,14 +3,14 @@
 // account, or "log out everywhere" revokes them; demoting a user lowers them for good; deleting a
 // user removes them. Each time, the token's HTTP requests are refused at once and its live
 // connections are dropped. Real server, real HTTP, real socket.io clients.
-import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { authHeaders, createUser, type TestUser } from "../helpers/auth.ts";
+import { connectLiveWith, disconnected, stillConnected, type LiveClient } from "../helpers/live-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem;
 let admin: Record<string, string>;
-const sockets: Socket[] = [];
+const sockets: LiveClient[] = [];
 
 beforeAll(async () => {
   system = await startTestSystem();
@@ -50,36 +50,11 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 /** What the token may do now: 200 (researcher), 403 (less), 401 (nothing). */
 const tokenAnswer = async (token: string) => (await send("GET", "/api/v1/subscriptions", bearer(token))).status;
 
-async function live(credentials: { token?: string; cookie?: string }): Promise<Socket> {
-  const socket = connect(system.url, {
-    transports: ["websocket"],
-    forceNew: true,
-    reconnection: false,
-    auth: credentials.token ? { token: credentials.token } : {},
-    extraHeaders: credentials.cookie ? { cookie: credentials.cookie } : {},
-  });
+const live = async (credentials: { cookie?: string; token?: string } = {}): Promise<LiveClient> => {
+  const socket = await connectLiveWith(system.url, credentials);
   sockets.push(socket);
-  await new Promise<void>((resolve, reject) => {
-    socket.once("connect", () => resolve());
-    socket.once("connect_error", reject);
-  });
   return socket;
-}
-
-function disconnected(socket: Socket, timeoutMs = 3_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("still connected")), timeoutMs);
-    socket.once("disconnect", (reason) => {
-      clearTimeout(timer);
-      resolve(reason);
-    });
-  });
-}
-
-async function stillConnected(socket: Socket): Promise<boolean> {
-  await new Promise((r) => setTimeout(r, 500));
-  return socket.connected;
-}
+};
 
 describe("password reset by an admin", () => {
   it("revokes the user's API tokens by default: refused over HTTP and dropped live", async () => {

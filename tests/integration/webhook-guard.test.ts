@@ -60,6 +60,13 @@ async function fireAlert(s: AlertTestSystem): Promise<void> {
 
 const deliveries = (s: AlertTestSystem) => s.meta.db.selectFrom("notification_deliveries").select(["ok", "status", "error"]).orderBy("id").execute();
 
+/** The delivery log once it holds two attempts (a first one and a retry), for checking why they failed. */
+const refusedAttempts = (s: AlertTestSystem) =>
+  eventually(async () => {
+    const rows = await deliveries(s);
+    return rows.length >= 2 ? rows : undefined;
+  }, "refused delivery attempts");
+
 describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCAL=true", () => {
   it.each([
     ["InfluxDB by address", () => `http://127.0.0.1:${influxPort}/query?q=DROP%20DATABASE%20x`, /InfluxDB Water Monitor stores its data in/],
@@ -91,10 +98,7 @@ describe("webhooks to InfluxDB and to the server itself, with WEBHOOK_ALLOW_LOCA
 
     dns.set("hooks.example.test", "127.0.0.1");
     await fireAlert(s);
-    const log = await eventually(async () => {
-      const rows = await deliveries(s);
-      return rows.length >= 2 ? rows : undefined;
-    }, "refused delivery attempts");
+    const log = await refusedAttempts(s);
     expect(log.every((d) => d.ok === 0 && d.status === null && /InfluxDB Water Monitor stores its data in/.test(d.error ?? ""))).toBe(true);
     expect(dns.queries()).toContain("hooks.example.test");
     expect(await influxQuery("SHOW DATABASES")).toContain(canary);
@@ -136,10 +140,7 @@ describe("webhooks to a managed influxd's RPC (backup/restore) port, with WEBHOO
     expect((await subscribe(s, `http://rpc-later.example.test:${influxd.rpcPort}/`)).status).toBe(201);
     dns.set("rpc-later.example.test", "127.0.0.1");
     await fireAlert(s);
-    const log = await eventually(async () => {
-      const rows = await deliveries(s);
-      return rows.length >= 2 ? rows : undefined;
-    }, "refused delivery attempts");
+    const log = await refusedAttempts(s);
     expect(log.every((d) => d.ok === 0 && /InfluxDB Water Monitor stores its data in/.test(d.error ?? ""))).toBe(true);
   });
 });
@@ -153,10 +154,7 @@ describe("DNS rebinding without WEBHOOK_ALLOW_LOCAL", () => {
 
     dns.set("rebind.example.test", "127.0.0.1");
     await fireAlert(s);
-    const log = await eventually(async () => {
-      const rows = await deliveries(s);
-      return rows.length >= 2 ? rows : undefined;
-    }, "refused delivery attempts");
+    const log = await refusedAttempts(s);
     expect(log.every((d) => d.ok === 0 && /rebind\.example\.test resolves to a local-network address \(127\.0\.0\.1\)/.test(d.error ?? ""))).toBe(true);
     expect(hook.hits()).toBe(0);
   });
