@@ -1,9 +1,13 @@
 // Alert rules, alert instances and the live alert event, shared by server and client.
-import type { LegalStatus, ParameterCode, StandardKind, StationId } from "./catalog-model.ts";
+import type { LegalStatus, ParameterCode, SensorId, StandardKind, StationId } from "./catalog-model.ts";
+import type { Qualifier } from "./reading.ts";
 
 /**
  * What a rule checks. Contamination kinds (mac, aa, range, min, max, rate) look at QC-passed values;
- * `sensor-fault` looks for failing sensors and `no-data` for silent stations or series.
+ * `sensor-fault` looks for failing sensors and `no-data` for silent stations or series. A series is a
+ * station × parameter × sensor: two sensors of one compound at one station alert apart. `aa` is an
+ * early warning: the rolling N-day mean above an annual standard (never a verdict on the annual
+ * average itself, which belongs to the assessment).
  */
 export const ALERT_RULE_KINDS = ["mac", "aa", "range", "min", "max", "rate", "no-data", "sensor-fault"] as const;
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
@@ -44,8 +48,13 @@ export interface AlertRule {
   high: number | null;
   /** The parameter's catalog unit, for display; thresholds are always stored in it. */
   unit: string | null;
-  /** aa: averaging window; rate: comparison window; no-data: silence before alerting. */
+  /** aa: averaging window (at least 30 days); rate: comparison window; no-data: silence before alerting. */
   windowMs: number | null;
+  /**
+   * aa: share of the readings the sensor's interval leads one to expect in the window (0–1] that must
+   * be there before the mean can start or end an alert; null for other kinds.
+   */
+  minCoverage: number | null;
   /** How long the condition must hold before pending becomes firing. */
   forMs: number;
   /** Hysteresis: an alert clears only once the value is back below threshold × clearRatio (above for min). */
@@ -80,6 +89,14 @@ export interface AlertStandardInfo {
   max: number | null;
 }
 
+/**
+ * What an alert's value is: one quality-controlled reading, a rolling mean over `meanWindowMs` of
+ * `meanCount` values, a rate of change per hour, or null when the alert is about no value at all
+ * (no data, a failing sensor).
+ */
+export const ALERT_VALUE_KINDS = ["single", "mean", "rate"] as const;
+export type AlertValueKind = (typeof ALERT_VALUE_KINDS)[number];
+
 export interface AlertAck {
   by: string;
   at: number;
@@ -98,8 +115,17 @@ export interface AlertInfo {
   stationName: string;
   /** null for a whole-station no-data alert. */
   parameter: ParameterCode | null;
-  /** The value that triggered or last updated the alert (rolling mean for aa, rate for rate). */
+  /**
+   * The sensor whose series raised the alert; null for a whole-station alert, and for alerts recorded
+   * before alerts named their sensor (those judged the station's primary sensor).
+   */
+  sensor: SensorId | null;
+  /** The value that triggered the alert (see `valueKind`: a single value, a rolling mean, a rate). */
   value: number | null;
+  valueKind: AlertValueKind | null;
+  /** Mean alerts: the window and the number of values the mean was computed from (null when not recorded). */
+  meanWindowMs: number | null;
+  meanCount: number | null;
   unit: string | null;
   threshold: number | null;
   standard: AlertStandardInfo | null;
@@ -124,7 +150,12 @@ export interface AlertEvent extends AlertInfo {
 export interface AlertHistoryEntry {
   state: AlertState | "acknowledged" | "reminder";
   at: number;
+  /** The value then (of the alert's `valueKind`); a mean below its limit is `qualifier` with the limit as value. */
   value: number | null;
+  /** Mean alerts: how many values the mean then had. */
+  count: number | null;
+  /** "<LOQ"/"<LOD": the mean then was below that limit (Directive 2009/90/EC Art. 5(2)), `value` is the limit. */
+  qualifier: Qualifier | null;
   note: string | null;
 }
 

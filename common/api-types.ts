@@ -72,7 +72,14 @@ export interface SeriesPoint {
   v: number | null;
   /** Raw only, when censored: "<LOD" or "<LOQ" and the limit the value lies below. */
   qualifier?: Qualifier;
+  /** Raw: the limit of a censored value. Aggregate: the limit `reportedBelow` refers to. */
   limit?: number;
+  /**
+   * Aggregate only: the mean is below the highest limit of the interval's censored values and is
+   * reported as "< LOQ"/"< LOD" (Directive 2009/90/EC Art. 5(2)), not as the number in `v`, which
+   * must never be compared with a standard.
+   */
+  reportedBelow?: Qualifier;
   /** Raw only, when given: expanded uncertainty (k = 2). */
   uncertainty?: number;
   /** Raw: the QC flag. Aggregate: the worst flag in the interval. */

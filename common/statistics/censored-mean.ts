@@ -89,6 +89,47 @@ export function mergeSums(a: CensoredSums, b: CensoredSums): CensoredSums {
   return a;
 }
 
+/** What an aggregate (a rollup row, a time bucket from InfluxDB) keeps of its values. */
+export interface AggregateParts {
+  /** Sum with censored values at half their limit (the mean × n). */
+  sum: number;
+  n: number;
+  nCensored: number;
+  /** Highest LOD and LOQ among the censored values. */
+  maxLod: number | null;
+  maxLoq: number | null;
+  /** When known: the quantified values' sum and the censored counts by qualifier. */
+  sumQuantified?: number;
+  nBelowLod?: number;
+  nBelowLoq?: number;
+}
+
+/**
+ * The sums behind an aggregate. Without `sumQuantified` they tell whether the mean is below the limit
+ * (Art. 5(2)) but give no lower bound (it comes back null), and without the counts by qualifier no
+ * substitution.
+ */
+export function aggregateSums(a: AggregateParts): CensoredSums {
+  // The limit a mean is held against: the highest, an LOQ on a tie (as addValue does).
+  const top =
+    a.maxLoq !== null && (a.maxLod === null || a.maxLoq >= a.maxLod)
+      ? { limit: a.maxLoq, qualifier: "<LOQ" as const }
+      : a.maxLod !== null
+        ? { limit: a.maxLod, qualifier: "<LOD" as const }
+        : null;
+  const censored = a.nCensored > 0 && top !== null;
+  return {
+    sum: a.sum,
+    sumQuantified: a.sumQuantified ?? Number.NaN,
+    n: a.n,
+    nCensored: a.nCensored,
+    maxLimit: censored ? top.limit : null,
+    maxLimitQualifier: censored ? top.qualifier : null,
+    nBelowLod: a.nBelowLod ?? 0,
+    nBelowLoq: a.nBelowLoq ?? 0,
+  };
+}
+
 export function censoredMean(s: CensoredSums): CensoredMean {
   const substitution =
     s.nBelowLod > 0 && s.nBelowLoq > 0 ? "LOD/2 and LOQ/2" : s.nBelowLoq > 0 ? "LOQ/2" : s.nBelowLod > 0 ? "LOD/2" : null;
@@ -99,7 +140,7 @@ export function censoredMean(s: CensoredSums): CensoredMean {
     n: s.n,
     nCensored: s.nCensored,
     mean,
-    lowerBound: s.sumQuantified / s.n,
+    lowerBound: Number.isNaN(s.sumQuantified) ? null : s.sumQuantified / s.n,
     reportedBelow: below ? s.maxLimitQualifier : null,
     limit: below ? s.maxLimit : null,
     substitution,

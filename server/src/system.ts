@@ -9,7 +9,6 @@ import express, { type Request } from "express";
 import { Server as IoServer } from "socket.io";
 import type { Config } from "./config.ts";
 import { StaticCatalogSource, type CatalogSource } from "./catalog/catalog-source.ts";
-import { primaryReadings } from "./catalog/primary-readings.ts";
 import { seedCatalog } from "./catalog/seed.ts";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
 import { healthRouter } from "./http/health-route.ts";
@@ -254,8 +253,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
   };
   void store.whenReady().then(restoreAlertHistory);
-  // The engine keys series by station × parameter for now: it sees the primary sensors' readings only.
-  events.onAccepted((readings) => alerting.engine.ingest(primaryReadings(catalog.current(), readings)));
+  // Every sensor's readings: the engine keys series by station × parameter × sensor.
+  events.onAccepted((readings) => alerting.engine.ingest(readings));
   alerting.onEvent((event) => hub.publishAlert(event));
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.

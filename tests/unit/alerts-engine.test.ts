@@ -30,7 +30,7 @@ async function setup(rules: Parameters<typeof completeRule>[0][], reminderMs: nu
   const ruleRepo = new SqlAlertRuleRepository(meta.db, () => time.now());
   for (const r of rules) await ruleRepo.create(completeRule(r, { catalog: seed, now: T0 }), null);
   const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
-  const engine = new AlertEngine(meta, ruleRepo, alerts, null, testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs, checkIntervalMs: MIN, clock: time, scheduler: time });
+  const engine = new AlertEngine(meta, ruleRepo, alerts, null, catalogSource(), testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs, checkIntervalMs: MIN, clock: time, scheduler: time });
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));
   cleanups.push(() => engine.stop());

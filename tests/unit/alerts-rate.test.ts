@@ -56,7 +56,7 @@ async function engineWithRateRule(rule: Parameters<typeof completeRule>[0]) {
   const rules = new SqlAlertRuleRepository(meta.db, () => time.now());
   await rules.create(completeRule({ kind: "rate", parameter: "ph", ...rule }, { catalog: seed, now: T0 }), null);
   const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
-  const engine = new AlertEngine(meta, rules, alerts, null, testLogger, {
+  const engine = new AlertEngine(meta, rules, alerts, null, catalogSource(), testLogger, {
     ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, checkIntervalMs: MIN, clock: time, scheduler: time,
   });
   const events: AlertEvent[] = [];

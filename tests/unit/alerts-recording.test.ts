@@ -54,7 +54,7 @@ async function setup(log?: (event: LogEvent) => void) {
   const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, time, time, testLogger, DEFAULT_OUTBOX_OPTIONS);
   await outbox.stop();
   const notifier = new Notifier({ subscriptions, outbox: outboxRows, inbox: new SqlInboxRepository(meta.db) }, outbox, time, () => "http://monitor.example");
-  const engine = new AlertEngine(meta, rules, alerts, null, testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, clock: time, scheduler: time });
+  const engine = new AlertEngine(meta, rules, alerts, null, catalogSource(), testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, clock: time, scheduler: time });
   engine.onEventWrite((event, trx) => notifier.onAlert(event, trx));
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));
@@ -94,7 +94,7 @@ describe("recording alert state changes", () => {
     expect(await stored(meta)).toEqual({
       alerts: [{ id: 1, station: ZEHREN, state: "firing" }],
       history: [{ alert_id: 1, state: "firing" }],
-      seriesStates: [{ series_key: `${ZEHREN}\tph`, state: "firing", alert_id: 1 }],
+      seriesStates: [{ series_key: `${ZEHREN}\tph\tSIM-DE-ELBE-ZEHREN-PH`, state: "firing", alert_id: 1 }],
       outbox: [{ alert_id: 1, kind: "alert" }],
     });
   });

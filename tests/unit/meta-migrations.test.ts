@@ -8,7 +8,7 @@ import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
+import { NO_DETAIL, SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
 import { SqlOutboxRepository } from "../../server/src/alerts/outbox-repository.ts";
 import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-repository.ts";
@@ -23,8 +23,11 @@ import { MIGRATIONS, SchemaTooNewError } from "../../server/src/meta/migrate.ts"
 import { META_SQLITE_FILE, openMetaStore } from "../../server/src/meta/open.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
 import type { MetaTables } from "../../server/src/meta/tables.ts";
-import { catalogSource } from "../helpers/catalog.ts";
-import { tempDirsPerTest } from "../helpers/test-system.ts";
+import type { AlertEvent } from "../../common/alerts.ts";
+import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
+import { ManualTime } from "../../server/src/util/clock.ts";
+import { catalogSource, testReading } from "../helpers/catalog.ts";
+import { tempDirsPerTest, testLogger } from "../helpers/test-system.ts";
 
 const tempDir = tempDirsPerTest();
 const stores: MetaStore[] = [];
@@ -118,7 +121,7 @@ describe("metadata migrations (SQLite)", () => {
     expect(await alerts.acknowledge(1, "ana", "checked the probe", FIXTURE.at + 1)).toMatchObject({ ack: { by: "ana", comment: "checked the probe" } });
     expect((await alerts.history(1)).map((h) => h.state)).toEqual(["firing", "acknowledged"]);
     const rule = await rules.get(26);
-    expect(await alerts.open({ rule, station: "DE-ELBE-SCHMILKA", parameter: "ph", value: 9.2, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
+    expect(await alerts.open({ rule, station: "DE-ELBE-SCHMILKA", parameter: "ph", sensor: "SIM-DE-ELBE-SCHMILKA-PH", value: 9.2, detail: NO_DETAIL, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
     expect((await users.create("ben", "scrypt$x", "viewer")).id).toBe(3);
   });
 
@@ -159,6 +162,37 @@ describe("metadata migrations (SQLite)", () => {
     expect(await inbox.list(gone.id)).toEqual([]);
     expect(await users.delete(gone.id)).toBe(true);
     expect((await users.create("again", "scrypt$x", "viewer")).id).toBe(gone.id + 1);
+  });
+
+  it("keep alerts from before sensors were part of a series readable, and move their series to the primary sensor (migration 8)", async () => {
+    const dir = tempDir("wm-meta-v3-sensors-");
+    writeFileSync(path.join(dir, META_SQLITE_FILE), gunzipSync(readFileSync(FIXTURE_V3)));
+    const store = await open(dir);
+    const rules = new SqlAlertRuleRepository(store.db, () => FIXTURE.at);
+    // AA rules become early warnings: a window of at least 30 days (0.1.0 used a year), 80 % coverage.
+    const aa = (await rules.list()).filter((r) => r.kind === "aa");
+    expect(aa.length).toBeGreaterThan(0);
+    for (const r of aa) expect(r.windowMs! >= 30 * 86_400_000 && r.minCoverage === 0.8).toBe(true);
+    expect((await rules.list()).filter((r) => r.kind !== "aa").every((r) => r.minCoverage === null)).toBe(true);
+    // The old alert reads as before, with its value a single value and no sensor recorded.
+    const alerts = new SqlAlertRepository(store.db, () => "http://monitor.example", catalogSource());
+    expect(await alerts.get(1)).toMatchObject({ station: "DE-ELBE-ZEHREN", parameter: "ph", sensor: null, value: 9.5, valueKind: "single", meanWindowMs: null, meanCount: null });
+    expect((await alerts.history(1))[0]).toMatchObject({ state: "firing", value: 9.5, count: null, qualifier: null });
+
+    // An engine on it: the series state moves to the station's primary pH sensor, which the alert now names.
+    const time = new ManualTime(FIXTURE.at + 60_000);
+    const engine = new AlertEngine(store, rules, alerts, null, catalogSource(), testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, clock: time, scheduler: time });
+    await engine.start();
+    expect((await alerts.loadSeriesStates()).map((s) => [s.ruleId, s.seriesKey, s.alertId, s.machine.state])).toEqual([
+      [26, "DE-ELBE-ZEHREN\tph\tSIM-DE-ELBE-ZEHREN-PH", 1, "firing"],
+    ]);
+    expect((await alerts.get(1)).sensor).toBe("SIM-DE-ELBE-ZEHREN-PH");
+    // …and it is that series: the sensor's next value back in range resolves the old alert.
+    const events: AlertEvent[] = [];
+    engine.onEvent((e) => events.push(e));
+    engine.ingest([testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value: 7.5 })]);
+    await engine.stop();
+    expect(events.map((e) => [e.id, e.state, e.sensor])).toEqual([[1, "resolved", "SIM-DE-ELBE-ZEHREN-PH"]]);
   });
 
   it("refuse a database from a newer release, with a message saying so, and leave it untouched", async () => {

@@ -18,6 +18,8 @@ function env(t: number, values: number[], extra: Partial<Envelope> = {}): Envelo
     max: n ? Math.max(...values) : null,
     n,
     nBelowLod: 0,
+    maxLod: null,
+    maxLoq: null,
     ...extra,
   };
 }
@@ -101,7 +103,7 @@ describe("preferFuller", () => {
 
 describe("envelopeToPoint", () => {
   it("shows no mean for a bucket of failed readings only, with its QC flag", () => {
-    expect(envelopeToPoint({ t: 5, mean: null, min: null, max: null, n: 0, nBelowLod: 0, qc: 4 })).toEqual({
+    expect(envelopeToPoint({ t: 5, mean: null, min: null, max: null, n: 0, nBelowLod: 0, maxLod: null, maxLoq: null, qc: 4 })).toEqual({
       t: 5,
       v: null,
       min: null,
@@ -113,5 +115,30 @@ describe("envelopeToPoint", () => {
   });
   it("never reports more below-LOD values than values", () => {
     expect(envelopeToPoint(env(0, [1, 2], { nBelowLod: 3 })).nBelowLod).toBe(2);
+  });
+});
+
+describe("an aggregate mean below its limit (Directive 2009/90/EC Art. 5(2))", () => {
+  it("is reported as '< LOQ' with the interval's highest limit: (20 + 3 × 16.7/2) / 4 = 11.26 < 16.7", () => {
+    // One quantified 20 ng/L, three <LOQ 16.7 (each counted as 8.35): the mean 45.05 / 4 = 11.2625 lies below the LOQ.
+    const e = env(0, [20, 8.35, 8.35, 8.35], { nBelowLod: 3, maxLod: null, maxLoq: 16.7 });
+    expect(e.mean).toBeCloseTo(11.2625, 12);
+    expect(envelopeToPoint(e)).toMatchObject({ reportedBelow: "<LOQ", limit: 16.7, n: 4, nBelowLod: 3 });
+  });
+
+  it("is '< LOD' when the highest limit is an LOD, and stays a number once it reaches the limit", () => {
+    // EE2: every value <LOD 0.05, mean 0.025 < 0.05.
+    expect(envelopeToPoint(env(0, [0.025, 0.025], { nBelowLod: 2, maxLod: 0.05 }))).toMatchObject({ reportedBelow: "<LOD", limit: 0.05 });
+    // (40 + 5/2) / 2 = 21.25 ≥ 5: a number.
+    const p = envelopeToPoint(env(0, [40, 2.5], { nBelowLod: 1, maxLod: 5 }));
+    expect(p.v).toBe(21.25);
+    expect(p.reportedBelow).toBeUndefined();
+  });
+
+  it("keeps the highest limits when buckets merge", () => {
+    const merged = mergeEnvelopes(env(0, [2.5], { nBelowLod: 1, maxLod: 5 }), env(1, [8.35], { nBelowLod: 1, maxLoq: 16.7 }));
+    expect(merged).toMatchObject({ maxLod: 5, maxLoq: 16.7, nBelowLod: 2 });
+    // (2.5 + 8.35) / 2 = 5.425 < 16.7
+    expect(envelopeToPoint(merged)).toMatchObject({ reportedBelow: "<LOQ", limit: 16.7 });
   });
 });

@@ -8,7 +8,11 @@
 //   "< LOQ" and never compared (Directive 2009/90/EC Art. 5(2));
 // - a method sensitive enough for the standard (Art. 4(1): limit ≤ 30 % of the EQS), or else the
 //   mean's lower bound (censored values as 0) must exceed the standard by itself.
+import type { AlertRule } from "../../../common/alerts.ts";
+import type { Sensor } from "../../../common/catalog-model.ts";
 import { comparableMean, type CensoredMean } from "../../../common/statistics/censored-mean.ts";
+import { sensitiveEnough } from "../../../common/standards.ts";
+import type { ValueDetail } from "./alert-repository.ts";
 import type { Condition } from "./state-machine.ts";
 
 const DAY_MS = 86_400_000;
@@ -57,4 +61,39 @@ export function earlyWarningCondition(input: EarlyWarningInput): EarlyWarningRes
   const t = input.threshold;
   const condition: Condition = compared > t ? "breach" : compared > t * input.clearRatio ? "hold" : "clear";
   return { condition, reason: "compared", coverage, compared };
+}
+
+/** What an aa rule makes of a series' rolling mean: the condition, and the value and detail an alert keeps. */
+export interface AaEvaluation {
+  condition: Condition;
+  /** The mean; when it is below its limit ("< LOQ"), the limit (and `detail.qualifier` says so). */
+  value: number | null;
+  detail: ValueDetail;
+}
+
+/**
+ * An aa rule on the rolling mean of one sensor's series. Coverage counts against the sensor's
+ * reading interval; sensitivity (Art. 4(1)) is judged with the limit of quantification the catalog
+ * gives the sensor, else its limit of detection. A sensor the catalog does not know gives no verdict.
+ */
+export function evaluateAa(
+  rule: Pick<AlertRule, "windowMs" | "minCoverage" | "threshold" | "clearRatio">,
+  mean: CensoredMean,
+  sensor: Pick<Sensor, "intervalSeconds" | "lod" | "loq"> | undefined,
+): AaEvaluation {
+  const windowMs = rule.windowMs ?? DEFAULT_AA_WINDOW_MS;
+  const detail: ValueDetail = { windowMs, count: mean.n, qualifier: mean.reportedBelow };
+  const value = mean.reportedBelow !== null ? mean.limit : mean.mean;
+  if (!sensor || rule.threshold === null) return { condition: "unknown", value, detail };
+  const threshold = rule.threshold;
+  const result = earlyWarningCondition({
+    mean,
+    windowMs,
+    intervalMs: sensor.intervalSeconds * 1_000,
+    minCoverage: rule.minCoverage ?? DEFAULT_MIN_COVERAGE,
+    threshold,
+    sensitiveEnough: sensitiveEnough(sensor.loq ?? sensor.lod, threshold),
+    clearRatio: rule.clearRatio,
+  });
+  return { condition: result.condition, value, detail };
 }

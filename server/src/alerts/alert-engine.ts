@@ -2,24 +2,28 @@
 // machine per rule × series in memory and synchronously (ingest calls it for every accepted batch),
 // hands every change to the AlertRecorder, which stores it in order in one transaction with the
 // event writers' rows (the notifier's outbox) and announces it after commit, and checks silence
-// (no-data) and reminders on a timer.
+// (no-data) and reminders on a timer. A series is a station × parameter × sensor: every sensor's
+// readings are judged, each sensor on its own (a prototype beside the primary sensor alerts apart,
+// and its bias never enters the primary's mean or fault detection).
 import type { AlertRule } from "../../../common/alerts.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
+import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { MetaStore } from "../meta/store.ts";
-import type { AlertRepository } from "./alert-repository.ts";
+import { evaluateAa } from "./aa-early-warning.ts";
+import { NO_DETAIL, type AlertRepository, type StoredSeriesState, type ValueDetail } from "./alert-repository.ts";
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
-import { countsForContamination, meanCondition, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
-import { loadLastSeen, loadMeanBuckets } from "./history-loader.ts";
-import { RollingMean } from "./rolling-mean.ts";
+import { countsForContamination, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
+import { loadLastSeen, type SensorOfPoint } from "./history-loader.ts";
+import { MeanWindows } from "./mean-windows.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
-import { emptyFaultRun, faultCondition, faultLength, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
+import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState, type Transition } from "./state-machine.ts";
-import { seriesKey, suppressedBy } from "./suppression.ts";
-import { PairCache } from "../util/pair-cache.ts";
+import { seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
 
 export interface AlertEngineOptions {
   clock: Clock;
@@ -60,12 +64,8 @@ export class AlertEngine {
   /** Enabled rules per parameter code (in evaluation order), plus "" for rules on every parameter. */
   private rulesByParameter = new Map<string, AlertRule[]>();
   private readonly trackers = new Map<number, Map<string, Tracker>>();
-  /** Rolling means by `${windowMs}|station\tparameter`, shared by AA rules with the same window. */
-  private readonly means = new Map<string, RollingMean>();
-  /** windowMs → station × parameter → key of the shared rolling mean. */
-  private readonly meanKeys = new Map<number, PairCache<string>>();
-  /** Means being filled from InfluxDB: live readings up to this time are already in the query. */
-  private readonly meanLoadedUpTo = new Map<string, number>();
+  /** Rolling means of AA rules, per window × series. */
+  private readonly means: MeanWindows;
   /** When each series last delivered anything (engine clock). */
   private readonly lastSeen = new Map<string, number>();
   private readonly faultySeries = new Set<string>();
@@ -83,12 +83,19 @@ export class AlertEngine {
     private readonly ruleRepo: AlertRuleRepository,
     private readonly alerts: AlertRepository,
     private readonly store: ReadingStore | null,
+    /** Sensors' reading intervals and limits (AA coverage and sensitivity), primary sensors of untagged history. */
+    private readonly catalog: CatalogSource,
     private readonly logger: Logger,
     private readonly options: AlertEngineOptions,
   ) {
     this.recorder = new AlertRecorder(meta, alerts, logger);
+    this.means = new MeanWindows(store, options.includeSuspect ? QC.suspect : QC.notEvaluated, this.sensorOfPoint);
     this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
   }
+
+  /** Stored points without a sensor tag (from before sensors were tagged) are the primary sensor's, as on the read side. */
+  private readonly sensorOfPoint: SensorOfPoint = (station, parameter, tagged, time) =>
+    tagged !== "" ? tagged : this.catalog.current().defaultSensor(station, parameter, time)?.id;
 
   /** Hears of each alert event once it is committed, in the order the changes happened. */
   onEvent(listener: AlertListener): () => void {
@@ -108,7 +115,9 @@ export class AlertEngine {
   /** Restores states from the metadata store and in-memory windows from InfluxDB, then starts the timer. */
   async start(): Promise<void> {
     await this.loadRules(false);
-    for (const s of await this.alerts.loadSeriesStates()) {
+    for (const stored of await this.alerts.loadSeriesStates()) {
+      const s = await this.withSensorKey(stored);
+      if (!s) continue;
       this.trackerMap(s.ruleId).set(s.seriesKey, { machine: s.machine, alertId: s.alertId, lastTime: s.lastTime });
       const rule = this.rules.find((r) => r.id === s.ruleId);
       if (rule && s.machine.state === "firing") this.markActive(rule, s.seriesKey, true);
@@ -138,10 +147,29 @@ export class AlertEngine {
     this.logger.info("AA windows and last-seen times restored from InfluxDB");
   }
 
+  /**
+   * A series state stored before series named their sensor (key station × parameter) belongs to the
+   * station's primary sensor, as untagged data does: stored again under the new key. Undefined when
+   * the catalog no longer has a sensor for it.
+   */
+  private async withSensorKey(s: StoredSeriesState): Promise<StoredSeriesState | undefined> {
+    const parts = seriesParts(s.seriesKey);
+    if (parts.sensor !== undefined) return s;
+    const sensor = parts.parameter === null ? null : (this.catalog.current().defaultSensor(parts.station, parts.parameter, this.options.clock.now())?.id ?? null);
+    if (parts.parameter !== null && sensor === null) {
+      this.logger.warn({ rule: s.ruleId, series: s.seriesKey }, "alert state of a series whose station no longer has a sensor for the parameter: not restored");
+      return undefined;
+    }
+    const moved = { ...s, seriesKey: seriesKey(parts.station, parts.parameter, sensor) };
+    await this.alerts.rekeySeriesState(s.ruleId, s.seriesKey, moved, sensor);
+    return moved;
+  }
+
   private async loadHistory(now: number, late: boolean): Promise<void> {
-    await Promise.all(this.rules.filter((r) => r.kind === "aa" && isEvaluated(r)).map((r) => this.loadMeans(r, now, late)));
+    await Promise.all(this.rules.filter((r) => r.kind === "aa" && isEvaluated(r) && r.parameter !== null && r.windowMs !== null).map((r) => this.means.load(r.windowMs!, r.parameter!, now, late)));
     const lookback = Math.max(86_400_000, ...this.rules.filter((r) => r.kind === "no-data").map((r) => 2 * (r.windowMs ?? 0)));
-    for (const [key, seen] of await loadLastSeen(this.store!, now, lookback)) {
+    for (const seen of await loadLastSeen(this.store!, now, lookback, this.sensorOfPoint)) {
+      const key = seriesKey(seen.station, seen.parameter, seen.sensor);
       if (late && this.lastSeen.has(key)) continue; // heard from live since the start: newer
       this.lastSeen.set(key, Math.min(seen.time, now));
     }
@@ -158,9 +186,11 @@ export class AlertEngine {
   /** The ingest stream: readings already validated and QC-flagged. */
   ingest(readings: readonly Reading[]): void {
     const now = this.options.clock.now();
+    // One catalog for the whole batch (sensor intervals and limits).
+    const catalog = this.catalog.current();
     const sorted = [...readings].sort((a, b) => a.time - b.time);
     for (const r of sorted) {
-      const key = seriesKey(r.station, r.parameter);
+      const key = seriesKey(r.station, r.parameter, r.sensor);
       this.lastSeen.set(key, now);
       // AA rules with the same window share one mean, which must see each reading once.
       const fedMeans = new Set<string>();
@@ -169,9 +199,9 @@ export class AlertEngine {
         if (rule.station !== null && rule.station !== r.station) continue;
         if (rule.parameter !== null && rule.parameter !== r.parameter) continue;
         try {
-          this.evaluate(rule, r, now, fedMeans);
+          this.evaluate(rule, r, key, now, fedMeans, catalog);
         } catch (err) {
-          this.logger.error({ err, rule: rule.id, station: r.station, parameter: r.parameter }, "alert rule evaluation failed");
+          this.logger.error({ err, rule: rule.id, station: r.station, parameter: r.parameter, sensor: r.sensor }, "alert rule evaluation failed");
         }
       }
     }
@@ -180,48 +210,41 @@ export class AlertEngine {
   /** No-data and reminders; runs on the scheduler, callable directly from tests. */
   check(): void {
     const now = this.options.clock.now();
+    const catalog = this.catalog.current();
     for (const rule of this.rules) {
       if (rule.kind !== "no-data" || !isEvaluated(rule)) continue;
-      for (const [key, seen] of this.silenceCandidates(rule)) {
-        const [station, parameter] = key.split("\t") as [string, string];
+      for (const [key, seen] of this.silenceCandidates(rule, catalog, now)) {
         const condition: Condition = now - seen > rule.windowMs! ? "breach" : "clear";
-        this.advance(rule, key, station, parameter || null, condition, now, null);
+        this.advance(rule, key, condition, now, null);
       }
     }
     this.remind(now);
   }
 
-  private evaluate(rule: AlertRule, r: Reading, now: number, fedMeans: Set<string>): void {
+  private evaluate(rule: AlertRule, r: Reading, key: string, now: number, fedMeans: Set<string>, catalog: CatalogSnapshot): void {
     if (rule.kind === "no-data") {
-      const key = rule.parameter === null ? seriesKey(r.station, null) : seriesKey(r.station, r.parameter);
-      this.advance(rule, key, r.station, rule.parameter, "clear", now, null);
+      this.advance(rule, rule.parameter === null ? seriesKey(r.station, null, null) : key, "clear", now, null);
       return;
     }
-    const key = seriesKey(r.station, r.parameter);
     const tracker = this.tracker(rule.id, key, r.time);
     const live = r.time >= now - this.options.staleAfterMs && (tracker.lastTime === null || r.time >= tracker.lastTime);
 
     if (rule.kind === "sensor-fault") {
       if (!live) return;
       tracker.fault = nextFaultRun(tracker.fault ?? emptyFaultRun(), r);
-      const value = r.value ?? faultLength(tracker.fault);
-      this.advance(rule, key, r.station, r.parameter, faultCondition(tracker.fault, rule.runLength ?? 6), r.time, value);
+      this.advance(rule, key, faultCondition(tracker.fault, rule.runLength ?? 6), r.time, r.value);
       return;
     }
     if (!countsForContamination(r, this.options.includeSuspect)) return;
 
     let condition: Condition;
     let value: number | null = r.value;
+    let detail: ValueDetail = NO_DETAIL;
     if (rule.kind === "aa") {
-      const mean = this.meanFor(rule, r.station, r.parameter);
-      const meanKey = this.meanKey(rule, r.station, r.parameter);
-      const loadedUpTo = this.meanLoadedUpTo.get(meanKey);
-      if (!fedMeans.has(meanKey) && (loadedUpTo === undefined || r.time > loadedUpTo)) mean.add(r.time, r.value, r.limit);
-      fedMeans.add(meanKey);
+      const mean = this.means.feed(rule.windowMs!, key, r, fedMeans);
       if (!live) return;
-      const m = mean.mean(r.time);
-      value = m.mean;
-      condition = meanCondition(rule, m);
+      const aa = evaluateAa(rule, mean.mean(r.time), catalog.sensor(r.sensor));
+      ({ condition, value, detail } = aa);
     } else if (rule.kind === "rate") {
       if (!live || r.value === null) return;
       const points = (tracker.ratePoints ??= []);
@@ -233,10 +256,10 @@ export class AlertEngine {
       if (!live) return;
       condition = singleValueCondition(rule, r);
     }
-    this.advance(rule, key, r.station, r.parameter, condition, r.time, value);
+    this.advance(rule, key, condition, r.time, value, detail);
   }
 
-  private advance(rule: AlertRule, key: string, station: string, parameter: string | null, condition: Condition, at: number, value: number | null): void {
+  private advance(rule: AlertRule, key: string, condition: Condition, at: number, value: number | null, detail: ValueDetail = NO_DETAIL): void {
     const tracker = this.tracker(rule.id, key, at);
     const lastTime = Math.max(tracker.lastTime ?? at, at);
     // The common case on the hot path: all is well and stays so (in "ok" only a breach moves the
@@ -246,7 +269,9 @@ export class AlertEngine {
       return;
     }
     // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
-    if (suppressedBy(rule.kind, station, parameter, this.active()) !== null) condition = "unknown";
+    const series = seriesParts(key);
+    const sensor = series.sensor ?? null;
+    if (suppressedBy(rule.kind, { ...series, sensor }, this.active()) !== null) condition = "unknown";
     const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: rule.forMs });
     if (next === tracker.machine) {
       tracker.lastTime = lastTime;
@@ -259,9 +284,11 @@ export class AlertEngine {
     const change: StateChange = {
       rule,
       seriesKey: key,
-      station,
-      parameter,
+      station: series.station,
+      parameter: series.parameter,
+      sensor,
       value,
+      detail,
       at,
       notifiedAt: this.options.clock.now(),
       machine: next,
@@ -289,27 +316,33 @@ export class AlertEngine {
     if (this.options.reminderMs === null) return;
     // Suppression as it stands at this check, not when the queue gets to it.
     const active = { faultySeries: new Set(this.faultySeries), offlineStations: new Set(this.offlineStations) };
-    this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row.station, row.parameter, active) !== null);
+    this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row, active) !== null);
   }
 
-  private silenceCandidates(rule: AlertRule): Map<string, number> {
+  /**
+   * The series a no-data rule watches, with when each last delivered: every sensor's series for a
+   * rule on a parameter (a sensor removed from the station is silent by design and not watched),
+   * the station as a whole for a rule on every parameter.
+   */
+  private silenceCandidates(rule: AlertRule, catalog: CatalogSnapshot, now: number): Map<string, number> {
     const out = new Map<string, number>();
     for (const [key, seen] of this.lastSeen) {
-      const [station, parameter] = key.split("\t") as [string, string];
+      const { station, parameter, sensor } = seriesParts(key);
       if (rule.station !== null && rule.station !== station) continue;
       if (rule.parameter !== null && rule.parameter !== parameter) continue;
-      const target = rule.parameter === null ? seriesKey(station, null) : key;
+      if (rule.parameter !== null && sensor && !catalog.installedSensor(station, rule.parameter, sensor, now)) continue;
+      const target = rule.parameter === null ? seriesKey(station, null, null) : key;
       out.set(target, Math.max(out.get(target) ?? -Infinity, seen));
     }
     return out;
   }
 
   private markActive(rule: AlertRule, key: string, active: boolean): void {
-    const [station, parameter] = key.split("\t") as [string, string];
+    const { station, parameter } = seriesParts(key);
     if (rule.kind === "sensor-fault") {
       if (active) this.faultySeries.add(key);
       else if (!this.anyFiring("sensor-fault", key)) this.faultySeries.delete(key);
-    } else if (rule.kind === "no-data" && parameter === "") {
+    } else if (rule.kind === "no-data" && parameter === null) {
       if (active) this.offlineStations.add(station);
       else if (!this.anyFiring("no-data", key)) this.offlineStations.delete(station);
     }
@@ -344,41 +377,11 @@ export class AlertEngine {
     if (!loadWindows || !this.store) return;
     const now = this.options.clock.now();
     for (const rule of rules) {
-      if (rule.kind !== "aa" || !isEvaluated(rule) || rule.parameter === null) continue;
-      // One load per window and parameter: it fills every station's mean (station-specific rules share it).
-      if (this.meanLoadedUpTo.has(this.meanKey(rule, "", rule.parameter))) continue;
-      this.loadMeans(rule, now).catch((err: unknown) => this.logger.warn({ err, rule: rule.id }, "could not load the AA window from InfluxDB"));
+      if (rule.kind !== "aa" || !isEvaluated(rule) || rule.parameter === null || rule.windowMs === null) continue;
+      // One load per window and parameter: it fills every series' mean (station-specific rules share it).
+      if (this.means.loaded(rule.windowMs, rule.parameter)) continue;
+      this.means.load(rule.windowMs, rule.parameter, now).catch((err: unknown) => this.logger.warn({ err, rule: rule.id }, "could not load the AA window from InfluxDB"));
     }
-  }
-
-  /** `retry`: a load that failed at start (its marker is set) runs again, as of the same `now`. */
-  private async loadMeans(rule: AlertRule, now: number, retry = false): Promise<void> {
-    if (!this.store || rule.parameter === null || rule.windowMs === null) return;
-    const parameter = rule.parameter;
-    const windowMs = rule.windowMs;
-    const marker = this.meanKey(rule, "", parameter);
-    if (this.meanLoadedUpTo.has(marker) && !retry) return;
-    this.meanLoadedUpTo.set(marker, now);
-    const sample = new RollingMean(windowMs);
-    await loadMeanBuckets(this.store, parameter, windowMs, sample.bucketMs, now, this.options.includeSuspect ? QC.suspect : QC.notEvaluated, (station) => {
-      this.meanLoadedUpTo.set(this.meanKey(rule, station, parameter), now);
-      return this.meanFor(rule, station, parameter);
-    });
-  }
-
-  private meanKey(rule: AlertRule, station: string, parameter: string): string {
-    // Interned like seriesKey: asked twice per reading and AA rule.
-    const windowMs = rule.windowMs ?? 0;
-    let keys = this.meanKeys.get(windowMs);
-    if (!keys) this.meanKeys.set(windowMs, (keys = new PairCache((s, p) => `${windowMs}|${s}\t${p}`)));
-    return keys.get(station, parameter);
-  }
-
-  private meanFor(rule: AlertRule, station: string, parameter: string): RollingMean {
-    const key = this.meanKey(rule, station, parameter);
-    let mean = this.means.get(key);
-    if (!mean) this.means.set(key, (mean = new RollingMean(rule.windowMs!)));
-    return mean;
   }
 
   private trackerMap(ruleId: number): Map<string, Tracker> {

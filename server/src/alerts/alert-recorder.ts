@@ -8,7 +8,7 @@ import type { AlertEvent, AlertRule } from "../../../common/alerts.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { MetaStore, MetaTransaction } from "../meta/store.ts";
 import { SerialQueue } from "../util/serial-queue.ts";
-import type { AlertRepository } from "./alert-repository.ts";
+import type { AlertRepository, ValueDetail } from "./alert-repository.ts";
 import type { AlertRow } from "./alert-view.ts";
 import type { SeriesState, Transition } from "./state-machine.ts";
 
@@ -27,8 +27,10 @@ export interface StateChange {
   seriesKey: string;
   station: string;
   parameter: string | null;
-  /** The value (or mean, or rate) that moved the machine. */
+  sensor: string | null;
+  /** The value (or mean, or rate) that moved the machine, and what it is (a mean's window and count). */
   value: number | null;
+  detail: ValueDetail;
   /** Reading time of the change. */
   at: number;
   /** Engine clock at the change: reminders count from here. */
@@ -102,10 +104,10 @@ export class AlertRecorder {
         let event: AlertEvent | null = null;
         if (c.notified) {
           if (c.notified.to === "firing") {
-            const { rule, station, parameter, value, at, notifiedAt } = c;
-            alertId = await alerts.open({ rule, station, parameter, value, startedAt: c.machine.startedAt ?? at, at, notifiedAt });
+            const { rule, station, parameter, sensor, value, detail, at, notifiedAt } = c;
+            alertId = await alerts.open({ rule, station, parameter, sensor, value, detail, startedAt: c.machine.startedAt ?? at, at, notifiedAt });
           } else if (alertId !== null) {
-            await alerts.resolve(alertId, c.at, c.value);
+            await alerts.resolve(alertId, c.at, c.value, c.detail);
           }
           if (alertId !== null) {
             event = await this.withWrites(trx, { ...(await alerts.get(alertId)), at: c.at, previousState: c.notified.from, reminder: false });
@@ -115,7 +117,7 @@ export class AlertRecorder {
         return { event, alertId };
       });
     } catch (err) {
-      const where = { rule: c.rule.id, station: c.station, parameter: c.parameter };
+      const where = { rule: c.rule.id, station: c.station, parameter: c.parameter, sensor: c.sensor };
       this.logger.error({ err, ...where }, "could not record an alert state change; the series will try again");
       c.onFailed();
       return;
@@ -124,7 +126,7 @@ export class AlertRecorder {
     const e = recorded.event;
     if (!e) return;
     this.announce(e);
-    this.logger.info({ alert: e.id, rule: c.rule.id, station: c.station, parameter: c.parameter, state: e.state, value: c.value }, e.message);
+    this.logger.info({ alert: e.id, rule: c.rule.id, station: c.station, parameter: c.parameter, sensor: c.sensor, state: e.state, value: c.value }, e.message);
   }
 
   private async withWrites(trx: MetaTransaction, event: AlertEvent): Promise<AlertEvent> {

@@ -1,10 +1,11 @@
 // Alert instances, their history of state changes and acknowledgements, and the persisted state of
 // every rule × series machine (so a restart neither forgets a firing alert nor announces it again).
 import type { AlertHistoryEntry, AlertInfo, AlertRule, AlertState } from "../../../common/alerts.ts";
+import type { Qualifier } from "../../../common/reading.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
-import { categoryOf } from "./conditions.ts";
+import { categoryOf, valueKindOf } from "./conditions.ts";
 import type { SeriesState } from "./state-machine.ts";
 import { toAlertInfo, type AlertRow } from "./alert-view.ts";
 
@@ -23,11 +24,24 @@ export interface AlertFilter {
   limit?: number;
 }
 
+/** What a state change's value is beyond the number: a mean's window and count, and whether it lay below its limit. */
+export interface ValueDetail {
+  /** Mean rules: the window and how many values the mean had. */
+  windowMs: number | null;
+  count: number | null;
+  /** "<LOQ"/"<LOD": the mean was below that limit (Directive 2009/90/EC Art. 5(2)); the value is the limit. */
+  qualifier: Qualifier | null;
+}
+
+export const NO_DETAIL: ValueDetail = Object.freeze({ windowMs: null, count: null, qualifier: null });
+
 export interface NewAlert {
   rule: AlertRule;
   station: string;
   parameter: string | null;
+  sensor: string | null;
   value: number | null;
+  detail: ValueDetail;
   startedAt: number;
   /** Reading time of the state change. */
   at: number;
@@ -40,9 +54,15 @@ export interface AlertRepository {
   in(trx: MetaTransaction): AlertRepository;
   loadSeriesStates(): Promise<StoredSeriesState[]>;
   saveSeriesState(s: StoredSeriesState): Promise<void>;
+  /**
+   * Moves a series state stored under a key from before series named their sensor to its new key
+   * (unless a state under the new key exists: then the old one is dropped), and names the sensor on
+   * the alert it has open, if that alert names none.
+   */
+  rekeySeriesState(ruleId: number, oldKey: string, s: StoredSeriesState, sensor: string | null): Promise<void>;
   /** Opens a firing alert (with its first history entry); returns its id. */
   open(a: NewAlert): Promise<number>;
-  resolve(id: number, at: number, value: number | null): Promise<void>;
+  resolve(id: number, at: number, value: number | null, detail: ValueDetail): Promise<void>;
   /** Acknowledges a firing alert; anything else is a ValidationError. */
   acknowledge(id: number, by: string, comment: string, at: number): Promise<AlertInfo>;
   markReminded(id: number, at: number): Promise<void>;
@@ -102,6 +122,18 @@ export class SqlAlertRepository implements AlertRepository {
       .execute();
   }
 
+  rekeySeriesState(ruleId: number, oldKey: string, s: StoredSeriesState, sensor: string | null): Promise<void> {
+    return atomically(this.db, async (trx) => {
+      const existing = await trx.selectFrom("alert_series_state").select("rule_id").where("rule_id", "=", ruleId).where("series_key", "=", s.seriesKey).executeTakeFirst();
+      await trx.deleteFrom("alert_series_state").where("rule_id", "=", ruleId).where("series_key", "=", oldKey).execute();
+      if (existing) return;
+      await this.in(trx).saveSeriesState(s);
+      if (s.alertId !== null && sensor !== null) {
+        await trx.updateTable("alerts").set({ sensor }).where("id", "=", s.alertId).where("sensor", "is", null).where("parameter", "is not", null).execute();
+      }
+    });
+  }
+
   open(a: NewAlert): Promise<number> {
     const r = a.rule;
     return atomically(this.db, async (trx) => {
@@ -115,7 +147,11 @@ export class SqlAlertRepository implements AlertRepository {
           severity: r.severity,
           station: a.station,
           parameter: a.parameter,
+          sensor: a.sensor,
           value: a.value,
+          value_kind: valueKindOf(r.kind),
+          mean_window_ms: a.detail.windowMs,
+          mean_count: a.detail.count,
           unit: r.kind === "no-data" || r.kind === "sensor-fault" ? null : r.unit,
           threshold: r.kind === "range" ? null : r.threshold,
           standard_kind: r.standard?.kind ?? null,
@@ -127,15 +163,15 @@ export class SqlAlertRepository implements AlertRepository {
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await addHistory(trx, id, "firing", a.at, a.value, null, null);
+      await addHistory(trx, id, { state: "firing", at: a.at, value: a.value, detail: a.detail });
       return id;
     });
   }
 
-  resolve(id: number, at: number, value: number | null): Promise<void> {
+  resolve(id: number, at: number, value: number | null, detail: ValueDetail): Promise<void> {
     return atomically(this.db, async (trx) => {
       await trx.updateTable("alerts").set({ state: "resolved", resolved_at: at, updated_at: at }).where("id", "=", id).execute();
-      await addHistory(trx, id, "resolved", at, value, null, null);
+      await addHistory(trx, id, { state: "resolved", at, value, detail });
     });
   }
 
@@ -152,7 +188,7 @@ export class SqlAlertRepository implements AlertRepository {
         const row = await alerts.row(id);
         throw new ValidationError(`alert ${id} is ${row.state}; only firing alerts can be acknowledged`);
       }
-      await addHistory(trx, id, "acknowledged", at, null, by, comment);
+      await addHistory(trx, id, { state: "acknowledged", at, actor: by, note: comment });
       return alerts.get(id);
     });
   }
@@ -160,7 +196,7 @@ export class SqlAlertRepository implements AlertRepository {
   markReminded(id: number, at: number): Promise<void> {
     return atomically(this.db, async (trx) => {
       await trx.updateTable("alerts").set({ reminded_at: at }).where("id", "=", id).execute();
-      await addHistory(trx, id, "reminder", at, null, null, null);
+      await addHistory(trx, id, { state: "reminder", at });
     });
   }
 
@@ -198,20 +234,45 @@ export class SqlAlertRepository implements AlertRepository {
 
   async history(id: number): Promise<AlertHistoryEntry[]> {
     await this.row(id);
-    const rows = await this.db.selectFrom("alert_history").select(["state", "at", "value", "actor", "note"]).where("alert_id", "=", id).orderBy("id").execute();
+    const rows = await this.db
+      .selectFrom("alert_history")
+      .select(["state", "at", "value", "mean_count", "qualifier", "actor", "note"])
+      .where("alert_id", "=", id)
+      .orderBy("id")
+      .execute();
     // An acknowledgement reads "who: comment"; other entries carry their note alone.
-    return rows.map((r) => ({ state: r.state, at: r.at, value: r.value, note: r.actor === null ? r.note : `${r.actor}${r.note === null ? "" : `: ${r.note}`}` }));
+    return rows.map((r) => ({
+      state: r.state,
+      at: r.at,
+      value: r.value,
+      count: r.mean_count,
+      qualifier: r.qualifier,
+      note: r.actor === null ? r.note : `${r.actor}${r.note === null ? "" : `: ${r.note}`}`,
+    }));
   }
 }
 
-function addHistory(
-  db: MetaExecutor,
-  id: number,
-  state: AlertHistoryEntry["state"],
-  at: number,
-  value: number | null,
-  actor: string | null,
-  note: string | null,
-): Promise<unknown> {
-  return db.insertInto("alert_history").values({ alert_id: id, state, at, value, actor, note }).execute();
+interface HistoryEntry {
+  state: AlertHistoryEntry["state"];
+  at: number;
+  value?: number | null;
+  detail?: ValueDetail;
+  actor?: string;
+  note?: string;
+}
+
+function addHistory(db: MetaExecutor, id: number, e: HistoryEntry): Promise<unknown> {
+  return db
+    .insertInto("alert_history")
+    .values({
+      alert_id: id,
+      state: e.state,
+      at: e.at,
+      value: e.value ?? null,
+      mean_count: e.detail?.count ?? null,
+      qualifier: e.detail?.qualifier ?? null,
+      actor: e.actor ?? null,
+      note: e.note ?? null,
+    })
+    .execute();
 }

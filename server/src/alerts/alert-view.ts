@@ -6,6 +6,7 @@ import type { AlertInfo, AlertStandardInfo } from "../../../common/alerts.ts";
 import type { StandardKind } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { AlertsTable } from "../meta/tables.ts";
+import { valueKindOf } from "./conditions.ts";
 
 /** An alert as the metadata store keeps it. */
 export type AlertRow = Selectable<AlertsTable>;
@@ -48,12 +49,30 @@ export function stationLink(baseUrl: string, station: string, parameter: string 
 }
 
 const fmt = (v: number): string => String(Number(v.toPrecision(6)));
+const DAY_MS = 86_400_000;
+
+/** "30-day", "36-hour": a mean's window as an adjective. */
+export function windowText(ms: number): string {
+  return ms % DAY_MS === 0 ? `${ms / DAY_MS}-day` : `${Number((ms / 3_600_000).toPrecision(3))}-hour`;
+}
+
+/** "rolling 30-day mean of 4,312 values": what a mean alert computed, in full (issue #13). */
+export function meanText(windowMs: number | null, count: number | null): string {
+  const window = windowMs === null ? "" : ` ${windowText(windowMs)}`;
+  const of = count === null ? "" : ` of ${count.toLocaleString("en-GB")} value${count === 1 ? "" : "s"}`;
+  return `rolling${window} mean${of}`;
+}
 
 export function alertMessage(
   catalog: CatalogSnapshot,
-  row: Pick<AlertRow, "kind" | "station" | "parameter" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name">,
+  row: Pick<
+    AlertRow,
+    "kind" | "station" | "parameter" | "sensor" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name" | "mean_window_ms" | "mean_count"
+  >,
 ): string {
-  const station = catalog.stationName(row.station);
+  // The sensor is named where the station has several for the compound (their alerts are apart).
+  const several = row.parameter !== null && row.sensor !== null && catalog.sensorsOf(row.station, row.parameter).length > 1;
+  const station = `${catalog.stationName(row.station)}${several ? ` (sensor ${row.sensor})` : ""}`;
   const parameter = row.parameter ? catalog.parameterName(row.parameter) : null;
   const unit = row.unit ? ` ${row.unit}` : "";
   const value = row.value === null ? "" : ` ${fmt(row.value)}${unit}`;
@@ -64,7 +83,8 @@ export function alertMessage(
     case "max":
       return `${parameter}${value} at ${station} exceeds${cited}${limit}`;
     case "aa":
-      return `${parameter} rolling mean${value} at ${station} exceeds${cited}${limit}`;
+      // An early warning, never a breach of the annual average (that is the assessment's verdict).
+      return `Early warning: ${parameter} ${meanText(row.mean_window_ms, row.mean_count)}${value} at ${station} is above the annual standard${cited}${limit}`;
     case "min":
       return `${parameter}${value} at ${station} is below${cited}${limit}`;
     case "range":
@@ -90,7 +110,12 @@ export function toAlertInfo(row: AlertRow, baseUrl: string, catalog: CatalogSnap
     station: row.station,
     stationName: catalog.stationName(row.station),
     parameter: row.parameter,
+    sensor: row.sensor,
     value: row.value,
+    // Alerts recorded before the kind of value was stored: by the rule kind.
+    valueKind: row.value_kind ?? valueKindOf(row.kind),
+    meanWindowMs: row.mean_window_ms,
+    meanCount: row.mean_count,
     unit: row.unit,
     threshold: row.threshold,
     standard: standardInfo(catalog, { station: row.station, parameter: row.parameter, startedAt: row.started_at }, ref),

@@ -102,7 +102,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
   const notifier = new Notifier({ subscriptions, outbox: outboxRows, inbox: new SqlInboxRepository(db) }, outbox, clock, deps.baseUrl);
   const reminderMinutes = deps.config.alerts.reminderMinutes;
-  const engine = new AlertEngine(deps.meta, rules, alerts, deps.store, logger, {
+  const engine = new AlertEngine(deps.meta, rules, alerts, deps.store, deps.catalog, logger, {
     ...DEFAULT_ENGINE_OPTIONS,
     reminderMs: reminderMinutes > 0 ? reminderMinutes * 60_000 : null,
     ...deps.options?.engine,

@@ -2,16 +2,40 @@
 // station, one rule per quality standard that applies there (its scope covers the station) and
 // raises alerts by its legal status (common/standards.ts ruleSeverity: critical only for a binding
 // MAC-EQS, proposals and guidance inform, reference values and watch-list detection limits raise
-// nothing). A GB 3838 class-limits standard becomes the limit of the station's target class. Plus
-// one sensor-fault and one no-data rule for every station.
+// nothing). A GB 3838 class-limits standard becomes the limit of the station's target class. An
+// AA-EQS becomes an early warning on the rolling 30-day mean. A limit no value can breach — one
+// beyond the expected range of every sensor there, where QC flags values suspect and alerts do not
+// count them (the carbamazepine MAC-EQS of 1,600,000 ng/L against a range up to 5,000 ng/L) — is
+// kept, but only informs and says why: nothing is marked critical that cannot fire. Plus one
+// sensor-fault and one no-data rule for every station.
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import { ruleSeverity, type EffectiveStandard } from "../../../common/standards.ts";
+import { ruleSeverity, type EffectiveLimit, type EffectiveStandard } from "../../../common/standards.ts";
 import { completeRule, ruleKindFor, type RuleDraft } from "./rule-schema.ts";
 
 /** "Diclofenac AA-EQS (EU-EQS-2022) at Zehren (Elbe, below Dresden)"; names are English server-side. */
 function ruleName(catalog: CatalogSnapshot, station: string, parameter: string, s: EffectiveStandard): string {
-  const what = s.standard.kind === "class-limits" && s.targetClass !== null ? `class ${s.targetClass} ${s.limit?.kind}` : s.standard.kind;
+  const what =
+    s.standard.kind === "class-limits" && s.targetClass !== null
+      ? `class ${s.targetClass} ${s.limit?.kind}`
+      : s.standard.kind === "AA-EQS"
+        ? "rolling 30-day mean vs. annual standard AA-EQS"
+        : s.standard.kind;
   return `${catalog.parameterName(parameter)} ${what} (${s.standard.source}) at ${catalog.stationName(station)}`;
+}
+
+/**
+ * Whether a value beyond the limit can count at the station: some sensor installed there now has an
+ * expected range reaching past it (QC flags values outside the expected range suspect, and alerts
+ * leave suspect values out). Undefined when no sensor is installed (nothing to judge by).
+ */
+export function limitReachable(catalog: CatalogSnapshot, station: string, parameter: string, limit: EffectiveLimit, now: number): boolean | undefined {
+  const sensors = catalog.sensorsAt(station, parameter, now);
+  if (sensors.length === 0) return undefined;
+  const above = (v: number) => sensors.some((s) => s.expectedRange[1] > v);
+  const below = (v: number) => sensors.some((s) => s.expectedRange[0] < v);
+  if (limit.kind === "max") return above(limit.value);
+  if (limit.kind === "min") return below(limit.value);
+  return above(limit.max) || below(limit.min);
 }
 
 export function builtInRuleDrafts(catalog: CatalogSnapshot, now: number): RuleDraft[] {
@@ -22,15 +46,13 @@ export function builtInRuleDrafts(catalog: CatalogSnapshot, now: number): RuleDr
     for (const parameter of catalog.parametersOf(station.id)) {
       for (const s of catalog.standardsAt(station.id, parameter.code, now)) {
         if (!s.applicable || s.limit === null) continue;
-        const severity = ruleSeverity(s.standard.kind, s.standard.legalStatus);
+        const byStatus = ruleSeverity(s.standard.kind, s.standard.legalStatus);
         const kind = ruleKindFor(s.standard.kind, s.limit);
-        if (severity === null || kind === undefined) continue;
-        drafts.push(
-          completeRule(
-            { kind, station: station.id, parameter: parameter.code, standard: { id: s.standard.id }, severity, name: ruleName(catalog, station.id, parameter.code, s) },
-            { catalog, now },
-          ),
-        );
+        if (byStatus === null || kind === undefined) continue;
+        const reachable = limitReachable(catalog, station.id, parameter.code, s.limit, now) !== false;
+        const severity = reachable ? byStatus : "info";
+        const name = `${ruleName(catalog, station.id, parameter.code, s)}${reachable ? "" : " (cannot fire: beyond the expected range of the sensors there, whose values QC flags as suspect)"}`;
+        drafts.push(completeRule({ kind, station: station.id, parameter: parameter.code, standard: { id: s.standard.id }, severity, name }, { catalog, now }));
       }
     }
   }

@@ -1,7 +1,6 @@
 // Pure checks of one measured quantity against a rule: breach, hold (hysteresis band), or clear.
-import type { AlertRule, AlertRuleKind, AlertCategory, AlertSeverity } from "../../../common/alerts.ts";
+import type { AlertRule, AlertRuleKind, AlertCategory, AlertSeverity, AlertValueKind } from "../../../common/alerts.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
-import type { MeanResult } from "./rolling-mean.ts";
 import type { Condition } from "./state-machine.ts";
 
 export type RuleLimits = Pick<AlertRule, "kind" | "threshold" | "low" | "high" | "clearRatio">;
@@ -44,17 +43,14 @@ export function countsForContamination(r: Pick<Reading, "qc">, includeSuspect = 
   return r.qc === QC.pass || r.qc === QC.notEvaluated || (includeSuspect && r.qc === QC.suspect);
 }
 
-/** A single reading against mac/max/min/range. A censored value (<LOD, <LOQ) is "low": it clears an upper limit, says nothing about a lower one. */
+/**
+ * A single reading against mac/max/min/range. A censored value (<LOD, <LOQ) is "low": it clears an
+ * upper limit, says nothing about a lower one. So only quantified values can breach an upper limit,
+ * which is what Directive 2009/90/EC Art. 4 asks of a method whose limit is above 30 % of the standard.
+ */
 export function singleValueCondition(limits: RuleLimits, r: Pick<Reading, "value">): Condition {
   if (r.value !== null) return limitCondition(limits, r.value);
   return limits.kind === "mac" || limits.kind === "max" ? "clear" : "unknown";
-}
-
-/** AA-EQS on the rolling mean: a mean over only <LOD values is "<LOD" and can't exceed anything. */
-export function meanCondition(limits: RuleLimits, m: MeanResult): Condition {
-  if (m.n === 0 || m.mean === null) return "unknown";
-  if (m.allBelowLod) return "clear";
-  return limitCondition(limits, m.mean);
 }
 
 /** Absolute rate of change per hour between the oldest and newest value in the window. */
@@ -70,6 +66,24 @@ export function categoryOf(kind: AlertRuleKind): AlertCategory {
   if (kind === "sensor-fault") return "sensor";
   if (kind === "no-data") return "availability";
   return "contamination";
+}
+
+/** What an alert of this rule kind takes as its value. */
+export function valueKindOf(kind: AlertRuleKind): AlertValueKind | null {
+  switch (kind) {
+    case "aa":
+      return "mean";
+    case "rate":
+      return "rate";
+    case "mac":
+    case "max":
+    case "min":
+    case "range":
+      return "single";
+    case "no-data":
+    case "sensor-fault":
+      return null;
+  }
 }
 
 export function defaultSeverity(kind: AlertRuleKind): AlertSeverity {

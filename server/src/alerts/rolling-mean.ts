@@ -1,21 +1,10 @@
-// Rolling mean for AA-EQS rules, kept in time buckets so a year of 10-minute readings per series
-// costs a few thousand numbers, not fifty thousand. Follows Directive 2009/90/EC Art. 5: values below
-// the limit of detection count as half the LOD, and a mean over only such values is "<LOD" (no
-// exceedance can be claimed from it). QC-failed values never enter (the caller filters them).
-
-export interface MeanResult {
-  mean: number | null;
-  n: number;
-  nBelowLod: number;
-  /** Every value in the window was below the LOD: the mean is reported as "<LOD". */
-  allBelowLod: boolean;
-}
-
-interface Bucket {
-  sum: number;
-  n: number;
-  nBelowLod: number;
-}
+// Rolling mean for AA early-warning rules, kept in time buckets so a year of 10-minute readings per
+// series costs a few thousand sums, not fifty thousand values. Each bucket keeps the censored sums of
+// common/statistics/censored-mean.ts, so the mean follows Directive 2009/90/EC Art. 5 (a censored
+// value counts as half the limit it carries; a mean below the highest limit is "< LOQ"/"< LOD") and
+// keeps its lower bound for methods not sensitive enough (Art. 4). QC-failed values never enter (the
+// caller filters them).
+import { addValue, censoredMean, emptySums, mergeSums, type CensoredMean, type CensoredSums, type CensoredValue } from "../../../common/statistics/censored-mean.ts";
 
 /** Bucket width for a window: fine enough that the window edge is off by at most 0.2 %. */
 export function bucketMsFor(windowMs: number): number {
@@ -23,48 +12,43 @@ export function bucketMsFor(windowMs: number): number {
 }
 
 export class RollingMean {
-  private readonly buckets = new Map<number, Bucket>();
+  private readonly buckets = new Map<number, CensoredSums>();
   readonly bucketMs: number;
 
   constructor(readonly windowMs: number) {
     this.bucketMs = bucketMsFor(windowMs);
   }
 
-  /** `value` is the measured value, or null when censored below `limit` (its LOD or LOQ; counts as half of it). */
-  add(time: number, value: number | null, limit: number | null): void {
-    const below = value === null;
-    const contribution = below ? (limit ?? 0) / 2 : value;
-    this.addAggregate(time, contribution, 1, below ? 1 : 0);
+  /** One reading's value: measured, or censored below the limit it carries. */
+  add(time: number, value: CensoredValue): void {
+    addValue(this.bucketAt(time), value);
   }
 
-  /** Adds a pre-aggregated bucket (sum of mean values, count, below-LOD count), e.g. from InfluxDB. */
-  addAggregate(time: number, sum: number, n: number, nBelowLod: number): void {
-    if (n <= 0) return;
-    const key = Math.floor(time / this.bucketMs) * this.bucketMs;
-    const bucket = this.buckets.get(key);
-    if (bucket) {
-      bucket.sum += sum;
-      bucket.n += n;
-      bucket.nBelowLod += nBelowLod;
-    } else this.buckets.set(key, { sum, n, nBelowLod });
+  /** Adds pre-aggregated sums (e.g. one bucket from InfluxDB). */
+  addAggregate(time: number, sums: CensoredSums): void {
+    if (sums.n <= 0) return;
+    mergeSums(this.bucketAt(time), sums);
   }
 
   /** Mean over (now − window, now]; drops buckets that fell out of the window. */
-  mean(now: number): MeanResult {
+  mean(now: number): CensoredMean {
     const oldest = now - this.windowMs;
-    let sum = 0;
-    let n = 0;
-    let nBelowLod = 0;
+    const total = emptySums();
     for (const [start, b] of this.buckets) {
       if (start + this.bucketMs <= oldest) {
         this.buckets.delete(start);
         continue;
       }
       if (start > now) continue;
-      sum += b.sum;
-      n += b.n;
-      nBelowLod += b.nBelowLod;
+      mergeSums(total, b);
     }
-    return { mean: n > 0 ? sum / n : null, n, nBelowLod, allBelowLod: n > 0 && nBelowLod === n };
+    return censoredMean(total);
+  }
+
+  private bucketAt(time: number): CensoredSums {
+    const key = Math.floor(time / this.bucketMs) * this.bucketMs;
+    let bucket = this.buckets.get(key);
+    if (!bucket) this.buckets.set(key, (bucket = emptySums()));
+    return bucket;
   }
 }

@@ -9,6 +9,7 @@ import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { effectiveLimit, validAt, type EffectiveLimit } from "../../../common/standards.ts";
 import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
+import { DEFAULT_AA_WINDOW_MS, DEFAULT_MIN_COVERAGE, MIN_AA_WINDOW_MS } from "./aa-early-warning.ts";
 import { defaultSeverity } from "./conditions.ts";
 
 export type RuleDraft = Omit<AlertRule, "id" | "builtIn" | "createdBy" | "createdById" | "paused" | "createdAt" | "updatedAt">;
@@ -19,8 +20,6 @@ export function isEvaluated(rule: Pick<AlertRule, "enabled" | "paused">): boolea
 }
 
 const DAY_MS = 86_400_000;
-/** A year: the AA-EQS is an annual average; until a year of data exists the mean so far is used. */
-export const DEFAULT_AA_WINDOW_MS = 365 * DAY_MS;
 const DEFAULT_WINDOW: Partial<Record<AlertRuleKind, number>> = { aa: DEFAULT_AA_WINDOW_MS, rate: 3_600_000, "no-data": 3_600_000 };
 const MAX_WINDOW_MS = 400 * DAY_MS;
 
@@ -71,6 +70,7 @@ export const ruleInputSchema = z
     high: z.number().finite().nullable(),
     unit: z.string().nullable(),
     windowMs: duration("windowMs").nullable(),
+    minCoverage: z.number().gt(0, "minCoverage must be above 0").max(1, "minCoverage must be at most 1 (all expected readings)").nullable(),
     forMs: duration("forMs"),
     clearRatio: z.number().gt(0, "clearRatio must be above 0").max(1, "clearRatio must be at most 1"),
     runLength: z.number().int().min(2, "runLength must be at least 2").max(1000).nullable(),
@@ -157,6 +157,16 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
   const windowMs = needsWindow ? (merged.windowMs ?? DEFAULT_WINDOW[kind]!) : null;
   if (windowMs !== null && windowMs <= 0) throw new ValidationError("windowMs must be positive");
   if (windowMs !== null && windowMs > MAX_WINDOW_MS) throw new ValidationError("windowMs must be at most 400 days (the raw retention)");
+  if (kind === "aa" && windowMs !== null && windowMs < MIN_AA_WINDOW_MS) {
+    throw new ValidationError(
+      `windowMs ${windowMs} (${Number((windowMs / DAY_MS).toPrecision(3))} days) is too short for an aa rule: it compares a rolling mean with an annual standard ` +
+        "(an AA-EQS is the mean over a year, Directive 2008/105/EC Annex I Part B), and a mean over less than " +
+        `${MIN_AA_WINDOW_MS / DAY_MS} days says nothing about it. Give windowMs of at least ${MIN_AA_WINDOW_MS} (${MIN_AA_WINDOW_MS / DAY_MS} days); ` +
+        "to watch single values, use a mac or max rule",
+    );
+  }
+  if (kind !== "aa" && input.minCoverage != null) throw new ValidationError(`minCoverage applies to aa rules only, not to a ${kind} rule`);
+  const minCoverage = kind === "aa" ? (merged.minCoverage ?? DEFAULT_MIN_COVERAGE) : null;
 
   const runLength = kind === "sensor-fault" ? (merged.runLength ?? 6) : null;
   const name = merged.name ?? defaultName(kind, parameterCode, station, standard?.source ?? null);
@@ -171,6 +181,7 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
     high,
     unit: expectedUnit,
     windowMs,
+    minCoverage,
     forMs: merged.forMs ?? 0,
     clearRatio: merged.clearRatio ?? 0.9,
     runLength,
@@ -182,5 +193,7 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
 function defaultName(kind: AlertRuleKind, parameter: string | null, station: string | null, source: string | null): string {
   const what = parameter ?? "all parameters";
   const where = station ?? "all stations";
-  return `${kind}${source ? ` ${source}` : ""}: ${what} at ${where}`;
+  // An aa rule is an early warning against an annual standard, and is named so.
+  const checks = kind === "aa" ? "rolling mean above the annual standard" : kind;
+  return `${checks}${source ? ` ${source}` : ""}: ${what} at ${where}`;
 }

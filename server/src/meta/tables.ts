@@ -3,7 +3,8 @@
 // are ISO-8601 text (accounts, tokens, rules) or epoch milliseconds (alerts, outbox), JSON lists are
 // text. `Generated` marks columns the database fills (ids, defaults) so inserts may leave them out.
 import type { Generated } from "kysely";
-import type { AlertCategory, AlertHistoryEntry, AlertRuleKind, AlertSeverity, AlertState, NotifyChannel, Subscription } from "../../../common/alerts.ts";
+import type { AlertCategory, AlertHistoryEntry, AlertRuleKind, AlertSeverity, AlertState, AlertValueKind, NotifyChannel, Subscription } from "../../../common/alerts.ts";
+import type { Qualifier } from "../../../common/reading.ts";
 import type { Role } from "../../../common/auth-types.ts";
 import type { LabQualifier, SampleKind } from "../../../common/lab.ts";
 
@@ -92,6 +93,8 @@ export interface AlertRulesTable {
   high: number | null;
   unit: string | null;
   window_ms: number | null;
+  /** aa rules: minimum coverage of expected readings (migration 5). */
+  min_coverage: number | null;
   for_ms: Generated<number>;
   clear_ratio: Generated<number>;
   run_length: number | null;
@@ -115,7 +118,13 @@ export interface AlertsTable {
   severity: AlertSeverity;
   station: string;
   parameter: string | null;
+  /** The sensor whose series raised it (migration 5); null: whole station, or recorded before. */
+  sensor: string | null;
   value: number | null;
+  /** single, mean or rate (migration 5); null for no-data and sensor-fault alerts. */
+  value_kind: AlertValueKind | null;
+  mean_window_ms: number | null;
+  mean_count: number | null;
   unit: string | null;
   threshold: number | null;
   standard_kind: string | null;
@@ -136,6 +145,9 @@ export interface AlertHistoryTable {
   state: AlertHistoryEntry["state"];
   at: number;
   value: number | null;
+  /** Mean alerts: the mean's count then; "<LOQ"/"<LOD" when the mean was below that limit (migration 5). */
+  mean_count: number | null;
+  qualifier: Qualifier | null;
   actor: string | null;
   note: string | null;
 }

@@ -1,7 +1,10 @@
 // Pure merging of aggregate buckets ("envelopes"): min/max keep spikes visible after downsampling,
-// the mean is weighted by count so merging never changes what a mean over the raw values would be.
+// the mean is weighted by count so merging never changes what a mean over the raw values would be,
+// and the highest LOD and LOQ travel along, so a mean below its limit is reported as "< LOQ"/"< LOD"
+// (Directive 2009/90/EC Art. 5(2), via censored-mean.ts) and never as a number.
 import type { QcFlag } from "../../../common/reading.ts";
 import type { SeriesPoint } from "../../../common/api-types.ts";
+import { aggregateSums, censoredMean } from "../../../common/statistics/censored-mean.ts";
 
 export interface Envelope {
   /** Start of the bucket, epoch ms. */
@@ -12,8 +15,11 @@ export interface Envelope {
   max: number | null;
   /** Non-failed values in the bucket. */
   n: number;
-  /** How many of the n values were below the limit of detection. */
+  /** How many of the n values were censored (below the LOD or the LOQ). */
   nBelowLod: number;
+  /** Highest LOD and LOQ among the bucket's censored readings (null: none, or not known). */
+  maxLod: number | null;
+  maxLoq: number | null;
   /** Worst QC flag among the bucket's readings, ignoring 9 (missing); unknown for rollup data. */
   qc?: QcFlag;
 }
@@ -58,6 +64,8 @@ export function mergeEnvelopes(a: Envelope, b: Envelope, t: number = Math.min(a.
     max: maxOf(a.max, b.max),
     n,
     nBelowLod: a.nBelowLod + b.nBelowLod,
+    maxLod: maxOf(a.maxLod, b.maxLod),
+    maxLoq: maxOf(a.maxLoq, b.maxLoq),
   };
   const qc = worstQc(a.qc, b.qc);
   if (qc !== undefined) merged.qc = qc;
@@ -95,15 +103,23 @@ export function preferFuller(primary: readonly Envelope[], secondary: readonly E
 }
 
 export function envelopeToPoint(e: Envelope): SeriesPoint {
+  // The rollup CQs count below-LOD readings including failed ones; never claim more than n.
+  const nBelowLod = Math.min(e.nBelowLod, e.n);
   const point: SeriesPoint = {
     t: e.t,
     v: e.n > 0 ? e.mean : null,
     min: e.min,
     max: e.max,
     n: e.n,
-    // The rollup CQs count below-LOD readings including failed ones; never claim more than n.
-    nBelowLod: Math.min(e.nBelowLod, e.n),
+    nBelowLod,
   };
+  if (e.n > 0 && e.mean !== null && nBelowLod > 0) {
+    const m = censoredMean(aggregateSums({ sum: e.mean * e.n, n: e.n, nCensored: nBelowLod, maxLod: e.maxLod, maxLoq: e.maxLoq }));
+    if (m.reportedBelow !== null && m.limit !== null) {
+      point.reportedBelow = m.reportedBelow;
+      point.limit = m.limit;
+    }
+  }
   if (e.qc !== undefined) point.qc = e.qc;
   return point;
 }

@@ -86,7 +86,8 @@ export function rawPointsQuery(series: CatalogSeries, from: number, to: number, 
 
 /**
  * One statement over raw data, grouped by epoch-aligned time buckets: mean/min/max/count of
- * `mean_value` (half the limit for censored readings), the censored count, and the worst QC flag. QC-failed
+ * `mean_value` (half the limit for censored readings), the censored count, the worst QC flag and the
+ * highest LOD and LOQ (a mean below them is reported as "< LOQ"/"< LOD"). QC-failed
  * readings carry neither `mean_value` nor `below_lod` (see influx/store.ts), so they count only in
  * the flag, and a bucket whose readings all failed still appears (count 0, qc 4).
  */
@@ -94,7 +95,8 @@ export function rawAggregateQuery(series: CatalogSeries, from: number, to: numbe
   const mv = ident(FIELD.meanValue);
   return (
     `SELECT mean(${mv}) AS ${ident(COL.mean)}, min(${mv}) AS ${ident(COL.min)}, max(${mv}) AS ${ident(COL.max)}, ` +
-    `count(${mv}) AS ${ident(COL.n)}, sum(${ident(FIELD.belowLod)}) AS ${ident(COL.nBelowLod)}, max(${ident(FIELD.qc)}) AS ${ident(COL.qc)} ` +
+    `count(${mv}) AS ${ident(COL.n)}, sum(${ident(FIELD.belowLod)}) AS ${ident(COL.nBelowLod)}, max(${ident(FIELD.qc)}) AS ${ident(COL.qc)}, ` +
+    `max(${ident(FIELD.lod)}) AS ${ident(COL.lod)}, max(${ident(FIELD.loq)}) AS ${ident(COL.loq)} ` +
     `FROM ${rawSource()} WHERE ${seriesWhere(series, from, to)} GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`
   );
 }
@@ -113,7 +115,7 @@ export function rollupRowsQuery(
   const f = ROLLUP_FIELD;
   return (
     `SELECT ${ident(f.mean)} AS ${ident(COL.mean)}, ${ident(f.min)} AS ${ident(COL.min)}, ${ident(f.max)} AS ${ident(COL.max)}, ` +
-    `${ident(f.count)} AS ${ident(COL.n)}, ${ident(f.belowLodCount)} AS ${ident(COL.nBelowLod)} ` +
+    `${ident(f.count)} AS ${ident(COL.n)}, ${ident(f.belowLodCount)} AS ${ident(COL.nBelowLod)}, ${ident(f.lod)} AS ${ident(COL.lod)}, ${ident(f.loq)} AS ${ident(COL.loq)} ` +
     `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesWhere(series, from, to)} ORDER BY time ASC`
   );
 }

@@ -160,6 +160,8 @@ export class SeriesService {
         max: n > 0 ? num(row[COL.max]) : null,
         n,
         nBelowLod: num(row[COL.nBelowLod]) ?? 0,
+        maxLod: num(row[COL.lod]),
+        maxLoq: num(row[COL.loq]),
       };
       // A bucket whose readings all failed QC has no values, but the client still sees it (qc 4).
       const qc = qcFlag(row[COL.qc]);
@@ -183,10 +185,21 @@ export class SeriesService {
     const result = await this.store.queryValues(rollupRowsQuery(series, source, Math.floor(from / rollupMs) * rollupMs, to));
     const envelopes: Envelope[] = [];
     for (const { columns, values } of result) {
-      const [iTime, iMean, iMin, iMax, iN, iBelow] = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod].map((c) => columns.indexOf(c)) as [number, number, number, number, number, number];
+      const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq] = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod, COL.lod, COL.loq].map((c) => columns.indexOf(c)) as [
+        number, number, number, number, number, number, number, number,
+      ];
       for (const row of values) {
         const n = num(row[iN]) ?? 0;
-        envelopes.push({ t: row[iTime] as number, mean: n > 0 ? num(row[iMean]) : null, min: num(row[iMin]), max: num(row[iMax]), n, nBelowLod: num(row[iBelow]) ?? 0 });
+        envelopes.push({
+          t: row[iTime] as number,
+          mean: n > 0 ? num(row[iMean]) : null,
+          min: num(row[iMin]),
+          max: num(row[iMax]),
+          n,
+          nBelowLod: num(row[iBelow]) ?? 0,
+          maxLod: num(row[iLod]),
+          maxLoq: num(row[iLoq]),
+        });
       }
     }
     return rebucket(envelopes, intervalMs);

@@ -347,4 +347,22 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    UPDATE inapp_notifications SET owner_id = (SELECT users.id FROM users WHERE users.username = inapp_notifications.owner);
    DROP INDEX inapp_owner;
    CREATE INDEX inapp_owner ON inapp_notifications(owner_id, id);`,
+  // 8: alerts per sensor, and AA rules as early warnings (issue #13). An alert names the sensor whose
+  // series raised it (alerts recorded before judged the station's primary sensor: NULL), what its value
+  // is (a single value, a rolling mean over a window of so many values, a rate), and each history
+  // entry the mean's count and whether the mean was below its limit ("<LOQ"/"<LOD", Directive
+  // 2009/90/EC Art. 5(2)). AA rules get a minimum coverage (default 80 % of the readings expected in
+  // the window), and a window of at least 30 days: a shorter mean says nothing about an annual
+  // average (Directive 2008/105/EC Annex I Part B), so shorter windows are raised to 30 days.
+  `ALTER TABLE alert_rules ADD COLUMN min_coverage REAL;
+   UPDATE alert_rules SET min_coverage = 0.8 WHERE kind = 'aa';
+   UPDATE alert_rules SET window_ms = 2592000000 WHERE kind = 'aa' AND (window_ms IS NULL OR window_ms < 2592000000);
+   ALTER TABLE alerts ADD COLUMN sensor TEXT;
+   ALTER TABLE alerts ADD COLUMN value_kind TEXT;
+   ALTER TABLE alerts ADD COLUMN mean_window_ms INTEGER;
+   ALTER TABLE alerts ADD COLUMN mean_count INTEGER;
+   UPDATE alerts SET value_kind = CASE kind WHEN 'aa' THEN 'mean' WHEN 'rate' THEN 'rate'
+     WHEN 'mac' THEN 'single' WHEN 'max' THEN 'single' WHEN 'min' THEN 'single' WHEN 'range' THEN 'single' ELSE NULL END;
+   ALTER TABLE alert_history ADD COLUMN mean_count INTEGER;
+   ALTER TABLE alert_history ADD COLUMN qualifier TEXT;`,
 ];
