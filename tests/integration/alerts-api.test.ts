@@ -84,7 +84,8 @@ describe("alert rules", () => {
       kind: "aa", parameter: "diclofenac", station: "DE-ELBE-ZEHREN", standard: { id: "diclofenac.AA-EQS.CH-GSchV" }, windowMs: 30 * 86_400_000,
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ threshold: 50, unit: "ng/L", windowMs: 30 * 86_400_000, builtIn: false });
+    expect(created.body).toMatchObject({ threshold: 50, unit: "ng/L", windowMs: 30 * 86_400_000, minCoverage: 0.8, builtIn: false });
+    expect(created.body.name).toBe("rolling mean above the annual standard CH-GSchV: diclofenac at DE-ELBE-ZEHREN");
     const patched = await api(system, "PATCH", `/api/v1/alert-rules/${created.body.id}`, researcher, { threshold: 45, unit: "ng/L", forMs: 600_000 });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ threshold: 45, forMs: 600_000, standard: { id: "diclofenac.AA-EQS.CH-GSchV", kind: "AA-EQS", source: "CH-GSchV" } });
@@ -114,6 +115,15 @@ describe("alert rules", () => {
     ["unknown parameter", { kind: "mac", parameter: "caffeine", threshold: 100 }, /unknown parameter "caffeine"/],
     ["negative window", { kind: "aa", parameter: "diclofenac", threshold: 40, windowMs: -1000 }, /windowMs must not be negative/],
     ["zero window", { kind: "no-data", station: "DE-ELBE-ZEHREN", windowMs: 0 }, /windowMs must be positive/],
+    [
+      "an aa window shorter than the minimum for an annual standard",
+      { kind: "aa", parameter: "diclofenac", standard: { id: "diclofenac.AA-EQS.EU-EQS-2022" }, windowMs: 7 * 86_400_000 },
+      /windowMs 604800000 \(7 days\) is too short for an aa rule: it compares a rolling mean with an annual standard .* Give windowMs of at least 2592000000 \(30 days\)/,
+    ],
+    ["a day-long aa window", { kind: "aa", parameter: "diclofenac", threshold: 40, windowMs: 86_400_000 }, /too short for an aa rule/],
+    ["a minimum coverage above 1", { kind: "aa", parameter: "diclofenac", threshold: 40, minCoverage: 1.5 }, /minCoverage must be at most 1/],
+    ["a minimum coverage of 0", { kind: "aa", parameter: "diclofenac", threshold: 40, minCoverage: 0 }, /minCoverage must be above 0/],
+    ["a minimum coverage on a max rule", { kind: "max", parameter: "nitrate", threshold: 40, minCoverage: 0.5 }, /minCoverage applies to aa rules only/],
     ["threshold in the wrong unit", { kind: "mac", parameter: "clarithromycin", threshold: 0.13, unit: "µg/L" }, /unit "µg\/L" does not match clarithromycin's unit "ng\/L"/],
     ["a standard the parameter does not have", { kind: "mac", parameter: "diclofenac", standard: { id: "diclofenac.MAC-EQS.EU-EQS-2022" } }, /diclofenac has no standard "diclofenac.MAC-EQS.EU-EQS-2022" \(its standards: /],
     ["a watch-list limit as an alarm", { kind: "max", parameter: "sulfamethoxazole", standard: { id: "sulfamethoxazole.watch-list-MDL.EU-WL-2022" } }, /must cite a max or class-limits standard, not watch-list-MDL/],

@@ -1,53 +1,23 @@
 // Notifications end to end: signed webhooks (exactly one firing and one resolved, retries through the
 // outbox, no duplicate after a restart, no local-network targets unless allowed), and email with
 // double opt-in and one-click unsubscribe.
-import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { authHeaders } from "../helpers/auth.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { api, BINDING_CLARITHROMYCIN_MAC, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { startSmtpServer, unfold, type TestSmtpServer } from "../helpers/smtp-server.ts";
+import { startWebhookReceiver, validSignature, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-interface Received {
-  body: string;
-  signature: string | undefined;
-  json: { type: string; deliveryId: string; event: { id: number; state: string; station: string; kind: string; value: number } };
+async function webhookReceiver(failures = 0): Promise<WebhookReceiver> {
+  const receiver = await startWebhookReceiver({ failures });
+  cleanups.push(() => receiver.close());
+  return receiver;
 }
-
-/** A webhook receiver on 127.0.0.1:0 that answers `failures` times with 500 before accepting. */
-async function webhookReceiver(failures = 0): Promise<{ url: string; received: Received[]; attempts: () => number }> {
-  const received: Received[] = [];
-  let attempts = 0;
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      attempts++;
-      if (attempts <= failures) {
-        res.statusCode = 500;
-        res.end("try again");
-        return;
-      }
-      const body = Buffer.concat(chunks).toString("utf8");
-      received.push({ body, signature: req.headers["x-watermonitor-signature"] as string | undefined, json: JSON.parse(body) });
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanups.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, attempts: () => attempts };
-}
-
-const validSignature = (secret: string, r: Received): boolean =>
-  r.signature === `sha256=${createHmac("sha256", secret).update(r.body).digest("hex")}`;
 
 /** A server where the clarithromycin MAC-EQS binds, so its alerts are critical (see BINDING_CLARITHROMYCIN_MAC). */
 async function startCritical(env: Record<string, string> = {}, reuse?: { dataDir: string; database: string }): Promise<AlertTestSystem> {
@@ -80,17 +50,17 @@ describe("webhooks", () => {
     const t = Date.now() - 3_600_000;
     await postReadings(s.url, token, { readings: [reading(t, 40), reading(t + 600_000, 160), reading(t + 1_200_000, 170)] });
     await postReadings(s.url, token, { readings: [reading(t + 1_800_000, 180)] });
-    await eventually(() => hook.received.length >= 1, "the firing message");
+    await eventually(() => hook.deliveries.length >= 1, "the firing message");
     await postReadings(s.url, token, { readings: [reading(t + 2_400_000, 30), reading(t + 3_000_000, 25)] });
-    await eventually(() => hook.received.length >= 2, "the resolved message");
+    await eventually(() => hook.deliveries.length >= 2, "the resolved message");
     await new Promise((r) => setTimeout(r, 300)); // nothing else may follow
-    expect(hook.received.map((r) => `${r.json.type}:${r.json.event.kind}:${r.json.event.station}`)).toEqual([
+    expect(hook.deliveries.map((r) => `${r.json.type}:${r.json.event.kind}:${r.json.event.station}`)).toEqual([
       `alert.firing:mac:${STATION}`,
       `alert.resolved:mac:${STATION}`,
     ]);
-    expect(hook.received.every((r) => validSignature(secret, r))).toBe(true);
-    expect(hook.received[0]!.json.event.value).toBe(160);
-    expect(hook.received[1]!.json.event.id).toBe(hook.received[0]!.json.event.id);
+    expect(hook.deliveries.every((r) => validSignature(secret, r))).toBe(true);
+    expect(hook.deliveries[0]!.json.event.value).toBe(160);
+    expect(hook.deliveries[1]!.json.event.id).toBe(hook.deliveries[0]!.json.event.id);
   });
 
   it("go out at once even when the station's clock runs a few minutes ahead", async () => {
@@ -101,8 +71,8 @@ describe("webhooks", () => {
     // Four minutes ahead is within the clock-skew allowance: the reading passes QC and counts.
     const ahead = Date.now() + 4 * 60_000;
     await postReadings(s.url, token, { readings: [reading(ahead - 600_000, 40), reading(ahead, 160)] });
-    await eventually(() => hook.received.length >= 1, "the firing message");
-    expect(hook.received[0]!.json.event.value).toBe(160);
+    await eventually(() => hook.deliveries.length >= 1, "the firing message");
+    expect(hook.deliveries[0]!.json.event.value).toBe(160);
   });
 
   it("are retried with backoff when the receiver fails: three 500s, then the message arrives", async () => {
@@ -111,12 +81,12 @@ describe("webhooks", () => {
     const secret = await subscribeWebhook(s, hook.url);
     const token = (await s.stationTokens.create("t", ["*"])).token;
     await postReadings(s.url, token, { readings: [reading(Date.now() - 60_000, 160)] });
-    await eventually(() => hook.received.length === 1, "the message after retries").catch(async (err: Error) => {
+    await eventually(() => hook.deliveries.length === 1, "the message after retries").catch(async (err: Error) => {
       const outbox = await s.meta.db.selectFrom("notification_outbox").select(["id", "status", "attempts", "next_attempt_at", "last_error"]).execute();
       throw new Error(`${err.message}: ${hook.attempts()} attempts, outbox ${JSON.stringify(outbox)}, now ${Date.now()}`);
     });
     expect(hook.attempts()).toBe(4);
-    expect(validSignature(secret, hook.received[0]!)).toBe(true);
+    expect(validSignature(secret, hook.deliveries[0]!)).toBe(true);
     // The receiver sees the message before the server has logged the 204: wait for the log row.
     const deliveries = () => s.meta.db.selectFrom("notification_deliveries").select(["ok", "status"]).orderBy("id").execute();
     await eventually(async () => (await deliveries()).length === 4, "the successful delivery in the log");
@@ -132,7 +102,7 @@ describe("webhooks", () => {
     const token = (await first.stationTokens.create("t", ["*"])).token;
     const t = Date.now() - 3_600_000;
     await postReadings(first.url, token, { readings: [reading(t, 150)] });
-    await eventually(() => hook.received.length === 1, "the firing message");
+    await eventually(() => hook.deliveries.length === 1, "the firing message");
     await first.close(2_000);
 
     const second = await startCritical({}, { dataDir: first.dataDir, database: first.config.influx.database });
@@ -140,12 +110,12 @@ describe("webhooks", () => {
     // Still above the standard after the restart: the alert is already firing, no new message.
     await postReadings(second.url, token, { readings: [reading(t + 600_000, 170)] });
     await new Promise((r) => setTimeout(r, 300));
-    expect(hook.received).toHaveLength(1);
+    expect(hook.deliveries).toHaveLength(1);
     await postReadings(second.url, token, { readings: [reading(t + 1_200_000, 20)] });
-    await eventually(() => hook.received.length === 2, "the resolved message");
+    await eventually(() => hook.deliveries.length === 2, "the resolved message");
     await new Promise((r) => setTimeout(r, 200));
-    expect(hook.received.map((r) => r.json.type)).toEqual(["alert.firing", "alert.resolved"]);
-    expect(hook.received[1]!.json.event.id).toBe(hook.received[0]!.json.event.id);
+    expect(hook.deliveries.map((r) => r.json.type)).toEqual(["alert.firing", "alert.resolved"]);
+    expect(hook.deliveries[1]!.json.event.id).toBe(hook.deliveries[0]!.json.event.id);
   });
 
   it.each([

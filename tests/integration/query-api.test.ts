@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { CatalogResponse, LatestResponse, ParametersResponse, SeriesResponse, StationsResponse } from "../../common/api-types.ts";
+import type { CatalogResponse, LatestResponse, ParametersResponse, SeriesPoint, SeriesResponse, StationsResponse } from "../../common/api-types.ts";
 import type { QcFlag, Reading } from "../../common/reading.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
@@ -155,14 +155,49 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     expect(res.points).toEqual(inRange.map((r) => ({ t: r.time, v: r.value, qc: r.qc, ...(r.value === null ? { qualifier: "<LOD", limit: r.limit } : {}) })));
   });
 
-  it("reports an all-<LOD series as LOD/2 with nBelowLod = n", async () => {
+  it("reports an all-<LOD series' means as '< LOD' (Art. 5(2)): LOD/2 = 0.025 < 0.05, with nBelowLod = n", async () => {
     const res = await series({ station: STATION, parameter: EE2, from: START, to: END, width: 200 });
     expect(res.points.length).toBeGreaterThan(0);
     for (const p of res.points) {
       expect(p.v).toBeCloseTo(0.025, 12);
       expect(p.nBelowLod).toBe(p.n);
       expect(p.max).toBeCloseTo(0.025, 12);
+      expect(p).toMatchObject({ reportedBelow: "<LOD", limit: 0.05 });
     }
+  });
+
+  it("reports an aggregate mean below the LOQ as '< LOQ', from raw data and from the rollups alike (Art. 5(2))", async () => {
+    const station = "DE-ZSCHOPAU-WALDHEIM";
+    const parameter = "ibuprofen"; // LOD 5, LOQ 16.7 ng/L
+    const from = Math.floor((Date.now() - 10 * DAY) / DAY) * DAY;
+    // Day 1: per hour one 20 ng/L and five <LOQ 16.7: mean (20 + 5 × 16.7/2) / 6 = 61.75 / 6 = 10.29 < 16.7 → "< LOQ".
+    // Day 2: the same hours with three values of 30 and three <LOQ: (90 + 3 × 8.35) / 6 = 19.175 ≥ 16.7 → a number.
+    const readings: Reading[] = [];
+    for (let i = 0; i < 2 * 144; i++) {
+      const time = from + i * STEP;
+      const quantified = i < 144 ? i % 6 === 0 : i % 6 < 3;
+      const value = i < 144 ? 20 : 30;
+      readings.push(testReading({ station, parameter, time, ...(quantified ? { value } : { value: null, qualifier: "<LOQ", limit: 16.7 }) }));
+    }
+    await system.store.writeReadings(readings);
+    const to = readings.at(-1)!.time;
+    await rebuildRollups(system.store, from, to);
+    const seriesOf = { station: catalog.station(station)!, parameter: catalog.parameter(parameter)!, sensor: catalog.primarySensor(station, parameter, from)!, includeUntagged: true };
+    const today = await new SeriesService(system.store).series(seriesOf, from, to, 2);
+    const afterRawExpiry = await new SeriesService(system.store, { now: () => Date.now() + 400 * DAY }).series(seriesOf, from, to, 2);
+    for (const res of [today, afterRawExpiry]) {
+      expect(res.intervalMs).toBe(DAY);
+      expect(res.points).toHaveLength(2);
+      const [first, second] = res.points as [SeriesPoint, SeriesPoint];
+      expect(first.v).toBeCloseTo(61.75 / 6, 9);
+      expect(first).toMatchObject({ reportedBelow: "<LOQ", limit: 16.7, n: 144, nBelowLod: 120 });
+      expect(second.v).toBeCloseTo(19.175, 9);
+      expect(second.reportedBelow).toBeUndefined();
+    }
+    // The API says the same for every finer bucket (raw aggregate today).
+    const api = await series({ station, parameter, from, to, width: 10 });
+    expect(api.resolution).toBe("aggregate");
+    for (const p of api.points) expect([p.t < from + DAY, p.reportedBelow, p.reportedBelow && p.limit]).toEqual(p.t < from + DAY ? [true, "<LOQ", 16.7] : [false, undefined, undefined]);
   });
 
   it("aggregates when a station reports faster than the native 10 minutes", async () => {

@@ -20,6 +20,7 @@ export interface StoredSeriesState {
 export interface AlertFilter {
   station?: string;
   parameter?: string;
+  sensor?: string;
   state?: AlertState;
   limit?: number;
 }
@@ -225,6 +226,7 @@ export class SqlAlertRepository implements AlertRepository {
     let query = this.db.selectFrom("alerts").selectAll();
     if (filter.station) query = query.where("station", "=", filter.station);
     if (filter.parameter) query = query.where("parameter", "=", filter.parameter);
+    if (filter.sensor) query = query.where("sensor", "=", filter.sensor);
     if (filter.state) query = query.where("state", "=", filter.state);
     const rows = await query.orderBy("started_at", "desc").orderBy("id", "desc").limit(filter.limit ?? 500).execute();
     const base = this.baseUrl();

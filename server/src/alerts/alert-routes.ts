@@ -3,7 +3,7 @@
 //   POST   /api/v1/alert-rules                         researcher → AlertRule (201), owned by the user's id
 //   PATCH  /api/v1/alert-rules/:id                     researcher (own rule) / admin (any, built-in)
 //   DELETE /api/v1/alert-rules/:id                     same
-//   GET    /api/v1/alerts?station=&parameter=&state=   viewer     → AlertsResponse
+//   GET    /api/v1/alerts?station=&parameter=&sensor=&state=  viewer → AlertsResponse
 //   GET    /api/v1/alerts/:id                          viewer     → AlertInfo + history
 //   POST   /api/v1/alerts/:id/ack { comment }          researcher → AlertInfo
 import { Router, type Response } from "express";
@@ -44,6 +44,7 @@ const alertQuery = z
   .object({
     station: z.string().optional(),
     parameter: z.string().optional(),
+    sensor: z.string().optional(),
     state: z.enum(ALERT_STATES).optional(),
     limit: z.coerce.number().int().min(1).max(5_000).optional(),
   })
@@ -85,6 +86,7 @@ export function alertRouter(deps: AlertRouterDeps): Router {
     const catalog = deps.catalog.current();
     if (q.station && !catalog.station(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
     if (q.parameter && !catalog.parameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
+    if (q.sensor && !catalog.sensor(q.sensor)) throw new ValidationError(`unknown sensor ${JSON.stringify(q.sensor)}`);
     const body: AlertsResponse = { alerts: await deps.alerts.list(q) };
     res.json(body);
   });

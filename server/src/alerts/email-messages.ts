@@ -1,6 +1,7 @@
 // The texts of the mails: confirmation (double opt-in), a single alert, and a digest. Every alert
 // mail carries a one-click unsubscribe link in the body and in List-Unsubscribe (RFC 8058).
 import type { AlertEvent } from "../../../common/alerts.ts";
+import { meanText } from "./alert-view.ts";
 
 export interface MailContent {
   subject: string;
@@ -15,12 +16,23 @@ function stateLabel(e: AlertEvent): string {
   return e.state === "resolved" ? "RESOLVED" : "FIRING";
 }
 
+/** "Value: rolling 30-day mean of 3,457 values: 45 ng/L", "Value: 160 ng/L (single value)": what the number is. */
+function valueLine(e: AlertEvent): string | null {
+  if (e.value === null) return null;
+  const quantity = `${e.value} ${e.unit ?? ""}`.trim();
+  if (e.valueKind === "mean") return `Value: ${meanText(e.meanWindowMs, e.meanCount)}: ${quantity}`;
+  if (e.valueKind === "rate") return `Value: ${quantity} (rate of change)`;
+  if (e.valueKind === "single") return `Value: ${quantity} (single value)`;
+  return `Value: ${quantity}`;
+}
+
 function alertBlock(e: AlertEvent): string {
   const lines = [
     `${stateLabel(e)}: ${e.message}`,
     `Station: ${e.stationName} (${e.station})`,
     e.parameter ? `Parameter: ${e.parameter}` : null,
-    e.value !== null ? `Value: ${e.value} ${e.unit ?? ""}`.trim() : null,
+    e.sensor ? `Sensor: ${e.sensor}` : null,
+    valueLine(e),
     e.standard ? `Standard: ${e.standard.kind} ${e.standard.source}: ${e.standard.sourceText}` : null,
     `Severity: ${e.severity}`,
     `Started: ${iso(e.startedAt)}`,
