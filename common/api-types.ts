@@ -70,9 +70,12 @@ export interface SeriesPoint {
    * half their limit, Directive 2009/90/EC Art. 5(1)), null when none.
    */
   v: number | null;
-  /** Raw only, when censored: "<LOD" or "<LOQ" and the limit the value lies below. */
+  /**
+   * Raw, when censored: "<LOD" or "<LOQ" and the limit the value lies below. Aggregate, when the
+   * interval has censored values: the highest limit among them and which kind it is (the limit its
+   * mean is held against).
+   */
   qualifier?: Qualifier;
-  /** Raw: the limit of a censored value. Aggregate: the limit `reportedBelow` refers to. */
   limit?: number;
   /**
    * Aggregate only: the mean is below the highest limit of the interval's censored values and is

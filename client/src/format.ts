@@ -1,6 +1,7 @@
 // Number, unit, date and duration formatting with Intl. Pure: language, zone and unit mode are
 // parameters, so the same functions serve the UI and the unit tests.
 import { QUALIFIER, type Qualifier } from "../../common/reading.ts";
+import type { CensoredMean } from "../../common/statistics/censored-mean.ts";
 import type { Language, Translate } from "./i18n/index.ts";
 import { LOCALE } from "./i18n/index.ts";
 
@@ -74,4 +75,41 @@ export function formatDuration(ms: number, t: Translate): string {
   const hours = minutes / 60;
   if (hours < 48) return t("duration.hours", { n: Math.round(hours * 10) / 10 });
   return t("duration.days", { n: Math.round(hours / 24) });
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** A mean's window as an adjective: "30-day", "24-hour", "10-minute" (translated). */
+export function meanWindow(ms: number, t: Translate): string {
+  if (ms >= DAY_MS && ms % DAY_MS === 0) return t("mean.days", { n: ms / DAY_MS });
+  if (ms >= HOUR_MS) return t("mean.hours", { n: Math.round((ms / HOUR_MS) * 10) / 10 });
+  return t("mean.minutes", { n: Math.max(1, Math.round(ms / MINUTE_MS)) });
+}
+
+/** "30-day mean of 4,312 values": what a mean was computed from, in full (issue #13). */
+export function meanDescription(windowMs: number, count: number, t: Translate, lang: Language): string {
+  const window = meanWindow(windowMs, t);
+  return count === 1 ? t("mean.ofOne", { window }) : t("mean.of", { window, count: formatCount(count, lang) });
+}
+
+/** A count with the language's grouping, never rounded: 4,312 / 4.312 / 4,312. */
+export function formatCount(n: number, lang: Language): string {
+  return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: 0, useGrouping: true }).format(n);
+}
+
+/**
+ * A mean as it may be reported: the number, or "<LOQ (16.7 ng/L)" when it is below the limit it is
+ * held against (Directive 2009/90/EC Art. 5(2)); "–" without values.
+ */
+export function formatMean(
+  m: Pick<CensoredMean, "mean" | "reportedBelow" | "limit">,
+  storedUnit: string,
+  preferred: ConcentrationUnit,
+  lang: Language,
+  t: Translate,
+): string {
+  if (m.reportedBelow !== null && m.limit !== null) return formatCensored(m.reportedBelow, m.limit, storedUnit, preferred, lang, t);
+  return m.mean === null ? "–" : formatQuantity(m.mean, storedUnit, preferred, lang);
 }

@@ -65,7 +65,21 @@ function readSaved(storage: Pick<Storage, "getItem"> | undefined): Record<string
   }
 }
 
-/** The IANA zone to show times in, or undefined for the browser's own. */
+/**
+ * The zone of a list or table: every row in it in one zone, UTC when chosen, else the browser's.
+ * Station time is for a single station's page only (a list of several stations' rows in their own
+ * zones would mix CET and GMT+8 in one "newest first" order).
+ */
+export function listZone(mode: ZoneMode): string | undefined {
+  return mode === "utc" ? "UTC" : undefined;
+}
+
+/** A zone's name for a header: its IANA name, the browser's own for undefined. */
+export function zoneName(zone: string | undefined): string {
+  return zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** The IANA zone to show a single station's page in, or undefined for the browser's own. */
 export function resolveZone(mode: ZoneMode, stationZone: string | undefined): string | undefined {
   if (mode === "utc") return "UTC";
   if (mode === "station") return stationZone;

@@ -1,79 +1,63 @@
-// Means over series points the way the domain requires (Directive 2009/90/EC Art. 5): failed (QC 4)
-// values are excluded, censored values count as half the limit they carry (LOD or LOQ), and a mean
-// over only censored values is itself censored.
+// Means over series points the way the domain requires, with common/statistics/censored-mean.ts
+// (Directive 2009/90/EC Art. 5): failed (QC 4) values are excluded, censored values count as half
+// the limit they carry (LOD or LOQ), and a mean below the highest limit is reported as "< LOQ"/"< LOD",
+// never as a number. Every mean keeps its count, so it can say what it was computed from.
 import type { SeriesPoint } from "../../common/api-types.ts";
 import { QC } from "../../common/reading.ts";
+import { addValue, aggregateSums, censoredMean, emptySums, mergeSums, type CensoredMean, type CensoredSums } from "../../common/statistics/censored-mean.ts";
 
 export interface MeanPoint {
   t: number;
-  v: number;
-  /** Every value in the window was censored (below the LOD or LOQ). */
-  allBelowLod: boolean;
-}
-
-interface Contribution {
-  t: number;
-  sum: number;
-  weight: number;
-  belowLod: number;
+  mean: CensoredMean;
 }
 
 /** What one point adds to a mean, or undefined when it must not count. */
-function contribution(p: SeriesPoint): Contribution | undefined {
-  const aggregate = p.n !== undefined;
-  if (aggregate) {
-    // The server's aggregate mean already follows the LOD convention and excludes failed values.
+export function pointSums(p: SeriesPoint): CensoredSums | undefined {
+  if (p.n !== undefined) {
+    // The server's aggregate mean already follows Art. 5(1) and excludes failed values; it sends the
+    // interval's highest limit with its kind.
     if (p.v === null || !p.n) return undefined;
-    return { t: p.t, sum: p.v * p.n, weight: p.n, belowLod: p.nBelowLod ?? 0 };
+    const limit = p.limit ?? null;
+    return aggregateSums({
+      sum: p.v * p.n,
+      n: p.n,
+      nCensored: p.nBelowLod ?? 0,
+      maxLod: p.qualifier === "<LOD" ? limit : null,
+      maxLoq: p.qualifier === "<LOQ" ? limit : null,
+    });
   }
   if (p.qc === QC.fail) return undefined;
-  if (p.v !== null) return { t: p.t, sum: p.v, weight: 1, belowLod: 0 };
-  if (p.limit !== undefined) return { t: p.t, sum: p.limit / 2, weight: 1, belowLod: 1 };
-  return undefined;
+  const sums = addValue(emptySums(), { value: p.v, qualifier: p.qualifier ?? null, limit: p.limit ?? null });
+  return sums.n > 0 ? sums : undefined;
 }
 
-/** Mean over all points (weighted by n for aggregates), or undefined when nothing counts. */
-export function meanOf(points: readonly SeriesPoint[]): { v: number; allBelowLod: boolean } | undefined {
-  let sum = 0;
-  let weight = 0;
-  let belowLod = 0;
+/** The censored mean over all points (weighted by n for aggregates); n = 0 when nothing counts. */
+export function meanOf(points: readonly SeriesPoint[]): CensoredMean {
+  const total = emptySums();
   for (const p of points) {
-    const c = contribution(p);
-    if (!c) continue;
-    sum += c.sum;
-    weight += c.weight;
-    belowLod += c.belowLod;
+    const s = pointSums(p);
+    if (s) mergeSums(total, s);
   }
-  if (weight === 0) return undefined;
-  return { v: sum / weight, allBelowLod: belowLod === weight };
+  return censoredMean(total);
 }
 
-/**
- * Trailing rolling mean: for each counted point, the mean over points with t in (t - windowMs, t].
- * Points must be sorted by time. O(n) with a sliding window.
- */
+/** Trailing rolling mean: for each counted point, the censored mean over points with t in (t − windowMs, t]. Points sorted by time. */
 export function rollingMean(points: readonly SeriesPoint[], windowMs: number): MeanPoint[] {
-  const counted: Contribution[] = [];
+  const counted: Array<{ t: number; sums: CensoredSums }> = [];
   for (const p of points) {
-    const c = contribution(p);
-    if (c) counted.push(c);
+    const sums = pointSums(p);
+    if (sums) counted.push({ t: p.t, sums });
   }
   const out: MeanPoint[] = [];
   let start = 0;
-  let sum = 0;
-  let weight = 0;
-  let belowLod = 0;
-  for (const c of counted) {
-    sum += c.sum;
-    weight += c.weight;
-    belowLod += c.belowLod;
-    while (start < counted.length && counted[start]!.t <= c.t - windowMs) {
-      const old = counted[start++]!;
-      sum -= old.sum;
-      weight -= old.weight;
-      belowLod -= old.belowLod;
-    }
-    out.push({ t: c.t, v: sum / weight, allBelowLod: belowLod === weight });
+  for (let i = 0; i < counted.length; i++) {
+    const t = counted[i]!.t;
+    while (counted[start]!.t <= t - windowMs) start++;
+    // The highest limit does not subtract out of a running sum: merge the window's sums afresh
+    // (a chart has at most a point per pixel).
+    const window = emptySums();
+    for (let j = start; j <= i; j++) mergeSums(window, counted[j]!.sums);
+    out.push({ t, mean: censoredMean(window) });
   }
   return out;
 }

@@ -1,19 +1,25 @@
-// Station status for the overview, derived from the latest readings and recent means. Pure.
-// Order of severity: offline > above a quality standard > sensor problem > ok. Only standards that
-// apply at the station count (their scope covers it: no GB 3838 limit on a Saxon station, no Swiss
-// value outside Switzerland); a GB 3838 class-limits standard counts with the station's target class.
+// Station status for the overview, derived from the latest readings and the station's firing early
+// warnings. Pure. Order of severity: offline > above a quality standard > early warning > sensor
+// problem > ok. Only standards that apply at the station count (their scope covers it: no GB 3838
+// limit on a Saxon station, no Swiss value outside Switzerland); a GB 3838 class-limits standard
+// counts with the station's target class. A single value is never held against an annual standard,
+// and neither is a short mean (a 24-hour mean "above the AA-EQS" is what issue #13 is about): means
+// enter only as the alert engine's early warnings, which name their window and count.
+import type { AlertInfo } from "../../common/alerts.ts";
 import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import type { QualityStandard, StandardKind } from "../../common/catalog-model.ts";
 import { QC, type QcFlag, type Reading } from "../../common/reading.ts";
 import type { EffectiveStandard } from "../../common/standards.ts";
 
-export type StationStatus = "ok" | "above" | "sensor" | "offline";
+export type StationStatus = "ok" | "above" | "early-warning" | "sensor" | "offline";
 
 export const OFFLINE_AFTER_MS = 60 * 60 * 1000;
 
 export type StatusIssue =
   | { kind: "offline" }
-  | { kind: "above"; parameter: string; value: number; standard: QualityStandard; limit: number; basis: "value" | "mean" }
+  | { kind: "above"; parameter: string; value: number; standard: QualityStandard; limit: number }
+  /** A firing AA early warning: the rolling mean (window, count) above the annual standard. */
+  | { kind: "early-warning"; alert: AlertInfo }
   | { kind: "below"; parameter: string; value: number; standard: QualityStandard; limit: number }
   | { kind: "sensor"; parameter: string; qc: QcFlag };
 
@@ -27,8 +33,8 @@ export interface StatusInput {
   station: string;
   latest: readonly Reading[];
   catalog: CatalogSnapshot;
-  /** Recent (e.g. 24 h) means per parameter, compared with AA-EQS; a single value never is. */
-  recentMeans?: ReadonlyMap<string, number>;
+  /** The station's firing alerts (others are ignored). */
+  alerts?: readonly AlertInfo[];
   now: number;
 }
 
@@ -54,19 +60,15 @@ export function deriveStatus(input: StatusInput): StatusResult {
       const upper = limit.kind === "range" ? limit.max : limit.kind === "max" ? limit.value : undefined;
       const lower = limit.kind === "range" ? limit.min : limit.kind === "min" ? limit.value : undefined;
       if (upper !== undefined && r.value > upper) {
-        issues.push({ kind: "above", parameter: r.parameter, value: r.value, standard, limit: upper, basis: "value" });
+        issues.push({ kind: "above", parameter: r.parameter, value: r.value, standard, limit: upper });
       } else if (lower !== undefined && r.value < lower) {
         issues.push({ kind: "below", parameter: r.parameter, value: r.value, standard, limit: lower });
       }
     }
   }
 
-  for (const [code, mean] of input.recentMeans ?? []) {
-    for (const { standard, limit } of applicable(catalog, station, code, now)) {
-      if (standard.kind === "AA-EQS" && limit?.kind === "max" && mean > limit.value) {
-        issues.push({ kind: "above", parameter: code, value: mean, standard, limit: limit.value, basis: "mean" });
-      }
-    }
+  for (const alert of input.alerts ?? []) {
+    if (alert.station === station && alert.state === "firing" && alert.kind === "aa") issues.push({ kind: "early-warning", alert });
   }
 
   const has = (kind: StatusIssue["kind"]) => issues.some((i) => i.kind === kind);
@@ -74,8 +76,10 @@ export function deriveStatus(input: StatusInput): StatusResult {
     ? "offline"
     : has("above") || has("below")
       ? "above"
-      : has("sensor")
-        ? "sensor"
-        : "ok";
+      : has("early-warning")
+        ? "early-warning"
+        : has("sensor")
+          ? "sensor"
+          : "ok";
   return { status, issues, lastReadingAt };
 }

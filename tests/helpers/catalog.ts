@@ -1,4 +1,5 @@
 // The shipped catalog for tests, variants of it, and readings with every field set.
+import type { AlertInfo } from "../../common/alerts.ts";
 import type { CatalogData } from "../../common/catalog-model.ts";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { QC, type Reading } from "../../common/reading.ts";
@@ -39,5 +40,14 @@ export function testReading(over: Partial<Reading> & Pick<Reading, "station" | "
     qc: QC.pass,
     ...over,
     sensor,
+  };
+}
+
+/** An alert as the API returns it, for client tests: a firing single-value alert unless `over` says otherwise. */
+export function testAlert(over: Partial<AlertInfo> = {}): AlertInfo {
+  return {
+    id: 1, ruleId: 1, ruleName: "rule", kind: "max", category: "contamination", severity: "warning", station: "DE-ELBE-ZEHREN", stationName: "Zehren",
+    parameter: "carbamazepine", sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", value: 250, valueKind: "single", meanWindowMs: null, meanCount: null, unit: "ng/L",
+    threshold: 200, standard: null, state: "firing", startedAt: Date.UTC(2026, 10, 25, 9), resolvedAt: null, ack: null, link: "", message: "", ...over,
   };
 }

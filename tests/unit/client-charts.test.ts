@@ -9,7 +9,7 @@ import { parseRangeQuery, resolveRange, shiftRange, zoomRange } from "../../clie
 import { mergePoints } from "../../client/src/series-data.ts";
 import { seed } from "../helpers/catalog.ts";
 
-const labels = { value: "v", mean: "mean", min: "min", max: "max", belowLod: "lod", suspect: "s", failed: "f", rollingMean: "rm" };
+const labels: ModelOptions["labels"] = { value: "v", mean: "mean", min: "min", max: "max", belowLod: "lod", suspect: "s", failed: "f", rollingMean: (m) => `rm of ${m?.n ?? 0}` };
 const opts = (extra: Partial<ModelOptions> = {}): ModelOptions => ({ factor: 1, showFailed: false, rollingWindowMs: 86_400_000, labels, ...extra });
 const raw = (points: SeriesResponse["points"]): SeriesResponse => ({
   station: "DE-ELBE-ZEHREN",
@@ -51,18 +51,37 @@ describe("client chart model", () => {
     expect(byRole(shown, "failed").map((p) => p.y)).toEqual([900]);
   });
 
-  it("draws aggregates as a mean line with a filled min/max envelope", () => {
+  it("draws aggregates as a mean line with a filled min/max envelope, and a mean below its limit as a '< LOQ' mark", () => {
     const series: SeriesResponse = {
-      ...raw([{ t: 0, v: 40, min: 20, max: 70, n: 6, nBelowLod: 0, qc: 1 }, { t: 10, v: 2.5, min: null, max: null, n: 6, nBelowLod: 6, qc: 1 }]),
+      ...raw([
+        { t: 0, v: 40, min: 20, max: 70, n: 6, nBelowLod: 0, qc: 1 },
+        { t: 10, v: 2.5, min: null, max: null, n: 6, nBelowLod: 6, qc: 1, qualifier: "<LOD", limit: 5, reportedBelow: "<LOD" },
+        // (20 + 5 × 8.35) / 6 = 10.3 < 16.7: reported "< LOQ" by the server, drawn at the LOQ, not at 10.3.
+        { t: 20, v: 10.29, min: 8.35, max: 20, n: 6, nBelowLod: 5, qc: 1, qualifier: "<LOQ", limit: 16.7, reportedBelow: "<LOQ" },
+      ]),
       resolution: "aggregate",
       intervalMs: 10,
     };
-    const m = buildChartModel(series, diclofenac, opts({ standards: at("DE-ELBE-ZEHREN", "diclofenac"), limit: 5 }));
+    const m = buildChartModel(series, diclofenac, opts({ standards: at("DE-ELBE-ZEHREN", "diclofenac") }));
     expect(m.datasets.map((d) => d.role)).toEqual(["min", "max", "mean", "belowLod", "suspect", "rollingMean"]);
     expect(m.datasets.find((d) => d.role === "max")!.fill).toBe("-1");
-    expect(byRole(m, "mean").map((p) => p.y)).toEqual([40, null]);
-    // All values of the second interval were <LOD: a marker at the sensor's LOD, not at 2.5.
-    expect(byRole(m, "belowLod")).toEqual([expect.objectContaining({ x: 10, y: 5 })]);
+    expect(byRole(m, "mean").map((p) => p.y)).toEqual([40, null, null]);
+    expect(byRole(m, "belowLod")).toEqual([
+      expect.objectContaining({ x: 10, y: 5, qualifier: "<LOD", n: 6 }),
+      expect.objectContaining({ x: 20, y: 16.7, qualifier: "<LOQ", n: 6 }),
+    ]);
+  });
+
+  it("draws the rolling mean with its count in the legend, and leaves a gap where it is below the limit", () => {
+    const m = buildChartModel(
+      raw([{ t: 1, v: 30, qc: 1 }, { t: 2, v: 50, qc: 1 }, { t: 3, v: 999, qc: 4 }, { t: 200_000_000, v: null, qualifier: "<LOQ", limit: 16.7, qc: 1 }]),
+      diclofenac,
+      opts({ standards: at("DE-ELBE-ZEHREN", "diclofenac"), showFailed: true }),
+    );
+    const rolling = m.datasets.find((d) => d.role === "rollingMean")!;
+    // Failed values never enter, shown or not: (30 + 50) / 2 = 40; a day later only the <LOQ value: "< LOQ", no number.
+    expect(rolling.data.map((p) => [p.y, p.n])).toEqual([[30, 1], [40, 2], [null, 1]]);
+    expect(rolling.label).toBe("rm of 1");
   });
 
   it("converts to µg/L and keeps standards within reach on the axis, listing far ones as off scale", () => {
@@ -116,7 +135,7 @@ describe("client chart model", () => {
 
   it("draws a further sensor of the compound as a line of its own, named in the legend", () => {
     const other = { ...raw([{ t: 1, v: 36, qc: 1 }, { t: 2, v: null, qualifier: "<LOD" as const, limit: 20, qc: 1 as const }]), sensor: "KSI-CBZ-MIP-P2" };
-    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ sensorLabel: "primary", others: [{ series: other, index: 1, label: "prototype", limit: 20 }] }));
+    const m = buildChartModel(raw([{ t: 1, v: 30, qc: 1 }]), diclofenac, opts({ sensorLabel: "primary", others: [{ series: other, index: 1, label: "prototype" }] }));
     const lines = m.datasets.filter((d) => d.role === "value");
     expect(lines.map((d) => d.label)).toEqual(["v · primary", "v · prototype"]);
     expect(lines[1]!.data.map((p) => p.y)).toEqual([36, null]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { deriveStatus, OFFLINE_AFTER_MS, type StatusInput } from "../../client/src/status.ts";
-import { seed, testReading } from "../helpers/catalog.ts";
+import { seed, testAlert, testReading } from "../helpers/catalog.ts";
 
 const now = Date.UTC(2026, 10, 25, 12, 0);
 const reading = (parameter: string, value: number | null, extra: Partial<Reading> = {}): Reading =>
@@ -40,11 +40,15 @@ describe("client station status", () => {
     expect(status({ latest: [reading("diclofenac", 300)], now }).status).toBe("ok");
   });
 
-  it("compares recent means with AA-EQS", () => {
-    const r = status({ latest: [reading("diclofenac", 30)], recentMeans: new Map([["diclofenac", 45]]), now });
-    expect(r.status).toBe("above");
-    // EU proposal 40 ng/L applies at Zehren (and the German proposal, 50 ng/L, is not exceeded); the Swiss 50 does not apply.
-    expect(r.issues).toEqual([expect.objectContaining({ kind: "above", basis: "mean", limit: 40, parameter: "diclofenac" })]);
+  it("holds means against annual standards only as the alert engine's early warnings (window and count named)", () => {
+    const warning = testAlert({ kind: "aa", station: "DE-ELBE-ZEHREN", parameter: "diclofenac", value: 45, valueKind: "mean", meanWindowMs: 30 * 86_400_000, meanCount: 3456, threshold: 40 });
+    const r = status({ latest: [reading("diclofenac", 30)], alerts: [warning], now });
+    expect(r.status).toBe("early-warning");
+    expect(r.issues).toEqual([{ kind: "early-warning", alert: warning }]);
+    // Another station's warning, or one no longer firing, says nothing here.
+    expect(status({ latest: [reading("diclofenac", 30)], alerts: [{ ...warning, station: "DE-ELBE-SCHMILKA" }, { ...warning, state: "resolved" }], now }).status).toBe("ok");
+    // A single value above the limit outranks an early warning.
+    expect(status({ latest: [reading("clarithromycin", 200)], alerts: [warning], now }).status).toBe("above");
   });
 
   it("applies no GB 3838 limit and no Swiss value on a Saxon station", () => {
@@ -55,7 +59,7 @@ describe("client station status", () => {
   });
 
   it("never alarms on watch-list detection limits", () => {
-    expect(status({ latest: [reading("sulfamethoxazole", 500)], recentMeans: new Map([["sulfamethoxazole", 500]]), now }).status).toBe("ok");
+    expect(status({ latest: [reading("sulfamethoxazole", 500)], now }).status).toBe("ok");
   });
 
   it("reports suspect and failed latest values as a sensor problem and ignores failed values for standards", () => {

@@ -1,11 +1,14 @@
 // Turns the series of one parameter at one station (one per sensor, the primary first) into Chart.js
-// datasets: value or mean line, min/max envelope, censored (<LOD/<LOQ), suspect and failed markers,
-// rolling mean, further sensors as lines of their own, plus the standard lines and y range. Pure
-// (types only from chart.js), so it is unit-tested without a canvas.
+// datasets: value or mean line, min/max envelope, censored (<LOD/<LOQ) markers — for aggregates, a
+// mean the server reports below its limit (Directive 2009/90/EC Art. 5(2)) is such a marker, never a
+// number —, suspect and failed markers, the rolling mean (which names its window and count), further
+// sensors as lines of their own, plus the standard lines and y range. Pure (types only from
+// chart.js), so it is unit-tested without a canvas.
 import type { ChartDataset } from "chart.js";
-import type { SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
+import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter } from "../../../common/catalog-model.ts";
 import { QC, type QcFlag, type Qualifier } from "../../../common/reading.ts";
+import type { CensoredMean } from "../../../common/statistics/censored-mean.ts";
 import type { EffectiveStandard } from "../../../common/standards.ts";
 import { rollingMean } from "../stats.ts";
 import { CHART_COLOURS, SERIES_COLOURS } from "./palette.ts";
@@ -22,6 +25,8 @@ export interface PlotPoint {
   n?: number;
   min?: number | null;
   max?: number | null;
+  /** Markers shared by several series (compare view): which series the point belongs to. */
+  series?: string;
 }
 
 export type PointRole = "value" | "mean" | "min" | "max" | "belowLod" | "suspect" | "failed" | "rollingMean";
@@ -36,7 +41,8 @@ export interface ChartLabels {
   belowLod: string;
   suspect: string;
   failed: string;
-  rollingMean: string;
+  /** The rolling mean's legend, from its latest mean (window and count). */
+  rollingMean: (latest: CensoredMean | undefined) => string;
 }
 
 /** A further sensor of the same parameter at the station, drawn as a line of its own. */
@@ -46,8 +52,6 @@ export interface OtherSensorSeries {
   index: number;
   /** Legend text (make, model, id). */
   label: string;
-  /** The sensor's limit: where an interval of only censored values is marked. */
-  limit: number | null;
 }
 
 export interface ModelOptions {
@@ -61,8 +65,6 @@ export interface ModelOptions {
   standards?: readonly EffectiveStandard[];
   /** Keys of reference lines (standards from elsewhere) the reader switched on; off by default. */
   referencesShown?: ReadonlySet<string>;
-  /** The sensor's limit (LOD, else LOQ), where an aggregate interval of only censored values is marked. */
-  limit?: number | null;
   /** Legend text of the main sensor, when there are several. */
   sensorLabel?: string;
   /** Position of the main sensor among the station's sensors (default 0: its line is the primary's blue). */
@@ -90,7 +92,6 @@ const MANY_POINTS = 60;
 
 export function buildChartModel(series: SeriesResponse, parameter: Parameter, opts: ModelOptions): ChartModel {
   const f = opts.factor;
-  const sensorLimit = opts.limit ?? null;
   const aggregate = series.resolution === "aggregate";
   const main: PlotPoint[] = [];
   const lows: PlotPoint[] = [];
@@ -104,11 +105,11 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
     const qc = p.qc;
     const isFailed = qc === QC.fail;
     if (aggregate) {
-      const allBelow = p.n !== undefined && p.n > 0 && p.nBelowLod === p.n;
       const extra = { qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) };
-      if (allBelow && sensorLimit !== null) {
+      if (p.reportedBelow !== undefined && p.limit !== undefined) {
+        // "< LOQ": a mark at the limit, with the mean's count for the tooltip; no number to compare.
         main.push({ x: p.t, y: null });
-        belowLod.push({ x: p.t, y: sensorLimit * f, limit: sensorLimit * f, ...extra });
+        belowLod.push({ x: p.t, y: p.limit * f, limit: p.limit * f, qualifier: p.reportedBelow, ...extra });
       } else {
         main.push({ x: p.t, y: scale(p.v, f), ...extra });
       }
@@ -156,9 +157,11 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
 
   const hasAaEqs = (opts.standards ?? []).some((s) => s.applicable && s.standard.kind === "AA-EQS");
   if (hasAaEqs && opts.rollingWindowMs > 0) {
-    const visible: SeriesPoint[] = opts.showFailed ? series.points : series.points.filter((p) => aggregate || p.qc !== QC.fail);
-    const mean = rollingMean(visible, opts.rollingWindowMs).map((m) => ({ x: m.t, y: m.v * f }));
-    const ds = line(L.rollingMean, mean, "rollingMean", CHART_COLOURS.rollingMean, 0);
+    // Failed values never enter a mean (rollingMean leaves them out whether they are shown or not).
+    const means = rollingMean(series.points, opts.rollingWindowMs);
+    // A mean below its limit is a gap, not a number (Art. 5(2)).
+    const data: PlotPoint[] = means.map((m) => ({ x: m.t, y: m.mean.reportedBelow === null && m.mean.mean !== null ? m.mean.mean * f : null, n: m.mean.n }));
+    const ds = line(L.rollingMean(means.at(-1)?.mean), data, "rollingMean", CHART_COLOURS.rollingMean, 0);
     ds.borderDash = [3, 3];
     ds.borderWidth = 2;
     datasets.push(ds);
@@ -207,7 +210,7 @@ function otherSensorDataset(o: OtherSensorSeries, f: number, showFailed: boolean
   const data: PlotPoint[] = [];
   for (const p of o.series.points) {
     if (!aggregate && p.qc === QC.fail && !showFailed) continue;
-    const censored = aggregate ? p.n !== undefined && p.n > 0 && p.nBelowLod === p.n : p.v === null && p.limit !== undefined;
+    const censored = aggregate ? p.reportedBelow !== undefined : p.v === null && p.limit !== undefined;
     data.push({ x: p.t, y: censored ? null : scale(p.v, f), qc: p.qc, n: p.n, min: scale(p.min, f), max: scale(p.max, f) });
   }
   const ds = styled(line(`${aggregate ? L.mean : L.value} · ${o.label}`, data, aggregate ? "mean" : "value", CHART_COLOURS.value, data.length <= MANY_POINTS ? 2 : 0), o.index);

@@ -2,8 +2,8 @@
 // standard (source and legal status) that sets it, e.g. diclofenac AA-EQS 50 ng/L (DE-UBA-proposal).
 // Standards that apply at the station are drawn; those whose scope does not cover it (Swiss values
 // on a Saxon station) become reference lines the reader may switch on. Pure.
-import type { LegalStatus, StandardKind } from "../../../common/catalog-model.ts";
-import { LEGAL_STATUS_ORDER, type EffectiveStandard } from "../../../common/standards.ts";
+import type { LegalStatus, Sensor, StandardKind } from "../../../common/catalog-model.ts";
+import { LEGAL_STATUS_ORDER, sensitiveEnough, type EffectiveStandard } from "../../../common/standards.ts";
 import { CHART_COLOURS } from "./palette.ts";
 
 export interface StandardEntry {
@@ -100,4 +100,16 @@ export function splitByScale(
   const offScale: StandardLine[] = [];
   for (const line of lines) (line.value <= top ? onScale : offScale).push(line);
   return { onScale, offScale };
+}
+
+/**
+ * The sensors whose method is not sensitive enough for a line's upper concentration limit: their
+ * LOQ (else LOD) above 30 % of it (Directive 2009/90/EC Art. 4(1), common/standards.ts). Lower limits
+ * and watch-list detection limits (a method requirement themselves) are not judged. `factor` turns
+ * stored units into the line's display units.
+ */
+export function insensitiveSensors<S extends Pick<Sensor, "lod" | "loq">>(line: Pick<StandardLine, "kind" | "bound" | "value">, sensors: readonly S[], factor: number): S[] {
+  if (line.kind === "watch-list-MDL" || line.kind === "min" || line.bound === "min") return [];
+  const stored = line.value / factor;
+  return sensors.filter((s) => !sensitiveEnough(s.loq ?? s.lod, stored));
 }

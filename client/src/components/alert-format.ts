@@ -1,15 +1,17 @@
 // How an alert reads everywhere (toasts, the alerts page, the rules page): state and severity in
-// words with an icon (never colour alone), value with unit, the cited standard with its source,
-// and a link to the station page around the alert's time. Text only: no HTML from data.
-import type { AlertInfo, AlertSeverity, AlertState, AlertStandardInfo } from "../../../common/alerts.ts";
+// words with an icon (never colour alone), value with unit and what it is (a single value, or a mean
+// with its window and count), the sensor, the cited standard with its source, and a link to the
+// station page around the alert's time. Times of alert lists are in one zone for the whole list.
+// Text only: no HTML from data.
+import type { AlertHistoryEntry, AlertInfo, AlertSeverity, AlertState, AlertStandardInfo } from "../../../common/alerts.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
-import { formatDateTime, formatNumber, formatQuantity, type ConcentrationUnit } from "../format.ts";
+import { formatCensored, formatDateTime, formatNumber, formatQuantity, meanDescription, type ConcentrationUnit } from "../format.ts";
 import type { Language, MessageKey, Translate } from "../i18n/index.ts";
 import { writeRangeQuery } from "../range.ts";
 import { stationHref } from "../router.ts";
-import { resolveZone, type ZoneMode } from "../state.ts";
+import { listZone, zoneName, type ZoneMode } from "../state.ts";
 
 /** What formatting needs from the app: language, preferences and the catalog. */
 export interface AlertFormat {
@@ -71,9 +73,54 @@ export function quantity(f: AlertFormat, value: number | null, unit: string | nu
   return unit ? formatQuantity(value, unit, f.unit, f.lang) : formatNumber(value, f.lang);
 }
 
-export function timeText(f: AlertFormat, ms: number, station?: string): string {
-  const stationZone = station ? f.catalog.station(station)?.timezone : undefined;
-  return formatDateTime(ms, f.lang, resolveZone(f.zone, stationZone));
+/** A time in the list's zone (the viewer's: browser or UTC, the same for every row); the zone is named once, in the header. */
+export function timeText(f: AlertFormat, ms: number, withZone = false): string {
+  return formatDateTime(ms, f.lang, listZone(f.zone), withZone);
+}
+
+/** The name of the zone alert lists are shown in, for headers: "Europe/Berlin", "UTC". */
+export function listZoneName(f: Pick<AlertFormat, "zone">): string {
+  return zoneName(listZone(f.zone));
+}
+
+/** A column header naming the zone: "Started (Europe/Berlin)". */
+export function zoneColumn(f: AlertFormat, label: string): string {
+  return f.t("zone.column", { label, zone: listZoneName(f) });
+}
+
+/** What an alert's value is, in words: "single value", "rolling 30-day mean of 4,312 values", "rate of change". */
+export function valueKindText(f: AlertFormat, a: Pick<AlertInfo, "valueKind" | "meanWindowMs" | "meanCount">, count = a.meanCount): string | null {
+  switch (a.valueKind) {
+    case "single":
+      return f.t("alert.value.single");
+    case "rate":
+      return f.t("alert.value.rate");
+    case "mean":
+      return a.meanWindowMs !== null && count !== null ? f.t("mean.rolling", { mean: meanDescription(a.meanWindowMs, count, f.t, f.lang) }) : f.t("alert.value.meanUnknown");
+    case null:
+      return null;
+  }
+}
+
+/** "45 ng/L · rolling 30-day mean of 4,312 values", "160 ng/L · single value". */
+export function valueText(f: AlertFormat, a: Pick<AlertInfo, "value" | "unit" | "valueKind" | "meanWindowMs" | "meanCount">): string {
+  const value = quantity(f, a.value, a.unit);
+  const kind = a.value === null ? null : valueKindText(f, a);
+  return kind ? `${value} · ${kind}` : value;
+}
+
+/** A history entry's value: a mean below its limit reads "<LOQ (16.7 ng/L)"; a mean names its count then. */
+export function historyValueText(f: AlertFormat, e: Pick<AlertHistoryEntry, "value" | "count" | "qualifier">, a: Pick<AlertInfo, "unit" | "valueKind" | "meanWindowMs" | "meanCount">): string {
+  if (e.value === null) return "–";
+  const value = e.qualifier !== null && a.unit ? formatCensored(e.qualifier, e.value, a.unit, f.unit, f.lang, f.t) : quantity(f, e.value, a.unit);
+  const kind = valueKindText(f, a, e.count);
+  return kind ? `${value} · ${kind}` : value;
+}
+
+/** The sensor an alert is about; alerts from before sensors were recorded judged the primary sensor. */
+export function sensorText(f: AlertFormat, a: Pick<AlertInfo, "sensor" | "parameter">): string {
+  if (a.sensor) return a.sensor;
+  return a.parameter ? f.t("alert.sensorUnknown") : "–";
 }
 
 /** "MAC-EQS 130 ng/L", "Range 6–9 pH"; null when the alert cites no standard. */

@@ -7,7 +7,7 @@ import type { AlertEvent } from "../../../common/alerts.ts";
 import { h } from "../dom.ts";
 import type { LiveClient } from "../live.ts";
 import { alertsHref } from "../router.ts";
-import { alertStationHref, parameterName, quantity, severityBadge, standardCitation, stateBadge, stationName, timeText, type AlertFormat } from "./alert-format.ts";
+import { alertStationHref, parameterName, sensorText, severityBadge, standardCitation, stateBadge, stationName, timeText, valueText, type AlertFormat } from "./alert-format.ts";
 
 /** More than this and the oldest go: a spill can raise many alerts at once. */
 const MAX_TOASTS = 4;
@@ -47,10 +47,19 @@ export function alertToasts(live: LiveClient, format: () => AlertFormat): AlertT
         onkeydown: (e: Event) => (e as KeyboardEvent).key === "Escape" && dismiss(toast),
       },
       h("div", { class: "toast-head" }, stateBadge(state, t), severityBadge(event.severity, t), close),
-      h("p", { class: "toast-title" }, h("strong", {}, parameterName(f, event.parameter)), " · ", stationName(f, event.station)),
-      event.value !== null ? h("p", { class: "toast-value", "data-testid": "toast-value" }, quantity(f, event.value, event.unit)) : null,
+      h(
+        "p",
+        { class: "toast-title" },
+        h("strong", {}, parameterName(f, event.parameter)),
+        " · ",
+        stationName(f, event.station),
+        event.sensor ? h("span", { class: "muted" }, ` · ${sensorText(f, event)}`) : null,
+      ),
+      event.value !== null ? h("p", { class: "toast-value", "data-testid": "toast-value", "data-value-kind": event.valueKind ?? "" }, valueText(f, event)) : null,
       h("p", { class: "toast-standard" }, standardCitation(f, event.standard, event.unit, event.threshold)),
-      h("p", { class: "toast-time muted" }, h("time", { datetime: new Date(event.at).toISOString() }, timeText(f, event.at, event.station))),
+      event.kind === "aa" ? h("p", { class: "toast-note muted" }, t("alert.earlyWarningShort")) : null,
+      // A single item: its time with the zone's abbreviation.
+      h("p", { class: "toast-time muted" }, h("time", { datetime: new Date(event.at).toISOString() }, timeText(f, event.at, true))),
       h(
         "p",
         { class: "toast-links" },

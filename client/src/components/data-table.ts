@@ -2,7 +2,8 @@
 // parsed as HTML), so user-provided names and labels are shown literally.
 import { h } from "../dom.ts";
 import { formatDateTime } from "../format.ts";
-import type { Language } from "../i18n/index.ts";
+import type { Language, Translate } from "../i18n/index.ts";
+import { listZone, zoneName, type ZoneMode } from "../state.ts";
 
 export type Cell = Node | string | null;
 
@@ -26,12 +27,20 @@ export function dataTable(caption: string, headers: readonly string[], rows: rea
   );
 }
 
-/** An ISO time from the server as a <time> element, in UTC when the user chose UTC, else local. */
-export function timeCell(iso: string | null, lang: Language, zoneMode: string, fallback = "–"): Cell {
+/**
+ * An ISO time from the server as a <time> element in the table's zone (UTC when the user chose UTC,
+ * else the browser's: every row in one zone), without the zone: `zoneHeader` names it once.
+ */
+export function timeCell(iso: string | null, lang: Language, zoneMode: ZoneMode, fallback = "–"): Cell {
   if (!iso) return fallback;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return iso;
-  return h("time", { datetime: iso }, formatDateTime(ms, lang, zoneMode === "utc" ? "UTC" : undefined));
+  return h("time", { datetime: iso }, formatDateTime(ms, lang, listZone(zoneMode), false));
+}
+
+/** A time column's header naming the table's zone: "Created (Europe/Berlin)". */
+export function zoneHeader(t: Translate, label: string, zoneMode: ZoneMode): string {
+  return t("zone.column", { label, zone: zoneName(listZone(zoneMode)) });
 }
 
 export type TokenState = "active" | "revoked" | "expired";

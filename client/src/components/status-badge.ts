@@ -6,6 +6,7 @@ import type { StationStatus } from "../status.ts";
 const VIEW: Record<StationStatus, { icon: string; key: MessageKey }> = {
   ok: { icon: "✓", key: "status.ok" },
   above: { icon: "▲", key: "status.above" },
+  "early-warning": { icon: "△", key: "status.earlyWarning" },
   sensor: { icon: "!", key: "status.sensor" },
   offline: { icon: "○", key: "status.offline" },
 };

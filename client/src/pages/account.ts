@@ -2,7 +2,7 @@
 // box, revokes my API tokens), and my personal API tokens (create → shown once, list, revoke).
 import { ROLES, roleAtLeast, type ApiTokenInfo, type Role } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
-import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
+import { dataTable, timeCell, tokenState, zoneHeader } from "../components/data-table.ts";
 import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import { roleName } from "../components/session-menu.ts";
@@ -75,7 +75,7 @@ export function accountPage(ctx: AppContext): Page {
         ],
       };
     });
-    const headers = [t("token.label"), t("token.prefix"), t("token.role"), t("token.created"), t("token.expires"), t("token.status"), t("token.actions")];
+    const headers = [t("token.label"), t("token.prefix"), t("token.role"), zoneHeader(t, t("token.created"), ctx.p.zone), zoneHeader(t, t("token.expires"), ctx.p.zone), t("token.status"), t("token.actions")];
     list.replaceChildren(dataTable(t("account.tokens"), headers, rows, t("token.none")));
   }
 

@@ -1,7 +1,7 @@
 // Admin → Audit log: who changed which user, token, rule or setting, newest first. Details are
 // the server's JSON, shown as text.
 import type { AuditEntry } from "../auth-api.ts";
-import { dataTable, timeCell } from "../components/data-table.ts";
+import { dataTable, timeCell, zoneHeader } from "../components/data-table.ts";
 import { loadInto } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -27,7 +27,7 @@ export function adminAuditPage(ctx: AppContext): Page {
       attrs: { "data-audit-id": String(e.id), "data-action": e.action },
       cells: [timeCell(e.at, ctx.lang, ctx.p.zone), e.actor, h("code", {}, e.action), e.target ?? "", h("span", { class: "audit-details" }, detailsText(e.details))],
     }));
-    const headers = [t("audit.time"), t("audit.actor"), t("audit.action"), t("audit.target"), t("audit.details")];
+    const headers = [zoneHeader(t, t("audit.time"), ctx.p.zone), t("audit.actor"), t("audit.action"), t("audit.target"), t("audit.details")];
     list.replaceChildren(dataTable(t("admin.audit"), headers, rows, t("audit.none")));
   }
 

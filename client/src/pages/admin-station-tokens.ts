@@ -2,7 +2,7 @@
 // revoke.
 import { ALL_STATIONS, type StationTokenInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
-import { dataTable, timeCell, tokenState } from "../components/data-table.ts";
+import { dataTable, timeCell, tokenState, zoneHeader } from "../components/data-table.ts";
 import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import { stationName as localStationName, type AppContext, type Page } from "../context.ts";
@@ -82,7 +82,7 @@ export function adminStationTokensPage(ctx: AppContext): Page {
         ],
       };
     });
-    const headers = [t("token.label"), t("token.prefix"), t("stationTokens.stations"), t("token.created"), t("token.status"), t("token.actions")];
+    const headers = [t("token.label"), t("token.prefix"), t("stationTokens.stations"), zoneHeader(t, t("token.created"), ctx.p.zone), t("token.status"), t("token.actions")];
     list.replaceChildren(dataTable(t("admin.stationTokens"), headers, rows, t("stationTokens.none")));
   }
 

@@ -3,7 +3,7 @@
 // revokes their API tokens, and so does a password reset unless the admin unticks the box.
 import { ROLES, type Role, type UserInfo } from "../auth-api.ts";
 import { confirmButton } from "../components/confirm-button.ts";
-import { dataTable, timeCell } from "../components/data-table.ts";
+import { dataTable, timeCell, zoneHeader } from "../components/data-table.ts";
 import { loadInto, notice } from "../components/notice.ts";
 import { roleName } from "../components/session-menu.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -125,7 +125,7 @@ export function adminUsersPage(ctx: AppContext): Page {
         ],
       };
     });
-    const headers = [t("users.username"), t("users.role"), t("users.status"), t("users.created"), t("users.actions")];
+    const headers = [t("users.username"), t("users.role"), t("users.status"), zoneHeader(t, t("users.created"), ctx.p.zone), t("users.actions")];
     list.replaceChildren(dataTable(t("admin.users"), headers, rows, "–"));
   }
 

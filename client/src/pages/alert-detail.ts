@@ -4,7 +4,21 @@
 import type { AlertHistoryEntry, AlertInfo } from "../../../common/alerts.ts";
 import type { AlertDetail, AlertsApi } from "../alerts-api.ts";
 import { roleAtLeast } from "../auth-api.ts";
-import { alertFormat, alertStationHref, parameterName, quantity, severityBadge, sourceText, standardCitation, stateBadge, stationName, timeText } from "../components/alert-format.ts";
+import {
+  alertFormat,
+  alertStationHref,
+  historyValueText,
+  parameterName,
+  sensorText,
+  severityBadge,
+  sourceText,
+  standardCitation,
+  stateBadge,
+  stationName,
+  timeText,
+  valueText,
+  zoneColumn,
+} from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
 import { loadError, notice } from "../components/notice.ts";
 import type { AppContext } from "../context.ts";
@@ -47,20 +61,20 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
       .map((e) => ({
         attrs: { "data-history-state": e.state },
         cells: [
-          h("time", { datetime: new Date(e.at).toISOString() }, timeText(f, e.at, a.station)),
+          h("time", { datetime: new Date(e.at).toISOString() }, timeText(f, e.at)),
           stateBadge(e.state, t),
-          e.value === null ? "–" : quantity(f, e.value, a.unit),
+          historyValueText(f, e, a),
           e.note ?? "",
         ],
       }));
-    const headers = [t("alert.hist.time"), t("alert.hist.state"), t("alert.hist.value"), t("alert.hist.note")];
+    const headers = [zoneColumn(f, t("alert.hist.time")), t("alert.hist.state"), t("alert.hist.value"), t("alert.hist.note")];
     return dataTable(t("alert.history"), headers, rows, t("alert.hist.none"));
   }
 
   function ackSection(a: AlertInfo): HTMLElement {
     const section = h("section", { class: "alert-ack", "aria-labelledby": `alert-${id}-ack-h` }, h("h3", { id: `alert-${id}-ack-h` }, t("ack.heading")));
     if (a.ack) {
-      section.append(h("p", { "data-testid": "ack-info" }, t("ack.by", { by: a.ack.by, time: timeText(f, a.ack.at, a.station) })));
+      section.append(h("p", { "data-testid": "ack-info" }, t("ack.by", { by: a.ack.by, time: timeText(f, a.ack.at, true) })));
       if (a.ack.comment) section.append(h("blockquote", { class: "ack-comment", "data-testid": "ack-comment" }, a.ack.comment));
       return section;
     }
@@ -113,17 +127,20 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
         h("dd", {}, h("a", { href: alertStationHref(a, a.startedAt) }, stationName(f, a.station))),
         h("dt", {}, t("alerts.col.parameter")),
         h("dd", {}, parameterName(f, a.parameter)),
+        h("dt", {}, t("alert.sensor")),
+        h("dd", { "data-testid": "alert-sensor" }, sensorText(f, a)),
         h("dt", {}, t("alert.value")),
-        h("dd", {}, quantity(f, a.value, a.unit)),
+        h("dd", { "data-testid": "alert-value", "data-value-kind": a.valueKind ?? "" }, valueText(f, a)),
         h("dt", {}, t("alert.standardLabel")),
         h("dd", {}, standardCitation(f, a.standard, a.unit, a.threshold), a.standard && h("p", { class: "alert-source-text muted" }, sourceText(f, a.standard))),
         h("dt", {}, t("alert.rule")),
         h("dd", {}, a.ruleName),
-        h("dt", {}, t("alerts.col.started")),
-        h("dd", {}, timeText(f, a.startedAt, a.station)),
-        a.resolvedAt !== null && h("dt", {}, t("alert.resolvedAt")),
-        a.resolvedAt !== null && h("dd", {}, timeText(f, a.resolvedAt, a.station)),
+        h("dt", {}, zoneColumn(f, t("alerts.col.started"))),
+        h("dd", {}, timeText(f, a.startedAt)),
+        a.resolvedAt !== null && h("dt", {}, zoneColumn(f, t("alert.resolvedAt"))),
+        a.resolvedAt !== null && h("dd", {}, timeText(f, a.resolvedAt)),
       ),
+      a.kind === "aa" ? h("p", { class: "alert-early-warning muted", "data-testid": "early-warning-note" }, t("alert.earlyWarning")) : "",
       h("p", {}, h("a", { href: alertStationHref(a, a.startedAt) }, t("alert.openStation"))),
       ackSection(a),
       h("h3", {}, t("alert.history")),

@@ -8,7 +8,7 @@ import { dataTable } from "../components/data-table.ts";
 import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
-import { formatDuration } from "../format.ts";
+import { formatDuration, meanWindow } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
 export function alertRulesPage(ctx: AppContext): Page {
@@ -24,7 +24,9 @@ export function alertRulesPage(ctx: AppContext): Page {
     if (r.kind === "no-data") return r.windowMs ? t("rules.silentFor", { duration: formatDuration(r.windowMs, t) }) : "–";
     if (r.kind === "sensor-fault") return r.runLength ? t("rules.runLength", { n: r.runLength }) : "–";
     const value = quantity(f, r.threshold, unit);
-    return r.kind === "aa" && r.windowMs ? t("rules.meanOver", { value, window: formatDuration(r.windowMs, t) }) : value;
+    if (r.kind !== "aa" || !r.windowMs) return value;
+    const coverage = new Intl.NumberFormat(ctx.locale, { style: "percent", maximumFractionDigits: 0 }).format(r.minCoverage ?? 0.8);
+    return t("rules.meanOver", { value, window: meanWindow(r.windowMs, t), coverage });
   }
 
   function standard(r: AlertRule): Node | string {

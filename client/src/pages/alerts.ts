@@ -1,10 +1,11 @@
 // Alerts (#/alerts?station=&parameter=&state=&id=): the list with filters, updated live from the
-// socket's alert events, and the chosen alert's details (history, acknowledgement) beside it.
+// socket's alert events, and the chosen alert's details (history, acknowledgement) beside it. Every
+// row's time is in one zone (the viewer's, named in the header), so "newest first" reads as such.
 import "../alerts.css";
 import type { AlertInfo, AlertState } from "../../../common/alerts.ts";
 import { ALERT_STATES } from "../../../common/alerts.ts";
 import { AlertsApi, type AlertFilter } from "../alerts-api.ts";
-import { alertFormat, alertStationHref, parameterName, quantity, severityBadge, standardCitation, stateBadge, stationName, timeText } from "../components/alert-format.ts";
+import { alertFormat, alertStationHref, parameterName, sensorText, severityBadge, standardCitation, stateBadge, stationName, timeText, valueText, zoneColumn } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
 import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -106,9 +107,10 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
         severityBadge(a.severity, t),
         h("a", { href: alertStationHref(a, a.startedAt) }, stationName(f, a.station)),
         parameterName(f, a.parameter),
-        h("span", { class: "num" }, quantity(f, a.value, a.unit)),
+        h("span", { class: "alert-sensor", "data-testid": "alert-sensor" }, sensorText(f, a)),
+        h("span", { class: "num", "data-value-kind": a.valueKind ?? "", "data-testid": "alert-value" }, valueText(f, a)),
         standardCitation(f, a.standard, a.unit, a.threshold),
-        h("time", { datetime: new Date(a.startedAt).toISOString() }, timeText(f, a.startedAt, a.station)),
+        h("time", { datetime: new Date(a.startedAt).toISOString() }, timeText(f, a.startedAt)),
         a.ack ? h("span", { class: "alert-acked", "data-testid": "ack-by" }, h("span", { "aria-hidden": "true" }, "✎ "), a.ack.by) : h("span", { class: "muted" }, t("ack.open")),
         h(
           "button",
@@ -117,10 +119,15 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
         ),
       ],
     }));
-    const headers = ["col.state", "col.severity", "col.station", "col.parameter", "col.value", "col.standard", "col.started", "col.ack", "col.details"] as const;
+    const headers = ["col.state", "col.severity", "col.station", "col.parameter", "col.sensor", "col.value", "col.standard", "col.started", "col.ack", "col.details"] as const;
     listEl.replaceChildren(
       h("p", { class: "muted alert-count" }, t("alerts.count", { count: alerts.length })),
-      dataTable(t("alerts.heading"), headers.map((k) => t(`alerts.${k}`)), rows, t("alerts.none")),
+      dataTable(
+        t("alerts.heading"),
+        headers.map((k) => (k === "col.started" ? zoneColumn(f, t("alerts.col.started")) : t(`alerts.${k}`))),
+        rows,
+        t("alerts.none"),
+      ),
     );
     listEl.setAttribute("aria-busy", "false");
   }

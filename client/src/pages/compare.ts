@@ -2,7 +2,8 @@
 // Elbe) or several compounds at one station, optionally normalised. A station's further sensors of a
 // compound (a prototype beside the primary sensor) can be picked as series of their own: entries are
 // "STATION" / "PARAMETER" for the primary sensor, "STATION:SENSOR" / "PARAMETER:SENSOR" for another.
-// State lives in the URL query.
+// QC-suspect values are marked as on the station page. Several stations are several zones: the
+// chart is in the viewer's zone (browser or UTC), named on the axis. State lives in the URL query.
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Reading } from "../../../common/reading.ts";
 import { buildCompareDatasets } from "../charts/compare-datasets.ts";
@@ -12,11 +13,11 @@ import { rangeBar } from "../components/range-bar.ts";
 import type { SeriesRequest } from "../api.ts";
 import { parameterName, sensorLabel, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
-import { displayUnit, formatNumber } from "../format.ts";
+import { displayUnit, formatNumber, meanDescription } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { isFollowingNow, parseRangeQuery, PRESET_MS, resolveRange, writeRangeQuery, type TimeRange } from "../range.ts";
 import { compareHref, replaceQuery } from "../router.ts";
-import { resolveZone } from "../state.ts";
+import { listZone, zoneName } from "../state.ts";
 import { livePoint, mergePoints, trimBefore } from "../series-data.ts";
 
 type Mode = "stations" | "parameters";
@@ -31,7 +32,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   let parameters = query.get("parameters")?.split(",") ?? ["carbamazepine", "diclofenac", "sulfamethoxazole"];
   let normalised = query.get("norm") === "1";
   let range: TimeRange = parseRangeQuery(query, "7d");
-  const zoneMode = ctx.p.zone;
+  const zone = listZone(ctx.p.zone);
 
   const chart = new SeriesChart({
     height: 380,
@@ -47,7 +48,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     stations: [...new Set(pairs().map((p) => p.station))],
     parameters: [...new Set(pairs().map((p) => p.parameter))],
     ...resolveRange(range, Date.now()),
-    zone: zoneFor(),
+    zone,
   }));
   const element = h(
     "section",
@@ -72,7 +73,6 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   };
   const pairs = (): SeriesRequest[] =>
     (mode === "stations" ? stations : parameters).map(request).filter((r): r is SeriesRequest => r !== undefined);
-  const zoneFor = () => resolveZone(zoneMode, catalog.station(mode === "stations" ? (pairs()[0]?.station ?? "") : station)?.timezone);
 
   /** The series one may pick: the primary sensor of each station (or parameter), then its other sensors. */
   function seriesItems(): Array<[string, string]> {
@@ -166,12 +166,11 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
         h("input", { type: "checkbox", name: "normalise", checked: normalised, onchange: (e: Event) => ((normalised = (e.target as HTMLInputElement).checked), update()) }),
         ` ${t("compare.normalise")}`,
       ),
-      rangeBar(range, zoneFor(), t, (next) => ((range = next), update())),
+      rangeBar(range, zone, t, (next) => ((range = next), update())),
     );
   }
 
   function render(): void {
-    const zone = zoneFor();
     const units = [...new Set(data.map((s) => displayUnit(s.unit, ctx.p.unit).unit))];
     const label = (s: SeriesResponse) => {
       const name = mode === "stations" ? stationName(ctx, s.station) : parameterName(ctx, s.parameter);
@@ -184,7 +183,9 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     const datasets = buildCompareDatasets(
       data.map((s) => ({ label: label(s), points: s.points, factor: displayUnit(s.unit, ctx.p.unit).factor })),
       normalised,
+      { suspect: t("chart.suspect") },
     );
+    const intervalMs = data.find((s) => s.intervalMs !== null)?.intervalMs ?? null;
     chart.render({
       datasets,
       from: view.from,
@@ -192,14 +193,20 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
       zone,
       locale: ctx.locale,
       yTitle: normalised ? t("compare.normalised") : units.join(", "),
-      xTitle: zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      xTitle: zoneName(zone),
       suggestedMin: normalised ? 0 : undefined,
       suggestedMax: normalised ? 1 : undefined,
       standards: [],
-      describe: (p, _role, name) => `${name}: ${p.y === null ? "–" : formatNumber(p.y, ctx.lang)}${normalised ? "" : ` ${units.length === 1 ? units[0] : ""}`}`,
-      ariaLabel: `${t("compare.heading")}: ${datasets.map((d) => d.label).join(", ")}`,
+      describe: (p, role, name) => {
+        const value = `${p.y === null ? "–" : formatNumber(p.y, ctx.lang)}${normalised ? "" : ` ${units.length === 1 ? units[0] : ""}`}`.trim();
+        // An aggregate point is a mean: say over what and of how many values.
+        const mean = p.n !== undefined && intervalMs !== null ? ` (${meanDescription(intervalMs, p.n, t, ctx.lang)})` : "";
+        return role === "suspect" ? `${p.series ?? ""}: ${value}${mean} · ${name}` : `${name}: ${value}${mean}`;
+      },
+      ariaLabel: `${t("compare.heading")}: ${datasets.filter((d) => d.role !== "suspect").map((d) => d.label).join(", ")}`,
     });
-    figure.dataset.series = String(datasets.length);
+    figure.dataset.series = String(datasets.filter((d) => d.role !== "suspect").length);
+    figure.dataset.suspect = String(datasets.find((d) => d.role === "suspect")?.data.length ?? 0);
   }
 
   async function load(): Promise<void> {

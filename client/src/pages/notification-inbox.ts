@@ -1,7 +1,7 @@
 // The in-app inbox (GET /api/v1/notifications): alerts delivered to my "in the dashboard"
-// subscriptions, newest first, each linking to the alert.
+// subscriptions, newest first, each linking to the alert; every time in one zone, named once.
 import type { AlertsApi, InboxEntry } from "../alerts-api.ts";
-import { alertFormat, parameterName, quantity, stateBadge, stationName, timeText } from "../components/alert-format.ts";
+import { alertFormat, listZoneName, parameterName, stateBadge, stationName, timeText, valueText } from "../components/alert-format.ts";
 import { loadInto } from "../components/notice.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
@@ -20,6 +20,7 @@ export function inboxList(ctx: AppContext, alertsApi: AlertsApi): { element: HTM
   function render(entries: InboxEntry[]): void {
     if (entries.length === 0) return list.replaceChildren(h("p", { class: "muted" }, t("inbox.none")));
     list.replaceChildren(
+      h("p", { class: "muted zone-note", "data-testid": "zone-note" }, t("zone.note", { zone: listZoneName(f) })),
       h(
         "ul",
         { class: "inbox" },
@@ -30,8 +31,8 @@ export function inboxList(ctx: AppContext, alertsApi: AlertsApi): { element: HTM
             stateBadge(e.reminder ? "reminder" : e.state, t),
             " ",
             h("a", { href: alertsHref(new URLSearchParams({ id: String(e.id) })) }, `${parameterName(f, e.parameter)} · ${stationName(f, e.station)}`),
-            ` ${quantity(f, e.value, e.unit)} · `,
-            h("time", { datetime: new Date(e.at).toISOString() }, timeText(f, e.at, e.station)),
+            ` ${valueText(f, e)} · `,
+            h("time", { datetime: new Date(e.at).toISOString() }, timeText(f, e.at)),
           ),
         ),
       ),

@@ -1,24 +1,31 @@
 // Overview: the stations grouped by region, each card with status, latest key compounds with unit,
-// time of the last reading and 24 h sparklines, names in the UI language. It shows each station's
-// primary sensors (a prototype beside them is on the station page). Updates live.
+// time of the last reading and 24 h sparklines (with QC marks, and their 24-hour mean with its count
+// as tooltip), names in the UI language. It shows each station's primary sensors (a prototype beside
+// them is on the station page). Means are held against annual standards only as the alert engine's
+// early warnings, which name window and count. All times in one zone, named once. Updates live.
+import type { AlertInfo } from "../../../common/alerts.ts";
 import type { SeriesPoint } from "../../../common/api-types.ts";
 import type { Station } from "../../../common/catalog-model.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
+import { AlertsApi } from "../alerts-api.ts";
 import { sparkline } from "../charts/sparkline.ts";
+import { alertFormat, valueKindText } from "../components/alert-format.ts";
 import { statusBadge } from "../components/status-badge.ts";
 import { parameterName, regionName, riverName, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
-import { formatDateTime, formatQuantity, formatReadingValue } from "../format.ts";
+import { formatDateTime, formatMean, formatQuantity, formatReadingValue, meanDescription } from "../format.ts";
 import { livePoint } from "../series-data.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { stationHref } from "../router.ts";
-import { resolveZone } from "../state.ts";
+import { listZone, zoneName } from "../state.ts";
 import { meanOf } from "../stats.ts";
 import { deriveStatus, type StatusIssue } from "../status.ts";
 
 export const KEY_COMPOUNDS = ["carbamazepine", "diclofenac", "sulfamethoxazole"];
 const DAY = 86_400_000;
 const SPARK_WIDTH = 120;
+/** Live alert events arrive in bursts; the firing alerts are fetched again at most this often. */
+const ALERTS_DEBOUNCE_MS = 300;
 
 export function overviewPage(ctx: AppContext): Page {
   const { t } = ctx;
@@ -27,6 +34,11 @@ export function overviewPage(ctx: AppContext): Page {
   const latest = new Map<string, Map<string, Reading>>(); // station → parameter → reading
   const sparks = new Map<string, SeriesPoint[]>(); // "station:parameter" → points
   const cards = new Map<string, HTMLElement>();
+  const alertsApi = new AlertsApi(ctx.api);
+  /** Firing alerts (early warnings among them), by station. */
+  let firing = new Map<string, AlertInfo[]>();
+  let alertsTimer: ReturnType<typeof setTimeout> | undefined;
+  const zone = listZone(ctx.p.zone);
   let sparkFrom = Date.now() - DAY;
   let sparkTo = Date.now();
   let loaded = false;
@@ -35,7 +47,14 @@ export function overviewPage(ctx: AppContext): Page {
 
   const status = h("p", { class: "state-loading", role: "status" }, t("state.loading"));
   const groups = h("div", { class: "regions" });
-  const element = h("section", { class: "overview", "aria-labelledby": "overview-h" }, h("h1", { id: "overview-h" }, t("overview.heading")), status, groups);
+  const element = h(
+    "section",
+    { class: "overview", "aria-labelledby": "overview-h" },
+    h("h1", { id: "overview-h" }, t("overview.heading")),
+    h("p", { class: "muted zone-note", "data-testid": "zone-note" }, t("zone.note", { zone: zoneName(zone) })),
+    status,
+    groups,
+  );
 
   // Regions in catalog order; a station in a region the catalog does not list still gets a group.
   const regions = [...new Set([...catalog.data.regions.map((r) => r.id), ...catalog.stations.map((s) => s.region)])];
@@ -55,14 +74,8 @@ export function overviewPage(ctx: AppContext): Page {
   function renderCard(s: Station): void {
     const card = cards.get(s.id);
     if (!card) return;
-    const zone = resolveZone(ctx.p.zone, s.timezone);
     const byParam = latest.get(s.id) ?? new Map<string, Reading>();
-    const recentMeans = new Map<string, number>();
-    for (const c of compounds) {
-      const m = meanOf(sparks.get(`${s.id}:${c}`) ?? []);
-      if (m && !m.allBelowLod) recentMeans.set(c, m.v);
-    }
-    const result = deriveStatus({ station: s.id, latest: [...byParam.values()], catalog, recentMeans, now: Date.now() });
+    const result = deriveStatus({ station: s.id, latest: [...byParam.values()], catalog, alerts: firing.get(s.id) ?? [], now: Date.now() });
     // Until the first load succeeds nothing is known: claiming "offline" would be a guess.
     if (loaded) card.dataset.status = result.status;
     else delete card.dataset.status;
@@ -76,7 +89,7 @@ export function overviewPage(ctx: AppContext): Page {
         { "data-parameter": c },
         h("th", { scope: "row" }, parameterName(ctx, c)),
         h("td", { class: "num" }, value, qcNote),
-        h("td", { class: "spark" }, sparkline(sparks.get(`${s.id}:${c}`) ?? [], sparkFrom, sparkTo, t("overview.spark", { parameter: parameterName(ctx, c) }))),
+        h("td", { class: "spark" }, sparkline(sparks.get(`${s.id}:${c}`) ?? [], sparkFrom, sparkTo, sparkLabel(c, sparks.get(`${s.id}:${c}`) ?? []))),
       );
     });
     const last = result.lastReadingAt;
@@ -95,12 +108,33 @@ export function overviewPage(ctx: AppContext): Page {
         !loaded
           ? ""
           : last !== undefined
-          ? h("time", { datetime: new Date(last).toISOString() }, t("overview.lastReading", { time: formatDateTime(last, ctx.lang, zone) }))
+          ? h("time", { datetime: new Date(last).toISOString() }, t("overview.lastReading", { time: formatDateTime(last, ctx.lang, zone, false) }))
           : t("state.noReadings"),
       ),
     );
     if (loaded && result.status !== "ok" && result.issues.length > 0) {
       card.append(h("ul", { class: "issues" }, ...describeIssues(ctx, result.issues).slice(0, 3).map((text) => h("li", {}, text))));
+    }
+  }
+
+  /** "Carbamazepine, last 24 h: 24-hour mean of 144 values: 120 ng/L", and how many QC marks it shows. */
+  function sparkLabel(code: string, points: readonly SeriesPoint[]): string {
+    const m = meanOf(points);
+    const unit = catalog.parameter(code)?.unit ?? "";
+    const name = parameterName(ctx, code);
+    const base = m.n === 0 ? t("overview.spark", { parameter: name }) : t("overview.sparkMean", { parameter: name, mean: meanDescription(DAY, m.n, t, ctx.lang), value: formatMean(m, unit, ctx.p.unit, ctx.lang, t) });
+    const marked = points.filter((p) => p.qc === QC.suspect || p.qc === QC.fail).length;
+    return marked > 0 ? `${base} · ${t("overview.sparkQc", { count: marked })}` : base;
+  }
+
+  async function loadAlerts(): Promise<void> {
+    try {
+      const list = await alertsApi.alerts({ state: "firing" });
+      firing = new Map();
+      for (const a of list) firing.set(a.station, [...(firing.get(a.station) ?? []), a]);
+      if (!destroyed && loaded) renderAll();
+    } catch {
+      // Statuses still follow the latest values; the next alert event or load tries again.
     }
   }
 
@@ -128,6 +162,7 @@ export function overviewPage(ctx: AppContext): Page {
       loaded = true;
       status.hidden = true;
       renderAll();
+      void loadAlerts();
     } catch (err) {
       // Retry by itself too: an agency screen on the wall should recover when InfluxDB does.
       if (!destroyed) retryTimer = setTimeout(() => void load(), 15_000);
@@ -156,6 +191,12 @@ export function overviewPage(ctx: AppContext): Page {
   void load();
   // Offline is a matter of time passing: re-derive statuses even when nothing arrives.
   const timer = setInterval(() => loaded && renderAll(), 30_000);
+  const stopLive = ctx.live.listen({
+    alert: () => {
+      clearTimeout(alertsTimer);
+      alertsTimer = setTimeout(() => void loadAlerts(), ALERTS_DEBOUNCE_MS);
+    },
+  });
 
   return {
     element,
@@ -182,6 +223,8 @@ export function overviewPage(ctx: AppContext): Page {
       destroyed = true;
       clearInterval(timer);
       clearTimeout(retryTimer);
+      clearTimeout(alertsTimer);
+      stopLive();
     },
   };
 }
@@ -191,13 +234,27 @@ function describeIssues(ctx: AppContext, issues: readonly StatusIssue[]): string
   const { t } = ctx;
   const lines: string[] = [];
   const grouped = new Map<string, Array<Extract<StatusIssue, { kind: "above" | "below" }>>>();
+  const f = alertFormat(ctx);
   for (const issue of issues) {
     if (issue.kind === "offline") lines.push(t("status.detail.offline"));
-    else if (issue.kind === "sensor") {
+    else if (issue.kind === "early-warning") {
+      const a = issue.alert;
+      const unit = a.unit ?? "";
+      const fmt = (v: number | null) => (v === null ? "–" : formatQuantity(v, unit, ctx.p.unit, ctx.lang));
+      lines.push(
+        t("status.detail.earlyWarning", {
+          parameter: parameterName(ctx, a.parameter ?? ""),
+          mean: valueKindText(f, a) ?? "",
+          value: fmt(a.value),
+          kind: t(`std.${a.standard?.kind ?? "AA-EQS"}` as MessageKey),
+          limit: fmt(a.threshold),
+        }),
+      );
+    } else if (issue.kind === "sensor") {
       const flag = `${issue.qc} ${t(`qc.${issue.qc}` as MessageKey)}`;
       lines.push(t("status.detail.sensor", { parameter: parameterName(ctx, issue.parameter), flag }));
     } else {
-      const key = `${issue.kind}|${issue.parameter}|${issue.standard.kind}|${issue.kind === "above" ? issue.basis : ""}`;
+      const key = `${issue.kind}|${issue.parameter}|${issue.standard.kind}`;
       grouped.set(key, [...(grouped.get(key) ?? []), issue]);
     }
   }
@@ -212,7 +269,7 @@ function describeIssues(ctx: AppContext, issues: readonly StatusIssue[]): string
       .map(([value, sources]) => `${fmt(value)} (${sources.join(", ")})`)
       .join(", ");
     const params = { parameter: parameterName(ctx, first.parameter), value: fmt(first.value), kind: t(`std.${first.standard.kind}` as MessageKey), limit };
-    const key = first.kind === "below" ? "status.detail.below" : first.basis === "mean" ? "status.detail.aboveMean" : "status.detail.above";
+    const key = first.kind === "below" ? "status.detail.below" : "status.detail.above";
     lines.push(t(key, params));
   }
   return lines;

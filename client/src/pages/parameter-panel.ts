@@ -1,16 +1,18 @@
 // One parameter's figure on the station page: heading with unit, resolution and latest value(s), the
 // chart with every sensor of the parameter at the station (the primary first; a sensor picker when
 // there are several), and the quality standards: those that apply at the station with their legal
-// status, and standards from elsewhere as reference lines the reader may switch on.
+// status, and standards from elsewhere as reference lines the reader may switch on. Every mean drawn
+// names its window and count; a line of a standard a sensor's method is not sensitive enough for
+// (its LOQ, else LOD, above 30 % of the standard: Directive 2009/90/EC Art. 4) says so.
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import { buildChartModel, sensorLineStyle, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
-import type { StandardLine } from "../charts/standard-lines.ts";
+import { insensitiveSensors, type StandardLine } from "../charts/standard-lines.ts";
 import { parameterName, sensorLabel, stationName, type AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { QC, QUALIFIER, type Reading } from "../../../common/reading.ts";
-import { displayUnit, formatDateTime, formatDuration, formatNumber, formatReadingValue } from "../format.ts";
+import { displayUnit, formatDateTime, formatDuration, formatNumber, formatReadingValue, meanDescription } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
 export interface PanelView {
@@ -88,16 +90,12 @@ export class ParameterPanel {
       belowLod: t("chart.belowLod"),
       suspect: t("chart.suspect"),
       failed: t("chart.failed"),
-      rollingMean: t("chart.rollingMean", { window: formatDuration(view.rollingWindowMs, t) }),
+      rollingMean: (latest) => t("chart.rollingMean", { mean: meanDescription(view.rollingWindowMs, latest?.n ?? 0, t, ctx.lang) }),
     };
     const shown = series.filter((s) => !this.hiddenSensors.has(s.sensor));
     const [main, ...others] = shown;
     const sensorOf = (id: string) => this.sensors.find((s) => s.id === id);
     const indexOf = (id: string) => Math.max(0, this.sensors.findIndex((s) => s.id === id));
-    const limitOf = (id: string) => {
-      const s = sensorOf(id);
-      return s ? (s.lod ?? s.loq) : null;
-    };
     const several = this.sensors.length > 1;
     // Chart.js legends do not wrap: on narrow charts the legend names sensors by id, the picker above in full.
     const legendName = (id: string) => (view.requestedWidth >= 560 ? this.labelOf(id) : id);
@@ -109,11 +107,13 @@ export class ParameterPanel {
       labels,
       standards: ctx.catalog.standardsAt(this.station.id, parameter.code, view.to),
       referencesShown: this.referencesShown,
-      limit: main ? limitOf(main.sensor) : null,
       sensorLabel: several && main ? legendName(main.sensor) : undefined,
       sensorIndex: main ? indexOf(main.sensor) : 0,
-      others: others.map((s) => ({ series: s, index: indexOf(s.sensor), label: legendName(s.sensor), limit: limitOf(s.sensor) })),
+      others: others.map((s) => ({ series: s, index: indexOf(s.sensor), label: legendName(s.sensor) })),
     });
+    const shownSensors = shown.map((s) => sensorOf(s.sensor)).filter((s): s is Sensor => s !== undefined);
+    const notSensitive = (line: StandardLine) => insensitiveSensors(line, shownSensors, du.factor);
+    const intervalMs = shown[0]?.intervalMs ?? null;
     this.chart.render({
       datasets: model.datasets,
       from: view.from,
@@ -124,8 +124,13 @@ export class ParameterPanel {
       xTitle: view.zoneLabel,
       suggestedMin: model.suggestedMin,
       suggestedMax: model.suggestedMax,
-      standards: model.standards.map((s) => ({ value: s.value, colour: s.colour, dash: s.dash, label: this.standardLabel(s, fmt) })),
-      describe: (p, role, label) => this.describePoint(p, role, label, fmt),
+      standards: model.standards.map((s) => ({
+        value: s.value,
+        colour: s.colour,
+        dash: s.dash,
+        label: `${this.standardLabel(s, fmt)}${notSensitive(s).length > 0 ? ` — ${t("chart.notSensitive")}` : ""}`,
+      })),
+      describe: (p, role, label) => this.describePoint(p, role, label, fmt, intervalMs, view.rollingWindowMs),
       ariaLabel: t("chart.label", { parameter: parameterName(ctx, parameter.code), station: stationName(ctx, this.station.id) }),
     });
 
@@ -148,8 +153,9 @@ export class ParameterPanel {
       sensorsShown: shown.map((s) => s.sensor).join(","),
     });
     this.element.setAttribute("aria-busy", "false");
-    this.renderStandards(model.lines, model.offScale, fmt);
+    this.renderStandards(model.lines, model.offScale, fmt, notSensitive);
   }
+
 
   /** The latest reading of one of the sensors (any QC flag, as the station sent it), independent of the chart's resolution. */
   setLatest(reading: Reading | undefined, zone: string | undefined): void {
@@ -234,8 +240,17 @@ export class ParameterPanel {
     return `${kind}${cls}${bound} ${fmt(s.value)} · ${cited}${where}`;
   }
 
-  private renderStandards(all: StandardLine[], offScale: StandardLine[], fmt: (v: number) => string): void {
+  private renderStandards(all: StandardLine[], offScale: StandardLine[], fmt: (v: number) => string, notSensitive: (line: StandardLine) => Sensor[]): void {
     const { t } = this.ctx;
+    const du = displayUnit(this.parameter.unit, this.ctx.p.unit);
+    const sensitivityNote = (s: StandardLine) => {
+      const coarse = notSensitive(s);
+      if (coarse.length === 0) return null;
+      const why = coarse
+        .map((sensor) => t("chart.notSensitiveWhy", { sensor: sensor.id, limitKind: t(sensor.loq !== null ? "limit.LOQ" : "limit.LOD"), limit: fmt((sensor.loq ?? sensor.lod)! * du.factor) }))
+        .join("; ");
+      return h("em", { class: "not-sensitive", "data-testid": "not-sensitive", title: why }, ` — ${t("chart.notSensitive")} (${why})`);
+    };
     if (all.length === 0) {
       // The catalog may hold standards for the parameter that set no limit here (a GB 3838 class limit at a station without a target class).
       const none = this.ctx.catalog.standardsOf(this.parameter.code).length > 0 ? "chart.noStandardsHere" : "chart.noStandards";
@@ -253,6 +268,7 @@ export class ParameterPanel {
         this.standardLabel(s, fmt),
         s.reference ? h("em", {}, ` (${t("chart.reference")})`) : null,
         off.has(s.key) ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
+        sensitivityNote(s),
       );
     const references = all.filter((s) => !s.applicable);
     const toggle = (s: StandardLine) =>
@@ -277,6 +293,7 @@ export class ParameterPanel {
           swatch(s),
           this.standardLabel(s, fmt),
           off.has(s.key) ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
+          sensitivityNote(s),
         ),
       );
     const sources = [...new Set(all.flatMap((s) => s.entries.map((e) => e.source)))];
@@ -303,18 +320,22 @@ export class ParameterPanel {
     );
   }
 
-  private describePoint(p: PlotPoint, role: PointRole, label: string, fmt: (v: number) => string): string {
-    const { t } = this.ctx;
+  /** Tooltips: every mean says over what and of how many values (an interval's, or the rolling window's). */
+  private describePoint(p: PlotPoint, role: PointRole, label: string, fmt: (v: number) => string, intervalMs: number | null, rollingWindowMs: number): string {
+    const { t, lang } = this.ctx;
     if (p.y === null) return label;
     const qc = p.qc !== undefined ? ` · QC ${p.qc} ${t(`qc.${p.qc}` as MessageKey)}` : "";
+    const intervalMean = p.n !== undefined && intervalMs !== null ? meanDescription(intervalMs, p.n, t, lang) : null;
     if (role === "belowLod") {
       // The limit is in display units already, like the axis.
       const key = p.qualifier === QUALIFIER.belowLoq ? "value.belowLoq" : "value.belowLod";
-      return `${t(key, { limit: fmt(p.limit ?? p.y) })}${qc}`;
+      const below = t(key, { limit: fmt(p.limit ?? p.y) });
+      return `${intervalMean ? t("mean.belowLimit", { value: below, mean: intervalMean }) : below}${qc}`;
     }
     if (role === "max") return `${label}: ${p.min != null ? fmt(p.min) : "–"} – ${p.max != null ? fmt(p.max) : "–"}`;
-    const n = p.n !== undefined ? ` · n=${p.n}` : "";
-    return `${label}: ${fmt(p.y)}${qc}${n}`;
+    if (role === "rollingMean") return t("chart.meanPoint", { mean: meanDescription(rollingWindowMs, p.n ?? 0, t, lang), value: fmt(p.y) });
+    if (intervalMean) return `${label}: ${t("chart.meanPoint", { mean: intervalMean, value: fmt(p.y) })}${qc}`;
+    return `${label}: ${fmt(p.y)}${qc}`;
   }
 }
 

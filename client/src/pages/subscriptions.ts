@@ -7,7 +7,7 @@ import { AlertsApi, type SubscriptionRequest } from "../alerts-api.ts";
 import { roleAtLeast } from "../auth-api.ts";
 import { alertFormat, parameterName, stationName } from "../components/alert-format.ts";
 import { confirmButton } from "../components/confirm-button.ts";
-import { dataTable, timeCell } from "../components/data-table.ts";
+import { dataTable, timeCell, zoneHeader } from "../components/data-table.ts";
 import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -137,7 +137,7 @@ export function subscriptionsPage(ctx: AppContext): Page {
         ],
       };
     });
-    const headers = [t("subs.stations"), t("subs.parameters"), t("subs.severities"), t("subs.channel"), t("subs.target"), t("subs.status"), t("subs.createdAt"), t("subs.actions")];
+    const headers = [t("subs.stations"), t("subs.parameters"), t("subs.severities"), t("subs.channel"), t("subs.target"), t("subs.status"), zoneHeader(t, t("subs.createdAt"), ctx.p.zone), t("subs.actions")];
     list.replaceChildren(dataTable(t("subs.list"), headers, rows, t("subs.none")));
   }
 

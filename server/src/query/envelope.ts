@@ -114,10 +114,12 @@ export function envelopeToPoint(e: Envelope): SeriesPoint {
     nBelowLod,
   };
   if (e.n > 0 && e.mean !== null && nBelowLod > 0) {
-    const m = censoredMean(aggregateSums({ sum: e.mean * e.n, n: e.n, nCensored: nBelowLod, maxLod: e.maxLod, maxLoq: e.maxLoq }));
-    if (m.reportedBelow !== null && m.limit !== null) {
-      point.reportedBelow = m.reportedBelow;
-      point.limit = m.limit;
+    const sums = aggregateSums({ sum: e.mean * e.n, n: e.n, nCensored: nBelowLod, maxLod: e.maxLod, maxLoq: e.maxLoq });
+    if (sums.maxLimit !== null && sums.maxLimitQualifier !== null) {
+      point.qualifier = sums.maxLimitQualifier;
+      point.limit = sums.maxLimit;
+      const m = censoredMean(sums);
+      if (m.reportedBelow !== null) point.reportedBelow = m.reportedBelow;
     }
   }
   if (e.qc !== undefined) point.qc = e.qc;
