@@ -113,8 +113,10 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
       } else {
         main.push({ x: p.t, y: scale(p.v, f), ...extra });
       }
-      lows.push({ x: p.t, y: scale(p.min ?? p.v, f) });
-      highs.push({ x: p.t, y: scale(p.max ?? p.v, f), min: extra.min, max: extra.max, n: p.n });
+      // A mean below its limit has no envelope worth drawing: its min and max are substitutes (LOD/2, LOQ/2).
+      const envelope = p.reportedBelow === undefined;
+      lows.push({ x: p.t, y: envelope ? scale(p.min ?? p.v, f) : null });
+      highs.push({ x: p.t, y: envelope ? scale(p.max ?? p.v, f) : null, min: extra.min, max: extra.max, n: p.n });
       if (qc === QC.suspect && p.v !== null) suspect.push({ x: p.t, y: p.v * f, qc, n: p.n });
       if (isFailed && opts.showFailed && p.v !== null) failed.push({ x: p.t, y: p.v * f, qc, n: p.n });
       continue;

@@ -109,6 +109,18 @@ export function valueText(f: AlertFormat, a: Pick<AlertInfo, "value" | "unit" | 
   return kind ? `${value} · ${kind}` : value;
 }
 
+/** The value as a table cell: the number, and below it what it is (a single value, a mean with window and count). */
+export function valueCell(f: AlertFormat, a: Pick<AlertInfo, "value" | "unit" | "valueKind" | "meanWindowMs" | "meanCount">): HTMLElement {
+  const kind = a.value === null ? null : valueKindText(f, a);
+  return h(
+    "span",
+    { class: "alert-value", "data-testid": "alert-value", "data-value-kind": a.valueKind ?? "" },
+    h("span", { class: "num" }, quantity(f, a.value, a.unit)),
+    kind ? " " : null,
+    kind ? h("span", { class: "alert-value-kind muted" }, kind) : null,
+  );
+}
+
 /** A history entry's value: a mean below its limit reads "<LOQ (16.7 ng/L)"; a mean names its count then. */
 export function historyValueText(f: AlertFormat, e: Pick<AlertHistoryEntry, "value" | "count" | "qualifier">, a: Pick<AlertInfo, "unit" | "valueKind" | "meanWindowMs" | "meanCount">): string {
   if (e.value === null) return "–";

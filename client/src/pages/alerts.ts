@@ -5,7 +5,7 @@ import "../alerts.css";
 import type { AlertInfo, AlertState } from "../../../common/alerts.ts";
 import { ALERT_STATES } from "../../../common/alerts.ts";
 import { AlertsApi, type AlertFilter } from "../alerts-api.ts";
-import { alertFormat, alertStationHref, parameterName, sensorText, severityBadge, standardCitation, stateBadge, stationName, timeText, valueText, zoneColumn } from "../components/alert-format.ts";
+import { alertFormat, alertStationHref, parameterName, sensorText, severityBadge, standardCitation, stateBadge, stationName, timeText, valueCell, zoneColumn } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
 import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -106,9 +106,8 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
         stateBadge(a.state, t),
         severityBadge(a.severity, t),
         h("a", { href: alertStationHref(a, a.startedAt) }, stationName(f, a.station)),
-        parameterName(f, a.parameter),
-        h("span", { class: "alert-sensor", "data-testid": "alert-sensor" }, sensorText(f, a)),
-        h("span", { class: "num", "data-value-kind": a.valueKind ?? "", "data-testid": "alert-value" }, valueText(f, a)),
+        h("span", {}, parameterName(f, a.parameter), a.parameter ? h("span", { class: "alert-sensor muted", "data-testid": "alert-sensor" }, sensorText(f, a)) : null),
+        valueCell(f, a),
         standardCitation(f, a.standard, a.unit, a.threshold),
         h("time", { datetime: new Date(a.startedAt).toISOString() }, timeText(f, a.startedAt)),
         a.ack ? h("span", { class: "alert-acked", "data-testid": "ack-by" }, h("span", { "aria-hidden": "true" }, "✎ "), a.ack.by) : h("span", { class: "muted" }, t("ack.open")),
@@ -119,7 +118,7 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
         ),
       ],
     }));
-    const headers = ["col.state", "col.severity", "col.station", "col.parameter", "col.sensor", "col.value", "col.standard", "col.started", "col.ack", "col.details"] as const;
+    const headers = ["col.state", "col.severity", "col.station", "col.parameterSensor", "col.value", "col.standard", "col.started", "col.ack", "col.details"] as const;
     listEl.replaceChildren(
       h("p", { class: "muted alert-count" }, t("alerts.count", { count: alerts.length })),
       dataTable(

@@ -12,7 +12,7 @@ import { insensitiveSensors, type StandardLine } from "../charts/standard-lines.
 import { parameterName, sensorLabel, stationName, type AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { QC, QUALIFIER, type Reading } from "../../../common/reading.ts";
-import { displayUnit, formatDateTime, formatDuration, formatNumber, formatReadingValue, meanDescription } from "../format.ts";
+import { displayUnit, formatDateTime, formatDuration, formatMean, formatNumber, formatReadingValue, meanDescription } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
 export interface PanelView {
@@ -90,7 +90,11 @@ export class ParameterPanel {
       belowLod: t("chart.belowLod"),
       suspect: t("chart.suspect"),
       failed: t("chart.failed"),
-      rollingMean: (latest) => t("chart.rollingMean", { mean: meanDescription(view.rollingWindowMs, latest?.n ?? 0, t, ctx.lang) }),
+      rollingMean: (latest) =>
+        t("chart.rollingMean", {
+          mean: meanDescription(view.rollingWindowMs, latest?.n ?? 0, t, ctx.lang),
+          value: latest ? formatMean(latest, parameter.unit, ctx.p.unit, ctx.lang, t) : "–",
+        }),
     };
     const shown = series.filter((s) => !this.hiddenSensors.has(s.sensor));
     const [main, ...others] = shown;
@@ -128,7 +132,8 @@ export class ParameterPanel {
         value: s.value,
         colour: s.colour,
         dash: s.dash,
-        label: `${this.standardLabel(s, fmt)}${notSensitive(s).length > 0 ? ` — ${t("chart.notSensitive")}` : ""}`,
+        // On a narrow chart the line's label leaves the sources to the list below, keeping the sensitivity note.
+        label: `${this.standardLabel(s, fmt, view.requestedWidth < 560 && notSensitive(s).length > 0)}${notSensitive(s).length > 0 ? ` — ${t("chart.notSensitive")}` : ""}`,
       })),
       describe: (p, role, label) => this.describePoint(p, role, label, fmt, intervalMs, view.rollingWindowMs),
       ariaLabel: t("chart.label", { parameter: parameterName(ctx, parameter.code), station: stationName(ctx, this.station.id) }),
@@ -230,13 +235,14 @@ export class ParameterPanel {
   }
 
   /** "AA-EQS 40 ng/L · EU-EQS-2022 (proposal)"; "GB 3838 class III minimum 5 mg/L · CN-GB3838-2002 (binding)". */
-  private standardLabel(s: StandardLine, fmt: (v: number) => string): string {
+  private standardLabel(s: StandardLine, fmt: (v: number) => string, short = false): string {
     const { t } = this.ctx;
     const kind = t(`std.${s.kind}` as MessageKey);
     const cls = s.targetClass ? ` ${t("std.class", { class: s.targetClass })}` : "";
     const bound = s.bound ? ` ${t(`std.bound.${s.bound}`)}` : "";
     const cited = s.entries.map((e) => `${e.source} (${t(`legal.${e.legalStatus}` as MessageKey)})`).join(", ");
     const where = s.applicable ? "" : ` — ${t("chart.notBindingHere")}`;
+    if (short) return `${kind}${cls}${bound} ${fmt(s.value)}${where}`;
     return `${kind}${cls}${bound} ${fmt(s.value)} · ${cited}${where}`;
   }
 
