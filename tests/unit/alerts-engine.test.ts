@@ -1,16 +1,10 @@
 // The engine with a hand-driven clock and SQLite in a temp dir: no-data, reminders and suppression
 // without sleeping. Events are announced once recorded, so the tests wait for `engine.idle()`.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
-import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
-import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
-import { ManualTime } from "../../server/src/util/clock.ts";
-import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
-import { completeRule } from "../../server/src/alerts/rule-schema.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
-import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
-import { tempDir, testLogger } from "../helpers/test-system.ts";
+import type { RuleInput } from "../../server/src/alerts/rule-schema.ts";
+import { startTestEngine } from "../helpers/alert-engine.ts";
+import { testReading } from "../helpers/catalog.ts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1);
@@ -19,21 +13,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(rules: Parameters<typeof completeRule>[0][], reminderMs: number | null = null) {
-  const dir = tempDir("wm-alert-engine-");
-  const meta = await openMetaStore(dir.dir);
-  cleanups.push(async () => {
-    await meta.close();
-    dir.remove();
-  });
-  const time = new ManualTime(T0);
-  const ruleRepo = new SqlAlertRuleRepository(meta.db, () => time.now());
-  for (const r of rules) await ruleRepo.create(completeRule(r, { catalog: seed, now: T0 }), null);
-  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
-  const engine = new AlertEngine(meta, ruleRepo, alerts, null, catalogSource(), testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs, checkIntervalMs: MIN, clock: time, scheduler: time });
-  const events: AlertEvent[] = [];
-  engine.onEvent((e) => events.push(e));
-  cleanups.push(() => engine.stop());
+async function setup(rules: RuleInput[], reminderMs: number | null = null) {
+  const { time, engine, events, alerts, close } = await startTestEngine(rules, { start: T0, reminderMs, checkIntervalMs: MIN });
+  cleanups.push(close);
   const send = async (r: Partial<Reading>) => {
     engine.ingest([testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", time: time.now(), value: 7.5, ...r })]);
     await engine.idle();

@@ -1,17 +1,11 @@
 // Rate-of-change rules: the pure condition (rate per hour against the limit, with hysteresis) and the
 // engine with a hand-driven clock, firing on a fast change and resolving once the change slows.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
-import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
-import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
-import { ManualTime } from "../../server/src/util/clock.ts";
 import { limitCondition, ratePerHour, type RuleLimits } from "../../server/src/alerts/conditions.ts";
-import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
-import { completeRule } from "../../server/src/alerts/rule-schema.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
-import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
-import { tempDir, testLogger } from "../helpers/test-system.ts";
+import type { RuleInput } from "../../server/src/alerts/rule-schema.ts";
+import { startTestEngine } from "../helpers/alert-engine.ts";
+import { testReading } from "../helpers/catalog.ts";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -45,23 +39,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function engineWithRateRule(rule: Parameters<typeof completeRule>[0]) {
-  const dir = tempDir("wm-alert-rate-");
-  const meta = await openMetaStore(dir.dir);
-  cleanups.push(async () => {
-    await meta.close();
-    dir.remove();
-  });
-  const time = new ManualTime(T0);
-  const rules = new SqlAlertRuleRepository(meta.db, () => time.now());
-  await rules.create(completeRule({ kind: "rate", parameter: "ph", ...rule }, { catalog: seed, now: T0 }), null);
-  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
-  const engine = new AlertEngine(meta, rules, alerts, null, catalogSource(), testLogger, {
-    ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, checkIntervalMs: MIN, clock: time, scheduler: time,
-  });
-  const events: AlertEvent[] = [];
-  engine.onEvent((e) => events.push(e));
-  cleanups.push(() => engine.stop());
+async function engineWithRateRule(rule: RuleInput) {
+  const { time, engine, events, alerts, close } = await startTestEngine([{ kind: "rate", parameter: "ph", ...rule }], { start: T0, checkIntervalMs: MIN });
+  cleanups.push(close);
   await engine.start();
   /** A pH reading now; the clock then moves on ten minutes, and what changed is recorded. */
   const send = async (value: number | null, r: Partial<Reading> = {}) => {

@@ -2,16 +2,10 @@
 // Zehren's primary carbamazepine sensor alerts apart, a fault of one sensor silences only its own
 // series, and AA early warnings count coverage against the sensor's reading interval.
 import { afterEach, describe, expect, it } from "vitest";
-import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
-import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
-import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
-import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
-import { completeRule } from "../../server/src/alerts/rule-schema.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
-import { ManualTime } from "../../server/src/util/clock.ts";
-import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
-import { tempDir, testLogger } from "../helpers/test-system.ts";
+import type { RuleInput } from "../../server/src/alerts/rule-schema.ts";
+import { startTestEngine } from "../helpers/alert-engine.ts";
+import { testReading } from "../helpers/catalog.ts";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -25,21 +19,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(rules: Parameters<typeof completeRule>[0][], start = T0) {
-  const dir = tempDir("wm-alert-sensors-");
-  const meta = await openMetaStore(dir.dir);
-  cleanups.push(async () => {
-    await meta.close();
-    dir.remove();
-  });
-  const time = new ManualTime(start);
-  const ruleRepo = new SqlAlertRuleRepository(meta.db, () => time.now());
-  for (const r of rules) await ruleRepo.create(completeRule(r, { catalog: seed, now: start }), null);
-  const alerts = new SqlAlertRepository(meta.db, () => "http://monitor.example", catalogSource());
-  const engine = new AlertEngine(meta, ruleRepo, alerts, null, catalogSource(), testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, checkIntervalMs: MIN, clock: time, scheduler: time });
-  const events: AlertEvent[] = [];
-  engine.onEvent((e) => events.push(e));
-  cleanups.push(() => engine.stop());
+async function setup(rules: RuleInput[], start = T0) {
+  const { time, engine, events, alerts, close } = await startTestEngine(rules, { start, checkIntervalMs: MIN });
+  cleanups.push(close);
   await engine.start();
   const send = async (readings: Array<Partial<Reading> & Pick<Reading, "parameter">>) => {
     engine.ingest(readings.map((r) => testReading({ station: ZEHREN, time: time.now(), ...r })));
