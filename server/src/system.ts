@@ -8,8 +8,10 @@ import { fileURLToPath } from "node:url";
 import express, { type Request } from "express";
 import { Server as IoServer } from "socket.io";
 import type { Config } from "./config.ts";
-import { StaticCatalogSource, type CatalogSource } from "./catalog/catalog-source.ts";
-import { seedCatalog } from "./catalog/seed.ts";
+import type { CatalogData } from "../../common/catalog-model.ts";
+import type { ManagedCatalog } from "./catalog/catalog-store.ts";
+import { InfluxDataPresence } from "./catalog/data-presence.ts";
+import { configuredSeed, openCatalog } from "./catalog/open-catalog.ts";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
 import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
@@ -77,8 +79,11 @@ export interface SystemOptions {
   /** The one clock and timer source for the whole server; tests pass a ManualTime. */
   clock?: Clock;
   scheduler?: Scheduler;
-  /** Where every module reads the catalog; the shipped catalog by default (tests pass their own). */
-  catalog?: CatalogSource;
+  /**
+   * What a data dir without a catalog starts with (tests pass their own); CATALOG_SEED by default.
+   * Once the metadata store has a catalog, it is the one used.
+   */
+  catalogSeed?: CatalogData;
   /** Alerting intervals; tests shorten them. */
   alerting?: Partial<AlertingOptions>;
   /** Built dashboard to serve; client/dist by default. */
@@ -88,7 +93,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   url: string;
   port: number;
-  catalog: CatalogSource;
+  /** The managed catalog every module reads (and admins change). */
+  catalog: ManagedCatalog;
   store: ReadingStore;
   writer: BatchWriter;
   rollups: RollupScheduler;
@@ -111,7 +117,6 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const scheduler = options.scheduler ?? timerScheduler;
   const now = () => clock.now();
   const startedAt = now();
-  const catalog = options.catalog ?? new StaticCatalogSource(seedCatalog());
   const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
   // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
   // readings in the journal and spool, health answers 503 naming host and port, and the database,
@@ -147,6 +152,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   const meta = await openMetaStore(config.dataDir);
+  const catalogSeed = options.catalogSeed;
+  const catalog = await openCatalog({
+    meta,
+    presence: new InfluxDataPresence(store),
+    logger,
+    now,
+    seed: () => (catalogSeed ? structuredClone(catalogSeed) : configuredSeed(config.catalog.seed)),
+  });
   const stationTokens = new SqlStationTokenRepository(meta.db);
   const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal);
   const accountRepos = {
