@@ -32,7 +32,7 @@ export function configuredSeed(seed: Config["catalog"]["seed"]): CatalogData {
   try {
     input = JSON.parse(readFileSync(seed.file, "utf8"));
   } catch (err) {
-    throw new Error(`CATALOG_SEED ${seed.file}: ${(err as Error).message}`);
+    throw new Error(`CATALOG_SEED ${seed.file}: ${(err as Error).message}`, { cause: err });
   }
   return parseCatalog(input, `catalog file ${seed.file} (CATALOG_SEED)`);
 }

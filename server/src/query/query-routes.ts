@@ -1,5 +1,5 @@
-// The read API: catalog, latest values and downsampled series.
-//   GET /api/v1/catalog                                    → CatalogResponse (the whole catalog and its version)
+// The read API: stations, parameters, latest values and downsampled series (the catalog as a whole
+// is served by catalog/catalog-routes.ts).
 //   GET /api/v1/stations                                   → StationsResponse
 //   GET /api/v1/parameters                                 → ParametersResponse
 //   GET /api/v1/latest?station=                            → LatestResponse (per station × parameter × sensor)
@@ -9,7 +9,6 @@
 // shared error middleware.
 import { Router, type Response } from "express";
 import type {
-  CatalogResponse,
   LatestResponse,
   ParametersResponse,
   SeriesResponse,
@@ -64,12 +63,6 @@ export function queryRouter(deps: QueryRouterDeps): Router {
   const now = deps.now ?? Date.now;
   const service = new SeriesService(deps.store, { ...deps, now, logger: deps.logger?.child({ module: "query" }) });
   const router = Router();
-
-  router.get("/api/v1/catalog", (_req, res) => {
-    const catalog = deps.catalog.current();
-    const body: CatalogResponse = { version: catalog.version, catalog: catalog.data };
-    res.json(body);
-  });
 
   router.get("/api/v1/stations", (_req, res) => {
     const body: StationsResponse = { stations: [...deps.catalog.current().stations] };
