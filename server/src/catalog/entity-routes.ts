@@ -17,10 +17,9 @@ import {
 import { entityKey, type CatalogEntity } from "../../../common/catalog-diff.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { requireRole } from "../auth/access.ts";
-import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import type { ManagedCatalog } from "./catalog-store.ts";
-import { actorOf, answer, findOr404, focus, patched } from "./route-kit.ts";
+import { actorOf, answer, findOr404, focus, patched, refused } from "./route-kit.ts";
 
 type SimpleKind = "parameters" | "organisations" | "regions" | "rivers" | "sources";
 
@@ -96,7 +95,7 @@ function mount(router: Router, catalog: ManagedCatalog, spec: EntitySpec): void 
     const key = keyOf(entity);
     const result = await catalog.change({ actor: actorOf(res), action: `${what}.create`, focus: focus(kind, key) }, (draft) => {
       if (list(draft).some((e) => keyOf(e) === key)) {
-        throw new ValidationError(`a ${what} ${key} exists already`, [{ path: spec.idField, message: `${spec.idField}: a ${what} "${key}" exists already` }]);
+        throw refused(spec.idField, `a ${what} "${key}" exists already`);
       }
       (draft[kind] as CatalogEntity[]).push(entity);
     });
@@ -122,7 +121,7 @@ function mount(router: Router, catalog: ManagedCatalog, spec: EntitySpec): void 
       const users = spec.users(current, key);
       if (users.length > 0) {
         const shown = users.slice(0, 10).join(", ") + (users.length > 10 ? ` and ${users.length - 10} more` : "");
-        throw new ValidationError(`${what} ${key} is in use`, [{ message: `${what} ${key} is in use by ${shown}: change those first` }]);
+        throw refused("", `${what} ${key} is in use by ${shown}: change those first`);
       }
       (draft as Record<SimpleKind, CatalogEntity[]>)[kind] = list(draft).filter((e) => keyOf(e) !== key);
     });

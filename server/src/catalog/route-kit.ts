@@ -17,10 +17,16 @@ export function findOr404<T>(list: readonly T[], key: (e: T) => string, wanted: 
   return found;
 }
 
+/** A 400 about one field (or the request as a whole for path ""), whose message names it. */
+export function refused(path: string, message: string): ValidationError {
+  const text = path ? `${path}: ${message}` : message;
+  return new ValidationError(text, [{ ...(path ? { path } : {}), message: text }]);
+}
+
 /** A JSON object body, or a 400 saying what it must be. */
 export function objectBody(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new ValidationError("The request body must be a JSON object", [{ message: "the request body must be a JSON object" }]);
+    throw refused("", "the request body must be a JSON object");
   }
   return body as Record<string, unknown>;
 }

@@ -15,7 +15,7 @@ import { requireRole } from "../auth/access.ts";
 import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import type { ManagedCatalog } from "./catalog-store.ts";
-import { actorOf, answer, findOr404, focus, patched } from "./route-kit.ts";
+import { actorOf, answer, findOr404, focus, patched, refused } from "./route-kit.ts";
 
 export interface SensorRouterDeps {
   catalog: ManagedCatalog;
@@ -61,7 +61,7 @@ export function sensorRouter(deps: SensorRouterDeps): Router {
   router.post("/api/v1/catalog/sensors", async (req, res) => {
     const sensor = parseOrThrow(sensorSchema, parseOrThrow(createBody, req.body));
     const result = await deps.catalog.change({ actor: actorOf(res), action: "sensor.create", focus: focus("sensors", sensor.id) }, (draft, current) => {
-      if (current.sensor(sensor.id)) throw new ValidationError(`a sensor ${sensor.id} exists already`, [{ path: "id", message: `id: a sensor "${sensor.id}" exists already` }]);
+      if (current.sensor(sensor.id)) throw refused("id", `a sensor "${sensor.id}" exists already`);
       draft.sensors.push(sensor);
     });
     answer(res, result, 201, { sensor: deps.catalog.current().sensor(sensor.id) });
@@ -91,9 +91,7 @@ export function sensorRouter(deps: SensorRouterDeps): Router {
     const result = await update(res, existing.id, "sensor.install", (s) => {
       const current = open(s);
       if (current) {
-        throw new ValidationError(`${s.id} is installed`, [
-          { path: "from", message: `from: ${s.id} is installed at ${current.station} since ${current.from}; end that deployment first (…/deployments/end) or move the sensor (…/move)` },
-        ]);
+        throw refused("from", `${s.id} is installed at ${current.station} since ${current.from}; end that deployment first (…/deployments/end) or move the sensor (…/move)`);
       }
       return { ...s, deployments: [...s.deployments, d] };
     });
@@ -105,7 +103,7 @@ export function sensorRouter(deps: SensorRouterDeps): Router {
     const { to } = parseOrThrow(endBody, req.body);
     const result = await update(res, existing.id, "sensor.end-deployment", (s) => {
       const current = open(s);
-      if (!current) throw new ValidationError(`${s.id} is not installed`, [{ path: "to", message: `to: ${s.id} has no deployment without an end` }]);
+      if (!current) throw refused("to", `${s.id} has no deployment without an end`);
       const ended = deployment({ ...current, to }, "");
       return { ...s, deployments: s.deployments.map((x) => (x === current ? ended : x)) };
     });
@@ -117,8 +115,8 @@ export function sensorRouter(deps: SensorRouterDeps): Router {
     const body = parseOrThrow(moveBody, req.body);
     const result = await update(res, existing.id, "sensor.move", (s) => {
       const current = open(s);
-      if (!current) throw new ValidationError(`${s.id} is not installed`, [{ path: "at", message: `at: ${s.id} is not installed anywhere; install it (…/deployments) instead` }]);
-      if (current.station === body.station) throw new ValidationError(`${s.id} is at ${body.station}`, [{ path: "station", message: `station: ${s.id} is installed there already` }]);
+      if (!current) throw refused("at", `${s.id} is not installed anywhere; install it (…/deployments) instead`);
+      if (current.station === body.station) throw refused("station", `${s.id} is installed there already`);
       const ended = deployment({ ...current, to: body.at }, "at");
       const next = deployment({ station: body.station, from: body.at, to: null, primary: body.primary }, "at");
       return { ...s, deployments: [...s.deployments.map((x) => (x === current ? ended : x)), next] };

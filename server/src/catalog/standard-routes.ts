@@ -10,10 +10,10 @@ import { z } from "zod";
 import { classLimitsSchema, LEGAL_STATUSES, standardSchema, standardScopeSchema, type QualityStandard } from "../../../common/catalog-model.ts";
 import { standardVersionKey } from "../../../common/catalog-diff.ts";
 import { requireRole } from "../auth/access.ts";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import type { ManagedCatalog } from "./catalog-store.ts";
-import { actorOf, answer, focus } from "./route-kit.ts";
+import { actorOf, answer, focus, refused } from "./route-kit.ts";
 
 export interface StandardRouterDeps {
   catalog: ManagedCatalog;
@@ -56,9 +56,7 @@ export function standardRouter(deps: StandardRouterDeps): Router {
     const key = standardVersionKey(standard.id, standard.validFrom);
     const result = await deps.catalog.change({ actor: actorOf(res), action: "standard.create", focus: focus("standards", key) }, (draft) => {
       if (draft.standards.some((s) => s.id === standard.id)) {
-        throw new ValidationError(`a standard ${standard.id} exists already`, [
-          { path: "id", message: `id: a standard "${standard.id}" exists already; a changed value is a new version (POST /api/v1/catalog/standards/${standard.id}/versions)` },
-        ]);
+        throw refused("id", `a standard "${standard.id}" exists already; a changed value is a new version (POST /api/v1/catalog/standards/${standard.id}/versions)`);
       }
       draft.standards.push(standard);
     });
@@ -75,13 +73,11 @@ export function standardRouter(deps: StandardRouterDeps): Router {
       const latest = versionsOf(draft.standards, id).at(-1)!;
       const from = Date.parse(body.validFrom);
       if (from <= start(latest)) {
-        throw new ValidationError("validFrom is too early", [{ path: "validFrom", message: `validFrom: must be after the start of the current version (${latest.validFrom})` }]);
+        throw refused("validFrom", `must be after the start of the current version (${latest.validFrom})`);
       }
       const overlaps = latest.validTo === null || Date.parse(latest.validTo) > from;
       if (overlaps && from < now && start(latest) <= now) {
-        throw new ValidationError("validFrom is in the past", [
-          { path: "validFrom", message: `validFrom: ${body.validFrom} is before now (${new Date(now).toISOString()}); the current version applied until now and stays as it was, so a new version starts now or later` },
-        ]);
+        throw refused("validFrom", `${body.validFrom} is before now (${new Date(now).toISOString()}); the current version applied until now and stays as it was, so a new version starts now or later`);
       }
       const { validFrom, validTo, ...values } = body;
       // A new version states its own values: a value of one kind does not carry over to the next.
@@ -101,7 +97,7 @@ export function standardRouter(deps: StandardRouterDeps): Router {
     const result = await deps.catalog.change({ actor: actorOf(res), action: "standard.end", focus: focus("standards", id) }, (draft) => {
       const latest = versionsOf(draft.standards, id).at(-1)!;
       if (latest.validTo !== null && Date.parse(latest.validTo) <= Date.parse(validTo)) {
-        throw new ValidationError("already ended", [{ path: "validTo", message: `validTo: ${id} ends at ${latest.validTo} already` }]);
+        throw refused("validTo", `${id} ends at ${latest.validTo} already`);
       }
       draft.standards = draft.standards.map((s) => (s === latest ? { ...s, validTo } : s));
     });

@@ -10,10 +10,9 @@ import type { StationRetirement } from "../../../common/api-types.ts";
 import { parameterCode, stationId, stationSchema, type Station } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { requireRole } from "../auth/access.ts";
-import { ValidationError } from "../errors.ts";
 import { parseOrThrow } from "../http/validation.ts";
 import type { ManagedCatalog } from "./catalog-store.ts";
-import { actorOf, answer, findOr404, focus, objectBody, patched } from "./route-kit.ts";
+import { actorOf, answer, findOr404, focus, objectBody, patched, refused } from "./route-kit.ts";
 import { simulatedSensor } from "./simulated-sensors.ts";
 
 export interface StationRouterDeps {
@@ -37,15 +36,15 @@ export function stationRouter(deps: StationRouterDeps): Router {
     const body = objectBody(req.body);
     const { simulatedSensors = [], ...station } = parseOrThrow(createBody, body);
     if (simulatedSensors.length > 0 && !station.simulated) {
-      throw new ValidationError("simulatedSensors are for simulated stations", [{ path: "simulatedSensors", message: "simulatedSensors: only a simulated station gets simulated sensors; set simulated to true or add its sensors under /api/v1/catalog/sensors" }]);
+      throw refused("simulatedSensors", `only a simulated station gets simulated sensors; set simulated to true or add its sensors under /api/v1/catalog/sensors`);
     }
     const from = new Date(deps.now()).toISOString();
     const result = await deps.catalog.change({ actor: actorOf(res), action: "station.create", focus: focus("stations", station.id) }, (draft, current) => {
-      if (current.station(station.id)) throw new ValidationError(`a station ${station.id} exists already`, [{ path: "id", message: `id: a station "${station.id}" exists already` }]);
+      if (current.station(station.id)) throw refused("id", `a station "${station.id}" exists already`);
       draft.stations.push(station);
       for (const code of new Set(simulatedSensors)) {
         const parameter = current.parameter(code);
-        if (!parameter) throw new ValidationError(`unknown parameter ${code}`, [{ path: "simulatedSensors", message: `simulatedSensors: unknown parameter ${JSON.stringify(code)}` }]);
+        if (!parameter) throw refused("simulatedSensors", `unknown parameter ${JSON.stringify(code)}`);
         draft.sensors.push(simulatedSensor(current, station, parameter, from));
       }
     });
@@ -58,7 +57,7 @@ export function stationRouter(deps: StationRouterDeps): Router {
     const next: Station = patched(stationSchema, existing, req.body, {});
     const renamed = next.id !== existing.id;
     const result = await deps.catalog.change({ actor: actorOf(res), action: renamed ? "station.rename" : "station.update", focus: focus("stations", next.id) }, (draft, current) => {
-      if (renamed && current.station(next.id)) throw new ValidationError(`a station ${next.id} exists already`, [{ path: "id", message: `id: a station "${next.id}" exists already` }]);
+      if (renamed && current.station(next.id)) throw refused("id", `a station "${next.id}" exists already`);
       draft.stations = draft.stations.map((s) => (s.id === id ? next : s));
       // A station without data may still be renamed: what names it follows (its data would not).
       if (!renamed) return;
@@ -112,7 +111,7 @@ export function stationRouter(deps: StationRouterDeps): Router {
     findOr404(catalog.stations, (s) => s.id, id, "station");
     const sensors = catalog.sensors.filter((s) => s.deployments.some((d) => d.station === id)).map((s) => s.id);
     if (sensors.length > 0) {
-      throw new ValidationError(`${id} has sensors`, [{ message: `${id} has had sensors (${sensors.join(", ")}): remove them first, or retire the station instead` }]);
+      throw refused("", `${id} has had sensors (${sensors.join(", ")}): remove them first, or retire the station instead`);
     }
     const result = await deps.catalog.change({ actor: actorOf(res), action: "station.delete", focus: focus("stations", id) }, (draft) => {
       draft.stations = draft.stations.filter((s) => s.id !== id);
@@ -125,6 +124,6 @@ export function stationRouter(deps: StationRouterDeps): Router {
 
 function stationIdParam(raw: string): string {
   const parsed = stationId.safeParse(raw);
-  if (!parsed.success) throw new ValidationError(`Invalid URL: ${parsed.error.issues[0]!.message}`, [{ path: "id", message: `id: ${parsed.error.issues[0]!.message}` }]);
+  if (!parsed.success) throw refused("id", parsed.error.issues[0]!.message);
   return parsed.data;
 }

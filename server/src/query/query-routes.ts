@@ -2,7 +2,7 @@
 // is served by catalog/catalog-routes.ts).
 //   GET /api/v1/stations                                   → StationsResponse
 //   GET /api/v1/parameters                                 → ParametersResponse
-//   GET /api/v1/latest?station=                            → LatestResponse (per station × parameter × sensor)
+//   GET /api/v1/latest[?station=|?stations=A,B,…]           → LatestResponse (per station × parameter × sensor)
 //   GET /api/v1/series?station=&parameter=[&sensor=]&from=&to=&width= → SeriesResponse (default: the primary sensor)
 //   GET /api/v1/series/multi?series=ST:PAR[:SENSOR],…&from=&to=&width= → { series: SeriesResponse[] }
 // Each request reads one catalog snapshot. Bad input answers 400 through ValidationError and the
@@ -77,8 +77,8 @@ export function queryRouter(deps: QueryRouterDeps): Router {
 
   router.get("/api/v1/latest", async (req, res) => {
     const catalog = deps.catalog.current();
-    const { station } = parseLatestQuery(req.query, catalog);
-    const body: LatestResponse = await service.latest(catalog, station);
+    const { station, stations } = parseLatestQuery(req.query, catalog);
+    const body: LatestResponse = await service.latest(catalog, stations ?? station);
     res.json(body);
   });
 
