@@ -41,8 +41,20 @@ function differences(current: RuleDraft, wanted: RuleDraft): FieldUpdate[] {
   return FOLLOWED.filter((f) => JSON.stringify(current[f]) !== JSON.stringify(wanted[f])).map((field) => ({ field, before: current[field], after: wanted[field] }));
 }
 
-/** Pure: what to create, update and leave, given what the catalog derives and what is stored. */
-export function planDerivation(desired: ReadonlyArray<BuiltInRule & { derivedFrom: string }>, existing: readonly DerivedRule[], deleted: ReadonlySet<string>): DerivationPlan {
+/** "standard id|rule kind" of a rule that cites a standard at every station (built-in rules of 0.1.0). */
+export const coverKey = (standardId: string, kind: string) => `${standardId}|${kind}`;
+
+/**
+ * Pure: what to create, update and leave, given what the catalog derives and what is stored. Nothing
+ * is created where a person deleted the derived rule, nor where a built-in rule for every station
+ * (`covered`, from installations older than per-station rules) checks the same standard already.
+ */
+export function planDerivation(
+  desired: ReadonlyArray<BuiltInRule & { derivedFrom: string }>,
+  existing: readonly DerivedRule[],
+  deleted: ReadonlySet<string>,
+  covered: ReadonlySet<string> = new Set(),
+): DerivationPlan {
   const plan: DerivationPlan = { create: [], update: [], kept: [], keys: new Map() };
   const wanted = new Map(desired.map((d) => [d.derivedFrom, d.draft]));
   const stored = new Set<string>();
@@ -58,7 +70,11 @@ export function planDerivation(desired: ReadonlyArray<BuiltInRule & { derivedFro
     if (editedByHand) plan.kept.push({ rule, fields });
     else plan.update.push({ rule, draft: next, fields });
   }
-  for (const d of desired) if (!stored.has(d.derivedFrom) && !deleted.has(d.derivedFrom)) plan.create.push({ draft: d.draft, derivedFrom: d.derivedFrom });
+  for (const d of desired) {
+    if (stored.has(d.derivedFrom) || deleted.has(d.derivedFrom)) continue;
+    if (d.draft.standard && covered.has(coverKey(d.draft.standard.id, d.draft.kind))) continue;
+    plan.create.push({ draft: d.draft, derivedFrom: d.derivedFrom });
+  }
   return plan;
 }
 
@@ -96,7 +112,9 @@ export async function deriveRules(
 ): Promise<{ plan: DerivationPlan; demand: DerivedDemand }> {
   const desired = derivedRuleDrafts(catalog, now);
   const demand = new Map(desired.map((d) => [d.derivedFrom, JSON.stringify(pick(d.draft))]));
-  const found = planDerivation(desired, await deps.rules.listDerived(), await deps.rules.deletedDerivations());
+  const everywhere = (await deps.rules.list()).filter((r) => r.builtIn && r.station === null && r.standard !== null);
+  const covered = new Set(everywhere.map((r) => coverKey(r.standard!.id, r.kind)));
+  const found = planDerivation(desired, await deps.rules.listDerived(), await deps.rules.deletedDerivations(), covered);
   const demandChanged = (key: string | undefined) => previous !== undefined && key !== undefined && previous.get(key) !== demand.get(key);
   const plan = { ...found, kept: found.kept.filter((k) => demandChanged(found.keys.get(k.rule.id))) };
   const applied = await deps.rules.applyDerivation({ create: plan.create, update: plan.update.map((u) => ({ id: u.rule.id, draft: u.draft })) });
