@@ -49,7 +49,8 @@ export class CatalogApi {
     return this.api.send("POST", "/api/v1/catalog/stations", { ...station, ...(simulatedSensors.length ? { simulatedSensors } : {}) });
   }
 
-  updateStation(id: string, changes: Partial<Station>): Promise<Changed & { station: Station }> {
+  /** A PATCH: the fields given replace the station's; null removes an optional one (note). */
+  updateStation(id: string, changes: Record<string, unknown>): Promise<Changed & { station: Station }> {
     return this.api.send("PATCH", `/api/v1/catalog/stations/${enc(id)}`, changes);
   }
 
@@ -69,7 +70,7 @@ export class CatalogApi {
     return this.api.send("POST", "/api/v1/catalog/parameters", parameter);
   }
 
-  updateParameter(code: string, changes: Partial<Parameter>): Promise<Changed> {
+  updateParameter(code: string, changes: Record<string, unknown>): Promise<Changed> {
     return this.api.send("PATCH", `/api/v1/catalog/parameters/${enc(code)}`, changes);
   }
 

@@ -4,6 +4,7 @@
 // preference (language, unit, time zone) changes; their state lives in the URL.
 import "./styles.css";
 import "./auth.css";
+import "./catalog.css";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { ApiClient } from "./api.ts";
 import { AuthApi, roleAtLeast, type SessionInfo } from "./auth-api.ts";
@@ -233,7 +234,7 @@ async function mount(): Promise<void> {
                 ? alertRulesPage(ctx)
                 : route.page === "subscriptions"
                   ? subscriptionsPage(ctx)
-                  : overviewPage(ctx);
+                  : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

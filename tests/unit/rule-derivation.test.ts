@@ -26,7 +26,7 @@ const ZEHREN_CLA = desired.find((d) => d.derivedFrom === "DE-ELBE-ZEHREN|clarith
 
 function stored(d: (typeof desired)[number], id: number, over: Partial<AlertRule> = {}, editedByHand = false): DerivedRule {
   return {
-    rule: { ...d.draft, id, builtIn: true, createdBy: null, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", ...over },
+    rule: { ...d.draft, id, builtIn: true, createdBy: null, createdById: null, paused: false, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z", ...over },
     derivedFrom: d.derivedFrom,
     editedByHand,
   };

@@ -33,7 +33,7 @@ export interface DerivationPlan {
 }
 
 function ruleDraft(rule: AlertRule): RuleDraft {
-  const { id: _i, builtIn: _b, createdBy: _c, createdAt: _ca, updatedAt: _u, ...draft } = rule;
+  const { id: _i, builtIn: _b, createdBy: _c, createdById: _ci, paused: _p, createdAt: _ca, updatedAt: _u, ...draft } = rule;
   return draft;
 }
 
