@@ -14,13 +14,17 @@ export async function call(base: { url: string }, method: string, path: string, 
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  let parsed: unknown = null;
+  return { status: res.status, body: parseOrText(text) };
+}
+
+/** The answer as JSON, or its text when it is not JSON (an error page). */
+function parseOrText(text: string): unknown {
+  if (!text) return null;
   try {
-    parsed = text ? JSON.parse(text) : null;
+    return JSON.parse(text);
   } catch {
-    parsed = text;
+    return text;
   }
-  return { status: res.status, body: parsed };
 }
 
 /** A new station on the Elbe in Saxony (test data, names in all three languages). */

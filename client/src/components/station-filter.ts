@@ -45,14 +45,16 @@ export function stationFilterBar(ctx: Ctx, filter: StationFilter, onChange: (nex
   );
 }
 
-/** "‹ Page 2 of 21 ›", or nothing for a single page. */
-export function pager(t: Translate, page: number, pages: number, total: number, onPage: (page: number) => void): HTMLElement | null {
-  if (pages <= 1) return h("p", { class: "pager muted", "data-total": String(total) }, t("filter.count", { count: total }));
+/** "‹ Page 2 of 21 (500 stations) ›", or just the count for a single page; `of` says what is counted. */
+export function pager(t: Translate, page: number, pages: number, total: number, onPage: (page: number) => void, of: "stations" | "entries" = "stations"): HTMLElement | null {
+  const count: MessageKey = of === "stations" ? "filter.count" : "filter.countEntries";
+  const pageOf: MessageKey = of === "stations" ? "filter.page" : "filter.pageEntries";
+  if (pages <= 1) return h("p", { class: "pager muted", "data-total": String(total) }, t(count, { count: total }));
   return h(
     "nav",
     { class: "pager", "aria-label": t("filter.pages"), "data-total": String(total) },
     h("button", { type: "button", disabled: page <= 0, "aria-label": t("filter.previous"), onclick: () => onPage(page - 1) }, "‹"),
-    h("span", {}, t("filter.page", { page: page + 1, pages, count: total })),
+    h("span", {}, t(pageOf, { page: page + 1, pages, count: total })),
     h("button", { type: "button", disabled: page >= pages - 1, "aria-label": t("filter.next"), onclick: () => onPage(page + 1) }, "›"),
   );
 }

@@ -22,6 +22,8 @@ export const catalogDe: Record<keyof typeof catalogEn, string> = {
   "filter.all": "Alle",
   "filter.count": "{count} Messstellen",
   "filter.page": "Seite {page} von {pages} ({count} Messstellen)",
+  "filter.countEntries": "{count} Einträge",
+  "filter.pageEntries": "Seite {page} von {pages} ({count} Einträge)",
   "filter.pages": "Seiten",
   "filter.previous": "Vorherige Seite",
   "filter.next": "Nächste Seite",

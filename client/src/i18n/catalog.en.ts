@@ -21,6 +21,8 @@ export const catalogEn = {
   "filter.all": "All",
   "filter.count": "{count} stations",
   "filter.page": "Page {page} of {pages} ({count} stations)",
+  "filter.countEntries": "{count} entries",
+  "filter.pageEntries": "Page {page} of {pages} ({count} entries)",
   "filter.pages": "Pages",
   "filter.previous": "Previous page",
   "filter.next": "Next page",

@@ -22,6 +22,8 @@ export const catalogZh: Record<keyof typeof catalogEn, string> = {
   "filter.all": "全部",
   "filter.count": "{count} 个站点",
   "filter.page": "第 {page} 页，共 {pages} 页（{count} 个站点）",
+  "filter.countEntries": "{count} 条",
+  "filter.pageEntries": "第 {page} 页，共 {pages} 页（{count} 条）",
   "filter.pages": "分页",
   "filter.previous": "上一页",
   "filter.next": "下一页",

@@ -86,7 +86,7 @@ export function adminSensorsPage(ctx: AppContext): Page {
       };
     });
     const headers = [t("form.id"), t("form.parameter"), t("sensors.makeModel"), t("sensors.installedAt"), t("sensors.lodLoq"), t("users.actions")];
-    listSlot.replaceChildren(dataTable(t("admin.sensors"), headers, rows, t("sensors.noMatch")), pager(t, paged.page, paged.pages, paged.total, (p) => ((page = p), renderList())) ?? "");
+    listSlot.replaceChildren(dataTable(t("admin.sensors"), headers, rows, t("sensors.noMatch")), pager(t, paged.page, paged.pages, paged.total, (p) => ((page = p), renderList()), "entries") ?? "");
   }
 
   /** The fields a sensor's description has (create and edit). */
