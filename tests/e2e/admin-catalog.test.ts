@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUser, type TestUser } from "../helpers/auth.ts";
+import { createUser, loginSession, type TestUser } from "../helpers/auth.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
@@ -150,6 +150,31 @@ describe("catalog administration in Chromium", () => {
     await page.setViewportSize({ width: 1300, height: 900 });
     await setLanguage(page, "en");
   }, 120_000);
+
+  it("an open overview shows a station another admin adds, without a reload", async () => {
+    const v = await newWatchedPage(browser!);
+    try {
+      await v.page.goto(`${system!.url}/#/`);
+      await logInThroughForm(v.page, viewer.username, viewer.password);
+      await v.page.waitForSelector(".card[data-station='DE-ELBE-ZEHREN']");
+      await v.page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+      const session = await loginSession(system!, "admin");
+      const res = await fetch(`${system!.url}/api/v1/catalog/stations`, {
+        method: "POST",
+        headers: session.headers,
+        body: JSON.stringify({ ...system!.catalog.current().station("DE-ELBE-ZEHREN")!, id: "DE-ELBE-LIVE", name: { en: "Live addition (Elbe)" }, note: undefined }),
+      });
+      expect(res.status, await res.text()).toBe(201);
+      const card = v.page.locator(".card[data-station='DE-ELBE-LIVE'] h3");
+      await card.waitFor();
+      expect(await card.textContent()).toBe("Live addition (Elbe)");
+      // The same document, not a reload: the page took the catalogChanged event.
+      expect(await v.page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+      expect(v.problems).toEqual([]);
+    } finally {
+      await v.context.close();
+    }
+  });
 
   it("a viewer sees no administration and none of the catalog pages", async () => {
     const v = await newWatchedPage(browser!);
