@@ -10,7 +10,8 @@ import { Server as IoServer } from "socket.io";
 import type { Config } from "./config.ts";
 import type { CatalogData } from "../../common/catalog-model.ts";
 import type { ManagedCatalog } from "./catalog/catalog-store.ts";
-import { InfluxDataPresence } from "./catalog/data-presence.ts";
+import { anyPresence, InfluxDataPresence } from "./catalog/data-presence.ts";
+import { SqlLabDataPresence } from "./lab/lab-data-presence.ts";
 import { configuredSeed, openCatalog } from "./catalog/open-catalog.ts";
 import { CATALOG_IMPORT_PATH, catalogRouter } from "./catalog/catalog-routes.ts";
 import { entityRouter } from "./catalog/entity-routes.ts";
@@ -160,7 +161,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
     meta,
-    presence: new InfluxDataPresence(store),
+    // Readings and lab results both name stations and parameters.
+    presence: anyPresence([new InfluxDataPresence(store), new SqlLabDataPresence(meta.db)]),
     logger,
     now,
     seed: () => (catalogSeed ? structuredClone(catalogSeed) : configuredSeed(config.catalog.seed)),

@@ -8,6 +8,7 @@ import { EMPTY_CATALOG } from "../../server/src/catalog/open-catalog.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { call } from "../helpers/catalog-api.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
+import { importFile } from "../helpers/lab-client.ts";
 import { startTestSystem, tempDir, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { startSystem } from "../../server/src/system.ts";
 import type { CatalogData } from "../../common/catalog-model.ts";
@@ -127,6 +128,30 @@ describe("catalog import into a working installation", () => {
     expect(refused.body.error.details).toContainEqual({ path: "sensors[SIM-DE-MULDE-BADDUEBEN-PH]", message: expect.stringContaining("has data") });
     expect(s.catalog.current().version).toBe(version);
     expect(s.catalog.current().station("DE-MULDE-BADDUEBEN")).toBeDefined();
+  });
+});
+
+describe("lab results count as data", () => {
+  it("a station with lab samples only, and a parameter with lab results only, are not removed", async () => {
+    const s = (system = await startTestSystem());
+    const admin = await authHeaders(s, "admin");
+    const researcher = await authHeaders(s, "researcher");
+    const csv = [
+      "Messstelle;Proben-Nr.;Probenart;Probenahme Beginn;Probenahme Ende;Parameter;Wert;BG;Einheit;Messunsicherheit;Labor;Verfahren;Analysendatum",
+      "DE-ZSCHOPAU-WALDHEIM;WH-2026-001;Stichprobe;05.03.2026 10:15;;Metoprolol;0,031;0,01;µg/L;15 %;BfUL Labor;LC-MS/MS;11.03.2026",
+    ].join("\r\n");
+    const { applied } = await importFile(s.url, researcher, { name: "waldheim.csv", bytes: csv });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    const file = structuredClone(SEED);
+    file.stations = file.stations.filter((x) => x.id !== "DE-ZSCHOPAU-WALDHEIM");
+    // Metoprolol has no quality standard (one that has applied could not be removed either).
+    file.sensors = file.sensors.filter((x) => !x.deployments.some((d) => d.station === "DE-ZSCHOPAU-WALDHEIM") && x.parameter !== "metoprolol");
+    file.parameters = file.parameters.filter((x) => x.code !== "metoprolol");
+    const refused = await call(s, "POST", "/api/v1/catalog/import?apply=true", admin, file);
+    expect(refused.status).toBe(409);
+    const paths = (refused.body.error.details as Array<{ path: string }>).map((d) => d.path);
+    expect(paths).toContain("stations[DE-ZSCHOPAU-WALDHEIM]");
+    expect(paths).toContain("parameters[metoprolol]");
   });
 });
 
