@@ -8,6 +8,7 @@ import { CatalogApi } from "../catalog-api.ts";
 import { dataTable } from "../components/data-table.ts";
 import { field, localizedInputs, numberInput, selectInput, textArea, textInput, textOrUndefined } from "../components/form-fields.ts";
 import { notice } from "../components/notice.ts";
+import { catalogSection } from "../components/catalog-admin-kit.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
@@ -113,10 +114,10 @@ export function adminParametersPage(ctx: AppContext): Page {
   }
 
   const search = h("input", { type: "search", name: "q", "aria-label": t("filter.search"), placeholder: t("parameters.searchHint"), oninput: () => ((query = search.value.trim()), renderList()) });
-  const element = h(
-    "section",
-    { class: "admin-section", "data-section": "parameters" },
-    h("div", { class: "section-bar" }, h("p", { class: "muted" }, t("parameters.intro")), h("button", { type: "button", class: "primary", "data-action": "new-parameter", onclick: () => openForm() }, t("parameters.new"))),
+  const element = catalogSection(
+    "parameters",
+    t("parameters.intro"),
+    { label: t("parameters.new"), action: "new-parameter", onclick: () => openForm() },
     status.element,
     formSlot,
     h("div", { class: "filter-bar" }, h("label", { class: "setting filter-search" }, h("span", { class: "setting-label" }, t("filter.search")), search)),

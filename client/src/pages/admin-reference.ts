@@ -8,6 +8,7 @@ import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable } from "../components/data-table.ts";
 import { field, localizedInputs, textArea, textInput, textOrUndefined } from "../components/form-fields.ts";
 import { notice } from "../components/notice.ts";
+import { catalogChange } from "../components/catalog-admin-kit.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
@@ -29,17 +30,7 @@ export function adminReferencePage(ctx: AppContext): Page {
   const formSlot = h("div", { class: "admin-form-slot" });
   const lists = h("div", { class: "reference-lists" });
 
-  const run = async (what: () => Promise<unknown>, ok: string) => {
-    status.clear();
-    try {
-      await what();
-      formSlot.replaceChildren();
-      status.ok(ok);
-      await ctx.reloadCatalog();
-    } catch (err) {
-      status.failed(err);
-    }
-  };
+  const run = catalogChange(ctx, status, formSlot);
 
   function openForm(spec: (typeof KINDS)[number], existing?: Entry): void {
     status.clear();

@@ -8,6 +8,7 @@ import { dataTable, timeCell } from "../components/data-table.ts";
 import { deploymentTimeline } from "../components/deployment-timeline.ts";
 import { checkbox, dateTimeInput, field, instantOf, numberInput, numberOrNull, selectInput, textArea, textInput, textOrUndefined } from "../components/form-fields.ts";
 import { notice } from "../components/notice.ts";
+import { catalogChange, catalogSection } from "../components/catalog-admin-kit.ts";
 import { pager } from "../components/station-filter.ts";
 import { sensorLabel, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -32,16 +33,7 @@ export function adminSensorsPage(ctx: AppContext): Page {
   const parameterName = (code: string) => catalog.parameterName(code, ctx.lang);
   const current = (s: Sensor) => s.deployments.find((d) => d.to === null);
 
-  const run = async (what: () => Promise<unknown>, ok: string) => {
-    status.clear();
-    try {
-      await what();
-      status.ok(ok);
-      await ctx.reloadCatalog();
-    } catch (err) {
-      status.failed(err);
-    }
-  };
+  const run = catalogChange(ctx, status);
 
   function renderFilter(): void {
     const search = h("input", { type: "search", name: "q", value: query, "aria-label": t("filter.search"), placeholder: t("sensors.searchHint"), oninput: () => ((query = search.value.trim()), (page = 0), renderList()) });
@@ -286,10 +278,10 @@ export function adminSensorsPage(ctx: AppContext): Page {
     );
   }
 
-  const element = h(
-    "section",
-    { class: "admin-section", "data-section": "sensors" },
-    h("div", { class: "section-bar" }, h("p", { class: "muted" }, t("sensors.intro")), h("button", { type: "button", class: "primary", "data-action": "new-sensor", onclick: openCreate }, t("sensors.new"))),
+  const element = catalogSection(
+    "sensors",
+    t("sensors.intro"),
+    { label: t("sensors.new"), action: "new-sensor", onclick: openCreate },
     status.element,
     detailSlot,
     filterSlot,

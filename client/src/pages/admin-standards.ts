@@ -9,6 +9,7 @@ import { CatalogApi } from "../catalog-api.ts";
 import { dataTable } from "../components/data-table.ts";
 import { dateTimeInput, field, instantOf, numberInput, numberOrNull, selectInput, textInput } from "../components/form-fields.ts";
 import { notice } from "../components/notice.ts";
+import { catalogChange, catalogSection } from "../components/catalog-admin-kit.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDateTime } from "../format.ts";
@@ -28,17 +29,7 @@ export function adminStandardsPage(ctx: AppContext): Page {
   const kindName = (k: StandardKind) => t(`std.${k}` as MessageKey);
   const when = (iso: string | null, open: MessageKey) => (iso === null ? t(open) : formatDateTime(Date.parse(iso), ctx.lang, ctx.p.zone === "utc" ? "UTC" : undefined, false));
 
-  const run = async (what: () => Promise<unknown>, ok: string) => {
-    status.clear();
-    try {
-      await what();
-      formSlot.replaceChildren();
-      status.ok(ok);
-      await ctx.reloadCatalog();
-    } catch (err) {
-      status.failed(err);
-    }
-  };
+  const run = catalogChange(ctx, status, formSlot);
 
   function values(s: QualityStandard): string {
     if (s.kind === "range") return `${s.min} – ${s.max} ${s.unit}`;
@@ -225,10 +216,10 @@ export function adminStandardsPage(ctx: AppContext): Page {
 
   const filter = selectInput("parameter", "", [["", t("filter.all")], ...catalog.parameters.map((p) => [p.code, localName(p.name, ctx.lang)] as const)], { "aria-label": t("form.parameter") });
   filter.addEventListener("change", () => ((parameterFilter = filter.value), renderList()));
-  const element = h(
-    "section",
-    { class: "admin-section", "data-section": "standards" },
-    h("div", { class: "section-bar" }, h("p", { class: "muted" }, t("standards.intro")), h("button", { type: "button", class: "primary", "data-action": "new-standard", onclick: openCreate }, t("standards.new"))),
+  const element = catalogSection(
+    "standards",
+    t("standards.intro"),
+    { label: t("standards.new"), action: "new-standard", onclick: openCreate },
     status.element,
     formSlot,
     h("div", { class: "filter-bar" }, h("label", { class: "setting" }, h("span", { class: "setting-label" }, t("form.parameter")), filter)),

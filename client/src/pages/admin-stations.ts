@@ -11,6 +11,7 @@ import { coordinateMap } from "../components/coordinate-map.ts";
 import { dataTable } from "../components/data-table.ts";
 import { checkbox, field, localizedInputs, numberInput, numberOrNull, selectInput, textArea, textInput, textOrUndefined, timeZoneInput } from "../components/form-fields.ts";
 import { notice } from "../components/notice.ts";
+import { catalogSection } from "../components/catalog-admin-kit.ts";
 import { pager, stationFilterBar } from "../components/station-filter.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -221,10 +222,10 @@ export function adminStationsPage(ctx: AppContext): Page {
     panel.scrollIntoView({ block: "nearest" });
   }
 
-  const element = h(
-    "section",
-    { class: "admin-section", "data-section": "stations" },
-    h("div", { class: "section-bar" }, h("p", { class: "muted" }, t("stations.intro")), h("button", { type: "button", class: "primary", "data-action": "new-station", onclick: () => openForm() }, t("stations.new"))),
+  const element = catalogSection(
+    "stations",
+    t("stations.intro"),
+    { label: t("stations.new"), action: "new-station", onclick: () => openForm() },
     status.element,
     formSlot,
     filterSlot,
