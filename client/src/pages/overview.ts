@@ -209,6 +209,8 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
           }
         },
       );
+      // When /latest fails first, that failure is the one shown; the sparklines' is then handled too.
+      sparkRequests.catch(() => undefined);
       const latestAll = await latestRequest;
       if (!current()) return;
       latest.clear();
