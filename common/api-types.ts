@@ -1,4 +1,5 @@
 // HTTP API payloads shared by server, client and simulator.
+import type { CatalogEntity, CatalogEntityKind, DiffCounts, FieldChange } from "./catalog-diff.ts";
 import type { CatalogData, Parameter, ParameterCode, QualityStandard, SensorId, Source, Station, StationId } from "./catalog-model.ts";
 import type { QcFlag, Qualifier, Reading } from "./reading.ts";
 
@@ -38,6 +39,67 @@ export interface IngestResponse {
 export interface CatalogResponse {
   version: number;
   catalog: CatalogData;
+  /** Present when the catalog was asked for as of this time (?asOf=). */
+  asOf?: string;
+}
+
+/** One committed catalog change: who, when, what (GET /api/v1/catalog/history). */
+export interface CatalogVersionInfo {
+  version: number;
+  /** ISO 8601, UTC. */
+  at: string;
+  actor: string;
+  action: string;
+  summary: string;
+  /** Entities it touched. */
+  changes: number;
+}
+
+export interface CatalogHistoryResponse {
+  versions: CatalogVersionInfo[];
+}
+
+/** GET /api/v1/catalog/history/:version: every entity the version touched, with its before and after. */
+export interface CatalogVersionResponse extends Omit<CatalogVersionInfo, "changes"> {
+  changes: Array<{
+    entity: CatalogEntityKind;
+    key: string;
+    change: "added" | "removed" | "changed";
+    before: CatalogEntity | null;
+    after: CatalogEntity | null;
+    fields: FieldChange[];
+  }>;
+}
+
+export type CatalogDiffItem =
+  | { change: "added"; key: string; after: CatalogEntity }
+  | { change: "removed"; key: string; before: CatalogEntity }
+  | { change: "changed"; key: string; fields: FieldChange[] };
+
+/** GET /api/v1/catalog/stations/:id/retirement: what retiring the station now would do. */
+export interface StationRetirement {
+  station: StationId;
+  status: Station["status"];
+  /** When it would retire (now). */
+  at: string;
+  /** Sensors installed there now: their deployments end at `at`. */
+  endsDeployments: Array<{ sensor: SensorId; parameter: ParameterCode; from: string; primary: boolean }>;
+  /** Alert rules watching it (built-in ones derived from standards are switched off). */
+  alertRules: number;
+  /** The built-in simulator stops simulating it. */
+  simulated: boolean;
+}
+
+/** POST /api/v1/catalog/import: what the import adds, changes and removes, per entity list. */
+export interface CatalogImportResponse {
+  /** False for a dry run (and for an import that changes nothing). */
+  applied: boolean;
+  /** The version the diff was computed against: apply with ?apply=true&baseVersion=this. */
+  baseVersion: number;
+  /** The catalog's version afterwards. */
+  version: number;
+  changed: boolean;
+  entities: Record<CatalogEntityKind, DiffCounts & { items: CatalogDiffItem[] }>;
 }
 
 export interface StationsResponse {

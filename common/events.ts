@@ -29,6 +29,11 @@ export interface ServerToClientEvents {
   alertUpdated: (update: { id: number }) => void;
   /** Lab results were imported or an import was undone; sent to every client, which refetches what it shows. */
   labResults: (change: LabResultsChanged) => void;
+  /**
+   * The catalog changed (an admin edit or import): sent to every client, which loads the catalog of
+   * this version (GET /api/v1/catalog) and redraws stations, names, charts and standard lines.
+   */
+  catalogChanged: (change: { version: number }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -3,6 +3,8 @@ import type { ApiErrorBody, CatalogResponse, LatestResponse, SeriesResponse } fr
 
 /** The server's limits: series per multi request, and the pixel width it accepts. */
 export const MULTI_MAX_SERIES = 20;
+/** Stations per /api/v1/latest?stations= request. */
+export const LATEST_MAX_STATIONS = 100;
 export const WIDTH_MIN = 10;
 export const WIDTH_MAX = 5_000;
 
@@ -87,6 +89,14 @@ export class ApiClient {
     return this.get(`/api/v1/latest${station ? `?station=${encodeURIComponent(station)}` : ""}`, signal);
   }
 
+  /** The latest readings of these stations (a page of the overview; at most LATEST_MAX_STATIONS per request). */
+  async latestOf(stations: readonly string[], signal?: AbortSignal): Promise<LatestResponse> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < stations.length; i += LATEST_MAX_STATIONS) chunks.push(stations.slice(i, i + LATEST_MAX_STATIONS));
+    const bodies = await Promise.all(chunks.map((c) => this.get<LatestResponse>(`/api/v1/latest?stations=${c.map(encodeURIComponent).join(",")}`, signal)));
+    return { latest: bodies.flatMap((b) => b.latest), since: Math.min(...bodies.map((b) => b.since)) };
+  }
+
   series(req: SeriesRequest & RangeRequest, signal?: AbortSignal): Promise<SeriesResponse> {
     const q = new URLSearchParams({
       station: req.station,
@@ -99,8 +109,11 @@ export class ApiClient {
     return this.get(`/api/v1/series?${q}`, signal);
   }
 
-  /** Several series over one range; split into requests of at most MULTI_MAX_SERIES. */
-  async seriesMulti(series: readonly SeriesRequest[], range: RangeRequest, signal?: AbortSignal): Promise<SeriesResponse[]> {
+  /**
+   * Several series over one range; split into requests of at most MULTI_MAX_SERIES, each handed to
+   * `onPart` as it arrives (for pages that draw progressively).
+   */
+  async seriesMulti(series: readonly SeriesRequest[], range: RangeRequest, signal?: AbortSignal, onPart?: (part: SeriesResponse[]) => void): Promise<SeriesResponse[]> {
     const chunks: SeriesRequest[][] = [];
     for (let i = 0; i < series.length; i += MULTI_MAX_SERIES) chunks.push(series.slice(i, i + MULTI_MAX_SERIES));
     const bodies = await Promise.all(
@@ -111,7 +124,7 @@ export class ApiClient {
           to: String(Math.ceil(range.to)),
           width: String(clampWidth(range.width)),
         });
-        return this.get<{ series: SeriesResponse[] }>(`/api/v1/series/multi?${q}`, signal);
+        return this.get<{ series: SeriesResponse[] }>(`/api/v1/series/multi?${q}`, signal).then((body) => (onPart?.(body.series), body));
       }),
     );
     return bodies.flatMap((b) => b.series);

@@ -20,6 +20,8 @@ export interface AppContext {
   prefs: PreferencesStore;
   /** The server's catalog (GET /api/v1/catalog): stations, parameters, sensors, standards, sources. */
   catalog: CatalogSnapshot;
+  /** Loads the catalog again (after the page changed it) and hands it to the page (onCatalog) or re-mounts it. */
+  reloadCatalog(): Promise<void>;
   t: Translate;
   lang: Language;
   locale: string;
@@ -33,6 +35,11 @@ export interface Page {
   onReadings?(batch: Reading[]): void;
   /** Reconnected after a gap: fetch what was missed since `since`. */
   onResync?(since: number): void;
+  /**
+   * The catalog changed (live event, or the page's own edit): pages that hold input the user is
+   * typing take the new catalog here; pages without it are mounted again with it.
+   */
+  onCatalog?(catalog: CatalogSnapshot): void;
   destroy(): void;
 }
 

@@ -22,6 +22,8 @@ export interface LiveListeners {
   alert?: (event: AlertEvent) => void;
   /** An alert was acknowledged somewhere: refresh it if shown. */
   alertUpdated?: (id: number) => void;
+  /** The catalog changed on the server (an admin's edit or import): load this version. */
+  catalogChanged?: (version: number) => void;
 }
 
 export class LiveClient {
@@ -57,6 +59,9 @@ export class LiveClient {
     });
     this.socket.on("alertUpdated", ({ id }) => {
       for (const l of this.listeners) l.alertUpdated?.(id);
+    });
+    this.socket.on("catalogChanged", ({ version }) => {
+      for (const l of this.listeners) l.catalogChanged?.(version);
     });
   }
 

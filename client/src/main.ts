@@ -4,6 +4,7 @@
 // preference (language, unit, time zone) changes; their state lives in the URL.
 import "./styles.css";
 import "./auth.css";
+import "./catalog.css";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { ApiClient } from "./api.ts";
 import { AuthApi, roleAtLeast, type SessionInfo } from "./auth-api.ts";
@@ -59,7 +60,29 @@ let mountSeq = 0;
 live.listen({
   readings: (batch) => page?.onReadings?.(batch),
   resync: (since) => page?.onResync?.(since),
+  catalogChanged: (version) => {
+    if (catalog && version > catalog.version) void reloadCatalog();
+  },
 });
+
+/** Fetches the catalog again; the page takes it (onCatalog), or is mounted again with it. */
+let reloading: Promise<void> | undefined;
+function reloadCatalog(): Promise<void> {
+  reloading ??= (async () => {
+    try {
+      const body = await api.catalog();
+      if (catalog && body.version <= catalog.version) return;
+      catalog = new CatalogSnapshot(body.catalog, body.version);
+      if (page?.onCatalog) page.onCatalog(catalog);
+      else await mount();
+    } catch {
+      // The next change event or navigation tries again; the page keeps the catalog it has.
+    } finally {
+      reloading = undefined;
+    }
+  })();
+  return reloading;
+}
 
 // Alert toasts live outside #app, so they survive re-mounts; formatted in the current preferences.
 const toasts = alertToasts(live, () => {
@@ -195,7 +218,7 @@ async function mount(): Promise<void> {
     return location.replace(loginHref(location.hash || "#/"));
   }
   if (!(await loadCatalog(main)) || !catalog || seq !== mountSeq) return;
-  const ctx: AppContext = { api, auth, session, live, prefs, catalog, t, lang: p.lang, locale: LOCALE[p.lang], p };
+  const ctx: AppContext = { api, auth, session, live, prefs, catalog, reloadCatalog, t, lang: p.lang, locale: LOCALE[p.lang], p };
   page =
     route.page === "station"
       ? stationPage(ctx, route.station, route.query)
@@ -211,7 +234,7 @@ async function mount(): Promise<void> {
                 ? alertRulesPage(ctx)
                 : route.page === "subscriptions"
                   ? subscriptionsPage(ctx)
-                  : overviewPage(ctx);
+                  : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

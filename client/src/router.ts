@@ -1,6 +1,6 @@
 // Hash routes: #/ (overview), #/station/<id>?range=…&p=a,b, #/compare?…  Pure parse/format.
 export type Route =
-  | { page: "overview" }
+  | { page: "overview"; query: URLSearchParams }
   | { page: "station"; station: string; query: URLSearchParams }
   | { page: "compare"; query: URLSearchParams }
   | { page: "login"; next: string }
@@ -10,7 +10,10 @@ export type Route =
   | { page: "alert-rules" }
   | { page: "subscriptions" };
 
-export const ADMIN_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
+/** Who may do what, and the managed catalog (issue #15): two groups of tabs. */
+export const ADMIN_ACCESS_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
+export const ADMIN_CATALOG_SECTIONS = ["stations", "parameters", "sensors", "standards", "reference", "catalog-transfer", "catalog-history"] as const;
+export const ADMIN_SECTIONS = [...ADMIN_ACCESS_SECTIONS, ...ADMIN_CATALOG_SECTIONS] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
 export function parseRoute(hash: string): Route {
@@ -28,7 +31,13 @@ export function parseRoute(hash: string): Route {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
     return { page: "admin", section };
   }
-  return { page: "overview" };
+  return { page: "overview", query };
+}
+
+/** The overview, with its search, filters and page in the query. */
+export function overviewHref(query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/${q}`;
 }
 
 export function stationHref(station: string, query?: URLSearchParams): string {

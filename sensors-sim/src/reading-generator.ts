@@ -189,6 +189,44 @@ export class ReadingGenerator {
     return out;
   }
 
+  /**
+   * One reading per installed sensor of `stations` at `time`, off the grid: what a station sends
+   * when it is switched on, so that one added while the simulator runs reports at once rather than
+   * at the next grid instant (up to an interval later). Faults start with the next grid step.
+   */
+  firstReadings(stations: readonly StationId[], time: number): SimReading[] {
+    const wanted = new Set(stations);
+    const step = this.step - 1;
+    const out: SimReading[] = [];
+    for (const channel of this.channels) {
+      if (!wanted.has(channel.station.id)) continue;
+      const truths = channel.signal.valuesAt(step, time);
+      for (const ch of channel.sensors) {
+        if (!installedAt(ch.installed, time)) continue;
+        const truth = truths[ch.index]!;
+        const { sensor, parameter, profile } = ch;
+        let measured = truth * (1 + profile.bias);
+        if (profile.noise > 0) measured *= Math.exp(profile.noise * hashNormal(this.options.seed, NOISE_KEY, stringKey(sensor.id), step));
+        const below = sensor.lod !== null && measured < sensor.lod;
+        const raw = rawSignalFor(sensor, time, measured);
+        out.push({
+          station: channel.station.id,
+          parameter: parameter.code,
+          sensor: sensor.id,
+          time,
+          value: below ? null : roundTo(measured, ch.decimals, parameter),
+          lod: below ? sensor.lod : null,
+          rawSignal: raw?.signal ?? null,
+          calibration: raw?.version ?? null,
+          gridTime: time,
+          truth,
+          faults: [],
+        });
+      }
+    }
+    return out;
+  }
+
   /** Readings still held back (out-of-order) — what a logger sends when it shuts down. */
   drainHeld(): SimReading[] {
     const rest = this.held.map((h) => h.reading);

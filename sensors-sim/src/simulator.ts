@@ -219,8 +219,12 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
     const choice = catalogChoices(catalog, requested.stations, requested.parameters, problems);
     if (problems.length > 0) throw new SimulatorOptionsError(`The changed catalog does not fit this run:\n  ${problems.join("\n  ")}`);
     if (tokens && newTokens) Object.assign(tokens, newTokens);
+    const before = new Set(generator.stations);
     generator.setCatalog({ catalog, ...choice });
     logger.info({ stations: generator.stations }, "catalog changed; simulating its stations and sensors");
+    // A station added while live reports now, not at the next grid instant (up to an interval away).
+    const added = generator.stations.filter((s) => !before.has(s));
+    if (state === "live" && added.length > 0) hand(generator.firstReadings(added, clock.now()));
   };
 
   return {

@@ -64,6 +64,8 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_USER: positiveInt.default(50),
   MAX_ALERT_RULES_PER_USER: positiveInt.default(100),
   LAB_IMPORT_MAX_BYTES: positiveInt.default(32 * 1024 * 1024),
+  CATALOG_SEED: z.string().min(1).default("shipped"),
+  CATALOG_IMPORT_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
 });
 
 export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
@@ -131,6 +133,15 @@ export interface Config {
   };
   lab: {
     /** Largest accepted lab file upload (CSV or XLSX). */
+    importMaxBytes: number;
+  };
+  catalog: {
+    /**
+     * What a metadata store without a catalog starts with: the shipped catalog, an empty one (to
+     * import a network's own), or a catalog JSON file (an export of another installation).
+     */
+    seed: "shipped" | "empty" | { file: string };
+    /** Largest catalog file POST /api/v1/catalog/import accepts. */
     importMaxBytes: number;
   };
 }
@@ -222,6 +233,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRulesPerUser: e.MAX_ALERT_RULES_PER_USER,
     },
     lab: { importMaxBytes: e.LAB_IMPORT_MAX_BYTES },
+    catalog: {
+      seed: e.CATALOG_SEED === "shipped" || e.CATALOG_SEED === "empty" ? e.CATALOG_SEED : { file: path.resolve(e.CATALOG_SEED) },
+      importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES,
+    },
   };
   return deepFreeze(config);
 }

@@ -5,10 +5,8 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influxd.ts";
 import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
-import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
-import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
-import { simulatedStations } from "../../sensors-sim/src/options.ts";
-import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
+import type { SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
+import { simulatorTokensFor, startBuiltInSimulator } from "./built-in-simulator.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -85,34 +83,29 @@ async function main(): Promise<void> {
     influxMode: managed ? "managed" : "external",
     influxOtherPorts: managed ? () => [managed.rpcPort] : undefined,
   });
-  const { stationTokens } = system;
-  const simulatorTokensFor = (snapshot: CatalogSnapshot) => ensureSimulatorTokens(stationTokens, config.dataDir, simulatedStations(snapshot).map((s) => s.id));
-  const simulatorTokens = await simulatorTokensFor(system.catalog.current());
-  logger.info({ file: simulatorTokens.file }, "simulated stations' write tokens ready");
+  const simulatorDeps = {
+    url: `http://127.0.0.1:${system.port}`,
+    catalog: system.catalog,
+    stationTokens: system.stationTokens,
+    dataDir: config.dataDir,
+    logger: logger.child({ module: "simulator" }),
+  };
   if (config.simulator.enabled) {
-    simulator = startSimulator(
-      {
-        url: `http://127.0.0.1:${system.port}`,
-        tokens: simulatorTokens.tokens,
-        database: config.influx.database,
-        seed: config.simulator.seed,
-        speed: config.simulator.speed,
-        backfill: config.simulator.backfill,
-        // The live phase starts 6 h back so a fresh dashboard shows readings arriving at SIMULATOR_SPEED
-        // for a while; once it reaches the present it reports in real time, like a field station.
-        start: "-6h",
-        // On shutdown the server flushes what the simulator handed over; don't hold it up.
-        drainTimeout: "2s",
-      },
-      // The server's own catalog, in process; it follows catalog changes (new simulated stations get tokens first).
-      { catalog: system.catalog.current(), logger: logger.child({ module: "simulator" }) },
-    );
-    const sim = simulator;
-    system.catalog.onChange((snapshot) => {
-      simulatorTokensFor(snapshot)
-        .then((tokens) => sim.updateCatalog(snapshot, tokens.tokens))
-        .catch((err: unknown) => logger.error({ err }, "the simulator could not follow the catalog change"));
+    simulator = await startBuiltInSimulator(simulatorDeps, {
+      database: config.influx.database,
+      seed: config.simulator.seed,
+      speed: config.simulator.speed,
+      backfill: config.simulator.backfill,
+      // The live phase starts 6 h back so a fresh dashboard shows readings arriving at SIMULATOR_SPEED
+      // for a while; once it reaches the present it reports in real time, like a field station.
+      start: "-6h",
+      // On shutdown the server flushes what the simulator handed over; don't hold it up.
+      drainTimeout: "2s",
     });
+  } else {
+    // `npm run sim` against this server reads the token file: keep it current.
+    const { file } = await simulatorTokensFor(simulatorDeps, system.catalog.current());
+    logger.info({ file }, "simulated stations' write tokens ready");
   }
   process.stdout.write(`Water Monitor is running at ${system.url}\n`);
 }

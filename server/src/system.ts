@@ -8,8 +8,16 @@ import { fileURLToPath } from "node:url";
 import express, { type Request } from "express";
 import { Server as IoServer } from "socket.io";
 import type { Config } from "./config.ts";
-import { StaticCatalogSource, type CatalogSource } from "./catalog/catalog-source.ts";
-import { seedCatalog } from "./catalog/seed.ts";
+import type { CatalogData } from "../../common/catalog-model.ts";
+import type { ManagedCatalog } from "./catalog/catalog-store.ts";
+import { anyPresence, InfluxDataPresence } from "./catalog/data-presence.ts";
+import { SqlLabDataPresence } from "./lab/lab-data-presence.ts";
+import { configuredSeed, openCatalog } from "./catalog/open-catalog.ts";
+import { CATALOG_IMPORT_PATH, catalogRouter } from "./catalog/catalog-routes.ts";
+import { entityRouter } from "./catalog/entity-routes.ts";
+import { sensorRouter } from "./catalog/sensor-routes.ts";
+import { standardRouter } from "./catalog/standard-routes.ts";
+import { stationRouter } from "./catalog/station-routes.ts";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
 import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
@@ -77,8 +85,11 @@ export interface SystemOptions {
   /** The one clock and timer source for the whole server; tests pass a ManualTime. */
   clock?: Clock;
   scheduler?: Scheduler;
-  /** Where every module reads the catalog; the shipped catalog by default (tests pass their own). */
-  catalog?: CatalogSource;
+  /**
+   * What a data dir without a catalog starts with (tests pass their own); CATALOG_SEED by default.
+   * Once the metadata store has a catalog, it is the one used.
+   */
+  catalogSeed?: CatalogData;
   /** Alerting intervals; tests shorten them. */
   alerting?: Partial<AlertingOptions>;
   /** Built dashboard to serve; client/dist by default. */
@@ -88,7 +99,8 @@ export interface SystemOptions {
 export interface RunningSystem {
   url: string;
   port: number;
-  catalog: CatalogSource;
+  /** The managed catalog every module reads (and admins change). */
+  catalog: ManagedCatalog;
   store: ReadingStore;
   writer: BatchWriter;
   rollups: RollupScheduler;
@@ -111,7 +123,6 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const scheduler = options.scheduler ?? timerScheduler;
   const now = () => clock.now();
   const startedAt = now();
-  const catalog = options.catalog ?? new StaticCatalogSource(seedCatalog());
   const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
   // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
   // readings in the journal and spool, health answers 503 naming host and port, and the database,
@@ -147,6 +158,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   const meta = await openMetaStore(config.dataDir);
+  const catalogSeed = options.catalogSeed;
+  const catalog = await openCatalog({
+    meta,
+    // Readings and lab results both name stations and parameters.
+    presence: anyPresence([new InfluxDataPresence(store), new SqlLabDataPresence(meta.db)]),
+    logger,
+    now,
+    seed: () => (catalogSeed ? structuredClone(catalogSeed) : configuredSeed(config.catalog.seed)),
+  });
   const stationTokens = new SqlStationTokenRepository(meta.db);
   const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal);
   const accountRepos = {
@@ -166,6 +186,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const alerting = createAlerting({
     meta,
     store,
+    audit: auth.audit,
     influxUrl: options.influxUrl,
     catalog,
     influxOtherPorts: options.influxOtherPorts ?? (() => [INFLUX_DEFAULT_RPC_PORT]),
@@ -177,6 +198,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     scheduler,
     options: options.alerting,
   });
+  // A catalog change is answered once the built-in rules derived from its standards follow it.
+  catalog.onCommitted((snapshot, change) =>
+    alerting.followCatalog(snapshot, { actor: change.record.actor, catalogVersion: change.record.version, reason: `catalog ${change.record.action}` }),
+  );
 
   // Each import and query reads the catalog once and works on that snapshot throughout.
   const lab = createLab({ meta, catalog: () => catalog.current(), clock, logger, maxBytes: config.lab.importMaxBytes });
@@ -205,8 +230,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Confirm/unsubscribe links from mails carry their own token and no session.
   app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB. A lab file
-  // upload is its own body (read by the lab route after the role check), whatever type it claims.
-  const jsonBody = (req: IncomingMessage) => !isLabUpload(req) && Boolean((req as Request).is("application/json"));
+  // upload is its own body (read by the lab route after the role check), whatever type it claims; so
+  // is a catalog import (larger: parsed by its route once the caller is known to be an admin).
+  const isCatalogImport = (req: IncomingMessage) => (req as Request).originalUrl.split("?")[0] === CATALOG_IMPORT_PATH;
+  const jsonBody = (req: IncomingMessage) => !isLabUpload(req) && !isCatalogImport(req) && Boolean((req as Request).is("application/json"));
   app.use("/api", cookieParser(), express.json({ limit: "256kb", type: jsonBody }), authenticate(auth));
   app.use("/api/v1", reads.middleware);
   // Someone's rights changed: their live connections follow at once (liveAccess is declared below
@@ -226,6 +253,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, throttle, clock, onAccessChanged: (userId) => recheckLive({ userId }) }));
   app.use(adminRouter(auth, stationTokens, catalog, accountChanged));
   app.use(["/api/v1/catalog", "/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
+  app.use(catalogRouter({ catalog, importMaxBytes: config.catalog.importMaxBytes }));
+  app.use(stationRouter({ catalog, now, rulesAt: async (station) => (await alerting.rules.list()).filter((r) => r.station === station).length }));
+  app.use(sensorRouter({ catalog }));
+  app.use(standardRouter({ catalog, now }));
+  app.use(entityRouter({ catalog }));
   app.use(queryRouter({ store, catalog, logger, now }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now }));

@@ -1,4 +1,5 @@
 import type { Benchmark } from "./bench-kit.ts";
+import { catalogScale } from "./catalog-scale.bench.ts";
 import { clientBench } from "./client.bench.ts";
 import { exportBench } from "./export.bench.ts";
 import { influxWrite } from "./influx-write.bench.ts";
@@ -9,4 +10,4 @@ import { readLoad } from "./read-load.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, catalogScale];

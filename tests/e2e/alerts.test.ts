@@ -196,6 +196,9 @@ describe("alerts in Chromium", () => {
   it("lists the alert rules with the standard and source each one checks", async () => {
     await page.goto(`${system!.url}/#/alerts/rules`);
     await page.waitForSelector("[data-testid='rule-list'] tr[data-rule-id]");
+    // The list is paged (50 rules a page); the search narrows it to one compound's rules.
+    await page.fill(".alert-rules input[type='search']", "clarithromycin");
+    await page.waitForFunction(() => [...document.querySelectorAll("tr[data-rule-id]")].every((r) => r.textContent?.includes("Clarithromycin")));
     const clarithromycin = page.locator("tr[data-rule-id]", { hasText: "Clarithromycin" }).filter({ hasText: "Single value above" }).filter({ hasText: "EU-EQS-2022" });
     // One rule per Saxon station (the EU value applies there), none on the Chongqing stations.
     expect(await clarithromycin.count()).toBe(5);

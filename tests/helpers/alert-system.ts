@@ -8,8 +8,8 @@ import type { AlertingOptions } from "../../server/src/alerts/alerting.ts";
 import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { tempDir, testLogger, uniqueDatabase, type TestSystem } from "./test-system.ts";
 import { currentClientDir } from "./client-build.ts";
-import type { CatalogSource } from "../../server/src/catalog/catalog-source.ts";
-import { catalogSource, catalogWith } from "./catalog.ts";
+import type { CatalogData } from "../../common/catalog-model.ts";
+import { catalogWith } from "./catalog.ts";
 
 /**
  * The shipped catalog as it will be once the EU revision's MAC-EQS binds (Directive (EU) 2026/805
@@ -17,11 +17,9 @@ import { catalogSource, catalogWith } from "./catalog.ts";
  * Notification tests subscribe to critical alerts and trigger this one; in the shipped catalog the
  * value is a proposal and its alerts only inform.
  */
-export const BINDING_CLARITHROMYCIN_MAC: CatalogSource = catalogSource(
-  catalogWith((d) => {
-    d.standards.find((s) => s.id === "clarithromycin.MAC-EQS.EU-EQS-2022")!.legalStatus = "binding";
-  }),
-);
+export const BINDING_CLARITHROMYCIN_MAC: CatalogData = catalogWith((d) => {
+  d.standards.find((s) => s.id === "clarithromycin.MAC-EQS.EU-EQS-2022")!.legalStatus = "binding";
+}).data;
 
 export const FAST_ALERTING: Partial<AlertingOptions> = {
   outbox: { pollMs: 50, baseDelayMs: 30, maxDelayMs: 200, maxAttempts: 10 },
@@ -40,8 +38,8 @@ export async function startAlertSystem(
   alerting: Partial<AlertingOptions> = FAST_ALERTING,
   /** The server's clock and timers (default: the system's). */
   time?: Clock & Scheduler,
-  /** The catalog (default: the shipped one). */
-  catalog?: CatalogSource,
+  /** The catalog a new data dir starts with (default: the shipped one). */
+  catalogSeed?: CatalogData,
   /** A managed influxd of the test's own (default: the run's shared one, as an external InfluxDB). */
   managed?: { url: string; rpcPort: number },
 ): Promise<AlertTestSystem> {
@@ -70,7 +68,7 @@ export async function startAlertSystem(
     clock: time,
     scheduler: time,
     clientDir: currentClientDir(),
-    catalog,
+    catalogSeed,
   });
   return {
     ...system,

@@ -9,7 +9,7 @@ import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger, type Logger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
-import type { CatalogSource } from "../../server/src/catalog/catalog-source.ts";
+import type { CatalogData } from "../../common/catalog-model.ts";
 import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { currentClientDir } from "./client-build.ts";
 
@@ -46,8 +46,8 @@ export interface TestSystemOptions {
   logger?: Logger;
   /** The dashboard build to serve (default: the e2e build, if this worker made one). */
   clientDir?: string;
-  /** The catalog the server works with; the shipped one by default. */
-  catalog?: CatalogSource;
+  /** The catalog a new data dir starts with; the shipped one by default. */
+  catalogSeed?: CatalogData;
   /** The server's clock and timers (default: the system's); a ManualTime moves time by hand. */
   time?: Clock & Scheduler;
 }
@@ -74,7 +74,7 @@ export async function startTestSystem(
     influxUrl,
     influxMode: "external",
     clientDir: options.clientDir ?? currentClientDir(),
-    catalog: options.catalog,
+    catalogSeed: options.catalogSeed,
     clock: options.time,
     scheduler: options.time,
   });

@@ -39,7 +39,7 @@ function attempts(route: RouteCase): Attempt[] {
 }
 
 const stored = async () =>
-  JSON.stringify([(await system.stationTokens.list()).length, await system.auth.users.count(), (await system.alerting.rules.list()).length, (await system.alerting.subscriptions.list()).length]);
+  JSON.stringify([system.catalog.current().version, (await system.stationTokens.list()).length, await system.auth.users.count(), (await system.alerting.rules.list()).length, (await system.alerting.subscriptions.list()).length]);
 
 describe("bad input on every route", () => {
   it("answers every 400 in the one shape, with details naming each problem", async () => {

@@ -11,7 +11,7 @@ import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { RETENTION, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
 import { authHeaders } from "../helpers/auth.ts";
-import { catalogSource, catalogWith, testReading } from "../helpers/catalog.ts";
+import { catalogWith, testReading } from "../helpers/catalog.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -44,7 +44,7 @@ let token: string;
 let researcher: Record<string, string>;
 
 beforeAll(async () => {
-  system = await startTestSystem({}, inject("influxUrl"), { catalog: catalogSource(catalog) });
+  system = await startTestSystem({}, inject("influxUrl"), { catalogSeed: catalog.data });
   token = (await system.stationTokens.create("all stations", ["*"])).token;
   researcher = await authHeaders(system, "researcher");
 });

@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabImportReport } from "../../common/lab.ts";
 import { authHeaders } from "../helpers/auth.ts";
-import { catalogSource, catalogWith } from "../helpers/catalog.ts";
+import { catalogWith } from "../helpers/catalog.ts";
 import { getJson, importFile, labImport } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -17,7 +17,7 @@ let viewer: Record<string, string>;
 beforeAll(async () => {
   // The server's catalog knows one more synonym than the shipped one: imports must use the server's.
   const catalog = catalogWith((d) => d.parameters.find((p) => p.code === "diclofenac")!.synonyms.push("Voltaren-Wirkstoff"));
-  system = await startTestSystem({ LAB_IMPORT_MAX_BYTES: String(MAX_BYTES) }, undefined, { catalog: catalogSource(catalog) });
+  system = await startTestSystem({ LAB_IMPORT_MAX_BYTES: String(MAX_BYTES) }, undefined, { catalogSeed: catalog.data });
   researcher = await authHeaders(system, "researcher");
   viewer = await authHeaders(system, "viewer");
 });

@@ -163,7 +163,9 @@ describe("client helpers", () => {
   it("parses hash routes", () => {
     expect(parseRoute("#/station/DE-ELBE-ZEHREN?range=7d")).toMatchObject({ page: "station", station: "DE-ELBE-ZEHREN" });
     expect(parseRoute("#/compare?mode=parameters")).toMatchObject({ page: "compare" });
-    expect(parseRoute("")).toEqual({ page: "overview" });
+    expect(parseRoute("")).toMatchObject({ page: "overview" });
+    const overview = parseRoute("#/?q=elbe&page=2");
+    expect(overview.page === "overview" && [...overview.query]).toEqual([["q", "elbe"], ["page", "2"]]);
   });
 
   it("resolves, shifts and zooms time ranges without passing now", () => {

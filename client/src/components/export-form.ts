@@ -3,6 +3,7 @@
 // choices and tells the dialog when they change; every label is a real <label> or <legend>.
 import { DateTime } from "luxon";
 import { parameterName, stationName, type AppContext } from "../context.ts";
+import { checkPicker } from "./check-picker.ts";
 import { h } from "../dom.ts";
 import {
   EXPORT_FORMATS,
@@ -115,7 +116,15 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
     h(
       "div",
       { class: "export-lists" },
-      checkList("stations", t("export.stations"), ctx.catalog.stations.map((s) => [s.id, stationName(ctx, s.id)]), state.stations),
+      checkPicker(ctx, {
+        name: "stations",
+        legend: t("export.stations"),
+        testid: "export-stations",
+        className: "export-list",
+        items: ctx.catalog.stations.map((s) => ({ value: s.id, label: stationName(ctx, s.id), station: s.id })),
+        selected: state.stations,
+        onChange: (values) => (state.stations.splice(0, state.stations.length, ...values), changed()),
+      }).element,
       checkList("parameters", t("export.parameters"), ctx.catalog.parameters.map((p) => [p.code, parameterName(ctx, p.code)]), state.parameters),
     ),
     h(

@@ -1,7 +1,9 @@
 // German UI text. Every key of en.ts must be present (the type enforces it).
 import type { Messages } from "./en.ts";
+import { catalogDe } from "./catalog.de.ts";
 
 export const de: Messages = {
+  ...catalogDe,
   "app.title": "Water Monitor",
   "app.skip": "Zum Inhalt springen",
   "nav.overview": "Übersicht",

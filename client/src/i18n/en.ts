@@ -1,6 +1,9 @@
 // English UI text: the reference catalogue. de.ts and zh.ts must define every key (checked by the
 // type `Messages` and by tests/unit/client-i18n.test.ts). Placeholders look like {name}.
+import { catalogEn } from "./catalog.en.ts";
+
 export const en = {
+  ...catalogEn,
   "app.title": "Water Monitor",
   "app.skip": "Skip to content",
   "nav.overview": "Overview",

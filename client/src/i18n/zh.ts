@@ -1,7 +1,9 @@
 // Simplified Chinese UI text. Every key of en.ts must be present (the type enforces it).
 import type { Messages } from "./en.ts";
+import { catalogZh } from "./catalog.zh.ts";
 
 export const zh: Messages = {
+  ...catalogZh,
   "app.title": "水质监测",
   "app.skip": "跳到主要内容",
   "nav.overview": "总览",

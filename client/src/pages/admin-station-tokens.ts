@@ -6,6 +6,7 @@ import { dataTable, timeCell, tokenState, zoneHeader } from "../components/data-
 import { loadInto, notice } from "../components/notice.ts";
 import { secretOnce } from "../components/secret-once.ts";
 import { stationName as localStationName, type AppContext, type Page } from "../context.ts";
+import { checkPicker } from "../components/check-picker.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
@@ -18,11 +19,13 @@ export function adminStationTokensPage(ctx: AppContext): Page {
 
   const label = h("input", { name: "label", required: true, maxlength: 100, autocomplete: "off" });
   const all = h("input", { type: "checkbox", name: "all-stations", value: ALL_STATIONS });
-  const boxes = ctx.catalog.stations.map((s) => ({ station: s, box: h("input", { type: "checkbox", name: "station", value: s.id }) }));
-  const syncAll = () => {
-    for (const { box } of boxes) box.disabled = all.checked;
-  };
-  all.addEventListener("change", syncAll);
+  const picker = checkPicker(ctx, {
+    name: "station",
+    legend: t("stationTokens.stations"),
+    items: ctx.catalog.stations.map((s) => ({ value: s.id, label: `${localStationName(ctx, s.id)} (${s.id})`, station: s.id })),
+    selected: [],
+  });
+  all.addEventListener("change", () => (picker.element.hidden = all.checked));
   const stationName = new Map(ctx.catalog.stations.map((s) => [s.id, localStationName(ctx, s.id)]));
 
   const form = h(
@@ -33,7 +36,7 @@ export function adminStationTokensPage(ctx: AppContext): Page {
       onsubmit: async (e: Event) => {
         e.preventDefault();
         status.clear();
-        const stations = all.checked ? [ALL_STATIONS] : boxes.filter((b) => b.box.checked).map((b) => b.station.id);
+        const stations = all.checked ? [ALL_STATIONS] : picker.values();
         if (stations.length === 0) return status.error(t("stationTokens.pickStation"));
         try {
           const created = await auth.createStationToken({ label: label.value.trim(), stations });
@@ -46,13 +49,8 @@ export function adminStationTokensPage(ctx: AppContext): Page {
       },
     },
     h("label", { class: "field" }, h("span", {}, t("token.label")), label),
-    h(
-      "fieldset",
-      { class: "station-choice" },
-      h("legend", {}, t("stationTokens.stations")),
-      h("label", { class: "check check-all" }, all, ` ${t("stationTokens.all")}`),
-      ...boxes.map(({ station, box }) => h("label", { class: "check" }, box, ` ${stationName.get(station.id)}`, h("span", { class: "muted" }, ` (${station.id})`))),
-    ),
+    h("label", { class: "check check-all" }, all, ` ${t("stationTokens.all")}`),
+    picker.element,
     h("div", {}, h("button", { type: "submit", class: "primary" }, t("stationTokens.create"))),
   );
 

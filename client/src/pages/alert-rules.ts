@@ -1,5 +1,7 @@
 // Alert rules (#/alerts/rules), read-only: what raises an alert, and which quality standard and
-// source each rule checks. Built-in rules come from the catalog's standards.
+// source each rule checks. Built-in rules come from the catalog's standards. A large network has
+// thousands of rules (one per standard and station): they are searched, filtered by region, river,
+// kind and severity, and shown a page at a time.
 import "../alerts.css";
 import type { AlertRule } from "../../../common/alerts.ts";
 import { AlertsApi } from "../alerts-api.ts";
@@ -10,6 +12,11 @@ import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDuration, meanWindow } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
+import { ALERT_RULE_KINDS, ALERT_SEVERITIES } from "../../../common/alerts.ts";
+import { pager, stationFilterBar } from "../components/station-filter.ts";
+import { filterStations, NO_FILTER, paginate, type StationFilter } from "../station-list.ts";
+
+const PAGE_SIZE = 50;
 
 export function alertRulesPage(ctx: AppContext): Page {
   const { t } = ctx;
@@ -62,7 +69,54 @@ export function alertRulesPage(ctx: AppContext): Page {
     );
   }
 
-  function render(rules: AlertRule[]): void {
+  let all: AlertRule[] = [];
+  let filter: StationFilter = { ...NO_FILTER };
+  let kind = "";
+  let severity = "";
+  let page = 0;
+
+  /** Rules for every station match any station filter; the text also searches the rule's name. */
+  function matching(): AlertRule[] {
+    const stationFiltered = filter.region || filter.river || filter.q;
+    const stations = stationFiltered ? new Set(filterStations(ctx.catalog, { ...filter, q: "" }).map((s) => s.id)) : undefined;
+    const words = filter.q.toLowerCase().split(/\s+/).filter(Boolean);
+    return all.filter((r) => {
+      if (kind && r.kind !== kind) return false;
+      if (severity && r.severity !== severity) return false;
+      if (stations && r.station !== null && !stations.has(r.station)) return false;
+      if (words.length === 0) return true;
+      const text = [r.name, r.station ?? "", r.station ? stationName(f, r.station) : "", r.parameter ?? "", r.parameter ? parameterName(f, r.parameter) : "", r.standard?.source ?? ""].join(" ").toLowerCase();
+      return words.every((w) => text.includes(w));
+    });
+  }
+
+  function controls(): HTMLElement {
+    const select = (name: string, label: string, value: string, items: Array<[string, string]>, set: (v: string) => void) => {
+      const el = h("select", { name, "aria-label": label, onchange: () => (set(el.value), (page = 0), render()) });
+      el.append(h("option", { value: "" }, t("filter.all")));
+      for (const [v, text] of items) el.append(h("option", { value: v, selected: v === value }, text));
+      return h("label", { class: "setting" }, h("span", { class: "setting-label" }, label), el);
+    };
+    return h(
+      "div",
+      { class: "rule-filters" },
+      stationFilterBar(ctx, filter, (next) => ((filter = next), (page = 0), render()), { statuses: false }),
+      h(
+        "div",
+        { class: "filter-bar" },
+        select("kind", t("rules.col.kind"), kind, ALERT_RULE_KINDS.map((k) => [k, t(`rules.kind.${k}`)]), (v) => (kind = v)),
+        select("severity", t("rules.col.severity"), severity, ALERT_SEVERITIES.map((x) => [x, t(`alert.severity.${x}`)]), (v) => (severity = v)),
+      ),
+    );
+  }
+
+  const filters = h("div");
+  const table = h("div");
+
+  function render(): void {
+    const paged = paginate(matching(), page, PAGE_SIZE);
+    page = paged.page;
+    const rules = paged.items;
     const rows = rules.map((r) => ({
       attrs: { "data-rule-id": String(r.id), "data-enabled": String(r.enabled), "data-paused": String(r.paused) },
       cells: [
@@ -76,11 +130,17 @@ export function alertRulesPage(ctx: AppContext): Page {
       ],
     }));
     const headers = [t("rules.col.name"), t("rules.col.kind"), t("rules.col.where"), t("rules.col.trigger"), t("rules.col.standard"), t("rules.col.severity"), t("rules.col.enabled")];
-    list.replaceChildren(dataTable(t("rules.heading"), headers, rows, t("rules.none")), sourcesList(rules));
+    table.replaceChildren(dataTable(t("rules.heading"), headers, rows, t("rules.none")), pager(t, paged.page, paged.pages, paged.total, (p) => ((page = p), render()), "entries") ?? "");
   }
 
   void alertsApi.rules().then(
-    (rules) => !destroyed && render(rules),
+    (rules) => {
+      if (destroyed) return;
+      all = rules;
+      filters.replaceChildren(rules.length > PAGE_SIZE ? controls() : "");
+      list.replaceChildren(filters, table, sourcesList(rules));
+      render();
+    },
     (err: unknown) => !destroyed && list.replaceChildren(loadError(t, err)),
   );
   const element = h(

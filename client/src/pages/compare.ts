@@ -10,6 +10,7 @@ import { buildCompareDatasets } from "../charts/compare-datasets.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
 import { exportButton } from "../components/export-button.ts";
 import { rangeBar } from "../components/range-bar.ts";
+import { checkPicker, PLAIN_LIST_MAX } from "../components/check-picker.ts";
 import type { SeriesRequest } from "../api.ts";
 import { parameterName, sensorLabel, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
@@ -76,14 +77,18 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
 
   /** The series one may pick: the primary sensor of each station (or parameter), then its other sensors. */
   function seriesItems(): Array<[string, string]> {
+    return seriesEntries().map((e) => [e.value, e.label]);
+  }
+
+  function seriesEntries(): Array<{ value: string; label: string; station: string }> {
     const entries = mode === "stations" ? catalog.stations.map((s) => ({ station: s.id, parameter, key: s.id, name: stationName(ctx, s.id) })) : catalog.parametersOf(station).map((p) => ({ station, parameter: p.code, key: p.code, name: parameterName(ctx, p.code) }));
-    const items: Array<[string, string]> = [];
+    const items: Array<{ value: string; label: string; station: string }> = [];
     for (const e of entries) {
       const sensors = catalog.sensorsOf(e.station, e.parameter);
       if (sensors.length === 0) continue;
       const primary = catalog.defaultSensor(e.station, e.parameter, Date.now());
-      items.push([e.key, e.name]);
-      for (const s of sensors) if (s.id !== primary?.id) items.push([`${e.key}:${s.id}`, `${e.name} · ${sensorLabel(s)}`]);
+      items.push({ value: e.key, label: e.name, station: e.station });
+      for (const s of sensors) if (s.id !== primary?.id) items.push({ value: `${e.key}:${s.id}`, label: `${e.name} · ${sensorLabel(s)}`, station: e.station });
     }
     return items;
   }
@@ -93,6 +98,13 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     if (normalised) q.set("norm", "1");
     writeRangeQuery(q, range);
     replaceQuery(compareHref(q));
+  }
+
+  /** A choice in the picker: load again, but keep the controls (and the picker's search) as they are. */
+  function saveQueryAndLoad(): void {
+    saveQuery();
+    ctx.live.setStations([...new Set(pairs().map((p) => p.station))]);
+    void load();
   }
 
   function update(): void {
@@ -152,7 +164,10 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
             "div",
             { class: "control-row" },
             singleSelect(t("compare.parameter"), "parameter", parameterItems, parameter, (v) => (parameter = v)),
-            h("fieldset", {}, h("legend", {}, t("compare.stations")), checkboxes("stations", seriesItems(), stations, (v) => (stations = v))),
+            // A large network: the station search and filters, and the first matches.
+            seriesEntries().length > PLAIN_LIST_MAX
+              ? checkPicker(ctx, { name: "stations", legend: t("compare.stations"), items: seriesEntries(), selected: stations, onChange: (v) => ((stations = v), saveQueryAndLoad()) }).element
+              : h("fieldset", {}, h("legend", {}, t("compare.stations")), checkboxes("stations", seriesItems(), stations, (v) => (stations = v))),
           )
         : h(
             "div",

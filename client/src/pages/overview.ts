@@ -2,7 +2,10 @@
 // time of the last reading and 24 h sparklines (with QC marks, and their 24-hour mean with its count
 // as tooltip), names in the UI language. It shows each station's primary sensors (a prototype beside
 // them is on the station page). Means are held against annual standards only as the alert engine's
-// early warnings, which name window and count. All times in one zone, named once. Updates live.
+// early warnings, which name window and count. All times in one zone, named once. Updates live. A
+// large network is searched and filtered (region, river, status) and shown a page at a time: only
+// the page's stations are loaded and followed live, so 500 stations cost what 24 do. Filter and page
+// live in the URL.
 import type { AlertInfo } from "../../../common/alerts.ts";
 import type { SeriesPoint } from "../../../common/api-types.ts";
 import type { Station } from "../../../common/catalog-model.ts";
@@ -16,7 +19,9 @@ import { h } from "../dom.ts";
 import { formatDateTime, formatMean, formatQuantity, formatReadingValue, meanDescription } from "../format.ts";
 import { livePoint } from "../series-data.ts";
 import type { MessageKey } from "../i18n/index.ts";
-import { stationHref } from "../router.ts";
+import { overviewHref, replaceQuery, stationHref } from "../router.ts";
+import { pager, stationFilterBar } from "../components/station-filter.ts";
+import { byRegion, filterStations, groupRuns, paginate, readFilter, writeFilter, type StationFilter } from "../station-list.ts";
 import { listZone, zoneName } from "../state.ts";
 import { meanOf } from "../stats.ts";
 import { deriveStatus, type StatusIssue } from "../status.ts";
@@ -26,10 +31,15 @@ const DAY = 86_400_000;
 const SPARK_WIDTH = 120;
 /** Live alert events arrive in bursts; the firing alerts are fetched again at most this often. */
 const ALERTS_DEBOUNCE_MS = 300;
+/** Station cards per page: one screenful or two, and at most one /latest request. */
+export const OVERVIEW_PAGE_SIZE = 24;
 
-export function overviewPage(ctx: AppContext): Page {
+export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSearchParams()): Page {
   const { t } = ctx;
   const { catalog } = ctx;
+  let filter: StationFilter = readFilter(query);
+  let pageIndex = Math.max(0, Number(query.get("page") ?? "1") - 1);
+  let shown: Station[] = [];
   const compounds = KEY_COMPOUNDS.filter((c) => catalog.parameter(c));
   const latest = new Map<string, Map<string, Reading>>(); // station → parameter → reading
   const sparks = new Map<string, SeriesPoint[]>(); // "station:parameter" → points
@@ -47,28 +57,53 @@ export function overviewPage(ctx: AppContext): Page {
 
   const status = h("p", { class: "state-loading", role: "status" }, t("state.loading"));
   const groups = h("div", { class: "regions" });
+  const pagerSlot = h("div", { class: "pager-slot" });
+  const filterBar = catalog.stations.length > OVERVIEW_PAGE_SIZE ? stationFilterBar(ctx, filter, (next) => ((filter = next), (pageIndex = 0), update())) : null;
   const element = h(
     "section",
     { class: "overview", "aria-labelledby": "overview-h" },
     h("h1", { id: "overview-h" }, t("overview.heading")),
     h("p", { class: "muted zone-note", "data-testid": "zone-note" }, t("zone.note", { zone: zoneName(zone) })),
+    filterBar,
     status,
     groups,
+    pagerSlot,
   );
 
-  // Regions in catalog order; a station in a region the catalog does not list still gets a group.
-  const regions = [...new Set([...catalog.data.regions.map((r) => r.id), ...catalog.stations.map((s) => s.region)])];
-  for (const region of regions) {
-    const members = catalog.stations.filter((s) => s.region === region);
-    if (members.length === 0) continue;
-    const title = regionName(ctx, region);
-    const list = h("ul", { class: "cards", role: "list" });
-    for (const s of members) {
-      const card = h("li", { class: "card", "data-station": s.id });
-      cards.set(s.id, card);
-      list.append(card);
+  /** Lays out the cards of the current page, grouped by region (regions in catalog order). */
+  function layout(): void {
+    const list = byRegion(catalog, filterStations(catalog, filter));
+    const paged = paginate(list, pageIndex, OVERVIEW_PAGE_SIZE);
+    pageIndex = paged.page;
+    shown = paged.items;
+    cards.clear();
+    groups.replaceChildren();
+    for (const run of groupRuns(shown)) {
+      const ul = h("ul", { class: "cards", role: "list" });
+      for (const s of run.stations) {
+        const card = h("li", { class: "card", "data-station": s.id });
+        cards.set(s.id, card);
+        ul.append(card);
+      }
+      groups.append(h("section", { class: "region", "data-region": run.region }, h("h2", {}, regionName(ctx, run.region)), ul));
     }
-    groups.append(h("section", { class: "region", "data-region": region }, h("h2", {}, title), list));
+    if (catalog.stations.length === 0) groups.append(h("p", { class: "empty-state" }, t(ctx.session.role === "admin" ? "overview.emptyAdmin" : "overview.empty")));
+    else if (shown.length === 0) groups.append(h("p", { class: "empty-state" }, t("overview.noMatch")));
+    pagerSlot.replaceChildren(
+      list.length > OVERVIEW_PAGE_SIZE ? (pager(t, paged.page, paged.pages, paged.total, (p) => ((pageIndex = p), update(), element.scrollIntoView())) ?? "") : "",
+    );
+  }
+
+  function update(): void {
+    const q = new URLSearchParams();
+    writeFilter(q, filter);
+    if (pageIndex > 0) q.set("page", String(pageIndex + 1));
+    replaceQuery(overviewHref(q));
+    loaded = false;
+    layout();
+    ctx.live.setStations(shown.map((s) => s.id));
+    renderAll();
+    void load();
   }
 
   function renderCard(s: Station): void {
@@ -139,30 +174,52 @@ export function overviewPage(ctx: AppContext): Page {
   }
 
   function renderAll(): void {
-    for (const s of catalog.stations) renderCard(s);
+    for (const s of shown) renderCard(s);
   }
 
+  let loadSeq = 0;
   async function load(): Promise<void> {
     clearTimeout(retryTimer);
+    const seq = ++loadSeq;
+    const page = shown;
+    sparks.clear();
+    if (page.length === 0) {
+      status.hidden = true;
+      return;
+    }
     try {
       const now = Date.now();
-      const [latestAll, series] = await Promise.all([
-        ctx.api.latest(),
-        ctx.api.seriesMulti(
-          catalog.stations.flatMap((s) => compounds.filter((c) => catalog.measures(s.id, c)).map((parameter) => ({ station: s.id, parameter }))),
-          { from: now - DAY, to: now, width: SPARK_WIDTH },
-        ),
-      ]);
-      sparkFrom = now - DAY;
-      sparkTo = now;
+      // Cards show their latest values (and a status from them) as soon as those arrive; the
+      // sparklines fill in as their requests answer.
+      const current = () => seq === loadSeq && !destroyed;
+      // Asked first: a visitor's reads take turns (server/src/http/read-gate.ts), and the values come first.
+      const latestRequest = ctx.api.latestOf(page.map((s) => s.id));
+      const sparkRequests = ctx.api.seriesMulti(
+        page.flatMap((s) => compounds.filter((c) => catalog.measures(s.id, c)).map((parameter) => ({ station: s.id, parameter }))),
+        { from: now - DAY, to: now, width: SPARK_WIDTH },
+        undefined,
+        (part) => {
+          if (!current()) return;
+          sparkFrom = now - DAY;
+          sparkTo = Math.max(sparkTo, now);
+          for (const s of part) sparks.set(`${s.station}:${s.parameter}`, s.points);
+          for (const id of new Set(part.map((s) => s.station))) {
+            const station = catalog.station(id);
+            if (station) renderCard(station);
+          }
+        },
+      );
+      // When /latest fails first, that failure is the one shown; the sparklines' is then handled too.
+      sparkRequests.catch(() => undefined);
+      const latestAll = await latestRequest;
+      if (!current()) return;
       latest.clear();
       for (const r of latestAll.latest) storeLatest(r);
-      sparks.clear();
-      for (const s of series) sparks.set(`${s.station}:${s.parameter}`, s.points);
       loaded = true;
       status.hidden = true;
       renderAll();
       void loadAlerts();
+      await sparkRequests;
     } catch (err) {
       // Retry by itself too: an agency screen on the wall should recover when InfluxDB does.
       if (!destroyed) retryTimer = setTimeout(() => void load(), 15_000);
@@ -187,6 +244,7 @@ export function overviewPage(ctx: AppContext): Page {
     return true;
   }
 
+  layout();
   renderAll();
   void load();
   // Offline is a matter of time passing: re-derive statuses even when nothing arrives.
@@ -200,7 +258,9 @@ export function overviewPage(ctx: AppContext): Page {
 
   return {
     element,
-    stations: catalog.stations.map((s) => s.id),
+    get stations() {
+      return shown.map((s) => s.id);
+    },
     onReadings(batch) {
       const touched = new Set<string>();
       for (const r of batch) {
@@ -214,7 +274,7 @@ export function overviewPage(ctx: AppContext): Page {
       }
       sparkTo = Math.max(sparkTo, Date.now());
       for (const id of touched) {
-        const s = catalog.station(id);
+        const s = cards.has(id) ? catalog.station(id) : undefined;
         if (s) renderCard(s);
       }
     },

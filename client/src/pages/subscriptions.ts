@@ -6,6 +6,7 @@ import { ALERT_SEVERITIES, NOTIFY_CHANNELS, type AlertSeverity, type NotifyChann
 import { AlertsApi, type SubscriptionRequest } from "../alerts-api.ts";
 import { roleAtLeast } from "../auth-api.ts";
 import { alertFormat, parameterName, stationName } from "../components/alert-format.ts";
+import { checkPicker } from "../components/check-picker.ts";
 import { confirmButton } from "../components/confirm-button.ts";
 import { dataTable, timeCell, zoneHeader } from "../components/data-table.ts";
 import { loadInto, notice } from "../components/notice.ts";
@@ -43,7 +44,14 @@ export function subscriptionsPage(ctx: AppContext): Page {
   const alertsApi = new AlertsApi(ctx.api);
   let destroyed = false;
 
-  const stations = checkboxGroup(t("subs.stations"), "stations", ctx.catalog.stations.map((s) => [s.id, stationName(f, s.id)]), t("subs.noneMeansAll"));
+  const stations = checkPicker(ctx, {
+    name: "stations",
+    legend: t("subs.stations"),
+    hint: t("subs.noneMeansAll"),
+    testid: "sub-stations",
+    items: ctx.catalog.stations.map((s) => ({ value: s.id, label: stationName(f, s.id), station: s.id })),
+    selected: [],
+  });
   const parameters = checkboxGroup(t("subs.parameters"), "parameters", ctx.catalog.parameters.map((p) => [p.code, parameterName(f, p.code)]), t("subs.noneMeansAll"));
   const severities = checkboxGroup(t("subs.severities"), "severities", ALERT_SEVERITIES.map((s) => [s, t(`alert.severity.${s}`)]), t("subs.noneMeansAll"));
   const channel = h("select", { name: "channel", "data-testid": "sub-channel" }, ...NOTIFY_CHANNELS.map((c) => h("option", { value: c }, t(`channel.${c}`))));

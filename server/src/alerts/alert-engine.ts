@@ -61,8 +61,13 @@ const KIND_ORDER: Record<AlertRule["kind"], number> = { "no-data": 0, "sensor-fa
 
 export class AlertEngine {
   private rules: AlertRule[] = [];
-  /** Enabled rules per parameter code (in evaluation order), plus "" for rules on every parameter. */
-  private rulesByParameter = new Map<string, AlertRule[]>();
+  /**
+   * Enabled rules per parameter code ("" for a parameter no rule names) and station ("" for a
+   * station no rule names), in evaluation order. Built-in rules are one per station and standard,
+   * so with hundreds of stations a reading must not walk every station's rules (a 500-station
+   * network has 500 per compound).
+   */
+  private rulesByParameter = new Map<string, Map<string, AlertRule[]>>();
   private readonly trackers = new Map<number, Map<string, Tracker>>();
   /** Rolling means of AA rules, per window × series. */
   private readonly means: MeanWindows;
@@ -194,7 +199,8 @@ export class AlertEngine {
       this.lastSeen.set(key, now);
       // AA rules with the same window share one mean, which must see each reading once.
       const fedMeans = new Set<string>();
-      const candidates = this.rulesByParameter.get(r.parameter) ?? this.rulesByParameter.get("") ?? [];
+      const byStation = this.rulesByParameter.get(r.parameter) ?? this.rulesByParameter.get("");
+      const candidates = byStation?.get(r.station) ?? byStation?.get("") ?? [];
       for (const rule of candidates) {
         if (rule.station !== null && rule.station !== r.station) continue;
         if (rule.parameter !== null && rule.parameter !== r.parameter) continue;
@@ -372,7 +378,12 @@ export class AlertEngine {
     // Ingest evaluates each reading against these lists only, not against every rule.
     this.rulesByParameter = new Map();
     for (const code of new Set(rules.map((r) => r.parameter ?? ""))) {
-      this.rulesByParameter.set(code, rules.filter((r) => isEvaluated(r) && (r.parameter === null || r.parameter === code)));
+      const forParameter = rules.filter((r) => isEvaluated(r) && (r.parameter === null || r.parameter === code));
+      const byStation = new Map<string, AlertRule[]>();
+      for (const station of new Set(forParameter.map((r) => r.station ?? ""))) {
+        byStation.set(station, forParameter.filter((r) => r.station === null || r.station === station));
+      }
+      this.rulesByParameter.set(code, byStation);
     }
     if (!loadWindows || !this.store) return;
     const now = this.options.clock.now();

@@ -13,7 +13,11 @@ import type { MetaStore } from "../meta/store.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./alert-engine.ts";
 import { SqlAlertRepository, type AlertRepository } from "./alert-repository.ts";
 import { alertRouter } from "./alert-routes.ts";
-import { builtInRuleDrafts } from "./built-in-rules.ts";
+import { builtInRuleDrafts, derivedRuleDrafts } from "./built-in-rules.ts";
+import { deriveRules, validityKey, type DerivationCause, type DerivedDemand } from "./rule-derivation.ts";
+import type { AuditLog } from "../auth/audit-log.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
+import { SerialQueue } from "../util/serial-queue.ts";
 import { ChannelDeliverer } from "./channel-deliverer.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { Notifier } from "./notifier.ts";
@@ -28,6 +32,8 @@ import type { Resolve } from "./webhook-target.ts";
 
 /** Confirm/unsubscribe page requests per minute per address: a person opens a mailed link a few times. */
 const TOKEN_PAGE_REQUESTS_PER_MINUTE = 30;
+/** How often the standards' validity is looked at (a version starting or ending changes the rules). */
+const VALIDITY_CHECK_MS = 60_000;
 
 export interface AlertingOptions {
   engine: Partial<Omit<AlertEngineOptions, "clock" | "scheduler">>;
@@ -41,6 +47,8 @@ export interface AlertingDeps {
   meta: MetaStore;
   store: ReadingStore;
   catalog: CatalogSource;
+  /** Where derived rules that follow a catalog change are recorded. */
+  audit: AuditLog;
   /** The InfluxDB the store uses: webhooks may never point there. */
   influxUrl: string;
   /** InfluxDB's other ports on its host (RPC for backup and restore): never webhook targets either. */
@@ -71,6 +79,8 @@ export interface Alerting {
   onAcknowledged(listener: (alert: AlertInfo) => void): () => void;
   /** A user's rights changed, or the user was deleted: their rules may be paused, resumed or gone. */
   ownersChanged(): Promise<void>;
+  /** Brings the built-in rules derived from standards in step with a changed catalog; resolves when done. */
+  followCatalog(catalog: CatalogSnapshot, cause: DerivationCause): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -130,6 +140,27 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   );
   const tokenRouter = subscriptionTokenRouter({ subscriptions, rateLimit: rateLimited(TOKEN_PAGE_REQUESTS_PER_MINUTE, "confirmation or unsubscribe") });
 
+  // Derivations run one at a time, each on the catalog it was asked for.
+  const derivations = new SerialQueue((err) => logger.error({ err }, "keeping the built-in alert rules in step with the catalog failed"));
+  let demand: DerivedDemand | undefined;
+  let validity = "";
+  let stopValidityWatch: (() => void) | undefined;
+  const followCatalog = (catalog: CatalogSnapshot, cause: DerivationCause): Promise<void> => {
+    derivations.push(async () => {
+      const at = now();
+      validity = validityKey(catalog, at);
+      demand = (await deriveRules({ rules, audit: deps.audit, logger }, catalog, at, cause, demand)).demand;
+    });
+    return derivations.idle();
+  };
+  // A standard version that starts or ends with time (validFrom, validTo) changes what the rules must check.
+  const watchValidity = () => {
+    const catalog = deps.catalog.current();
+    if (validityKey(catalog, now()) !== validity) {
+      void followCatalog(catalog, { actor: "system", catalogVersion: catalog.version, reason: "a quality standard's validity started or ended" });
+    }
+  };
+
   return {
     rules,
     alerts,
@@ -146,13 +177,23 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       return () => ackListeners.delete(listener);
     },
     ownersChanged: () => rules.ownersChanged(),
+    followCatalog,
     async start() {
-      const seeded = await rules.seedDefaults(() => builtInRuleDrafts(deps.catalog.current(), now()));
+      const catalog = deps.catalog.current();
+      const seeded = await rules.seedDefaults(() => builtInRuleDrafts(catalog, now()));
       if (seeded) logger.info({ rules: seeded }, "created built-in alert rules from the standards that apply at each station");
+      // A database from before derived rules were tracked: derived rules missing now were deleted by a person.
+      if (await rules.adoptDerivations(derivedRuleDrafts(catalog, now()).map((d) => d.derivedFrom))) {
+        logger.info("built-in alert rules now follow their quality standards");
+      }
+      await followCatalog(catalog, { actor: "system", catalogVersion: catalog.version, reason: "start" });
+      stopValidityWatch = scheduler.every(VALIDITY_CHECK_MS, watchValidity);
       await engine.start();
       outbox.start();
     },
     async stop() {
+      stopValidityWatch?.();
+      await derivations.idle();
       // Pending state changes are recorded (with their notices) before the outbox stops.
       await engine.stop();
       mailer?.close();

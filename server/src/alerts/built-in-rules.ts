@@ -10,7 +10,13 @@
 // sensor-fault and one no-data rule for every station.
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { ruleSeverity, type EffectiveLimit, type EffectiveStandard } from "../../../common/standards.ts";
-import { completeRule, ruleKindFor, type RuleDraft } from "./rule-schema.ts";
+import type { BuiltInRule } from "./rule-repository.ts";
+import { completeRule, ruleKindFor } from "./rule-schema.ts";
+
+/** Which standard a built-in rule checks where: "station|parameter|standard id|rule kind". */
+export function derivationKey(station: string, parameter: string, standardId: string, kind: string): string {
+  return `${station}|${parameter}|${standardId}|${kind}`;
+}
 
 /** "Diclofenac AA-EQS (EU-EQS-2022) at Zehren (Elbe, below Dresden)"; names are English server-side. */
 function ruleName(catalog: CatalogSnapshot, station: string, parameter: string, s: EffectiveStandard): string {
@@ -38,8 +44,9 @@ export function limitReachable(catalog: CatalogSnapshot, station: string, parame
   return above(limit.max) || below(limit.min);
 }
 
-export function builtInRuleDrafts(catalog: CatalogSnapshot, now: number): RuleDraft[] {
-  const drafts: RuleDraft[] = [];
+/** One rule per standard in force at `now` that applies at each station and may raise an alert there. */
+export function derivedRuleDrafts(catalog: CatalogSnapshot, now: number): Array<BuiltInRule & { derivedFrom: string }> {
+  const drafts: Array<BuiltInRule & { derivedFrom: string }> = [];
   for (const station of catalog.stations) {
     // A retired station sends nothing more to alert on.
     if (station.status === "retired") continue;
@@ -52,11 +59,21 @@ export function builtInRuleDrafts(catalog: CatalogSnapshot, now: number): RuleDr
         const reachable = limitReachable(catalog, station.id, parameter.code, s.limit, now) !== false;
         const severity = reachable ? byStatus : "info";
         const name = `${ruleName(catalog, station.id, parameter.code, s)}${reachable ? "" : " (cannot fire: beyond the expected range of the sensors there, whose values QC flags as suspect)"}`;
-        drafts.push(completeRule({ kind, station: station.id, parameter: parameter.code, standard: { id: s.standard.id }, severity, name }, { catalog, now }));
+        drafts.push({
+          draft: completeRule({ kind, station: station.id, parameter: parameter.code, standard: { id: s.standard.id }, severity, name }, { catalog, now }),
+          derivedFrom: derivationKey(station.id, parameter.code, s.standard.id, kind),
+        });
       }
     }
   }
-  drafts.push(completeRule({ kind: "sensor-fault", name: "Sensor fault (failed QC or flat line)" }, { catalog, now }));
-  drafts.push(completeRule({ kind: "no-data", name: "Station offline (no readings for 1 h)" }, { catalog, now }));
   return drafts;
+}
+
+/** The rules a fresh installation starts with: the derived ones, and sensor-fault and no-data rules for every station. */
+export function builtInRuleDrafts(catalog: CatalogSnapshot, now: number): BuiltInRule[] {
+  return [
+    ...derivedRuleDrafts(catalog, now),
+    { draft: completeRule({ kind: "sensor-fault", name: "Sensor fault (failed QC or flat line)" }, { catalog, now }), derivedFrom: null },
+    { draft: completeRule({ kind: "no-data", name: "Station offline (no readings for 1 h)" }, { catalog, now }), derivedFrom: null },
+  ];
 }

@@ -1,7 +1,10 @@
 // Alert rules in the metadata store. On first start the built-in rules (built-in-rules.ts: from the
 // standards that apply at each station) are stored once; admins may edit or delete them afterwards.
 // A user's own rules belong to their user id (deleted with the user) and are paused while the user
-// may not have rules (owner-rights.ts).
+// may not have rules (owner-rights.ts). Rules derived from a standard remember which (derived_from)
+// and whether a person changed them since (edited_by_hand): rule-derivation.ts keeps the untouched
+// ones in step with the catalog, and a derived rule a person deleted is remembered (alert_meta) so
+// that it is not made again.
 import type { Selectable, Updateable } from "kysely";
 import type { AlertRule } from "../../../common/alerts.ts";
 import type { StandardKind } from "../../../common/catalog-model.ts";
@@ -68,6 +71,25 @@ function columns(d: RuleDraft) {
   } satisfies Updateable<AlertRulesTable>;
 }
 
+/** A built-in rule: its draft, and the standard derivation it comes from (null: not from a standard). */
+export interface BuiltInRule {
+  draft: RuleDraft;
+  derivedFrom: string | null;
+}
+
+/** A rule derived from a standard, as rule-derivation.ts sees it. */
+export interface DerivedRule {
+  rule: AlertRule;
+  derivedFrom: string;
+  editedByHand: boolean;
+}
+
+/** What keeping derived rules in step with the catalog does, applied in one transaction. */
+export interface DerivationChanges {
+  create: Array<{ draft: RuleDraft; derivedFrom: string }>;
+  update: Array<{ id: number; draft: RuleDraft }>;
+}
+
 /** Called after a change is stored; the change's caller waits for it (the engine re-reads the rules). */
 export type RuleChangeListener = () => void | Promise<void>;
 
@@ -80,13 +102,29 @@ export interface AlertRuleRepository {
    * already: counted and inserted in one transaction, so parallel requests cannot pass the cap.
    */
   create(draft: RuleDraft, creator: Owner | null, options?: { builtIn?: boolean; maxPerCreator?: number }): Promise<AlertRule>;
+  /** A person's change: a derived rule changed this way no longer follows its standard. */
   update(id: number, draft: RuleDraft): Promise<AlertRule>;
+  /** A person's deletion: a derived rule deleted this way is not derived again. */
   delete(id: number): Promise<void>;
   /** Creates the built-in rules (made by `drafts`) once per database; returns how many (0 when done before). */
-  seedDefaults(drafts: () => RuleDraft[]): Promise<number>;
+  seedDefaults(drafts: () => BuiltInRule[]): Promise<number>;
   /** A user's rights changed or the user was deleted (with their rules): the engine reads the rules again. */
   ownersChanged(): Promise<void>;
+  /** Rules derived from standards, with whether a person edited them. */
+  listDerived(): Promise<DerivedRule[]>;
+  /** Derivations whose rule a person deleted. */
+  deletedDerivations(): Promise<Set<string>>;
+  /**
+   * Once per database from before derivations were tracked: derivations in `expected` without a rule
+   * were deleted by a person then, and are remembered as such. Returns false when done before.
+   */
+  adoptDerivations(expected: readonly string[]): Promise<boolean>;
+  /** Creates and updates derived rules in one transaction (not marked as edited by hand). */
+  applyDerivation(changes: DerivationChanges): Promise<AlertRule[]>;
 }
+
+const DELETED_DERIVATION = "deleted-derivation:";
+const DERIVATIONS_TRACKED = "derivations_tracked";
 
 export class SqlAlertRuleRepository implements AlertRuleRepository {
   private readonly listeners = new Set<RuleChangeListener>();
@@ -134,7 +172,7 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   async update(id: number, draft: RuleDraft): Promise<AlertRule> {
     const result = await this.db
       .updateTable("alert_rules")
-      .set({ ...columns(draft), updated_at: new Date(this.now()).toISOString() })
+      .set({ ...columns(draft), edited_by_hand: 1, updated_at: new Date(this.now()).toISOString() })
       .where("id", "=", id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`no alert rule ${id}`);
@@ -143,19 +181,24 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   }
 
   async delete(id: number): Promise<void> {
-    const result = await this.db.deleteFrom("alert_rules").where("id", "=", id).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new NotFoundError(`no alert rule ${id}`);
+    await atomically(this.db, async (trx) => {
+      const row = await trx.selectFrom("alert_rules").select("derived_from").where("id", "=", id).executeTakeFirst();
+      if (!row) throw new NotFoundError(`no alert rule ${id}`);
+      await trx.deleteFrom("alert_rules").where("id", "=", id).execute();
+      if (row.derived_from !== null) await this.remember(trx, DELETED_DERIVATION + row.derived_from);
+    });
     await this.changed();
   }
 
   /** Creates the built-in rules once per database; an admin may edit or delete them afterwards. */
-  async seedDefaults(makeDrafts: () => RuleDraft[]): Promise<number> {
+  async seedDefaults(makeDrafts: () => BuiltInRule[]): Promise<number> {
     const count = await atomically(this.db, async (trx) => {
       const seeded = await trx.selectFrom("alert_meta").select("value").where("key", "=", "defaults_seeded").executeTakeFirst();
       if (seeded) return 0;
       const drafts = makeDrafts();
-      for (const draft of drafts) await this.insert(trx, draft, null, true);
+      for (const { draft, derivedFrom } of drafts) await this.insert(trx, draft, null, true, derivedFrom);
       await trx.insertInto("alert_meta").values({ key: "defaults_seeded", value: new Date(this.now()).toISOString() }).execute();
+      await this.remember(trx, DERIVATIONS_TRACKED);
       return drafts.length;
     });
     if (count > 0) await this.changed();
@@ -166,6 +209,53 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
     await this.changed();
   }
 
+  async listDerived(): Promise<DerivedRule[]> {
+    const rows = await this.select().where("alert_rules.derived_from", "is not", null).orderBy("alert_rules.id").execute();
+    return rows.map((r) => ({ rule: fromRow(r), derivedFrom: r.derived_from!, editedByHand: r.edited_by_hand === 1 }));
+  }
+
+  async deletedDerivations(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom("alert_meta").select("key").where("key", "like", `${DELETED_DERIVATION}%`).execute();
+    return new Set(rows.map((r) => r.key.slice(DELETED_DERIVATION.length)));
+  }
+
+  async adoptDerivations(expected: readonly string[]): Promise<boolean> {
+    return atomically(this.db, async (trx) => {
+      const done = await trx.selectFrom("alert_meta").select("key").where("key", "=", DERIVATIONS_TRACKED).executeTakeFirst();
+      if (done) return false;
+      const rows = await trx.selectFrom("alert_rules").select("derived_from").where("derived_from", "is not", null).execute();
+      const existing = new Set(rows.map((r) => r.derived_from));
+      for (const key of expected) if (!existing.has(key)) await this.remember(trx, DELETED_DERIVATION + key);
+      await this.remember(trx, DERIVATIONS_TRACKED);
+      return true;
+    });
+  }
+
+  async applyDerivation(changes: DerivationChanges): Promise<AlertRule[]> {
+    if (changes.create.length === 0 && changes.update.length === 0) return [];
+    const ids = await atomically(this.db, async (trx) => {
+      const out: number[] = [];
+      for (const { draft, derivedFrom } of changes.create) out.push(await this.insert(trx, draft, null, true, derivedFrom));
+      const at = new Date(this.now()).toISOString();
+      for (const { id, draft } of changes.update) {
+        await trx.updateTable("alert_rules").set({ ...columns(draft), updated_at: at }).where("id", "=", id).execute();
+        out.push(id);
+      }
+      return out;
+    });
+    await this.changed();
+    const byId = new Map((await this.list()).map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)!);
+  }
+
+  private async remember(db: MetaExecutor, key: string): Promise<void> {
+    await db
+      .insertInto("alert_meta")
+      .values({ key, value: new Date(this.now()).toISOString() })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: new Date(this.now()).toISOString() }))
+      .execute();
+  }
+
   private select() {
     return this.db
       .selectFrom("alert_rules")
@@ -174,11 +264,11 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
       .select(["users.disabled as creator_disabled", "users.role as creator_role"]);
   }
 
-  private async insert(db: MetaExecutor, draft: RuleDraft, creator: Owner | null, builtIn: boolean): Promise<number> {
+  private async insert(db: MetaExecutor, draft: RuleDraft, creator: Owner | null, builtIn: boolean, derivedFrom: string | null = null): Promise<number> {
     const at = new Date(this.now()).toISOString();
     const { id } = await db
       .insertInto("alert_rules")
-      .values({ ...columns(draft), built_in: builtIn ? 1 : 0, created_by: creator?.username ?? null, created_by_id: creator?.id ?? null, created_at: at, updated_at: at })
+      .values({ ...columns(draft), built_in: builtIn ? 1 : 0, created_by: creator?.username ?? null, created_by_id: creator?.id ?? null, created_at: at, updated_at: at, derived_from: derivedFrom })
       .returning("id")
       .executeTakeFirstOrThrow();
     return id;

@@ -11,7 +11,8 @@ import type { BatchWriter } from "./batch-writer.ts";
 import type { IngestJournal } from "./journal.ts";
 import type { IngestEvents } from "./ingest-events.ts";
 import type { QcEngine } from "./qc/qc-engine.ts";
-import { checkCandidate, type ReadingCandidate } from "./reading-check.ts";
+import { checkReading, type ReadingCandidate } from "./reading-check.ts";
+import type { Sensor } from "../../../common/catalog-model.ts";
 
 export class IngestService {
   constructor(
@@ -35,13 +36,17 @@ export class IngestService {
     const invalid: ErrorDetail[] = [...prior];
     const forbidden: ErrorDetail[] = [];
     const readings: Reading[] = [];
+    const sensors: Sensor[] = [];
     candidates.forEach((c, index) => {
       if (!c) return;
-      const checked = checkCandidate(c, catalog, now);
+      const checked = checkReading(c, catalog, now);
       if (typeof checked === "string") invalid.push({ index, message: checked });
-      else if (!grant.canWrite(checked.station)) {
-        forbidden.push({ index, message: `token "${grant.label}" may not write station ${checked.station}` });
-      } else readings.push(checked);
+      else if (!grant.canWrite(checked.reading.station)) {
+        forbidden.push({ index, message: `token "${grant.label}" may not write station ${checked.reading.station}` });
+      } else {
+        readings.push(checked.reading);
+        sensors.push(checked.sensor);
+      }
     });
     if (invalid.length > 0) {
       invalid.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
@@ -54,9 +59,9 @@ export class IngestService {
 
     let suspect = 0;
     let fail = 0;
-    for (const reading of readings) {
-      // checkCandidate resolved the sensor in this snapshot: it is there.
-      reading.qc = this.qc.evaluate(reading, catalog.sensor(reading.sensor)!);
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!;
+      reading.qc = this.qc.evaluate(reading, sensors[i]!);
       if (reading.qc === QC.suspect) suspect++;
       else if (reading.qc === QC.fail) fail++;
     }

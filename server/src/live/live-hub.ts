@@ -27,6 +27,7 @@ export function stationRoom(station: string): string {
 export class LiveHub {
   private buffer = new Map<string, Reading[]>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly stopCatalogWatch: () => void;
 
   constructor(
     private readonly io: LiveServer,
@@ -35,6 +36,9 @@ export class LiveHub {
     private readonly intervalMs = 10,
   ) {
     io.on("connection", (socket) => this.onConnection(socket));
+    // Open dashboards reload the catalog; rooms of new stations exist as soon as someone joins them
+    // (subscriptions are checked against the current catalog).
+    this.stopCatalogWatch = catalog.onChange((snapshot) => this.io.emit("catalogChanged", { version: snapshot.version }));
   }
 
   publish(readings: readonly Reading[]): void {
@@ -55,6 +59,7 @@ export class LiveHub {
   }
 
   close(): void {
+    this.stopCatalogWatch();
     clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -107,6 +107,10 @@ export interface AlertRulesTable {
   created_by_id: number | null;
   created_at: string;
   updated_at: string;
+  /** Built-in rules made from a standard: "station|parameter|standard id|rule kind" (migration 9). */
+  derived_from: string | null;
+  /** A person changed the rule since it was derived: a changed standard no longer updates it. */
+  edited_by_hand: Generated<number>;
 }
 
 export interface AlertsTable {
@@ -334,6 +338,27 @@ export interface LabMappingPresetsTable {
   updated_at: number;
 }
 
+export interface CatalogVersionsTable {
+  version: number;
+  /** ISO 8601, UTC. */
+  at: string;
+  actor: string;
+  action: string;
+  summary: string;
+}
+
+export interface CatalogChangesTable {
+  id: Generated<number>;
+  version: number;
+  /** The entity list: stations, parameters, sensors, standards, … */
+  entity: string;
+  key: string;
+  position: number;
+  /** JSON of the entity before and after the change; null when it was added or removed. */
+  before: string | null;
+  after: string | null;
+}
+
 export interface MetaTables {
   station_tokens: StationTokensTable;
   users: UsersTable;
@@ -357,4 +382,6 @@ export interface MetaTables {
   lab_results: LabResultsTable;
   lab_result_revisions: LabResultRevisionsTable;
   lab_mapping_presets: LabMappingPresetsTable;
+  catalog_versions: CatalogVersionsTable;
+  catalog_changes: CatalogChangesTable;
 }

@@ -128,8 +128,9 @@ export function rollupRowsQuery(
  * shard of the raw retention (400 days), which a public dashboard could otherwise have InfluxDB read
  * on demand.
  */
-export function latestQuery(since: number, station?: Station): string {
-  const stationWhere = station ? `${ident(TAG.station)} = ${tagLiteral(station.id)} AND ` : "";
+export function latestQuery(since: number, station?: Station | readonly Station[]): string {
+  const stations = station === undefined ? [] : Array.isArray(station) ? station : [station as Station];
+  const stationWhere = stations.length > 0 ? `(${stations.map((s) => `${ident(TAG.station)} = ${tagLiteral(s.id)}`).join(" OR ")}) AND ` : "";
   return (
     `SELECT last(${ident(FIELD.qc)}) AS ${ident(COL.qc)}, ${ident(FIELD.value)} AS ${ident(COL.value)}, ` +
     `${ident(FIELD.lod)} AS ${ident(COL.lod)}, ${ident(FIELD.loq)} AS ${ident(COL.loq)}, ${ident(FIELD.uncertainty)} AS ${ident(COL.uncertainty)} ` +

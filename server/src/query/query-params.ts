@@ -65,7 +65,9 @@ const rangeShape = {
   width: widthParam.optional(),
 };
 
-const latestSchema = z.strictObject({ station: z.string().optional() });
+/** Stations per /latest request (a page of the overview at a time). */
+export const LATEST_MAX_STATIONS = 100;
+const latestSchema = z.strictObject({ station: z.string().optional(), stations: z.string().optional() });
 const seriesSchema = z.strictObject({ station: z.string(), parameter: z.string(), sensor: z.string().optional(), ...rangeShape });
 const multiSchema = z.strictObject({ series: z.string(), ...rangeShape });
 
@@ -142,13 +144,21 @@ export function resolveSeries(
   return { station, parameter, sensor, includeUntagged: catalog.isPrimaryAt(station.id, parameter.code, sensor.id) };
 }
 
-export function parseLatestQuery(query: unknown, catalog: CatalogSnapshot): { station: Station | undefined } {
+export function parseLatestQuery(query: unknown, catalog: CatalogSnapshot): { station: Station | undefined; stations: Station[] | undefined } {
   const input = parseWith(latestSchema, query);
-  if (input.station === undefined) return { station: undefined };
   const details: ErrorDetail[] = [];
+  if (input.station !== undefined && input.stations !== undefined) fail([{ message: "give station or stations, not both" }]);
+  if (input.stations !== undefined) {
+    const ids = [...new Set(input.stations.split(",").map((s) => s.trim()).filter(Boolean))];
+    if (ids.length === 0 || ids.length > LATEST_MAX_STATIONS) fail([{ path: "stations", message: `stations: give 1 to ${LATEST_MAX_STATIONS} station ids, comma-separated` }]);
+    const stations = ids.map((id) => resolveStation(catalog, id, "stations", details));
+    if (details.length > 0) fail(details);
+    return { station: undefined, stations: stations as Station[] };
+  }
+  if (input.station === undefined) return { station: undefined, stations: undefined };
   const station = resolveStation(catalog, input.station, "station", details);
   if (!station) fail(details);
-  return { station };
+  return { station, stations: undefined };
 }
 
 export function parseSeriesQuery(query: unknown, catalog: CatalogSnapshot, now: number): SeriesParams {

@@ -1,15 +1,14 @@
-// The read API: catalog, latest values and downsampled series.
-//   GET /api/v1/catalog                                    → CatalogResponse (the whole catalog and its version)
+// The read API: stations, parameters, latest values and downsampled series (the catalog as a whole
+// is served by catalog/catalog-routes.ts).
 //   GET /api/v1/stations                                   → StationsResponse
 //   GET /api/v1/parameters                                 → ParametersResponse
-//   GET /api/v1/latest?station=                            → LatestResponse (per station × parameter × sensor)
+//   GET /api/v1/latest[?station=|?stations=A,B,…]           → LatestResponse (per station × parameter × sensor)
 //   GET /api/v1/series?station=&parameter=[&sensor=]&from=&to=&width= → SeriesResponse (default: the primary sensor)
 //   GET /api/v1/series/multi?series=ST:PAR[:SENSOR],…&from=&to=&width= → { series: SeriesResponse[] }
 // Each request reads one catalog snapshot. Bad input answers 400 through ValidationError and the
 // shared error middleware.
 import { Router, type Response } from "express";
 import type {
-  CatalogResponse,
   LatestResponse,
   ParametersResponse,
   SeriesResponse,
@@ -65,12 +64,6 @@ export function queryRouter(deps: QueryRouterDeps): Router {
   const service = new SeriesService(deps.store, { ...deps, now, logger: deps.logger?.child({ module: "query" }) });
   const router = Router();
 
-  router.get("/api/v1/catalog", (_req, res) => {
-    const catalog = deps.catalog.current();
-    const body: CatalogResponse = { version: catalog.version, catalog: catalog.data };
-    res.json(body);
-  });
-
   router.get("/api/v1/stations", (_req, res) => {
     const body: StationsResponse = { stations: [...deps.catalog.current().stations] };
     res.json(body);
@@ -84,8 +77,8 @@ export function queryRouter(deps: QueryRouterDeps): Router {
 
   router.get("/api/v1/latest", async (req, res) => {
     const catalog = deps.catalog.current();
-    const { station } = parseLatestQuery(req.query, catalog);
-    const body: LatestResponse = await service.latest(catalog, station);
+    const { station, stations } = parseLatestQuery(req.query, catalog);
+    const body: LatestResponse = await service.latest(catalog, stations ?? station);
     res.json(body);
   });
 

@@ -98,7 +98,7 @@ export class SeriesService {
    * The newest reading of every station × parameter × sensor. Data stored before sensors were tagged
    * counts as the primary sensor's; when a sensor has both, the newer reading wins.
    */
-  async latest(catalog: CatalogSnapshot, station?: Station): Promise<LatestResponse> {
+  async latest(catalog: CatalogSnapshot, station?: Station | readonly Station[]): Promise<LatestResponse> {
     const since = this.now() - LATEST_LOOKBACK_MS;
     const rows = await this.store.query<Row>(latestQuery(since, station));
     const stationOrder = new Map(catalog.stations.map((s, i) => [s.id, i]));

@@ -19,12 +19,39 @@ import {
 
 const HISTORY = 12;
 
-interface SeriesState {
-  lastTime: number;
-  values: number[];
-  repeats: number;
-  /** The previous reading was flagged as a jump (spike or rate of change). */
-  jumped: boolean;
+/**
+ * A station's series state, all of it in one Float64Array: per sensor a slot of STRIDE numbers,
+ * [last time, repeats, jumped (0/1), count, values oldest first…]. A station's readings arrive
+ * together, so its slots are read one after another; with thousands of series (500 stations × 40
+ * parameters) this keeps QC from waiting on memory for scattered little objects.
+ */
+const LAST_TIME = 0;
+const REPEATS = 1;
+const JUMPED = 2;
+const COUNT = 3;
+const VALUES = 4;
+const STRIDE = VALUES + HISTORY;
+
+class StationSeries {
+  private readonly slots = new Map<string, number>();
+  data = new Float64Array(STRIDE * 8);
+
+  /** The offset of the sensor's slot, or -1 when it has none yet. */
+  offset(sensor: string): number {
+    const slot = this.slots.get(sensor);
+    return slot === undefined ? -1 : slot * STRIDE;
+  }
+
+  add(sensor: string): number {
+    const slot = this.slots.size;
+    if ((slot + 1) * STRIDE > this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.slots.set(sensor, slot);
+    return slot * STRIDE;
+  }
 }
 
 export interface QcInput {
@@ -38,8 +65,8 @@ export interface QcInput {
 export type QcSensor = Pick<Sensor, "id" | "sensorRange" | "expectedRange">;
 
 export class QcEngine {
-  /** station → sensor → state (nested maps: no key string to build per reading). */
-  private readonly series = new Map<string, Map<string, SeriesState>>();
+  /** station → its series (nested: no key string to build per reading). */
+  private readonly series = new Map<string, StationSeries>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -49,34 +76,46 @@ export class QcEngine {
   evaluate(input: QcInput, sensor: QcSensor): QcFlag {
     const timeFlag = timestamp(input.time, this.now(), this.settings);
     if (input.value === null) return timeFlag; // censored: a valid result with nothing to range-check
-    const rangeFlag = grossRange(input.value, sensor.sensorRange, sensor.expectedRange);
-    let bySensor = this.series.get(input.station);
-    if (!bySensor) this.series.set(input.station, (bySensor = new Map()));
-    const state = bySensor.get(sensor.id);
-    if (!state) {
-      bySensor.set(sensor.id, { lastTime: input.time, values: [input.value], repeats: 1, jumped: false });
+    const value = input.value;
+    const rangeFlag = grossRange(value, sensor.sensorRange, sensor.expectedRange);
+    let station = this.series.get(input.station);
+    if (!station) this.series.set(input.station, (station = new StationSeries()));
+    let o = station.offset(sensor.id);
+    if (o < 0) {
+      o = station.add(sensor.id);
+      const d = station.data;
+      d[o + LAST_TIME] = input.time;
+      d[o + REPEATS] = 1;
+      d[o + JUMPED] = 0;
+      d[o + COUNT] = 1;
+      d[o + VALUES] = value;
       return worst(timeFlag, rangeFlag);
     }
-    if (input.time <= state.lastTime) return worst(timeFlag, rangeFlag);
+    const d = station.data;
+    if (input.time <= d[o + LAST_TIME]!) return worst(timeFlag, rangeFlag);
 
-    const previous = state.values[state.values.length - 1]!;
-    state.repeats = sameValue(previous, input.value) ? state.repeats + 1 : 1;
+    let n = d[o + COUNT]!;
+    const previous = d[o + VALUES + n - 1]!;
+    d[o + REPEATS] = sameValue(previous, value) ? d[o + REPEATS]! + 1 : 1;
     // Real-time QC cannot see the next value, so the first reading of a real level shift (a spill
     // plume, a sudden dilution) looks like a spike. When the reading after a jump stays with it
     // rather than returning to the old level, the shift is confirmed: this reading passes and the
     // history restarts from the new level. A lone spike stays flagged; the value after it passes.
-    if (state.jumped && Math.abs(input.value - previous) < Math.abs(input.value - medianOf(state.values.slice(0, -1)))) {
-      state.values = [previous];
+    if (d[o + JUMPED] === 1 && Math.abs(value - previous) < Math.abs(value - medianOf(d, o + VALUES, n - 1))) {
+      d[o + VALUES] = previous;
+      n = 1;
     }
-    const jumpFlag = worst(spike(input.value, state.values, this.settings), rateOfChange(input.value, state.values, this.settings));
-    state.jumped = jumpFlag !== 1;
-    const flag = worst(timeFlag, rangeFlag, jumpFlag, flatLine(state.repeats, this.settings));
-    state.lastTime = input.time;
+    const jumpFlag = worst(spike(value, d, this.settings, o + VALUES, n), rateOfChange(value, d, this.settings, o + VALUES, n));
+    d[o + JUMPED] = jumpFlag !== 1 ? 1 : 0;
+    const flag = worst(timeFlag, rangeFlag, jumpFlag, flatLine(d[o + REPEATS]!, this.settings));
+    d[o + LAST_TIME] = input.time;
     // Failed values stay out of the history so one bad reading does not skew the next tests.
     if (rangeFlag !== 4) {
-      state.values.push(input.value);
-      if (state.values.length > HISTORY) state.values.shift();
+      if (n === HISTORY) d.copyWithin(o + VALUES, o + VALUES + 1, o + VALUES + HISTORY);
+      else n++;
+      d[o + VALUES + n - 1] = value;
     }
+    d[o + COUNT] = n;
     return flag;
   }
 }

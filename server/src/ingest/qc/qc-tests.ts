@@ -44,33 +44,51 @@ export function grossRange(value: number, sensorRange: readonly [number, number]
   return QC.pass;
 }
 
-function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+function median(sorted: ArrayLike<number>, n = sorted.length): number {
+  const mid = n >> 1;
+  return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-export function medianOf(values: readonly number[]): number {
-  return values.length === 0 ? Number.NaN : median([...values].sort((a, b) => a - b));
+/**
+ * Scratch arrays by length, for sorting a history without allocating (QC runs for every reading).
+ * Float64Array sorts numerically without a comparator. Two per length: values and deviations.
+ */
+const SCRATCH = Array.from({ length: 64 }, (_, n) => [new Float64Array(n), new Float64Array(n)] as const);
+
+/** `n` values of `data` from `from`, sorted, in a scratch array (or a new one beyond the scratch sizes). */
+function sortedCopy(data: ArrayLike<number>, from: number, n: number, which: 0 | 1): Float64Array {
+  const out = n < SCRATCH.length ? SCRATCH[n]![which] : new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = data[from + i]!;
+  return out.sort();
+}
+
+export function medianOf(values: ArrayLike<number>, from = 0, n = values.length - from): number {
+  return n <= 0 ? Number.NaN : median(sortedCopy(values, from, n, 0), n);
 }
 
 /** Spike against the recent median, robust to the spike itself and to earlier outliers. */
-export function spike(value: number, history: readonly number[], s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
-  if (history.length < s.minHistory) return 1;
-  const sorted = [...history].sort((a, b) => a - b);
-  const m = median(sorted);
+export function spike(value: number, history: ArrayLike<number>, s: QcSettings = DEFAULT_QC_SETTINGS, from = 0, n = history.length - from): QcFlag {
+  if (n < s.minHistory) return 1;
+  const sorted = sortedCopy(history, from, n, 0);
+  const m = median(sorted, n);
   const deviation = Math.abs(value - m);
   // Cheap test first: most readings are nowhere near the relative floor.
   if (deviation <= s.spikeMinRelative * Math.max(Math.abs(m), Number.EPSILON)) return 1;
-  const mad = median(sorted.map((x) => Math.abs(x - m)).sort((a, b) => a - b));
+  for (let i = 0; i < n; i++) sorted[i] = Math.abs(sorted[i]! - m);
+  const mad = median(sortedCopy(sorted, 0, n, 1), n);
   return deviation > s.spikeSigmas * 1.4826 * mad ? 3 : 1;
 }
 
-export function rateOfChange(value: number, history: readonly number[], s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
-  if (history.length < s.minHistory) return 1;
-  const mean = history.reduce((a, b) => a + b, 0) / history.length;
-  const step = Math.abs(value - history[history.length - 1]!);
+export function rateOfChange(value: number, history: ArrayLike<number>, s: QcSettings = DEFAULT_QC_SETTINGS, from = 0, n = history.length - from): QcFlag {
+  if (n < s.minHistory) return 1;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += history[from + i]!;
+  const mean = sum / n;
+  const step = Math.abs(value - history[from + n - 1]!);
   if (step <= s.spikeMinRelative * Math.max(Math.abs(mean), Number.EPSILON)) return 1;
-  const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / (history.length - 1));
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (history[from + i]! - mean) ** 2;
+  const sd = Math.sqrt(squares / (n - 1));
   return step > s.rateSigmas * sd ? 3 : 1;
 }
 

@@ -365,4 +365,41 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      WHEN 'mac' THEN 'single' WHEN 'max' THEN 'single' WHEN 'min' THEN 'single' WHEN 'range' THEN 'single' ELSE NULL END;
    ALTER TABLE alert_history ADD COLUMN mean_count INTEGER;
    ALTER TABLE alert_history ADD COLUMN qualifier TEXT;`,
+  // 9: the managed catalog (issue #15). Every committed change is a version (who, when, what) with
+  // one row per touched entity holding its before and after (JSON; NULL when added or removed), so
+  // the catalog as of any version is the latest row per entity up to it. Append-only: the triggers
+  // refuse UPDATE and DELETE, so no route (and no bug) can rewrite the history. Built-in alert rules
+  // remember the standard they were derived from (station|parameter|standard id|rule kind) and
+  // whether a person edited them since (then a changed standard no longer overwrites them); built-in
+  // rules edited before this migration (updated after they were created) count as edited.
+  `CREATE TABLE catalog_versions (
+     version INTEGER PRIMARY KEY,
+     at TEXT NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     summary TEXT NOT NULL
+   );
+   CREATE INDEX catalog_versions_at ON catalog_versions(at);
+   CREATE TABLE catalog_changes (
+     id INTEGER PRIMARY KEY,
+     version INTEGER NOT NULL REFERENCES catalog_versions(version),
+     entity TEXT NOT NULL,
+     key TEXT NOT NULL,
+     position INTEGER NOT NULL, -- the entity's place in its list (creation order)
+     before TEXT,
+     after TEXT
+   );
+   CREATE INDEX catalog_changes_entity ON catalog_changes(entity, key, version);
+   CREATE INDEX catalog_changes_version ON catalog_changes(version);
+   CREATE TRIGGER catalog_versions_no_update BEFORE UPDATE ON catalog_versions BEGIN SELECT RAISE(ABORT, 'the catalog history is append-only'); END;
+   CREATE TRIGGER catalog_versions_no_delete BEFORE DELETE ON catalog_versions BEGIN SELECT RAISE(ABORT, 'the catalog history is append-only'); END;
+   CREATE TRIGGER catalog_changes_no_update BEFORE UPDATE ON catalog_changes BEGIN SELECT RAISE(ABORT, 'the catalog history is append-only'); END;
+   CREATE TRIGGER catalog_changes_no_delete BEFORE DELETE ON catalog_changes BEGIN SELECT RAISE(ABORT, 'the catalog history is append-only'); END;
+   ALTER TABLE alert_rules ADD COLUMN derived_from TEXT;
+   ALTER TABLE alert_rules ADD COLUMN edited_by_hand INTEGER NOT NULL DEFAULT 0;
+   UPDATE alert_rules
+     SET derived_from = station || '|' || parameter || '|' || standard_id || '|' || kind,
+         edited_by_hand = CASE WHEN updated_at <> created_at THEN 1 ELSE 0 END
+     WHERE built_in = 1 AND standard_id IS NOT NULL AND station IS NOT NULL AND parameter IS NOT NULL;
+   CREATE INDEX alert_rules_derived ON alert_rules(derived_from);`,
 ];

@@ -1,0 +1,41 @@
+// The simulator `npm start` runs beside the server: the stations the catalog marks simulated, each
+// on its own station write token (made on first start, kept in DATA_DIR/simulator-tokens). It follows
+// catalog changes while it runs: a station newly marked simulated gets its token first, then its
+// sensors report at once (and on the interval grid from then on); a retired one stops.
+import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
+import type { Logger } from "../../common/logger.ts";
+import { simulatedStations } from "../../sensors-sim/src/options.ts";
+import { startSimulator, type SimulatorHandle, type SimulatorOptions } from "../../sensors-sim/src/simulator.ts";
+import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
+import type { CatalogSource } from "./catalog/catalog-source.ts";
+import type { StationTokenRepository } from "./auth/station-tokens.ts";
+
+export interface BuiltInSimulatorDeps {
+  /** The server's own URL (127.0.0.1 and its port). */
+  url: string;
+  catalog: CatalogSource;
+  stationTokens: StationTokenRepository;
+  dataDir: string;
+  logger: Logger;
+}
+
+/** Makes sure every simulated station has a write token; returns them (and where they are kept). */
+export function simulatorTokensFor(deps: Pick<BuiltInSimulatorDeps, "stationTokens" | "dataDir">, snapshot: CatalogSnapshot) {
+  return ensureSimulatorTokens(deps.stationTokens, deps.dataDir, simulatedStations(snapshot).map((s) => s.id));
+}
+
+export async function startBuiltInSimulator(deps: BuiltInSimulatorDeps, options: Omit<SimulatorOptions, "url" | "tokens" | "token">): Promise<SimulatorHandle> {
+  const tokens = await simulatorTokensFor(deps, deps.catalog.current());
+  deps.logger.info({ file: tokens.file }, "simulated stations' write tokens ready");
+  // The server's own catalog, in process.
+  const simulator = startSimulator({ ...options, url: deps.url, tokens: tokens.tokens }, { catalog: deps.catalog.current(), logger: deps.logger });
+  // Changes are followed one after another, each with the tokens its stations need.
+  let following = Promise.resolve();
+  const stop = deps.catalog.onChange((snapshot) => {
+    following = following
+      .then(async () => simulator.updateCatalog(snapshot, (await simulatorTokensFor(deps, snapshot)).tokens))
+      .catch((err: unknown) => deps.logger.error({ err }, "the simulator could not follow the catalog change"));
+  });
+  void simulator.finished.finally(stop);
+  return simulator;
+}
