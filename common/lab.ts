@@ -32,6 +32,12 @@ export const LAB_FIELDS = [
 ] as const;
 export type LabField = (typeof LAB_FIELDS)[number];
 
+/**
+ * A file refused for missing columns lists its column headers as error details with this path
+ * (`{ path, index, message: header }`), so a mapping editor can offer them.
+ */
+export const LAB_FILE_COLUMNS_PATH = "file.columns";
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /**
@@ -218,6 +224,32 @@ export interface LabUndoResponse {
   import: LabImportInfo;
   retracted: { samples: number; results: number };
   restored: { samples: number; results: number };
+}
+
+/** A result as an undo preview shows it: its value, or "<LOQ" with the LOQ, in `unit`. */
+export interface LabUndoPreviewValue {
+  value: number | null;
+  qualifier: LabQualifier | null;
+  loq: number | null;
+}
+
+/** GET /api/v1/lab/imports/:id/undo-preview: what undoing the import would retract and restore. */
+export interface LabUndoPreview {
+  import: LabImportInfo;
+  retracted: { samples: number; results: number };
+  restored: { samples: number; results: number };
+  /** The results the undo touches (sampling order), at most `listLimit`; `after` null: retracted. */
+  results: Array<{
+    laboratory: string;
+    sampleId: string;
+    station: string;
+    start: number;
+    parameter: string;
+    unit: string;
+    current: LabUndoPreviewValue;
+    after: LabUndoPreviewValue | null;
+  }>;
+  listLimit: number;
 }
 
 export interface LabMappingPreset {

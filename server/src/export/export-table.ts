@@ -88,7 +88,7 @@ function unitResolver(req: ExportRequest): (code: string) => string {
 }
 
 /** Per-row time formatting: UTC, or the zone of the row's station. */
-function timeFormatterFor(req: ExportRequest): (station: string) => TimeFormatter {
+export function timeFormatterFor(req: ExportRequest): (station: string) => TimeFormatter {
   if (req.tz === "UTC") {
     const utc = utcFormatter();
     return () => utc;

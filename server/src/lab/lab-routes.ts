@@ -3,6 +3,7 @@
 //          ?dryRun&preset=|mapping=&encoding&format&onlyValid&previewToken&note → LabImportReport (200 dry run, 201 applied)
 //   GET    /api/v1/lab/imports?limit&before    researcher  → LabImportsResponse (newest first)
 //   GET    /api/v1/lab/imports/:id             researcher  → LabImportInfo
+//   GET    /api/v1/lab/imports/:id/undo-preview researcher  → LabUndoPreview (what undo would retract and restore)
 //   POST   /api/v1/lab/imports/:id/undo        importer or admin, { reason? } → LabUndoResponse
 //   GET    /api/v1/lab/results?stations&parameters&from&to&limit   viewer → LabResultsResponse
 //   GET    /api/v1/lab/samples/:id             viewer      → LabSampleResponse (with every revision)
@@ -92,6 +93,10 @@ export function labRouter(deps: LabRouterDeps): Router {
 
   router.get("/api/v1/lab/imports/:id", requireRole("researcher"), async (req, res) => {
     res.json(await deps.queries.importById(idParam(req.params.id)));
+  });
+
+  router.get("/api/v1/lab/imports/:id/undo-preview", requireRole("researcher"), async (req, res) => {
+    res.json(await deps.imports.previewUndo(idParam(req.params.id)));
   });
 
   router.post("/api/v1/lab/imports/:id/undo", requireRole("researcher"), async (req, res) => {

@@ -1,7 +1,7 @@
 // Which column of a lab file holds which field: named in the mapping, or recognised by its header
 // (the template's names, and the usual German and Chinese ones). A header may carry the unit of its
 // values in brackets, "Wert [µg/L]", which then serves rows without a unit of their own.
-import { LAB_FIELDS, type LabField, type LabMapping } from "../../../../common/lab.ts";
+import { LAB_FIELDS, LAB_FILE_COLUMNS_PATH, type LabField, type LabMapping } from "../../../../common/lab.ts";
 import { canonicalUnit } from "../../../../common/units.ts";
 import { ValidationError } from "../../errors.ts";
 import { cellText, type Cell } from "./numbers.ts";
@@ -110,7 +110,12 @@ export function resolveColumns(headerCells: readonly Cell[], mapping: LabMapping
     );
   }
   if (problems.length > 0) {
-    throw new ValidationError(`${problems.join("; ")}. The file's columns are: ${headers.filter((h) => h !== "").map((h) => JSON.stringify(h)).join(", ")}`);
+    // The file's columns are details of their own too (path "file.columns"), so that a mapping editor can offer them.
+    const fileColumns = headers.flatMap((h, index) => (h === "" ? [] : [{ path: LAB_FILE_COLUMNS_PATH, index, message: h }]));
+    throw new ValidationError(`${problems.join("; ")}. The file's columns are: ${headers.filter((h) => h !== "").map((h) => JSON.stringify(h)).join(", ")}`, [
+      ...problems.map((message) => ({ path: "mapping", message })),
+      ...fileColumns,
+    ]);
   }
   const found: Partial<Record<LabField, string>> = {};
   for (const [field, at] of Object.entries(index) as Array<[LabField, number]>) found[field] = headers[at]!;
