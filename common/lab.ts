@@ -32,6 +32,26 @@ export const LAB_FIELDS = [
 ] as const;
 export type LabField = (typeof LAB_FIELDS)[number];
 
+/** The template's header for each field, in template column order (GET /api/v1/lab/template; the simulator writes its lab files with them). */
+export const LAB_TEMPLATE_HEADERS: Readonly<Record<LabField, string>> = {
+  station: "station",
+  sampleId: "sample_id",
+  kind: "sample_type",
+  start: "sampling_start",
+  end: "sampling_end",
+  compound: "compound",
+  value: "value",
+  qualifier: "qualifier",
+  loq: "loq",
+  unit: "unit",
+  uncertainty: "uncertainty",
+  laboratory: "laboratory",
+  method: "method",
+  analysedAt: "analysis_date",
+  remarks: "remarks",
+  labFlag: "lab_flag",
+};
+
 /**
  * A file refused for missing columns lists its column headers as error details with this path
  * (`{ path, index, message: header }`), so a mapping editor can offer them.
