@@ -8,6 +8,9 @@ import type { CensoredMean, CensoredValue, CensorQualifier } from "./statistics/
 
 export type { SampleKind };
 
+/** Mean Gregorian month, 365.2425 days / 12: the unit of the drift trend (% per month). */
+export const MONTH_MS = (365.2425 / 12) * 86_400_000;
+
 export type NotComputableReason =
   /** Fewer pairs than the statistic (or the page's minimum) needs. */
   | "not-enough-pairs"

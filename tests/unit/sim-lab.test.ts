@@ -2,7 +2,7 @@
 // as its stated uncertainty says, "<LOQ" below its limit, grab samples during a spill, that its file is
 // what the server's import reads without a single rejection, and the sensor drift and bias options.
 import { describe, expect, it } from "vitest";
-import { labMappingSchema } from "../../common/lab.ts";
+import { labMappingSchema } from "../../common/lab-mapping.ts";
 import { readLabFile } from "../../server/src/lab/import/read-lab-file.ts";
 import { sensorSpec } from "../../sensors-sim/src/cli.ts";
 import { labFileCsv } from "../../sensors-sim/src/lab/lab-file.ts";

@@ -19,9 +19,11 @@ export interface ChartView {
   suggestedMin: number | undefined;
   suggestedMax: number | undefined;
   standards: StandardsPluginLine[];
-  /** Tooltip text for one point. */
-  describe: (point: PlotPoint, role: PointRole, label: string) => string;
+  /** Tooltip text for one point (several lines as an array). */
+  describe: (point: PlotPoint, role: PointRole, label: string) => string | string[];
   ariaLabel: string;
+  /** A dataset was switched on or off in the legend (pages keep the choice across re-renders via `hidden`). */
+  onLegendToggle?: (dataset: LineDataset, visible: boolean) => void;
 }
 
 const HOUR = 3_600_000;
@@ -118,6 +120,13 @@ export class SeriesChart {
           decimation: { enabled: true, algorithm: "min-max" },
           legend: {
             position: "bottom",
+            onClick: (event, item, legend) => {
+              const ChartCtor = registerCharts();
+              ChartCtor.defaults.plugins.legend.onClick.call(legend, event, item, legend);
+              const index = item.datasetIndex;
+              if (index === undefined) return;
+              view.onLegendToggle?.(view.datasets[index]!, legend.chart.isDatasetVisible(index));
+            },
             labels: {
               usePointStyle: true,
               boxHeight: 8,

@@ -4,6 +4,7 @@
 // validation does against its laboratory reference. Modelling choices, in one place: change them here,
 // or per run with --sensor-bias and --sensor-drift.
 import type { Sensor, SensorId, StationId } from "../../../common/catalog-model.ts";
+import { MONTH_MS } from "../../../common/lab-validation.ts";
 
 export interface SensorProfile {
   /** Relative bias: the sensor reads (1 + bias + drift) × the true value. */
@@ -11,9 +12,8 @@ export interface SensorProfile {
   /** Standard deviation of its own measurement noise, relative to the value (log-normal). */
   noise: number;
   /**
-   * Calibration drift in % of the value per month (a mean Gregorian month, 365.2425/12 days, as the
-   * validation's drift trend counts them), from the start of the run's history: the relative error
-   * grows by this much a month.
+   * Calibration drift in % of the value per month (MONTH_MS, as the validation's drift trend counts
+   * them), from the start of the run's history: the relative error grows by this much a month.
    */
   driftPercentPerMonth: number;
 }
@@ -35,7 +35,8 @@ const PROFILES: Readonly<Record<SensorId, SensorProfile>> = {
   "KSI-CBZ-MIP-P2": { bias: 0.08, noise: 0.06, driftPercentPerMonth: 3 },
 };
 
-export const MEAN_MONTH_MS = (365.2425 / 12) * 86_400_000;
+/** The validation's month (common/lab-validation.ts), so a drift of x %/month shows as x there. */
+export const MEAN_MONTH_MS = MONTH_MS;
 
 export function sensorProfileFor(sensor: Pick<Sensor, "id">, station?: StationId, adjustments: readonly SensorAdjustment[] = []): SensorProfile {
   const base = PROFILES[sensor.id] ?? EXACT;

@@ -13,7 +13,8 @@
 //   GET|PATCH|DELETE /api/v1/lab/mapping-presets/:id  researcher ({ name?, mapping? } to change)
 import express, { Router, type Request } from "express";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import { labMappingSchema, type LabImportsResponse, type LabResultsResponse } from "../../../common/lab.ts";
+import type { LabImportsResponse, LabResultsResponse } from "../../../common/lab.ts";
+import { labMappingSchema } from "../../../common/lab-mapping.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
 import { ForbiddenError, UnsupportedMediaTypeError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";

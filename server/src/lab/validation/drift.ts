@@ -18,11 +18,10 @@
 // for readers who expect it.
 import { tCritical, tTwoSidedP, zCritical, zTwoSidedP } from "./distributions.ts";
 import { atPosition, median } from "./order-statistics.ts";
-import type { DriftTrend, LeastSquaresTrend, MannKendall } from "../../../../common/lab-validation.ts";
+import { MONTH_MS, type DriftTrend, type LeastSquaresTrend, type MannKendall } from "../../../../common/lab-validation.ts";
 import { finiteInterval, notComputable, notEnoughPairs, type Outcome } from "./outcome.ts";
 
-/** Mean Gregorian month: 365.2425 days / 12. */
-export const MONTH_MS = (365.2425 / 12) * 86_400_000;
+export { MONTH_MS };
 
 export interface DriftPoint {
   /** Epoch ms, UTC. */

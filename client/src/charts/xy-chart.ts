@@ -1,0 +1,88 @@
+// A Chart.js chart of x–y datasets (charts/validation-charts.ts) on linear axes, or with a time x axis:
+// the sensor validation's scatter, Bland–Altman and drift figures. No animation, tooltips per pair.
+import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
+import { h } from "../dom.ts";
+import { registerCharts } from "./setup.ts";
+import type { XYDataset, XYPoint } from "./validation-charts.ts";
+
+export interface XYView {
+  datasets: XYDataset[];
+  xTitle: string;
+  yTitle: string;
+  /** A time axis (epoch ms) in this zone (undefined: the browser's), else linear. */
+  time?: { zone: string | undefined };
+  locale: string;
+  /** Start both axes at 0 and keep them equal (sensor vs lab). */
+  square?: { max: number };
+  describe(point: XYPoint, dataset: XYDataset): string | string[];
+  ariaLabel: string;
+}
+
+export class XYChart {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private chart: Chart<"line", XYPoint[]> | undefined;
+
+  constructor(height = 320) {
+    this.canvas = h("canvas", { role: "img" });
+    this.element = h("div", { class: "chart-box", style: `height:${height}px` }, this.canvas);
+  }
+
+  render(view: XYView): void {
+    this.canvas.setAttribute("aria-label", view.ariaLabel);
+    const config = this.config(view);
+    if (!this.chart) {
+      const ChartCtor = registerCharts();
+      this.chart = new ChartCtor(this.canvas, config) as Chart<"line", XYPoint[]>;
+      return;
+    }
+    this.chart.data = config.data;
+    this.chart.options = config.options ?? {};
+    this.chart.update("none");
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = undefined;
+  }
+
+  private config(view: XYView): ChartConfiguration<"line", XYPoint[]> {
+    const x = view.time
+      ? { type: "time" as const, adapters: { date: { zone: view.time.zone, locale: view.locale } }, time: { tooltipFormat: "DD" }, ticks: { maxRotation: 0, autoSkipPadding: 12 } }
+      : { type: "linear" as const, ...(view.square ? { min: 0, max: view.square.max } : {}) };
+    return {
+      type: "line",
+      data: { datasets: view.datasets as ChartConfiguration<"line", XYPoint[]>["data"]["datasets"] },
+      options: {
+        animation: false,
+        parsing: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        locale: view.locale,
+        interaction: { mode: "nearest", intersect: true },
+        scales: {
+          x: { ...x, title: { display: true, text: view.xTitle } },
+          y: { type: "linear", ...(view.square ? { min: 0, max: view.square.max } : {}), title: { display: true, text: view.yTitle }, ticks: { maxTicksLimit: 8 } },
+        },
+        plugins: {
+          decimation: { enabled: false },
+          legend: {
+            position: "bottom",
+            labels: {
+              usePointStyle: true,
+              boxHeight: 8,
+              // The two limits of agreement share one legend entry.
+              filter: (item, data) => data.datasets.findIndex((d) => d.label === item.text) === item.datasetIndex && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0,
+            },
+          },
+          tooltip: {
+            filter: (item) => (item.dataset as unknown as XYDataset).kind !== "line",
+            callbacks: {
+              label: (item: TooltipItem<"line">) => view.describe(item.raw as XYPoint, item.dataset as unknown as XYDataset),
+            },
+          },
+        },
+      },
+    };
+  }
+}
