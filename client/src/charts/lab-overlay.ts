@@ -27,7 +27,8 @@ export interface LabMark {
   revision: number;
 }
 
-export const LAB_COLOUR = OKABE_ITO.vermillion;
+/** Black: the sensors' lines take the blue and vermillion of the palette, and the lab is the reference. */
+export const LAB_COLOUR = OKABE_ITO.black;
 
 export interface LabDatasetOptions {
   /** Stored units → display units (ng/L → µg/L: 0.001). */

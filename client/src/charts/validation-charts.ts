@@ -68,6 +68,13 @@ export function placedPair(p: ValidationPair): { x: number; y: number } | null {
   return x === null || y === null ? null : { x, y };
 }
 
+/** The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10ⁿ at or above `v` (an axis end that reads well); 1 for nothing. */
+export function niceCeil(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return ([1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * p >= v * (1 - 1e-12)) ?? 10) * p;
+}
+
 export interface ScatterModel {
   datasets: XYDataset[];
   max: number;
@@ -81,7 +88,8 @@ export function scatterDatasets(v: SensorValidation, factor: number, labels: Val
     if (!at) return;
     (p.excluded === null ? used : excluded).push({ x: at.x * factor, y: at.y * factor, pair: i });
   });
-  const max = Math.max(1e-9, ...used.map((p) => Math.max(p.x, p.y)), ...excluded.map((p) => Math.max(p.x, p.y))) * 1.05;
+  const highest = Math.max(0, ...used.map((p) => Math.max(p.x, p.y)), ...excluded.map((p) => Math.max(p.x, p.y)));
+  const max = niceCeil(highest * 1.05);
   const datasets = [points(labels.pairs, used, "pairs", "circle", VALIDATION_COLOURS.pairs, false), points(labels.excluded, excluded, "excluded", "triangle", VALIDATION_COLOURS.excluded, true)];
   datasets.push(line(labels.identity, { x: 0, y: 0 }, { x: max, y: max }, VALIDATION_COLOURS.identity, [4, 4]));
   const pb = v.regression.passingBablok;

@@ -83,7 +83,7 @@ export function labHistory(ctx: AppContext, labApi: LabApi): LabHistory {
     const rows = preview.results.map((r) => ({
       cells: [
         `${r.laboratory} · ${r.sampleId}`,
-        r.station,
+        ctx.catalog.stationName(r.station, ctx.lang),
         ctx.catalog.parameterName(r.parameter, ctx.lang),
         labValueText({ ...r.current, unit: r.unit }, textContext),
         r.after === null ? h("em", {}, t("lab.history.retracted")) : labValueText({ ...r.after, unit: r.unit }, textContext),

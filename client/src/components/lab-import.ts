@@ -216,8 +216,8 @@ export function labImportForm(ctx: AppContext, labApi: LabApi, onApplied: () => 
       editToggle,
       dryRunButton,
     ),
-    editorSlot,
     status.element,
+    editorSlot,
     reportSlot,
   );
   return { element };

@@ -93,7 +93,8 @@ export function labReport(report: LabImportReport, c: ReportContext): HTMLElemen
                 h("strong", {}, t("lab.report.line", { line: r.line })),
                 r.field ? ` (${t(`lab.field.${r.field}` as MessageKey)})` : "",
                 `: ${r.reason}`,
-                r.suggestions && r.suggestions.length > 0 ? h("span", { class: "lab-suggestions" }, ` — ${t("lab.report.didYouMean", { suggestions: r.suggestions.join(", ") })}`) : null,
+                // The server's reason often names the closest matches already; say them only when it does not.
+                r.suggestions && r.suggestions.some((x) => !r.reason.includes(x)) ? h("span", { class: "lab-suggestions" }, ` — ${t("lab.report.didYouMean", { suggestions: r.suggestions.join(", ") })}`) : null,
               ),
             ),
           ),

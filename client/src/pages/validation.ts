@@ -27,9 +27,13 @@ export function validationPage(ctx: AppContext, query: URLSearchParams): Page {
   const { t, catalog } = ctx;
   const labApi = new LabApi(ctx.api);
   const stations = catalog.stations.filter((s) => catalog.parametersOf(s.id).some((p) => p.group === "pharmaceutical"));
-  let station = catalog.station(query.get("station") ?? "") ? query.get("station")! : (stations[0]?.id ?? "");
-  const compounds = () => catalog.parametersOf(station).filter((p) => p.group === "pharmaceutical");
-  let parameter = compounds().some((p) => p.code === query.get("parameter")) ? query.get("parameter")! : (compounds()[0]?.code ?? "");
+  const compoundsAt = (id: string) => catalog.parametersOf(id).filter((p) => p.group === "pharmaceutical");
+  /** Where a research sensor stands beside the primary one: what a new visitor most likely came to see. */
+  const underValidation = stations.flatMap((s) => compoundsAt(s.id).filter((p) => catalog.sensorsOf(s.id, p.code).length > 1).map((p) => [s.id, p.code] as const))[0];
+  let station = catalog.station(query.get("station") ?? "") ? query.get("station")! : (underValidation?.[0] ?? stations[0]?.id ?? "");
+  const compounds = () => compoundsAt(station);
+  const asked = query.get("parameter") ?? (station === underValidation?.[0] ? underValidation[1] : "");
+  let parameter = compounds().some((p) => p.code === asked) ? asked : (compounds()[0]?.code ?? "");
   /** A research sensor beside the primary one is what is usually validated: it is the default. */
   const defaultSensor = () => {
     const all = catalog.sensorsOf(station, parameter);
@@ -157,6 +161,15 @@ export function validationPage(ctx: AppContext, query: URLSearchParams): Page {
     if (v.counts.total === 0) {
       results.replaceChildren(
         h("p", { class: "validation-empty", "data-testid": "validation-empty" }, t("validation.empty", { compound: parameterName(ctx, parameter), station: stationName(ctx, station) }), " ", h("a", { href: LAB_HREF }, t("validation.emptyLink"))),
+      );
+      return;
+    }
+    if (v.pairs.every((p) => p.sensor.nReadings === 0)) {
+      // Lab results, but the sensor has no readings in any of their periods: nothing to draw.
+      results.replaceChildren(
+        h("div", { class: "validation-head" }, pairsSummary(body, t), csv),
+        h("p", { class: "validation-empty", "data-testid": "validation-no-readings" }, t("validation.noReadings", { sensor: sensor, n: v.counts.total })),
+        validationPairsTable(body, { t, lang: ctx.lang, unit: ctx.p.unit, zone: zone() }),
       );
       return;
     }

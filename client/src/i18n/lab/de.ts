@@ -229,4 +229,5 @@ export const labDe: LabMessages = {
   "validation.col.difference": "Differenz ({unit})",
   "validation.col.relative": "Differenz (%)",
   "validation.col.excluded": "Nicht berücksichtigt, weil",
+  "validation.noReadings": "{sensor} hat in den Probenahmezeiträumen dieser {n} Laborergebnisse keine Messwerte: Sie lassen sich nicht vergleichen. Einen anderen Sensor oder Zeitraum wählen.",
 };

@@ -228,6 +228,7 @@ export const labEn = {
   "validation.col.difference": "Difference ({unit})",
   "validation.col.relative": "Difference (%)",
   "validation.col.excluded": "Left out because",
+  "validation.noReadings": "{sensor} has no readings in the sampling periods of these {n} lab results: they cannot be compared. Choose another sensor or period.",
 } as const;
 
 export type LabMessages = Record<keyof typeof labEn, string>;

@@ -229,4 +229,5 @@ export const labZh: LabMessages = {
   "validation.col.difference": "差值（{unit}）",
   "validation.col.relative": "差值（%）",
   "validation.col.excluded": "未纳入原因",
+  "validation.noReadings": "{sensor} 在这 {n} 个实验室结果的采样期间没有读数，无法比较。请选择其他传感器或时段。",
 };
