@@ -34,7 +34,7 @@ interface Segment {
 
 /** Which source supplies which part of [from, to]: raw inside its retention, then 1-minute, then 1-hour rollups. */
 export function readingSegments(from: number, to: number, now: number, retention: RetentionWindows): Segment[] {
-  const rawFrom = Math.ceil((now - retention.rawMs) / HOUR_MS) * HOUR_MS;
+  const rawFrom = rawBoundary(now, retention);
   const minuteFrom = Math.ceil((now - retention.oneMinuteMs) / HOUR_MS) * HOUR_MS;
   const segments: Segment[] = [];
   const add = (source: Segment["source"], a: number, b: number) => {
@@ -120,12 +120,38 @@ function tooMany(series: CatalogSeries): never {
   );
 }
 
-/** The sensor's readings over [from, to] (inclusive), from whichever sources hold them. */
+/** Windows closer than this are read as one (a grab sample inside a composite's period, back-to-back composites). */
+const MERGE_GAP_MS = HOUR_MS;
+/** SELECT statements per InfluxDB request (one request per source and batch). */
+const STATEMENTS_PER_REQUEST = 100;
+
+export interface ReadingWindow {
+  from: number;
+  /** Inclusive. */
+  to: number;
+}
+
+/** The windows sorted, with overlapping or nearly touching ones merged. */
+export function mergeWindows(windows: readonly ReadingWindow[], gapMs = MERGE_GAP_MS): ReadingWindow[] {
+  const sorted = [...windows].sort((a, b) => a.from - b.from);
+  const out: ReadingWindow[] = [];
+  for (const w of sorted) {
+    const last = out.at(-1);
+    if (last && w.from <= last.to + gapMs) last.to = Math.max(last.to, w.to);
+    else out.push({ ...w });
+  }
+  return out;
+}
+
+/**
+ * The sensor's readings in the given windows (the lab samples' periods and grab windows), from
+ * whichever sources hold them. Only the windows are read: weekly 24-hour composites need a seventh of
+ * the sensor's record. One SELECT per window and source, sent to InfluxDB in batches of statements.
+ */
 export async function readSensorReadings(
   store: ReadingStore,
   series: CatalogSeries,
-  from: number,
-  to: number,
+  windows: readonly ReadingWindow[],
   now: number,
   retention: RetentionWindows,
 ): Promise<SensorReadings> {
@@ -133,26 +159,37 @@ export async function readSensorReadings(
   const readings: SensorReading[] = [];
   const aggregates: SensorAggregate[] = [];
   let budget = MAX_VALIDATION_READINGS;
-  for (const segment of readingSegments(from, to, now, retention)) {
-    if (segment.source === "raw") {
-      sources.rawFrom = segment.from;
-      const rows = rawReadings(await store.queryValues(rawPointsQuery(series, segment.from, segment.to, budget + 1)));
-      if (rows.length > budget) tooMany(series);
-      budget -= rows.length;
-      sources.raw = rows.length;
-      readings.push(...rows);
-      continue;
+  const bySource: Record<Segment["source"], Segment[]> = { raw: [], rollup1m: [], rollup1h: [] };
+  for (const w of mergeWindows(windows)) for (const segment of readingSegments(w.from, w.to, now, retention)) bySource[segment.source].push(segment);
+  for (const source of ["rollup1h", "rollup1m", "raw"] as const) {
+    const segments = bySource[source];
+    if (source === "raw" && segments.length > 0) sources.rawFrom = rawBoundary(now, retention);
+    for (let i = 0; i < segments.length; i += STATEMENTS_PER_REQUEST) {
+      const batch = segments.slice(i, i + STATEMENTS_PER_REQUEST);
+      const statements =
+        source === "raw"
+          ? batch.map((seg) => rawPointsQuery(series, seg.from, seg.to, budget + 1))
+          : // A rollup row is stamped with the start of its interval: the one holding `from` starts before it.
+            batch.map((seg) => rollupRowsQuery(series, source, Math.floor(seg.from / ROLLUP_INTERVAL_MS[source]) * ROLLUP_INTERVAL_MS[source], seg.to, budget + 1));
+      const result = await store.queryValues(statements.join("; "));
+      const read = result.reduce((n, r) => n + r.values.length, 0);
+      if (read > budget) tooMany(series);
+      budget -= read;
+      if (source === "raw") {
+        const rows = rawReadings(result);
+        sources.raw += rows.length;
+        for (const r of rows) readings.push(r);
+      } else {
+        const rows = rollupAggregates(result, ROLLUP_INTERVAL_MS[source]);
+        sources[source] += rows.length;
+        for (const r of rows) aggregates.push(r);
+      }
     }
-    const durationMs = ROLLUP_INTERVAL_MS[segment.source];
-    // A rollup row is stamped with the start of its interval: the one holding `from` starts before it.
-    const start = Math.floor(segment.from / durationMs) * durationMs;
-    const result = await store.queryValues(rollupRowsQuery(series, segment.source, start, segment.to, budget + 1));
-    const read = result.reduce((n, s) => n + s.values.length, 0);
-    if (read > budget) tooMany(series);
-    budget -= read;
-    const rows = rollupAggregates(result, durationMs);
-    sources[segment.source] = rows.length;
-    aggregates.push(...rows);
   }
   return { readings, aggregates, sources };
+}
+
+/** The first instant read raw: the raw retention's start, on a whole hour. */
+function rawBoundary(now: number, retention: RetentionWindows): number {
+  return Math.ceil((now - retention.rawMs) / HOUR_MS) * HOUR_MS;
 }

@@ -52,16 +52,10 @@ export async function validateAgainstLab(deps: SensorValidationDeps, req: Valida
   if (labResults.length === 0) {
     return { ...base, readings: { rawFrom: null, raw: 0, rollup1m: 0, rollup1h: 0 }, validation: validateSensor({ labResults, readings: [] }, options) };
   }
-  // Only the sampling periods (and grab windows) matter: read from the first to the last of them.
+  // Only the sampling periods (and grab windows) matter: the readings in them, nothing between.
   const halfWindowMs = (options.grabWindowMinutes ?? DEFAULT_VALIDATION.grabWindowMinutes) * 60_000;
-  let from = Number.POSITIVE_INFINITY;
-  let to = Number.NEGATIVE_INFINITY;
-  for (const r of labResults) {
-    const grab = r.kind === "grab";
-    from = Math.min(from, grab ? r.start - halfWindowMs : r.start);
-    to = Math.max(to, grab ? r.start + halfWindowMs : r.end);
-  }
-  const sensor = await readSensorReadings(deps.store, series, from, to, now, deps.retention);
+  const windows = labResults.map((r) => (r.kind === "grab" ? { from: r.start - halfWindowMs, to: r.start + halfWindowMs } : { from: r.start, to: r.end }));
+  const sensor = await readSensorReadings(deps.store, series, windows, now, deps.retention);
   return {
     ...base,
     readings: sensor.sources,
