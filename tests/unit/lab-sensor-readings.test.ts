@@ -1,7 +1,7 @@
 // Which store holds which part of a validation's period: raw readings inside the raw retention,
 // 1-minute rollups up to 800 days back, 1-hour rollups beyond; boundaries on whole hours.
 import { describe, expect, it } from "vitest";
-import { readingSegments } from "../../server/src/lab/sensor-readings.ts";
+import { mergeWindows, readingSegments } from "../../server/src/lab/sensor-readings.ts";
 import { SCHEMA_RETENTION } from "../../server/src/query/series-service.ts";
 
 const HOUR = 3_600_000;
@@ -27,5 +27,16 @@ describe("readingSegments", () => {
 
   it("puts every boundary on a whole hour, so no rollup interval straddles one", () => {
     for (const s of readingSegments(NOW - 5 * 365 * DAY, NOW, NOW, SCHEMA_RETENTION).slice(1)) expect(s.from % HOUR).toBe(0);
+  });
+});
+
+describe("mergeWindows", () => {
+  it.each([
+    ["apart windows stay apart, sorted", [{ from: 5 * HOUR, to: 6 * HOUR }, { from: 0, to: HOUR }], [{ from: 0, to: HOUR }, { from: 5 * HOUR, to: 6 * HOUR }]],
+    ["a grab window inside a composite is read with it", [{ from: 0, to: DAY }, { from: 3 * HOUR, to: 4 * HOUR }], [{ from: 0, to: DAY }]],
+    ["back-to-back composites become one", [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], [{ from: 0, to: 2 * DAY }]],
+    ["windows less than an hour apart are joined", [{ from: 0, to: HOUR }, { from: HOUR + 30 * 60_000, to: 3 * HOUR }], [{ from: 0, to: 3 * HOUR }]],
+  ])("%s", (_what, windows, expected) => {
+    expect(mergeWindows(windows)).toEqual(expected);
   });
 });
