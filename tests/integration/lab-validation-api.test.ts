@@ -8,6 +8,7 @@ import type { Reading } from "../../common/reading.ts";
 import { TAG } from "../../common/wire.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { authHeaders } from "../helpers/auth.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { getJson, importFile } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
@@ -109,19 +110,7 @@ describe("periods older than the raw retention, and lab results below the LOQ", 
     // reading every 10 minutes at 60 ng/L. Ten days ago: raw readings at 40 ng/L, and a "<LOQ" lab result.
     await writeRollup(RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour, threeYears, HOUR, 24, 80, 6);
     await writeRollup(RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute, fiveHundredDays, 10 * 60_000, 144, 60, 1);
-    const raw: Reading[] = Array.from({ length: 2 * 144 }, (_, i) => ({
-      station: STATION,
-      parameter: PARAMETER,
-      sensor: SENSOR,
-      time: recent + i * 600_000,
-      value: 40,
-      qualifier: null,
-      limit: null,
-      uncertainty: null,
-      rawSignal: null,
-      calibration: null,
-      qc: 1,
-    }));
+    const raw: Reading[] = Array.from({ length: 2 * 144 }, (_, i) => testReading({ station: STATION, parameter: PARAMETER, sensor: SENSOR, time: recent + i * 600_000, value: 40 }));
     await system.store.writeReadings(raw);
     const csv = labCsv([
       { id: "OLD-1", start: threeYears, end: threeYears + DAY, value: "100" },

@@ -4,7 +4,7 @@
 import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
 import type { LineDataset, PlotPoint, PointRole } from "./datasets.ts";
-import { registerCharts } from "./setup.ts";
+import { drawChart, registerCharts } from "./setup.ts";
 import type { StandardsPluginLine } from "./standards-plugin.ts";
 
 export interface ChartView {
@@ -71,15 +71,7 @@ export class SeriesChart {
 
   render(view: ChartView): void {
     this.canvas.setAttribute("aria-label", view.ariaLabel);
-    const config = this.config(view);
-    if (!this.chart) {
-      const ChartCtor = registerCharts();
-      this.chart = new ChartCtor(this.canvas, config) as Chart<"line", PlotPoint[]>;
-      return;
-    }
-    this.chart.data = config.data;
-    this.chart.options = config.options ?? {};
-    this.chart.update("none");
+    this.chart = drawChart(this.canvas, this.chart, this.config(view));
   }
 
   destroy(): void {

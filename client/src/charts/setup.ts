@@ -2,6 +2,7 @@
 // which draws the time axis in any IANA zone.
 import {
   Chart,
+  type ChartConfiguration,
   Decimation,
   Filler,
   Legend,
@@ -17,6 +18,21 @@ import { labPlugin } from "./lab-plugin.ts";
 import { standardsPlugin } from "./standards-plugin.ts";
 
 let registered = false;
+
+/**
+ * Draws `config` on `canvas`: a new chart the first time, afterwards the same chart with the new data
+ * and options, without animation (re-renders follow live data and must not flicker).
+ */
+export function drawChart<TData>(canvas: HTMLCanvasElement, chart: Chart<"line", TData[]> | undefined, config: ChartConfiguration<"line", TData[]>): Chart<"line", TData[]> {
+  if (!chart) {
+    const ChartCtor = registerCharts();
+    return new ChartCtor(canvas, config) as Chart<"line", TData[]>;
+  }
+  chart.data = config.data;
+  chart.options = config.options ?? {};
+  chart.update("none");
+  return chart;
+}
 
 export function registerCharts(): typeof Chart {
   if (!registered) {

@@ -2,7 +2,7 @@
 // the sensor validation's scatter, Bland–Altman and drift figures. No animation, tooltips per pair.
 import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
-import { registerCharts } from "./setup.ts";
+import { drawChart } from "./setup.ts";
 import type { XYDataset, XYPoint } from "./validation-charts.ts";
 
 export interface XYView {
@@ -30,15 +30,7 @@ export class XYChart {
 
   render(view: XYView): void {
     this.canvas.setAttribute("aria-label", view.ariaLabel);
-    const config = this.config(view);
-    if (!this.chart) {
-      const ChartCtor = registerCharts();
-      this.chart = new ChartCtor(this.canvas, config) as Chart<"line", XYPoint[]>;
-      return;
-    }
-    this.chart.data = config.data;
-    this.chart.options = config.options ?? {};
-    this.chart.update("none");
+    this.chart = drawChart(this.canvas, this.chart, this.config(view));
   }
 
   destroy(): void {

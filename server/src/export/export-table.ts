@@ -20,6 +20,11 @@ export interface ExportColumn {
   sensor?: string;
 }
 
+/** A column of a table written with the export's encoders (export-encoders.ts). */
+export function column(name: string, type: ExportColumn["type"], description: string): ExportColumn {
+  return { name, type, description };
+}
+
 export interface TableShaper<R> {
   columns: ExportColumn[];
   /** Rows completed by this batch (the wide layout holds back the row of the last instant). */

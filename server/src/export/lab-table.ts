@@ -4,12 +4,12 @@
 // resource's schema in datapackage.json.
 import { BELOW_LOQ, type LabResultInfo } from "../../../common/lab.ts";
 import type { ExportRequest } from "./export-params.ts";
-import { timeFormatterFor, type Cell, type ExportColumn } from "./export-table.ts";
+import { column, timeFormatterFor, type Cell, type ExportColumn } from "./export-table.ts";
 
 /** Most lab results one export carries (weekly composites of 12 compounds at 40 stations for four years). */
 export const EXPORT_LAB_MAX_RESULTS = 100_000;
 
-const c = (name: string, type: ExportColumn["type"], description: string): ExportColumn => ({ name, type, description });
+const c = column;
 
 export const LAB_COLUMNS: readonly ExportColumn[] = Object.freeze([
   c("station", "string", "Station id (see stations in datapackage.json)"),

@@ -3,9 +3,7 @@
 // neutralising; export/export-encoders.ts) so spreadsheets read both alike.
 import type { LabValidationResponse } from "../../../common/lab-validation.ts";
 import { csvEncoder } from "../export/export-encoders.ts";
-import type { Cell, ExportColumn } from "../export/export-table.ts";
-
-const col = (name: string, type: ExportColumn["type"], description: string): ExportColumn => ({ name, type, description });
+import { column as col, type Cell, type ExportColumn } from "../export/export-table.ts";
 
 export const VALIDATION_CSV_COLUMNS: readonly ExportColumn[] = Object.freeze([
   col("sample_id", "string", "The laboratory's sample id"),
