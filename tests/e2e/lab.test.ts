@@ -10,6 +10,7 @@ import type { Reading } from "../../common/reading.ts";
 import { createUser, type TestUser } from "../helpers/auth.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { importFile } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, type WatchedPage } from "./auth-kit.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
@@ -98,7 +99,7 @@ describe("Lab results in Chromium", () => {
     await shot("lab-applied.png");
   });
 
-  it("shows the results on the station chart as lab markers with a legend entry", async () => {
+  it("shows the results on the station chart as lab markers, and a new import without a reload", async () => {
     const { page } = w;
     const from = FIRST - DAY;
     const to = FIRST + (DAYS + 1) * DAY;
@@ -107,15 +108,25 @@ describe("Lab results in Chromium", () => {
     await panel.locator("xpath=self::*[@data-lab-results='12']").waitFor();
     expect(await panel.getAttribute("data-lab-results")).toBe("12");
     await shot("lab-station-chart.png");
+
+    // Another import (through the API, as a script would) appears on the open page without a reload.
+    const { token } = await system!.auth.apiTokens.create(researcher.id, "script", "researcher", null);
+    const at = new Date(FIRST + 3 * DAY + 10 * 3_600_000).toISOString();
+    const csv = `station,sample_id,sample_type,sampling_start,compound,value,loq,unit,laboratory\n${STATION},G-1,grab,${at},carbamazepine,<0.5,0.5,ng/L,BfUL Labor\n`;
+    const { applied } = await importFile(system!.url, { authorization: `Bearer ${token}` }, { name: "grab.csv", bytes: csv });
+    expect(applied.status).toBe(201);
+    await panel.locator("xpath=self::*[@data-lab-results='13']").waitFor({ timeout: 10_000 });
   });
 
-  it("shows the validation page's numbers: +10 % bias, Passing–Bablok slope 1.1, no drift", async () => {
+  it("shows the validation page's numbers: +10 % bias, Passing–Bablok slope 1.1, no drift, the <LOQ pair left out", async () => {
     const { page } = w;
     await page.goto(`${system!.url}/#/validation?station=${STATION}&parameter=carbamazepine&sensor=SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE&period=3m`);
     await page.waitForSelector("[data-testid=validation-summary]");
     const counts = page.locator("[data-testid=validation-counts]");
-    expect(await counts.getAttribute("data-total")).toBe(String(DAYS));
+    // The "<LOQ" grab sample of the test before is shown but left out, and the page says why.
+    expect(await counts.getAttribute("data-total")).toBe(String(DAYS + 1));
     expect(await counts.getAttribute("data-used")).toBe(String(DAYS));
+    expect(await counts.textContent()).toMatch(/1 shown but left out: 1 × lab result < LOQ/);
     const number = async (stat: string) => Number(await page.getAttribute(`[data-stat=${stat}] .validation-number`, "data-value"));
     // Mean lab value 105 ng/L: the sensor is 10.5 ng/L, 10 %, higher.
     expect(await number("bias")).toBeCloseTo(10.5, 6);

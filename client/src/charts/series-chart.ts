@@ -36,7 +36,7 @@ export function timeUnitFor(spanMs: number): "minute" | "hour" | "day" | "month"
 }
 
 // Luxon Intl option objects: each locale orders and spells them its own way.
-const DISPLAY_FORMATS = {
+export const DISPLAY_FORMATS = {
   minute: { hour: "2-digit", minute: "2-digit" },
   hour: { hour: "2-digit", minute: "2-digit" },
   day: { day: "numeric", month: "short" },

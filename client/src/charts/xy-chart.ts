@@ -2,6 +2,7 @@
 // the sensor validation's scatter, Bland–Altman and drift figures. No animation, tooltips per pair.
 import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
+import { DISPLAY_FORMATS, timeUnitFor } from "./series-chart.ts";
 import { drawChart } from "./setup.ts";
 import type { XYDataset, XYPoint } from "./validation-charts.ts";
 
@@ -14,6 +15,8 @@ export interface XYView {
   locale: string;
   /** Start both axes at 0 and keep them equal (sensor vs lab). */
   square?: { max: number };
+  /** The y axis spans at least this much (agreeing pairs would otherwise zoom into rounding noise). */
+  minYSpan?: number;
   describe(point: XYPoint, dataset: XYDataset): string | string[];
   ariaLabel: string;
 }
@@ -39,9 +42,17 @@ export class XYChart {
   }
 
   private config(view: XYView): ChartConfiguration<"line", XYPoint[]> {
+    const xs = view.datasets.flatMap((d) => d.data.map((p) => p.x));
+    const span = xs.length > 0 ? Math.max(...xs) - Math.min(...xs) : 0;
     const x = view.time
-      ? { type: "time" as const, adapters: { date: { zone: view.time.zone, locale: view.locale } }, time: { tooltipFormat: "DD" }, ticks: { maxRotation: 0, autoSkipPadding: 12 } }
+      ? {
+          type: "time" as const,
+          adapters: { date: { zone: view.time.zone, locale: view.locale } },
+          time: { unit: timeUnitFor(span), displayFormats: DISPLAY_FORMATS, tooltipFormat: "DD" },
+          ticks: { maxRotation: 0, autoSkipPadding: 12 },
+        }
       : { type: "linear" as const, ...(view.square ? { min: 0, max: view.square.max } : {}) };
+    const y = view.square ? { min: 0, max: view.square.max } : yRange(view.datasets, view.minYSpan ?? 0);
     return {
       type: "line",
       data: { datasets: view.datasets as ChartConfiguration<"line", XYPoint[]>["data"]["datasets"] },
@@ -54,7 +65,7 @@ export class XYChart {
         interaction: { mode: "nearest", intersect: true },
         scales: {
           x: { ...x, title: { display: true, text: view.xTitle } },
-          y: { type: "linear", ...(view.square ? { min: 0, max: view.square.max } : {}), title: { display: true, text: view.yTitle }, ticks: { maxTicksLimit: 8 } },
+          y: { type: "linear", ...y, title: { display: true, text: view.yTitle }, ticks: { maxTicksLimit: 8 } },
         },
         plugins: {
           decimation: { enabled: false },
@@ -77,4 +88,15 @@ export class XYChart {
       },
     };
   }
+}
+
+/** Suggested y bounds that span at least `minSpan` around the data's middle; none when the data spans more. */
+function yRange(datasets: readonly XYDataset[], minSpan: number): { suggestedMin?: number; suggestedMax?: number } {
+  const ys = datasets.flatMap((d) => d.data.map((p) => p.y));
+  if (ys.length === 0 || minSpan <= 0) return {};
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  if (hi - lo >= minSpan) return {};
+  const mid = (lo + hi) / 2;
+  return { suggestedMin: mid - minSpan / 2, suggestedMax: mid + minSpan / 2 };
 }

@@ -21,9 +21,14 @@ function card(key: string, title: string, ...lines: Array<string | HTMLElement |
   return h("div", { class: "validation-card", "data-stat": key }, h("h3", {}, title), ...lines.map((l) => (typeof l === "string" ? h("p", {}, l) : l)));
 }
 
+/** Floating-point noise (an intercept of −1.4e-14 from a perfect fit) reads as 0. */
+function tidy(v: number): number {
+  return Math.abs(v) < 1e-9 ? 0 : v;
+}
+
 /** "1.08 [1.02, 1.15]" */
 function withCI(value: number, ci: { lower: number; upper: number } | null, lang: Language, signed = false): string {
-  const n = (v: number) => (signed && v > 0 ? "+" : "") + formatNumber(v, lang);
+  const n = (v: number) => (signed && tidy(v) > 0 ? "+" : "") + formatNumber(tidy(v), lang);
   return ci ? `${n(value)} [${n(ci.lower)}; ${n(ci.upper)}]` : n(value);
 }
 
@@ -50,8 +55,8 @@ export function validationSummary(body: LabValidationResponse, c: SummaryContext
   const { t, lang } = c;
   const v: SensorValidation = body.validation;
   const du = displayUnit(body.unit, c.unit);
-  const q = (x: number, signed = false) => `${signed && x > 0 ? "+" : ""}${formatNumber(x * du.factor, lang)} ${du.unit}`;
-  const pct = (x: number) => `${x > 0 ? "+" : ""}${formatNumber(x, lang)} %`;
+  const q = (x: number, signed = false) => `${signed && tidy(x) > 0 ? "+" : ""}${formatNumber(tidy(x * du.factor), lang)} ${du.unit}`;
+  const pct = (x: number) => `${tidy(x) > 0 ? "+" : ""}${formatNumber(tidy(x), lang)} %`;
   const a = v.agreement;
   const pb = v.regression.passingBablok;
   const dm = v.regression.deming;
@@ -84,7 +89,7 @@ export function validationSummary(body: LabValidationResponse, c: SummaryContext
       t("validation.deming"),
       ...outcome(dm, t, (x) => [
         t("validation.slope", { value: withCI(x.slope, x.slopeCI, lang) }),
-        t("validation.intercept", { value: `${formatNumber(x.intercept * du.factor, lang)} ${du.unit}` }),
+        t("validation.intercept", { value: q(x.intercept) }),
         h("p", { class: "muted" }, t("validation.errorRatio", { lambda: formatNumber(x.errorRatio, lang) })),
       ]),
     ),

@@ -23,6 +23,12 @@ const DAY = 86_400_000;
 export const VALIDATION_PERIODS = { "3m": 91, "6m": 182, "1y": 365, "2y": 730, "5y": 1826, "10y": 3652 } as const;
 type Period = keyof typeof VALIDATION_PERIODS;
 
+/** Mean of the lab values in the statistics (for the scale of an axis); 1 without any. */
+function meanLab(body: LabValidationResponse): number {
+  const values = body.validation.pairs.filter((p) => p.excluded === null && p.labValue !== null).map((p) => p.labValue!);
+  return values.length > 0 ? values.reduce((s, v) => s + v, 0) / values.length : 1;
+}
+
 export function validationPage(ctx: AppContext, query: URLSearchParams): Page {
   const { t, catalog } = ctx;
   const labApi = new LabApi(ctx.api);
@@ -217,10 +223,21 @@ export function validationPage(ctx: AppContext, query: URLSearchParams): Page {
       xTitle: t("validation.axis.average", { unit: du.unit }),
       yTitle: baScale === "relative" ? t("validation.axis.relative") : t("validation.axis.difference", { unit: du.unit }),
       locale: ctx.locale,
+      // At least 10 % (or a tenth of the mean lab value) from top to bottom.
+      minYSpan: baScale === "relative" ? 10 : 0.1 * du.factor * meanLab(body),
       describe,
       ariaLabel: t("validation.baHeading"),
     });
-    drift.render({ datasets: driftDatasets(v, labels), xTitle: zone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone, yTitle: t("validation.axis.relative"), time: { zone: zone() }, locale: ctx.locale, describe, ariaLabel: t("validation.driftHeading") });
+    drift.render({
+      datasets: driftDatasets(v, labels),
+      xTitle: zone() ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      yTitle: t("validation.axis.relative"),
+      time: { zone: zone() },
+      locale: ctx.locale,
+      minYSpan: 10,
+      describe,
+      ariaLabel: t("validation.driftHeading"),
+    });
   }
 
   function onLabResults(change: LabResultsChanged): void {
