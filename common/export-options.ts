@@ -4,12 +4,15 @@ export const EXPORT_RESOLUTIONS = ["raw", "1m", "1h", "1d"] as const;
 export const EXPORT_LAYOUTS = ["long", "wide"] as const;
 export const EXPORT_TIME_ZONES = ["UTC", "station"] as const;
 export const EXPORT_QC = ["all", "pass"] as const;
+/** Further tables: "lab" adds the lab results of the stations, parameters and range (zip bundle only). */
+export const EXPORT_INCLUDES = ["lab"] as const;
 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export type ExportResolution = (typeof EXPORT_RESOLUTIONS)[number];
 export type ExportLayout = (typeof EXPORT_LAYOUTS)[number];
 export type ExportTimeZone = (typeof EXPORT_TIME_ZONES)[number];
 export type ExportQcFilter = (typeof EXPORT_QC)[number];
+export type ExportInclude = (typeof EXPORT_INCLUDES)[number];
 
 /** How an export is written: the choices the dialog offers and the server validates. */
 export interface ExportOptions {
@@ -23,4 +26,6 @@ export interface ExportOptions {
   metadata: boolean;
   /** CSV only: a UTF-8 byte order mark, so Excel reads µ and umlauts right. */
   bom: boolean;
+  /** Further tables in the bundle ("lab": the lab results); needs `metadata`. */
+  include: readonly ExportInclude[];
 }

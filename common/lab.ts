@@ -1,70 +1,12 @@
 // Laboratory reference results (issue #16): samples (grab or composite) analysed by a laboratory,
-// with one result per compound. Shared by server and client: the import mapping (what a client
-// sends), and the read API's payloads. Times are epoch milliseconds UTC, as in the series API.
-import { z } from "zod";
+// with one result per compound. Shared by server and client: the file's fields, and the read API's
+// payloads (the import mapping's schema is in lab-mapping.ts, so the dashboard need not bundle zod).
+// Times are epoch milliseconds UTC, as in the series API.
 
-/** Sampling types (names as in server/src/lab/validation/pairing.ts `SampleKind`). */
-export const SAMPLE_KINDS = ["grab", "time-proportional composite", "flow-proportional composite"] as const;
-export type SampleKind = (typeof SAMPLE_KINDS)[number];
-
-/** A result below the limit of quantification is reported as "<LOQ" with its limit, never as a number. */
-export const BELOW_LOQ = "<LOQ";
-export type LabQualifier = typeof BELOW_LOQ;
-
-/** The fields a lab file's columns can be mapped to. */
-export const LAB_FIELDS = [
-  "station",
-  "sampleId",
-  "kind",
-  "start",
-  "end",
-  "compound",
-  "value",
-  "qualifier",
-  "loq",
-  "unit",
-  "uncertainty",
-  "laboratory",
-  "method",
-  "analysedAt",
-  "remarks",
-  "labFlag",
-] as const;
-export type LabField = (typeof LAB_FIELDS)[number];
-
-const text = (max: number) => z.string().trim().min(1).max(max);
-
-/**
- * How a file's columns map to lab fields. `columns` names the file's header for a field; fields not
- * named are found by their usual headers (the template's, and common German and Chinese ones).
- * `defaults` fill fields a file has no column for (a lab's export rarely names the lab itself).
- */
-export const labMappingSchema = z
-  .object({
-    columns: z.partialRecord(z.enum(LAB_FIELDS), text(200)).default({}),
-    defaults: z
-      .object({
-        laboratory: text(200).optional(),
-        method: text(500).optional(),
-        unit: text(20).optional(),
-        kind: z.enum(SAMPLE_KINDS).optional(),
-      })
-      .strict()
-      .default({}),
-    /** CSV field separator; "auto" takes the one the header line uses most (";", "," or tab). */
-    delimiter: z.enum(["auto", ";", ",", "\t"]).default("auto"),
-    /** Decimal separator; "auto": a comma when the separator is ";" (German files), else a point. */
-    decimal: z.enum(["auto", ".", ","]).default("auto"),
-    /** Text encoding of a CSV file; "auto" takes UTF-8 (with or without BOM) and recognises GB 18030. */
-    encoding: z.enum(["auto", "utf-8", "gb18030"]).default("auto"),
-    /** How a bare number in the uncertainty column is read ("15 %" is always relative). */
-    uncertainty: z.enum(["relative", "absolute"]).default("relative"),
-    /** The XLSX sheet to read (name); the first one when not given. */
-    sheet: text(100).optional(),
-  })
-  .strict();
-export type LabMapping = z.infer<typeof labMappingSchema>;
-export type LabMappingInput = z.input<typeof labMappingSchema>;
+export * from "./lab-fields.ts";
+import type { LabField, LabQualifier, SampleKind } from "./lab-fields.ts";
+export type { LabMapping, LabMappingInput } from "./lab-mapping.ts";
+import type { LabMapping } from "./lab-mapping.ts";
 
 /** Expanded measurement uncertainty (k = 2): relative in %, or absolute in the result's unit. */
 export interface LabUncertainty {
@@ -218,6 +160,32 @@ export interface LabUndoResponse {
   import: LabImportInfo;
   retracted: { samples: number; results: number };
   restored: { samples: number; results: number };
+}
+
+/** A result as an undo preview shows it: its value, or "<LOQ" with the LOQ, in `unit`. */
+export interface LabUndoPreviewValue {
+  value: number | null;
+  qualifier: LabQualifier | null;
+  loq: number | null;
+}
+
+/** GET /api/v1/lab/imports/:id/undo-preview: what undoing the import would retract and restore. */
+export interface LabUndoPreview {
+  import: LabImportInfo;
+  retracted: { samples: number; results: number };
+  restored: { samples: number; results: number };
+  /** The results the undo touches (sampling order), at most `listLimit`; `after` null: retracted. */
+  results: Array<{
+    laboratory: string;
+    sampleId: string;
+    station: string;
+    start: number;
+    parameter: string;
+    unit: string;
+    current: LabUndoPreviewValue;
+    after: LabUndoPreviewValue | null;
+  }>;
+  listLimit: number;
 }
 
 export interface LabMappingPreset {

@@ -36,6 +36,7 @@ export class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly code: string,
+    readonly details: readonly ApiErrorDetail[] = [],
   ) {
     super(message);
   }
@@ -153,6 +154,15 @@ export class ApiClient {
     }
   }
 
+  /** A POST whose body is a file as it is (a lab upload), with the session's CSRF header. */
+  async upload<T>(path: string, body: Blob, headers: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    const all: Record<string, string> = { accept: "application/json", ...headers };
+    if (this.csrf) all[this.csrf.header] = this.csrf.token;
+    const res = await fetch(`${this.base}${path}`, { method: "POST", signal, headers: all, credentials: "same-origin", body });
+    if (!res.ok) throw await toError(res);
+    return (await res.json()) as T;
+  }
+
   /** Every state-changing request goes through here: JSON body plus the session's CSRF header. */
   async send<T = void>(method: ChangeMethod, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
@@ -171,11 +181,14 @@ export class ApiClient {
   }
 }
 
+/** A refused request's details (`{ path, index, line, message }`), when the server gave them. */
+export type ApiErrorDetail = NonNullable<ApiErrorBody["error"]["details"]>[number];
+
 /** The server's `{ error: { code, message } }` as an ApiError; the status line when the body is not JSON. */
 export async function toError(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as Partial<ApiErrorBody>;
-    if (body.error) return new ApiError(body.error.message, res.status, body.error.code);
+    if (body.error) return new ApiError(body.error.message, res.status, body.error.code, body.error.details ?? []);
   } catch {
     // Not JSON (a proxy's error page): fall through to the status line.
   }

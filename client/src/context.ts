@@ -3,6 +3,7 @@
 import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import type { Sensor } from "../../common/catalog-model.ts";
 import { localName } from "../../common/standards.ts";
+import type { LabResultsChanged } from "../../common/lab.ts";
 import type { Reading } from "../../common/reading.ts";
 import type { ApiClient } from "./api.ts";
 import type { AuthApi, SessionInfo } from "./auth-api.ts";
@@ -40,6 +41,8 @@ export interface Page {
    * typing take the new catalog here; pages without it are mounted again with it.
    */
   onCatalog?(catalog: CatalogSnapshot): void;
+  /** Lab results were imported or an import undone (socket event `labResults`): refetch if shown. */
+  onLabResults?(change: LabResultsChanged): void;
   destroy(): void;
 }
 

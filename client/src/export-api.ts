@@ -48,6 +48,8 @@ export function exportQuery(c: ExportChoices): URLSearchParams {
   });
   if (c.metadata) q.set("metadata", "1");
   if (c.bom && c.format === "csv") q.set("bom", "1");
+  // The lab results table needs the bundle (the server refuses include=lab without it).
+  if (c.metadata && c.include.length > 0) q.set("include", c.include.join(","));
   return q;
 }
 

@@ -3,6 +3,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { AlertEvent } from "../../common/alerts.ts";
 import type { ClientToServerEvents, ServerToClientEvents, StorageHealth } from "../../common/events.ts";
+import type { LabResultsChanged } from "../../common/lab.ts";
 import type { Reading } from "../../common/reading.ts";
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline";
@@ -24,6 +25,8 @@ export interface LiveListeners {
   alertUpdated?: (id: number) => void;
   /** The catalog changed on the server (an admin's edit or import): load this version. */
   catalogChanged?: (version: number) => void;
+  /** Lab results were imported or an import undone. */
+  labResults?: (change: LabResultsChanged) => void;
 }
 
 export class LiveClient {
@@ -62,6 +65,9 @@ export class LiveClient {
     });
     this.socket.on("catalogChanged", ({ version }) => {
       for (const l of this.listeners) l.catalogChanged?.(version);
+    });
+    this.socket.on("labResults", (change) => {
+      for (const l of this.listeners) l.labResults?.(change);
     });
   }
 

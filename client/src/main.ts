@@ -17,7 +17,7 @@ import type { AppContext, Page } from "./context.ts";
 import { clear, h } from "./dom.ts";
 import { LANGUAGE_NAME, LANGUAGES, LOCALE, translator, type Language } from "./i18n/index.ts";
 import { LiveClient } from "./live.ts";
-import { adminHref, alertsHref, compareHref, loginHref, parseRoute } from "./router.ts";
+import { adminHref, alertsHref, compareHref, LAB_HREF, loginHref, parseRoute } from "./router.ts";
 import { SessionStore } from "./session.ts";
 import { PreferencesStore, type ZoneMode } from "./state.ts";
 import { accountPage } from "./pages/account.ts";
@@ -29,6 +29,8 @@ import { comparePage } from "./pages/compare.ts";
 import { loginPage } from "./pages/login.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { stationPage } from "./pages/station.ts";
+import { labPage } from "./pages/lab.ts";
+import { validationPage } from "./pages/validation.ts";
 import type { ConcentrationUnit } from "./format.ts";
 
 const api = new ApiClient();
@@ -63,6 +65,7 @@ live.listen({
   catalogChanged: (version) => {
     if (catalog && version > catalog.version) void reloadCatalog();
   },
+  labResults: (change) => page?.onLabResults?.(change),
 });
 
 /** Fetches the catalog again; the page takes it (onCatalog), or is mounted again with it. */
@@ -143,6 +146,7 @@ function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
           navLink(compareHref(), t("nav.compare"), route === "compare"),
           navLink(alertsHref(), t("nav.alerts"), route === "alerts" || route === "alert-rules"),
           roleAtLeast(session?.role, "researcher") && session?.user && navLink("#/subscriptions", t("nav.subscriptions"), route === "subscriptions"),
+          roleAtLeast(session?.role, "researcher") && navLink(LAB_HREF, t("nav.lab"), route === "lab" || route === "validation"),
           session?.role === "admin" && navLink(adminHref("users"), t("nav.admin"), route === "admin"),
         ),
       h(
@@ -234,7 +238,11 @@ async function mount(): Promise<void> {
                 ? alertRulesPage(ctx)
                 : route.page === "subscriptions"
                   ? subscriptionsPage(ctx)
-                  : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
+                  : route.page === "lab"
+                    ? labPage(ctx)
+                    : route.page === "validation"
+                      ? validationPage(ctx, route.query)
+                      : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

@@ -8,7 +8,9 @@ export type Route =
   | { page: "admin"; section: AdminSection }
   | { page: "alerts"; query: URLSearchParams }
   | { page: "alert-rules" }
-  | { page: "subscriptions" };
+  | { page: "subscriptions" }
+  | { page: "lab" }
+  | { page: "validation"; query: URLSearchParams };
 
 /** Who may do what, and the managed catalog (issue #15): two groups of tabs. */
 export const ADMIN_ACCESS_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
@@ -27,6 +29,8 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "account") return { page: "account" };
   if (parts[0] === "alerts") return parts[1] === "rules" ? { page: "alert-rules" } : { page: "alerts", query };
   if (parts[0] === "subscriptions") return { page: "subscriptions" };
+  if (parts[0] === "lab") return { page: "lab" };
+  if (parts[0] === "validation") return { page: "validation", query };
   if (parts[0] === "admin") {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
     return { page: "admin", section };
@@ -60,6 +64,14 @@ export function loginHref(next?: string): string {
 export function alertsHref(query?: URLSearchParams): string {
   const q = query && [...query].length > 0 ? `?${query}` : "";
   return `#/alerts${q}`;
+}
+
+export const LAB_HREF = "#/lab";
+
+/** The sensor validation page; query: station, parameter, sensor, from, to. */
+export function validationHref(query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/validation${q}`;
 }
 
 export function adminHref(section: AdminSection): string {

@@ -48,6 +48,16 @@ Usage: npm run sim -- [options]
   --spill-compound <code>  a compound with a MAC-EQS (default clarithromycin)
   --spill-after <duration> when the plume enters, after the live start (default 1h)
   --spill-velocity <m/s>   river velocity for travel times (default 1.0)
+  --lab-token <token>      personal API token of a researcher: the simulated laboratory's results
+                           (weekly 24-h composites per station and pharmaceutical, grab samples
+                           during a spill) are imported through POST /api/v1/lab/imports
+  --lab-token-file <path>  read the lab token from a file
+  --lab-history <duration> lab results for this long before the start (e.g. 84d), and readings over
+                           the same span for the sensors under validation (default 0: the backfill)
+  --sensor-drift <spec>    STATION:PARAMETER[:SENSOR]:PERCENT_PER_MONTH, e.g.
+                           DE-ELBE-ZEHREN:carbamazepine:KSI-CBZ-MIP-P2:5 (repeatable; without a
+                           sensor: the primary one); the drift counts from the start of the history
+  --sensor-bias <spec>     STATION:PARAMETER[:SENSOR]:PERCENT, e.g. DE-ELBE-SCHMILKA:diclofenac:-15
   --log-level <level>      pino level (default info); logs are JSON lines on stdout
   -h, --help               this text
 
@@ -75,6 +85,18 @@ function number(text: string | undefined, flag: string): number | undefined {
   const n = Number(text);
   if (text.trim() === "" || !Number.isFinite(n)) throw new SimulatorOptionsError(`${flag}: ${JSON.stringify(text)} is not a number`);
   return n;
+}
+
+/** STATION:PARAMETER[:SENSOR]:NUMBER ("5", "5%", "5%/month"). */
+export function sensorSpec(text: string, flag: string): { station: string; parameter: string; sensor?: string; value: number } {
+  const parts = text.split(":").map((p) => p.trim());
+  const raw = parts.pop() ?? "";
+  const value = Number(raw.replace(/%(\/month)?$/, ""));
+  if ((parts.length !== 2 && parts.length !== 3) || parts.some((p) => p === "") || raw === "" || !Number.isFinite(value)) {
+    throw new SimulatorOptionsError(`${flag}: ${JSON.stringify(text)} is not STATION:PARAMETER[:SENSOR]:PERCENT (e.g. DE-ELBE-ZEHREN:carbamazepine:5)`);
+  }
+  const [station, parameter, sensor] = parts as [string, string, string?];
+  return sensor === undefined ? { station, parameter, value } : { station, parameter, sensor, value };
 }
 
 function rates(text: string | undefined): Partial<Record<FaultKind, number>> {
@@ -122,6 +144,11 @@ export function parseCli(argv: string[]): CliCommand {
       "spill-compound": { type: "string" },
       "spill-after": { type: "string" },
       "spill-velocity": { type: "string" },
+      "lab-token": { type: "string" },
+      "lab-token-file": { type: "string" },
+      "lab-history": { type: "string" },
+      "sensor-drift": { type: "string", multiple: true },
+      "sensor-bias": { type: "string", multiple: true },
       "log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -129,6 +156,7 @@ export function parseCli(argv: string[]): CliCommand {
   if (values.help) return { kind: "help" };
   const fromFile = values["token-file"] ? tokenFile(readFileSync(values["token-file"], "utf8")) : {};
   const token = values.token ?? fromFile.token;
+  const labToken = values["lab-token"] ?? (values["lab-token-file"] ? readFileSync(values["lab-token-file"], "utf8").trim() : undefined);
   // Undefined keys fall back to the schema's defaults; zod reports bad values with their names.
   const options = JSON.parse(
     JSON.stringify({
@@ -161,6 +189,15 @@ export function parseCli(argv: string[]): CliCommand {
         after: values["spill-after"],
         velocityMs: number(values["spill-velocity"], "--spill-velocity"),
       },
+      lab: { token: labToken, history: values["lab-history"] },
+      sensorDrift: (values["sensor-drift"] ?? []).map((t) => {
+        const { value, ...ref } = sensorSpec(t, "--sensor-drift");
+        return { ...ref, percentPerMonth: value };
+      }),
+      sensorBias: (values["sensor-bias"] ?? []).map((t) => {
+        const { value, ...ref } = sensorSpec(t, "--sensor-bias");
+        return { ...ref, percent: value };
+      }),
     }),
   ) as SimulatorOptions;
   const catalog = values["catalog-file"] ? { file: values["catalog-file"] } : { apiToken: values["api-token"] };

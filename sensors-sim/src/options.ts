@@ -9,6 +9,7 @@ import { DURATION_PATTERN, parseDuration } from "./duration.ts";
 import { SPILL_DEFAULTS } from "./model/spill.ts";
 import { DEFAULT_FAULT_SETTINGS, FAULT_KINDS } from "./sensor/fault-settings.ts";
 import { DEFAULT_UPLINK_OPTIONS } from "./transport/uplink.ts";
+import type { SensorAdjustment } from "./model/sensor-profiles.ts";
 
 const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
@@ -56,6 +57,20 @@ export const spillOptionsSchema = z.object({
   peakTimesMac: z.number().positive().default(SPILL_DEFAULTS.peakTimesMac),
 });
 
+/** A sensor named as STATION:PARAMETER[:SENSOR] (without a sensor: the station's primary one for the parameter). */
+const sensorRef = { station: z.string().min(1), parameter: z.string().min(1), sensor: z.string().min(1).optional() };
+
+export const labOptionsSchema = z.object({
+  /** Personal API token (researcher) the lab results are imported with; without one no lab results are sent. */
+  token: z.string().min(1).optional(),
+  /**
+   * Lab results for this long before the live start, and readings over the same span for the sensors
+   * under validation (a bias, drift or noise of their own) with the other sensors of their station and
+   * parameter, so the validation view can pair them; 0: only over the backfill.
+   */
+  history: duration.default(0),
+});
+
 export const simulatorOptionsSchema = z.object({
   url: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
   /** Write token for every station (or those without their own in `tokens`). */
@@ -95,6 +110,11 @@ export const simulatorOptionsSchema = z.object({
   faults: faultOptionsSchema.default(faultOptionsSchema.parse({})),
   scenario: z.enum(["spill"]).optional(),
   spill: spillOptionsSchema.default(spillOptionsSchema.parse({})),
+  lab: labOptionsSchema.default(labOptionsSchema.parse({})),
+  /** Calibration drift of chosen sensors, % of the value per month from the start of the run's history. */
+  sensorDrift: z.array(z.object({ ...sensorRef, percentPerMonth: z.number().min(-100).max(100) })).default([]),
+  /** Bias of chosen sensors, % of the value. */
+  sensorBias: z.array(z.object({ ...sensorRef, percent: z.number().min(-99).max(1000) })).default([]),
 });
 
 export type SimulatorOptions = z.input<typeof simulatorOptionsSchema>;
@@ -104,6 +124,8 @@ export type ParsedSimulatorOptions = z.output<typeof simulatorOptionsSchema>;
 export interface ResolvedSimulatorOptions extends Omit<ParsedSimulatorOptions, "stations" | "parameters"> {
   stations: Station[];
   parameters: Parameter[];
+  /** --sensor-drift and --sensor-bias, per sensor at its station. */
+  adjustments: SensorAdjustment[];
 }
 
 export class SimulatorOptionsError extends Error {
@@ -147,7 +169,8 @@ function findRiver(catalog: CatalogSnapshot, text: string): string | undefined {
   return catalog.data.rivers.find((r) => r.id === wanted || Object.values(r.name).some((n) => n?.toLowerCase() === wanted))?.id;
 }
 
-export function resolveOptions(input: SimulatorOptions, catalog: CatalogSnapshot): ResolvedSimulatorOptions {
+/** `now` picks the primary sensor for a --sensor-drift/--sensor-bias that names none. */
+export function resolveOptions(input: SimulatorOptions, catalog: CatalogSnapshot, now = Date.now()): ResolvedSimulatorOptions {
   const parsed = simulatorOptionsSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);
@@ -169,6 +192,33 @@ export function resolveOptions(input: SimulatorOptions, catalog: CatalogSnapshot
     const missing = stations.filter((s) => !o.tokens![s.id]).map((s) => s.id);
     if (missing.length > 0) problems.push(`tokens: no token for ${missing.join(", ")} (give those, or a token for all)`);
   }
+  const adjustments = sensorAdjustments(catalog, o, now, problems);
   if (problems.length > 0) throw new SimulatorOptionsError(`Invalid simulator options:\n  ${problems.join("\n  ")}`);
-  return { ...o, stations, parameters, spill: { ...o.spill, river: river! } };
+  return { ...o, stations, parameters, spill: { ...o.spill, river: river! }, adjustments };
+}
+
+/** --sensor-drift and --sensor-bias as one adjustment per sensor, each sensor checked against the catalog. */
+function sensorAdjustments(catalog: CatalogSnapshot, o: ParsedSimulatorOptions, now: number, problems: string[]): SensorAdjustment[] {
+  const out = new Map<string, SensorAdjustment>();
+  const resolve = (flag: string, ref: { station: string; parameter: string; sensor?: string | undefined }): SensorAdjustment | undefined => {
+    const where = `${flag} ${[ref.station, ref.parameter, ref.sensor].filter(Boolean).join(":")}`;
+    if (!catalog.station(ref.station)) return void problems.push(`${where}: unknown station ${JSON.stringify(ref.station)}`);
+    const sensors = catalog.sensorsOf(ref.station, ref.parameter);
+    if (sensors.length === 0) return void problems.push(`${where}: ${ref.station} has no ${JSON.stringify(ref.parameter)} sensor`);
+    const sensor = ref.sensor === undefined ? catalog.defaultSensor(ref.station, ref.parameter, now) : sensors.find((s) => s.id === ref.sensor);
+    if (!sensor) return void problems.push(`${where}: its ${ref.parameter} sensors are ${sensors.map((s) => s.id).join(", ")}`);
+    const key = `${ref.station}\t${sensor.id}`;
+    const adjustment = out.get(key) ?? { station: ref.station, sensor: sensor.id };
+    out.set(key, adjustment);
+    return adjustment;
+  };
+  for (const d of o.sensorDrift) {
+    const a = resolve("--sensor-drift", d);
+    if (a) a.driftPercentPerMonth = d.percentPerMonth;
+  }
+  for (const b of o.sensorBias) {
+    const a = resolve("--sensor-bias", b);
+    if (a) a.biasPercent = b.percent;
+  }
+  return [...out.values()];
 }

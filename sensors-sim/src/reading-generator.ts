@@ -9,7 +9,7 @@ import type { Parameter, ParameterCode, Sensor, SensorId, Station, StationId } f
 import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { modelFor } from "./model/parameter-models.ts";
 import { hashNormal, stringKey } from "./model/random.ts";
-import { sensorProfileFor, type SensorProfile } from "./model/sensor-profiles.ts";
+import { sensorFactor, sensorProfileFor, type SensorAdjustment, type SensorProfile } from "./model/sensor-profiles.ts";
 import { StationSignal } from "./model/signal.ts";
 import type { SpillScenario } from "./model/spill.ts";
 import type { FaultKind, FaultSettings } from "./sensor/fault-settings.ts";
@@ -45,6 +45,10 @@ export interface GeneratorOptions {
   parameters: readonly Parameter[];
   faults: FaultSettings;
   spill?: SpillScenario;
+  /** This run's own sensor biases and drifts (on top of the sensor profiles). */
+  adjustments?: readonly SensorAdjustment[];
+  /** Drifts count from here (the start of the run's history); default: the generator's start. */
+  driftOrigin?: number;
 }
 
 interface SensorChannel {
@@ -74,11 +78,13 @@ export class ReadingGenerator {
   private held: Array<{ releaseStep: number; reading: SimReading }> = [];
   private step: number;
   private options: GeneratorOptions;
+  private readonly driftOrigin: number;
 
   /** @param startTime first reading instant; rounded up to the interval grid. */
   constructor(options: GeneratorOptions, startTime: number) {
     this.options = options;
     this.step = Math.ceil(startTime / options.intervalMs);
+    this.driftOrigin = options.driftOrigin ?? startTime;
     this.forceStep = options.faults.forceAt === undefined ? undefined : Math.ceil(options.faults.forceAt / options.intervalMs);
     this.channels = this.buildChannels([]);
   }
@@ -120,7 +126,7 @@ export class ReadingGenerator {
             index,
             parameter,
             decimals: model.decimals,
-            profile: sensorProfileFor(sensor),
+            profile: sensorProfileFor(sensor, station.id, this.options.adjustments),
             installed: sensor.deployments
               .filter((d) => d.station === station.id)
               .map((d): [number, number] => [Date.parse(d.from), d.to === null ? Number.POSITIVE_INFINITY : Date.parse(d.to)]),
@@ -150,8 +156,8 @@ export class ReadingGenerator {
       for (const ch of channel.sensors) {
         const truth = truths[ch.index]!;
         const { sensor, parameter, profile } = ch;
-        // What this sensor makes of the water (its bias and own noise), before its faults act on it.
-        let sensed = truth * (1 + profile.bias);
+        // What this sensor makes of the water (its bias, drift and own noise), before its faults act on it.
+        let sensed = truth * sensorFactor(profile, gridTime, this.driftOrigin);
         if (profile.noise > 0) sensed *= Math.exp(profile.noise * hashNormal(seed, NOISE_KEY, stringKey(sensor.id), step));
         // Fault state machines advance even while the station is offline or the sensor is not
         // installed, so their timing holds.

@@ -18,8 +18,12 @@ import { LineProtocolSink } from "./transport/line-protocol-sink.ts";
 import type { FetchFn, HttpSinkOptions, ReadingSink } from "./transport/sink.ts";
 import { Uplink, type UplinkStats } from "./transport/uplink.ts";
 import { UplinkGroup } from "./transport/uplink-group.ts";
+import { LabFeed, type LabFeedStats } from "./lab/lab-feed.ts";
+import { isUnderValidation, sensorProfileFor } from "./model/sensor-profiles.ts";
 
 export type { SimulatorOptions, ResolvedSimulatorOptions } from "./options.ts";
+
+const HOUR_MS = 3_600_000;
 
 export interface SimulatorDeps {
   /** The catalog: which stations are simulated and which sensors they have. */
@@ -42,6 +46,8 @@ export interface SimulatorSummary extends UplinkStats {
   simulatedUntil: string;
   /** Where and when the spill plume peaks, when the spill scenario runs. */
   spill?: PlumeArrival[];
+  /** Simulated lab results sent through the import API (when a lab token was given). */
+  lab?: LabFeedStats;
 }
 
 export interface SimulatorHandle {
@@ -89,6 +95,11 @@ export function spillScenarioFrom(options: ResolvedSimulatorOptions, liveStart: 
   };
 }
 
+/** The start of the run's history: its backfill, or its lab history when that reaches further back. */
+export function historyStart(options: ResolvedSimulatorOptions, liveStart: number): number {
+  return liveStart - Math.max(options.backfill, options.lab.history);
+}
+
 /** Everything the pure generator needs, from validated options and the live start instant. */
 export function generatorOptionsFrom(options: ResolvedSimulatorOptions, catalog: CatalogSnapshot, liveStart: number): GeneratorOptions {
   return {
@@ -99,12 +110,26 @@ export function generatorOptionsFrom(options: ResolvedSimulatorOptions, catalog:
     parameters: options.parameters,
     faults: faultSettingsFrom(options, liveStart),
     spill: spillScenarioFrom(options, liveStart),
+    adjustments: options.adjustments,
+    driftOrigin: historyStart(options, liveStart),
   };
 }
 
+/**
+ * Station × parameter pairs with a sensor under validation (a bias, drift or noise of its own): the
+ * series that get readings over the lab history, so the validation view can pair them.
+ */
+export function validationSeries(options: ResolvedSimulatorOptions, catalog: CatalogSnapshot): Array<{ station: ResolvedSimulatorOptions["stations"][number]; parameter: ResolvedSimulatorOptions["parameters"][number] }> {
+  return options.stations.flatMap((station) =>
+    options.parameters
+      .filter((p) => catalog.sensorsOf(station.id, p.code).some((sensor) => isUnderValidation(sensorProfileFor(sensor, station.id, options.adjustments))))
+      .map((parameter) => ({ station, parameter })),
+  );
+}
+
 export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): SimulatorHandle {
-  const options = resolveOptions(input, deps.catalog);
   const clock = deps.clock ?? systemClock;
+  const options = resolveOptions(input, deps.catalog, clock.now());
   const logger = deps.logger ?? pino({ level: "silent" });
   const interval = options.interval;
   const startAt = options.start === undefined ? clock.now() : typeof options.start === "number" ? options.start : clock.now() - options.start.agoMs;
@@ -114,6 +139,7 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
   const generatorOptions = generatorOptionsFrom(options, deps.catalog, liveStart);
   const generator = new ReadingGenerator(generatorOptions, backfillFrom);
   const spillPlan = generatorOptions.spill ? planSpill(generatorOptions.spill, deps.catalog) : undefined;
+  const historyFrom = historyStart(options, liveStart);
 
   // Per-station tokens: one uplink per station, each with its own token; else one for all.
   const tokens = options.tokens ? { ...options.tokens } : undefined;
@@ -137,6 +163,16 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
     );
   };
   const uplink = new UplinkGroup(keyOf, makeUplink);
+  const labFeed = options.lab.token
+    ? new LabFeed(
+        { seed: options.seed, intervalMs: interval, catalog: deps.catalog, stations: options.stations, parameters: options.parameters, spill: generatorOptions.spill },
+        { url: options.url, token: options.lab.token, fetch: deps.fetch, requestTimeoutMs: options.requestTimeout },
+        historyFrom,
+        logger.child({ module: "lab-feed" }),
+      )
+    : undefined;
+  /** Lab results are back when simulated time has passed their analysis, and never later than now. */
+  const labUntil = (t: number) => Math.min(t, clock.now());
 
   let state: SimulatorSummary["state"] = options.backfill > 0 ? "backfilling" : "live";
   let generated = 0;
@@ -158,14 +194,14 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
     liveFrom: new Date(liveStart).toISOString(),
     simulatedUntil: new Date(generator.nextTime).toISOString(),
     ...(spillPlan ? { spill: spillPlan } : {}),
+    ...(labFeed ? { lab: { ...labFeed.stats } } : {}),
   });
 
-  async function backfill(): Promise<void> {
-    if (options.backfill <= 0) return;
-    logger.info({ from: new Date(backfillFrom).toISOString(), to: new Date(liveStart).toISOString() }, "backfilling history");
+  /** Walks `walker` up to `until`, handing readings over in batches the uplink can take. */
+  async function writeHistory(walker: ReadingGenerator, until: number): Promise<void> {
     let batch: SimReading[] = [];
-    while (generator.nextTime < liveStart && !stopper.signal.aborted) {
-      for (const r of generator.next()) batch.push(r);
+    while (walker.nextTime < until && !stopper.signal.aborted) {
+      for (const r of walker.next()) batch.push(r);
       if (batch.length >= options.batchSize) {
         hand(batch);
         batch = [];
@@ -176,12 +212,33 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
     hand(batch);
   }
 
+  /** Readings over the lab history, before the backfill, for the series with a sensor under validation. */
+  async function validationHistory(): Promise<void> {
+    if (historyFrom >= backfillFrom) return;
+    for (const { station, parameter } of validationSeries(options, deps.catalog)) {
+      logger.info({ station: station.id, parameter: parameter.code, from: new Date(historyFrom).toISOString() }, "writing the history of a sensor under validation");
+      await writeHistory(new ReadingGenerator({ ...generatorOptions, stations: [station], parameters: [parameter] }, historyFrom), backfillFrom);
+    }
+  }
+
+  async function backfill(): Promise<void> {
+    if (options.backfill <= 0) return;
+    logger.info({ from: new Date(backfillFrom).toISOString(), to: new Date(liveStart).toISOString() }, "backfilling history");
+    await writeHistory(generator, liveStart);
+  }
+
   async function live(): Promise<void> {
     state = "live";
     const wallStart = clock.now();
     logger.info({ from: new Date(liveStart).toISOString(), speed: options.speed, intervalMs: interval }, "live");
     let sinceYield = 0;
+    let labHour = Math.floor(generator.nextTime / HOUR_MS);
     while (!stopper.signal.aborted && (liveEnd === undefined || generator.nextTime < liveEnd)) {
+      if (labFeed && Math.floor(generator.nextTime / HOUR_MS) !== labHour) {
+        // Once a simulated hour: results whose analysis is done by now go to the server (in the background).
+        labHour = Math.floor(generator.nextTime / HOUR_MS);
+        void labFeed.catchUp(labUntil(generator.nextTime));
+      }
       const accelerated = wallStart + (generator.nextTime - liveStart) / options.speed;
       const due = options.noFuture ? Math.max(accelerated, generator.nextTime) : accelerated;
       const wait = due - clock.now();
@@ -197,9 +254,14 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
 
   const finished = (async (): Promise<SimulatorSummary> => {
     try {
+      await validationHistory();
       await backfill();
+      void labFeed?.catchUp(labUntil(liveStart));
       await live();
       hand(generator.drainHeld());
+      if (labFeed && !stopper.signal.aborted) await labFeed.catchUp(labUntil(generator.nextTime));
+      // An upload in flight may finish within the drain time; the server applies an import whole or not at all.
+      if (labFeed) await Promise.race([labFeed.idle(), clock.sleep(options.drainTimeout)]);
       const drained = await uplink.flush(options.drainTimeout);
       if (!drained) logger.warn({ buffered: uplink.buffered }, "stopped with readings still buffered");
     } catch (err) {
@@ -221,6 +283,7 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
     if (tokens && newTokens) Object.assign(tokens, newTokens);
     const before = new Set(generator.stations);
     generator.setCatalog({ catalog, ...choice });
+    labFeed?.setCatalog({ catalog, ...choice });
     logger.info({ stations: generator.stations }, "catalog changed; simulating its stations and sensors");
     // A station added while live reports now, not at the next grid instant (up to an interval away).
     const added = generator.stations.filter((s) => !before.has(s));

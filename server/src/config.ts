@@ -35,6 +35,11 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+[smhd]$/, "a duration such as 30m, 12h or 7d")
     .default("2d"),
+  // Twelve weekly composites: enough pairs (10 at least) for the validation view's statistics.
+  SIMULATOR_LAB_HISTORY: z
+    .string()
+    .regex(/^\d+[smhd]$/, "a duration such as 30m, 12h or 84d")
+    .default("84d"),
   INGEST_MAX_READINGS: positiveInt.default(10_000),
   INGEST_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   INGEST_JOURNAL: onOff.default(true),
@@ -85,7 +90,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** "auto": readable lines on a terminal, JSON otherwise. */
   logFormat: z.infer<typeof envSchema>["LOG_FORMAT"];
-  simulator: { enabled: boolean; speed: number; seed: number; backfill: string };
+  simulator: { enabled: boolean; speed: number; seed: number; backfill: string; labHistory: string };
   ingest: {
     maxReadings: number;
     maxBytes: number;
@@ -199,7 +204,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     influx: { url: e.INFLUX_URL, port: e.INFLUX_PORT, database: e.INFLUX_DATABASE, binary: e.INFLUXD_BINARY },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, backfill: e.SIMULATOR_BACKFILL },
+    simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, backfill: e.SIMULATOR_BACKFILL, labHistory: e.SIMULATOR_LAB_HISTORY },
     ingest: {
       maxReadings: e.INGEST_MAX_READINGS,
       maxBytes: e.INGEST_MAX_BYTES,

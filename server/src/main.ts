@@ -7,6 +7,7 @@ import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
 import type { SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { simulatorTokensFor, startBuiltInSimulator } from "./built-in-simulator.ts";
+import { ensureSimulatorLabToken } from "./auth/simulator-tokens.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
     logger: logger.child({ module: "simulator" }),
   };
   if (config.simulator.enabled) {
+    const labToken = await ensureSimulatorLabToken(system.auth.users, system.auth.apiTokens, config.dataDir, logger);
     simulator = await startBuiltInSimulator(simulatorDeps, {
       database: config.influx.database,
       seed: config.simulator.seed,
@@ -101,6 +103,9 @@ async function main(): Promise<void> {
       start: "-6h",
       // On shutdown the server flushes what the simulator handed over; don't hold it up.
       drainTimeout: "2s",
+      // Its laboratory's results go through the import API (dry run, then apply): weeks of them on the
+      // first start; a restart imports only results that came back since (the dry run finds the rest unchanged).
+      lab: { token: labToken, history: config.simulator.labHistory },
     });
   } else {
     // `npm run sim` against this server reads the token file: keep it current.

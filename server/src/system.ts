@@ -204,7 +204,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   );
 
   // Each import and query reads the catalog once and works on that snapshot throughout.
-  const lab = createLab({ meta, catalog: () => catalog.current(), clock, logger, maxBytes: config.lab.importMaxBytes });
+  const lab = createLab({ meta, readings: store, catalog: () => catalog.current(), clock, logger, maxBytes: config.lab.importMaxBytes });
 
   const app = express();
   app.disable("x-powered-by");
@@ -260,7 +260,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(entityRouter({ catalog }));
   app.use(queryRouter({ store, catalog, logger, now }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
-  app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now }));
+  app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now, lab: lab.queries }));
   app.use(alerting.router);
   app.use(lab.router);
   app.use("/api", notFoundHandler());

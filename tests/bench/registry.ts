@@ -5,9 +5,10 @@ import { exportBench } from "./export.bench.ts";
 import { influxWrite } from "./influx-write.bench.ts";
 import { ingest } from "./ingest.bench.ts";
 import { labImportBench } from "./lab-import.bench.ts";
+import { labValidationBench } from "./lab-validation.bench.ts";
 import { liveLatency } from "./live-latency.bench.ts";
 import { readLoad } from "./read-load.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, catalogScale];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale];

@@ -16,6 +16,7 @@ const choices: ExportChoices = {
   qc: "all",
   metadata: false,
   bom: false,
+  include: [],
 };
 
 describe("client export helpers", () => {

@@ -2,7 +2,7 @@
 // BOM, GB 18030, anything else refused), CSV rows with their line numbers, and which column is which.
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { labMappingSchema } from "../../common/lab.ts";
+import { labMappingSchema } from "../../common/lab-mapping.ts";
 import { headerKey, headerUnit, resolveColumns } from "../../server/src/lab/import/columns.ts";
 import { decodeText, detectFormat, gb2312Share } from "../../server/src/lab/import/decode.ts";
 import { detectDelimiter, readCsvTable, type TableRow } from "../../server/src/lab/import/table-reader.ts";

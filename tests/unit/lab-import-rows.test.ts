@@ -1,7 +1,8 @@
 // One lab file row → sample and result in catalog terms, or every reason it is rejected; then rows
 // checked against each other and compared with the stored state (added, changed, unchanged).
 import { describe, expect, it } from "vitest";
-import { labMappingSchema, type LabRejectedRow } from "../../common/lab.ts";
+import type { LabRejectedRow } from "../../common/lab.ts";
+import { labMappingSchema } from "../../common/lab-mapping.ts";
 import { resolveColumns } from "../../server/src/lab/import/columns.ts";
 import { checkWithinFile, planImport, sampleKey, type StoredSample } from "../../server/src/lab/import/plan.ts";
 import { parseLabRow, type ParsedLabRow, type RowContext } from "../../server/src/lab/import/row-parser.ts";

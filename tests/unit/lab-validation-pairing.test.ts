@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { QC, type QcFlag } from "../../common/reading.ts";
 import type { CensoredValue } from "../../common/statistics/censored-mean.ts";
 import { dischargeAt, dischargeSeries, weightedCensoredMean } from "../../server/src/lab/validation/flow-weighting.ts";
-import { buildPairs, DEFAULT_PAIRING, type LabResult, type PairingOptions, type SensorReading } from "../../server/src/lab/validation/pairing.ts";
+import { buildPairs, DEFAULT_PAIRING, type LabResult, type PairingOptions, type SensorAggregate, type SensorReading } from "../../server/src/lab/validation/pairing.ts";
+import { addValue, emptySums } from "../../common/statistics/censored-mean.ts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 8); // a composite sample starts 08:00 UTC
@@ -181,5 +182,54 @@ describe("grab samples", () => {
   it("has no sensor value for a grab sample in a gap", () => {
     const [pair] = buildPairs([grab(T0 + 10 * 60 * MIN)], rs, options);
     expect(pair).toMatchObject({ sensor: { value: null, nReadings: 0 }, excluded: "no-sensor-readings" });
+  });
+});
+
+describe("periods known only through rollups (raw readings expired)", () => {
+  const HOUR = 60 * MIN;
+  /** One rollup interval of `n` readings: `values` repeated, as the continuous query sums them. */
+  const bucket = (time: number, durationMs: number, values: CensoredValue[]): SensorAggregate => {
+    const sums = emptySums();
+    for (const v of values) addValue(sums, v);
+    return { time, durationMs, sums };
+  };
+  const hours = (from: number, count: number, valueAt: (h: number) => number) =>
+    Array.from({ length: count }, (_, h) => bucket(from + h * HOUR, HOUR, Array.from({ length: 6 }, () => value(valueAt(h)))));
+
+  it("takes every hourly interval that starts in a composite's period, weighted by its readings", () => {
+    // 24 hours of 6 readings each: 12 at 90 and 12 at 110, plus intervals outside the period.
+    const aggregates = [bucket(T0 - HOUR, HOUR, [value(1_000)]), ...hours(T0, 24, (h) => (h < 12 ? 90 : 110)), bucket(T0 + DAY, HOUR, [value(1_000)])];
+    const [pair] = buildPairs([composite(value(80))], [], options, [], aggregates);
+    expect(pair).toMatchObject({ labValue: 80, sensor: { value: 100, aggregation: "mean", nReadings: 144, nFromAggregates: 144, nUsed: 144, coverage: 1 }, difference: 20, excluded: null });
+  });
+
+  it("joins raw readings and rollup intervals where the raw retention ends inside the period", () => {
+    // First 12 hours as rollups at 90, last 12 hours raw at 110: mean 100 over 144 readings.
+    const aggregates = hours(T0, 12, () => 90);
+    const raw = readings(T0 + DAY / 2, T0 + DAY, () => 110);
+    const [pair] = buildPairs([composite(value(100))], raw, options, [], aggregates);
+    expect(pair!.sensor).toMatchObject({ value: 100, nReadings: 144, nFromAggregates: 72 });
+  });
+
+  it("applies Art. 5 to rollup sums: censored readings at half their limit, a mean below the limit reported as such", () => {
+    const aggregates = Array.from({ length: 24 }, (_, h) => bucket(T0 + h * HOUR, HOUR, [value(4), value(4), belowLoq(10), belowLoq(10), belowLoq(10), belowLoq(10)]));
+    const [pair] = buildPairs([composite(value(5))], [], options, [], aggregates);
+    // (2·4 + 4·5)/6 = 4.67 < 10: reported "< LOQ", no number.
+    expect(pair).toMatchObject({ sensor: { value: null, reportedBelow: "<LOQ", limit: 10, nCensored: 96, substitution: "LOQ/2" }, excluded: "sensor-below-limit" });
+  });
+
+  it("takes the intervals that overlap a grab window, and the one nearest the instant for 'nearest'", () => {
+    const at = T0 + 3 * HOUR + 10 * MIN; // 11:10 ± 30 min overlaps the hours from 10:00 and 11:00
+    const aggregates = hours(T0, 24, (h) => 10 * h);
+    const [mean] = buildPairs([grab(at)], [], options, [], aggregates);
+    expect(mean!.sensor).toMatchObject({ aggregation: "mean", value: 25, nReadings: 12, nFromAggregates: 12 });
+    const [nearest] = buildPairs([grab(at)], [], { ...options, grabAggregation: "nearest" }, [], aggregates);
+    expect(nearest!.sensor).toMatchObject({ aggregation: "nearest", value: 30, nUsed: 6 });
+  });
+
+  it("compares a flow-proportional composite over rollups with the time-weighted mean, and says why", () => {
+    const flow: LabResult = { ...composite(value(100), "flow-proportional composite") };
+    const [pair] = buildPairs([flow], [], options, [{ time: T0, value: 1 }, { time: T0 + DAY, value: 1 }], hours(T0, 24, () => 100));
+    expect(pair!.sensor).toMatchObject({ aggregation: "mean", value: 100, timeWeightedBecause: "aggregated-readings" });
   });
 });

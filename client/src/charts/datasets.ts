@@ -11,6 +11,7 @@ import { QC, type QcFlag, type Qualifier } from "../../../common/reading.ts";
 import type { CensoredMean } from "../../../common/statistics/censored-mean.ts";
 import type { EffectiveStandard } from "../../../common/standards.ts";
 import { rollingMean } from "../stats.ts";
+import type { LabMark } from "./lab-overlay.ts";
 import { CHART_COLOURS, SERIES_COLOURS } from "./palette.ts";
 import { splitByScale, standardLines, type StandardLine } from "./standard-lines.ts";
 
@@ -27,9 +28,11 @@ export interface PlotPoint {
   max?: number | null;
   /** Markers shared by several series (compare view): which series the point belongs to. */
   series?: string;
+  /** A lab result (role "lab"; charts/lab-overlay.ts). */
+  lab?: LabMark;
 }
 
-export type PointRole = "value" | "mean" | "min" | "max" | "belowLod" | "suspect" | "failed" | "rollingMean";
+export type PointRole = "value" | "mean" | "min" | "max" | "belowLod" | "suspect" | "failed" | "rollingMean" | "lab";
 
 export type LineDataset = ChartDataset<"line", PlotPoint[]> & { role: PointRole };
 

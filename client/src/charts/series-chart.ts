@@ -4,7 +4,7 @@
 import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
 import type { LineDataset, PlotPoint, PointRole } from "./datasets.ts";
-import { registerCharts } from "./setup.ts";
+import { drawChart, registerCharts } from "./setup.ts";
 import type { StandardsPluginLine } from "./standards-plugin.ts";
 
 export interface ChartView {
@@ -19,9 +19,11 @@ export interface ChartView {
   suggestedMin: number | undefined;
   suggestedMax: number | undefined;
   standards: StandardsPluginLine[];
-  /** Tooltip text for one point. */
-  describe: (point: PlotPoint, role: PointRole, label: string) => string;
+  /** Tooltip text for one point (several lines as an array). */
+  describe: (point: PlotPoint, role: PointRole, label: string) => string | string[];
   ariaLabel: string;
+  /** A dataset was switched on or off in the legend (pages keep the choice across re-renders via `hidden`). */
+  onLegendToggle?: (dataset: LineDataset, visible: boolean) => void;
 }
 
 const HOUR = 3_600_000;
@@ -34,7 +36,7 @@ export function timeUnitFor(spanMs: number): "minute" | "hour" | "day" | "month"
 }
 
 // Luxon Intl option objects: each locale orders and spells them its own way.
-const DISPLAY_FORMATS = {
+export const DISPLAY_FORMATS = {
   minute: { hour: "2-digit", minute: "2-digit" },
   hour: { hour: "2-digit", minute: "2-digit" },
   day: { day: "numeric", month: "short" },
@@ -69,15 +71,7 @@ export class SeriesChart {
 
   render(view: ChartView): void {
     this.canvas.setAttribute("aria-label", view.ariaLabel);
-    const config = this.config(view);
-    if (!this.chart) {
-      const ChartCtor = registerCharts();
-      this.chart = new ChartCtor(this.canvas, config) as Chart<"line", PlotPoint[]>;
-      return;
-    }
-    this.chart.data = config.data;
-    this.chart.options = config.options ?? {};
-    this.chart.update("none");
+    this.chart = drawChart(this.canvas, this.chart, this.config(view));
   }
 
   destroy(): void {
@@ -118,6 +112,13 @@ export class SeriesChart {
           decimation: { enabled: true, algorithm: "min-max" },
           legend: {
             position: "bottom",
+            onClick: (event, item, legend) => {
+              const ChartCtor = registerCharts();
+              ChartCtor.defaults.plugins.legend.onClick.call(legend, event, item, legend);
+              const index = item.datasetIndex;
+              if (index === undefined) return;
+              view.onLegendToggle?.(view.datasets[index]!, legend.chart.isDatasetVisible(index));
+            },
             labels: {
               usePointStyle: true,
               boxHeight: 8,

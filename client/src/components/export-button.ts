@@ -71,6 +71,7 @@ export function exportButton(ctx: AppContext, selection: () => ExportSelection):
       qc: "all",
       metadata: false,
       bom: false,
+      include: [],
     };
     dialog = openExportDialog({
       ctx,

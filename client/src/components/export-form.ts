@@ -35,6 +35,8 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
   let rangeValid = state.from < state.to;
   const changed = () => {
     bom.disabled = state.format !== "csv";
+    // The lab results are a second table: only the bundle holds them.
+    lab.disabled = !state.metadata;
     onChange();
   };
 
@@ -109,6 +111,16 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
   const metadata = checkbox("metadata");
   const bom = checkbox("bom");
   bom.disabled = state.format !== "csv";
+  const lab = h("input", {
+    type: "checkbox",
+    name: "include-lab",
+    checked: state.include.includes("lab"),
+    disabled: !state.metadata,
+    onchange: (e: Event) => {
+      state.include = (e.target as HTMLInputElement).checked ? ["lab"] : [];
+      changed();
+    },
+  });
 
   const element = h(
     "fieldset",
@@ -148,13 +160,14 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
         { class: "export-flags" },
         h("label", { class: "check" }, metadata, ` ${t("export.metadata")}`),
         h("label", { class: "check" }, bom, ` ${t("export.bom")}`),
+        h("label", { class: "check", title: t("export.includeLabHint") }, lab, ` ${t("export.includeLab")}`),
       ),
     ),
   );
 
   return {
     element,
-    choices: () => ({ ...state, stations: [...state.stations], parameters: [...state.parameters] }),
+    choices: () => ({ ...state, stations: [...state.stations], parameters: [...state.parameters], include: state.metadata ? [...state.include] : [] }),
     problem: () => {
       if (state.stations.length === 0 || state.parameters.length === 0) return "export.pickSeries";
       if (!rangeValid) return "export.badRange";

@@ -1,6 +1,7 @@
 // German UI text. Every key of en.ts must be present (the type enforces it).
 import type { Messages } from "./en.ts";
 import { catalogDe } from "./catalog.de.ts";
+import { labDe } from "./lab/de.ts";
 
 export const de: Messages = {
   ...catalogDe,
@@ -428,4 +429,5 @@ export const de: Messages = {
   "chart.meanPoint": "{mean}: {value}",
   "limit.LOD": "NG",
   "limit.LOQ": "BG",
+  ...labDe,
 };

@@ -1,6 +1,7 @@
 // English UI text: the reference catalogue. de.ts and zh.ts must define every key (checked by the
 // type `Messages` and by tests/unit/client-i18n.test.ts). Placeholders look like {name}.
 import { catalogEn } from "./catalog.en.ts";
+import { labEn } from "./lab/en.ts";
 
 export const en = {
   ...catalogEn,
@@ -428,6 +429,7 @@ export const en = {
   "chart.meanPoint": "{mean}: {value}",
   "limit.LOD": "LOD",
   "limit.LOQ": "LOQ",
+  ...labEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

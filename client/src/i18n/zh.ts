@@ -1,6 +1,7 @@
 // Simplified Chinese UI text. Every key of en.ts must be present (the type enforces it).
 import type { Messages } from "./en.ts";
 import { catalogZh } from "./catalog.zh.ts";
+import { labZh } from "./lab/zh.ts";
 
 export const zh: Messages = {
   ...catalogZh,
@@ -428,4 +429,5 @@ export const zh: Messages = {
   "chart.meanPoint": "{mean}：{value}",
   "limit.LOD": "检出限",
   "limit.LOQ": "定量限",
+  ...labZh,
 };

@@ -20,6 +20,12 @@ import { isFollowingNow, parseRangeQuery, PRESET_MS, resolveRange, writeRangeQue
 import { compareHref, replaceQuery } from "../router.ts";
 import { listZone, zoneName } from "../state.ts";
 import { livePoint, mergePoints, trimBefore } from "../series-data.ts";
+import type { LabResultInfo, LabResultsChanged } from "../../../common/lab.ts";
+import { labDataset } from "../charts/lab-overlay.ts";
+import { SERIES_COLOURS } from "../charts/palette.ts";
+import type { LineDataset } from "../charts/datasets.ts";
+import { labTooltip, uncertaintyText } from "../components/lab-text.ts";
+import { LabApi } from "../lab-api.ts";
 
 type Mode = "stations" | "parameters";
 
@@ -45,6 +51,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   const controls = h("div", { class: "compare-controls" });
   const status = h("p", { class: "state-loading", role: "status" });
   const figure = h("figure", { class: "panel compare-panel" }, chart.element);
+  const labNote = h("p", { class: "muted", hidden: true }, t("lab.chart.hiddenNormalised"));
   const exportEntry = exportButton(ctx, () => ({
     stations: [...new Set(pairs().map((p) => p.station))],
     parameters: [...new Set(pairs().map((p) => p.parameter))],
@@ -59,8 +66,13 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     controls,
     status,
     figure,
+    labNote,
   );
   let data: SeriesResponse[] = [];
+  let lab: LabResultInfo[] = [];
+  /** station\tparameter of lab series the reader switched off in the legend. */
+  const labHidden = new Set<string>();
+  const labApi = new LabApi(ctx.api);
   let seq = 0;
   let view = resolveRange(range, Date.now());
 
@@ -201,8 +213,30 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
       { suspect: t("chart.suspect") },
     );
     const intervalMs = data.find((s) => s.intervalMs !== null)?.intervalMs ?? null;
+    const textContext = { t, lang: ctx.lang, zone, unit: ctx.p.unit };
+    // Lab results of each station × compound shown, in the colour of its (first) series; not on a normalised axis.
+    const labSets: LineDataset[] = [];
+    if (!normalised) {
+      const seen = new Set<string>();
+      data.forEach((s, i) => {
+        const key = `${s.station}\t${s.parameter}`;
+        const results = lab.filter((r) => r.sample.station === s.station && r.parameter === s.parameter);
+        if (seen.has(key) || results.length === 0) return;
+        seen.add(key);
+        const name = mode === "stations" ? stationName(ctx, s.station) : parameterName(ctx, s.parameter);
+        const ds = labDataset(results, {
+          factor: displayUnit(s.unit, ctx.p.unit).factor,
+          label: t("lab.chart.legendAt", { name }),
+          colour: SERIES_COLOURS[i % SERIES_COLOURS.length],
+          hidden: labHidden.has(key),
+          uncertaintyText: (r) => uncertaintyText(r, textContext),
+        });
+        labSets.push(Object.assign(ds, { labKey: key }));
+      });
+    }
+    labNote.hidden = !(normalised && lab.length > 0);
     chart.render({
-      datasets,
+      datasets: [...datasets, ...labSets],
       from: view.from,
       to: view.to,
       zone,
@@ -213,10 +247,17 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
       suggestedMax: normalised ? 1 : undefined,
       standards: [],
       describe: (p, role, name) => {
+        if (role === "lab" && p.lab) return labTooltip(p.lab, units.length === 1 ? units[0]! : "", textContext);
         const value = `${p.y === null ? "–" : formatNumber(p.y, ctx.lang)}${normalised ? "" : ` ${units.length === 1 ? units[0] : ""}`}`.trim();
         // An aggregate point is a mean: say over what and of how many values.
         const mean = p.n !== undefined && intervalMs !== null ? ` (${meanDescription(intervalMs, p.n, t, ctx.lang)})` : "";
         return role === "suspect" ? `${p.series ?? ""}: ${value}${mean} · ${name}` : `${name}: ${value}${mean}`;
+      },
+      onLegendToggle: (ds, visible) => {
+        const key = (ds as LineDataset & { labKey?: string }).labKey;
+        if (key === undefined) return;
+        if (visible) labHidden.delete(key);
+        else labHidden.add(key);
       },
       ariaLabel: `${t("compare.heading")}: ${datasets.filter((d) => d.role !== "suspect").map((d) => d.label).join(", ")}`,
     });
@@ -238,9 +279,10 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     status.className = "state-loading";
     status.textContent = t("state.loading");
     try {
-      const list = await ctx.api.seriesMulti(pairs(), { from: view.from, to: view.to, width: chart.plotWidth() });
+      const [list, labList] = await Promise.all([ctx.api.seriesMulti(pairs(), { from: view.from, to: view.to, width: chart.plotWidth() }), labResults()]);
       if (my !== seq) return;
       data = list;
+      lab = labList;
       status.hidden = list.some((s) => s.points.length > 0);
       status.textContent = status.hidden ? "" : t("state.noData");
       render();
@@ -249,6 +291,26 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
       status.className = "state-error";
       status.replaceChildren(t("state.error", { error: err instanceof Error ? err.message : String(err) }), " ", h("button", { type: "button", onclick: () => void load() }, t("state.retry")));
     }
+  }
+
+  /** Lab results are an overlay: the chart stands without them when they cannot be read. */
+  function labResults(): Promise<LabResultInfo[]> {
+    const shown = pairs();
+    return labApi
+      .results({ stations: [...new Set(shown.map((p) => p.station))], parameters: [...new Set(shown.map((p) => p.parameter))], from: view.from, to: view.to })
+      .catch(() => []);
+  }
+
+  function onLabResults(change: LabResultsChanged): void {
+    const shown = pairs();
+    if (!shown.some((p) => change.stations.includes(p.station) && change.parameters.includes(p.parameter))) return;
+    if (change.to < view.from || change.from > view.to) return;
+    const my = seq;
+    void labResults().then((list) => {
+      if (my !== seq) return;
+      lab = list;
+      render();
+    });
   }
 
   function onReadings(batch: Reading[]): void {
@@ -276,6 +338,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
     },
     onReadings,
     onResync: () => void load(),
+    onLabResults,
     destroy() {
       seq++;
       exportEntry.destroy();

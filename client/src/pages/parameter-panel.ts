@@ -6,11 +6,16 @@
 // (its LOQ, else LOD, above 30 % of the standard: Directive 2009/90/EC Art. 4) says so.
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
+import type { LabResultInfo } from "../../../common/lab.ts";
 import { buildChartModel, sensorLineStyle, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
+import { labDataset, labExtent } from "../charts/lab-overlay.ts";
+import { labTooltip, uncertaintyText } from "../components/lab-text.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
 import { insensitiveSensors, type StandardLine } from "../charts/standard-lines.ts";
 import { parameterName, sensorLabel, stationName, type AppContext } from "../context.ts";
 import { h } from "../dom.ts";
+import { roleAtLeast } from "../auth-api.ts";
+import { validationHref } from "../router.ts";
 import { QC, QUALIFIER, type Reading } from "../../../common/reading.ts";
 import { displayUnit, formatDateTime, formatDuration, formatMean, formatNumber, formatReadingValue, meanDescription } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
@@ -38,6 +43,9 @@ export class ParameterPanel {
   private readonly hiddenSensors = new Set<string>();
   private last: { series: readonly SeriesResponse[]; view: PanelView } | undefined;
   private zone: string | undefined;
+  /** Lab results of the parameter at the station over the view, and whether the reader hid them in the legend. */
+  private lab: readonly LabResultInfo[] = [];
+  private labHidden = false;
 
   constructor(
     private readonly ctx: AppContext,
@@ -62,7 +70,7 @@ export class ParameterPanel {
         "figcaption",
         {},
         h("h2", { id: headingId }, parameterName(ctx, parameter.code), h("span", { class: "unit" }, ` (${unit})`)),
-        h("div", { class: "panel-info" }, this.latest, this.meta),
+        h("div", { class: "panel-info" }, this.latest, this.meta, this.validationLink()),
       ),
       sensors.length > 1 ? this.sensorPicker() : "",
       h("div", { class: "chart-wrap" }, this.chart.element, this.empty),
@@ -118,16 +126,22 @@ export class ParameterPanel {
     const shownSensors = shown.map((s) => sensorOf(s.sensor)).filter((s): s is Sensor => s !== undefined);
     const notSensitive = (line: StandardLine) => insensitiveSensors(line, shownSensors, du.factor);
     const intervalMs = shown[0]?.intervalMs ?? null;
+    const textContext = { t, lang: ctx.lang, zone: view.zone, unit: ctx.p.unit };
+    const lab =
+      this.lab.length > 0
+        ? labDataset(this.lab, { factor: du.factor, label: t("lab.chart.legend"), hidden: this.labHidden, uncertaintyText: (r) => uncertaintyText(r, textContext) })
+        : undefined;
+    const labRange = labExtent(lab);
     this.chart.render({
-      datasets: model.datasets,
+      datasets: lab ? [...model.datasets, lab] : model.datasets,
       from: view.from,
       to: view.to,
       zone: view.zone,
       locale: ctx.locale,
       yTitle: du.unit,
       xTitle: view.zoneLabel,
-      suggestedMin: model.suggestedMin,
-      suggestedMax: model.suggestedMax,
+      suggestedMin: labRange.min === undefined || this.labHidden ? model.suggestedMin : Math.min(model.suggestedMin ?? labRange.min, labRange.min, 0),
+      suggestedMax: labRange.max === undefined || this.labHidden ? model.suggestedMax : Math.max(model.suggestedMax ?? 0, labRange.max * 1.05),
       standards: model.standards.map((s) => ({
         value: s.value,
         colour: s.colour,
@@ -135,8 +149,11 @@ export class ParameterPanel {
         // On a narrow chart the line's label leaves the sources to the list below, keeping the sensitivity note.
         label: `${this.standardLabel(s, fmt, view.requestedWidth < 560 && notSensitive(s).length > 0)}${notSensitive(s).length > 0 ? ` — ${t("chart.notSensitive")}` : ""}`,
       })),
-      describe: (p, role, label) => this.describePoint(p, role, label, fmt, intervalMs, view.rollingWindowMs),
+      describe: (p, role, label) => (role === "lab" && p.lab ? labTooltip(p.lab, du.unit, textContext) : this.describePoint(p, role, label, fmt, intervalMs, view.rollingWindowMs)),
       ariaLabel: t("chart.label", { parameter: parameterName(ctx, parameter.code), station: stationName(ctx, this.station.id) }),
+      onLegendToggle: (ds, visible) => {
+        if (ds.role === "lab") this.labHidden = !visible;
+      },
     });
 
     const first = series[0];
@@ -156,11 +173,17 @@ export class ParameterPanel {
       lastT: model.lastTime !== undefined ? String(model.lastTime) : "",
       standards: String(model.standards.length),
       sensorsShown: shown.map((s) => s.sensor).join(","),
+      labResults: String(lab?.data.length ?? 0),
     });
     this.element.setAttribute("aria-busy", "false");
     this.renderStandards(model.lines, model.offScale, fmt, notSensitive);
   }
 
+  /** The lab results of this parameter at the station over the view (drawn as their own series). */
+  setLab(results: readonly LabResultInfo[]): void {
+    this.lab = results;
+    this.rerender();
+  }
 
   /** The latest reading of one of the sensors (any QC flag, as the station sent it), independent of the chart's resolution. */
   setLatest(reading: Reading | undefined, zone: string | undefined): void {
@@ -174,6 +197,13 @@ export class ParameterPanel {
 
   destroy(): void {
     this.chart.destroy();
+  }
+
+  /** Researchers go from a compound's chart to the validation of its sensors against the lab. */
+  private validationLink(): HTMLElement | null {
+    if (!roleAtLeast(this.ctx.session.role, "researcher") || this.parameter.group !== "pharmaceutical") return null;
+    const q = new URLSearchParams({ station: this.station.id, parameter: this.parameter.code });
+    return h("a", { class: "panel-validate", href: validationHref(q) }, this.ctx.t("lab.validateSensors"));
   }
 
   private labelOf(sensorId: string): string {

@@ -16,6 +16,8 @@ import { rollingWindowFor } from "../stats.ts";
 import { livePoint, mergePoints, trimBefore } from "../series-data.ts";
 import { formatNumber } from "../format.ts";
 import { ParameterPanel } from "./parameter-panel.ts";
+import { LabApi } from "../lab-api.ts";
+import type { LabResultInfo, LabResultsChanged } from "../../../common/lab.ts";
 import { parameterPicker } from "./parameter-picker.ts";
 
 export const DEFAULT_PARAMETERS = ["carbamazepine", "diclofenac", "ibuprofen", "sulfamethoxazole", "ph", "dissolved_oxygen"];
@@ -50,6 +52,12 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   let requestedWidth = 0;
   let loadSeq = 0;
   let aggregateTimer: ReturnType<typeof setTimeout> | undefined;
+  const labApi = new LabApi(ctx.api);
+  /** Lab results are an overlay: the charts stand without them when they cannot be read. */
+  const labResults = () => labApi.results({ stations: [station.id], parameters: chosen, from: view.from, to: view.to }).catch((): LabResultInfo[] => []);
+  const showLab = (results: readonly LabResultInfo[]) => {
+    for (const p of panels) p.setLab(results.filter((r) => r.parameter === p.parameter.code));
+  };
 
   const controls = h("div", { class: "station-controls" });
   const exportEntry = exportButton(ctx, () => ({ stations: [station.id], parameters: [...chosen], ...resolveRange(range, Date.now()), zone }));
@@ -169,11 +177,13 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     status.className = "state-loading";
     status.textContent = t("state.loading");
     try {
-      const [list, last] = await Promise.all([
+      const [list, last, lab] = await Promise.all([
         ctx.api.seriesMulti(requests(), { from: view.from, to: view.to, width: requestedWidth }),
         ctx.api.latest(station!.id),
+        labResults(),
       ]);
       if (seq !== loadSeq) return;
+      showLab(lab);
       for (const r of last.latest) updateLatest(r);
       series.clear();
       for (const s of list) series.set(seriesKey(s.parameter, s.sensor), s);
@@ -243,6 +253,16 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     }
   }
 
+  /** A lab import or undo touched this station, a shown parameter and the shown period: read the lab results again. */
+  function labChanged(change: LabResultsChanged): void {
+    if (!change.stations.includes(station!.id) || !change.parameters.some((p) => chosen.includes(p))) return;
+    if (change.to < view.from || change.from > view.to) return;
+    const seq = loadSeq;
+    void labResults().then((results) => {
+      if (seq === loadSeq) showLab(results);
+    });
+  }
+
   renderControls();
   buildPanels();
   // Measure the charts' width after layout so the server gets the real pixel count.
@@ -253,6 +273,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     stations: [station.id],
     onReadings: appendLive,
     onResync: (since) => void resync(since),
+    onLabResults: labChanged,
     destroy() {
       loadSeq++;
       clearTimeout(aggregateTimer);

@@ -5,12 +5,14 @@
 // source, and the query that produced the file. Custom properties carry the `water_monitor` prefix,
 // as the spec allows.
 import type { QualityStandard, Sensor } from "../../../common/catalog-model.ts";
+import { BELOW_LOQ, type LabResultInfo } from "../../../common/lab.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { QUALIFIER } from "../../../common/reading.ts";
 import { scopeCovers } from "../../../common/standards.ts";
 import { describeRequest, type ExportRequest } from "./export-params.ts";
 import type { ExportProgress } from "./export-stream.ts";
 import type { ExportColumn } from "./export-table.ts";
+import { LAB_COLUMNS } from "./lab-table.ts";
 
 export const QC_FLAG_MEANINGS: Readonly<Record<string, string>> = Object.freeze({
   "1": "pass",
@@ -19,6 +21,16 @@ export const QC_FLAG_MEANINGS: Readonly<Record<string, string>> = Object.freeze(
   "4": "fail (kept, but never part of means or alerts)",
   "9": "missing",
 });
+
+/** The lab results file of a bundle (include=lab). */
+export interface LabTableInfo {
+  path: string;
+  mediaType: string;
+  bytes: number;
+  rows: number;
+  hash: string;
+  results: readonly LabResultInfo[];
+}
 
 export interface DataPackageInput {
   req: ExportRequest;
@@ -29,6 +41,8 @@ export interface DataPackageInput {
   exportedAt: Date;
   progress: ExportProgress;
   version: string;
+  /** The lab results file, when include=lab. */
+  lab?: LabTableInfo | null;
 }
 
 function schemaField(c: ExportColumn): Record<string, unknown> {
@@ -104,7 +118,10 @@ export function dataPackage(input: DataPackageInput): Record<string, unknown> {
     water_monitor_rows: input.progress.rows,
   };
   if (input.progress.hash) resource.hash = input.progress.hash;
-  if (csv) resource.dialect = { delimiter: ",", lineTerminator: "\r\n", quoteChar: '"', doubleQuote: true, header: true };
+  const dialect = { delimiter: ",", lineTerminator: "\r\n", quoteChar: '"', doubleQuote: true, header: true };
+  if (csv) resource.dialect = dialect;
+  const resources = [resource];
+  if (input.lab) resources.push(labResource(input.lab, csv ? dialect : undefined, req.format));
   return {
     profile: csv ? "tabular-data-package" : "data-package",
     name: "water-monitor-export",
@@ -121,7 +138,7 @@ export function dataPackage(input: DataPackageInput): Record<string, unknown> {
     sources: catalog.data.sources
       .filter((source) => usedSources.has(source.id))
       .map((source) => ({ title: source.citation, ...(source.url ? { path: source.url } : {}), water_monitor_key: source.id })),
-    resources: [resource],
+    resources,
     water_monitor: {
       query: describeRequest(req),
       catalog_version: catalog.version,
@@ -157,6 +174,49 @@ export function dataPackage(input: DataPackageInput): Record<string, unknown> {
       })),
       sensors: sensors.map((sensor) => sensorInfo(catalog, sensor, new Set(stationIds))),
       quality_standards: standards.map((s) => standardInfo(catalog, s, stationIds)),
+      ...(input.lab ? { lab_results: labSemantics(input.lab) } : {}),
     },
+  };
+}
+
+function labResource(lab: LabTableInfo, dialect: Record<string, unknown> | undefined, format: string): Record<string, unknown> {
+  const fields = LAB_COLUMNS.map((c) => {
+    const field = schemaField(c);
+    if (c.name === "qualifier") field.constraints = { enum: [BELOW_LOQ] };
+    if (c.name === "uncertainty_kind") field.constraints = { enum: ["relative", "absolute"] };
+    return field;
+  });
+  return {
+    name: "lab_results",
+    title: "Laboratory reference results",
+    description:
+      "One row per lab result (sample × compound) whose sampling period overlaps the exported range, as it stands now " +
+      "(the latest revision; results withdrawn by undoing their import are left out). Values, LOQs and absolute " +
+      "uncertainties are in the parameter's catalog unit (column unit); the columns reported_* keep what the laboratory wrote.",
+    path: lab.path,
+    profile: dialect ? "tabular-data-resource" : "data-resource",
+    format,
+    mediatype: lab.mediaType.split(";")[0],
+    encoding: "utf-8",
+    bytes: lab.bytes,
+    hash: lab.hash,
+    schema: { fields, missingValues: [""], primaryKey: ["laboratory", "sample_id", "parameter"] },
+    ...(dialect ? { dialect } : {}),
+    water_monitor_rows: lab.rows,
+  };
+}
+
+function labSemantics(lab: LabTableInfo): Record<string, unknown> {
+  const distinct = (f: (r: LabResultInfo) => string | null) => [...new Set(lab.results.map(f).filter((v): v is string => v !== null))].sort();
+  return {
+    resource: "lab_results",
+    loq: `A result below the laboratory's limit of quantification has no value: qualifier "${BELOW_LOQ}" and its LOQ in loq (DIN 32645). Means over such results follow Directive 2009/90/EC Art. 5: LOQ/2.`,
+    uncertainty:
+      "Expanded measurement uncertainty with coverage factor k = 2 (about 95 %), as the laboratory reported it: uncertainty_kind relative means uncertainty is in % of the value, absolute means it is in unit.",
+    sampling:
+      "grab: one instant (sampling_start = sampling_end); time-proportional composite: equal volumes at equal intervals over [sampling_start, sampling_end); flow-proportional composite: volumes proportional to discharge over that period (ISO 5667-1).",
+    revisions: "Re-imports with different content create revisions; revision and import_id name the one shown (GET /api/v1/lab/samples/:id lists every revision).",
+    laboratories: distinct((r) => r.sample.laboratory),
+    methods: distinct((r) => r.sample.method),
   };
 }

@@ -10,6 +10,7 @@ import { MAX_RANGE_MS, fail, parseWith, resolveStation, shown, timeParam } from 
 import { DAY_MS } from "../query/resolution.ts";
 import {
   EXPORT_FORMATS,
+  EXPORT_INCLUDES,
   EXPORT_LAYOUTS,
   EXPORT_QC,
   EXPORT_RESOLUTIONS,
@@ -51,6 +52,11 @@ const exportSchema = z.strictObject({
   qc: oneOf("qc", EXPORT_QC).default("all"),
   metadata: flag.default(false),
   bom: flag.default(false),
+  include: z
+    .string()
+    .transform((v) => splitList(v))
+    .pipe(z.array(oneOf("include", EXPORT_INCLUDES)).transform((v) => [...new Set(v)]))
+    .default([]),
 });
 
 function splitList(value: string): string[] {
@@ -132,6 +138,13 @@ export function parseExportQuery(query: unknown, catalog: CatalogSnapshot, now: 
   const from = input.from ?? to - DAY_MS;
   if (from >= to) details.push({ path: "from", message: "from must be before to" });
   else if (to - from > MAX_RANGE_MS) details.push({ path: "to", message: "the range from … to must not exceed 5 years" });
+  // A second table cannot follow the first in one CSV or JSON document without changing its shape.
+  if (input.include.includes("lab") && !input.metadata) {
+    details.push({
+      path: "include",
+      message: "include=lab adds the lab results as a second table, which only the bundle can hold: add metadata=1 (a zip with both files and datapackage.json), or read them from GET /api/v1/lab/results",
+    });
+  }
   // A wide row has one time for all columns; with stations in different zones no local time fits all.
   if (input.layout === "wide" && input.tz === "station" && new Set(stations.map((s) => s.timezone)).size > 1) {
     details.push({ path: "tz", message: "tz=station with layout=wide needs stations in one time zone; use tz=UTC or layout=long" });
@@ -158,5 +171,6 @@ export function describeRequest(req: ExportRequest): Record<string, unknown> {
     layout: req.layout,
     tz: req.tz,
     qc: req.qc,
+    include: req.include,
   };
 }

@@ -1,10 +1,12 @@
 // Data export for researchers:
-//   GET /api/v1/export?stations=&parameters=[&sensors=]&from=&to=&format=&resolution=&layout=&tz=&qc=&metadata=&bom=
-//       → the file, streamed (or with metadata=1 a zip with the file and datapackage.json)
+//   GET /api/v1/export?stations=&parameters=[&sensors=]&from=&to=&format=&resolution=&layout=&tz=&qc=&metadata=&bom=&include=
+//       → the file, streamed (or with metadata=1 a zip with the file and datapackage.json; include=lab
+//         adds the lab results as a second file, lab-results.<format>, described there too)
 //   GET /api/v1/export/estimate?…same…  → { rows, bytes }
 // Both need the researcher role; each user runs at most a few exports at a time (429 beyond).
 // The response is written as InfluxDB delivers and the client accepts it (res.write → 'drain');
 // when the client goes away the InfluxDB request is aborted.
+import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -13,9 +15,14 @@ import yazl from "yazl";
 import { principalOf, requireRole } from "../auth/access.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ReadingStore } from "../influx/store.ts";
+import type { LabQueries } from "../lab/lab-queries.ts";
+import type { LabResultInfo } from "../../../common/lab.ts";
+import { UnprocessableError } from "../errors.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { VERSION } from "../version.ts";
-import { dataPackage } from "./datapackage.ts";
+import { dataPackage, type LabTableInfo } from "./datapackage.ts";
+import { encoderFor } from "./export-encoders.ts";
+import { EXPORT_LAB_MAX_RESULTS, LAB_COLUMNS, labRows } from "./lab-table.ts";
 import { estimateExport } from "./export-estimate.ts";
 import { contentDisposition, exportFileName } from "./export-file-name.ts";
 import { DEFAULT_MAX_EXPORTS_PER_USER, ExportLimiter } from "./export-limiter.ts";
@@ -33,6 +40,8 @@ export interface ExportRouterDeps {
   maxExportsPerUser?: number;
   /** Rows per InfluxDB chunk (default DEFAULT_CHUNK_ROWS). */
   chunkSize?: number;
+  /** Lab results, for include=lab. */
+  lab: LabQueries;
 }
 
 /** Resolves when the response can take more, rejects (AbortError) when the export was aborted. */
@@ -53,6 +62,7 @@ async function writeZip(
   rest: AsyncGenerator<string>,
   dataName: string,
   describe: () => Record<string, unknown>,
+  extra: ReadonlyArray<{ name: string; content: Buffer }> = [],
 ): Promise<void> {
   const mtime = new Date();
   const zip = new yazl.ZipFile();
@@ -64,6 +74,7 @@ async function writeZip(
     { objectMode: false },
   );
   zip.addReadStream(data, dataName, { mtime });
+  for (const file of extra) zip.addBuffer(file.content, file.name, { mtime });
   // Added after the data so it can state the data's size, row count and hash.
   data.once("end", () => {
     zip.addBuffer(Buffer.from(`${JSON.stringify(describe(), null, 2)}\n`), "datapackage.json", { mtime });
@@ -87,6 +98,8 @@ export function exportRouter(deps: ExportRouterDeps): Router {
 
   router.get("/api/v1/export", requireRole("researcher"), async (req, res) => {
     const request = parseExportQuery(req.query, deps.catalog.current(), now());
+    // Read before the first byte, so a refusal is still a JSON error.
+    const lab = request.include.includes("lab") ? await labResultsFor(request) : null;
     // Exports read InfluxDB directly (chunked), so make sure the database exists first (503 if not).
     await deps.store.ensureSchema();
     const principal = principalOf(res);
@@ -100,7 +113,7 @@ export function exportRouter(deps: ExportRouterDeps): Router {
     const progress: ExportProgress = { rows: 0, bytes: 0 };
     const log = logger.child({ user: principal.username, query: describeRequest(request) });
     try {
-      await streamExport(res, request, planExport(endpoint, request), progress, controller.signal);
+      await streamExport(res, request, planExport(endpoint, request), progress, controller.signal, lab);
       log.info({ rows: progress.rows, bytes: progress.bytes, ms: Math.round(performance.now() - startedAt) }, "export finished");
     } catch (err) {
       if (controller.signal.aborted) {
@@ -115,12 +128,39 @@ export function exportRouter(deps: ExportRouterDeps): Router {
     }
   });
 
+  async function labResultsFor(request: ExportRequest): Promise<LabResultInfo[]> {
+    const { results, truncated } = await deps.lab.results({
+      stations: request.stations.map((s) => s.id),
+      parameters: request.parameters.map((p) => p.code),
+      from: request.from,
+      to: request.to,
+      limit: EXPORT_LAB_MAX_RESULTS,
+    });
+    if (truncated) {
+      throw new UnprocessableError("too_many_lab_results", `more than ${EXPORT_LAB_MAX_RESULTS.toLocaleString("en-US")} lab results in this export: choose fewer stations or a shorter range`);
+    }
+    return results;
+  }
+
+  /** The lab results table as a file of the export's format, and what datapackage.json says of it. */
+  function labFile(request: ExportRequest, results: readonly LabResultInfo[], dataName: string): { file: { name: string; content: Buffer }; info: LabTableInfo } {
+    const encoder = encoderFor(request.format, { bom: request.bom });
+    const text = encoder.header(LAB_COLUMNS) + encoder.rows(labRows(request, results)) + encoder.footer();
+    const content = Buffer.from(text);
+    const name = `${dataName.replace(/\.[a-z]+$/, "")}_lab-results.${encoder.extension}`;
+    return {
+      file: { name, content },
+      info: { path: name, mediaType: encoder.mediaType, bytes: content.length, rows: results.length, hash: `sha256:${createHash("sha256").update(content).digest("hex")}`, results },
+    };
+  }
+
   async function streamExport(
     res: Response,
     request: ExportRequest,
     plan: ExportPlan,
     progress: ExportProgress,
     signal: AbortSignal,
+    lab: LabResultInfo[] | null,
   ): Promise<void> {
     const pieces = plan.pieces(signal, progress, { hash: request.metadata, chunkSize: deps.chunkSize });
     // The first piece comes after InfluxDB's first answer; errors before it still get a JSON body.
@@ -138,9 +178,10 @@ export function exportRouter(deps: ExportRouterDeps): Router {
     const exportedAt = new Date(now());
     res.setHeader("Content-Type", "application/zip");
     res.setHeader("Content-Disposition", contentDisposition(dataName.replace(/\.[a-z]+$/, ".zip")));
+    const labTable = lab === null ? null : labFile(request, lab, dataName);
     const describe = () =>
-      dataPackage({ req: request, columns: plan.columns, path: dataName, mediaType: plan.encoder.mediaType, exportedAt, progress, version: VERSION });
-    await writeZip(res, first.done ? "" : first.value, pieces, dataName, describe);
+      dataPackage({ req: request, columns: plan.columns, path: dataName, mediaType: plan.encoder.mediaType, exportedAt, progress, version: VERSION, lab: labTable?.info ?? null });
+    await writeZip(res, first.done ? "" : first.value, pieces, dataName, describe, labTable ? [labTable.file] : []);
   }
 
   return router;

@@ -20,6 +20,11 @@ export interface ExportColumn {
   sensor?: string;
 }
 
+/** A column of a table written with the export's encoders (export-encoders.ts). */
+export function column(name: string, type: ExportColumn["type"], description: string): ExportColumn {
+  return { name, type, description };
+}
+
 export interface TableShaper<R> {
   columns: ExportColumn[];
   /** Rows completed by this batch (the wide layout holds back the row of the last instant). */
@@ -88,7 +93,7 @@ function unitResolver(req: ExportRequest): (code: string) => string {
 }
 
 /** Per-row time formatting: UTC, or the zone of the row's station. */
-function timeFormatterFor(req: ExportRequest): (station: string) => TimeFormatter {
+export function timeFormatterFor(req: ExportRequest): (station: string) => TimeFormatter {
   if (req.tz === "UTC") {
     const utc = utcFormatter();
     return () => utc;

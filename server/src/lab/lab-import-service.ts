@@ -4,7 +4,7 @@
 // preview depended on has changed. Imports and undos are carried out one at a time.
 import { createHash } from "node:crypto";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import type { LabImportReport, LabMapping, LabResultsChanged, LabUndoResponse } from "../../../common/lab.ts";
+import type { LabImportReport, LabMapping, LabResultsChanged, LabUndoPreview, LabUndoResponse } from "../../../common/lab.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { ConflictError, UnprocessableError, ValidationError } from "../errors.ts";
 import type { MetaStore } from "../meta/store.ts";
@@ -152,6 +152,10 @@ export class LabImportService {
       if (affected) this.deps.onChange({ importId, action: "undone", ...affected });
       return response;
     });
+  }
+
+  previewUndo(importId: number): Promise<LabUndoPreview> {
+    return this.deps.store.previewUndo(importId, this.deps.listLimit);
   }
 
   /** Runs `work` after every import and undo started before it. */

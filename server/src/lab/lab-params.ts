@@ -2,7 +2,7 @@
 // (400) naming every bad parameter.
 import { z } from "zod";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import { labMappingSchema, type LabMapping } from "../../../common/lab.ts";
+import { labMappingSchema, type LabMapping } from "../../../common/lab-mapping.ts";
 import type { ErrorDetail } from "../errors.ts";
 import { issueDetails } from "../http/validation.ts";
 import { fail, parseWith, shown, timeParam } from "../query/query-params.ts";

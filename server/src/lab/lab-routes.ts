@@ -3,6 +3,7 @@
 //          ?dryRun&preset=|mapping=&encoding&format&onlyValid&previewToken&note → LabImportReport (200 dry run, 201 applied)
 //   GET    /api/v1/lab/imports?limit&before    researcher  → LabImportsResponse (newest first)
 //   GET    /api/v1/lab/imports/:id             researcher  → LabImportInfo
+//   GET    /api/v1/lab/imports/:id/undo-preview researcher  → LabUndoPreview (what undo would retract and restore)
 //   POST   /api/v1/lab/imports/:id/undo        importer or admin, { reason? } → LabUndoResponse
 //   GET    /api/v1/lab/results?stations&parameters&from&to&limit   viewer → LabResultsResponse
 //   GET    /api/v1/lab/samples/:id             viewer      → LabSampleResponse (with every revision)
@@ -12,7 +13,8 @@
 //   GET|PATCH|DELETE /api/v1/lab/mapping-presets/:id  researcher ({ name?, mapping? } to change)
 import express, { Router, type Request } from "express";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import { labMappingSchema, type LabImportsResponse, type LabResultsResponse } from "../../../common/lab.ts";
+import type { LabImportsResponse, LabResultsResponse } from "../../../common/lab.ts";
+import { labMappingSchema } from "../../../common/lab-mapping.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
 import { ForbiddenError, UnsupportedMediaTypeError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
@@ -92,6 +94,10 @@ export function labRouter(deps: LabRouterDeps): Router {
 
   router.get("/api/v1/lab/imports/:id", requireRole("researcher"), async (req, res) => {
     res.json(await deps.queries.importById(idParam(req.params.id)));
+  });
+
+  router.get("/api/v1/lab/imports/:id/undo-preview", requireRole("researcher"), async (req, res) => {
+    res.json(await deps.imports.previewUndo(idParam(req.params.id)));
   });
 
   router.post("/api/v1/lab/imports/:id/undo", requireRole("researcher"), async (req, res) => {

@@ -1,8 +1,8 @@
 // Lab rows of the metadata store ↔ the lab model: drafts (what an import says) to columns, and
 // columns back to drafts (to compare a re-import) and to the API's shapes.
 import type { Selectable } from "kysely";
+import { labMappingSchema } from "../../../common/lab-mapping.ts";
 import {
-  labMappingSchema,
   type LabImportInfo,
   type LabResultInfo,
   type LabResultRevision,

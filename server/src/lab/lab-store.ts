@@ -3,12 +3,12 @@
 // each). Nothing is ever updated without a revision row saying who, when and why, and revision rows
 // are never changed or deleted. Undo lives in lab-undo.ts.
 import type { Insertable } from "kysely";
-import type { LabImportInfo } from "../../../common/lab.ts";
+import type { LabImportInfo, LabUndoPreview } from "../../../common/lab.ts";
 import { chunked } from "../meta/chunked.ts";
 import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
 import type { LabResultRevisionsTable, LabSampleRevisionsTable } from "../meta/tables.ts";
 import { sampleKey, type ImportPlan, type SampleKey, type StoredResult, type StoredSample } from "./import/plan.ts";
-import { undoImport, type LabUndoOutcome } from "./lab-undo.ts";
+import { previewUndo, undoImport, type LabUndoOutcome } from "./lab-undo.ts";
 import { importInfo, pickResultColumns, resultColumns, resultDraft, sampleColumns, sampleDraft } from "./lab-rows.ts";
 
 /** An import to record: everything its record shows but what the database assigns or an undo sets. */
@@ -25,6 +25,8 @@ export interface LabStore {
   apply(plan: ImportPlan, record: NewLabImport): Promise<LabImportInfo>;
   /** Answers every revision the import recorded with one restoring the state before it (lab-undo.ts). */
   undo(importId: number, by: string, reason: string, at: number): Promise<LabUndoOutcome>;
+  /** What `undo` would do, without doing it (the same refusals). */
+  previewUndo(importId: number, listLimit: number): Promise<LabUndoPreview>;
 }
 
 export class SqlLabStore implements LabStore {
@@ -76,6 +78,11 @@ export class SqlLabStore implements LabStore {
 
   undo(importId: number, by: string, reason: string, at: number): Promise<LabUndoOutcome> {
     return atomically(this.db, (trx) => undoImport(trx, importId, by, reason, at));
+  }
+
+  previewUndo(importId: number, listLimit: number): Promise<LabUndoPreview> {
+    // In a transaction so the plan reads one consistent state.
+    return atomically(this.db, (trx) => previewUndo(trx, importId, listLimit));
   }
 
   apply(plan: ImportPlan, record: NewLabImport): Promise<LabImportInfo> {

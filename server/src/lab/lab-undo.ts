@@ -4,10 +4,10 @@
 // revised since by another import that is still in force, or when a sample it added has gained
 // results from another import: undo that one first.
 import type { Selectable } from "kysely";
-import type { LabUndoResponse } from "../../../common/lab.ts";
+import { BELOW_LOQ, type LabUndoPreview, type LabUndoPreviewValue, type LabUndoResponse } from "../../../common/lab.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
-import type { MetaTransaction } from "../meta/store.ts";
-import type { LabResultRevisionsTable, LabSampleRevisionsTable } from "../meta/tables.ts";
+import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
+import type { LabImportsTable, LabResultRevisionsTable, LabResultsTable, LabSampleRevisionsTable, LabSamplesTable } from "../meta/tables.ts";
 import { chunked } from "../meta/chunked.ts";
 import { importInfo, pickResultColumns, pickSampleColumns } from "./lab-rows.ts";
 
@@ -32,7 +32,18 @@ function previousOf<R extends { revision: number }>(all: readonly R[], entity: (
   return out;
 }
 
-export async function undoImport(trx: MetaTransaction, importId: number, by: string, reason: string, at: number): Promise<LabUndoOutcome> {
+interface UndoPlan {
+  imp: Selectable<LabImportsTable>;
+  samples: Array<Selectable<LabSamplesTable>>;
+  results: Array<Selectable<LabResultsTable>>;
+  prevSamples: Map<number, SampleRevision>;
+  prevResults: Map<number, ResultRevision>;
+  /** Samples the import added (new, or back after a retraction): they go away with it. */
+  retractSamples: Set<number>;
+}
+
+/** What undoing `importId` would write, or a 404/409 saying why it cannot be undone. */
+async function planUndo(trx: MetaExecutor, importId: number): Promise<UndoPlan> {
   const imp = await trx.selectFrom("lab_imports").selectAll().where("id", "=", importId).executeTakeFirst();
   if (!imp) throw new NotFoundError(`no lab import ${importId}`);
   if (imp.undone_at !== null) throw new ConflictError(`import #${importId} was already undone by ${imp.undone_by} at ${new Date(imp.undone_at).toISOString()}`);
@@ -72,6 +83,11 @@ export async function undoImport(trx: MetaTransaction, importId: number, by: str
     (r) => r.result_id,
     new Map(resultRevs.map((r) => [r.result_id, r.revision])),
   );
+  return { imp, samples, results, prevSamples, prevResults, retractSamples };
+}
+
+export async function undoImport(trx: MetaTransaction, importId: number, by: string, reason: string, at: number): Promise<LabUndoOutcome> {
+  const { samples, results, prevSamples, prevResults, retractSamples } = await planUndo(trx, importId);
   const who = { action: "undo" as const, import_id: importId, recorded_at: at, recorded_by: by, reason: `undo of import #${importId}${reason ? `: ${reason}` : ""}` };
   const outcome = { retracted: { samples: 0, results: 0 }, restored: { samples: 0, results: 0 } };
 
@@ -133,4 +149,41 @@ export async function affectedBy(trx: MetaTransaction, sampleIds: readonly numbe
     }
   }
   return { stations: [...stations].sort(), parameters: [...new Set(parameters)].sort(), from, to };
+}
+
+/**
+ * What undoing the import would do, without doing it: the same plan (and the same refusals) as
+ * `undoImport`, with each result it touches as it stands now and as it would stand after (null:
+ * retracted), the first `listLimit` of them.
+ */
+export async function previewUndo(db: MetaExecutor, importId: number, listLimit: number): Promise<LabUndoPreview> {
+  const { imp, samples, results, prevResults, retractSamples } = await planUndo(db, importId);
+  const sampleIds = [...new Set(results.map((r) => r.sample_id))];
+  const sampleRows = new Map(
+    (await inChunks(sampleIds, (c) => db.selectFrom("lab_samples").select(["id", "laboratory", "lab_sample_id", "station", "start_at"]).where("id", "in", c).execute())).map((s) => [s.id, s]),
+  );
+  const shown = (c: Pick<ResultRevision, "value" | "qualifier" | "loq">): LabUndoPreviewValue => ({ value: c.value, qualifier: c.qualifier === null ? null : BELOW_LOQ, loq: c.loq });
+  const entries = results.map((r) => {
+    const prev = prevResults.get(r.id);
+    const sample = sampleRows.get(r.sample_id)!;
+    return {
+      laboratory: sample.laboratory,
+      sampleId: sample.lab_sample_id,
+      station: sample.station,
+      start: sample.start_at,
+      parameter: r.parameter,
+      unit: r.unit,
+      current: shown(r),
+      after: prev && prev.retracted === 0 ? shown(prev) : null,
+    };
+  });
+  entries.sort((a, b) => a.start - b.start || a.sampleId.localeCompare(b.sampleId) || a.parameter.localeCompare(b.parameter));
+  const restoredResults = entries.filter((e) => e.after !== null).length;
+  return {
+    import: importInfo(imp),
+    retracted: { samples: retractSamples.size, results: entries.length - restoredResults },
+    restored: { samples: samples.length - retractSamples.size, results: restoredResults },
+    results: entries.slice(0, listLimit),
+    listLimit,
+  };
 }

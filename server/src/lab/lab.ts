@@ -1,22 +1,28 @@
-// Composition of the lab results area: store, queries, mapping presets, the import service and its
-// routes. system.ts builds one with the metadata store, the catalog provider and the clock.
-import type { Router } from "express";
+// Composition of the lab results area: store, queries, mapping presets, the import service, the
+// sensor validation and their routes. system.ts builds one with the metadata store, the reading
+// store, the catalog provider and the clock.
+import { Router } from "express";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { LabResultsChanged } from "../../../common/lab.ts";
 import type { Logger } from "../../../common/logger.ts";
+import type { ReadingStore } from "../influx/store.ts";
 import type { MetaStore } from "../meta/store.ts";
+import { SCHEMA_RETENTION } from "../query/series-service.ts";
 import type { Clock } from "../util/clock.ts";
 import { LabImportService } from "./lab-import-service.ts";
 import { SqlLabQueries, type LabQueries } from "./lab-queries.ts";
 import { labRouter } from "./lab-routes.ts";
 import { SqlLabStore, type LabStore } from "./lab-store.ts";
 import { SqlMappingPresetRepository, type MappingPresetRepository } from "./mapping-presets.ts";
+import { validationRouter } from "./validation-routes.ts";
 
 /** Rejected rows and changes listed in one import report (the counts are always complete). */
 export const LAB_REPORT_LIST_LIMIT = 10_000;
 
 export interface LabDeps {
   meta: MetaStore;
+  /** Sensor readings, for the validation against lab results. */
+  readings: ReadingStore;
   catalog: () => CatalogSnapshot;
   clock: Clock;
   logger: Logger;
@@ -55,7 +61,9 @@ export function createLab(deps: LabDeps): Lab {
       for (const listener of listeners) listener(change);
     },
   });
-  const router = labRouter({ imports, queries, presets, catalog: deps.catalog, clock: deps.clock, maxBytes: deps.maxBytes });
+  const router = Router();
+  router.use(labRouter({ imports, queries, presets, catalog: deps.catalog, clock: deps.clock, maxBytes: deps.maxBytes }));
+  router.use(validationRouter({ store: deps.readings, queries, retention: SCHEMA_RETENTION, catalog: deps.catalog, clock: deps.clock }));
   return {
     store,
     queries,

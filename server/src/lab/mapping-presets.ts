@@ -1,7 +1,8 @@
 // Named column mappings, saved per installation, so a lab's export is mapped once and then imported
 // by naming the preset. Names are unique regardless of case.
 import type { Selectable } from "kysely";
-import { labMappingSchema, type LabMapping, type LabMappingPreset } from "../../../common/lab.ts";
+import type { LabMapping, LabMappingPreset } from "../../../common/lab.ts";
+import { labMappingSchema } from "../../../common/lab-mapping.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { MetaExecutor } from "../meta/store.ts";
 import type { LabMappingPresetsTable } from "../meta/tables.ts";

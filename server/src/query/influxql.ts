@@ -101,22 +101,32 @@ export function rawAggregateQuery(series: CatalogSeries, from: number, to: numbe
   );
 }
 
-/** Rollup rows (filled by the continuous queries) for the range, one per rollup interval. */
+function rollupSource(source: Exclude<AggregateSource, "raw">): string {
+  const [rp, measurement] =
+    source === "rollup1m"
+      ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute]
+      : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+  return `${ident(rp)}.${ident(measurement)}`;
+}
+
+/**
+ * Rollup rows (filled by the continuous queries) for the range, one per rollup interval: mean
+ * (censored values at half their limit), min, max, count, censored count and the highest LOD and LOQ.
+ * `limit` lets a caller notice more rows than it can take.
+ */
 export function rollupRowsQuery(
   series: CatalogSeries,
   source: Exclude<AggregateSource, "raw">,
   from: number,
   to: number,
+  limit?: number,
 ): string {
-  const [rp, measurement] =
-    source === "rollup1m"
-      ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute]
-      : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit <= 0)) throw new Error(`Bad limit ${limit}`);
   const f = ROLLUP_FIELD;
   return (
     `SELECT ${ident(f.mean)} AS ${ident(COL.mean)}, ${ident(f.min)} AS ${ident(COL.min)}, ${ident(f.max)} AS ${ident(COL.max)}, ` +
     `${ident(f.count)} AS ${ident(COL.n)}, ${ident(f.belowLodCount)} AS ${ident(COL.nBelowLod)}, ${ident(f.lod)} AS ${ident(COL.lod)}, ${ident(f.loq)} AS ${ident(COL.loq)} ` +
-    `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesWhere(series, from, to)} ORDER BY time ASC`
+    `FROM ${rollupSource(source)} WHERE ${seriesWhere(series, from, to)} ORDER BY time ASC${limit === undefined ? "" : ` LIMIT ${limit}`}`
   );
 }
 

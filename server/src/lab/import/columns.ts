@@ -1,30 +1,13 @@
 // Which column of a lab file holds which field: named in the mapping, or recognised by its header
 // (the template's names, and the usual German and Chinese ones). A header may carry the unit of its
 // values in brackets, "Wert [µg/L]", which then serves rows without a unit of their own.
-import { LAB_FIELDS, type LabField, type LabMapping } from "../../../../common/lab.ts";
+import { LAB_FIELDS, LAB_FILE_COLUMNS_PATH, LAB_TEMPLATE_HEADERS, type LabField, type LabMapping } from "../../../../common/lab.ts";
 import { canonicalUnit } from "../../../../common/units.ts";
 import { ValidationError } from "../../errors.ts";
 import { cellText, type Cell } from "./numbers.ts";
 
-/** The template's header for each field, in template column order. */
-export const TEMPLATE_HEADERS: Readonly<Record<LabField, string>> = {
-  station: "station",
-  sampleId: "sample_id",
-  kind: "sample_type",
-  start: "sampling_start",
-  end: "sampling_end",
-  compound: "compound",
-  value: "value",
-  qualifier: "qualifier",
-  loq: "loq",
-  unit: "unit",
-  uncertainty: "uncertainty",
-  laboratory: "laboratory",
-  method: "method",
-  analysedAt: "analysis_date",
-  remarks: "remarks",
-  labFlag: "lab_flag",
-};
+/** The template's header for each field (common/lab.ts), re-exported for the import modules. */
+export const TEMPLATE_HEADERS = LAB_TEMPLATE_HEADERS;
 
 /** Headers recognised without a mapping (compared without case, spaces and punctuation). */
 const ALIASES: Readonly<Record<LabField, readonly string[]>> = {
@@ -110,7 +93,12 @@ export function resolveColumns(headerCells: readonly Cell[], mapping: LabMapping
     );
   }
   if (problems.length > 0) {
-    throw new ValidationError(`${problems.join("; ")}. The file's columns are: ${headers.filter((h) => h !== "").map((h) => JSON.stringify(h)).join(", ")}`);
+    // The file's columns are details of their own too (path "file.columns"), so that a mapping editor can offer them.
+    const fileColumns = headers.flatMap((h, index) => (h === "" ? [] : [{ path: LAB_FILE_COLUMNS_PATH, index, message: h }]));
+    throw new ValidationError(`${problems.join("; ")}. The file's columns are: ${headers.filter((h) => h !== "").map((h) => JSON.stringify(h)).join(", ")}`, [
+      ...problems.map((message) => ({ path: "mapping", message })),
+      ...fileColumns,
+    ]);
   }
   const found: Partial<Record<LabField, string>> = {};
   for (const [field, at] of Object.entries(index) as Array<[LabField, number]>) found[field] = headers[at]!;

@@ -7,27 +7,13 @@
 //   estimate ± t(1 − α/2, n − 1)·SE. The same analysis on relative differences (%) suits a sensor
 //   whose error grows with the concentration (a constant SD in % rather than in ng/L).
 import { tCritical } from "./distributions.ts";
-import { finiteInterval, notComputable, notEnoughPairs, type Interval, type Outcome } from "./outcome.ts";
+import type { Agreement, BlandAltman } from "../../../../common/lab-validation.ts";
+import { finiteInterval, notComputable, notEnoughPairs, type Outcome } from "./outcome.ts";
 
 /** The multiplier of the 95 % limits of agreement (Bland & Altman 1986). */
 export const LOA_MULTIPLIER = 1.96;
 
-export interface BlandAltman {
-  n: number;
-  /** "absolute": sensor − lab in the parameter's unit; "relative": 100·(sensor − lab)/lab in %. */
-  scale: "absolute" | "relative";
-  confidence: number;
-  meanDifference: number;
-  sdDifference: number;
-  meanDifferenceCI: Interval | null;
-  lowerLimit: number;
-  upperLimit: number;
-  lowerLimitCI: Interval | null;
-  upperLimitCI: Interval | null;
-  /** Standard errors of the mean difference and of each limit (Bland & Altman 1999). */
-  seMeanDifference: number;
-  seLimit: number;
-}
+export type { Agreement, BlandAltman };
 
 export const BLAND_ALTMAN_MIN_PAIRS = 2;
 
@@ -59,18 +45,6 @@ export function blandAltman(differences: readonly number[], scale: BlandAltman["
     seMeanDifference: seMean,
     seLimit,
   };
-}
-
-export interface Agreement {
-  n: number;
-  /** Mean of sensor − lab, in the parameter's unit. */
-  meanBias: number;
-  /** Mean of 100·(sensor − lab)/lab; null without a positive lab value. */
-  meanRelativeBiasPercent: number | null;
-  /** √(mean((sensor − lab)²)), in the parameter's unit. */
-  rmse: number;
-  blandAltman: Outcome<BlandAltman>;
-  relativeBlandAltman: Outcome<BlandAltman>;
 }
 
 /**

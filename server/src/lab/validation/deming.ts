@@ -16,7 +16,8 @@
 // freedom the intervals agree with the Analyse-it reference results that the R package mcr ships
 // as test cases (tests/unit/lab-validation-regression.test.ts).
 import { tCritical } from "./distributions.ts";
-import { finiteInterval, notComputable, notEnoughPairs, type Interval, type Outcome } from "./outcome.ts";
+import type { DemingFit } from "../../../../common/lab-validation.ts";
+import { finiteInterval, notComputable, notEnoughPairs, type Outcome } from "./outcome.ts";
 
 export interface DemingOptions {
   /** σ²(lab error) / σ²(sensor error); 1 when both are equally precise. */
@@ -27,19 +28,7 @@ export interface DemingOptions {
 
 export const DEFAULT_DEMING: DemingOptions = Object.freeze({ errorRatio: 1, confidence: 0.95 });
 
-export interface DemingFit {
-  method: "deming";
-  n: number;
-  errorRatio: number;
-  confidence: number;
-  slope: number;
-  intercept: number;
-  /** Jackknife standard errors; null when a leave-one-out fit is undefined (e.g. the rest has no spread). */
-  slopeSE: number | null;
-  interceptSE: number | null;
-  slopeCI: Interval | null;
-  interceptCI: Interval | null;
-}
+export type { DemingFit };
 
 /** Three pairs at least: the jackknife interval has n − 2 degrees of freedom. */
 export const DEMING_MIN_PAIRS = 3;

@@ -18,10 +18,10 @@
 // for readers who expect it.
 import { tCritical, tTwoSidedP, zCritical, zTwoSidedP } from "./distributions.ts";
 import { atPosition, median } from "./order-statistics.ts";
-import { finiteInterval, notComputable, notEnoughPairs, type Interval, type Outcome } from "./outcome.ts";
+import { MONTH_MS, type DriftTrend, type LeastSquaresTrend, type MannKendall } from "../../../../common/lab-validation.ts";
+import { finiteInterval, notComputable, notEnoughPairs, type Outcome } from "./outcome.ts";
 
-/** Mean Gregorian month: 365.2425 days / 12. */
-export const MONTH_MS = (365.2425 / 12) * 86_400_000;
+export { MONTH_MS };
 
 export interface DriftPoint {
   /** Epoch ms, UTC. */
@@ -29,36 +29,7 @@ export interface DriftPoint {
   relativeDifferencePercent: number;
 }
 
-export interface MannKendall {
-  S: number;
-  varS: number;
-  z: number;
-  pValue: number;
-}
-
-export interface LeastSquaresTrend {
-  slope: number;
-  intercept: number;
-  slopeSE: number;
-  slopeCI: Interval | null;
-  /** Null for a perfect fit (no residual scatter: no test statistic). */
-  pValue: number | null;
-}
-
-export interface DriftTrend {
-  method: "theil-sen";
-  n: number;
-  confidence: number;
-  /** t = 0: the time of the first pair, epoch ms. */
-  origin: number;
-  /** Trend of the relative difference, in % (percentage points) per month. */
-  slopePercentPerMonth: number;
-  slopeCI: Interval | null;
-  /** The trend's relative difference (%) at `origin`. */
-  interceptPercent: number;
-  mannKendall: MannKendall;
-  leastSquares: LeastSquaresTrend | null;
-}
+export type { DriftTrend, LeastSquaresTrend, MannKendall };
 
 export const DRIFT_MIN_PAIRS = 3;
 

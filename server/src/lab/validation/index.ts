@@ -30,6 +30,7 @@ export {
   type LabResult,
   type PairingOptions,
   type SampleKind,
+  type SensorAggregate,
   type SensorAggregation,
   type SensorReading,
   type SensorSide,

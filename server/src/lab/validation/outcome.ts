@@ -2,30 +2,9 @@
 // shows the reason ("not enough pairs: 4 of 10") instead of numbers that mean nothing; NaN never
 // leaves these modules.
 
-export type NotComputableReason =
-  /** Fewer pairs than the statistic (or the page's minimum) needs. */
-  | "not-enough-pairs"
-  /** All lab values (or all sensor values, or all times) are the same: no line can be fitted. */
-  | "no-spread"
-  /** Passing–Bablok assumes a positive relationship (Passing & Bablok 1983); the pairs show none. */
-  | "no-positive-correlation";
+import type { Interval, NotComputable, NotComputableReason } from "../../../../common/lab-validation.ts";
 
-export interface NotComputable {
-  status: "not-computable";
-  reason: NotComputableReason;
-  /** Pairs the statistic was given. */
-  n: number;
-  /** For "not-enough-pairs": how many it needs. */
-  required: number | null;
-  message: string;
-}
-
-export type Outcome<T> = ({ status: "ok" } & T) | NotComputable;
-
-export interface Interval {
-  lower: number;
-  upper: number;
-}
+export type { Interval, NotComputable, NotComputableReason, Outcome } from "../../../../common/lab-validation.ts";
 
 export function notEnoughPairs(n: number, required: number, what: string): NotComputable {
   return { status: "not-computable", reason: "not-enough-pairs", n, required, message: `${what} needs at least ${required} pairs; there are ${n}` };

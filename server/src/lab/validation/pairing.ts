@@ -15,12 +15,19 @@
 // excluded from the statistics, with the reason, when the lab or the sensor side is below its limit
 // ("< LOQ"/"< LOD": no number to compare), when the coverage is below `minCoverage` (default 0.8),
 // or when the lab value is not positive (the relative difference (sensor − lab)/lab is undefined).
-import { meanOf, type CensoredMean, type CensoredValue, type CensorQualifier } from "../../../../common/statistics/censored-mean.ts";
+// Where raw readings have expired (older than the raw retention), the sensor's readings are known only
+// as interval means (the 1-minute and 1-hour rollups): `SensorAggregate`s, which count in a mean with
+// all their readings (Σ mean·n / Σ n, the same censored sums). An interval counts for a composite when
+// it starts inside the sampling period, for a grab window when it overlaps it; a rollup holds the
+// readings that did not fail QC, suspect ones included, and each pair says how many of its readings
+// came from rollups.
+import type { ExclusionReason, PairingOptions, SampleKind, SensorAggregation, SensorSide, ValidationPair } from "../../../../common/lab-validation.ts";
 import { QC, type QcFlag, type Reading } from "../../../../common/reading.ts";
+import { addValue, censoredMean, emptySums, meanOf, mergeSums, type CensoredMean, type CensoredSums, type CensoredValue } from "../../../../common/statistics/censored-mean.ts";
 import { coverageOf } from "../../alerts/aa-early-warning.ts";
 import { dischargeAt, dischargeSeries, lowerBound, weightedCensoredMean, type DischargeReading } from "./flow-weighting.ts";
 
-export type SampleKind = "grab" | "time-proportional composite" | "flow-proportional composite";
+export type { ExclusionReason, PairingOptions, SampleKind, SensorAggregation, SensorSide, ValidationPair };
 
 /** One lab result of one compound, in the parameter's catalog unit. */
 export interface LabResult {
@@ -38,18 +45,15 @@ export interface LabResult {
 /** A sensor reading as stored (common/reading.ts): value, or null with the qualifier and limit (LOD or LOQ) when censored. */
 export type SensorReading = Pick<Reading, "time" | "value" | "qualifier" | "limit" | "qc">;
 
-export interface PairingOptions {
-  /** The sensor's reading interval (catalog `intervalSeconds`): how many readings a period should hold. */
-  sensorIntervalSeconds: number;
-  /** Half-width of the window around a grab sample. */
-  grabWindowMinutes: number;
-  grabAggregation: "mean" | "nearest";
-  /** Pairs whose coverage is below this are excluded from the statistics. */
-  minCoverage: number;
-  /** QC flags whose readings are used (QARTOD; default pass only: a reference comparison uses good data). */
-  acceptedQc: readonly QcFlag[];
-  /** A reading more than this far from any discharge reading gets no discharge (flow weighting). */
-  dischargeMaxGapSeconds: number;
+/**
+ * Readings of one interval known only through their rollup (raw readings expired): the interval's
+ * start and length and its censored sums (n readings, their sum with censored values at half their
+ * limit, how many were censored and the highest limit).
+ */
+export interface SensorAggregate {
+  time: number;
+  durationMs: number;
+  sums: CensoredSums;
 }
 
 export const DEFAULT_PAIRING: Omit<PairingOptions, "sensorIntervalSeconds"> = Object.freeze({
@@ -60,59 +64,7 @@ export const DEFAULT_PAIRING: Omit<PairingOptions, "sensorIntervalSeconds"> = Ob
   dischargeMaxGapSeconds: 3_600,
 });
 
-export type ExclusionReason =
-  | "lab-below-limit"
-  | "no-sensor-readings"
-  | "low-coverage"
-  | "sensor-below-limit"
-  /** Relative difference undefined. */
-  | "lab-not-positive";
-
 export const EXCLUSION_REASONS: readonly ExclusionReason[] = ["lab-below-limit", "no-sensor-readings", "low-coverage", "sensor-below-limit", "lab-not-positive"];
-
-export type SensorAggregation = "mean" | "nearest" | "flow-weighted mean";
-
-export interface SensorSide {
-  /** The number compared with the lab; null when there are no readings or the mean is below the limit. */
-  value: number | null;
-  aggregation: SensorAggregation;
-  /** A flow-proportional composite compared with a time-weighted mean, and why. */
-  timeWeightedBecause: "no-discharge-readings" | "discharge-gap" | null;
-  /** Art. 5(2): the mean is below the limit its values carry and is reported as "< LOD"/"< LOQ". */
-  reportedBelow: CensorQualifier | null;
-  limit: number | null;
-  /** QC-accepted readings found in the period (or grab window): the basis of the coverage. */
-  nReadings: number;
-  /** Readings the value stands on (all of them for a mean, one for "nearest"), and how many of those were censored (counted at half their limit). */
-  nUsed: number;
-  nCensored: number;
-  substitution: CensoredMean["substitution"];
-  /** Readings the sensor's interval leads one to expect over the period (or grab window). */
-  nExpected: number;
-  /** nReadings / nExpected, at most 1. */
-  coverage: number;
-}
-
-export interface ValidationPair {
-  sampleId: string;
-  kind: SampleKind;
-  start: number;
-  end: number;
-  /** Time on the drift axis: a composite's mid-point, a grab sample's instant. */
-  time: number;
-  lab: CensoredValue;
-  /** The lab number used (null when the lab result is censored). */
-  labValue: number | null;
-  sensor: SensorSide;
-  /** sensor − lab. */
-  difference: number | null;
-  /** 100 × (sensor − lab) / lab: the lab is the reference method. */
-  relativeDifferencePercent: number | null;
-  /** (sensor + lab) / 2: the Bland–Altman x axis. */
-  average: number | null;
-  /** Why the pair is not in the statistics; null when it is. */
-  excluded: ExclusionReason | null;
-}
 
 interface ReadingColumns {
   times: Float64Array;
@@ -131,15 +83,41 @@ function acceptedReadings(readings: readonly SensorReading[], accepted: readonly
   };
 }
 
-/** Builds one pair per lab result, in the order given. */
+interface AggregateColumns {
+  times: Float64Array;
+  items: readonly SensorAggregate[];
+  /** The longest interval: how far back of a window an overlapping interval can start. */
+  maxDurationMs: number;
+}
+
+function aggregateColumns(aggregates: readonly SensorAggregate[]): AggregateColumns {
+  const items = aggregates.filter((a) => a.sums.n > 0).sort((a, b) => a.time - b.time);
+  return { times: Float64Array.from(items, (a) => a.time), items, maxDurationMs: items.reduce((m, a) => Math.max(m, a.durationMs), 0) };
+}
+
+/** Intervals that count for the window: starting in [from, to) for a composite, overlapping [from, to] for a grab window. */
+function aggregatesIn(columns: AggregateColumns, from: number, to: number, grab: boolean): SensorAggregate[] {
+  if (columns.items.length === 0) return [];
+  const out: SensorAggregate[] = [];
+  for (let i = lowerBound(columns.times, grab ? from - columns.maxDurationMs : from); i < columns.items.length; i++) {
+    const a = columns.items[i]!;
+    if (grab ? a.time > to : a.time >= to) break;
+    if (!grab || a.time + a.durationMs > from) out.push(a);
+  }
+  return out;
+}
+
+/** Builds one pair per lab result, in the order given. `aggregates` stand in for raw readings that have expired. */
 export function buildPairs(
   labResults: readonly LabResult[],
   readings: readonly SensorReading[],
   options: PairingOptions,
   discharge: readonly DischargeReading[] = [],
+  aggregates: readonly SensorAggregate[] = [],
 ): ValidationPair[] {
   if (!(options.sensorIntervalSeconds > 0)) throw new RangeError("sensorIntervalSeconds must be positive (the catalog's sensor interval)");
   const columns = acceptedReadings(readings, options.acceptedQc);
+  const rollups = aggregateColumns(aggregates);
   const flow = discharge.length > 0 ? dischargeSeries(discharge) : null;
   const intervalMs = options.sensorIntervalSeconds * 1000;
   return labResults.map((lab) => {
@@ -151,7 +129,7 @@ export function buildPairs(
     const i0 = lowerBound(columns.times, from);
     const i1 = lowerBound(columns.times, to, grab);
     const windowMs = Math.max(0, to - from);
-    const sensor = sensorSide(lab, columns, i0, i1, options, flow);
+    const sensor = sensorSide(lab, columns, i0, i1, aggregatesIn(rollups, from, to, grab), options, flow);
     const nExpected = windowMs / intervalMs;
     sensor.nExpected = nExpected;
     sensor.coverage = Math.min(1, coverageOf(sensor.nReadings, windowMs, intervalMs));
@@ -159,25 +137,49 @@ export function buildPairs(
   });
 }
 
-function sensorSide(lab: LabResult, columns: ReadingColumns, i0: number, i1: number, options: PairingOptions, flow: ReturnType<typeof dischargeSeries> | null): SensorSide {
+function sensorSide(
+  lab: LabResult,
+  columns: ReadingColumns,
+  i0: number,
+  i1: number,
+  aggregates: readonly SensorAggregate[],
+  options: PairingOptions,
+  flow: ReturnType<typeof dischargeSeries> | null,
+): SensorSide {
   const values = columns.values.slice(i0, i1);
-  if (lab.kind === "grab" && options.grabAggregation === "nearest" && values.length > 0) {
-    let best = i0;
-    for (let i = i0 + 1; i < i1; i++) if (Math.abs(columns.times[i]! - lab.start) < Math.abs(columns.times[best]! - lab.start)) best = i;
-    return fromMean(meanOf([columns.values[best]!]), "nearest", null, values.length);
+  const fromAggregates = aggregates.reduce((n, a) => n + a.sums.n, 0);
+  const found = values.length + fromAggregates;
+  if (lab.kind === "grab" && options.grabAggregation === "nearest" && found > 0) {
+    if (values.length > 0) {
+      let best = i0;
+      for (let i = i0 + 1; i < i1; i++) if (Math.abs(columns.times[i]! - lab.start) < Math.abs(columns.times[best]! - lab.start)) best = i;
+      return fromMean(meanOf([columns.values[best]!]), "nearest", null, found, fromAggregates);
+    }
+    // Only interval means: the interval nearest to the instant (its middle) stands for the reading.
+    const mid = (a: SensorAggregate) => Math.abs(a.time + a.durationMs / 2 - lab.start);
+    const nearest = aggregates.reduce((best, a) => (mid(a) < mid(best) ? a : best));
+    return fromMean(censoredMean(nearest.sums), "nearest", null, found, fromAggregates);
   }
-  if (lab.kind !== "flow-proportional composite" || values.length === 0) return fromMean(meanOf(values), "mean", null, values.length);
-  if (flow === null) return fromMean(meanOf(values), "mean", "no-discharge-readings", values.length);
+  const mean = (): CensoredMean => {
+    if (aggregates.length === 0) return meanOf(values);
+    const sums = emptySums();
+    for (const v of values) addValue(sums, v);
+    for (const a of aggregates) mergeSums(sums, a.sums);
+    return censoredMean(sums);
+  };
+  if (lab.kind !== "flow-proportional composite" || found === 0) return fromMean(mean(), "mean", null, found, fromAggregates);
+  if (flow === null) return fromMean(mean(), "mean", "no-discharge-readings", found, fromAggregates);
+  if (fromAggregates > 0) return fromMean(mean(), "mean", "aggregated-readings", found, fromAggregates);
   const weights: number[] = [];
   for (let i = i0; i < i1; i++) {
     const q = dischargeAt(flow, columns.times[i]!, options.dischargeMaxGapSeconds * 1000);
-    if (q === null) return fromMean(meanOf(values), "mean", "discharge-gap", values.length);
+    if (q === null) return fromMean(mean(), "mean", "discharge-gap", found, 0);
     weights.push(q);
   }
-  return fromMean(weightedCensoredMean(values, weights), "flow-weighted mean", null, values.length);
+  return fromMean(weightedCensoredMean(values, weights), "flow-weighted mean", null, found, 0);
 }
 
-function fromMean(m: CensoredMean, aggregation: SensorAggregation, timeWeightedBecause: SensorSide["timeWeightedBecause"], inWindow: number): SensorSide {
+function fromMean(m: CensoredMean, aggregation: SensorAggregation, timeWeightedBecause: SensorSide["timeWeightedBecause"], inWindow: number, fromAggregates: number): SensorSide {
   return {
     value: m.reportedBelow === null ? m.mean : null,
     aggregation,
@@ -185,6 +187,7 @@ function fromMean(m: CensoredMean, aggregation: SensorAggregation, timeWeightedB
     reportedBelow: m.reportedBelow,
     limit: m.limit,
     nReadings: inWindow,
+    nFromAggregates: fromAggregates,
     nUsed: m.n,
     nCensored: m.nCensored,
     substitution: m.substitution,

@@ -18,21 +18,10 @@
 // The paper's cusum test for linearity is not implemented.
 import { zCritical } from "./distributions.ts";
 import { atPosition, median } from "./order-statistics.ts";
-import { finiteInterval, notComputable, notEnoughPairs, type Interval, type Outcome } from "./outcome.ts";
+import type { PassingBablokFit } from "../../../../common/lab-validation.ts";
+import { finiteInterval, notComputable, notEnoughPairs, type Outcome } from "./outcome.ts";
 
-export interface PassingBablokFit {
-  method: "passing-bablok";
-  n: number;
-  confidence: number;
-  slope: number;
-  intercept: number;
-  /** Null when too few pairs put the bounds outside the slopes (small n) or a bound is infinite. */
-  slopeCI: Interval | null;
-  interceptCI: Interval | null;
-  /** Slopes used (N) and the shift (K), for the record. */
-  slopesUsed: number;
-  shift: number;
-}
+export type { PassingBablokFit };
 
 export const PASSING_BABLOK_MIN_PAIRS = 3;
 

@@ -1,26 +1,16 @@
 // The sensor validation view's numbers for one station × compound over a period: the pairs, and the
 // statistics over the pairs that are not excluded. Pure: the caller loads lab results, readings and
 // (for flow-proportional composites) discharge, and passes the sensor's catalog interval.
-import { agreement, type Agreement } from "./agreement.ts";
-import { demingRegression, type DemingFit } from "./deming.ts";
-import { driftTrend, type DriftTrend } from "./drift.ts";
+import type { ExclusionReason, SensorValidation, ValidationOptions } from "../../../../common/lab-validation.ts";
+import { agreement } from "./agreement.ts";
+import { demingRegression } from "./deming.ts";
+import { driftTrend } from "./drift.ts";
 import type { DischargeReading } from "./flow-weighting.ts";
-import { notEnoughPairs, type Outcome } from "./outcome.ts";
-import { buildPairs, DEFAULT_PAIRING, EXCLUSION_REASONS, type ExclusionReason, type LabResult, type PairingOptions, type SensorReading, type ValidationPair } from "./pairing.ts";
-import { passingBablok, type PassingBablokFit } from "./passing-bablok.ts";
+import { notEnoughPairs } from "./outcome.ts";
+import { buildPairs, DEFAULT_PAIRING, EXCLUSION_REASONS, type LabResult, type SensorAggregate, type SensorReading } from "./pairing.ts";
+import { passingBablok } from "./passing-bablok.ts";
 
-export interface ValidationOptions extends PairingOptions {
-  /** Deming's σ²(lab error) / σ²(sensor error). */
-  errorRatio: number;
-  /** Confidence level of every interval. */
-  confidence: number;
-  /**
-   * Fewer usable pairs than this: every statistic says "not enough pairs" instead of numbers. A design
-   * choice, not a standard: CLSI EP09 asks for 40 samples for a formal method comparison; below 10 the
-   * intervals are too wide to tell anything.
-   */
-  minPairs: number;
-}
+export type { SensorValidation, ValidationOptions };
 
 export const DEFAULT_VALIDATION: Omit<ValidationOptions, "sensorIntervalSeconds"> = Object.freeze({
   ...DEFAULT_PAIRING,
@@ -34,31 +24,13 @@ export interface ValidationInput {
   readings: readonly SensorReading[];
   /** Discharge at the station (m³/s), for flow-proportional composites; may be empty. */
   discharge?: readonly DischargeReading[];
-}
-
-export interface SensorValidation {
-  options: ValidationOptions;
-  /** Every lab result with its sensor value, in the order given; excluded pairs say why. */
-  pairs: ValidationPair[];
-  counts: {
-    total: number;
-    used: number;
-    excluded: number;
-    excludedBy: Record<ExclusionReason, number>;
-  };
-  /** The regression the page names and draws (see index.ts for why); Deming is given alongside. */
-  regression: {
-    named: "passing-bablok";
-    passingBablok: Outcome<PassingBablokFit>;
-    deming: Outcome<DemingFit>;
-  };
-  agreement: Outcome<Agreement>;
-  drift: Outcome<DriftTrend>;
+  /** Interval means standing in for raw readings that have expired (rollups); may be empty. */
+  aggregates?: readonly SensorAggregate[];
 }
 
 export function validateSensor(input: ValidationInput, options: Partial<ValidationOptions> & Pick<ValidationOptions, "sensorIntervalSeconds">): SensorValidation {
   const resolved: ValidationOptions = { ...DEFAULT_VALIDATION, ...options };
-  const pairs = buildPairs(input.labResults, input.readings, resolved, input.discharge);
+  const pairs = buildPairs(input.labResults, input.readings, resolved, input.discharge, input.aggregates);
   const used = pairs.filter((p) => p.excluded === null);
   const excludedBy = Object.fromEntries(EXCLUSION_REASONS.map((r) => [r, 0])) as Record<ExclusionReason, number>;
   for (const p of pairs) if (p.excluded !== null) excludedBy[p.excluded]++;
