@@ -1,5 +1,6 @@
 // Alert rules, alert instances and the live alert event, shared by server and client.
 import type { LegalStatus, ParameterCode, SensorId, StandardKind, StationId } from "./catalog-model.ts";
+import type { SampleKind } from "./lab-fields.ts";
 import type { Qualifier } from "./reading.ts";
 
 /**
@@ -7,9 +8,12 @@ import type { Qualifier } from "./reading.ts";
  * `sensor-fault` looks for failing sensors and `no-data` for silent stations or series. A series is a
  * station × parameter × sensor: two sensors of one compound at one station alert apart. `aa` is an
  * early warning: the rolling N-day mean above an annual standard (never a verdict on the annual
- * average itself, which belongs to the assessment).
+ * average itself, which belongs to the assessment). `mac` also judges laboratory results: a lab result
+ * above the MAC-EQS raises the same contamination alert, naming the sample. `lab-disagreement` is a
+ * sensor-fault category rule: a sensor whose relative difference to the lab (the reference method)
+ * is above `threshold` % in each of the last `runLength` usable sensor–lab pairs.
  */
-export const ALERT_RULE_KINDS = ["mac", "aa", "range", "min", "max", "rate", "no-data", "sensor-fault"] as const;
+export const ALERT_RULE_KINDS = ["mac", "aa", "range", "min", "max", "rate", "no-data", "sensor-fault", "lab-disagreement"] as const;
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
 
 export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
@@ -41,7 +45,7 @@ export interface AlertRule {
   /** null: every parameter (only for no-data and sensor-fault rules). */
   parameter: ParameterCode | null;
   standard: StandardRef | null;
-  /** Trigger value in the parameter's catalog unit (mac, aa, min, max; rate: unit per hour). */
+  /** Trigger value in the parameter's catalog unit (mac, aa, min, max; rate: unit per hour; lab-disagreement: % of the lab value). */
   threshold: number | null;
   /** range: the allowed interval. */
   low: number | null;
@@ -59,7 +63,7 @@ export interface AlertRule {
   forMs: number;
   /** Hysteresis: an alert clears only once the value is back below threshold × clearRatio (above for min). */
   clearRatio: number;
-  /** sensor-fault: consecutive QC-failed or identical readings that count as a fault. */
+  /** sensor-fault: consecutive QC-failed or identical readings that count as a fault; lab-disagreement: consecutive pairs. */
   runLength: number | null;
   severity: AlertSeverity;
   enabled: boolean;
@@ -90,12 +94,25 @@ export interface AlertStandardInfo {
 }
 
 /**
- * What an alert's value is: one quality-controlled reading, a rolling mean over `meanWindowMs` of
+ * What an alert's value is: one quality-controlled reading, one laboratory result (`lab`, with its
+ * sample in `labSample`), the sensor's relative difference to the lab in % (`difference`, over
+ * `meanCount` pairs), a rolling mean over `meanWindowMs` of
  * `meanCount` values, a rate of change per hour, or null when the alert is about no value at all
  * (no data, a failing sensor).
  */
-export const ALERT_VALUE_KINDS = ["single", "mean", "rate"] as const;
+export const ALERT_VALUE_KINDS = ["single", "mean", "rate", "lab", "difference"] as const;
 export type AlertValueKind = (typeof ALERT_VALUE_KINDS)[number];
+
+/** The laboratory sample an alert is about: the one whose result raised it, or the latest pair's. */
+export interface AlertLabSample {
+  laboratory: string;
+  /** The laboratory's sample id. */
+  sampleId: string;
+  kind: SampleKind;
+  start: number;
+  end: number;
+  method: string | null;
+}
 
 export interface AlertAck {
   by: string;
@@ -120,10 +137,12 @@ export interface AlertInfo {
    * before alerts named their sensor (those judged the station's primary sensor).
    */
   sensor: SensorId | null;
-  /** The value that triggered the alert (see `valueKind`: a single value, a rolling mean, a rate). */
+  /** Lab alerts: the sample whose result raised the alert (mac), or the latest pair's (lab-disagreement). */
+  labSample: AlertLabSample | null;
+  /** The value that triggered the alert (see `valueKind`: a single value, a rolling mean, a rate, a lab result, a difference). */
   value: number | null;
   valueKind: AlertValueKind | null;
-  /** Mean alerts: the window and the number of values the mean was computed from (null when not recorded). */
+  /** Mean alerts: the window and the number of values the mean was computed from (null when not recorded); lab-disagreement: the pairs judged. */
   meanWindowMs: number | null;
   meanCount: number | null;
   unit: string | null;

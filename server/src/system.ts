@@ -61,6 +61,8 @@ import { systemClock, timerScheduler, type Clock, type Scheduler } from "./util/
 import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/alerting.ts";
 import { createLab, type Lab } from "./lab/lab.ts";
 import { isLabUpload } from "./lab/lab-routes.ts";
+import { LabAlerts } from "./lab/lab-alerts.ts";
+import { SCHEMA_RETENTION } from "./query/series-service.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -110,6 +112,8 @@ export interface RunningSystem {
   auth: AuthServices;
   alerting: Alerting;
   lab: Lab;
+  /** Alerts from lab results; `idle()` once an import's alerts are recorded. */
+  labAlerts: LabAlerts;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -291,6 +295,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
   lab.onChange((change) => io.emit("labResults", change));
+  // Lab results judged by the alert rules: a result above a MAC-EQS, sensors disagreeing with the lab.
+  const labAlerts = new LabAlerts({ engine: alerting.engine, queries: lab.queries, readings: store, retention: SCHEMA_RETENTION, catalog: () => catalog.current(), clock, logger: logger.child({ module: "lab-alerts" }) });
+  lab.onChange((change) => labAlerts.changed(change));
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -317,11 +324,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       rollups.close();
       http.closeAllConnections();
       await httpClosed;
+      await labAlerts.idle();
       await alerting.stop();
       await meta.close();
     })();
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, io, http, routes: () => listRoutes(app), close };
 }

@@ -47,7 +47,7 @@ export function testReading(over: Partial<Reading> & Pick<Reading, "station" | "
 export function testAlert(over: Partial<AlertInfo> = {}): AlertInfo {
   return {
     id: 1, ruleId: 1, ruleName: "rule", kind: "max", category: "contamination", severity: "warning", station: "DE-ELBE-ZEHREN", stationName: "Zehren",
-    parameter: "carbamazepine", sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", value: 250, valueKind: "single", meanWindowMs: null, meanCount: null, unit: "ng/L",
+    parameter: "carbamazepine", sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", labSample: null, value: 250, valueKind: "single", meanWindowMs: null, meanCount: null, unit: "ng/L",
     threshold: 200, standard: null, state: "firing", startedAt: Date.UTC(2026, 10, 25, 9), resolvedAt: null, ack: null, link: "", message: "", ...over,
   };
 }

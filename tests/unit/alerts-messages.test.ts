@@ -12,7 +12,7 @@ const T = Date.UTC(2026, 5, 1);
 function row(over: Partial<AlertRow>): AlertRow {
   return {
     id: 7, rule_id: 3, rule_name: "r", kind: "mac", category: "contamination", severity: "info", station: "DE-ELBE-ZEHREN", parameter: "clarithromycin",
-    sensor: "SIM-DE-ELBE-ZEHREN-CLARITHROMYCIN", value: 160, value_kind: "single", mean_window_ms: null, mean_count: null, unit: "ng/L", threshold: 130,
+    sensor: "SIM-DE-ELBE-ZEHREN-CLARITHROMYCIN", value: 160, value_kind: "single", mean_window_ms: null, mean_count: null, lab_sample: null, unit: "ng/L", threshold: 130,
     standard_kind: "MAC-EQS", standard_source: "EU-EQS-2022", state: "firing", started_at: T, resolved_at: null, acked_by: null, acked_at: null,
     ack_comment: null, reminded_at: T, updated_at: T, ...over,
   };
@@ -53,5 +53,9 @@ describe("alert messages", () => {
     expect(mean.text).toContain("Sensor: SIM-DE-ELBE-ZEHREN-DICLOFENAC\n");
     expect(mean.subject).toContain("rolling 30-day mean of 3,457 values");
     expect(alertMail(event(row({})), "http://monitor.example/u").text).toContain("Value: 160 ng/L (single value)\n");
+    const sample = JSON.stringify({ laboratory: "BfUL Labor", sampleId: "ZE-102", kind: "grab", start: T, end: T, method: null });
+    const lab = alertMail(event(row({ sensor: null, value: 410, value_kind: "lab", lab_sample: sample })), "http://monitor.example/u");
+    expect(lab.text).toContain("Value: 410 ng/L (lab result, sample ZE-102, BfUL Labor)\n");
+    expect(lab.text).toContain("FIRING: Clarithromycin 410 ng/L in lab sample ZE-102 (BfUL Labor, grab sample) at Zehren (Elbe, below Dresden) exceeds MAC-EQS (EU-EQS-2022) 130 ng/L\n");
   });
 });

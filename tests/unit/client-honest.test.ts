@@ -32,6 +32,19 @@ describe("alert values say what they are", () => {
     expect(historyValueText(f, { value: 41, count: 4320, qualifier: null }, mean)).toBe("41 ng/L · rolling 30-day mean of 4,320 values");
   });
 
+  const sample = { laboratory: "BfUL Labor", sampleId: "ZE-102", kind: "grab" as const, start: T, end: T, method: null };
+  const lab = testAlert({ kind: "mac", sensor: null, value: 410, valueKind: "lab", labSample: sample });
+  const differs = testAlert({ kind: "lab-disagreement", value: 68.1, unit: "%", valueKind: "difference", meanCount: 3, labSample: sample });
+  it.each<[Language, string, string, string]>([
+    ["en", "410 ng/L · lab result, sample ZE-102 (BfUL Labor)", "68.1 % · sensor minus lab, relative to the lab value (latest of 3 pairs)", "laboratory: BfUL Labor"],
+    ["de", "410 ng/L · Laborergebnis, Probe ZE-102 (BfUL Labor)", "68,1 % · Sensor minus Labor, bezogen auf den Laborwert (letztes von 3 Paaren)", "Labor: BfUL Labor"],
+    ["zh", "410 ng/L · 实验室结果，样品 ZE-102（BfUL Labor）", "68.1 % · 传感器减实验室值，相对于实验室值（最近 3 对中的最新一对）", "实验室：BfUL Labor"],
+  ])("in %s: a lab result names its sample; a disagreement is a relative difference over pairs", (lang, labText, differenceText, series) => {
+    expect(valueText(format(lang), lab)).toBe(labText);
+    expect(valueText(format(lang), differs)).toBe(differenceText);
+    expect(sensorText(format(lang), lab)).toBe(series);
+  });
+
   it("names the sensor, and the primary sensor for alerts from before sensors were recorded", () => {
     expect(sensorText(format("en"), testAlert({ sensor: "KSI-CBZ-MIP-P2" }))).toBe("KSI-CBZ-MIP-P2");
     expect(sensorText(format("de"), testAlert({ sensor: null }))).toBe("Hauptsensor (nicht erfasst)");

@@ -88,11 +88,18 @@ export function zoneColumn(f: AlertFormat, label: string): string {
   return f.t("zone.column", { label, zone: listZoneName(f) });
 }
 
+/** What the value words need: its kind, a mean's window and count, a lab alert's sample. */
+type ValueFacts = Pick<AlertInfo, "valueKind" | "meanWindowMs" | "meanCount"> & { labSample?: AlertInfo["labSample"] };
+
 /** What an alert's value is, in words: "single value", "rolling 30-day mean of 4,312 values", "rate of change". */
-export function valueKindText(f: AlertFormat, a: Pick<AlertInfo, "valueKind" | "meanWindowMs" | "meanCount">, count = a.meanCount): string | null {
+export function valueKindText(f: AlertFormat, a: ValueFacts, count = a.meanCount): string | null {
   switch (a.valueKind) {
     case "single":
       return f.t("alert.value.single");
+    case "lab":
+      return a.labSample ? f.t("alert.value.lab", { sample: a.labSample.sampleId, lab: a.labSample.laboratory }) : f.t("alert.value.labUnknown");
+    case "difference":
+      return f.t("alert.value.difference", { n: count ?? 0 });
     case "rate":
       return f.t("alert.value.rate");
     case "mean":
@@ -103,14 +110,14 @@ export function valueKindText(f: AlertFormat, a: Pick<AlertInfo, "valueKind" | "
 }
 
 /** "45 ng/L · rolling 30-day mean of 4,312 values", "160 ng/L · single value". */
-export function valueText(f: AlertFormat, a: Pick<AlertInfo, "value" | "unit" | "valueKind" | "meanWindowMs" | "meanCount">): string {
+export function valueText(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value" | "unit">): string {
   const value = quantity(f, a.value, a.unit);
   const kind = a.value === null ? null : valueKindText(f, a);
   return kind ? `${value} · ${kind}` : value;
 }
 
 /** The value as a table cell: the number, and below it what it is (a single value, a mean with window and count). */
-export function valueCell(f: AlertFormat, a: Pick<AlertInfo, "value" | "unit" | "valueKind" | "meanWindowMs" | "meanCount">): HTMLElement {
+export function valueCell(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value" | "unit">): HTMLElement {
   const kind = a.value === null ? null : valueKindText(f, a);
   return h(
     "span",
@@ -122,7 +129,7 @@ export function valueCell(f: AlertFormat, a: Pick<AlertInfo, "value" | "unit" | 
 }
 
 /** A history entry's value: a mean below its limit reads "<LOQ (16.7 ng/L)"; a mean names its count then. */
-export function historyValueText(f: AlertFormat, e: Pick<AlertHistoryEntry, "value" | "count" | "qualifier">, a: Pick<AlertInfo, "unit" | "valueKind" | "meanWindowMs" | "meanCount">): string {
+export function historyValueText(f: AlertFormat, e: Pick<AlertHistoryEntry, "value" | "count" | "qualifier">, a: ValueFacts & Pick<AlertInfo, "unit">): string {
   if (e.value === null) return "–";
   const value = e.qualifier !== null && a.unit ? formatCensored(e.qualifier, e.value, a.unit, f.unit, f.lang, f.t) : quantity(f, e.value, a.unit);
   const kind = valueKindText(f, a, e.count);
@@ -130,8 +137,10 @@ export function historyValueText(f: AlertFormat, e: Pick<AlertHistoryEntry, "val
 }
 
 /** The sensor an alert is about; alerts from before sensors were recorded judged the primary sensor. */
-export function sensorText(f: AlertFormat, a: Pick<AlertInfo, "sensor" | "parameter">): string {
+export function sensorText(f: AlertFormat, a: Pick<AlertInfo, "sensor" | "parameter"> & { labSample?: AlertInfo["labSample"] }): string {
   if (a.sensor) return a.sensor;
+  // A lab result's alert: the laboratory's sample, not a sensor.
+  if (a.labSample) return f.t("alert.labSeries", { lab: a.labSample.laboratory });
   return a.parameter ? f.t("alert.sensorUnknown") : "–";
 }
 

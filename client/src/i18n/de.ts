@@ -402,6 +402,12 @@ export const de: Messages = {
   "rules.kind.rate": "Änderungsrate",
   "rules.kind.no-data": "Keine Daten",
   "rules.kind.sensor-fault": "Sensorfehler",
+  "rules.kind.lab-disagreement": "Sensor weicht vom Labor ab",
+  "rules.labDisagreement": "mehr als {value} vom Laborwert in {n} Paaren hintereinander",
+  "alert.value.lab": "Laborergebnis, Probe {sample} ({lab})",
+  "alert.value.labUnknown": "Laborergebnis",
+  "alert.value.difference": "Sensor minus Labor, bezogen auf den Laborwert (letztes von {n} Paaren)",
+  "alert.labSeries": "Labor: {lab}",
   // Ehrliche Statistik (Issue #13): woraus ein Mittel berechnet wurde, Zeitzonen von Listen, Empfindlichkeit der Verfahren.
   "zone.column": "{label} ({zone})",
   "zone.note": "Zeiten in {zone}",

@@ -402,6 +402,12 @@ export const en = {
   "rules.kind.rate": "Rate of change",
   "rules.kind.no-data": "No data",
   "rules.kind.sensor-fault": "Sensor fault",
+  "rules.kind.lab-disagreement": "Sensor disagrees with lab",
+  "rules.labDisagreement": "more than {value} from the lab value in {n} pairs in a row",
+  "alert.value.lab": "lab result, sample {sample} ({lab})",
+  "alert.value.labUnknown": "lab result",
+  "alert.value.difference": "sensor minus lab, relative to the lab value (latest of {n} pairs)",
+  "alert.labSeries": "laboratory: {lab}",
   // Honest statistics (issue #13): what a mean was computed from, time zones of lists, method sensitivity.
   "zone.column": "{label} ({zone})",
   "zone.note": "Times in {zone}",

@@ -402,6 +402,12 @@ export const zh: Messages = {
   "rules.kind.rate": "变化速率",
   "rules.kind.no-data": "无数据",
   "rules.kind.sensor-fault": "传感器故障",
+  "rules.kind.lab-disagreement": "传感器与实验室结果不符",
+  "rules.labDisagreement": "连续 {n} 对样本与实验室值相差超过 {value}",
+  "alert.value.lab": "实验室结果，样品 {sample}（{lab}）",
+  "alert.value.labUnknown": "实验室结果",
+  "alert.value.difference": "传感器减实验室值，相对于实验室值（最近 {n} 对中的最新一对）",
+  "alert.labSeries": "实验室：{lab}",
   // 如实统计（议题 #13）：均值由什么算出、列表的时区、方法灵敏度。
   "zone.column": "{label}（{zone}）",
   "zone.note": "时间：{zone}",

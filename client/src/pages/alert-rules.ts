@@ -30,6 +30,7 @@ export function alertRulesPage(ctx: AppContext): Page {
     if (r.kind === "range") return `${quantity(f, r.low, unit)} – ${quantity(f, r.high, unit)}`;
     if (r.kind === "no-data") return r.windowMs ? t("rules.silentFor", { duration: formatDuration(r.windowMs, t) }) : "–";
     if (r.kind === "sensor-fault") return r.runLength ? t("rules.runLength", { n: r.runLength }) : "–";
+    if (r.kind === "lab-disagreement") return t("rules.labDisagreement", { value: quantity(f, r.threshold, "%"), n: r.runLength ?? 1 });
     const value = quantity(f, r.threshold, unit);
     if (r.kind !== "aa" || !r.windowMs) return value;
     const coverage = new Intl.NumberFormat(ctx.locale, { style: "percent", maximumFractionDigits: 0 }).format(r.minCoverage ?? 0.8);

@@ -13,7 +13,7 @@ import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { MetaStore } from "../meta/store.ts";
 import { evaluateAa } from "./aa-early-warning.ts";
-import { NO_DETAIL, type AlertRepository, type StoredSeriesState, type ValueDetail } from "./alert-repository.ts";
+import { NO_DETAIL, type AlertRepository, type ValueDetail } from "./alert-repository.ts";
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
@@ -21,9 +21,10 @@ import { loadLastSeen, type SensorOfPoint } from "./history-loader.ts";
 import { MeanWindows } from "./mean-windows.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
+import { inEvaluationOrder, rulesByParameter, withSensorKey } from "./engine-setup.ts";
 import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState, type Transition } from "./state-machine.ts";
-import { seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
+import { LAB_SERIES, seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
 
 export interface AlertEngineOptions {
   clock: Clock;
@@ -57,16 +58,9 @@ interface Tracker {
   ratePoints?: Array<{ time: number; value: number }>;
 }
 
-const KIND_ORDER: Record<AlertRule["kind"], number> = { "no-data": 0, "sensor-fault": 1, mac: 2, aa: 2, range: 2, min: 2, max: 2, rate: 2 };
-
 export class AlertEngine {
   private rules: AlertRule[] = [];
-  /**
-   * Enabled rules per parameter code ("" for a parameter no rule names) and station ("" for a
-   * station no rule names), in evaluation order. Built-in rules are one per station and standard,
-   * so with hundreds of stations a reading must not walk every station's rules (a 500-station
-   * network has 500 per compound).
-   */
+  /** The rules that judge readings, per parameter and station (engine-setup.ts). */
   private rulesByParameter = new Map<string, Map<string, AlertRule[]>>();
   private readonly trackers = new Map<number, Map<string, Tracker>>();
   /** Rolling means of AA rules, per window × series. */
@@ -121,7 +115,7 @@ export class AlertEngine {
   async start(): Promise<void> {
     await this.loadRules(false);
     for (const stored of await this.alerts.loadSeriesStates()) {
-      const s = await this.withSensorKey(stored);
+      const s = await withSensorKey(stored, { catalog: this.catalog.current(), alerts: this.alerts, logger: this.logger, now: this.options.clock.now() });
       if (!s) continue;
       this.trackerMap(s.ruleId).set(s.seriesKey, { machine: s.machine, alertId: s.alertId, lastTime: s.lastTime });
       const rule = this.rules.find((r) => r.id === s.ruleId);
@@ -150,24 +144,6 @@ export class AlertEngine {
     await this.loadHistory(since, true);
     this.historyPendingSince = undefined;
     this.logger.info("AA windows and last-seen times restored from InfluxDB");
-  }
-
-  /**
-   * A series state stored before series named their sensor (key station × parameter) belongs to the
-   * station's primary sensor, as untagged data does: stored again under the new key. Undefined when
-   * the catalog no longer has a sensor for it.
-   */
-  private async withSensorKey(s: StoredSeriesState): Promise<StoredSeriesState | undefined> {
-    const parts = seriesParts(s.seriesKey);
-    if (parts.sensor !== undefined) return s;
-    const sensor = parts.parameter === null ? null : (this.catalog.current().defaultSensor(parts.station, parts.parameter, this.options.clock.now())?.id ?? null);
-    if (parts.parameter !== null && sensor === null) {
-      this.logger.warn({ rule: s.ruleId, series: s.seriesKey }, "alert state of a series whose station no longer has a sensor for the parameter: not restored");
-      return undefined;
-    }
-    const moved = { ...s, seriesKey: seriesKey(parts.station, parts.parameter, sensor) };
-    await this.alerts.rekeySeriesState(s.ruleId, s.seriesKey, moved, sensor);
-    return moved;
   }
 
   private async loadHistory(now: number, late: boolean): Promise<void> {
@@ -211,6 +187,23 @@ export class AlertEngine {
         }
       }
     }
+  }
+
+  /**
+   * Judges a series on something other than a reading (lab-alerts.ts): a lab result, or a sensor's
+   * latest sensor–lab pairs. A laboratory series (`labSeriesKey`) is a finding in itself: it fires at
+   * once and no sensor's fault or station's silence holds it. Older than what the series last judged:
+   * history, which moves nothing.
+   */
+  judge(rule: AlertRule, key: string, condition: Condition, at: number, value: number | null, detail: ValueDetail): void {
+    const tracker = this.tracker(rule.id, key, at);
+    if (tracker.lastTime !== null && at < tracker.lastTime) return;
+    this.advance(rule, key, condition, at, value, detail);
+  }
+
+  /** The evaluated rules of a kind that apply to a station's parameter. */
+  rulesFor(kind: AlertRule["kind"], station: string, parameter: string): AlertRule[] {
+    return this.rules.filter((r) => r.kind === kind && isEvaluated(r) && (r.station === null || r.station === station) && (r.parameter === null || r.parameter === parameter));
   }
 
   /** No-data and reminders; runs on the scheduler, callable directly from tests. */
@@ -274,11 +267,12 @@ export class AlertEngine {
       tracker.lastTime = lastTime;
       return;
     }
-    // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
     const series = seriesParts(key);
-    const sensor = series.sensor ?? null;
-    if (suppressedBy(rule.kind, { ...series, sensor }, this.active()) !== null) condition = "unknown";
-    const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: rule.forMs });
+    const fromLab = series.sensor === LAB_SERIES;
+    const sensor = fromLab ? null : (series.sensor ?? null);
+    // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
+    if (!fromLab && suppressedBy(rule.kind, { ...series, sensor }, this.active()) !== null) condition = "unknown";
+    const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: fromLab ? 0 : rule.forMs });
     if (next === tracker.machine) {
       tracker.lastTime = lastTime;
       return;
@@ -371,20 +365,12 @@ export class AlertEngine {
   }
 
   private async loadRules(loadWindows: boolean): Promise<void> {
-    const rules = (await this.ruleRepo.list()).sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id - b.id);
+    const rules = inEvaluationOrder(await this.ruleRepo.list());
     const known = new Set(rules.map((r) => r.id));
     for (const id of [...this.trackers.keys()]) if (!known.has(id)) this.trackers.delete(id);
     this.rules = rules;
     // Ingest evaluates each reading against these lists only, not against every rule.
-    this.rulesByParameter = new Map();
-    for (const code of new Set(rules.map((r) => r.parameter ?? ""))) {
-      const forParameter = rules.filter((r) => isEvaluated(r) && (r.parameter === null || r.parameter === code));
-      const byStation = new Map<string, AlertRule[]>();
-      for (const station of new Set(forParameter.map((r) => r.station ?? ""))) {
-        byStation.set(station, forParameter.filter((r) => r.station === null || r.station === station));
-      }
-      this.rulesByParameter.set(code, byStation);
-    }
+    this.rulesByParameter = rulesByParameter(rules);
     if (!loadWindows || !this.store) return;
     const now = this.options.clock.now();
     for (const rule of rules) {

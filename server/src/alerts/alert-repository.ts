@@ -1,11 +1,11 @@
 // Alert instances, their history of state changes and acknowledgements, and the persisted state of
 // every rule × series machine (so a restart neither forgets a firing alert nor announces it again).
-import type { AlertHistoryEntry, AlertInfo, AlertRule, AlertState } from "../../../common/alerts.ts";
+import type { AlertHistoryEntry, AlertInfo, AlertLabSample, AlertRule, AlertState } from "../../../common/alerts.ts";
 import type { Qualifier } from "../../../common/reading.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
-import { categoryOf, valueKindOf } from "./conditions.ts";
+import { alertValueKind, categoryOf } from "./conditions.ts";
 import type { SeriesState } from "./state-machine.ts";
 import { toAlertInfo, type AlertRow } from "./alert-view.ts";
 
@@ -32,6 +32,8 @@ export interface ValueDetail {
   count: number | null;
   /** "<LOQ"/"<LOD": the mean was below that limit (Directive 2009/90/EC Art. 5(2)); the value is the limit. */
   qualifier: Qualifier | null;
+  /** Lab alerts: the sample judged (lab-alerts.ts); kept with the alert when it opens. */
+  labSample?: AlertLabSample | null;
 }
 
 export const NO_DETAIL: ValueDetail = Object.freeze({ windowMs: null, count: null, qualifier: null });
@@ -150,9 +152,10 @@ export class SqlAlertRepository implements AlertRepository {
           parameter: a.parameter,
           sensor: a.sensor,
           value: a.value,
-          value_kind: valueKindOf(r.kind),
+          value_kind: alertValueKind(r.kind, a.detail.labSample != null),
           mean_window_ms: a.detail.windowMs,
           mean_count: a.detail.count,
+          lab_sample: a.detail.labSample ? JSON.stringify(a.detail.labSample) : null,
           unit: r.kind === "no-data" || r.kind === "sensor-fault" ? null : r.unit,
           threshold: r.kind === "range" ? null : r.threshold,
           standard_kind: r.standard?.kind ?? null,

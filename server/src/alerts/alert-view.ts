@@ -2,7 +2,7 @@
 // text, a message, and a link to the station page at the alert's start. Texts use the catalog's
 // English names; the dashboard shows names in the viewer's language from the ids.
 import type { Selectable } from "kysely";
-import type { AlertInfo, AlertStandardInfo } from "../../../common/alerts.ts";
+import type { AlertInfo, AlertLabSample, AlertStandardInfo } from "../../../common/alerts.ts";
 import type { StandardKind } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { AlertsTable } from "../meta/tables.ts";
@@ -67,9 +67,10 @@ export function alertMessage(
   catalog: CatalogSnapshot,
   row: Pick<
     AlertRow,
-    "kind" | "station" | "parameter" | "sensor" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name" | "mean_window_ms" | "mean_count"
+    "kind" | "station" | "parameter" | "sensor" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name" | "mean_window_ms" | "mean_count" | "lab_sample"
   >,
 ): string {
+  const sample = labSampleOf(row.lab_sample);
   // The sensor is named where the station has several for the compound (their alerts are apart).
   const several = row.parameter !== null && row.sensor !== null && catalog.sensorsOf(row.station, row.parameter).length > 1;
   const station = `${catalog.stationName(row.station)}${several ? ` (sensor ${row.sensor})` : ""}`;
@@ -81,7 +82,14 @@ export function alertMessage(
   switch (row.kind) {
     case "mac":
     case "max":
+      // A lab result is the laboratory's finding in a sample, not a sensor's: the sample is named.
+      if (sample) return `${parameter}${value} in ${sampleText(sample)} at ${catalog.stationName(row.station)} exceeds${cited}${limit}`;
       return `${parameter}${value} at ${station} exceeds${cited}${limit}`;
+    case "lab-disagreement": {
+      const pairs = row.mean_count === null ? "" : ` in each of the last ${row.mean_count} pair${row.mean_count === 1 ? "" : "s"}`;
+      const latest = row.value === null ? "" : ` (latest ${row.value > 0 ? "+" : ""}${Number(row.value.toPrecision(3))} %${sample ? `, ${sampleText(sample)}` : ""})`;
+      return `Sensor ${row.sensor ?? ""} for ${parameter} at ${catalog.stationName(row.station)} disagrees with the lab: more than ${fmt(row.threshold ?? 0)} % from the lab value${pairs}${latest}`;
+    }
     case "aa":
       // An early warning, never a breach of the annual average (that is the assessment's verdict).
       return `Early warning: ${parameter} ${meanText(row.mean_window_ms, row.mean_count)}${value} at ${station} is above the annual standard${cited}${limit}`;
@@ -98,6 +106,23 @@ export function alertMessage(
   }
 }
 
+/** "lab sample S-17 (LabCo, 24-h time-proportional composite)". */
+function sampleText(s: AlertLabSample): string {
+  const hours = Math.round((s.end - s.start) / 3_600_000);
+  const kind = s.kind === "grab" ? "grab sample" : `${hours}-h ${s.kind}`;
+  return `lab sample ${s.sampleId} (${s.laboratory}, ${kind})`;
+}
+
+/** The stored sample of a lab alert; null for others (and for a value this version cannot read). */
+export function labSampleOf(json: string | null): AlertLabSample | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as AlertLabSample;
+  } catch {
+    return null;
+  }
+}
+
 export function toAlertInfo(row: AlertRow, baseUrl: string, catalog: CatalogSnapshot): AlertInfo {
   const ref = row.standard_kind && row.standard_source ? { kind: row.standard_kind as StandardKind, source: row.standard_source } : null;
   return {
@@ -111,6 +136,7 @@ export function toAlertInfo(row: AlertRow, baseUrl: string, catalog: CatalogSnap
     stationName: catalog.stationName(row.station),
     parameter: row.parameter,
     sensor: row.sensor,
+    labSample: labSampleOf(row.lab_sample),
     value: row.value,
     // Alerts recorded before the kind of value was stored: by the rule kind.
     valueKind: row.value_kind ?? valueKindOf(row.kind),

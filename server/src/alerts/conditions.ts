@@ -16,7 +16,8 @@ export function limitCondition(limits: RuleLimits, value: number): Condition {
     case "max":
     case "aa":
     case "rate":
-    case "sensor-fault": {
+    case "sensor-fault":
+    case "lab-disagreement": {
       const t = limits.threshold!;
       if (value > t) return "breach";
       return value > t - slack * Math.abs(t) ? "hold" : "clear";
@@ -63,7 +64,7 @@ export function ratePerHour(points: ReadonlyArray<{ time: number; value: number 
 }
 
 export function categoryOf(kind: AlertRuleKind): AlertCategory {
-  if (kind === "sensor-fault") return "sensor";
+  if (kind === "sensor-fault" || kind === "lab-disagreement") return "sensor";
   if (kind === "no-data") return "availability";
   return "contamination";
 }
@@ -75,6 +76,8 @@ export function valueKindOf(kind: AlertRuleKind): AlertValueKind | null {
       return "mean";
     case "rate":
       return "rate";
+    case "lab-disagreement":
+      return "difference";
     case "mac":
     case "max":
     case "min":
@@ -86,8 +89,14 @@ export function valueKindOf(kind: AlertRuleKind): AlertValueKind | null {
   }
 }
 
+/** What a recorded alert's value is: a lab result when a sample raised a contamination alert. */
+export function alertValueKind(kind: AlertRuleKind, fromLab: boolean): AlertValueKind | null {
+  return fromLab && categoryOf(kind) === "contamination" ? "lab" : valueKindOf(kind);
+}
+
 export function defaultSeverity(kind: AlertRuleKind): AlertSeverity {
   if (kind === "mac") return "critical";
   if (kind === "sensor-fault" || kind === "no-data") return "info";
+  if (kind === "lab-disagreement") return "warning";
   return "warning";
 }

@@ -23,6 +23,8 @@ function valueLine(e: AlertEvent): string | null {
   if (e.valueKind === "mean") return `Value: ${meanText(e.meanWindowMs, e.meanCount)}: ${quantity}`;
   if (e.valueKind === "rate") return `Value: ${quantity} (rate of change)`;
   if (e.valueKind === "single") return `Value: ${quantity} (single value)`;
+  if (e.valueKind === "lab" && e.labSample) return `Value: ${quantity} (lab result, sample ${e.labSample.sampleId}, ${e.labSample.laboratory})`;
+  if (e.valueKind === "difference") return `Value: ${e.value > 0 ? "+" : ""}${e.value} % (sensor minus lab, relative to the lab value; latest of ${e.meanCount ?? "?"} pairs)`;
   return `Value: ${quantity}`;
 }
 

@@ -73,7 +73,7 @@ export const ruleInputSchema = z
     minCoverage: z.number().gt(0, "minCoverage must be above 0").max(1, "minCoverage must be at most 1 (all expected readings)").nullable(),
     forMs: duration("forMs"),
     clearRatio: z.number().gt(0, "clearRatio must be above 0").max(1, "clearRatio must be at most 1"),
-    runLength: z.number().int().min(2, "runLength must be at least 2").max(1000).nullable(),
+    runLength: z.number().int().min(1, "runLength must be at least 1").max(1000).nullable(),
     severity: z.enum(ALERT_SEVERITIES),
     enabled: z.boolean(),
   })
@@ -101,7 +101,8 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
     throw new ValidationError(`a ${kind} rule needs a parameter`);
   }
 
-  const expectedUnit = parameter ? (kind === "rate" ? `${parameter.unit}/h` : parameter.unit) : null;
+  // A lab-disagreement rule's threshold is a relative difference, in % of the lab value.
+  const expectedUnit = parameter ? (kind === "rate" ? `${parameter.unit}/h` : kind === "lab-disagreement" ? "%" : parameter.unit) : null;
   if (merged.unit != null && merged.unit !== expectedUnit) {
     throw new ValidationError(
       expectedUnit === null
@@ -147,6 +148,11 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
     if (kind !== "min" && kind !== "max" && threshold <= 0) throw new ValidationError(`threshold must be positive for a ${kind} rule`);
     low = null;
     high = null;
+  } else if (kind === "lab-disagreement") {
+    if (threshold === null) throw new ValidationError("a lab-disagreement rule needs a threshold: the relative difference to the lab value, in %, above which a pair disagrees (e.g. 30)");
+    if (threshold <= 0 || threshold > 1000) throw new ValidationError(`threshold ${threshold} % is outside 0–1000 %: give the relative difference to the lab value above which a pair disagrees`);
+    low = null;
+    high = null;
   } else {
     threshold = null;
     low = null;
@@ -168,7 +174,9 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
   if (kind !== "aa" && input.minCoverage != null) throw new ValidationError(`minCoverage applies to aa rules only, not to a ${kind} rule`);
   const minCoverage = kind === "aa" ? (merged.minCoverage ?? DEFAULT_MIN_COVERAGE) : null;
 
-  const runLength = kind === "sensor-fault" ? (merged.runLength ?? 6) : null;
+  // sensor-fault: readings in a run (one odd reading is no fault); lab-disagreement: pairs in a row.
+  const runLength = kind === "sensor-fault" ? (merged.runLength ?? 6) : kind === "lab-disagreement" ? (merged.runLength ?? 3) : null;
+  if (kind === "sensor-fault" && runLength !== null && runLength < 2) throw new ValidationError("runLength must be at least 2 for a sensor-fault rule: a single reading is no run");
   const name = merged.name ?? defaultName(kind, parameterCode, station, standard?.source ?? null);
   return {
     name,
@@ -194,6 +202,6 @@ function defaultName(kind: AlertRuleKind, parameter: string | null, station: str
   const what = parameter ?? "all parameters";
   const where = station ?? "all stations";
   // An aa rule is an early warning against an annual standard, and is named so.
-  const checks = kind === "aa" ? "rolling mean above the annual standard" : kind;
+  const checks = kind === "aa" ? "rolling mean above the annual standard" : kind === "lab-disagreement" ? "sensor disagrees with the lab" : kind;
   return `${checks}${source ? ` ${source}` : ""}: ${what} at ${where}`;
 }

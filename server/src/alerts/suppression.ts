@@ -27,6 +27,17 @@ export function seriesKey(station: string, parameter: string | null, sensor: str
   return seriesKeys.get(stationParameter.get(station, parameter ?? ""), sensor ?? "");
 }
 
+/**
+ * The sensor part of a laboratory series' key (a station's lab results of one compound): not a
+ * catalog sensor id, which is upper case.
+ */
+export const LAB_SERIES = "@lab";
+
+/** The series of a station's laboratory results of one compound. */
+export function labSeriesKey(station: string, parameter: string): string {
+  return seriesKey(station, parameter, LAB_SERIES);
+}
+
 export interface SeriesParts {
   station: string;
   /** null: station-wide. */

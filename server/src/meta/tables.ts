@@ -125,10 +125,12 @@ export interface AlertsTable {
   /** The sensor whose series raised it (migration 5); null: whole station, or recorded before. */
   sensor: string | null;
   value: number | null;
-  /** single, mean or rate (migration 5); null for no-data and sensor-fault alerts. */
+  /** single, mean or rate (migration 8), lab or difference (10); null for no-data and sensor-fault alerts. */
   value_kind: AlertValueKind | null;
   mean_window_ms: number | null;
   mean_count: number | null;
+  /** Lab alerts (migration 10): the sample, as JSON AlertLabSample. */
+  lab_sample: string | null;
   unit: string | null;
   threshold: number | null;
   standard_kind: string | null;

@@ -402,4 +402,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
          edited_by_hand = CASE WHEN updated_at <> created_at THEN 1 ELSE 0 END
      WHERE built_in = 1 AND standard_id IS NOT NULL AND station IS NOT NULL AND parameter IS NOT NULL;
    CREATE INDEX alert_rules_derived ON alert_rules(derived_from);`,
+  // 10: alerts from laboratory results (issue #16): the sample that raised a contamination alert, or
+  // the latest sensor–lab pair's sample of a lab-disagreement alert (JSON: laboratory, sample id,
+  // kind, sampling start and end, method).
+  `ALTER TABLE alerts ADD COLUMN lab_sample TEXT;`,
 ];

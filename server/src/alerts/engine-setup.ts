@@ -1,0 +1,59 @@
+// What the alert engine sets up from the metadata store: the index of its rules (evaluation order,
+// and the rules a reading must be judged by, per parameter and station: built-in rules are one per
+// station and standard, so with hundreds of stations a reading must not walk every station's rules),
+// and stored series states under today's keys.
+import type { AlertRule } from "../../../common/alerts.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
+import type { Logger } from "../../../common/logger.ts";
+import type { AlertRepository, StoredSeriesState } from "./alert-repository.ts";
+import { isEvaluated } from "./rule-schema.ts";
+import { seriesKey, seriesParts } from "./suppression.ts";
+
+const KIND_ORDER: Record<AlertRule["kind"], number> = { "no-data": 0, "sensor-fault": 1, "lab-disagreement": 1, mac: 2, aa: 2, range: 2, min: 2, max: 2, rate: 2 };
+
+/** Rules in evaluation order: silence and faults first (they suppress), then contamination. */
+export function inEvaluationOrder(rules: AlertRule[]): AlertRule[] {
+  return rules.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.id - b.id);
+}
+
+/** Kinds judged on something other than readings (lab results and sensor–lab pairs, lab-alerts.ts). */
+const NOT_ON_READINGS: ReadonlySet<AlertRule["kind"]> = new Set(["lab-disagreement"]);
+
+/**
+ * Evaluated rules that judge readings, per parameter code ("" for a parameter no rule names) and
+ * station ("" for a station no rule names), in evaluation order.
+ */
+export function rulesByParameter(rules: readonly AlertRule[]): Map<string, Map<string, AlertRule[]>> {
+  const index = new Map<string, Map<string, AlertRule[]>>();
+  const onReadings = rules.filter((r) => isEvaluated(r) && !NOT_ON_READINGS.has(r.kind));
+  for (const code of new Set(rules.map((r) => r.parameter ?? ""))) {
+    const forParameter = onReadings.filter((r) => r.parameter === null || r.parameter === code);
+    const byStation = new Map<string, AlertRule[]>();
+    for (const station of new Set(forParameter.map((r) => r.station ?? ""))) {
+      byStation.set(station, forParameter.filter((r) => r.station === null || r.station === station));
+    }
+    index.set(code, byStation);
+  }
+  return index;
+}
+
+/**
+ * A series state stored before series named their sensor (key station × parameter) belongs to the
+ * station's primary sensor, as untagged data does: stored again under the new key. Undefined when
+ * the catalog no longer has a sensor for it.
+ */
+export async function withSensorKey(
+  s: StoredSeriesState,
+  { catalog, alerts, logger, now }: { catalog: CatalogSnapshot; alerts: Pick<AlertRepository, "rekeySeriesState">; logger: Logger; now: number },
+): Promise<StoredSeriesState | undefined> {
+  const parts = seriesParts(s.seriesKey);
+  if (parts.sensor !== undefined) return s;
+  const sensor = parts.parameter === null ? null : (catalog.defaultSensor(parts.station, parts.parameter, now)?.id ?? null);
+  if (parts.parameter !== null && sensor === null) {
+    logger.warn({ rule: s.ruleId, series: s.seriesKey }, "alert state of a series whose station no longer has a sensor for the parameter: not restored");
+    return undefined;
+  }
+  const moved = { ...s, seriesKey: seriesKey(parts.station, parts.parameter, sensor) };
+  await alerts.rekeySeriesState(s.ruleId, s.seriesKey, moved, sensor);
+  return moved;
+}
