@@ -231,6 +231,10 @@ export function startSimulator(input: SimulatorOptions, deps: SimulatorDeps): Si
     state = "live";
     const wallStart = clock.now();
     logger.info({ from: new Date(liveStart).toISOString(), speed: options.speed, intervalMs: interval }, "live");
+    // Live from the present (npm start's default): every station reports as it comes on, then on its
+    // interval grid (the next grid instant may be an interval away). Open dashboards see each station
+    // online at once, also those that loaded while the history was still being written.
+    if (options.start === undefined && options.backfill > 0 && !stopper.signal.aborted) hand(generator.firstReadings(generator.stations, wallStart));
     let sinceYield = 0;
     let labHour = Math.floor(generator.nextTime / HOUR_MS);
     while (!stopper.signal.aborted && (liveEnd === undefined || generator.nextTime < liveEnd)) {

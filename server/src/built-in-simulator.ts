@@ -6,7 +6,9 @@ import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import type { Logger } from "../../common/logger.ts";
 import { simulatedStations } from "../../sensors-sim/src/options.ts";
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from "../../sensors-sim/src/simulator.ts";
-import { ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
+import { ensureSimulatorLabToken, ensureSimulatorTokens } from "./auth/simulator-tokens.ts";
+import type { Config } from "./config.ts";
+import type { RunningSystem } from "./system.ts";
 import type { CatalogSource } from "./catalog/catalog-source.ts";
 import type { StationTokenRepository } from "./auth/station-tokens.ts";
 
@@ -38,4 +40,44 @@ export async function startBuiltInSimulator(deps: BuiltInSimulatorDeps, options:
   });
   void simulator.finished.finally(stop);
   return simulator;
+}
+
+/**
+ * What `npm start` runs beside the server: the simulator as SIMULATOR_* configure it, with its
+ * laboratory's account; undefined (and the token file `npm run sim` reads, kept current) when off.
+ */
+export async function runConfiguredSimulator(
+  system: Pick<RunningSystem, "port" | "catalog" | "stationTokens" | "auth">,
+  config: Pick<Config, "dataDir" | "simulator" | "influx">,
+  logger: Logger,
+): Promise<SimulatorHandle | undefined> {
+  const deps: BuiltInSimulatorDeps = {
+    url: `http://127.0.0.1:${system.port}`,
+    catalog: system.catalog,
+    stationTokens: system.stationTokens,
+    dataDir: config.dataDir,
+    logger: logger.child({ module: "simulator" }),
+  };
+  if (!config.simulator.enabled) {
+    const { file } = await simulatorTokensFor(deps, system.catalog.current());
+    logger.info({ file }, "simulated stations' write tokens ready");
+    return undefined;
+  }
+  const labToken = await ensureSimulatorLabToken(system.auth.users, system.auth.apiTokens, config.dataDir, logger);
+  return startBuiltInSimulator(deps, {
+    database: config.influx.database,
+    seed: config.simulator.seed,
+    speed: config.simulator.speed,
+    backfill: config.simulator.backfill,
+    // Real time by default: the history up to now first (as fast as the server takes it), then every
+    // sensor on its interval like a field station, so a fresh dashboard is live at once. A
+    // SIMULATOR_SPEED above 1 is a demo mode: the live phase starts 6 h back and replays them at that
+    // speed until it reaches the present.
+    start: config.simulator.speed > 1 ? "-6h" : undefined,
+    // On shutdown the server flushes what the simulator handed over; don't hold it up.
+    drainTimeout: "2s",
+    // Its laboratory's results go through the import API (dry run, then apply): weeks of them on the
+    // first start; a restart imports only results that came back since (the dry run finds the rest unchanged).
+    lab: { token: labToken, history: config.simulator.labHistory },
+  });
 }

@@ -29,7 +29,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   SIMULATOR: onOff.default(true),
-  SIMULATOR_SPEED: z.coerce.number().positive().default(60),
+  SIMULATOR_SPEED: z.coerce.number().positive().default(1),
   SIMULATOR_SEED: z.coerce.number().int().default(1),
   SIMULATOR_BACKFILL: z
     .string()

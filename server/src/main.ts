@@ -6,8 +6,7 @@ import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influ
 import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
 import type { SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
-import { simulatorTokensFor, startBuiltInSimulator } from "./built-in-simulator.ts";
-import { ensureSimulatorLabToken } from "./auth/simulator-tokens.ts";
+import { runConfiguredSimulator } from "./built-in-simulator.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
@@ -51,6 +50,7 @@ async function main(): Promise<void> {
   // Assigned once started; the signal handlers below are installed first and read it.
   // eslint-disable-next-line prefer-const
   let system: RunningSystem | undefined;
+  // eslint-disable-next-line prefer-const
   let simulator: SimulatorHandle | undefined;
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -84,34 +84,8 @@ async function main(): Promise<void> {
     influxMode: managed ? "managed" : "external",
     influxOtherPorts: managed ? () => [managed.rpcPort] : undefined,
   });
-  const simulatorDeps = {
-    url: `http://127.0.0.1:${system.port}`,
-    catalog: system.catalog,
-    stationTokens: system.stationTokens,
-    dataDir: config.dataDir,
-    logger: logger.child({ module: "simulator" }),
-  };
-  if (config.simulator.enabled) {
-    const labToken = await ensureSimulatorLabToken(system.auth.users, system.auth.apiTokens, config.dataDir, logger);
-    simulator = await startBuiltInSimulator(simulatorDeps, {
-      database: config.influx.database,
-      seed: config.simulator.seed,
-      speed: config.simulator.speed,
-      backfill: config.simulator.backfill,
-      // The live phase starts 6 h back so a fresh dashboard shows readings arriving at SIMULATOR_SPEED
-      // for a while; once it reaches the present it reports in real time, like a field station.
-      start: "-6h",
-      // On shutdown the server flushes what the simulator handed over; don't hold it up.
-      drainTimeout: "2s",
-      // Its laboratory's results go through the import API (dry run, then apply): weeks of them on the
-      // first start; a restart imports only results that came back since (the dry run finds the rest unchanged).
-      lab: { token: labToken, history: config.simulator.labHistory },
-    });
-  } else {
-    // `npm run sim` against this server reads the token file: keep it current.
-    const { file } = await simulatorTokensFor(simulatorDeps, system.catalog.current());
-    logger.info({ file }, "simulated stations' write tokens ready");
-  }
+  // The simulator as configured (SIMULATOR_*), or else the token file `npm run sim` reads.
+  simulator = await runConfiguredSimulator(system, config, logger);
   process.stdout.write(`Water Monitor is running at ${system.url}\n`);
 }
 

@@ -54,6 +54,7 @@ import { Spool } from "./ingest/spool.ts";
 import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
+import { UnwrittenLatest } from "./query/unwritten-latest.ts";
 import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
 import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "../../common/logger.ts";
@@ -161,6 +162,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   });
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
+  // /latest includes what was acknowledged but is not yet in InfluxDB.
+  const unwritten = new UnwrittenLatest();
+  events.onAccepted((readings) => unwritten.accepted(readings));
+  writer.onWritten((readings) => unwritten.written(readings));
   const meta = await openMetaStore(config.dataDir);
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
@@ -262,7 +267,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(sensorRouter({ catalog }));
   app.use(standardRouter({ catalog, now }));
   app.use(entityRouter({ catalog }));
-  app.use(queryRouter({ store, catalog, logger, now }));
+  app.use(queryRouter({ store, catalog, logger, now, unwritten }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now, lab: lab.queries }));
   app.use(alerting.router);

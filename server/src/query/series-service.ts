@@ -7,6 +7,7 @@ import { QUALIFIER, type QcFlag, type Reading } from "../../../common/reading.ts
 import type { ReadingStore } from "../influx/store.ts";
 import { RETENTION } from "../influx/schema.ts";
 import { TAG } from "../../../common/wire.ts";
+import type { UnwrittenLatest } from "./unwritten-latest.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelope.ts";
 import {
@@ -29,6 +30,8 @@ import {
 
 export interface SeriesServiceOptions {
   now?: () => number;
+  /** Readings acknowledged but not yet in InfluxDB, which /latest includes (unwritten-latest.ts). */
+  unwritten?: Pick<UnwrittenLatest, "of">;
   nativeIntervalMs?: number;
   retention?: RetentionWindows;
   logger?: Logger;
@@ -63,6 +66,7 @@ export class SeriesService {
   private readonly nativeIntervalMs: number;
   private readonly retention: RetentionWindows;
   private readonly logger: Logger | undefined;
+  private readonly unwritten: Pick<UnwrittenLatest, "of"> | undefined;
 
   constructor(
     private readonly store: ReadingStore,
@@ -72,6 +76,7 @@ export class SeriesService {
     this.nativeIntervalMs = options.nativeIntervalMs ?? DEFAULT_NATIVE_INTERVAL_MS;
     this.retention = options.retention ?? SCHEMA_RETENTION;
     this.logger = options.logger;
+    this.unwritten = options.unwritten;
   }
 
   /**
@@ -119,6 +124,14 @@ export class SeriesService {
       const previous = bySeries.get(key);
       if (previous && previous.time >= time) continue;
       bySeries.set(key, { station: stationId, parameter: parameterCode, sensor, time, ...censoring(row), qc });
+    }
+    const stations = station === undefined ? undefined : new Set((Array.isArray(station) ? station : [station as Station]).map((s) => s.id));
+    for (const r of this.unwritten?.of(stations) ?? []) {
+      if (!stationOrder.has(r.station) || !parameterOrder.has(r.parameter) || r.time < since) continue;
+      const key = `${r.station}\t${r.parameter}\t${r.sensor}`;
+      const stored = bySeries.get(key);
+      // As InfluxDB will return it: no raw signal or calibration in /latest.
+      if (!stored || stored.time < r.time) bySeries.set(key, { ...r, rawSignal: null, calibration: null });
     }
     const latest = [...bySeries.values()].sort(
       (a, b) =>
