@@ -160,7 +160,7 @@ function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
           t("settings.timeZone"),
           "zone",
           p.zone,
-          [["station", t("tz.station")], ["utc", t("tz.utc")], ["local", t("tz.local")]],
+          [["station", t("tz.station")], ["utc", t("tz.utc")], ["cet", t("tz.cet")], ["local", t("tz.local")]],
           (zone) => prefs.set({ zone }),
         ),
         mayRead && conn.element,

@@ -3,7 +3,13 @@
 import type { ConcentrationUnit } from "./format.ts";
 import { detectLanguage, isLanguage, type Language } from "./i18n/index.ts";
 
-export type ZoneMode = "station" | "utc" | "local";
+export type ZoneMode = "station" | "utc" | "local" | "cet";
+
+/**
+ * Central European Time all year, UTC+1 without summer time: the time German hydrological data are
+ * kept in (MEZ). IANA's Etc zones count the other way round: Etc/GMT-1 is UTC+1.
+ */
+export const CET_ALL_YEAR = "Etc/GMT-1";
 
 export interface Preferences {
   lang: Language;
@@ -27,7 +33,7 @@ export class PreferencesStore {
     const saved = readSaved(storage);
     if (isLanguage(saved.lang)) this.prefs.lang = saved.lang;
     if (saved.unit === "ng/L" || saved.unit === "µg/L") this.prefs.unit = saved.unit;
-    if (saved.zone === "station" || saved.zone === "utc" || saved.zone === "local") this.prefs.zone = saved.zone;
+    if (saved.zone === "station" || saved.zone === "utc" || saved.zone === "local" || saved.zone === "cet") this.prefs.zone = saved.zone;
   }
 
   get(): Readonly<Preferences> {
@@ -66,22 +72,23 @@ function readSaved(storage: Pick<Storage, "getItem"> | undefined): Record<string
 }
 
 /**
- * The zone of a list or table: every row in it in one zone, UTC when chosen, else the browser's.
+ * The zone of a list or table: every row in it in one zone, UTC or CET all year when chosen, else the browser's.
  * Station time is for a single station's page only (a list of several stations' rows in their own
  * zones would mix CET and GMT+8 in one "newest first" order).
  */
 export function listZone(mode: ZoneMode): string | undefined {
-  return mode === "utc" ? "UTC" : undefined;
+  return mode === "utc" ? "UTC" : mode === "cet" ? CET_ALL_YEAR : undefined;
 }
 
 /** A zone's name for a header: its IANA name, the browser's own for undefined. */
 export function zoneName(zone: string | undefined): string {
+  if (zone === CET_ALL_YEAR) return "UTC+1 (CET)";
   return zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
 /** The IANA zone to show a single station's page in, or undefined for the browser's own. */
 export function resolveZone(mode: ZoneMode, stationZone: string | undefined): string | undefined {
-  if (mode === "utc") return "UTC";
+  if (mode === "utc" || mode === "cet") return listZone(mode);
   if (mode === "station") return stationZone;
   return undefined;
 }

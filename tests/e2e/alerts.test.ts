@@ -76,7 +76,7 @@ describe("alerts in Chromium", () => {
     await toast.waitFor({ timeout: 15_000 });
     expect(await toast.getAttribute("role")).toBe("status");
     const text = (await toast.textContent()) ?? "";
-    expect(text).toContain("Firing"); // state in words, not only the red border
+    expect(text).toContain("Active"); // state in plain words, not only the red border
     // The EU MAC-EQS for clarithromycin is a proposal: its alert informs, and says what the standard is.
     expect(text).toContain("Info");
     expect(text).toContain("EU-EQS-2022 (proposal)");

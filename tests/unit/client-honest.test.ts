@@ -53,7 +53,7 @@ describe("alert values say what they are", () => {
 });
 
 describe("the alert list in one time zone", () => {
-  it.each<ZoneMode>(["station", "utc", "local"])("with the %s preference, a Saxon and a Chongqing alert of the same instant read the same", (zone) => {
+  it.each<ZoneMode>(["station", "utc", "cet", "local"])("with the %s preference, a Saxon and a Chongqing alert of the same instant read the same", (zone) => {
     const f = format("en", zone);
     const zehren = testAlert({ station: "DE-ELBE-ZEHREN", startedAt: T });
     const cuntan = testAlert({ station: "CN-YANGTZE-CUNTAN", startedAt: T });

@@ -1,6 +1,7 @@
 // The import history of the Lab results page: every applied import (file, who, when, counts) and, for
 // the importer or an admin, Undo — after a confirmation that previews what the undo would retract
 // and which earlier values it would restore (the server's undo preview, refused the same way).
+import { listZone } from "../state.ts";
 import type { LabImportInfo, LabUndoPreview } from "../../../common/lab.ts";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
@@ -24,7 +25,7 @@ export function labHistory(ctx: AppContext, labApi: LabApi): LabHistory {
   const status = notice(t);
   const me = ctx.session.user?.username;
   const mayUndo = (imp: LabImportInfo) => imp.undoneAt === null && (imp.importedBy === me || ctx.session.role === "admin");
-  const zone = ctx.p.zone === "utc" ? "UTC" : undefined;
+  const zone = listZone(ctx.p.zone);
   let alive = true;
 
   async function refresh(): Promise<void> {

@@ -2,6 +2,7 @@
 // scope, source). A changed value is a new version with its own validity: the form asks from when
 // it applies, and the version before it ends there (both stay visible). A standard can be ended
 // (repealed) and new ones created. The server keeps what has applied from being rewritten.
+import { listZone } from "../state.ts";
 import { LEGAL_STATUSES, STANDARD_KINDS, type ClassLimits, type LegalStatus, type QualityStandard, type StandardKind, type StandardScope } from "../../../common/catalog-model.ts";
 import { localName } from "../../../common/standards.ts";
 import { KNOWN_UNITS } from "../../../common/units.ts";
@@ -27,7 +28,7 @@ export function adminStandardsPage(ctx: AppContext): Page {
   const formSlot = h("div", { class: "admin-form-slot" });
   const legal = (s: LegalStatus) => t(`legal.${s}` as MessageKey);
   const kindName = (k: StandardKind) => t(`std.${k}` as MessageKey);
-  const when = (iso: string | null, open: MessageKey) => (iso === null ? t(open) : formatDateTime(Date.parse(iso), ctx.lang, ctx.p.zone === "utc" ? "UTC" : undefined, false));
+  const when = (iso: string | null, open: MessageKey) => (iso === null ? t(open) : formatDateTime(Date.parse(iso), ctx.lang, listZone(ctx.p.zone), false));
 
   const run = catalogChange(ctx, status, formSlot);
 
