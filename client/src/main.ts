@@ -17,7 +17,7 @@ import type { AppContext, Page } from "./context.ts";
 import { clear, h } from "./dom.ts";
 import { LANGUAGE_NAME, LANGUAGES, LOCALE, translator, type Language } from "./i18n/index.ts";
 import { LiveClient } from "./live.ts";
-import { adminHref, alertsHref, compareHref, LAB_HREF, loginHref, parseRoute } from "./router.ts";
+import { adminHref, alertsHref, compareHref, profileHref, LAB_HREF, loginHref, parseRoute } from "./router.ts";
 import { SessionStore } from "./session.ts";
 import { PreferencesStore, type ZoneMode } from "./state.ts";
 import { accountPage } from "./pages/account.ts";
@@ -31,6 +31,7 @@ import { overviewPage } from "./pages/overview.ts";
 import { stationPage } from "./pages/station.ts";
 import { labPage } from "./pages/lab.ts";
 import { validationPage } from "./pages/validation.ts";
+import { profilePage } from "./pages/profile.ts";
 import type { ConcentrationUnit } from "./format.ts";
 
 const api = new ApiClient();
@@ -144,6 +145,7 @@ function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
           { "aria-label": t("nav.main") },
           navLink("#/", t("nav.overview"), route === "overview"),
           navLink(compareHref(), t("nav.compare"), route === "compare"),
+          navLink(profileHref(), t("nav.profile"), route === "profile"),
           navLink(alertsHref(), t("nav.alerts"), route === "alerts" || route === "alert-rules"),
           roleAtLeast(session?.role, "researcher") && session?.user && navLink("#/subscriptions", t("nav.subscriptions"), route === "subscriptions"),
           roleAtLeast(session?.role, "researcher") && navLink(LAB_HREF, t("nav.lab"), route === "lab" || route === "validation"),
@@ -242,7 +244,9 @@ async function mount(): Promise<void> {
                     ? labPage(ctx)
                     : route.page === "validation"
                       ? validationPage(ctx, route.query)
-                      : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
+                      : route.page === "profile"
+                        ? profilePage(ctx, route.query)
+                        : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

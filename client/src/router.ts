@@ -10,6 +10,7 @@ export type Route =
   | { page: "alert-rules" }
   | { page: "subscriptions" }
   | { page: "lab" }
+  | { page: "profile"; query: URLSearchParams }
   | { page: "validation"; query: URLSearchParams };
 
 /** Who may do what, and the managed catalog (issue #15): two groups of tabs. */
@@ -30,6 +31,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "alerts") return parts[1] === "rules" ? { page: "alert-rules" } : { page: "alerts", query };
   if (parts[0] === "subscriptions") return { page: "subscriptions" };
   if (parts[0] === "lab") return { page: "lab" };
+  if (parts[0] === "profile") return { page: "profile", query };
   if (parts[0] === "validation") return { page: "validation", query };
   if (parts[0] === "admin") {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
@@ -67,6 +69,12 @@ export function alertsHref(query?: URLSearchParams): string {
 }
 
 export const LAB_HREF = "#/lab";
+
+/** The longitudinal profile; query: river, p (compound), t (instant; omitted: now). */
+export function profileHref(query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/profile${q}`;
+}
 
 /** The sensor validation page; query: station, parameter, sensor, from, to. */
 export function validationHref(query?: URLSearchParams): string {
