@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../server/src/errors.ts";
 import { contentDisposition, exportFileName } from "../../server/src/export/export-file-name.ts";
-import { aggregateExportQuery, rawExportQuery } from "../../server/src/export/export-influxql.ts";
+import { aggregateExportQuery, rawExportQuery } from "../../server/src/influx/influxql.ts";
 import { parseExportQuery } from "../../server/src/export/export-params.ts";
 import { seed } from "../helpers/catalog.ts";
 

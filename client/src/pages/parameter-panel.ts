@@ -376,5 +376,19 @@ export class ParameterPanel {
 }
 
 function emptySeries(station: string, parameter: Parameter, view: PanelView): SeriesResponse {
-  return { station, parameter: parameter.code, sensor: "", unit: parameter.unit, from: view.from, to: view.to, resolution: "raw", intervalMs: null, points: [] };
+  return {
+    station,
+    parameter: parameter.code,
+    sensor: "",
+    unit: parameter.unit,
+    from: view.from,
+    to: view.to,
+    resolution: "raw",
+    intervalMs: null,
+    points: [],
+    view: "corrected",
+    asOf: null,
+    releaseLevel: "approved",
+    corrections: [],
+  };
 }

@@ -1,0 +1,151 @@
+// A chart's points with the review applied: raw points corrected and labelled; aggregate buckets
+// that a correction (or, for readers of released data only, an unreleased period) touches
+// recomputed from the corrected readings, so an interval's mean is always the mean of the corrected
+// values — the same as aggregating the corrected raw data — while untouched intervals keep
+// InfluxDB's aggregates (or the rollups beyond raw retention).
+import type { SeriesPoint } from "../../../common/api-types.ts";
+import { PROVISIONAL_LABEL, type ReviewLabels } from "../../../common/review.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
+import { envelopeToPoint, type Envelope } from "../query/envelope.ts";
+import type { AccessPolicy } from "./access-policy.ts";
+import { affectedBuckets, bucketEnvelope, bucketPoints, epochBuckets, type PointBucket } from "./bucket-aggregate.ts";
+import { asCorrected, type CorrectedPoint, type StoredPoint } from "./correction-algebra.ts";
+import { keyOf, sensorFacts, type CorrectedReader, type ReadOptions } from "./corrected-reader.ts";
+import { PointLabeller, reviewLabels, type ReviewedPoint } from "./labels.ts";
+import type { SeriesReviewState } from "./review-state.ts";
+import { correctPoints } from "./series-corrector.ts";
+
+/** What a chart read needs to apply the review: the reader, the view and time, who reads, the grades. */
+export interface ChartReview {
+  reader: CorrectedReader;
+  read: ReadOptions;
+  policy: AccessPolicy;
+  grades: readonly string[];
+}
+
+/** The review of one series for one chart read. */
+export class SeriesChartReview {
+  readonly labeller: PointLabeller;
+  readonly corrections: number[];
+
+  private constructor(
+    private readonly series: CatalogSeries,
+    private readonly review: ChartReview,
+    private readonly state: SeriesReviewState,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    const access = review.policy.access(keyOf(series));
+    this.labeller = new PointLabeller(state, access.kind, review.policy, review.grades);
+    this.corrections = review.reader
+      .corrections(state, review.read.view)
+      .filter((c) => c.from <= to && c.to > from)
+      .map((c) => c.id);
+  }
+
+  static async load(series: CatalogSeries, review: ChartReview, from: number, to: number): Promise<SeriesChartReview> {
+    return new SeriesChartReview(series, review, await review.reader.state(keyOf(series), review.read.asOf), from, to);
+  }
+
+  /** Whether raw points must be read with their raw signal (a recalibration in the range). */
+  get needsSignal(): boolean {
+    return this.review.reader.corrections(this.state, this.review.read.view).some((c) => this.corrections.includes(c.id) && c.action.kind === "recalibrate");
+  }
+
+  /** Parts of the chart's range this reader does not get. */
+  withheld(): Array<{ from: number; to: number }> {
+    return this.labeller.withheld(this.from, this.to + 1);
+  }
+
+  /** Raw-resolution points: the stored readings (inclusive range) corrected and labelled. */
+  async rawPoints(stored: readonly StoredPoint[]): Promise<SeriesPoint[]> {
+    let corrected: CorrectedPoint[];
+    if (this.corrections.length === 0) corrected = stored.map(asCorrected);
+    else {
+      const all = this.review.reader.corrections(this.state, this.review.read.view);
+      const relevant = all.filter((c) => this.corrections.includes(c.id));
+      const interpolations = await this.review.reader.interpolations(this.series, relevant, all);
+      corrected = correctPoints(stored, all, interpolations, sensorFacts(this.series.sensor), { from: this.from, to: this.to + 1 });
+    }
+    const out: SeriesPoint[] = [];
+    for (const p of corrected) {
+      const reviewed = this.labeller.label(p);
+      if (reviewed) out.push(rawSeriesPoint(reviewed));
+    }
+    return out;
+  }
+
+  /**
+   * Aggregate points: `envelopes` from InfluxDB over the range, with every bucket that a correction or
+   * a withheld period touches recomputed from the corrected, visible readings. Buckets before
+   * `rawSince` (raw data expired) keep their rollup values.
+   */
+  async buckets(envelopes: readonly Envelope[], intervalMs: number, rawSince: number): Promise<SeriesPoint[]> {
+    const startOf = epochBuckets(intervalMs);
+    const touched = [
+      ...this.review.reader.corrections(this.state, this.review.read.view).filter((c) => this.corrections.includes(c.id)),
+      ...this.withheld(),
+    ];
+    const lower = Math.max(this.from, rawSince);
+    const ranges = affectedBuckets(touched, startOf, (t) => t + intervalMs)
+      .map((r) => ({ from: Math.max(r.from, lower), to: Math.min(r.to, this.to + 1) }))
+      .filter((r) => r.from < r.to);
+    const recomputed = new Map<number, PointBucket>();
+    const affected = new Set<number>();
+    if (ranges.length > 0) {
+      for (const r of ranges) for (let t = startOf(r.from); t < r.to; t += intervalMs) affected.add(t);
+      const points = await this.review.reader.points(this.series, ranges, this.state, this.review.read.view);
+      const visible: ReviewedPoint[] = [];
+      for (const p of points) {
+        const reviewed = this.labeller.label(p);
+        if (reviewed) visible.push(reviewed);
+      }
+      for (const b of bucketPoints(visible, startOf, "flag")) recomputed.set(b.t, b);
+    }
+    const out: SeriesPoint[] = [];
+    for (const e of envelopes) {
+      if (affected.has(e.t)) continue;
+      out.push(this.labelled(envelopeToPoint(e), e.t, intervalMs));
+    }
+    for (const b of recomputed.values()) {
+      const point = bucketPoint(b);
+      const grade = this.labeller.interval(Math.max(b.t, this.from), Math.min(b.t + intervalMs, this.to + 1), this.review.grades).grade;
+      if (grade !== null) point.grade = grade;
+      out.push(point);
+    }
+    return out.sort((a, b) => a.t - b.t);
+  }
+
+  private labelled(point: SeriesPoint, t: number, intervalMs: number): SeriesPoint {
+    const labels = this.labeller.interval(Math.max(t, this.from), Math.min(t + intervalMs, this.to + 1), this.review.grades);
+    point.approval = labels.approval;
+    if (labels.provisional) point.provisional = true;
+    if (labels.grade !== null) point.grade = labels.grade;
+    return point;
+  }
+}
+
+function rawSeriesPoint(p: ReviewedPoint): SeriesPoint {
+  const point: SeriesPoint = { t: p.time, v: p.value };
+  if (p.qualifier !== null && p.limit !== null) {
+    point.qualifier = p.qualifier;
+    point.limit = p.limit;
+  }
+  if (p.uncertainty !== null) point.uncertainty = p.uncertainty;
+  point.qc = p.qc;
+  return Object.assign(point, reviewLabels(p));
+}
+
+function bucketPoint(b: PointBucket): SeriesPoint {
+  const point = envelopeToPoint(bucketEnvelope(b));
+  const labels: ReviewLabels = { approval: b.approval };
+  if (b.provisional) labels.provisional = true;
+  if (b.estimated > 0) labels.estimated = true;
+  if (b.corrections.size > 0) labels.corrections = [...b.corrections].sort((x, y) => x - y);
+  return Object.assign(point, labels);
+}
+
+/** The label to show with the points, when any of them is provisional. */
+export function provisionalLabel(points: readonly { provisional?: true }[]): string | undefined {
+  return points.some((p) => p.provisional) ? PROVISIONAL_LABEL : undefined;
+}
