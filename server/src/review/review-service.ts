@@ -11,8 +11,7 @@ import type { Clock } from "../util/clock.ts";
 import type { AccessPolicy } from "./access-policy.ts";
 import { keyOf, type CorrectedReader } from "./corrected-reader.ts";
 import type { Actor, ReviewRepository } from "./review-repository.ts";
-import { reviewStateAt, type SeriesReviewState } from "./review-state.ts";
-import { clip } from "./timeline.ts";
+import { approvedParts, firstUnapproved, reviewStateAt, type SeriesReviewState } from "./review-state.ts";
 import type { CorrectionBody } from "./review-params.ts";
 
 /** Links alerts raised by readings a deletion removed to that deletion (alerts/alert-corrections.ts). */
@@ -67,9 +66,8 @@ export class ReviewService {
 
   /** 409 when any part of [from, to) is approved: approved data is locked. */
   private refuseApproved(state: SeriesReviewState, from: number, to: number, what: string): void {
-    const approved = clip(state.approvals, from, to).filter((s) => s.value === "approved");
-    if (approved.length === 0) return;
-    const first = approved[0]!;
+    const first = approvedParts(state, from, to)[0];
+    if (!first) return;
     throw new ConflictError(
       `${what} ${range(from, to)} would change approved data (approved ${range(first.from, first.to)}); un-approve that period first (POST /api/v1/review/unapprovals, with a reason)`,
     );
@@ -145,14 +143,11 @@ export class ReviewService {
     const key = keyOf(series);
     this.mayReview(policy, key);
     return this.deps.meta.transaction(async (trx) => {
-      const state = await this.state(trx, key);
-      let at = b.from;
-      for (const s of clip(state.approvals, b.from, b.to)) {
-        if (s.from > at || s.value !== "approved") break;
-        at = s.to;
-      }
-      if (at < b.to) {
-        throw new ConflictError(`${range(at, b.to)} is not approved (un-approved already, or never approved): only approved periods can be un-approved; check GET /api/v1/review/approvals`);
+      const gap = firstUnapproved(await this.state(trx, key), b.from, b.to);
+      if (gap) {
+        throw new ConflictError(
+          `${range(gap.from, gap.to)} is not approved (un-approved already, or never approved): only approved periods can be un-approved; check GET /api/v1/review/approvals`,
+        );
       }
       return this.deps.repo.in(trx).addApproval({ ...key, from: b.from, to: b.to, level: b.level, action: "unapproval", reason: b.reason }, actor, this.deps.clock.now());
     });

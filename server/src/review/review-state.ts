@@ -4,7 +4,7 @@
 import type { ApprovalLevel, CorrectionInfo } from "../../../common/review.ts";
 import type { ActiveCorrection } from "./correction-algebra.ts";
 import type { SeriesRecords } from "./review-repository.ts";
-import { timelineOf, type Segment } from "./timeline.ts";
+import { clip, timelineOf, type Segment } from "./timeline.ts";
 
 export interface SeriesReviewState {
   /** Corrections in force (all of them, whatever their range), by id. */
@@ -40,4 +40,22 @@ export function activeCorrections(corrections: readonly CorrectionInfo[]): Activ
 export function touches(state: SeriesReviewState, from: number, to: number): boolean {
   const overlaps = (r: { from: number; to: number }) => r.from < to && r.to > from;
   return state.corrections.some(overlaps) || state.approvals.some(overlaps) || state.grades.some(overlaps);
+}
+
+/** The approved parts of [from, to): approved data is locked against corrections, grades and undos. */
+export function approvedParts(state: SeriesReviewState, from: number, to: number): Array<{ from: number; to: number }> {
+  return clip(state.approvals, from, to)
+    .filter((s) => s.value === "approved")
+    .map((s) => ({ from: s.from, to: s.to }));
+}
+
+/** The first part of [from, to) that is not approved (null: all of it is, so all of it can be un-approved). */
+export function firstUnapproved(state: SeriesReviewState, from: number, to: number): { from: number; to: number } | null {
+  let at = from;
+  for (const s of clip(state.approvals, from, to)) {
+    if (s.from > at) return { from: at, to: s.from };
+    if (s.value !== "approved") return { from: s.from, to: s.to };
+    at = s.to;
+  }
+  return at < to ? { from: at, to } : null;
 }
