@@ -40,6 +40,7 @@ beforeAll(async () => {
   const headersFor: Record<string, Record<string, string>> = {
     viewer: await authHeaders(system, "viewer"),
     researcher: await authHeaders(system, "researcher"),
+    reviewer: await authHeaders(system, "reviewer"),
     admin: await authHeaders(system, "admin"),
   };
   // "Log out everywhere" revokes the caller's API tokens too.
@@ -59,6 +60,7 @@ beforeAll(async () => {
       },
     },
     { name: "researcher", role: "researcher", headers: () => headersFor.researcher!, renew: renewToken("researcher") },
+    { name: "reviewer", role: "reviewer", headers: () => headersFor.reviewer!, renew: renewToken("reviewer") },
     { name: "admin", role: "admin", headers: () => headersFor.admin!, renew: renewToken("admin") },
     { name: "station token", role: null, station: true, headers: () => ({ authorization: `Bearer ${station}` }) },
     { name: "expired API token", role: null, invalid: true, headers: () => ({ authorization: `Bearer ${expired}` }) },

@@ -86,11 +86,11 @@ describe("correction algebra: one kind at a time", () => {
 
 describe("correction algebra: order and overlaps", () => {
   it.each<[string, ActiveCorrection[], number]>([
-    ["gain before zero offset, whichever came first: 2 × 20 + 1", [c(1, 0, 10, { kind: "offset", offset: 1 }), c(2, 0, 10, { kind: "multiply", factor: 2 })], 41],
-    ["the same made the other way round", [c(1, 0, 10, { kind: "multiply", factor: 2 }), c(2, 0, 10, { kind: "offset", offset: 1 })], 41],
-    ["overlapping offsets add", [c(1, 0, 10, { kind: "offset", offset: 1 }), c(2, 0, 10, { kind: "offset", offset: 2 })], 23],
-    ["overlapping factors multiply", [c(1, 0, 10, { kind: "multiply", factor: 2 }), c(2, 0, 10, { kind: "multiply", factor: 0.5 })], 20],
-    ["recalibration first, then arithmetic: (2 × 15 − 10) × 2 + 1", [c(3, 0, 10, { kind: "offset", offset: 1 }), c(2, 0, 10, { kind: "multiply", factor: 2 }), c(1, 0, 10, { kind: "recalibrate", calibration: 1 })], 41],
+    ["gain before zero offset, whichever came first: 2 × 20 + 1", [c(1, 0, 20, { kind: "offset", offset: 1 }), c(2, 0, 20, { kind: "multiply", factor: 2 })], 41],
+    ["the same made the other way round", [c(1, 0, 20, { kind: "multiply", factor: 2 }), c(2, 0, 20, { kind: "offset", offset: 1 })], 41],
+    ["overlapping offsets add", [c(1, 0, 20, { kind: "offset", offset: 1 }), c(2, 0, 20, { kind: "offset", offset: 2 })], 23],
+    ["overlapping factors multiply", [c(1, 0, 20, { kind: "multiply", factor: 2 }), c(2, 0, 20, { kind: "multiply", factor: 1.5 })], 60],
+    ["recalibration first, then arithmetic: (2 × 15 − 10) × 2 + 1", [c(3, 0, 20, { kind: "offset", offset: 1 }), c(2, 0, 20, { kind: "multiply", factor: 2 }), c(1, 0, 20, { kind: "recalibrate", calibration: 1 })], 41],
     ["drift after offset, both added", [c(1, 0, 20, { kind: "drift", offsetAtEnd: 4 }), c(2, 0, 20, { kind: "offset", offset: 1 })], 23],
   ])("%s", (_name, corrections, expected) => {
     const [out] = run([p(10, 20, { rawSignal: 15, calibration: 1 })], corrections);
