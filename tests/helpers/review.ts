@@ -1,5 +1,5 @@
 // Data review in tests: the labels an unreviewed reading carries with the default settings (release
-// level "approved", provisional data shown to everyone), and shortcuts to the review API.
+// level "approved", provisional data shown to everyone), and users in organisations.
 import type { Role } from "../../server/src/auth/roles.ts";
 import type { TestSystem } from "./test-system.ts";
 import { createUser } from "./auth.ts";
@@ -15,19 +15,4 @@ export async function memberHeaders(system: TestSystem, role: Role, organisation
   return { id: user.id, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } };
 }
 
-/** A JSON request to the test system; the parsed body (or null) and the status. */
-export async function send(system: TestSystem, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${system.url}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = text;
-  }
-  return { status: res.status, body: parsed };
-}
+export { api } from "./alert-system.ts";

@@ -8,6 +8,7 @@ import type { QualityStandard, Sensor } from "../../../common/catalog-model.ts";
 import { BELOW_LOQ, type LabResultInfo } from "../../../common/lab.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { QUALIFIER } from "../../../common/reading.ts";
+import { CORRECTION_KINDS, PROVISIONAL_LABEL } from "../../../common/review.ts";
 import { scopeCovers } from "../../../common/standards.ts";
 import { describeRequest, type ExportRequest } from "./export-params.ts";
 import type { ExportProgress } from "./export-stream.ts";
@@ -62,10 +63,10 @@ function reviewInfo(input: DataPackageInput): Record<string, unknown> {
     as_of: req.asOf === null ? null : iso(req.asOf),
     as_of_meaning: "the corrections, approvals and grades as recorded at this time (null: at the export); the raw readings are the ones stored",
     release_level: review.policy.release.releaseLevel,
-    provisional_label: "provisional — subject to revision",
+    provisional_label: PROVISIONAL_LABEL,
     approval_levels: { raw: "not reviewed", checked: "reviewed, may still change", approved: "final" },
     grades: review.grades,
-    correction_order: ["recalibrate", "multiply", "offset", "drift", "delete", "interpolate", "qc"],
+    correction_order: CORRECTION_KINDS,
     corrections:
       req.view === "raw"
         ? []
