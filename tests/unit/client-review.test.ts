@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { SeriesResponse } from "../../common/api-types.ts";
 import { approvalSegments } from "../../client/src/charts/approval-band.ts";
 import { buildChartModel, previewDatasets, type ModelOptions } from "../../client/src/charts/datasets.ts";
+import { catalogues, LANGUAGES, type MessageKey } from "../../client/src/i18n/index.ts";
 import { parseRoute } from "../../client/src/router.ts";
+import { ROLES } from "../../common/auth-types.ts";
 import { seed } from "../helpers/catalog.ts";
 
 const labels: ModelOptions["labels"] = { value: "v", mean: "mean", min: "min", max: "max", belowLod: "lod", suspect: "s", failed: "f", estimated: "est", rollingMean: () => "rm" };
@@ -58,5 +60,11 @@ describe("review route", () => {
     const route = parseRoute("#/review?days=14");
     expect(route.page).toBe("review");
     expect(route.page === "review" && route.query.get("days")).toBe("14");
+  });
+});
+
+describe("role names", () => {
+  it.each(LANGUAGES)("every role has a name in %s (the session menu shows it)", (lang) => {
+    for (const role of ROLES) expect(catalogues[lang][`role.${role}` as MessageKey], role).toBeTruthy();
   });
 });

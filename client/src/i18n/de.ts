@@ -188,6 +188,7 @@ export const de: Messages = {
   "session.logoutFailed": "Abmelden fehlgeschlagen: {error}",
   "role.viewer": "Betrachter",
   "role.researcher": "Forschende",
+  "role.reviewer": "Prüfende",
   "role.admin": "Administrator",
   "login.heading": "Anmelden",
   "login.required": "Dieser Water Monitor ist nur für angemeldete Benutzer sichtbar.",

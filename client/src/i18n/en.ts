@@ -188,6 +188,7 @@ export const en = {
   "session.logoutFailed": "Could not log out: {error}",
   "role.viewer": "Viewer",
   "role.researcher": "Researcher",
+  "role.reviewer": "Reviewer",
   "role.admin": "Administrator",
   "login.heading": "Log in",
   "login.required": "This Water Monitor is visible to logged-in users only.",

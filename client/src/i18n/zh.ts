@@ -188,6 +188,7 @@ export const zh: Messages = {
   "session.logoutFailed": "退出登录失败：{error}",
   "role.viewer": "查看者",
   "role.researcher": "研究人员",
+  "role.reviewer": "审核人员",
   "role.admin": "管理员",
   "login.heading": "登录",
   "login.required": "此 Water Monitor 仅对已登录用户可见。",

@@ -12,7 +12,8 @@ export function reviewQueuePage(ctx: AppContext, query: URLSearchParams): Page {
   const { t, lang } = ctx;
   const api = new ReviewApi(ctx.api);
   let destroyed = false;
-  let days = Math.max(0, Math.min(400, Number(query.get("days") ?? 30) || 30));
+  const asked = Number(query.get("days") ?? "30");
+  let days = Number.isFinite(asked) ? Math.max(0, Math.min(400, Math.round(asked))) : 30;
   const list = h("div", { "data-testid": "review-queue" });
 
   function render(queue: ReviewQueueResponse): void {
@@ -54,6 +55,7 @@ export function reviewQueuePage(ctx: AppContext, query: URLSearchParams): Page {
     name: "older-than-days",
     min: 0,
     max: 400,
+    class: "days-input",
     value: days,
     onchange: (e: Event) => {
       days = Math.max(0, Math.min(400, Number((e.target as HTMLInputElement).value) || 0));
