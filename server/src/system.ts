@@ -199,7 +199,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
   await ensureFirstAdmin(auth.users, config.auth.adminPassword, logger);
   // Each import and query reads the catalog once and works on that snapshot throughout.
-  const lab = createLab({ meta, readings: store, catalog: () => catalog.current(), clock, logger, maxBytes: config.lab.importMaxBytes });
+  const lab = createLab({
+    meta,
+    readings: store,
+    catalog: () => catalog.current(),
+    clock,
+    logger,
+    maxBytes: config.lab.importMaxBytes,
+    // Sensor validation shows a sensor's readings: not those of an embargoed sensor to outsiders.
+    mayRead: (res, series) => review.refuseEmbargoed(res, series),
+  });
   // Data review: corrections, approvals, grades, embargoes; the corrected reader every read path uses.
   const review = createReview({
     meta,

@@ -1,7 +1,7 @@
 // A prototype sensor under embargo (issue #17): KSI's sensor KSI-CBZ-MIP-P2 stands beside BfUL's
 // primary carbamazepine sensor at Zehren. While KSI's embargo holds, KSI's researchers see its
 // readings live and export them; a BfUL researcher and anonymous users get none of them — not in
-// series, latest, live readings, exports, the alert list or their notifications. After the
+// series, latest, live readings, exports, sensor validation, the alert list or their notifications. After the
 // release both see it (labelled provisional: it is not approved). Alerts linked to a deletion and
 // corrected data not re-firing past alerts are checked on the same server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,6 +104,10 @@ describe("a prototype sensor under embargo", () => {
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/embargoed by KSI/);
     }
+    // Sensor validation against lab results shows the sensor's readings too.
+    const validation = `/api/v1/lab/validation?station=${ZEHREN}&parameter=${CBZ}&sensor=${PROTOTYPE}`;
+    expect((await api(system, "GET", validation, bful.headers)).status).toBe(403);
+    expect((await api(system, "GET", validation, ksi.headers)).status).toBe(200);
     expect(await latestSensors(ksi.headers)).toContain(PROTOTYPE);
     expect(await latestSensors(bful.headers)).toEqual([PRIMARY]);
     expect(await latestSensors(anonymous)).toEqual([PRIMARY]);

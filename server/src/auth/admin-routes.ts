@@ -63,7 +63,8 @@ export function adminRouter(
     const current = catalog.current();
     const unknown = organisations.filter((o) => !current.organisation(o));
     if (unknown.length > 0) {
-      throw new ValidationError(`unknown organisation(s): ${unknown.join(", ")}; the catalog has: ${current.data.organisations.map((o) => o.id).join(", ")}`);
+      const known = current.data.organisations.map((o) => o.id).join(", ");
+      throw new ValidationError(`unknown organisation(s): ${unknown.join(", ")}; the catalog has: ${known}`, [{ path: "organisations", message: `catalog organisation ids: ${known}` }]);
     }
     const user = await auth.users.byId(id);
     if (!user) throw new NotFoundError(`no user ${id}`);

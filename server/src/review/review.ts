@@ -12,6 +12,8 @@ import type { MembershipRepository } from "../auth/memberships.ts";
 import type { SettingsRepository } from "../auth/settings.ts";
 import type { UserRepository } from "../auth/users.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
+import { refuseEmbargoed } from "../query/query-routes.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { LiveAudience } from "../live/live-hub.ts";
 import type { MetaStore } from "../meta/store.ts";
@@ -57,6 +59,8 @@ export interface Review {
   alertReads: (res: Response, alerts: AlertInfo[]) => Promise<AlertInfo[]>;
   /** Who is notified of an alert. */
   recipients: RecipientFilter;
+  /** Refuses (403) a request whose reader may not read the series at all (an embargo). */
+  refuseEmbargoed(res: Response, series: CatalogSeries): Promise<void>;
   /** Called after a correction or undo (the alert engine refills the series' rolling means). */
   onChange(listener: (series: SeriesKey) => void): void;
 }
@@ -108,6 +112,7 @@ export function createReview(deps: ReviewDeps): Review {
       const roles = await deps.users.in(trx).roles(owners);
       return alertVisibility.recipients(trx, access, event, owners.map((id) => ({ id, role: roles.get(id) ?? null })));
     },
+    refuseEmbargoed: async (res, series) => refuseEmbargoed(await access.forPrincipal(principalOf(res)), series),
     onChange: (listener) => void listeners.add(listener),
   };
 }
