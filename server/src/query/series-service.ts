@@ -106,9 +106,16 @@ export class SeriesService {
       plan = chooseResolution({ ...input, forceAggregate: true });
     }
     if (plan.kind !== "aggregate") throw new Error("forced aggregate plan expected");
-    const envelopes = await this.aggregate(series, from, to, plan.intervalMs, plan.sources, options.oneQueryAtATime ?? false);
-    const points = review ? await review.buckets(envelopes, plan.intervalMs, now - this.retention.rawMs) : envelopes.map(envelopeToPoint);
-    return this.response(series, from, to, plan.intervalMs, points, options.review, review);
+    const { intervalMs, sources } = plan;
+    const oneAtATime = options.oneQueryAtATime ?? false;
+    const envelopesOf = () => this.aggregate(series, from, to, intervalMs, sources, oneAtATime);
+    if (!review) return this.response(series, from, to, intervalMs, (await envelopesOf()).map(envelopeToPoint), options.review, review);
+    // The corrected buckets do not depend on InfluxDB's aggregates: both at once (one after the
+    // other for callers who are not logged in).
+    const recompute = () => review.recompute(intervalMs, now - this.retention.rawMs);
+    const [envelopes, recomputed] = oneAtATime ? [await envelopesOf(), await recompute()] : await Promise.all([envelopesOf(), recompute()]);
+    const points = review.buckets(envelopes, recomputed);
+    return this.response(series, from, to, intervalMs, points, options.review, review);
   }
 
   /**

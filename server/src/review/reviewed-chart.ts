@@ -23,6 +23,13 @@ export interface ChartReview {
   grades: readonly string[];
 }
 
+/** Aggregate buckets recomputed from corrected readings, by start time; `affected`: the InfluxDB buckets they replace. */
+export interface RecomputedBuckets {
+  intervalMs: number;
+  affected: Set<number>;
+  buckets: Map<number, PointBucket>;
+}
+
 /** The review of one series for one chart read. */
 export class SeriesChartReview {
   readonly labeller: PointLabeller;
@@ -76,11 +83,11 @@ export class SeriesChartReview {
   }
 
   /**
-   * Aggregate points: `envelopes` from InfluxDB over the range, with every bucket that a correction or
-   * a withheld period touches recomputed from the corrected, visible readings. Buckets before
-   * `rawSince` (raw data expired) keep their rollup values.
+   * The aggregate buckets that a correction (or a withheld period) touches, recomputed from the
+   * corrected, visible readings. Buckets before `rawSince` (raw data expired) keep their rollup
+   * values. Independent of InfluxDB's envelopes, so callers may ask for both at once.
    */
-  async buckets(envelopes: readonly Envelope[], intervalMs: number, rawSince: number): Promise<SeriesPoint[]> {
+  async recompute(intervalMs: number, rawSince: number): Promise<RecomputedBuckets> {
     const startOf = epochBuckets(intervalMs);
     const touched = [
       ...this.review.reader.corrections(this.state, this.review.read.view).filter((c) => this.corrections.includes(c.id)),
@@ -90,24 +97,29 @@ export class SeriesChartReview {
     const ranges = affectedBuckets(touched, startOf, (t) => t + intervalMs)
       .map((r) => ({ from: Math.max(r.from, lower), to: Math.min(r.to, this.to + 1) }))
       .filter((r) => r.from < r.to);
-    const recomputed = new Map<number, PointBucket>();
+    const buckets = new Map<number, PointBucket>();
     const affected = new Set<number>();
-    if (ranges.length > 0) {
-      for (const r of ranges) for (let t = startOf(r.from); t < r.to; t += intervalMs) affected.add(t);
-      const points = await this.review.reader.points(this.series, ranges, this.state, this.review.read.view);
-      const visible: ReviewedPoint[] = [];
-      for (const p of points) {
-        const reviewed = this.labeller.label(p);
-        if (reviewed) visible.push(reviewed);
-      }
-      for (const b of bucketPoints(visible, startOf, "flag")) recomputed.set(b.t, b);
+    if (ranges.length === 0) return { intervalMs, affected, buckets };
+    for (const r of ranges) for (let t = startOf(r.from); t < r.to; t += intervalMs) affected.add(t);
+    const points = await this.review.reader.points(this.series, ranges, this.state, this.review.read.view);
+    const visible: ReviewedPoint[] = [];
+    for (const p of points) {
+      const reviewed = this.labeller.label(p);
+      if (reviewed) visible.push(reviewed);
     }
+    for (const b of bucketPoints(visible, startOf, "flag")) buckets.set(b.t, b);
+    return { intervalMs, affected, buckets };
+  }
+
+  /** Aggregate points: InfluxDB's `envelopes`, with the recomputed buckets in place of those they replace. */
+  buckets(envelopes: readonly Envelope[], recomputed: RecomputedBuckets): SeriesPoint[] {
+    const { intervalMs, affected } = recomputed;
     const out: SeriesPoint[] = [];
     for (const e of envelopes) {
       if (affected.has(e.t)) continue;
       out.push(this.labelled(envelopeToPoint(e), e.t, intervalMs));
     }
-    for (const b of recomputed.values()) {
+    for (const b of recomputed.buckets.values()) {
       const point = bucketPoint(b);
       const grade = this.labeller.interval(Math.max(b.t, this.from), Math.min(b.t + intervalMs, this.to + 1), this.review.grades).grade;
       if (grade !== null) point.grade = grade;
