@@ -2,7 +2,9 @@
 // (a real server on port 0, as a logged-in researcher), on a series with 200 corrections spread over the year (offsets,
 // factors, drifts, deletions, QC flags, interpolations; every aggregate interval they touch is
 // recomputed from the corrected readings) against the same chart of an identical series without
-// corrections. Goal (issue #17): within 1.3× of the uncorrected chart.
+// corrections. Goal (issue #17): within 1.3× of the uncorrected chart. The figure is the median of
+// repeated views (a dashboard refreshing); the first view after the corrections, which reads and
+// corrects every touched interval's raw readings, is reported beside it.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -102,8 +104,10 @@ export const reviewChart: Benchmark = {
         if (res.status !== 200) throw new Error(`series answered ${res.status}: ${JSON.stringify(body)}`);
         return { ms, body };
       };
-      const warm = await chart(CORRECTED);
-      if (warm.body.corrections.length !== corrections) throw new Error(`the chart names ${warm.body.corrections.length} corrections, not ${corrections}`);
+      // The first view after the corrections reads and corrects the raw readings; later views of
+      // the same chart take the corrected ranges from the cache (review/corrected-cache.ts).
+      const cold = await chart(CORRECTED);
+      if (cold.body.corrections.length !== corrections) throw new Error(`the chart names ${cold.body.corrections.length} corrections, not ${corrections}`);
       await chart(PLAIN);
       const oursRuns: number[] = [];
       const baselineRuns: number[] = [];
@@ -123,7 +127,11 @@ export const reviewChart: Benchmark = {
         ratio: oursMs / baselineMs,
         higherIsBetter: false,
         target: "≤ 1.3×",
-        extra: [{ label: "points on the corrected chart", value: points, unit: "points" }],
+        extra: [
+          { label: "first view after the corrections (nothing cached)", value: cold.ms, unit: "ms" },
+          { label: "points on the corrected chart", value: points, unit: "points" },
+          { label: "corrected readings cached", value: server.review.reader.cached.values, unit: "readings" },
+        ],
       };
     } finally {
       await server.store.query(`DROP DATABASE "${database}"`).catch(() => undefined);

@@ -318,3 +318,17 @@ describe("bad input", () => {
   });
 });
 
+// Last: it adds a reading to the series.
+describe("the corrected readings kept between reads", () => {
+  it("a late reading written into a corrected range shows in the next read, corrected", async () => {
+    const late = h(3) + 5 * 60_000;
+    const before = await points({ width: 12 });
+    expect((await points()).points.some((p) => p.t === late)).toBe(false);
+    await system.store.writeReadings([testReading({ station: STATION, parameter: PARAMETER, time: late, value: 9 })]);
+    const after = await points();
+    expect(after.points.find((p) => p.t === late)).toMatchObject({ v: 9.5, corrections: [ids.offset] });
+    // The aggregate over it counts it too.
+    const bucket = (r: SeriesResponse) => r.points.find((p) => p.t <= late && late < p.t + r.intervalMs!)!;
+    expect(bucket(await points({ width: 12 })).n).toBe(bucket(before).n! + 1);
+  });
+});

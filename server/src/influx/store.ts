@@ -31,6 +31,11 @@ export interface ReadingStore {
   whenReady(): Promise<void>;
   /** `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB. */
   writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `listener` with each batch when its write starts and again when it ends (either way):
+   * caches of derived data (review/corrected-cache.ts) drop what the batch may change.
+   */
+  onWrite(listener: (readings: readonly Reading[]) => void): () => void;
   query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>>;
   /**
    * One SELECT's rows as InfluxDB sends them — columns, and value arrays with epoch-ms times —
@@ -212,8 +217,28 @@ export class InfluxReadingStore implements ReadingStore {
     }
   }
 
+  private readonly writeListeners = new Set<(readings: readonly Reading[]) => void>();
+
+  onWrite(listener: (readings: readonly Reading[]) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => void this.writeListeners.delete(listener);
+  }
+
+  private wrote(readings: readonly Reading[]): void {
+    for (const listener of this.writeListeners) listener(readings);
+  }
+
   async writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     if (readings.length === 0) return;
+    this.wrote(readings);
+    try {
+      await this.writeBatch(readings, signal);
+    } finally {
+      this.wrote(readings);
+    }
+  }
+
+  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     await this.schemaFirst(signal);
     let res: Response;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;

@@ -14,6 +14,8 @@ import type { ReviewRepository } from "./review-repository.ts";
 import { seriesId } from "./review-repository.ts";
 import { activeCorrections, reviewStateAt, type SeriesReviewState } from "./review-state.ts";
 import { correctPoints } from "./series-corrector.ts";
+import type { PointBucket } from "./bucket-aggregate.ts";
+import { DEFAULT_MAX_CACHED_VALUES, RangeCache } from "./corrected-cache.ts";
 
 /** How far an interpolation looks for its neighbours, and how many readings it examines on each side. */
 export const ANCHOR_REACH_MS = 7 * 86_400_000;
@@ -71,10 +73,39 @@ export function storedPoints(result: readonly SeriesValues[]): StoredPoint[] {
 const overlaps = (c: { from: number; to: number }, r: TimeRange) => c.from <= (r.closed ? r.to : r.to - 1) && c.to > r.from;
 
 export class CorrectedReader {
+  private readonly cache: RangeCache<CorrectedPoint>;
+  /** Aggregate intervals made of corrected readings (review/reviewed-chart.ts), under the same rules. */
+  readonly bucketCache: RangeCache<PointBucket>;
+
   constructor(
     private readonly store: ReadingStore,
     private readonly records: Pick<ReviewRepository, "records">,
-  ) {}
+    maxCachedValues = DEFAULT_MAX_CACHED_VALUES,
+  ) {
+    this.cache = new RangeCache(ANCHOR_REACH_MS, maxCachedValues);
+    this.bucketCache = new RangeCache(ANCHOR_REACH_MS, maxCachedValues);
+    store.onWrite((readings) => {
+      this.cache.written(readings);
+      this.bucketCache.written(readings);
+    });
+  }
+
+  /** Corrected readings held in the cache (for tests and the benchmark). */
+  get cached(): { entries: number; values: number } {
+    return this.cache.size;
+  }
+
+  /**
+   * What a range's corrected readings depend on besides the stored readings: the series, the range,
+   * the sensor's facts and every correction near enough to change it (interpolation reach). Null when
+   * they must not be kept (a preview's probe correction).
+   */
+  rangeKey(series: CatalogSeries, range: TimeRange, all: readonly ActiveCorrection[]): string | null {
+    if (all.some((c) => c.id < 0)) return null;
+    const near = all.filter((c) => c.from - ANCHOR_REACH_MS <= (range.closed ? range.to : range.to - 1) && c.to + ANCHOR_REACH_MS > range.from).map((c) => c.id);
+    const facts = `${series.includeUntagged ? 1 : 0}|${JSON.stringify(sensorFacts(series.sensor))}`;
+    return `${seriesId(keyOf(series))}|${range.from}|${range.to}|${range.closed ? 1 : 0}|${facts}|${near.join(",")}`;
+  }
 
   /** Each series' review state as of `asOf`, by seriesId(). */
   async states(series: readonly SeriesKey[], asOf: number | null): Promise<Map<string, SeriesReviewState>> {
@@ -93,20 +124,39 @@ export class CorrectedReader {
 
   /**
    * The readings of one series in each of `ranges` (sorted, disjoint), corrected unless the view is
-   * raw, in time order. One request to InfluxDB for all ranges, one more for interpolation anchors.
+   * raw, in time order. One request to InfluxDB for all ranges not in the cache, one more for
+   * interpolation anchors; corrected ranges are kept in the cache (corrected-cache.ts).
    */
   async points(series: CatalogSeries, ranges: readonly TimeRange[], state: SeriesReviewState, view: ReadView): Promise<CorrectedPoint[]> {
     if (ranges.length === 0) return [];
     const all = this.corrections(state, view);
     const relevant = all.filter((c) => ranges.some((r) => overlaps(c, r)));
-    const withSignal = relevant.some((c) => c.action.kind === "recalibrate");
-    const [results, interpolations] = await Promise.all([
-      this.store.queryEach(ranges.map((r) => seriesReadingsQuery(series, r, withSignal))),
-      this.interpolations(series, relevant, all),
-    ]);
-    if (relevant.length === 0) return results.flatMap((r) => storedPoints(r).map(asCorrected));
-    const facts = sensorFacts(series.sensor);
-    return ranges.flatMap((range, i) => correctPoints(storedPoints(results[i]!), all, interpolations, facts, { from: range.from, to: range.closed ? range.to + 1 : range.to }));
+    if (relevant.length === 0) {
+      const results = await this.store.queryEach(ranges.map((r) => seriesReadingsQuery(series, r, false)));
+      return results.flatMap((r) => storedPoints(r).map(asCorrected));
+    }
+    const id = seriesId(keyOf(series));
+    const generation = this.cache.generation(id);
+    const keys = ranges.map((r) => this.rangeKey(series, r, all));
+    const cached = keys.map((key) => (key === null ? undefined : this.cache.get(key)));
+    const missing = ranges.map((r, i) => ({ r, i })).filter((m) => cached[m.i] === undefined);
+    if (missing.length > 0) {
+      const wanted = missing.map((m) => m.r);
+      const needed = all.filter((c) => wanted.some((r) => overlaps(c, r)));
+      const withSignal = needed.some((c) => c.action.kind === "recalibrate");
+      const [results, interpolations] = await Promise.all([
+        this.store.queryEach(wanted.map((r) => seriesReadingsQuery(series, r, withSignal))),
+        this.interpolations(series, needed, all),
+      ]);
+      const sensor = sensorFacts(series.sensor);
+      missing.forEach(({ r, i }, j) => {
+        const corrected = correctPoints(storedPoints(results[j]!), all, interpolations, sensor, { from: r.from, to: r.closed ? r.to + 1 : r.to });
+        cached[i] = corrected;
+        const key = keys[i];
+        if (key !== null && key !== undefined) this.cache.set(key, id, { from: r.from, to: r.closed ? r.to + 1 : r.to }, corrected, generation);
+      });
+    }
+    return cached.flatMap((points) => points!);
   }
 
   /** The newest stored reading of a series in a range (no corrections: callers check there are none). */

@@ -13,7 +13,9 @@ import { asCorrected, type CorrectedPoint, type StoredPoint } from "./correction
 import { keyOf, sensorFacts, type CorrectedReader, type ReadOptions } from "./corrected-reader.ts";
 import { PointLabeller, reviewLabels, type ReviewedPoint } from "./labels.ts";
 import type { SeriesReviewState } from "./review-state.ts";
+import { seriesId } from "./review-repository.ts";
 import { correctPoints } from "./series-corrector.ts";
+import { clip } from "./timeline.ts";
 
 /** What a chart read needs to apply the review: the reader, the view and time, who reads, the grades. */
 export interface ChartReview {
@@ -101,14 +103,39 @@ export class SeriesChartReview {
     const affected = new Set<number>();
     if (ranges.length === 0) return { intervalMs, affected, buckets };
     for (const r of ranges) for (let t = startOf(r.from); t < r.to; t += intervalMs) affected.add(t);
-    const points = await this.review.reader.points(this.series, ranges, this.state, this.review.read.view);
-    const visible: ReviewedPoint[] = [];
-    for (const p of points) {
-      const reviewed = this.labeller.label(p);
-      if (reviewed) visible.push(reviewed);
+    // Kept per range: the corrected readings' key, the interval, and what the labels depend on.
+    const reader = this.review.reader;
+    const id = seriesId(keyOf(this.series));
+    const generation = reader.bucketCache.generation(id);
+    const all = reader.corrections(this.state, this.review.read.view);
+    const keys = ranges.map((r) => {
+      const key = reader.rangeKey(this.series, r, all);
+      return key === null ? null : `${key}|${intervalMs}|${this.labelKey(r.from, r.to)}`;
+    });
+    const found = keys.map((key) => (key === null ? undefined : reader.bucketCache.get(key)));
+    const missing = ranges.filter((_, i) => found[i] === undefined);
+    if (missing.length > 0) {
+      const points = await reader.points(this.series, missing, this.state, this.review.read.view);
+      let at = 0;
+      ranges.forEach((r, i) => {
+        if (found[i] !== undefined) return;
+        const visible: ReviewedPoint[] = [];
+        for (; at < points.length && points[at]!.time < r.to; at++) {
+          const reviewed = this.labeller.label(points[at]!);
+          if (reviewed && points[at]!.time >= r.from) visible.push(reviewed);
+        }
+        found[i] = bucketPoints(visible, startOf, "flag");
+        if (keys[i] !== null) reader.bucketCache.set(keys[i]!, id, r, found[i]!, generation);
+      });
     }
-    for (const b of bucketPoints(visible, startOf, "flag")) buckets.set(b.t, b);
+    for (const list of found) for (const b of list!) buckets.set(b.t, b);
     return { intervalMs, affected, buckets };
+  }
+
+  /** What the labels of a range's readings depend on: who reads (access, release level), approvals and grades there. */
+  private labelKey(from: number, to: number): string {
+    const access = this.review.policy.access(keyOf(this.series)).kind;
+    return JSON.stringify([access, this.review.policy.release, clip(this.state.approvals, from, to), clip(this.state.grades, from, to), this.review.grades]);
   }
 
   /** Aggregate points: InfluxDB's `envelopes`, with the recomputed buckets in place of those they replace. */
