@@ -7,13 +7,12 @@ import { QUALIFIER, type QcFlag, type Reading } from "../../../common/reading.ts
 import type { ReadingStore } from "../influx/store.ts";
 import { storedPoints } from "../review/corrected-reader.ts";
 import { reviewedLatest } from "../review/reviewed-latest.ts";
-import { SeriesChartReview, provisionalLabel, type ChartReview } from "../review/reviewed-chart.ts";
+import { SeriesChartReview, provisionalLabel, readingPoint, type ChartReview } from "../review/reviewed-chart.ts";
 import { RETENTION } from "../influx/schema.ts";
 import { TAG } from "../../../common/wire.ts";
 import type { UnwrittenLatest } from "./unwritten-latest.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelope.ts";
-import type { StoredPoint } from "../review/correction-algebra.ts";
 import {
   COL,
   latestQuery,
@@ -99,7 +98,7 @@ export class SeriesService {
       // raw points would not fit the width and we aggregate instead.
       const rows = storedPoints(await this.store.queryValues(rawPointsQuery(series, from, to, width + 1, review?.needsSignal ?? false)));
       if (rows.length <= width) {
-        const points = review ? await review.rawPoints(rows) : rows.map(rawPoint);
+        const points = review ? await review.rawPoints(rows) : rows.map(readingPoint);
         return this.response(series, from, to, null, points, options.review, review);
       }
       this.logger?.debug({ station: series.station.id, parameter: series.parameter.code, sensor: series.sensor.id }, "raw data denser than native interval");
@@ -276,18 +275,6 @@ function censoring(row: Row): Pick<Reading, "value" | "qualifier" | "limit" | "u
   const loq = num(row[COL.loq]);
   const qualifier = value !== null ? null : loq !== null ? QUALIFIER.belowLoq : lod !== null ? QUALIFIER.belowLod : null;
   return { value, qualifier, limit: qualifier === null ? null : (loq ?? lod), uncertainty: num(row[COL.uncertainty]), rawSignal: null, calibration: null };
-}
-
-/** A stored reading as a chart point, without review (callers that pass none). */
-function rawPoint(p: StoredPoint): SeriesPoint {
-  const point: SeriesPoint = { t: p.time, v: p.value };
-  if (p.qualifier !== null && p.limit !== null) {
-    point.qualifier = p.qualifier;
-    point.limit = p.limit;
-  }
-  if (p.uncertainty !== null) point.uncertainty = p.uncertainty;
-  point.qc = p.qc;
-  return point;
 }
 
 /** The review fields of an answer: view, as-of time and release level (the stored data as it is without a review). */

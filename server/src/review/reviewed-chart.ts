@@ -164,7 +164,8 @@ export class SeriesChartReview {
   }
 }
 
-function rawSeriesPoint(p: ReviewedPoint): SeriesPoint {
+/** A stored or corrected reading as a chart point (the labels apart). */
+export function readingPoint(p: Pick<CorrectedPoint, "time" | "value" | "qualifier" | "limit" | "uncertainty" | "qc">): SeriesPoint {
   const point: SeriesPoint = { t: p.time, v: p.value };
   if (p.qualifier !== null && p.limit !== null) {
     point.qualifier = p.qualifier;
@@ -172,7 +173,11 @@ function rawSeriesPoint(p: ReviewedPoint): SeriesPoint {
   }
   if (p.uncertainty !== null) point.uncertainty = p.uncertainty;
   point.qc = p.qc;
-  return Object.assign(point, reviewLabels(p));
+  return point;
+}
+
+function rawSeriesPoint(p: ReviewedPoint): SeriesPoint {
+  return Object.assign(readingPoint(p), reviewLabels(p));
 }
 
 function bucketPoint(b: PointBucket): SeriesPoint {
