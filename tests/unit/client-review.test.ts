@@ -3,11 +3,12 @@
 import { describe, expect, it } from "vitest";
 import type { SeriesResponse } from "../../common/api-types.ts";
 import { approvalSegments } from "../../client/src/charts/approval-band.ts";
+import { valueText } from "../../client/src/components/alert-format.ts";
 import { buildChartModel, previewDatasets, type ModelOptions } from "../../client/src/charts/datasets.ts";
-import { catalogues, LANGUAGES, type MessageKey } from "../../client/src/i18n/index.ts";
+import { catalogues, LANGUAGES, translator, type Language, type MessageKey } from "../../client/src/i18n/index.ts";
 import { parseRoute } from "../../client/src/router.ts";
 import { ROLES } from "../../common/auth-types.ts";
-import { seed } from "../helpers/catalog.ts";
+import { seed, testAlert } from "../helpers/catalog.ts";
 
 const labels: ModelOptions["labels"] = { value: "v", mean: "mean", min: "min", max: "max", belowLod: "lod", suspect: "s", failed: "f", estimated: "est", rollingMean: () => "rm" };
 const series = (points: SeriesResponse["points"]): SeriesResponse => ({
@@ -66,5 +67,17 @@ describe("review route", () => {
 describe("role names", () => {
   it.each(LANGUAGES)("every role has a name in %s (the session menu shows it)", (lang) => {
     for (const role of ROLES) expect(catalogues[lang][`role.${role}` as MessageKey], role).toBeTruthy();
+  });
+});
+
+describe("alerts from unreleased data", () => {
+  it.each<[Language, string]>([
+    ["en", "250 ng/L · single value · provisional"],
+    ["de", "250 ng/L · Einzelwert · vorläufig"],
+    ["zh", "250 ng/L · 单个值 · 临时"],
+  ])("in %s the alert's value says it is provisional", (lang, text) => {
+    const f = { t: translator(lang), lang, unit: "ng/L" as const, zone: "utc" as const, catalog: seed };
+    expect(valueText(f, { ...testAlert(), provisional: true })).toBe(text);
+    expect(valueText(f, testAlert())).toBe(text.replace(/ · [^·]+$/, ""));
   });
 });
