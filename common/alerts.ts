@@ -155,6 +155,18 @@ export interface AlertInfo {
   /** Station page at the start of the alert. */
   link: string;
   message: string;
+  /** Raised by data below the release level: "provisional — subject to revision" (data review). */
+  provisional?: true;
+}
+
+/** A correction that removed the reading behind an alert (data review): shown in the alert's detail. */
+export interface AlertCorrectionLink {
+  correction: number;
+  kind: string;
+  reason: string;
+  by: string;
+  at: number;
+  undone: boolean;
 }
 
 /** Sent over socket.io and to subscribers on every notified state change (and reminders). */

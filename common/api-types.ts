@@ -2,6 +2,7 @@
 import type { CatalogEntity, CatalogEntityKind, DiffCounts, FieldChange } from "./catalog-diff.ts";
 import type { CatalogData, Parameter, ParameterCode, QualityStandard, SensorId, Source, Station, StationId } from "./catalog-model.ts";
 import type { QcFlag, Qualifier, Reading } from "./reading.ts";
+import type { ApprovalLevel, ReadView, ReviewLabels } from "./review.ts";
 
 // ---- Ingest: POST /api/v1/readings -------------------------------------------------------------
 /** One reading as a station sends it: exactly one of `value`, `belowLod` or `belowLoq`. */
@@ -113,9 +114,23 @@ export interface ParametersResponse {
   sources: Source[];
 }
 
-export interface LatestResponse {
+/** A reading as the read API returns it: corrected (unless view=raw) and labelled (approval level, provisional, grade). */
+export type ReviewedReading = Reading & ReviewLabels;
+
+/** What a read shows of the review (issue #17): which view, as of when, and how unreleased data are marked. */
+export interface ReviewedResponse {
+  view: ReadView;
+  /** The review state as it stood at this time (epoch ms); null: now. */
+  asOf: number | null;
+  /** Data below this approval level are provisional. */
+  releaseLevel: ApprovalLevel;
+  /** "provisional — subject to revision": present when any value in the answer is provisional; show it with them. */
+  provisionalLabel?: string;
+}
+
+export interface LatestResponse extends ReviewedResponse {
   /** Latest reading per station, parameter and sensor (any QC flag) since `since`. */
-  latest: Reading[];
+  latest: ReviewedReading[];
   /** Start of the look-back window (epoch ms): a series silent since then is not listed. */
   since: number;
 }
@@ -155,9 +170,19 @@ export interface SeriesPoint {
   n?: number;
   /** Aggregate only: how many of the n values were censored (<LOD or <LOQ; all of them means the mean is too). */
   nBelowLod?: number;
+  /** Review level of the reading (aggregate: the lowest in the interval). */
+  approval?: ApprovalLevel;
+  /** Below the release level: show "provisional — subject to revision" with it. */
+  provisional?: true;
+  /** Its grade (aggregate: the worst in the interval). */
+  grade?: string;
+  /** Estimated by an interpolation (aggregate: some of its values were). */
+  estimated?: true;
+  /** Ids of the corrections that changed it (aggregate: of any of its values). */
+  corrections?: number[];
 }
 
-export interface SeriesResponse {
+export interface SeriesResponse extends ReviewedResponse {
   station: StationId;
   parameter: ParameterCode;
   sensor: SensorId;
@@ -168,6 +193,10 @@ export interface SeriesResponse {
   /** Aggregation interval in ms, or null for raw. */
   intervalMs: number | null;
   points: SeriesPoint[];
+  /** Ids of the corrections in force on the range (view=corrected). */
+  corrections: number[];
+  /** Parts of the range whose data are not released yet and are not shown to this reader. */
+  withheld?: Array<{ from: number; to: number }>;
 }
 
 // ---- Errors --------------------------------------------------------------------------------------

@@ -1,10 +1,14 @@
 // Users, roles, tokens and settings as the API returns them: shared by the server's repositories
 // and the client, so both sides agree on one shape.
 
-export const ROLES = ["viewer", "researcher", "admin"] as const;
+/**
+ * Lowest first: viewers read, researchers export and import, reviewers correct and approve data
+ * (issue #17), admins manage everything.
+ */
+export const ROLES = ["viewer", "researcher", "reviewer", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** admin ⊃ researcher ⊃ viewer. */
+/** admin ⊃ reviewer ⊃ researcher ⊃ viewer. */
 export function roleAtLeast(actual: Role | null | undefined, required: Role): boolean {
   return actual ? ROLES.indexOf(actual) >= ROLES.indexOf(required) : false;
 }
@@ -13,6 +17,8 @@ export interface SessionUser {
   id: number;
   username: string;
   role: Role;
+  /** The catalog organisations the user belongs to (their unreleased data is visible to them). */
+  organisations?: string[];
 }
 
 export interface SessionInfo {
@@ -51,6 +57,8 @@ export interface UserInfo {
   role: Role;
   createdAt: string;
   disabled: boolean;
+  /** Catalog organisations the user belongs to (GET /api/v1/admin/users lists them). */
+  organisations?: string[];
 }
 
 export interface StationTokenInfo {
@@ -69,6 +77,10 @@ export interface CreatedStationToken extends StationTokenInfo {
 
 export interface RuntimeSettings {
   publicDashboard: boolean;
+  /** Data below this approval level is not yet released (issue #17). */
+  releaseLevel: "raw" | "checked" | "approved";
+  /** Readers outside the owning organisation see unreleased data labelled provisional (else released data only). */
+  publicProvisional: boolean;
 }
 
 export interface AuditEntry {

@@ -18,9 +18,12 @@ export interface StorageHealth {
   error?: string;
 }
 
+/** A live reading: as accepted (raw), and "provisional — subject to revision" when raw data is not released. */
+export type LiveReading = Reading & { provisional?: true };
+
 export interface ServerToClientEvents {
-  /** Readings accepted since the last emit (batched, at most every ~250 ms), for subscribed stations. */
-  readings: (batch: Reading[]) => void;
+  /** Readings accepted since the last emit (batched, at most every ~250 ms), for subscribed stations and what the reader may see. */
+  readings: (batch: LiveReading[]) => void;
   /** InfluxDB reachability changed. */
   storage: (health: StorageHealth) => void;
   /** An alert started, ended, or is still firing unacknowledged (reminder); sent to every client. */

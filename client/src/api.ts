@@ -95,7 +95,17 @@ export class ApiClient {
     const chunks: string[][] = [];
     for (let i = 0; i < stations.length; i += LATEST_MAX_STATIONS) chunks.push(stations.slice(i, i + LATEST_MAX_STATIONS));
     const bodies = await Promise.all(chunks.map((c) => this.get<LatestResponse>(`/api/v1/latest?stations=${c.map(encodeURIComponent).join(",")}`, signal)));
-    return { latest: bodies.flatMap((b) => b.latest), since: Math.min(...bodies.map((b) => b.since)) };
+    // The review fields are the server's and the same in every page; an empty list of stations asks nothing.
+    const first = bodies[0] ?? { view: "corrected" as const, asOf: null, releaseLevel: "approved" as const };
+    const label = bodies.find((b) => b.provisionalLabel)?.provisionalLabel;
+    return {
+      latest: bodies.flatMap((b) => b.latest),
+      since: Math.min(...bodies.map((b) => b.since)),
+      view: first.view,
+      asOf: first.asOf,
+      releaseLevel: first.releaseLevel,
+      ...(label ? { provisionalLabel: label } : {}),
+    };
   }
 
   series(req: SeriesRequest & RangeRequest, signal?: AbortSignal): Promise<SeriesResponse> {

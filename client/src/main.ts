@@ -25,6 +25,7 @@ import { adminPage } from "./pages/admin.ts";
 import { alertRulesPage } from "./pages/alert-rules.ts";
 import { alertsPage } from "./pages/alerts.ts";
 import { subscriptionsPage } from "./pages/subscriptions.ts";
+import { reviewQueuePage } from "./pages/review-queue.ts";
 import { comparePage } from "./pages/compare.ts";
 import { loginPage } from "./pages/login.ts";
 import { overviewPage } from "./pages/overview.ts";
@@ -149,6 +150,7 @@ function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
           navLink(alertsHref(), t("nav.alerts"), route === "alerts" || route === "alert-rules"),
           roleAtLeast(session?.role, "researcher") && session?.user && navLink("#/subscriptions", t("nav.subscriptions"), route === "subscriptions"),
           roleAtLeast(session?.role, "researcher") && navLink(LAB_HREF, t("nav.lab"), route === "lab" || route === "validation"),
+          roleAtLeast(session?.role, "reviewer") && navLink("#/review", t("nav.review"), route === "review"),
           session?.role === "admin" && navLink(adminHref("users"), t("nav.admin"), route === "admin"),
         ),
       h(
@@ -246,7 +248,9 @@ async function mount(): Promise<void> {
                       ? validationPage(ctx, route.query)
                       : route.page === "profile"
                         ? profilePage(ctx, route.query)
-                        : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
+                        : route.page === "review"
+                          ? reviewQueuePage(ctx, route.query)
+                          : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

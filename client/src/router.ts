@@ -11,7 +11,8 @@ export type Route =
   | { page: "subscriptions" }
   | { page: "lab" }
   | { page: "profile"; query: URLSearchParams }
-  | { page: "validation"; query: URLSearchParams };
+  | { page: "validation"; query: URLSearchParams }
+  | { page: "review"; query: URLSearchParams };
 
 /** Who may do what, and the managed catalog (issue #15): two groups of tabs. */
 export const ADMIN_ACCESS_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
@@ -33,6 +34,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "lab") return { page: "lab" };
   if (parts[0] === "profile") return { page: "profile", query };
   if (parts[0] === "validation") return { page: "validation", query };
+  if (parts[0] === "review") return { page: "review", query };
   if (parts[0] === "admin") {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
     return { page: "admin", section };

@@ -71,6 +71,19 @@ const envSchema = z.object({
   LAB_IMPORT_MAX_BYTES: positiveInt.default(32 * 1024 * 1024),
   CATALOG_SEED: z.string().min(1).default("shipped"),
   CATALOG_IMPORT_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
+  RELEASE_LEVEL: z.enum(["raw", "checked", "approved"], { error: "must be raw, checked or approved" }).default("approved"),
+  PUBLIC_PROVISIONAL: onOff.default(true),
+  REVIEW_GRADES: z
+    .string()
+    .transform((v) => v.split(",").map((g) => g.trim()))
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "grades are lower-case words (a-z, 0-9, _ and -), at most 32 characters"))
+        .min(1)
+        .max(20)
+        .refine((list) => new Set(list).size === list.length, "a grade is listed twice"),
+    )
+    .default(["good", "fair", "poor", "estimated"]),
 });
 
 export type EnvInput = Partial<Record<keyof z.input<typeof envSchema>, string>>;
@@ -148,6 +161,14 @@ export interface Config {
     seed: "shipped" | "empty" | { file: string };
     /** Largest catalog file POST /api/v1/catalog/import accepts. */
     importMaxBytes: number;
+  };
+  review: {
+    /** Defaults for the admin settings: data below this level is not yet released ... */
+    releaseLevel: "raw" | "checked" | "approved";
+    /** ... and readers outside the owning organisation get it labelled provisional (else not at all). */
+    publicProvisional: boolean;
+    /** The agency's grades, best first (REVIEW_GRADES). */
+    grades: readonly string[];
   };
 }
 
@@ -242,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       seed: e.CATALOG_SEED === "shipped" || e.CATALOG_SEED === "empty" ? e.CATALOG_SEED : { file: path.resolve(e.CATALOG_SEED) },
       importMaxBytes: e.CATALOG_IMPORT_MAX_BYTES,
     },
+    review: { releaseLevel: e.RELEASE_LEVEL, publicProvisional: e.PUBLIC_PROVISIONAL, grades: e.REVIEW_GRADES },
   };
   return deepFreeze(config);
 }

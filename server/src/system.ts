@@ -63,6 +63,8 @@ import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/al
 import { createLab, type Lab } from "./lab/lab.ts";
 import { isLabUpload } from "./lab/lab-routes.ts";
 import { LabAlerts } from "./lab/lab-alerts.ts";
+import { SqlMembershipRepository } from "./auth/memberships.ts";
+import { createReview, type Review } from "./review/review.ts";
 import { SCHEMA_RETENTION } from "./query/series-service.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -115,6 +117,7 @@ export interface RunningSystem {
   lab: Lab;
   /** Alerts from lab results; `idle()` once an import's alerts are recorded. */
   labAlerts: LabAlerts;
+  review: Review;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -185,11 +188,41 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   };
   const auth: AuthServices = {
     ...accountRepos,
-    settings: new SqlSettingsRepository(meta.db, { publicDashboard: config.auth.publicDashboard }),
+    settings: new SqlSettingsRepository(meta.db, {
+      publicDashboard: config.auth.publicDashboard,
+      releaseLevel: config.review.releaseLevel,
+      publicProvisional: config.review.publicProvisional,
+    }),
     audit: new SqlAuditLog(meta.db),
     accounts: new AccountChanges(meta, accountRepos),
+    memberships: new SqlMembershipRepository(meta.db),
   };
   await ensureFirstAdmin(auth.users, config.auth.adminPassword, logger);
+  // Each import and query reads the catalog once and works on that snapshot throughout.
+  const lab = createLab({
+    meta,
+    readings: store,
+    catalog: () => catalog.current(),
+    clock,
+    logger,
+    maxBytes: config.lab.importMaxBytes,
+    // Sensor validation shows a sensor's readings: not those of an embargoed sensor to outsiders.
+    mayRead: (res, series) => review.refuseEmbargoed(res, series),
+  });
+  // Data review: corrections, approvals, grades, embargoes; the corrected reader every read path uses.
+  const review = createReview({
+    meta,
+    store,
+    catalog,
+    clock,
+    logger,
+    settings: auth.settings,
+    memberships: auth.memberships,
+    users: auth.users,
+    grades: config.review.grades,
+    rawRetentionMs: SCHEMA_RETENTION.rawMs,
+    labResultExists: (id) => lab.queries.resultExists(id),
+  });
   // Known once the server listens; alert links and the webhook self-check read it lazily.
   let listening = { port: 0, url: "" };
   const alerting = createAlerting({
@@ -205,15 +238,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     baseUrl: () => config.publicUrl ?? listening.url,
     clock,
     scheduler,
-    options: options.alerting,
+    // AA windows are filled from corrected data; alerts reach only those who may see their data.
+    options: { ...options.alerting, engine: { ...options.alerting?.engine, meanHistory: review.meanHistory } },
+    visibility: { reads: review.alertReads, recipients: review.recipients },
+  });
+  // A correction changes a series' data: its rolling means follow (past alerts are not re-evaluated).
+  review.onChange((series) => {
+    alerting.engine.reloadMeans(series.station, series.parameter, series.sensor).catch((err: unknown) =>
+      logger.warn({ reason: (err as Error).message, ...series }, "refilling rolling means after a correction failed"),
+    );
   });
   // A catalog change is answered once the built-in rules derived from its standards follow it.
   catalog.onCommitted((snapshot, change) =>
     alerting.followCatalog(snapshot, { actor: change.record.actor, catalogVersion: change.record.version, reason: `catalog ${change.record.action}` }),
   );
-
-  // Each import and query reads the catalog once and works on that snapshot throughout.
-  const lab = createLab({ meta, readings: store, catalog: () => catalog.current(), clock, logger, maxBytes: config.lab.importMaxBytes });
 
   const app = express();
   app.disable("x-powered-by");
@@ -255,6 +293,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // ... and when an admin changed an account, so do the user's alert rules (paused, resumed, or
   // deleted with the user).
   const accountChanged = async (change: AccessChange): Promise<void> => {
+    // Release settings are read by live connections from a short cache: read them again now.
+    if (change === "anonymous") review.live.invalidate();
     const rules = change === "anonymous" ? undefined : alerting.ownersChanged();
     await Promise.all([recheckLive(change), rules?.catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-reading alert rules after an account change failed"))]);
   };
@@ -262,16 +302,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, throttle, clock, onAccessChanged: (userId) => recheckLive({ userId }) }));
   app.use(adminRouter(auth, stationTokens, catalog, accountChanged));
   app.use(["/api/v1/catalog", "/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
+  const reviewed = { reader: review.reader, access: review.access, grades: config.review.grades };
   app.use(catalogRouter({ catalog, importMaxBytes: config.catalog.importMaxBytes }));
   app.use(stationRouter({ catalog, now, rulesAt: async (station) => (await alerting.rules.list()).filter((r) => r.station === station).length }));
   app.use(sensorRouter({ catalog }));
   app.use(standardRouter({ catalog, now }));
   app.use(entityRouter({ catalog }));
-  app.use(queryRouter({ store, catalog, logger, now, unwritten }));
+  app.use(queryRouter({ store, catalog, logger, now, unwritten, ...reviewed }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
-  app.use(exportRouter({ store, catalog, influxUrl: options.influxUrl, logger, now, lab: lab.queries }));
+  app.use(exportRouter({ store, catalog, logger, now, lab: lab.queries, ...reviewed }));
   app.use(alerting.router);
   app.use(lab.router);
+  app.use(review.router);
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(options.clientDir ?? CLIENT_DIST));
   app.use(notFoundHandler());
@@ -279,10 +321,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const http = createServer(app);
   const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originGuard(config.publicUrl) });
-  io.use(liveAuthMiddleware(auth));
-  const liveAccess = new LiveAccess(io, auth, logger.child({ module: "live-access" }));
+  const organisationsOf = (userId: number) => auth.memberships.of(userId);
+  io.use(liveAuthMiddleware(auth, organisationsOf));
+  const liveAccess = new LiveAccess(io, auth, logger.child({ module: "live-access" }), organisationsOf);
   liveAccess.start(scheduler, config.liveRecheckMs);
-  const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs);
+  const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs, review.live);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
   events.onAccepted((readings) => hub.publish(readings));
   // Restores alert states and AA windows before the first reading can arrive.
@@ -336,5 +379,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, io, http, routes: () => listRoutes(app), close };
 }

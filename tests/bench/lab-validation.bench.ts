@@ -17,7 +17,7 @@ import { hashPassword } from "../../server/src/auth/passwords.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
 import { mergeWindows, readingSegments } from "../../server/src/lab/sensor-readings.ts";
-import { rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
+import { rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../../server/src/influx/influxql.ts";
 import { SCHEMA_RETENTION } from "../../server/src/query/series-service.ts";
 import { startSystem } from "../../server/src/system.ts";
 import { importFile } from "../helpers/lab-client.ts";

@@ -9,7 +9,7 @@ import type { QcFlag, Reading } from "../../common/reading.ts";
 import type { SeriesResponse } from "../../common/api-types.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { createLogger } from "../../common/logger.ts";
-import { rawPointsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
+import { rawPointsQuery, type CatalogSeries } from "../../server/src/influx/influxql.ts";
 import { startSystem } from "../../server/src/system.ts";
 import { catalog, median, type Benchmark } from "./bench-kit.ts";
 

@@ -96,7 +96,11 @@ describe("export dialog in Chromium", () => {
     expect(download.suggestedFilename()).toMatch(new RegExp(`^water-monitor_${STATION}_2-parameters_\\d{8}T\\d{6}Z-\\d{8}T\\d{6}Z_raw\\.csv$`));
     const text = readFileSync((await download.path())!, "utf8");
     const rows = parse(text, { columns: true, bom: true }) as Array<Record<string, string>>;
-    expect(Object.keys(rows[0]!)).toEqual(["time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty"]);
+    expect(Object.keys(rows[0]!)).toEqual([
+      "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
+    ]);
+    // Nothing reviewed yet: raw, provisional (below the default release level "approved").
+    expect(rows.every((r) => r.approval === "raw" && r.provisional === "true" && r.corrections === "")).toBe(true);
     // Station time (the page's zone preference) with its offset, the same instants as stored.
     expect(rows.every((r) => /[+-]0[12]:00$/.test(r.time!))).toBe(true);
     const key = (time: number, parameter: string, value: string, qc: string, lod: string) => `${time}|${parameter}|${value}|${qc}|${lod}`;

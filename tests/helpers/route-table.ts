@@ -63,6 +63,8 @@ export const ROUTES: RouteCase[] = [
   { route: "GET /api/v1/admin/settings", need: "admin", path: fixed("/api/v1/admin/settings") },
   { route: "PATCH /api/v1/admin/settings", need: "admin", path: fixed("/api/v1/admin/settings"), body: {} },
   { route: "GET /api/v1/admin/audit", need: "admin", path: fixed("/api/v1/admin/audit") },
+  { route: "GET /api/v1/admin/memberships", need: "admin", path: fixed("/api/v1/admin/memberships") },
+  { route: "PUT /api/v1/admin/users/:id/organisations", need: "admin", path: fixed("/api/v1/admin/users/999999/organisations"), body: { organisations: [] } },
   { route: "GET /api/v1/catalog", need: "viewer", path: fixed("/api/v1/catalog") },
   { route: "GET /api/v1/catalog/export", need: "viewer", path: fixed("/api/v1/catalog/export") },
   { route: "GET /api/v1/catalog/history", need: "admin", path: fixed("/api/v1/catalog/history") },
@@ -123,6 +125,20 @@ export const ROUTES: RouteCase[] = [
   { route: "GET /api/v1/lab/mapping-presets/:id", need: "researcher", path: fixed("/api/v1/lab/mapping-presets/999999") },
   { route: "PATCH /api/v1/lab/mapping-presets/:id", need: "researcher", path: fixed("/api/v1/lab/mapping-presets/999999"), body: { name: "x" } },
   { route: "DELETE /api/v1/lab/mapping-presets/:id", need: "researcher", path: fixed("/api/v1/lab/mapping-presets/999999") },
+  // Data review: reads follow the access policy, writes need the reviewer role (and the owning organisation).
+  { route: "GET /api/v1/review/corrections", need: "viewer", path: fixed(`/api/v1/review/corrections?station=DE-ELBE-ZEHREN&parameter=ph&${range}`) },
+  { route: "POST /api/v1/review/corrections", need: "reviewer", path: fixed("/api/v1/review/corrections"), body: { station: "DE-ELBE-ZEHREN", parameter: "ph", reason: "" } },
+  { route: "POST /api/v1/review/corrections/preview", need: "reviewer", path: fixed("/api/v1/review/corrections/preview"), body: { station: "DE-ELBE-ZEHREN", parameter: "ph", reason: "" } },
+  { route: "POST /api/v1/review/corrections/:id/undo", need: "reviewer", path: fixed("/api/v1/review/corrections/999999/undo"), body: { reason: "no such correction" } },
+  { route: "GET /api/v1/review/approvals", need: "viewer", path: fixed(`/api/v1/review/approvals?station=DE-ELBE-ZEHREN&parameter=ph&${range}`) },
+  { route: "POST /api/v1/review/approvals", need: "reviewer", path: fixed("/api/v1/review/approvals"), body: { station: "DE-ELBE-ZEHREN", parameter: "ph", reason: "" } },
+  { route: "POST /api/v1/review/unapprovals", need: "reviewer", path: fixed("/api/v1/review/unapprovals"), body: { station: "DE-ELBE-ZEHREN", parameter: "ph", reason: "" } },
+  { route: "GET /api/v1/review/grades", need: "viewer", path: fixed(`/api/v1/review/grades?station=DE-ELBE-ZEHREN&parameter=ph&${range}`) },
+  { route: "POST /api/v1/review/grades", need: "reviewer", path: fixed("/api/v1/review/grades"), body: { station: "DE-ELBE-ZEHREN", parameter: "ph", reason: "" } },
+  { route: "GET /api/v1/review/embargoes", need: "viewer", path: fixed("/api/v1/review/embargoes") },
+  { route: "POST /api/v1/review/embargoes", need: "reviewer", path: fixed("/api/v1/review/embargoes"), body: { reason: "" } },
+  { route: "GET /api/v1/review/queue", need: "reviewer", path: fixed("/api/v1/review/queue") },
+  { route: "GET /api/v1/audit", need: "viewer", path: fixed("/api/v1/audit?series=DE-ELBE-ZEHREN:ph") },
 ];
 
 /** "METHOD path" of every route the server's router lists. */

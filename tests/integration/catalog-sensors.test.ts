@@ -13,6 +13,7 @@ import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { catalogWith, testReading } from "../helpers/catalog.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
+import { UNREVIEWED } from "../helpers/review.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const HOUR = 3_600_000;
@@ -175,9 +176,9 @@ describe("data stored before sensors were tagged", () => {
     const res = await series({ station: SCHMILKA, parameter: "diclofenac", from: NOW - 4 * HOUR, to: NOW });
     expect(res.sensor).toBe("SIM-DE-ELBE-SCHMILKA-DICLOFENAC");
     expect(res.points).toEqual([
-      { t: t1, v: 42, qc: 1 },
-      { t: t2, v: null, qualifier: "<LOD", limit: 5, qc: 1 },
-      { t: NOW - HOUR, v: 44, qc: 1 },
+      { t: t1, v: 42, qc: 1, ...UNREVIEWED },
+      { t: t2, v: null, qualifier: "<LOD", limit: 5, qc: 1, ...UNREVIEWED },
+      { t: NOW - HOUR, v: 44, qc: 1, ...UNREVIEWED },
     ]);
     const named = await series({ station: SCHMILKA, parameter: "diclofenac", sensor: "SIM-DE-ELBE-SCHMILKA-DICLOFENAC", from: NOW - 4 * HOUR, to: NOW });
     expect(named.points).toHaveLength(3);
@@ -290,9 +291,9 @@ describe("censored readings and what they carry", () => {
   it("serves and exports the qualifier, the limit and the uncertainty", async () => {
     const res = await series({ station: ZEHREN, parameter: "ibuprofen", from: t, to: t + HOUR });
     expect(res.points).toEqual([
-      { t, v: null, qualifier: "<LOQ", limit: 16.7, uncertainty: 4, qc: 1 },
-      { t: t + 10 * 60_000, v: null, qualifier: "<LOD", limit: 5, qc: 1 },
-      { t: t + 20 * 60_000, v: 30, uncertainty: 6.5, qc: 1 },
+      { t, v: null, qualifier: "<LOQ", limit: 16.7, uncertainty: 4, qc: 1, ...UNREVIEWED },
+      { t: t + 10 * 60_000, v: null, qualifier: "<LOD", limit: 5, qc: 1, ...UNREVIEWED },
+      { t: t + 20 * 60_000, v: 30, uncertainty: 6.5, qc: 1, ...UNREVIEWED },
     ]);
     const query = { stations: ZEHREN, parameters: "ibuprofen", from: new Date(t).toISOString(), to: new Date(t + HOUR).toISOString() };
     const rows = await exportRows(query);

@@ -89,7 +89,7 @@ describe("full-resolution export", () => {
       /^attachment; filename="water-monitor_2-stations_2-parameters_\d{8}T\d{6}Z-\d{8}T\d{6}Z_raw\.csv"; filename\*=UTF-8''/,
     );
     const text = await res.text();
-    expect(text.startsWith("time,station,parameter,sensor,value,unit,qc_flag,qualifier,limit,uncertainty\r\n")).toBe(true);
+    expect(text.startsWith("time,station,parameter,sensor,value,unit,qc_flag,qualifier,limit,uncertainty,approval,provisional,grade,estimated,corrections\r\n")).toBe(true);
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(readings.length);
     const byKey = new Map(readings.map((r) => [key(r), r]));
@@ -112,6 +112,12 @@ describe("full-resolution export", () => {
         qualifier: r.value === null ? "<LOD" : "",
         limit: r.limit === null ? "" : String(r.limit),
         uncertainty: "",
+        // Unreviewed, below the default release level (approved): provisional.
+        approval: "raw",
+        provisional: "true",
+        grade: "",
+        estimated: "",
+        corrections: "",
       });
     }
     expect(rows.some((r) => r.value!.startsWith("-"))).toBe(true);
@@ -148,6 +154,11 @@ describe("full-resolution export", () => {
         qualifier: r.value === null ? "<LOD" : null,
         limit: r.limit,
         uncertainty: null,
+        approval: "raw",
+        provisional: "true",
+        grade: null,
+        estimated: null,
+        corrections: null,
       });
     }
   });
@@ -267,7 +278,10 @@ describe("metadata bundle and estimate", () => {
       expect(resource.bytes).toBe(data.length);
       expect(resource.hash).toBe(`sha256:${createHash("sha256").update(data).digest("hex")}`);
       expect(resource.water_monitor_rows).toBe(readings.length);
-      expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual(["time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty"]);
+      expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual([
+        "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
+      ]);
+      expect(pkg.water_monitor.review).toMatchObject({ view: "corrected", as_of: null, release_level: "approved", corrections: [], withheld_series: [] });
       expect(pkg.profile).toBe("tabular-data-package");
       expect(pkg.water_monitor.qc_flags.meanings["4"]).toMatch(/^fail/);
       expect(pkg.water_monitor.stations.find((s: { id: string }) => s.id === CUNTAN)).toMatchObject({

@@ -6,10 +6,19 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Parameter, Sensor, Station } from "../../common/catalog-model.ts";
 import type { ExportQcFilter, ExportResolution } from "../../common/export-options.ts";
-import { lastSeenQuery, meanBucketsQuery } from "../../server/src/alerts/history-loader.ts";
-import { aggregateExportQuery, countQuery, rawExportQuery } from "../../server/src/export/export-influxql.ts";
+import {
+  aggregateExportQuery,
+  countQuery,
+  edgeReadingsQuery,
+  lastSeenQuery,
+  meanBucketsQuery,
+  neighboursQuery,
+  rawExportQuery,
+  seriesCountQuery,
+  seriesReadingsQuery,
+} from "../../server/src/influx/influxql.ts";
 import type { AggregateSource } from "../../server/src/query/resolution.ts";
-import { latestQuery, rawAggregateQuery, rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../../server/src/query/influxql.ts";
+import { latestQuery, rawAggregateQuery, rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../../server/src/influx/influxql.ts";
 import { seed, testReading } from "../helpers/catalog.ts";
 import { startTestSystem, uniqueDatabase, type TestSystem } from "../helpers/test-system.ts";
 
@@ -80,6 +89,11 @@ function cases(): Case[] {
     add("countQuery(sensors)", id, () => countQuery([target], [id], NOW - 3_600_000, NOW, "all"));
     add("rollupRowsQuery(source)", id, () => rollupRowsQuery(target, id as Exclude<AggregateSource, "raw">, NOW - 3_600_000, NOW));
     add("meanBucketsQuery(parameter)", id, () => meanBucketsQuery(id, NOW - 3_600_000, NOW, 60_000, 2));
+    add("seriesReadingsQuery(station)", id, () => seriesReadingsQuery(withStation(id), { from: NOW - 3_600_000, to: NOW }, true));
+    add("seriesReadingsQuery(sensor)", id, () => seriesReadingsQuery(withSensor(id), { from: NOW - 3_600_000, to: NOW }, false));
+    add("neighboursQuery(parameter)", id, () => neighboursQuery(withParameter(id), NOW, "before", 10, 3_600_000));
+    add("edgeReadingsQuery(sensor)", id, () => edgeReadingsQuery(withSensor(id), { from: NOW - 3_600_000, to: NOW }, "last", 1));
+    add("seriesCountQuery(station)", id, () => seriesCountQuery(withStation(id), { from: NOW - 3_600_000, to: NOW }));
   }
   for (const n of HOSTILE_NUMBERS) {
     add("rawPointsQuery(from)", n, () => rawPointsQuery(target, n, NOW, 100));
@@ -90,6 +104,10 @@ function cases(): Case[] {
     add("meanBucketsQuery(bucketMs)", n, () => meanBucketsQuery("carbamazepine", NOW - 3_600_000, NOW, n, 2));
     add("meanBucketsQuery(maxQc)", n, () => meanBucketsQuery("carbamazepine", NOW - 3_600_000, NOW, 60_000, n));
     add("lastSeenQuery(from)", n, () => lastSeenQuery(n, NOW));
+    add("seriesReadingsQuery(to)", n, () => seriesReadingsQuery(target, { from: NOW - 3_600_000, to: n }, false));
+    add("neighboursQuery(limit)", n, () => neighboursQuery(target, NOW, "after", n, 3_600_000));
+    add("neighboursQuery(reach)", n, () => neighboursQuery(target, NOW, "before", 10, n));
+    add("edgeReadingsQuery(limit)", n, () => edgeReadingsQuery(target, { from: NOW - 3_600_000, to: NOW }, "first", n));
   }
   return out;
 }

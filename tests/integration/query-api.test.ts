@@ -5,6 +5,7 @@ import { RETENTION, ROLLUP_FIELD, ROLLUP_MEASUREMENT } from "../../server/src/in
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
 import { SeriesService } from "../../server/src/query/series-service.ts";
+import { UNREVIEWED } from "../helpers/review.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { seed as catalog, testReading } from "../helpers/catalog.ts";
 
@@ -152,7 +153,7 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     expect(res.resolution).toBe("raw");
     expect(res.intervalMs).toBeNull();
     const inRange = cbz.filter((r) => r.time >= from && r.time <= to);
-    expect(res.points).toEqual(inRange.map((r) => ({ t: r.time, v: r.value, qc: r.qc, ...(r.value === null ? { qualifier: "<LOD", limit: r.limit } : {}) })));
+    expect(res.points).toEqual(inRange.map((r) => ({ t: r.time, v: r.value, qc: r.qc, ...(r.value === null ? { qualifier: "<LOD", limit: r.limit } : {}), ...UNREVIEWED })));
   });
 
   it("reports an all-<LOD series' means as '< LOD' (Art. 5(2)): LOD/2 = 0.025 < 0.05, with nBelowLod = n", async () => {
@@ -231,7 +232,7 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     const old = await series({ station, parameter, from: oldStart, to: oldStart + 2 * DAY - 1, width: 12 });
     expect(old).toMatchObject({ resolution: "aggregate", intervalMs: 6 * HOUR });
     expect(old.points).toHaveLength(8);
-    expect(old.points[0]).toEqual({ t: oldStart, v: 3, min: 0, max: 6, n: 36, nBelowLod: 6 });
+    expect(old.points[0]).toEqual({ t: oldStart, v: 3, min: 0, max: 6, n: 36, nBelowLod: 6, ...UNREVIEWED });
 
     const recent: Reading[] = Array.from({ length: 144 }, (_, i) => testReading({ station, parameter, time: END - DAY + i * STEP, value: 100 }));
     await system.store.writeReadings(recent);
@@ -285,8 +286,8 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     const latest = (body as LatestResponse).latest;
     expect(latest.every((r) => r.station === STATION)).toBe(true);
     const last = cbz.at(-1)!;
-    expect(latest.find((r) => r.parameter === CBZ)).toEqual(last);
-    expect(latest.find((r) => r.parameter === EE2)).toEqual(ee2.at(-1));
+    expect(latest.find((r) => r.parameter === CBZ)).toEqual({ ...last, ...UNREVIEWED });
+    expect(latest.find((r) => r.parameter === EE2)).toEqual({ ...ee2.at(-1), ...UNREVIEWED });
     const all = (await get("/api/v1/latest")).body as LatestResponse;
     expect(all.latest.map((r) => r.station)).toEqual(expect.arrayContaining([STATION, "CN-YANGTZE-CUNTAN"]));
   });

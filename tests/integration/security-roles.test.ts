@@ -40,6 +40,7 @@ beforeAll(async () => {
   const headersFor: Record<string, Record<string, string>> = {
     viewer: await authHeaders(system, "viewer"),
     researcher: await authHeaders(system, "researcher"),
+    reviewer: await authHeaders(system, "reviewer"),
     admin: await authHeaders(system, "admin"),
   };
   // "Log out everywhere" revokes the caller's API tokens too.
@@ -59,6 +60,7 @@ beforeAll(async () => {
       },
     },
     { name: "researcher", role: "researcher", headers: () => headersFor.researcher!, renew: renewToken("researcher") },
+    { name: "reviewer", role: "reviewer", headers: () => headersFor.reviewer!, renew: renewToken("reviewer") },
     { name: "admin", role: "admin", headers: () => headersFor.admin!, renew: renewToken("admin") },
     { name: "station token", role: null, station: true, headers: () => ({ authorization: `Bearer ${station}` }) },
     { name: "expired API token", role: null, invalid: true, headers: () => ({ authorization: `Bearer ${expired}` }) },
@@ -113,6 +115,40 @@ describe("role matrix", () => {
       await res.arrayBuffer().catch(() => undefined);
       if (route.endsSession) await caller.renew?.();
     }
+  });
+});
+
+describe("role matrix of an embargoed sensor (data review)", () => {
+  // KSI's prototype at Zehren under KSI's embargo: only KSI's members and admins read it, whatever
+  // their role; anonymous callers are refused at the door (login-only installation).
+  const PROTOTYPE = "KSI-CBZ-MIP-P2";
+  const seriesPath = `/api/v1/series?station=DE-ELBE-ZEHREN&parameter=carbamazepine&sensor=${PROTOTYPE}&from=${Date.now() - 86_400_000}&to=${Date.now()}&width=100`;
+  const latestSensors = async (headers: Record<string, string>) =>
+    ((await (await fetch(`${system.url}/api/v1/latest?station=DE-ELBE-ZEHREN`, { headers })).json()) as { latest: Array<{ sensor: string }> }).latest.map((r) => r.sensor);
+
+  beforeAll(async () => {
+    await system.review.repo.addEmbargo({ organisation: "KSI", target: { kind: "sensor", id: PROTOTYPE }, until: Date.now() + 86_400_000, reason: "matrix" }, { name: "test", id: null }, Date.now());
+    await system.store.writeReadings([{ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", sensor: PROTOTYPE, time: Date.now() - 60_000, value: 50, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null, qc: 1 }]);
+  });
+
+  it.each<[string, Role, string[], number]>([
+    ["a viewer of no organisation", "viewer", [], 403],
+    ["a researcher of BfUL", "researcher", ["BFUL"], 403],
+    ["a reviewer of BfUL", "reviewer", ["BFUL"], 403],
+    ["a viewer of KSI", "viewer", ["KSI"], 200],
+    ["a researcher of KSI", "researcher", ["KSI"], 200],
+    ["an admin of no organisation", "admin", [], 200],
+  ])("%s: series %i, and latest lists the sensor only then", async (_who, role, organisations, status) => {
+    const user = await createUser(system, role);
+    await system.auth.memberships.set(user.id, organisations, "test", Date.now());
+    const { token } = await system.auth.apiTokens.create(user.id, "matrix", role, null);
+    const headers = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${system.url}${seriesPath}`, { headers })).status).toBe(status);
+    expect((await latestSensors(headers)).includes(PROTOTYPE)).toBe(status === 200);
+  });
+
+  it("anonymous callers get 401 (login-only installation)", async () => {
+    expect((await fetch(`${system.url}${seriesPath}`)).status).toBe(401);
   });
 });
 

@@ -21,6 +21,10 @@ const raw = (points: SeriesResponse["points"]): SeriesResponse => ({
   resolution: "raw",
   intervalMs: null,
   points,
+  view: "corrected",
+  asOf: null,
+  releaseLevel: "approved",
+  corrections: [],
 });
 const diclofenac = seed.parameter("diclofenac")!;
 const T = Date.UTC(2026, 10, 25);

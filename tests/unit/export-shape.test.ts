@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseExportQuery } from "../../server/src/export/export-params.ts";
-import { aggregateSlices, type RawRecord } from "../../server/src/export/export-records.ts";
+import { aggregateSlices } from "../../server/src/export/export-aggregates.ts";
+import type { RawRecord } from "../../server/src/export/export-records.ts";
 import { longRawShaper, wideRawShaper } from "../../server/src/export/export-table.ts";
 import { utcFormatter, zoneFormatter } from "../../server/src/export/time-format.ts";
 import { seed } from "../helpers/catalog.ts";
@@ -53,14 +54,23 @@ describe("table shapes", () => {
     qualifier: value === null ? (limit !== null && limit > 10 ? "<LOQ" : "<LOD") : null,
     limit,
     uncertainty: null,
+    approval: "raw",
+    provisional: true,
+    grade: null,
+    estimated: false,
+    corrections: [],
   });
 
-  it("long: one row per reading with sensor, unit, flags, qualifier, limit and uncertainty", () => {
+  it("long: one row per reading with sensor, unit, flags, qualifier, limit, uncertainty and its review labels", () => {
     const shaper = longRawShaper({ ...req, layout: "long" });
-    expect(shaper.columns.map((c) => c.name)).toEqual(["time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty"]);
-    expect(shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 5), { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 66.7, "KSI-CBZ-MIP-P2"), uncertainty: 20 }])).toEqual([
-      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", null, "ng/L", 1, "<LOD", 5, null],
-      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "KSI-CBZ-MIP-P2", null, "ng/L", 1, "<LOQ", 66.7, 20],
+    expect(shaper.columns.map((c) => c.name)).toEqual([
+      "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
+    ]);
+    const reviewed: RawRecord = { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", 4), approval: "approved", provisional: false, grade: "estimated", estimated: true, corrections: [3, 7] };
+    expect(shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 5), { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 66.7, "KSI-CBZ-MIP-P2"), uncertainty: 20 }, reviewed])).toEqual([
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", null, "ng/L", 1, "<LOD", 5, null, "raw", "true", null, null, null],
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "KSI-CBZ-MIP-P2", null, "ng/L", 1, "<LOQ", 66.7, 20, "raw", "true", null, null, null],
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", 4, "ng/L", 1, null, null, null, "approved", null, "estimated", "true", "3 7"],
     ]);
   });
 

@@ -95,7 +95,8 @@ describe("metadata migrations (SQLite)", () => {
     expect(await new SqlApiTokenRepository(db, now).verify(FIXTURE.apiToken)).toMatchObject({ userId: 2, label: "nightly export", role: "researcher" });
     const grant = (await new SqlStationTokenRepository(db, now).verify(FIXTURE.stationToken))!;
     expect([grant.canWrite("DE-ELBE-ZEHREN"), grant.canWrite("DE-ELBE-SCHMILKA")]).toEqual([true, false]);
-    expect(await new SqlSettingsRepository(db, { publicDashboard: true }).get()).toEqual({ publicDashboard: false });
+    const defaults = { publicDashboard: true, releaseLevel: "approved", publicProvisional: true } as const;
+    expect(await new SqlSettingsRepository(db, defaults).get()).toEqual({ ...defaults, publicDashboard: false });
     expect((await new SqlAuditLog(db, now).recent()).map((e) => [e.actor, e.action, e.details])).toEqual([["admin", "user.create", { role: "researcher" }]]);
 
     const rules = new SqlAlertRuleRepository(db, () => FIXTURE.at);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../server/src/errors.ts";
-import { rawAggregateQuery, latestQuery, rawPointsQuery } from "../../server/src/query/influxql.ts";
+import { rawAggregateQuery, latestQuery, rawPointsQuery } from "../../server/src/influx/influxql.ts";
 import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "../../server/src/query/query-params.ts";
 import { catalogWith, seed } from "../helpers/catalog.ts";
 
@@ -110,9 +110,9 @@ describe("parseMultiSeriesQuery", () => {
 
 describe("parseLatestQuery", () => {
   it("station is optional but must exist", () => {
-    expect(parseLatestQuery({}, seed).station).toBeUndefined();
-    expect(parseLatestQuery({ station: "CN-JIALING-BEIBEI" }, seed).station?.river).toBeDefined();
-    expect(errorOf(() => parseLatestQuery({ station: "x' OR 1=1" }, seed)).message).toContain("unknown station");
+    expect(parseLatestQuery({}, seed, NOW).station).toBeUndefined();
+    expect(parseLatestQuery({ station: "CN-JIALING-BEIBEI" }, seed, NOW).station?.river).toBeDefined();
+    expect(errorOf(() => parseLatestQuery({ station: "x' OR 1=1" }, seed, NOW)).message).toContain("unknown station");
   });
 });
 

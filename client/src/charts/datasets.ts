@@ -5,7 +5,7 @@
 // sensors as lines of their own, plus the standard lines and y range. Pure (types only from
 // chart.js), so it is unit-tested without a canvas.
 import type { ChartDataset } from "chart.js";
-import type { SeriesResponse } from "../../../common/api-types.ts";
+import type { SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter } from "../../../common/catalog-model.ts";
 import { QC, type QcFlag, type Qualifier } from "../../../common/reading.ts";
 import type { CensoredMean } from "../../../common/statistics/censored-mean.ts";
@@ -32,7 +32,19 @@ export interface PlotPoint {
   lab?: LabMark;
 }
 
-export type PointRole = "value" | "mean" | "min" | "max" | "belowLod" | "suspect" | "failed" | "rollingMean" | "lab";
+export type PointRole =
+  | "value"
+  | "mean"
+  | "min"
+  | "max"
+  | "belowLod"
+  | "suspect"
+  | "failed"
+  | "rollingMean"
+  | "lab"
+  | "estimated"
+  | "previewRaw"
+  | "previewCorrected";
 
 export type LineDataset = ChartDataset<"line", PlotPoint[]> & { role: PointRole };
 
@@ -44,6 +56,8 @@ export interface ChartLabels {
   belowLod: string;
   suspect: string;
   failed: string;
+  /** Points made by an interpolation, not measured (data review). */
+  estimated?: string;
   /** The rolling mean's legend, from its latest mean (window and count). */
   rollingMean: (latest: CensoredMean | undefined) => string;
 }
@@ -102,6 +116,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
   const belowLod: PlotPoint[] = [];
   const suspect: PlotPoint[] = [];
   const failed: PlotPoint[] = [];
+  const estimated: PlotPoint[] = [];
   let failedHidden = 0;
 
   for (const p of series.points) {
@@ -134,6 +149,7 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
       continue;
     }
     main.push({ x: p.t, y: p.v * f, qc });
+    if (p.estimated) estimated.push({ x: p.t, y: p.v * f, qc });
     if (qc === QC.suspect) suspect.push({ x: p.t, y: p.v * f, qc });
     if (isFailed) failed.push({ x: p.t, y: p.v * f, qc });
   }
@@ -159,6 +175,13 @@ export function buildChartModel(series: SeriesResponse, parameter: Parameter, op
   // In aggregates a marker flags a whole interval; keep them small so the mean stays readable.
   if (aggregate) for (const ds of datasets) if (ds.role === "suspect" || ds.role === "belowLod") ds.pointRadius = 3;
   if (opts.showFailed) datasets.push(markers(L.failed, failed, "failed", CHART_COLOURS.failed, "crossRot", 0, true));
+  // Estimated points: hollow circles on a dashed line, so they never pass for measurements.
+  if (estimated.length > 0) {
+    const ds = markers(L.estimated ?? "estimated", estimated, "estimated", CHART_COLOURS.estimated, "circle", 0, false);
+    ds.showLine = true;
+    ds.borderDash = [2, 3];
+    datasets.push(ds);
+  }
 
   const hasAaEqs = (opts.standards ?? []).some((s) => s.applicable && s.standard.kind === "AA-EQS");
   if (hasAaEqs && opts.rollingWindowMs > 0) {
@@ -266,7 +289,7 @@ function markers(
   data: PlotPoint[],
   role: PointRole,
   colour: string,
-  pointStyle: "triangle" | "rectRot" | "crossRot",
+  pointStyle: "triangle" | "rectRot" | "crossRot" | "circle",
   rotation: number,
   filled: boolean,
 ): LineDataset {
@@ -306,4 +329,18 @@ function minOf(a: number | undefined, b: number | undefined): number | undefined
 
 function maxOf(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
+/**
+ * The preview of a correction before it is saved: the range's readings as stored (grey, dashed) and
+ * as they would be corrected (vermillion, with points), drawn over the chart.
+ */
+export function previewDatasets(preview: { raw: readonly SeriesPoint[]; corrected: readonly SeriesPoint[] }, factor: number, labels: { raw: string; corrected: string }): LineDataset[] {
+  const points = (list: readonly SeriesPoint[]) => list.map((p) => ({ x: p.t, y: scale(p.v, factor), qc: p.qc }));
+  const raw = line(labels.raw, points(preview.raw), "previewRaw", CHART_COLOURS.previewRaw, 0);
+  raw.borderDash = [4, 3];
+  const corrected = line(labels.corrected, points(preview.corrected), "previewCorrected", CHART_COLOURS.previewCorrected, 2);
+  corrected.borderWidth = 2;
+  corrected.pointStyle = "rectRot";
+  return [raw, corrected];
 }

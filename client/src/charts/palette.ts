@@ -33,4 +33,7 @@ export const CHART_COLOURS = {
   standard: OKABE_ITO.vermillion,
   range: "#444444",
   reference: "#777777",
+  estimated: OKABE_ITO.reddishPurple,
+  previewRaw: "#888888",
+  previewCorrected: OKABE_ITO.vermillion,
 } as const;

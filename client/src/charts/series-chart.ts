@@ -3,6 +3,8 @@
 // animation, decimation on.
 import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
+import type { ApprovalSegment } from "../../../common/review.ts";
+import { BAND_GAP_PX } from "./approval-band.ts";
 import type { LineDataset, PlotPoint, PointRole } from "./datasets.ts";
 import { drawChart, registerCharts } from "./setup.ts";
 import type { StandardsPluginLine } from "./standards-plugin.ts";
@@ -24,6 +26,8 @@ export interface ChartView {
   ariaLabel: string;
   /** A dataset was switched on or off in the legend (pages keep the choice across re-renders via `hidden`). */
   onLegendToggle?: (dataset: LineDataset, visible: boolean) => void;
+  /** Approval levels, drawn as a band under the time axis (data review). */
+  approvals?: ApprovalSegment[];
 }
 
 const HOUR = 3_600_000;
@@ -98,7 +102,7 @@ export class SeriesChart {
             max: view.to,
             adapters: { date: { zone: view.zone, locale: view.locale } },
             time: { unit: timeUnitFor(view.to - view.from), displayFormats: DISPLAY_FORMATS, tooltipFormat: "DD TT" },
-            ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12 },
+            ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 12, padding: view.approvals?.length ? BAND_GAP_PX : 3 },
             title: { display: true, text: view.xTitle, font: { size: 11 } },
           },
           y: {
@@ -138,6 +142,7 @@ export class SeriesChart {
             filter: (item) => (item.dataset as LineDataset).role !== "min",
           },
           wmStandards: { lines: view.standards },
+          wmApprovals: { segments: view.approvals ?? [] },
         },
       },
     };

@@ -110,14 +110,18 @@ export function valueKindText(f: AlertFormat, a: ValueFacts, count = a.meanCount
 }
 
 /** "45 ng/L · rolling 30-day mean of 4,312 values", "160 ng/L · single value". */
-export function valueText(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value" | "unit">): string {
+/** Raised by data below the release level (data review): every alert says so ("provisional — subject to revision"). */
+type MaybeProvisional = Partial<Pick<AlertInfo, "provisional">>;
+
+export function valueText(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value" | "unit"> & MaybeProvisional): string {
   const value = quantity(f, a.value, a.unit);
   const kind = a.value === null ? null : valueKindText(f, a);
-  return kind ? `${value} · ${kind}` : value;
+  const text = kind ? `${value} · ${kind}` : value;
+  return a.provisional ? `${text} · ${f.t("value.provisional")}` : text;
 }
 
 /** The value as a table cell: the number, and below it what it is (a single value, a mean with window and count). */
-export function valueCell(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value" | "unit">): HTMLElement {
+export function valueCell(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value" | "unit"> & MaybeProvisional): HTMLElement {
   const kind = a.value === null ? null : valueKindText(f, a);
   return h(
     "span",
@@ -125,6 +129,8 @@ export function valueCell(f: AlertFormat, a: ValueFacts & Pick<AlertInfo, "value
     h("span", { class: "num" }, quantity(f, a.value, a.unit)),
     kind ? " " : null,
     kind ? h("span", { class: "alert-value-kind muted" }, kind) : null,
+    a.provisional ? " " : null,
+    a.provisional ? h("em", { class: "provisional-note", "data-testid": "alert-provisional", title: f.t("chart.provisional") }, f.t("value.provisional")) : null,
   );
 }
 

@@ -7,9 +7,12 @@
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import type { LabResultInfo } from "../../../common/lab.ts";
-import { buildChartModel, sensorLineStyle, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
+import { buildChartModel, previewDatasets, sensorLineStyle, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
 import { labDataset, labExtent } from "../charts/lab-overlay.ts";
 import { labTooltip, uncertaintyText } from "../components/lab-text.ts";
+import type { ReviewedReading } from "../../../common/api-types.ts";
+import { approvalSegments } from "../charts/approval-band.ts";
+import type { PreviewResponse } from "../review-api.ts";
 import { SeriesChart } from "../charts/series-chart.ts";
 import { insensitiveSensors, type StandardLine } from "../charts/standard-lines.ts";
 import { parameterName, sensorLabel, stationName, type AppContext } from "../context.ts";
@@ -37,6 +40,9 @@ export class ParameterPanel {
   private readonly latest: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly standardsList: HTMLElement;
+  private readonly provisional: HTMLElement;
+  /** A correction's preview over the chart (data review), until saved or changed. */
+  private preview: PreviewResponse | undefined;
   private readonly latestBySensor = new Map<string, Reading>();
   /** Reference lines (standards from elsewhere) switched on; off by default. */
   private readonly referencesShown = new Set<string>();
@@ -62,6 +68,7 @@ export class ParameterPanel {
     this.latest = h("span", { class: "panel-latest", "data-testid": "latest" });
     this.empty = h("p", { class: "chart-empty", hidden: true }, t("state.noData"));
     this.standardsList = h("div", { class: "standards" });
+    this.provisional = h("p", { class: "provisional-note", "data-testid": "provisional", hidden: true }, t("chart.provisional"));
     const headingId = `panel-${parameter.code}`;
     this.element = h(
       "figure",
@@ -74,6 +81,7 @@ export class ParameterPanel {
       ),
       sensors.length > 1 ? this.sensorPicker() : "",
       h("div", { class: "chart-wrap" }, this.chart.element, this.empty),
+      this.provisional,
       this.standardsList,
     );
   }
@@ -98,6 +106,7 @@ export class ParameterPanel {
       belowLod: t("chart.belowLod"),
       suspect: t("chart.suspect"),
       failed: t("chart.failed"),
+      estimated: t("chart.estimated"),
       rollingMean: (latest) =>
         t("chart.rollingMean", {
           mean: meanDescription(view.rollingWindowMs, latest?.n ?? 0, t, ctx.lang),
@@ -132,8 +141,10 @@ export class ParameterPanel {
         ? labDataset(this.lab, { factor: du.factor, label: t("lab.chart.legend"), hidden: this.labHidden, uncertaintyText: (r) => uncertaintyText(r, textContext) })
         : undefined;
     const labRange = labExtent(lab);
+    const overlay = this.preview ? previewDatasets(this.preview, du.factor, { raw: t("review.previewRaw"), corrected: t("review.previewCorrected") }) : [];
     this.chart.render({
-      datasets: lab ? [...model.datasets, lab] : model.datasets,
+      datasets: [...model.datasets, ...(lab ? [lab] : []), ...overlay],
+      approvals: main ? approvalSegments(main.points, view.to) : [],
       from: view.from,
       to: view.to,
       zone: view.zone,
@@ -164,6 +175,8 @@ export class ParameterPanel {
     const failedNote = model.failedHidden > 0 ? ` · ${t("chart.failedHidden", { count: model.failedHidden })}` : "";
     this.meta.textContent = `${resolution} · ${t("chart.points", { count: model.pointCount })}${failedNote}`;
     const empty = shown.every((s) => s.points.length === 0);
+    // Data below the release level carry the label on the chart itself (USGS provisional-data policy).
+    this.provisional.hidden = !shown.some((s) => s.points.some((p) => p.provisional));
     this.empty.hidden = !empty;
     this.empty.textContent = t("state.noData");
     Object.assign(this.element.dataset, {
@@ -174,6 +187,9 @@ export class ParameterPanel {
       standards: String(model.standards.length),
       sensorsShown: shown.map((s) => s.sensor).join(","),
       labResults: String(lab?.data.length ?? 0),
+      preview: this.preview ? String(this.preview.corrected.length) : "",
+      estimated: String(shown.reduce((n, s) => n + s.points.filter((p) => p.estimated).length, 0)),
+      approvals: main ? [...new Set(main.points.map((p) => p.approval ?? "raw"))].join(",") : "",
     });
     this.element.setAttribute("aria-busy", "false");
     this.renderStandards(model.lines, model.offScale, fmt, notSensitive);
@@ -193,6 +209,12 @@ export class ParameterPanel {
       if (!previous || previous.time <= reading.time) this.latestBySensor.set(reading.sensor, reading);
     }
     this.renderLatest();
+  }
+
+  /** Shows a correction's preview over the chart, or removes it (undefined). */
+  setPreview(preview: PreviewResponse | undefined): void {
+    this.preview = preview;
+    this.rerender();
   }
 
   destroy(): void {
@@ -215,11 +237,14 @@ export class ParameterPanel {
     const { ctx, parameter } = this;
     const line = (reading: Reading) => {
       const qc = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+      const provisional = (reading as Partial<ReviewedReading>).provisional ? ` · ${ctx.t("value.provisional")}` : "";
       return (
         ctx.t("station.latest", {
           value: formatReadingValue(reading, parameter.unit, ctx.p.unit, ctx.lang, ctx.t),
           time: formatDateTime(reading.time, ctx.lang, this.zone),
-        }) + qc
+        }) +
+        qc +
+        provisional
       );
     };
     const readings = this.sensors.map((s) => this.latestBySensor.get(s.id)).filter((r): r is Reading => r !== undefined);
@@ -376,5 +401,19 @@ export class ParameterPanel {
 }
 
 function emptySeries(station: string, parameter: Parameter, view: PanelView): SeriesResponse {
-  return { station, parameter: parameter.code, sensor: "", unit: parameter.unit, from: view.from, to: view.to, resolution: "raw", intervalMs: null, points: [] };
+  return {
+    station,
+    parameter: parameter.code,
+    sensor: "",
+    unit: parameter.unit,
+    from: view.from,
+    to: view.to,
+    resolution: "raw",
+    intervalMs: null,
+    points: [],
+    view: "corrected",
+    asOf: null,
+    releaseLevel: "approved",
+    corrections: [],
+  };
 }

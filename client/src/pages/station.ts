@@ -15,9 +15,11 @@ import { resolveZone } from "../state.ts";
 import { rollingWindowFor } from "../stats.ts";
 import { livePoint, mergePoints, trimBefore } from "../series-data.ts";
 import { formatNumber } from "../format.ts";
+import { roleAtLeast } from "../auth-api.ts";
 import { ParameterPanel } from "./parameter-panel.ts";
 import { LabApi } from "../lab-api.ts";
 import type { LabResultInfo, LabResultsChanged } from "../../../common/lab.ts";
+import { ReviewTools } from "./review-tools.ts";
 import { parameterPicker } from "./parameter-picker.ts";
 
 export const DEFAULT_PARAMETERS = ["carbamazepine", "diclofenac", "ibuprofen", "sulfamethoxazole", "ph", "dissolved_oxygen"];
@@ -63,6 +65,15 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   const exportEntry = exportButton(ctx, () => ({ stations: [station.id], parameters: [...chosen], ...resolveRange(range, Date.now()), zone }));
   const panelsEl = h("div", { class: "panels" });
   const status = h("p", { class: "state-loading", role: "status" });
+  // Data review (reviewers and admins): corrections with preview, undo, approval levels.
+  const review = roleAtLeast(ctx.session.role, "reviewer")
+    ? new ReviewTools(ctx, {
+        station: station.id,
+        series: () => panels.map((p) => ({ parameter: p.parameter.code, sensors: p.sensors })),
+        showPreview: (parameter, preview) => panels.find((p) => p.parameter.code === parameter)?.setPreview(preview),
+        changed: () => void load(),
+      })
+    : undefined;
   const element = h(
     "section",
     { class: "station", "data-station": station.id, "aria-labelledby": "station-h" },
@@ -81,6 +92,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     station.note ? h("p", { class: "muted" }, station.note) : null,
     exportEntry.element,
     controls,
+    review?.element,
     status,
     panelsEl,
   );
@@ -138,6 +150,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
       .map(
         (p) =>
           new ParameterPanel(ctx, station!, p, ctx.catalog.sensorsOf(station!.id, p.code), (from, to) => {
+            if (review?.selecting) return review.select(p.code, from, to);
             range = { key: "custom", from, to };
             saveQuery();
             renderControls();
@@ -145,6 +158,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
           }),
       );
     panelsEl.replaceChildren(...panels.map((p) => p.element));
+    review?.refreshSeries();
     for (const p of panels) {
       p.setLatest(undefined, zone);
       for (const s of p.sensors) p.setLatest(latest.get(seriesKey(p.parameter.code, s.id)), zone);

@@ -17,7 +17,7 @@ import { NO_DETAIL, type AlertRepository, type ValueDetail } from "./alert-repos
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
-import { loadLastSeen, type SensorOfPoint } from "./history-loader.ts";
+import { loadLastSeen, storedMeanHistory, type MeanHistory, type SensorOfPoint } from "./history-loader.ts";
 import { MeanWindows } from "./mean-windows.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
@@ -38,6 +38,8 @@ export interface AlertEngineOptions {
   /** Count QARTOD "suspect" (3) values for contamination rules too; by default only 1 and 2 count. */
   includeSuspect: boolean;
   machine: Omit<MachineOptions, "forMs">;
+  /** Where AA windows are filled from after a start: the corrected data (data review); default the stored data. */
+  meanHistory?: MeanHistory;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<AlertEngineOptions, "clock" | "scheduler"> = {
@@ -88,7 +90,8 @@ export class AlertEngine {
     private readonly options: AlertEngineOptions,
   ) {
     this.recorder = new AlertRecorder(meta, alerts, logger);
-    this.means = new MeanWindows(store, options.includeSuspect ? QC.suspect : QC.notEvaluated, this.sensorOfPoint);
+    const history = options.meanHistory ?? (store ? storedMeanHistory(store) : null);
+    this.means = new MeanWindows(history, options.includeSuspect ? QC.suspect : QC.notEvaluated, this.sensorOfPoint);
     this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
   }
 
@@ -154,6 +157,15 @@ export class AlertEngine {
       if (late && this.lastSeen.has(key)) continue; // heard from live since the start: newer
       this.lastSeen.set(key, Math.min(seen.time, now));
     }
+  }
+
+  /**
+   * A series' data was corrected: its AA windows are filled again from the corrected history. Past
+   * alerts are not re-evaluated (corrected data never re-fires them); the next reading judges the
+   * corrected mean.
+   */
+  async reloadMeans(station: string, parameter: string, sensor: string): Promise<void> {
+    await this.means.reload(station, parameter, sensor, this.options.clock.now());
   }
 
   /** Stops the timer and waits until every change so far is recorded. */

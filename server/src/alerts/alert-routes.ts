@@ -4,20 +4,26 @@
 //   PATCH  /api/v1/alert-rules/:id                     researcher (own rule) / admin (any, built-in)
 //   DELETE /api/v1/alert-rules/:id                     same
 //   GET    /api/v1/alerts?station=&parameter=&sensor=&state=  viewer → AlertsResponse
-//   GET    /api/v1/alerts/:id                          viewer     → AlertInfo + history
+//   GET    /api/v1/alerts/:id                          viewer     → AlertInfo + history + corrections (deletions of its readings)
 //   POST   /api/v1/alerts/:id/ack { comment }          researcher → AlertInfo
 import { Router, type Response } from "express";
 import { z } from "zod";
-import { ALERT_STATES, type AlertInfo, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
+import { ALERT_STATES, type AlertCorrectionLink, type AlertInfo, type AlertRulesResponse, type AlertsResponse } from "../../../common/alerts.ts";
 import { principalOf, requireRole } from "../auth/access.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
-import { ForbiddenError, ValidationError } from "../errors.ts";
+import { ForbiddenError, NotFoundError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { AlertRepository } from "./alert-repository.ts";
 import type { Clock } from "../util/clock.ts";
 import { OWNER_ROLE } from "./owner-rights.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { completeRule, parseRuleInput, type RuleDraft } from "./rule-schema.ts";
+
+/**
+ * The alerts a request's reader may see (data review: alerts from data they may not read are left
+ * out; provisional ones labelled).
+ */
+export type AlertReadFilter = (res: Response, alerts: AlertInfo[]) => Promise<AlertInfo[]>;
 
 export interface AlertRouterDeps {
   rules: AlertRuleRepository;
@@ -28,6 +34,9 @@ export interface AlertRouterDeps {
   maxRulesPerUser: number;
   /** An alert was acknowledged (its state is unchanged): live clients refresh it. */
   onAcknowledged?: (alert: AlertInfo) => void;
+  visibility?: AlertReadFilter;
+  /** Corrections that removed the readings behind an alert. */
+  linkedCorrections?: (alertId: number) => Promise<AlertCorrectionLink[]>;
 }
 
 function mayChangeRule(res: Response, rule: { builtIn: boolean; createdBy: string | null; createdById: number | null }): void {
@@ -54,6 +63,12 @@ const ackBody = z.object({ comment: z.string().trim().max(2_000).default("") }).
 
 export function alertRouter(deps: AlertRouterDeps): Router {
   const router = Router();
+  // An alert the reader may not see is answered as if it did not exist.
+  const visible = async (res: Response, alert: AlertInfo): Promise<AlertInfo> => {
+    const [shown] = deps.visibility ? await deps.visibility(res, [alert]) : [alert];
+    if (!shown) throw new NotFoundError(`no alert ${alert.id}`);
+    return shown;
+  };
 
   router.get("/api/v1/alert-rules", requireRole("viewer"), async (_req, res) => {
     const body: AlertRulesResponse = { rules: await deps.rules.list() };
@@ -87,17 +102,20 @@ export function alertRouter(deps: AlertRouterDeps): Router {
     if (q.station && !catalog.station(q.station)) throw new ValidationError(`unknown station ${JSON.stringify(q.station)}`);
     if (q.parameter && !catalog.parameter(q.parameter)) throw new ValidationError(`unknown parameter ${JSON.stringify(q.parameter)}`);
     if (q.sensor && !catalog.sensor(q.sensor)) throw new ValidationError(`unknown sensor ${JSON.stringify(q.sensor)}`);
-    const body: AlertsResponse = { alerts: await deps.alerts.list(q) };
+    const listed = await deps.alerts.list(q);
+    const body: AlertsResponse = { alerts: deps.visibility ? await deps.visibility(res, listed) : listed };
     res.json(body);
   });
 
   router.get("/api/v1/alerts/:id", requireRole("viewer"), async (req, res) => {
     const id = idParam(req.params.id);
-    res.json({ ...(await deps.alerts.get(id)), history: await deps.alerts.history(id) });
+    const alert = await visible(res, await deps.alerts.get(id));
+    res.json({ ...alert, history: await deps.alerts.history(id), corrections: (await deps.linkedCorrections?.(id)) ?? [] });
   });
 
   router.post("/api/v1/alerts/:id/ack", requireRole("researcher"), async (req, res) => {
     const id = idParam(req.params.id);
+    await visible(res, await deps.alerts.get(id));
     const { comment } = parseOrThrow(ackBody, req.body ?? {});
     const alert = await deps.alerts.acknowledge(id, principalOf(res).username, comment, deps.clock.now());
     deps.onAcknowledged?.(alert);

@@ -13,6 +13,7 @@ import type { MetaStore } from "../meta/store.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./alert-engine.ts";
 import { SqlAlertRepository, type AlertRepository } from "./alert-repository.ts";
 import { alertRouter } from "./alert-routes.ts";
+import { correctionsOfAlert } from "./alert-corrections.ts";
 import { builtInRuleDrafts, derivedRuleDrafts } from "./built-in-rules.ts";
 import { deriveRules, validityKey, type DerivationCause, type DerivedDemand } from "./rule-derivation.ts";
 import type { AuditLog } from "../auth/audit-log.ts";
@@ -20,7 +21,8 @@ import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { SerialQueue } from "../util/serial-queue.ts";
 import { ChannelDeliverer } from "./channel-deliverer.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
-import { Notifier } from "./notifier.ts";
+import { Notifier, type RecipientFilter } from "./notifier.ts";
+import type { AlertReadFilter } from "./alert-routes.ts";
 import { SqlInboxRepository } from "./inbox-repository.ts";
 import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, type OutboxOptions } from "./outbox.ts";
 import { SqlOutboxRepository } from "./outbox-repository.ts";
@@ -62,6 +64,8 @@ export interface AlertingDeps {
   clock: Clock;
   scheduler: Scheduler;
   options?: Partial<AlertingOptions>;
+  /** Data review: who may read which alerts, and who is notified of them. */
+  visibility?: { reads: AlertReadFilter; recipients: RecipientFilter };
 }
 
 export interface Alerting {
@@ -110,7 +114,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   });
   const outboxRows = new SqlOutboxRepository(db, now);
   const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
-  const notifier = new Notifier({ subscriptions, outbox: outboxRows, inbox: new SqlInboxRepository(db) }, outbox, clock, deps.baseUrl);
+  const notifier = new Notifier({ subscriptions, outbox: outboxRows, inbox: new SqlInboxRepository(db) }, outbox, clock, deps.baseUrl, deps.visibility?.recipients);
   const reminderMinutes = deps.config.alerts.reminderMinutes;
   const engine = new AlertEngine(deps.meta, rules, alerts, deps.store, deps.catalog, logger, {
     ...DEFAULT_ENGINE_OPTIONS,
@@ -126,7 +130,16 @@ export function createAlerting(deps: AlertingDeps): Alerting {
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
   const { maxRulesPerUser, maxSubscriptionsPerUser } = deps.config.alerts;
-  const router = alertRouter({ rules, alerts, catalog: deps.catalog, clock, maxRulesPerUser, onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)) });
+  const router = alertRouter({
+    rules,
+    alerts,
+    catalog: deps.catalog,
+    clock,
+    maxRulesPerUser,
+    onAcknowledged: (alert) => ackListeners.forEach((l) => l(alert)),
+    visibility: deps.visibility?.reads,
+    linkedCorrections: (id) => correctionsOfAlert(db, id),
+  });
   router.use(
     subscriptionRouter({
       subscriptions,

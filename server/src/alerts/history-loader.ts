@@ -1,98 +1,78 @@
 // Rebuilds what the engine keeps in memory from InfluxDB after a start: AA rolling-mean buckets and
 // when each series last reported (for no-data), per station × parameter × sensor. Points stored
 // before sensors were tagged have no sensor tag; they count as the station's primary sensor's, as on
-// the read side. Alert states themselves come from SQLite.
+// the read side. Alert states themselves come from SQLite. Queries come from the one InfluxQL
+// builder (influx/influxql.ts); the means are of corrected data where the data review corrected it
+// (review/corrected-means.ts implements MeanHistory for the server).
 import { aggregateSums, type CensoredSums } from "../../../common/statistics/censored-mean.ts";
-import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { ReadingStore } from "../influx/store.ts";
-import { ident, tagLiteral, timeLiteral } from "../query/influxql.ts";
-import type { RollingMean } from "./rolling-mean.ts";
+import { COL, lastSeenQuery, meanBucketsQuery } from "../influx/influxql.ts";
 
 /** The sensor a stored point belongs to: its tag, or for untagged (older) points the primary sensor then. */
 export type SensorOfPoint = (station: string, parameter: string, tagged: string, time: number) => string | undefined;
 
-interface BucketRow {
-  time: { getTime(): number };
+/** One bucket of one series' censored sums. */
+export interface MeanBucket {
   station: string;
   sensor: string;
-  /** Sum of mean_value (censored values at half their limit), count, sum of quantified values. */
-  s: number | null;
-  n: number | null;
-  q: number | null;
-  /** Censored counts and highest limits: the lod field is set only below the LOD, loq only below the LOQ. */
-  nlod: number | null;
-  nloq: number | null;
-  lod: number | null;
-  loq: number | null;
-}
-
-function wholeMs(value: number, what: string): string {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${what} must be a positive whole number of ms, got ${value}`);
-  return `${value}ms`;
+  time: number;
+  sums: CensoredSums;
 }
 
 /**
- * The censored sums (censored-mean.ts) of one parameter's values with QC ≤ maxQc in (from, to], per
- * station, sensor and bucket. The parameter is a catalog code: quoted, and refused if it is not a
- * plain id.
+ * Where the AA windows come from after a start: the censored sums of one parameter's values with
+ * QC ≤ maxQc in (from, to], per station, sensor and bucket.
  */
-export function meanBucketsQuery(parameter: string, from: number, to: number, bucketMs: number, maxQc: number): string {
-  if (!Number.isSafeInteger(maxQc)) throw new Error(`maxQc must be a QC flag, got ${maxQc}`);
-  const f = (name: string) => ident(name);
-  return (
-    `SELECT sum(${f(FIELD.meanValue)}) AS s, count(${f(FIELD.meanValue)}) AS n, sum(${f(FIELD.value)}) AS q, ` +
-    `count(${f(FIELD.lod)}) AS nlod, count(${f(FIELD.loq)}) AS nloq, max(${f(FIELD.lod)}) AS lod, max(${f(FIELD.loq)}) AS loq FROM ${ident(MEASUREMENT)} ` +
-    `WHERE ${ident(TAG.parameter)} = ${tagLiteral(parameter)} AND ${ident(FIELD.qc)} <= ${maxQc} AND time > ${timeLiteral(from)} AND time <= ${timeLiteral(to)} ` +
-    `GROUP BY time(${wholeMs(bucketMs, "bucketMs")}), ${ident(TAG.station)}, ${ident(TAG.sensor)} fill(none)`
-  );
+export interface MeanHistory {
+  meanBuckets(parameter: string, from: number, to: number, bucketMs: number, maxQc: number, sensorOf: SensorOfPoint): Promise<MeanBucket[]>;
 }
 
-/** The newest reading of every series in (from, to]. */
-export function lastSeenQuery(from: number, to: number): string {
-  return (
-    `SELECT last(${ident(FIELD.qc)}) FROM ${ident(MEASUREMENT)} WHERE time > ${timeLiteral(from)} AND time <= ${timeLiteral(to)} ` +
-    `GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}, ${ident(TAG.sensor)}`
-  );
-}
+type Row = Record<string, unknown> & { time: { getTime(): number } };
 
-/** One bucket row as censored sums. */
-export function bucketSums(row: Omit<BucketRow, "time" | "station" | "sensor">): CensoredSums {
-  const nBelowLod = row.nlod ?? 0;
-  const nBelowLoq = row.nloq ?? 0;
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** One bucket row as censored sums (the lod field is set only below the LOD, loq only below the LOQ). */
+export function bucketSums(row: Record<string, unknown>): CensoredSums {
+  const nBelowLod = num(row[COL.nLod]) ?? 0;
+  const nBelowLoq = num(row[COL.nLoq]) ?? 0;
   return aggregateSums({
-    sum: row.s ?? 0,
-    n: row.n ?? 0,
+    sum: num(row[COL.sum]) ?? 0,
+    n: num(row[COL.n]) ?? 0,
     nCensored: nBelowLod + nBelowLoq,
-    maxLod: nBelowLod > 0 ? row.lod : null,
-    maxLoq: nBelowLoq > 0 ? row.loq : null,
-    sumQuantified: row.q ?? 0,
+    maxLod: nBelowLod > 0 ? num(row[COL.lod]) : null,
+    maxLoq: nBelowLoq > 0 ? num(row[COL.loq]) : null,
+    sumQuantified: num(row[COL.sumQuantified]) ?? 0,
     nBelowLod,
     nBelowLoq,
   });
 }
 
-/**
- * Fills the rolling means of one parameter (one per station × sensor) with `(to − window, to]` of
- * stored data. Only values that count for contamination rules (QC ≤ maxQc) enter.
- */
-export async function loadMeanBuckets(
+/** The stored data's buckets, as InfluxDB aggregates them (no corrections). */
+export async function storedMeanBuckets(
   store: ReadingStore,
   parameter: string,
-  windowMs: number,
-  bucketMs: number,
+  from: number,
   to: number,
+  bucketMs: number,
   maxQc: number,
   sensorOf: SensorOfPoint,
-  meanFor: (station: string, sensor: string) => RollingMean,
-): Promise<void> {
-  const rows = await store.query<BucketRow>(meanBucketsQuery(parameter, to - windowMs, to, bucketMs, maxQc));
+): Promise<MeanBucket[]> {
+  const rows = await store.query<Row>(meanBucketsQuery(parameter, from, to, bucketMs, maxQc));
+  const out: MeanBucket[] = [];
   for (const row of rows) {
-    if (!row.n) continue;
+    if (!num(row[COL.n])) continue;
     const time = row.time.getTime();
-    const sensor = sensorOf(row.station, parameter, row.sensor ?? "", time);
+    const station = row[COL.station] as string;
+    const sensor = sensorOf(station, parameter, (row[COL.sensor] as string | undefined) ?? "", time);
     if (sensor === undefined) continue;
-    meanFor(row.station, sensor).addAggregate(time, bucketSums(row));
+    out.push({ station, sensor, time, sums: bucketSums(row) });
   }
+  return out;
+}
+
+/** MeanHistory of the stored data as it is (engines without a data review, e.g. unit tests). */
+export function storedMeanHistory(store: ReadingStore): MeanHistory {
+  return { meanBuckets: (parameter, from, to, bucketMs, maxQc, sensorOf) => storedMeanBuckets(store, parameter, from, to, bucketMs, maxQc, sensorOf) };
 }
 
 interface LastRow {

@@ -3,8 +3,7 @@
 // start each window is filled from InfluxDB (history-loader.ts); live readings already inside that
 // query are not counted twice.
 import type { Reading } from "../../../common/reading.ts";
-import type { ReadingStore } from "../influx/store.ts";
-import { loadMeanBuckets, type SensorOfPoint } from "./history-loader.ts";
+import type { MeanHistory, SensorOfPoint } from "./history-loader.ts";
 import { RollingMean } from "./rolling-mean.ts";
 import { seriesKey } from "./suppression.ts";
 
@@ -16,7 +15,7 @@ export class MeanWindows {
   private readonly loadedUpTo = new Map<string, number>();
 
   constructor(
-    private readonly store: ReadingStore | null,
+    private readonly history: MeanHistory | null,
     /** Highest QC flag that counts (notEvaluated, or suspect when those count too). */
     private readonly maxQc: number,
     private readonly sensorOf: SensorOfPoint,
@@ -46,16 +45,36 @@ export class MeanWindows {
    * again, as of the same `now`.
    */
   async load(windowMs: number, parameter: string, now: number, retry = false): Promise<void> {
-    if (!this.store) return;
+    if (!this.history) return;
     const marker = this.marker(windowMs, parameter);
     if (this.loadedUpTo.has(marker) && !retry) return;
     this.loadedUpTo.set(marker, now);
     const sample = new RollingMean(windowMs);
-    await loadMeanBuckets(this.store, parameter, windowMs, sample.bucketMs, now, this.maxQc, this.sensorOf, (station, sensor) => {
-      const key = this.key(windowMs, seriesKey(station, parameter, sensor));
+    const buckets = await this.history.meanBuckets(parameter, now - windowMs, now, sample.bucketMs, this.maxQc, this.sensorOf);
+    for (const b of buckets) {
+      const key = this.key(windowMs, seriesKey(b.station, parameter, b.sensor));
       this.loadedUpTo.set(key, now);
-      return this.meanAt(key, windowMs);
-    });
+      this.meanAt(key, windowMs).addAggregate(b.time, b.sums);
+    }
+  }
+
+  /**
+   * Refills the windows of one series from history as of `now` (its data was corrected): the means
+   * then follow the corrected data; readings that arrive later are added live as before.
+   */
+  async reload(station: string, parameter: string, sensor: string, now: number): Promise<void> {
+    if (!this.history) return;
+    const series = seriesKey(station, parameter, sensor);
+    for (const [windowMs] of this.keys) {
+      if (!this.loadedUpTo.has(this.marker(windowMs, parameter))) continue;
+      const key = this.key(windowMs, series);
+      // In place before the query: readings arriving meanwhile (after `now`) go into the new mean.
+      const fresh = new RollingMean(windowMs);
+      this.means.set(key, fresh);
+      this.loadedUpTo.set(key, now);
+      const buckets = await this.history.meanBuckets(parameter, now - windowMs, now, fresh.bucketMs, this.maxQc, this.sensorOf);
+      for (const b of buckets) if (b.station === station && b.sensor === sensor) fresh.addAggregate(b.time, b.sums);
+    }
   }
 
   private marker(windowMs: number, parameter: string): string {

@@ -13,6 +13,12 @@ import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscript
 
 export type { InboxEntry };
 
+/**
+ * Which of these subscription owners (user ids) may learn of the event (data review: alerts from
+ * unreleased data reach the owning organisation only); runs inside the recording transaction.
+ */
+export type RecipientFilter = (event: AlertEvent, owners: readonly number[], trx: MetaTransaction) => Promise<ReadonlySet<number>>;
+
 export interface NotifierStores {
   subscriptions: SubscriptionRepository;
   outbox: OutboxRepository;
@@ -25,6 +31,7 @@ export class Notifier {
     private readonly outbox: NotificationOutbox,
     private readonly clock: Clock,
     private readonly baseUrl: () => string,
+    private readonly recipients?: RecipientFilter,
   ) {}
 
   /**
@@ -35,7 +42,11 @@ export class Notifier {
     const outbox = this.stores.outbox.in(trx);
     const inbox = this.stores.inbox.in(trx);
     let queued = 0;
-    for (const s of await this.stores.subscriptions.in(trx).matching(event)) {
+    const matching = await this.stores.subscriptions.in(trx).matching(event);
+    const owners = [...new Set(matching.map((s) => s.ownerId).filter((id): id is number => id !== null))];
+    const allowed = this.recipients ? await this.recipients(event, owners, trx) : null;
+    for (const s of matching) {
+      if (allowed && (s.ownerId === null || !allowed.has(s.ownerId))) continue;
       if (s.channel === "in-app") {
         // matching() returns only subscriptions of an owner in good standing, so ownerId is set.
         if (s.ownerId !== null) await inbox.add({ id: s.ownerId, username: s.owner }, event, this.clock.now());

@@ -6,6 +6,7 @@ import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import type { AccountChanges } from "./account-changes.ts";
 import type { ApiTokenRepository } from "./api-tokens.ts";
 import type { AuditLog } from "./audit-log.ts";
+import type { MembershipRepository } from "./memberships.ts";
 import { roleAtLeast, type Role } from "./roles.ts";
 import type { SessionRepository } from "./sessions.ts";
 import type { SettingsRepository } from "./settings.ts";
@@ -22,6 +23,8 @@ export interface AuthServices {
   audit: AuditLog;
   /** Changes to an account with what follows from them (sessions, tokens), in one transaction. */
   accounts: AccountChanges;
+  /** Which organisations each user belongs to (their unreleased data is visible to them). */
+  memberships: MembershipRepository;
 }
 
 export interface Principal {

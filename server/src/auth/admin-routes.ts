@@ -1,4 +1,5 @@
-// Admin API: users, station write tokens, run-time settings, audit log. Every change is audited.
+// Admin API: users and their organisations, station write tokens, run-time settings, audit log.
+// Every change is audited.
 import { Router } from "express";
 import { z } from "zod";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
@@ -8,6 +9,7 @@ import { principalOf, requireRole, type AuthServices } from "./access.ts";
 import { passwordSchema as password, usernameSchema as username } from "./account-schema.ts";
 import { hashPassword } from "./passwords.ts";
 import { ROLES } from "./roles.ts";
+import { APPROVAL_LEVELS } from "../../../common/review.ts";
 import { ALL_STATIONS, type StationTokenRepository } from "./station-tokens.ts";
 
 const createUser = z.object({ username, password, role: z.enum(ROLES) }).strict();
@@ -21,7 +23,14 @@ const createStationToken = z
     stations: z.array(z.string()).min(1),
   })
   .strict();
-const settingsSchema = z.object({ publicDashboard: z.boolean().optional() }).strict();
+const settingsSchema = z
+  .object({
+    publicDashboard: z.boolean().optional(),
+    releaseLevel: z.enum(APPROVAL_LEVELS, { error: "releaseLevel must be raw, checked or approved" }).optional(),
+    publicProvisional: z.boolean().optional(),
+  })
+  .strict();
+const organisationsBody = z.object({ organisations: z.array(z.string().min(1).max(64)).max(100) }).strict();
 
 /** Whose rights an admin change affected: one user's, or every anonymous visitor's (the public switch). */
 export type AccessChange = { userId: number } | "anonymous";
@@ -37,7 +46,32 @@ export function adminRouter(
   const actor = (res: Parameters<typeof principalOf>[0]) => principalOf(res).username;
 
   router.get("/api/v1/admin/users", admin, async (_req, res) => {
-    res.json({ users: await auth.users.list() });
+    const [users, memberships] = await Promise.all([auth.users.list(), auth.memberships.list()]);
+    res.json({ users: users.map((u) => ({ ...u, organisations: memberships.filter((m) => m.userId === u.id).map((m) => m.organisation) })) });
+  });
+
+  router.get("/api/v1/admin/memberships", admin, async (_req, res) => {
+    const [users, memberships] = await Promise.all([auth.users.list(), auth.memberships.list()]);
+    const names = new Map(users.map((u) => [u.id, u.username]));
+    res.json({ memberships: memberships.map((m) => ({ ...m, username: names.get(m.userId) ?? null })) });
+  });
+
+  // A user's organisations (catalog organisations): whose unreleased data they read and review.
+  router.put("/api/v1/admin/users/:id/organisations", admin, async (req, res) => {
+    const id = idParam(req.params.id);
+    const { organisations } = parseOrThrow(organisationsBody, req.body);
+    const current = catalog.current();
+    const unknown = organisations.filter((o) => !current.organisation(o));
+    if (unknown.length > 0) {
+      const known = current.data.organisations.map((o) => o.id).join(", ");
+      throw new ValidationError(`unknown organisation(s): ${unknown.join(", ")}; the catalog has: ${known}`, [{ path: "organisations", message: `catalog organisation ids: ${known}` }]);
+    }
+    const user = await auth.users.byId(id);
+    if (!user) throw new NotFoundError(`no user ${id}`);
+    const changed = await auth.memberships.set(id, organisations, actor(res), Date.now());
+    await auth.audit.record(actor(res), "user.organisations", `user:${user.username}`, changed);
+    await onAccessChanged?.({ userId: id });
+    res.json({ ...user, organisations: await auth.memberships.of(id) });
   });
 
   router.post("/api/v1/admin/users", admin, async (req, res) => {
@@ -110,7 +144,8 @@ export function adminRouter(
     const body = parseOrThrow(settingsSchema, req.body);
     const settings = await auth.settings.update(body);
     await auth.audit.record(actor(res), "settings.update", "settings", body);
-    if (body.publicDashboard !== undefined) await onAccessChanged?.("anonymous");
+    // Who may read what changed for visitors (and, for the release settings, for everyone outside an organisation).
+    if (body.publicDashboard !== undefined || body.releaseLevel !== undefined || body.publicProvisional !== undefined) await onAccessChanged?.("anonymous");
     res.json(settings);
   });
 

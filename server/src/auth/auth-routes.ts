@@ -87,8 +87,9 @@ export function authRouter(options: AuthRouteOptions): Router {
   router.get("/api/v1/auth/session", async (_req, res) => {
     const p = principalOf(res);
     const { publicDashboard } = await auth.settings.get();
+    const organisations = p.userId === null ? [] : await auth.memberships.of(p.userId);
     res.json({
-      user: p.kind === "user" ? { id: p.userId, username: p.username, role: p.role } : null,
+      user: p.kind === "user" ? { id: p.userId, username: p.username, role: p.role, organisations } : null,
       role: p.role,
       csrfToken: p.csrfToken ?? null,
       csrfHeader: CSRF_HEADER,

@@ -1,11 +1,13 @@
 // Settings an admin changes at run time (stored in the metadata store), as opposed to start-up
 // configuration. Read on every request (is the dashboard public?), so they are cached.
 import type { RuntimeSettings } from "../../../common/auth-types.ts";
-import type { MetaExecutor } from "../meta/store.ts";
+import type { MetaExecutor, MetaTransaction } from "../meta/store.ts";
 
 export type { RuntimeSettings };
 
 export interface SettingsRepository {
+  /** This repository inside the caller's transaction (reads there, without the shared cache). */
+  in(trx: MetaTransaction): SettingsRepository;
   get(): Promise<RuntimeSettings>;
   /** Stores the given settings (undefined ones stay as they are) and returns all of them. */
   update(changes: Partial<RuntimeSettings>): Promise<RuntimeSettings>;
@@ -20,6 +22,10 @@ export class SqlSettingsRepository implements SettingsRepository {
     private readonly db: MetaExecutor,
     private readonly defaults: RuntimeSettings,
   ) {}
+
+  in(trx: MetaTransaction): SettingsRepository {
+    return new SqlSettingsRepository(trx, this.defaults);
+  }
 
   async get(): Promise<RuntimeSettings> {
     if (this.cache) return this.cache;

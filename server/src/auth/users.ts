@@ -16,6 +16,8 @@ export interface UserRepository {
   /** The user and their password hash, for login only. Usernames compare case-insensitively. */
   credentials(username: string): Promise<{ user: User; passwordHash: string } | undefined>;
   list(): Promise<User[]>;
+  /** The roles of these users (absent: no such user). */
+  roles(ids: readonly number[]): Promise<Map<number, Role>>;
   update(id: number, changes: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<User | undefined>;
   /** Deletes the user; what is theirs (sessions, API tokens, subscriptions, rules, inbox) goes too. */
   delete(id: number): Promise<boolean>;
@@ -67,6 +69,12 @@ export class SqlUserRepository implements UserRepository {
 
   async list(): Promise<User[]> {
     return (await this.db.selectFrom("users").selectAll().orderBy("username").execute()).map(toUser);
+  }
+
+  async roles(ids: readonly number[]): Promise<Map<number, Role>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom("users").select(["id", "role"]).where("id", "in", [...ids]).execute();
+    return new Map(rows.map((r) => [r.id, r.role]));
   }
 
   async update(id: number, changes: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<User | undefined> {

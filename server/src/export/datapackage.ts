@@ -8,11 +8,14 @@ import type { QualityStandard, Sensor } from "../../../common/catalog-model.ts";
 import { BELOW_LOQ, type LabResultInfo } from "../../../common/lab.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { QUALIFIER } from "../../../common/reading.ts";
+import { CORRECTION_KINDS, PROVISIONAL_LABEL } from "../../../common/review.ts";
 import { scopeCovers } from "../../../common/standards.ts";
 import { describeRequest, type ExportRequest } from "./export-params.ts";
 import type { ExportProgress } from "./export-stream.ts";
 import type { ExportColumn } from "./export-table.ts";
 import { LAB_COLUMNS } from "./lab-table.ts";
+import type { ExportReview } from "./export-review.ts";
+import { clip } from "../review/timeline.ts";
 
 export const QC_FLAG_MEANINGS: Readonly<Record<string, string>> = Object.freeze({
   "1": "pass",
@@ -34,6 +37,8 @@ export interface LabTableInfo {
 
 export interface DataPackageInput {
   req: ExportRequest;
+  /** The review applied: corrections, approvals, grades, release level. */
+  review: ExportReview;
   columns: readonly ExportColumn[];
   /** File name of the data inside the bundle. */
   path: string;
@@ -43,6 +48,50 @@ export interface DataPackageInput {
   version: string;
   /** The lab results file, when include=lab. */
   lab?: LabTableInfo | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What a paper needs to cite this exact version: the view and "as of" time, the release level, every
+ * correction applied (who, when, why, what, over which range) and each series' approval periods.
+ */
+function reviewInfo(input: DataPackageInput): Record<string, unknown> {
+  const { req, review } = input;
+  return {
+    view: req.view,
+    as_of: req.asOf === null ? null : iso(req.asOf),
+    as_of_meaning: "the corrections, approvals and grades as recorded at this time (null: at the export); the raw readings are the ones stored",
+    release_level: review.policy.release.releaseLevel,
+    provisional_label: PROVISIONAL_LABEL,
+    approval_levels: { raw: "not reviewed", checked: "reviewed, may still change", approved: "final" },
+    grades: review.grades,
+    correction_order: CORRECTION_KINDS,
+    corrections:
+      req.view === "raw"
+        ? []
+        : review.applied.map((c) => ({
+            id: c.id,
+            station: c.station,
+            parameter: c.parameter,
+            sensor: c.sensor,
+            from: iso(c.from),
+            to: iso(c.to),
+            ...c.action,
+            reason: c.reason,
+            reference: c.reference,
+            created_by: c.createdBy,
+            created_at: iso(c.createdAt),
+            ...(c.undone ? { undone_after_as_of: { at: iso(c.undone.at), by: c.undone.by, reason: c.undone.reason } } : {}),
+          })),
+    approvals: review.series.map((s) => ({
+      station: s.series.station.id,
+      parameter: s.series.parameter.code,
+      sensor: s.series.sensor.id,
+      periods: clip(s.state.approvals, req.from, req.to).map((p) => ({ from: iso(p.from), to: iso(p.to), level: p.value })),
+    })),
+    withheld_series: req.withheld.map((s) => ({ station: s.station.id, parameter: s.parameter.code, sensor: s.sensor.id, reason: "embargoed by its owner" })),
+  };
 }
 
 function schemaField(c: ExportColumn): Record<string, unknown> {
@@ -175,6 +224,7 @@ export function dataPackage(input: DataPackageInput): Record<string, unknown> {
       sensors: sensors.map((sensor) => sensorInfo(catalog, sensor, new Set(stationIds))),
       quality_standards: standards.map((s) => standardInfo(catalog, s, stationIds)),
       ...(input.lab ? { lab_results: labSemantics(input.lab) } : {}),
+      review: reviewInfo(input),
     },
   };
 }

@@ -3,9 +3,10 @@
 // series with the very encoder and table shape the export would use.
 import type { ReadingStore } from "../influx/store.ts";
 import { encoderFor } from "./export-encoders.ts";
-import { EXPORT_COL, countQuery } from "./export-influxql.ts";
+import { COL, countQuery } from "../influx/influxql.ts";
 import type { ExportRequest } from "./export-params.ts";
-import type { AggregateRecord, RawRecord } from "./export-records.ts";
+import type { AggregateRecord } from "./export-aggregates.ts";
+import type { RawRecord } from "./export-records.ts";
 import { longAggregateShaper, longRawShaper, wideAggregateShaper, wideRawShaper, type Cell } from "./export-table.ts";
 import { QC } from "../../../common/reading.ts";
 
@@ -16,6 +17,7 @@ export interface ExportEstimate {
 
 const INTERVAL_MS = { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 } as const;
 const SAMPLE_VALUE = 123.456;
+const SAMPLE_LABELS = { approval: "checked", provisional: true, grade: null, estimated: false, corrections: [] } as const;
 
 function sampleRows(req: ExportRequest): { header: string; perRow: number; footer: number } {
   const encoder = encoderFor(req.format, { bom: req.bom });
@@ -34,6 +36,7 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       qualifier: null,
       limit: null,
       uncertainty: null,
+      ...SAMPLE_LABELS,
     }));
     columns = shaper.columns;
     rows = [...shaper.rows(records), ...shaper.flush()];
@@ -53,6 +56,7 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       qualifier: null,
       limit: null,
       allBelowLod: false,
+      ...SAMPLE_LABELS,
     }));
     columns = shaper.columns;
     rows = [...shaper.rows(records), ...shaper.flush()];
@@ -65,7 +69,7 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
 export async function estimateExport(store: ReadingStore, req: ExportRequest): Promise<ExportEstimate> {
   const sensors = req.sensors === null ? null : req.sensors.map((s) => s.id);
   const result = await store.query<Record<string, unknown>>(countQuery(req.series, sensors, req.from, req.to, req.qc));
-  const counts = result.map((row) => (typeof row[EXPORT_COL.n] === "number" ? (row[EXPORT_COL.n] as number) : 0));
+  const counts = result.map((row) => (typeof row[COL.n] === "number" ? (row[COL.n] as number) : 0));
   const buckets = req.resolution === "raw" ? Number.POSITIVE_INFINITY : Math.ceil((req.to - req.from) / INTERVAL_MS[req.resolution]) + 1;
   const perSeries = counts.map((n) => Math.min(n, buckets));
   // Wide rows hold one instant of every series: as many as the fullest series when stations report in step.

@@ -5,9 +5,10 @@ import { z } from "zod";
 import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { ErrorDetail } from "../errors.ts";
-import type { CatalogSeries } from "../query/influxql.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
 import { MAX_RANGE_MS, fail, parseWith, resolveStation, shown, timeParam } from "../query/query-params.ts";
 import { DAY_MS } from "../query/resolution.ts";
+import { READ_VIEWS, type ReadView } from "../../../common/review.ts";
 import {
   EXPORT_FORMATS,
   EXPORT_INCLUDES,
@@ -30,6 +31,12 @@ export interface ExportRequest extends ExportOptions {
   /** Half-open range [from, to), epoch ms: consecutive exports never repeat a reading. */
   from: number;
   to: number;
+  /** "corrected" (default): with the corrections applied; "raw": the readings as stored. */
+  view: ReadView;
+  /** The review state as it stood at this time (corrections, approvals, grades then); null: now. */
+  asOf: number | null;
+  /** Series of the chosen stations and parameters left out because their owner embargoes them. */
+  withheld: CatalogSeries[];
 }
 
 /** An enum whose error names the parameter and its choices. */
@@ -57,6 +64,8 @@ const exportSchema = z.strictObject({
     .transform((v) => splitList(v))
     .pipe(z.array(oneOf("include", EXPORT_INCLUDES)).transform((v) => [...new Set(v)]))
     .default([]),
+  view: oneOf("view", READ_VIEWS).default("corrected"),
+  asOf: timeParam.optional(),
 });
 
 function splitList(value: string): string[] {
@@ -153,8 +162,9 @@ export function parseExportQuery(query: unknown, catalog: CatalogSnapshot, now: 
   if (details.length === 0 && series.length === 0) {
     details.push({ path: "parameters", message: "the chosen stations measure none of the chosen parameters" });
   }
+  if (input.asOf !== undefined && input.asOf > now) details.push({ path: "asOf", message: "asOf must not be in the future" });
   if (details.length > 0) fail(details);
-  return { ...input, catalog, from, to, stations, parameters, sensors, series };
+  return { ...input, catalog, from, to, stations, parameters, sensors, series, asOf: input.asOf ?? null, withheld: [] };
 }
 
 /** The request as it is echoed in datapackage.json and logs: ids and ISO times, no objects. */
@@ -172,5 +182,7 @@ export function describeRequest(req: ExportRequest): Record<string, unknown> {
     tz: req.tz,
     qc: req.qc,
     include: req.include,
+    view: req.view,
+    as_of: req.asOf === null ? null : new Date(req.asOf).toISOString(),
   };
 }

@@ -1,15 +1,26 @@
-// Sources of export records: raw readings streamed from one chunked InfluxDB query, or per-interval
-// aggregates read slice by slice. Both yield batches in time order, so memory stays at one batch
-// whatever the size of the export.
-import { DateTime } from "luxon";
+// Raw export records: every reading of the export's series, streamed from one chunked InfluxDB query
+// through the store, corrected and labelled on the way (export-review.ts), in time order, so memory
+// stays at one batch whatever the size of the export. Aggregates are in export-aggregates.ts.
 import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
-import type { CatalogSeries } from "../query/influxql.ts";
-import { EXPORT_COL, aggregateExportQuery, rawExportQuery } from "./export-influxql.ts";
-import type { ExportResolution } from "../../../common/export-options.ts";
+import type { ApprovalLevel } from "../../../common/review.ts";
+import { COL, rawExportQuery } from "../influx/influxql.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import type { StoredPoint } from "../review/correction-algebra.ts";
+import type { ReviewedPoint } from "../review/labels.ts";
 import type { ExportRequest } from "./export-params.ts";
-import { chunkedQuery, type InfluxEndpoint, type SeriesChunk } from "./influx-chunked-query.ts";
+import type { ConstantLabels, ExportReview, SeriesExport } from "./export-review.ts";
 
-export interface RawRecord {
+/** The review labels every export row carries. */
+export interface RowLabels {
+  approval: ApprovalLevel;
+  provisional: boolean;
+  grade: string | null;
+  estimated: boolean;
+  /** Ids of the corrections applied (empty: none). */
+  corrections: readonly number[];
+}
+
+export interface RawRecord extends RowLabels {
   time: number;
   station: string;
   parameter: string;
@@ -23,55 +34,23 @@ export interface RawRecord {
   uncertainty: number | null;
 }
 
-export interface AggregateRecord {
-  /** Start of the interval (local start when aligned to a station's zone). */
-  time: number;
-  station: string;
-  parameter: string;
-  sensor: string;
-  /** Mean with censored readings as half their limit; null when every reading was censored. */
-  mean: number | null;
-  /** Extremes of the measured values; null when there were none above the limit. */
-  min: number | null;
-  max: number | null;
-  n: number;
-  /** Of the n readings, how many were censored (below the LOD or LOQ). */
-  nBelowLod: number;
-  /** Worst QC flag among the aggregated readings. */
-  qc: number | null;
-  /** "<LOQ" when some censored reading carried an LOQ, else "<LOD"; null when none was censored. */
-  qualifier: Qualifier | null;
-  /** Highest limit among the censored readings. */
-  limit: number | null;
-  allBelowLod: boolean;
-}
+const NONE: readonly number[] = Object.freeze([]);
 
-export type AggregateResolution = Exclude<ExportResolution, "raw">;
-
-/** Rows per aggregate slice query: small enough to sort in memory, large enough to amortise a query. */
-export const AGGREGATE_SLICE_ROWS = 20_000;
-
-const UNIT: Record<AggregateResolution, "minute" | "hour" | "day"> = { "1m": "minute", "1h": "hour", "1d": "day" };
-
-function num(value: unknown): number | null {
+export function num(value: unknown): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
-const NOT_CENSORED = Object.freeze({ qualifier: null, limit: null });
-
-function sensorIds(req: ExportRequest): string[] | null {
-  return req.sensors === null ? null : req.sensors.map((s) => s.id);
-}
-
-function columnIndex(chunk: SeriesChunk, name: string): number {
-  return chunk.columns.indexOf(name);
-}
-
 /** The censoring of a row from the limit fields present (the LOQ wins: a value below it is not quantified). */
-function censoring(lod: number | null, loq: number | null): { qualifier: Qualifier | null; limit: number | null } {
+export function censoring(lod: number | null, loq: number | null): { qualifier: Qualifier | null; limit: number | null } {
   if (loq !== null) return { qualifier: QUALIFIER.belowLoq, limit: loq };
   if (lod !== null) return { qualifier: QUALIFIER.belowLod, limit: lod };
   return { qualifier: null, limit: null };
+}
+
+/** The sensors the query must name: the chosen ones, or the remaining ones when some series are withheld. */
+export function sensorIds(req: ExportRequest): string[] | null {
+  if (req.withheld.length > 0) return [...new Set(req.series.map((s) => s.sensor.id))];
+  return req.sensors === null ? null : req.sensors.map((s) => s.id);
 }
 
 /**
@@ -79,8 +58,9 @@ function censoring(lod: number | null, loq: number | null): { qualifier: Qualifi
  * sensor at that time. undefined when the row belongs to no sensor the export asked for (an untagged
  * row of another station's primary sensor, matched by the query's `sensor = ''`).
  */
-function sensorResolver(req: ExportRequest): (tag: unknown, station: string, parameter: string, time: number) => string | undefined {
-  const wanted = req.sensors === null ? null : new Set(req.sensors.map((s) => s.id));
+export function sensorResolver(req: ExportRequest): (tag: unknown, station: string, parameter: string, time: number) => string | undefined {
+  const chosen = sensorIds(req);
+  const wanted = chosen === null ? null : new Set(chosen);
   return (tag, station, parameter, time) => {
     if (typeof tag === "string" && tag !== "") return tag;
     const sensor = req.catalog.defaultSensor(station, parameter, time)?.id;
@@ -88,19 +68,60 @@ function sensorResolver(req: ExportRequest): (tag: unknown, station: string, par
   };
 }
 
+function constantRecord(series: { station: string; parameter: string; sensor: string }, p: StoredPoint, labels: ConstantLabels): RawRecord {
+  return {
+    time: p.time,
+    ...series,
+    value: p.value,
+    qc: p.qc,
+    qualifier: p.qualifier,
+    limit: p.limit,
+    uncertainty: p.uncertainty,
+    approval: labels.approval,
+    provisional: labels.provisional,
+    grade: null,
+    estimated: false,
+    corrections: NONE,
+  };
+}
+
+function reviewedRecord(s: SeriesExport, p: ReviewedPoint): RawRecord {
+  return {
+    time: p.time,
+    station: s.series.station.id,
+    parameter: s.series.parameter.code,
+    sensor: s.series.sensor.id,
+    value: p.value,
+    qc: p.qc,
+    qualifier: p.qualifier,
+    limit: p.limit,
+    uncertainty: p.uncertainty,
+    approval: p.approval,
+    provisional: p.provisional,
+    grade: p.grade,
+    estimated: p.estimated,
+    corrections: p.corrections,
+  };
+}
+
 export async function* rawRecordBatches(
-  endpoint: InfluxEndpoint,
+  store: ReadingStore,
   req: ExportRequest,
+  review: ExportReview,
   signal: AbortSignal,
   chunkSize?: number,
 ): AsyncGenerator<RawRecord[]> {
-  const query = rawExportQuery(req.series, sensorIds(req), req.from, req.to, req.qc);
+  // Manual QC flags and estimated points change flags: then the QC filter runs on the corrected rows.
+  const filterHere = req.qc === "pass" && review.qcAfterCorrection;
+  const query = rawExportQuery(req.series, sensorIds(req), req.from, req.to, filterHere ? "all" : req.qc, review.needsSignal);
   const sensorOf = sensorResolver(req);
-  for await (const chunk of chunkedQuery(endpoint, query, { signal, chunkSize })) {
-    const c = EXPORT_COL;
-    const [iTime, iStation, iParameter, iSensor, iValue, iQc, iLod, iLoq, iUncertainty] = [
-      "time", c.station, c.parameter, c.sensor, c.value, c.qc, c.lod, c.loq, c.uncertainty,
-    ].map((name) => columnIndex(chunk, name)) as [number, number, number, number, number, number, number, number, number];
+  const due: Array<{ series: SeriesExport; point: ReviewedPoint }> = [];
+  const keep = (r: RawRecord) => !filterHere || r.qc === 1;
+  for await (const chunk of store.queryChunks(query, { signal, chunkSize })) {
+    const at = (name: string) => chunk.columns.indexOf(name);
+    const [iTime, iStation, iParameter, iSensor, iValue, iQc, iLod, iLoq, iUnc, iRaw, iCal] = [
+      COL.time, COL.station, COL.parameter, COL.sensor, COL.value, COL.qc, COL.lod, COL.loq, COL.uncertainty, COL.raw, COL.calibration,
+    ].map(at) as [number, number, number, number, number, number, number, number, number, number, number];
     const batch: RawRecord[] = [];
     for (let i = 0; i < chunk.values.length; i++) {
       const row = chunk.values[i]!;
@@ -110,97 +131,45 @@ export async function* rawRecordBatches(
       const sensor = sensorOf(row[iSensor], station, parameter, time);
       if (sensor === undefined) continue;
       const value = num(row[iValue]);
-      const { qualifier, limit } = value === null ? censoring(num(row[iLod]), num(row[iLoq])) : NOT_CENSORED;
-      batch.push({ time, station, parameter, sensor, value, qc: num(row[iQc]), qualifier, limit, uncertainty: num(row[iUncertainty]) });
+      const { qualifier, limit } = value === null ? censoring(num(row[iLod]), num(row[iLoq])) : { qualifier: null, limit: null };
+      const stored: StoredPoint = {
+        time,
+        value,
+        qualifier,
+        limit,
+        uncertainty: num(row[iUnc]),
+        qc: (num(row[iQc]) ?? 2) as StoredPoint["qc"],
+        rawSignal: iRaw < 0 ? null : num(row[iRaw]),
+        calibration: iCal < 0 ? null : num(row[iCal]),
+      };
+      if (review.allConstant) {
+        batch.push(constantRecord({ station, parameter, sensor }, stored, review.constant));
+        continue;
+      }
+      const s = review.lookup(station, parameter, sensor);
+      if (!s) continue;
+      review.estimatesBefore(time, due);
+      for (const d of due.splice(0)) {
+        const r = reviewedRecord(d.series, d.point);
+        if (keep(r)) batch.push(r);
+      }
+      if (s.constant) {
+        const r = constantRecord({ station, parameter, sensor }, stored, s.constant);
+        if (keep(r)) batch.push(r);
+        continue;
+      }
+      const out: Parameters<typeof s.corrector.push>[1] = [];
+      s.corrector.push(stored, out);
+      for (const p of out) {
+        const point = s.labeller.label(p);
+        if (!point) continue;
+        const r = reviewedRecord(s, point);
+        if (keep(r)) batch.push(r);
+      }
     }
     yield batch;
   }
-}
-
-/**
- * Slice boundaries for [from, to): every boundary is the start of an interval in `zone` (local
- * midnight for 1d, across DST too, which is how InfluxDB's tz() buckets days), so no interval is
- * ever split between two queries.
- */
-export function* aggregateSlices(
-  from: number,
-  to: number,
-  resolution: AggregateResolution,
-  zone: string,
-  intervalsPerSlice: number,
-): Generator<[number, number]> {
-  const unit = UNIT[resolution];
-  let start = DateTime.fromMillis(from, { zone }).startOf(unit);
-  while (start.toMillis() < to) {
-    const end = start.plus({ [`${unit}s`]: Math.max(1, intervalsPerSlice) });
-    yield [Math.max(from, start.toMillis()), Math.min(to, end.toMillis())];
-    start = end;
-  }
-}
-
-/** Series grouped by the zone their intervals align to (one group, UTC, unless tz=station). */
-function zoneGroups(req: ExportRequest): Array<{ zone: string; series: CatalogSeries[] }> {
-  if (req.tz === "UTC") return [{ zone: "UTC", series: req.series }];
-  const groups = new Map<string, CatalogSeries[]>();
-  for (const s of req.series) {
-    const list = groups.get(s.station.timezone) ?? [];
-    list.push(s);
-    groups.set(s.station.timezone, list);
-  }
-  return [...groups].map(([zone, series]) => ({ zone, series }));
-}
-
-/**
- * Aggregates over intervals, one slice at a time. With tz=station and stations in several zones the
- * zones follow one another (each in time order): one local day is a different instant per zone.
- */
-export async function* aggregateRecordBatches(
-  endpoint: InfluxEndpoint,
-  req: ExportRequest,
-  resolution: AggregateResolution,
-  signal: AbortSignal,
-): AsyncGenerator<AggregateRecord[]> {
-  const order = new Map(req.series.map((s, i) => [`${s.station.id}\u0000${s.parameter.code}\u0000${s.sensor.id}`, i]));
-  const sensorOf = sensorResolver(req);
-  const c = EXPORT_COL;
-  for (const group of zoneGroups(req)) {
-    const perSlice = Math.floor(AGGREGATE_SLICE_ROWS / group.series.length);
-    for (const [from, to] of aggregateSlices(req.from, req.to, resolution, group.zone, perSlice)) {
-      const tz = req.tz === "UTC" ? null : group.zone;
-      const query = aggregateExportQuery(group.series, sensorIds(req), resolution, from, to, req.qc, tz);
-      const batch: AggregateRecord[] = [];
-      for await (const chunk of chunkedQuery(endpoint, query, { signal })) {
-        const station = chunk.tags?.[c.station] ?? "";
-        const parameter = chunk.tags?.[c.parameter] ?? "";
-        const idx = (name: string) => columnIndex(chunk, name);
-        const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq, iQc] = ["time", c.mean, c.min, c.max, c.n, c.nBelowLod, c.lod, c.loq, c.qc].map(idx) as number[];
-        for (const row of chunk.values) {
-          const time = row[iTime!] as number;
-          const sensor = sensorOf(chunk.tags?.[c.sensor], station, parameter, time);
-          if (sensor === undefined) continue;
-          const n = num(row[iN!]) ?? 0;
-          const nBelowLod = Math.min(num(row[iBelow!]) ?? 0, n);
-          const allBelowLod = n > 0 && nBelowLod === n;
-          const censored = nBelowLod > 0 ? censoring(num(row[iLod!]), num(row[iLoq!])) : NOT_CENSORED;
-          batch.push({
-            time,
-            station,
-            parameter,
-            sensor,
-            mean: allBelowLod ? null : num(row[iMean!]),
-            min: num(row[iMin!]),
-            max: num(row[iMax!]),
-            n,
-            nBelowLod,
-            qc: num(row[iQc!]),
-            ...censored,
-            allBelowLod,
-          });
-        }
-      }
-      const position = (r: AggregateRecord) => order.get(`${r.station}\u0000${r.parameter}\u0000${r.sensor}`) ?? Number.MAX_SAFE_INTEGER;
-      batch.sort((a, b) => a.time - b.time || position(a) - position(b));
-      if (batch.length > 0) yield batch;
-    }
-  }
+  review.finish(due);
+  const rest = due.map((d) => reviewedRecord(d.series, d.point)).filter(keep);
+  if (rest.length > 0) yield rest;
 }

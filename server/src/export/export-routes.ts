@@ -28,13 +28,18 @@ import { contentDisposition, exportFileName } from "./export-file-name.ts";
 import { DEFAULT_MAX_EXPORTS_PER_USER, ExportLimiter } from "./export-limiter.ts";
 import { describeRequest, parseExportQuery, type ExportRequest } from "./export-params.ts";
 import { planExport, type ExportPlan, type ExportProgress } from "./export-stream.ts";
-import type { InfluxEndpoint } from "./influx-chunked-query.ts";
+import type { CorrectedReader } from "../review/corrected-reader.ts";
+import type { AccessSource } from "../review/viewer-access.ts";
+import { ExportReview, visibleRequest } from "./export-review.ts";
 
 export interface ExportRouterDeps {
   store: ReadingStore;
   catalog: CatalogSource;
-  /** Base URL of the InfluxDB the store uses (exports stream from it directly). */
-  influxUrl: string;
+  /** Corrected readings (review/corrected-reader.ts) and who may see what. */
+  reader: CorrectedReader;
+  access: AccessSource;
+  /** The agency's grades, best first. */
+  grades: readonly string[];
   logger: Logger;
   now?: () => number;
   maxExportsPerUser?: number;
@@ -88,21 +93,23 @@ export function exportRouter(deps: ExportRouterDeps): Router {
   const now = deps.now ?? Date.now;
   const logger = deps.logger.child({ module: "export" });
   const limiter = new ExportLimiter(deps.maxExportsPerUser ?? DEFAULT_MAX_EXPORTS_PER_USER);
-  const endpoint: InfluxEndpoint = { url: deps.influxUrl, database: deps.store.database };
   const router = Router();
 
   router.get("/api/v1/export/estimate", requireRole("researcher"), async (req, res) => {
-    const request = parseExportQuery(req.query, deps.catalog.current(), now());
+    const policy = await deps.access.forPrincipal(principalOf(res));
+    const request = visibleRequest(parseExportQuery(req.query, deps.catalog.current(), now()), policy);
     res.json(await estimateExport(deps.store, request));
   });
 
   router.get("/api/v1/export", requireRole("researcher"), async (req, res) => {
-    const request = parseExportQuery(req.query, deps.catalog.current(), now());
+    const principal = principalOf(res);
+    const policy = await deps.access.forPrincipal(principal);
+    const request = visibleRequest(parseExportQuery(req.query, deps.catalog.current(), now()), policy);
     // Read before the first byte, so a refusal is still a JSON error.
     const lab = request.include.includes("lab") ? await labResultsFor(request) : null;
-    // Exports read InfluxDB directly (chunked), so make sure the database exists first (503 if not).
+    // Exports stream from InfluxDB (chunked), so make sure the database exists first (503 if not).
     await deps.store.ensureSchema();
-    const principal = principalOf(res);
+    const review = await ExportReview.prepare(request, { reader: deps.reader, policy, grades: deps.grades });
     const release = limiter.acquire(principal.userId !== null ? `user:${principal.userId}` : principal.username);
     const controller = new AbortController();
     res.once("close", () => {
@@ -113,7 +120,7 @@ export function exportRouter(deps: ExportRouterDeps): Router {
     const progress: ExportProgress = { rows: 0, bytes: 0 };
     const log = logger.child({ user: principal.username, query: describeRequest(request) });
     try {
-      await streamExport(res, request, planExport(endpoint, request), progress, controller.signal, lab);
+      await streamExport(res, request, review, planExport({ store: deps.store, reader: deps.reader, review }, request), progress, controller.signal, lab);
       log.info({ rows: progress.rows, bytes: progress.bytes, ms: Math.round(performance.now() - startedAt) }, "export finished");
     } catch (err) {
       if (controller.signal.aborted) {
@@ -157,6 +164,7 @@ export function exportRouter(deps: ExportRouterDeps): Router {
   async function streamExport(
     res: Response,
     request: ExportRequest,
+    review: ExportReview,
     plan: ExportPlan,
     progress: ExportProgress,
     signal: AbortSignal,
@@ -180,7 +188,7 @@ export function exportRouter(deps: ExportRouterDeps): Router {
     res.setHeader("Content-Disposition", contentDisposition(dataName.replace(/\.[a-z]+$/, ".zip")));
     const labTable = lab === null ? null : labFile(request, lab, dataName);
     const describe = () =>
-      dataPackage({ req: request, columns: plan.columns, path: dataName, mediaType: plan.encoder.mediaType, exportedAt, progress, version: VERSION, lab: labTable?.info ?? null });
+      dataPackage({ req: request, review, columns: plan.columns, path: dataName, mediaType: plan.encoder.mediaType, exportedAt, progress, version: VERSION, lab: labTable?.info ?? null });
     await writeZip(res, first.done ? "" : first.value, pieces, dataName, describe, labTable ? [labTable.file] : []);
   }
 

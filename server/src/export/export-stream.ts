@@ -4,7 +4,11 @@
 import { createHash, type Hash } from "node:crypto";
 import { encoderFor, type ExportEncoder } from "./export-encoders.ts";
 import type { ExportRequest } from "./export-params.ts";
-import { aggregateRecordBatches, rawRecordBatches } from "./export-records.ts";
+import type { ReadingStore } from "../influx/store.ts";
+import type { CorrectedReader } from "../review/corrected-reader.ts";
+import { aggregateRecordBatches } from "./export-aggregates.ts";
+import { rawRecordBatches } from "./export-records.ts";
+import type { ExportReview } from "./export-review.ts";
 import {
   longAggregateShaper,
   longRawShaper,
@@ -14,7 +18,6 @@ import {
   type ExportColumn,
   type TableShaper,
 } from "./export-table.ts";
-import type { InfluxEndpoint } from "./influx-chunked-query.ts";
 
 export interface ExportProgress {
   rows: number;
@@ -44,18 +47,25 @@ async function* shaped<R>(records: AsyncIterable<R[]>, shaper: TableShaper<R>): 
   if (rest.length > 0) yield rest;
 }
 
-function rowSource(endpoint: InfluxEndpoint, req: ExportRequest): RowSource {
+/** Where an export reads: the store (through the one InfluxQL builder) and the corrected reader, with the series' review prepared. */
+export interface ExportSource {
+  store: ReadingStore;
+  reader: CorrectedReader;
+  review: ExportReview;
+}
+
+function rowSource(from: ExportSource, req: ExportRequest): RowSource {
   if (req.resolution === "raw") {
     const shaper = req.layout === "wide" ? wideRawShaper(req) : longRawShaper(req);
-    return { columns: shaper.columns, batches: (signal, chunkSize) => shaped(rawRecordBatches(endpoint, req, signal, chunkSize), shaper) };
+    return { columns: shaper.columns, batches: (signal, chunkSize) => shaped(rawRecordBatches(from.store, req, from.review, signal, chunkSize), shaper) };
   }
   const resolution = req.resolution;
   const shaper = req.layout === "wide" ? wideAggregateShaper(req) : longAggregateShaper(req);
-  return { columns: shaper.columns, batches: (signal) => shaped(aggregateRecordBatches(endpoint, req, resolution, signal), shaper) };
+  return { columns: shaper.columns, batches: (signal) => shaped(aggregateRecordBatches(from.store, from.reader, req, from.review, resolution, signal), shaper) };
 }
 
-export function planExport(endpoint: InfluxEndpoint, req: ExportRequest): ExportPlan {
-  const source = rowSource(endpoint, req);
+export function planExport(from: ExportSource, req: ExportRequest): ExportPlan {
+  const source = rowSource(from, req);
   const encoder = encoderFor(req.format, { bom: req.bom });
   return {
     columns: source.columns,

@@ -2,9 +2,10 @@
 // and the rows made from export records, in the long layout (one row per reading or interval) or
 // the wide layout (one row per instant, one column per station × parameter × sensor).
 import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
-import type { CatalogSeries } from "../query/influxql.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
 import type { ExportRequest } from "./export-params.ts";
-import type { AggregateRecord, RawRecord } from "./export-records.ts";
+import type { AggregateRecord } from "./export-aggregates.ts";
+import type { RawRecord, RowLabels } from "./export-records.ts";
 import { utcFormatter, zoneFormatter, type TimeFormatter } from "./time-format.ts";
 
 export type Cell = string | number | null;
@@ -12,7 +13,7 @@ export type Cell = string | number | null;
 export interface ExportColumn {
   name: string;
   /** Frictionless Table Schema type. */
-  type: "datetime" | "string" | "number" | "integer" | "any";
+  type: "datetime" | "string" | "number" | "integer" | "boolean" | "any";
   description: string;
   unit?: string;
   station?: string;
@@ -55,6 +56,20 @@ const QUALIFIER_COLUMN: ExportColumn = {
 const LIMIT: ExportColumn = { name: "limit", type: "number", description: "The LOD (for <LOD) or LOQ (for <LOQ) the value lies below" };
 const UNCERTAINTY: ExportColumn = { name: "uncertainty", type: "number", description: "Expanded measurement uncertainty (k = 2), when the sensor or lab gave one" };
 
+/** The review columns of the long layouts (issue #17). */
+const REVIEW_COLUMNS: readonly ExportColumn[] = [
+  { name: "approval", type: "string", description: "Review level: raw (not reviewed), checked (reviewed, may still change) or approved (final); for intervals the lowest" },
+  { name: "provisional", type: "boolean", description: "true: below the release level (see datapackage.json review.release_level), provisional — subject to revision" },
+  { name: "grade", type: "string", description: "The reviewer's grade (see review.grades in datapackage.json); for intervals the worst" },
+  { name: "estimated", type: "boolean", description: "true: estimated by an interpolation over a gap, not measured (for intervals: some values were)" },
+  { name: "corrections", type: "string", description: "Ids of the corrections applied, separated by spaces (see review.corrections in datapackage.json)" },
+];
+
+/** The review cells of a row: booleans as true or empty, correction ids separated by spaces. */
+function reviewCells(r: RowLabels): Cell[] {
+  return [r.approval, r.provisional ? "true" : null, r.grade, r.estimated ? "true" : null, r.corrections.length > 0 ? r.corrections.join(" ") : null];
+}
+
 export const LONG_RAW_COLUMNS: readonly ExportColumn[] = Object.freeze([
   TIME_COLUMN,
   STATION,
@@ -66,6 +81,7 @@ export const LONG_RAW_COLUMNS: readonly ExportColumn[] = Object.freeze([
   QUALIFIER_COLUMN,
   LIMIT,
   UNCERTAINTY,
+  ...REVIEW_COLUMNS,
 ]);
 
 export const LONG_AGGREGATE_COLUMNS: readonly ExportColumn[] = Object.freeze([
@@ -86,6 +102,7 @@ export const LONG_AGGREGATE_COLUMNS: readonly ExportColumn[] = Object.freeze([
   QC_FLAG,
   { ...QUALIFIER_COLUMN, description: `${QUALIFIER_COLUMN.description}: given when every value of the interval was censored` },
   { ...LIMIT, description: "Highest limit among the interval's censored values" },
+  ...REVIEW_COLUMNS,
 ]);
 
 function unitResolver(req: ExportRequest): (code: string) => string {
@@ -109,7 +126,7 @@ export function longRawShaper(req: ExportRequest): TableShaper<RawRecord> {
   return {
     columns: [...LONG_RAW_COLUMNS],
     rows: (batch) =>
-      batch.map((r) => [timeOf(r.station)(r.time), r.station, r.parameter, r.sensor, r.value, unitOf(r.parameter), r.qc, r.qualifier, r.limit, r.uncertainty]),
+      batch.map((r) => [timeOf(r.station)(r.time), r.station, r.parameter, r.sensor, r.value, unitOf(r.parameter), r.qc, r.qualifier, r.limit, r.uncertainty, ...reviewCells(r)]),
     flush: () => [],
   };
 }
@@ -134,6 +151,7 @@ export function longAggregateShaper(req: ExportRequest): TableShaper<AggregateRe
         r.qc,
         r.allBelowLod ? r.qualifier : null,
         r.nBelowLod > 0 ? r.limit : null,
+        ...reviewCells(r),
       ]),
     flush: () => [],
   };

@@ -8,6 +8,9 @@ import { PairCache } from "../util/pair-cache.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import { RETENTION, continuousQueries, influxSchema } from "./schema.ts";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
+import { chunkedQuery, StorageRejectedError, unreachable, type ChunkedQueryOptions, type InfluxEndpoint, type SeriesChunk } from "./chunked-query.ts";
+
+export { StorageRejectedError, unreachable, type ChunkedQueryOptions, type SeriesChunk };
 
 export interface StorageStatus {
   reachable: boolean;
@@ -28,12 +31,24 @@ export interface ReadingStore {
   whenReady(): Promise<void>;
   /** `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB. */
   writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `listener` with each batch when its write starts and again when it ends (either way):
+   * caches of derived data (review/corrected-cache.ts) drop what the batch may change.
+   */
+  onWrite(listener: (readings: readonly Reading[]) => void): () => void;
   query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>>;
   /**
    * One SELECT's rows as InfluxDB sends them — columns, and value arrays with epoch-ms times —
    * without building an object per row: for results of tens of thousands of rows on the read path.
    */
   queryValues(influxql: string): Promise<SeriesValues[]>;
+  /** Several SELECTs in one request, answered statement by statement (same shape as queryValues). */
+  queryEach(statements: readonly string[]): Promise<SeriesValues[][]>;
+  /**
+   * Streams a SELECT's result in chunks as InfluxDB sends them (`chunked=true`): for exports, whose
+   * results do not fit in memory. Stopping the iteration or aborting `signal` stops the query.
+   */
+  queryChunks(influxql: string, options?: ChunkedQueryOptions): AsyncGenerator<SeriesChunk>;
   /** Pings InfluxDB and, once it answers, sets the schema up if that has not happened yet. */
   status(timeoutMs?: number): Promise<StorageStatus>;
 }
@@ -41,11 +56,8 @@ export interface ReadingStore {
 export interface SeriesValues {
   columns: string[];
   values: unknown[][];
-}
-
-/** InfluxDB rejected a request (4xx): retrying the same request will not help. */
-export class StorageRejectedError extends Error {
-  override readonly name = "StorageRejectedError";
+  /** The group's tags, for statements with GROUP BY tags. */
+  tags?: Record<string, string>;
 }
 
 /** Tag values are catalog ids, but escape anyway: line protocol breaks on `,`, `=` and spaces. */
@@ -205,8 +217,28 @@ export class InfluxReadingStore implements ReadingStore {
     }
   }
 
+  private readonly writeListeners = new Set<(readings: readonly Reading[]) => void>();
+
+  onWrite(listener: (readings: readonly Reading[]) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => void this.writeListeners.delete(listener);
+  }
+
+  private wrote(readings: readonly Reading[]): void {
+    for (const listener of this.writeListeners) listener(readings);
+  }
+
   async writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     if (readings.length === 0) return;
+    this.wrote(readings);
+    try {
+      await this.writeBatch(readings, signal);
+    } finally {
+      this.wrote(readings);
+    }
+  }
+
+  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
     await this.schemaFirst(signal);
     let res: Response;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
@@ -243,6 +275,17 @@ export class InfluxReadingStore implements ReadingStore {
   }
 
   async queryValues(influxql: string): Promise<SeriesValues[]> {
+    return (await this.post(influxql)).flat();
+  }
+
+  async queryEach(statements: readonly string[]): Promise<SeriesValues[][]> {
+    if (statements.length === 0) return [];
+    const results = await this.post(statements.join(";\n"));
+    return statements.map((_, i) => results[i] ?? []);
+  }
+
+  /** One /query request (one or more statements); the series of each statement's result, by statement. */
+  private async post(influxql: string): Promise<SeriesValues[][]> {
     await this.schemaFirst();
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
     const params = new URLSearchParams({ db: this.database, epoch: "ms", q: influxql });
@@ -259,10 +302,20 @@ export class InfluxReadingStore implements ReadingStore {
     }
     const text = await res.text().catch(() => "");
     if (res.status >= 500) throw new StorageUnavailableError(`InfluxDB at ${this.where} failed a query (${res.status}): ${scrubUrls(text)}`);
-    const body = JSON.parse(text || "{}") as { error?: string; results?: Array<{ error?: string; series?: SeriesValues[] }> };
+    const body = JSON.parse(text || "{}") as { error?: string; results?: Array<{ statement_id?: number; error?: string; series?: SeriesValues[] }> };
     const error = body.error ?? body.results?.find((r) => r.error)?.error;
     if (res.status >= 400 || error) throw new StorageRejectedError(`InfluxDB rejected a query (${res.status}): ${scrubUrls(error ?? text)}`);
-    return (body.results ?? []).flatMap((r) => r.series ?? []).map((s) => ({ columns: s.columns, values: s.values ?? [] }));
+    const byStatement: SeriesValues[][] = [];
+    for (const r of body.results ?? []) {
+      byStatement[r.statement_id ?? byStatement.length] = (r.series ?? []).map((s) => ({ columns: s.columns, values: s.values ?? [], ...(s.tags ? { tags: s.tags } : {}) }));
+    }
+    return byStatement;
+  }
+
+  async *queryChunks(influxql: string, options: ChunkedQueryOptions = {}): AsyncGenerator<SeriesChunk> {
+    await this.schemaFirst();
+    const endpoint: InfluxEndpoint = { base: this.base, headers: this.pingHeaders, database: this.database, where: this.where };
+    yield* chunkedQuery(endpoint, influxql, options);
   }
 
   async status(timeoutMs = 2_000): Promise<StorageStatus> {
@@ -291,37 +344,6 @@ export class InfluxReadingStore implements ReadingStore {
 function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
   const timeout = AbortSignal.timeout(ms);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
-/** Why a request to InfluxDB got no answer, from the error's code; never the error text, which may quote the URL. */
-function networkReason(err: unknown, timeoutMs: number): string {
-  const e = err as Error & { code?: string; cause?: { code?: string } };
-  if (e.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
-  if (e.name === "AbortError") return "request aborted";
-  const code = e.cause?.code ?? e.code;
-  switch (code) {
-    case "ECONNREFUSED":
-      return "connection refused";
-    case "ENOTFOUND":
-    case "EAI_AGAIN":
-      return "host name not found";
-    case "ECONNRESET":
-    case "UND_ERR_SOCKET":
-      return "connection reset";
-    case "ETIMEDOUT":
-    case "UND_ERR_CONNECT_TIMEOUT":
-      return "connection timed out";
-    case "EHOSTUNREACH":
-    case "ENETUNREACH":
-      return "host unreachable";
-    default:
-      return code ? `network error ${code}` : "network error";
-  }
-}
-
-/** "InfluxDB is unreachable at host:port: <reason>", for every path that talks to InfluxDB. */
-export function unreachable(where: string, err: unknown, timeoutMs: number): string {
-  return `InfluxDB is unreachable at ${where}: ${networkReason(err, timeoutMs)}`;
 }
 
 function classifyError(err: unknown, where: string): Error {

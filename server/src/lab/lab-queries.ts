@@ -23,6 +23,8 @@ export interface LabQueries {
   /** Newest first; `before` pages back by id. */
   imports(limit: number, before?: number): Promise<LabImportInfo[]>;
   importById(id: number): Promise<LabImportInfo>;
+  /** Whether a result with this id exists and is not retracted (a correction may cite it). */
+  resultExists(id: number): Promise<boolean>;
 }
 
 export class SqlLabQueries implements LabQueries {
@@ -77,6 +79,11 @@ export class SqlLabQueries implements LabQueries {
       return resultInfo(row as LabResultRow, sample);
     });
     return { results, truncated: rows.length > q.limit };
+  }
+
+  async resultExists(id: number): Promise<boolean> {
+    const row = await this.db.selectFrom("lab_results").select("id").where("id", "=", id).where("retracted", "=", 0).executeTakeFirst();
+    return row !== undefined;
   }
 
   async sample(id: number): Promise<LabSampleResponse> {

@@ -14,7 +14,7 @@ import { SqlLabQueries, type LabQueries } from "./lab-queries.ts";
 import { labRouter } from "./lab-routes.ts";
 import { SqlLabStore, type LabStore } from "./lab-store.ts";
 import { SqlMappingPresetRepository, type MappingPresetRepository } from "./mapping-presets.ts";
-import { validationRouter } from "./validation-routes.ts";
+import { validationRouter, type ValidationRouterDeps } from "./validation-routes.ts";
 
 /** Rejected rows and changes listed in one import report (the counts are always complete). */
 export const LAB_REPORT_LIST_LIMIT = 10_000;
@@ -28,6 +28,8 @@ export interface LabDeps {
   logger: Logger;
   /** LAB_IMPORT_MAX_BYTES. */
   maxBytes: number;
+  /** Refuses (403) a reader a series' readings are withheld from (data review: embargoes). */
+  mayRead?: ValidationRouterDeps["mayRead"];
 }
 
 export interface Lab {
@@ -63,7 +65,7 @@ export function createLab(deps: LabDeps): Lab {
   });
   const router = Router();
   router.use(labRouter({ imports, queries, presets, catalog: deps.catalog, clock: deps.clock, maxBytes: deps.maxBytes }));
-  router.use(validationRouter({ store: deps.readings, queries, retention: SCHEMA_RETENTION, catalog: deps.catalog, clock: deps.clock }));
+  router.use(validationRouter({ store: deps.readings, queries, retention: SCHEMA_RETENTION, catalog: deps.catalog, clock: deps.clock, mayRead: deps.mayRead }));
   return {
     store,
     queries,

@@ -1,5 +1,5 @@
 // A sensor's readings over the periods the validation pairs with lab results, read through the
-// ReadingStore with the query builders of query/influxql.ts. Inside the raw retention every reading
+// ReadingStore with the query builders of influx/influxql.ts. Inside the raw retention every reading
 // comes with its QC flag and censoring; older periods exist only as the rollups the continuous queries
 // left behind (1-minute for 800 days, 1-hour for ever, influx/schema.ts), read as censored sums
 // (validation/pairing.ts `SensorAggregate`). Source boundaries fall on whole hours, so a rollup
@@ -9,7 +9,7 @@ import { QUALIFIER, type QcFlag } from "../../../common/reading.ts";
 import { emptySums, type CensoredSums } from "../../../common/statistics/censored-mean.ts";
 import { UnprocessableError } from "../errors.ts";
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
-import { COL, rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../query/influxql.ts";
+import { COL, rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../influx/influxql.ts";
 import { HOUR_MS, ROLLUP_INTERVAL_MS, type RetentionWindows } from "../query/resolution.ts";
 import type { SensorAggregate, SensorReading } from "./validation/index.ts";
 

@@ -6,7 +6,7 @@ import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { ValidationOptions } from "../../../common/lab-validation.ts";
 import { QC, type QcFlag } from "../../../common/reading.ts";
 import type { ErrorDetail } from "../errors.ts";
-import type { CatalogSeries } from "../query/influxql.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
 import { fail, parseWith, resolveSeries, timeParam } from "../query/query-params.ts";
 import { DAY_MS } from "../query/resolution.ts";
 

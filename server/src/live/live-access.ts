@@ -8,7 +8,7 @@
 import type { AuthServices, Principal } from "../auth/access.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { Scheduler } from "../util/clock.ts";
-import { livePrincipal, userRoom, type LiveSocketData } from "./live-auth.ts";
+import { livePrincipal, userRoom, type LiveSocketData, type OrganisationsOf } from "./live-auth.ts";
 import type { LiveServer } from "./live-hub.ts";
 
 /** Whose sockets to check: one user's, the anonymous ones, or all. */
@@ -36,6 +36,8 @@ export class LiveAccess {
     private readonly io: LiveServer,
     private readonly auth: AuthServices,
     private readonly logger: Logger,
+    /** Organisation memberships follow as well (data review: whose unreleased data a connection receives). */
+    private readonly organisationsOf?: OrganisationsOf,
   ) {}
 
   /** Checks the sockets in `scope` against their credentials now; disconnects or downgrades them. */
@@ -58,6 +60,7 @@ export class LiveAccess {
         result.downgraded++;
         data.principal = now;
       }
+      if (now && now.userId !== null && this.organisationsOf) data.organisations = await this.organisationsOf(now.userId);
     }
     if (result.disconnected || result.downgraded) this.logger.info({ scope, ...result }, "live connections re-checked");
     return result;

@@ -16,7 +16,12 @@ export interface LiveSocketData {
   stations: Set<string>;
   principal: Principal;
   credentials: LiveCredentials;
+  /** The organisations of the principal's user (data review: whose unreleased data it receives). */
+  organisations: string[];
 }
+
+/** The organisations of a user (auth/memberships.ts); none for anonymous connections. */
+export type OrganisationsOf = (userId: number) => Promise<string[]>;
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
@@ -35,7 +40,7 @@ export async function livePrincipal(auth: AuthServices, credentials: LiveCredent
   return principal.role ? principal : undefined;
 }
 
-export function liveAuthMiddleware(auth: AuthServices) {
+export function liveAuthMiddleware(auth: AuthServices, organisationsOf?: OrganisationsOf) {
   return async (socket: Socket, next: (err?: Error) => void): Promise<void> => {
     try {
       const credentials: LiveCredentials = {
@@ -47,6 +52,7 @@ export function liveAuthMiddleware(auth: AuthServices) {
       const data = socket.data as Partial<LiveSocketData>;
       data.principal = principal;
       data.credentials = credentials;
+      data.organisations = principal.userId !== null && organisationsOf ? await organisationsOf(principal.userId) : [];
       // Lets re-checks find this user's live connections (see live-access.ts).
       if (principal.userId !== null) void socket.join(userRoom(principal.userId));
       next();

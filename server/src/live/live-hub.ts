@@ -1,8 +1,12 @@
 // Live hub: socket.io rooms per station; accepted readings are buffered and emitted to each room
-// in batches (every `intervalMs`) rather than one event per point.
+// in batches (every `intervalMs`) rather than one event per point. With a data review, each reading
+// and alert reaches only the connections that may see it (review/live-visibility.ts): readings
+// everyone may see go to the station's room, the others to the members' connections in it.
 import type { Server, Socket } from "socket.io";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SubscribeRequest } from "../../../common/events.ts";
+import type { ClientToServerEvents, InterServerEvents, LiveReading, ServerToClientEvents, SubscribeRequest } from "../../../common/events.ts";
+import type { AccessPolicy } from "../review/access-policy.ts";
+import type { LiveRules } from "../review/live-visibility.ts";
 import type { LiveSocketData } from "./live-auth.ts";
 import type { AlertEvent } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
@@ -12,6 +16,13 @@ export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, Inte
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
 
 const EVENTS_PER_SECOND = 20;
+
+/** Who may receive what (data review); without it every client receives everything. */
+export interface LiveAudience {
+  rules(): Promise<LiveRules>;
+  /** Judges an alert for any reader's policy (its series, its level when it started). */
+  judgeAlert(event: AlertEvent): Promise<(policy: AccessPolicy) => { visible: boolean; provisional: boolean }>;
+}
 
 const roomNames = new Map<string, string>();
 /** The room of a station's watchers (names memoised: publish asks once per reading). */
@@ -28,12 +39,15 @@ export class LiveHub {
   private buffer = new Map<string, Reading[]>();
   private timer: NodeJS.Timeout | undefined;
   private readonly stopCatalogWatch: () => void;
+  /** Emits one after another: a slow rule look-up must not let a later batch overtake an earlier one. */
+  private emitting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly io: LiveServer,
     private readonly logger: Logger,
     private readonly catalog: CatalogSource,
     private readonly intervalMs = 10,
+    private readonly audience?: LiveAudience,
   ) {
     io.on("connection", (socket) => this.onConnection(socket));
     // Open dashboards reload the catalog; rooms of new stations exist as soon as someone joins them
@@ -53,9 +67,32 @@ export class LiveHub {
     if (!this.timer && this.buffer.size > 0) this.timer = setTimeout(() => this.flush(), this.intervalMs);
   }
 
-  /** Alerts go to every connected client at once: they are rare, and a toast must not wait for a batch. */
+  /**
+   * Alerts go to every connected client that may see them at once: they are rare, and a toast must
+   * not wait for a batch.
+   */
   publishAlert(event: AlertEvent): void {
-    this.io.emit("alert", event);
+    if (!this.audience) {
+      this.io.emit("alert", event);
+      return;
+    }
+    this.emitting = this.emitting
+      .then(async () => {
+        const [rules, judge] = await Promise.all([this.audience!.rules(), this.audience!.judgeAlert(event)]);
+        const everyone = judge(rules.outsider);
+        if (everyone.visible) {
+          this.io.emit("alert", everyone.provisional ? { ...event, provisional: true } : event);
+          return;
+        }
+        // Not for everyone: the connections whose readers may see it (members, admins).
+        for (const socket of this.io.of("/").sockets.values()) {
+          const viewer = viewerOf(socket);
+          if (!viewer) continue;
+          const verdict = judge(rules.policy(viewer));
+          if (verdict.visible) socket.emit("alert", verdict.provisional ? { ...event, provisional: true } : event);
+        }
+      })
+      .catch((err: unknown) => this.logger.error({ err, alert: event.id }, "could not send a live alert"));
   }
 
   close(): void {
@@ -68,11 +105,50 @@ export class LiveHub {
     this.timer = undefined;
     const buffer = this.buffer;
     this.buffer = new Map();
+    if (!this.audience) {
+      const rooms = this.io.of("/").adapter.rooms;
+      for (const [station, readings] of buffer) {
+        const room = stationRoom(station);
+        // Serialising for an empty room costs as much as for a full one.
+        if (rooms.get(room)?.size) this.io.to(room).emit("readings", readings);
+      }
+      return;
+    }
+    const audience = this.audience;
+    this.emitting = this.emitting
+      .then(async () => this.emitTo(buffer, await audience.rules()))
+      .catch((err: unknown) => this.logger.error({ err }, "could not send live readings"));
+  }
+
+  /** Readings everyone may see to the station's room; the rest to the connections of those who may. */
+  private emitTo(buffer: Map<string, Reading[]>, rules: LiveRules): void {
     const rooms = this.io.of("/").adapter.rooms;
+    const sockets = this.io.of("/").sockets;
+    const provisional = rules.provisional;
     for (const [station, readings] of buffer) {
       const room = stationRoom(station);
-      // Serialising for an empty room costs as much as for a full one.
-      if (rooms.get(room)?.size) this.io.to(room).emit("readings", readings);
+      const watchers = rooms.get(room);
+      if (!watchers?.size) continue;
+      const everyone: LiveReading[] = [];
+      const restricted = new Map<string, LiveReading[]>();
+      for (const r of readings) {
+        const labelled: LiveReading = provisional ? { ...r, provisional: true } : r;
+        if (rules.receives(rules.outsider, r)) everyone.push(labelled);
+        else {
+          const list = restricted.get(r.sensor) ?? [];
+          list.push(labelled);
+          restricted.set(r.sensor, list);
+        }
+      }
+      if (everyone.length > 0) this.io.to(room).emit("readings", everyone);
+      for (const list of restricted.values()) {
+        const ids: string[] = [];
+        for (const id of watchers) {
+          const viewer = viewerOf(sockets.get(id));
+          if (viewer && rules.receives(viewer, list[0]!)) ids.push(id);
+        }
+        if (ids.length > 0) this.io.to(ids).emit("readings", list);
+      }
     }
   }
 
@@ -126,4 +202,11 @@ function validateRequest(request: SubscribeRequest | undefined, source: CatalogS
 
 function safeAck(ack: unknown, response: { ok: boolean; msg?: string }): void {
   if (typeof ack === "function") ack(response);
+}
+
+/** The reader of a live connection, once its handshake is done. */
+function viewerOf(socket: LiveSocket | undefined): { admin: boolean; organisations: readonly string[] } | undefined {
+  const data = socket?.data as Partial<LiveSocketData> | undefined;
+  if (!data?.principal) return undefined;
+  return { admin: data.principal.role === "admin", organisations: data.organisations ?? [] };
 }

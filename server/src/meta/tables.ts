@@ -7,6 +7,7 @@ import type { AlertCategory, AlertHistoryEntry, AlertRuleKind, AlertSeverity, Al
 import type { Qualifier } from "../../../common/reading.ts";
 import type { Role } from "../../../common/auth-types.ts";
 import type { LabQualifier, SampleKind } from "../../../common/lab.ts";
+import type { ApprovalLevel, CorrectionKind } from "../../../common/review.ts";
 
 export interface StationTokensTable {
   id: Generated<number>;
@@ -361,6 +362,85 @@ export interface CatalogChangesTable {
   after: string | null;
 }
 
+/** A user's membership of a catalog organisation (migration 11). */
+export interface OrganisationMembersTable {
+  user_id: number;
+  organisation: string;
+  /** Epoch milliseconds. */
+  added_at: number;
+  added_by: string;
+}
+
+/** Columns naming a station × parameter × sensor series and a half-open range [from_ms, to_ms). */
+interface ReviewSeriesColumns {
+  station: string;
+  parameter: string;
+  sensor: string;
+  from_ms: number;
+  to_ms: number;
+}
+
+/** Review records (migration 11) are only ever inserted: triggers refuse UPDATE and DELETE. */
+export interface ReviewCorrectionsTable extends ReviewSeriesColumns {
+  id: Generated<number>;
+  kind: CorrectionKind;
+  /** JSON: the CorrectionAction. */
+  params: string;
+  reason: string;
+  reference_kind: "field-visit" | "lab-result" | null;
+  reference_id: string | null;
+  created_at: number;
+  created_by: string;
+  created_by_id: number | null;
+}
+
+export interface ReviewUndosTable {
+  correction_id: number;
+  at: number;
+  by: string;
+  by_id: number | null;
+  reason: string;
+}
+
+export interface ReviewApprovalsTable extends ReviewSeriesColumns {
+  id: Generated<number>;
+  level: ApprovalLevel;
+  action: "approval" | "unapproval";
+  reason: string;
+  at: number;
+  by: string;
+  by_id: number | null;
+}
+
+export interface ReviewGradesTable extends ReviewSeriesColumns {
+  id: Generated<number>;
+  grade: string;
+  reason: string;
+  at: number;
+  by: string;
+  by_id: number | null;
+}
+
+export interface ReviewEmbargoesTable {
+  id: Generated<number>;
+  organisation: string;
+  target_kind: "sensor" | "station";
+  target_id: string;
+  /** Epoch ms; null: lifted. */
+  until_ms: number | null;
+  reason: string;
+  at: number;
+  by: string;
+  by_id: number | null;
+}
+
+/** An alert whose reading a deletion removed, and that correction (migration 11). */
+export interface AlertCorrectionsTable {
+  alert_id: number;
+  correction_id: number;
+  at: number;
+}
+
 export interface MetaTables {
   station_tokens: StationTokensTable;
   users: UsersTable;
@@ -386,4 +466,11 @@ export interface MetaTables {
   lab_mapping_presets: LabMappingPresetsTable;
   catalog_versions: CatalogVersionsTable;
   catalog_changes: CatalogChangesTable;
+  organisation_members: OrganisationMembersTable;
+  review_corrections: ReviewCorrectionsTable;
+  review_undos: ReviewUndosTable;
+  review_approvals: ReviewApprovalsTable;
+  review_grades: ReviewGradesTable;
+  review_embargoes: ReviewEmbargoesTable;
+  alert_corrections: AlertCorrectionsTable;
 }

@@ -6,7 +6,9 @@ import type { Station } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { ErrorDetail } from "../errors.ts";
 import { invalid, parseOrThrow } from "../http/validation.ts";
-import type { CatalogSeries } from "./influxql.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
+import { READ_VIEWS } from "../../../common/review.ts";
+import type { ReadOptions } from "../review/corrected-reader.ts";
 import { DAY_MS } from "./resolution.ts";
 
 export const WIDTH_MIN = 10;
@@ -59,15 +61,22 @@ const widthParam = z
       .max(WIDTH_MAX, `width must be at most ${WIDTH_MAX}`),
   );
 
+/** view=corrected|raw and asOf=<time> (data review): every read of readings takes them. */
+const readShape = {
+  view: z.enum(READ_VIEWS, { error: `view must be one of ${READ_VIEWS.join(", ")}` }).optional(),
+  asOf: timeParam.optional(),
+};
+
 const rangeShape = {
   from: timeParam.optional(),
   to: timeParam.optional(),
   width: widthParam.optional(),
+  ...readShape,
 };
 
 /** Stations per /latest request (a page of the overview at a time). */
 export const LATEST_MAX_STATIONS = 100;
-const latestSchema = z.strictObject({ station: z.string().optional(), stations: z.string().optional() });
+const latestSchema = z.strictObject({ station: z.string().optional(), stations: z.string().optional(), ...readShape });
 const seriesSchema = z.strictObject({ station: z.string(), parameter: z.string(), sensor: z.string().optional(), ...rangeShape });
 const multiSchema = z.strictObject({ series: z.string(), ...rangeShape });
 
@@ -75,6 +84,13 @@ export interface RangeParams {
   from: number;
   to: number;
   width: number;
+  read: ReadOptions;
+}
+
+/** view (default corrected) and asOf (default now; never in the future). */
+export function resolveRead(input: { view?: ReadOptions["view"] | undefined; asOf?: number | undefined }, now: number, details: ErrorDetail[]): ReadOptions {
+  if (input.asOf !== undefined && input.asOf > now) details.push({ path: "asOf", message: "asOf must not be in the future: it asks for the data as it stood at a past time" });
+  return { view: input.view ?? "corrected", asOf: input.asOf ?? null };
 }
 
 export interface SeriesParams extends RangeParams {
@@ -94,7 +110,7 @@ export function parseWith<T>(schema: z.ZodType<T>, query: unknown): T {
 }
 
 function resolveRange(
-  input: { from?: number | undefined; to?: number | undefined; width?: number | undefined },
+  input: { from?: number | undefined; to?: number | undefined; width?: number | undefined; view?: ReadOptions["view"] | undefined; asOf?: number | undefined },
   now: number,
   details: ErrorDetail[],
 ): RangeParams {
@@ -102,7 +118,7 @@ function resolveRange(
   const from = input.from ?? to - DEFAULT_RANGE_MS;
   if (from >= to) details.push({ path: "from", message: "from must be before to" });
   else if (to - from > MAX_RANGE_MS) details.push({ path: "to", message: "the range from … to must not exceed 5 years" });
-  return { from, to, width: input.width ?? WIDTH_DEFAULT };
+  return { from, to, width: input.width ?? WIDTH_DEFAULT, read: resolveRead(input, now, details) };
 }
 
 export function resolveStation(catalog: CatalogSnapshot, id: string, path: string, details: ErrorDetail[]): Station | undefined {
@@ -144,21 +160,21 @@ export function resolveSeries(
   return { station, parameter, sensor, includeUntagged: catalog.isPrimaryAt(station.id, parameter.code, sensor.id) };
 }
 
-export function parseLatestQuery(query: unknown, catalog: CatalogSnapshot): { station: Station | undefined; stations: Station[] | undefined } {
+export function parseLatestQuery(query: unknown, catalog: CatalogSnapshot, now: number): { station: Station | undefined; stations: Station[] | undefined; read: ReadOptions } {
   const input = parseWith(latestSchema, query);
   const details: ErrorDetail[] = [];
+  const read = resolveRead(input, now, details);
   if (input.station !== undefined && input.stations !== undefined) fail([{ message: "give station or stations, not both" }]);
   if (input.stations !== undefined) {
     const ids = [...new Set(input.stations.split(",").map((s) => s.trim()).filter(Boolean))];
     if (ids.length === 0 || ids.length > LATEST_MAX_STATIONS) fail([{ path: "stations", message: `stations: give 1 to ${LATEST_MAX_STATIONS} station ids, comma-separated` }]);
     const stations = ids.map((id) => resolveStation(catalog, id, "stations", details));
     if (details.length > 0) fail(details);
-    return { station: undefined, stations: stations as Station[] };
+    return { station: undefined, stations: stations as Station[], read };
   }
-  if (input.station === undefined) return { station: undefined, stations: undefined };
-  const station = resolveStation(catalog, input.station, "station", details);
-  if (!station) fail(details);
-  return { station, stations: undefined };
+  const station = input.station === undefined ? undefined : resolveStation(catalog, input.station, "station", details);
+  if (details.length > 0) fail(details);
+  return { station, stations: undefined, read };
 }
 
 export function parseSeriesQuery(query: unknown, catalog: CatalogSnapshot, now: number): SeriesParams {

@@ -2,11 +2,13 @@
 // is served by catalog/catalog-routes.ts).
 //   GET /api/v1/stations                                   → StationsResponse
 //   GET /api/v1/parameters                                 → ParametersResponse
-//   GET /api/v1/latest[?station=|?stations=A,B,…]           → LatestResponse (per station × parameter × sensor)
-//   GET /api/v1/series?station=&parameter=[&sensor=]&from=&to=&width= → SeriesResponse (default: the primary sensor)
-//   GET /api/v1/series/multi?series=ST:PAR[:SENSOR],…&from=&to=&width= → { series: SeriesResponse[] }
-// Each request reads one catalog snapshot. Bad input answers 400 through ValidationError and the
-// shared error middleware.
+//   GET /api/v1/latest[?station=|?stations=A,B,…][&view=&asOf=]  → LatestResponse (per station × parameter × sensor)
+//   GET /api/v1/series?station=&parameter=[&sensor=]&from=&to=&width=[&view=&asOf=] → SeriesResponse (default: the primary sensor)
+//   GET /api/v1/series/multi?series=ST:PAR[:SENSOR],…&from=&to=&width=[&view=&asOf=] → { series: SeriesResponse[] }
+// Each request reads one catalog snapshot. Readings come corrected (view=corrected, the default;
+// view=raw: as stored), as the review stood at `asOf` (default now), labelled, and only what the
+// reader may see (review/access-policy.ts): a series embargoed from the reader answers 403. Bad input
+// answers 400 through ValidationError and the shared error middleware.
 import { Router, type Response } from "express";
 import type {
   LatestResponse,
@@ -18,6 +20,12 @@ import { principalOf } from "../auth/access.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
+import { ForbiddenError } from "../errors.ts";
+import type { CatalogSeries } from "../influx/influxql.ts";
+import type { AccessPolicy } from "../review/access-policy.ts";
+import { keyOf, type CorrectedReader, type ReadOptions } from "../review/corrected-reader.ts";
+import type { ChartReview } from "../review/reviewed-chart.ts";
+import type { AccessSource } from "../review/viewer-access.ts";
 import { parseLatestQuery, parseMultiSeriesQuery, parseSeriesQuery } from "./query-params.ts";
 import { SeriesService, type SeriesServiceOptions } from "./series-service.ts";
 
@@ -25,6 +33,20 @@ export interface QueryRouterDeps extends SeriesServiceOptions {
   store: ReadingStore;
   catalog: CatalogSource;
   logger?: Logger;
+  /** Corrected readings, who may see what, and the agency's grades (data review). */
+  reader: CorrectedReader;
+  access: AccessSource;
+  grades: readonly string[];
+}
+
+/** 403 for a series the reader may not see at all (its owner's embargo), naming who and until when. */
+export function refuseEmbargoed(policy: AccessPolicy, series: CatalogSeries): void {
+  const access = policy.access(keyOf(series));
+  if (access.kind !== "none") return;
+  const until = access.embargo?.until ? ` until ${new Date(access.embargo.until).toISOString()}` : "";
+  throw new ForbiddenError(
+    `the readings of ${series.sensor.id} at ${series.station.id} are embargoed by ${access.embargo?.organisation ?? "their owner"}${until}; only its members and admins may read them`,
+  );
 }
 
 export interface MultiSeriesResponse {
@@ -75,17 +97,29 @@ export function queryRouter(deps: QueryRouterDeps): Router {
     res.json(body);
   });
 
+  const review = async (res: Response, read: ReadOptions): Promise<ChartReview> => ({
+    reader: deps.reader,
+    read,
+    policy: await deps.access.forPrincipal(principalOf(res)),
+    grades: deps.grades,
+  });
+
   router.get("/api/v1/latest", async (req, res) => {
     const catalog = deps.catalog.current();
-    const { station, stations } = parseLatestQuery(req.query, catalog);
-    const body: LatestResponse = await service.latest(catalog, stations ?? station);
+    const { station, stations, read } = parseLatestQuery(req.query, catalog, now());
+    const body: LatestResponse = await service.latest(catalog, stations ?? station, await review(res, read));
     res.json(body);
   });
 
   router.get("/api/v1/series", async (req, res) => {
     const startedAt = performance.now();
     const params = parseSeriesQuery(req.query, deps.catalog.current(), now());
-    const body: SeriesResponse = await service.series(params.series, params.from, params.to, params.width, principalOf(res).userId === null);
+    const chart = await review(res, params.read);
+    refuseEmbargoed(chart.policy, params.series);
+    const body: SeriesResponse = await service.series(params.series, params.from, params.to, params.width, {
+      review: chart,
+      oneQueryAtATime: principalOf(res).userId === null,
+    });
     serverTiming(res, startedAt);
     res.json(body);
   });
@@ -94,8 +128,10 @@ export function queryRouter(deps: QueryRouterDeps): Router {
     const startedAt = performance.now();
     const params = parseMultiSeriesQuery(req.query, deps.catalog.current(), now());
     const anonymous = principalOf(res).userId === null;
+    const chart = await review(res, params.read);
+    for (const s of params.series) refuseEmbargoed(chart.policy, s);
     const series = await mapLimited(params.series, anonymous ? ANONYMOUS_MULTI_CONCURRENCY : MULTI_CONCURRENCY, (s) =>
-      service.series(s, params.from, params.to, params.width, anonymous),
+      service.series(s, params.from, params.to, params.width, { review: chart, oneQueryAtATime: anonymous }),
     );
     const body: MultiSeriesResponse = { series };
     serverTiming(res, startedAt);

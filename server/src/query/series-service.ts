@@ -1,10 +1,13 @@
 // Runs resolution plans against the ReadingStore and shapes the API responses. Thin I/O around the
 // pure parts (resolution.ts, envelope.ts, influxql.ts).
-import type { LatestResponse, SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
+import type { LatestResponse, ReviewedReading, SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
 import type { Station } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { QUALIFIER, type QcFlag, type Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
+import { storedPoints } from "../review/corrected-reader.ts";
+import { reviewedLatest } from "../review/reviewed-latest.ts";
+import { SeriesChartReview, provisionalLabel, readingPoint, type ChartReview } from "../review/reviewed-chart.ts";
 import { RETENTION } from "../influx/schema.ts";
 import { TAG } from "../../../common/wire.ts";
 import type { UnwrittenLatest } from "./unwritten-latest.ts";
@@ -17,7 +20,7 @@ import {
   rawPointsQuery,
   rollupRowsQuery,
   type CatalogSeries,
-} from "./influxql.ts";
+} from "../influx/influxql.ts";
 import {
   DEFAULT_NATIVE_INTERVAL_MS,
   ROLLUP_INTERVAL_MS,
@@ -80,30 +83,46 @@ export class SeriesService {
   }
 
   /**
-   * `oneQueryAtATime`: the sources of an aggregate (raw and a rollup) are asked one after the
-   * other — for callers who are not logged in, whose reads must leave InfluxDB room for others.
+   * One series for a chart. `review`: the corrections, labels and visibility to apply (the read API
+   * always passes it; without, the stored data as it is). `oneQueryAtATime`: the sources of an
+   * aggregate (raw and a rollup) are asked one after the other — for callers who are not logged in,
+   * whose reads must leave InfluxDB room for others.
    */
-  async series(series: CatalogSeries, from: number, to: number, width: number, oneQueryAtATime = false): Promise<SeriesResponse> {
-    const input = { from, to, width, now: this.now(), retention: this.retention, nativeIntervalMs: this.nativeIntervalMs };
+  async series(series: CatalogSeries, from: number, to: number, width: number, options: { review?: ChartReview; oneQueryAtATime?: boolean } = {}): Promise<SeriesResponse> {
+    const now = this.now();
+    const input = { from, to, width, now, retention: this.retention, nativeIntervalMs: this.nativeIntervalMs };
+    const review = options.review ? await SeriesChartReview.load(series, options.review, from, to) : undefined;
     let plan: ResolutionPlan = chooseResolution(input);
     if (plan.kind === "raw") {
       // One extra row tells us the station reported faster than the native interval; then the
       // raw points would not fit the width and we aggregate instead.
-      const rows = await this.store.query<Row>(rawPointsQuery(series, from, to, width + 1));
-      if (rows.length <= width) return this.response(series, from, to, null, rows.map(rawPoint));
+      const rows = storedPoints(await this.store.queryValues(rawPointsQuery(series, from, to, width + 1, review?.needsSignal ?? false)));
+      if (rows.length <= width) {
+        const points = review ? await review.rawPoints(rows) : rows.map(readingPoint);
+        return this.response(series, from, to, null, points, options.review, review);
+      }
       this.logger?.debug({ station: series.station.id, parameter: series.parameter.code, sensor: series.sensor.id }, "raw data denser than native interval");
       plan = chooseResolution({ ...input, forceAggregate: true });
     }
     if (plan.kind !== "aggregate") throw new Error("forced aggregate plan expected");
-    const envelopes = await this.aggregate(series, from, to, plan.intervalMs, plan.sources, oneQueryAtATime);
-    return this.response(series, from, to, plan.intervalMs, envelopes.map(envelopeToPoint));
+    const { intervalMs, sources } = plan;
+    const oneAtATime = options.oneQueryAtATime ?? false;
+    const envelopesOf = () => this.aggregate(series, from, to, intervalMs, sources, oneAtATime);
+    if (!review) return this.response(series, from, to, intervalMs, (await envelopesOf()).map(envelopeToPoint), options.review, review);
+    // The corrected buckets do not depend on InfluxDB's aggregates: both at once (one after the
+    // other for callers who are not logged in).
+    const recompute = () => review.recompute(intervalMs, now - this.retention.rawMs);
+    const [envelopes, recomputed] = oneAtATime ? [await envelopesOf(), await recompute()] : await Promise.all([envelopesOf(), recompute()]);
+    const points = review.buckets(envelopes, recomputed);
+    return this.response(series, from, to, intervalMs, points, options.review, review);
   }
 
   /**
    * The newest reading of every station × parameter × sensor. Data stored before sensors were tagged
-   * counts as the primary sensor's; when a sensor has both, the newer reading wins.
+   * counts as the primary sensor's; when a sensor has both, the newer reading wins. With `review`,
+   * each corrected and labelled, and only what the reader may see.
    */
-  async latest(catalog: CatalogSnapshot, station?: Station | readonly Station[]): Promise<LatestResponse> {
+  async latest(catalog: CatalogSnapshot, station?: Station | readonly Station[], review?: ChartReview): Promise<LatestResponse> {
     const since = this.now() - LATEST_LOOKBACK_MS;
     const rows = await this.store.query<Row>(latestQuery(since, station));
     const stationOrder = new Map(catalog.stations.map((s, i) => [s.id, i]));
@@ -133,13 +152,15 @@ export class SeriesService {
       // As InfluxDB will return it: no raw signal or calibration in /latest.
       if (!stored || stored.time < r.time) bySeries.set(key, { ...r, rawSignal: null, calibration: null });
     }
-    const latest = [...bySeries.values()].sort(
+    const reviewed: ReviewedReading[] = review ? await reviewedLatest(catalog, [...bySeries.values()], since, this.now(), review) : [...bySeries.values()].map((r) => ({ ...r, approval: "raw" as const }));
+    const latest = reviewed.sort(
       (a, b) =>
         stationOrder.get(a.station)! - stationOrder.get(b.station)! ||
         parameterOrder.get(a.parameter)! - parameterOrder.get(b.parameter)! ||
         a.sensor.localeCompare(b.sensor),
     );
-    return { latest, since };
+    const label = provisionalLabel(latest);
+    return { latest, since, ...reviewFields(review), ...(label ? { provisionalLabel: label } : {}) };
   }
 
   private async aggregate(
@@ -224,8 +245,16 @@ export class SeriesService {
     to: number,
     intervalMs: number | null,
     points: SeriesPoint[],
+    review: ChartReview | undefined,
+    seriesReview: SeriesChartReview | undefined,
   ): SeriesResponse {
+    const label = provisionalLabel(points);
+    const withheld = seriesReview?.withheld() ?? [];
     return {
+      ...reviewFields(review),
+      ...(label ? { provisionalLabel: label } : {}),
+      corrections: seriesReview?.corrections ?? [],
+      ...(withheld.length > 0 ? { withheld } : {}),
       station: series.station.id,
       parameter: series.parameter.code,
       sensor: series.sensor.id,
@@ -239,7 +268,7 @@ export class SeriesService {
   }
 }
 
-/** Value, qualifier and limit of a stored reading: the limit field that is present says which one. */
+/** Value, qualifier and limit of a stored reading: the limit field that is present says which. */
 function censoring(row: Row): Pick<Reading, "value" | "qualifier" | "limit" | "uncertainty" | "rawSignal" | "calibration"> {
   const value = num(row[COL.value]);
   const lod = num(row[COL.lod]);
@@ -248,15 +277,9 @@ function censoring(row: Row): Pick<Reading, "value" | "qualifier" | "limit" | "u
   return { value, qualifier, limit: qualifier === null ? null : (loq ?? lod), uncertainty: num(row[COL.uncertainty]), rawSignal: null, calibration: null };
 }
 
-function rawPoint(row: Row): SeriesPoint {
-  const c = censoring(row);
-  const point: SeriesPoint = { t: row.time.getTime(), v: c.value };
-  if (c.qualifier !== null && c.limit !== null) {
-    point.qualifier = c.qualifier;
-    point.limit = c.limit;
-  }
-  if (c.uncertainty !== null) point.uncertainty = c.uncertainty;
-  const qc = qcFlag(row[COL.qc]);
-  if (qc !== undefined) point.qc = qc;
-  return point;
+/** The review fields of an answer: view, as-of time and release level (the stored data as it is without a review). */
+function reviewFields(review: ChartReview | undefined): Pick<SeriesResponse, "view" | "asOf" | "releaseLevel"> {
+  return review
+    ? { view: review.read.view, asOf: review.read.asOf, releaseLevel: review.policy.release.releaseLevel }
+    : { view: "raw", asOf: null, releaseLevel: "raw" };
 }

@@ -406,4 +406,133 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // the latest sensor–lab pair's sample of a lab-disagreement alert (JSON: laboratory, sample id,
   // kind, sampling start and end, method).
   `ALTER TABLE alerts ADD COLUMN lab_sample TEXT;`,
+
+  // 11: data review (issue #17). The role "reviewer" (between researcher and admin) joins the CHECK of
+  // users and API tokens: SQLite cannot change a CHECK in place, so both tables are rebuilt (foreign
+  // keys off, the runner's doing) and users keep their AUTOINCREMENT high-water mark, so no id is ever
+  // handed out twice. Users belong to organisations (the catalog's ids). Corrections, their undos,
+  // approvals and un-approvals, grades and embargoes are records that are only ever added: triggers
+  // refuse every UPDATE and DELETE, so no route and no bug can rewrite the audit trail, and "as of"
+  // reads rebuild any past state from them. A deletion that removed the reading behind an alert
+  // links the alert to the correction.
+  `CREATE TABLE users_v11 (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     password_hash TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'researcher', 'reviewer', 'admin')),
+     created_at TEXT NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0
+   );
+   INSERT INTO users_v11 (id, username, password_hash, role, created_at, disabled)
+     SELECT id, username, password_hash, role, created_at, disabled FROM users;
+   UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'users'))
+     WHERE name = 'users_v11' AND EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users');
+   INSERT INTO sqlite_sequence (name, seq)
+     SELECT 'users_v11', seq FROM sqlite_sequence WHERE name = 'users'
+       AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users_v11');
+   DROP TABLE users;
+   ALTER TABLE users_v11 RENAME TO users;
+   CREATE TABLE api_tokens_v11 (
+     id INTEGER PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     prefix TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     label TEXT NOT NULL,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'researcher', 'reviewer', 'admin')),
+     created_at TEXT NOT NULL,
+     expires_at TEXT,
+     revoked_at TEXT
+   );
+   INSERT INTO api_tokens_v11 SELECT id, user_id, prefix, token_hash, label, role, created_at, expires_at, revoked_at FROM api_tokens;
+   DROP TABLE api_tokens;
+   ALTER TABLE api_tokens_v11 RENAME TO api_tokens;
+   CREATE TABLE organisation_members (
+     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+     organisation TEXT NOT NULL,           -- catalog organisation id
+     added_at INTEGER NOT NULL,            -- epoch ms
+     added_by TEXT NOT NULL,
+     PRIMARY KEY (user_id, organisation)
+   );
+   CREATE INDEX organisation_members_org ON organisation_members(organisation);
+   CREATE TABLE review_corrections (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     station TEXT NOT NULL,
+     parameter TEXT NOT NULL,
+     sensor TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('recalibrate', 'multiply', 'offset', 'drift', 'delete', 'interpolate', 'qc')),
+     from_ms INTEGER NOT NULL,
+     to_ms INTEGER NOT NULL CHECK (to_ms > from_ms),
+     params TEXT NOT NULL,                 -- JSON: the action (common/review.ts CorrectionAction)
+     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+     reference_kind TEXT CHECK (reference_kind IN ('field-visit', 'lab-result')),
+     reference_id TEXT,
+     created_at INTEGER NOT NULL,          -- epoch ms
+     created_by TEXT NOT NULL,
+     created_by_id INTEGER                 -- a record, not a key: deleting the user keeps the trail
+   );
+   CREATE INDEX review_corrections_series ON review_corrections(station, parameter, sensor, from_ms);
+   CREATE TABLE review_undos (
+     correction_id INTEGER PRIMARY KEY REFERENCES review_corrections(id),
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     by_id INTEGER,
+     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+   );
+   CREATE TABLE review_approvals (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     station TEXT NOT NULL,
+     parameter TEXT NOT NULL,
+     sensor TEXT NOT NULL,
+     from_ms INTEGER NOT NULL,
+     to_ms INTEGER NOT NULL CHECK (to_ms > from_ms),
+     level TEXT NOT NULL CHECK (level IN ('raw', 'checked', 'approved')),
+     action TEXT NOT NULL CHECK (action IN ('approval', 'unapproval')),
+     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     by_id INTEGER
+   );
+   CREATE INDEX review_approvals_series ON review_approvals(station, parameter, sensor, from_ms);
+   CREATE TABLE review_grades (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     station TEXT NOT NULL,
+     parameter TEXT NOT NULL,
+     sensor TEXT NOT NULL,
+     from_ms INTEGER NOT NULL,
+     to_ms INTEGER NOT NULL CHECK (to_ms > from_ms),
+     grade TEXT NOT NULL,
+     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     by_id INTEGER
+   );
+   CREATE INDEX review_grades_series ON review_grades(station, parameter, sensor, from_ms);
+   CREATE TABLE review_embargoes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     organisation TEXT NOT NULL,
+     target_kind TEXT NOT NULL CHECK (target_kind IN ('sensor', 'station')),
+     target_id TEXT NOT NULL,
+     until_ms INTEGER,                     -- null: lifted
+     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+     at INTEGER NOT NULL,
+     by TEXT NOT NULL,
+     by_id INTEGER
+   );
+   CREATE INDEX review_embargoes_target ON review_embargoes(target_kind, target_id);
+   CREATE TABLE alert_corrections (
+     alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+     correction_id INTEGER NOT NULL REFERENCES review_corrections(id),
+     at INTEGER NOT NULL,
+     PRIMARY KEY (alert_id, correction_id)
+   );
+   CREATE TRIGGER review_corrections_append_only_u BEFORE UPDATE ON review_corrections BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_corrections_append_only_d BEFORE DELETE ON review_corrections BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_undos_append_only_u BEFORE UPDATE ON review_undos BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_undos_append_only_d BEFORE DELETE ON review_undos BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_approvals_append_only_u BEFORE UPDATE ON review_approvals BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_approvals_append_only_d BEFORE DELETE ON review_approvals BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_grades_append_only_u BEFORE UPDATE ON review_grades BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_grades_append_only_d BEFORE DELETE ON review_grades BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_embargoes_append_only_u BEFORE UPDATE ON review_embargoes BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
+   CREATE TRIGGER review_embargoes_append_only_d BEFORE DELETE ON review_embargoes BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;`,
 ];

@@ -6,15 +6,22 @@
 // (stations differ in rate; a slice too long would buffer, too short would cost a query per few
 // rows), and the only thing held in memory is one chunk. Closing the connection (AbortSignal) makes
 // influxd interrupt the query, so a client that goes away stops the load on InfluxDB.
-// node-influx buffers whole responses and cannot abort, so this is a small fetch-based reader.
-import { StorageRejectedError, unreachable } from "../influx/store.ts";
-import { displayUrl, scrubUrls } from "../util/safe-url.ts";
+// node-influx buffers whole responses and cannot abort, so this is a small fetch-based reader; the
+// store (store.ts `queryChunks`) is its only user.
+import { scrubUrls } from "../util/safe-url.ts";
 import { StorageUnavailableError } from "../errors.ts";
 
+/** Where the store's queries go: InfluxDB's base URL (no credentials), its auth header, database, host:port for messages. */
 export interface InfluxEndpoint {
-  /** InfluxDB base URL, optionally with credentials (http://user:pass@host:8086). */
-  url: string;
+  base: string;
+  headers: Record<string, string>;
   database: string;
+  where: string;
+}
+
+/** InfluxDB rejected a request (4xx): retrying the same request will not help. */
+export class StorageRejectedError extends Error {
+  override readonly name = "StorageRejectedError";
 }
 
 /** One piece of one series from one statement; a long series arrives in several chunks. */
@@ -48,17 +55,6 @@ interface InfluxResponseLine {
 const NEWLINE = 0x0a;
 export const DEFAULT_CHUNK_ROWS = 1_000;
 
-function endpointParts(endpoint: InfluxEndpoint): { base: string; headers: Record<string, string> } {
-  const url = new URL(endpoint.url);
-  const base = `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
-  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
-  if (url.username) {
-    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-    headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
-  }
-  return { base, headers };
-}
-
 function* parseLine(line: Buffer): Generator<SeriesChunk> {
   if (line.length === 0) return;
   const parsed = JSON.parse(line.toString("utf8")) as InfluxResponseLine;
@@ -80,7 +76,8 @@ export async function* chunkedQuery(
   influxql: string,
   options: ChunkedQueryOptions = {},
 ): AsyncGenerator<SeriesChunk> {
-  const { base, headers } = endpointParts(endpoint);
+  const { base } = endpoint;
+  const headers = { ...endpoint.headers, "content-type": "application/x-www-form-urlencoded" };
   const params = new URLSearchParams({
     db: endpoint.database,
     epoch: "ms",
@@ -98,7 +95,7 @@ export async function* chunkedQuery(
     });
   } catch (err) {
     if (options.signal?.aborted) throw err;
-    throw new StorageUnavailableError(unreachable(displayUrl(endpoint.url), err, 0));
+    throw new StorageUnavailableError(unreachable(endpoint.where, err, 0));
   }
   if (res.status !== 200 || !res.body) {
     const text = scrubUrls(await res.text().catch(() => ""));
@@ -129,5 +126,36 @@ export async function* chunkedQuery(
   } finally {
     // Early return (the consumer stopped) or an error: close the connection so influxd stops the query.
     if (!done) await reader.cancel().catch(() => undefined);
+  }
+}
+
+/** "InfluxDB is unreachable at host:port: <reason>", for every path that talks to InfluxDB. */
+export function unreachable(where: string, err: unknown, timeoutMs: number): string {
+  return `InfluxDB is unreachable at ${where}: ${networkReason(err, timeoutMs)}`;
+}
+
+/** Why a request to InfluxDB got no answer, from the error's code; never the error text, which may quote the URL. */
+function networkReason(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { code?: string; cause?: { code?: string } };
+  if (e.name === "TimeoutError") return `no answer within ${timeoutMs} ms`;
+  if (e.name === "AbortError") return "request aborted";
+  const code = e.cause?.code ?? e.code;
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host name not found";
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return "connection reset";
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "connection timed out";
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return "host unreachable";
+    default:
+      return code ? `network error ${code}` : "network error";
   }
 }
