@@ -1,10 +1,10 @@
 // The export dialog's choices: stations, parameters, the time range (shown in the page's zone),
 // format, resolution, layout, time zone in the file, QC filter, metadata zip and BOM. Holds the
 // choices and tells the dialog when they change; every label is a real <label> or <legend>.
-import { DateTime } from "luxon";
 import { parameterName, stationName, type AppContext } from "../context.ts";
 import { checkPicker } from "./check-picker.ts";
 import { h } from "../dom.ts";
+import { DATE_TIME_HINT, dateTimeField, fieldMs } from "./date-time-field.ts";
 import {
   EXPORT_FORMATS,
   EXPORT_LAYOUTS,
@@ -14,8 +14,6 @@ import {
   type ExportChoices,
 } from "../export-api.ts";
 import type { MessageKey } from "../i18n/index.ts";
-
-const INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
 
 type ChoiceKey = "format" | "resolution" | "layout" | "tz" | "qc";
 
@@ -93,15 +91,13 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
   }
 
   // Times are typed in the zone the page shows; the exact instants stay as they were until edited.
-  const inputZone = zone ?? "local";
-  const toInput = (ms: number) => DateTime.fromMillis(ms, { zone: inputZone }).toFormat(INPUT_FORMAT);
-  const parse = (v: string) => DateTime.fromFormat(v, INPUT_FORMAT, { zone: inputZone }).toMillis();
-  const fromInput = h("input", { type: "datetime-local", name: "from", value: toInput(state.from) });
-  const toInputEl = h("input", { type: "datetime-local", name: "to", value: toInput(state.to) });
+  const field = (name: string, ms: number) => dateTimeField(name, ctx.lang, ms, { zone, invalidMessage: t("form.dateTimeFormat", { format: DATE_TIME_HINT[ctx.lang] }) });
+  const fromInput = field("from", state.from);
+  const toInputEl = field("to", state.to);
   const onTime = (which: "from" | "to") => (e: Event) => {
-    const ms = parse((e.target as HTMLInputElement).value);
+    const ms = fieldMs(e.target as HTMLInputElement);
     if (Number.isFinite(ms)) state[which] = ms;
-    rangeValid = Number.isFinite(parse(fromInput.value)) && Number.isFinite(parse(toInputEl.value)) && state.from < state.to;
+    rangeValid = Number.isFinite(fieldMs(fromInput)) && Number.isFinite(fieldMs(toInputEl)) && state.from < state.to;
     changed();
   };
   fromInput.addEventListener("change", onTime("from"));

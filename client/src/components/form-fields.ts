@@ -2,7 +2,8 @@
 // names in English, German and Chinese, and a time zone picker. Text only (values, never HTML).
 import type { LocalizedText } from "../../../common/catalog-model.ts";
 import { h } from "../dom.ts";
-import type { Translate } from "../i18n/index.ts";
+import type { Language, Translate } from "../i18n/index.ts";
+import { DATE_TIME_HINT, dateTimeField, fieldMs } from "./date-time-field.ts";
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -82,16 +83,19 @@ export function timeZoneInput(name: string, value: string): HTMLElement {
   return h("span", { class: "zone-input" }, input, zoneList.isConnected ? null : zoneList);
 }
 
-/** An instant for the API from a datetime-local input (read in the browser's zone); undefined when empty. */
+/**
+ * An instant for the API from a date-and-time field (read as it was shown: its language's format, the
+ * browser's zone); undefined when empty. Text that is no date and time goes to the server as typed,
+ * which refuses it naming the field.
+ */
 export function instantOf(input: HTMLInputElement): string | undefined {
-  if (!input.value) return undefined;
-  const ms = new Date(input.value).getTime();
+  if (!input.value.trim()) return undefined;
+  const ms = fieldMs(input);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : input.value;
 }
 
-/** A datetime-local input showing `iso` in the browser's zone (now when omitted). */
-export function dateTimeInput(name: string, iso?: string | null, attrs: Attrs = {}): HTMLInputElement {
+/** A date-and-time field in the UI language's format showing `iso` in the browser's zone (now when omitted). */
+export function dateTimeInput(t: Translate, lang: Language, name: string, iso?: string | null, attrs: Record<string, string> = {}): HTMLInputElement {
   const ms = iso ? Date.parse(iso) : Date.now();
-  const local = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-  return h("input", { name, type: "datetime-local", value: local, ...attrs });
+  return dateTimeField(name, lang, ms, { invalidMessage: t("form.dateTimeFormat", { format: DATE_TIME_HINT[lang] }), attrs });
 }

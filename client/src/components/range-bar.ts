@@ -1,7 +1,7 @@
-// Time-range controls: presets, custom from/to (in the displayed zone), earlier/later, zoom.
-import { DateTime } from "luxon";
+// Time-range controls: presets, custom from/to (in the displayed zone, in the UI language's date format), earlier/later, zoom.
 import { h } from "../dom.ts";
-import type { MessageKey, Translate } from "../i18n/index.ts";
+import type { Language, MessageKey, Translate } from "../i18n/index.ts";
+import { DATE_TIME_HINT, dateTimeField, fieldMs } from "./date-time-field.ts";
 import { PRESETS, resolveRange, shiftRange, zoomRange, type TimeRange } from "../range.ts";
 
 const PRESET_KEY: Record<string, MessageKey> = {
@@ -12,12 +12,11 @@ const PRESET_KEY: Record<string, MessageKey> = {
   "1y": "range.1y",
 };
 
-const INPUT_FORMAT = "yyyy-MM-dd'T'HH:mm";
-
 export function rangeBar(
   range: TimeRange,
   zone: string | undefined,
   t: Translate,
+  lang: Language,
   onChange: (range: TimeRange) => void,
 ): HTMLElement {
   const now = Date.now();
@@ -35,18 +34,18 @@ export function rangeBar(
     ),
   );
   const { from, to } = resolveRange(range, now);
-  const toInput = (ms: number) => DateTime.fromMillis(ms, { zone: zone ?? "local" }).toFormat(INPUT_FORMAT);
-  const fromInput = h("input", { type: "datetime-local", value: toInput(from), "aria-label": t("range.from") });
-  const toInputEl = h("input", { type: "datetime-local", value: toInput(to), "aria-label": t("range.to") });
+  const field = (name: string, ms: number, label: string) =>
+    dateTimeField(name, lang, ms, { zone, invalidMessage: t("form.dateTimeFormat", { format: DATE_TIME_HINT[lang] }), attrs: { "aria-label": label } });
+  const fromInput = field("from", from, t("range.from"));
+  const toInputEl = field("to", to, t("range.to"));
   const custom = h(
     "form",
     {
       class: "custom-range",
       onsubmit: (e: Event) => {
         e.preventDefault();
-        const parse = (v: string) => DateTime.fromFormat(v, INPUT_FORMAT, { zone: zone ?? "local" }).toMillis();
-        const a = parse(fromInput.value);
-        const b = parse(toInputEl.value);
+        const a = fieldMs(fromInput);
+        const b = fieldMs(toInputEl);
         if (Number.isFinite(a) && Number.isFinite(b) && b > a) onChange({ key: "custom", from: a, to: b });
       },
     },

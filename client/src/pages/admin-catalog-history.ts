@@ -105,7 +105,7 @@ export function adminCatalogHistoryPage(ctx: AppContext): Page {
     }
   }
 
-  const asOf = dateTimeInput("asOf");
+  const asOf = dateTimeInput(t, ctx.lang, "asOf");
   const asOfForm = h(
     "form",
     {

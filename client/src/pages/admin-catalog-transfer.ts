@@ -18,7 +18,7 @@ export function adminCatalogTransferPage(ctx: AppContext): Page {
   const result = h("div", { class: "import-result", "data-testid": "import-result" });
   let file: unknown;
 
-  const asOf = dateTimeInput("asOf");
+  const asOf = dateTimeInput(t, ctx.lang, "asOf");
   const asOfLink = h("a", { href: api.exportUrl(), download: "", "data-action": "export-as-of", class: "button-link" }, t("transfer.exportAsOf"));
   const updateAsOf = () => (asOfLink.href = api.exportUrl(instantOf(asOf)));
   asOf.addEventListener("input", updateAsOf);

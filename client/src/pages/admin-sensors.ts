@@ -141,7 +141,7 @@ export function adminSensorsPage(ctx: AppContext): Page {
     const id = textInput("id", "", { required: true, pattern: "[A-Z0-9][A-Z0-9\\-]*", class: "mono" });
     const param = selectInput("parameter", catalog.parameters[0]?.code ?? "", catalog.parameters.map((p) => [p.code, localName(p.name, ctx.lang)]));
     const where = selectInput("station", "", [["", t("sensors.notInstalledYet")], ...catalog.stations.map((s) => [s.id, localName(s.name, ctx.lang)] as const)]);
-    const from = dateTimeInput("from");
+    const from = dateTimeInput(t, ctx.lang, "from");
     const primary = checkbox("primary", true, t("sensors.primaryLabel"));
     const description = describeFields();
     const form = h(
@@ -191,9 +191,9 @@ export function adminSensorsPage(ctx: AppContext): Page {
     );
 
     const moveTo = selectInput("station", "", stationOptions);
-    const moveAt = dateTimeInput("at");
+    const moveAt = dateTimeInput(t, ctx.lang, "at");
     const movePrimary = checkbox("primary", at?.primary ?? true, t("sensors.primaryLabel"));
-    const endAt = dateTimeInput("to");
+    const endAt = dateTimeInput(t, ctx.lang, "to");
     const deployment = at
       ? h(
           "div",
@@ -215,7 +215,7 @@ export function adminSensorsPage(ctx: AppContext): Page {
         )
       : (() => {
           const installAt = selectInput("station", "", stationOptions);
-          const from = dateTimeInput("from");
+          const from = dateTimeInput(t, ctx.lang, "from");
           const primary = checkbox("primary", true, t("sensors.primaryLabel"));
           return h(
             "form",
@@ -227,7 +227,7 @@ export function adminSensorsPage(ctx: AppContext): Page {
           );
         })();
 
-    const calAt = dateTimeInput("at");
+    const calAt = dateTimeInput(t, ctx.lang, "at");
     const calBy = textInput("by", "", { required: true });
     const calRef = textInput("reference", "", { required: true });
     const slope = numberInput("slope", 1, { required: true });

@@ -114,7 +114,7 @@ export function adminStandardsPage(ctx: AppContext): Page {
 
   function openVersion(latest: QualityStandard): void {
     status.clear();
-    const from = dateTimeInput("validFrom");
+    const from = dateTimeInput(t, ctx.lang, "validFrom");
     const vals = valueInputs(latest.kind, latest);
     const unit = selectInput("unit", latest.unit, KNOWN_UNITS.map((u) => [u, u]));
     const legalStatus = legalSelect(latest.legalStatus);
@@ -142,7 +142,7 @@ export function adminStandardsPage(ctx: AppContext): Page {
 
   function openEnd(latest: QualityStandard): void {
     status.clear();
-    const to = dateTimeInput("validTo");
+    const to = dateTimeInput(t, ctx.lang, "validTo");
     const form = h(
       "form",
       { class: "admin-card catalog-form", "data-testid": "standard-end-form", onsubmit: (e: Event) => (e.preventDefault(), void run(() => api.endStandard(latest.id, instantOf(to)!), t("standards.endedOk", { id: latest.id }))) },

@@ -193,7 +193,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
         h("input", { type: "checkbox", name: "normalise", checked: normalised, onchange: (e: Event) => ((normalised = (e.target as HTMLInputElement).checked), update()) }),
         ` ${t("compare.normalise")}`,
       ),
-      rangeBar(range, zone, t, (next) => ((range = next), update())),
+      rangeBar(range, zone, t, ctx.lang, (next) => ((range = next), update())),
     );
   }
 

@@ -107,7 +107,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
 
   function renderControls(): void {
     controls.replaceChildren(
-      rangeBar(range, zone, t, (next) => {
+      rangeBar(range, zone, t, ctx.lang, (next) => {
         range = next;
         saveQuery();
         renderControls();
