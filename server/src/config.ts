@@ -49,6 +49,7 @@ const envSchema = z.object({
   QUEUE_MAX_POINTS: positiveInt.default(200_000),
   SPOOL_MAX_BYTES: positiveInt.default(512 * 1024 * 1024),
   LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(10),
+  LIVE_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000).default(100),
   STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   ROLLUP_REPAIR_QUIET_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
@@ -117,6 +118,8 @@ export interface Config {
   };
   /** Live updates are collected for this long and sent as one event per station room. */
   liveFlushMs: number;
+  /** Packets a live connection may have queued unsent before it is closed (it resyncs on reconnect). */
+  liveMaxBacklog: number;
   /** How often InfluxDB reachability is checked for live clients. */
   storageWatchMs: number;
   /** How often every live connection's session or token is checked again (expiry). */
@@ -237,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       spoolMaxBytes: e.SPOOL_MAX_BYTES,
     },
     liveFlushMs: e.LIVE_FLUSH_MS,
+    liveMaxBacklog: e.LIVE_MAX_BACKLOG,
     storageWatchMs: e.STORAGE_WATCH_MS,
     liveRecheckMs: e.LIVE_RECHECK_MS,
     rollupRepairQuietMs: e.ROLLUP_REPAIR_QUIET_MS,

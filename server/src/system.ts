@@ -325,7 +325,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   io.use(liveAuthMiddleware(auth, organisationsOf));
   const liveAccess = new LiveAccess(io, auth, logger.child({ module: "live-access" }), organisationsOf);
   liveAccess.start(scheduler, config.liveRecheckMs);
-  const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs, review.live);
+  const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs, review.live, config.liveMaxBacklog);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
   events.onAccepted((readings) => hub.publish(readings));
   // Restores alert states and AA windows before the first reading can arrive.

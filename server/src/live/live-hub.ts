@@ -35,8 +35,16 @@ export function stationRoom(station: string): string {
   return room;
 }
 
+/**
+ * Packets a connection may have queued unsent (its network or tab not keeping up) before it is
+ * closed: at the default 10 ms flush interval about a second of one station's readings.
+ */
+export const DEFAULT_MAX_BACKLOG = 100;
+
 export class LiveHub {
   private buffer = new Map<string, Reading[]>();
+  /** Packets each connection has queued since its transport last took them. */
+  private readonly backlog = new WeakMap<LiveSocket, { packets: number }>();
   private timer: NodeJS.Timeout | undefined;
   private readonly stopCatalogWatch: () => void;
   /** Emits one after another: a slow rule look-up must not let a later batch overtake an earlier one. */
@@ -48,6 +56,7 @@ export class LiveHub {
     private readonly catalog: CatalogSource,
     private readonly intervalMs = 10,
     private readonly audience?: LiveAudience,
+    private readonly maxBacklog = DEFAULT_MAX_BACKLOG,
   ) {
     io.on("connection", (socket) => this.onConnection(socket));
     // Open dashboards reload the catalog; rooms of new stations exist as soon as someone joins them
@@ -105,6 +114,7 @@ export class LiveHub {
     this.timer = undefined;
     const buffer = this.buffer;
     this.buffer = new Map();
+    this.dropLaggards(buffer.keys());
     if (!this.audience) {
       const rooms = this.io.of("/").adapter.rooms;
       for (const [station, readings] of buffer) {
@@ -118,6 +128,28 @@ export class LiveHub {
     this.emitting = this.emitting
       .then(async () => this.emitTo(buffer, await audience.rules()))
       .catch((err: unknown) => this.logger.error({ err }, "could not send live readings"));
+  }
+
+  /**
+   * A connection that does not keep up (its packets queue unsent: a slow link, a stalled tab) is
+   * closed instead of being buffered without end; its dashboard reconnects and fetches what it
+   * missed (resync), and the other watchers are not held up or starved of memory.
+   */
+  private dropLaggards(stations: Iterable<string>): void {
+    const rooms = this.io.of("/").adapter.rooms;
+    const sockets = this.io.of("/").sockets;
+    for (const station of stations) {
+      for (const id of rooms.get(stationRoom(station)) ?? []) {
+        const socket = sockets.get(id);
+        const packets = socket ? (this.backlog.get(socket)?.packets ?? 0) : 0;
+        if (socket && packets > this.maxBacklog) {
+          this.logger.warn({ id, packets }, "live client is not keeping up; closing its connection (it resyncs when it reconnects)");
+          this.backlog.delete(socket);
+          // Discard what is queued: waiting for it to drain is what this client cannot do.
+          socket.conn.close(true);
+        }
+      }
+    }
   }
 
   /** Readings everyone may see to the station's room; the rest to the connections of those who may. */
@@ -154,6 +186,11 @@ export class LiveHub {
 
   private onConnection(socket: LiveSocket): void {
     socket.data.stations = new Set();
+    // engine.io queues packets while the transport is busy sending; "drain" is when it took them all.
+    const backlog = { packets: 0 };
+    this.backlog.set(socket, backlog);
+    socket.conn.on("packetCreate", () => backlog.packets++);
+    socket.conn.on("drain", () => (backlog.packets = 0));
     // At most EVENTS_PER_SECOND requests per client; a flood disconnects it.
     let windowStart = 0;
     let eventsInWindow = 0;
