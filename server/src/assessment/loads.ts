@@ -12,7 +12,7 @@ import { QC, type QcFlag } from "../../../common/reading.ts";
 import { convertUnit } from "../../../common/units.ts";
 import { ValidationError } from "../errors.ts";
 import { gridOf, sliceIndex, type AssessmentPeriod } from "./period.ts";
-import type { AssessmentRuleId } from "./rules.ts";
+import type { AssessmentRuleId } from "../../../common/assessment-rules.ts";
 import { tagValues } from "./select.ts";
 import { upperBoundOf } from "./statistics.ts";
 import type { AssessedValue, BasisChoice } from "./types.ts";
