@@ -247,3 +247,52 @@ export interface SeriesAssessment {
   /** End-of-period rule: versions of a standard not in force at the period's end (not assessed). */
   superseded: SupersededVersion[];
 }
+
+/** Loads (server/src/assessment/loads.ts): daily g/d and the period's kg by the flow-weighted method. */
+export interface DailyLoad {
+  /** Local day, YYYY-MM-DD. */
+  day: string;
+  from: number;
+  /** The day's concentration in the parameter's unit (censored values at half their limit). */
+  concentration: number;
+  /** Daily mean discharge, m³/s. */
+  discharge: number;
+  /** g/d, and its bounds with censored values at 0 and at their limit. */
+  load: number;
+  lower: number;
+  upper: number;
+  /** The day's concentration rests in part on censored values. */
+  substituted: boolean;
+}
+
+export interface LoadResult {
+  daily: DailyLoad[];
+  coverage: { daysWithLoad: number; daysWithConcentration: number; daysWithDischarge: number; totalDays: number; share: number };
+  /** kg over the period (kg/a for a calendar year), null without a day that has both. */
+  periodLoad: {
+    kg: number;
+    lowerKg: number;
+    upperKg: number;
+    /** Σ(Cᵢ·Qᵢ)/ΣQᵢ in the parameter's unit. */
+    flowWeightedConcentration: number;
+    /** Mean daily discharge over the days with discharge, m³/s. */
+    meanDischarge: number;
+    /** Days with a load fewer than the period's days: the load is an estimate over unobserved days. */
+    extrapolated: boolean;
+  } | null;
+  substitutedDays: number;
+  rules: AssessmentRuleId[];
+}
+
+/** A station's GB 3838-2002 class over its indicators (server/src/assessment/gb3838.ts stationClass). */
+export interface StationClass {
+  targetClass: WaterClass | null;
+  basis: ClassBasis;
+  /** Worst class over the classed indicators; null when none was classed. */
+  class: GbClass | null;
+  /** The indicator(s) with that class. */
+  determinedBy: ParameterCode[];
+  verdict: Verdict;
+  reason: NotAssessableReason | "indicators-not-assessable" | null;
+  indicators: { parameter: ParameterCode; class: GbClass | null; verdict: Verdict; reason: NotAssessableReason | null }[];
+}
