@@ -1,4 +1,5 @@
-// Hash routes: #/ (overview), #/station/<id>?range=…&p=a,b, #/compare?…  Pure parse/format.
+// Hash routes: #/ (overview), #/station/<id>?range=…&p=a,b, #/compare?…, #/assessment[/<station>/<parameter>]?year=…,
+// #/report?year=…  Pure parse/format.
 export type Route =
   | { page: "overview"; query: URLSearchParams }
   | { page: "station"; station: string; query: URLSearchParams }
@@ -12,7 +13,10 @@ export type Route =
   | { page: "lab" }
   | { page: "profile"; query: URLSearchParams }
   | { page: "validation"; query: URLSearchParams }
-  | { page: "review"; query: URLSearchParams };
+  | { page: "review"; query: URLSearchParams }
+  | { page: "assessment"; query: URLSearchParams }
+  | { page: "assessment-detail"; station: string; parameter: string; query: URLSearchParams }
+  | { page: "report"; query: URLSearchParams };
 
 /** Who may do what, and the managed catalog (issue #15): two groups of tabs. */
 export const ADMIN_ACCESS_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
@@ -35,6 +39,10 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "profile") return { page: "profile", query };
   if (parts[0] === "validation") return { page: "validation", query };
   if (parts[0] === "review") return { page: "review", query };
+  if (parts[0] === "assessment") {
+    return parts[1] && parts[2] ? { page: "assessment-detail", station: parts[1], parameter: parts[2], query } : { page: "assessment", query };
+  }
+  if (parts[0] === "report") return { page: "report", query };
   if (parts[0] === "admin") {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
     return { page: "admin", section };
@@ -82,6 +90,24 @@ export function profileHref(query?: URLSearchParams): string {
 export function validationHref(query?: URLSearchParams): string {
   const q = query && [...query].length > 0 ? `?${query}` : "";
   return `#/validation${q}`;
+}
+
+/** The status table; query: year, basis, q (search), river, page. */
+export function assessmentHref(query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/assessment${q}`;
+}
+
+/** One compound at one station; query: year, basis. */
+export function assessmentDetailHref(station: string, parameter: string, query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/assessment/${encodeURIComponent(station)}/${encodeURIComponent(parameter)}${q}`;
+}
+
+/** The printable report; query: year, basis, station (one station's report). */
+export function reportHref(query?: URLSearchParams): string {
+  const q = query && [...query].length > 0 ? `?${query}` : "";
+  return `#/report${q}`;
 }
 
 export function adminHref(section: AdminSection): string {

@@ -6,7 +6,7 @@ import { dailyMeansOf, type DailySumsRow, type SensorPick } from "../../server/s
 import { DataVersions } from "../../server/src/assessment/data/data-versions.ts";
 import { labValueOf } from "../../server/src/assessment/data/lab-values.ts";
 import { sensorPick } from "../../server/src/assessment/data/influx-daily-means.ts";
-import { riverOrder } from "../../server/src/assessment/api/assessment-params.ts";
+import { riverOrder } from "../../common/river-order.ts";
 import type { LabResultInfo } from "../../common/lab.ts";
 import { catalogWith, seed } from "../helpers/catalog.ts";
 import { ASSESSMENT_RULES } from "../../common/assessment-rules.ts";

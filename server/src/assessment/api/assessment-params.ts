@@ -10,6 +10,7 @@ import { fail, parseWith, shown, timeParam } from "../../query/query-params.ts";
 import { MAX_PERIOD_YEARS } from "../period.ts";
 import type { BasisChoice, MacMode, VersionRule } from "../types.ts";
 import { seriesKey } from "../data/data-source.ts";
+import { riverOrder } from "../../../../common/river-order.ts";
 
 /** A bound of a range: a calendar date (local midnight at each station) or an instant. */
 export type PeriodBound = { date: string } | { instant: number };
@@ -82,17 +83,6 @@ const yearsSchema = z.strictObject({
   toYear: yearParam("toYear"),
   ...optionsShape,
 });
-
-/** Catalog stations in river order: rivers as the catalog lists them, each in flow direction (river km), unknown km last. */
-export function riverOrder(catalog: CatalogSnapshot, stations: readonly Station[]): Station[] {
-  const river = new Map(catalog.data.rivers.map((r, i) => [r.id, i]));
-  return [...stations].sort(
-    (a, b) =>
-      (river.get(a.river) ?? Infinity) - (river.get(b.river) ?? Infinity) ||
-      (a.riverKm ?? Infinity) - (b.riverKm ?? Infinity) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-}
 
 function resolveIds<T>(ids: readonly string[], find: (id: string) => T | undefined, what: string, path: string, details: ErrorDetail[]): T[] {
   const out: T[] = [];
