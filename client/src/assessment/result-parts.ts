@@ -5,9 +5,18 @@ import type { AssessmentResponse, SeriesResult, StandardResult, ValueUsed, Years
 import { QUALIFIER } from "../../../common/reading.ts";
 import { h } from "../dom.ts";
 import { formatCount, formatDateTime, formatMean, formatNumber, formatQuantity, formatReadingValue } from "../format.ts";
-import { LOCALE, type MessageKey } from "../i18n/index.ts";
+import { LOCALE, type MessageKey, type Translate } from "../i18n/index.ts";
+import type { QualityStandard } from "../../../common/catalog-model.ts";
 import { classText, marginText } from "./summary.ts";
 import { limitText, reasonText, rulesList, standardName, verdictBadge, type AssessmentCtx } from "./view.ts";
+
+/** "since 2026-01-01", "2020-01-01 – 2025-12-31", "no time limit". */
+export function validityText(s: Pick<QualityStandard, "validFrom" | "validTo">, t: Translate): string {
+  const from = s.validFrom?.slice(0, 10) ?? null;
+  const to = s.validTo?.slice(0, 10) ?? null;
+  if (from === null && to === null) return t("detail.validAlways");
+  return `${from ?? "…"} – ${to ?? "…"}`;
+}
 
 function row(label: string, value: Node | string): HTMLElement {
   return h("div", { class: "kv" }, h("dt", {}, label), h("dd", {}, value));
@@ -27,7 +36,7 @@ export function resultCard(r: StandardResult, series: SeriesResult, body: Assess
   const ex = gb?.exceedance?.[gb.classBasis === "period-mean" ? "periodMean" : "worstValue"] ?? null;
   const parts: Array<HTMLElement | null> = [
     row(t("detail.limit"), limitText(r, unit, ctx)),
-    row(t("detail.validity"), `${std.validFrom ?? "…"} – ${std.validTo ?? "…"}${r.notes.includes("partial-validity") ? ` (${t("detail.assessedSpan", { from: dateText(r.from, zone, ctx), to: dateText(r.to - 1, zone, ctx) })})` : ""}`),
+    row(t("detail.validity"), `${validityText(std, t)}${r.notes.includes("partial-validity") ? ` (${t("detail.assessedSpan", { from: dateText(r.from, zone, ctx), to: dateText(r.to - 1, zone, ctx) })})` : ""}`),
     r.margin ? row(t("detail.margin"), marginText(r, body.standards, t, lang)) : null,
     row(t("detail.mean"), `${formatMean(st.mean, unit, ctx.p.unit, lang, t)} (${t("detail.meanOf", { n: formatCount(st.n, lang) })}${st.mean.substitution ? `, ${st.mean.substitution}` : ""})`),
     st.max ? row(t("detail.max"), `${q(st.max.value)} (${dateText(st.max.time, zone, ctx)})`) : null,

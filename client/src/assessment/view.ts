@@ -1,6 +1,6 @@
 // Pieces the status table, the detail page and the printable report share: a verdict as icon + word
 // (+ colour, never colour alone), a status-table cell, the rules and sources a result cites.
-import type { AssessmentResponse, SeriesResult, StandardResult } from "../../../common/assessment-api.ts";
+import type { AssessmentResponse, DataNoteCode, SeriesResult, StandardResult } from "../../../common/assessment-api.ts";
 import type { AssessmentRuleId } from "../../../common/assessment-rules.ts";
 import type { QualityStandard } from "../../../common/catalog-model.ts";
 import { localName } from "../../../common/standards.ts";
@@ -55,7 +55,11 @@ export function statusCell(series: SeriesResult | undefined, body: Pick<Assessme
     verdict: t(`verdict.${summary.state}` as MessageKey),
     detail,
   });
-  const content = [verdictBadge(summary.state, t), detail ? h("span", { class: "cell-margin" }, detail) : null];
+  // No standard: a quiet dash (with its words for screen readers), so the verdicts stand out.
+  const content =
+    summary.state === "no-standard"
+      ? [h("span", { "aria-hidden": "true", class: "muted" }, "–"), h("span", { class: "sr-only" }, t("verdict.no-standard"))]
+      : [verdictBadge(summary.state, t), detail ? h("span", { class: "cell-margin" }, detail) : null];
   const inner = href && summary.state !== "no-standard" ? h("a", { href, class: "cell-link", title }, ...content) : h("span", { title }, ...content);
   return h("td", { class: `cell cell-${summary.state}`, "data-verdict": summary.state, "data-parameter": series?.parameter ?? "" }, inner);
 }
@@ -78,13 +82,13 @@ export function rulesList(ids: readonly AssessmentRuleId[], body: Pick<Assessmen
   );
 }
 
-/** Station name with river and kilometre: "Zehren · Elbe km 89.6". */
-export function stationLabel(id: string, ctx: AssessmentCtx): string {
+/** Station name with river and kilometre: "Zehren · Elbe km 89.6"; without the river where rows are grouped by it. */
+export function stationLabel(id: string, ctx: AssessmentCtx, withRiver = true): string {
   const s = ctx.catalog.station(id);
   if (!s) return id;
   const river = ctx.catalog.river(s.river);
-  const where = [river ? localName(river.name, ctx.lang) : s.river, s.riverKm === null ? null : `km ${s.riverKm}`].filter(Boolean).join(" ");
-  return `${localName(s.name, ctx.lang)} · ${where}`;
+  const where = [withRiver ? (river ? localName(river.name, ctx.lang) : s.river) : null, s.riverKm === null ? null : `km ${s.riverKm}`].filter(Boolean).join(" ");
+  return where ? `${localName(s.name, ctx.lang)} · ${where}` : localName(s.name, ctx.lang);
 }
 
 /** The catalog sources, each with its full citation (and link). */
@@ -94,4 +98,10 @@ export function sourcesList(sources: AssessmentResponse["sources"]): HTMLElement
     { class: "sources-list" },
     ...sources.map((s) => h("li", { "data-source": s.id }, h("strong", {}, s.id), ": ", s.citation, s.url ? h("span", {}, " ", h("a", { href: s.url, rel: "noopener" }, s.url)) : null)),
   );
+}
+
+/** What the reader must know about how the data was read (daily means, rollups, approval levels). */
+export function dataNotes(notes: readonly DataNoteCode[], t: Translate): HTMLElement | null {
+  if (notes.length === 0) return null;
+  return h("ul", { class: "data-notes" }, ...notes.map((n) => h("li", { "data-note": n }, t(`datanote.${n}` as MessageKey))));
 }

@@ -2,20 +2,20 @@
 // flow direction) × compounds with a quality standard, each cell the verdict for the chosen year and
 // data basis as icon + word + margin, linking to its details. Many stations: search, a river filter
 // and pages of PAGE_SIZE stations; only the page's stations are assessed (one request).
+import "../assessment.css";
 import type { AssessmentResponse } from "../../../common/assessment-api.ts";
-import { ASSESSMENT_BASES } from "../../../common/assessment-api.ts";
 import type { Station } from "../../../common/catalog-model.ts";
 import { riverOrder } from "../../../common/river-order.ts";
-import { localName } from "../../../common/standards.ts";
 import { AssessmentApi, assessmentCsvHref } from "../assessment-api.ts";
-import { choiceQuery, parseChoice, yearOptions } from "../assessment/choice.ts";
-import { cellSummary, classText } from "../assessment/summary.ts";
-import { stationLabel, statusCell, verdictBadge } from "../assessment/view.ts";
+import { choiceQuery, parseChoice } from "../assessment/choice.ts";
+import { choiceFields, selectField } from "../assessment/controls.ts";
+import { allNoData, statusTable } from "../assessment/status-table.ts";
+import { verdictBadge } from "../assessment/view.ts";
 import { errorText } from "../components/notice.ts";
 import { riverName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
-import { assessmentDetailHref, assessmentHref, replaceQuery, reportHref } from "../router.ts";
+import { assessmentHref, replaceQuery, reportHref } from "../router.ts";
 
 export const PAGE_SIZE = 50;
 
@@ -82,13 +82,6 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
 
   function renderControls(): void {
     const rivers = [...new Set(stations.map((s) => s.river))];
-    const select = (label: string, name: string, value: string, options: Array<[string, string]>, onChange: (v: string) => void) =>
-      h(
-        "label",
-        { class: "field" },
-        h("span", {}, label),
-        h("select", { name, onchange: (e: Event) => onChange((e.target as HTMLSelectElement).value) }, ...options.map(([v, text]) => h("option", { value: v, selected: v === value }, text))),
-      );
     const searchInput = h("input", { type: "search", name: "q", value: search, placeholder: t("assess.searchPlaceholder"), "aria-label": t("assess.search") });
     searchInput.addEventListener("input", () => {
       search = searchInput.value;
@@ -97,20 +90,14 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
       void load();
     });
     controls.replaceChildren(
-      select(t("assess.year"), "year", String(choice.year), yearOptions().map((y) => [String(y), String(y)]), (v) => {
-        choice = { ...choice, year: Number(v) };
-        save();
-        renderControls();
-        void load();
-      }),
-      select(t("assess.basis"), "basis", choice.basis, ASSESSMENT_BASES.map((b) => [b, t(`assess.basis.${b}` as MessageKey)]), (v) => {
-        choice = { ...choice, basis: v as typeof choice.basis };
+      ...choiceFields(choice, t, (c) => {
+        choice = c;
         save();
         renderControls();
         void load();
       }),
       h("label", { class: "field" }, h("span", {}, t("assess.search")), searchInput),
-      select(t("assess.river"), "river", river, [["", t("assess.allRivers")], ...rivers.map((r): [string, string] => [r, riverName(ctx, r)])], (v) => {
+      selectField(t("assess.river"), "river", river, [["", t("assess.allRivers")], ...rivers.map((r): [string, string] => [r, riverName(ctx, r)])], (v) => {
         river = v;
         page = 1;
         save();
@@ -142,47 +129,8 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
   }
 
   function renderTable(body: AssessmentResponse, shown: readonly Station[]): void {
-    const classed = body.stations.some((s) => s.class !== null);
-    const head = h(
-      "tr",
-      {},
-      h("th", { scope: "col" }, t("assess.station")),
-      ...compounds.map((p) => h("th", { scope: "col", "data-parameter": p.code }, localName(p.name, ctx.lang))),
-      classed ? h("th", { scope: "col" }, t("assess.stationClass")) : null,
-    );
-    const rows: HTMLElement[] = [];
-    let lastRiver: string | undefined;
-    const byStation = new Map(body.stations.map((s) => [s.station, s]));
-    const q = choiceQuery(choice);
-    for (const s of shown) {
-      if (s.river !== lastRiver) {
-        lastRiver = s.river;
-        rows.push(h("tr", { class: "river-row" }, h("th", { scope: "colgroup", colspan: compounds.length + (classed ? 2 : 1) }, riverName(ctx, s.river))));
-      }
-      const result = byStation.get(s.id);
-      const bySeries = new Map(result?.series.map((x) => [x.parameter, x]) ?? []);
-      const cls = result?.class ?? null;
-      rows.push(
-        h(
-          "tr",
-          { "data-station": s.id },
-          h("th", { scope: "row", class: "station-cell" }, stationLabel(s.id, ctx)),
-          ...compounds.map((p) => statusCell(bySeries.get(p.code), body, ctx, s.id, assessmentDetailHref(s.id, p.code, q))),
-          classed
-            ? h(
-                "td",
-                { class: "cell class-cell", "data-verdict": cls?.verdict ?? "no-standard" },
-                cls ? h("span", {}, verdictBadge(cls.verdict, t), " ", t("assess.classTarget", { class: classText(cls.class, t), target: cls.targetClass ?? "–" })) : "–",
-              )
-            : null,
-        ),
-      );
-    }
-    tableBox.replaceChildren(h("table", { class: "data-table assess-table" }, h("caption", { class: "sr-only" }, t("assess.caption", { year: choice.year })), h("thead", {}, head), h("tbody", {}, ...rows)));
-    const cells = body.stations.flatMap((s) => s.series.map((x) => cellSummary(x, body.standards).state)).filter((c) => c !== "no-standard");
-    if (cells.length > 0 && cells.every((c) => c === "no-data")) {
-      status.replaceChildren(h("p", { class: "notice", "data-testid": "all-no-data" }, t("assess.allNoData", { year: choice.year })));
-    }
+    tableBox.replaceChildren(statusTable(body, shown, compounds, ctx, { year: choice.year, linkQuery: choiceQuery(choice) }));
+    if (allNoData(body)) status.replaceChildren(h("p", { class: "notice", "data-testid": "all-no-data" }, t("assess.allNoData", { year: choice.year })));
   }
 
   async function load(): Promise<void> {
