@@ -1,15 +1,14 @@
 // The assessment cache and what invalidates it — readings written into a period, lab imports and
-// their undo, a catalog change — and what does not (data of another year, another station); a
+// their undo, a change of the managed catalog (only the series whose station or standards it touches)
+// — and what does not (data of another year, another station); a
 // standard that gets a new value from a date changes only the years it covers; days older than the
 // raw retention are read from the 1-hour rollups and say so.
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { AssessmentResponse, StandardResult } from "../../common/assessment-api.ts";
-import type { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { RETENTION, ROLLUP_MEASUREMENT } from "../../server/src/influx/schema.ts";
-import type { CatalogListener, CatalogSource } from "../../server/src/catalog/catalog-source.ts";
 import { authHeaders } from "../helpers/auth.ts";
-import { catalogWith, primarySensorId, seed } from "../helpers/catalog.ts";
+import { primarySensorId } from "../helpers/catalog.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { getJson, importFile, sendJson } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
@@ -18,23 +17,6 @@ const YEAR = new Date().getUTCFullYear();
 const DE = "DE-ELBE-ZEHREN";
 const CN = "CN-YANGTZE-CUNTAN";
 const EU_AA = "diclofenac.AA-EQS.EU-EQS-2022";
-
-/** A catalog an admin can change while the server runs (as the managed catalog will). */
-class SwitchableCatalog implements CatalogSource {
-  private readonly listeners = new Set<CatalogListener>();
-  constructor(private snapshot: CatalogSnapshot) {}
-  current(): CatalogSnapshot {
-    return this.snapshot;
-  }
-  onChange(listener: CatalogListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  set(snapshot: CatalogSnapshot): void {
-    this.snapshot = snapshot;
-    for (const l of this.listeners) l(snapshot);
-  }
-}
 
 const HEADER = "Messstelle;Proben-Nr.;Probenart;Probenahme Beginn;Probenahme Ende;Parameter;Wert;BG;Einheit;Messunsicherheit;Labor;Verfahren;Analysendatum";
 /** One grab sample of diclofenac per month of `year` (35 ng/L), at both stations. */
@@ -49,7 +31,6 @@ function monthlyLabFile(year: number, value = "35", months = 12, prefix = "M"): 
 }
 
 let system: TestSystem;
-let catalog: SwitchableCatalog;
 let viewer: Record<string, string>;
 let researcher: Record<string, string>;
 
@@ -68,8 +49,7 @@ function euAa(body: AssessmentResponse, station = DE): StandardResult[] {
 const labQuery = (year: number) => `year=${year}&stations=${DE},${CN}&parameters=diclofenac,carbamazepine&basis=lab`;
 
 beforeAll(async () => {
-  catalog = new SwitchableCatalog(seed);
-  system = await startTestSystem({ WRITE_FLUSH_MS: "20" }, undefined, { catalog });
+  system = await startTestSystem({ WRITE_FLUSH_MS: "20" });
   viewer = await authHeaders(system, "viewer");
   researcher = await authHeaders(system, "researcher");
   for (const year of [YEAR - 2, YEAR - 1]) {
@@ -131,31 +111,54 @@ describe("the cache", () => {
 });
 
 describe("a standard that changes its value from a date", () => {
+  // The managed catalog takes new versions from now on only (a standard's past is not rewritten): the
+  // new value starts with next year, and the years before keep their verdicts.
   it("changes the verdict of the years the new value covers, and only those", async () => {
     const before = { old: await assessed(labQuery(YEAR - 2)), recent: await assessed(labQuery(YEAR - 1)) };
     // 35 ng/L against 40: complies in both years.
     for (const b of [before.old, before.recent]) expect(euAa(b.body)[0]).toMatchObject({ verdict: "complies", margin: { ratio: 35 / 40 } });
-    catalog.set(
-      catalogWith((data) => {
-        const i = data.standards.findIndex((s) => s.id === EU_AA);
-        const old = data.standards[i]!;
-        data.standards.splice(i, 1, { ...old, validTo: `${YEAR - 1}-01-01` }, { ...old, value: 30, validFrom: `${YEAR - 1}-01-01` });
-      }, 2),
-    );
-    const after = { old: await assessed(labQuery(YEAR - 2)), recent: await assessed(labQuery(YEAR - 1)) };
-    // A catalog change invalidates every series.
-    expect(after.old).toMatchObject({ hits: 0, misses: 4 });
-    // The year before the change: the same verdict and margin as before.
-    expect(euAa(after.old.body)).toHaveLength(1);
-    expect(euAa(after.old.body)[0]).toMatchObject({ verdict: "complies", margin: { ratio: 35 / 40 }, limit: { kind: "max", value: 40 } });
-    expect(euAa(after.old.body)[0]).toEqual(euAa(before.old.body)[0]);
-    // The year from the change on: 35 against 30 fails.
-    const recent = euAa(after.recent.body);
-    expect(recent).toHaveLength(1);
-    expect(recent[0]).toMatchObject({ verdict: "fails", margin: { ratio: 35 / 30 }, limit: { kind: "max", value: 30 } });
+    const from = `${YEAR + 1}-01-01`;
+    const change = await system.catalog.change({ actor: "test", action: "standard.version" }, (draft) => {
+      const i = draft.standards.findIndex((s) => s.id === EU_AA);
+      const old = draft.standards[i]!;
+      draft.standards.splice(i, 1, { ...old, validTo: from }, { ...old, value: 30, validFrom: from });
+    });
+    expect(change.changed).toBe(true);
+    const after = { old: await assessed(labQuery(YEAR - 2)), recent: await assessed(labQuery(YEAR - 1)), next: await assessed(labQuery(YEAR + 1)) };
+    // The change touches diclofenac's standards: its series are recomputed (at both stations), carbamazepine's come from the cache.
+    expect(after.old).toMatchObject({ hits: 2, misses: 2 });
+    // The years before the new value: the same verdict, margin and limit as before.
+    for (const [a, b] of [[after.old, before.old], [after.recent, before.recent]] as const) {
+      expect(euAa(a.body)).toHaveLength(1);
+      expect(euAa(a.body)[0]).toMatchObject({ verdict: "complies", margin: { ratio: 35 / 40 }, limit: { kind: "max", value: 40 } });
+      expect(euAa(a.body)[0]).toEqual(euAa(b.body)[0]);
+    }
+    // Next year is held against the new value (and has no data yet: "no data", not "complies").
+    const next = euAa(after.next.body);
+    expect(next).toHaveLength(1);
+    expect(next[0]).toMatchObject({ verdict: "not-assessable", reason: "no-data", limit: { kind: "max", value: 30 } });
     // Cuntan (China) is outside the EU standard's scope before and after.
     expect(euAa(after.recent.body, CN)).toHaveLength(0);
-    catalog.set(seed);
+  });
+
+  it("a catalog change that touches nothing an assessment reads keeps the whole cache", async () => {
+    await assessed(labQuery(YEAR - 1));
+    const change = await system.catalog.change({ actor: "test", action: "source.update" }, (draft) => {
+      const i = draft.sources.findIndex((s) => s.id === "OSPAR-RID-2014-04");
+      draft.sources[i] = { ...draft.sources[i]!, citation: `${draft.sources[i]!.citation} (checked)` };
+    });
+    expect(change.changed).toBe(true);
+    expect(await assessed(labQuery(YEAR - 1))).toMatchObject({ hits: 4, misses: 0 });
+    // A station edit: that station's series only; the catalog's change event drops them from the cache at once.
+    const held = system.assessments.service.cached;
+    await system.catalog.change({ actor: "test", action: "station.update" }, (draft) => {
+      const i = draft.stations.findIndex((s) => s.id === DE);
+      draft.stations[i] = { ...draft.stations[i]!, riverKm: 89.7 };
+    });
+    const dropped = held - system.assessments.service.cached;
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(held);
+    expect(await assessed(labQuery(YEAR - 1))).toMatchObject({ hits: 2, misses: 2 });
   });
 });
 

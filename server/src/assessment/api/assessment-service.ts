@@ -1,6 +1,6 @@
 // Assessments of many stations × parameters over one period: each series is looked up in the cache
-// by (catalog version, period, options, station, parameter, the station's data version, how the data
-// source reads the period) and only the missing ones are computed — in batches of stations that share
+// by (what of the catalog it depends on — catalog-fingerprints.ts —, period, options, station,
+// parameter, the station's data version, how the data source reads the period) and only the missing ones are computed — in batches of stations that share
 // a time zone, each batch read from InfluxDB and the lab store in one go, so memory holds a few
 // batches' values at a time however large the table.
 import { DateTime } from "luxon";
@@ -17,9 +17,13 @@ import { standardsForPeriod } from "../standards-in-period.ts";
 import { seriesKey, type AssessmentDataSource, type LabValues, type SensorDailyMean } from "../data/data-source.ts";
 import type { DataVersions } from "../data/data-versions.ts";
 import type { AssessmentOptionsQuery, PeriodBound, PeriodChoice } from "./assessment-params.ts";
+import { CatalogFingerprints } from "./catalog-fingerprints.ts";
 import { outcomeSize, seriesOutcome, type SeriesOptions, type SeriesOutcome } from "./series-outcome.ts";
 
 export const DISCHARGE = "discharge";
+/** Where a cache key holds the station id and the parameter code (see key()). */
+const KEY_STATION = 5;
+const KEY_PARAMETER = 6;
 
 export interface StationOutcome {
   station: Station;
@@ -76,6 +80,7 @@ export class AssessmentService {
   private readonly cache: LRUCache<string, SeriesOutcome>;
   private readonly stationsPerBatch: number;
   private readonly concurrency: number;
+  private readonly prints = new CatalogFingerprints();
 
   constructor(
     private readonly data: AssessmentDataSource,
@@ -92,8 +97,11 @@ export class AssessmentService {
   private key(req: AssessRequest, station: Station, parameter: Parameter, period: AssessmentPeriod): string {
     const sensor = req.sensors.get(seriesKey(station.id, parameter.code))?.id ?? "";
     const options = [req.basis, req.approvedOnly, req.asOf ?? "", req.macMode, req.versionRule, [...req.include].sort().join("+")].join(",");
+    // Layout read back by catalogChanged: station and parameter fingerprints first, ids at KEY_STATION/KEY_PARAMETER.
     return [
-      req.catalog.version,
+      this.prints.station(req.catalog, station.id),
+      this.prints.parameter(req.catalog, parameter.code),
+      req.include.has("loads") ? this.prints.parameter(req.catalog, DISCHARGE) : "",
       `${period.kind}:${period.from}:${period.to}:${period.zone}`,
       options,
       station.id,
@@ -102,6 +110,29 @@ export class AssessmentService {
       this.versions.of(station.id, period.from, period.to),
       this.data.readKey(period.from, period.to, period.zone),
     ].join("|");
+  }
+
+  /** Series held in the cache. */
+  get cached(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * The catalog changed: drop the series whose station, parameter or discharge no longer has the
+   * fingerprint it was computed with (they could never be hit again), and keep every other.
+   */
+  catalogChanged(catalog: CatalogSnapshot): number {
+    let dropped = 0;
+    for (const key of [...this.cache.keys()]) {
+      const part = key.split("|");
+      const stale =
+        part[0] !== this.prints.station(catalog, part[KEY_STATION]!) ||
+        part[1] !== this.prints.parameter(catalog, part[KEY_PARAMETER]!) ||
+        (part[2] !== "" && part[2] !== this.prints.parameter(catalog, DISCHARGE));
+      if (stale && this.cache.delete(key)) dropped++;
+    }
+    this.logger.info({ catalogVersion: catalog.version, dropped, kept: this.cache.size }, "assessment cache follows the catalog");
+    return dropped;
   }
 
   async assess(req: AssessRequest): Promise<AssessOutcome> {

@@ -39,6 +39,8 @@ export function createAssessments(deps: AssessmentDeps): Assessments {
   });
   const data = new RawDataSource(deps.store, deps.lab.queries, { rawRetentionMs: SCHEMA_RETENTION.rawMs, now: () => deps.clock.now() });
   const service = new AssessmentService(data, versions, deps.clock, deps.logger.child({ module: "assessment" }));
+  // The managed catalog's change events (the same that reach dashboards as "catalogChanged").
+  deps.catalog.onChange((snapshot) => service.catalogChanged(snapshot));
   const router = assessmentRouter({ service, data, catalog: () => deps.catalog.current(), clock: deps.clock });
   return { service, versions, router };
 }
