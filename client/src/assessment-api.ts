@@ -41,9 +41,9 @@ export class AssessmentApi {
   }
 }
 
-/** The same table as CSV (a plain link: the browser downloads it with the session cookie). */
+/** The same table as CSV, with each series' period load (a plain link: the browser downloads it with the session cookie). */
 export function assessmentCsvHref(p: AssessmentParams): string {
-  const q = assessmentQuery(p);
+  const q = assessmentQuery({ ...p, include: p.include ?? ["loads"] });
   q.set("format", "csv");
   return `/api/v1/assessments?${q}`;
 }

@@ -155,6 +155,13 @@ describe("compliance assessment in Chromium", () => {
     expect(await p.locator(`.years-table td[data-year="${YEAR}"]`).first().getAttribute("data-verdict")).toBe("complies");
     // Loads at Zehren, which has discharge: an annual load in kg.
     await expect.poll(() => p.locator('[data-testid="load-summary"]').innerText()).toMatch(/Annual load [\d.,]+ kg/);
+    // The loads export behind the link: a row per day and the period's kg.
+    const href = await p.getByRole("link", { name: "Daily loads (CSV)" }).getAttribute("href");
+    const csv = await p.request.get(new URL(href!, system!.url).toString());
+    expect(csv.status()).toBe(200);
+    const lines = (await csv.text()).trim().split(/\r?\n/);
+    expect(lines.filter((l) => l.startsWith("day,")).length).toBeGreaterThan(360);
+    expect(lines.filter((l) => l.startsWith("period,"))).toHaveLength(1);
     await p.screenshot({ path: path.join(ARTIFACTS, "assessment-detail-en.png"), fullPage: true });
     const phone = await open("zh", `#/assessment/${ZEHREN}/clarithromycin?year=${YEAR}&basis=sensor`, 390);
     await phone.locator(".result-card").first().waitFor();

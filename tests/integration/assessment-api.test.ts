@@ -6,7 +6,7 @@
 import { parse } from "csv-parse/sync";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { AssessmentResponse, SeriesResult, StandardResult } from "../../common/assessment-api.ts";
+import type { AssessmentResponse, LoadsResponse, SeriesResult, StandardResult } from "../../common/assessment-api.ts";
 import { QC } from "../../common/reading.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { primarySensorId } from "../helpers/catalog.ts";
@@ -175,7 +175,7 @@ describe("a simulated year at two stations against an independent computation fr
   });
 
   it("gives the same numbers as CSV: one row per result, the station-class row, full precision", async () => {
-    const res = await fetch(`${system.url}/api/v1/assessments?year=${YEAR}&stations=${DE.id},${CN.id}&parameters=diclofenac,ammonium&basis=sensor&format=csv`, { headers: viewer });
+    const res = await fetch(`${system.url}/api/v1/assessments?year=${YEAR}&stations=${DE.id},${CN.id}&parameters=diclofenac,ammonium&basis=sensor&include=loads&format=csv`, { headers: viewer });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const rows = parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
@@ -186,6 +186,31 @@ describe("a simulated year at two stations against an independent computation fr
     expect(eu).toMatchObject({ verdict: "fails", station_name: expect.stringContaining("Zehren"), n: String(json.statistics.n) });
     expect(eu.rules).toContain("eu-aa-annual-mean");
     expect(rows.find((r) => r.row_kind === "station-class")).toMatchObject({ station: CN.id, verdict: "complies" });
+    // With include=loads the period load is in the result rows too.
+    expect(Number(eu.load_kg)).toBe(series(body, DE.id, "diclofenac").loads!.periodLoad!.kg);
+  });
+
+  it("exports the loads: a CSV row per day (g/d with bounds) and one per period (kg), as JSON the same", async () => {
+    const query = `year=${YEAR}&stations=${DE.id},${CN.id}&parameters=diclofenac&basis=sensor`;
+    const res = await fetch(`${system.url}/api/v1/assessments/loads?${query}`, { headers: viewer });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(res.headers.get("content-disposition")).toContain(`water-monitor-loads-${YEAR}.csv`);
+    const rows = parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
+    const loads = series(body, DE.id, "diclofenac").loads!;
+    const days = rows.filter((r) => r.row_kind === "day" && r.station === DE.id);
+    expect(days).toHaveLength(loads.daily.length);
+    expect(Number(days[0]!.load_g_per_day)).toBe(loads.daily[0]!.load);
+    expect(Number(days[0]!.discharge_m3_s)).toBe(loads.daily[0]!.discharge);
+    const period = rows.find((r) => r.row_kind === "period" && r.station === DE.id)!;
+    expect(Number(period.load_kg)).toBe(loads.periodLoad!.kg);
+    expect(period.discharge_sensor).toBe(primarySensorId(DE.id, "discharge"));
+    // Cuntan has no discharge in this data: no rows, rather than a load of 0.
+    expect(rows.some((r) => r.station === CN.id && r.load_kg !== "")).toBe(false);
+    const json = await getJson(system.url, `/api/v1/assessments/loads?${query}&format=json`, viewer);
+    expect(json.status).toBe(200);
+    const s = (json.body as LoadsResponse).stations.find((x) => x.station === DE.id)!.series[0]!;
+    expect(s.loads!.periodLoad!.kg).toBe(loads.periodLoad!.kg);
   });
 });
 
@@ -230,8 +255,11 @@ describe("bad input", () => {
     ["an unknown include", `year=${YEAR}&include=everything`, /include/],
     ["a sensor never at the stations", `year=${YEAR}&stations=${CN.id}&sensors=KSI-CBZ-MIP-P2`, /never installed/],
     ["an unknown query parameter", `year=${YEAR}&colour=red`, /Unknown query parameter/],
-  ])("answers 400 for %s, saying what is wrong", async (_what, query, message) => {
-    const { status, body } = await getJson(system.url, `/api/v1/assessments?${query}`, viewer);
+    ["loads for an unknown station", `year=${YEAR}&stations=NOWHERE`, /unknown station "NOWHERE"/, "/loads"],
+    ["loads over more than 10 years", "from=2010-01-01&to=2021-01-02", /at most 10 years/, "/loads"],
+    ["loads in an unknown format", `year=${YEAR}&format=pdf`, /format must be one of json, csv/, "/loads"],
+  ])("answers 400 for %s, saying what is wrong", async (_what, query, message, path = "") => {
+    const { status, body } = await getJson(system.url, `/api/v1/assessments${path}?${query}`, viewer);
     expect(status).toBe(400);
     expect(body.error.code).toBe("validation_failed");
     expect(body.error.message).toMatch(message);

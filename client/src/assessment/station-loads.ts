@@ -5,7 +5,7 @@ import "../assessment.css";
 import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { assessmentHref } from "../router.ts";
-import { AssessmentApi } from "../assessment-api.ts";
+import { AssessmentApi, loadsCsvHref } from "../assessment-api.ts";
 import { errorText } from "../components/notice.ts";
 import { loadsChart, type ChartHandle } from "./chart-view.ts";
 import { choiceQuery } from "./choice.ts";
@@ -54,7 +54,12 @@ export function stationLoads(ctx: AppContext, stationId: string, now = Date.now(
           charts.push(chart);
           return h("div", { class: "station-load", "data-parameter": s.parameter }, h("h3", {}, catalog.parameterName(s.parameter, ctx.lang)), loadSummary(s.loads!, s.unit, ctx), chart.element);
         }),
-        h("p", {}, h("a", { href: assessmentHref(choiceQuery({ year, basis: "both" })) }, t("loads.toAssessment"))),
+        h(
+          "p",
+          { class: "assess-links" },
+          h("a", { href: loadsCsvHref({ year, basis: "both", stations: [stationId] }), class: "button-link", download: "" }, t("loads.csv")),
+          h("a", { href: assessmentHref(choiceQuery({ year, basis: "both" })) }, t("loads.toAssessment")),
+        ),
       );
     } catch (err) {
       if (controller.signal.aborted) return;

@@ -4,7 +4,7 @@
 // values used (researchers; "< LOQ" marked) and the sources cited.
 import "../assessment.css";
 import type { AssessmentResponse, SeriesResult, YearsResponse } from "../../../common/assessment-api.ts";
-import { AssessmentApi, type AssessmentParams } from "../assessment-api.ts";
+import { AssessmentApi, loadsCsvHref, type AssessmentParams } from "../assessment-api.ts";
 import { loadsChart, monthlyChart, type ChartHandle } from "../assessment/chart-view.ts";
 import { choiceQuery, parseChoice } from "../assessment/choice.ts";
 import { choiceFields } from "../assessment/controls.ts";
@@ -87,7 +87,14 @@ export function assessmentDetailPage(ctx: AppContext, stationId: string, paramet
       series.results.length === 0 ? h("p", { class: "notice" }, t("detail.noStandard")) : null,
       ...series.results.map((r) => resultCard(r, series, body, st.zone, ctx)),
       section(t("detail.monthly"), monthly.element),
-      series.loads !== undefined ? section(t("loads.heading"), series.loads ? loadSummary(series.loads, series.unit, ctx) : h("p", { class: "muted" }, t("loads.none")), loads?.element ?? null) : null,
+      series.loads !== undefined
+        ? section(
+            t("loads.heading"),
+            series.loads ? loadSummary(series.loads, series.unit, ctx) : h("p", { class: "muted" }, t("loads.none")),
+            loads?.element ?? null,
+            loads ? h("a", { href: loadsCsvHref({ ...choice, stations: [stationId], parameters: [parameter] }), class: "button-link", download: "" }, t("loads.csv")) : null,
+          )
+        : null,
       section(t("detail.years"), years ? yearsTable(years, ctx) : h("p", { class: "muted" }, t("detail.noYears"))),
       researcher ? section(t("detail.valuesUsed"), valuesTable(series, st.zone, ctx)) : section(t("detail.valuesUsed"), h("p", { class: "muted" }, t("detail.valuesResearcher"))),
       section(t("detail.sources"), sourcesList(body.sources)),

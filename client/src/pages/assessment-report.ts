@@ -5,7 +5,7 @@
 // from GET /api/v1/assessments.
 import "../assessment.css";
 import { riverOrder } from "../../../common/river-order.ts";
-import { AssessmentApi, assessmentCsvHref } from "../assessment-api.ts";
+import { AssessmentApi, assessmentCsvHref, loadsCsvHref } from "../assessment-api.ts";
 import { choiceQuery, parseChoice } from "../assessment/choice.ts";
 import { choiceFields } from "../assessment/controls.ts";
 import { methodSection, signatureBlock, stateCounts, stationDetails, titlePage, type ReportScope } from "../assessment/report-parts.ts";
@@ -47,6 +47,7 @@ export function assessmentReportPage(ctx: AppContext, query: URLSearchParams): P
       }),
       h("button", { type: "button", class: "button-link", onclick: () => window.print() }, t("report.print")),
       h("a", { href: assessmentCsvHref({ ...choice, stations: stationId ? [stationId] : undefined }), class: "button-link", download: "" }, t("assess.csv")),
+      h("a", { href: loadsCsvHref({ ...choice, stations: stationId ? [stationId] : undefined }), class: "button-link", download: "" }, t("loads.csv")),
     );
   }
 

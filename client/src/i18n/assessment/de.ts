@@ -135,6 +135,7 @@ export const assessmentDe: AssessmentMessages = {
   "detail.col.origin": "Herkunft",
   "detail.col.counted": "Berücksichtigt",
   "detail.sources": "Quellen",
+  "loads.csv": "Tagesfrachten (CSV)",
   "loads.heading": "Frachten",
   "loads.stationHeading": "Frachten {year}",
   "loads.daily": "Tagesfracht (g/d)",

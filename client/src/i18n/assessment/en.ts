@@ -134,6 +134,7 @@ export const assessmentEn = {
   "detail.col.origin": "Origin",
   "detail.col.counted": "Counted",
   "detail.sources": "Sources",
+  "loads.csv": "Daily loads (CSV)",
   "loads.heading": "Loads",
   "loads.stationHeading": "Loads in {year}",
   "loads.daily": "Daily load (g/d)",

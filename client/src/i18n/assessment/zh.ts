@@ -135,6 +135,7 @@ export const assessmentZh: AssessmentMessages = {
   "detail.col.origin": "来源",
   "detail.col.counted": "是否计入",
   "detail.sources": "依据来源",
+  "loads.csv": "日负荷（CSV）",
   "loads.heading": "污染物负荷",
   "loads.stationHeading": "{year} 年污染物负荷",
   "loads.daily": "日负荷（g/d）",
