@@ -5,10 +5,10 @@
 // PDF by Chromium (page.pdf) whose text is read back with pdfjs. Screenshots in en/de/zh and at phone
 // width go to test-artifacts/ (gitignored).
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QC } from "../../common/reading.ts";
-import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
 import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { primarySensorId } from "../helpers/catalog.ts";
@@ -41,13 +41,6 @@ const WORDS = {
 } as const;
 type Lang = keyof typeof WORDS;
 
-async function contextFor(browser: Browser, system: TestSystem, session: LoginSession, lang: Lang, width = 1400): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width, height: 950 }, locale: "en-GB", timezoneId: "UTC" });
-  const [name, ...value] = session.cookie.split("=");
-  await context.addCookies([{ name: name!, value: value.join("="), url: system.url }]);
-  await context.addInitScript((l) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang: l, unit: "ng/L", zone: "station" })), lang);
-  return context;
-}
 
 /** The text of every page of a PDF, with pdfjs-dist (no worker in Node). */
 async function pdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
@@ -90,7 +83,7 @@ describe("compliance assessment in Chromium", () => {
 
   async function open(lang: Lang, hash: string, width?: number): Promise<Page> {
     await page?.context().close();
-    const context = await contextFor(browser!, system!, session, lang, width);
+    const context = await sessionContext(browser!, system!.url, session.cookie, { lang, width, timezoneId: "UTC" });
     page = await context.newPage();
     errors = collectPageErrors(page);
     await page.goto(`${system!.url}/${hash}`);

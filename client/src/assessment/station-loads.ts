@@ -6,7 +6,7 @@ import type { AppContext } from "../context.ts";
 import { h } from "../dom.ts";
 import { assessmentHref } from "../router.ts";
 import { AssessmentApi, loadsCsvHref } from "../assessment-api.ts";
-import { errorText } from "../components/notice.ts";
+import { loadError } from "../components/notice.ts";
 import { loadsChart, type ChartHandle } from "./chart-view.ts";
 import { choiceQuery } from "./choice.ts";
 import { loadSummary } from "./loads-text.ts";
@@ -63,7 +63,7 @@ export function stationLoads(ctx: AppContext, stationId: string, now = Date.now(
       );
     } catch (err) {
       if (controller.signal.aborted) return;
-      body.replaceChildren(h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) })));
+      body.replaceChildren(loadError(t, err));
     }
   }
 

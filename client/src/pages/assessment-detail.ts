@@ -13,7 +13,7 @@ import { resultCard, valuesTable, yearsTable } from "../assessment/result-parts.
 import { cellSummary } from "../assessment/summary.ts";
 import { dataNotes, sourcesList, stationLabel, verdictBadge } from "../assessment/view.ts";
 import { roleAtLeast } from "../auth-api.ts";
-import { errorText } from "../components/notice.ts";
+import { retryError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
@@ -123,7 +123,7 @@ export function assessmentDetailPage(ctx: AppContext, stationId: string, paramet
     } catch (err) {
       if (mine.signal.aborted) return;
       content.replaceChildren(
-        h("div", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }), " ", h("button", { type: "button", onclick: () => void load() }, t("state.retry"))),
+        retryError(t, err, () => void load()),
       );
     }
   }

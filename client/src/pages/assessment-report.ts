@@ -10,7 +10,7 @@ import { choiceQuery, parseChoice } from "../assessment/choice.ts";
 import { choiceFields } from "../assessment/controls.ts";
 import { methodSection, signatureBlock, stateCounts, stationDetails, titlePage, type ReportScope } from "../assessment/report-parts.ts";
 import { allNoData, statusTable } from "../assessment/status-table.ts";
-import { errorText } from "../components/notice.ts";
+import { retryError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatCount } from "../format.ts";
@@ -87,7 +87,7 @@ export function assessmentReportPage(ctx: AppContext, query: URLSearchParams): P
       doc.dataset.ready = "true";
     } catch (err) {
       if (mine.signal.aborted) return;
-      doc.replaceChildren(h("div", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }), " ", h("button", { type: "button", onclick: () => void load() }, t("state.retry"))));
+      doc.replaceChildren(retryError(t, err, () => void load()));
     }
   }
 

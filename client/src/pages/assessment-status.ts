@@ -11,7 +11,7 @@ import { choiceQuery, parseChoice } from "../assessment/choice.ts";
 import { choiceFields, selectField } from "../assessment/controls.ts";
 import { allNoData, statusTable } from "../assessment/status-table.ts";
 import { verdictBadge } from "../assessment/view.ts";
-import { errorText } from "../components/notice.ts";
+import { retryError } from "../components/notice.ts";
 import { riverName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import type { MessageKey } from "../i18n/index.ts";
@@ -157,7 +157,7 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
     } catch (err) {
       if (mine.signal.aborted) return;
       status.replaceChildren(
-        h("div", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }), " ", h("button", { type: "button", onclick: () => void load() }, t("state.retry"))),
+        retryError(t, err, () => void load()),
       );
     }
   }
