@@ -94,21 +94,24 @@ export class AssessmentService {
     this.concurrency = options.concurrency ?? 2;
   }
 
-  private key(req: AssessRequest, station: Station, parameter: Parameter, period: AssessmentPeriod): string {
+  /** What a cache key holds of a request: the options, and per zone the period and how the source reads it. */
+  private requestKey(req: AssessRequest): string {
+    return [req.basis, req.approvedOnly, req.asOf ?? "", req.macMode, req.versionRule, [...req.include].sort().join("+")].join(",");
+  }
+
+  private key(req: AssessRequest, options: string, zoneKey: string, station: Station, stationVersion: string, parameter: Parameter): string {
     const sensor = req.sensors.get(seriesKey(station.id, parameter.code))?.id ?? "";
-    const options = [req.basis, req.approvedOnly, req.asOf ?? "", req.macMode, req.versionRule, [...req.include].sort().join("+")].join(",");
     // Layout read back by catalogChanged: station and parameter fingerprints first, ids at KEY_STATION/KEY_PARAMETER.
     return [
       this.prints.station(req.catalog, station.id),
       this.prints.parameter(req.catalog, parameter.code),
       req.include.has("loads") ? this.prints.parameter(req.catalog, DISCHARGE) : "",
-      `${period.kind}:${period.from}:${period.to}:${period.zone}`,
+      zoneKey,
       options,
       station.id,
       parameter.code,
       sensor,
-      this.versions.of(station.id, period.from, period.to),
-      this.data.readKey(period.from, period.to, period.zone),
+      stationVersion,
     ].join("|");
   }
 
@@ -140,13 +143,23 @@ export class AssessmentService {
     const results = new Map<string, SeriesOutcome>();
     const pending: Pending[] = [];
     const periods = new Map<string, AssessmentPeriod>();
+    const options = this.requestKey(req);
+    // Periods and read keys per zone (a table's stations share a few zones), data versions per station.
+    const zones = new Map<string, { period: AssessmentPeriod; key: string }>();
     let hits = 0;
     for (const station of req.stations) {
-      const period = periodFor(req.period, station.timezone, now);
+      let zone = zones.get(station.timezone);
+      if (!zone) {
+        const p = periodFor(req.period, station.timezone, now);
+        zone = { period: p, key: `${p.kind}:${p.from}:${p.to}:${p.zone}:${this.data.readKey(p.from, p.to, p.zone)}` };
+        zones.set(station.timezone, zone);
+      }
+      const period = zone.period;
       periods.set(station.id, period);
+      const version = this.versions.of(station.id, period.from, period.to);
       const missing: Pending = { station, period, parameters: [], keys: [] };
       for (const parameter of req.parameters) {
-        const key = this.key(req, station, parameter, period);
+        const key = this.key(req, options, zone.key, station, version, parameter);
         const hit = this.cache.get(key);
         if (hit) {
           hits++;
