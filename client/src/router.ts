@@ -50,20 +50,22 @@ export function parseRoute(hash: string): Route {
   return { page: "overview", query };
 }
 
+/** `path` with `?query` when the query has any entry. */
+function withQuery(path: string, query: URLSearchParams | undefined): string {
+  return query && [...query].length > 0 ? `${path}?${query}` : path;
+}
+
 /** The overview, with its search, filters and page in the query. */
 export function overviewHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/${q}`;
+  return withQuery("#/", query);
 }
 
 export function stationHref(station: string, query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/station/${encodeURIComponent(station)}${q}`;
+  return withQuery(`#/station/${encodeURIComponent(station)}`, query);
 }
 
 export function compareHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/compare${q}`;
+  return withQuery("#/compare", query);
 }
 
 /** The login page, coming back to `next` (a hash such as "#/station/X?range=7d") afterwards. */
@@ -74,8 +76,7 @@ export function loginHref(next?: string): string {
 
 /** The alerts page; query: station, parameter, state (filters) and id (the alert shown in detail). */
 export function alertsHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/alerts${q}`;
+  return withQuery("#/alerts", query);
 }
 
 export const LAB_HREF = "#/lab";
@@ -88,26 +89,22 @@ export function profileHref(query?: URLSearchParams): string {
 
 /** The sensor validation page; query: station, parameter, sensor, from, to. */
 export function validationHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/validation${q}`;
+  return withQuery("#/validation", query);
 }
 
 /** The status table; query: year, basis, q (search), river, page. */
 export function assessmentHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/assessment${q}`;
+  return withQuery("#/assessment", query);
 }
 
 /** One compound at one station; query: year, basis. */
 export function assessmentDetailHref(station: string, parameter: string, query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/assessment/${encodeURIComponent(station)}/${encodeURIComponent(parameter)}${q}`;
+  return withQuery(`#/assessment/${encodeURIComponent(station)}/${encodeURIComponent(parameter)}`, query);
 }
 
 /** The printable report; query: year, basis, station (one station's report). */
 export function reportHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/report${q}`;
+  return withQuery("#/report", query);
 }
 
 export function adminHref(section: AdminSection): string {
