@@ -122,9 +122,7 @@ export function assessmentDetailPage(ctx: AppContext, stationId: string, paramet
       render(body, series, years);
     } catch (err) {
       if (mine.signal.aborted) return;
-      content.replaceChildren(
-        retryError(t, err, () => void load()),
-      );
+      content.replaceChildren(retryError(t, err, () => void load()));
     }
   }
 

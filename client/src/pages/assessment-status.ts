@@ -156,9 +156,7 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
       renderTable(body, shown);
     } catch (err) {
       if (mine.signal.aborted) return;
-      status.replaceChildren(
-        retryError(t, err, () => void load()),
-      );
+      status.replaceChildren(retryError(t, err, () => void load()));
     }
   }
 
