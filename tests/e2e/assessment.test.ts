@@ -190,6 +190,11 @@ describe("compliance assessment in Chromium", () => {
     expect(text).toContain("GB 3838-2002");
     expect(text).toContain("Zehren");
     expect(text).toMatch(/Complies: \d+ · fails: \d+ · not assessable: \d+ · no data: \d+/);
+    // The whole status table is on paper, its last columns too (a landscape page of its own).
+    const status = text.slice(text.indexOf(`Status ${YEAR}`));
+    expect(status).toContain("Ammonium nitrogen");
+    expect(status).toContain("GB 3838 class");
+    expect(status).toMatch(/class IV \(target III\)/);
     expect(text).toContain("Prepared by");
     expect(text).toContain("Approved by");
     // Page breaks: a title page, the method, the status table, a page per station, the signatures.

@@ -122,7 +122,8 @@ export function stationDetails(st: StationResult, body: AssessmentResponse, ctx:
         );
       }),
   );
-  const loads = st.series.filter((s) => s.loads);
+  // Compounds with a load only: a list of "no day with both" says nothing a reader needs.
+  const loads = st.series.filter((s) => s.loads?.periodLoad);
   const cls = st.class;
   return h(
     "section",
