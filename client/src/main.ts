@@ -17,13 +17,16 @@ import type { AppContext, Page } from "./context.ts";
 import { clear, h } from "./dom.ts";
 import { LANGUAGE_NAME, LANGUAGES, LOCALE, translator, type Language } from "./i18n/index.ts";
 import { LiveClient } from "./live.ts";
-import { adminHref, alertsHref, compareHref, profileHref, LAB_HREF, loginHref, parseRoute } from "./router.ts";
+import { adminHref, alertsHref, assessmentHref, compareHref, profileHref, LAB_HREF, loginHref, parseRoute } from "./router.ts";
 import { SessionStore } from "./session.ts";
 import { PreferencesStore, type ZoneMode } from "./state.ts";
 import { accountPage } from "./pages/account.ts";
 import { adminPage } from "./pages/admin.ts";
 import { alertRulesPage } from "./pages/alert-rules.ts";
 import { alertsPage } from "./pages/alerts.ts";
+import { assessmentDetailPage } from "./pages/assessment-detail.ts";
+import { assessmentReportPage } from "./pages/assessment-report.ts";
+import { assessmentStatusPage } from "./pages/assessment-status.ts";
 import { subscriptionsPage } from "./pages/subscriptions.ts";
 import { reviewQueuePage } from "./pages/review-queue.ts";
 import { comparePage } from "./pages/compare.ts";
@@ -148,6 +151,7 @@ function renderShell(session: Readonly<SessionInfo> | undefined): HTMLElement {
           navLink(compareHref(), t("nav.compare"), route === "compare"),
           navLink(profileHref(), t("nav.profile"), route === "profile"),
           navLink(alertsHref(), t("nav.alerts"), route === "alerts" || route === "alert-rules"),
+          navLink(assessmentHref(), t("nav.assessment"), route === "assessment" || route === "assessment-detail" || route === "report"),
           roleAtLeast(session?.role, "researcher") && session?.user && navLink("#/subscriptions", t("nav.subscriptions"), route === "subscriptions"),
           roleAtLeast(session?.role, "researcher") && navLink(LAB_HREF, t("nav.lab"), route === "lab" || route === "validation"),
           roleAtLeast(session?.role, "reviewer") && navLink("#/review", t("nav.review"), route === "review"),
@@ -250,7 +254,13 @@ async function mount(): Promise<void> {
                         ? profilePage(ctx, route.query)
                         : route.page === "review"
                           ? reviewQueuePage(ctx, route.query)
-                          : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
+                          : route.page === "assessment"
+                            ? assessmentStatusPage(ctx, route.query)
+                            : route.page === "assessment-detail"
+                              ? assessmentDetailPage(ctx, route.station, route.parameter, route.query)
+                              : route.page === "report"
+                                ? assessmentReportPage(ctx, route.query)
+                                : overviewPage(ctx, route.page === "overview" ? route.query : undefined);
   main.replaceChildren(page.element);
   live.setStations(page.stations);
 }

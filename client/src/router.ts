@@ -1,4 +1,5 @@
-// Hash routes: #/ (overview), #/station/<id>?range=…&p=a,b, #/compare?…  Pure parse/format.
+// Hash routes: #/ (overview), #/station/<id>?range=…&p=a,b, #/compare?…, #/assessment[/<station>/<parameter>]?year=…,
+// #/report?year=…  Pure parse/format.
 export type Route =
   | { page: "overview"; query: URLSearchParams }
   | { page: "station"; station: string; query: URLSearchParams }
@@ -12,7 +13,10 @@ export type Route =
   | { page: "lab" }
   | { page: "profile"; query: URLSearchParams }
   | { page: "validation"; query: URLSearchParams }
-  | { page: "review"; query: URLSearchParams };
+  | { page: "review"; query: URLSearchParams }
+  | { page: "assessment"; query: URLSearchParams }
+  | { page: "assessment-detail"; station: string; parameter: string; query: URLSearchParams }
+  | { page: "report"; query: URLSearchParams };
 
 /** Who may do what, and the managed catalog (issue #15): two groups of tabs. */
 export const ADMIN_ACCESS_SECTIONS = ["users", "station-tokens", "settings", "audit"] as const;
@@ -35,6 +39,10 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === "profile") return { page: "profile", query };
   if (parts[0] === "validation") return { page: "validation", query };
   if (parts[0] === "review") return { page: "review", query };
+  if (parts[0] === "assessment") {
+    return parts[1] && parts[2] ? { page: "assessment-detail", station: parts[1], parameter: parts[2], query } : { page: "assessment", query };
+  }
+  if (parts[0] === "report") return { page: "report", query };
   if (parts[0] === "admin") {
     const section = ADMIN_SECTIONS.find((s) => s === parts[1]) ?? "users";
     return { page: "admin", section };
@@ -42,20 +50,22 @@ export function parseRoute(hash: string): Route {
   return { page: "overview", query };
 }
 
+/** `path` with `?query` when the query has any entry. */
+function withQuery(path: string, query: URLSearchParams | undefined): string {
+  return query && [...query].length > 0 ? `${path}?${query}` : path;
+}
+
 /** The overview, with its search, filters and page in the query. */
 export function overviewHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/${q}`;
+  return withQuery("#/", query);
 }
 
 export function stationHref(station: string, query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/station/${encodeURIComponent(station)}${q}`;
+  return withQuery(`#/station/${encodeURIComponent(station)}`, query);
 }
 
 export function compareHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/compare${q}`;
+  return withQuery("#/compare", query);
 }
 
 /** The login page, coming back to `next` (a hash such as "#/station/X?range=7d") afterwards. */
@@ -66,8 +76,7 @@ export function loginHref(next?: string): string {
 
 /** The alerts page; query: station, parameter, state (filters) and id (the alert shown in detail). */
 export function alertsHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/alerts${q}`;
+  return withQuery("#/alerts", query);
 }
 
 export const LAB_HREF = "#/lab";
@@ -80,8 +89,22 @@ export function profileHref(query?: URLSearchParams): string {
 
 /** The sensor validation page; query: station, parameter, sensor, from, to. */
 export function validationHref(query?: URLSearchParams): string {
-  const q = query && [...query].length > 0 ? `?${query}` : "";
-  return `#/validation${q}`;
+  return withQuery("#/validation", query);
+}
+
+/** The status table; query: year, basis, q (search), river, page. */
+export function assessmentHref(query?: URLSearchParams): string {
+  return withQuery("#/assessment", query);
+}
+
+/** One compound at one station; query: year, basis. */
+export function assessmentDetailHref(station: string, parameter: string, query?: URLSearchParams): string {
+  return withQuery(`#/assessment/${encodeURIComponent(station)}/${encodeURIComponent(parameter)}`, query);
+}
+
+/** The printable report; query: year, basis, station (one station's report). */
+export function reportHref(query?: URLSearchParams): string {
+  return withQuery("#/report", query);
 }
 
 export function adminHref(section: AdminSection): string {

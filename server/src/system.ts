@@ -66,6 +66,7 @@ import { LabAlerts } from "./lab/lab-alerts.ts";
 import { SqlMembershipRepository } from "./auth/memberships.ts";
 import { createReview, type Review } from "./review/review.ts";
 import { SCHEMA_RETENTION } from "./query/series-service.ts";
+import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -118,6 +119,7 @@ export interface RunningSystem {
   /** Alerts from lab results; `idle()` once an import's alerts are recorded. */
   labAlerts: LabAlerts;
   review: Review;
+  assessments: Assessments;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -253,6 +255,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     alerting.followCatalog(snapshot, { actor: change.record.actor, catalogVersion: change.record.version, reason: `catalog ${change.record.action}` }),
   );
 
+  // Cached per series; readings written and lab imports bump the data versions that key the cache.
+  const assessments = createAssessments({ store, lab, onWritten: (listener) => writer.onWritten(listener), catalog, clock, logger });
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
@@ -314,6 +319,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(alerting.router);
   app.use(lab.router);
   app.use(review.router);
+  app.use(assessments.router);
   app.use("/api", notFoundHandler());
   app.use(staticClientRouter(options.clientDir ?? CLIENT_DIST));
   app.use(notFoundHandler());
@@ -379,5 +385,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, io, http, routes: () => listRoutes(app), close };
 }

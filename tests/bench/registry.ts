@@ -1,3 +1,4 @@
+import { assessmentBench } from "./assessment.bench.ts";
 import type { Benchmark } from "./bench-kit.ts";
 import { catalogScale } from "./catalog-scale.bench.ts";
 import { clientBench } from "./client.bench.ts";
@@ -12,4 +13,4 @@ import { reviewChart } from "./review-chart.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench];

@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterEach, expect, inject } from "vitest";
 import { clientBuildDir, useClientDir } from "../helpers/client-build.ts";
 
@@ -50,4 +51,22 @@ export function failOnPageErrors(errors: () => string[] | undefined): void {
     const seen = errors()?.splice(0) ?? [];
     expect(seen, "script errors or CSP violations during this test").toEqual([]);
   });
+}
+
+/**
+ * A browser context logged in with `cookie` (a session from tests/helpers/auth.ts loginSession) at
+ * `url`, with the dashboard's language preference set as the switcher stores it (unit ng/L, time
+ * zone left at its default: station time).
+ */
+export async function sessionContext(
+  browser: Browser,
+  url: string,
+  cookie: string,
+  options: { lang: "en" | "de" | "zh"; width?: number; timezoneId: string },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1400, height: 950 }, locale: "en-GB", timezoneId: options.timezoneId });
+  const [name, ...value] = cookie.split("=");
+  await context.addCookies([{ name: name!, value: value.join("="), url }]);
+  await context.addInitScript((lang) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang, unit: "ng/L", zone: "station" })), options.lang);
+  return context;
 }

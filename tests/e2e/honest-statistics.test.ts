@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
-import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
 import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
@@ -43,13 +43,8 @@ function history(now: number): Reading[] {
   return out;
 }
 
-async function contextFor(browser: Browser, system: AlertTestSystem, session: LoginSession, options: { lang: Lang; width?: number }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1400, height: 950 }, locale: "en-GB", timezoneId: BROWSER_ZONE });
-  const [name, ...value] = session.cookie.split("=");
-  await context.addCookies([{ name: name!, value: value.join("="), url: system.url }]);
-  // The language preference, as the switcher stores it (time zone left at its default: station time).
-  await context.addInitScript((lang) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang, unit: "ng/L", zone: "station" })), options.lang);
-  return context;
+function contextFor(browser: Browser, system: AlertTestSystem, session: LoginSession, options: { lang: Lang; width?: number }): Promise<BrowserContext> {
+  return sessionContext(browser, system.url, session.cookie, { ...options, timezoneId: BROWSER_ZONE });
 }
 
 describe("honest statistics in Chromium", () => {

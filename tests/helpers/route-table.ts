@@ -139,6 +139,9 @@ export const ROUTES: RouteCase[] = [
   { route: "POST /api/v1/review/embargoes", need: "reviewer", path: fixed("/api/v1/review/embargoes"), body: { reason: "" } },
   { route: "GET /api/v1/review/queue", need: "reviewer", path: fixed("/api/v1/review/queue") },
   { route: "GET /api/v1/audit", need: "viewer", path: fixed("/api/v1/audit?series=DE-ELBE-ZEHREN:ph") },
+  { route: "GET /api/v1/assessments", need: "viewer", path: fixed("/api/v1/assessments?stations=DE-ELBE-ZEHREN&parameters=nitrate") },
+  { route: "GET /api/v1/assessments/loads", need: "viewer", path: fixed("/api/v1/assessments/loads?stations=DE-ELBE-ZEHREN&parameters=diclofenac") },
+  { route: "GET /api/v1/assessments/years", need: "viewer", path: fixed("/api/v1/assessments/years?station=DE-ELBE-ZEHREN&parameters=nitrate&fromYear=2025&toYear=2026") },
 ];
 
 /** "METHOD path" of every route the server's router lists. */

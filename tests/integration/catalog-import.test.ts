@@ -85,7 +85,8 @@ describe("catalog import into a working installation", () => {
       { change: "changed", key: "CN-YANGTZE-CUNTAN", fields: [{ path: "name.zh", before: SEED.stations.find((x) => x.id === "CN-YANGTZE-CUNTAN")!.name.zh, after: "寸滩（长江，主城下游）" }] },
       { change: "removed", key: "DE-ZSCHOPAU-WALDHEIM", before: SEED.stations.find((x) => x.id === "DE-ZSCHOPAU-WALDHEIM") },
     ]);
-    expect(dry.body.entities.sensors.removed).toBe(19);
+    // Waldheim's sensors: 19 parameters and its discharge gauge.
+    expect(dry.body.entities.sensors.removed).toBe(20);
     expect(dry.body.entities.rivers).toMatchObject({ added: 1, items: [{ change: "added", key: "saale" }] });
     expect(s.catalog.current().version).toBe(version);
 

@@ -112,8 +112,8 @@ function fastRun(recorder: Recorder, extra: Partial<SimulatorOptions> = {}): { s
 function expectExactlyOnce(recorder: Recorder, generated: SimReading[]): void {
   const expected = new Set(generated.map(readingKey));
   expect(expected.size).toBe(generated.length); // no faults: every key is unique
-  // Every sensor of the 8 stations: 19 parameters each, and Zehren's second carbamazepine sensor.
-  expect(expected.size).toBe(3 * 144 * (8 * 19 + 1));
+  // Every sensor of the 8 stations: 19 parameters and a discharge gauge each, and Zehren's second carbamazepine sensor.
+  expect(expected.size).toBe(3 * 144 * (8 * 20 + 1));
   const missing = [...expected].filter((k) => !recorder.counts.has(k));
   const twice = [...recorder.counts].filter(([, n]) => n !== 1);
   const unexpected = [...recorder.counts.keys()].filter((k) => !expected.has(k));

@@ -39,7 +39,8 @@ describe("simulator → Water Monitor ingest", () => {
       `SELECT count("${FIELD.qc}") AS "count" FROM "${MEASUREMENT}" GROUP BY "${TAG.sensor}"`,
     );
     expect(bySensor.some((r) => r.sensor === "")).toBe(false);
-    expect(bySensor).toHaveLength(8 * 19 + 1);
+    // 19 parameters and a discharge gauge at each of the 8 stations, and Zehren's second carbamazepine sensor.
+    expect(bySensor).toHaveLength(8 * 20 + 1);
     const prototype = await system.store.query<{ raw: number; calibration: number; value: number | null }>(
       `SELECT "${FIELD.raw}", "${FIELD.calibration}", "${FIELD.value}" FROM "${MEASUREMENT}" WHERE "${TAG.sensor}" = 'KSI-CBZ-MIP-P2' AND "${FIELD.value}" > 0 LIMIT 5`,
     );

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Parameter } from "../../common/catalog-model.ts";
 import { EnvironmentModel } from "../../sensors-sim/src/model/environment.ts";
+import { modelFor } from "../../sensors-sim/src/model/parameter-models.ts";
 import { trueValueAt } from "../../sensors-sim/src/model/signal.ts";
 import { civilHour } from "../../sensors-sim/src/model/sun-and-clock.ts";
 import { generateReadings, type GeneratorOptions, type SimReading } from "../../sensors-sim/src/reading-generator.ts";
@@ -146,6 +147,34 @@ describe("simulated signals over 30 days", () => {
     expect(wet.cbz.length).toBeGreaterThan(300);
     expect(median(wet.cbz)).toBeLessThan(0.85);
     expect(median(wet.turb)).toBeGreaterThan(1.5);
+  });
+
+  it("has discharge swell with rain by the factor that dilutes carbamazepine, so the carbamazepine load stays that of dry weather", () => {
+    const cbzModel = modelFor(catalog.parameter("carbamazepine")!);
+    const qModel = modelFor(catalog.parameter("discharge")!);
+    const ratios: number[] = [];
+    let wetInstants = 0;
+    for (const station of catalog.stations) {
+      const env = new EnvironmentModel(1, station);
+      const q = series.get(`${station.id}/discharge`)!;
+      for (const r of q) {
+        const e = env.at(r.time);
+        // discharge = the station's dry-weather flow (a simulation setting) × (1 + flow), up to its noise
+        ratios.push(r.truth / (env.profile.baseDischarge * (1 + e.flow)));
+        if (e.flow < 0.4) continue;
+        wetInstants++;
+        const dry = { ...e, flow: 0 };
+        const concentration = cbzModel.expected(e, env.profile) / cbzModel.expected(dry, env.profile);
+        const loadNow = cbzModel.expected(e, env.profile) * qModel.expected(e, env.profile);
+        const loadDry = cbzModel.expected(dry, env.profile) * qModel.expected(dry, env.profile);
+        // (1 + flow) dilutes the concentration and swells the discharge: the load is the same
+        expect(concentration).toBeCloseTo(1 / (1 + e.flow), 12);
+        expect(loadNow / loadDry).toBeCloseTo(1, 12);
+      }
+    }
+    expect(wetInstants).toBeGreaterThan(300);
+    expect(median(ratios)).toBeGreaterThan(0.95);
+    expect(median(ratios)).toBeLessThan(1.05);
   });
 
   it("has diclofenac lower in sunny afternoons than at night (photodegradation)", () => {

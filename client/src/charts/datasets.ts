@@ -250,7 +250,7 @@ function scale(v: number | null | undefined, f: number): number | null {
   return v === null || v === undefined ? null : v * f;
 }
 
-function line(label: string, data: PlotPoint[], role: PointRole, colour: string, pointRadius: number): LineDataset {
+export function line(label: string, data: PlotPoint[], role: PointRole, colour: string, pointRadius: number): LineDataset {
   return {
     type: "line",
     label,
@@ -284,7 +284,7 @@ function band(label: string, data: PlotPoint[], role: PointRole, fill: false | "
   };
 }
 
-function markers(
+export function markers(
   label: string,
   data: PlotPoint[],
   role: PointRole,

@@ -41,6 +41,11 @@ export function loadError(t: Translate, err: unknown): HTMLElement {
   return h("p", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }));
 }
 
+/** `loadError` with a Retry button that runs `retry`. */
+export function retryError(t: Translate, err: unknown, retry: () => void): HTMLElement {
+  return h("div", { class: "state-error", role: "alert" }, t("state.error", { error: errorText(err) }), " ", h("button", { type: "button", onclick: retry }, t("state.retry")));
+}
+
 /**
  * Fetches and renders, unless the page is gone by then (`stale`); a failure replaces what `into`
  * shows with `loadError`.

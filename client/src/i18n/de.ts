@@ -2,6 +2,7 @@
 import type { Messages } from "./en.ts";
 import { catalogDe } from "./catalog.de.ts";
 import { labDe } from "./lab/de.ts";
+import { assessmentDe } from "./assessment/de.ts";
 
 export const de: Messages = {
   ...catalogDe,
@@ -503,4 +504,5 @@ export const de: Messages = {
   "chart.estimated": "Geschätzt (interpoliert)",
   "chart.provisional": "Vorläufig – Änderungen vorbehalten",
   "value.provisional": "vorläufig",
+  ...assessmentDe,
 };

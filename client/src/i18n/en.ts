@@ -2,6 +2,7 @@
 // type `Messages` and by tests/unit/client-i18n.test.ts). Placeholders look like {name}.
 import { catalogEn } from "./catalog.en.ts";
 import { labEn } from "./lab/en.ts";
+import { assessmentEn } from "./assessment/en.ts";
 
 export const en = {
   ...catalogEn,
@@ -503,6 +504,7 @@ export const en = {
   "chart.estimated": "Estimated (interpolated)",
   "chart.provisional": "Provisional — subject to revision",
   "value.provisional": "provisional",
+  ...assessmentEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

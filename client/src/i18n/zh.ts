@@ -2,6 +2,7 @@
 import type { Messages } from "./en.ts";
 import { catalogZh } from "./catalog.zh.ts";
 import { labZh } from "./lab/zh.ts";
+import { assessmentZh } from "./assessment/zh.ts";
 
 export const zh: Messages = {
   ...catalogZh,
@@ -503,4 +504,5 @@ export const zh: Messages = {
   "chart.estimated": "估计值（插值）",
   "chart.provisional": "临时数据——可能修订",
   "value.provisional": "临时",
+  ...assessmentZh,
 };

@@ -1,6 +1,7 @@
 // Station page (#/station/<id>): one chart per chosen parameter over the chosen time range (every
 // sensor of the parameter at the station on it), with live appends, drag-to-zoom, and a toggle for
 // failed (QC 4) values. State lives in the URL query.
+import { stationLoads } from "../assessment/station-loads.ts";
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter } from "../../../common/catalog-model.ts";
 import type { Reading } from "../../../common/reading.ts";
@@ -64,6 +65,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
   const controls = h("div", { class: "station-controls" });
   const exportEntry = exportButton(ctx, () => ({ stations: [station.id], parameters: [...chosen], ...resolveRange(range, Date.now()), zone }));
   const panelsEl = h("div", { class: "panels" });
+  const loads = stationLoads(ctx, station.id);
   const status = h("p", { class: "state-loading", role: "status" });
   // Data review (reviewers and admins): corrections with preview, undo, approval levels.
   const review = roleAtLeast(ctx.session.role, "reviewer")
@@ -95,6 +97,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     review?.element,
     status,
     panelsEl,
+    loads.element,
   );
 
   function saveQuery(): void {
@@ -292,6 +295,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
       loadSeq++;
       clearTimeout(aggregateTimer);
       exportEntry.destroy();
+      loads.destroy();
       for (const p of panels) p.destroy();
     },
   };

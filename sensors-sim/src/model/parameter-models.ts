@@ -145,6 +145,14 @@ const PHYSICO_CHEMICAL: Record<string, ParameterModel> = {
     expected: (env, profile) =>
       (0.03 + 0.2 * profile.wastewaterShare) * (1 - 0.35 * env.season) * (1 + 0.3 * env.wastewaterRhythm) + 0.35 * env.cso,
   },
+  discharge: {
+    noise: { kind: "log", fast: 0.01, slow: 0.03 },
+    decimals: 2,
+    floor: 0,
+    // The same rain response that dilutes the wastewater markers: pharmaceuticals are divided by
+    // (1 + flow), the discharge multiplied by it (baseDischarge is a simulation setting).
+    expected: (env, profile) => profile.baseDischarge * (1 + env.flow),
+  },
   toc: {
     noise: { kind: "log", fast: 0.03, slow: 0.12 },
     decimals: 2,

@@ -22,6 +22,13 @@ export interface StationProfile {
   baseConductivity: number;
   /** Diurnal water temperature half-amplitude, °C: small rivers warm and cool faster. */
   diurnalTempAmplitude: number;
+  /**
+   * Dry-weather discharge, m³/s: a simulation setting sized to the river (small tributary, medium
+   * river, large river), not a gauged mean flow. Rain swells it by the factor the dilution model
+   * divides concentrations by (1 + flow, environment.ts), so concentration × discharge — the load —
+   * stays with the sources, as mass balance says it must.
+   */
+  baseDischarge: number;
   climate: Climate;
 }
 
@@ -29,42 +36,42 @@ const PROFILES: Record<StationId, StationProfile> = {
   // Upstream border station: Czech wastewater (Prague, Ústí) already in the Elbe, no Saxon city yet.
   "DE-ELBE-SCHMILKA": {
     wastewaterShare: 0.4, wastewaterDelayHours: 14, rainResponse: 0.5, flowRiseHours: 18, flowRecessionHours: 60,
-    csoExposure: 0.3, baseConductivity: 380, diurnalTempAmplitude: 0.5, climate: "central-europe",
+    csoExposure: 0.3, baseConductivity: 380, diurnalTempAmplitude: 0.5, baseDischarge: 250, climate: "central-europe",
   },
   // Below Dresden's main plant (Kaditz): a larger, fresher wastewater share with a clear rhythm.
   "DE-ELBE-ZEHREN": {
     wastewaterShare: 0.75, wastewaterDelayHours: 6, rainResponse: 0.5, flowRiseHours: 18, flowRecessionHours: 60,
-    csoExposure: 0.8, baseConductivity: 380, diurnalTempAmplitude: 0.5, climate: "central-europe",
+    csoExposure: 0.8, baseConductivity: 380, diurnalTempAmplitude: 0.5, baseDischarge: 280, climate: "central-europe",
   },
   // Leaving Saxony: Dresden's and Meißen's wastewater, partly mixed and degraded on the way.
   "DE-ELBE-DOMMITZSCH": {
     wastewaterShare: 0.65, wastewaterDelayHours: 20, rainResponse: 0.5, flowRiseHours: 24, flowRecessionHours: 72,
-    csoExposure: 0.4, baseConductivity: 390, diurnalTempAmplitude: 0.5, climate: "central-europe",
+    csoExposure: 0.4, baseConductivity: 390, diurnalTempAmplitude: 0.5, baseDischarge: 300, climate: "central-europe",
   },
   // Small river, "strong rain response": fast, large swells and short recessions.
   "DE-ZSCHOPAU-WALDHEIM": {
     wastewaterShare: 0.5, wastewaterDelayHours: 4, rainResponse: 1.6, flowRiseHours: 4, flowRecessionHours: 18,
-    csoExposure: 0.6, baseConductivity: 300, diurnalTempAmplitude: 1.3, climate: "central-europe",
+    csoExposure: 0.6, baseConductivity: 300, diurnalTempAmplitude: 1.3, baseDischarge: 15, climate: "central-europe",
   },
   // Mulde before leaving Saxony: medium river, towns (Grimma, Eilenburg) upstream.
   "DE-MULDE-BADDUEBEN": {
     wastewaterShare: 0.55, wastewaterDelayHours: 10, rainResponse: 0.9, flowRiseHours: 10, flowRecessionHours: 36,
-    csoExposure: 0.5, baseConductivity: 330, diurnalTempAmplitude: 0.9, climate: "central-europe",
+    csoExposure: 0.5, baseConductivity: 330, diurnalTempAmplitude: 0.9, baseDischarge: 50, climate: "central-europe",
   },
   // Upstream of Chongqing's centre: least urban wastewater of the Chongqing stations.
   "CN-JIALING-BEIBEI": {
     wastewaterShare: 0.35, wastewaterDelayHours: 8, rainResponse: 0.8, flowRiseHours: 12, flowRecessionHours: 48,
-    csoExposure: 0.4, baseConductivity: 330, diurnalTempAmplitude: 0.6, climate: "sichuan-basin",
+    csoExposure: 0.4, baseConductivity: 330, diurnalTempAmplitude: 0.6, baseDischarge: 1500, climate: "sichuan-basin",
   },
   // City-centre confluence: urban wastewater close by, strong combined-sewer influence.
   "CN-YANGTZE-CHAOTIANMEN": {
     wastewaterShare: 0.65, wastewaterDelayHours: 3, rainResponse: 0.6, flowRiseHours: 18, flowRecessionHours: 72,
-    csoExposure: 0.9, baseConductivity: 350, diurnalTempAmplitude: 0.4, climate: "sichuan-basin",
+    csoExposure: 0.9, baseConductivity: 350, diurnalTempAmplitude: 0.4, baseDischarge: 9000, climate: "sichuan-basin",
   },
   // Below the city: the whole of central Chongqing's wastewater.
   "CN-YANGTZE-CUNTAN": {
     wastewaterShare: 0.8, wastewaterDelayHours: 5, rainResponse: 0.6, flowRiseHours: 18, flowRecessionHours: 72,
-    csoExposure: 0.7, baseConductivity: 350, diurnalTempAmplitude: 0.4, climate: "sichuan-basin",
+    csoExposure: 0.7, baseConductivity: 350, diurnalTempAmplitude: 0.4, baseDischarge: 10000, climate: "sichuan-basin",
   },
 };
 
@@ -73,7 +80,7 @@ export function profileFor(station: Station): StationProfile {
   return (
     PROFILES[station.id] ?? {
       wastewaterShare: 0.5, wastewaterDelayHours: 8, rainResponse: 0.8, flowRiseHours: 12, flowRecessionHours: 48,
-      csoExposure: 0.5, baseConductivity: 350, diurnalTempAmplitude: 0.7,
+      csoExposure: 0.5, baseConductivity: 350, diurnalTempAmplitude: 0.7, baseDischarge: 100,
       climate: station.region === "chongqing" ? "sichuan-basin" : "central-europe",
     }
   );

@@ -5,12 +5,14 @@
 // at 15 mg/L) the better one is taken. A value beyond the class V limit meets no class of the table:
 // worse than class V (劣Ⅴ类). The station takes the worst class of its indicators and names it
 // (单因子评价法, 环办[2011]22号 section 二(一)1).
-import { WATER_CLASSES, type ClassLimits, type ParameterCode, type QualityStandard, type WaterClass } from "../../../common/catalog-model.ts";
+import { WATER_CLASSES, type ClassLimits, type QualityStandard, type WaterClass } from "../../../common/catalog-model.ts";
 import type { CensoredValue } from "../../../common/statistics/censored-mean.ts";
 import type { EffectiveLimit } from "../../../common/standards.ts";
 import { convertUnit } from "../../../common/units.ts";
 import { checkValue, withShortfall, type RecordShortfall } from "./verdict-eu.ts";
-import type { AssessedValue, ClassBasis, Exceedance, GbClass, GbIndicator, Judgement, NotAssessableReason, SeriesAssessment, ValueStatistics, Verdict } from "./types.ts";
+import type { AssessedValue, ClassBasis, Exceedance, GbClass, GbIndicator, Judgement, NotAssessableReason, SeriesAssessment, StationClass, ValueStatistics, Verdict } from "./types.ts";
+
+export type { StationClass } from "./types.ts";
 
 export const GB_CLASSES: readonly GbClass[] = [...WATER_CLASSES, "worse-than-V"];
 const CLASS_III = 2;
@@ -135,18 +137,6 @@ export function assessClasses(
   const verdict: Verdict = gbClassRank(cls) <= targetRank ? "complies" : "fails";
   const j = withShortfall(judged(verdict, null, margin), shortfall);
   return { ...j, gb };
-}
-
-export interface StationClass {
-  targetClass: WaterClass | null;
-  basis: ClassBasis;
-  /** Worst class over the classed indicators; null when none was classed. */
-  class: GbClass | null;
-  /** The indicator(s) with that class. */
-  determinedBy: ParameterCode[];
-  verdict: Verdict;
-  reason: NotAssessableReason | "indicators-not-assessable" | null;
-  indicators: { parameter: ParameterCode; class: GbClass | null; verdict: Verdict; reason: NotAssessableReason | null }[];
 }
 
 // A class from these reasons rests on too little or too coarse data to count for the station.

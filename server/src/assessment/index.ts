@@ -5,7 +5,7 @@ export { GB_CLASSES, classOf, exceedanceMultiple, gbClassRank, stationClass, wor
 export { GRAMS_PER_DAY_PER_NG_L_M3_S, loadsOf, type DailyLoad, type DischargeValue, type LoadInput, type LoadResult } from "./loads.ts";
 export { nearestRankPercentile, rankOrder } from "./percentile.ts";
 export { MAX_PERIOD_YEARS, calendarYear, periodRange, rollingTwelveMonths, type AssessmentPeriod, type PeriodKind, type TimeSlice } from "./period.ts";
-export { ASSESSMENT_RULES, type AssessmentRuleId } from "./rules.ts";
+export { ASSESSMENT_RULES, type AssessmentRuleId } from "../../../common/assessment-rules.ts";
 export { standardsForPeriod, type PeriodStandard } from "./standards-in-period.ts";
 export { checkValue } from "./verdict-eu.ts";
 export { validitySpan } from "./versions.ts";

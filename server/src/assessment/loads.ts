@@ -12,10 +12,12 @@ import { QC, type QcFlag } from "../../../common/reading.ts";
 import { convertUnit } from "../../../common/units.ts";
 import { ValidationError } from "../errors.ts";
 import { gridOf, sliceIndex, type AssessmentPeriod } from "./period.ts";
-import type { AssessmentRuleId } from "./rules.ts";
+import type { AssessmentRuleId } from "../../../common/assessment-rules.ts";
 import { tagValues } from "./select.ts";
 import { upperBoundOf } from "./statistics.ts";
-import type { AssessedValue, BasisChoice } from "./types.ts";
+import type { AssessedValue, BasisChoice, DailyLoad, LoadResult } from "./types.ts";
+
+export type { DailyLoad, LoadResult } from "./types.ts";
 
 /** A discharge value (a daily mean, or readings that are averaged per local day). */
 export interface DischargeValue {
@@ -34,41 +36,6 @@ export interface LoadInput {
   discharge: readonly DischargeValue[];
   basis: BasisChoice;
   approvedOnly: boolean;
-}
-
-export interface DailyLoad {
-  /** Local day, YYYY-MM-DD. */
-  day: string;
-  from: number;
-  /** The day's concentration in the parameter's unit (censored values at half their limit). */
-  concentration: number;
-  /** Daily mean discharge, m³/s. */
-  discharge: number;
-  /** g/d, and its bounds with censored values at 0 and at their limit. */
-  load: number;
-  lower: number;
-  upper: number;
-  /** The day's concentration rests in part on censored values. */
-  substituted: boolean;
-}
-
-export interface LoadResult {
-  daily: DailyLoad[];
-  coverage: { daysWithLoad: number; daysWithConcentration: number; daysWithDischarge: number; totalDays: number; share: number };
-  /** kg over the period (kg/a for a calendar year), null without a day that has both. */
-  periodLoad: {
-    kg: number;
-    lowerKg: number;
-    upperKg: number;
-    /** Σ(Cᵢ·Qᵢ)/ΣQᵢ in the parameter's unit. */
-    flowWeightedConcentration: number;
-    /** Mean daily discharge over the days with discharge, m³/s. */
-    meanDischarge: number;
-    /** Days with a load fewer than the period's days: the load is an estimate over unobserved days. */
-    extrapolated: boolean;
-  } | null;
-  substitutedDays: number;
-  rules: AssessmentRuleId[];
 }
 
 /** g/d per (ng/L × m³/s): 1 ng/L × 1 m³/s = 1 ng/L × 1,000 L/s × 86,400 s/d = 8.64 × 10⁷ ng/d = 0.0864 g/d. */

@@ -3,26 +3,10 @@
 // station's year is the one its agency reports), days and months are local too, across daylight-
 // saving changes (luxon).
 import { DateTime } from "luxon";
+import type { AssessmentPeriod, TimeSlice } from "../../../common/assessment.ts";
 import { ValidationError } from "../errors.ts";
 
-export type PeriodKind = "calendar-year" | "rolling-12-months" | "range";
-
-/** [from, to) in epoch ms, with the zone its days and months are counted in. */
-export interface AssessmentPeriod {
-  kind: PeriodKind;
-  from: number;
-  to: number;
-  zone: string;
-  /** The calendar year for "calendar-year" periods, else null. */
-  year: number | null;
-}
-
-/** One day or month of a period: [from, to), labelled with its local start (YYYY-MM-DD, or YYYY-MM for a whole month). */
-export interface TimeSlice {
-  from: number;
-  to: number;
-  label: string;
-}
+export type { AssessmentPeriod, PeriodKind, TimeSlice } from "../../../common/assessment.ts";
 
 /** Longest period the engine assesses (issue #18: a period over 10 years is refused). */
 export const MAX_PERIOD_YEARS = 10;

@@ -9,7 +9,7 @@
 // compound never quantified is not assessable (domain README: never "complies").
 import type { CensoredValue } from "../../../common/statistics/censored-mean.ts";
 import { sensitiveEnough, type EffectiveLimit } from "../../../common/standards.ts";
-import type { AssessmentRuleId } from "./rules.ts";
+import type { AssessmentRuleId } from "../../../common/assessment-rules.ts";
 import type { Judgement, MacMode, Margin, NoteCode, NotAssessableReason, PercentileValue, ValueStatistics, Verdict } from "./types.ts";
 
 /** What the record lacks for a verdict, as found by the caller. */
