@@ -37,7 +37,7 @@ import { SqlApiTokenRepository } from "./auth/api-tokens.ts";
 import { SqlAuditLog } from "./auth/audit-log.ts";
 import { AccountChanges } from "./auth/account-changes.ts";
 import { authRouter } from "./auth/auth-routes.ts";
-import { LoginThrottle, SqlLoginThrottleRepository } from "./auth/login-throttle.ts";
+import { LoginThrottle, SqlLoginThrottleRepository, type LoginThrottlePolicy } from "./auth/login-throttle.ts";
 import { ensureFirstAdmin } from "./auth/first-admin.ts";
 import { SqlSessionRepository } from "./auth/sessions.ts";
 import { SqlSettingsRepository } from "./auth/settings.ts";
@@ -100,6 +100,8 @@ export interface SystemOptions {
   alerting?: Partial<AlertingOptions>;
   /** Built dashboard to serve; client/dist by default. */
   clientDir?: string;
+  /** Login throttling (auth/login-throttle.ts); tests lengthen the delays so a slow machine stays inside them. */
+  loginThrottle?: Partial<LoginThrottlePolicy>;
 }
 
 export interface RunningSystem {
@@ -303,7 +305,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const rules = change === "anonymous" ? undefined : alerting.ownersChanged();
     await Promise.all([recheckLive(change), rules?.catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-reading alert rules after an account change failed"))]);
   };
-  const throttle = new LoginThrottle(new SqlLoginThrottleRepository(meta.db), clock);
+  const throttle = new LoginThrottle(new SqlLoginThrottleRepository(meta.db), clock, options.loginThrottle);
   app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, throttle, clock, onAccessChanged: (userId) => recheckLive({ userId }) }));
   app.use(adminRouter(auth, stationTokens, catalog, accountChanged));
   app.use(["/api/v1/catalog", "/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Reading } from "../../common/reading.ts";
 import { buildClientOnce } from "./e2e-kit.ts";
 import { testReading } from "../helpers/catalog.ts";
-import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { startTestSystem, type TestSystem, type TestSystemOptions } from "../helpers/test-system.ts";
 
 export const STATIONS = [
   "DE-ELBE-ZEHREN",
@@ -32,9 +32,9 @@ function lastDay(now: number): Reading[] {
 }
 
 /** A login-only installation (PUBLIC_DASHBOARD=off) with data, and the dashboard built. */
-export async function startLoginOnlySystem(): Promise<TestSystem> {
+export async function startLoginOnlySystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   await buildClientOnce();
-  const system = await startTestSystem({ PUBLIC_DASHBOARD: "off" });
+  const system = await startTestSystem({ PUBLIC_DASHBOARD: "off" }, undefined, options);
   try {
     await system.store.writeReadings(lastDay(Date.now()));
     return system;

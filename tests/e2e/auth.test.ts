@@ -18,7 +18,9 @@ describe("login and logout in Chromium (login-only installation)", () => {
   let w: WatchedPage;
 
   beforeAll(async () => {
-    system = await startLoginOnlySystem();
+    // The default first delay (1 s after the fourth failure) is shorter than a browser login on a
+    // loaded test machine; a minute keeps the throttled-login test inside it.
+    system = await startLoginOnlySystem({ loginThrottle: { baseDelayMs: 60_000 } });
     researcher = await createUser(system, "researcher");
     browser = await launchChromium();
     w = await newWatchedPage(browser);

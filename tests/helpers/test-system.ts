@@ -8,7 +8,7 @@ import { afterEach, inject } from "vitest";
 import { loadConfig, type Config } from "../../server/src/config.ts";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger, type Logger } from "../../common/logger.ts";
-import { startSystem, type RunningSystem } from "../../server/src/system.ts";
+import { startSystem, type RunningSystem, type SystemOptions } from "../../server/src/system.ts";
 import type { CatalogData } from "../../common/catalog-model.ts";
 import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { currentClientDir } from "./client-build.ts";
@@ -50,6 +50,8 @@ export interface TestSystemOptions {
   catalogSeed?: CatalogData;
   /** The server's clock and timers (default: the system's); a ManualTime moves time by hand. */
   time?: Clock & Scheduler;
+  /** Login throttling delays (default: the server's). */
+  loginThrottle?: SystemOptions["loginThrottle"];
 }
 
 export async function startTestSystem(
@@ -77,6 +79,7 @@ export async function startTestSystem(
     catalogSeed: options.catalogSeed,
     clock: options.time,
     scheduler: options.time,
+    loginThrottle: options.loginThrottle,
   });
   const url = `http://127.0.0.1:${system.port}`;
   return {

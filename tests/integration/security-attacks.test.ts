@@ -6,7 +6,8 @@ import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem;
 beforeAll(async () => {
-  system = await startTestSystem();
+  // A first throttle delay of a minute: the default second is shorter than a few password checks on a loaded machine.
+  system = await startTestSystem({}, undefined, { loginThrottle: { baseDelayMs: 60_000 } });
 });
 afterAll(async () => {
   await system?.stop();
