@@ -21,7 +21,7 @@ import { loadLastSeen, storedMeanHistory, type MeanHistory, type SensorOfPoint }
 import { MeanWindows } from "./mean-windows.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
-import { inEvaluationOrder, rulesByParameter, withSensorKey } from "./engine-setup.ts";
+import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey } from "./engine-setup.ts";
 import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState, type Transition } from "./state-machine.ts";
 import { LAB_SERIES, seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
@@ -224,7 +224,7 @@ export class AlertEngine {
     const catalog = this.catalog.current();
     for (const rule of this.rules) {
       if (rule.kind !== "no-data" || !isEvaluated(rule)) continue;
-      for (const [key, seen] of this.silenceCandidates(rule, catalog, now)) {
+      for (const [key, seen] of silenceCandidates(this.lastSeen, rule, catalog, now)) {
         const condition: Condition = now - seen > rule.windowMs! ? "breach" : "clear";
         this.advance(rule, key, condition, now, null);
       }
@@ -329,24 +329,6 @@ export class AlertEngine {
     // Suppression as it stands at this check, not when the queue gets to it.
     const active = { faultySeries: new Set(this.faultySeries), offlineStations: new Set(this.offlineStations) };
     this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row, active) !== null);
-  }
-
-  /**
-   * The series a no-data rule watches, with when each last delivered: every sensor's series for a
-   * rule on a parameter (a sensor removed from the station is silent by design and not watched),
-   * the station as a whole for a rule on every parameter.
-   */
-  private silenceCandidates(rule: AlertRule, catalog: CatalogSnapshot, now: number): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [key, seen] of this.lastSeen) {
-      const { station, parameter, sensor } = seriesParts(key);
-      if (rule.station !== null && rule.station !== station) continue;
-      if (rule.parameter !== null && rule.parameter !== parameter) continue;
-      if (rule.parameter !== null && sensor && !catalog.installedSensor(station, rule.parameter, sensor, now)) continue;
-      const target = rule.parameter === null ? seriesKey(station, null, null) : key;
-      out.set(target, Math.max(out.get(target) ?? -Infinity, seen));
-    }
-    return out;
   }
 
   private markActive(rule: AlertRule, key: string, active: boolean): void {

@@ -1,7 +1,7 @@
 // What the alert engine sets up from the metadata store: the index of its rules (evaluation order,
 // and the rules a reading must be judged by, per parameter and station: built-in rules are one per
 // station and standard, so with hundreds of stations a reading must not walk every station's rules),
-// and stored series states under today's keys.
+// stored series states under today's keys, and the series a no-data rule watches.
 import type { AlertRule } from "../../../common/alerts.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { Logger } from "../../../common/logger.ts";
@@ -56,4 +56,22 @@ export async function withSensorKey(
   const moved = { ...s, seriesKey: seriesKey(parts.station, parts.parameter, sensor) };
   await alerts.rekeySeriesState(s.ruleId, s.seriesKey, moved, sensor);
   return moved;
+}
+
+/**
+ * The series a no-data rule watches, with when each last delivered: every sensor's series for a rule
+ * on a parameter (a sensor removed from the station is silent by design and not watched), the station
+ * as a whole for a rule on every parameter.
+ */
+export function silenceCandidates(lastSeen: ReadonlyMap<string, number>, rule: AlertRule, catalog: CatalogSnapshot, now: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, seen] of lastSeen) {
+    const { station, parameter, sensor } = seriesParts(key);
+    if (rule.station !== null && rule.station !== station) continue;
+    if (rule.parameter !== null && rule.parameter !== parameter) continue;
+    if (rule.parameter !== null && sensor && !catalog.installedSensor(station, rule.parameter, sensor, now)) continue;
+    const target = rule.parameter === null ? seriesKey(station, null, null) : key;
+    out.set(target, Math.max(out.get(target) ?? -Infinity, seen));
+  }
+  return out;
 }
