@@ -7,7 +7,8 @@
 import type { SeriesResponse } from "../../../common/api-types.ts";
 import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import type { LabResultInfo } from "../../../common/lab.ts";
-import { buildChartModel, previewDatasets, sensorLineStyle, type ChartLabels, type PlotPoint, type PointRole } from "../charts/datasets.ts";
+import { describePoint, standardLabel } from "./panel-text.ts";
+import { buildChartModel, previewDatasets, sensorLineStyle, type ChartLabels } from "../charts/datasets.ts";
 import { labDataset, labExtent } from "../charts/lab-overlay.ts";
 import { labTooltip, uncertaintyText } from "../components/lab-text.ts";
 import type { ReviewedReading } from "../../../common/api-types.ts";
@@ -19,7 +20,7 @@ import { parameterName, sensorLabel, stationName, type AppContext } from "../con
 import { h } from "../dom.ts";
 import { roleAtLeast } from "../auth-api.ts";
 import { validationHref } from "../router.ts";
-import { QC, QUALIFIER, type Reading } from "../../../common/reading.ts";
+import { QC, type Reading } from "../../../common/reading.ts";
 import { displayUnit, formatDateTime, formatDuration, formatMean, formatNumber, formatReadingValue, meanDescription } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
 
@@ -158,9 +159,9 @@ export class ParameterPanel {
         colour: s.colour,
         dash: s.dash,
         // On a narrow chart the line's label leaves the sources to the list below, keeping the sensitivity note.
-        label: `${this.standardLabel(s, fmt, view.requestedWidth < 560 && notSensitive(s).length > 0)}${notSensitive(s).length > 0 ? ` — ${t("chart.notSensitive")}` : ""}`,
+        label: `${standardLabel(this.ctx, s, fmt, view.requestedWidth < 560 && notSensitive(s).length > 0)}${notSensitive(s).length > 0 ? ` — ${t("chart.notSensitive")}` : ""}`,
       })),
-      describe: (p, role, label) => (role === "lab" && p.lab ? labTooltip(p.lab, du.unit, textContext) : this.describePoint(p, role, label, fmt, intervalMs, view.rollingWindowMs)),
+      describe: (p, role, label) => (role === "lab" && p.lab ? labTooltip(p.lab, du.unit, textContext) : describePoint(this.ctx, p, role, label, fmt, intervalMs, view.rollingWindowMs)),
       ariaLabel: t("chart.label", { parameter: parameterName(ctx, parameter.code), station: stationName(ctx, this.station.id) }),
       onLegendToggle: (ds, visible) => {
         if (ds.role === "lab") this.labHidden = !visible;
@@ -289,18 +290,6 @@ export class ParameterPanel {
     if (this.last) this.render(this.last.series, this.last.view);
   }
 
-  /** "AA-EQS 40 ng/L · EU-EQS-2022 (proposal)"; "GB 3838 class III minimum 5 mg/L · CN-GB3838-2002 (binding)". */
-  private standardLabel(s: StandardLine, fmt: (v: number) => string, short = false): string {
-    const { t } = this.ctx;
-    const kind = t(`std.${s.kind}` as MessageKey);
-    const cls = s.targetClass ? ` ${t("std.class", { class: s.targetClass })}` : "";
-    const bound = s.bound ? ` ${t(`std.bound.${s.bound}`)}` : "";
-    const cited = s.entries.map((e) => `${e.source} (${t(`legal.${e.legalStatus}` as MessageKey)})`).join(", ");
-    const where = s.applicable ? "" : ` — ${t("chart.notBindingHere")}`;
-    if (short) return `${kind}${cls}${bound} ${fmt(s.value)}${where}`;
-    return `${kind}${cls}${bound} ${fmt(s.value)} · ${cited}${where}`;
-  }
-
   private renderStandards(all: StandardLine[], offScale: StandardLine[], fmt: (v: number) => string, notSensitive: (line: StandardLine) => Sensor[]): void {
     const { t } = this.ctx;
     const du = displayUnit(this.parameter.unit, this.ctx.p.unit);
@@ -326,7 +315,7 @@ export class ParameterPanel {
         "li",
         { "data-kind": s.kind, "data-legal": s.entries.map((e) => e.legalStatus).join(" "), "data-sources": s.entries.map((e) => e.source).join(" ") },
         swatch(s),
-        this.standardLabel(s, fmt),
+        standardLabel(this.ctx, s, fmt),
         s.reference ? h("em", {}, ` (${t("chart.reference")})`) : null,
         off.has(s.key) ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
         sensitivityNote(s),
@@ -352,7 +341,7 @@ export class ParameterPanel {
           }),
           " ",
           swatch(s),
-          this.standardLabel(s, fmt),
+          standardLabel(this.ctx, s, fmt),
           off.has(s.key) ? h("em", {}, ` (${t("chart.offScale")} ↑)`) : null,
           sensitivityNote(s),
         ),
@@ -381,23 +370,6 @@ export class ParameterPanel {
     );
   }
 
-  /** Tooltips: every mean says over what and of how many values (an interval's, or the rolling window's). */
-  private describePoint(p: PlotPoint, role: PointRole, label: string, fmt: (v: number) => string, intervalMs: number | null, rollingWindowMs: number): string {
-    const { t, lang } = this.ctx;
-    if (p.y === null) return label;
-    const qc = p.qc !== undefined ? ` · QC ${p.qc} ${t(`qc.${p.qc}` as MessageKey)}` : "";
-    const intervalMean = p.n !== undefined && intervalMs !== null ? meanDescription(intervalMs, p.n, t, lang) : null;
-    if (role === "belowLod") {
-      // The limit is in display units already, like the axis.
-      const key = p.qualifier === QUALIFIER.belowLoq ? "value.belowLoq" : "value.belowLod";
-      const below = t(key, { limit: fmt(p.limit ?? p.y) });
-      return `${intervalMean ? t("mean.belowLimit", { value: below, mean: intervalMean }) : below}${qc}`;
-    }
-    if (role === "max") return `${label}: ${p.min != null ? fmt(p.min) : "–"} – ${p.max != null ? fmt(p.max) : "–"}`;
-    if (role === "rollingMean") return t("chart.meanPoint", { mean: meanDescription(rollingWindowMs, p.n ?? 0, t, lang), value: fmt(p.y) });
-    if (intervalMean) return `${label}: ${t("chart.meanPoint", { mean: intervalMean, value: fmt(p.y) })}${qc}`;
-    return `${label}: ${fmt(p.y)}${qc}`;
-  }
 }
 
 function emptySeries(station: string, parameter: Parameter, view: PanelView): SeriesResponse {
