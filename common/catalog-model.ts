@@ -270,7 +270,8 @@ export const sourceSchema = z
   .strict();
 export type Source = z.infer<typeof sourceSchema>;
 
-export const CATALOG_FORMAT = "water-monitor-catalog";
+import { CATALOG_FORMAT } from "./catalog-format.ts";
+export { CATALOG_FORMAT };
 
 /** The whole catalog: what `GET /api/v1/catalog` returns and what an import takes. */
 export const catalogSchema = z

@@ -5,6 +5,7 @@
 import "./styles.css";
 import "./auth.css";
 import "./catalog.css";
+import { emptyCatalogData } from "../../common/catalog-format.ts";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { ApiClient } from "./api.ts";
 import { AuthApi, roleAtLeast, type SessionInfo } from "./auth-api.ts";
@@ -40,18 +41,7 @@ import type { ConcentrationUnit } from "./format.ts";
 
 const api = new ApiClient();
 /** Until the catalog is loaded (toasts may arrive first): names fall back to ids. */
-const EMPTY_CATALOG = new CatalogSnapshot({
-  format: "water-monitor-catalog",
-  formatVersion: 1,
-  organisations: [],
-  regions: [],
-  rivers: [],
-  stations: [],
-  parameters: [],
-  sensors: [],
-  standards: [],
-  sources: [],
-});
+const EMPTY_CATALOG = new CatalogSnapshot(emptyCatalogData());
 const auth = new AuthApi(api);
 const sessions = new SessionStore(api, auth);
 const live = new LiveClient();

@@ -4,7 +4,7 @@
 // moved on since its dry run, and when it would remove what has data.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { EMPTY_CATALOG } from "../../server/src/catalog/open-catalog.ts";
+import { emptyCatalogData } from "../../common/catalog-format.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { call } from "../helpers/catalog-api.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 describe("catalog import into an empty installation", () => {
   it("reproduces the shipped catalog exactly: dry run first, then apply, then export", async () => {
-    const s = (system = await startTestSystem({}, undefined, { catalogSeed: structuredClone(EMPTY_CATALOG) as CatalogData }));
+    const s = (system = await startTestSystem({}, undefined, { catalogSeed: emptyCatalogData() }));
     const admin = await authHeaders(s, "admin");
     expect(s.catalog.current().version).toBe(0);
     expect(s.catalog.current().stations).toHaveLength(0);

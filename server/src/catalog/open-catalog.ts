@@ -2,7 +2,8 @@
 // has none yet (a new installation, or one from before the catalog was managed), the configured seed
 // committed once as version 1: the shipped catalog, an empty one, or a catalog file.
 import { readFileSync } from "node:fs";
-import { CATALOG_FORMAT, type CatalogData } from "../../../common/catalog-model.ts";
+import { emptyCatalogData } from "../../../common/catalog-format.ts";
+import type { CatalogData } from "../../../common/catalog-model.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { Config } from "../config.ts";
 import type { MetaStore } from "../meta/store.ts";
@@ -11,23 +12,10 @@ import { ManagedCatalog } from "./catalog-store.ts";
 import type { DataPresence } from "./data-presence.ts";
 import { parseCatalog, seedCatalogData } from "./seed.ts";
 
-export const EMPTY_CATALOG: Readonly<CatalogData> = Object.freeze({
-  format: CATALOG_FORMAT,
-  formatVersion: 1,
-  organisations: [],
-  regions: [],
-  rivers: [],
-  stations: [],
-  parameters: [],
-  sensors: [],
-  standards: [],
-  sources: [],
-});
-
 /** The catalog a store without one starts with, as configured by CATALOG_SEED. */
 export function configuredSeed(seed: Config["catalog"]["seed"]): CatalogData {
   if (seed === "shipped") return seedCatalogData();
-  if (seed === "empty") return structuredClone(EMPTY_CATALOG) as CatalogData;
+  if (seed === "empty") return emptyCatalogData();
   let input: unknown;
   try {
     input = JSON.parse(readFileSync(seed.file, "utf8"));
