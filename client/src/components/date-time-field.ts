@@ -5,7 +5,7 @@
 // ("2026-11-29T18:45") is accepted in every language.
 import { DateTime } from "luxon";
 import { h } from "../dom.ts";
-import type { Language } from "../i18n/index.ts";
+import type { Language, Translate } from "../i18n/index.ts";
 
 export const DATE_TIME_FORMAT: Readonly<Record<Language, string>> = { en: "yyyy-MM-dd HH:mm", de: "dd.MM.yyyy HH:mm", zh: "yyyy/MM/dd HH:mm" };
 /** What to type, in the language's own words for the parts. */
@@ -33,10 +33,17 @@ export function parseFieldTime(text: string, lang: Language, zone?: string): num
 
 /**
  * A text field for a date and time in the UI language's format. The field remembers its language
- * and zone (data-lang, data-zone) so `fieldInstant` reads it as it was shown; an entry that does not
- * parse marks the field invalid with `invalidMessage` (which should name the format).
+ * and zone (data-lang, data-zone) so `fieldMs` reads it as it was shown; an entry that does not
+ * parse marks the field invalid with a message naming the format.
  */
-export function dateTimeField(name: string, lang: Language, ms: number | null, options: { zone?: string; invalidMessage: string; attrs?: Record<string, string> }): HTMLInputElement {
+export function dateTimeField(
+  name: string,
+  lang: Language,
+  t: Translate,
+  ms: number | null,
+  options: { zone?: string; attrs?: Record<string, string> } = {},
+): HTMLInputElement {
+  const invalidMessage = t("form.dateTimeFormat", { format: DATE_TIME_HINT[lang] });
   const input = h("input", {
     type: "text",
     name,
@@ -50,7 +57,7 @@ export function dateTimeField(name: string, lang: Language, ms: number | null, o
     "data-zone": options.zone ?? "",
     ...options.attrs,
   });
-  const check = () => input.setCustomValidity(input.value.trim() === "" || Number.isFinite(fieldMs(input)) ? "" : options.invalidMessage);
+  const check = () => input.setCustomValidity(input.value.trim() === "" || Number.isFinite(fieldMs(input)) ? "" : invalidMessage);
   input.addEventListener("input", check);
   input.addEventListener("change", check);
   return input;

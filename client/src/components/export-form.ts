@@ -4,7 +4,7 @@
 import { parameterName, stationName, type AppContext } from "../context.ts";
 import { checkPicker } from "./check-picker.ts";
 import { h } from "../dom.ts";
-import { DATE_TIME_HINT, dateTimeField, fieldMs } from "./date-time-field.ts";
+import { dateTimeField, fieldMs } from "./date-time-field.ts";
 import {
   EXPORT_FORMATS,
   EXPORT_LAYOUTS,
@@ -91,7 +91,7 @@ export function exportForm(ctx: AppContext, initial: ExportChoices, zone: string
   }
 
   // Times are typed in the zone the page shows; the exact instants stay as they were until edited.
-  const field = (name: string, ms: number) => dateTimeField(name, ctx.lang, ms, { zone, invalidMessage: t("form.dateTimeFormat", { format: DATE_TIME_HINT[ctx.lang] }) });
+  const field = (name: string, ms: number) => dateTimeField(name, ctx.lang, t, ms, { zone });
   const fromInput = field("from", state.from);
   const toInputEl = field("to", state.to);
   const onTime = (which: "from" | "to") => (e: Event) => {

@@ -3,7 +3,7 @@
 import type { LocalizedText } from "../../../common/catalog-model.ts";
 import { h } from "../dom.ts";
 import type { Language, Translate } from "../i18n/index.ts";
-import { DATE_TIME_HINT, dateTimeField, fieldMs } from "./date-time-field.ts";
+import { dateTimeField, fieldMs } from "./date-time-field.ts";
 
 type Attrs = Record<string, string | number | boolean | undefined>;
 
@@ -97,5 +97,5 @@ export function instantOf(input: HTMLInputElement): string | undefined {
 /** A date-and-time field in the UI language's format showing `iso` in the browser's zone (now when omitted). */
 export function dateTimeInput(t: Translate, lang: Language, name: string, iso?: string | null, attrs: Record<string, string> = {}): HTMLInputElement {
   const ms = iso ? Date.parse(iso) : Date.now();
-  return dateTimeField(name, lang, ms, { invalidMessage: t("form.dateTimeFormat", { format: DATE_TIME_HINT[lang] }), attrs });
+  return dateTimeField(name, lang, t, ms, { attrs });
 }

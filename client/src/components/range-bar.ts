@@ -1,7 +1,7 @@
 // Time-range controls: presets, custom from/to (in the displayed zone, in the UI language's date format), earlier/later, zoom.
 import { h } from "../dom.ts";
 import type { Language, MessageKey, Translate } from "../i18n/index.ts";
-import { DATE_TIME_HINT, dateTimeField, fieldMs } from "./date-time-field.ts";
+import { dateTimeField, fieldMs } from "./date-time-field.ts";
 import { PRESETS, resolveRange, shiftRange, zoomRange, type TimeRange } from "../range.ts";
 
 const PRESET_KEY: Record<string, MessageKey> = {
@@ -35,7 +35,7 @@ export function rangeBar(
   );
   const { from, to } = resolveRange(range, now);
   const field = (name: string, ms: number, label: string) =>
-    dateTimeField(name, lang, ms, { zone, invalidMessage: t("form.dateTimeFormat", { format: DATE_TIME_HINT[lang] }), attrs: { "aria-label": label } });
+    dateTimeField(name, lang, t, ms, { zone, attrs: { "aria-label": label } });
   const fromInput = field("from", from, t("range.from"));
   const toInputEl = field("to", to, t("range.to"));
   const custom = h(
