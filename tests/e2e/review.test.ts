@@ -139,6 +139,9 @@ describe("data review in Chromium", () => {
     await w.page.selectOption("select[name=lang]", "en");
     await w.page.setViewportSize({ width: 390, height: 844 });
     await w.page.waitForSelector(`.panel[data-parameter=${CBZ}][aria-busy=false]`);
+    // Charts follow a resize asynchronously (a ResizeObserver): on a loaded machine the first layout
+    // after it can still hold the old canvas width. The page must come to fit the phone.
+    await w.page.waitForFunction(() => document.documentElement.scrollWidth <= window.innerWidth + 1, undefined, { timeout: 10_000 });
     expect(await w.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
     await shot(w.page, "review-tools-phone.png");
     await w.page.setViewportSize({ width: 1300, height: 900 });
