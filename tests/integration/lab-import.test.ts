@@ -5,7 +5,7 @@ import iconv from "iconv-lite";
 import writeXlsxFile from "write-excel-file/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabImportReport, LabResultInfo, LabResultsChanged, LabSampleResponse } from "../../common/lab.ts";
-import { authHeaders } from "../helpers/auth.ts";
+import { authHeaders, createUser, type TestUser } from "../helpers/auth.ts";
 import { getJson, importFile, labImport, sendJson } from "../helpers/lab-client.ts";
 import { connectLive, type LiveClient } from "../helpers/live-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
@@ -27,6 +27,11 @@ afterAll(async () => {
   socket?.close();
   await system?.stop();
 });
+
+async function tokenHeaders(user: TestUser): Promise<Record<string, string>> {
+  const { token } = await system.auth.apiTokens.create(user.id, "test", user.role, null);
+  return { authorization: `Bearer ${token}` };
+}
 
 async function nextEvent(): Promise<LabResultsChanged> {
   const seen = events.length;
@@ -208,6 +213,21 @@ describe("a German lab file: dry run, apply, revisions and undo", () => {
     const other = await authHeaders(system, "researcher");
     const res = await sendJson(system.url, "POST", "/api/v1/lab/imports/4/undo", other, {});
     expect(res.status).toBe(403);
+  });
+
+  it("an account deleted and re-created under the same name may not undo the old account's imports", async () => {
+    const first = await createUser(system, "researcher", "lab-rotation");
+    const firstHeaders = await tokenHeaders(first);
+    const csv = "station;sample_id;sampling_start;compound;value;unit;laboratory\nDE-ELBE-ZEHREN;ROT-1;21.03.2026 10:00;Ibuprofen;0,2;µg/L;BfUL Labor\n";
+    const id = (await importFile(system.url, firstHeaders, { name: "rotation.csv", bytes: csv })).applied.body.import.id as number;
+    expect(await system.auth.users.delete(first.id)).toBe(true);
+
+    const namesake = await createUser(system, "researcher", "lab-rotation");
+    const res = await sendJson(system.url, "POST", `/api/v1/lab/imports/${id}/undo`, await tokenHeaders(namesake), {});
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(/only that account or an admin/);
+    // The import stands; an admin may still undo it.
+    expect((await sendJson(system.url, "POST", `/api/v1/lab/imports/${id}/undo`, await authHeaders(system, "admin"), {})).status).toBe(200);
   });
 });
 

@@ -196,6 +196,24 @@ describe("metadata migrations (SQLite)", () => {
     expect(events.map((e) => [e.id, e.state, e.sensor])).toEqual([[1, "resolved", "SIM-DE-ELBE-ZEHREN-PH"]]);
   });
 
+  it("give lab imports their importer's user id only where that account existed at the import (migration 12)", async () => {
+    const dir = tempDir("wm-meta-v11-lab-");
+    const v11 = await openMetaStore(dir, { upToVersion: 11 });
+    const june = Date.parse("2026-06-01T08:00:00.000Z");
+    await sql`INSERT INTO users (id, username, password_hash, role, created_at) VALUES
+              (10, 'ana', 'x', 'researcher', '2026-05-01T00:00:00.000Z'), (11, 'late', 'x', 'researcher', '2026-07-01T00:00:00.000Z')`.execute(v11.db);
+    // ana's own import; one by "gone" (deleted since); one by an earlier "late" whose name a newer account took.
+    for (const by of ["ana", "gone", "late"]) {
+      await sql`INSERT INTO lab_imports (file_name, sha256, bytes, format, mapping, only_valid, imported_by, imported_at,
+                  samples_added, samples_changed, samples_unchanged, results_added, results_changed, results_unchanged, rows_rejected)
+                VALUES (${by + ".csv"}, 'h', 1, 'csv', '{}', 0, ${by}, ${june}, 0, 0, 0, 0, 0, 0, 0)`.execute(v11.db);
+    }
+    await v11.close();
+    const store = await open(dir);
+    const rows = await store.db.selectFrom("lab_imports").select(["imported_by", "imported_by_id"]).orderBy("id").execute();
+    expect(rows.map((r) => [r.imported_by, r.imported_by_id])).toEqual([["ana", 10], ["gone", null], ["late", null]]);
+  });
+
   it("refuse a database from a newer release, with a message saying so, and leave it untouched", async () => {
     const dir = tempDir("wm-meta-newer-");
     const newer = await open(dir);

@@ -28,6 +28,8 @@ export interface LabImportRequest {
   previewToken?: string;
   note: string | null;
   by: string;
+  /** The importer's user id: only they (or an admin) may undo the import. */
+  byId: number | null;
 }
 
 export interface LabImportServiceDeps {
@@ -134,6 +136,7 @@ export class LabImportService {
           onlyValid: req.onlyValid,
           note: req.note,
           importedBy: req.by,
+          importedById: req.byId,
           importedAt: deps.clock.now(),
         });
       });

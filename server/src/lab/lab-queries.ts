@@ -23,6 +23,8 @@ export interface LabQueries {
   /** Newest first; `before` pages back by id. */
   imports(limit: number, before?: number): Promise<LabImportInfo[]>;
   importById(id: number): Promise<LabImportInfo>;
+  /** Who made an import: the name shown and the user id that may undo it. */
+  importer(id: number): Promise<{ name: string; userId: number | null }>;
   /** Whether a result with this id exists and is not retracted (a correction may cite it). */
   resultExists(id: number): Promise<boolean>;
 }
@@ -122,5 +124,11 @@ export class SqlLabQueries implements LabQueries {
     const row = await this.db.selectFrom("lab_imports").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`no lab import ${id}`);
     return importInfo(row);
+  }
+
+  async importer(id: number): Promise<{ name: string; userId: number | null }> {
+    const row = await this.db.selectFrom("lab_imports").select(["imported_by", "imported_by_id"]).where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`no lab import ${id}`);
+    return { name: row.imported_by, userId: row.imported_by_id };
   }
 }

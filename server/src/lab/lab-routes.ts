@@ -82,6 +82,7 @@ export function labRouter(deps: LabRouterDeps): Router {
       previewToken: params.previewToken,
       note: params.note,
       by: principalOf(res).username,
+      byId: principalOf(res).userId,
     });
     res.status(report.import ? 201 : 200).json(report);
   });
@@ -103,9 +104,11 @@ export function labRouter(deps: LabRouterDeps): Router {
   router.post("/api/v1/lab/imports/:id/undo", requireRole("researcher"), async (req, res) => {
     const id = idParam(req.params.id);
     const { reason } = parseOrThrow(undoBody, req.body ?? {});
-    const imp = await deps.queries.importById(id);
+    const importer = await deps.queries.importer(id);
     const p = principalOf(res);
-    if (imp.importedBy !== p.username && p.role !== "admin") throw new ForbiddenError(`import #${id} was made by ${imp.importedBy}; only they or an admin may undo it`);
+    // By user id, not name: an account deleted and re-created under the same name is someone else.
+    const own = importer.userId !== null && importer.userId === p.userId;
+    if (!own && p.role !== "admin") throw new ForbiddenError(`import #${id} was made by ${importer.name}; only that account or an admin may undo it`);
     res.json(await deps.imports.undo(id, p.username, reason));
   });
 

@@ -12,7 +12,7 @@ import { previewUndo, undoImport, type LabUndoOutcome } from "./lab-undo.ts";
 import { importInfo, pickResultColumns, resultColumns, resultDraft, sampleColumns, sampleDraft } from "./lab-rows.ts";
 
 /** An import to record: everything its record shows but what the database assigns or an undo sets. */
-export type NewLabImport = Omit<LabImportInfo, "id" | "counts" | "undoneAt" | "undoneBy" | "undoReason">;
+export type NewLabImport = Omit<LabImportInfo, "id" | "counts" | "undoneAt" | "undoneBy" | "undoReason"> & { importedById: number | null };
 
 export interface LabStore {
   /** This store inside the caller's transaction. */
@@ -101,6 +101,7 @@ export class SqlLabStore implements LabStore {
           only_valid: record.onlyValid ? 1 : 0,
           note: record.note,
           imported_by: record.importedBy,
+          imported_by_id: record.importedById,
           imported_at: record.importedAt,
           samples_added: counts.samples.added,
           samples_changed: counts.samples.changed,

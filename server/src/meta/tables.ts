@@ -250,6 +250,8 @@ export interface LabImportsTable {
   only_valid: number;
   note: string | null;
   imported_by: string;
+  /** null: imported before migration 12 by an account that no longer exists. */
+  imported_by_id: number | null;
   imported_at: number;
   samples_added: number;
   samples_changed: number;

@@ -535,4 +535,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    CREATE TRIGGER review_grades_append_only_d BEFORE DELETE ON review_grades BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
    CREATE TRIGGER review_embargoes_append_only_u BEFORE UPDATE ON review_embargoes BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;
    CREATE TRIGGER review_embargoes_append_only_d BEFORE DELETE ON review_embargoes BEGIN SELECT RAISE(ABORT, 'review records are never changed or deleted'); END;`,
+
+  // 12: a lab import remembers its importer's user id, not only the name: a deleted account whose
+  // name is later given to someone else must not let the newcomer undo the old imports. Existing
+  // rows take the id of the account with that name only if it already existed at the import (user
+  // ids are AUTOINCREMENT, never reused); the rest stay null and only an admin may undo them.
+  `ALTER TABLE lab_imports ADD COLUMN imported_by_id INTEGER;
+   UPDATE lab_imports SET imported_by_id = (
+     SELECT u.id FROM users u
+      WHERE u.username = lab_imports.imported_by
+        AND CAST(strftime('%s', u.created_at) AS INTEGER) * 1000 <= lab_imports.imported_at
+   );`,
 ];
