@@ -14,11 +14,13 @@ import { createLogger } from "../../common/logger.ts";
 import { QC } from "../../common/reading.ts";
 import { seedCatalogData } from "../../server/src/catalog/seed.ts";
 import { loadConfig } from "../../server/src/config.ts";
+import { InfluxReadingStore } from "../../server/src/influx/store.ts";
 import { QcEngine } from "../../server/src/ingest/qc/qc-engine.ts";
-import { checkReading, type ReadingCandidate } from "../../server/src/ingest/reading-check.ts";
+import { checkCandidate, checkReading, type ReadingCandidate } from "../../server/src/ingest/reading-check.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { median, type BenchFigure, type Benchmark } from "./bench-kit.ts";
+import { rawWrite } from "./influx-write.bench.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const STATIONS = 500;
@@ -127,6 +129,32 @@ function validationRate(catalog: CatalogSnapshot, batch: readonly ReadingCandida
   const seconds = (performance.now() - t0) / 1000;
   if (accepted === 0) throw new Error("nothing passed QC");
   return batch.length / seconds;
+}
+
+/**
+ * What InfluxDB alone takes for the same readings: raw /write of our line protocol into a database of
+ * its own, every series written once first (so series creation is not timed), then `count` readings
+ * cycling over every series. HTTP ingest ends with the writer drained, so this bounds its ratio.
+ */
+async function rawInfluxRate(influxUrl: string, catalog: CatalogSnapshot, count: number, now: number): Promise<number> {
+  const database = `bench_scale_raw_${randomBytes(4).toString("hex")}`;
+  const store = new InfluxReadingStore({ url: influxUrl, database, logger: createLogger("silent") });
+  await store.ensureSchema();
+  try {
+    const perCycle = catalog.sensors.length;
+    const start = now - 30 * 86_400_000;
+    const readings = candidates(catalog, perCycle + count, start).map((c) => {
+      const r = checkCandidate(c, catalog, now);
+      if (typeof r === "string") throw new Error(r);
+      return { ...r, qc: QC.pass };
+    });
+    await rawWrite(influxUrl, database, readings.slice(0, perCycle));
+    const t0 = performance.now();
+    await rawWrite(influxUrl, database, readings.slice(perCycle));
+    return count / ((performance.now() - t0) / 1000);
+  } finally {
+    await fetch(`${influxUrl}/query?q=${encodeURIComponent(`DROP DATABASE "${database}"`)}`, { method: "POST" }).catch(() => undefined);
+  }
 }
 
 interface ServerFigures {
@@ -309,6 +337,14 @@ export const catalogScale: Benchmark = {
     const oursRate = median(ours);
     const baseRate = median(base);
 
+    const rawCount = Math.max(20_000, Math.round(100_000 * scale));
+    const rawSmall: number[] = [];
+    const rawLarge: number[] = [];
+    for (let r = 0; r < Math.min(runs, 3); r++) {
+      rawSmall.push(await rawInfluxRate(influxUrl, smallSnapshot, rawCount, now));
+      rawLarge.push(await rawInfluxRate(influxUrl, largeSnapshot, rawCount, now));
+    }
+
     const clientDir = buildClient();
     const servers: BenchServer[] = [];
     let smallServer: ServerFigures;
@@ -339,6 +375,7 @@ export const catalogScale: Benchmark = {
       target: ">= 0.9x",
       extra: [
         ...pair("ingest validation in process (catalog checks + QC only, no HTTP)", oursRate, baseRate, "readings/s"),
+        ...pair("raw InfluxDB /write of the same readings (bounds the HTTP figure: it ends with the writer drained)", median(rawLarge), median(rawSmall), "readings/s"),
         ...pair("GET /api/v1/latest (every series)", largeServer.latestAllMs, smallServer.latestAllMs, "ms"),
         ...pair("GET /api/v1/latest?stations= (one overview page, 24 stations)", largeServer.latestPageMs, smallServer.latestPageMs, "ms"),
         ...pair("overview first paint with data (Chromium, navigation to cards with status)", largeServer.firstPaintMs, smallServer.firstPaintMs, "ms"),
