@@ -216,7 +216,7 @@ export class CatalogSnapshot {
     if (!s || !p) return [];
     const region = this.region(s.region);
     return (this.standardsByParameter.get(parameter) ?? [])
-      .filter((std) => validAt(std, time))
+      .filter((std) => validAt(std, time, s.timezone))
       .map((std) => ({
         standard: std,
         limit: effectiveLimit(std, p.unit, s.targetClass),

@@ -1,5 +1,6 @@
 // Which quality standards apply to a series at a time and place, what limit each sets there, and how
 // seriously a breach of it is to be taken. Pure functions over catalog data.
+import { DateTime } from "luxon";
 import type { Language, LegalStatus, QualityStandard, Region, Station, StandardKind, StandardScope } from "./catalog-model.ts";
 import { countryCovers } from "./jurisdictions.ts";
 import { convertUnit } from "./units.ts";
@@ -20,11 +21,37 @@ export interface EffectiveStandard {
   applicable: boolean;
 }
 
-/** Validity is [validFrom, validTo): a standard starts to apply at validFrom and stops at validTo. */
-export function validAt(standard: Pick<QualityStandard, "validFrom" | "validTo">, time: number): boolean {
-  if (standard.validFrom !== null && time < Date.parse(standard.validFrom)) return false;
-  if (standard.validTo !== null && time >= Date.parse(standard.validTo)) return false;
-  return true;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** Parsed bounds by zone and text: standards are asked per reading, parsing is not free. */
+const instants = new Map<string, number>();
+
+/**
+ * A validity bound as an instant. A date-only bound ("2026-01-01", as ordinances are dated) starts at
+ * local midnight in the station's zone: a standard that changes on 1 January applies from the first
+ * minute of the year there, in Chongqing as in Saxony. An ISO instant is taken as written.
+ */
+export function validityInstant(text: string, zone: string): number {
+  const key = `${zone}|${text}`;
+  let at = instants.get(key);
+  if (at === undefined) {
+    at = DATE_ONLY.test(text) ? DateTime.fromISO(text, { zone }).toMillis() : Date.parse(text);
+    instants.set(key, at);
+  }
+  return at;
+}
+
+/** A standard's validity [from, to) as epoch ms in the station's zone (open ends as ±∞). */
+export function validitySpan(standard: Pick<QualityStandard, "validFrom" | "validTo">, zone: string): { from: number; to: number } {
+  return {
+    from: standard.validFrom === null ? Number.NEGATIVE_INFINITY : validityInstant(standard.validFrom, zone),
+    to: standard.validTo === null ? Number.POSITIVE_INFINITY : validityInstant(standard.validTo, zone),
+  };
+}
+
+/** Validity is [validFrom, validTo) in the station's zone: a standard starts to apply at validFrom and stops at validTo. */
+export function validAt(standard: Pick<QualityStandard, "validFrom" | "validTo">, time: number, zone: string): boolean {
+  const { from, to } = validitySpan(standard, zone);
+  return time >= from && time < to;
 }
 
 export function scopeCovers(scope: StandardScope, station: Pick<Station, "id" | "river" | "region">, region: Pick<Region, "country"> | undefined): boolean {

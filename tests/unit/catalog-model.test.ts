@@ -124,11 +124,25 @@ describe("which standards apply", () => {
   });
 
   it.each([
-    ["2026-12-31T23:59:59Z", false],
-    ["2027-01-01T00:00:00Z", true], // validFrom is inclusive
-    ["2027-12-31T23:59:59Z", true],
-    ["2028-01-01T00:00:00Z", false], // validTo is exclusive
-  ])("a standard valid 2027 applies at %s: %s", (at, ok) => expect(validAt(std({}), Date.parse(at))).toBe(ok));
+    ["UTC", "2026-12-31T23:59:59Z", false],
+    ["UTC", "2027-01-01T00:00:00Z", true], // validFrom is inclusive
+    ["UTC", "2027-12-31T23:59:59Z", true],
+    ["UTC", "2028-01-01T00:00:00Z", false], // validTo is exclusive
+    // Date-only bounds are local midnight: Chongqing (UTC+8) enters 2027 at 16:00 UTC on 31 December…
+    ["Asia/Shanghai", "2026-12-31T15:59:59Z", false],
+    ["Asia/Shanghai", "2026-12-31T16:00:00Z", true],
+    ["Asia/Shanghai", "2027-12-31T16:00:00Z", false],
+    // …Saxony (CET, UTC+1 in winter) at 23:00 UTC.
+    ["Europe/Berlin", "2026-12-31T22:59:59Z", false],
+    ["Europe/Berlin", "2026-12-31T23:00:00Z", true],
+    ["Europe/Berlin", "2027-12-31T23:30:00Z", false],
+  ])("a standard valid 2027 applies in %s at %s: %s", (zone, at, ok) => expect(validAt(std({}), Date.parse(at), zone)).toBe(ok));
+
+  it("takes a validity given as an instant as written, whatever the zone", () => {
+    const instant = std({ validFrom: "2027-01-01T12:00:00Z", validTo: null });
+    expect(validAt(instant, Date.parse("2027-01-01T11:59:59Z"), "Asia/Shanghai")).toBe(false);
+    expect(validAt(instant, Date.parse("2027-01-01T12:00:00Z"), "Asia/Shanghai")).toBe(true);
+  });
 
   it("converts a standard's value into the parameter's unit", () => {
     expect(effectiveLimit(std({}), "ng/L", null)).toEqual({ kind: "max", value: 50 });

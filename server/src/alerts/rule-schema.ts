@@ -124,7 +124,8 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
       const ids = catalog.standardsOf(parameter!.code).map((s) => s.id);
       throw new ValidationError(`${parameter!.code} has no standard ${JSON.stringify(standardId)}${ids.length ? ` (its standards: ${[...new Set(ids)].join(", ")})` : ""}`);
     }
-    standard = versions.find((s) => validAt(s, now));
+    // A rule for every station checks validity in UTC; one station's rule in that station's zone.
+    standard = versions.find((s) => validAt(s, now, stationInfo?.timezone ?? "UTC"));
     if (!standard) throw new ValidationError(`standard ${standardId} is not valid now (see its validFrom and validTo)`);
     if (!wanted.includes(standard.kind)) throw new ValidationError(`a ${kind} rule must cite a ${wanted.join(" or ")} standard, not ${standard.kind}`);
     const limit = effectiveLimit(standard, parameter!.unit, stationInfo?.targetClass ?? null);

@@ -8,6 +8,6 @@ export { MAX_PERIOD_YEARS, calendarYear, periodRange, rollingTwelveMonths, type 
 export { ASSESSMENT_RULES, type AssessmentRuleId } from "../../../common/assessment-rules.ts";
 export { standardsForPeriod, type PeriodStandard } from "./standards-in-period.ts";
 export { checkValue } from "./verdict-eu.ts";
-export { validitySpan } from "./versions.ts";
+export { validitySpan } from "../../../common/standards.ts";
 export { lineUpYears, type YearCell, type YearOverYearRow } from "./year-over-year.ts";
 export type * from "./types.ts";

@@ -11,27 +11,13 @@
 //   (the way an annual report applies the standard in force when it is written); versions not in
 //   force at the end are listed as superseded, not assessed.
 //
-// A date-only validity ("2026-01-01") starts at local midnight in the station's zone, so a standard
-// that changes on 1 January splits a calendar year exactly at its start; an ISO instant is taken as
-// written.
-import { DateTime } from "luxon";
+// A date-only validity ("2026-01-01") starts at local midnight in the station's zone
+// (common/standards.ts validitySpan, as everywhere standards are applied), so a standard that changes
+// on 1 January splits a calendar year exactly at its start; an ISO instant is taken as written.
 import type { QualityStandard } from "../../../common/catalog-model.ts";
+import { validitySpan } from "../../../common/standards.ts";
 import type { AssessmentPeriod } from "./period.ts";
 import type { SupersededVersion, VersionRule } from "./types.ts";
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-function instantOf(text: string, zone: string): number {
-  return DATE_ONLY.test(text) ? DateTime.fromISO(text, { zone }).toMillis() : Date.parse(text);
-}
-
-/** A standard's validity as epoch ms in the station's zone (open ends as ±∞). */
-export function validitySpan(standard: Pick<QualityStandard, "validFrom" | "validTo">, zone: string): { from: number; to: number } {
-  return {
-    from: standard.validFrom === null ? Number.NEGATIVE_INFINITY : instantOf(standard.validFrom, zone),
-    to: standard.validTo === null ? Number.POSITIVE_INFINITY : instantOf(standard.validTo, zone),
-  };
-}
 
 export interface VersionWindow {
   standard: QualityStandard;
