@@ -4,7 +4,7 @@
 // so an exported mean is always the mean of the corrected values. Each record carries its interval's
 // review labels.
 import { DateTime } from "luxon";
-import type { Qualifier } from "../../../common/reading.ts";
+import { QC, type Qualifier } from "../../../common/reading.ts";
 import type { ExportResolution } from "../../../common/export-options.ts";
 import { COL, aggregateExportQuery, type CatalogSeries } from "../influx/influxql.ts";
 import type { ReadingStore } from "../influx/store.ts";
@@ -148,7 +148,7 @@ export async function* aggregateRecordBatches(
         const visible: ReviewedPoint[] = [];
         for (const p of await reader.points(s, ranges, e.state, req.view)) {
           const point = e.labeller.label(p);
-          if (point && (req.qc !== "pass" || point.qc === 1)) visible.push(point);
+          if (point && (req.qc !== "pass" || point.qc === QC.pass)) visible.push(point);
         }
         for (const b of bucketPoints(visible, startOf, "drop")) batch.push(bucketRecord(e, b));
       }

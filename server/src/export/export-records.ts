@@ -1,7 +1,7 @@
 // Raw export records: every reading of the export's series, streamed from one chunked InfluxDB query
 // through the store, corrected and labelled on the way (export-review.ts), in time order, so memory
 // stays at one batch whatever the size of the export. Aggregates are in export-aggregates.ts.
-import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
+import { QC, QUALIFIER, type Qualifier } from "../../../common/reading.ts";
 import type { ApprovalLevel } from "../../../common/review.ts";
 import { COL, rawExportQuery } from "../influx/influxql.ts";
 import type { ReadingStore } from "../influx/store.ts";
@@ -116,7 +116,7 @@ export async function* rawRecordBatches(
   const query = rawExportQuery(req.series, sensorIds(req), req.from, req.to, filterHere ? "all" : req.qc, review.needsSignal);
   const sensorOf = sensorResolver(req);
   const due: Array<{ series: SeriesExport; point: ReviewedPoint }> = [];
-  const keep = (r: RawRecord) => !filterHere || r.qc === 1;
+  const keep = (r: RawRecord) => !filterHere || r.qc === QC.pass;
   for await (const chunk of store.queryChunks(query, { signal, chunkSize })) {
     const at = (name: string) => chunk.columns.indexOf(name);
     const [iTime, iStation, iParameter, iSensor, iValue, iQc, iLod, iLoq, iUnc, iRaw, iCal] = [

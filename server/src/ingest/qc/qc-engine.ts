@@ -3,7 +3,7 @@
 // out-of-order arrivals) get the stateless tests only: the history describes a different moment.
 // The gross-range limits are the sensor's own (catalog: sensorRange → fail, expectedRange → suspect).
 import type { Sensor } from "../../../../common/catalog-model.ts";
-import type { QcFlag } from "../../../../common/reading.ts";
+import { QC, type QcFlag } from "../../../../common/reading.ts";
 import {
   DEFAULT_QC_SETTINGS,
   flatLine,
@@ -106,11 +106,11 @@ export class QcEngine {
       n = 1;
     }
     const jumpFlag = worst(spike(value, d, this.settings, o + VALUES, n), rateOfChange(value, d, this.settings, o + VALUES, n));
-    d[o + JUMPED] = jumpFlag !== 1 ? 1 : 0;
+    d[o + JUMPED] = jumpFlag !== QC.pass ? 1 : 0;
     const flag = worst(timeFlag, rangeFlag, jumpFlag, flatLine(d[o + REPEATS]!, this.settings));
     d[o + LAST_TIME] = input.time;
     // Failed values stay out of the history so one bad reading does not skew the next tests.
-    if (rangeFlag !== 4) {
+    if (rangeFlag !== QC.fail) {
       if (n === HISTORY) d.copyWithin(o + VALUES, o + VALUES + 1, o + VALUES + HISTORY);
       else n++;
       d[o + VALUES + n - 1] = value;

@@ -1,4 +1,4 @@
-// QARTOD-style quality tests as pure functions. Each returns a flag: 1 pass, 3 suspect, 4 fail.
+// QARTOD-style quality tests as pure functions. Each returns a flag: QC.pass, QC.suspect or QC.fail.
 // The aggregate flag of a reading is the worst of the tests that ran.
 import { QC, type QcFlag } from "../../../../common/reading.ts";
 
@@ -68,39 +68,39 @@ export function medianOf(values: ArrayLike<number>, from = 0, n = values.length 
 
 /** Spike against the recent median, robust to the spike itself and to earlier outliers. */
 export function spike(value: number, history: ArrayLike<number>, s: QcSettings = DEFAULT_QC_SETTINGS, from = 0, n = history.length - from): QcFlag {
-  if (n < s.minHistory) return 1;
+  if (n < s.minHistory) return QC.pass;
   const sorted = sortedCopy(history, from, n, 0);
   const m = median(sorted, n);
   const deviation = Math.abs(value - m);
   // Cheap test first: most readings are nowhere near the relative floor.
-  if (deviation <= s.spikeMinRelative * Math.max(Math.abs(m), Number.EPSILON)) return 1;
+  if (deviation <= s.spikeMinRelative * Math.max(Math.abs(m), Number.EPSILON)) return QC.pass;
   for (let i = 0; i < n; i++) sorted[i] = Math.abs(sorted[i]! - m);
   const mad = median(sortedCopy(sorted, 0, n, 1), n);
-  return deviation > s.spikeSigmas * 1.4826 * mad ? 3 : 1;
+  return deviation > s.spikeSigmas * 1.4826 * mad ? QC.suspect : QC.pass;
 }
 
 export function rateOfChange(value: number, history: ArrayLike<number>, s: QcSettings = DEFAULT_QC_SETTINGS, from = 0, n = history.length - from): QcFlag {
-  if (n < s.minHistory) return 1;
+  if (n < s.minHistory) return QC.pass;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += history[from + i]!;
   const mean = sum / n;
   const step = Math.abs(value - history[from + n - 1]!);
-  if (step <= s.spikeMinRelative * Math.max(Math.abs(mean), Number.EPSILON)) return 1;
+  if (step <= s.spikeMinRelative * Math.max(Math.abs(mean), Number.EPSILON)) return QC.pass;
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (history[from + i]! - mean) ** 2;
   const sd = Math.sqrt(squares / (n - 1));
-  return step > s.rateSigmas * sd ? 3 : 1;
+  return step > s.rateSigmas * sd ? QC.suspect : QC.pass;
 }
 
 /** `repeats`: how many consecutive identical values end with this one (1 = it differs from the last). */
 export function flatLine(repeats: number, s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
-  if (repeats >= s.flatFailCount) return 4;
-  if (repeats >= s.flatSuspectCount) return 3;
-  return 1;
+  if (repeats >= s.flatFailCount) return QC.fail;
+  if (repeats >= s.flatSuspectCount) return QC.suspect;
+  return QC.pass;
 }
 
 export function timestamp(time: number, now: number, s: QcSettings = DEFAULT_QC_SETTINGS): QcFlag {
-  return time - now > s.futureSkewMs ? 3 : 1;
+  return time - now > s.futureSkewMs ? QC.suspect : QC.pass;
 }
 
 export function sameValue(a: number, b: number): boolean {
