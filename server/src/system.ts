@@ -54,7 +54,7 @@ import { Spool } from "./ingest/spool.ts";
 import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
-import { UnwrittenLatest } from "./query/unwritten-latest.ts";
+import { LatestReadings } from "./query/latest-readings.ts";
 import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
 import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "../../common/logger.ts";
@@ -65,7 +65,7 @@ import { isLabUpload } from "./lab/lab-routes.ts";
 import { LabAlerts } from "./lab/lab-alerts.ts";
 import { SqlMembershipRepository } from "./auth/memberships.ts";
 import { createReview, type Review } from "./review/review.ts";
-import { SCHEMA_RETENTION } from "./query/series-service.ts";
+import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -170,9 +170,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   // /latest includes what was acknowledged but is not yet in InfluxDB.
-  const unwritten = new UnwrittenLatest();
-  events.onAccepted((readings) => unwritten.accepted(readings));
-  writer.onWritten((readings) => unwritten.written(readings));
+  const latestReadings = new LatestReadings(() => storedLatest(store, now() - LATEST_LOOKBACK_MS));
+  // Accepted (maybe still queued for the writer) and written (journal and spool replays after a
+  // restart included: every write to InfluxDB goes through the store).
+  events.onAccepted((readings) => latestReadings.accepted(readings));
+  store.onWrite((readings) => latestReadings.accepted(readings));
   const meta = await openMetaStore(config.dataDir);
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
@@ -315,7 +317,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(sensorRouter({ catalog }));
   app.use(standardRouter({ catalog, now }));
   app.use(entityRouter({ catalog }));
-  app.use(queryRouter({ store, catalog, logger, now, unwritten, ...reviewed }));
+  app.use(queryRouter({ store, catalog, logger, now, latestReadings, ...reviewed }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, catalog, logger, now, lab: lab.queries, ...reviewed }));
   app.use(alerting.router);

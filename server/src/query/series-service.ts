@@ -10,7 +10,7 @@ import { reviewedLatest } from "../review/reviewed-latest.ts";
 import { SeriesChartReview, provisionalLabel, readingPoint, type ChartReview } from "../review/reviewed-chart.ts";
 import { RETENTION } from "../influx/schema.ts";
 import { TAG } from "../../../common/wire.ts";
-import type { UnwrittenLatest } from "./unwritten-latest.ts";
+import type { LatestReadings } from "./latest-readings.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelope.ts";
 import {
@@ -33,8 +33,8 @@ import {
 
 export interface SeriesServiceOptions {
   now?: () => number;
-  /** Readings acknowledged but not yet in InfluxDB, which /latest includes (unwritten-latest.ts). */
-  unwritten?: Pick<UnwrittenLatest, "of">;
+  /** The newest reading per series, kept by ingest (latest-readings.ts); without, /latest asks InfluxDB. */
+  latestReadings?: Pick<LatestReadings, "of">;
   nativeIntervalMs?: number;
   retention?: RetentionWindows;
   logger?: Logger;
@@ -69,7 +69,7 @@ export class SeriesService {
   private readonly nativeIntervalMs: number;
   private readonly retention: RetentionWindows;
   private readonly logger: Logger | undefined;
-  private readonly unwritten: Pick<UnwrittenLatest, "of"> | undefined;
+  private readonly latestReadings: Pick<LatestReadings, "of"> | undefined;
 
   constructor(
     private readonly store: ReadingStore,
@@ -79,7 +79,7 @@ export class SeriesService {
     this.nativeIntervalMs = options.nativeIntervalMs ?? DEFAULT_NATIVE_INTERVAL_MS;
     this.retention = options.retention ?? SCHEMA_RETENTION;
     this.logger = options.logger;
-    this.unwritten = options.unwritten;
+    this.latestReadings = options.latestReadings;
   }
 
   /**
@@ -124,40 +124,28 @@ export class SeriesService {
    */
   async latest(catalog: CatalogSnapshot, station?: Station | readonly Station[], review?: ChartReview): Promise<LatestResponse> {
     const since = this.now() - LATEST_LOOKBACK_MS;
-    const rows = await this.store.query<Row>(latestQuery(since, station));
+    const asked = station === undefined ? undefined : Array.isArray(station) ? (station as readonly Station[]) : [station as Station];
+    const newest = this.latestReadings ? await this.latestReadings.of(asked && new Set(asked.map((s) => s.id))) : await storedLatest(this.store, since, asked);
     const stationOrder = new Map(catalog.stations.map((s, i) => [s.id, i]));
     const parameterOrder = new Map(catalog.parameters.map((p, i) => [p.code, i]));
     const bySeries = new Map<string, Reading>();
-    for (const row of rows) {
-      const stationId = row[TAG.station];
-      const parameterCode = row[TAG.parameter];
-      const qc = qcFlag(row[COL.qc]);
+    for (const r of newest) {
       // Series outside the catalog (e.g. left over from a renamed station) are not part of the API.
-      if (typeof stationId !== "string" || typeof parameterCode !== "string" || qc === undefined) continue;
-      if (!stationOrder.has(stationId) || !parameterOrder.has(parameterCode)) continue;
-      const time = row.time.getTime();
-      const tagged = row[TAG.sensor];
-      const sensor = typeof tagged === "string" && tagged !== "" ? tagged : catalog.defaultSensor(stationId, parameterCode, time)?.id;
+      if (r.time < since || !stationOrder.has(r.station) || !parameterOrder.has(r.parameter)) continue;
+      const sensor = r.sensor !== "" ? r.sensor : catalog.defaultSensor(r.station, r.parameter, r.time)?.id;
       if (sensor === undefined) continue;
-      const key = `${stationId}\t${parameterCode}\t${sensor}`;
+      const key = `${r.station}\t${r.parameter}\t${sensor}`;
       const previous = bySeries.get(key);
-      if (previous && previous.time >= time) continue;
-      bySeries.set(key, { station: stationId, parameter: parameterCode, sensor, time, ...censoring(row), qc });
-    }
-    const stations = station === undefined ? undefined : new Set((Array.isArray(station) ? station : [station as Station]).map((s) => s.id));
-    for (const r of this.unwritten?.of(stations) ?? []) {
-      if (!stationOrder.has(r.station) || !parameterOrder.has(r.parameter) || r.time < since) continue;
-      const key = `${r.station}\t${r.parameter}\t${r.sensor}`;
-      const stored = bySeries.get(key);
-      // As InfluxDB will return it: no raw signal or calibration in /latest.
-      if (!stored || stored.time < r.time) bySeries.set(key, { ...r, rawSignal: null, calibration: null });
+      if (previous && previous.time >= r.time) continue;
+      // As InfluxDB returns it: no raw signal or calibration in /latest.
+      bySeries.set(key, { ...r, sensor, rawSignal: null, calibration: null });
     }
     const reviewed: ReviewedReading[] = review ? await reviewedLatest(catalog, [...bySeries.values()], since, this.now(), review) : [...bySeries.values()].map((r) => ({ ...r, approval: "raw" as const }));
     const latest = reviewed.sort(
       (a, b) =>
         stationOrder.get(a.station)! - stationOrder.get(b.station)! ||
         parameterOrder.get(a.parameter)! - parameterOrder.get(b.parameter)! ||
-        a.sensor.localeCompare(b.sensor),
+        (a.sensor < b.sensor ? -1 : a.sensor > b.sensor ? 1 : 0),
     );
     const label = provisionalLabel(latest);
     return { latest, since, ...reviewFields(review), ...(label ? { provisionalLabel: label } : {}) };
@@ -269,6 +257,24 @@ export class SeriesService {
 }
 
 /** Value, qualifier and limit of a stored reading: the limit field that is present says which. */
+/**
+ * The stored newest reading of every series since `since` (of the given stations), as InfluxDB's
+ * last() finds it; data stored before sensors were tagged comes back with sensor "".
+ */
+export async function storedLatest(store: ReadingStore, since: number, stations?: readonly Station[]): Promise<Reading[]> {
+  const rows = await store.query<Row>(latestQuery(since, stations));
+  const out: Reading[] = [];
+  for (const row of rows) {
+    const station = row[TAG.station];
+    const parameter = row[TAG.parameter];
+    const qc = qcFlag(row[COL.qc]);
+    if (typeof station !== "string" || typeof parameter !== "string" || qc === undefined) continue;
+    const tagged = row[TAG.sensor];
+    out.push({ station, parameter, sensor: typeof tagged === "string" ? tagged : "", time: row.time.getTime(), ...censoring(row), qc });
+  }
+  return out;
+}
+
 function censoring(row: Row): Pick<Reading, "value" | "qualifier" | "limit" | "uncertainty" | "rawSignal" | "calibration"> {
   const value = num(row[COL.value]);
   const lod = num(row[COL.lod]);

@@ -1,0 +1,59 @@
+// The newest reading of every series, kept in memory for /api/v1/latest. Asking InfluxDB for it
+// (`last()` grouped by every station × parameter × sensor) reads the newest shard of every series: with
+// a national network (500 stations × 40 parameters) that took InfluxDB itself 1.5 s per request on
+// this project's 2-core machine (tests/bench/catalog-scale.bench.ts), for an answer that ingest
+// already knows. So InfluxDB is asked once, the first time someone wants the latest values, and
+// from then on every reading ingest accepts, and every reading written to InfluxDB (journal and
+// spool replays after a restart too), updates its series here — including readings acknowledged
+// but not yet stored (a backfill ahead of the writer, InfluxDB slow or down with readings
+// spooled), which /latest shows as the live stream showed them.
+//
+// One instance sees every accepted reading only while it is the only one. With several instances
+// (scale-out) each must be fed every instance's accepted readings, or ask InfluxDB instead.
+import type { Reading } from "../../../common/reading.ts";
+
+const key = (r: Pick<Reading, "station" | "parameter" | "sensor">) => `${r.station}\t${r.parameter}\t${r.sensor}`;
+
+export class LatestReadings {
+  private readonly bySeries = new Map<string, Reading>();
+  private loading: Promise<void> | undefined;
+
+  /**
+   * @param load the stored newest reading per series (InfluxDB); a reading of data stored before
+   *   sensors were tagged carries sensor "" (the caller maps it to the primary sensor at its time).
+   */
+  constructor(private readonly load: () => Promise<readonly Reading[]>) {}
+
+  /** Ingest accepted these (validated, QC-flagged, handed to the writer), or they are being written. */
+  accepted(readings: readonly Reading[]): void {
+    for (const r of readings) this.offer(r);
+  }
+
+  /** The newest reading per series, of the given stations (all when undefined). */
+  async of(stations?: ReadonlySet<string>): Promise<Reading[]> {
+    await this.loaded();
+    const out: Reading[] = [];
+    for (const r of this.bySeries.values()) if (!stations || stations.has(r.station)) out.push(r);
+    return out;
+  }
+
+  private offer(r: Reading): void {
+    const k = key(r);
+    const previous = this.bySeries.get(k);
+    if (!previous || r.time >= previous.time) this.bySeries.set(k, r);
+  }
+
+  /** Loads the stored newest readings once; readings accepted meanwhile are kept if newer. A failed load is tried again by the next caller. */
+  private loaded(): Promise<void> {
+    this.loading ??= this.load().then(
+      (stored) => {
+        for (const r of stored) this.offer(r);
+      },
+      (err: unknown) => {
+        this.loading = undefined;
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+}
