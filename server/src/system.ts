@@ -21,6 +21,7 @@ import { stationRouter } from "./catalog/station-routes.ts";
 import { errorMiddleware, notFoundHandler } from "./http/error-middleware.ts";
 import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
+import { compressResponses } from "./http/compression.ts";
 import { listRoutes, type RouteInfo } from "./http/route-list.ts";
 import { InfluxReadingStore, type ReadingStore } from "./influx/store.ts";
 import { BatchWriter } from "./ingest/batch-writer.ts";
@@ -283,6 +284,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
   app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes, rateLimit: writeLimit }));
   app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes, now, rateLimit: writeLimit }));
+  app.use(compressResponses());
   // Confirm/unsubscribe links from mails carry their own token and no session.
   app.use(alerting.tokenRouter);
   // Everything else under /api: cookies or personal API tokens, JSON bodies up to 256 kB. A lab file
