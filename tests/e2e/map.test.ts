@@ -122,6 +122,7 @@ describe("the station map", () => {
     expect(station).toBe("DE-ELBE-SCHMILKA");
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("DE-ELBE-ZEHREN");
+    await page.locator(".map-region[data-region='saxony']").screenshot({ path: path.join(ARTIFACTS, "map-de-focus.png") });
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => location.hash.startsWith("#/station/DE-ELBE-ZEHREN"));
     expect(external).toEqual([]);
