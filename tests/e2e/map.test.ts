@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../sensors-sim/src/simulator.ts";
 import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
 
@@ -19,12 +20,13 @@ describe("the station map", () => {
   const requested: string[] = [];
   const external: string[] = [];
   let errors: string[] | undefined;
+  let token: string;
   failOnPageErrors(() => errors);
 
   beforeAll(async () => {
     await buildClientOnce();
     system = await startTestSystem();
-    const { token } = await system.stationTokens.create("sim", ["*"]);
+    token = (await system.stationTokens.create("sim", ["*"])).token;
     const summary = await startSimulator(
       {
         url: system.url,
@@ -49,9 +51,11 @@ describe("the station map", () => {
   });
 
   /** A context whose pages reach only the test server; the language as the switcher stores it. */
-  async function open(lang: "en" | "de" | "zh", width = 1300): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser!.newContext({ viewport: { width, height: 1000 }, locale: lang === "de" ? "de-DE" : lang === "zh" ? "zh-CN" : "en-GB" });
-    const origin = new URL(system!.url).origin;
+  async function open(lang: "en" | "de" | "zh", width = 1300, url = system!.url, ready = true): Promise<{ context: BrowserContext; page: Page }> {
+    // Without the dashboard's CSP (which would stop most outside requests before they are made): the
+    // proof is that the page asks for nothing outside, not that the browser refuses it.
+    const context = await browser!.newContext({ viewport: { width, height: 1000 }, locale: lang === "de" ? "de-DE" : lang === "zh" ? "zh-CN" : "en-GB", bypassCSP: true });
+    const origin = new URL(url).origin;
     await context.route("**/*", async (route) => {
       const url = route.request().url();
       requested.push(url);
@@ -62,7 +66,8 @@ describe("the station map", () => {
     await context.addInitScript((l) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang: l })), lang);
     const page = await context.newPage();
     errors = collectPageErrors(page);
-    await page.goto(`${system!.url}/#/?view=map&p=carbamazepine`);
+    await page.goto(`${url}/#/?view=map&p=carbamazepine`);
+    if (!ready) return { context, page };
     // Loaded: every marker has its status.
     await page.waitForFunction(() => {
       const marks = [...document.querySelectorAll(".station-map a.map-station")];
@@ -96,6 +101,25 @@ describe("the station map", () => {
     expect(await page.locator(zehren).textContent()).toMatch(/^pH \d+([.,]\d+)?$/);
     expect(page.url()).toContain("p=ph");
     expect(requested.length).toBeGreaterThan(3);
+    expect(external).toEqual([]);
+    // The watch itself works: a tile request, as a map library would make, is caught and refused.
+    expect(await page.evaluate(() => fetch("https://tile.example.invalid/7/68/43.png").then(() => "loaded", () => "refused"))).toBe("refused");
+    expect(external).toEqual(["https://tile.example.invalid/7/68/43.png"]);
+    external.splice(0);
+    // The refused request's console message is the probe's, not a page error.
+    const probe = errors!.filter((e) => e.includes("ERR_BLOCKED_BY_CLIENT") || e.includes("tile.example.invalid"));
+    expect(probe.length).toBeGreaterThan(0);
+    for (const e of probe) errors!.splice(errors!.indexOf(e), 1);
+    await context.close();
+  });
+
+  it("updates live: a new reading changes the station's value on the map", async () => {
+    const { context, page } = await open("en");
+    await expect.poll(() => page.locator("[data-testid=connection]").getAttribute("data-state")).toBe("connected");
+    const res = await postReadings(system!.url, token, { readings: [{ station: "DE-MULDE-BADDUEBEN", parameter: "carbamazepine", time: Date.now(), value: 432 }] });
+    expect(res.status).toBe(202);
+    await page.waitForFunction(() => document.querySelector("a.map-station[data-station='DE-MULDE-BADDUEBEN'] .map-label-value")?.textContent === "432 ng/L");
+    expect(await page.locator(".map-table tr[data-station='DE-MULDE-BADDUEBEN'] td.num").textContent()).toBe("432 ng/L");
     expect(external).toEqual([]);
     await context.close();
   });
@@ -140,6 +164,20 @@ describe("the station map", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "map-zh.png"), fullPage: true });
     expect(external).toEqual([]);
     await context.close();
+  });
+
+  it("says so when the catalog has no stations", async () => {
+    const empty = await startTestSystem({ CATALOG_SEED: "empty" });
+    try {
+      const { context, page } = await open("en", 1300, empty.url, false);
+      await page.waitForSelector(".overview-map .empty-state");
+      expect(await page.locator(".overview-map .empty-state").textContent()).toBe("No stations in the catalogue yet.");
+      expect(await page.locator(".station-map").count()).toBe(0);
+      expect(external).toEqual([]);
+      await context.close();
+    } finally {
+      await empty.stop();
+    }
   });
 
   it("fits a phone screen (390 px)", async () => {
