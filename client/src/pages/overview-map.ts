@@ -4,14 +4,14 @@
 // same in a table, for screen readers and small screens. The maps and their data load on demand
 // (dynamic import), so the list view does not carry them. Updates live. The compound is in the URL.
 import type { Station } from "../../../common/catalog-model.ts";
-import { AlertsApi } from "../alerts-api.ts";
 import { retryError } from "../components/notice.ts";
 import { overviewTabs } from "../components/overview-tabs.ts";
 import { statusBadge, statusText } from "../components/status-badge.ts";
 import { parameterName, regionName, riverName, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatReadingValue } from "../format.ts";
-import { alertsByStation, KEY_COMPOUNDS, LatestReadings } from "../latest-readings.ts";
+import { KEY_COMPOUNDS, LatestReadings } from "../latest-readings.ts";
+import { statusFeed } from "../status-feed.ts";
 import type * as StationMapModule from "../map/station-map.ts";
 import type { MapStation } from "../map/station-map.ts";
 import { shortName } from "../map/map-labels.ts";
@@ -19,12 +19,10 @@ import { overviewHref, replaceQuery, stationHref } from "../router.ts";
 import { byRegion, groupRuns } from "../station-list.ts";
 import { deriveStatus, type StationStatus } from "../status.ts";
 import "../map/map.css";
-import type { AlertInfo } from "../../../common/alerts.ts";
 
 type MapModule = typeof StationMapModule;
 
 const STATUSES: readonly StationStatus[] = ["ok", "above", "early-warning", "sensor", "offline"];
-const ALERTS_DEBOUNCE_MS = 300;
 
 export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
   const { t, catalog } = ctx;
@@ -36,13 +34,11 @@ export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
   const measured = catalog.parameters.filter((p) => stations.some((s) => catalog.measures(s.id, p.code)));
   let compound = measured.find((p) => p.code === query.get("p"))?.code ?? KEY_COMPOUNDS.find((c) => measured.some((p) => p.code === c)) ?? measured[0]?.code ?? "";
   const latest = new LatestReadings(catalog);
-  let firing = new Map<string, AlertInfo[]>();
-  const alertsApi = new AlertsApi(ctx.api);
+  const feed = statusFeed(ctx, () => loaded && !destroyed && render());
   let loaded = false;
   let destroyed = false;
   let maps: MapModule | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  let alertsTimer: ReturnType<typeof setTimeout> | undefined;
 
   const status = h("p", { class: "state-loading", role: "status" }, t("state.loading"));
   const regions = h("div", { class: "map-regions" });
@@ -77,7 +73,7 @@ export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
 
   function statusOf(s: Station): StationStatus | null {
     if (!loaded) return null;
-    return deriveStatus({ station: s.id, latest: [...latest.of(s.id).values()], catalog, alerts: firing.get(s.id) ?? [], now: Date.now() }).status;
+    return deriveStatus({ station: s.id, latest: [...latest.of(s.id).values()], catalog, alerts: feed.alertsOf(s.id), now: Date.now() }).status;
   }
 
   function valueOf(s: Station): string {
@@ -168,15 +164,6 @@ export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
     }
   }
 
-  async function loadAlerts(): Promise<void> {
-    try {
-      firing = alertsByStation(await alertsApi.alerts({ state: "firing" }));
-      if (loaded) render();
-    } catch {
-      // Statuses still follow the latest values; the next alert event tries again.
-    }
-  }
-
   async function load(): Promise<void> {
     clearTimeout(retryTimer);
     if (stations.length === 0) {
@@ -192,7 +179,7 @@ export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
       loaded = true;
       status.hidden = true;
       render();
-      void loadAlerts();
+      void feed.loadAlerts();
     } catch (err) {
       if (destroyed) return;
       // Retry by itself too, as the list view does: a wall screen should recover with the server.
@@ -205,14 +192,6 @@ export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
   }
 
   void load();
-  // Offline is a matter of time passing: re-derive statuses even when nothing arrives.
-  const timer = setInterval(() => loaded && render(), 30_000);
-  const stopLive = ctx.live.listen({
-    alert: () => {
-      clearTimeout(alertsTimer);
-      alertsTimer = setTimeout(() => void loadAlerts(), ALERTS_DEBOUNCE_MS);
-    },
-  });
 
   return {
     element,
@@ -225,10 +204,8 @@ export function overviewMapPage(ctx: AppContext, query: URLSearchParams): Page {
     onResync: () => void load(),
     destroy() {
       destroyed = true;
-      clearInterval(timer);
       clearTimeout(retryTimer);
-      clearTimeout(alertsTimer);
-      stopLive();
+      feed.stop();
     },
   };
 }
