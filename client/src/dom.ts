@@ -29,3 +29,13 @@ let idCounter = 0;
 export function uid(prefix: string): string {
   return `${prefix}-${++idCounter}`;
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** An SVG element with attributes (SVG needs its namespace; h() builds HTML elements). */
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  append(el, ...children);
+  return el;
+}

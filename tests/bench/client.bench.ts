@@ -4,16 +4,13 @@
 // settings (no parsing, normalized, min-max decimation, no animation, no point dots) against
 // Chart.js defaults for the same data (parsing on, no decimation; animation off too, so both
 // timings end when the frame is drawn).
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../helpers/chromium.ts";
 import type { Benchmark } from "./bench-kit.ts";
+import { ROOT, sharedClientBuild } from "./client-build.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NM = path.join(ROOT, "node_modules");
 
 function gzSize(file: string): number {
@@ -21,26 +18,13 @@ function gzSize(file: string): number {
 }
 
 function bundleSizes(): { ours: number; baseline: number } {
-  // A private outDir: client/dist may be served by tests running at the same time.
-  const out = mkdtempSync(path.join(os.tmpdir(), "wm-bench-client-"));
-  try {
-    execFileSync("npx", ["vite", "build", "--config", "client/vite.config.ts", "--outDir", out, "--emptyOutDir", "--logLevel", "error"], {
-      cwd: ROOT,
-      stdio: "pipe",
-    });
-    const assets = path.join(out, "assets");
-    const ours = readdirSync(assets)
-      .filter((f) => /\.(js|css)$/.test(f))
-      .reduce((sum, f) => sum + gzSize(path.join(assets, f)), 0);
-    const baseline = [
-      "chart.js/dist/chart.umd.min.js",
-      "socket.io-client/dist/socket.io.min.js",
-      "luxon/build/global/luxon.min.js",
-    ].reduce((sum, f) => sum + gzSize(path.join(NM, f)), 0);
-    return { ours, baseline };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  // Every chunk counts, those loaded on demand (the map) too.
+  const assets = path.join(sharedClientBuild(), "assets");
+  const ours = readdirSync(assets)
+    .filter((f) => /\.(js|css)$/.test(f))
+    .reduce((sum, f) => sum + gzSize(path.join(assets, f)), 0);
+  const baseline = ["chart.js/dist/chart.umd.min.js", "socket.io-client/dist/socket.io.min.js", "luxon/build/global/luxon.min.js"].reduce((sum, f) => sum + gzSize(path.join(NM, f)), 0);
+  return { ours, baseline };
 }
 
 interface RenderTimes {

@@ -8,9 +8,10 @@ import { ingest } from "./ingest.bench.ts";
 import { labImportBench } from "./lab-import.bench.ts";
 import { labValidationBench } from "./lab-validation.bench.ts";
 import { liveLatency } from "./live-latency.bench.ts";
+import { mapFirstPaintBench, profileFrameBench } from "./map-profile.bench.ts";
 import { readLoad } from "./read-load.bench.ts";
 import { reviewChart } from "./review-chart.bench.ts";
 import { seriesQuery } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench, mapFirstPaintBench, profileFrameBench];

@@ -6,6 +6,7 @@ import path from "node:path";
 import { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { createLogger } from "../../common/logger.ts";
 import { formatResult, type BenchResult, type Benchmark } from "./bench-kit.ts";
+import { removeSharedClientBuild } from "./client-build.ts";
 import { benchmarks } from "./registry.ts";
 
 export async function runBenchmarks(scale: number, only?: string, list: Benchmark[] = benchmarks): Promise<BenchResult[]> {
@@ -19,6 +20,7 @@ export async function runBenchmarks(scale: number, only?: string, list: Benchmar
       results.push(await bench.run({ influxUrl: influxd.url, scale, influxdPid: influxd.pid }));
     }
   } finally {
+    removeSharedClientBuild();
     await influxd.stop();
   }
   return results;

@@ -5,8 +5,8 @@
 import type { SeriesPoint } from "../../../common/api-types.ts";
 import { QC } from "../../../common/reading.ts";
 import { CHART_COLOURS } from "./palette.ts";
+import { svg as svgEl } from "../dom.ts";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 120;
 const HEIGHT = 28;
 
@@ -73,18 +73,12 @@ export function sparklineMarks(points: readonly SeriesPoint[], from: number, to:
   return marks;
 }
 
-function svgElement<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string>): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  return el;
-}
-
 /** The sparkline; `label` is its accessible name and tooltip (what it shows, and its mean). */
 export function sparkline(points: readonly SeriesPoint[], from: number, to: number, label: string): SVGSVGElement {
-  const svg = svgElement("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: "none", class: "sparkline", role: "img", "aria-label": label });
-  svg.appendChild(svgElement("title", {})).textContent = label;
+  const svg = svgEl("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, preserveAspectRatio: "none", class: "sparkline", role: "img", "aria-label": label });
+  svg.appendChild(svgEl("title", {})).textContent = label;
   svg.appendChild(
-    svgElement("path", { d: sparklinePath(points, from, to, WIDTH, HEIGHT), fill: "none", stroke: "currentColor", "stroke-width": "1.5", "vector-effect": "non-scaling-stroke" }),
+    svgEl("path", { d: sparklinePath(points, from, to, WIDTH, HEIGHT), fill: "none", stroke: "currentColor", "stroke-width": "1.5", "vector-effect": "non-scaling-stroke" }),
   );
   const marks = sparklineMarks(points, from, to, WIDTH, HEIGHT);
   for (const m of marks) {
@@ -92,7 +86,7 @@ export function sparkline(points: readonly SeriesPoint[], from: number, to: numb
     const d = m.qc === QC.suspect ? `M${m.x} ${m.y - s}L${m.x + s} ${m.y}L${m.x} ${m.y + s}L${m.x - s} ${m.y}Z` : `M${m.x - s} ${m.y - s}L${m.x + s} ${m.y + s}M${m.x - s} ${m.y + s}L${m.x + s} ${m.y - s}`;
     const colour = m.qc === QC.suspect ? CHART_COLOURS.suspect : CHART_COLOURS.failed;
     svg.appendChild(
-      svgElement("path", {
+      svgEl("path", {
         d,
         class: `spark-qc spark-qc-${m.qc}`,
         "data-qc": String(m.qc),

@@ -2,18 +2,11 @@
 // as a ring; clicking the map sets latitude and longitude. No tiles (the dashboard loads nothing from
 // elsewhere): it shows where the point lies among the network, a link opens OpenStreetMap there.
 import type { Station } from "../../../common/catalog-model.ts";
-import { h } from "../dom.ts";
+import { h, svg } from "../dom.ts";
 import type { Translate } from "../i18n/index.ts";
 
-const NS = "http://www.w3.org/2000/svg";
 const W = 280;
 const H = 180;
-
-function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number>): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
-}
 
 export function coordinateMap(t: Translate, others: readonly Pick<Station, "id" | "lat" | "lon">[], lat: HTMLInputElement, lon: HTMLInputElement): HTMLElement {
   const map = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "coord-map", role: "img" });

@@ -11,6 +11,11 @@ const VIEW: Record<StationStatus, { icon: string; key: MessageKey }> = {
   offline: { icon: "○", key: "status.offline" },
 };
 
+/** The status in words (the badge's text). */
+export function statusText(status: StationStatus, t: Translate): string {
+  return t(VIEW[status].key);
+}
+
 export function statusBadge(status: StationStatus, t: Translate): HTMLElement {
   const view = VIEW[status];
   return h(

@@ -6,18 +6,20 @@
 // large network is searched and filtered (region, river, status) and shown a page at a time: only
 // the page's stations are loaded and followed live, so 500 stations cost what 24 do. Filter and page
 // live in the URL.
-import type { AlertInfo } from "../../../common/alerts.ts";
 import type { SeriesPoint } from "../../../common/api-types.ts";
 import type { Station } from "../../../common/catalog-model.ts";
-import { QC, type Reading } from "../../../common/reading.ts";
-import { AlertsApi } from "../alerts-api.ts";
+import { QC } from "../../../common/reading.ts";
 import { sparkline } from "../charts/sparkline.ts";
 import { alertFormat, valueKindText } from "../components/alert-format.ts";
+import { overviewTabs, overviewView } from "../components/overview-tabs.ts";
 import { statusBadge } from "../components/status-badge.ts";
 import { parameterName, regionName, riverName, stationName, type AppContext, type Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDateTime, formatMean, formatQuantity, formatReadingValue, meanDescription } from "../format.ts";
+import { KEY_COMPOUNDS, LatestReadings } from "../latest-readings.ts";
 import { livePoint } from "../series-data.ts";
+import { statusFeed } from "../status-feed.ts";
+import { overviewMapPage } from "./overview-map.ts";
 import type { MessageKey } from "../i18n/index.ts";
 import { overviewHref, replaceQuery, stationHref } from "../router.ts";
 import { pager, stationFilterBar } from "../components/station-filter.ts";
@@ -26,28 +28,24 @@ import { listZone, zoneName } from "../state.ts";
 import { meanOf } from "../stats.ts";
 import { deriveStatus, type StatusIssue } from "../status.ts";
 
-export const KEY_COMPOUNDS = ["carbamazepine", "diclofenac", "sulfamethoxazole"];
 const DAY = 86_400_000;
 const SPARK_WIDTH = 120;
-/** Live alert events arrive in bursts; the firing alerts are fetched again at most this often. */
-const ALERTS_DEBOUNCE_MS = 300;
 /** Station cards per page: one screenful or two, and at most one /latest request. */
 export const OVERVIEW_PAGE_SIZE = 24;
 
 export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSearchParams()): Page {
+  if (overviewView(query) === "map") return overviewMapPage(ctx, query);
   const { t } = ctx;
   const { catalog } = ctx;
   let filter: StationFilter = readFilter(query);
   let pageIndex = Math.max(0, Number(query.get("page") ?? "1") - 1);
   let shown: Station[] = [];
   const compounds = KEY_COMPOUNDS.filter((c) => catalog.parameter(c));
-  const latest = new Map<string, Map<string, Reading>>(); // station → parameter → reading
+  const latest = new LatestReadings(catalog);
+  const feed = statusFeed(ctx, () => loaded && !destroyed && renderAll());
   const sparks = new Map<string, SeriesPoint[]>(); // "station:parameter" → points
   const cards = new Map<string, HTMLElement>();
-  const alertsApi = new AlertsApi(ctx.api);
   /** Firing alerts (early warnings among them), by station. */
-  let firing = new Map<string, AlertInfo[]>();
-  let alertsTimer: ReturnType<typeof setTimeout> | undefined;
   const zone = listZone(ctx.p.zone);
   let sparkFrom = Date.now() - DAY;
   let sparkTo = Date.now();
@@ -63,6 +61,7 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
     "section",
     { class: "overview", "aria-labelledby": "overview-h" },
     h("h1", { id: "overview-h" }, t("overview.heading")),
+    overviewTabs(t, "list"),
     h("p", { class: "muted zone-note", "data-testid": "zone-note" }, t("zone.note", { zone: zoneName(zone) })),
     filterBar,
     status,
@@ -109,8 +108,8 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
   function renderCard(s: Station): void {
     const card = cards.get(s.id);
     if (!card) return;
-    const byParam = latest.get(s.id) ?? new Map<string, Reading>();
-    const result = deriveStatus({ station: s.id, latest: [...byParam.values()], catalog, alerts: firing.get(s.id) ?? [], now: Date.now() });
+    const byParam = latest.of(s.id);
+    const result = deriveStatus({ station: s.id, latest: [...byParam.values()], catalog, alerts: feed.alertsOf(s.id), now: Date.now() });
     // Until the first load succeeds nothing is known: claiming "offline" would be a guess.
     if (loaded) card.dataset.status = result.status;
     else delete card.dataset.status;
@@ -162,17 +161,6 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
     return marked > 0 ? `${base} · ${t("overview.sparkQc", { count: marked })}` : base;
   }
 
-  async function loadAlerts(): Promise<void> {
-    try {
-      const list = await alertsApi.alerts({ state: "firing" });
-      firing = new Map();
-      for (const a of list) firing.set(a.station, [...(firing.get(a.station) ?? []), a]);
-      if (!destroyed && loaded) renderAll();
-    } catch {
-      // Statuses still follow the latest values; the next alert event or load tries again.
-    }
-  }
-
   function renderAll(): void {
     for (const s of shown) renderCard(s);
   }
@@ -214,11 +202,11 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
       const latestAll = await latestRequest;
       if (!current()) return;
       latest.clear();
-      for (const r of latestAll.latest) storeLatest(r);
+      for (const r of latestAll.latest) latest.store(r);
       loaded = true;
       status.hidden = true;
       renderAll();
-      void loadAlerts();
+      void feed.loadAlerts();
       await sparkRequests;
     } catch (err) {
       // Retry by itself too: an agency screen on the wall should recover when InfluxDB does.
@@ -234,27 +222,9 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
     }
   }
 
-  function storeLatest(r: Reading): boolean {
-    if (catalog.primarySensor(r.station, r.parameter, r.time)?.id !== r.sensor) return false;
-    let m = latest.get(r.station);
-    if (!m) latest.set(r.station, (m = new Map()));
-    const prev = m.get(r.parameter);
-    if (prev && prev.time > r.time) return false;
-    m.set(r.parameter, r);
-    return true;
-  }
-
   layout();
   renderAll();
   void load();
-  // Offline is a matter of time passing: re-derive statuses even when nothing arrives.
-  const timer = setInterval(() => loaded && renderAll(), 30_000);
-  const stopLive = ctx.live.listen({
-    alert: () => {
-      clearTimeout(alertsTimer);
-      alertsTimer = setTimeout(() => void loadAlerts(), ALERTS_DEBOUNCE_MS);
-    },
-  });
 
   return {
     element,
@@ -264,7 +234,7 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
     onReadings(batch) {
       const touched = new Set<string>();
       for (const r of batch) {
-        if (storeLatest(r)) touched.add(r.station);
+        if (latest.store(r)) touched.add(r.station);
         if (compounds.includes(r.parameter) && catalog.primarySensor(r.station, r.parameter, r.time)?.id === r.sensor) {
           const key = `${r.station}:${r.parameter}`;
           const pts = sparks.get(key) ?? [];
@@ -281,10 +251,8 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
     onResync: () => void load(),
     destroy: () => {
       destroyed = true;
-      clearInterval(timer);
       clearTimeout(retryTimer);
-      clearTimeout(alertsTimer);
-      stopLive();
+      feed.stop();
     },
   };
 }

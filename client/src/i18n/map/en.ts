@@ -1,0 +1,20 @@
+// English text of the overview's station map (issue #19).
+export const mapEn = {
+  "overview.views": "Show stations as",
+  "overview.viewList": "List",
+  "overview.viewMap": "Map",
+  "map.intro": "Each station on its river, marked by status (icon and colour) with the latest value of the chosen compound. Select a station to open it.",
+  "map.compound": "Value shown",
+  "map.region": "Map of {region}",
+  "map.station": "{name}: {status}; {parameter}: {value}",
+  "map.statusUnknown": "status not loaded yet",
+  "map.noValue": "no value",
+  "map.legend": "Status",
+  "map.table": "Stations of {region}",
+  "map.colStation": "Station",
+  "map.colRiver": "River",
+  "map.colStatus": "Status",
+  "map.colValue": "Latest value",
+  "map.source": "Country areas and borders: Natural Earth (public domain). Rivers: schematic lines through places on them. Drawn without a network connection.",
+  "map.noOutline": "No outline map is bundled for this region: stations only.",
+} as const;
