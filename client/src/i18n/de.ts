@@ -3,6 +3,7 @@ import type { Messages } from "./en.ts";
 import { catalogDe } from "./catalog.de.ts";
 import { labDe } from "./lab/de.ts";
 import { assessmentDe } from "./assessment/de.ts";
+import { maintenanceDe } from "./maintenance/de.ts";
 
 export const de: Messages = {
   ...catalogDe,
@@ -505,4 +506,5 @@ export const de: Messages = {
   "chart.provisional": "Vorläufig – Änderungen vorbehalten",
   "value.provisional": "vorläufig",
   ...assessmentDe,
+  ...maintenanceDe,
 };

@@ -3,6 +3,7 @@
 import { catalogEn } from "./catalog.en.ts";
 import { labEn } from "./lab/en.ts";
 import { assessmentEn } from "./assessment/en.ts";
+import { maintenanceEn } from "./maintenance/en.ts";
 
 export const en = {
   ...catalogEn,
@@ -505,6 +506,7 @@ export const en = {
   "chart.provisional": "Provisional — subject to revision",
   "value.provisional": "provisional",
   ...assessmentEn,
+  ...maintenanceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import type { Messages } from "./en.ts";
 import { catalogZh } from "./catalog.zh.ts";
 import { labZh } from "./lab/zh.ts";
 import { assessmentZh } from "./assessment/zh.ts";
+import { maintenanceZh } from "./maintenance/zh.ts";
 
 export const zh: Messages = {
   ...catalogZh,
@@ -505,4 +506,5 @@ export const zh: Messages = {
   "chart.provisional": "临时数据——可能修订",
   "value.provisional": "临时",
   ...assessmentZh,
+  ...maintenanceZh,
 };
