@@ -24,7 +24,7 @@ export function maintenanceBanner(ctx: AppContext, windows: readonly Maintenance
     return h(
       "li",
       { class: active ? "maint-active" : "maint-planned", "data-window": String(w.id) },
-      h("strong", {}, h("span", { "aria-hidden": "true" }, active ? "🛠 " : "🗓 "), t(active ? "maint.status.active" : "maint.status.planned")),
+      h("strong", {}, h("span", { "aria-hidden": "true" }, active ? "⚒ " : "◷ "), t(active ? "maint.status.active" : "maint.status.planned")),
       ": ",
       t(key, params),
     );
@@ -35,7 +35,9 @@ export function maintenanceBanner(ctx: AppContext, windows: readonly Maintenance
 /** The shaded windows of a chart, in words. */
 export function maintenanceNote(ctx: AppContext, windows: readonly MaintenanceWindow[], zone: string | undefined): string {
   const when = (ms: number) => formatDateTime(ms, ctx.lang, zone);
-  return windows.map((w) => ctx.t("maint.chart.note", { from: when(w.from), to: when(w.to), reason: w.reason })).join(" ");
+  if (windows.length === 0) return "";
+  const listed = windows.map((w) => ctx.t("maint.chart.window", { from: when(w.from), to: when(w.to), reason: w.reason }));
+  return ctx.t("maint.chart.note", { windows: listed.join("; ") });
 }
 
 /** A chart's maintenance windows: the bands to shade and the line of text under the chart. */

@@ -15,7 +15,7 @@ import { MaintenanceApi } from "../maintenance-api.ts";
 import { listZone } from "../state.ts";
 import { stationHref } from "../router.ts";
 
-const STATUS_ICON: Record<MaintenanceStatus, string> = { active: "🛠", planned: "🗓", past: "✓" };
+const STATUS_ICON: Record<MaintenanceStatus, string> = { active: "⚒", planned: "◷", past: "✓" };
 /** The status words move from planned to active to over with the clock. */
 const REFRESH_MS = 60_000;
 

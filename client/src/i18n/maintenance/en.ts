@@ -36,12 +36,13 @@ export const maintenanceEn = {
   "maint.submit": "Save",
   "maint.saved": "Maintenance saved: {station}, until {to}.",
   "maint.reviewerOnly": "Reviewers and administrators can start, plan and end maintenance.",
-  "maint.station.active": "In maintenance until {to} — {reason}",
-  "maint.station.activeParameter": "{parameter} in maintenance until {to} — {reason}",
-  "maint.station.planned": "Maintenance planned {from} – {to} — {reason}",
-  "maint.station.plannedParameter": "Maintenance of {parameter} planned {from} – {to} — {reason}",
+  "maint.station.active": "until {to} — {reason}",
+  "maint.station.activeParameter": "{parameter}, until {to} — {reason}",
+  "maint.station.planned": "{from} – {to} — {reason}",
+  "maint.station.plannedParameter": "{parameter}, {from} – {to} — {reason}",
   "maint.chart.band": "Maintenance",
-  "maint.chart.note": "Shaded: maintenance {from} – {to} ({reason}). Readings in it are not valid data.",
+  "maint.chart.note": "Shaded: maintenance {windows}. Readings in it are not valid data.",
+  "maint.chart.window": "{from} – {to} ({reason})",
 } as const;
 
 export type MaintenanceMessages = Record<keyof typeof maintenanceEn, string>;
