@@ -5,15 +5,9 @@ import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { MAX_MAINTENANCE_MS } from "../../../common/maintenance.ts";
 import type { ErrorDetail } from "../errors.ts";
 import { invalid, parseOrThrow } from "../http/validation.ts";
-import { timeParam } from "../query/query-params.ts";
+import { bodyTime, timeParam } from "../query/query-params.ts";
 
 const MINUTE_MS = 60_000;
-
-/** A time in a JSON body: ISO 8601 with a zone, or epoch milliseconds. */
-const bodyTime = z
-  .union([z.number(), z.string()], { error: "a time is ISO 8601 with a time zone (2026-11-25T10:00:00Z) or epoch milliseconds" })
-  .transform((v) => String(v))
-  .pipe(timeParam);
 
 const createBody = z.strictObject({
   station: z.string({ error: "station is required: a catalog station id" }).trim().min(1, "station must not be empty").max(100),
