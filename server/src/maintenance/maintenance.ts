@@ -39,12 +39,12 @@ export interface Maintenance {
   end(id: number, actor: string): Promise<MaintenanceWindow>;
   /** Hears of every window created or ended, once the calendar follows it. */
   onChange(listener: (window: MaintenanceWindow) => void): () => void;
-  start(): Promise<void>;
 }
 
 const target = (w: Pick<MaintenanceWindow, "station" | "parameter">) => `station:${w.station}${w.parameter ? `/${w.parameter}` : ""}`;
 
-export function createMaintenance(deps: MaintenanceDeps): Maintenance {
+/** Resolves once the windows are loaded: the first reading is marked by them. */
+export async function createMaintenance(deps: MaintenanceDeps): Promise<Maintenance> {
   const logger = deps.logger.child({ module: "maintenance" });
   const repo = new SqlMaintenanceRepository(deps.meta.db);
   const calendar = new MaintenanceCalendar(repo, logger);
@@ -110,6 +110,7 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
     res.json(await end(idParam(req.params.id), principalOf(res).username));
   });
 
+  await calendar.reload();
   return {
     calendar,
     repo,
@@ -120,6 +121,5 @@ export function createMaintenance(deps: MaintenanceDeps): Maintenance {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    start: () => calendar.reload(),
   };
 }
