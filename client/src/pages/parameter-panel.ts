@@ -252,7 +252,8 @@ export class ParameterPanel {
   private renderLatest(): void {
     const { ctx, parameter } = this;
     const line = (reading: Reading) => {
-      const qc = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+      const flagged = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+      const qc = reading.maintenance ? ` (${ctx.t("maint.latest")})` : flagged;
       const provisional = (reading as Partial<ReviewedReading>).provisional ? ` · ${ctx.t("value.provisional")}` : "";
       return (
         ctx.t("station.latest", {

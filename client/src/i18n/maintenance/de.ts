@@ -41,6 +41,7 @@ export const maintenanceDe: MaintenanceMessages = {
   "maint.station.activeParameter": "{parameter}, bis {to} — {reason}",
   "maint.station.planned": "{from} – {to} — {reason}",
   "maint.station.plannedParameter": "{parameter}, {from} – {to} — {reason}",
+  "maint.latest": "Wartung",
   "maint.chart.band": "Wartung",
   "maint.chart.note": "Schraffiert: Wartung {windows}. Messwerte darin sind keine gültigen Daten.",
   "maint.chart.window": "{from} – {to} ({reason})",

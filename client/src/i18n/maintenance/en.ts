@@ -40,6 +40,7 @@ export const maintenanceEn = {
   "maint.station.activeParameter": "{parameter}, until {to} — {reason}",
   "maint.station.planned": "{from} – {to} — {reason}",
   "maint.station.plannedParameter": "{parameter}, {from} – {to} — {reason}",
+  "maint.latest": "maintenance",
   "maint.chart.band": "Maintenance",
   "maint.chart.note": "Shaded: maintenance {windows}. Readings in it are not valid data.",
   "maint.chart.window": "{from} – {to} ({reason})",

@@ -40,6 +40,7 @@ export const maintenanceZh: MaintenanceMessages = {
   "maint.station.activeParameter": "{parameter}，至 {to} — {reason}",
   "maint.station.planned": "{from} – {to} — {reason}",
   "maint.station.plannedParameter": "{parameter}，{from} – {to} — {reason}",
+  "maint.latest": "维护",
   "maint.chart.band": "维护",
   "maint.chart.note": "阴影部分为维护时段：{windows}。其中的读数不是有效数据。",
   "maint.chart.window": "{from} – {to}（{reason}）",
