@@ -37,6 +37,8 @@ export interface ServerToClientEvents {
    * this version (GET /api/v1/catalog) and redraws stations, names, charts and standard lines.
    */
   catalogChanged: (change: { version: number }) => void;
+  /** A maintenance window was started, planned or ended: sent to every client, which refetches the windows it shows. */
+  maintenance: (change: { id: number; station: StationId }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -34,6 +34,11 @@ export interface Reading {
   /** Version of the sensor's calibration that turned `rawSignal` into `value` (catalog calibration log). */
   calibration: number | null;
   qc: QcFlag;
+  /**
+   * Taken during a maintenance window (common/maintenance.ts): the sensor was out of the water or in
+   * a calibration standard, so the value says nothing about the river. Set by the server, never sent.
+   */
+  maintenance?: true;
 }
 
 /** Identity of a reading: a resend or replay with the same key overwrites, never duplicates. */

@@ -43,6 +43,15 @@ export const FIELD = Object.freeze({
    * the limit". The name predates LOQs and stays, because stored data uses it.
    */
   belowLod: "below_lod",
+  /**
+   * 1 on readings taken during a maintenance window (common/maintenance.ts), absent otherwise. A field
+   * of its own beside the QC flag rather than a new flag value: the QARTOD/IOC flag scale (1, 2, 3,
+   * 4, 9; IOC Manuals and Guides 54 vol. 3, 2013) says how good a value is, and stored data and every
+   * query compare it numerically (qc <= 2, max(qc)); maintenance is the reason a value is bad (its
+   * flag is 4), as the qualifier codes USGS NWIS puts beside real-time values give a reason ("Eqp":
+   * equipment malfunction). Written by the server only; stations cannot send it.
+   */
+  maintenance: "maintenance",
 } as const);
 
 export const BELOW_LOD_QUALIFIER = QUALIFIER.belowLod;

@@ -27,6 +27,8 @@ export interface LiveListeners {
   catalogChanged?: (version: number) => void;
   /** Lab results were imported or an import undone. */
   labResults?: (change: LabResultsChanged) => void;
+  /** A maintenance window was started, planned or ended. */
+  maintenance?: (change: { id: number; station: string }) => void;
 }
 
 export class LiveClient {
@@ -68,6 +70,9 @@ export class LiveClient {
     });
     this.socket.on("labResults", (change) => {
       for (const l of this.listeners) l.labResults?.(change);
+    });
+    this.socket.on("maintenance", (change) => {
+      for (const l of this.listeners) l.maintenance?.(change);
     });
   }
 

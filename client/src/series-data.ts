@@ -1,5 +1,6 @@
 // Small pure helpers for series held in the client: merging live points and trimming a window.
-import type { SeriesPoint } from "../../common/api-types.ts";
+import type { SeriesPoint, SeriesResponse } from "../../common/api-types.ts";
+import type { Parameter } from "../../common/catalog-model.ts";
 import type { Reading } from "../../common/reading.ts";
 
 /** Insert points into a time-sorted list; a point with an existing time replaces it (a resend). */
@@ -27,4 +28,23 @@ export function livePoint(r: Reading): SeriesPoint {
     point.limit = r.limit;
   }
   return point;
+}
+
+/** A series without points, for a chart whose sensors have no data (yet): axes and standards still draw. */
+export function emptySeries(station: string, parameter: Pick<Parameter, "code" | "unit">, view: { from: number; to: number }): SeriesResponse {
+  return {
+    station,
+    parameter: parameter.code,
+    sensor: "",
+    unit: parameter.unit,
+    from: view.from,
+    to: view.to,
+    resolution: "raw",
+    intervalMs: null,
+    points: [],
+    view: "corrected",
+    asOf: null,
+    releaseLevel: "approved",
+    corrections: [],
+  };
 }

@@ -52,7 +52,8 @@ export function deriveStatus(input: StatusInput): StatusResult {
   if (lastReadingAt === undefined || now - lastReadingAt > OFFLINE_AFTER_MS) issues.push({ kind: "offline" });
 
   for (const r of latest) {
-    if (r.qc === QC.suspect || r.qc === QC.fail) issues.push({ kind: "sensor", parameter: r.parameter, qc: r.qc });
+    // A reading taken in a maintenance window fails QC because of the visit, not a faulty sensor.
+    if (!r.maintenance && (r.qc === QC.suspect || r.qc === QC.fail)) issues.push({ kind: "sensor", parameter: r.parameter, qc: r.qc });
     // Failed values are excluded from standards checks; censored values cannot exceed anything.
     if (r.qc === QC.fail || r.value === null) continue;
     for (const { standard, limit } of applicable(catalog, r.station, r.parameter, r.time)) {

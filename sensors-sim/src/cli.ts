@@ -58,6 +58,9 @@ Usage: npm run sim -- [options]
                            DE-ELBE-ZEHREN:carbamazepine:KSI-CBZ-MIP-P2:5 (repeatable; without a
                            sensor: the primary one); the drift counts from the start of the history
   --sensor-bias <spec>     STATION:PARAMETER[:SENSOR]:PERCENT, e.g. DE-ELBE-SCHMILKA:diclofenac:-15
+  --maintenance <spec>     STATION,FROM,TO: a maintenance visit (probes out of the water, then in
+                           calibration standards), e.g. DE-ELBE-ZEHREN,-3h,-2h (before the live
+                           start) or ISO 8601 times (repeatable); mark it on the server too
   --log-level <level>      pino level (default info); logs are JSON lines on stdout
   -h, --help               this text
 
@@ -149,6 +152,7 @@ export function parseCli(argv: string[]): CliCommand {
       "lab-history": { type: "string" },
       "sensor-drift": { type: "string", multiple: true },
       "sensor-bias": { type: "string", multiple: true },
+      maintenance: { type: "string", multiple: true },
       "log-level": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -197,6 +201,10 @@ export function parseCli(argv: string[]): CliCommand {
       sensorBias: (values["sensor-bias"] ?? []).map((t) => {
         const { value, ...ref } = sensorSpec(t, "--sensor-bias");
         return { ...ref, percent: value };
+      }),
+      maintenance: (values.maintenance ?? []).map((spec) => {
+        const [station = "", from = "", to = ""] = spec.split(",");
+        return { station, from, to };
       }),
     }),
   ) as SimulatorOptions;

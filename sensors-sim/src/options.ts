@@ -113,6 +113,11 @@ export const simulatorOptionsSchema = z.object({
   lab: labOptionsSchema.default(labOptionsSchema.parse({})),
   /** Calibration drift of chosen sensors, % of the value per month from the start of the run's history. */
   sensorDrift: z.array(z.object({ ...sensorRef, percentPerMonth: z.number().min(-100).max(100) })).default([]),
+  /**
+   * Maintenance visits: the station's probes out of the water, then (the last quarter) in calibration
+   * standards. Times are instants as for `start`; "-3h" is three hours before the live start.
+   */
+  maintenance: z.array(z.object({ station: z.string().min(1), from: instant, to: instant })).default([]),
   /** Bias of chosen sensors, % of the value. */
   sensorBias: z.array(z.object({ ...sensorRef, percent: z.number().min(-99).max(1000) })).default([]),
 });
@@ -193,6 +198,9 @@ export function resolveOptions(input: SimulatorOptions, catalog: CatalogSnapshot
     if (missing.length > 0) problems.push(`tokens: no token for ${missing.join(", ")} (give those, or a token for all)`);
   }
   const adjustments = sensorAdjustments(catalog, o, now, problems);
+  for (const v of o.maintenance) {
+    if (!stations.some((s) => s.id === v.station)) problems.push(`maintenance: ${JSON.stringify(v.station)} is not one of the simulated stations`);
+  }
   if (problems.length > 0) throw new SimulatorOptionsError(`Invalid simulator options:\n  ${problems.join("\n  ")}`);
   return { ...o, stations, parameters, spill: { ...o.spill, river: river! }, adjustments };
 }

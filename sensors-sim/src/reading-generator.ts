@@ -12,6 +12,7 @@ import { hashNormal, stringKey } from "./model/random.ts";
 import { sensorFactor, sensorProfileFor, type SensorAdjustment, type SensorProfile } from "./model/sensor-profiles.ts";
 import { StationSignal } from "./model/signal.ts";
 import type { SpillScenario } from "./model/spill.ts";
+import { visitPhase, visitValue, type MaintenanceVisit } from "./model/maintenance-visit.ts";
 import type { FaultKind, FaultSettings } from "./sensor/fault-settings.ts";
 import { SensorFaultState, StationFaultState } from "./sensor/sensor-faults.ts";
 
@@ -49,6 +50,8 @@ export interface GeneratorOptions {
   adjustments?: readonly SensorAdjustment[];
   /** Drifts count from here (the start of the run's history); default: the generator's start. */
   driftOrigin?: number;
+  /** Maintenance visits: probes out of the water, then in calibration standards. */
+  maintenance?: readonly MaintenanceVisit[];
 }
 
 interface SensorChannel {
@@ -148,17 +151,19 @@ export class ReadingGenerator {
     const step = this.step++;
     const gridTime = step * this.options.intervalMs;
     const forced = step === this.forceStep;
-    const { seed } = this.options;
+    const { seed, maintenance = [] } = this.options;
     const out: SimReading[] = [];
     for (const channel of this.channels) {
       const stationState = channel.faults.step(step, forced);
       const truths = channel.signal.valuesAt(step, gridTime);
+      const visit = maintenance.length > 0 ? visitPhase(maintenance, channel.station.id, gridTime) : undefined;
       for (const ch of channel.sensors) {
         const truth = truths[ch.index]!;
         const { sensor, parameter, profile } = ch;
         // What this sensor makes of the water (its bias, drift and own noise), before its faults act on it.
         let sensed = truth * sensorFactor(profile, gridTime, this.driftOrigin);
         if (profile.noise > 0) sensed *= Math.exp(profile.noise * hashNormal(seed, NOISE_KEY, stringKey(sensor.id), step));
+        if (visit) sensed = visitValue(visit, parameter.code, parameter.group, sensed);
         // Fault state machines advance even while the station is offline or the sensor is not
         // installed, so their timing holds.
         const output = ch.faults.step(step, sensed, forced);

@@ -100,6 +100,9 @@ export function historyStart(options: ResolvedSimulatorOptions, liveStart: numbe
   return liveStart - Math.max(options.backfill, options.lab.history);
 }
 
+/** An option instant: epoch ms, or { agoMs } before the live start. */
+const instantFrom = (i: number | { agoMs: number }, liveStart: number): number => (typeof i === "number" ? i : liveStart - i.agoMs);
+
 /** Everything the pure generator needs, from validated options and the live start instant. */
 export function generatorOptionsFrom(options: ResolvedSimulatorOptions, catalog: CatalogSnapshot, liveStart: number): GeneratorOptions {
   return {
@@ -112,6 +115,7 @@ export function generatorOptionsFrom(options: ResolvedSimulatorOptions, catalog:
     spill: spillScenarioFrom(options, liveStart),
     adjustments: options.adjustments,
     driftOrigin: historyStart(options, liveStart),
+    maintenance: options.maintenance.map((v) => ({ station: v.station, from: instantFrom(v.from, liveStart), to: instantFrom(v.to, liveStart) })),
   };
 }
 

@@ -11,6 +11,39 @@ import type { Config } from "./config.ts";
 import type { RunningSystem } from "./system.ts";
 import type { CatalogSource } from "./catalog/catalog-source.ts";
 import type { StationTokenRepository } from "./auth/station-tokens.ts";
+import type { Maintenance } from "./maintenance/maintenance.ts";
+import type { MaintenanceVisit } from "../../sensors-sim/src/model/maintenance-visit.ts";
+import { systemClock } from "./util/clock.ts";
+
+const HOUR_MS = 3_600_000;
+/** Who the audit log names for the demo's maintenance visits. */
+export const SIMULATOR_ACTOR = "simulator";
+/**
+ * The maintenance visits `npm start` shows: one three hours ago (shaded on the station's charts at
+ * once, its out-of-water and calibration readings marked) and one planned in two hours.
+ */
+const DEMO_VISITS = [
+  { from: -3 * HOUR_MS, to: -2 * HOUR_MS, reason: "Simulated visit: probes cleaned, conductivity and pH calibrated" },
+  { from: 2 * HOUR_MS, to: 3 * HOUR_MS, reason: "Simulated visit: sensor cleaning and calibration" },
+];
+
+/**
+ * Marks the demo's maintenance visits on the server and returns them for the simulator to act out.
+ * A restart within a day acts out the ones already marked instead of adding more.
+ */
+export async function demoMaintenanceVisits(maintenance: Maintenance, catalog: CatalogSnapshot, now: number, logger: Logger): Promise<MaintenanceVisit[]> {
+  const recent = (await maintenance.repo.list(now - 24 * HOUR_MS)).filter((w) => w.createdBy === SIMULATOR_ACTOR && w.to > w.from);
+  if (recent.length > 0) return recent.map((w) => ({ station: w.station, from: w.from, to: w.to }));
+  const station = simulatedStations(catalog).find((s) => catalog.measures(s.id, "conductivity"));
+  if (!station) return [];
+  const visits: MaintenanceVisit[] = [];
+  for (const v of DEMO_VISITS) {
+    const w = await maintenance.create({ station: station.id, parameter: null, reason: v.reason, from: now + v.from, to: now + v.to }, SIMULATOR_ACTOR);
+    visits.push({ station: w.station, from: w.from, to: w.to });
+  }
+  logger.info({ station: station.id, visits: visits.map((v) => new Date(v.from).toISOString()) }, "simulated maintenance visits marked");
+  return visits;
+}
 
 export interface BuiltInSimulatorDeps {
   /** The server's own URL (127.0.0.1 and its port). */
@@ -47,7 +80,7 @@ export async function startBuiltInSimulator(deps: BuiltInSimulatorDeps, options:
  * laboratory's account; undefined (and the token file `npm run sim` reads, kept current) when off.
  */
 export async function runConfiguredSimulator(
-  system: Pick<RunningSystem, "port" | "catalog" | "stationTokens" | "auth">,
+  system: Pick<RunningSystem, "port" | "catalog" | "stationTokens" | "auth" | "maintenance">,
   config: Pick<Config, "dataDir" | "simulator" | "influx">,
   logger: Logger,
 ): Promise<SimulatorHandle | undefined> {
@@ -64,6 +97,7 @@ export async function runConfiguredSimulator(
     return undefined;
   }
   const labToken = await ensureSimulatorLabToken(system.auth.users, system.auth.apiTokens, config.dataDir, logger);
+  const maintenance = await demoMaintenanceVisits(system.maintenance, system.catalog.current(), systemClock.now(), logger);
   return startBuiltInSimulator(deps, {
     database: config.influx.database,
     seed: config.simulator.seed,
@@ -79,5 +113,7 @@ export async function runConfiguredSimulator(
     // Its laboratory's results go through the import API (dry run, then apply): weeks of them on the
     // first start; a restart imports only results that came back since (the dry run finds the rest unchanged).
     lab: { token: labToken, history: config.simulator.labHistory },
+    // A maintenance visit acted out (the server marks its readings): see demoMaintenanceVisits.
+    maintenance,
   });
 }

@@ -68,6 +68,7 @@ import { SqlMembershipRepository } from "./auth/memberships.ts";
 import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
+import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -123,6 +124,7 @@ export interface RunningSystem {
   labAlerts: LabAlerts;
   review: Review;
   assessments: Assessments;
+  maintenance: Maintenance;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -187,7 +189,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     seed: () => (catalogSeed ? structuredClone(catalogSeed) : configuredSeed(config.catalog.seed)),
   });
   const stationTokens = new SqlStationTokenRepository(meta.db);
-  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal);
+  // Maintenance windows mark the readings taken inside them and hold their series' alerts.
+  const maintenance = await createMaintenance({ meta, catalog, clock, logger });
+  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal, maintenance.calendar);
   const accountRepos = {
     users: new SqlUserRepository(meta.db),
     sessions: new SqlSessionRepository(meta.db, config.auth.sessionTtlMs),
@@ -246,7 +250,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     clock,
     scheduler,
     // AA windows are filled from corrected data; alerts reach only those who may see their data.
-    options: { ...options.alerting, engine: { ...options.alerting?.engine, meanHistory: review.meanHistory } },
+    options: { ...options.alerting, engine: { ...options.alerting?.engine, meanHistory: review.meanHistory, maintenance: maintenance.calendar } },
     visibility: { reads: review.alertReads, recipients: review.recipients },
   });
   // A correction changes a series' data: its rolling means follow (past alerts are not re-evaluated).
@@ -323,6 +327,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, catalog, logger, now, lab: lab.queries, ...reviewed }));
   app.use(alerting.router);
+  app.use(maintenance.router);
   app.use(lab.router);
   app.use(review.router);
   app.use(assessments.router);
@@ -355,6 +360,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
   lab.onChange((change) => io.emit("labResults", change));
+  maintenance.onChange((w) => io.emit("maintenance", { id: w.id, station: w.station }));
   // Lab results judged by the alert rules: a result above a MAC-EQS, sensors disagreeing with the lab.
   const labAlerts = new LabAlerts({ engine: alerting.engine, queries: lab.queries, readings: store, retention: SCHEMA_RETENTION, catalog: () => catalog.current(), clock, logger: logger.child({ module: "lab-alerts" }) });
   lab.onChange((change) => labAlerts.changed(change));
@@ -386,10 +392,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await httpClosed;
       await labAlerts.idle();
       await alerting.stop();
+      await maintenance.calendar.idle();
       await meta.close();
     })();
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, maintenance, io, http, routes: () => listRoutes(app), close };
 }

@@ -8,6 +8,7 @@ import { completeRule, type RuleInput } from "../../server/src/alerts/rule-schem
 import { openMetaStore } from "../../server/src/meta/open.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
+import type { MaintenanceHold } from "../../server/src/maintenance/maintenance-hold.ts";
 import { catalogSource, seed } from "./catalog.ts";
 import { tempDir, testLogger } from "./test-system.ts";
 
@@ -21,7 +22,15 @@ export interface EngineFixture {
   close(): Promise<void>;
 }
 
-export async function startTestEngine(rules: RuleInput[], options: { start: number; reminderMs?: number | null; checkIntervalMs?: number }): Promise<EngineFixture> {
+export interface EngineFixtureOptions {
+  start: number;
+  reminderMs?: number | null;
+  checkIntervalMs?: number;
+  /** Maintenance windows the engine follows, on the fixture's metadata store. */
+  maintenance?: (meta: MetaStore) => MaintenanceHold;
+}
+
+export async function startTestEngine(rules: RuleInput[], options: EngineFixtureOptions): Promise<EngineFixture> {
   const dir = tempDir("wm-alert-engine-");
   const meta = await openMetaStore(dir.dir);
   const time = new ManualTime(options.start);
@@ -34,6 +43,7 @@ export async function startTestEngine(rules: RuleInput[], options: { start: numb
     checkIntervalMs: options.checkIntervalMs ?? 60_000,
     clock: time,
     scheduler: time,
+    maintenance: options.maintenance?.(meta),
   });
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));

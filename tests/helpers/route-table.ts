@@ -141,6 +141,10 @@ export const ROUTES: RouteCase[] = [
   { route: "GET /api/v1/audit", need: "viewer", path: fixed("/api/v1/audit?series=DE-ELBE-ZEHREN:ph") },
   { route: "GET /api/v1/assessments", need: "viewer", path: fixed("/api/v1/assessments?stations=DE-ELBE-ZEHREN&parameters=nitrate") },
   { route: "GET /api/v1/assessments/loads", need: "viewer", path: fixed("/api/v1/assessments/loads?stations=DE-ELBE-ZEHREN&parameters=diclofenac") },
+  // Maintenance windows: everyone reads them, reviewers (the stations' operators) and admins start and end them.
+  { route: "GET /api/v1/maintenance", need: "viewer", path: fixed("/api/v1/maintenance") },
+  { route: "POST /api/v1/maintenance", need: "reviewer", path: fixed("/api/v1/maintenance"), body: { station: "DE-ELBE-ZEHREN", reason: "" } },
+  { route: "POST /api/v1/maintenance/:id/end", need: "reviewer", path: fixed("/api/v1/maintenance/999999/end"), body: {} },
   { route: "GET /api/v1/assessments/years", need: "viewer", path: fixed("/api/v1/assessments/years?station=DE-ELBE-ZEHREN&parameters=nitrate&fromYear=2025&toYear=2026") },
 ];
 

@@ -25,6 +25,11 @@ describe("client station status", () => {
     expect(r.lastReadingAt).toBe(now - 10 * 60_000);
   });
 
+  it("a reading failed because it was taken in a maintenance window is no sensor problem", () => {
+    expect(status({ latest: [reading("conductivity", 1, { qc: 4, maintenance: true })], now }).status).toBe("ok");
+    expect(status({ latest: [reading("conductivity", 1, { qc: 4 })], now }).status).toBe("sensor");
+  });
+
   it("is offline with no reading for more than an hour, or none at all", () => {
     const old = reading("carbamazepine", 120, { time: now - OFFLINE_AFTER_MS - 1 });
     expect(status({ latest: [old], now }).status).toBe("offline");

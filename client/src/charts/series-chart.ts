@@ -5,6 +5,7 @@ import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
 import type { ApprovalSegment } from "../../../common/review.ts";
 import { BAND_GAP_PX } from "./approval-band.ts";
+import type { MaintenanceBand } from "./maintenance-band.ts";
 import type { LineDataset, PlotPoint, PointRole } from "./datasets.ts";
 import { drawChart, registerCharts } from "./setup.ts";
 import type { StandardsPluginLine } from "./standards-plugin.ts";
@@ -28,6 +29,8 @@ export interface ChartView {
   onLegendToggle?: (dataset: LineDataset, visible: boolean) => void;
   /** Approval levels, drawn as a band under the time axis (data review). */
   approvals?: ApprovalSegment[];
+  /** Maintenance windows, shaded across the plot. */
+  maintenance?: MaintenanceBand[];
 }
 
 const HOUR = 3_600_000;
@@ -143,6 +146,7 @@ export class SeriesChart {
           },
           wmStandards: { lines: view.standards },
           wmApprovals: { segments: view.approvals ?? [] },
+          wmMaintenance: { bands: view.maintenance ?? [] },
         },
       },
     };

@@ -16,6 +16,7 @@ import {
 import "chartjs-adapter-luxon";
 import { labPlugin } from "./lab-plugin.ts";
 import { approvalBandPlugin } from "./approval-band.ts";
+import { maintenanceBandPlugin } from "./maintenance-band.ts";
 import { standardsPlugin } from "./standards-plugin.ts";
 
 let registered = false;
@@ -37,7 +38,7 @@ export function drawChart<TData>(canvas: HTMLCanvasElement, chart: Chart<"line",
 
 export function registerCharts(): typeof Chart {
   if (!registered) {
-    Chart.register(LineController, LineElement, PointElement, LinearScale, TimeScale, Filler, Legend, Tooltip, Decimation, standardsPlugin, labPlugin, approvalBandPlugin);
+    Chart.register(LineController, LineElement, PointElement, LinearScale, TimeScale, Filler, Legend, Tooltip, Decimation, standardsPlugin, labPlugin, approvalBandPlugin, maintenanceBandPlugin);
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily || "system-ui, sans-serif";
     Chart.defaults.color = "#222";
     registered = true;

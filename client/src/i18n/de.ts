@@ -4,6 +4,7 @@ import { catalogDe } from "./catalog.de.ts";
 import { labDe } from "./lab/de.ts";
 import { assessmentDe } from "./assessment/de.ts";
 import { mapDe } from "./map/de.ts";
+import { maintenanceDe } from "./maintenance/de.ts";
 
 export const de: Messages = {
   ...catalogDe,
@@ -507,4 +508,5 @@ export const de: Messages = {
   "value.provisional": "vorläufig",
   ...assessmentDe,
   ...mapDe,
+  ...maintenanceDe,
 };

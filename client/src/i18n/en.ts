@@ -4,6 +4,7 @@ import { catalogEn } from "./catalog.en.ts";
 import { labEn } from "./lab/en.ts";
 import { assessmentEn } from "./assessment/en.ts";
 import { mapEn } from "./map/en.ts";
+import { maintenanceEn } from "./maintenance/en.ts";
 
 export const en = {
   ...catalogEn,
@@ -507,6 +508,7 @@ export const en = {
   "value.provisional": "provisional",
   ...assessmentEn,
   ...mapEn,
+  ...maintenanceEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

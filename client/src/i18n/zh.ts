@@ -4,6 +4,7 @@ import { catalogZh } from "./catalog.zh.ts";
 import { labZh } from "./lab/zh.ts";
 import { assessmentZh } from "./assessment/zh.ts";
 import { mapZh } from "./map/zh.ts";
+import { maintenanceZh } from "./maintenance/zh.ts";
 
 export const zh: Messages = {
   ...catalogZh,
@@ -507,4 +508,5 @@ export const zh: Messages = {
   "value.provisional": "临时",
   ...assessmentZh,
   ...mapZh,
+  ...maintenanceZh,
 };

@@ -12,6 +12,7 @@ import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { alertsHref, replaceQuery } from "../router.ts";
 import { alertDetail, type AlertDetailView } from "./alert-detail.ts";
+import { maintenanceSection } from "./maintenance-windows.ts";
 
 /** Live events arrive in bursts (a spill); the list is fetched again at most this often. */
 const RELOAD_DEBOUNCE_MS = 300;
@@ -158,6 +159,8 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
     resync: () => void load(),
   });
 
+  // Maintenance windows going on and planned: their alerts are held while they last.
+  const maintenance = maintenanceSection(ctx);
   const element = h(
     "section",
     { class: "alerts-page", "aria-labelledby": "alerts-h" },
@@ -170,6 +173,7 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
     h("p", { class: "muted" }, t("alerts.intro")),
     filters,
     h("div", { class: "alerts-layout" }, listEl, detailEl),
+    maintenance.element,
   );
   void load();
   renderDetail();
@@ -180,6 +184,7 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
       destroyed = true;
       clearTimeout(reloadTimer);
       stopLive();
+      maintenance.destroy();
       detail?.destroy();
     },
   };

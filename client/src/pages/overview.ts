@@ -117,7 +117,11 @@ export function overviewPage(ctx: AppContext, query: URLSearchParams = new URLSe
       const r = byParam.get(c);
       const unit = catalog.parameter(c)?.unit ?? "";
       const value = r ? formatReadingValue(r, unit, ctx.p.unit, ctx.lang, t) : "–";
-      const qcNote = r && (r.qc === QC.suspect || r.qc === QC.fail) ? h("span", { class: `qc qc-${r.qc}` }, ` (${t(`qc.${r.qc}` as MessageKey)})`) : null;
+      const qcNote = r?.maintenance
+        ? h("span", { class: "qc qc-maintenance" }, ` (${t("maint.latest")})`)
+        : r && (r.qc === QC.suspect || r.qc === QC.fail)
+          ? h("span", { class: `qc qc-${r.qc}` }, ` (${t(`qc.${r.qc}` as MessageKey)})`)
+          : null;
       return h(
         "tr",
         { "data-parameter": c },

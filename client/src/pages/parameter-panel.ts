@@ -23,6 +23,9 @@ import { validationHref } from "../router.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
 import { displayUnit, formatDateTime, formatDuration, formatMean, formatNumber, formatReadingValue, meanDescription } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
+import type { MaintenanceWindow } from "../../../common/maintenance.ts";
+import { MaintenanceOverlay } from "../components/maintenance-text.ts";
+import { emptySeries } from "../series-data.ts";
 
 export interface PanelView {
   from: number;
@@ -53,6 +56,7 @@ export class ParameterPanel {
   /** Lab results of the parameter at the station over the view, and whether the reader hid them in the legend. */
   private lab: readonly LabResultInfo[] = [];
   private labHidden = false;
+  private readonly maintenance: MaintenanceOverlay;
 
   constructor(
     private readonly ctx: AppContext,
@@ -70,6 +74,7 @@ export class ParameterPanel {
     this.empty = h("p", { class: "chart-empty", hidden: true }, t("state.noData"));
     this.standardsList = h("div", { class: "standards" });
     this.provisional = h("p", { class: "provisional-note", "data-testid": "provisional", hidden: true }, t("chart.provisional"));
+    this.maintenance = new MaintenanceOverlay(ctx, parameter.code);
     const headingId = `panel-${parameter.code}`;
     this.element = h(
       "figure",
@@ -83,6 +88,7 @@ export class ParameterPanel {
       sensors.length > 1 ? this.sensorPicker() : "",
       h("div", { class: "chart-wrap" }, this.chart.element, this.empty),
       this.provisional,
+      this.maintenance.element,
       this.standardsList,
     );
   }
@@ -146,6 +152,7 @@ export class ParameterPanel {
     this.chart.render({
       datasets: [...model.datasets, ...(lab ? [lab] : []), ...overlay],
       approvals: main ? approvalSegments(main.points, view.to) : [],
+      maintenance: this.maintenance.bands(),
       from: view.from,
       to: view.to,
       zone: view.zone,
@@ -191,7 +198,9 @@ export class ParameterPanel {
       preview: this.preview ? String(this.preview.corrected.length) : "",
       estimated: String(shown.reduce((n, s) => n + s.points.filter((p) => p.estimated).length, 0)),
       approvals: main ? [...new Set(main.points.map((p) => p.approval ?? "raw"))].join(",") : "",
+      maintenance: String(this.maintenance.count),
     });
+    this.maintenance.update(view.zone);
     this.element.setAttribute("aria-busy", "false");
     this.renderStandards(model.lines, model.offScale, fmt, notSensitive);
   }
@@ -199,6 +208,12 @@ export class ParameterPanel {
   /** The lab results of this parameter at the station over the view (drawn as their own series). */
   setLab(results: readonly LabResultInfo[]): void {
     this.lab = results;
+    this.rerender();
+  }
+
+  /** The station's maintenance windows over the view (shaded; those of other parameters are left out). */
+  setMaintenance(windows: readonly MaintenanceWindow[]): void {
+    this.maintenance.set(windows);
     this.rerender();
   }
 
@@ -237,7 +252,8 @@ export class ParameterPanel {
   private renderLatest(): void {
     const { ctx, parameter } = this;
     const line = (reading: Reading) => {
-      const qc = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+      const flagged = reading.qc === QC.suspect || reading.qc === QC.fail ? ` (QC ${reading.qc} ${ctx.t(`qc.${reading.qc}` as MessageKey)})` : "";
+      const qc = reading.maintenance ? ` (${ctx.t("maint.latest")})` : flagged;
       const provisional = (reading as Partial<ReviewedReading>).provisional ? ` · ${ctx.t("value.provisional")}` : "";
       return (
         ctx.t("station.latest", {
@@ -369,23 +385,4 @@ export class ParameterPanel {
       ),
     );
   }
-
-}
-
-function emptySeries(station: string, parameter: Parameter, view: PanelView): SeriesResponse {
-  return {
-    station,
-    parameter: parameter.code,
-    sensor: "",
-    unit: parameter.unit,
-    from: view.from,
-    to: view.to,
-    resolution: "raw",
-    intervalMs: null,
-    points: [],
-    view: "corrected",
-    asOf: null,
-    releaseLevel: "approved",
-    corrections: [],
-  };
 }

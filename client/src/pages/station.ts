@@ -22,6 +22,9 @@ import { LabApi } from "../lab-api.ts";
 import type { LabResultInfo, LabResultsChanged } from "../../../common/lab.ts";
 import { ReviewTools } from "./review-tools.ts";
 import { parameterPicker } from "./parameter-picker.ts";
+import { MaintenanceApi } from "../maintenance-api.ts";
+import { maintenanceBanner } from "../components/maintenance-text.ts";
+import type { MaintenanceWindow } from "../../../common/maintenance.ts";
 
 export const DEFAULT_PARAMETERS = ["carbamazepine", "diclofenac", "ibuprofen", "sulfamethoxazole", "ph", "dissolved_oxygen"];
 /** While following now, aggregated views are re-fetched at most this often on live data. */
@@ -62,6 +65,22 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     for (const p of panels) p.setLab(results.filter((r) => r.parameter === p.parameter.code));
   };
 
+  // Maintenance: a banner for windows going on or planned, and the windows over the view shaded on the charts.
+  const maintenanceApi = new MaintenanceApi(ctx.api);
+  const maintenanceEl = h("div", { class: "maint-slot" });
+  let maintenance: MaintenanceWindow[] = [];
+  async function loadMaintenance(): Promise<void> {
+    const seq = loadSeq;
+    const [current, shown] = await Promise.all([
+      maintenanceApi.current(station!.id).catch((): MaintenanceWindow[] => []),
+      maintenanceApi.overlapping(station!.id, view.from, Math.max(view.to, Date.now())).catch((): MaintenanceWindow[] => []),
+    ]);
+    if (seq !== loadSeq) return;
+    maintenanceEl.replaceChildren(maintenanceBanner(ctx, current, zone, Date.now()) ?? "");
+    maintenance = shown;
+    for (const p of panels) p.setMaintenance(maintenance);
+  }
+  const stopMaintenanceLive = ctx.live.listen({ maintenance: (change) => change.station === station.id && void loadMaintenance() });
   const controls = h("div", { class: "station-controls" });
   const exportEntry = exportButton(ctx, () => ({ stations: [station.id], parameters: [...chosen], ...resolveRange(range, Date.now()), zone }));
   const panelsEl = h("div", { class: "panels" });
@@ -92,6 +111,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
       ].join(" · "),
     ),
     station.note ? h("p", { class: "muted" }, station.note) : null,
+    maintenanceEl,
     exportEntry.element,
     controls,
     review?.element,
@@ -163,6 +183,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     panelsEl.replaceChildren(...panels.map((p) => p.element));
     review?.refreshSeries();
     for (const p of panels) {
+      p.setMaintenance(maintenance);
       p.setLatest(undefined, zone);
       for (const s of p.sensors) p.setLatest(latest.get(seriesKey(p.parameter.code, s.id)), zone);
     }
@@ -206,6 +227,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
       for (const s of list) series.set(seriesKey(s.parameter, s.sensor), s);
       status.hidden = true;
       renderPanels();
+      void loadMaintenance();
     } catch (err) {
       if (seq !== loadSeq) return;
       const message = err instanceof Error ? err.message : String(err);
@@ -293,6 +315,7 @@ export function stationPage(ctx: AppContext, stationId: string, query: URLSearch
     onLabResults: labChanged,
     destroy() {
       loadSeq++;
+      stopMaintenanceLive();
       clearTimeout(aggregateTimer);
       exportEntry.destroy();
       loads.destroy();

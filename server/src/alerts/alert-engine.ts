@@ -16,7 +16,8 @@ import { evaluateAa } from "./aa-early-warning.ts";
 import { NO_DETAIL, type AlertRepository, type ValueDetail } from "./alert-repository.ts";
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
-import { countsForContamination, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
+import { countsForContamination, ratePerHour, singleValueCondition, limitCondition, valueKindOf } from "./conditions.ts";
+import { conditionUnderMaintenance, heldNow, type MaintenanceHold } from "../maintenance/maintenance-hold.ts";
 import { loadLastSeen, storedMeanHistory, type MeanHistory, type SensorOfPoint } from "./history-loader.ts";
 import { MeanWindows } from "./mean-windows.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
@@ -40,6 +41,8 @@ export interface AlertEngineOptions {
   machine: Omit<MachineOptions, "forMs">;
   /** Where AA windows are filled from after a start: the corrected data (data review); default the stored data. */
   meanHistory?: MeanHistory;
+  /** Maintenance windows: they hold contamination and no-data alerts of the series they cover. */
+  maintenance?: MaintenanceHold;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: Omit<AlertEngineOptions, "clock" | "scheduler"> = {
@@ -239,6 +242,11 @@ export class AlertEngine {
     }
     const tracker = this.tracker(rule.id, key, r.time);
     const live = r.time >= now - this.options.staleAfterMs && (tracker.lastTime === null || r.time >= tracker.lastTime);
+    // A maintenance reading is no finding and no fault: it never moves a machine; one that would breach is recorded as held.
+    if (r.maintenance) {
+      if (live && valueKindOf(rule.kind) === "single") conditionUnderMaintenance(this.options.maintenance, rule, r, key, singleValueCondition(rule, r), r.time);
+      return;
+    }
 
     if (rule.kind === "sensor-fault") {
       if (!live) return;
@@ -284,6 +292,7 @@ export class AlertEngine {
     const sensor = fromLab ? null : (series.sensor ?? null);
     // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
     if (!fromLab && suppressedBy(rule.kind, { ...series, sensor }, this.active()) !== null) condition = "unknown";
+    if (!fromLab) condition = conditionUnderMaintenance(this.options.maintenance, rule, series, key, condition, at);
     const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: fromLab ? 0 : rule.forMs });
     if (next === tracker.machine) {
       tracker.lastTime = lastTime;
@@ -328,7 +337,8 @@ export class AlertEngine {
     if (this.options.reminderMs === null) return;
     // Suppression as it stands at this check, not when the queue gets to it.
     const active = { faultySeries: new Set(this.faultySeries), offlineStations: new Set(this.offlineStations) };
-    this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row, active) !== null);
+    // Held too: reminders of alerts whose series is in maintenance now.
+    this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row, active) !== null || heldNow(this.options.maintenance, row, now));
   }
 
   private markActive(rule: AlertRule, key: string, active: boolean): void {

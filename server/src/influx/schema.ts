@@ -87,6 +87,7 @@ export function influxSchema(): ISchemaOptions[] {
         [FIELD.calibration]: FieldType.INTEGER,
         [FIELD.meanValue]: FieldType.FLOAT,
         [FIELD.belowLod]: FieldType.INTEGER,
+        [FIELD.maintenance]: FieldType.INTEGER,
       },
       tags: [TAG.station, TAG.parameter, TAG.sensor],
     },

@@ -90,7 +90,8 @@ const LIMIT_FIELD = { "<LOD": FIELD.lod, "<LOQ": FIELD.loq } as const;
  * point serialisation halved write throughput in `npm run bench`. QC-failed readings carry neither
  * mean_value nor below_lod, so rollups (mean, counts, censored counts) see only usable values.
  * A censored reading's mean_value is half the limit it carries: LOQ/2 for <LOQ, LOD/2 for <LOD
- * (Directive 2009/90/EC, Art. 5(1), applied with the limit the value carries).
+ * (Directive 2009/90/EC, Art. 5(1), applied with the limit the value carries). Readings taken during
+ * a maintenance window are QC-failed (they carry no mean_value either) and marked `maintenance=1i`.
  */
 export function toLineProtocol(readings: readonly Reading[]): string {
   let body = "";
@@ -107,6 +108,7 @@ export function toLineProtocol(readings: readonly Reading[]): string {
     }
     if (r.uncertainty !== null) body += `,${FIELD.uncertainty}=${r.uncertainty}`;
     if (r.rawSignal !== null) body += `,${FIELD.raw}=${r.rawSignal},${FIELD.calibration}=${r.calibration}i`;
+    if (r.maintenance) body += `,${FIELD.maintenance}=1i`;
     body += ` ${r.time}\n`;
   }
   return body;

@@ -14,6 +14,11 @@ import type { QcEngine } from "./qc/qc-engine.ts";
 import { checkReading, type ReadingCandidate } from "./reading-check.ts";
 import type { Sensor } from "../../../common/catalog-model.ts";
 
+/** Whether a station's parameter is in a maintenance window at a time (maintenance/maintenance-calendar.ts). */
+export interface MaintenanceMarker {
+  inMaintenance(station: string, parameter: string, at: number): boolean;
+}
+
 export class IngestService {
   constructor(
     private readonly writer: BatchWriter,
@@ -23,6 +28,8 @@ export class IngestService {
     private readonly now: () => number = Date.now,
     /** Without a journal, accepted readings are only as safe as the process until written. */
     private readonly journal?: IngestJournal,
+    /** Marks readings taken in a maintenance window (by their own time, so backfill is marked too). */
+    private readonly maintenance?: MaintenanceMarker,
   ) {}
 
   /**
@@ -61,6 +68,7 @@ export class IngestService {
     let fail = 0;
     for (let i = 0; i < readings.length; i++) {
       const reading = readings[i]!;
+      if (this.maintenance?.inMaintenance(reading.station, reading.parameter, reading.time)) reading.maintenance = true;
       reading.qc = this.qc.evaluate(reading, sensors[i]!);
       if (reading.qc === QC.suspect) suspect++;
       else if (reading.qc === QC.fail) fail++;

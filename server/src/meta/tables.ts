@@ -443,6 +443,30 @@ export interface AlertCorrectionsTable {
   at: number;
 }
 
+/** Maintenance windows (migration 13, common/maintenance.ts); times in epoch ms. */
+export interface MaintenanceWindowsTable {
+  id: Generated<number>;
+  station: string;
+  parameter: string | null;
+  from_ms: number;
+  to_ms: number;
+  reason: string;
+  created_at: number;
+  created_by: string;
+  ended_at: number | null;
+  ended_by: string | null;
+}
+
+/** Alerts a maintenance window held back: one row per rule × series. */
+export interface MaintenanceHeldTable {
+  window_id: number;
+  rule_id: number;
+  series_key: string;
+  first_at: number;
+  last_at: number;
+  count: number;
+}
+
 export interface MetaTables {
   station_tokens: StationTokensTable;
   users: UsersTable;
@@ -475,4 +499,6 @@ export interface MetaTables {
   review_grades: ReviewGradesTable;
   review_embargoes: ReviewEmbargoesTable;
   alert_corrections: AlertCorrectionsTable;
+  maintenance_windows: MaintenanceWindowsTable;
+  maintenance_held: MaintenanceHeldTable;
 }

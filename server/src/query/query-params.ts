@@ -50,6 +50,12 @@ export const timeParam = z.string().transform((raw, ctx) => {
   return ms;
 });
 
+/** A time in a JSON body: ISO 8601 with a zone, or epoch milliseconds (as a number or a string). */
+export const bodyTime = z
+  .union([z.number(), z.string()], { error: "a time is ISO 8601 with a time zone (2026-11-25T10:00:00Z) or epoch milliseconds" })
+  .transform((v) => String(v))
+  .pipe(timeParam);
+
 const widthParam = z
   .string()
   .regex(/^\d{1,6}$/, `width must be a whole number of pixels between ${WIDTH_MIN} and ${WIDTH_MAX}`)

@@ -6,13 +6,7 @@ import { REFERENCE_KINDS, type CorrectionAction } from "../../../common/review.t
 import type { ErrorDetail } from "../errors.ts";
 import type { CatalogSeries } from "../influx/influxql.ts";
 import { parseOrThrow } from "../http/validation.ts";
-import { fail, resolveSeries, timeParam } from "../query/query-params.ts";
-
-/** A time in a JSON body: ISO 8601 with a zone, or epoch milliseconds. */
-const bodyTime = z
-  .union([z.number(), z.string()], { error: "a time is ISO 8601 with a time zone (2026-11-25T10:00:00Z) or epoch milliseconds" })
-  .transform((v) => String(v))
-  .pipe(timeParam);
+import { bodyTime, fail, resolveSeries, timeParam } from "../query/query-params.ts";
 
 const reason = z
   .string({ error: "reason is required: say why (it is kept in the audit trail)" })

@@ -2,6 +2,8 @@
 // sensor (a series). Readings older than the latest seen for their series (backfill, late or
 // out-of-order arrivals) get the stateless tests only: the history describes a different moment.
 // The gross-range limits are the sensor's own (catalog: sensorRange → fail, expectedRange → suspect).
+// Readings taken in a maintenance window fail (4) and feed no history: the sensor was out of the
+// water or in a calibration standard, and after the visit the series starts afresh.
 import type { Sensor } from "../../../../common/catalog-model.ts";
 import { QC, type QcFlag } from "../../../../common/reading.ts";
 import {
@@ -59,6 +61,8 @@ export interface QcInput {
   time: number;
   /** null when censored (below the LOD or LOQ). */
   value: number | null;
+  /** Taken during a maintenance window (common/maintenance.ts). */
+  maintenance?: boolean;
 }
 
 /** The catalog sensor fields QC reads. */
@@ -74,6 +78,7 @@ export class QcEngine {
   ) {}
 
   evaluate(input: QcInput, sensor: QcSensor): QcFlag {
+    if (input.maintenance) return this.maintenance(input, sensor);
     const timeFlag = timestamp(input.time, this.now(), this.settings);
     if (input.value === null) return timeFlag; // censored: a valid result with nothing to range-check
     const value = input.value;
@@ -93,6 +98,17 @@ export class QcEngine {
     }
     const d = station.data;
     if (input.time <= d[o + LAST_TIME]!) return worst(timeFlag, rangeFlag);
+    if (d[o + COUNT] === 0) {
+      // First reading after a maintenance visit: the history restarts here.
+      d[o + LAST_TIME] = input.time;
+      d[o + REPEATS] = 1;
+      d[o + JUMPED] = 0;
+      if (rangeFlag !== 4) {
+        d[o + COUNT] = 1;
+        d[o + VALUES] = value;
+      }
+      return worst(timeFlag, rangeFlag);
+    }
 
     let n = d[o + COUNT]!;
     const previous = d[o + VALUES + n - 1]!;
@@ -117,5 +133,22 @@ export class QcEngine {
     }
     d[o + COUNT] = n;
     return flag;
+  }
+
+  /**
+   * A maintenance reading: QARTOD fail (4), the value describing the sensor's visit rather than the
+   * river, and nothing of it enters the spike, rate-of-change or flat-line history. The series'
+   * history is cleared, so the first reading after the visit (the sensor cleaned, recalibrated) is
+   * not judged against the level before it; later, older readings get the stateless tests only.
+   */
+  private maintenance(input: QcInput, sensor: QcSensor): QcFlag {
+    const station = this.series.get(input.station);
+    const o = station?.offset(sensor.id) ?? -1;
+    if (station && o >= 0) {
+      const d = station.data;
+      d[o + LAST_TIME] = Math.max(d[o + LAST_TIME]!, input.time);
+      d[o + COUNT] = 0;
+    }
+    return QC.fail;
   }
 }

@@ -546,4 +546,35 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       WHERE u.username = lab_imports.imported_by
         AND CAST(strftime('%s', u.created_at) AS INTEGER) * 1000 <= lab_imports.imported_at
    );`,
+
+  // 13: maintenance windows (issue #19): a station, or one parameter at it, in maintenance over
+  // [from_ms, to_ms). Ending one early moves to_ms to that moment (cancelling a planned one: to its
+  // start) and records who ended it; the row stays as the record of the visit. maintenance_held
+  // keeps the alerts a window held back (one row per rule × series, with the first and last breach
+  // held and how many).
+  `CREATE TABLE maintenance_windows (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     station TEXT NOT NULL,                -- catalog station id
+     parameter TEXT,                       -- catalog parameter code; NULL: the whole station
+     from_ms INTEGER NOT NULL,
+     to_ms INTEGER NOT NULL,
+     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     ended_at INTEGER,
+     ended_by TEXT,
+     -- empty only when cancelled before it began
+     CHECK (to_ms > from_ms OR (ended_at IS NOT NULL AND to_ms = from_ms))
+   );
+   CREATE INDEX maintenance_windows_station ON maintenance_windows(station, to_ms);
+   CREATE INDEX maintenance_windows_to ON maintenance_windows(to_ms);
+   CREATE TABLE maintenance_held (
+     window_id INTEGER NOT NULL REFERENCES maintenance_windows(id) ON DELETE CASCADE,
+     rule_id INTEGER NOT NULL,             -- a record, not a key: a deleted rule keeps the trail
+     series_key TEXT NOT NULL,
+     first_at INTEGER NOT NULL,
+     last_at INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     PRIMARY KEY (window_id, rule_id, series_key)
+   );`,
 ];
