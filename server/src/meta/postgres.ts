@@ -3,8 +3,15 @@
 // and Kysely's PostgresDialect on top. Several Water Monitor instances may start at once against one
 // database: migrations run under a session-level advisory lock, so exactly one of them migrates and
 // the others find the schema ready when they get the lock.
+//
+// Transactions are serialised, as on SQLite (one writer at a time): each one first takes the same
+// transaction-level advisory lock. The repositories read and then write inside a transaction (a
+// per-user cap counts before it inserts, a catalog commit numbers its version after the last, an
+// import compares before it revises) and are correct when no other transaction runs in between;
+// PostgreSQL's default READ COMMITTED would let two of them interleave, in one instance or across
+// several. Queries outside a transaction still run side by side on the pool.
 import pg from "pg";
-import { Kysely, PostgresDialect } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, type DatabaseConnection, type Driver, type TransactionSettings } from "kysely";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 import { MIGRATIONS, migrate, type MigrationTarget } from "./migrate.ts";
 import { MetaStore, type MetaStoreOptions } from "./store.ts";
@@ -31,6 +38,25 @@ const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig["getTypeParser"],
 };
+
+const TRANSACTION_LOCK = CompiledQuery.raw("SELECT pg_advisory_xact_lock(hashtext('water-monitor metadata transaction'))");
+
+class SerialisedTransactionsDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await super.beginTransaction(connection, settings);
+    await connection.executeQuery(TRANSACTION_LOCK);
+  }
+}
+
+class SerialisedTransactionsDialect extends PostgresDialect {
+  constructor(private readonly config: ConstructorParameters<typeof PostgresDialect>[0]) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new SerialisedTransactionsDriver(this.config);
+  }
+}
 
 const VERSION_TABLE = "wm_schema_version";
 // Any constant key works; hashing a phrase keeps it readable and unlikely to collide with another
@@ -90,5 +116,5 @@ export async function openPostgresMetaStore(url: string, options: MetaStoreOptio
     throw err;
   }
   client.release();
-  return new MetaStore(new Kysely<MetaTables>({ dialect: new PostgresDialect({ pool }), log: options.log }), "postgres");
+  return new MetaStore(new Kysely<MetaTables>({ dialect: new SerialisedTransactionsDialect({ pool }), log: options.log }), "postgres");
 }

@@ -7,7 +7,9 @@
 // bound to that transaction; the caller opens it with `store.transaction(...)`. Inside a transaction
 // only `trx` (and repositories `.in(trx)`) may be used: SQLite has one connection, so a query on the
 // store's own Kysely would wait for the transaction to end, and it never would (on PostgreSQL it would
-// run outside the transaction, on another pooled connection).
+// run outside the transaction, on another pooled connection). Transactions run one at a time on both
+// (SQLite has one writer; on PostgreSQL each takes one advisory lock first, see postgres.ts), so a
+// repository may read and then write inside one without another transaction slipping in between.
 import type { Kysely, LogConfig, Transaction } from "kysely";
 import type { Logger } from "../../../common/logger.ts";
 import type { MetaTables } from "./tables.ts";
