@@ -123,7 +123,12 @@ describe("an apply that fails half way", () => {
   it("leaves nothing behind: no import record, sample, result or revision", async () => {
     // A constraint the checks do not know fires on the TOC result, after the import record and the
     // sample were written in the same transaction.
-    await sql`CREATE TRIGGER lab_test_abort BEFORE INSERT ON lab_results WHEN NEW.parameter = 'toc' BEGIN SELECT RAISE(ABORT, 'test constraint'); END`.execute(system.meta.db);
+    if (system.meta.dialect === "postgres") {
+      await sql`CREATE FUNCTION lab_test_abort() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test constraint'; END $$`.execute(system.meta.db);
+      await sql`CREATE TRIGGER lab_test_abort BEFORE INSERT ON lab_results FOR EACH ROW WHEN (NEW.parameter = 'toc') EXECUTE FUNCTION lab_test_abort()`.execute(system.meta.db);
+    } else {
+      await sql`CREATE TRIGGER lab_test_abort BEFORE INSERT ON lab_results WHEN NEW.parameter = 'toc' BEGIN SELECT RAISE(ABORT, 'test constraint'); END`.execute(system.meta.db);
+    }
     try {
       const before = await storedCounts();
       const bytes = [
@@ -139,7 +144,8 @@ describe("an apply that fails half way", () => {
       const { body } = await getJson(system.url, "/api/v1/lab/results?stations=DE-ZSCHOPAU-WALDHEIM&from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z", viewer);
       expect(body.results).toEqual([]);
     } finally {
-      await sql`DROP TRIGGER lab_test_abort`.execute(system.meta.db);
+      if (system.meta.dialect === "postgres") await sql`DROP FUNCTION lab_test_abort CASCADE`.execute(system.meta.db);
+      else await sql`DROP TRIGGER lab_test_abort`.execute(system.meta.db);
     }
   });
 });
