@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import pg from "pg";
 import { inject } from "vitest";
 import { openMetaStore } from "../../server/src/meta/open.ts";
@@ -89,4 +90,20 @@ export async function openTestMetaStore(dialect: MetaDialect, options: Omit<Meta
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Makes every insert into `table` (where `when` holds, e.g. "NEW.parameter = 'toc'") fail with
+ * `message`, as a constraint the code does not know would: for tests that a write failing half way
+ * through a transaction leaves nothing behind. Returns the undo.
+ */
+export async function failInserts(meta: MetaStore, table: string, message: string, when = "true"): Promise<() => Promise<void>> {
+  const name = `test_fail_${table}`;
+  if (meta.dialect === "postgres") {
+    await sql.raw(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${message}'; END $$`).execute(meta.db);
+    await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION ${name}()`).execute(meta.db);
+    return async () => void (await sql.raw(`DROP FUNCTION ${name} CASCADE`).execute(meta.db));
+  }
+  await sql.raw(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} WHEN ${when} BEGIN SELECT RAISE(ABORT, '${message}'); END`).execute(meta.db);
+  return async () => void (await sql.raw(`DROP TRIGGER ${name}`).execute(meta.db));
 }
