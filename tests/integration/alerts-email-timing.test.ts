@@ -124,7 +124,7 @@ describe("email digests", () => {
     expect(body).toContain(`(${ZEHREN})`);
     expect(body).toContain(`(${SCHMILKA})`);
     expect(body).toMatch(/List-Unsubscribe: *</);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
+    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
   });
 
   it("a daily digest goes out at the subscriber's midnight (America/New_York), not at midnight UTC", async () => {
@@ -170,7 +170,7 @@ describe("quiet hours", () => {
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the held alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
     expect(unfold(mail.raw)).toContain(`(${ZEHREN})`);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", release]]);
+    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", release]]);
   });
 
   it("deliver a notice created outside them at once", async () => {
@@ -183,7 +183,7 @@ describe("quiet hours", () => {
     await post(s, ZEHREN, start - MIN, 160);
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", start]]);
+    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", start]]);
   });
 
   it("hold a reminder that falls into them, like any other notice", async () => {
