@@ -86,8 +86,11 @@ export class TestPostgresServer {
       child.stderr!.on("data", (chunk: Buffer) => {
         if (stderr.length < 10_000) stderr += chunk.toString();
       });
-      // If the test run ends without teardown, PostgreSQL must not outlive it.
-      const onExit = () => child.kill("SIGQUIT");
+      // If the test run ends without teardown (interrupted), PostgreSQL must not outlive it, nor its files.
+      const onExit = () => {
+        child.kill("SIGQUIT");
+        rmSync(dir, { recursive: true, force: true });
+      };
       process.once("exit", onExit);
       const server = new TestPostgresServer(dir, child, port, onExit);
       const deadline = Date.now() + 30_000;
