@@ -28,6 +28,8 @@ let adminReady: Promise<pg.Client> | undefined;
 function adminClient(): Promise<pg.Client> {
   adminReady ??= (async () => {
     admin = new pg.Client({ connectionString: inject("postgresUrl") });
+    // The server stops at the end of the run, perhaps before this worker does: not an error of a test.
+    admin.on("error", () => undefined);
     await admin.connect();
     return admin;
   })();
