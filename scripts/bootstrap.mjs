@@ -40,6 +40,9 @@ const needed = [];
 const needInfluxd = forTests || !process.env.INFLUX_URL;
 if (needInfluxd && !onPath(process.env.INFLUXD_BINARY ?? "influxd")) needed.push("influxdb", "influxdb-client");
 if (forTests && !onPath("chromium")) needed.push("chromium");
+// The tests run the metadata repositories on PostgreSQL 15 too (tests/helpers/postgres-server.ts);
+// Debian's server binaries are not on PATH.
+if (forTests && !existsSync("/usr/lib/postgresql/15/bin/initdb")) needed.push("postgresql");
 
 if (needed.length > 0) {
   const hint =
@@ -50,9 +53,10 @@ if (needed.length > 0) {
   if (!run("apt-get", ["update"], env) || !run("apt-get", ["install", "-y", "--no-install-recommends", ...needed], env)) {
     fail(`installing ${needed.join(", ")} failed.\n${hint}`);
   }
-  // The Debian package may start its own influxd service; Water Monitor runs its own instance.
+  // The Debian packages may start their own influxd and PostgreSQL services; Water Monitor and its
+  // tests run their own instances.
   try {
-    execFileSync("bash", ["-c", "command -v service >/dev/null && service influxdb stop >/dev/null 2>&1 || true"]);
+    execFileSync("bash", ["-c", "command -v service >/dev/null && { service influxdb stop; service postgresql stop; } >/dev/null 2>&1 || true"]);
   } catch {
     // no service manager: nothing was started
   }

@@ -21,6 +21,12 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: "must be an http(s) URL such as http://influx.example.org:8086" })
     .optional(),
   INFLUX_PORT: port.default(8086),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: "must be a postgres:// URL such as postgres://water:secret@127.0.0.1:5432/water_monitor",
+    })
+    .optional(),
   INFLUX_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores only")
@@ -94,6 +100,11 @@ export interface Config {
   host: string;
   publicUrl: string | undefined;
   dataDir: string;
+  /**
+   * PostgreSQL for the metadata (users, rules, alerts, catalog, lab data, review records), shared by
+   * several instances; undefined: SQLite in dataDir. Carries a password: show it with displayUrl only.
+   */
+  databaseUrl: string | undefined;
   influx: {
     /** Undefined: Water Monitor manages its own influxd under dataDir. */
     url: string | undefined;
@@ -194,7 +205,7 @@ function readConfigFile(file: string): Record<string, string> {
 
 /** Settings whose values are secret, or URLs that may carry credentials: never echoed whole. */
 const SECRET_SETTINGS = new Set(["ADMIN_PASSWORD"]);
-const URL_SETTINGS = new Set(["INFLUX_URL", "SMTP_URL", "PUBLIC_URL"]);
+const URL_SETTINGS = new Set(["INFLUX_URL", "SMTP_URL", "PUBLIC_URL", "DATABASE_URL"]);
 
 function shownValue(name: string, value: string): string {
   if (SECRET_SETTINGS.has(name)) return "(hidden)";
@@ -225,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
     influx: { url: e.INFLUX_URL, port: e.INFLUX_PORT, database: e.INFLUX_DATABASE, binary: e.INFLUXD_BINARY },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

@@ -8,6 +8,7 @@ import { startSystem, type RunningSystem } from "./system.ts";
 import type { SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { runConfiguredSimulator } from "./built-in-simulator.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
+import { MetaDatabaseUnreachableError } from "./meta/postgres.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -90,8 +91,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // A data dir from a newer release is not a bug: say what to do, without a stack trace.
-  if (err instanceof SchemaTooNewError) {
+  // A data dir from a newer release, or a DATABASE_URL that leads nowhere, is not a bug: say what to
+  // do, without a stack trace.
+  if (err instanceof SchemaTooNewError || err instanceof MetaDatabaseUnreachableError) {
     process.stderr.write(`Water Monitor failed to start: ${err.message}\n`);
     process.exit(1);
   }

@@ -178,7 +178,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // restart included: every write to InfluxDB goes through the store).
   events.onAccepted((readings) => latestReadings.accepted(readings));
   store.onWrite((readings) => latestReadings.accepted(readings));
-  const meta = await openMetaStore(config.dataDir);
+  const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
     meta,

@@ -1,16 +1,16 @@
-// An alert engine for unit tests: SQLite in a temp dir, a hand-driven clock, no InfluxDB, the given
+// An alert engine for unit tests: SQLite in a temp dir (PostgreSQL with TEST_META=postgres), a hand-driven clock, no InfluxDB, the given
 // rules stored as a researcher's. Events are announced once recorded, so tests wait for `idle()`.
 import type { AlertEvent } from "../../common/alerts.ts";
 import { AlertEngine, DEFAULT_ENGINE_OPTIONS } from "../../server/src/alerts/alert-engine.ts";
 import { SqlAlertRepository } from "../../server/src/alerts/alert-repository.ts";
 import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule, type RuleInput } from "../../server/src/alerts/rule-schema.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
 import type { MaintenanceHold } from "../../server/src/maintenance/maintenance-hold.ts";
 import { catalogSource, seed } from "./catalog.ts";
-import { tempDir, testLogger } from "./test-system.ts";
+import { openTestMetaStore, testSystemMetaDialect } from "./test-meta.ts";
+import { testLogger } from "./test-system.ts";
 
 export interface EngineFixture {
   time: ManualTime;
@@ -31,8 +31,8 @@ export interface EngineFixtureOptions {
 }
 
 export async function startTestEngine(rules: RuleInput[], options: EngineFixtureOptions): Promise<EngineFixture> {
-  const dir = tempDir("wm-alert-engine-");
-  const meta = await openMetaStore(dir.dir);
+  const store = await openTestMetaStore(testSystemMetaDialect());
+  const meta = store.meta;
   const time = new ManualTime(options.start);
   const ruleRepo = new SqlAlertRuleRepository(meta.db, () => time.now());
   for (const r of rules) await ruleRepo.create(completeRule(r, { catalog: seed, now: options.start }), null);
@@ -55,8 +55,7 @@ export async function startTestEngine(rules: RuleInput[], options: EngineFixture
     meta,
     close: async () => {
       await engine.stop();
-      await meta.close();
-      dir.remove();
+      await store.close();
     },
   };
 }

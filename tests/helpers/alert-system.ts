@@ -10,6 +10,7 @@ import { tempDir, testLogger, uniqueDatabase, type TestSystem } from "./test-sys
 import { currentClientDir } from "./client-build.ts";
 import type { CatalogData } from "../../common/catalog-model.ts";
 import { catalogWith } from "./catalog.ts";
+import { dropMetaFor, metaSettingsFor } from "./test-meta.ts";
 
 /**
  * The shipped catalog as it will be once the EU revision's MAC-EQS binds (Directive (EU) 2026/805
@@ -56,6 +57,7 @@ export async function startAlertSystem(
     WRITE_FLUSH_MS: "50",
     // The tests' webhook receivers listen on 127.0.0.1.
     WEBHOOK_ALLOW_LOCAL: "true",
+    ...(await metaSettingsFor(data.dir)),
     ...env,
   });
   const system = await startSystem({
@@ -78,6 +80,7 @@ export async function startAlertSystem(
     stop: async () => {
       await system.close(2_000);
       data.remove();
+      await dropMetaFor(data.dir);
     },
   };
 }

@@ -1,5 +1,6 @@
 // Starts real Water Monitor servers for tests: port 0, a temporary data dir, its own database in
-// the run's shared influxd (or an influxd of its own when the test needs to kill it).
+// the run's shared influxd (or an influxd of its own when the test needs to kill it), and its
+// metadata in SQLite in the data dir or, with TEST_META=postgres, in a PostgreSQL database of its own.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,6 +13,7 @@ import { startSystem, type RunningSystem, type SystemOptions } from "../../serve
 import type { CatalogData } from "../../common/catalog-model.ts";
 import type { Clock, Scheduler } from "../../server/src/util/clock.ts";
 import { currentClientDir } from "./client-build.ts";
+import { dropMetaFor, metaSettingsFor } from "./test-meta.ts";
 
 export const testLogger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent", "test");
 
@@ -68,6 +70,7 @@ export async function startTestSystem(
     INFLUX_DATABASE: uniqueDatabase(),
     SIMULATOR: "off",
     LOG_LEVEL: "silent",
+    ...(await metaSettingsFor(data.dir)),
     ...env,
   });
   const system = await startSystem({
@@ -90,6 +93,7 @@ export async function startTestSystem(
     stop: async () => {
       await system.close(2_000);
       data.remove();
+      await dropMetaFor(data.dir);
     },
   };
 }

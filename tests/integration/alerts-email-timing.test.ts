@@ -76,6 +76,8 @@ async function post(s: AlertTestSystem, station: string, time: number, value: nu
 
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
+// The sender records a delivery once the SMTP server has accepted the mail, so a test that saw the
+// mail arrive polls for the outbox row to say "sent" (on PostgreSQL that write may land a moment later).
 async function outboxOf(s: AlertTestSystem, subscriptionId: number) {
   return (await s.alerting.outbox.rows()).filter((r) => r.subscription_id === subscriptionId && r.kind === "alert");
 }
@@ -122,7 +124,7 @@ describe("email digests", () => {
     expect(body).toContain(`(${ZEHREN})`);
     expect(body).toContain(`(${SCHMILKA})`);
     expect(body).toMatch(/List-Unsubscribe: *</);
-    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
+    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
   });
 
   it("a daily digest goes out at the subscriber's midnight (America/New_York), not at midnight UTC", async () => {
@@ -168,7 +170,7 @@ describe("quiet hours", () => {
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the held alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
     expect(unfold(mail.raw)).toContain(`(${ZEHREN})`);
-    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", release]]);
+    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", release]]);
   });
 
   it("deliver a notice created outside them at once", async () => {
@@ -181,7 +183,7 @@ describe("quiet hours", () => {
     await post(s, ZEHREN, start - MIN, 160);
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
-    expect((await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at])).toEqual([["sent", start]]);
+    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", start]]);
   });
 
   it("hold a reminder that falls into them, like any other notice", async () => {

@@ -190,7 +190,7 @@ describe("history", () => {
   it("is kept across a restart: the same catalog and version come back", async () => {
     const before = system.catalog.current();
     // A second reader of the same data dir (the server keeps running) sees what a restart would load.
-    const meta = await openMetaStore(system.dataDir);
+    const meta = await openMetaStore(system.dataDir, { databaseUrl: system.config.databaseUrl });
     try {
       const loaded = (await new SqlCatalogRepository(meta.db).load())!;
       expect(loaded.version).toBe(before.version);

@@ -130,7 +130,7 @@ describe("no accepted reading is lost", () => {
     expect(first.writer.stats().spoolBatches).toBeGreaterThan(0);
 
     await influxd.restart();
-    const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: first.dataDir, INFLUX_URL: influxd.url, INFLUX_DATABASE: first.config.influx.database, LOG_LEVEL: "silent" });
+    const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: first.dataDir, DATABASE_URL: first.config.databaseUrl, INFLUX_URL: influxd.url, INFLUX_DATABASE: first.config.influx.database, LOG_LEVEL: "silent" });
     const second = await startSystem({ config, logger: testLogger, influxUrl: influxd.url, influxMode: "external" });
     cleanups.push(async () => {
       await second.close(1_000);

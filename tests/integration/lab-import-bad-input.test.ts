@@ -1,12 +1,12 @@
 // Bad lab files over real HTTP and SQLite: every bad row is reported with its line and reason and
 // nothing is imported unless only the valid rows are asked for; files that are no lab table are
 // refused whole; an apply that fails half way leaves nothing behind; roles are enforced.
-import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LabImportReport } from "../../common/lab.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { catalogWith } from "../helpers/catalog.ts";
 import { getJson, importFile, labImport } from "../helpers/lab-client.ts";
+import { failInserts } from "../helpers/test-meta.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const MAX_BYTES = 64 * 1024;
@@ -123,7 +123,7 @@ describe("an apply that fails half way", () => {
   it("leaves nothing behind: no import record, sample, result or revision", async () => {
     // A constraint the checks do not know fires on the TOC result, after the import record and the
     // sample were written in the same transaction.
-    await sql`CREATE TRIGGER lab_test_abort BEFORE INSERT ON lab_results WHEN NEW.parameter = 'toc' BEGIN SELECT RAISE(ABORT, 'test constraint'); END`.execute(system.meta.db);
+    const restore = await failInserts(system.meta, "lab_results", "test constraint", "NEW.parameter = 'toc'");
     try {
       const before = await storedCounts();
       const bytes = [
@@ -139,7 +139,7 @@ describe("an apply that fails half way", () => {
       const { body } = await getJson(system.url, "/api/v1/lab/results?stations=DE-ZSCHOPAU-WALDHEIM&from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z", viewer);
       expect(body.results).toEqual([]);
     } finally {
-      await sql`DROP TRIGGER lab_test_abort`.execute(system.meta.db);
+      await restore();
     }
   });
 });

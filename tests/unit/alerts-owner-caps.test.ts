@@ -1,6 +1,7 @@
 // The per-user caps on subscriptions and alert rules hold when one user's requests arrive together:
 // counting and inserting happen in one transaction, so no two requests both see room for one more.
-// Real SQLite metadata store; the "requests" are parallel calls whose queries interleave.
+// Real metadata stores, SQLite and PostgreSQL (where transactions really run side by side); the
+// "requests" are parallel calls whose queries interleave.
 import { afterEach, describe, expect, it } from "vitest";
 import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.ts";
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
@@ -8,21 +9,19 @@ import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-
 import { subscriptionInputSchema } from "../../server/src/alerts/subscription-schema.ts";
 import { SqlUserRepository, type User } from "../../server/src/auth/users.ts";
 import { LimitReachedError } from "../../server/src/errors.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
-import type { MetaExecutor, MetaStore } from "../../server/src/meta/store.ts";
+import type { MetaDialect, MetaExecutor } from "../../server/src/meta/store.ts";
 import { seed } from "../helpers/catalog.ts";
-import { tempDirsPerTest } from "../helpers/test-system.ts";
+import { META_DIALECTS, openTestMetaStore, type TestMetaStore } from "../helpers/test-meta.ts";
 
-const tempDir = tempDirsPerTest();
-const stores: MetaStore[] = [];
+const stores: TestMetaStore[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
-async function metaDb(): Promise<MetaExecutor> {
-  const store = await openMetaStore(tempDir("wm-owner-caps-"));
+async function metaDb(dialect: MetaDialect): Promise<MetaExecutor> {
+  const store = await openTestMetaStore(dialect);
   stores.push(store);
-  return store.db;
+  return store.meta.db;
 }
 
 const after = (hops: number): Promise<void> => (hops === 0 ? Promise.resolve() : Promise.resolve().then(() => after(hops - 1)));
@@ -45,16 +44,16 @@ async function storedPerInterleaving(db: MetaExecutor, call: (user: User) => Pro
   return stored;
 }
 
-describe("per-user caps under parallel requests", () => {
+describe.each(META_DIALECTS)("per-user caps under parallel requests (%s)", (dialect) => {
   it("stores exactly 3 of 10 parallel subscriptions of one user, however their queries interleave", async () => {
-    const db = await metaDb();
+    const db = await metaDb(dialect);
     const subscriptions = new SqlSubscriptionRepository(db, () => Date.now());
     const input = subscriptionInputSchema.parse({ channel: "in-app" });
     expect(await storedPerInterleaving(db, (user) => subscriptions.create(input, user, 3))).toEqual([3, 3, 3, 3]);
   });
 
   it("stores exactly 2 of 10 parallel alert rules of one user; rules without a creator are not counted", async () => {
-    const db = await metaDb();
+    const db = await metaDb(dialect);
     const rules = new SqlAlertRuleRepository(db, () => Date.now());
     const draft = completeRule({ kind: "max", parameter: "ph", threshold: 9 }, { catalog: seed, now: Date.now() });
     expect(await storedPerInterleaving(db, (user) => rules.create(draft, user, { maxPerCreator: 2 }))).toEqual([2, 2, 2, 2]);

@@ -1,7 +1,7 @@
 // How the alert engine records its state changes: each one in one transaction with the notifier's
 // rows (all or nothing), announced to listeners only after that transaction has committed, in the
-// order the changes happened; and stop() waits for what is still queued.
-import { sql, type LogEvent } from "kysely";
+// order the changes happened; and stop() waits for what is still queued. On SQLite and PostgreSQL.
+import type { LogEvent } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlertEvent } from "../../common/alerts.ts";
 import type { Reading } from "../../common/reading.ts";
@@ -17,11 +17,11 @@ import { SqlAlertRuleRepository } from "../../server/src/alerts/rule-repository.
 import { completeRule } from "../../server/src/alerts/rule-schema.ts";
 import { SqlSubscriptionRepository } from "../../server/src/alerts/subscription-repository.ts";
 import { SqlUserRepository } from "../../server/src/auth/users.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
-import type { MetaStore } from "../../server/src/meta/store.ts";
+import type { MetaDialect, MetaStore } from "../../server/src/meta/store.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
 import { catalogSource, seed, testReading } from "../helpers/catalog.ts";
-import { tempDir, testLogger } from "../helpers/test-system.ts";
+import { failInserts, META_DIALECTS, openTestMetaStore } from "../helpers/test-meta.ts";
+import { testLogger } from "../helpers/test-system.ts";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 5, 1);
@@ -34,13 +34,10 @@ afterEach(async () => {
 });
 
 /** An engine with a pH range rule (6–9) and the notifier writing outbox rows for one webhook subscriber. */
-async function setup(log?: (event: LogEvent) => void) {
-  const dir = tempDir("wm-alert-recording-");
-  const meta = await openMetaStore(dir.dir, { log });
-  cleanups.push(async () => {
-    await meta.close();
-    dir.remove();
-  });
+async function setup(dialect: MetaDialect, log?: (event: LogEvent) => void) {
+  const store = await openTestMetaStore(dialect, { log });
+  cleanups.push(() => store.close());
+  const meta = store.meta;
   const time = new ManualTime(T0);
   const now = () => time.now();
   const rules = new SqlAlertRuleRepository(meta.db, now);
@@ -77,25 +74,27 @@ async function stored(meta: MetaStore) {
   };
 }
 
-describe("recording alert state changes", () => {
+describe.each(META_DIALECTS)("recording alert state changes (%s)", (dialect) => {
   it("an alert whose outbox row cannot be written leaves nothing behind, and the next breach records it whole", async () => {
-    const { meta, engine, events, ph } = await setup();
+    const { meta, engine, events, ph } = await setup(dialect);
     // The outbox write fails half way through the transaction, after the alert and its history are in.
-    await sql`CREATE TRIGGER outbox_full BEFORE INSERT ON notification_outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END`.execute(meta.db);
+    const restore = await failInserts(meta, "notification_outbox", "disk full");
     engine.ingest([ph(ZEHREN, 9.5)]);
     await engine.idle();
     expect(events).toEqual([]);
     expect(await stored(meta)).toEqual({ alerts: [], history: [], seriesStates: [], outbox: [] });
 
-    await sql`DROP TRIGGER outbox_full`.execute(meta.db);
+    await restore();
     engine.ingest([ph(ZEHREN, 9.6)]);
     await engine.idle();
-    expect(events.map((e) => [e.id, e.state, e.value])).toEqual([[1, "firing", 9.6]]);
+    // SQLite hands out the rolled-back alert's id again; a PostgreSQL sequence never goes back.
+    const id = dialect === "sqlite" ? 1 : 2;
+    expect(events.map((e) => [e.id, e.state, e.value])).toEqual([[id, "firing", 9.6]]);
     expect(await stored(meta)).toEqual({
-      alerts: [{ id: 1, station: ZEHREN, state: "firing" }],
-      history: [{ alert_id: 1, state: "firing" }],
-      seriesStates: [{ series_key: `${ZEHREN}\tph\tSIM-DE-ELBE-ZEHREN-PH`, state: "firing", alert_id: 1 }],
-      outbox: [{ alert_id: 1, kind: "alert" }],
+      alerts: [{ id, station: ZEHREN, state: "firing" }],
+      history: [{ alert_id: id, state: "firing" }],
+      seriesStates: [{ series_key: `${ZEHREN}\tph\tSIM-DE-ELBE-ZEHREN-PH`, state: "firing", alert_id: id }],
+      outbox: [{ alert_id: id, kind: "alert" }],
     });
   });
 
@@ -103,7 +102,7 @@ describe("recording alert state changes", () => {
     const trail: string[] = [];
     // From here on: setting up (a rule, a subscription) has transactions of its own.
     let recording = false;
-    const { engine, ph } = await setup((e) => {
+    const { engine, ph } = await setup(dialect, (e) => {
       if (recording && e.level === "query" && /^(begin|commit|rollback)$/.test(e.query.sql)) trail.push(e.query.sql);
     });
     recording = true;
@@ -123,7 +122,7 @@ describe("recording alert state changes", () => {
   });
 
   it("stop() returns once every queued change is recorded", async () => {
-    const { meta, engine, ph } = await setup();
+    const { meta, engine, ph } = await setup(dialect);
     engine.ingest([ph(ZEHREN, 9.5), ph(SCHMILKA, 9.6)]);
     await engine.stop();
     expect((await stored(meta)).alerts.map((a) => [a.station, a.state])).toEqual([[ZEHREN, "firing"], [SCHMILKA, "firing"]]);

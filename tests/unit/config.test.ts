@@ -31,6 +31,8 @@ describe("loadConfig", () => {
     ["PORT", "seventy", /PORT="seventy"/],
     ["PORT", "70000", /PORT="70000"/],
     ["INFLUX_URL", "ftp://db", /INFLUX_URL="ftp:\/\/db": must be an http\(s\) URL/],
+    ["DATABASE_URL", "mysql://db/water", /DATABASE_URL="mysql:\/\/db": must be a postgres:\/\/ URL/],
+    ["DATABASE_URL", "water_monitor", /DATABASE_URL=.*must be a postgres:\/\/ URL/],
     ["LOG_LEVEL", "loud", /LOG_LEVEL="loud"/],
     ["SIMULATOR", "maybe", /SIMULATOR="maybe"/],
     ["INFLUX_DATABASE", "drop;measurement", /INFLUX_DATABASE=.*letters, digits and underscores/],
@@ -44,6 +46,7 @@ describe("loadConfig", () => {
   it.each([
     ["INFLUX_URL", "ftp://monitor:s3cret-pw@db.example.org:8086/?token=t0ken", /INFLUX_URL="ftp:\/\/db.example.org:8086"/],
     ["SMTP_URL", "http://mailer:s3cret-pw@mail.example.org/?token=t0ken", /SMTP_URL="http:\/\/mail.example.org:80"/],
+    ["DATABASE_URL", "mysql://water:s3cret-pw@db.example.org:3306/wm?token=t0ken", /DATABASE_URL="mysql:\/\/db.example.org:3306"/],
     ["ADMIN_PASSWORD", "s3cret-pw", /ADMIN_PASSWORD=\(hidden\): at least 10 characters/],
   ])("names a bad %s without echoing its secrets", (name, value, message) => {
     let text = "";
@@ -55,6 +58,13 @@ describe("loadConfig", () => {
     expect(text).toMatch(message);
     expect(text).not.toContain("s3cret-pw");
     expect(text).not.toContain("t0ken");
+  });
+
+  it("keeps the metadata in SQLite unless DATABASE_URL names a PostgreSQL", () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    for (const url of ["postgres://water:pw@127.0.0.1:5432/water_monitor", "postgresql://db.example.org/wm"]) {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
   });
 
   it("reads a JSON config file and lets the environment override it", () => {

@@ -3,30 +3,26 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ensureSimulatorTokens, SIMULATOR_TOKENS_FILE } from "../../server/src/auth/simulator-tokens.ts";
 import { SqlStationTokenRepository } from "../../server/src/auth/station-tokens.ts";
-import { openMetaStore } from "../../server/src/meta/open.ts";
+import type { MetaDialect } from "../../server/src/meta/store.ts";
 import { seed } from "../helpers/catalog.ts";
-import { tempDir } from "../helpers/test-system.ts";
+import { META_DIALECTS, openTestMetaStore } from "../helpers/test-meta.ts";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function setup() {
-  const dir = tempDir("wm-sim-tokens-");
-  const meta = await openMetaStore(dir.dir);
-  cleanups.push(async () => {
-    await meta.close();
-    dir.remove();
-  });
-  return { dir: dir.dir, tokens: new SqlStationTokenRepository(meta.db) };
+async function setup(dialect: MetaDialect) {
+  const store = await openTestMetaStore(dialect);
+  cleanups.push(() => store.close());
+  return { dir: store.where.dataDir, tokens: new SqlStationTokenRepository(store.meta.db) };
 }
 
 const stations = seed.stations.map((s) => s.id);
 
-describe("simulated stations' write tokens", () => {
+describe.each(META_DIALECTS)("simulated stations' write tokens (%s)", (dialect) => {
   it("gives every station its own token, valid for that station only, in an owner-only file", async () => {
-    const { dir, tokens } = await setup();
+    const { dir, tokens } = await setup(dialect);
     const created = await ensureSimulatorTokens(tokens, dir, stations);
     expect(Object.keys(created.tokens)).toEqual(stations);
     expect(new Set(Object.values(created.tokens)).size).toBe(stations.length);
@@ -40,7 +36,7 @@ describe("simulated stations' write tokens", () => {
   });
 
   it("keeps valid tokens across restarts and replaces a revoked or missing one", async () => {
-    const { dir, tokens } = await setup();
+    const { dir, tokens } = await setup(dialect);
     const first = (await ensureSimulatorTokens(tokens, dir, stations)).tokens;
     const [revokedStation, droppedStation] = stations as [string, string];
     await tokens.revoke((await tokens.verify(first[revokedStation]!))!.tokenId);

@@ -1,12 +1,14 @@
 // Schema migrations, one list per SQL dialect (each in migrations/<dialect>.ts, written in that
 // dialect's DDL), and a runner that does not care which: a dialect supplies a MigrationTarget that
-// reads and records the schema version its own way (SQLite: PRAGMA user_version). Each migration runs
+// reads and records the schema version its own way (SQLite: PRAGMA user_version; PostgreSQL: a table). Each migration runs
 // once, in order, together with recording its version in one transaction.
 import type { MetaDialect } from "./store.ts";
+import { POSTGRES_MIGRATIONS } from "./migrations/postgres.ts";
 import { SQLITE_MIGRATIONS } from "./migrations/sqlite.ts";
 
 export const MIGRATIONS: Readonly<Record<MetaDialect, readonly string[]>> = {
   sqlite: SQLITE_MIGRATIONS,
+  postgres: POSTGRES_MIGRATIONS,
 };
 
 export interface MigrationTarget {
@@ -29,7 +31,7 @@ export class SchemaTooNewError extends Error {
     super(
       `The metadata database ${location} has schema version ${found}, but this Water Monitor knows versions up to ${known}: ` +
         "it was written by a newer release. Refusing to start, because a schema is never downgraded; " +
-        "run that newer release again, or restore a backup of the data directory taken before it ran.",
+        "run that newer release again, or restore a backup of the data directory (or database) taken before it ran.",
     );
   }
 }

@@ -5,17 +5,10 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect, type LogConfig } from "kysely";
+import { Kysely, SqliteDialect } from "kysely";
 import { MIGRATIONS, migrate, type MigrationTarget } from "./migrate.ts";
-import { MetaStore } from "./store.ts";
+import { MetaStore, type MetaStoreOptions } from "./store.ts";
 import type { MetaTables } from "./tables.ts";
-
-export interface MetaStoreOptions {
-  /** Kysely's query log (e.g. to trace SQL or time slow queries). */
-  log?: LogConfig;
-  /** Migrate only up to this schema version (tests of a migration start from the schema before it). */
-  upToVersion?: number;
-}
 
 function sqliteMigrationTarget(db: Database.Database, location: string): MigrationTarget {
   return {

@@ -1,6 +1,7 @@
 // Versioned schema of the metadata database in SQLite. Append new migrations; never edit a released
 // one (existing data dirs have run them). Migration n brings a database to PRAGMA user_version n.
-// A PostgreSQL list (migrations/postgres.ts) will describe the same tables in its own dialect.
+// migrations/postgres.ts describes the same tables for PostgreSQL: a migration added here needs its
+// counterpart there (tests/unit/meta-schema-parity.test.ts compares the two schemas).
 export const SQLITE_MIGRATIONS: readonly string[] = [
   // 1: station write tokens, stored as SHA-256 of the (high-entropy) token; only the prefix is shown.
   `CREATE TABLE station_tokens (

@@ -1,0 +1,123 @@
+// A real PostgreSQL 15 for tests: a fresh cluster (initdb) in a temp dir, on a free 127.0.0.1 port,
+// stopped and removed afterwards. PostgreSQL refuses to run as root, so when the tests run as root the
+// cluster belongs to the `postgres` system user (made by the Debian package) and its processes run
+// under that user's uid; otherwise they run as whoever runs the tests.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+/** Where Debian's postgresql-15 package puts the server binaries (not on PATH). */
+export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
+
+interface RunAs {
+  uid: number;
+  gid: number;
+}
+
+function postgresUser(): RunAs | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = (flag: string) => Number(spawnSync("id", [flag, "postgres"], { encoding: "utf8" }).stdout.trim());
+  const uid = id("-u");
+  const gid = id("-g");
+  if (!Number.isInteger(uid) || uid <= 0) throw new Error("running as root, and there is no `postgres` system user to run PostgreSQL as (install the Debian package postgresql)");
+  return { uid, gid };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export class TestPostgresServer {
+  private constructor(
+    private readonly dir: string,
+    private readonly child: ChildProcess,
+    readonly port: number,
+    private readonly onExit: () => void,
+  ) {}
+
+  /** The superuser's URL for `database` (no password: the cluster trusts local connections). */
+  url(database = "postgres"): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  }
+
+  static async start(): Promise<TestPostgresServer> {
+    if (!existsSync(path.join(POSTGRES_BIN, "initdb"))) {
+      throw new Error(`PostgreSQL 15 is not installed (${POSTGRES_BIN}/initdb is missing): apt-get install postgresql`);
+    }
+    const runAs = postgresUser();
+    const dir = mkdtempSync(path.join(os.tmpdir(), "wm-test-pg-"));
+    const data = path.join(dir, "data");
+    try {
+      if (runAs) chownSync(dir, runAs.uid, runAs.gid);
+      // C.UTF-8 orders text by code point, as SQLite's default BINARY collation does; no fsync: a test
+      // cluster is thrown away anyway.
+      const init = spawnSync(
+        path.join(POSTGRES_BIN, "initdb"),
+        ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+        { encoding: "utf8", cwd: dir, ...runAs },
+      );
+      if (init.status !== 0) throw new Error(`initdb failed (${init.status}): ${init.stderr}`);
+      const port = await freePort();
+      const args = ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
+      // Every test system opens a pool of its own; two workers with several systems each.
+      for (const setting of ["max_connections=400", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=64MB"]) args.push("-c", setting);
+      const child = spawn(path.join(POSTGRES_BIN, "postgres"), args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], ...runAs });
+      let stderr = "";
+      child.stderr!.on("data", (chunk: Buffer) => {
+        if (stderr.length < 10_000) stderr += chunk.toString();
+      });
+      // If the test run ends without teardown (interrupted), PostgreSQL must not outlive it, nor its files.
+      const onExit = () => {
+        child.kill("SIGQUIT");
+        rmSync(dir, { recursive: true, force: true });
+      };
+      process.once("exit", onExit);
+      const server = new TestPostgresServer(dir, child, port, onExit);
+      const deadline = Date.now() + 30_000;
+      while (!(await accepting(port))) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          await server.stop();
+          throw new Error(`PostgreSQL did not start on port ${port}: ${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return server;
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Fast shutdown (SIGINT: disconnects clients), then the cluster's directory goes. */
+  async stop(): Promise<void> {
+    process.removeListener("exit", this.onExit);
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise((resolve) => this.child.once("exit", resolve));
+      this.child.kill("SIGINT");
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
