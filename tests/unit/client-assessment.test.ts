@@ -138,7 +138,7 @@ describe("every code the server sends has words in every language", () => {
     "exceedance-despite-insufficient-sampling": true, "unapproved-values-excluded": true, "lab-preferred-over-sensor": true, "applied-to-whole-period": true,
   };
   const dataNotes: Record<DataNoteCode, true> = {
-    "sensor-daily-means": true, "rollup-days-include-suspect": true, "approval-levels-raw-only": true,
+    "sensor-daily-means": true, "rollup-days-include-suspect": true, "corrected-sensor-days": true, "lab-results-not-reviewed": true, "as-of-review-state": true,
     "as-of-sensor-readings-timed-before": true, "as-of-lab-current-revision": true, "lab-preferred-over-sensor": true,
   };
   const excluded: Record<NonNullable<ValueUsed["excludedBy"]>, true> = { "other-basis": true, "lab-preferred": true, qc: true, "not-approved": true };
