@@ -198,6 +198,7 @@ describe("compliance assessment in Chromium", () => {
     expect(method).toContain("MAC-EQS test: 95th percentile");
     expect(method).toContain("Approved data only: yes");
     expect(method).toMatch(/Data as of: .*\d/);
+    await r.locator(".report-method").screenshot({ path: path.join(ARTIFACTS, "assessment-report-options-en.png") });
   });
 
   it("phone width with the options: every control fits, the page does not scroll sideways", async () => {

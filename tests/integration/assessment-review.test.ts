@@ -168,9 +168,11 @@ describe("bad input", () => {
     ["asOf in the future", `asOf=${new Date(NOW + 86_400_000 * 30).toISOString()}`, /asOf must not be in the future/],
     ["approvedOnly that is not a flag", "approvedOnly=maybe", /approvedOnly.*true or false/],
   ])("answers 400 with a clear message for %s", async (_what, query, message) => {
-    const res = await api(system, "GET", `/api/v1/assessments?year=${YEAR}&${query}`, viewer);
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe("validation_failed");
-    expect(res.body.error.message).toMatch(message);
+    for (const path of [`/api/v1/assessments?year=${YEAR}`, `/api/v1/assessments/years?station=${STATION}&fromYear=${YEAR - 1}&toYear=${YEAR}`]) {
+      const res = await api(system, "GET", `${path}&${query}`, viewer);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("validation_failed");
+      expect(res.body.error.message).toMatch(message);
+    }
   });
 });
