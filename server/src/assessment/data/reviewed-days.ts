@@ -11,9 +11,10 @@
 import { DateTime } from "luxon";
 import { lowerApproval, type ApprovalLevel } from "../../../../common/review.ts";
 import { QC } from "../../../../common/reading.ts";
-import { addValue, censoredMean, emptySums } from "../../../../common/statistics/censored-mean.ts";
+import { addValue, emptySums } from "../../../../common/statistics/censored-mean.ts";
 import type { CorrectedPoint } from "../../review/correction-algebra.ts";
 import { valuesIn, type Segment } from "../../review/timeline.ts";
+import { dailyMeanOf } from "./daily-means.ts";
 import type { SensorDailyMean } from "./data-source.ts";
 
 export interface Span {
@@ -59,21 +60,7 @@ export function dayRanges(days: readonly number[], zone: string): Span[] {
 export function dailyMeanOfPoints(points: readonly CorrectedPoint[], day: number, sensor: string): SensorDailyMean | null {
   const sums = emptySums();
   for (const p of points) if (p.qc === QC.pass) addValue(sums, p);
-  const m = censoredMean(sums);
-  if (m.mean === null) return null;
-  const censored = m.reportedBelow !== null;
-  return {
-    time: day,
-    value: censored ? null : m.mean,
-    qualifier: m.reportedBelow,
-    limit: censored ? m.limit : null,
-    qc: QC.pass,
-    basis: "sensor-daily",
-    approval: "raw",
-    sensor,
-    n: sums.n,
-    source: "raw",
-  };
+  return dailyMeanOf(sums, { time: day, sensor, n: sums.n, source: "raw" });
 }
 
 /** Each day's corrected readings (points in time order) as daily means, by day start; days without a QC-passed reading map to null. */
