@@ -130,6 +130,8 @@ describe("compliance assessment in Chromium", () => {
     await p.screenshot({ path: path.join(ARTIFACTS, "assessment-status-phone.png"), fullPage: true });
   });
 
+  /** Each option change is a request that takes seconds on a loaded machine. */
+  const SLOW = { timeout: 30_000, interval: 200 };
   /** The table of the latest request (not the one shown while it loads). */
   const settled = async (p: Page) => {
     await p.locator(".assess-table").waitFor();
@@ -143,24 +145,24 @@ describe("compliance assessment in Chromium", () => {
     expect(await cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("fails");
     // The 90th percentile of the daily means lies far below 130 ng/L: one spike day no longer fails the MAC-EQS.
     await p.selectOption('select[name="macMode"]', "p90");
-    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("complies");
+    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict"), SLOW).toBe("complies");
     expect(hashOf(p).get("mac")).toBe("p90");
     // Nobody approved these data: "approved only" gives no verdict.
     await p.check('[data-testid="assess-approved"]');
-    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("not-assessable");
+    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict"), SLOW).toBe("not-assessable");
     expect(await cell(p, ZEHREN, "clarithromycin").evaluate((el) => el.outerHTML)).toContain("too few approved values");
     expect(hashOf(p).get("approved")).toBe("1");
     await p.uncheck('[data-testid="assess-approved"]');
-    await expect.poll(() => hashOf(p).get("approved")).toBeNull();
+    await expect.poll(() => hashOf(p).get("approved"), SLOW).toBeNull();
     // A range of the first half year (the spike is on day 200, in July), every value against the MAC-EQS again.
     await p.selectOption('select[name="macMode"]', "every-value");
     await p.selectOption('select[name="period"]', "range");
     await p.fill('[data-testid="assess-from"]', `${YEAR}-01-01`);
     await p.fill('[data-testid="assess-to"]', `${YEAR}-07-01`);
     await p.press('[data-testid="assess-to"]', "Tab");
-    await expect.poll(() => hashOf(p).get("to")).toBe(`${YEAR}-07-01`);
+    await expect.poll(() => hashOf(p).get("to"), SLOW).toBe(`${YEAR}-07-01`);
     expect(hashOf(p).get("period")).toBe("range");
-    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("complies");
+    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict"), SLOW).toBe("complies");
     // A range the wrong way round is refused in the form, not sent.
     await p.fill('[data-testid="assess-from"]', `${YEAR}-08-01`);
     await p.press('[data-testid="assess-from"]', "Tab");
@@ -170,7 +172,7 @@ describe("compliance assessment in Chromium", () => {
     const asOf = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000);
     await p.fill('[data-testid="assess-asof"]', asOf.toISOString().slice(0, 16).replace("T", " "));
     await p.press('[data-testid="assess-asof"]', "Tab");
-    await expect.poll(() => hashOf(p).get("asOf")).toBe(asOf.toISOString());
+    await expect.poll(() => hashOf(p).get("asOf"), SLOW).toBe(asOf.toISOString());
     await p.locator(".assess-table").waitFor();
     const shared = new URL(p.url()).hash;
 
@@ -187,7 +189,7 @@ describe("compliance assessment in Chromium", () => {
     const r = await open("en", shared);
     await r.locator("select[name=macMode]").selectOption("p95");
     await r.check('[data-testid="assess-approved"]');
-    await expect.poll(() => hashOf(r).get("approved")).toBe("1");
+    await expect.poll(() => hashOf(r).get("approved"), SLOW).toBe("1");
     await settled(r);
     expect(await cell(r, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("not-assessable");
     await r.screenshot({ path: path.join(ARTIFACTS, "assessment-options-en.png"), fullPage: false });
