@@ -115,7 +115,9 @@ export interface StationResult {
 export type DataNoteCode =
   | "sensor-daily-means"
   | "rollup-days-include-suspect"
-  | "approval-levels-raw-only"
+  | "corrected-sensor-days"
+  | "lab-results-not-reviewed"
+  | "as-of-review-state"
   | "as-of-sensor-readings-timed-before"
   | "as-of-lab-current-revision"
   | "lab-preferred-over-sensor";

@@ -254,7 +254,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     visibility: { reads: review.alertReads, recipients: review.recipients },
   });
   // A correction changes a series' data: its rolling means follow (past alerts are not re-evaluated).
-  review.onChange((series) => {
+  review.onChange(({ series, kind }) => {
+    if (kind !== "correction") return;
     alerting.engine.reloadMeans(series.station, series.parameter, series.sensor).catch((err: unknown) =>
       logger.warn({ reason: (err as Error).message, ...series }, "refilling rolling means after a correction failed"),
     );
@@ -265,7 +266,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   );
 
   // Cached per series; readings written and lab imports bump the data versions that key the cache.
-  const assessments = createAssessments({ store, lab, onWritten: (listener) => writer.onWritten(listener), catalog, clock, logger });
+  // Corrections and approvals bump them too; assessments read corrected data through the review's reader.
+  const assessments = createAssessments({ store, lab, review, onWritten: (listener) => writer.onWritten(listener), catalog, clock, logger });
 
   const app = express();
   app.disable("x-powered-by");

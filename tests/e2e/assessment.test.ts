@@ -130,6 +130,91 @@ describe("compliance assessment in Chromium", () => {
     await p.screenshot({ path: path.join(ARTIFACTS, "assessment-status-phone.png"), fullPage: true });
   });
 
+  /** Each option change is a request that takes seconds on a loaded machine. */
+  const SLOW = { timeout: 30_000, interval: 200 };
+  /** The table of the latest request (not the one shown while it loads). */
+  const settled = async (p: Page) => {
+    await p.locator(".assess-table").waitFor();
+    await p.locator(".assess-status .state-loading").waitFor({ state: "detached" });
+  };
+  const hashOf = (p: Page) => new URLSearchParams(new URL(p.url()).hash.split("?")[1] ?? "");
+
+  it("the options — MAC-EQS by percentile, approved data only, a date range, data as of an instant — change the table, live in the URL and reach the report", async () => {
+    const p = await open("en", `#/assessment?year=${YEAR}&basis=sensor`);
+    await p.locator(".assess-table").waitFor();
+    expect(await cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("fails");
+    // The 90th percentile of the daily means lies far below 130 ng/L: one spike day no longer fails the MAC-EQS.
+    await p.selectOption('select[name="macMode"]', "p90");
+    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict"), SLOW).toBe("complies");
+    expect(hashOf(p).get("mac")).toBe("p90");
+    // Nobody approved these data: "approved only" gives no verdict.
+    await p.check('[data-testid="assess-approved"]');
+    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict"), SLOW).toBe("not-assessable");
+    expect(await cell(p, ZEHREN, "clarithromycin").evaluate((el) => el.outerHTML)).toContain("too few approved values");
+    expect(hashOf(p).get("approved")).toBe("1");
+    await p.uncheck('[data-testid="assess-approved"]');
+    await expect.poll(() => hashOf(p).get("approved"), SLOW).toBeNull();
+    // A range of the first half year (the spike is on day 200, in July), every value against the MAC-EQS again.
+    await p.selectOption('select[name="macMode"]', "every-value");
+    await p.selectOption('select[name="period"]', "range");
+    await p.fill('[data-testid="assess-from"]', `${YEAR}-01-01`);
+    await p.fill('[data-testid="assess-to"]', `${YEAR}-07-01`);
+    await p.press('[data-testid="assess-to"]', "Tab");
+    await expect.poll(() => hashOf(p).get("to"), SLOW).toBe(`${YEAR}-07-01`);
+    expect(hashOf(p).get("period")).toBe("range");
+    await expect.poll(() => cell(p, ZEHREN, "clarithromycin").getAttribute("data-verdict"), SLOW).toBe("complies");
+    // A range the wrong way round is refused in the form, not sent.
+    await p.fill('[data-testid="assess-from"]', `${YEAR}-08-01`);
+    await p.press('[data-testid="assess-from"]', "Tab");
+    await p.locator(".field-error", { hasText: "at most 10 years apart" }).waitFor();
+    expect(hashOf(p).get("from")).toBe(`${YEAR}-01-01`);
+    // Data as of yesterday midnight (UTC), typed in the language's format.
+    const asOf = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000);
+    await p.fill('[data-testid="assess-asof"]', asOf.toISOString().slice(0, 16).replace("T", " "));
+    await p.press('[data-testid="assess-asof"]', "Tab");
+    await expect.poll(() => hashOf(p).get("asOf"), SLOW).toBe(asOf.toISOString());
+    await p.locator(".assess-table").waitFor();
+    const shared = new URL(p.url()).hash;
+
+    // The link restores every option, in another language; so does the report it links to.
+    for (const lang of ["de", "zh"] as const) {
+      const q = await open(lang, shared);
+      await settled(q);
+      expect(await q.inputValue('select[name="period"]')).toBe("range");
+      expect(await q.inputValue('select[name="macMode"]')).toBe("every-value");
+      expect(await q.inputValue('[data-testid="assess-from"]')).toBe(lang === "de" ? `01.01.${YEAR}` : `${YEAR}/01/01`);
+      expect(await q.locator('[data-testid="assess-asof"]').inputValue()).not.toBe("");
+      await q.screenshot({ path: path.join(ARTIFACTS, `assessment-options-${lang}.png`), fullPage: false });
+    }
+    const r = await open("en", shared);
+    await r.locator("select[name=macMode]").selectOption("p95");
+    await r.check('[data-testid="assess-approved"]');
+    await expect.poll(() => hashOf(r).get("approved"), SLOW).toBe("1");
+    await settled(r);
+    expect(await cell(r, ZEHREN, "clarithromycin").getAttribute("data-verdict")).toBe("not-assessable");
+    await r.screenshot({ path: path.join(ARTIFACTS, "assessment-options-en.png"), fullPage: false });
+    await r.click(`a:has-text("Printable report")`);
+    await r.locator('article.report[data-ready="true"]').waitFor();
+    const method = (await r.locator('[data-testid="report-options"]').innerText()).replace(/\s+/g, " ");
+    expect(method).toContain(`Period: ${YEAR}-01-01 to ${YEAR}-07-01, end exclusive`);
+    expect(method).toContain("MAC-EQS test: 95th percentile");
+    expect(method).toContain("Approved data only: yes");
+    expect(method).toMatch(/Data as of: .*\d/);
+    await r.locator(".report-method").screenshot({ path: path.join(ARTIFACTS, "assessment-report-options-en.png") });
+  });
+
+  it("phone width with the options: every control fits, the page does not scroll sideways", async () => {
+    const p = await open("zh", `#/assessment?year=${YEAR}&basis=sensor&period=range&from=${YEAR}-01-01&to=${YEAR}-07-01&approved=1&mac=p90`, 390);
+    await settled(p);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    for (const control of await p.locator(".assess-controls .field").all()) {
+      const box = (await control.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(391);
+    }
+    await p.screenshot({ path: path.join(ARTIFACTS, "assessment-options-phone.png"), fullPage: false });
+  });
+
   it("a click into a cell opens its details: rules, monthly means chart, values with '< LOQ', year over year, loads", async () => {
     const p = await open("en", `#/assessment?year=${YEAR}&basis=sensor`);
     await cell(p, ZEHREN, "diclofenac").locator("a").click();

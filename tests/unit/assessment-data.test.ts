@@ -85,6 +85,7 @@ describe("data versions", () => {
     ["… not 2025", "S", Date.UTC(2026, 5, 1), "S", y2025, false],
     ["… nor another station's 2026", "S", Date.UTC(2026, 5, 1), "T", y2026, false],
     ["a reading at 23:30 UTC on 31 Dec 2025 changes Berlin's 2026", "S", Date.UTC(2025, 11, 31, 23, 30), "S", berlin2026, true],
+    ["a reading on 20 Dec 2025 does not change Berlin's 2026", "S", Date.UTC(2025, 11, 20, 12), "S", berlin2026, false],
   ] as const)("%s", (_what, station, time, asked, [from, to], changes) => {
     const v = new DataVersions();
     const before = v.of(asked, from, to);
@@ -92,14 +93,30 @@ describe("data versions", () => {
     expect(v.of(asked, from, to) !== before).toBe(changes);
   });
 
-  it("bumps a span once per station and year, and everything with bumpAll", () => {
+  it("a span changes every period it overlaps and none it does not, and bumpAll changes everything", () => {
     const v = new DataVersions();
-    v.bump("S", Date.UTC(2024, 3, 1), Date.UTC(2026, 3, 1));
-    expect(v.of("S", ...y2025)).toBe("0.1");
-    expect(v.of("S", Date.UTC(2024, 0, 1), Date.UTC(2027, 0, 1))).toBe("0.1.1.1");
+    const berlin2025 = [Date.UTC(2024, 11, 31, 23), Date.UTC(2025, 11, 31, 23)] as const;
+    const before = { y2025: v.of("S", ...y2025), y2026: v.of("S", ...y2026), berlin2025: v.of("S", ...berlin2025), berlin2026: v.of("S", ...berlin2026) };
+    // A correction over 18–20 December 2025 (UTC days): 2025 in UTC and in Berlin, not Berlin's 2026.
+    v.bump("S", Date.UTC(2025, 11, 18, 10), Date.UTC(2025, 11, 20, 10));
+    expect(v.of("S", ...y2025)).not.toBe(before.y2025);
+    expect(v.of("S", ...berlin2025)).not.toBe(before.berlin2025);
+    expect(v.of("S", ...berlin2026)).toBe(before.berlin2026);
+    expect(v.of("S", ...y2026)).toBe(before.y2026);
+    // A later bump over the same days changes them again.
+    const once = v.of("S", ...y2025);
+    v.bump("S", Date.UTC(2025, 11, 19), Date.UTC(2025, 11, 19));
+    expect(v.of("S", ...y2025)).not.toBe(once);
     const other = v.of("T", ...y2026);
     v.bumpAll();
     expect(v.of("T", ...y2026)).not.toBe(other);
+  });
+
+  it("a batch of readings over two years changes both, once per station", () => {
+    const v = new DataVersions();
+    const before = [v.of("S", ...y2025), v.of("S", ...y2026), v.of("T", ...y2025)];
+    v.bumpReadings([{ station: "S", time: Date.UTC(2025, 11, 30) }, { station: "S", time: Date.UTC(2026, 0, 2) }]);
+    expect([v.of("S", ...y2025), v.of("S", ...y2026), v.of("T", ...y2025)].map((x, i) => x !== before[i])).toEqual([true, true, false]);
   });
 });
 

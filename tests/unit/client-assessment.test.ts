@@ -9,7 +9,8 @@ import type { NoteCode, NotAssessableReason, StationClass } from "../../common/a
 import { ASSESSMENT_RULES } from "../../common/assessment-rules.ts";
 import type { QualityStandard } from "../../common/catalog-model.ts";
 import { monthlyModel } from "../../client/src/assessment/charts.ts";
-import { parseChoice } from "../../client/src/assessment/choice.ts";
+import { choiceQuery, parseChoice, type AssessmentChoice } from "../../client/src/assessment/choice.ts";
+import { assessmentQuery, type AssessmentParams } from "../../client/src/assessment-api.ts";
 import { cellSummary, classText, marginText, type CellState } from "../../client/src/assessment/summary.ts";
 import { catalogues, LANGUAGES, translator } from "../../client/src/i18n/index.ts";
 import { parseRoute, assessmentDetailHref, reportHref } from "../../client/src/router.ts";
@@ -91,14 +92,44 @@ describe("margins and classes in words", () => {
 
 describe("the choice in the URL and the routes", () => {
   const now = Date.UTC(2026, 10, 29);
+  const base = { year: 2026, basis: "both", period: "year", from: "", to: "", approvedOnly: false, asOf: null, macMode: "every-value" };
   it.each([
     ["year=2024&basis=lab", { year: 2024, basis: "lab" }],
-    ["year=abc&basis=nonsense", { year: 2026, basis: "both" }],
-    ["year=1850", { year: 2026, basis: "both" }],
-    ["", { year: 2026, basis: "both" }],
+    ["year=abc&basis=nonsense", {}],
+    ["year=1850", {}],
+    ["", {}],
+    ["period=rolling&mac=p95&approved=1", { period: "rolling", macMode: "p95", approvedOnly: true }],
+    ["period=range&from=2026-01-01&to=2026-07-01", { period: "range", from: "2026-01-01", to: "2026-07-01" }],
+    // A range the API would refuse (backwards, over ten years, not dates) falls back to the year.
+    ["period=range&from=2026-07-01&to=2026-01-01", {}],
+    ["period=range&from=2010-01-01&to=2021-01-02", {}],
+    ["period=range&from=2026-02-30&to=2026-07-01", {}],
+    ["period=weekly&mac=p99&approved=yes", {}],
+    ["asOf=2026-11-01T00:00:00.000Z", { asOf: Date.UTC(2026, 10, 1) }],
+    // asOf in the future (the API refuses it) or not a time: as the data stand now.
+    ["asOf=2027-01-01T00:00:00Z", {}],
+    ["asOf=yesterday", {}],
   ])("%s", (q, choice) => {
-    expect(parseChoice(new URLSearchParams(q), now)).toEqual(choice);
+    expect(parseChoice(new URLSearchParams(q), now)).toEqual({ ...base, ...choice });
   });
+
+  it.each([
+    [{ ...base, year: 2025 }, "year=2025&basis=both"],
+    [{ ...base, period: "range", from: "2026-01-01", to: "2026-07-01", approvedOnly: true, asOf: Date.UTC(2026, 10, 1), macMode: "p90" }, "year=2026&basis=both&period=range&from=2026-01-01&to=2026-07-01&approved=1&asOf=2026-11-01T00%3A00%3A00.000Z&mac=p90"],
+  ] as const)("writes %j as %s, and reads it back", (choice, query) => {
+    const c = choice as AssessmentChoice;
+    expect(choiceQuery(c).toString()).toBe(query);
+    expect(parseChoice(new URLSearchParams(query), now)).toEqual(c);
+  });
+
+  it.each([
+    [{ year: 2026, basis: "sensor" }, "year=2026&basis=sensor"],
+    [{ year: 2026, basis: "lab", period: "rolling", approvedOnly: true, macMode: "p95" }, "rolling=12m&basis=lab&approvedOnly=true&macMode=p95"],
+    [{ year: 2026, basis: "both", period: "range", from: "2026-01-01", to: "2026-07-01", asOf: Date.UTC(2026, 10, 1), stations: ["A", "B"] }, "from=2026-01-01&to=2026-07-01&basis=both&asOf=2026-11-01T00%3A00%3A00.000Z&stations=A%2CB"],
+  ] as const)("asks the API for %j as %s", (params, query) => {
+    expect(assessmentQuery(params as AssessmentParams).toString()).toBe(query);
+  });
+
   it("detail and report routes round-trip", () => {
     const href = assessmentDetailHref("DE-ELBE-ZEHREN", "diclofenac", new URLSearchParams({ year: "2026", basis: "sensor" }));
     const route = parseRoute(href);
@@ -138,7 +169,7 @@ describe("every code the server sends has words in every language", () => {
     "exceedance-despite-insufficient-sampling": true, "unapproved-values-excluded": true, "lab-preferred-over-sensor": true, "applied-to-whole-period": true,
   };
   const dataNotes: Record<DataNoteCode, true> = {
-    "sensor-daily-means": true, "rollup-days-include-suspect": true, "approval-levels-raw-only": true,
+    "sensor-daily-means": true, "rollup-days-include-suspect": true, "corrected-sensor-days": true, "lab-results-not-reviewed": true, "as-of-review-state": true,
     "as-of-sensor-readings-timed-before": true, "as-of-lab-current-revision": true, "lab-preferred-over-sensor": true,
   };
   const excluded: Record<NonNullable<ValueUsed["excludedBy"]>, true> = { "other-basis": true, "lab-preferred": true, qc: true, "not-approved": true };

@@ -2,7 +2,7 @@
 // YYYY/MM/DD in Chinese, ISO in English; ISO accepted everywhere; impossible dates and skipped local
 // times refused.
 import { describe, expect, it } from "vitest";
-import { formatFieldTime, parseFieldTime } from "../../client/src/components/date-time-field.ts";
+import { formatFieldDate, formatFieldTime, parseFieldDate, parseFieldTime } from "../../client/src/components/date-time-field.ts";
 import type { Language } from "../../client/src/i18n/index.ts";
 
 const T = Date.UTC(2026, 10, 29, 17, 45); // 18:45 in Berlin (CET), 01:45 next day in Shanghai
@@ -39,5 +39,26 @@ describe("date and time fields", () => {
     ["de", "29.03.2026 02:30"],
   ])("%s refuses %j", (lang, text) => {
     expect(parseFieldTime(text, lang, "Europe/Berlin")).toBeNaN();
+  });
+
+  it.each<[Language, string]>([
+    ["en", "2026-07-01"],
+    ["de", "01.07.2026"],
+    ["zh", "2026/07/01"],
+  ])("a date alone: %s shows and reads %s", (lang, text) => {
+    expect(formatFieldDate("2026-07-01", lang)).toBe(text);
+    expect(parseFieldDate(text, lang)).toBe("2026-07-01");
+    // ISO in every language.
+    expect(parseFieldDate(" 2026-07-01 ", lang)).toBe("2026-07-01");
+  });
+
+  it.each<[Language, string]>([
+    ["de", "31.02.2026"],
+    ["de", "07/01/2026"],
+    ["zh", "2026/13/01"],
+    ["en", "2026-07-01 10:00"],
+    ["en", ""],
+  ])("a date alone: %s refuses %j", (lang, text) => {
+    expect(parseFieldDate(text, lang)).toBeNull();
   });
 });

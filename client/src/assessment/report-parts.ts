@@ -4,18 +4,19 @@
 // so that a reader can check every verdict without the dashboard.
 import type { AssessmentResponse, StationResult } from "../../../common/assessment-api.ts";
 import type { QualityStandard } from "../../../common/catalog-model.ts";
-import type { BasisChoice } from "../../../common/assessment.ts";
 import { h } from "../dom.ts";
 import { formatCount, formatDateTime, formatMean, formatQuantity } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
+import type { AssessmentChoice } from "./choice.ts";
+import { optionsText, periodLabel } from "./controls.ts";
 import { loadSummary } from "./loads-text.ts";
 import { validityText } from "./result-parts.ts";
 import { cellSummary, classText, marginText } from "./summary.ts";
 import { dataNotes, limitText, reasonText, rulesList, sourcesList, stationLabel, verdictBadge, type AssessmentCtx } from "./view.ts";
 
 export interface ReportScope {
-  year: number;
-  basis: BasisChoice;
+  /** Period, basis and method options as picked (the response's `request` says how the server understood them). */
+  choice: AssessmentChoice;
   /** One station's report, or null for all. */
   station: string | null;
 }
@@ -26,17 +27,23 @@ export function titlePage(body: AssessmentResponse, scope: ReportScope, ctx: Ass
     "section",
     { class: "report-title-page" },
     h("p", { class: "report-kicker" }, t("app.title")),
-    h("h1", { id: "report-h" }, t("report.title", { year: scope.year })),
+    h("h1", { id: "report-h" }, t("report.title", { year: periodLabel(scope.choice, t) })),
     h("p", { class: "report-scope" }, scope.station ? stationLabel(scope.station, ctx) : t("report.allStations", { n: formatCount(body.stations.length, lang) })),
     h(
       "dl",
       { class: "kvs" },
-      h("div", { class: "kv" }, h("dt", {}, t("report.period")), h("dd", {}, t("report.periodText", { year: scope.year }))),
-      h("div", { class: "kv" }, h("dt", {}, t("assess.basis")), h("dd", {}, t(`assess.basis.${scope.basis}` as MessageKey))),
+      h("div", { class: "kv" }, h("dt", {}, t("report.period")), h("dd", {}, periodText(scope.choice, t))),
+      h("div", { class: "kv" }, h("dt", {}, t("assess.basis")), h("dd", {}, t(`assess.basis.${scope.choice.basis}` as MessageKey))),
       h("div", { class: "kv" }, h("dt", {}, t("report.generated")), h("dd", {}, formatDateTime(body.generatedAt, lang, "UTC"))),
       h("div", { class: "kv" }, h("dt", {}, t("report.catalogVersion")), h("dd", {}, String(body.catalogVersion))),
     ),
   );
+}
+
+function periodText(c: AssessmentChoice, t: AssessmentCtx["t"]): string {
+  if (c.period === "rolling") return t("report.periodRolling");
+  if (c.period === "range") return t("report.periodRange", { from: c.from, to: c.to });
+  return t("report.periodText", { year: c.year });
 }
 
 const CLASS_NAMES = ["I", "II", "III", "IV", "V"] as const;
@@ -52,6 +59,13 @@ function standardValue(s: QualityStandard, ctx: AssessmentCtx): string {
   }
   if (s.kind === "range") return `${q(s.min!)} – ${q(s.max!)}`;
   return `${s.kind === "min" ? "≥" : "≤"} ${q(s.value!)}`;
+}
+
+function periodLabelOf(body: AssessmentResponse, choice: AssessmentChoice, t: AssessmentCtx["t"]): string {
+  const p = body.request.period;
+  const shown: AssessmentChoice =
+    p.kind === "rolling-12-months" ? { ...choice, period: "rolling" } : p.kind === "calendar-year" ? { ...choice, period: "year", year: p.year ?? choice.year } : { ...choice, period: "range", from: p.from ?? "", to: p.to ?? "" };
+  return `${t("report.period")}: ${periodText(shown, t)}`;
 }
 
 export function methodSection(body: AssessmentResponse, scope: ReportScope, ctx: AssessmentCtx): HTMLElement {
@@ -86,7 +100,10 @@ export function methodSection(body: AssessmentResponse, scope: ReportScope, ctx:
     { class: "report-section report-method" },
     h("h2", {}, t("report.method")),
     h("h3", {}, t("report.basisHeading")),
-    h("p", {}, t(`report.basis.${scope.basis}` as MessageKey)),
+    h("p", {}, t(`report.basis.${scope.choice.basis}` as MessageKey)),
+    h("h3", {}, t("report.options")),
+    // As the server understood the request, so the printed method is what was computed.
+    h("ul", { class: "report-options", "data-testid": "report-options" }, ...[periodLabelOf(body, scope.choice, t), ...optionsText(body.request, t, lang)].map((line) => h("li", {}, line))),
     dataNotes(body.notes, t) ?? "",
     h("h3", {}, t("report.loqHeading")),
     h("p", {}, t("report.loqText")),

@@ -8,7 +8,7 @@ import { assessmentHref } from "../router.ts";
 import { AssessmentApi, loadsCsvHref } from "../assessment-api.ts";
 import { loadError } from "../components/notice.ts";
 import { loadsChart, type ChartHandle } from "./chart-view.ts";
-import { choiceQuery } from "./choice.ts";
+import { choiceQuery, defaultChoice } from "./choice.ts";
 import { loadSummary } from "./loads-text.ts";
 
 export interface StationLoads {
@@ -58,7 +58,7 @@ export function stationLoads(ctx: AppContext, stationId: string, now = Date.now(
           "p",
           { class: "assess-links" },
           h("a", { href: loadsCsvHref({ year, basis: "both", stations: [stationId] }), class: "button-link", download: "" }, t("loads.csv")),
-          h("a", { href: assessmentHref(choiceQuery({ year, basis: "both" })) }, t("loads.toAssessment")),
+          h("a", { href: assessmentHref(choiceQuery({ ...defaultChoice(), year })) }, t("loads.toAssessment")),
         ),
       );
     } catch (err) {

@@ -12,7 +12,8 @@ import { cellSummary, classText } from "./summary.ts";
 import { stationLabel, statusCell, verdictBadge, type AssessmentCtx } from "./view.ts";
 
 export interface StatusTableOptions {
-  year: number;
+  /** The period as the caption says it (periodLabel). */
+  year: number | string;
   /** Query the detail links carry (year, basis); null: no links (the printed report). */
   linkQuery: URLSearchParams | null;
 }

@@ -68,3 +68,52 @@ export function fieldMs(input: HTMLInputElement): number {
   const lang = (input.dataset.lang ?? "en") as Language;
   return parseFieldTime(input.value, lang, input.dataset.zone || undefined);
 }
+
+/** A calendar date (no time) in the same formats: the date part of DATE_TIME_FORMAT. */
+export const DATE_FORMAT: Readonly<Record<Language, string>> = { en: "yyyy-MM-dd", de: "dd.MM.yyyy", zh: "yyyy/MM/dd" };
+export const DATE_HINT: Readonly<Record<Language, string>> = { en: "YYYY-MM-DD", de: "TT.MM.JJJJ", zh: "年/月/日" };
+
+/** A date typed in `lang`'s format (or ISO 8601) as an ISO date ("2026-07-01"); null when it is not one. */
+export function parseFieldDate(text: string, lang: Language): string | null {
+  const value = text.trim();
+  for (const format of [DATE_FORMAT[lang], "yyyy-MM-dd"]) {
+    const d = DateTime.fromFormat(value, format, { zone: "UTC" });
+    if (d.isValid && d.toFormat(format) === value) return d.toISODate();
+  }
+  return null;
+}
+
+/** An ISO date as the field shows it in `lang`. */
+export function formatFieldDate(iso: string, lang: Language): string {
+  const d = DateTime.fromISO(iso, { zone: "UTC" });
+  return d.isValid ? d.toFormat(DATE_FORMAT[lang]) : iso;
+}
+
+/**
+ * A text field for a calendar date in the UI language's format (a date, not an instant: an
+ * assessment's range starts at local midnight at each station). `fieldDate` reads it back as ISO.
+ */
+export function dateField(name: string, lang: Language, t: Translate, iso: string | null, attrs: Record<string, string> = {}): HTMLInputElement {
+  const invalidMessage = t("form.dateFormat", { format: DATE_HINT[lang] });
+  const input = h("input", {
+    type: "text",
+    name,
+    value: iso === null ? "" : formatFieldDate(iso, lang),
+    placeholder: DATE_HINT[lang],
+    inputmode: "numeric",
+    autocomplete: "off",
+    spellcheck: "false",
+    size: "10",
+    "data-lang": lang,
+    ...attrs,
+  });
+  const check = () => input.setCustomValidity(input.value.trim() === "" || fieldDate(input) !== null ? "" : invalidMessage);
+  input.addEventListener("input", check);
+  input.addEventListener("change", check);
+  return input;
+}
+
+/** The ISO date in a dateField; null when empty or not a date. */
+export function fieldDate(input: HTMLInputElement): string | null {
+  return parseFieldDate(input.value, (input.dataset.lang ?? "en") as Language);
+}

@@ -13,6 +13,7 @@ export const de: Messages = {
   "nav.overview": "Übersicht",
   "nav.compare": "Vergleich",
   "form.dateTimeFormat": "Datum und Uhrzeit als {format} eingeben (24-Stunden-Uhr), z. B. 29.11.2026 18:45",
+  "form.dateFormat": "Datum als {format} eingeben, z. B. 01.07.2026",
   "nav.profile": "Längsprofil",
   "profile.heading": "Längsprofil",
   "profile.intro": "Konzentration entlang des Flusses zu einem Zeitpunkt: jede Messstelle an ihrem Flusskilometer in Fließrichtung, mit den dort geltenden Grenzen für Einzelwerte (eine JD-UQN ist ein Jahresmittel und wird nicht gegen einen Zeitpunkt gezeichnet). Schieberegler bewegen oder Abspielen drücken, um eine Welle flussabwärts wandern zu sehen.",

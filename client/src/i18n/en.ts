@@ -13,6 +13,7 @@ export const en = {
   "nav.overview": "Overview",
   "nav.compare": "Compare",
   "form.dateTimeFormat": "Enter a date and time as {format} (24-hour clock), e.g. 2026-11-29 18:45",
+  "form.dateFormat": "Enter a date as {format}, e.g. 2026-07-01",
   "nav.profile": "River profile",
   "profile.heading": "River profile",
   "profile.intro": "Concentration along the river at one instant: each station at its river kilometre in flow direction, with the limits for single values that apply there (an AA-EQS is an annual mean and is not drawn against one instant). Move the slider or press play to watch a plume travel downstream.",

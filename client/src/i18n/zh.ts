@@ -13,6 +13,7 @@ export const zh: Messages = {
   "nav.overview": "总览",
   "nav.compare": "对比",
   "form.dateTimeFormat": "请按 {format} 输入日期和时间（24 小时制），例如 2026/11/29 18:45",
+  "form.dateFormat": "请按 {format} 输入日期，例如 2026/07/01",
   "nav.profile": "河流纵剖面",
   "profile.heading": "河流纵剖面",
   "profile.intro": "某一时刻沿河的浓度：每个站点按顺流方向的河流公里数排列，并显示当地适用的单值限值（年均环境质量标准是年平均值，不与单一时刻比较，故不绘出）。拖动滑块或点击播放，可看到污染团向下游移动。",

@@ -7,7 +7,7 @@ import type { AssessmentResponse, SeriesResult, YearsResponse } from "../../../c
 import { AssessmentApi, loadsCsvHref, type AssessmentParams } from "../assessment-api.ts";
 import { loadsChart, monthlyChart, type ChartHandle } from "../assessment/chart-view.ts";
 import { choiceQuery, parseChoice } from "../assessment/choice.ts";
-import { choiceFields } from "../assessment/controls.ts";
+import { choiceFields, periodLabel } from "../assessment/controls.ts";
 import { loadSummary } from "../assessment/loads-text.ts";
 import { resultCard, valuesTable, yearsTable } from "../assessment/result-parts.ts";
 import { cellSummary } from "../assessment/summary.ts";
@@ -56,9 +56,9 @@ export function assessmentDetailPage(ctx: AppContext, stationId: string, paramet
   }
 
   function renderControls(): void {
-    heading.textContent = t("detail.heading", { parameter: catalog.parameterName(parameter, lang), station: catalog.stationName(stationId, lang), year: choice.year });
+    heading.textContent = t("detail.heading", { parameter: catalog.parameterName(parameter, lang), station: catalog.stationName(stationId, lang), year: periodLabel(choice, t) });
     controls.replaceChildren(
-      ...choiceFields(choice, t, (c) => {
+      ...choiceFields(choice, ctx, (c) => {
         choice = c;
         replaceQuery(assessmentDetailHref(stationId, parameter, choiceQuery(choice)));
         renderControls();
@@ -114,7 +114,7 @@ export function assessmentDetailPage(ctx: AppContext, stationId: string, paramet
     try {
       const [body, years] = await Promise.all([
         api.assessments(params, mine.signal),
-        api.years(stationId, parameter, choice.year - COMPARE_YEARS + 1, choice.year, choice.basis, mine.signal),
+        api.years(stationId, parameter, choice.year - COMPARE_YEARS + 1, choice.year, choice, mine.signal),
       ]);
       if (mine.signal.aborted) return;
       const series = body.stations[0]?.series.find((s) => s.parameter === parameter);

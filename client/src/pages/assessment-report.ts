@@ -1,4 +1,4 @@
-// The printable report (#/report?year&basis[&station]): a title page, the method (rules, standards
+// The printable report (#/report?year&basis[&period&from&to&approved&asOf&mac][&station]): a title page, the method (rules, standards
 // with legal status and source, data basis, LOQ handling), the status table, one section per station
 // and a signature block, styled for print (report.css: page breaks, no navigation) so that the
 // browser's "Save as PDF" gives a document an agency can sign. The same numbers come as CSV and JSON
@@ -7,7 +7,7 @@ import "../assessment.css";
 import { riverOrder } from "../../../common/river-order.ts";
 import { AssessmentApi, assessmentCsvHref, loadsCsvHref } from "../assessment-api.ts";
 import { choiceQuery, parseChoice } from "../assessment/choice.ts";
-import { choiceFields } from "../assessment/controls.ts";
+import { choiceFields, periodLabel } from "../assessment/controls.ts";
 import { methodSection, signatureBlock, stateCounts, stationDetails, titlePage, type ReportScope } from "../assessment/report-parts.ts";
 import { allNoData, statusTable } from "../assessment/status-table.ts";
 import { retryError } from "../components/notice.ts";
@@ -39,7 +39,7 @@ export function assessmentReportPage(ctx: AppContext, query: URLSearchParams): P
   function renderControls(): void {
     controls.replaceChildren(
       h("a", { href: assessmentHref(choiceQuery(choice)) }, t("detail.back")),
-      ...choiceFields(choice, t, (c) => {
+      ...choiceFields(choice, ctx, (c) => {
         choice = c;
         replaceQuery(href());
         renderControls();
@@ -56,7 +56,7 @@ export function assessmentReportPage(ctx: AppContext, query: URLSearchParams): P
     const mine = (controller = new AbortController());
     if (stationId && !station) return void doc.replaceChildren(h("p", { class: "notice" }, t("state.notFound", { id: stationId })));
     doc.replaceChildren(h("p", { class: "state-loading" }, t("state.loading")));
-    const scope: ReportScope = { year: choice.year, basis: choice.basis, station: stationId };
+    const scope: ReportScope = { choice, station: stationId };
     try {
       const body = await api.assessments({ ...choice, stations: stations.map((s) => s.id), parameters: compounds.map((p) => p.code), include: ["loads"] }, mine.signal);
       if (mine.signal.aborted) return;
@@ -67,7 +67,7 @@ export function assessmentReportPage(ctx: AppContext, query: URLSearchParams): P
         h(
           "section",
           { class: "report-section report-status" },
-          h("h2", {}, t("report.status", { year: choice.year })),
+          h("h2", {}, t("report.status", { year: periodLabel(choice, t) })),
           h(
             "p",
             { "data-testid": "report-counts" },
@@ -78,8 +78,8 @@ export function assessmentReportPage(ctx: AppContext, query: URLSearchParams): P
               noData: formatCount(counts["no-data"]!, lang),
             }),
           ),
-          allNoData(body) ? h("p", { class: "notice" }, t("assess.allNoData", { year: choice.year })) : null,
-          h("div", { class: "table-wrap" }, statusTable(body, stations, compounds, ctx, { year: choice.year, linkQuery: null })),
+          allNoData(body) ? h("p", { class: "notice" }, t("assess.allNoData", { year: periodLabel(choice, t) })) : null,
+          h("div", { class: "table-wrap" }, statusTable(body, stations, compounds, ctx, { year: periodLabel(choice, t), linkQuery: null })),
         ),
         ...body.stations.map((st) => stationDetails(st, body, ctx)),
         signatureBlock(ctx),

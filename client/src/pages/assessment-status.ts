@@ -1,4 +1,5 @@
-// Status table (#/assessment?year&basis&q&river&page): stations in river order (grouped by river, in
+// Status table (#/assessment?year&basis[&period&from&to&approved&asOf&mac]&q&river&page; the period
+// and method options: assessment/choice.ts): stations in river order (grouped by river, in
 // flow direction) × compounds with a quality standard, each cell the verdict for the chosen year and
 // data basis as icon + word + margin, linking to its details. Many stations: search, a river filter
 // and pages of PAGE_SIZE stations; only the page's stations are assessed (one request).
@@ -8,7 +9,7 @@ import type { Station } from "../../../common/catalog-model.ts";
 import { riverOrder } from "../../../common/river-order.ts";
 import { AssessmentApi, assessmentCsvHref } from "../assessment-api.ts";
 import { choiceQuery, parseChoice } from "../assessment/choice.ts";
-import { choiceFields, selectField } from "../assessment/controls.ts";
+import { choiceFields, periodLabel, selectField } from "../assessment/controls.ts";
 import { allNoData, statusTable } from "../assessment/status-table.ts";
 import { verdictBadge } from "../assessment/view.ts";
 import { retryError } from "../components/notice.ts";
@@ -90,7 +91,7 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
       void load();
     });
     controls.replaceChildren(
-      ...choiceFields(choice, t, (c) => {
+      ...choiceFields(choice, ctx, (c) => {
         choice = c;
         save();
         renderControls();
@@ -129,8 +130,8 @@ export function assessmentStatusPage(ctx: AppContext, query: URLSearchParams): P
   }
 
   function renderTable(body: AssessmentResponse, shown: readonly Station[]): void {
-    tableBox.replaceChildren(statusTable(body, shown, compounds, ctx, { year: choice.year, linkQuery: choiceQuery(choice) }));
-    if (allNoData(body)) status.replaceChildren(h("p", { class: "notice", "data-testid": "all-no-data" }, t("assess.allNoData", { year: choice.year })));
+    tableBox.replaceChildren(statusTable(body, shown, compounds, ctx, { year: periodLabel(choice, t), linkQuery: choiceQuery(choice) }));
+    if (allNoData(body)) status.replaceChildren(h("p", { class: "notice", "data-testid": "all-no-data" }, t("assess.allNoData", { year: periodLabel(choice, t) })));
   }
 
   async function load(): Promise<void> {

@@ -28,8 +28,19 @@ export interface ReviewServiceDeps {
   linkAlerts: AlertLinker;
   /** Whether a lab result with this id exists (a correction may cite one). */
   labResultExists: (id: number) => Promise<boolean>;
-  /** A series' corrected data changed (rolling means follow). */
-  onChange: (series: SeriesKey) => void;
+  /** A series' data changed over [from, to]: its corrected values, or its approval levels. */
+  onChange: (change: ReviewChange) => void;
+}
+
+/**
+ * What a review request changed. "correction": the corrected values (a correction or its undo);
+ * "approval": the approval levels (an approval, un-approval or "checked" mark) — values unchanged.
+ */
+export interface ReviewChange {
+  series: SeriesKey;
+  from: number;
+  to: number;
+  kind: "correction" | "approval";
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -104,7 +115,7 @@ export class ReviewService {
       if (action.kind === "delete") await this.deps.linkAlerts(trx, key, body.from, body.to, c.id, at);
       return c;
     });
-    this.deps.onChange(key);
+    this.deps.onChange({ series: key, from: body.from, to: body.to, kind: "correction" });
     return created;
   }
 
@@ -120,7 +131,7 @@ export class ReviewService {
       await repo.addUndo(id, reason, actor, at);
       return { ...c, undone: { at, by: actor.name, reason } };
     });
-    this.deps.onChange(done);
+    this.deps.onChange({ series: { station: done.station, parameter: done.parameter, sensor: done.sensor }, from: done.from, to: done.to, kind: "correction" });
     return done;
   }
 
@@ -128,11 +139,13 @@ export class ReviewService {
     const key = keyOf(series);
     this.mayReview(policy, key);
     this.checkRange(b.from, b.to, false);
-    return this.deps.meta.transaction(async (trx) => {
+    const id = await this.deps.meta.transaction(async (trx) => {
       // Lowering approved data to "checked" is an un-approval: it has its own request and audit entry.
       if (b.level !== "approved") this.refuseApproved(await this.state(trx, key), b.from, b.to, "marking as checked");
       return this.deps.repo.in(trx).addApproval({ ...key, from: b.from, to: b.to, level: b.level, action: "approval", reason: b.reason }, actor, this.deps.clock.now());
     });
+    this.deps.onChange({ series: key, from: b.from, to: b.to, kind: "approval" });
+    return id;
   }
 
   /**
@@ -142,7 +155,7 @@ export class ReviewService {
   async unapprove(series: CatalogSeries, b: { from: number; to: number; level: "checked" | "raw"; reason: string }, actor: Actor, policy: AccessPolicy): Promise<number> {
     const key = keyOf(series);
     this.mayReview(policy, key);
-    return this.deps.meta.transaction(async (trx) => {
+    const id = await this.deps.meta.transaction(async (trx) => {
       const gap = firstUnapproved(await this.state(trx, key), b.from, b.to);
       if (gap) {
         throw new ConflictError(
@@ -151,6 +164,8 @@ export class ReviewService {
       }
       return this.deps.repo.in(trx).addApproval({ ...key, from: b.from, to: b.to, level: b.level, action: "unapproval", reason: b.reason }, actor, this.deps.clock.now());
     });
+    this.deps.onChange({ series: key, from: b.from, to: b.to, kind: "approval" });
+    return id;
   }
 
   async grade(series: CatalogSeries, b: { from: number; to: number; grade: string; reason: string }, actor: Actor, policy: AccessPolicy): Promise<number> {

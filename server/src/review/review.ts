@@ -3,7 +3,6 @@
 // hub, the alert engine and the notifier need from it. system.ts builds one.
 import type { Response, Router } from "express";
 import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
-import type { SeriesKey } from "../../../common/review.ts";
 import { linkDeletion } from "../alerts/alert-corrections.ts";
 import type { MeanHistory } from "../alerts/history-loader.ts";
 import type { RecipientFilter } from "../alerts/notifier.ts";
@@ -26,7 +25,7 @@ import { LiveVisibility } from "./live-visibility.ts";
 import { ReviewQueue } from "./review-queue.ts";
 import { SqlReviewRepository, type ReviewRepository } from "./review-repository.ts";
 import { reviewRouter } from "./review-routes.ts";
-import { ReviewService } from "./review-service.ts";
+import { ReviewService, type ReviewChange } from "./review-service.ts";
 import { ReviewAccess, type AccessSource } from "./viewer-access.ts";
 
 export interface ReviewDeps {
@@ -61,15 +60,15 @@ export interface Review {
   recipients: RecipientFilter;
   /** Refuses (403) a request whose reader may not read the series at all (an embargo). */
   refuseEmbargoed(res: Response, series: CatalogSeries): Promise<void>;
-  /** Called after a correction or undo (the alert engine refills the series' rolling means). */
-  onChange(listener: (series: SeriesKey) => void): void;
+  /** Called after a correction or undo, an approval or un-approval (the alert engine refills rolling means, assessments follow). */
+  onChange(listener: (change: ReviewChange) => void): void;
 }
 
 export function createReview(deps: ReviewDeps): Review {
   const repo = new SqlReviewRepository(deps.meta.db);
   const reader = new CorrectedReader(deps.store, repo);
   const access = new ReviewAccess(deps.memberships, deps.settings, repo, deps.catalog, deps.clock);
-  const listeners = new Set<(series: SeriesKey) => void>();
+  const listeners = new Set<(change: ReviewChange) => void>();
   const logger = deps.logger.child({ module: "review" });
   const service = new ReviewService({
     meta: deps.meta,
@@ -81,12 +80,12 @@ export function createReview(deps: ReviewDeps): Review {
     labResultExists: deps.labResultExists,
     linkAlerts: (trx, series, from, to, correctionId, at) =>
       linkDeletion(trx, { ...series, primary: deps.catalog.current().isPrimaryAt(series.station, series.parameter, series.sensor) }, from, to, correctionId, at),
-    onChange: (series) => {
+    onChange: (change) => {
       for (const listener of listeners) {
         try {
-          listener(series);
+          listener(change);
         } catch (err) {
-          logger.error({ err, ...series }, "a listener to corrections failed");
+          logger.error({ err, ...change.series, kind: change.kind }, "a listener to review changes failed");
         }
       }
     },

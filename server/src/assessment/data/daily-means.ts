@@ -49,6 +49,25 @@ function sumsOf(row: DailySumsRow): CensoredSums {
 }
 
 /**
+ * A day's mean from its sums (null: no value): Art. 5 — below the highest limit among its censored
+ * values, the day is itself "< limit". Approval "raw" until the review says otherwise.
+ */
+export function dailyMeanOf(sums: CensoredSums, day: Pick<SensorDailyMean, "time" | "sensor" | "n" | "source">): SensorDailyMean | null {
+  const m = censoredMean(sums);
+  if (m.mean === null) return null;
+  const censored = m.reportedBelow !== null;
+  return {
+    ...day,
+    value: censored ? null : m.mean,
+    qualifier: m.reportedBelow,
+    limit: censored ? m.limit : null,
+    qc: QC.pass,
+    basis: "sensor-daily",
+    approval: "raw",
+  };
+}
+
+/**
  * The daily means of each station × parameter (key `${station}\t${parameter}`), in day order: per
  * day, the rows of the wanted sensor (its tagged rows, and untagged ones when it was the primary
  * sensor that day) merged into one mean. Rows of other sensors are left out.
@@ -73,21 +92,8 @@ export function dailyMeansOf(rows: readonly DailySumsRow[], pick: SensorPick): M
   }
   const out = new Map<string, SensorDailyMean[]>();
   for (const { row, sensor, sums, n } of days.values()) {
-    const m = censoredMean(sums);
-    if (m.mean === null) continue;
-    const censored = m.reportedBelow !== null;
-    const value: SensorDailyMean = {
-      time: row.time,
-      value: censored ? null : m.mean,
-      qualifier: m.reportedBelow,
-      limit: censored ? m.limit : null,
-      qc: QC.pass,
-      basis: "sensor-daily",
-      approval: "raw",
-      sensor,
-      n,
-      source: row.source,
-    };
+    const value = dailyMeanOf(sums, { time: row.time, sensor, n, source: row.source });
+    if (value === null) continue;
     const key = seriesKey(row.station, row.parameter);
     const list = out.get(key) ?? [];
     list.push(value);

@@ -1,6 +1,5 @@
-// The door through which the assessment reads its values. Today one implementation reads the raw data
-// (raw-data-source.ts: every value at approval level "raw"); data review (corrections, approval levels,
-// `asOf`) will implement the same interface on corrected data, and nothing else has to change.
+// The door through which the assessment reads its values: reviewed-data-source.ts implements it on the
+// corrected data of the review (corrections applied, approval levels per day, `asOf`).
 import type { Parameter, Sensor, Station } from "../../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../../common/catalog-snapshot.ts";
 import type { DataNoteCode } from "../../../../common/assessment-api.ts";

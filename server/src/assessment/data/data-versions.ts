@@ -1,41 +1,44 @@
-// A cheap "data version" for the assessment cache: one counter per station × UTC calendar year,
-// bumped whenever something that an assessment of that station in that year reads may have changed —
-// readings written to InfluxDB (directly or replayed from the spool), lab results imported or undone,
-// and (once data review lands) corrections and approvals. An assessment of a period depends on the
-// counters of the UTC years its [from, to) touches (a local year in Berlin or Chongqing reaches a few
-// hours into the UTC year before), so a reading in 2026 never invalidates 2025's results.
+// A cheap "data version" for the assessment cache, per station and stretch of time: bumped whenever
+// something that an assessment of that station may read changed — readings written to InfluxDB
+// (directly or replayed from the spool), lab results imported or undone, corrections and their undos,
+// approvals and un-approvals. Each bump paints the whole UTC days it touches with a new sequence
+// number (review/timeline.ts paint: a later bump over the same days wins); the version of [from, to)
+// is the highest number painted anywhere in it. A reading in 2026 never changes 2025's results, and a
+// correction in mid-December does not change the next local year, which reaches only a few hours into
+// December's last UTC day. Whole days keep the painting small: the bumps of a day's live readings
+// repaint one segment.
 //
-// The counters live in memory: they start at 0 with the process, as the cache they key does. Writes
-// that bypass Water Monitor (straight into InfluxDB) are not seen; only what this process writes or
-// imports bumps them. The whole-table `epoch` is for changes that touch everything.
+// The versions live in memory: they start with the process, as the cache they key does. Writes that
+// bypass Water Monitor (straight into InfluxDB) are not seen; only what this process writes or imports
+// bumps them. The whole-table `epoch` is for changes that touch everything.
+import { paint, type Segment } from "../../review/timeline.ts";
 
-const yearOf = (ms: number): number => new Date(ms).getUTCFullYear();
+const DAY_MS = 86_400_000;
+const dayStart = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 
 export class DataVersions {
-  private readonly counters = new Map<string, number>();
+  private readonly painted = new Map<string, Segment<number>[]>();
+  private sequence = 0;
   private epoch = 0;
 
   /** The data of `station` in [from, to] (inclusive) changed. */
   bump(station: string, from: number, to: number): void {
-    for (let y = yearOf(from); y <= yearOf(Math.max(from, to)); y++) {
-      const key = `${station}\t${y}`;
-      this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
-    }
+    const segments = this.painted.get(station) ?? [];
+    this.painted.set(station, paint(segments, dayStart(from), dayStart(Math.max(from, to)) + DAY_MS, ++this.sequence));
   }
 
-  /** Readings were written: one bump per station × year of the batch, not per reading. */
+  /** Readings were written: one bump per station of the batch (its earliest to its latest reading). */
   bumpReadings(readings: Iterable<{ station: string; time: number }>): void {
-    const spans = new Map<string, { station: string; from: number; to: number }>();
+    const spans = new Map<string, { from: number; to: number }>();
     for (const r of readings) {
-      const key = `${r.station}\t${yearOf(r.time)}`;
-      const span = spans.get(key);
-      if (!span) spans.set(key, { station: r.station, from: r.time, to: r.time });
+      const span = spans.get(r.station);
+      if (!span) spans.set(r.station, { from: r.time, to: r.time });
       else {
         if (r.time < span.from) span.from = r.time;
         if (r.time > span.to) span.to = r.time;
       }
     }
-    for (const s of spans.values()) this.bump(s.station, s.from, s.to);
+    for (const [station, s] of spans) this.bump(station, s.from, s.to);
   }
 
   /** Everything may have changed. */
@@ -45,8 +48,8 @@ export class DataVersions {
 
   /** The version of `station`'s data in [from, to): changes whenever a bump touches it. */
   of(station: string, from: number, to: number): string {
-    let text = `${this.epoch}`;
-    for (let y = yearOf(from); y <= yearOf(Math.max(from, to - 1)); y++) text += `.${this.counters.get(`${station}\t${y}`) ?? 0}`;
-    return text;
+    let highest = 0;
+    for (const s of this.painted.get(station) ?? []) if (s.from < to && s.to > from && s.value > highest) highest = s.value;
+    return `${this.epoch}.${highest}`;
   }
 }
