@@ -172,12 +172,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   });
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
-  // /latest includes what was acknowledged but is not yet in InfluxDB.
+  // /latest from memory, fed what ingest accepted (maybe still queued) and what is written (journal and spool replays too).
   const latestReadings = new LatestReadings(() => storedLatest(store, now() - LATEST_LOOKBACK_MS));
-  // Accepted (maybe still queued for the writer) and written (journal and spool replays after a
-  // restart included: every write to InfluxDB goes through the store).
-  events.onAccepted((readings) => latestReadings.accepted(readings));
-  store.onWrite((readings) => latestReadings.accepted(readings));
+  for (const feed of [events.onAccepted.bind(events), store.onWrite.bind(store)]) feed((readings) => latestReadings.accepted(readings));
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
@@ -264,11 +261,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   catalog.onCommitted((snapshot, change) =>
     alerting.followCatalog(snapshot, { actor: change.record.actor, catalogVersion: change.record.version, reason: `catalog ${change.record.action}` }),
   );
-
-  // Cached per series; readings written and lab imports bump the data versions that key the cache.
-  // Corrections and approvals bump them too; assessments read corrected data through the review's reader.
+  // Cached per series; writes, lab imports, corrections and approvals bump the data versions keying the cache.
   const assessments = createAssessments({ store, lab, review, onWritten: (listener) => writer.onWritten(listener), catalog, clock, logger });
-
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
