@@ -14,7 +14,7 @@ function row(over: Partial<AlertRow>): AlertRow {
     id: 7, rule_id: 3, rule_name: "r", kind: "mac", category: "contamination", severity: "info", station: "DE-ELBE-ZEHREN", parameter: "clarithromycin",
     sensor: "SIM-DE-ELBE-ZEHREN-CLARITHROMYCIN", value: 160, value_kind: "single", mean_window_ms: null, mean_count: null, lab_sample: null, unit: "ng/L", threshold: 130,
     standard_kind: "MAC-EQS", standard_source: "EU-EQS-2022", state: "firing", started_at: T, resolved_at: null, acked_by: null, acked_at: null,
-    ack_comment: null, reminded_at: T, updated_at: T, ...over,
+    ack_comment: null, reminded_at: T, updated_at: T, group_key: null, breaches: null, held_by: null, notice_owed: 0, ...over,
   };
 }
 

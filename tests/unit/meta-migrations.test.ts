@@ -122,7 +122,7 @@ describe("metadata migrations (SQLite)", () => {
     expect(await alerts.acknowledge(1, "ana", "checked the probe", FIXTURE.at + 1)).toMatchObject({ ack: { by: "ana", comment: "checked the probe" } });
     expect((await alerts.history(1)).map((h) => h.state)).toEqual(["firing", "acknowledged"]);
     const rule = await rules.get(26);
-    expect(await alerts.open({ rule, station: "DE-ELBE-SCHMILKA", parameter: "ph", sensor: "SIM-DE-ELBE-SCHMILKA-PH", value: 9.2, detail: NO_DETAIL, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
+    expect(await alerts.open({ rule, groupKey: `rule:${rule.id}|DE-ELBE-SCHMILKA`, breaches: [], heldBy: null, station: "DE-ELBE-SCHMILKA", parameter: "ph", sensor: "SIM-DE-ELBE-SCHMILKA-PH", value: 9.2, detail: NO_DETAIL, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
     expect((await users.create("ben", "scrypt$x", "viewer")).id).toBe(3);
   });
 

@@ -19,6 +19,7 @@ import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
 import { loadLastSeen, storedMeanHistory, type MeanHistory, type SensorOfPoint } from "./history-loader.ts";
 import { MeanWindows } from "./mean-windows.ts";
+import type { HoldCheck } from "./notice-holds.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
 import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey } from "./engine-setup.ts";
@@ -72,6 +73,8 @@ export class AlertEngine {
   private readonly faultySeries = new Set<string>();
   private readonly offlineStations = new Set<string>();
   private readonly recorder: AlertRecorder;
+  /** State changes made by the reading (or check) being judged, recorded together once it is. */
+  private readonly changes: StateChange[] = [];
   /** Rule reloads, one after another, so the last one applied is the last one read. */
   private rulesLoaded: Promise<void> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
@@ -89,7 +92,7 @@ export class AlertEngine {
     private readonly logger: Logger,
     private readonly options: AlertEngineOptions,
   ) {
-    this.recorder = new AlertRecorder(meta, alerts, logger);
+    this.recorder = new AlertRecorder(meta, alerts, logger, () => options.clock.now());
     const history = options.meanHistory ?? (store ? storedMeanHistory(store) : null);
     this.means = new MeanWindows(history, options.includeSuspect ? QC.suspect : QC.notEvaluated, this.sensorOfPoint);
     this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
@@ -107,6 +110,16 @@ export class AlertEngine {
   /** Adds rows that belong with an alert event (notices), inside the transaction that records it. */
   onEventWrite(writer: AlertEventWriter): void {
     this.recorder.onEventWrite(writer);
+  }
+
+  /** Keeps an alert's notices back while `check` holds it (a silence); the alert is still recorded. */
+  holdNoticesWhen(check: HoldCheck): void {
+    this.recorder.holdNoticesWhen(check);
+  }
+
+  /** A hold changed (a silence was made or expired): look at the firing alerts' holds now, not at the next check. */
+  reconsiderHolds(): void {
+    this.recorder.reconsiderHolds();
   }
 
   /** Resolves once every state change and reminder so far is committed and announced. */
@@ -198,6 +211,8 @@ export class AlertEngine {
           this.logger.error({ err, rule: rule.id, station: r.station, parameter: r.parameter, sensor: r.sensor }, "alert rule evaluation failed");
         }
       }
+      // What this reading changed, together: standards breached by it form one alert (breach-grouping.ts).
+      this.recorder.record(this.changes.splice(0));
     }
   }
 
@@ -211,6 +226,7 @@ export class AlertEngine {
     const tracker = this.tracker(rule.id, key, at);
     if (tracker.lastTime !== null && at < tracker.lastTime) return;
     this.advance(rule, key, condition, at, value, detail);
+    this.recorder.record(this.changes.splice(0));
   }
 
   /** The evaluated rules of a kind that apply to a station's parameter. */
@@ -229,6 +245,9 @@ export class AlertEngine {
         this.advance(rule, key, condition, now, null);
       }
     }
+    this.recorder.record(this.changes.splice(0));
+    // Silences that began or ended since the last check; then reminders, which held alerts skip.
+    this.recorder.reconsiderHolds();
     this.remind(now);
   }
 
@@ -306,6 +325,7 @@ export class AlertEngine {
       machine: next,
       lastTime,
       notified: transition && isNotified(transition) ? transition : null,
+      legalStatus: rule.standard && rule.parameter ? (this.catalog.current().standardsOf(rule.parameter).find((s) => s.id === rule.standard!.id)?.legalStatus ?? null) : null,
       series: tracker,
       onFailed: () => {
         // Nothing was stored: step back, so the next reading makes (and records) the change again.
@@ -315,7 +335,7 @@ export class AlertEngine {
         this.markTransition(rule, key, transition, true);
       },
     };
-    this.recorder.record(change);
+    this.changes.push(change);
   }
 
   /** Keeps the suppression sets in step with a transition (or with undoing one). */

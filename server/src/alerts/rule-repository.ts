@@ -37,6 +37,7 @@ function fromRow(r: RuleRow): AlertRule {
     clearRatio: r.clear_ratio,
     runLength: r.run_length,
     severity: r.severity,
+    grouping: r.grouping,
     enabled: r.enabled === 1,
     builtIn: r.built_in === 1,
     createdBy: r.created_by,
@@ -67,6 +68,7 @@ function columns(d: RuleDraft) {
     clear_ratio: d.clearRatio,
     run_length: d.runLength,
     severity: d.severity,
+    grouping: d.grouping,
     enabled: d.enabled ? 1 : 0,
   } satisfies Updateable<AlertRulesTable>;
 }
