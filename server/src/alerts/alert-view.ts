@@ -116,7 +116,8 @@ export function alertMessage(
   let cited = row.standard_kind ? ` ${row.standard_kind}${row.standard_source ? ` (${row.standard_source})` : ""}` : "";
   let limit = row.threshold === null ? "" : ` ${fmt(row.threshold)}${unit}`;
   const breaches = breachesOf(row);
-  if (breaches.length > 1) {
+  const grouped = breaches.length > 1;
+  if (grouped) {
     // One alert for several standards breached together: it names them all, strictest first.
     cited = ` ${breaches.length} standards: ${listed(breaches.map((b) => citedBreach(b, unit)))}`;
     limit = "";
@@ -134,7 +135,7 @@ export function alertMessage(
     }
     case "aa":
       // An early warning, never a breach of the annual average (that is the assessment's verdict).
-      return `Early warning: ${parameter} ${meanText(row.mean_window_ms, row.mean_count)}${value} at ${station} is above the annual standard${breaches.length > 1 ? "s" : ""}${cited}${limit}`;
+      return `Early warning: ${parameter} ${meanText(row.mean_window_ms, row.mean_count)}${value} at ${station} is above ${grouped ? `${breaches.length} annual standards: ${listed(breaches.map((b) => citedBreach(b, unit)))}` : `the annual standard${cited}${limit}`}`;
     case "min":
       return `${parameter}${value} at ${station} is below${cited}${limit}`;
     case "range":

@@ -56,13 +56,14 @@ export class SilenceRepository {
     return fromRow(row);
   }
 
-  /** Ends a silence now (a pending one never starts); an expired one is refused. */
+  /** Ends a silence now; an expired one is refused. */
   async expire(id: number, by: string, now: number): Promise<Silence> {
     const s = await this.get(id);
     if (s.endsAt <= now) throw new ValidationError(`silence ${id} has already expired`);
-    // A pending silence ends where it would have started, so it never matches.
-    const endsAt = Math.max(now, s.startsAt + 1);
-    const startsAt = Math.min(s.startsAt, now);
+    // Ends now. A pending one never began: its start moves to just before its end (the planned
+    // start stays in the audit log), as a silence must end after it starts.
+    const endsAt = now;
+    const startsAt = Math.min(s.startsAt, now - 1);
     await this.db.updateTable("alert_silences").set({ starts_at: startsAt, ends_at: endsAt, expired_by: by }).where("id", "=", id).execute();
     return this.get(id);
   }
