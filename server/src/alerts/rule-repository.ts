@@ -172,9 +172,14 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   }
 
   async update(id: number, draft: RuleDraft): Promise<AlertRule> {
+    const before = columns(await this.get(id));
+    const after = columns(draft);
+    // How alerts are counted is no part of what a standard demands (rule-derivation.ts): choosing it
+    // leaves a derived rule following its standard.
+    const followedChanged = (Object.keys(after) as Array<keyof typeof after>).some((k) => k !== "grouping" && before[k] !== after[k]);
     const result = await this.db
       .updateTable("alert_rules")
-      .set({ ...columns(draft), edited_by_hand: 1, updated_at: new Date(this.now()).toISOString() })
+      .set({ ...after, ...(followedChanged ? { edited_by_hand: 1 } : {}), updated_at: new Date(this.now()).toISOString() })
       .where("id", "=", id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`no alert rule ${id}`);
