@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlertInfo } from "../../common/alerts.ts";
 import type { Silence } from "../../common/silences.ts";
 import { authHeaders } from "../helpers/auth.ts";
-import { catalogWith } from "../helpers/catalog.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
-import { api, eventually, FAST_ALERTING, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
+import { api, diclofenacHistory, eventually, FAST_ALERTING, startAlertSystem, THREE_DICLOFENAC_STANDARDS, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { startSmtpServer, unfold, type TestSmtpServer } from "../helpers/smtp-server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
@@ -17,16 +16,6 @@ const MIN = 60_000;
 const DOMMITZSCH = "DE-ELBE-DOMMITZSCH";
 const ZEHREN = "DE-ELBE-ZEHREN";
 const SCHMILKA = "DE-ELBE-SCHMILKA";
-
-/**
- * The shipped catalog, with the Swiss ordinance's diclofenac AA-EQS applied in Germany too (as an
- * installation comparing against the strictest binding value in the basin would): at a German
- * station diclofenac then has three AA-EQS, the EU and UBA proposals (40 and 50 ng/L, informing) and
- * a binding 50 ng/L (a warning).
- */
-const THREE_DICLOFENAC_STANDARDS = catalogWith((d) => {
-  d.standards.find((s) => s.id === "diclofenac.AA-EQS.CH-GSchV")!.scope = { kind: "countries", ids: ["CH", "DE"] };
-}).data;
 
 let system: AlertTestSystem;
 let smtp: TestSmtpServer;
@@ -77,10 +66,8 @@ const alertMailsFor = (station: string) => smtp.mails.map((m) => unfold(m.raw)).
 
 describe("one alert per breach", () => {
   it("a diclofenac mean above three AA-EQS: one alert, one webhook message and one e-mail, each listing all three", async () => {
-    // 30 days of ten-minute readings at ~60 ng/L, older than 6 h (history: they fill the mean, start nothing)…
-    const end = Date.now() - 7 * 60 * MIN;
-    const readings = Array.from({ length: 3456 }, (_, i) => ({ station: DOMMITZSCH, parameter: "diclofenac", time: end - (3455 - i) * 10 * MIN, value: 59 + (i % 3) }));
-    expect((await postReadings(system.url, token, { readings })).status).toBe(202);
+    // 30 days at ~60 ng/L, older than 6 h (history: they fill the mean, start nothing)…
+    expect((await postReadings(system.url, token, { readings: diclofenacHistory(DOMMITZSCH) })).status).toBe(202);
     await system.writer.drained();
     await system.alerting.engine.idle();
     expect((await alertsAt(DOMMITZSCH)).filter((a) => a.kind === "aa")).toEqual([]);

@@ -6,12 +6,12 @@ import { h } from "../dom.ts";
 import type { Translate } from "../i18n/index.ts";
 import { sourceText, standardCitation, timeText, type AlertFormat } from "./alert-format.ts";
 
-/** "🔕 Silenced": the alert is recorded, its notices are held. */
+/** "⊘ Silenced": the alert is recorded, its notices are held. */
 export function silencedBadge(t: Translate, silence: number): HTMLElement {
   return h(
     "span",
     { class: "alert-state alert-silenced", "data-state": "silenced", "data-silence": String(silence), title: t("alert.silencedBy", { id: silence }) },
-    h("span", { class: "alert-icon", "aria-hidden": "true" }, "🔕"),
+    h("span", { class: "alert-icon", "aria-hidden": "true" }, "⊘"),
     t("alert.silenced"),
   );
 }

@@ -176,7 +176,7 @@ export function alertRulesPage(ctx: AppContext): Page {
       if (destroyed) return;
       all = rules;
       filters.replaceChildren(rules.length > PAGE_SIZE ? controls() : "");
-      list.replaceChildren(filters, status.element, table, sourcesList(rules));
+      list.replaceChildren(filters, h("p", { class: "muted" }, t("rules.grouping.help")), status.element, table, sourcesList(rules));
       render();
     },
     (err: unknown) => !destroyed && list.replaceChildren(loadError(t, err)),

@@ -16,7 +16,7 @@ import { h } from "../dom.ts";
 import { listZone } from "../state.ts";
 
 const DEFAULT_MS = 4 * 3_600_000;
-const STATE_ICON: Record<SilenceState, string> = { pending: "◷", active: "🔕", expired: "✓" };
+const STATE_ICON: Record<SilenceState, string> = { pending: "◔", active: "⊘", expired: "✓" };
 /** Rules offered as a matcher at once: a station's or a parameter's (all rules would be thousands). */
 const MAX_RULE_OPTIONS = 300;
 

@@ -38,7 +38,9 @@ export const silencesDe: SilencesMessages = {
   "alert.breachCleared": "seit {time} nicht mehr überschritten",
   "alert.breachCount": "{count} Normen",
   "rules.col.grouping": "Alarme",
-  "rules.grouping.per-breach": "Einer je Überschreitung (nennt alle überschrittenen Normen)",
+  "rules.grouping.per-breach": "Einer je Überschreitung",
   "rules.grouping.per-standard": "Einer je Norm",
+  "rules.grouping.help":
+    "Alarme: Bei „einer je Überschreitung“ lösen die Normen, die ein Wert oder Mittel zugleich überschreitet, einen Alarm aus, der alle nennt (Schweregrad nach der strengsten); bei „einer je Norm“ löst die Regel eigene Alarme aus.",
   "rules.grouping.saved": "Gespeichert: {name}",
 };

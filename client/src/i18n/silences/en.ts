@@ -37,8 +37,10 @@ export const silencesEn = {
   "alert.breachCleared": "no longer breached since {time}",
   "alert.breachCount": "{count} standards",
   "rules.col.grouping": "Alerts",
-  "rules.grouping.per-breach": "One per breach (lists all standards breached)",
+  "rules.grouping.per-breach": "One per breach",
   "rules.grouping.per-standard": "One per standard",
+  "rules.grouping.help":
+    "Alerts: with “one per breach”, the standards a value or mean breaches together raise one alert that lists them all (its severity from the strictest); with “one per standard”, the rule raises alerts of its own.",
   "rules.grouping.saved": "Saved: {name}",
 };
 
