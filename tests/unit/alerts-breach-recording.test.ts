@@ -62,7 +62,7 @@ async function setup(ruleInputs: RuleInput[]) {
   const engine = new AlertEngine(meta, ruleRepo, alerts, null, catalogSource(), testLogger, { ...DEFAULT_ENGINE_OPTIONS, reminderMs: null, clock: time, scheduler: time });
   engine.onEventWrite((event, trx) => notifier.onAlert(event, trx));
   const silences = new SilenceRepository(meta.db);
-  engine.holdNoticesWhen(silenceHold(silences));
+  engine.holds.holdNoticesWhen(silenceHold(silences));
   const events: AlertEvent[] = [];
   engine.onEvent((e) => events.push(e));
   cleanups.push(() => engine.stop());
@@ -141,13 +141,13 @@ describe("silences", () => {
     expect(await s.notices()).toEqual([]);
 
     await s.silences.expire(silence.id, "ben", s.time.now());
-    s.engine.reconsiderHolds();
+    s.engine.holds.reconsiderHolds();
     await s.engine.idle();
     expect((await s.alerts.get(alert!.id)).silencedBy).toBeNull();
     expect((await s.notices()).map((n) => [n.id, n.state, n.silencedBy])).toEqual([[alert!.id, "firing", null]]);
     // Once: later checks send nothing more.
     s.engine.check();
-    s.engine.reconsiderHolds();
+    s.engine.holds.reconsiderHolds();
     await s.engine.idle();
     expect(await s.notices()).toHaveLength(1);
   });
@@ -169,11 +169,11 @@ describe("silences", () => {
     await s.feed(250);
     expect(await s.notices()).toHaveLength(1);
     await s.silences.create({ station: null, parameter: null, ruleId: s.rules[0]!.id + 100, startsAt: T0, endsAt: T0 + 600 * MIN, createdBy: "ana", comment: "other" }, { id: null, username: "ana" }, T0);
-    s.engine.reconsiderHolds();
+    s.engine.holds.reconsiderHolds();
     await s.engine.idle();
     expect((await s.alerts.list())[0]!.silencedBy).toBeNull();
     const held = await s.silences.create({ station: null, parameter: null, ruleId: s.rules[0]!.id, startsAt: T0, endsAt: T0 + 600 * MIN, createdBy: "ana", comment: "known" }, { id: null, username: "ana" }, T0);
-    s.engine.reconsiderHolds();
+    s.engine.holds.reconsiderHolds();
     await s.engine.idle();
     expect((await s.alerts.list())[0]!.silencedBy).toBe(held.id);
     await s.feed(10);

@@ -14,12 +14,12 @@ import type { Logger } from "../../../common/logger.ts";
 import type { MetaStore } from "../meta/store.ts";
 import { evaluateAa } from "./aa-early-warning.ts";
 import { NO_DETAIL, type AlertRepository, type ValueDetail } from "./alert-repository.ts";
+import { legalStatusOf } from "./breach-grouping.ts";
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, ratePerHour, singleValueCondition, limitCondition } from "./conditions.ts";
 import { loadLastSeen, storedMeanHistory, type MeanHistory, type SensorOfPoint } from "./history-loader.ts";
 import { MeanWindows } from "./mean-windows.ts";
-import type { HoldCheck } from "./notice-holds.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
 import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey } from "./engine-setup.ts";
@@ -112,14 +112,9 @@ export class AlertEngine {
     this.recorder.onEventWrite(writer);
   }
 
-  /** Keeps an alert's notices back while `check` holds it (a silence); the alert is still recorded. */
-  holdNoticesWhen(check: HoldCheck): void {
-    this.recorder.holdNoticesWhen(check);
-  }
-
-  /** A hold changed (a silence was made or expired): look at the firing alerts' holds now, not at the next check. */
-  reconsiderHolds(): void {
-    this.recorder.reconsiderHolds();
+  /** What holds notices back (a silence; the alert is still recorded), and looking at firing alerts' holds now. */
+  get holds(): Pick<AlertRecorder, "holdNoticesWhen" | "reconsiderHolds"> {
+    return this.recorder;
   }
 
   /** Resolves once every state change and reminder so far is committed and announced. */
@@ -246,8 +241,7 @@ export class AlertEngine {
       }
     }
     this.recorder.record(this.changes.splice(0));
-    // Silences that began or ended since the last check; then reminders, which held alerts skip.
-    this.recorder.reconsiderHolds();
+    this.recorder.reconsiderHolds(); // silences begun or ended since; held alerts get no reminders
     this.remind(now);
   }
 
@@ -325,7 +319,7 @@ export class AlertEngine {
       machine: next,
       lastTime,
       notified: transition && isNotified(transition) ? transition : null,
-      legalStatus: rule.standard && rule.parameter ? (this.catalog.current().standardsOf(rule.parameter).find((s) => s.id === rule.standard!.id)?.legalStatus ?? null) : null,
+      legalStatus: legalStatusOf(this.catalog.current(), rule),
       series: tracker,
       onFailed: () => {
         // Nothing was stored: step back, so the next reading makes (and records) the change again.

@@ -132,7 +132,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   engine.onEvent(() => notifier.wake());
   // Silenced alerts are recorded and shown, but their notices are held (issue #19).
   const silences = new SilenceRepository(db);
-  engine.holdNoticesWhen(silenceHold(silences));
+  engine.holds.holdNoticesWhen(silenceHold(silences));
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
   const { maxRulesPerUser, maxSubscriptionsPerUser } = deps.config.alerts;
@@ -157,7 +157,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       maxPerUser: maxSubscriptionsPerUser,
     }),
   );
-  router.use(silenceRouter({ silences, rules, meta: deps.meta, catalog: deps.catalog, clock, changed: () => engine.reconsiderHolds() }));
+  router.use(silenceRouter({ silences, rules, meta: deps.meta, catalog: deps.catalog, clock, changed: () => engine.holds.reconsiderHolds() }));
   const tokenRouter = subscriptionTokenRouter({ subscriptions, rateLimit: rateLimited(TOKEN_PAGE_REQUESTS_PER_MINUTE, "confirmation or unsubscribe") });
 
   // Derivations run one at a time, each on the catalog it was asked for.

@@ -8,6 +8,7 @@
 // `per-standard` keeps alerts of its own.
 import { ALERT_SEVERITIES, type AlertRule, type AlertSeverity } from "../../../common/alerts.ts";
 import type { LegalStatus } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { LEGAL_STATUS_ORDER } from "../../../common/standards.ts";
 
 /** Rule kinds whose rules check a standard's limit: several standards may be breached by one condition. */
@@ -38,6 +39,12 @@ export interface StoredBreach {
   severity: AlertSeverity;
   since: number;
   clearedAt: number | null;
+}
+
+/** The legal status of the standard a rule cites, as the catalog has it now; null without one. */
+export function legalStatusOf(catalog: CatalogSnapshot, rule: Pick<AlertRule, "standard" | "parameter">): LegalStatus | null {
+  if (!rule.standard || !rule.parameter) return null;
+  return catalog.standardsOf(rule.parameter).find((s) => s.id === rule.standard!.id)?.legalStatus ?? null;
 }
 
 export function breachOf(rule: AlertRule, since: number, legalStatus: LegalStatus | null): StoredBreach {
