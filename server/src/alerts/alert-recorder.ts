@@ -127,24 +127,29 @@ export class AlertRecorder {
    */
   reconsiderHolds(): void {
     this.writes.push(async () => {
-      for (const row of await this.alerts.firing()) {
-        try {
-          const event = await this.meta.transaction(async (trx) => {
-            const now = this.now();
+      let events: AlertEvent[];
+      try {
+        // One transaction for the pass: the holds are read once (notice-holds.ts), not per alert.
+        events = await this.meta.transaction(async (trx) => {
+          const alerts = this.alerts.in(trx);
+          const now = this.now();
+          const released: AlertEvent[] = [];
+          for (const row of await alerts.firing()) {
             const held = await heldBy(this.holds, holdTarget(row), now, trx);
-            if (held === row.held_by) return null;
-            const alerts = this.alerts.in(trx);
+            if (held === row.held_by) continue;
             await alerts.setHold(row.id, held, held !== null && row.notice_owed === 1);
-            if (held !== null || row.notice_owed !== 1) return null;
+            if (held !== null || row.notice_owed !== 1) continue;
             await alerts.markReminded(row.id, now);
             // The breach outlasted the hold: its opening notice, now.
-            return this.withWrites(trx, { ...(await alerts.get(row.id)), at: now, previousState: "ok", reminder: false });
-          });
-          if (event) this.announce(event);
-        } catch (err) {
-          this.logger.error({ err, alert: row.id }, "could not look at an alert's hold again; the next check tries again");
-        }
+            released.push(await this.withWrites(trx, { ...(await alerts.get(row.id)), at: now, previousState: "ok", reminder: false }));
+          }
+          return released;
+        });
+      } catch (err) {
+        this.logger.error({ err }, "could not look at the alerts' holds again; the next check tries again");
+        return;
       }
+      for (const e of events) this.announce(e);
     });
   }
 

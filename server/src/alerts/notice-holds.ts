@@ -2,7 +2,7 @@
 // shown. One predicate per reason, asked in order inside the recording transaction; the first that
 // holds names itself ("silence:12"), which the alert keeps in held_by. Today the reason is a silence
 // (issue #19); another reason (a station in maintenance) is one more HoldCheck beside it.
-import { matchingSilence, type SilenceTarget } from "../../../common/silences.ts";
+import { matchingSilence, type Silence, type SilenceTarget } from "../../../common/silences.ts";
 import type { MetaTransaction } from "../meta/store.ts";
 import { breachesOf, type AlertRow } from "./alert-view.ts";
 import type { SilenceRepository } from "./silence-repository.ts";
@@ -12,8 +12,11 @@ export type HoldCheck = (target: SilenceTarget, now: number, trx: MetaTransactio
 
 /** A silence whose matchers all equal the alert's (common/silences.ts). */
 export function silenceHold(silences: SilenceRepository): HoldCheck {
+  // Read once per transaction and instant: a pass over every firing alert asks for each.
+  let read: { trx: MetaTransaction; now: number; current: Promise<Silence[]> } | undefined;
   return async (target, now, trx) => {
-    const found = matchingSilence(await silences.in(trx).current(now), target, now);
+    if (read?.trx !== trx || read.now !== now) read = { trx, now, current: silences.in(trx).current(now) };
+    const found = matchingSilence(await read.current, target, now);
     return found ? `silence:${found.id}` : null;
   };
 }
