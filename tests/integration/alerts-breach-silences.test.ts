@@ -12,7 +12,6 @@ import { api, diclofenacHistory, eventually, FAST_ALERTING, startAlertSystem, TH
 import { startSmtpServer, unfold, type TestSmtpServer } from "../helpers/smtp-server.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.ts";
 
-const MIN = 60_000;
 const DOMMITZSCH = "DE-ELBE-DOMMITZSCH";
 const ZEHREN = "DE-ELBE-ZEHREN";
 const SCHMILKA = "DE-ELBE-SCHMILKA";
