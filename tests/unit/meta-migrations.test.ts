@@ -110,7 +110,7 @@ describe("metadata migrations (SQLite)", () => {
     expect(await rules.get(26)).toMatchObject({ kind: "range", parameter: "ph", low: 6, high: 9, createdBy: "ana", createdById: 2, paused: false, enabled: true, builtIn: false });
     const alerts = new SqlAlertRepository(db, () => "http://monitor.example", catalogSource());
     expect(await alerts.list()).toMatchObject([{ id: 1, ruleId: 26, station: "DE-ELBE-ZEHREN", state: "firing", value: 9.5 }]);
-    // An alert from before one alert per breach (migration 12) lists its one rule, and nothing holds it.
+    // An alert from before one alert per breach (migration 13) lists its one rule, and nothing holds it.
     expect(await alerts.list()).toMatchObject([{ breaches: [{ ruleId: 26, clearedAt: null }], silencedBy: null }]);
     expect((await rules.get(26)).grouping).toBe("per-breach");
     expect(await alerts.loadSeriesStates()).toEqual([
