@@ -6,7 +6,7 @@
 // common/standards.ts ruleSeverity: a binding MAC-EQS is critical), and the strictest breached
 // standard leads (binding before proposals, then the most demanding limit). A rule set to
 // `per-standard` keeps alerts of its own.
-import { ALERT_SEVERITIES, type AlertRule, type AlertSeverity } from "../../../common/alerts.ts";
+import { ALERT_SEVERITIES, type AlertBreach, type AlertRule, type AlertSeverity } from "../../../common/alerts.ts";
 import type { LegalStatus } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { LEGAL_STATUS_ORDER } from "../../../common/standards.ts";
@@ -23,22 +23,17 @@ export function groupKeyOf(rule: Pick<AlertRule, "id" | "kind" | "windowMs" | "g
   return `${rule.kind}:${rule.windowMs ?? ""}|${seriesKey}`;
 }
 
-/** One breached standard as an alert keeps it (JSON in alerts.breaches). */
-export interface StoredBreach {
-  ruleId: number;
-  ruleName: string;
+/**
+ * One breached standard as an alert keeps it (JSON in alerts.breaches): the rule and limit as the
+ * API shows them (AlertBreach), with the standard by id, kind and source (the view looks its text up).
+ */
+export interface StoredBreach extends Omit<AlertBreach, "standard"> {
   kind: AlertRule["kind"];
   standardId: string | null;
   standardKind: string | null;
   standardSource: string | null;
   /** The standard's legal status when the breach began; null without a standard (or unknown). */
   legalStatus: LegalStatus | null;
-  threshold: number | null;
-  low: number | null;
-  high: number | null;
-  severity: AlertSeverity;
-  since: number;
-  clearedAt: number | null;
 }
 
 /** The legal status of the standard a rule cites, as the catalog has it now; null without one. */
