@@ -129,6 +129,7 @@ export class AlertRecorder {
     this.writes.push(async () => {
       let events: AlertEvent[];
       try {
+        if ((await this.alerts.firing()).length === 0) return; // nothing to hold or release
         // One transaction for the pass: the holds are read once (notice-holds.ts), not per alert.
         events = await this.meta.transaction(async (trx) => {
           const alerts = this.alerts.in(trx);
