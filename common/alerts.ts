@@ -36,6 +36,14 @@ export interface StandardRef {
   source: string;
 }
 
+/**
+ * How a rule's alerts are counted (issue #19). `per-breach` (the default): when several standards for
+ * one series are breached by the same condition (the diclofenac rolling mean above the EU, UBA and
+ * Swiss AA-EQS), one alert lists them all. `per-standard`: this rule's alerts stand apart.
+ */
+export const ALERT_GROUPINGS = ["per-breach", "per-standard"] as const;
+export type AlertGrouping = (typeof ALERT_GROUPINGS)[number];
+
 export interface AlertRule {
   id: number;
   name: string;
@@ -66,6 +74,8 @@ export interface AlertRule {
   /** sensor-fault: consecutive QC-failed or identical readings that count as a fault; lab-disagreement: consecutive pairs. */
   runLength: number | null;
   severity: AlertSeverity;
+  /** One alert for all standards breached together (default), or one for this rule's standard alone. */
+  grouping: AlertGrouping;
   enabled: boolean;
   /** Created from the catalog on first start. */
   builtIn: boolean;
@@ -114,6 +124,26 @@ export interface AlertLabSample {
   method: string | null;
 }
 
+/**
+ * One standard (one rule) an alert found breached. An alert of a `per-breach` rule lists every rule
+ * of the same condition that breached at its series while it was open; older alerts list their one.
+ */
+export interface AlertBreach {
+  ruleId: number;
+  ruleName: string;
+  standard: AlertStandardInfo | null;
+  /** The rule's limit (mac, aa, min, max) or range, in the alert's unit. */
+  threshold: number | null;
+  low: number | null;
+  high: number | null;
+  /** The rule's severity; the alert's is the highest of its breaches'. */
+  severity: AlertSeverity;
+  /** When this standard's breach began (reading time). */
+  since: number;
+  /** When it cleared while the alert stayed open for others; null while breached (and once the alert resolved with it). */
+  clearedAt: number | null;
+}
+
 export interface AlertAck {
   by: string;
   at: number;
@@ -147,7 +177,15 @@ export interface AlertInfo {
   meanCount: number | null;
   unit: string | null;
   threshold: number | null;
+  /** The strictest breached standard (binding before proposals, then the highest severity). */
   standard: AlertStandardInfo | null;
+  /** Every standard breached, the strictest first (at least the one above, when the alert cites one). */
+  breaches: AlertBreach[];
+  /**
+   * The silence (common/silences.ts) that holds this alert's notices now: it is recorded and shown,
+   * but no webhook, e-mail or inbox notice goes out; null when nothing holds it.
+   */
+  silencedBy: number | null;
   state: AlertState;
   startedAt: number;
   resolvedAt: number | null;

@@ -3,6 +3,7 @@
 // ApiClient.send, which adds the session's CSRF header.
 import type {
   AlertEvent,
+  AlertGrouping,
   AlertHistoryEntry,
   AlertInfo,
   AlertRule,
@@ -13,6 +14,7 @@ import type {
   NotifyChannel,
   Subscription,
 } from "../../common/alerts.ts";
+import type { Silence, SilencesResponse } from "../../common/silences.ts";
 import type { ApiClient } from "./api.ts";
 
 export interface AlertFilter {
@@ -84,4 +86,31 @@ export class AlertsApi {
   async inbox(): Promise<InboxEntry[]> {
     return (await this.api.get<{ notifications: InboxEntry[] }>("/api/v1/notifications")).notifications;
   }
+
+  /** Changes how a rule's alerts are counted (the only rule setting the dashboard edits). */
+  setRuleGrouping(id: number, grouping: AlertGrouping): Promise<AlertRule> {
+    return this.api.send("PATCH", `/api/v1/alert-rules/${id}`, { grouping });
+  }
+
+  async silences(signal?: AbortSignal): Promise<SilencesResponse["silences"]> {
+    return (await this.api.get<SilencesResponse>("/api/v1/silences", signal)).silences;
+  }
+
+  createSilence(req: SilenceRequest): Promise<Silence> {
+    return this.api.send("POST", "/api/v1/silences", req);
+  }
+
+  expireSilence(id: number): Promise<Silence> {
+    return this.api.send("POST", `/api/v1/silences/${id}/expire`);
+  }
+}
+
+export interface SilenceRequest {
+  station: string | null;
+  parameter: string | null;
+  ruleId: number | null;
+  startsAt: number;
+  endsAt: number;
+  comment: string;
+  confirmMatchAll: boolean;
 }

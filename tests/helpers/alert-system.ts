@@ -22,6 +22,26 @@ export const BINDING_CLARITHROMYCIN_MAC: CatalogData = catalogWith((d) => {
   d.standards.find((s) => s.id === "clarithromycin.MAC-EQS.EU-EQS-2022")!.legalStatus = "binding";
 }).data;
 
+/**
+ * The shipped catalog, with the Swiss ordinance's diclofenac AA-EQS applied in Germany too (as an
+ * installation comparing against the strictest binding value in the basin would): at a German
+ * station diclofenac then has three AA-EQS, the EU and UBA proposals (40 and 50 ng/L, informing)
+ * and a binding 50 ng/L (a warning). One mean above all three is one breach (issue #19).
+ */
+export const THREE_DICLOFENAC_STANDARDS: CatalogData = catalogWith((d) => {
+  d.standards.find((s) => s.id === "diclofenac.AA-EQS.CH-GSchV")!.scope = { kind: "countries", ids: ["CH", "DE"] };
+}).data;
+
+/**
+ * 30 days of ten-minute diclofenac readings at ~60 ng/L ending 7 hours ago (80 % of the expected
+ * readings; older than 6 h, so they fill the mean and start nothing), to be followed by one live
+ * reading that brings the mean above every AA-EQS at once.
+ */
+export function diclofenacHistory(station: string, value = 60): Array<{ station: string; parameter: string; time: number; value: number }> {
+  const end = Date.now() - 7 * 3_600_000;
+  return Array.from({ length: 3456 }, (_, i) => ({ station, parameter: "diclofenac", time: end - (3455 - i) * 600_000, value: value - 1 + (i % 3) }));
+}
+
 export const FAST_ALERTING: Partial<AlertingOptions> = {
   outbox: { pollMs: 50, baseDelayMs: 30, maxDelayMs: 200, maxAttempts: 10 },
   engine: { checkIntervalMs: 200 },

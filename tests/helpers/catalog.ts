@@ -48,6 +48,6 @@ export function testAlert(over: Partial<AlertInfo> = {}): AlertInfo {
   return {
     id: 1, ruleId: 1, ruleName: "rule", kind: "max", category: "contamination", severity: "warning", station: "DE-ELBE-ZEHREN", stationName: "Zehren",
     parameter: "carbamazepine", sensor: "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", labSample: null, value: 250, valueKind: "single", meanWindowMs: null, meanCount: null, unit: "ng/L",
-    threshold: 200, standard: null, state: "firing", startedAt: Date.UTC(2026, 10, 25, 9), resolvedAt: null, ack: null, link: "", message: "", ...over,
+    threshold: 200, standard: null, breaches: [], silencedBy: null, state: "firing", startedAt: Date.UTC(2026, 10, 25, 9), resolvedAt: null, ack: null, link: "", message: "", ...over,
   };
 }

@@ -109,6 +109,9 @@ export const ROUTES: RouteCase[] = [
   { route: "POST /api/v1/subscriptions", need: "researcher", path: fixed("/api/v1/subscriptions"), body: {} },
   { route: "DELETE /api/v1/subscriptions/:id", need: "researcher", path: fixed("/api/v1/subscriptions/999999") },
   { route: "GET /api/v1/notifications", need: "researcher", path: fixed("/api/v1/notifications") },
+  { route: "GET /api/v1/silences", need: "viewer", path: fixed("/api/v1/silences") },
+  { route: "POST /api/v1/silences", need: "researcher", path: fixed("/api/v1/silences"), body: {} },
+  { route: "POST /api/v1/silences/:id/expire", need: "researcher", path: fixed("/api/v1/silences/999999/expire"), body: {} },
   // Lab results: a file upload (raw body) whose dry run refuses a file without the needed columns.
   { route: "POST /api/v1/lab/imports", need: "researcher", path: fixed("/api/v1/lab/imports?dryRun=true"), text: "station;sample_id\n" },
   { route: "GET /api/v1/lab/imports", need: "researcher", path: fixed("/api/v1/lab/imports") },

@@ -14,7 +14,7 @@ function row(over: Partial<AlertRow>): AlertRow {
     id: 7, rule_id: 3, rule_name: "r", kind: "mac", category: "contamination", severity: "info", station: "DE-ELBE-ZEHREN", parameter: "clarithromycin",
     sensor: "SIM-DE-ELBE-ZEHREN-CLARITHROMYCIN", value: 160, value_kind: "single", mean_window_ms: null, mean_count: null, lab_sample: null, unit: "ng/L", threshold: 130,
     standard_kind: "MAC-EQS", standard_source: "EU-EQS-2022", state: "firing", started_at: T, resolved_at: null, acked_by: null, acked_at: null,
-    ack_comment: null, reminded_at: T, updated_at: T, ...over,
+    ack_comment: null, reminded_at: T, updated_at: T, group_key: null, breaches: null, held_by: null, notice_owed: 0, ...over,
   };
 }
 
@@ -57,5 +57,39 @@ describe("alert messages", () => {
     const lab = alertMail(event(row({ sensor: null, value: 410, value_kind: "lab", lab_sample: sample })), "http://monitor.example/u");
     expect(lab.text).toContain("Value: 410 ng/L (lab result, sample ZE-102, BfUL Labor)\n");
     expect(lab.text).toContain("FIRING: Clarithromycin 410 ng/L in lab sample ZE-102 (BfUL Labor, grab sample) at Zehren (Elbe, below Dresden) exceeds MAC-EQS (EU-EQS-2022) 130 ng/L\n");
+  });
+
+  it("an alert recorded before grouping still reads as before, and lists its one standard as its breach", () => {
+    const info = toAlertInfo(row({}), "http://monitor.example", seed);
+    expect(info.breaches).toEqual([
+      { ruleId: 3, ruleName: "r", standard: info.standard, threshold: 130, low: null, high: null, severity: "info", since: T, clearedAt: null },
+    ]);
+    expect(info.standard).toMatchObject({ kind: "MAC-EQS", source: "EU-EQS-2022", legalStatus: "proposal" });
+    expect(info.silencedBy).toBeNull();
+  });
+
+  it("a grouped alert names every breached standard, strictest first, in its message and its mail", () => {
+    const b = (ruleId: number, source: string, threshold: number, legalStatus: string, severity: string) => ({
+      ruleId, ruleName: `r${ruleId}`, kind: "aa", standardId: `diclofenac.AA-EQS.${source}`, standardKind: "AA-EQS", standardSource: source, legalStatus, threshold, low: null, high: null, severity, since: T, clearedAt: null,
+    });
+    const grouped = row({
+      kind: "aa", parameter: "diclofenac", sensor: "SIM-DE-ELBE-ZEHREN-DICLOFENAC", value: 60, value_kind: "mean", mean_window_ms: 30 * 86_400_000, mean_count: 3457, threshold: 50,
+      standard_kind: "AA-EQS", standard_source: "CH-GSchV", severity: "warning", held_by: "silence:4",
+      breaches: JSON.stringify([b(5, "CH-GSchV", 50, "binding", "warning"), b(3, "EU-EQS-2022", 40, "proposal", "info"), b(4, "DE-UBA-proposal", 50, "proposal", "info")]),
+    });
+    const info = toAlertInfo(grouped, "http://monitor.example", seed);
+    expect(info.message).toBe(
+      "Early warning: Diclofenac rolling 30-day mean of 3,457 values 60 ng/L at Zehren (Elbe, below Dresden) is above 3 annual standards: AA-EQS (CH-GSchV) 50 ng/L, AA-EQS (EU-EQS-2022) 40 ng/L and AA-EQS (DE-UBA-proposal) 50 ng/L",
+    );
+    expect(info.breaches.map((x) => [x.ruleId, x.standard?.source, x.standard?.legalStatus])).toEqual([
+      [5, "CH-GSchV", "binding"],
+      [3, "EU-EQS-2022", "proposal"],
+      [4, "DE-UBA-proposal", "proposal"],
+    ]);
+    expect(info.silencedBy).toBe(4);
+    const mail = alertMail(event(grouped), "http://monitor.example/u").text;
+    expect(mail).toContain("Standards breached (3):\n  - AA-EQS CH-GSchV (binding): 50 ng/L\n");
+    expect(mail).toContain("  - AA-EQS EU-EQS-2022 (proposal): 40 ng/L\n    European Commission proposal COM(2022) 540");
+    expect(mail).not.toContain("\nStandard: ");
   });
 });

@@ -110,6 +110,9 @@ describe("metadata migrations (SQLite)", () => {
     expect(await rules.get(26)).toMatchObject({ kind: "range", parameter: "ph", low: 6, high: 9, createdBy: "ana", createdById: 2, paused: false, enabled: true, builtIn: false });
     const alerts = new SqlAlertRepository(db, () => "http://monitor.example", catalogSource());
     expect(await alerts.list()).toMatchObject([{ id: 1, ruleId: 26, station: "DE-ELBE-ZEHREN", state: "firing", value: 9.5 }]);
+    // An alert from before one alert per breach (migration 14) lists its one rule, and nothing holds it.
+    expect(await alerts.list()).toMatchObject([{ breaches: [{ ruleId: 26, clearedAt: null }], silencedBy: null }]);
+    expect((await rules.get(26)).grouping).toBe("per-breach");
     expect(await alerts.loadSeriesStates()).toEqual([
       { ruleId: 26, seriesKey: "DE-ELBE-ZEHREN\tph", alertId: 1, lastTime: FIXTURE.at, machine: { state: "firing", since: FIXTURE.at, startedAt: FIXTURE.at, clearSince: null, recentStarts: [FIXTURE.at], flapping: false } },
     ]);
@@ -122,7 +125,7 @@ describe("metadata migrations (SQLite)", () => {
     expect(await alerts.acknowledge(1, "ana", "checked the probe", FIXTURE.at + 1)).toMatchObject({ ack: { by: "ana", comment: "checked the probe" } });
     expect((await alerts.history(1)).map((h) => h.state)).toEqual(["firing", "acknowledged"]);
     const rule = await rules.get(26);
-    expect(await alerts.open({ rule, station: "DE-ELBE-SCHMILKA", parameter: "ph", sensor: "SIM-DE-ELBE-SCHMILKA-PH", value: 9.2, detail: NO_DETAIL, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
+    expect(await alerts.open({ rule, groupKey: `rule:${rule.id}|DE-ELBE-SCHMILKA`, breaches: [], heldBy: null, station: "DE-ELBE-SCHMILKA", parameter: "ph", sensor: "SIM-DE-ELBE-SCHMILKA-PH", value: 9.2, detail: NO_DETAIL, startedAt: FIXTURE.at + 2, at: FIXTURE.at + 2, notifiedAt: FIXTURE.at + 2 })).toBe(2);
     expect((await users.create("ben", "scrypt$x", "viewer")).id).toBe(3);
   });
 

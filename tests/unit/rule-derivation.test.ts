@@ -71,6 +71,25 @@ describe("planning derived rules", () => {
   });
 });
 
+describe("choosing how a derived rule's alerts are counted", () => {
+  const tempDir = tempDirsPerTest();
+
+  it("is no edit of what the standard demands: the rule keeps following its standard; a changed limit is one", async () => {
+    const meta = await openMetaStore(tempDir("wm-rule-grouping-"));
+    try {
+      const rules = new SqlAlertRuleRepository(meta.db, () => NOW);
+      const [created] = await rules.applyDerivation({ create: [{ draft: ZEHREN_CLA.draft, derivedFrom: ZEHREN_CLA.derivedFrom }], update: [] });
+      const { id: _i, builtIn: _b, createdBy: _c, createdById: _ci, paused: _p, createdAt: _ca, updatedAt: _u, ...draft } = created!;
+      await rules.update(created!.id, { ...draft, grouping: "per-standard" });
+      expect((await rules.listDerived()).map((d) => [d.rule.grouping, d.editedByHand])).toEqual([["per-standard", false]]);
+      await rules.update(created!.id, { ...draft, grouping: "per-standard", threshold: 100 });
+      expect((await rules.listDerived()).map((d) => d.editedByHand)).toEqual([true]);
+    } finally {
+      await meta.close();
+    }
+  });
+});
+
 describe("a data dir from 0.1.0", () => {
   const tempDir = tempDirsPerTest();
   const stores: MetaStore[] = [];

@@ -7,7 +7,8 @@ import type { AlertEvent } from "../../../common/alerts.ts";
 import { h } from "../dom.ts";
 import type { LiveClient } from "../live.ts";
 import { alertsHref } from "../router.ts";
-import { alertStationHref, parameterName, sensorText, severityBadge, standardCitation, stateBadge, stationName, timeText, valueText, type AlertFormat } from "./alert-format.ts";
+import { standardsCell } from "./alert-breaches.ts";
+import { alertStationHref, parameterName, sensorText, severityBadge, stateBadge, stationName, timeText, valueText, type AlertFormat } from "./alert-format.ts";
 
 /** More than this and the oldest go: a spill can raise many alerts at once. */
 const MAX_TOASTS = 4;
@@ -56,7 +57,7 @@ export function alertToasts(live: LiveClient, format: () => AlertFormat): AlertT
         event.sensor ? h("span", { class: "muted" }, ` · ${sensorText(f, event)}`) : null,
       ),
       event.value !== null ? h("p", { class: "toast-value", "data-testid": "toast-value", "data-value-kind": event.valueKind ?? "" }, valueText(f, event)) : null,
-      h("p", { class: "toast-standard" }, standardCitation(f, event.standard, event.unit, event.threshold)),
+      h("div", { class: "toast-standard" }, standardsCell(f, event)),
       event.kind === "aa" ? h("p", { class: "toast-note muted" }, t("alert.earlyWarningShort")) : null,
       // A single item: its time with the zone's abbreviation.
       h("p", { class: "toast-time muted" }, h("time", { datetime: new Date(event.at).toISOString() }, timeText(f, event.at, true))),
@@ -72,7 +73,8 @@ export function alertToasts(live: LiveClient, format: () => AlertFormat): AlertT
     while (list.children.length > MAX_TOASTS) list.lastElementChild?.remove();
   }
 
-  const stop = live.listen({ alert: show });
+  // A silenced alert is recorded and listed, but held from every notice: no toast either (issue #19).
+  const stop = live.listen({ alert: (event) => event.silencedBy === null && show(event) });
   return {
     element,
     destroy: () => {

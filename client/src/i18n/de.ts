@@ -2,6 +2,7 @@
 import type { Messages } from "./en.ts";
 import { catalogDe } from "./catalog.de.ts";
 import { labDe } from "./lab/de.ts";
+import { silencesDe } from "./silences/de.ts";
 import { assessmentDe } from "./assessment/de.ts";
 import { mapDe } from "./map/de.ts";
 import { maintenanceDe } from "./maintenance/de.ts";
@@ -459,6 +460,7 @@ export const de: Messages = {
   "limit.LOD": "NG",
   "limit.LOQ": "BG",
   ...labDe,
+  ...silencesDe,
   "nav.review": "Prüfung",
   "review.heading": "Datenprüfung",
   "review.series": "Messreihe",

@@ -2,6 +2,7 @@
 // type `Messages` and by tests/unit/client-i18n.test.ts). Placeholders look like {name}.
 import { catalogEn } from "./catalog.en.ts";
 import { labEn } from "./lab/en.ts";
+import { silencesEn } from "./silences/en.ts";
 import { assessmentEn } from "./assessment/en.ts";
 import { mapEn } from "./map/en.ts";
 import { maintenanceEn } from "./maintenance/en.ts";
@@ -459,6 +460,7 @@ export const en = {
   "limit.LOD": "LOD",
   "limit.LOQ": "LOQ",
   ...labEn,
+  ...silencesEn,
   "nav.review": "Review",
   "review.heading": "Data review",
   "review.series": "Series",

@@ -2,6 +2,7 @@
 import type { Messages } from "./en.ts";
 import { catalogZh } from "./catalog.zh.ts";
 import { labZh } from "./lab/zh.ts";
+import { silencesZh } from "./silences/zh.ts";
 import { assessmentZh } from "./assessment/zh.ts";
 import { mapZh } from "./map/zh.ts";
 import { maintenanceZh } from "./maintenance/zh.ts";
@@ -459,6 +460,7 @@ export const zh: Messages = {
   "limit.LOD": "检出限",
   "limit.LOQ": "定量限",
   ...labZh,
+  ...silencesZh,
   "nav.review": "审核",
   "review.heading": "数据审核",
   "review.series": "序列",

@@ -19,6 +19,7 @@ import {
   valueText,
   zoneColumn,
 } from "../components/alert-format.ts";
+import { breachDetails, silencedBadge } from "../components/alert-breaches.ts";
 import { dataTable } from "../components/data-table.ts";
 import { loadError, notice } from "../components/notice.ts";
 import type { AppContext } from "../context.ts";
@@ -119,7 +120,8 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
 
   function render(a: AlertDetail): void {
     body.replaceChildren(
-      h("div", { class: "alert-detail-badges" }, stateBadge(a.state, t), severityBadge(a.severity, t)),
+      h("div", { class: "alert-detail-badges" }, stateBadge(a.state, t), a.silencedBy !== null ? silencedBadge(t, a.silencedBy) : null, severityBadge(a.severity, t)),
+      a.silencedBy !== null ? h("p", { class: "alert-silenced-note", "data-testid": "silenced-note" }, t("alert.silencedBy", { id: a.silencedBy })) : "",
       h(
         "dl",
         { class: "facts" },
@@ -131,8 +133,10 @@ export function alertDetail(ctx: AppContext, alertsApi: AlertsApi, id: number, e
         h("dd", { "data-testid": "alert-sensor" }, sensorText(f, a)),
         h("dt", {}, t("alert.value")),
         h("dd", { "data-testid": "alert-value", "data-value-kind": a.valueKind ?? "" }, valueText(f, a)),
-        h("dt", {}, t("alert.standardLabel")),
-        h("dd", {}, standardCitation(f, a.standard, a.unit, a.threshold), a.standard && h("p", { class: "alert-source-text muted" }, sourceText(f, a.standard))),
+        h("dt", {}, a.breaches.length > 1 ? t("alert.breaches", { count: a.breaches.length }) : t("alert.standardLabel")),
+        a.breaches.length > 1
+          ? h("dd", {}, breachDetails(f, a))
+          : h("dd", {}, standardCitation(f, a.standard, a.unit, a.threshold), a.standard && h("p", { class: "alert-source-text muted" }, sourceText(f, a.standard))),
         h("dt", {}, t("alert.rule")),
         h("dd", {}, a.ruleName),
         h("dt", {}, zoneColumn(f, t("alerts.col.started"))),

@@ -3,7 +3,7 @@
 // thousands of rules (one per standard and station): they are searched, filtered by region, river,
 // kind and severity, and shown a page at a time.
 import "../alerts.css";
-import type { AlertRule } from "../../../common/alerts.ts";
+import type { AlertGrouping, AlertRule } from "../../../common/alerts.ts";
 import { AlertsApi } from "../alerts-api.ts";
 import { alertFormat, parameterName, quantity, severityBadge, stationName } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
@@ -12,7 +12,9 @@ import type { AppContext, Page } from "../context.ts";
 import { h } from "../dom.ts";
 import { formatDuration, meanWindow } from "../format.ts";
 import type { MessageKey } from "../i18n/index.ts";
-import { ALERT_RULE_KINDS, ALERT_SEVERITIES } from "../../../common/alerts.ts";
+import { ALERT_GROUPINGS, ALERT_RULE_KINDS, ALERT_SEVERITIES } from "../../../common/alerts.ts";
+import { roleAtLeast } from "../auth-api.ts";
+import { notice } from "../components/notice.ts";
 import { pager, stationFilterBar } from "../components/station-filter.ts";
 import { filterStations, NO_FILTER, paginate, type StationFilter } from "../station-list.ts";
 
@@ -49,6 +51,40 @@ export function alertRulesPage(ctx: AppContext): Page {
       h("a", { class: "alert-source", href: `#source-${r.standard.source}`, onclick: (e: Event) => jumpTo(e, r.standard!.source) }, r.standard.source),
       legal ? h("span", { class: "alert-legal muted" }, ` (${t(`legal.${legal}` as MessageKey)})`) : "",
     );
+  }
+
+  /** Admins may change any rule, researchers their own (as the server decides: alert-routes.ts). */
+  const mayChange = (r: AlertRule) => ctx.session.role === "admin" || (!r.builtIn && roleAtLeast(ctx.session.role, "researcher") && r.createdById !== null && r.createdById === ctx.session.user?.id);
+  const status = notice(t);
+
+  /** One alert per breach (listing every standard breached together) or one per standard (issue #19). */
+  function grouping(r: AlertRule): Node | string {
+    const label = (g: AlertGrouping) => t(`rules.grouping.${g}`);
+    if (!mayChange(r)) return label(r.grouping);
+    const el = h(
+      "select",
+      {
+        name: `grouping-${r.id}`,
+        "aria-label": `${t("rules.col.grouping")}: ${r.name}`,
+        "data-testid": "rule-grouping",
+        onchange: async () => {
+          status.clear();
+          el.disabled = true;
+          try {
+            const updated = await alertsApi.setRuleGrouping(r.id, el.value as AlertGrouping);
+            all = all.map((x) => (x.id === updated.id ? updated : x));
+            status.ok(t("rules.grouping.saved", { name: updated.name }));
+          } catch (err) {
+            el.value = r.grouping;
+            status.failed(err);
+          } finally {
+            el.disabled = false;
+          }
+        },
+      },
+      ...ALERT_GROUPINGS.map((g) => h("option", { value: g, selected: g === r.grouping }, label(g))),
+    );
+    return el;
   }
 
   // Hash links would be taken for routes: scroll to the source's entry instead.
@@ -127,10 +163,11 @@ export function alertRulesPage(ctx: AppContext): Page {
         trigger(r),
         standard(r),
         severityBadge(r.severity, t),
+        grouping(r),
         !r.enabled ? h("span", { class: "muted" }, t("rules.off")) : r.paused ? h("span", { class: "muted" }, t("rules.paused")) : t("rules.on"),
       ],
     }));
-    const headers = [t("rules.col.name"), t("rules.col.kind"), t("rules.col.where"), t("rules.col.trigger"), t("rules.col.standard"), t("rules.col.severity"), t("rules.col.enabled")];
+    const headers = [t("rules.col.name"), t("rules.col.kind"), t("rules.col.where"), t("rules.col.trigger"), t("rules.col.standard"), t("rules.col.severity"), t("rules.col.grouping"), t("rules.col.enabled")];
     table.replaceChildren(dataTable(t("rules.heading"), headers, rows, t("rules.none")), pager(t, paged.page, paged.pages, paged.total, (p) => ((page = p), render()), "entries") ?? "");
   }
 
@@ -139,7 +176,7 @@ export function alertRulesPage(ctx: AppContext): Page {
       if (destroyed) return;
       all = rules;
       filters.replaceChildren(rules.length > PAGE_SIZE ? controls() : "");
-      list.replaceChildren(filters, table, sourcesList(rules));
+      list.replaceChildren(filters, h("p", { class: "muted" }, t("rules.grouping.help")), status.element, table, sourcesList(rules));
       render();
     },
     (err: unknown) => !destroyed && list.replaceChildren(loadError(t, err)),

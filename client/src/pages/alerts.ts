@@ -5,7 +5,8 @@ import "../alerts.css";
 import type { AlertInfo, AlertState } from "../../../common/alerts.ts";
 import { ALERT_STATES } from "../../../common/alerts.ts";
 import { AlertsApi, type AlertFilter } from "../alerts-api.ts";
-import { alertFormat, alertStationHref, parameterName, sensorText, severityBadge, standardCitation, stateBadge, stationName, timeText, valueCell, zoneColumn } from "../components/alert-format.ts";
+import { silencedBadge, standardsCell } from "../components/alert-breaches.ts";
+import { alertFormat, alertStationHref, parameterName, sensorText, severityBadge, stateBadge, stationName, timeText, valueCell, zoneColumn } from "../components/alert-format.ts";
 import { dataTable } from "../components/data-table.ts";
 import { loadError } from "../components/notice.ts";
 import type { AppContext, Page } from "../context.ts";
@@ -13,6 +14,7 @@ import { h } from "../dom.ts";
 import { alertsHref, replaceQuery } from "../router.ts";
 import { alertDetail, type AlertDetailView } from "./alert-detail.ts";
 import { maintenanceSection } from "./maintenance-windows.ts";
+import { silencesSection } from "./alert-silences.ts";
 
 /** Live events arrive in bursts (a spill); the list is fetched again at most this often. */
 const RELOAD_DEBOUNCE_MS = 300;
@@ -102,14 +104,14 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
 
   function renderList(): void {
     const rows = alerts.map((a) => ({
-      attrs: { "data-alert-id": String(a.id), "data-state": a.state, class: a.id === selected ? "selected" : "" },
+      attrs: { "data-alert-id": String(a.id), "data-state": a.state, "data-silenced": String(a.silencedBy !== null), class: a.id === selected ? "selected" : "" },
       cells: [
-        stateBadge(a.state, t),
+        a.silencedBy !== null ? h("span", { class: "alert-badges" }, stateBadge(a.state, t), silencedBadge(t, a.silencedBy)) : stateBadge(a.state, t),
         severityBadge(a.severity, t),
         h("a", { href: alertStationHref(a, a.startedAt) }, stationName(f, a.station)),
         h("span", {}, parameterName(f, a.parameter), a.parameter ? h("span", { class: "alert-sensor muted", "data-testid": "alert-sensor" }, sensorText(f, a)) : null),
         valueCell(f, a),
-        standardCitation(f, a.standard, a.unit, a.threshold),
+        standardsCell(f, a),
         h("time", { datetime: new Date(a.startedAt).toISOString() }, timeText(f, a.startedAt)),
         a.ack ? h("span", { class: "alert-acked", "data-testid": "ack-by" }, h("span", { "aria-hidden": "true" }, "✎ "), a.ack.by) : h("span", { class: "muted" }, t("ack.open")),
         h(
@@ -153,6 +155,8 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
     reloadTimer = setTimeout(() => void load(), RELOAD_DEBOUNCE_MS);
     if (detail && id === detail.id) detail.refresh();
   };
+  // A silence made or ended: the alerts it holds change their mark once the server has looked again.
+  const silences = silencesSection(ctx, alertsApi, { changed: () => changed(detail?.id ?? 0) });
   const stopLive = ctx.live.listen({
     alert: (event) => changed(event.id),
     alertUpdated: (id) => changed(id),
@@ -174,6 +178,7 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
     filters,
     h("div", { class: "alerts-layout" }, listEl, detailEl),
     maintenance.element,
+    silences.element,
   );
   void load();
   renderDetail();
@@ -186,6 +191,7 @@ export function alertsPage(ctx: AppContext, query: URLSearchParams): Page {
       stopLive();
       maintenance.destroy();
       detail?.destroy();
+      silences.destroy();
     },
   };
 }

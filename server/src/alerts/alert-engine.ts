@@ -14,6 +14,7 @@ import type { Logger } from "../../../common/logger.ts";
 import type { MetaStore } from "../meta/store.ts";
 import { evaluateAa } from "./aa-early-warning.ts";
 import { NO_DETAIL, type AlertRepository, type ValueDetail } from "./alert-repository.ts";
+import { legalStatusOf } from "./breach-grouping.ts";
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
 import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, ratePerHour, singleValueCondition, limitCondition, valueKindOf } from "./conditions.ts";
@@ -75,6 +76,8 @@ export class AlertEngine {
   private readonly faultySeries = new Set<string>();
   private readonly offlineStations = new Set<string>();
   private readonly recorder: AlertRecorder;
+  /** State changes made by the reading (or check) being judged, recorded together once it is. */
+  private readonly changes: StateChange[] = [];
   /** Rule reloads, one after another, so the last one applied is the last one read. */
   private rulesLoaded: Promise<void> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
@@ -92,7 +95,7 @@ export class AlertEngine {
     private readonly logger: Logger,
     private readonly options: AlertEngineOptions,
   ) {
-    this.recorder = new AlertRecorder(meta, alerts, logger);
+    this.recorder = new AlertRecorder(meta, alerts, logger, () => options.clock.now());
     const history = options.meanHistory ?? (store ? storedMeanHistory(store) : null);
     this.means = new MeanWindows(history, options.includeSuspect ? QC.suspect : QC.notEvaluated, this.sensorOfPoint);
     this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
@@ -110,6 +113,11 @@ export class AlertEngine {
   /** Adds rows that belong with an alert event (notices), inside the transaction that records it. */
   onEventWrite(writer: AlertEventWriter): void {
     this.recorder.onEventWrite(writer);
+  }
+
+  /** What holds notices back (a silence; the alert is still recorded), and looking at firing alerts' holds now. */
+  get holds(): Pick<AlertRecorder, "holdNoticesWhen" | "reconsiderHolds"> {
+    return this.recorder;
   }
 
   /** Resolves once every state change and reminder so far is committed and announced. */
@@ -201,6 +209,8 @@ export class AlertEngine {
           this.logger.error({ err, rule: rule.id, station: r.station, parameter: r.parameter, sensor: r.sensor }, "alert rule evaluation failed");
         }
       }
+      // What this reading changed, together: standards breached by it form one alert (breach-grouping.ts).
+      this.recorder.record(this.changes.splice(0));
     }
   }
 
@@ -214,6 +224,7 @@ export class AlertEngine {
     const tracker = this.tracker(rule.id, key, at);
     if (tracker.lastTime !== null && at < tracker.lastTime) return;
     this.advance(rule, key, condition, at, value, detail);
+    this.recorder.record(this.changes.splice(0));
   }
 
   /** The evaluated rules of a kind that apply to a station's parameter. */
@@ -232,6 +243,8 @@ export class AlertEngine {
         this.advance(rule, key, condition, now, null);
       }
     }
+    this.recorder.record(this.changes.splice(0));
+    this.recorder.reconsiderHolds(); // silences begun or ended since; held alerts get no reminders
     this.remind(now);
   }
 
@@ -315,6 +328,7 @@ export class AlertEngine {
       machine: next,
       lastTime,
       notified: transition && isNotified(transition) ? transition : null,
+      legalStatus: legalStatusOf(this.catalog.current(), rule),
       series: tracker,
       onFailed: () => {
         // Nothing was stored: step back, so the next reading makes (and records) the change again.
@@ -324,7 +338,7 @@ export class AlertEngine {
         this.markTransition(rule, key, transition, true);
       },
     };
-    this.recorder.record(change);
+    this.changes.push(change);
   }
 
   /** Keeps the suppression sets in step with a transition (or with undoing one). */

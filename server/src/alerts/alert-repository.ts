@@ -7,7 +7,8 @@ import { NotFoundError, ValidationError } from "../errors.ts";
 import { atomically, type MetaExecutor, type MetaTransaction } from "../meta/store.ts";
 import { alertValueKind, categoryOf } from "./conditions.ts";
 import type { SeriesState } from "./state-machine.ts";
-import { toAlertInfo, type AlertRow } from "./alert-view.ts";
+import { breachesOf, toAlertInfo, type AlertRow } from "./alert-view.ts";
+import { alertSeverity, clearBreach, withBreaches, type StoredBreach } from "./breach-grouping.ts";
 
 export interface StoredSeriesState {
   ruleId: number;
@@ -39,7 +40,13 @@ export interface ValueDetail {
 export const NO_DETAIL: ValueDetail = Object.freeze({ windowMs: null, count: null, qualifier: null });
 
 export interface NewAlert {
+  /** The rule of the strictest breach (the alert's kind, unit and lead standard come from it). */
   rule: AlertRule;
+  /** The group it stands for (breach-grouping.ts groupKeyOf) and every standard breached, strictest first. */
+  groupKey: string;
+  breaches: StoredBreach[];
+  /** Set when a hold (a silence) keeps its notices back from the start: the opening notice is owed. */
+  heldBy: string | null;
   station: string;
   parameter: string | null;
   sensor: string | null;
@@ -66,6 +73,16 @@ export interface AlertRepository {
   /** Opens a firing alert (with its first history entry); returns its id. */
   open(a: NewAlert): Promise<number>;
   resolve(id: number, at: number, value: number | null, detail: ValueDetail): Promise<void>;
+  /** The firing alert of a group, if one is open. */
+  firingInGroup(groupKey: string): Promise<AlertRow | undefined>;
+  /** Lists breaches that began while the alert is open; its lead standard and severity follow the strictest. */
+  addBreaches(id: number, breaches: StoredBreach[], at: number, value: number | null, detail: ValueDetail): Promise<void>;
+  /** A rule's breach cleared: the alert resolves when it was the last; returns whether it did. */
+  clearBreach(id: number, ruleId: number, at: number, value: number | null, detail: ValueDetail): Promise<boolean>;
+  /** What holds the alert's notices now, and whether its opening notice is owed. */
+  setHold(id: number, heldBy: string | null, noticeOwed: boolean): Promise<void>;
+  /** Firing alerts, for the holds to be looked at again. */
+  firing(): Promise<AlertRow[]>;
   /** Acknowledges a firing alert; anything else is a ValidationError. */
   acknowledge(id: number, by: string, comment: string, at: number): Promise<AlertInfo>;
   markReminded(id: number, at: number): Promise<void>;
@@ -139,6 +156,7 @@ export class SqlAlertRepository implements AlertRepository {
 
   open(a: NewAlert): Promise<number> {
     const r = a.rule;
+    const lead = a.breaches[0];
     return atomically(this.db, async (trx) => {
       const { id } = await trx
         .insertInto("alerts")
@@ -147,7 +165,7 @@ export class SqlAlertRepository implements AlertRepository {
           rule_name: r.name,
           kind: r.kind,
           category: categoryOf(r.kind),
-          severity: r.severity,
+          severity: a.breaches.length > 0 ? alertSeverity(a.breaches) : r.severity,
           station: a.station,
           parameter: a.parameter,
           sensor: a.sensor,
@@ -164,6 +182,10 @@ export class SqlAlertRepository implements AlertRepository {
           started_at: a.startedAt,
           updated_at: a.at,
           reminded_at: a.notifiedAt,
+          group_key: a.groupKey,
+          breaches: lead ? JSON.stringify(a.breaches) : null,
+          held_by: a.heldBy,
+          notice_owed: a.heldBy === null ? 0 : 1,
         })
         .returning("id")
         .executeTakeFirstOrThrow();
@@ -177,6 +199,57 @@ export class SqlAlertRepository implements AlertRepository {
       await trx.updateTable("alerts").set({ state: "resolved", resolved_at: at, updated_at: at }).where("id", "=", id).execute();
       await addHistory(trx, id, { state: "resolved", at, value, detail });
     });
+  }
+
+  async firingInGroup(groupKey: string): Promise<AlertRow | undefined> {
+    return this.db.selectFrom("alerts").selectAll().where("group_key", "=", groupKey).where("state", "=", "firing").orderBy("id", "desc").executeTakeFirst();
+  }
+
+  addBreaches(id: number, added: StoredBreach[], at: number, value: number | null, detail: ValueDetail): Promise<void> {
+    return atomically(this.db, async (trx) => {
+      const row = await this.in(trx).row(id);
+      const breaches = withBreaches(breachesOf(row), added);
+      const lead = breaches[0]!;
+      await trx
+        .updateTable("alerts")
+        .set({
+          breaches: JSON.stringify(breaches),
+          severity: alertSeverity(breaches),
+          rule_id: lead.ruleId,
+          rule_name: lead.ruleName,
+          threshold: lead.kind === "range" ? null : lead.threshold,
+          standard_kind: lead.standardKind,
+          standard_source: lead.standardSource,
+          updated_at: at,
+        })
+        .where("id", "=", id)
+        .execute();
+      const names = added.map((b) => (b.standardKind ? `${b.standardKind} (${b.standardSource})` : b.ruleName));
+      await addHistory(trx, id, { state: "firing", at, value, detail, note: `also breached: ${names.join(", ")}` });
+    });
+  }
+
+  clearBreach(id: number, ruleId: number, at: number, value: number | null, detail: ValueDetail): Promise<boolean> {
+    return atomically(this.db, async (trx) => {
+      const row = await this.in(trx).row(id);
+      if (row.state !== "firing") return false;
+      // Alerts recorded before grouping stand for their one rule.
+      const { breaches, open } = row.breaches === null ? { breaches: [], open: false } : clearBreach(breachesOf(row), ruleId, at);
+      if (open) {
+        await trx.updateTable("alerts").set({ breaches: JSON.stringify(breaches), updated_at: at }).where("id", "=", id).execute();
+        return false;
+      }
+      await this.in(trx).resolve(id, at, value, detail);
+      return true;
+    });
+  }
+
+  async setHold(id: number, heldBy: string | null, noticeOwed: boolean): Promise<void> {
+    await this.db.updateTable("alerts").set({ held_by: heldBy, notice_owed: noticeOwed ? 1 : 0 }).where("id", "=", id).execute();
+  }
+
+  firing(): Promise<AlertRow[]> {
+    return this.db.selectFrom("alerts").selectAll().where("state", "=", "firing").orderBy("id").execute();
   }
 
   acknowledge(id: number, by: string, comment: string, at: number): Promise<AlertInfo> {
@@ -210,6 +283,8 @@ export class SqlAlertRepository implements AlertRepository {
       .selectAll()
       .where("state", "=", "firing")
       .where("acked_at", "is", null)
+      // A held alert is silent: no reminders either.
+      .where("held_by", "is", null)
       .where("reminded_at", "<=", before)
       .orderBy("id")
       .execute();

@@ -2,10 +2,11 @@
 // text, a message, and a link to the station page at the alert's start. Texts use the catalog's
 // English names; the dashboard shows names in the viewer's language from the ids.
 import type { Selectable } from "kysely";
-import type { AlertInfo, AlertLabSample, AlertStandardInfo } from "../../../common/alerts.ts";
+import type { AlertBreach, AlertInfo, AlertLabSample, AlertStandardInfo } from "../../../common/alerts.ts";
 import type { StandardKind } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { AlertsTable } from "../meta/tables.ts";
+import type { StoredBreach } from "./breach-grouping.ts";
 import { valueKindOf } from "./conditions.ts";
 
 /** An alert as the metadata store keeps it. */
@@ -63,11 +64,46 @@ export function meanText(windowMs: number | null, count: number | null): string 
   return `rolling${window} mean${of}`;
 }
 
+/** The standards a grouped alert stores; empty for alerts recorded before grouping (and unreadable values). */
+export function breachesOf(row: Pick<AlertRow, "breaches">): StoredBreach[] {
+  if (row.breaches === null) return [];
+  try {
+    return JSON.parse(row.breaches) as StoredBreach[];
+  } catch {
+    return [];
+  }
+}
+
+/** "AA-EQS (EU-EQS-2022) 40 ng/L", "range (X) 6–9": one breached standard, as a message cites it. */
+function citedBreach(b: StoredBreach, unit: string): string {
+  const what = b.standardKind ? `${b.standardKind}${b.standardSource ? ` (${b.standardSource})` : ""}` : b.ruleName;
+  const limit = b.kind === "range" ? (b.low !== null && b.high !== null ? ` ${fmt(b.low)}–${fmt(b.high)}${unit}` : "") : b.threshold === null ? "" : ` ${fmt(b.threshold)}${unit}`;
+  return `${what}${limit}`;
+}
+
+/** "A, B and C". */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
 export function alertMessage(
   catalog: CatalogSnapshot,
   row: Pick<
     AlertRow,
-    "kind" | "station" | "parameter" | "sensor" | "value" | "unit" | "threshold" | "standard_kind" | "standard_source" | "rule_name" | "mean_window_ms" | "mean_count" | "lab_sample"
+    | "kind"
+    | "station"
+    | "parameter"
+    | "sensor"
+    | "value"
+    | "unit"
+    | "threshold"
+    | "standard_kind"
+    | "standard_source"
+    | "rule_name"
+    | "mean_window_ms"
+    | "mean_count"
+    | "lab_sample"
+    | "breaches"
   >,
 ): string {
   const sample = labSampleOf(row.lab_sample);
@@ -77,8 +113,15 @@ export function alertMessage(
   const parameter = row.parameter ? catalog.parameterName(row.parameter) : null;
   const unit = row.unit ? ` ${row.unit}` : "";
   const value = row.value === null ? "" : ` ${fmt(row.value)}${unit}`;
-  const cited = row.standard_kind ? ` ${row.standard_kind}${row.standard_source ? ` (${row.standard_source})` : ""}` : "";
-  const limit = row.threshold === null ? "" : ` ${fmt(row.threshold)}${unit}`;
+  let cited = row.standard_kind ? ` ${row.standard_kind}${row.standard_source ? ` (${row.standard_source})` : ""}` : "";
+  let limit = row.threshold === null ? "" : ` ${fmt(row.threshold)}${unit}`;
+  const breaches = breachesOf(row);
+  const grouped = breaches.length > 1;
+  if (grouped) {
+    // One alert for several standards breached together: it names them all, strictest first.
+    cited = ` ${breaches.length} standards: ${listed(breaches.map((b) => citedBreach(b, unit)))}`;
+    limit = "";
+  }
   switch (row.kind) {
     case "mac":
     case "max":
@@ -92,7 +135,7 @@ export function alertMessage(
     }
     case "aa":
       // An early warning, never a breach of the annual average (that is the assessment's verdict).
-      return `Early warning: ${parameter} ${meanText(row.mean_window_ms, row.mean_count)}${value} at ${station} is above the annual standard${cited}${limit}`;
+      return `Early warning: ${parameter} ${meanText(row.mean_window_ms, row.mean_count)}${value} at ${station} is above ${grouped ? `${breaches.length} annual standards: ${listed(breaches.map((b) => citedBreach(b, unit)))}` : `the annual standard${cited}${limit}`}`;
     case "min":
       return `${parameter}${value} at ${station} is below${cited}${limit}`;
     case "range":
@@ -123,8 +166,40 @@ export function labSampleOf(json: string | null): AlertLabSample | null {
   }
 }
 
+/** Every standard the alert found breached; an alert recorded before grouping stands for its one rule. */
+function breachViews(row: AlertRow, catalog: CatalogSnapshot, lead: AlertStandardInfo | null): AlertBreach[] {
+  const stored = breachesOf(row);
+  const at = { station: row.station, parameter: row.parameter, startedAt: row.started_at };
+  if (stored.length === 0) {
+    return [{ ruleId: row.rule_id, ruleName: row.rule_name, standard: lead, threshold: row.threshold, low: null, high: null, severity: row.severity, since: row.started_at, clearedAt: null }];
+  }
+  return stored.map((b) => {
+    const ref = b.standardKind && b.standardSource ? { kind: b.standardKind as StandardKind, source: b.standardSource } : null;
+    const info = standardInfo(catalog, at, ref);
+    return {
+      ruleId: b.ruleId,
+      ruleName: b.ruleName,
+      // The status as recorded when the catalog no longer knows the standard.
+      standard: info && info.legalStatus === null ? { ...info, legalStatus: b.legalStatus } : info,
+      threshold: b.threshold,
+      low: b.low,
+      high: b.high,
+      severity: b.severity,
+      since: b.since,
+      clearedAt: b.clearedAt,
+    };
+  });
+}
+
+/** "silence:12" → 12: the silence holding an alert's notices. */
+function silenceOf(heldBy: string | null): number | null {
+  const m = heldBy === null ? null : /^silence:(\d+)$/.exec(heldBy);
+  return m ? Number(m[1]) : null;
+}
+
 export function toAlertInfo(row: AlertRow, baseUrl: string, catalog: CatalogSnapshot): AlertInfo {
   const ref = row.standard_kind && row.standard_source ? { kind: row.standard_kind as StandardKind, source: row.standard_source } : null;
+  const standard = standardInfo(catalog, { station: row.station, parameter: row.parameter, startedAt: row.started_at }, ref);
   return {
     id: row.id,
     ruleId: row.rule_id,
@@ -144,7 +219,9 @@ export function toAlertInfo(row: AlertRow, baseUrl: string, catalog: CatalogSnap
     meanCount: row.mean_count,
     unit: row.unit,
     threshold: row.threshold,
-    standard: standardInfo(catalog, { station: row.station, parameter: row.parameter, startedAt: row.started_at }, ref),
+    standard,
+    breaches: breachViews(row, catalog, standard),
+    silencedBy: silenceOf(row.held_by),
     state: row.state,
     startedAt: row.started_at,
     resolvedAt: row.resolved_at,

@@ -30,6 +30,9 @@ import { SqlAlertRuleRepository, type AlertRuleRepository } from "./rule-reposit
 import { SqlSubscriptionRepository, type SubscriptionRepository } from "./subscription-repository.ts";
 import { subscriptionRouter, subscriptionTokenRouter } from "./subscription-routes.ts";
 import { WebhookGuard } from "./webhook-guard.ts";
+import { silenceHold } from "./notice-holds.ts";
+import { SilenceRepository } from "./silence-repository.ts";
+import { silenceRouter } from "./silence-routes.ts";
 import type { Resolve } from "./webhook-target.ts";
 
 /** Confirm/unsubscribe page requests per minute per address: a person opens a mailed link a few times. */
@@ -127,6 +130,9 @@ export function createAlerting(deps: AlertingDeps): Alerting {
   engine.onEventWrite((event, trx) => notifier.onAlert(event, trx));
   // Once committed, the outbox delivers them.
   engine.onEvent(() => notifier.wake());
+  // Silenced alerts are recorded and shown, but their notices are held (issue #19).
+  const silences = new SilenceRepository(db);
+  engine.holds.holdNoticesWhen(silenceHold(silences));
 
   const ackListeners = new Set<(alert: AlertInfo) => void>();
   const { maxRulesPerUser, maxSubscriptionsPerUser } = deps.config.alerts;
@@ -151,6 +157,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
       maxPerUser: maxSubscriptionsPerUser,
     }),
   );
+  router.use(silenceRouter({ silences, rules, meta: deps.meta, catalog: deps.catalog, clock, changed: () => engine.holds.reconsiderHolds() }));
   const tokenRouter = subscriptionTokenRouter({ subscriptions, rateLimit: rateLimited(TOKEN_PAGE_REQUESTS_PER_MINUTE, "confirmation or unsubscribe") });
 
   // Derivations run one at a time, each on the catalog it was asked for.

@@ -13,6 +13,8 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", 
 
 function stateLabel(e: AlertEvent): string {
   if (e.reminder) return "STILL FIRING";
+  // A firing alert whose severity rose: a stricter standard joined the ones it found breached.
+  if (e.state === "firing" && e.previousState === "firing") return "ESCALATED";
   return e.state === "resolved" ? "RESOLVED" : "FIRING";
 }
 
@@ -28,6 +30,19 @@ function valueLine(e: AlertEvent): string | null {
   return `Value: ${quantity}`;
 }
 
+/** Every standard a grouped alert found breached, with its source and legal status (issue #19). */
+function standardLines(e: AlertEvent): string | null {
+  if (e.breaches.length <= 1) return e.standard ? `Standard: ${e.standard.kind} ${e.standard.source}: ${e.standard.sourceText}` : null;
+  const unit = e.unit ? ` ${e.unit}` : "";
+  const lines = e.breaches.map((b) => {
+    const s = b.standard;
+    const limit = b.low !== null && b.high !== null ? `${b.low}–${b.high}${unit}` : b.threshold === null ? "" : `${b.threshold}${unit}`;
+    const what = s ? `${s.kind} ${s.source} (${s.legalStatus ?? "legal status unknown"})` : b.ruleName;
+    return `  - ${what}${limit ? `: ${limit}` : ""}${b.clearedAt !== null ? ` (no longer breached since ${iso(b.clearedAt)})` : ""}${s ? `\n    ${s.sourceText}` : ""}`;
+  });
+  return `Standards breached (${e.breaches.length}):\n${lines.join("\n")}`;
+}
+
 function alertBlock(e: AlertEvent): string {
   const lines = [
     `${stateLabel(e)}: ${e.message}`,
@@ -35,7 +50,7 @@ function alertBlock(e: AlertEvent): string {
     e.parameter ? `Parameter: ${e.parameter}` : null,
     e.sensor ? `Sensor: ${e.sensor}` : null,
     valueLine(e),
-    e.standard ? `Standard: ${e.standard.kind} ${e.standard.source}: ${e.standard.sourceText}` : null,
+    standardLines(e),
     `Severity: ${e.severity}`,
     `Started: ${iso(e.startedAt)}`,
     e.state === "resolved" && e.resolvedAt !== null ? `Resolved: ${iso(e.resolvedAt)}` : null,

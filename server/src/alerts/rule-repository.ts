@@ -37,6 +37,7 @@ function fromRow(r: RuleRow): AlertRule {
     clearRatio: r.clear_ratio,
     runLength: r.run_length,
     severity: r.severity,
+    grouping: r.grouping,
     enabled: r.enabled === 1,
     builtIn: r.built_in === 1,
     createdBy: r.created_by,
@@ -67,6 +68,7 @@ function columns(d: RuleDraft) {
     clear_ratio: d.clearRatio,
     run_length: d.runLength,
     severity: d.severity,
+    grouping: d.grouping,
     enabled: d.enabled ? 1 : 0,
   } satisfies Updateable<AlertRulesTable>;
 }
@@ -170,9 +172,14 @@ export class SqlAlertRuleRepository implements AlertRuleRepository {
   }
 
   async update(id: number, draft: RuleDraft): Promise<AlertRule> {
+    const before = columns(await this.get(id));
+    const after = columns(draft);
+    // How alerts are counted is no part of what a standard demands (rule-derivation.ts): choosing it
+    // leaves a derived rule following its standard.
+    const followedChanged = (Object.keys(after) as Array<keyof typeof after>).some((k) => k !== "grouping" && before[k] !== after[k]);
     const result = await this.db
       .updateTable("alert_rules")
-      .set({ ...columns(draft), edited_by_hand: 1, updated_at: new Date(this.now()).toISOString() })
+      .set({ ...after, ...(followedChanged ? { edited_by_hand: 1 } : {}), updated_at: new Date(this.now()).toISOString() })
       .where("id", "=", id)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError(`no alert rule ${id}`);

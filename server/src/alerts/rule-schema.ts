@@ -3,7 +3,7 @@
 // (the limit it sets at the rule's station: a GB 3838 class-limits standard gives the station's
 // target-class limit).
 import { z } from "zod";
-import { ALERT_RULE_KINDS, ALERT_SEVERITIES, type AlertRule, type AlertRuleKind } from "../../../common/alerts.ts";
+import { ALERT_GROUPINGS, ALERT_RULE_KINDS, ALERT_SEVERITIES, type AlertRule, type AlertRuleKind } from "../../../common/alerts.ts";
 import type { QualityStandard, StandardKind } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import { effectiveLimit, validAt, type EffectiveLimit } from "../../../common/standards.ts";
@@ -75,6 +75,7 @@ export const ruleInputSchema = z
     clearRatio: z.number().gt(0, "clearRatio must be above 0").max(1, "clearRatio must be at most 1"),
     runLength: z.number().int().min(1, "runLength must be at least 1").max(1000).nullable(),
     severity: z.enum(ALERT_SEVERITIES),
+    grouping: z.enum(ALERT_GROUPINGS, { error: `grouping must be one of ${ALERT_GROUPINGS.join(", ")}` }),
     enabled: z.boolean(),
   })
   .partial()
@@ -195,6 +196,7 @@ export function completeRule(input: RuleInput, { catalog, now }: RuleCatalog, pr
     clearRatio: merged.clearRatio ?? 0.9,
     runLength,
     severity: merged.severity ?? defaultSeverity(kind),
+    grouping: merged.grouping ?? "per-breach",
     enabled: merged.enabled ?? true,
   };
 }

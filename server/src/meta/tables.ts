@@ -3,7 +3,7 @@
 // are ISO-8601 text (accounts, tokens, rules) or epoch milliseconds (alerts, outbox), JSON lists are
 // text. `Generated` marks columns the database fills (ids, defaults) so inserts may leave them out.
 import type { Generated } from "kysely";
-import type { AlertCategory, AlertHistoryEntry, AlertRuleKind, AlertSeverity, AlertState, AlertValueKind, NotifyChannel, Subscription } from "../../../common/alerts.ts";
+import type { AlertCategory, AlertGrouping, AlertHistoryEntry, AlertRuleKind, AlertSeverity, AlertState, AlertValueKind, NotifyChannel, Subscription } from "../../../common/alerts.ts";
 import type { Qualifier } from "../../../common/reading.ts";
 import type { Role } from "../../../common/auth-types.ts";
 import type { LabQualifier, SampleKind } from "../../../common/lab.ts";
@@ -112,6 +112,8 @@ export interface AlertRulesTable {
   derived_from: string | null;
   /** A person changed the rule since it was derived: a changed standard no longer updates it. */
   edited_by_hand: Generated<number>;
+  /** per-breach (default) or per-standard (migration 13). */
+  grouping: Generated<AlertGrouping>;
 }
 
 export interface AlertsTable {
@@ -144,6 +146,28 @@ export interface AlertsTable {
   ack_comment: string | null;
   reminded_at: number | null;
   updated_at: number;
+  /** The alert a rule's breach joins while it fires (breach-grouping.ts groupKeyOf; migration 13); null before. */
+  group_key: Generated<string | null>;
+  /** JSON StoredBreach[]: every standard breached; null for alerts recorded before migration 13. */
+  breaches: Generated<string | null>;
+  /** What holds its notices now ("silence:<id>"); null: nothing. */
+  held_by: Generated<string | null>;
+  /** 1: it opened while held, and its opening notice goes out once the hold ends while it still fires. */
+  notice_owed: Generated<number>;
+}
+
+export interface AlertSilencesTable {
+  id: Generated<number>;
+  station: string | null;
+  parameter: string | null;
+  rule_id: number | null;
+  starts_at: number;
+  ends_at: number;
+  comment: string;
+  created_at: number;
+  created_by: string;
+  created_by_id: number | null;
+  expired_by: string | null;
 }
 
 export interface AlertHistoryTable {
@@ -478,6 +502,7 @@ export interface MetaTables {
   alert_meta: AlertMetaTable;
   alert_rules: AlertRulesTable;
   alerts: AlertsTable;
+  alert_silences: AlertSilencesTable;
   alert_history: AlertHistoryTable;
   alert_series_state: AlertSeriesStateTable;
   subscriptions: SubscriptionsTable;

@@ -578,4 +578,33 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      count INTEGER NOT NULL,
      PRIMARY KEY (window_id, rule_id, series_key)
    );`,
+
+  // 14: one alert per breach, and silences (issue #19). Rules say whether their alerts group with
+  // other standards' breached by the same condition (default) or stand apart. An alert keeps the
+  // group it stands for (kind, window and series: the open one takes later breaches), every standard
+  // it found breached (JSON; NULL for alerts recorded before, whose one standard is in
+  // standard_kind/standard_source), what holds its notices now ("silence:<id>"), and whether its
+  // opening notice is owed (held while it opened: sent once when the hold ends and it still fires).
+  // Silences (Alertmanager's model): equality matchers on station, parameter and rule (NULL: any),
+  // a start and an end (epoch ms; set to the moment of expiry when ended early), creator and comment.
+  `ALTER TABLE alert_rules ADD COLUMN grouping TEXT NOT NULL DEFAULT 'per-breach' CHECK (grouping IN ('per-breach', 'per-standard'));
+   ALTER TABLE alerts ADD COLUMN group_key TEXT;
+   ALTER TABLE alerts ADD COLUMN breaches TEXT;
+   ALTER TABLE alerts ADD COLUMN held_by TEXT;
+   ALTER TABLE alerts ADD COLUMN notice_owed INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX alerts_firing_group ON alerts(group_key) WHERE state = 'firing';
+   CREATE TABLE alert_silences (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     station TEXT,
+     parameter TEXT,
+     rule_id INTEGER,
+     starts_at INTEGER NOT NULL,
+     ends_at INTEGER NOT NULL CHECK (ends_at > starts_at),
+     comment TEXT NOT NULL CHECK (length(trim(comment)) > 0),
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     created_by_id INTEGER,
+     expired_by TEXT
+   );
+   CREATE INDEX alert_silences_end ON alert_silences(ends_at);`,
 ];

@@ -1,0 +1,47 @@
+// English UI text of grouped alerts and silences (issue #19), spread into en.ts; silences/de.ts and
+// silences/zh.ts must define every key.
+export const silencesEn = {
+  "silence.heading": "Silences",
+  "silence.intro":
+    "A silence holds the notices (webhook, e-mail, inbox) of the alerts it matches while it lasts, for a known situation such as a probe swap. The alerts are still recorded and shown, marked silenced. If an alert is still active when the silence ends, its notice goes out once.",
+  "silence.station": "Station",
+  "silence.parameter": "Parameter",
+  "silence.rule": "Rule",
+  "silence.any": "Any",
+  "silence.starts": "Starts",
+  "silence.ends": "Ends",
+  "silence.comment": "Comment (the known situation)",
+  "silence.matchAll": "No matcher: silence every alert (tick to confirm)",
+  "silence.create": "Create silence",
+  "silence.created": "Silence #{id} created.",
+  "silence.expire": "End now",
+  "silence.expired": "Silence #{id} ended.",
+  "silence.col.matchers": "Matches",
+  "silence.col.period": "Period",
+  "silence.col.by": "By",
+  "silence.col.comment": "Comment",
+  "silence.col.state": "State",
+  "silence.col.action": "Action",
+  "silence.state.pending": "Planned",
+  "silence.state.active": "Active",
+  "silence.state.expired": "Ended",
+  "silence.none": "No silences.",
+  "silence.everything": "every alert",
+  "silence.ruleMatcher": "rule #{id}",
+  "silence.endedBy": "ended by {by}",
+  "silence.researcherOnly": "Researchers and administrators can create and end silences.",
+  "silence.newHeading": "New silence",
+  "alert.silenced": "Silenced",
+  "alert.silencedBy": "Silenced by silence #{id}: recorded, but no notices are sent while it lasts.",
+  "alert.breaches": "Breached standards ({count})",
+  "alert.breachCleared": "no longer breached since {time}",
+  "alert.breachCount": "{count} standards",
+  "rules.col.grouping": "Alerts",
+  "rules.grouping.per-breach": "One per breach",
+  "rules.grouping.per-standard": "One per standard",
+  "rules.grouping.help":
+    "Alerts: with “one per breach”, the standards a value or mean breaches together raise one alert that lists them all (its severity from the strictest); with “one per standard”, the rule raises alerts of its own.",
+  "rules.grouping.saved": "Saved: {name}",
+};
+
+export type SilencesMessages = Record<keyof typeof silencesEn, string>;
