@@ -16,44 +16,18 @@ import { evaluateAa } from "./aa-early-warning.ts";
 import { NO_DETAIL, type AlertRepository, type ValueDetail } from "./alert-repository.ts";
 import { legalStatusOf } from "./breach-grouping.ts";
 import { AlertRecorder, type AlertEventWriter, type AlertListener, type StateChange } from "./alert-recorder.ts";
-import type { Clock, Scheduler } from "../util/clock.ts";
 import { countsForContamination, ratePerHour, singleValueCondition, limitCondition, valueKindOf } from "./conditions.ts";
-import { conditionUnderMaintenance, heldNow, type MaintenanceHold } from "../maintenance/maintenance-hold.ts";
-import { loadLastSeen, storedMeanHistory, type MeanHistory, type SensorOfPoint } from "./history-loader.ts";
+import { conditionUnderMaintenance, heldNow } from "../maintenance/maintenance-hold.ts";
+import { loadLastSeen, storedMeanHistory, type SensorOfPoint } from "./history-loader.ts";
 import { MeanWindows } from "./mean-windows.ts";
 import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
-import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey } from "./engine-setup.ts";
+import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey, type AlertEngineOptions } from "./engine-setup.ts";
 import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
-import { DEFAULT_MACHINE_OPTIONS, initialSeriesState, isNotified, step, type Condition, type MachineOptions, type SeriesState, type Transition } from "./state-machine.ts";
+import { initialSeriesState, isNotified, step, type Condition, type SeriesState, type Transition } from "./state-machine.ts";
 import { LAB_SERIES, seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
 
-export interface AlertEngineOptions {
-  clock: Clock;
-  scheduler: Scheduler;
-  /** How often no-data and reminders are checked. */
-  checkIntervalMs: number;
-  /** Remind subscribers of a firing, unacknowledged alert after this long; null: never. */
-  reminderMs: number | null;
-  /** Older readings (backfill, long-buffered uplinks) feed AA means but start no alerts. */
-  staleAfterMs: number;
-  /** Count QARTOD "suspect" (3) values for contamination rules too; by default only 1 and 2 count. */
-  includeSuspect: boolean;
-  machine: Omit<MachineOptions, "forMs">;
-  /** Where AA windows are filled from after a start: the corrected data (data review); default the stored data. */
-  meanHistory?: MeanHistory;
-  /** Maintenance windows: they hold contamination and no-data alerts of the series they cover. */
-  maintenance?: MaintenanceHold;
-}
-
-export const DEFAULT_ENGINE_OPTIONS: Omit<AlertEngineOptions, "clock" | "scheduler"> = {
-  checkIntervalMs: 30_000,
-  reminderMs: 3_600_000,
-  staleAfterMs: 6 * 3_600_000,
-  includeSuspect: false,
-  machine: DEFAULT_MACHINE_OPTIONS,
-};
-
+export { DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./engine-setup.ts";
 export type { AlertEventWriter, AlertListener };
 
 interface Tracker {

@@ -8,6 +8,10 @@ import type { Logger } from "../../../common/logger.ts";
 import type { AlertRepository, StoredSeriesState } from "./alert-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
 import { seriesKey, seriesParts } from "./suppression.ts";
+import type { Clock, Scheduler } from "../util/clock.ts";
+import type { MaintenanceHold } from "../maintenance/maintenance-hold.ts";
+import type { MeanHistory } from "./history-loader.ts";
+import { DEFAULT_MACHINE_OPTIONS, type MachineOptions } from "./state-machine.ts";
 
 const KIND_ORDER: Record<AlertRule["kind"], number> = { "no-data": 0, "sensor-fault": 1, "lab-disagreement": 1, mac: 2, aa: 2, range: 2, min: 2, max: 2, rate: 2 };
 
@@ -75,3 +79,29 @@ export function silenceCandidates(lastSeen: ReadonlyMap<string, number>, rule: A
   }
   return out;
 }
+
+export interface AlertEngineOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  /** How often no-data and reminders are checked. */
+  checkIntervalMs: number;
+  /** Remind subscribers of a firing, unacknowledged alert after this long; null: never. */
+  reminderMs: number | null;
+  /** Older readings (backfill, long-buffered uplinks) feed AA means but start no alerts. */
+  staleAfterMs: number;
+  /** Count QARTOD "suspect" (3) values for contamination rules too; by default only 1 and 2 count. */
+  includeSuspect: boolean;
+  machine: Omit<MachineOptions, "forMs">;
+  /** Where AA windows are filled from after a start: the corrected data (data review); default the stored data. */
+  meanHistory?: MeanHistory;
+  /** Maintenance windows: they hold contamination and no-data alerts of the series they cover. */
+  maintenance?: MaintenanceHold;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Omit<AlertEngineOptions, "clock" | "scheduler"> = {
+  checkIntervalMs: 30_000,
+  reminderMs: 3_600_000,
+  staleAfterMs: 6 * 3_600_000,
+  includeSuspect: false,
+  machine: DEFAULT_MACHINE_OPTIONS,
+};
