@@ -170,7 +170,7 @@ export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rol
   const f = ROLLUP_FIELD;
   return (
     `SELECT ${field(f.mean, COL.mean)}, ${field(f.min, COL.min)}, ${field(f.max, COL.max)}, ${field(f.count, COL.n)}, ` +
-    `${field(f.belowLodCount, COL.nBelowLod)}, ${field(f.lod, COL.lod)}, ${field(f.loq, COL.loq)} ` +
+    `${field(f.belowLodCount, COL.nBelowLod)}, ${field(f.lod, COL.lod)}, ${field(f.loq, COL.loq)}, ${field(f.qc, COL.qc)} ` +
     `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ORDER BY time ASC` +
     (limit === undefined ? "" : ` LIMIT ${limit}`)
   );

@@ -578,4 +578,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      count INTEGER NOT NULL,
      PRIMARY KEY (window_id, rule_id, series_key)
    );`,
+
+  // 14: number held for a migration of another branch merged at the same time; it replaces this
+  // no-op when merged (a data dir that ran the no-op never needs its tables: no release ships it).
+  `SELECT 14;`,
+
+  // 15: what the rollup tracker (query/rollup-tracker.ts) knows about the 1-minute and 1-hour
+  // rollups, so that a restart does not trust a rollup hour that late data made stale: the hour it
+  // started watching with the current continuous queries (and their text, to notice a change), the
+  // hours rebuilt from raw since, and the hours that are dirty — for one series, or for all ('*').
+  `CREATE TABLE rollup_watch (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     anchor_ms INTEGER NOT NULL,
+     cq_signature TEXT NOT NULL
+   );
+   CREATE TABLE rollup_rebuilt (
+     from_ms INTEGER PRIMARY KEY,
+     to_ms INTEGER NOT NULL CHECK (to_ms > from_ms)
+   );
+   CREATE TABLE rollup_dirty (
+     hour_ms INTEGER NOT NULL,
+     series_key TEXT NOT NULL,             -- station TAB parameter TAB sensor ('' untagged), or '*'
+     PRIMARY KEY (hour_ms, series_key)
+   ) WITHOUT ROWID;`,
 ];
