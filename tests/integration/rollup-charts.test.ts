@@ -123,6 +123,11 @@ describe("charts from rollups", () => {
       const options = { lateAfterMs: 90 * MIN, quietMs: 3_600_000 };
       const first = new RollupScheduler(system.store, testLogger, options, repo);
       await first.start();
+      // This tracker knows the chart's hours as rebuilt (as after a backfill) …
+      first.written(Array.from({ length: 3 * 144 }, (_, i) => reading(i)));
+      await first.flush();
+      expect(rollupHours(partsOf({ rollups: first }, START, END, 100))).toBe(72);
+      // … and then sees late data arrive in one of them.
       const hour = START + 2 * DAY + 3 * HOUR;
       const late = [testReading({ station: STATION, parameter: PARAMETER, time: hour + 1 * MIN, value: -50 })];
       first.written(late);
@@ -137,6 +142,7 @@ describe("charts from rollups", () => {
       const chartOf = (s: RollupScheduler) => new SeriesService(system.store, { rollups: s }).series(seriesOf(), START, END, 100);
       const inHour = (s: RollupScheduler) => partsOf({ rollups: s }, START, END, 100).find((p) => p.from <= hour && hour < p.to)!.source;
       expect(inHour(second)).toBe("raw");
+      expect(rollupHours(partsOf({ rollups: second }, START, END, 100))).toBe(71);
       const reference = await fromRaw(START, END, 100);
       expect(reference.points.find((p) => p.t === hour)!.min).toBe(-50);
       expectSameChart(await chartOf(second), reference);

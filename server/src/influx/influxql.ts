@@ -176,6 +176,24 @@ export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rol
   );
 }
 
+/**
+ * Rollup rows of one series added up per epoch-aligned bucket inside InfluxDB: Σ sum / Σ count is
+ * the bucket's mean, as a raw aggregate's. Only for rows written by the current continuous queries
+ * or rebuilt since (older rows lack `sum` and `qc`); `intervalMs` must be a multiple of the rollup's.
+ */
+export function rollupAggregateQuery(series: CatalogSeries, source: "rollup1m" | "rollup1h", from: number, to: number, intervalMs: number): string {
+  const [rp, measurement] =
+    source === "rollup1m" ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute] : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+  const f = (name: string) => ident(name);
+  const r = ROLLUP_FIELD;
+  return (
+    `SELECT ${as(`sum(${f(r.sum)})`, COL.sum)}, ${as(`sum(${f(r.count)})`, COL.n)}, ${as(`min(${f(r.min)})`, COL.min)}, ${as(`max(${f(r.max)})`, COL.max)}, ` +
+    `${as(`sum(${f(r.belowLodCount)})`, COL.nBelowLod)}, ${as(`max(${f(r.lod)})`, COL.lod)}, ${as(`max(${f(r.loq)})`, COL.loq)}, ${as(`max(${f(r.qc)})`, COL.qc)} ` +
+    `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ` +
+    `GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`
+  );
+}
+
 /** Readings of one series in a range (the review queue's count of unreviewed data). */
 export function seriesCountQuery(series: CatalogSeries, range: TimeRange): string {
   return `SELECT ${as(`count(${ident(FIELD.qc)})`, COL.n)} FROM ${rawSource()} WHERE ${seriesCondition(series)} AND ${timeCondition(range)}`;

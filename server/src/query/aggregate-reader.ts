@@ -2,7 +2,7 @@
 // from its rows, the rest aggregated from raw with GROUP BY time, all statements in one request
 // (InfluxDB answers them one after the other), merged per bucket.
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
-import { COL, rawAggregateQuery, rollupRowsQuery, type CatalogSeries } from "../influx/influxql.ts";
+import { COL, rawAggregateQuery, rollupAggregateQuery, rollupRowsQuery, type CatalogSeries } from "../influx/influxql.ts";
 import type { QcFlag } from "../../../common/reading.ts";
 import { preferFuller, rebucket, type Envelope } from "./envelope.ts";
 import { ROLLUP_INTERVAL_MS, type RollupSource } from "./resolution.ts";
@@ -47,12 +47,12 @@ export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read
     // Parts are half-open; the builders take inclusive ranges (times are whole milliseconds).
     const last = part.to - 1;
     if (part.source !== "rollup1h" && part.source !== "rollup1m") statements.push(rawAggregateQuery(series, part.from, last, intervalMs));
-    if (part.source !== "raw") {
-      const level = part.source === "fuller" ? read.rollup! : part.source;
+    if (part.source === "fuller") {
+      // Rows from before the current continuous queries lack `sum`: fetched one by one (mean × count).
       // Rollup rows are stamped with the start of their interval: include the one holding `from`.
-      const rollupMs = ROLLUP_INTERVAL_MS[level];
-      statements.push(rollupRowsQuery(series, level, Math.floor(part.from / rollupMs) * rollupMs, last));
-    }
+      const rollupMs = ROLLUP_INTERVAL_MS[read.rollup!];
+      statements.push(rollupRowsQuery(series, read.rollup!, Math.floor(part.from / rollupMs) * rollupMs, last));
+    } else if (part.source !== "raw") statements.push(rollupAggregateQuery(series, part.source, part.from, last, intervalMs));
   }
   const results = await store.queryEach(statements);
   const all: Envelope[] = [];
@@ -65,7 +65,11 @@ export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read
     } else all.push(...envelopes(results[at++]!));
   }
   // Parts are disjoint: buckets they share add up (mean weighted by count, min of mins, …).
-  return parts.length === 1 && parts[0]!.source !== "rollup1h" && parts[0]!.source !== "rollup1m" ? all : rebucket(all, intervalMs);
+  return parts.length === 1 ? all : rebucket(all, intervalMs);
+}
+
+function divided(sum: number | null, n: number): number | null {
+  return sum === null ? null : sum / n;
 }
 
 function num(value: unknown): number | null {
@@ -76,20 +80,21 @@ function qcFlag(value: unknown): QcFlag | undefined {
   return value === 1 || value === 2 || value === 3 || value === 4 || value === 9 ? value : undefined;
 }
 
-const COLUMNS = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod, COL.lod, COL.loq, COL.qc] as const;
+const COLUMNS = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod, COL.lod, COL.loq, COL.qc, COL.sum] as const;
 
 /** Rows of a raw GROUP BY time aggregate or of a rollup as envelopes (same columns either way). */
 function envelopes(result: readonly SeriesValues[]): Envelope[] {
   const out: Envelope[] = [];
   for (const { columns, values } of result) {
-    const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq, iQc] = COLUMNS.map((c) => columns.indexOf(c)) as [
-      number, number, number, number, number, number, number, number, number,
+    const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq, iQc, iSum] = COLUMNS.map((c) => columns.indexOf(c)) as [
+      number, number, number, number, number, number, number, number, number, number,
     ];
     for (const row of values) {
       const n = num(row[iN]) ?? 0;
       const envelope: Envelope = {
         t: row[iTime] as number,
-        mean: n > 0 ? num(row[iMean]) : null,
+        // Summed rollup rows carry Σ and n instead of the mean.
+        mean: n === 0 ? null : iMean >= 0 ? num(row[iMean]) : divided(num(row[iSum]), n),
         min: n > 0 ? num(row[iMin]) : null,
         max: n > 0 ? num(row[iMax]) : null,
         n,
