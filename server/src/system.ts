@@ -71,6 +71,9 @@ import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/seri
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
 
+/** Pause between the days of the background rollup history rebuild: InfluxDB stays free for reads and writes. */
+const ROLLUP_HISTORY_PAUSE_MS = 1_000;
+
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
 /** Export starts and estimates per minute per address (concurrency is limited per user as well). */
@@ -373,6 +376,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
   listening = { port, url };
+  // Rollup hours from before the tracker watched (an upgraded installation) are read from raw until
+  // rebuilt: rebuild them in the background, a day at a time.
+  void store.whenReady().then(() => rollups.rebuildHistory(SCHEMA_RETENTION.rawMs, ROLLUP_HISTORY_PAUSE_MS));
 
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = 8_000): Promise<void> => {

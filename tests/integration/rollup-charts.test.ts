@@ -162,6 +162,31 @@ describe("charts from rollups", () => {
   });
 });
 
+describe("charts from rollups after an upgrade", () => {
+  it("reads history written before the tracker watched from raw until the background rebuild, then from the rollup", async () => {
+    const system = await startTestSystem({ ROLLUP_REPAIR_QUIET_MS: "3600000" });
+    const dir = tempDir("wm-test-rollup-upgrade-");
+    const meta = await openMetaStore(dir.dir);
+    try {
+      await system.store.writeReadings(Array.from({ length: 2 * 144 }, (_, i) => reading(i)));
+      // A tracker that starts only now, as after an upgrade: the history is older than its anchor.
+      const tracker = new RollupScheduler(system.store, testLogger, { lateAfterMs: 90 * MIN, quietMs: 3_600_000 }, new SqlRollupStateRepository(meta.db));
+      await tracker.start();
+      const to = START + 2 * DAY - STEP;
+      expect(rollupHours(partsOf({ rollups: tracker }, START, to, 100))).toBe(0);
+      await tracker.rebuildHistory(SCHEMA_RETENTION.rawMs, 0);
+      expect(rollupHours(partsOf({ rollups: tracker }, START, to, 100))).toBe(47);
+      const reference = await new SeriesService(system.store).series(seriesOf(), START, to, 100);
+      expectSameChart(await new SeriesService(system.store, { rollups: tracker }).series(seriesOf(), START, to, 100), reference);
+      await tracker.close();
+    } finally {
+      await meta.close();
+      dir.remove();
+      await system.stop();
+    }
+  });
+});
+
 describe("charts from rollups after a spool replay", () => {
   it("serves replayed hours from raw until rebuilt, then from the rollup, equal to raw aggregation", async () => {
     const influxd = await startOwnInfluxd();

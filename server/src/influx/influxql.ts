@@ -227,6 +227,11 @@ export function latestQuery(since: number, station?: Station | readonly Station[
   );
 }
 
+/** The oldest reading of any series in [from, to) (how far back the rollup tracker has history to rebuild). */
+export function earliestReadingQuery(from: number, to: number): string {
+  return `SELECT ${as(`first(${ident(FIELD.qc)})`, COL.qc)} FROM ${rawSource()} WHERE ${timeCondition({ from, to })}`;
+}
+
 /** When each series last reported in (from, to] (the alert engine's no-data state after a start). */
 export function lastSeenQuery(from: number, to: number): string {
   return (

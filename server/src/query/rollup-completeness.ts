@@ -188,6 +188,20 @@ export class RollupCompleteness {
   }
 }
 
+/** The parts of `span` that none of the sorted, disjoint `spans` covers. */
+export function uncovered(spans: readonly TimeSpan[], span: TimeSpan): TimeSpan[] {
+  const out: TimeSpan[] = [];
+  let from = span.from;
+  for (const s of spans) {
+    if (s.to <= from) continue;
+    if (s.from >= span.to) break;
+    if (s.from > from) out.push({ from, to: s.from });
+    from = Math.max(from, s.to);
+  }
+  if (from < span.to) out.push({ from, to: span.to });
+  return out;
+}
+
 /** Spans minus single hours (both sorted). */
 export function subtractHours(spans: readonly TimeSpan[], hours: readonly number[]): TimeSpan[] {
   const out: TimeSpan[] = [];

@@ -17,9 +17,10 @@ import type { Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { continuousQueries } from "../influx/schema.ts";
-import { HOUR_MS, parseInfluxDuration } from "./resolution.ts";
+import { DAY_MS, HOUR_MS, parseInfluxDuration } from "./resolution.ts";
+import { earliestReadingQuery } from "../influx/influxql.ts";
 import { rebuildRollups } from "./rollup-repair.ts";
-import { ALL_SERIES, RollupCompleteness, hourFloor, seriesKey, settleAfter, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
+import { ALL_SERIES, RollupCompleteness, hourCeil, hourFloor, seriesKey, uncovered, settleAfter, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
 import type { RollupStateRepository } from "./rollup-state-repository.ts";
 
 export interface RollupSchedulerOptions {
@@ -154,23 +155,56 @@ export class RollupScheduler implements RollupCompletenessSource {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.running.then(async () => {
-      for (const [from, to] of hourRuns(this.completeness.dirtyHours())) {
-        const upToSeq = this.completeness.currentSeq;
-        try {
-          await rebuildRollups(this.store, from, to);
-        } catch (err) {
-          // InfluxDB away: the hours stay dirty for the next pass.
-          this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
-          continue;
-        }
-        const cleaned = this.completeness.rebuiltFrom({ from, to: to + HOUR_MS }, upToSeq);
-        const rebuilt = [...this.completeness.state.rebuilt];
-        this.save((repo) => repo.cleaned(cleaned, rebuilt));
-      }
+      // InfluxDB away: the hours stay dirty for the next pass.
+      for (const [from, to] of hourRuns(this.completeness.dirtyHours())) await this.rebuild(from, to);
       await this.saving;
       if (this.completeness.dirtyHours().length > 0 && !this.timer) this.schedule();
     });
     return this.running;
+  }
+
+  /**
+   * Rebuilds the hours between the raw horizon and the anchor that are not rebuilt yet, newest day
+   * first, one day per step with `pauseMs` between steps (interleaved with the rebuilds of late
+   * data): the upgrade path for rollups written before the current continuous queries (without `qc`
+   * and `sum`), which charts read from raw until then. Resolves when done or closed.
+   */
+  async rebuildHistory(rawRetentionMs: number, pauseMs: number): Promise<void> {
+    const anchor = this.completeness.state.anchor;
+    if (anchor === null) return;
+    const horizon = hourCeil(this.now() - rawRetentionMs);
+    const earliest = await earliestRawReading(this.store, horizon, anchor).catch((err: unknown) => {
+      this.logger.warn({ err: (err as Error).message }, "could not look for rollup history to rebuild");
+      return null;
+    });
+    if (earliest === null) return;
+    const stop = Math.max(horizon, hourFloor(earliest));
+    this.logger.info({ from: new Date(stop).toISOString(), to: new Date(anchor).toISOString() }, "rebuilding older rollups");
+    for (let to = anchor; to > stop && !this.closed; to -= DAY_MS) {
+      const from = Math.max(stop, to - DAY_MS);
+      const todo = uncovered(this.completeness.state.rebuilt, { from, to });
+      for (const span of todo) {
+        this.running = this.running.then(async () => void (await this.rebuild(span.from, span.to - HOUR_MS)));
+        await this.running;
+      }
+      if (todo.length > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+    }
+  }
+
+  /** Rebuilds the hours [from, to] (inclusive hour starts); false when InfluxDB failed (the hours stay as they were). */
+  private async rebuild(from: number, to: number): Promise<boolean> {
+    if (this.closed) return false;
+    const upToSeq = this.completeness.currentSeq;
+    try {
+      await rebuildRollups(this.store, from, to);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
+      return false;
+    }
+    const cleaned = this.completeness.rebuiltFrom({ from, to: to + HOUR_MS }, upToSeq);
+    const rebuilt = [...this.completeness.state.rebuilt];
+    this.save((repo) => repo.cleaned(cleaned, rebuilt));
+    return true;
   }
 
   /** Stops rebuilding; resolves once what was noted so far is stored (nothing is stored after). */
@@ -197,4 +231,11 @@ export class RollupScheduler implements RollupCompletenessSource {
       }),
     );
   }
+}
+
+/** Time of the oldest raw reading in [from, to), or null when there is none. */
+async function earliestRawReading(store: ReadingStore, from: number, to: number): Promise<number | null> {
+  const [series] = await store.queryValues(earliestReadingQuery(from, to));
+  const t = series?.values[0]?.[0];
+  return typeof t === "number" ? t : null;
 }
