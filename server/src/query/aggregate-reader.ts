@@ -39,7 +39,8 @@ export function aggregateParts(read: AggregateRead): PlanPart[] {
   return planParts({ from, to: end, level: rollup, rawHorizon: read.rawHorizon, complete });
 }
 
-export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read: AggregateRead): Promise<Envelope[]> {
+/** The parts and the InfluxQL statements that read them (a raw and a rollup one for a "fuller" part). */
+export function aggregateStatements(read: AggregateRead): { parts: PlanPart[]; statements: string[] } {
   const parts = aggregateParts(read);
   const { series, intervalMs } = read;
   const statements: string[] = [];
@@ -54,6 +55,12 @@ export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read
       statements.push(rollupRowsQuery(series, read.rollup!, Math.floor(part.from / rollupMs) * rollupMs, last));
     } else if (part.source !== "raw") statements.push(rollupAggregateQuery(series, part.source, part.from, last, intervalMs));
   }
+  return { parts, statements };
+}
+
+export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read: AggregateRead): Promise<Envelope[]> {
+  const { parts, statements } = aggregateStatements(read);
+  const { intervalMs } = read;
   const results = await store.queryEach(statements);
   const all: Envelope[] = [];
   let at = 0;
