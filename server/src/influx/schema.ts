@@ -34,7 +34,7 @@ export const ROLLUP_FIELD = Object.freeze({
   /**
    * Worst QC flag among the interval's readings (the numeric maximum, as the raw chart aggregate's
    * max(qc)), so a chart read from the rollups shows the same flag as one aggregated from raw. Rows
-   * written before this field existed lack it; the rollup tracker (query/rollup-tracker.ts) trusts
+   * written before this field existed lack it; the rollup tracker (query/rollup-scheduler.ts) trusts
    * only rows written by the current continuous queries or rebuilt since.
    */
   qc: "qc",

@@ -583,7 +583,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   // no-op when merged (a data dir that ran the no-op never needs its tables: no release ships it).
   `SELECT 14;`,
 
-  // 15: what the rollup tracker (query/rollup-tracker.ts) knows about the 1-minute and 1-hour
+  // 15: what the rollup tracker (query/rollup-scheduler.ts) knows about the 1-minute and 1-hour
   // rollups, so that a restart does not trust a rollup hour that late data made stale: the hour it
   // started watching with the current continuous queries (and their text, to notice a change), the
   // hours rebuilt from raw since, and the hours that are dirty — for one series, or for all ('*').
