@@ -1,5 +1,5 @@
 // Which hours of which series the 1-minute and 1-hour rollups hold completely: the pure core of the
-// rollup tracker (rollup-tracker.ts keeps it current and persisted).
+// rollup scheduler (rollup-scheduler.ts keeps it current and persisted).
 //
 // A rollup row is right when it was computed from raw after the last write into its interval. The
 // continuous queries recompute every interval of their RESAMPLE window (schema.ts: 2 h for rp_1m,
