@@ -153,15 +153,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
-  // Told of every write (from the spool too) before the writer starts, so no late hour goes unnoticed.
+  // Loaded before the writer starts: a dirty hour from before a restart is not trusted meanwhile.
   const rollups = new RollupScheduler(
     store,
     logger.child({ module: "rollups" }),
     { ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now },
     new SqlRollupStateRepository(meta.db),
   );
-  store.onWrite((readings) => rollups.written(readings));
   await rollups.start();
+  // Rollup hours from before the tracker watched (an upgraded installation) are read from raw until
+  // rebuilt: rebuild them in the background, a day at a time. Asked before the writer exists, so only
+  // history that was there before this start counts (backfill and replays are rebuilt as late data).
+  if (initial.reachable) void rollups.rebuildHistory(SCHEMA_RETENTION.rawMs, ROLLUP_HISTORY_PAUSE_MS);
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
   await recoverJournal(journalDir, spool, logger.child({ module: "journal" }));
@@ -179,6 +182,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     logger.child({ module: "batch-writer" }),
     journal,
   );
+  // Every batch the writer stores, directly or replayed from the spool (journal recovery included).
+  writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   // /latest from memory, fed what ingest accepted (maybe still queued) and what is written (journal and spool replays too).
   const latestReadings = new LatestReadings(() => storedLatest(store, now() - LATEST_LOOKBACK_MS));
@@ -376,9 +381,6 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const shownHost = config.host === "0.0.0.0" || config.host === "127.0.0.1" ? "localhost" : config.host;
   const url = `http://${shownHost}:${port}`;
   listening = { port, url };
-  // Rollup hours from before the tracker watched (an upgraded installation) are read from raw until
-  // rebuilt: rebuild them in the background, a day at a time.
-  void store.whenReady().then(() => rollups.rebuildHistory(SCHEMA_RETENTION.rawMs, ROLLUP_HISTORY_PAUSE_MS));
 
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = 8_000): Promise<void> => {

@@ -61,6 +61,12 @@ function partsOf(system: TestSystem | { rollups: RollupScheduler }, from: number
   return aggregateParts({ series: seriesOf(), from, to, intervalMs: plan.intervalMs, rollup: plan.rollup as RollupSource, rawHorizon: Date.now() - SCHEMA_RETENTION.rawMs, completeness: system.rollups });
 }
 
+/** Through the batch writer, as ingest and spool replay store readings. */
+async function stored(system: TestSystem, readings: Reading[]): Promise<void> {
+  system.writer.enqueue(readings);
+  await system.writer.drained();
+}
+
 const rollupHours = (parts: ReturnType<typeof partsOf>) => parts.filter((p) => p.source === "rollup1h" || p.source === "rollup1m").reduce((s, p) => s + (p.to - p.from) / HOUR, 0);
 
 describe("charts from rollups", () => {
@@ -76,7 +82,7 @@ describe("charts from rollups", () => {
   beforeAll(async () => {
     // Rebuilds only when a test asks (flush), so it can look at a dirty hour first.
     system = await startTestSystem({ ROLLUP_REPAIR_QUIET_MS: "3600000" });
-    await system.store.writeReadings(Array.from({ length: 3 * 144 }, (_, i) => reading(i)));
+    await stored(system, Array.from({ length: 3 * 144 }, (_, i) => reading(i)));
     expect(system.rollups.pendingHours).toBe(72);
     await system.rollups.flush();
   });
@@ -101,7 +107,7 @@ describe("charts from rollups", () => {
   it("reads an hour with late data from raw until its rebuild, and from the rollup after", async () => {
     const hour = START + DAY + 5 * HOUR;
     const late = [testReading({ station: STATION, parameter: PARAMETER, time: hour + 5 * MIN, value: 900 }), testReading({ station: STATION, parameter: PARAMETER, time: hour + 6 * MIN, qualifier: "<LOD", limit: 2 })];
-    await system.store.writeReadings(late);
+    await stored(system, late);
     const inHour = (parts: ReturnType<typeof partsOf>) => parts.find((p) => p.from <= hour && hour < p.to)!.source;
     expect(inHour(partsOf(system, START, END, 100))).toBe("raw");
     const before = await chart(START, END, 100);

@@ -3,15 +3,13 @@
 //
 // The continuous queries only revisit the last 2 h (rp_1m) and 2 d (rp_1h); readings written for
 // older times (simulator backfill, spool replay after a long outage, imported lab results) would
-// otherwise never reach the rollups. The store tells this scheduler of every write, when it starts
-// and when it ends (store.ts `onWrite`): each late reading makes its hour dirty for its series —
-// at the start, so a chart never reads a rollup the write is about to make stale, and again at the
-// end, so a rebuild that ran meanwhile does not count — and once writes pause, the dirty hours are
-// rebuilt with `rebuildRollups`. Dirty hours, rebuilt hours and the hour watching began are kept in
-// the metadata database (rollup-state-repository.ts): after a restart a dirty hour stays dirty
-// until rebuilt. Between a write starting and its dirty mark being stored there is a window of one
-// SQLite insert; a crash inside it loses the mark, but then the write is still in the journal or
-// spool and its replay marks the hour again.
+// otherwise never reach the rollups. The batch writer tells this scheduler of every batch it has
+// stored (directly or from the spool): each late reading makes its hour dirty for its series, and
+// once writes pause the dirty hours are rebuilt with `rebuildRollups`. Dirty hours, rebuilt hours and
+// the hour watching began are kept in the metadata database (rollup-state-repository.ts): after a
+// restart a dirty hour stays dirty until rebuilt. The mark is queued for SQLite as soon as the write
+// returns, before the writer acknowledges the batch to its journal; only a crash between that
+// acknowledgement and the insert's commit (one SQLite insert) loses it.
 import { createHash } from "node:crypto";
 import type { Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
