@@ -56,7 +56,7 @@ import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
 import { LatestReadings } from "./query/latest-readings.ts";
-import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
+import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, startRollupScheduler, type RollupScheduler } from "./query/rollup-scheduler.ts";
 import { SqlRollupStateRepository } from "./query/rollup-state-repository.ts";
 import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "../../common/logger.ts";
@@ -70,9 +70,6 @@ import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
-
-/** Pause between the days of the background rollup history rebuild: InfluxDB stays free for reads and writes. */
-const ROLLUP_HISTORY_PAUSE_MS = 1_000;
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -153,18 +150,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
-  // Loaded before the writer starts: a dirty hour from before a restart is not trusted meanwhile.
-  const rollups = new RollupScheduler(
-    store,
-    logger.child({ module: "rollups" }),
-    { ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now },
-    new SqlRollupStateRepository(meta.db),
-  );
-  await rollups.start();
-  // Rollup hours from before the tracker watched (an upgraded installation) are read from raw until
-  // rebuilt: rebuild them in the background, a day at a time. Asked before the writer exists, so only
-  // history that was there before this start counts (backfill and replays are rebuilt as late data).
-  if (initial.reachable) void rollups.rebuildHistory(SCHEMA_RETENTION.rawMs, ROLLUP_HISTORY_PAUSE_MS);
+  // Before the writer starts: a dirty hour from before a restart is not trusted meanwhile, and only
+  // history from before this start is rebuilt in the background (an upgraded installation's).
+  const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null,
+  });
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
   await recoverJournal(journalDir, spool, logger.child({ module: "journal" }));

@@ -520,8 +520,6 @@ export interface MetaTables {
   alert_corrections: AlertCorrectionsTable;
   maintenance_windows: MaintenanceWindowsTable;
   maintenance_held: MaintenanceHeldTable;
-}
-
   rollup_watch: RollupWatchTable;
   rollup_rebuilt: RollupRebuiltTable;
   rollup_dirty: RollupDirtyTable;

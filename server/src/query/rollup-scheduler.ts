@@ -237,3 +237,23 @@ async function earliestRawReading(store: ReadingStore, from: number, to: number)
   const t = series?.values[0]?.[0];
   return typeof t === "number" ? t : null;
 }
+
+/** Pause between the days of the background history rebuild: InfluxDB stays free for reads and writes. */
+const HISTORY_PAUSE_MS = 1_000;
+
+/**
+ * A started scheduler; with `historyRetentionMs` (the raw retention; null when InfluxDB did not
+ * answer) it also rebuilds, in the background, the hours before its anchor that raw data still
+ * covers — looked up at once, so only history from before this start counts.
+ */
+export async function startRollupScheduler(
+  store: ReadingStore,
+  repository: RollupStateRepository,
+  logger: Logger,
+  options: RollupSchedulerOptions & { historyRetentionMs: number | null },
+): Promise<RollupScheduler> {
+  const scheduler = new RollupScheduler(store, logger, options, repository);
+  await scheduler.start();
+  if (options.historyRetentionMs !== null) void scheduler.rebuildHistory(options.historyRetentionMs, HISTORY_PAUSE_MS);
+  return scheduler;
+}
