@@ -56,7 +56,8 @@ import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
 import { LatestReadings } from "./query/latest-readings.ts";
-import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, RollupScheduler } from "./query/rollup-scheduler.ts";
+import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS, startRollupScheduler, type RollupScheduler } from "./query/rollup-scheduler.ts";
+import { SqlRollupStateRepository } from "./query/rollup-state-repository.ts";
 import { exportRouter } from "./export/export-routes.ts";
 import type { Logger } from "../../common/logger.ts";
 import { systemClock, timerScheduler, type Clock, type Scheduler } from "./util/clock.ts";
@@ -148,6 +149,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     logger.warn({ influx: store.where, reason: initial.error }, "starting without InfluxDB: readings go to the spool until it answers");
   }
 
+  const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
+  // Before the writer starts: a dirty hour from before a restart is not trusted meanwhile, and only
+  // history from before this start is rebuilt in the background (an upgraded installation's).
+  const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null,
+  });
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
   await recoverJournal(journalDir, spool, logger.child({ module: "journal" }));
@@ -165,17 +172,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     logger.child({ module: "batch-writer" }),
     journal,
   );
-  const rollups = new RollupScheduler(store, logger.child({ module: "rollups" }), {
-    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS,
-    quietMs: config.rollupRepairQuietMs,
-    now,
-  });
+  // Every batch the writer stores, directly or replayed from the spool (journal recovery included).
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
   // /latest from memory, fed what ingest accepted (maybe still queued) and what is written (journal and spool replays too).
   const latestReadings = new LatestReadings(() => storedLatest(store, now() - LATEST_LOOKBACK_MS));
   for (const feed of [events.onAccepted.bind(events), store.onWrite.bind(store)]) feed((readings) => latestReadings.accepted(readings));
-  const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
     meta,
@@ -319,7 +321,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(sensorRouter({ catalog }));
   app.use(standardRouter({ catalog, now }));
   app.use(entityRouter({ catalog }));
-  app.use(queryRouter({ store, catalog, logger, now, latestReadings, ...reviewed }));
+  app.use(queryRouter({ store, catalog, logger, now, latestReadings, rollups, ...reviewed }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
   app.use(exportRouter({ store, catalog, logger, now, lab: lab.queries, ...reviewed }));
   app.use(alerting.router);
@@ -383,7 +385,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       // Late history written just now: roll it up if that is quick; otherwise the raw data stays
       // complete and only the long-range rollups miss those hours.
       await Promise.race([rollups.flush(), new Promise((r) => setTimeout(r, 2_000).unref())]);
-      rollups.close();
+      await rollups.close();
       http.closeAllConnections();
       await httpClosed;
       await labAlerts.idle();

@@ -11,7 +11,7 @@ import { liveLatency } from "./live-latency.bench.ts";
 import { mapFirstPaintBench, profileFrameBench } from "./map-profile.bench.ts";
 import { readLoad } from "./read-load.bench.ts";
 import { reviewChart } from "./review-chart.bench.ts";
-import { seriesQuery } from "./series-query.bench.ts";
+import { seriesQuery, seriesQueryYear } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench, mapFirstPaintBench, profileFrameBench];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, seriesQueryYear, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench, mapFirstPaintBench, profileFrameBench];

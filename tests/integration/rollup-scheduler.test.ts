@@ -68,6 +68,6 @@ describe("rollup repair after late writes", () => {
     expect(scheduler.pendingHours).toBe(0);
     scheduler.written([reading(now - 3 * HOUR), reading(now - 3 * HOUR + 60_000), reading(now - 30 * HOUR)]);
     expect(scheduler.pendingHours).toBe(2);
-    scheduler.close();
+    void scheduler.close();
   });
 });

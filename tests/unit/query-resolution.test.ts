@@ -20,19 +20,19 @@ function input(rangeMs: number, width: number, endAgoMs = 0, extra: Partial<Reso
 }
 
 describe("chooseResolution", () => {
-  const cases: Array<{ name: string; in: ResolutionInput; kind: "raw" | "aggregate"; interval?: number; sources?: string[] }> = [
+  const cases: Array<{ name: string; in: ResolutionInput; kind: "raw" | "aggregate"; interval?: number; rollup?: string | null; beyondRaw?: boolean }> = [
     { name: "1 day at 1000 px: 145 raw readings fit", in: input(DAY_MS, 1000), kind: "raw" },
-    { name: "7 days at 1000 px: 1009 raw readings do not fit → 15m", in: input(7 * DAY_MS, 1000), kind: "aggregate", interval: 15 * MINUTE_MS, sources: ["raw"] },
+    { name: "7 days at 1000 px: 1009 raw readings do not fit → 15m", in: input(7 * DAY_MS, 1000), kind: "aggregate", interval: 15 * MINUTE_MS, rollup: "rollup1m", beyondRaw: false },
     { name: "7 days at 1200 px: 1009 raw readings fit", in: input(7 * DAY_MS, 1200), kind: "raw" },
-    { name: "30 days at 1200 px → 1h from raw", in: input(30 * DAY_MS, 1200), kind: "aggregate", interval: HOUR_MS, sources: ["raw"] },
-    { name: "30 days at 100 px → 12h", in: input(30 * DAY_MS, 100), kind: "aggregate", interval: 12 * HOUR_MS, sources: ["raw"] },
-    { name: "1 year at 1000 px → 12h from raw", in: input(365 * DAY_MS, 1000), kind: "aggregate", interval: 12 * HOUR_MS, sources: ["raw"] },
-    { name: "raw data denser than native, forced → 2m", in: input(DAY_MS, 1000, 0, { forceAggregate: true }), kind: "aggregate", interval: 2 * MINUTE_MS, sources: ["raw"] },
-    { name: "1 day two years ago: raw expired → 1h rollup", in: input(DAY_MS, 1000, 700 * DAY_MS), kind: "aggregate", interval: 2 * MINUTE_MS, sources: ["rollup1m"] },
-    { name: "1 day three years ago: 1m rollup expired too → 1h rollup", in: input(DAY_MS, 1000, 1000 * DAY_MS), kind: "aggregate", interval: HOUR_MS, sources: ["rollup1h"] },
-    { name: "5 years at 1000 px straddle the raw horizon → rollup and raw", in: input(5 * 365 * DAY_MS, 1000), kind: "aggregate", interval: 2 * DAY_MS, sources: ["rollup1h", "raw"] },
-    { name: "2 years at 10 px → 91d", in: input(2 * 365 * DAY_MS, 10), kind: "aggregate", interval: 91 * DAY_MS, sources: ["rollup1h", "raw"] },
-    { name: "5 years at 10 px → 364d", in: input(5 * 366 * DAY_MS, 10), kind: "aggregate", interval: 364 * DAY_MS, sources: ["rollup1h", "raw"] },
+    { name: "30 days at 1200 px → 1h from raw", in: input(30 * DAY_MS, 1200), kind: "aggregate", interval: HOUR_MS, rollup: "rollup1h", beyondRaw: false },
+    { name: "30 days at 100 px → 12h", in: input(30 * DAY_MS, 100), kind: "aggregate", interval: 12 * HOUR_MS, rollup: "rollup1h", beyondRaw: false },
+    { name: "1 year at 1000 px → 12h from raw", in: input(365 * DAY_MS, 1000), kind: "aggregate", interval: 12 * HOUR_MS, rollup: "rollup1h", beyondRaw: false },
+    { name: "raw data denser than native, forced → 2m", in: input(DAY_MS, 1000, 0, { forceAggregate: true }), kind: "aggregate", interval: 2 * MINUTE_MS, rollup: "rollup1m", beyondRaw: false },
+    { name: "1 day two years ago: raw expired → 1h rollup", in: input(DAY_MS, 1000, 700 * DAY_MS), kind: "aggregate", interval: 2 * MINUTE_MS, rollup: "rollup1m", beyondRaw: true },
+    { name: "1 day three years ago: 1m rollup expired too → 1h rollup", in: input(DAY_MS, 1000, 1000 * DAY_MS), kind: "aggregate", interval: HOUR_MS, rollup: "rollup1h", beyondRaw: true },
+    { name: "5 years at 1000 px straddle the raw horizon → rollup and raw", in: input(5 * 365 * DAY_MS, 1000), kind: "aggregate", interval: 2 * DAY_MS, rollup: "rollup1h", beyondRaw: true },
+    { name: "2 years at 10 px → 91d", in: input(2 * 365 * DAY_MS, 10), kind: "aggregate", interval: 91 * DAY_MS, rollup: "rollup1h", beyondRaw: true },
+    { name: "5 years at 10 px → 364d", in: input(5 * 366 * DAY_MS, 10), kind: "aggregate", interval: 364 * DAY_MS, rollup: "rollup1h", beyondRaw: true },
   ];
 
   it.each(cases)("$name", (c) => {
@@ -40,7 +40,8 @@ describe("chooseResolution", () => {
     expect(plan.kind).toBe(c.kind);
     if (plan.kind === "aggregate") {
       expect(plan.intervalMs).toBe(c.interval);
-      expect(plan.sources).toEqual(c.sources);
+      expect(plan.rollup).toBe(c.rollup);
+      expect(plan.beyondRaw).toBe(c.beyondRaw);
     }
   });
 
@@ -57,8 +58,8 @@ describe("chooseResolution", () => {
           expect(bucketCount(i.from, i.to, plan.intervalMs), `${range} ms at ${width} px`).toBeLessThanOrEqual(width);
           expect(NICE_INTERVALS_MS).toContain(plan.intervalMs);
           // Rollup rows must fall whole into one bucket.
-          if (plan.sources.includes("rollup1h")) expect(plan.intervalMs % HOUR_MS).toBe(0);
-          if (plan.sources.includes("rollup1m")) expect(plan.intervalMs % MINUTE_MS).toBe(0);
+          if (plan.rollup === "rollup1h") expect(plan.intervalMs % HOUR_MS).toBe(0);
+          if (plan.rollup === "rollup1m") expect(plan.intervalMs % MINUTE_MS).toBe(0);
         }
       }
     }

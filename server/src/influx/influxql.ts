@@ -170,9 +170,27 @@ export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rol
   const f = ROLLUP_FIELD;
   return (
     `SELECT ${field(f.mean, COL.mean)}, ${field(f.min, COL.min)}, ${field(f.max, COL.max)}, ${field(f.count, COL.n)}, ` +
-    `${field(f.belowLodCount, COL.nBelowLod)}, ${field(f.lod, COL.lod)}, ${field(f.loq, COL.loq)} ` +
+    `${field(f.belowLodCount, COL.nBelowLod)}, ${field(f.lod, COL.lod)}, ${field(f.loq, COL.loq)}, ${field(f.qc, COL.qc)} ` +
     `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ORDER BY time ASC` +
     (limit === undefined ? "" : ` LIMIT ${limit}`)
+  );
+}
+
+/**
+ * Rollup rows of one series added up per epoch-aligned bucket inside InfluxDB: Σ sum / Σ count is
+ * the bucket's mean, as a raw aggregate's. Only for rows written by the current continuous queries
+ * or rebuilt since (older rows lack `sum` and `qc`); `intervalMs` must be a multiple of the rollup's.
+ */
+export function rollupAggregateQuery(series: CatalogSeries, source: "rollup1m" | "rollup1h", from: number, to: number, intervalMs: number): string {
+  const [rp, measurement] =
+    source === "rollup1m" ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute] : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+  const f = (name: string) => ident(name);
+  const r = ROLLUP_FIELD;
+  return (
+    `SELECT ${as(`sum(${f(r.sum)})`, COL.sum)}, ${as(`sum(${f(r.count)})`, COL.n)}, ${as(`min(${f(r.min)})`, COL.min)}, ${as(`max(${f(r.max)})`, COL.max)}, ` +
+    `${as(`sum(${f(r.belowLodCount)})`, COL.nBelowLod)}, ${as(`max(${f(r.lod)})`, COL.lod)}, ${as(`max(${f(r.loq)})`, COL.loq)}, ${as(`max(${f(r.qc)})`, COL.qc)} ` +
+    `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ` +
+    `GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`
   );
 }
 
@@ -207,6 +225,11 @@ export function latestQuery(since: number, station?: Station | readonly Station[
     `${field(FIELD.uncertainty, COL.uncertainty)} FROM ${rawSource()} WHERE ${stationWhere}time >= ${timeLiteral(since)} ` +
     `GROUP BY ${ident(TAG.station)}, ${ident(TAG.parameter)}, ${ident(TAG.sensor)}`
   );
+}
+
+/** The oldest reading of any series in [from, to) (how far back the rollup tracker has history to rebuild). */
+export function earliestReadingQuery(from: number, to: number): string {
+  return `SELECT ${as(`first(${ident(FIELD.qc)})`, COL.qc)} FROM ${rawSource()} WHERE ${timeCondition({ from, to })}`;
 }
 
 /** When each series last reported in (from, to] (the alert engine's no-data state after a start). */

@@ -31,6 +31,18 @@ export const ROLLUP_FIELD = Object.freeze({
   /** Highest LOD and LOQ among the interval's censored readings, so a mean below the limit can be reported as "< LOQ"/"< LOD". */
   lod: "lod",
   loq: "loq",
+  /**
+   * Worst QC flag among the interval's readings (the numeric maximum, as the raw chart aggregate's
+   * max(qc)), so a chart read from the rollups shows the same flag as one aggregated from raw. Rows
+   * written before this field existed lack it; the rollup tracker (query/rollup-scheduler.ts) trusts
+   * only rows written by the current continuous queries or rebuilt since.
+   */
+  qc: "qc",
+  /**
+   * Σ mean_value of the interval, so a chart can add rollup rows up inside InfluxDB (sum of sums over
+   * sum of counts) instead of fetching every row; rows before this field existed lack it (as `qc`).
+   */
+  sum: "sum",
 } as const);
 
 export interface ContinuousQueryDef {
@@ -44,7 +56,8 @@ function rollupSelect(database: string, source: string, target: string, interval
   return (
     `SELECT mean("${FIELD.meanValue}") AS "${ROLLUP_FIELD.mean}", min("${FIELD.meanValue}") AS "${ROLLUP_FIELD.min}", ` +
     `max("${FIELD.meanValue}") AS "${ROLLUP_FIELD.max}", count("${FIELD.meanValue}") AS "${ROLLUP_FIELD.count}", ` +
-    `sum("${FIELD.belowLod}") AS "${ROLLUP_FIELD.belowLodCount}", max("${FIELD.lod}") AS "${ROLLUP_FIELD.lod}", max("${FIELD.loq}") AS "${ROLLUP_FIELD.loq}" ` +
+    `sum("${FIELD.belowLod}") AS "${ROLLUP_FIELD.belowLodCount}", max("${FIELD.lod}") AS "${ROLLUP_FIELD.lod}", max("${FIELD.loq}") AS "${ROLLUP_FIELD.loq}", ` +
+    `max("${FIELD.qc}") AS "${ROLLUP_FIELD.qc}", sum("${FIELD.meanValue}") AS "${ROLLUP_FIELD.sum}" ` +
     `INTO "${database}"."${target}" FROM "${database}"."${source}" GROUP BY time(${interval}), *`
   );
 }

@@ -491,6 +491,25 @@ export interface MaintenanceHeldTable {
   count: number;
 }
 
+/** The rollup tracker's watch: since when, with which continuous queries (migration 15). */
+export interface RollupWatchTable {
+  id: number;
+  anchor_ms: number;
+  cq_signature: string;
+}
+
+/** Hours rebuilt from raw, as merged spans (migration 15). */
+export interface RollupRebuiltTable {
+  from_ms: number;
+  to_ms: number;
+}
+
+/** Dirty rollup hours per series key, or '*' for all series (migration 15). */
+export interface RollupDirtyTable {
+  hour_ms: number;
+  series_key: string;
+}
+
 export interface MetaTables {
   station_tokens: StationTokensTable;
   users: UsersTable;
@@ -526,4 +545,7 @@ export interface MetaTables {
   alert_corrections: AlertCorrectionsTable;
   maintenance_windows: MaintenanceWindowsTable;
   maintenance_held: MaintenanceHeldTable;
+  rollup_watch: RollupWatchTable;
+  rollup_rebuilt: RollupRebuiltTable;
+  rollup_dirty: RollupDirtyTable;
 }

@@ -1,19 +1,17 @@
 // Pure choice of where a series' points come from and at what resolution, so that no response has
 // more points than the client has pixels (Grafana's "max data points = panel width").
 //
-// Why raw data is aggregated on the fly inside the raw retention window, and rollups are used only
-// beyond it: the continuous queries only revisit recent intervals (RESAMPLE FOR 2h / 2d), so
-// anything written later than that — simulator backfill, a station's spool replayed after an
-// outage, late lab results — is in raw but never in rp_1m / rp_1h. The query side cannot tell a
-// rolled-up hour from a partially rolled-up one without scanning raw anyway, so trusting the
-// rollups there would silently return wrong means and envelopes. Aggregating raw with
-// GROUP BY time is always right and cheap enough: raw keeps at most 400 days, i.e. ≤ ~58k points per
-// series at the native 10-minute rate (measured in tests/bench/series-query.bench.ts). Rollups are
-// the only data left for times older than the raw retention, so they are used there; for a range
-// that straddles the horizon both sources are queried and each bucket takes the one that saw more
-// readings (see envelope.ts `preferFuller`). Keeping the rollups complete for backfilled history
-// is done on the write side, since only it knows which ranges it wrote late: rollup-scheduler.ts
-// calls rollup-repair.ts `rebuildRollups` (a one-off `SELECT … INTO` with the CQs' own SELECT).
+// Short ranges are raw readings. Longer ones are aggregated into epoch-aligned buckets of a nice
+// interval; from 1 minute up the buckets are whole rollup intervals, so the 1-minute or 1-hour
+// rollups (rp_1m / rp_1h, filled by the continuous queries) can supply them. The rollups are used
+// only for the hours they hold completely: the continuous queries revisit only their RESAMPLE
+// window, and anything written later than that — simulator backfill, a station's spool replayed
+// after an outage, late lab results — reaches the rollups only when rollup-scheduler.ts has rebuilt
+// its hours (rollup-repair.ts `rebuildRollups`). rollup-completeness.ts says which hours of which
+// series are complete; rollup-plan.ts splits the range into those hours (read from the rollup) and
+// the rest (aggregated from raw with GROUP BY time), and hours older than the raw retention, where
+// raw may have expired, take per bucket whichever source saw more readings (envelope.ts
+// `preferFuller`). Read either way, a bucket describes the same readings, so the chart is the same.
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -35,6 +33,7 @@ export const NICE_INTERVALS_MS: readonly number[] = Object.freeze([
 ]);
 
 export type AggregateSource = "raw" | "rollup1m" | "rollup1h";
+export type RollupSource = Exclude<AggregateSource, "raw">;
 
 export const ROLLUP_INTERVAL_MS: Readonly<Record<Exclude<AggregateSource, "raw">, number>> = Object.freeze({
   rollup1m: MINUTE_MS,
@@ -68,8 +67,13 @@ export type ResolutionPlan =
   | {
       kind: "aggregate";
       intervalMs: number;
-      /** Sources to query over the whole range; when two, each bucket takes the fuller one. */
-      sources: AggregateSource[];
+      /**
+       * The rollup whose rows fit the buckets (null below 1 minute): read for the hours it holds
+       * completely, and for hours older than the raw retention.
+       */
+      rollup: RollupSource | null;
+      /** Raw data may have expired for part of the range (it starts before the raw horizon). */
+      beyondRaw: boolean;
     };
 
 /** Number of epoch-aligned buckets of `intervalMs` touched by the inclusive range [from, to]. */
@@ -105,11 +109,11 @@ export function chooseResolution(input: ResolutionInput): ResolutionPlan {
   if (inRaw && !input.forceAggregate && expectedRawCount(from, to, native) <= width) return { kind: "raw" };
 
   let intervalMs = niceInterval(from, to, width);
-  if (inRaw) return { kind: "aggregate", intervalMs, sources: ["raw"] };
+  if (inRaw) return { kind: "aggregate", intervalMs, rollup: rollupFor(intervalMs), beyondRaw: false };
 
   // Part of the range is older than raw retention: a rollup must supply it, so the interval has to
   // be a whole multiple of the rollup's. 1-minute rollups are kept shorter than 1-hour ones.
-  let rollup: Exclude<AggregateSource, "raw">;
+  let rollup: RollupSource;
   if (intervalMs >= HOUR_MS || from < now - retention.oneMinuteMs) {
     rollup = "rollup1h";
     intervalMs = Math.max(intervalMs, HOUR_MS);
@@ -117,8 +121,14 @@ export function chooseResolution(input: ResolutionInput): ResolutionPlan {
     rollup = "rollup1m";
     intervalMs = Math.max(intervalMs, MINUTE_MS);
   }
-  const sources: AggregateSource[] = to >= rawHorizon ? [rollup, "raw"] : [rollup];
-  return { kind: "aggregate", intervalMs, sources };
+  return { kind: "aggregate", intervalMs, rollup, beyondRaw: true };
+}
+
+/** The coarsest rollup whose interval divides `intervalMs` (all nice intervals from 1m up are whole minutes, from 1h up whole hours). */
+export function rollupFor(intervalMs: number): RollupSource | null {
+  if (intervalMs % HOUR_MS === 0) return "rollup1h";
+  if (intervalMs % MINUTE_MS === 0) return "rollup1m";
+  return null;
 }
 
 /** Parses an InfluxDB duration as used in retention policies ("400d", "2h", "INF"). */

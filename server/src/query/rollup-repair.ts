@@ -1,10 +1,10 @@
 // One-off rollup of a time range: what the continuous queries would have written, had the readings
 // arrived while their RESAMPLE window (2h for rp_1m, 2d for rp_1h) still covered that time.
 //
-// The read API does not need this to be correct inside raw retention (it aggregates raw there, see
-// resolution.ts), but beyond it the rollups are all that is left. RollupScheduler calls
-// `rebuildRollups` for every hour that late history (simulator backfill, spool replay after a long
-// outage, imported lab results) was written to, so that history survives raw expiry complete.
+// RollupScheduler calls `rebuildRollups` for every hour that late history (simulator backfill, spool
+// replay after a long outage, imported lab results) was written to: until then charts read those
+// hours from raw (rollup-completeness.ts), after it from the rollups again, and beyond the raw
+// retention the rollups are all that is left of them.
 import type { ReadingStore } from "../influx/store.ts";
 import { continuousQueries } from "../influx/schema.ts";
 import { DAY_MS, HOUR_MS } from "./resolution.ts";

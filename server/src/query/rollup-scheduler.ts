@@ -1,19 +1,33 @@
-// Keeps the 1-minute and 1-hour rollups complete when history arrives late. The continuous queries
-// only revisit the last 2 h (rp_1m) and 2 d (rp_1h); readings written for older times (simulator
-// backfill, spool replay after a long outage, imported lab results) would otherwise never reach the
-// rollups, and vanish from long-range charts once raw retention drops them. This collects the hours
-// such readings fall in and, once writes pause, rebuilds those hours with `rebuildRollups`.
+// Keeps the 1-minute and 1-hour rollups complete when history arrives late, and knows which hours
+// of which series they hold completely (rollup-completeness.ts), so charts can read them there.
+//
+// The continuous queries only revisit the last 2 h (rp_1m) and 2 d (rp_1h); readings written for
+// older times (simulator backfill, spool replay after a long outage, imported lab results) would
+// otherwise never reach the rollups. The batch writer tells this scheduler of every batch it has
+// stored (directly or from the spool): each late reading makes its hour dirty for its series, and
+// once writes pause the dirty hours are rebuilt with `rebuildRollups`. Dirty hours, rebuilt hours and
+// the hour watching began are kept in the metadata database (rollup-state-repository.ts): after a
+// restart a dirty hour stays dirty until rebuilt. The mark is queued for SQLite as soon as the write
+// returns, before the writer acknowledges the batch to its journal; only a crash between that
+// acknowledgement and the insert's commit (one SQLite insert) loses it.
+import { createHash } from "node:crypto";
 import type { Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { HOUR_MS } from "./resolution.ts";
+import { continuousQueries } from "../influx/schema.ts";
+import { DAY_MS, HOUR_MS, parseInfluxDuration } from "./resolution.ts";
+import { earliestReadingQuery } from "../influx/influxql.ts";
 import { rebuildRollups } from "./rollup-repair.ts";
+import { ALL_SERIES, RollupCompleteness, hourCeil, hourFloor, seriesKey, uncovered, settleAfter, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
+import type { RollupStateRepository } from "./rollup-state-repository.ts";
 
 export interface RollupSchedulerOptions {
   /** Readings older than this behind the wall clock are left to the continuous queries' RESAMPLE. */
   lateAfterMs: number;
   /** Rebuild once no late reading has arrived for this long. */
   quietMs: number;
+  /** Added to each continuous query's RESAMPLE window before its hours count as settled. */
+  settleMarginMs?: number;
   now?: () => number;
 }
 
@@ -21,7 +35,14 @@ export const DEFAULT_ROLLUP_SCHEDULER_OPTIONS: Readonly<RollupSchedulerOptions> 
   // The 1-minute continuous query resamples the last 2 h; keep a margin for its run interval.
   lateAfterMs: 90 * 60_000,
   quietMs: 10_000,
+  // A run InfluxDB starts late (busy, or just restarted) still lands inside this.
+  settleMarginMs: 10 * 60_000,
 });
+
+/** Which hours of a rollup hold every reading of some series (SeriesService reads them there). */
+export interface RollupCompletenessSource {
+  completeSpans(keys: readonly string[], level: RollupLevel, from: number, to: number): TimeSpan[];
+}
 
 /** Consecutive hour starts grouped into [from, to] runs (inclusive hour starts). */
 export function hourRuns(hours: Iterable<number>): Array<[number, number]> {
@@ -35,63 +56,204 @@ export function hourRuns(hours: Iterable<number>): Array<[number, number]> {
   return runs;
 }
 
-export class RollupScheduler {
-  private dirty = new Set<number>();
+/** The continuous queries' text (without the database name): when it changes, older rollup rows are not theirs. */
+export function continuousQuerySignature(): string {
+  const text = continuousQueries("_").map((cq) => `${cq.name} ${cq.resample} ${cq.select}`).join("\n");
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/** Per level, how long after an hour's end its continuous query may still rewrite it. */
+export function settleTimes(marginMs: number): Record<RollupLevel, number> {
+  const [oneMinute, oneHour] = continuousQueries("_");
+  return {
+    rollup1m: settleAfter(oneMinute!.resample, parseInfluxDuration, marginMs),
+    rollup1h: settleAfter(oneHour!.resample, parseInfluxDuration, marginMs),
+  };
+}
+
+export class RollupScheduler implements RollupCompletenessSource {
+  private readonly completeness: RollupCompleteness;
+  private readonly now: () => number;
+  private started = false;
+  private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
+  /** Writes to the state repository, in order. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: ReadingStore,
     private readonly logger: Logger,
     private readonly options: RollupSchedulerOptions = DEFAULT_ROLLUP_SCHEDULER_OPTIONS,
-  ) {}
+    private readonly repository?: RollupStateRepository,
+  ) {
+    this.now = options.now ?? Date.now;
+    const margin = options.settleMarginMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.settleMarginMs!;
+    this.completeness = new RollupCompleteness(settleTimes(margin), { anchor: null, rebuilt: [], dirty: [] });
+  }
+
+  /**
+   * Loads what is known from earlier runs and starts watching. Until then no rollup hour counts as
+   * complete (charts aggregate raw). Dirty hours found are rebuilt once writes pause.
+   */
+  async start(): Promise<void> {
+    const signature = continuousQuerySignature();
+    const stored = this.repository ? await this.repository.load() : { watch: null, rebuilt: [], dirty: [] };
+    for (const span of stored.rebuilt) this.completeness.rebuiltFrom(span, -1);
+    for (const mark of stored.dirty) this.completeness.markDirty(mark.key, mark.hour);
+    if (stored.watch && stored.watch.signature === signature) this.completeness.restartAt(stored.watch.anchor, true);
+    else {
+      // First start, or the continuous queries compute something else now: rows written before
+      // are not what they would write, so only hours from now on (and hours rebuilt later) count.
+      this.completeness.restartAt(this.now(), false);
+      const state = this.completeness.state;
+      if (stored.watch) this.logger.info({ anchor: new Date(state.anchor!).toISOString() }, "continuous queries changed; older rollup hours are read from raw until rebuilt");
+      this.save((repo) => repo.saveWatch({ anchor: state.anchor!, signature }, state.rebuilt));
+    }
+    await this.saving;
+    this.started = true;
+    if (this.completeness.dirtyHours().length > 0) this.schedule();
+  }
 
   /** Hours waiting for a rebuild. */
   get pendingHours(): number {
-    return this.dirty.size;
+    return this.completeness.dirtyHours().length;
+  }
+
+  /** Resolves once every dirty mark and rebuild noted so far is stored. */
+  saved(): Promise<void> {
+    return this.saving;
+  }
+
+  completeSpans(keys: readonly string[], level: RollupLevel, from: number, to: number): TimeSpan[] {
+    if (!this.started) return [];
+    return this.completeness.completeSpans(keys, level, from, to, this.now());
   }
 
   /** Notes the hours of readings too old for the continuous queries to pick up. */
   written(readings: readonly Reading[]): void {
-    const lateBefore = (this.options.now ?? Date.now)() - this.options.lateAfterMs;
+    const lateBefore = this.now() - this.options.lateAfterMs;
     let marked = false;
+    let fresh: DirtyMark[] | undefined;
     for (const r of readings) {
       if (r.time >= lateBefore) continue;
-      this.dirty.add(Math.floor(r.time / HOUR_MS) * HOUR_MS);
       marked = true;
+      const marks = this.completeness.markDirty(seriesKey(r.station, r.parameter, r.sensor), hourFloor(r.time));
+      if (marks.length > 0) (fresh ??= []).push(...marks);
     }
-    if (!marked) return;
+    if (fresh) {
+      const marks = fresh;
+      this.save((repo) => repo.addDirty(marks, ALL_SERIES));
+    }
+    if (marked) this.schedule();
+  }
+
+  /** Rebuilds every dirty hour now; resolves when done (also after failures, which are logged and retried later). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.running = this.running.then(async () => {
+      // InfluxDB away: the hours stay dirty for the next pass.
+      for (const [from, to] of hourRuns(this.completeness.dirtyHours())) await this.rebuild(from, to);
+      await this.saving;
+      if (this.completeness.dirtyHours().length > 0 && !this.timer) this.schedule();
+    });
+    return this.running;
+  }
+
+  /**
+   * Rebuilds the hours between the raw horizon and the anchor that are not rebuilt yet, newest day
+   * first, one day per step with `pauseMs` between steps (interleaved with the rebuilds of late
+   * data): the upgrade path for rollups written before the current continuous queries (without `qc`
+   * and `sum`), which charts read from raw until then. Resolves when done or closed.
+   */
+  async rebuildHistory(rawRetentionMs: number, pauseMs: number): Promise<void> {
+    const anchor = this.completeness.state.anchor;
+    if (anchor === null) return;
+    const horizon = hourCeil(this.now() - rawRetentionMs);
+    const earliest = await earliestRawReading(this.store, horizon, anchor).catch((err: unknown) => {
+      this.logger.warn({ err: (err as Error).message }, "could not look for rollup history to rebuild");
+      return null;
+    });
+    if (earliest === null) return;
+    const stop = Math.max(horizon, hourFloor(earliest));
+    this.logger.info({ from: new Date(stop).toISOString(), to: new Date(anchor).toISOString() }, "rebuilding older rollups");
+    for (let to = anchor; to > stop && !this.closed; to -= DAY_MS) {
+      const from = Math.max(stop, to - DAY_MS);
+      const todo = uncovered(this.completeness.state.rebuilt, { from, to });
+      for (const span of todo) {
+        this.running = this.running.then(async () => void (await this.rebuild(span.from, span.to - HOUR_MS)));
+        await this.running;
+      }
+      if (todo.length > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+    }
+  }
+
+  /** Rebuilds the hours [from, to] (inclusive hour starts); false when InfluxDB failed (the hours stay as they were). */
+  private async rebuild(from: number, to: number): Promise<boolean> {
+    if (this.closed) return false;
+    const upToSeq = this.completeness.currentSeq;
+    try {
+      await rebuildRollups(this.store, from, to);
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
+      return false;
+    }
+    const cleaned = this.completeness.rebuiltFrom({ from, to: to + HOUR_MS }, upToSeq);
+    const rebuilt = [...this.completeness.state.rebuilt];
+    this.save((repo) => repo.cleaned(cleaned, rebuilt));
+    return true;
+  }
+
+  /** Stops rebuilding; resolves once what was noted so far is stored (nothing is stored after). */
+  close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.saving;
+  }
+
+  private schedule(): void {
+    if (this.closed) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), this.options.quietMs);
     this.timer.unref();
   }
 
-  /** Rebuilds every noted hour now; resolves when done (also after failures, which are logged and retried later). */
-  flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const hours = this.dirty;
-    this.dirty = new Set();
-    this.running = this.running.then(async () => {
-      for (const [from, to] of hourRuns(hours)) {
-        try {
-          await rebuildRollups(this.store, from, to);
-        } catch (err) {
-          // InfluxDB away: keep the hours for the next pass.
-          for (let h = from; h <= to; h += HOUR_MS) this.dirty.add(h);
-          this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
-        }
-      }
-      if (this.dirty.size > 0 && !this.timer) {
-        this.timer = setTimeout(() => void this.flush(), this.options.quietMs);
-        this.timer.unref();
-      }
-    });
-    return this.running;
+  private save(work: (repo: RollupStateRepository) => Promise<void>): void {
+    const repo = this.repository;
+    if (!repo || this.closed) return;
+    this.saving = this.saving.then(() =>
+      work(repo).catch((err: unknown) => {
+        this.logger.error({ err: (err as Error).message }, "storing the rollup state failed; the hours concerned will be rebuilt or read from raw");
+      }),
+    );
   }
+}
 
-  close(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-  }
+/** Time of the oldest raw reading in [from, to), or null when there is none. */
+async function earliestRawReading(store: ReadingStore, from: number, to: number): Promise<number | null> {
+  const [series] = await store.queryValues(earliestReadingQuery(from, to));
+  const t = series?.values[0]?.[0];
+  return typeof t === "number" ? t : null;
+}
+
+/** Pause between the days of the background history rebuild: InfluxDB stays free for reads and writes. */
+const HISTORY_PAUSE_MS = 1_000;
+
+/**
+ * A started scheduler; with `historyRetentionMs` (the raw retention; null when InfluxDB did not
+ * answer) it also rebuilds, in the background, the hours before its anchor that raw data still
+ * covers — looked up at once, so only history from before this start counts.
+ */
+export async function startRollupScheduler(
+  store: ReadingStore,
+  repository: RollupStateRepository,
+  logger: Logger,
+  options: RollupSchedulerOptions & { historyRetentionMs: number | null },
+): Promise<RollupScheduler> {
+  const scheduler = new RollupScheduler(store, logger, options, repository);
+  await scheduler.start();
+  if (options.historyRetentionMs !== null) void scheduler.rebuildHistory(options.historyRetentionMs, HISTORY_PAUSE_MS);
+  return scheduler;
 }

@@ -12,24 +12,11 @@ import { RETENTION } from "../influx/schema.ts";
 import { TAG } from "../../../common/wire.ts";
 import type { LatestReadings } from "./latest-readings.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { envelopeToPoint, preferFuller, rebucket, type Envelope } from "./envelope.ts";
-import {
-  COL,
-  latestQuery,
-  rawAggregateQuery,
-  rawPointsQuery,
-  rollupRowsQuery,
-  type CatalogSeries,
-} from "../influx/influxql.ts";
-import {
-  DEFAULT_NATIVE_INTERVAL_MS,
-  ROLLUP_INTERVAL_MS,
-  chooseResolution,
-  parseInfluxDuration,
-  type AggregateSource,
-  type ResolutionPlan,
-  type RetentionWindows,
-} from "./resolution.ts";
+import { envelopeToPoint, type Envelope } from "./envelope.ts";
+import { COL, latestQuery, rawPointsQuery, type CatalogSeries } from "../influx/influxql.ts";
+import { DEFAULT_NATIVE_INTERVAL_MS, chooseResolution, parseInfluxDuration, type ResolutionPlan, type RetentionWindows, type RollupSource } from "./resolution.ts";
+import { readAggregate } from "./aggregate-reader.ts";
+import type { RollupCompletenessSource } from "./rollup-scheduler.ts";
 
 export interface SeriesServiceOptions {
   now?: () => number;
@@ -38,6 +25,8 @@ export interface SeriesServiceOptions {
   nativeIntervalMs?: number;
   retention?: RetentionWindows;
   logger?: Logger;
+  /** Which rollup hours are complete (rollup-scheduler.ts); without, aggregates come from raw (and from the rollups only where raw may have expired). */
+  rollups?: RollupCompletenessSource;
 }
 
 type Row = Record<string, unknown> & { time: Date };
@@ -70,6 +59,7 @@ export class SeriesService {
   private readonly retention: RetentionWindows;
   private readonly logger: Logger | undefined;
   private readonly latestReadings: Pick<LatestReadings, "of"> | undefined;
+  private readonly rollups: RollupCompletenessSource | undefined;
 
   constructor(
     private readonly store: ReadingStore,
@@ -80,13 +70,15 @@ export class SeriesService {
     this.retention = options.retention ?? SCHEMA_RETENTION;
     this.logger = options.logger;
     this.latestReadings = options.latestReadings;
+    this.rollups = options.rollups;
   }
 
   /**
    * One series for a chart. `review`: the corrections, labels and visibility to apply (the read API
-   * always passes it; without, the stored data as it is). `oneQueryAtATime`: the sources of an
-   * aggregate (raw and a rollup) are asked one after the other — for callers who are not logged in,
-   * whose reads must leave InfluxDB room for others.
+   * always passes it; without, the stored data as it is). `oneQueryAtATime`: InfluxDB's aggregate and the review's
+   * recomputed buckets are asked one after the other (the aggregate's statements go in one request,
+   * which InfluxDB answers one statement at a time) — for callers who are not logged in, whose reads
+   * must leave InfluxDB room for others.
    */
   async series(series: CatalogSeries, from: number, to: number, width: number, options: { review?: ChartReview; oneQueryAtATime?: boolean } = {}): Promise<SeriesResponse> {
     const now = this.now();
@@ -105,9 +97,9 @@ export class SeriesService {
       plan = chooseResolution({ ...input, forceAggregate: true });
     }
     if (plan.kind !== "aggregate") throw new Error("forced aggregate plan expected");
-    const { intervalMs, sources } = plan;
+    const { intervalMs, rollup } = plan;
     const oneAtATime = options.oneQueryAtATime ?? false;
-    const envelopesOf = () => this.aggregate(series, from, to, intervalMs, sources, oneAtATime);
+    const envelopesOf = () => this.aggregate(series, from, to, intervalMs, rollup, now);
     if (!review) return this.response(series, from, to, intervalMs, (await envelopesOf()).map(envelopeToPoint), options.review, review);
     // The corrected buckets do not depend on InfluxDB's aggregates: both at once (one after the
     // other for callers who are not logged in).
@@ -151,80 +143,9 @@ export class SeriesService {
     return { latest, since, ...reviewFields(review), ...(label ? { provisionalLabel: label } : {}) };
   }
 
-  private async aggregate(
-    series: CatalogSeries,
-    from: number,
-    to: number,
-    intervalMs: number,
-    sources: readonly AggregateSource[],
-    oneQueryAtATime: boolean,
-  ): Promise<Envelope[]> {
-    const ask = (source: AggregateSource) =>
-      source === "raw" ? this.rawAggregate(series, from, to, intervalMs) : this.rollupAggregate(series, source, from, to, intervalMs);
-    const perSource: Envelope[][] = [];
-    if (oneQueryAtATime) for (const source of sources) perSource.push(await ask(source));
-    else perSource.push(...(await Promise.all(sources.map(ask))));
-    const rawIndex = sources.indexOf("raw");
-    if (perSource.length === 1) return perSource[0]!;
-    const raw = perSource[rawIndex] ?? [];
-    const rollup = perSource[rawIndex === 0 ? 1 : 0] ?? [];
-    return preferFuller(raw, rollup);
-  }
-
-  private async rawAggregate(series: CatalogSeries, from: number, to: number, intervalMs: number): Promise<Envelope[]> {
-    const rows = await this.store.query<Row>(rawAggregateQuery(series, from, to, intervalMs));
-    return rows.map((row) => {
-      const n = num(row[COL.n]) ?? 0;
-      const envelope: Envelope = {
-        t: row.time.getTime(),
-        mean: n > 0 ? num(row[COL.mean]) : null,
-        min: n > 0 ? num(row[COL.min]) : null,
-        max: n > 0 ? num(row[COL.max]) : null,
-        n,
-        nBelowLod: num(row[COL.nBelowLod]) ?? 0,
-        maxLod: num(row[COL.lod]),
-        maxLoq: num(row[COL.loq]),
-      };
-      // A bucket whose readings all failed QC has no values, but the client still sees it (qc 4).
-      const qc = qcFlag(row[COL.qc]);
-      if (qc !== undefined) envelope.qc = qc;
-      return envelope;
-    });
-  }
-
-  private async rollupAggregate(
-    series: CatalogSeries,
-    source: Exclude<AggregateSource, "raw">,
-    from: number,
-    to: number,
-    intervalMs: number,
-  ): Promise<Envelope[]> {
-    // Rollup rows are stamped with the start of their interval, so the row holding `from` starts
-    // before it; include it (the response's first bucket starts before `from` anyway).
-    const rollupMs = ROLLUP_INTERVAL_MS[source];
-    // Five years of hourly rows are ~44k per series: read as arrays, not as an object per row (in
-    // `npm run bench` node-influx's row objects cost this process more than InfluxDB's own work).
-    const result = await this.store.queryValues(rollupRowsQuery(series, source, Math.floor(from / rollupMs) * rollupMs, to));
-    const envelopes: Envelope[] = [];
-    for (const { columns, values } of result) {
-      const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq] = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod, COL.lod, COL.loq].map((c) => columns.indexOf(c)) as [
-        number, number, number, number, number, number, number, number,
-      ];
-      for (const row of values) {
-        const n = num(row[iN]) ?? 0;
-        envelopes.push({
-          t: row[iTime] as number,
-          mean: n > 0 ? num(row[iMean]) : null,
-          min: num(row[iMin]),
-          max: num(row[iMax]),
-          n,
-          nBelowLod: num(row[iBelow]) ?? 0,
-          maxLod: num(row[iLod]),
-          maxLoq: num(row[iLoq]),
-        });
-      }
-    }
-    return rebucket(envelopes, intervalMs);
+  /** InfluxDB's buckets: complete rollup hours from the rollup, the rest from raw (one request, answered statement by statement). */
+  private aggregate(series: CatalogSeries, from: number, to: number, intervalMs: number, rollup: RollupSource | null, now: number): Promise<Envelope[]> {
+    return readAggregate(this.store, { series, from, to, intervalMs, rollup, rawHorizon: now - this.retention.rawMs, ...(this.rollups ? { completeness: this.rollups } : {}) });
   }
 
   private response(

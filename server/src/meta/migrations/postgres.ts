@@ -506,4 +506,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      expired_by TEXT
    );
    CREATE INDEX alert_silences_end ON alert_silences(ends_at);`,
+
+  // 4 = SQLite 15: the rollup tracker's watch, rebuilt hours and dirty hours; see migrations/sqlite.ts.
+  `CREATE TABLE rollup_watch (
+     id BIGINT PRIMARY KEY CHECK (id = 1),
+     anchor_ms BIGINT NOT NULL,
+     cq_signature TEXT NOT NULL
+   );
+   CREATE TABLE rollup_rebuilt (
+     from_ms BIGINT PRIMARY KEY,
+     to_ms BIGINT NOT NULL CHECK (to_ms > from_ms)
+   );
+   CREATE TABLE rollup_dirty (
+     hour_ms BIGINT NOT NULL,
+     series_key TEXT NOT NULL,
+     PRIMARY KEY (hour_ms, series_key)
+   );`,
 ];

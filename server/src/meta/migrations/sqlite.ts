@@ -607,4 +607,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      expired_by TEXT
    );
    CREATE INDEX alert_silences_end ON alert_silences(ends_at);`,
+
+  // 15: what the rollup tracker (query/rollup-scheduler.ts) knows about the 1-minute and 1-hour
+  // rollups, so that a restart does not trust a rollup hour that late data made stale: the hour it
+  // started watching with the current continuous queries (and their text, to notice a change), the
+  // hours rebuilt from raw since, and the hours that are dirty — for one series, or for all ('*').
+  `CREATE TABLE rollup_watch (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     anchor_ms INTEGER NOT NULL,
+     cq_signature TEXT NOT NULL
+   );
+   CREATE TABLE rollup_rebuilt (
+     from_ms INTEGER PRIMARY KEY,
+     to_ms INTEGER NOT NULL CHECK (to_ms > from_ms)
+   );
+   CREATE TABLE rollup_dirty (
+     hour_ms INTEGER NOT NULL,
+     series_key TEXT NOT NULL,             -- station TAB parameter TAB sensor ('' untagged), or '*'
+     PRIMARY KEY (hour_ms, series_key)
+   ) WITHOUT ROWID;`,
 ];

@@ -1,0 +1,119 @@
+// Reads one series' aggregate buckets: the parts of the range that rollup-plan.ts gives the rollup
+// from its rows, the rest aggregated from raw with GROUP BY time, all statements in one request
+// (InfluxDB answers them one after the other), merged per bucket.
+import type { ReadingStore, SeriesValues } from "../influx/store.ts";
+import { COL, rawAggregateQuery, rollupAggregateQuery, rollupRowsQuery, type CatalogSeries } from "../influx/influxql.ts";
+import type { QcFlag } from "../../../common/reading.ts";
+import { preferFuller, rebucket, type Envelope } from "./envelope.ts";
+import { ROLLUP_INTERVAL_MS, type RollupSource } from "./resolution.ts";
+import { seriesKey, type TimeSpan } from "./rollup-completeness.ts";
+import { planParts, type PlanPart } from "./rollup-plan.ts";
+import type { RollupCompletenessSource } from "./rollup-scheduler.ts";
+
+export interface AggregateRead {
+  series: CatalogSeries;
+  /** Inclusive range, epoch ms (the series API's). */
+  from: number;
+  to: number;
+  intervalMs: number;
+  /** The rollup whose rows fit the buckets; null: raw only. */
+  rollup: RollupSource | null;
+  /** Raw data older than this may have expired. */
+  rawHorizon: number;
+  completeness?: RollupCompletenessSource;
+}
+
+/** The store's series keys a chart series reads: its sensor, and untagged points when they belong to it. */
+export function chartSeriesKeys(series: CatalogSeries): string[] {
+  const keys = [seriesKey(series.station.id, series.parameter.code, series.sensor.id)];
+  if (series.includeUntagged) keys.push(seriesKey(series.station.id, series.parameter.code, ""));
+  return keys;
+}
+
+/** The parts to read: everything from raw without a rollup level, else split by completeness. */
+export function aggregateParts(read: AggregateRead): PlanPart[] {
+  const { from, to, rollup } = read;
+  const end = to + 1;
+  if (rollup === null) return [{ source: "raw", from, to: end }];
+  const complete: TimeSpan[] = read.completeness?.completeSpans(chartSeriesKeys(read.series), rollup, from, end) ?? [];
+  return planParts({ from, to: end, level: rollup, rawHorizon: read.rawHorizon, complete });
+}
+
+/** The parts and the InfluxQL statements that read them (a raw and a rollup one for a "fuller" part). */
+export function aggregateStatements(read: AggregateRead): { parts: PlanPart[]; statements: string[] } {
+  const parts = aggregateParts(read);
+  const { series, intervalMs } = read;
+  const statements: string[] = [];
+  for (const part of parts) {
+    // Parts are half-open; the builders take inclusive ranges (times are whole milliseconds).
+    const last = part.to - 1;
+    if (part.source !== "rollup1h" && part.source !== "rollup1m") statements.push(rawAggregateQuery(series, part.from, last, intervalMs));
+    if (part.source === "fuller") {
+      // Rows from before the current continuous queries lack `sum`: fetched one by one (mean × count).
+      // Rollup rows are stamped with the start of their interval: include the one holding `from`.
+      const rollupMs = ROLLUP_INTERVAL_MS[read.rollup!];
+      statements.push(rollupRowsQuery(series, read.rollup!, Math.floor(part.from / rollupMs) * rollupMs, last));
+    } else if (part.source !== "raw") statements.push(rollupAggregateQuery(series, part.source, part.from, last, intervalMs));
+  }
+  return { parts, statements };
+}
+
+export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read: AggregateRead): Promise<Envelope[]> {
+  const { parts, statements } = aggregateStatements(read);
+  const { intervalMs } = read;
+  const results = await store.queryEach(statements);
+  const all: Envelope[] = [];
+  let at = 0;
+  for (const part of parts) {
+    if (part.source === "raw") all.push(...envelopes(results[at++]!));
+    else if (part.source === "fuller") {
+      const raw = envelopes(results[at++]!);
+      all.push(...preferFuller(raw, rebucket(envelopes(results[at++]!), intervalMs)));
+    } else all.push(...envelopes(results[at++]!));
+  }
+  // Parts are disjoint: buckets they share add up (mean weighted by count, min of mins, …).
+  return parts.length === 1 ? all : rebucket(all, intervalMs);
+}
+
+function divided(sum: number | null, n: number): number | null {
+  return sum === null ? null : sum / n;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function qcFlag(value: unknown): QcFlag | undefined {
+  return value === 1 || value === 2 || value === 3 || value === 4 || value === 9 ? value : undefined;
+}
+
+const COLUMNS = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod, COL.lod, COL.loq, COL.qc, COL.sum] as const;
+
+/** Rows of a raw GROUP BY time aggregate or of a rollup as envelopes (same columns either way). */
+function envelopes(result: readonly SeriesValues[]): Envelope[] {
+  const out: Envelope[] = [];
+  for (const { columns, values } of result) {
+    const [iTime, iMean, iMin, iMax, iN, iBelow, iLod, iLoq, iQc, iSum] = COLUMNS.map((c) => columns.indexOf(c)) as [
+      number, number, number, number, number, number, number, number, number, number,
+    ];
+    for (const row of values) {
+      const n = num(row[iN]) ?? 0;
+      const envelope: Envelope = {
+        t: row[iTime] as number,
+        // Summed rollup rows carry Σ and n instead of the mean.
+        mean: n === 0 ? null : iMean >= 0 ? num(row[iMean]) : divided(num(row[iSum]), n),
+        min: n > 0 ? num(row[iMin]) : null,
+        max: n > 0 ? num(row[iMax]) : null,
+        n,
+        nBelowLod: num(row[iBelow]) ?? 0,
+        maxLod: num(row[iLod]),
+        maxLoq: num(row[iLoq]),
+      };
+      // A bucket whose readings all failed QC has no values, but the client still sees it (qc 4).
+      const qc = iQc < 0 ? undefined : qcFlag(row[iQc]);
+      if (qc !== undefined) envelope.qc = qc;
+      out.push(envelope);
+    }
+  }
+  return out;
+}

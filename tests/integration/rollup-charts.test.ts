@@ -1,0 +1,239 @@
+// Charts read the 1-hour and 1-minute rollups for the hours they hold completely, and the answer is
+// the one aggregating raw data gives — with late data, replayed spool data and censored values; a
+// dirty hour is read from raw until its rebuild, and a restart keeps it dirty.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SeriesPoint, SeriesResponse } from "../../common/api-types.ts";
+import type { QcFlag, Reading } from "../../common/reading.ts";
+import { openMetaStore } from "../../server/src/meta/open.ts";
+import { aggregateParts } from "../../server/src/query/aggregate-reader.ts";
+import { RollupScheduler } from "../../server/src/query/rollup-scheduler.ts";
+import { SqlRollupStateRepository } from "../../server/src/query/rollup-state-repository.ts";
+import { SeriesService, SCHEMA_RETENTION } from "../../server/src/query/series-service.ts";
+import { chooseResolution, type RollupSource } from "../../server/src/query/resolution.ts";
+import type { CatalogSeries } from "../../server/src/influx/influxql.ts";
+import { seed as catalog, testReading } from "../helpers/catalog.ts";
+import { postReadings } from "../helpers/ingest-client.ts";
+import { startOwnInfluxd, startTestSystem, tempDir, testLogger, type TestSystem } from "../helpers/test-system.ts";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const STEP = 10 * MIN;
+const STATION = "DE-MULDE-BADDUEBEN";
+const PARAMETER = "sulfamethoxazole"; // LOD 2 ng/L
+// Ten days back: long settled for both rollups, well inside raw retention.
+const START = Math.floor((Date.now() - 10 * DAY) / HOUR) * HOUR;
+const END = START + 3 * DAY;
+
+/** A mix a real station produces: <LOD and <LOQ values, suspect and failed ones. */
+function reading(i: number, time = START + i * STEP, station = STATION): Reading {
+  const qc: QcFlag = i % 17 === 0 ? 4 : i % 11 === 0 ? 3 : 1;
+  if (i % 7 === 0) return testReading({ station, parameter: PARAMETER, time, qualifier: "<LOD", limit: 2, qc });
+  if (i % 19 === 0) return testReading({ station, parameter: PARAMETER, time, qualifier: "<LOQ", limit: 6, qc });
+  return testReading({ station, parameter: PARAMETER, time, value: Math.round((40 + 30 * Math.sin(i / 9) + (i % 5)) * 1000) / 1000, qc });
+}
+
+function seriesOf(station = STATION): CatalogSeries {
+  return { station: catalog.station(station)!, parameter: catalog.parameter(PARAMETER)!, sensor: catalog.primarySensor(station, PARAMETER, START)!, includeUntagged: true };
+}
+
+/** Equal buckets: the same readings counted, flags and censoring alike, numbers within float rounding. */
+function expectSameChart(actual: SeriesResponse, expected: SeriesResponse): void {
+  expect(actual.intervalMs).toBe(expected.intervalMs);
+  expect(actual.points.map((p) => p.t)).toEqual(expected.points.map((p) => p.t));
+  // The API labels its points with the review state; the reference is the stored data as it is.
+  const exact = (p: SeriesPoint) => ({ ...p, v: undefined, min: undefined, max: undefined, reportedBelow: undefined, approval: undefined, provisional: undefined });
+  actual.points.forEach((p, i) => {
+    const q = expected.points[i]!;
+    expect(exact(p), `bucket ${new Date(p.t).toISOString()}`).toEqual(exact(q));
+    for (const k of ["v", "min", "max", "reportedBelow"] as const) {
+      const want = q[k];
+      if (typeof want === "number") expect(p[k]).toBeCloseTo(want, 9);
+      else expect(p[k]).toBe(want);
+    }
+  });
+}
+
+/** Where the service would read each part of the chart. */
+function partsOf(system: TestSystem | { rollups: RollupScheduler }, from: number, to: number, width: number) {
+  const plan = chooseResolution({ from, to, width, now: Date.now(), retention: SCHEMA_RETENTION, forceAggregate: true });
+  if (plan.kind !== "aggregate") throw new Error("aggregate expected");
+  return aggregateParts({ series: seriesOf(), from, to, intervalMs: plan.intervalMs, rollup: plan.rollup as RollupSource, rawHorizon: Date.now() - SCHEMA_RETENTION.rawMs, completeness: system.rollups });
+}
+
+/** Through the batch writer, as ingest and spool replay store readings. */
+async function stored(system: TestSystem, readings: Reading[]): Promise<void> {
+  system.writer.enqueue(readings);
+  await system.writer.drained();
+}
+
+const rollupHours = (parts: ReturnType<typeof partsOf>) => parts.filter((p) => p.source === "rollup1h" || p.source === "rollup1m").reduce((s, p) => s + (p.to - p.from) / HOUR, 0);
+
+describe("charts from rollups", () => {
+  let system: TestSystem;
+  const chart = async (from: number, to: number, width: number): Promise<SeriesResponse> => {
+    const params = new URLSearchParams({ station: STATION, parameter: PARAMETER, from: String(from), to: String(to), width: String(width) });
+    const res = await fetch(`${system.url}/api/v1/series?${params}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as SeriesResponse;
+  };
+  const fromRaw = (from: number, to: number, width: number) => new SeriesService(system.store).series(seriesOf(), from, to, width);
+
+  beforeAll(async () => {
+    // Rebuilds only when a test asks (flush), so it can look at a dirty hour first.
+    system = await startTestSystem({ ROLLUP_REPAIR_QUIET_MS: "3600000" });
+    await stored(system, Array.from({ length: 3 * 144 }, (_, i) => reading(i)));
+    expect(system.rollups.pendingHours).toBe(72);
+    await system.rollups.flush();
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it.each([
+    ["1-hour buckets, ragged edges", START + 17 * MIN, END - 23 * MIN, 100, "rollup1h"],
+    ["6-hour buckets", START, END, 20, "rollup1h"],
+    ["15-minute buckets from the 1-minute rollup", START + DAY, START + DAY + 12 * HOUR, 60, "rollup1m"],
+  ] as const)("%s equal raw aggregation (censored, suspect and failed readings included)", async (_name, from, to, width, level) => {
+    const parts = partsOf(system, from, to, width);
+    expect(parts.some((p) => p.source === level)).toBe(true);
+    expect(rollupHours(parts)).toBeGreaterThan((to - from) / HOUR - 3);
+    const ours = await chart(from, to, width);
+    expectSameChart(ours, await fromRaw(from, to, width));
+    expect(ours.points.some((p) => p.qualifier === "<LOQ" || p.qualifier === "<LOD") || ours.points.some((p) => p.nBelowLod! > 0)).toBe(true);
+    expect(ours.points.some((p) => p.qc === 4)).toBe(true);
+  });
+
+  it("reads an hour with late data from raw until its rebuild, and from the rollup after", async () => {
+    const hour = START + DAY + 5 * HOUR;
+    const late = [testReading({ station: STATION, parameter: PARAMETER, time: hour + 5 * MIN, value: 900 }), testReading({ station: STATION, parameter: PARAMETER, time: hour + 6 * MIN, qualifier: "<LOD", limit: 2 })];
+    await stored(system, late);
+    const inHour = (parts: ReturnType<typeof partsOf>) => parts.find((p) => p.from <= hour && hour < p.to)!.source;
+    expect(inHour(partsOf(system, START, END, 100))).toBe("raw");
+    const before = await chart(START, END, 100);
+    expect(before.points.find((p) => p.t === hour)!.max).toBe(900);
+    expectSameChart(before, await fromRaw(START, END, 100));
+
+    await system.rollups.flush();
+    expect(inHour(partsOf(system, START, END, 100))).toBe("rollup1h");
+    const after = await chart(START, END, 100);
+    expect(after.points.find((p) => p.t === hour)!.max).toBe(900);
+    expectSameChart(after, await fromRaw(START, END, 100));
+  });
+
+  it("does not trust a dirty hour after a restart: it stays raw until rebuilt", async () => {
+    const dir = tempDir("wm-test-rollup-state-");
+    const meta = await openMetaStore(dir.dir);
+    try {
+      const repo = new SqlRollupStateRepository(meta.db);
+      const options = { lateAfterMs: 90 * MIN, quietMs: 3_600_000 };
+      const first = new RollupScheduler(system.store, testLogger, options, repo);
+      await first.start();
+      // This tracker knows the chart's hours as rebuilt (as after a backfill) …
+      first.written(Array.from({ length: 3 * 144 }, (_, i) => reading(i)));
+      await first.flush();
+      expect(rollupHours(partsOf({ rollups: first }, START, END, 100))).toBe(72);
+      // … and then sees late data arrive in one of them.
+      const hour = START + 2 * DAY + 3 * HOUR;
+      const late = [testReading({ station: STATION, parameter: PARAMETER, time: hour + 1 * MIN, value: -50 })];
+      first.written(late);
+      await system.store.writeReadings(late);
+      first.written(late);
+      await first.close(); // as if the process ended before the rebuild
+
+      // The system's own tracker rebuilt nothing yet either: the rollup of that hour is stale.
+      const second = new RollupScheduler(system.store, testLogger, options, repo);
+      await second.start();
+      expect(second.pendingHours).toBe(1);
+      const chartOf = (s: RollupScheduler) => new SeriesService(system.store, { rollups: s }).series(seriesOf(), START, END, 100);
+      const inHour = (s: RollupScheduler) => partsOf({ rollups: s }, START, END, 100).find((p) => p.from <= hour && hour < p.to)!.source;
+      expect(inHour(second)).toBe("raw");
+      expect(rollupHours(partsOf({ rollups: second }, START, END, 100))).toBe(71);
+      const reference = await fromRaw(START, END, 100);
+      expect(reference.points.find((p) => p.t === hour)!.min).toBe(-50);
+      expectSameChart(await chartOf(second), reference);
+
+      await second.flush();
+      await second.close();
+      const third = new RollupScheduler(system.store, testLogger, options, repo);
+      await third.start();
+      expect(third.pendingHours).toBe(0);
+      expect(inHour(third)).toBe("rollup1h");
+      expectSameChart(await chartOf(third), reference);
+      await third.close();
+    } finally {
+      await meta.close();
+      dir.remove();
+    }
+  });
+});
+
+describe("charts from rollups after an upgrade", () => {
+  it("reads history written before the tracker watched from raw until the background rebuild, then from the rollup", async () => {
+    const system = await startTestSystem({ ROLLUP_REPAIR_QUIET_MS: "3600000" });
+    const dir = tempDir("wm-test-rollup-upgrade-");
+    const meta = await openMetaStore(dir.dir);
+    try {
+      await system.store.writeReadings(Array.from({ length: 2 * 144 }, (_, i) => reading(i)));
+      // A tracker that starts only now, as after an upgrade: the history is older than its anchor.
+      const tracker = new RollupScheduler(system.store, testLogger, { lateAfterMs: 90 * MIN, quietMs: 3_600_000 }, new SqlRollupStateRepository(meta.db));
+      await tracker.start();
+      const to = START + 2 * DAY - STEP;
+      expect(rollupHours(partsOf({ rollups: tracker }, START, to, 100))).toBe(0);
+      await tracker.rebuildHistory(SCHEMA_RETENTION.rawMs, 0);
+      expect(rollupHours(partsOf({ rollups: tracker }, START, to, 100))).toBe(47);
+      const reference = await new SeriesService(system.store).series(seriesOf(), START, to, 100);
+      expectSameChart(await new SeriesService(system.store, { rollups: tracker }).series(seriesOf(), START, to, 100), reference);
+      await tracker.close();
+    } finally {
+      await meta.close();
+      dir.remove();
+      await system.stop();
+    }
+  });
+});
+
+describe("charts from rollups after a spool replay", () => {
+  it("serves replayed hours from raw until rebuilt, then from the rollup, equal to raw aggregation", async () => {
+    const influxd = await startOwnInfluxd();
+    const system = await startTestSystem({ WRITE_FLUSH_MS: "50", ROLLUP_REPAIR_QUIET_MS: "3600000" }, influxd.url);
+    try {
+      const token = (await system.stationTokens.create("replay", ["*"])).token;
+      const station = "DE-ELBE-ZEHREN";
+      const readings = Array.from({ length: 2 * 144 }, (_, i) => reading(i, START + i * STEP, station));
+      await influxd.crash();
+      const body = {
+        readings: readings.map((r) => ({
+          station: r.station, parameter: r.parameter, time: new Date(r.time).toISOString(),
+          ...(r.value !== null ? { value: r.value } : r.qualifier === "<LOD" ? { belowLod: { lod: r.limit } } : { belowLoq: { loq: r.limit } }),
+        })),
+      };
+      expect((await postReadings(system.url, token, body)).status).toBe(202);
+      await expect.poll(() => system.writer.stats().spoolBatches, { timeout: 10_000 }).toBeGreaterThan(0);
+      await influxd.restart();
+      await system.writer.drained();
+      await expect.poll(() => system.writer.stats().spoolBatches, { timeout: 30_000 }).toBe(0);
+
+      const series = { ...seriesOf(station) };
+      const from = START;
+      const to = START + 2 * DAY - STEP;
+      const withRollups = () => new SeriesService(system.store, { rollups: system.rollups }).series(series, from, to, 100);
+      const raw = await new SeriesService(system.store).series(series, from, to, 100);
+      expect(raw.points.reduce((s, p) => s + p.n!, 0)).toBeGreaterThan(200);
+      const partsNow = () => {
+        const plan = chooseResolution({ from, to, width: 100, now: Date.now(), retention: SCHEMA_RETENTION });
+        if (plan.kind !== "aggregate") throw new Error("aggregate expected");
+        return aggregateParts({ series, from, to, intervalMs: plan.intervalMs, rollup: plan.rollup, rawHorizon: 0, completeness: system.rollups });
+      };
+      expect(partsNow().every((p) => p.source === "raw")).toBe(true);
+      expectSameChart(await withRollups(), raw);
+
+      await system.rollups.flush();
+      expect(rollupHours(partsNow())).toBe(47);
+      expectSameChart(await withRollups(), raw);
+    } finally {
+      await system.stop();
+      await influxd.stop();
+    }
+  }, 90_000);
+});

@@ -1,0 +1,156 @@
+import { describe, expect, it } from "vitest";
+import {
+  ALL_SERIES,
+  MAX_SERIES_PER_DIRTY_HOUR,
+  RollupCompleteness,
+  addSpan,
+  settleAfter,
+  subtractHours,
+  type TimeSpan,
+} from "../../server/src/query/rollup-completeness.ts";
+import { planParts, type PlanPart } from "../../server/src/query/rollup-plan.ts";
+import { HOUR_MS, MINUTE_MS, parseInfluxDuration } from "../../server/src/query/resolution.ts";
+import { continuousQueries } from "../../server/src/influx/schema.ts";
+
+const H = HOUR_MS;
+const T0 = Date.UTC(2026, 10, 1); // midnight: hour n is T0 + n·H
+const h = (n: number) => T0 + n * H;
+const span = (a: number, b: number): TimeSpan => ({ from: h(a), to: h(b) });
+const SETTLE = { rollup1m: 2 * H, rollup1h: 48 * H };
+const A = "ST-A\tph\tS1";
+const B = "ST-B\tph\tS2";
+
+describe("addSpan", () => {
+  it.each<[string, TimeSpan[], TimeSpan, TimeSpan[]]>([
+    ["into nothing", [], span(1, 2), [span(1, 2)]],
+    ["before, apart", [span(5, 6)], span(1, 2), [span(1, 2), span(5, 6)]],
+    ["touching both neighbours", [span(0, 1), span(2, 3)], span(1, 2), [span(0, 3)]],
+    ["covering several", [span(1, 2), span(3, 4), span(8, 9)], span(0, 5), [span(0, 5), span(8, 9)]],
+    ["empty span changes nothing", [span(1, 2)], span(3, 3), [span(1, 2)]],
+  ])("%s", (_name, spans, add, out) => {
+    expect(addSpan(spans, add)).toEqual(out);
+  });
+});
+
+describe("subtractHours", () => {
+  it.each<[string, TimeSpan[], number[], TimeSpan[]]>([
+    ["no holes", [span(0, 4)], [], [span(0, 4)]],
+    ["hole in the middle", [span(0, 4)], [h(2)], [span(0, 2), span(3, 4)]],
+    ["holes at both ends and outside", [span(0, 4)], [h(-3), h(0), h(3), h(9)], [span(1, 3)]],
+    ["hole between spans", [span(0, 2), span(5, 7)], [h(3), h(5)], [span(0, 2), span(6, 7)]],
+  ])("%s", (_name, spans, hours, out) => {
+    expect(subtractHours(spans, hours)).toEqual(out);
+  });
+});
+
+describe("RollupCompleteness.completeSpans", () => {
+  // Anchor at hour 10; hours 0–4 rebuilt; now = hour 100 (both levels settled up to hour 100 − 1 − settle).
+  const fresh = () => new RollupCompleteness(SETTLE, { anchor: h(10), rebuilt: [span(0, 4)], dirty: [] });
+  const now = h(100);
+  it.each<[string, (c: RollupCompleteness) => void, string[], "rollup1m" | "rollup1h", number, number, TimeSpan[]]>([
+    ["rebuilt hours and watched hours, not the gap between", () => undefined, [A], "rollup1h", h(0), h(60), [span(0, 4), span(10, 52)]],
+    ["1-minute rollup settles sooner", () => undefined, [A], "rollup1m", h(40), now, [span(40, 98)]],
+    ["only whole hours inside the range", () => undefined, [A], "rollup1h", h(20) + 1, h(30) - 1, [span(21, 29)]],
+    ["a dirty hour of the series is a hole", (c) => void c.markDirty(A, h(20)), [A], "rollup1h", h(15), h(25), [span(15, 20), span(21, 25)]],
+    ["another series' dirty hour is not", (c) => void c.markDirty(B, h(20)), [A], "rollup1h", h(15), h(25), [span(15, 25)]],
+    ["the untagged key of a chart series counts too", (c) => void c.markDirty(B, h(20)), [A, B], "rollup1h", h(15), h(25), [span(15, 20), span(21, 25)]],
+    ["a hole for all series", (c) => void c.markDirty(ALL_SERIES, h(2)), [A], "rollup1h", h(0), h(4), [span(0, 2), span(3, 4)]],
+    ["nothing before the range is settled", () => undefined, [A], "rollup1h", h(60), h(70), []],
+  ])("%s", (_name, setUp, keys, level, from, to, out) => {
+    const c = fresh();
+    setUp(c);
+    expect(c.completeSpans(keys, level, from, to, now)).toEqual(out);
+  });
+
+  it("trusts nothing before the first anchor unless rebuilt", () => {
+    const c = new RollupCompleteness(SETTLE, { anchor: null, rebuilt: [], dirty: [] });
+    expect(c.completeSpans([A], "rollup1h", h(0), h(90), now)).toEqual([]);
+  });
+});
+
+describe("RollupCompleteness dirty marks and rebuilds", () => {
+  it("clears a rebuilt hour, unless it was marked again after the rebuild started", () => {
+    const c = new RollupCompleteness(SETTLE, { anchor: null, rebuilt: [], dirty: [] });
+    c.markDirty(A, h(1));
+    c.markDirty(A, h(2));
+    const started = c.currentSeq;
+    c.markDirty(B, h(2)); // a write that ended during the rebuild
+    expect(c.rebuiltFrom(span(0, 3), started)).toEqual([h(1)]);
+    expect(c.isDirty(A, h(1))).toBe(false);
+    expect(c.isDirty(A, h(2))).toBe(true);
+    expect(c.completeSpans([A], "rollup1h", h(0), h(3), h(100))).toEqual([span(0, 2)]);
+  });
+
+  it("stores one mark per new series and hour, and turns a crowded hour into one mark for all", () => {
+    const c = new RollupCompleteness(SETTLE, { anchor: null, rebuilt: [], dirty: [] });
+    expect(c.markDirty(A, h(1))).toEqual([{ hour: h(1), key: A }]);
+    expect(c.markDirty(A, h(1))).toEqual([]);
+    for (let i = 1; i < MAX_SERIES_PER_DIRTY_HOUR; i++) expect(c.markDirty(`S${i}\tph\t`, h(1))).toHaveLength(1);
+    expect(c.markDirty("one-too-many\tph\t", h(1))).toEqual([{ hour: h(1), key: ALL_SERIES }]);
+    expect(c.isDirty("never-written\tph\t", h(1))).toBe(true);
+    expect(c.markDirty(B, h(1))).toEqual([]);
+  });
+
+  it("restores dirty marks and rebuilt spans from the stored state", () => {
+    const c = new RollupCompleteness(SETTLE, { anchor: h(0), rebuilt: [span(-5, -3)], dirty: [{ hour: h(3), key: A }, { hour: h(4), key: ALL_SERIES }] });
+    expect(c.dirtyHours()).toEqual([h(3), h(4)]);
+    expect(c.completeSpans([A], "rollup1h", h(-6), h(6), h(100))).toEqual([span(-5, -3), span(0, 3), span(5, 6)]);
+  });
+});
+
+describe("settleAfter", () => {
+  it.each(continuousQueries("db").map((cq) => [cq.name, cq.resample] as const))("%s: RESAMPLE FOR + EVERY + margin (%s)", (_name, resample) => {
+    const m = /EVERY (\S+) FOR (\S+)/.exec(resample)!;
+    expect(settleAfter(resample, parseInfluxDuration, 5 * MINUTE_MS)).toBe(parseInfluxDuration(m[2]!) + parseInfluxDuration(m[1]!) + 5 * MINUTE_MS);
+  });
+  it("refuses a clause it cannot read", () => {
+    expect(() => settleAfter("EVERY 1m", parseInfluxDuration, 0)).toThrow(/RESAMPLE/);
+  });
+});
+
+describe("planParts", () => {
+  const part = (source: PlanPart["source"], a: number, b: number): PlanPart => ({ source, from: a, to: b });
+  it.each<[string, Parameters<typeof planParts>[0], PlanPart[]]>([
+    ["nothing complete: all raw", { from: h(0), to: h(10), level: "rollup1h", rawHorizon: h(-100), complete: [] }, [part("raw", h(0), h(10))]],
+    [
+      "complete middle from the rollup, ragged edges from raw",
+      { from: h(0) + 7, to: h(10) + 7, level: "rollup1h", rawHorizon: h(-100), complete: [span(1, 10)] },
+      [part("raw", h(0) + 7, h(1)), part("rollup1h", h(1), h(10)), part("raw", h(10), h(10) + 7)],
+    ],
+    [
+      "an incomplete hour inside splits the rollup",
+      { from: h(0), to: h(10), level: "rollup1m", rawHorizon: h(-100), complete: [span(0, 4), span(5, 10)] },
+      [part("rollup1m", h(0), h(4)), part("raw", h(4), h(5)), part("rollup1m", h(5), h(10))],
+    ],
+    [
+      "before the raw horizon: whichever saw more, unless complete",
+      { from: h(0), to: h(10), level: "rollup1h", rawHorizon: h(6) + 5, complete: [span(2, 3)] },
+      [part("fuller", h(0), h(2)), part("rollup1h", h(2), h(3)), part("fuller", h(3), h(6)), part("raw", h(6), h(10))],
+    ],
+    [
+      "too many parts: the shortest rollup runs between raw ones are read from raw",
+      { from: h(0), to: h(20), level: "rollup1h", rawHorizon: h(-100), complete: [span(1, 2), span(3, 8), span(9, 10)], maxParts: 4 },
+      [part("raw", h(0), h(3)), part("rollup1h", h(3), h(8)), part("raw", h(8), h(20))],
+    ],
+    ["empty range", { from: h(1), to: h(1), level: "rollup1h", rawHorizon: 0, complete: [] }, []],
+  ])("%s", (_name, input, out) => {
+    expect(planParts(input)).toEqual(out);
+  });
+
+  it("covers the range exactly, with disjoint parts and rollup parts on whole hours (sweep)", () => {
+    for (const [from, to] of [
+      [h(0) + 123, h(50) + 9],
+      [h(3), h(4)],
+      [h(-10) + 1, h(30)],
+    ] as const) {
+      for (const complete of [[], [span(1, 2)], [span(-20, 40)], [span(0, 1), span(2, 3), span(4, 5), span(6, 7), span(8, 9), span(10, 11), span(12, 13)]]) {
+        const parts = planParts({ from, to, level: "rollup1h", rawHorizon: h(0), complete, maxParts: 5 });
+        expect(parts[0]!.from).toBe(from);
+        expect(parts[parts.length - 1]!.to).toBe(to);
+        expect(parts.length).toBeLessThanOrEqual(5 + 2);
+        for (let i = 1; i < parts.length; i++) expect(parts[i]!.from).toBe(parts[i - 1]!.to);
+        for (const p of parts) if (p.source === "rollup1h") expect([p.from % H, p.to % H]).toEqual([0, 0]);
+      }
+    }
+  });
+});
