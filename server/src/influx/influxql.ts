@@ -161,17 +161,21 @@ export function rawAggregateQuery(series: CatalogSeries, from: number, to: numbe
   );
 }
 
+/** A rollup level's retention policy and measurement. */
+function rollupSource(source: "rollup1m" | "rollup1h"): string {
+  const [rp, measurement] = source === "rollup1m" ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute] : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+  return `${ident(rp)}.${ident(measurement)}`;
+}
+
 /** Rollup rows (filled by the continuous queries) for the range, one per rollup interval. */
 export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rollup1h", from: number, to: number, limit?: number): string {
   // `limit` lets a caller notice more rows than it can take.
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit <= 0)) throw new Error(`Bad limit ${limit}`);
-  const [rp, measurement] =
-    source === "rollup1m" ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute] : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
   const f = ROLLUP_FIELD;
   return (
     `SELECT ${field(f.mean, COL.mean)}, ${field(f.min, COL.min)}, ${field(f.max, COL.max)}, ${field(f.count, COL.n)}, ` +
     `${field(f.belowLodCount, COL.nBelowLod)}, ${field(f.lod, COL.lod)}, ${field(f.loq, COL.loq)}, ${field(f.qc, COL.qc)} ` +
-    `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ORDER BY time ASC` +
+    `FROM ${rollupSource(source)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ORDER BY time ASC` +
     (limit === undefined ? "" : ` LIMIT ${limit}`)
   );
 }
@@ -182,14 +186,12 @@ export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rol
  * or rebuilt since (older rows lack `sum` and `qc`); `intervalMs` must be a multiple of the rollup's.
  */
 export function rollupAggregateQuery(series: CatalogSeries, source: "rollup1m" | "rollup1h", from: number, to: number, intervalMs: number): string {
-  const [rp, measurement] =
-    source === "rollup1m" ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute] : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
   const f = (name: string) => ident(name);
   const r = ROLLUP_FIELD;
   return (
     `SELECT ${as(`sum(${f(r.sum)})`, COL.sum)}, ${as(`sum(${f(r.count)})`, COL.n)}, ${as(`min(${f(r.min)})`, COL.min)}, ${as(`max(${f(r.max)})`, COL.max)}, ` +
     `${as(`sum(${f(r.belowLodCount)})`, COL.nBelowLod)}, ${as(`max(${f(r.lod)})`, COL.lod)}, ${as(`max(${f(r.loq)})`, COL.loq)}, ${as(`max(${f(r.qc)})`, COL.qc)} ` +
-    `FROM ${ident(rp)}.${ident(measurement)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ` +
+    `FROM ${rollupSource(source)} WHERE ${seriesCondition(series)} AND ${timeCondition({ from, to, closed: true })} ` +
     `GROUP BY time(${intervalLiteral(intervalMs)}) fill(none)`
   );
 }
