@@ -128,19 +128,19 @@ describe("maintenance windows in Chromium", () => {
     await form.locator("[data-testid=maintenance-submit]").click();
     const added = w.page.locator("[data-testid=maintenance-list] tr[data-window]", { hasText: "Turbidity sensor wiper replaced" });
     await added.waitFor();
-    expect(await w.page.locator("[data-testid=notice]").textContent()).toMatch(/^Maintenance saved: Bad Düben.*, until /);
+    expect(await w.page.locator("[data-testid=maintenance-section] [data-testid=notice]").textContent()).toMatch(/^Maintenance saved: Bad Düben.*, until /);
     const end = added.locator("button");
     await end.click();
     await end.click();
     await added.waitFor({ state: "detached" });
-    expect(await w.page.locator("[data-testid=notice]").textContent()).toBe("Maintenance ended.");
+    expect(await w.page.locator("[data-testid=maintenance-section] [data-testid=notice]").textContent()).toBe("Maintenance ended.");
 
     await form.locator("select[name=when]").selectOption("planned");
     await form.locator("input[name=from]").fill("2030-06-02 10:00");
     await form.locator("input[name=to]").fill("2030-06-02 09:00");
     await form.locator("input[name=reason]").fill("backwards");
     await form.locator("[data-testid=maintenance-submit]").click();
-    await w.page.waitForFunction(() => /before it starts/.test(document.querySelector("[data-testid=notice]")?.textContent ?? ""));
+    await w.page.waitForFunction(() => /before it starts/.test(document.querySelector("[data-testid=maintenance-section] [data-testid=notice]")?.textContent ?? ""));
     expect(await w.page.locator("[data-testid=maintenance-list] tr[data-window]").count()).toBe(2);
     const audit = (await system!.auth.audit.recent()).filter((e) => e.actor === reviewer.username).map((e) => e.action);
     expect(audit).toEqual(["maintenance.end", "maintenance.start"]);

@@ -103,7 +103,7 @@ export class QcEngine {
       d[o + LAST_TIME] = input.time;
       d[o + REPEATS] = 1;
       d[o + JUMPED] = 0;
-      if (rangeFlag !== 4) {
+      if (rangeFlag !== QC.fail) {
         d[o + COUNT] = 1;
         d[o + VALUES] = value;
       }
