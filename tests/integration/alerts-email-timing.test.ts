@@ -134,11 +134,13 @@ describe("email digests", () => {
     const midnight = DateTime.fromMillis(start, { zone }).plus({ days: 1 }).startOf("day").toMillis();
     const time = new ManualTime(start);
     const s = await system(time, smtp.url);
-    await confirmedSubscription(s, smtp, { digest: "daily", timezone: zone });
+    const subscription = await confirmedSubscription(s, smtp, { digest: "daily", timezone: zone });
 
     await post(s, ZEHREN, start - MIN, 160);
     time.advance(3 * HOUR); // 18:00 in New York
     await post(s, SCHMILKA, time.now() - MIN, 175);
+    // Both notices queued (recorded after the ingest answer; a moment later on PostgreSQL) before midnight comes.
+    await expect.poll(async () => (await outboxOf(s, subscription)).length, { timeout: 10_000 }).toBe(2);
     // Midnight UTC (19:00 or 20:00 in New York) passes; the digest waits for the subscriber's own.
     const digest = await theOneDigestAt(time, smtp, midnight);
     expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 firing");

@@ -98,9 +98,10 @@ export class SqlMaintenanceRepository implements MaintenanceRepository {
         .insertInto("maintenance_held")
         .values({ window_id: h.windowId, rule_id: h.ruleId, series_key: h.seriesKey, first_at: h.firstAt, last_at: h.lastAt, count: h.count })
         .onConflict((oc) =>
+          // CASE, not min()/max(): those are scalar on SQLite but aggregates on PostgreSQL (LEAST/GREATEST there).
           oc.columns(["window_id", "rule_id", "series_key"]).doUpdateSet((eb) => ({
-            first_at: eb.fn("min", [eb.ref("maintenance_held.first_at"), eb.ref("excluded.first_at")]),
-            last_at: eb.fn("max", [eb.ref("maintenance_held.last_at"), eb.ref("excluded.last_at")]),
+            first_at: eb.case().when("maintenance_held.first_at", "<=", eb.ref("excluded.first_at")).then(eb.ref("maintenance_held.first_at")).else(eb.ref("excluded.first_at")).end(),
+            last_at: eb.case().when("maintenance_held.last_at", ">=", eb.ref("excluded.last_at")).then(eb.ref("maintenance_held.last_at")).else(eb.ref("excluded.last_at")).end(),
             count: eb(eb.ref("maintenance_held.count"), "+", eb.ref("excluded.count")),
           })),
         )
