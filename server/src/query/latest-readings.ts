@@ -16,6 +16,8 @@ const key = (r: Pick<Reading, "station" | "parameter" | "sensor">) => `${r.stati
 
 export class LatestReadings {
   private readonly bySeries = new Map<string, Reading>();
+  /** Batches already taken: the store announces each write batch twice (when it starts and ends). */
+  private readonly seen = new WeakSet<readonly Reading[]>();
   private loading: Promise<void> | undefined;
 
   /**
@@ -26,6 +28,8 @@ export class LatestReadings {
 
   /** Ingest accepted these (validated, QC-flagged, handed to the writer), or they are being written. */
   accepted(readings: readonly Reading[]): void {
+    if (this.seen.has(readings)) return;
+    this.seen.add(readings);
     for (const r of readings) this.offer(r);
   }
 
