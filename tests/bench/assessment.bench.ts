@@ -21,7 +21,7 @@ import type { Reading } from "../../common/reading.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
 import { toLineProtocol } from "../../server/src/influx/store.ts";
-import { dailySumsQuery } from "../../server/src/influx/influxql.ts";
+import { dailySumsQuery } from "../../server/src/influx/influxql-daily.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
 import { chunked } from "../../server/src/meta/chunked.ts";
 import { authHeaders } from "../helpers/auth.ts";

@@ -1,4 +1,4 @@
-// Daily means from InfluxDB's daily sums (dailySumsQuery / rollupDailySumsQuery in query/influxql.ts).
+// Daily means from InfluxDB's daily sums (dailySumsQuery / rollupDailySumsQuery in influx/influxql-daily.ts).
 // Pure. A day's mean follows Directive 2009/90/EC Art. 5 like every mean in Water Monitor
 // (common/statistics/censored-mean.ts): censored readings count at half their limit, and a mean
 // below the highest limit among them is itself censored with that limit ("< LOQ", Art. 5(2)) — the

@@ -6,7 +6,7 @@ import { DateTime } from "luxon";
 import type { CatalogSnapshot } from "../../../../common/catalog-snapshot.ts";
 import { chunked } from "../../meta/chunked.ts";
 import type { ReadingStore, SeriesValues } from "../../influx/store.ts";
-import { DAILY_COL, dailySumsQuery, rollupDailySumsQuery } from "../../influx/influxql.ts";
+import { DAILY_COL, dailySumsQuery, rollupDailySumsQuery } from "../../influx/influxql-daily.ts";
 import { TAG } from "../../../../common/wire.ts";
 import { dailyMeansOf, type DailySumsRow, type SensorPick } from "./daily-means.ts";
 import { seriesKey, type DailyMeansRequest, type ReadOptions, type SensorDailyMean } from "./data-source.ts";
