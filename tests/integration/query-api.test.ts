@@ -304,6 +304,34 @@ describe("read API (/api/v1) against a real InfluxDB", () => {
     for (const s of list) expect(s.points.length).toBeLessThanOrEqual(300);
   });
 
+  it("reads every series of an aggregated /series/multi in one InfluxDB request, each as /series answers it", async () => {
+    const list = [`${STATION}:${CBZ}`, `${STATION}:${EE2}`, "CN-YANGTZE-CUNTAN:ph"];
+    const q = new URLSearchParams({ series: list.join(","), from: String(START), to: String(END), width: "300" });
+    // Counts the store's requests (the real store still answers them).
+    const store = system.store;
+    const queryEach = store.queryEach.bind(store);
+    let requests = 0;
+    store.queryEach = (statements) => {
+      requests++;
+      return queryEach(statements);
+    };
+    let multi: SeriesResponse[];
+    try {
+      const { status, body } = await get(`/api/v1/series/multi?${q}`);
+      expect(status).toBe(200);
+      multi = body.series as SeriesResponse[];
+    } finally {
+      store.queryEach = queryEach;
+    }
+    expect(requests).toBe(1);
+    expect(multi.every((s) => s.resolution === "aggregate")).toBe(true);
+    for (const [i, id] of list.entries()) {
+      const [station, parameter] = id.split(":");
+      const single = await get(`/api/v1/series?${new URLSearchParams({ station: station!, parameter: parameter!, from: String(START), to: String(END), width: "300" })}`);
+      expect(multi[i]!.points).toEqual((single.body as SeriesResponse).points);
+    }
+  });
+
   it.each([
     ["an unknown station", `station=NOPE&parameter=${CBZ}`, 'unknown station "NOPE"'],
     ["an injection attempt in station", `station=${encodeURIComponent("x' OR 1=1")}&parameter=${CBZ}`, "unknown station"],

@@ -58,10 +58,24 @@ export function aggregateStatements(read: AggregateRead): { parts: PlanPart[]; s
   return { parts, statements };
 }
 
-export async function readAggregate(store: Pick<ReadingStore, "queryEach">, read: AggregateRead): Promise<Envelope[]> {
-  const { parts, statements } = aggregateStatements(read);
-  const { intervalMs } = read;
-  const results = await store.queryEach(statements);
+/**
+ * Several series' buckets with every statement in one InfluxDB request, as a Grafana panel sends its
+ * queries: InfluxDB answers them one after the other, so a compare chart costs one round trip and
+ * holds one query slot, however many series it shows.
+ */
+export async function readAggregates(store: Pick<ReadingStore, "queryEach">, reads: readonly AggregateRead[]): Promise<Envelope[][]> {
+  const planned = reads.map(aggregateStatements);
+  const results = await store.queryEach(planned.flatMap((p) => p.statements));
+  let at = 0;
+  return planned.map(({ parts }, i) => {
+    const mine = results.slice(at, at + planned[i]!.statements.length);
+    at += mine.length;
+    return mergeParts(parts, mine, reads[i]!.intervalMs);
+  });
+}
+
+/** One series' part results (in aggregateStatements' order) as buckets. */
+function mergeParts(parts: readonly PlanPart[], results: readonly SeriesValues[][], intervalMs: number): Envelope[] {
   const all: Envelope[] = [];
   let at = 0;
   for (const part of parts) {

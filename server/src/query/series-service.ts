@@ -15,7 +15,8 @@ import type { Logger } from "../../../common/logger.ts";
 import { envelopeToPoint, type Envelope } from "./envelope.ts";
 import { COL, latestQuery, rawPointsQuery, type CatalogSeries } from "../influx/influxql.ts";
 import { DEFAULT_NATIVE_INTERVAL_MS, chooseResolution, parseInfluxDuration, type ResolutionPlan, type RetentionWindows, type RollupSource } from "./resolution.ts";
-import { readAggregate } from "./aggregate-reader.ts";
+import { readAggregates, type AggregateRead } from "./aggregate-reader.ts";
+import { mapLimited } from "../util/map-limited.ts";
 import type { RollupCompletenessSource } from "./rollup-scheduler.ts";
 
 export interface SeriesServiceOptions {
@@ -143,9 +144,43 @@ export class SeriesService {
     return { latest, since, ...reviewFields(review), ...(label ? { provisionalLabel: label } : {}) };
   }
 
+  /**
+   * The series of one compare chart. When the range is aggregated, every series' statements go to
+   * InfluxDB in one request (readAggregates: one round trip and one query slot, however many series);
+   * a range short enough for raw points reads each series on its own, `concurrency` at a time.
+   */
+  async seriesMany(
+    list: readonly CatalogSeries[],
+    from: number,
+    to: number,
+    width: number,
+    options: { review?: ChartReview; oneQueryAtATime?: boolean; concurrency: number },
+  ): Promise<SeriesResponse[]> {
+    const now = this.now();
+    const plan = chooseResolution({ from, to, width, now, retention: this.retention, nativeIntervalMs: this.nativeIntervalMs });
+    if (plan.kind !== "aggregate") return mapLimited(list, options.concurrency, (s) => this.series(s, from, to, width, options));
+    const { intervalMs, rollup } = plan;
+    const chart = options.review;
+    const reviews = chart ? await Promise.all(list.map((s) => SeriesChartReview.load(s, chart, from, to))) : undefined;
+    const envelopesOf = () => readAggregates(this.store, list.map((s) => this.aggregateRead(s, from, to, intervalMs, rollup, now)));
+    const recompute = (limit: number) => mapLimited(reviews ?? [], limit, (r) => r.recompute(intervalMs, now - this.retention.rawMs));
+    const [envelopes, recomputed] = options.oneQueryAtATime
+      ? [await envelopesOf(), await recompute(1)]
+      : await Promise.all([envelopesOf(), recompute(options.concurrency)]);
+    return list.map((series, i) => {
+      const review = reviews?.[i];
+      const points = review ? review.buckets(envelopes[i]!, recomputed[i]!) : envelopes[i]!.map(envelopeToPoint);
+      return this.response(series, from, to, intervalMs, points, chart, review);
+    });
+  }
+
   /** InfluxDB's buckets: complete rollup hours from the rollup, the rest from raw (one request, answered statement by statement). */
-  private aggregate(series: CatalogSeries, from: number, to: number, intervalMs: number, rollup: RollupSource | null, now: number): Promise<Envelope[]> {
-    return readAggregate(this.store, { series, from, to, intervalMs, rollup, rawHorizon: now - this.retention.rawMs, ...(this.rollups ? { completeness: this.rollups } : {}) });
+  private async aggregate(series: CatalogSeries, from: number, to: number, intervalMs: number, rollup: RollupSource | null, now: number): Promise<Envelope[]> {
+    return (await readAggregates(this.store, [this.aggregateRead(series, from, to, intervalMs, rollup, now)]))[0]!;
+  }
+
+  private aggregateRead(series: CatalogSeries, from: number, to: number, intervalMs: number, rollup: RollupSource | null, now: number): AggregateRead {
+    return { series, from, to, intervalMs, rollup, rawHorizon: now - this.retention.rawMs, ...(this.rollups ? { completeness: this.rollups } : {}) };
   }
 
   private response(
