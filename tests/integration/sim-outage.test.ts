@@ -143,8 +143,12 @@ describe("simulator uplink against a real HTTP endpoint", () => {
   it("waits out 503 + Retry-After and then delivers every reading exactly once", async () => {
     const recorder = await startRecorder();
     running.push(recorder);
-    const overloadedFrom = Date.now() + 500;
-    recorder.overloaded = () => Date.now() >= overloadedFrom && Date.now() < overloadedFrom + 1_200;
+    // Overloaded from 300 ms after the simulator's first request for 1.2 s: timed from its first
+    // request, not from the test's start, so a slow start on a loaded machine cannot miss the window.
+    recorder.overloaded = () => {
+      const first = recorder.requests[0]?.at;
+      return first !== undefined && Date.now() >= first + 300 && Date.now() < first + 1_500;
+    };
     const { sim, generated } = fastRun(recorder);
     const summary = await sim.finished;
     const rejections = recorder.requests.filter((r) => r.status === 503);
