@@ -17,6 +17,6 @@ export const mapDe: Record<keyof typeof mapEn, string> = {
   "map.colRiver": "Fluss",
   "map.colStatus": "Zustand",
   "map.colValue": "Neuester Wert",
-  "map.source": "Staatsflächen und Grenzen: Natural Earth (gemeinfrei). Flüsse: schematische Linien durch Orte an ihnen. Ohne Netzverbindung gezeichnet.",
+  "map.source": "Staatsflächen, Grenzen und Flüsse: Natural Earth (gemeinfrei); Zschopau und Freiberger Mulde: Linien durch belegte Orte an ihnen. Ohne Netzverbindung gezeichnet.",
   "map.noOutline": "Für diese Region ist keine Umrisskarte enthalten: nur die Messstellen.",
 };

@@ -15,6 +15,6 @@ export const mapEn = {
   "map.colRiver": "River",
   "map.colStatus": "Status",
   "map.colValue": "Latest value",
-  "map.source": "Country areas and borders: Natural Earth (public domain). Rivers: schematic lines through places on them. Drawn without a network connection.",
+  "map.source": "Country areas, borders and rivers: Natural Earth (public domain); Zschopau and Freiberger Mulde: lines through documented places on them. Drawn without a network connection.",
   "map.noOutline": "No outline map is bundled for this region: stations only.",
 } as const;

@@ -17,6 +17,6 @@ export const mapZh: Record<keyof typeof mapEn, string> = {
   "map.colRiver": "河流",
   "map.colStatus": "状态",
   "map.colValue": "最新数值",
-  "map.source": "国家区域与边界：Natural Earth（公有领域）。河流：经过沿岸地点的示意线。无需网络连接即可绘制。",
+  "map.source": "国家区域、边界与河流：Natural Earth（公有领域）；乔保河与弗赖贝格穆尔德河：经过有据可查的沿岸地点的连线。无需网络连接即可绘制。",
   "map.noOutline": "此区域没有内置轮廓地图：仅显示站点。",
 };
