@@ -97,7 +97,7 @@ describe("export dialog in Chromium", () => {
     const text = readFileSync((await download.path())!, "utf8");
     const rows = parse(text, { columns: true, bom: true }) as Array<Record<string, string>>;
     expect(Object.keys(rows[0]!)).toEqual([
-      "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
+      "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "maintenance", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
     ]);
     // Nothing reviewed yet: raw, provisional (below the default release level "approved").
     expect(rows.every((r) => r.approval === "raw" && r.provisional === "true" && r.corrections === "")).toBe(true);

@@ -89,7 +89,7 @@ describe("full-resolution export", () => {
       /^attachment; filename="water-monitor_2-stations_2-parameters_\d{8}T\d{6}Z-\d{8}T\d{6}Z_raw\.csv"; filename\*=UTF-8''/,
     );
     const text = await res.text();
-    expect(text.startsWith("time,station,parameter,sensor,value,unit,qc_flag,qualifier,limit,uncertainty,approval,provisional,grade,estimated,corrections\r\n")).toBe(true);
+    expect(text.startsWith("time,station,parameter,sensor,value,unit,qc_flag,maintenance,qualifier,limit,uncertainty,approval,provisional,grade,estimated,corrections\r\n")).toBe(true);
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(readings.length);
     const byKey = new Map(readings.map((r) => [key(r), r]));
@@ -109,6 +109,7 @@ describe("full-resolution export", () => {
         value: r.value === null ? "" : String(r.value),
         unit: UNIT[r.parameter],
         qc_flag: String(r.qc),
+        maintenance: "",
         qualifier: r.value === null ? "<LOD" : "",
         limit: r.limit === null ? "" : String(r.limit),
         uncertainty: "",
@@ -151,6 +152,7 @@ describe("full-resolution export", () => {
         value: r.value,
         unit: UNIT[r.parameter],
         qc_flag: r.qc,
+        maintenance: null,
         qualifier: r.value === null ? "<LOD" : null,
         limit: r.limit,
         uncertainty: null,
@@ -279,7 +281,7 @@ describe("metadata bundle and estimate", () => {
       expect(resource.hash).toBe(`sha256:${createHash("sha256").update(data).digest("hex")}`);
       expect(resource.water_monitor_rows).toBe(readings.length);
       expect(resource.schema.fields.map((f: { name: string }) => f.name)).toEqual([
-        "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
+        "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "maintenance", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
       ]);
       expect(pkg.water_monitor.review).toMatchObject({ view: "corrected", as_of: null, release_level: "approved", corrections: [], withheld_series: [] });
       expect(pkg.profile).toBe("tabular-data-package");

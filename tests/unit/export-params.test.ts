@@ -60,7 +60,7 @@ describe("export InfluxQL", () => {
   it("selects raw readings of the requested series over the half-open range, tags as columns", () => {
     const req = parseExportQuery({ ...base, qc: "pass" }, seed, NOW);
     expect(rawExportQuery(req.series, null, req.from, req.to, req.qc)).toBe(
-      `SELECT "station", "parameter", "sensor", "value" AS "value", "lod" AS "lod", "loq" AS "loq", "uncertainty" AS "uncertainty", "qc" AS "qc" FROM "raw"."reading" WHERE ` +
+      `SELECT "station", "parameter", "sensor", "value" AS "value", "lod" AS "lod", "loq" AS "loq", "uncertainty" AS "uncertainty", "qc" AS "qc", "maintenance" AS "maintenance" FROM "raw"."reading" WHERE ` +
         `("station" = 'DE-ELBE-ZEHREN' OR "station" = 'CN-YANGTZE-CUNTAN') AND ("parameter" = 'carbamazepine') ` +
         `AND time >= 1767225600000ms AND time < 1769904000000ms AND "qc" = 1`,
     );

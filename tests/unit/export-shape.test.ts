@@ -54,6 +54,7 @@ describe("table shapes", () => {
     qualifier: value === null ? (limit !== null && limit > 10 ? "<LOQ" : "<LOD") : null,
     limit,
     uncertainty: null,
+    maintenance: false,
     approval: "raw",
     provisional: true,
     grade: null,
@@ -61,16 +62,18 @@ describe("table shapes", () => {
     corrections: [],
   });
 
-  it("long: one row per reading with sensor, unit, flags, qualifier, limit, uncertainty and its review labels", () => {
+  it("long: one row per reading with sensor, unit, flags, maintenance marker, qualifier, limit, uncertainty and its review labels", () => {
     const shaper = longRawShaper({ ...req, layout: "long" });
     expect(shaper.columns.map((c) => c.name)).toEqual([
-      "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
+      "time", "station", "parameter", "sensor", "value", "unit", "qc_flag", "maintenance", "qualifier", "limit", "uncertainty", "approval", "provisional", "grade", "estimated", "corrections",
     ]);
     const reviewed: RawRecord = { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", 4), approval: "approved", provisional: false, grade: "estimated", estimated: true, corrections: [3, 7] };
-    expect(shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 5), { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 66.7, "KSI-CBZ-MIP-P2"), uncertainty: 20 }, reviewed])).toEqual([
-      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", null, "ng/L", 1, "<LOD", 5, null, "raw", "true", null, null, null],
-      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "KSI-CBZ-MIP-P2", null, "ng/L", 1, "<LOQ", 66.7, 20, "raw", "true", null, null, null],
-      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", 4, "ng/L", 1, null, null, null, "approved", null, "estimated", "true", "3 7"],
+    const visit: RawRecord = { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", 500), qc: 4, maintenance: true };
+    expect(shaper.rows([rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 5), { ...rec(t0, "DE-ELBE-ZEHREN", "carbamazepine", null, 66.7, "KSI-CBZ-MIP-P2"), uncertainty: 20 }, reviewed, visit])).toEqual([
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", null, "ng/L", 1, null, "<LOD", 5, null, "raw", "true", null, null, null],
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "KSI-CBZ-MIP-P2", null, "ng/L", 1, null, "<LOQ", 66.7, 20, "raw", "true", null, null, null],
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", 4, "ng/L", 1, null, null, null, null, "approved", null, "estimated", "true", "3 7"],
+      ["2026-01-01T00:00:00.000Z", "DE-ELBE-ZEHREN", "carbamazepine", "SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE", 500, "ng/L", 4, "true", null, null, null, "raw", "true", null, null, null],
     ]);
   });
 

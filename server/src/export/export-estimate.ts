@@ -36,6 +36,7 @@ function sampleRows(req: ExportRequest): { header: string; perRow: number; foote
       qualifier: null,
       limit: null,
       uncertainty: null,
+      maintenance: false,
       ...SAMPLE_LABELS,
     }));
     columns = shaper.columns;

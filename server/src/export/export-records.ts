@@ -32,6 +32,8 @@ export interface RawRecord extends RowLabels {
   /** The LOD or LOQ a censored value lies below. */
   limit: number | null;
   uncertainty: number | null;
+  /** Taken during a maintenance window (stored with the maintenance field; its QC flag is 4). */
+  maintenance: boolean;
 }
 
 const NONE: readonly number[] = Object.freeze([]);
@@ -68,7 +70,7 @@ export function sensorResolver(req: ExportRequest): (tag: unknown, station: stri
   };
 }
 
-function constantRecord(series: { station: string; parameter: string; sensor: string }, p: StoredPoint, labels: ConstantLabels): RawRecord {
+function constantRecord(series: { station: string; parameter: string; sensor: string }, p: StoredPoint, maintenance: boolean, labels: ConstantLabels): RawRecord {
   return {
     time: p.time,
     ...series,
@@ -77,6 +79,7 @@ function constantRecord(series: { station: string; parameter: string; sensor: st
     qualifier: p.qualifier,
     limit: p.limit,
     uncertainty: p.uncertainty,
+    maintenance,
     approval: labels.approval,
     provisional: labels.provisional,
     grade: null,
@@ -85,7 +88,7 @@ function constantRecord(series: { station: string; parameter: string; sensor: st
   };
 }
 
-function reviewedRecord(s: SeriesExport, p: ReviewedPoint): RawRecord {
+function reviewedRecord(s: SeriesExport, p: ReviewedPoint, maintenance = false): RawRecord {
   return {
     time: p.time,
     station: s.series.station.id,
@@ -96,6 +99,7 @@ function reviewedRecord(s: SeriesExport, p: ReviewedPoint): RawRecord {
     qualifier: p.qualifier,
     limit: p.limit,
     uncertainty: p.uncertainty,
+    maintenance,
     approval: p.approval,
     provisional: p.provisional,
     grade: p.grade,
@@ -119,9 +123,9 @@ export async function* rawRecordBatches(
   const keep = (r: RawRecord) => !filterHere || r.qc === QC.pass;
   for await (const chunk of store.queryChunks(query, { signal, chunkSize })) {
     const at = (name: string) => chunk.columns.indexOf(name);
-    const [iTime, iStation, iParameter, iSensor, iValue, iQc, iLod, iLoq, iUnc, iRaw, iCal] = [
-      COL.time, COL.station, COL.parameter, COL.sensor, COL.value, COL.qc, COL.lod, COL.loq, COL.uncertainty, COL.raw, COL.calibration,
-    ].map(at) as [number, number, number, number, number, number, number, number, number, number, number];
+    const [iTime, iStation, iParameter, iSensor, iValue, iQc, iLod, iLoq, iUnc, iRaw, iCal, iMaintenance] = [
+      COL.time, COL.station, COL.parameter, COL.sensor, COL.value, COL.qc, COL.lod, COL.loq, COL.uncertainty, COL.raw, COL.calibration, COL.maintenance,
+    ].map(at) as [number, number, number, number, number, number, number, number, number, number, number, number];
     const batch: RawRecord[] = [];
     for (let i = 0; i < chunk.values.length; i++) {
       const row = chunk.values[i]!;
@@ -142,8 +146,9 @@ export async function* rawRecordBatches(
         rawSignal: iRaw < 0 ? null : num(row[iRaw]),
         calibration: iCal < 0 ? null : num(row[iCal]),
       };
+      const maintenance = iMaintenance >= 0 && num(row[iMaintenance]) === 1;
       if (review.allConstant) {
-        batch.push(constantRecord({ station, parameter, sensor }, stored, review.constant));
+        batch.push(constantRecord({ station, parameter, sensor }, stored, maintenance, review.constant));
         continue;
       }
       const s = review.lookup(station, parameter, sensor);
@@ -154,7 +159,7 @@ export async function* rawRecordBatches(
         if (keep(r)) batch.push(r);
       }
       if (s.constant) {
-        const r = constantRecord({ station, parameter, sensor }, stored, s.constant);
+        const r = constantRecord({ station, parameter, sensor }, stored, maintenance, s.constant);
         if (keep(r)) batch.push(r);
         continue;
       }
@@ -163,7 +168,9 @@ export async function* rawRecordBatches(
       for (const p of out) {
         const point = s.labeller.label(p);
         if (!point) continue;
-        const r = reviewedRecord(s, point);
+        // The corrector hands on the stored reading at once (after any estimates before it): the
+        // maintenance marker belongs to that one, not to an interpolated point.
+        const r = reviewedRecord(s, point, maintenance && !point.estimated && point.time === time);
         if (keep(r)) batch.push(r);
       }
     }

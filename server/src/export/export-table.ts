@@ -48,6 +48,13 @@ const QC_FLAG: ExportColumn = {
   type: "integer",
   description: "QARTOD flag: 1 pass, 2 not evaluated, 3 suspect, 4 fail, 9 missing; for intervals the worst aggregated flag",
 };
+/** Readings taken during a maintenance window (issue #19): why their flag is 4. */
+const MAINTENANCE: ExportColumn = {
+  name: "maintenance",
+  type: "boolean",
+  description:
+    "true: taken during a maintenance window of the station (probes out of the water, calibration), so the value describes the visit, not the river; such readings carry qc_flag 4",
+};
 const QUALIFIER_COLUMN: ExportColumn = {
   name: "qualifier",
   type: "string",
@@ -78,6 +85,7 @@ export const LONG_RAW_COLUMNS: readonly ExportColumn[] = Object.freeze([
   { name: "value", type: "number", description: "Measured value; empty when censored (see qualifier and limit)" },
   UNIT,
   QC_FLAG,
+  MAINTENANCE,
   QUALIFIER_COLUMN,
   LIMIT,
   UNCERTAINTY,
@@ -126,7 +134,20 @@ export function longRawShaper(req: ExportRequest): TableShaper<RawRecord> {
   return {
     columns: [...LONG_RAW_COLUMNS],
     rows: (batch) =>
-      batch.map((r) => [timeOf(r.station)(r.time), r.station, r.parameter, r.sensor, r.value, unitOf(r.parameter), r.qc, r.qualifier, r.limit, r.uncertainty, ...reviewCells(r)]),
+      batch.map((r) => [
+        timeOf(r.station)(r.time),
+        r.station,
+        r.parameter,
+        r.sensor,
+        r.value,
+        unitOf(r.parameter),
+        r.qc,
+        r.maintenance ? "true" : null,
+        r.qualifier,
+        r.limit,
+        r.uncertainty,
+        ...reviewCells(r),
+      ]),
     flush: () => [],
   };
 }
@@ -221,7 +242,7 @@ export function wideRawShaper(req: ExportRequest): TableShaper<RawRecord> {
   return wideShaper<RawRecord>(
     req,
     (r) => r.value ?? (r.qualifier !== null ? censoredCell(r.qualifier, r.limit) : null),
-    "Measured value, or a censored one as \"<5\" (below a LOD or LOQ of 5; the long layout says which); QC flags are in the long layout",
+    "Measured value, or a censored one as \"<5\" (below a LOD or LOQ of 5; the long layout says which); QC flags and maintenance markers are in the long layout",
   );
 }
 

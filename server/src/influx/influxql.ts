@@ -37,6 +37,7 @@ export const COL = Object.freeze({
   uncertainty: "uncertainty",
   raw: "raw",
   calibration: "calibration",
+  maintenance: "maintenance",
   mean: "mean",
   min: "min",
   max: "max",
@@ -312,7 +313,7 @@ export function rawExportQuery(
   withSignal = false,
 ): string {
   const tags = [TAG.station, TAG.parameter, TAG.sensor].map((t) => ident(t)).join(", ");
-  return `SELECT ${tags}, ${readingFields(withSignal)} FROM ${rawSource()} WHERE ${seriesFilter(series, sensors)} AND ${timeCondition({ from, to })}${qcCondition(qc)}`;
+  return `SELECT ${tags}, ${readingFields(withSignal)}, ${field(FIELD.maintenance, COL.maintenance)} FROM ${rawSource()} WHERE ${seriesFilter(series, sensors)} AND ${timeCondition({ from, to })}${qcCondition(qc)}`;
 }
 
 /**
