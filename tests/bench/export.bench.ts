@@ -111,7 +111,7 @@ export const exportBench: Benchmark = {
       const peak = server.peakRssMb();
 
       const url = new URL(influxUrl);
-      const select = `SELECT "station","parameter","sensor","value","qc","lod","loq","uncertainty" FROM "${RETENTION.raw.name}"."reading" WHERE time >= ${start}ms AND time < ${end}ms`;
+      const select = `SELECT "station","parameter","sensor","value","qc","lod","loq","uncertainty","maintenance" FROM "${RETENTION.raw.name}"."reading" WHERE time >= ${start}ms AND time < ${end}ms`;
       const cliStart = performance.now();
       const cliLines = await countLines("influx", ["-host", url.hostname, "-port", url.port, "-database", database, "-execute", select, "-format", "csv", "-precision", "ms"]);
       const cliSeconds = (performance.now() - cliStart) / 1000;
