@@ -117,9 +117,9 @@ describe("email digests", () => {
 
     const digest = await theOneDigestAt(time, smtp, digestAt);
     expect(digest.to).toBe("ana@example.org");
-    expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 3 alert notice(s), 2 firing");
+    expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 3 alert notice(s), 2 active");
     const body = unfold(digest.raw);
-    expect(body.match(/^FIRING: /gm)).toHaveLength(2);
+    expect(body.match(/^ACTIVE: /gm)).toHaveLength(2);
     expect(body.match(/^RESOLVED: /gm)).toHaveLength(1);
     expect(body).toContain(`(${ZEHREN})`);
     expect(body).toContain(`(${SCHMILKA})`);
@@ -143,7 +143,7 @@ describe("email digests", () => {
     await expect.poll(async () => (await outboxOf(s, subscription)).length, { timeout: 10_000 }).toBe(2);
     // Midnight UTC (19:00 or 20:00 in New York) passes; the digest waits for the subscriber's own.
     const digest = await theOneDigestAt(time, smtp, midnight);
-    expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 firing");
+    expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 active");
   });
 });
 
@@ -170,7 +170,7 @@ describe("quiet hours", () => {
 
     time.advance(MIN);
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the held alert mail");
-    expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
+    expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] ACTIVE: /);
     expect(unfold(mail.raw)).toContain(`(${ZEHREN})`);
     await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", release]]);
   });
@@ -184,7 +184,7 @@ describe("quiet hours", () => {
 
     await post(s, ZEHREN, start - MIN, 160);
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
-    expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] FIRING: /);
+    expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] ACTIVE: /);
     await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", start]]);
   });
 
@@ -207,7 +207,7 @@ describe("quiet hours", () => {
 
     time.advance(release - time.now());
     const held = await eventually(() => alertMails(smtp.mails)[1], "the held reminder mail");
-    expect(subjectOf(held)).toMatch(/^\[Water Monitor\] STILL FIRING: /);
+    expect(subjectOf(held)).toMatch(/^\[Water Monitor\] STILL ACTIVE: /);
   });
 
   it("hold a notice created during them even when its reading was measured just before they began", async () => {

@@ -206,9 +206,9 @@ describe("email", () => {
 
     await postReadings(s.url, token, { readings: [reading(t + 600_000, 20)] }); // resolve the unconfirmed-time alert
     await postReadings(s.url, token, { readings: [reading(t + 1_200_000, 175)] });
-    const alertMail = await eventually(() => smtp.mails.find((m) => /FIRING/.test(unfold(m.raw))), "the alert mail");
+    const alertMail = await eventually(() => smtp.mails.find((m) => /ACTIVE/.test(unfold(m.raw))), "the alert mail");
     const raw = unfold(alertMail.raw);
-    expect(raw).toMatch(/Subject: .*FIRING/);
+    expect(raw).toMatch(/Subject: .*ACTIVE/);
     expect(raw).toMatch(/MAC-EQS EU-EQS-2022/);
     expect(raw).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
     const unsubscribe = raw.match(/List-Unsubscribe: *<([^>]+)>/)?.[1];

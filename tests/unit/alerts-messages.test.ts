@@ -56,7 +56,7 @@ describe("alert messages", () => {
     const sample = JSON.stringify({ laboratory: "BfUL Labor", sampleId: "ZE-102", kind: "grab", start: T, end: T, method: null });
     const lab = alertMail(event(row({ sensor: null, value: 410, value_kind: "lab", lab_sample: sample })), "http://monitor.example/u");
     expect(lab.text).toContain("Value: 410 ng/L (lab result, sample ZE-102, BfUL Labor)\n");
-    expect(lab.text).toContain("FIRING: Clarithromycin 410 ng/L in lab sample ZE-102 (BfUL Labor, grab sample) at Zehren (Elbe, below Dresden) exceeds MAC-EQS (EU-EQS-2022) 130 ng/L\n");
+    expect(lab.text).toContain("ACTIVE: Clarithromycin 410 ng/L in lab sample ZE-102 (BfUL Labor, grab sample) at Zehren (Elbe, below Dresden) exceeds MAC-EQS (EU-EQS-2022) 130 ng/L\n");
   });
 
   it("an alert recorded before grouping still reads as before, and lists its one standard as its breach", () => {

@@ -263,7 +263,7 @@ export class SqlAlertRepository implements AlertRepository {
       const alerts = this.in(trx);
       if (result.numUpdatedRows === 0n) {
         const row = await alerts.row(id);
-        throw new ValidationError(`alert ${id} is ${row.state}; only firing alerts can be acknowledged`);
+        throw new ValidationError(`alert ${id} is ${row.state}; only active alerts can be acknowledged`);
       }
       await addHistory(trx, id, { state: "acknowledged", at, actor: by, note: comment });
       return alerts.get(id);

@@ -11,11 +11,15 @@ export interface MailContent {
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(".000Z", "Z");
 
+/**
+ * The alert's state in plain words (issue #19: "active", "resolved", not monitoring jargon such as
+ * "firing"), as the dashboard says it; the webhook's machine-readable types keep the wire names.
+ */
 function stateLabel(e: AlertEvent): string {
-  if (e.reminder) return "STILL FIRING";
+  if (e.reminder) return "STILL ACTIVE";
   // A firing alert whose severity rose: a stricter standard joined the ones it found breached.
   if (e.state === "firing" && e.previousState === "firing") return "ESCALATED";
-  return e.state === "resolved" ? "RESOLVED" : "FIRING";
+  return e.state === "resolved" ? "RESOLVED" : "ACTIVE";
 }
 
 /** "Value: rolling 30-day mean of 3,457 values: 45 ng/L", "Value: 160 ng/L (single value)": what the number is. */
@@ -85,7 +89,7 @@ export function alertMail(e: AlertEvent, unsubscribeUrl: string): MailContent {
 export function digestMail(events: AlertEvent[], unsubscribeUrl: string): MailContent {
   const firing = events.filter((e) => e.state === "firing").length;
   return {
-    subject: `[Water Monitor] Digest: ${events.length} alert notice(s), ${firing} firing`,
+    subject: `[Water Monitor] Digest: ${events.length} alert notice(s), ${firing} active`,
     text: `${events.map(alertBlock).join("\n\n")}\n\n--\nUnsubscribe: ${unsubscribeUrl}\n`,
     headers: unsubscribeHeaders(unsubscribeUrl),
   };
