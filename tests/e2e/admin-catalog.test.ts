@@ -3,20 +3,20 @@
 // Chinese; an import's dry run shows the diff before it is applied; a viewer sees no administration.
 // Every catalog page is photographed in English, German and Chinese and at phone width.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, loginSession, type TestUser } from "../helpers/auth.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
 import { ARTIFACTS, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const SECTIONS = ["stations", "parameters", "sensors", "standards", "reference", "catalog-transfer", "catalog-history"] as const;
 const NEW = { id: "DE-ELBE-MEISSEN", en: "Meissen (Elbe)", de: "Meißen (Elbe)", zh: "迈森（易北河）" };
 
 describe("catalog administration in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let admin: TestUser;
   let viewer: TestUser;
   let w: WatchedPage;
@@ -25,12 +25,10 @@ describe("catalog administration in Chromium", () => {
     system = await startLoginOnlySystem();
     admin = await createUser(system, "admin");
     viewer = await createUser(system, "viewer");
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);
@@ -152,7 +150,7 @@ describe("catalog administration in Chromium", () => {
   }, 120_000);
 
   it("an open overview shows a station another admin adds, without a reload", async () => {
-    const v = await newWatchedPage(browser!);
+    const v = await newWatchedPage(browser());
     try {
       await v.page.goto(`${system!.url}/#/`);
       await logInThroughForm(v.page, viewer.username, viewer.password);
@@ -177,7 +175,7 @@ describe("catalog administration in Chromium", () => {
   });
 
   it("a viewer sees no administration and none of the catalog pages", async () => {
-    const v = await newWatchedPage(browser!);
+    const v = await newWatchedPage(browser());
     try {
       await v.page.goto(`${system!.url}/#/admin/stations`);
       await logInThroughForm(v.page, viewer.username, viewer.password);

@@ -4,26 +4,27 @@
 // shows as silenced, and the silence is ended from its row. The alerts page is photographed in
 // en/de/zh and at phone width (test-artifacts/, gitignored) and must not scroll sideways there.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
-import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { diclofenacHistory, eventually, FAST_ALERTING, startAlertSystem, THREE_DICLOFENAC_STANDARDS, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const DOMMITZSCH = "DE-ELBE-DOMMITZSCH";
 const ZEHREN = "DE-ELBE-ZEHREN";
 
 describe("grouped alerts and silences in Chromium", () => {
   let system: AlertTestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let researcher: LoginSession;
   let token: string;
   const errors: string[][] = [];
 
   async function open(lang: "en" | "de" | "zh", width = 1400): Promise<Page> {
-    const context = await sessionContext(browser!, system!.url, researcher.cookie, { lang, width, timezoneId: "Europe/Berlin" });
+    const context = await sessionContext(browser(), system!.url, researcher.cookie, { lang, width, timezoneId: "Europe/Berlin" });
     const page = await context.newPage();
     errors.push(collectPageErrors(page));
     await page.goto(`${system!.url}/#/alerts`);
@@ -42,11 +43,9 @@ describe("grouped alerts and silences in Chromium", () => {
     await system.alerting.engine.idle();
     expect((await postReadings(system.url, token, { readings: [{ station: DOMMITZSCH, parameter: "diclofenac", time: Date.now(), value: 60 }] })).status).toBe(202);
     await eventually(async () => (await system!.alerting.alerts.list({ station: DOMMITZSCH })).length > 0, "the grouped alert");
-    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => errors.flatMap((e) => e.splice(0)));
@@ -122,7 +121,7 @@ describe("grouped alerts and silences in Chromium", () => {
 
   it("an admin chooses one alert per standard for a rule on the rules page; others see the choice in words", async () => {
     const admin = await loginSession(system!, "admin");
-    const context = await sessionContext(browser!, system!.url, admin.cookie, { lang: "de", timezoneId: "Europe/Berlin" });
+    const context = await sessionContext(browser(), system!.url, admin.cookie, { lang: "de", timezoneId: "Europe/Berlin" });
     const page = await context.newPage();
     errors.push(collectPageErrors(page));
     await page.goto(`${system!.url}/#/alerts/rules`);

@@ -7,10 +7,11 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
-import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
@@ -42,7 +43,7 @@ async function contextFor(browser: Browser, system: AlertTestSystem, session: Lo
 
 describe("alerts in Chromium", () => {
   let system: AlertTestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let researcher: LoginSession;
   let page: Page;
   let consoleErrors: string[] = [];
@@ -53,13 +54,11 @@ describe("alerts in Chromium", () => {
     // confirmation mail's delivery failing is not what this test looks at.
     system = await startAlertSystem({ SMTP_URL: "smtp://127.0.0.1:9" });
     researcher = await loginSession(system, "researcher");
-    browser = await launchChromium();
-    page = await (await contextFor(browser, system, researcher)).newPage();
+    page = await (await contextFor(browser(), system, researcher)).newPage();
     consoleErrors = collectPageErrors(page);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => consoleErrors);
@@ -135,7 +134,7 @@ describe("alerts in Chromium", () => {
 
   it("shows viewers the alert and its acknowledgement, but no form to acknowledge", async () => {
     const viewer = await loginSession(system!, "viewer");
-    const context = await contextFor(browser!, system!, viewer);
+    const context = await contextFor(browser(), system!, viewer);
     try {
       const viewerPage = await context.newPage();
       await viewerPage.goto(`${system!.url}/#/alerts`);

@@ -5,15 +5,16 @@
 // PDF by Chromium (page.pdf) whose text is read back with pdfjs. Screenshots in en/de/zh and at phone
 // width go to test-artifacts/ (gitignored).
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QC } from "../../common/reading.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
-import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { primarySensorId } from "../helpers/catalog.ts";
 import { yearOfReadings, type ReadingSpec } from "../helpers/assessment-data.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 /** This year, as the integration test: a past year would lie beyond the raw retention policy. */
 const YEAR = new Date().getUTCFullYear();
@@ -57,7 +58,7 @@ async function pdfText(pdf: Buffer): Promise<{ pages: number; text: string }> {
 
 describe("compliance assessment in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let session: LoginSession;
   let page: Page | undefined;
   let errors: string[] | undefined;
@@ -71,11 +72,9 @@ describe("compliance assessment in Chromium", () => {
       await system.store.writeReadings(readings);
     }
     session = await loginSession(system, "researcher");
-    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
 
@@ -83,7 +82,7 @@ describe("compliance assessment in Chromium", () => {
 
   async function open(lang: Lang, hash: string, width?: number): Promise<Page> {
     await page?.context().close();
-    const context = await sessionContext(browser!, system!.url, session.cookie, { lang, width, timezoneId: "UTC" });
+    const context = await sessionContext(browser(), system!.url, session.cookie, { lang, width, timezoneId: "UTC" });
     page = await context.newPage();
     errors = collectPageErrors(page);
     await page.goto(`${system!.url}/${hash}`);

@@ -1,17 +1,16 @@
 // Administration in a real browser: users, station tokens, the public-dashboard switch and the
 // audit log; names and labels an attacker chose are shown as text and never run.
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, loginSession, type LoginSession, type TestUser } from "../helpers/auth.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, failOnPageErrors } from "./e2e-kit.ts";
 import { XSS, logInThroughForm, newWatchedPage, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
-import { launchChromium } from "../helpers/chromium.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 describe("administration in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let admin: TestUser;
   let otherAdmin: LoginSession;
   let w: WatchedPage;
@@ -20,12 +19,10 @@ describe("administration in Chromium", () => {
     system = await startLoginOnlySystem();
     admin = await createUser(system, "admin");
     otherAdmin = await loginSession(system, "admin");
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);
@@ -173,7 +170,7 @@ describe("administration in Chromium", () => {
 
   it("keeps the administration from non-admins (and the server refuses them anyway)", async () => {
     const researcher = await createUser(system!, "researcher");
-    const other = await newWatchedPage(browser!);
+    const other = await newWatchedPage(browser());
     try {
       await other.page.goto(`${system!.url}/#/admin/users`);
       await logInThroughForm(other.page, researcher.username, researcher.password);

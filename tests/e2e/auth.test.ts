@@ -3,17 +3,16 @@
 // refused after logout, "log out everywhere", personal API tokens shown once, and changing one's
 // password (which revokes one's API tokens unless the box is unticked).
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type TestUser } from "../helpers/auth.ts";
 import type { TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, failOnPageErrors } from "./e2e-kit.ts";
 import { logInThroughForm, newWatchedPage, sessionCookie, startLoginOnlySystem, type WatchedPage } from "./auth-kit.ts";
-import { launchChromium } from "../helpers/chromium.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 describe("login and logout in Chromium (login-only installation)", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let researcher: TestUser;
   let w: WatchedPage;
 
@@ -22,12 +21,10 @@ describe("login and logout in Chromium (login-only installation)", () => {
     // loaded test machine; a minute keeps the throttled-login test inside it.
     system = await startLoginOnlySystem({ loginThrottle: { baseDelayMs: 60_000 } });
     researcher = await createUser(system, "researcher");
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);

@@ -1,14 +1,14 @@
 // The dashboard when things go wrong: the live connection drops (re-subscribe and fetch what was
 // missed) and InfluxDB goes down (a banner with the reason, error states with retry, no crash).
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-MULDE-BADDUEBEN";
 
@@ -16,7 +16,7 @@ const STATION = "DE-MULDE-BADDUEBEN";
 describe("dashboard resilience in Chromium", () => {
   let influxd: ManagedInfluxd | undefined;
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let page: Page;
 
   beforeAll(async () => {
@@ -29,12 +29,10 @@ describe("dashboard resilience in Chromium", () => {
       readings.push(testReading({ station: STATION, parameter: "carbamazepine", time: t, value: 80 }));
     }
     await system.store.writeReadings(readings);
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" })).newPage();
+    page = await (await browser().newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" })).newPage();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
     await influxd?.stop();
   });

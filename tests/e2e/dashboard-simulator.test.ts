@@ -2,21 +2,21 @@
 // through the real ingest API into a real server and InfluxDB, and the dashboard shows them; a reading
 // POSTed during the test appears in the open chart without a reload.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
 import { seed as catalog } from "../helpers/catalog.ts";
-import { launchChromium } from "../helpers/chromium.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 
 describe("dashboard fed by the simulator", () => {
   let system: TestSystem | undefined;
   let simulator: SimulatorHandle | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let page: Page;
   let token: string;
 
@@ -34,12 +34,10 @@ describe("dashboard fed by the simulator", () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     await system.writer.drained();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" })).newPage();
+    page = await (await browser().newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" })).newPage();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await simulator?.stop();
     await system?.stop();
   });

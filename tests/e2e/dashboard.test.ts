@@ -2,13 +2,14 @@
 // InfluxDB: overview, station charts with standard lines, live appends, server-side resolution
 // for long ranges, and language switching. Screenshots go to test-artifacts/ (gitignored).
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
-import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { testReading } from "../helpers/catalog.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
@@ -54,7 +55,7 @@ function fixture(now: number): Reading[] {
 
 describe("dashboard in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let page: Page;
   let consoleErrors: string[] = [];
 
@@ -63,14 +64,12 @@ describe("dashboard in Chromium", () => {
     system = await startTestSystem();
     const readings = fixture(Date.now());
     for (let i = 0; i < readings.length; i += 5000) await system.store.writeReadings(readings.slice(i, i + 5000));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" });
+    const context = await browser().newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" });
     page = await context.newPage();
     consoleErrors = collectPageErrors(page);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => consoleErrors);

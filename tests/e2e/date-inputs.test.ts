@@ -1,23 +1,20 @@
 // Date and time inputs follow the UI language, not the browser's (issue #19): a US-English browser
 // with the dashboard in German shows and takes DD.MM.YYYY HH:mm, in Chinese YYYY/MM/DD HH:mm; a
 // custom range typed that way is applied; text that is no date is marked invalid and changes nothing.
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../helpers/chromium.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { buildClientOnce } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 describe("date and time inputs in the UI language", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
 
   beforeAll(async () => {
     await buildClientOnce();
     system = await startTestSystem();
-    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await system?.stop();
   });
 
@@ -25,7 +22,7 @@ describe("date and time inputs in the UI language", () => {
     ["de", /^\d\d\.\d\d\.\d{4} \d\d:\d\d$/, "01.11.2026 00:00", "02.11.2026 12:30"],
     ["zh", /^\d{4}\/\d\d\/\d\d \d\d:\d\d$/, "2026/11/01 00:00", "2026/11/02 12:30"],
   ])("in %s on a US-English browser: shows, takes and checks the language's format", async (lang, shape, from, to) => {
-    const ctx = await browser!.newContext({ locale: "en-US", timezoneId: "Europe/Berlin" });
+    const ctx = await browser().newContext({ locale: "en-US", timezoneId: "Europe/Berlin" });
     await ctx.addInitScript((l) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang: l, zone: "local" })), lang);
     const page = await ctx.newPage();
     await page.goto(`${system!.url}/#/station/DE-ELBE-ZEHREN?range=24h`);

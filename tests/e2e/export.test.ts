@@ -6,15 +6,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { createUser, type TestUser } from "../helpers/auth.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, sessionCookie, type WatchedPage } from "./auth-kit.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
@@ -38,7 +37,7 @@ function fixture(start: number): Reading[] {
 
 describe("export dialog in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let researcher: TestUser;
   let w: WatchedPage;
   let readings: Reading[];
@@ -56,12 +55,10 @@ describe("export dialog in Chromium", () => {
     to = start + 4 * HOUR;
     stationHash = `#/station/${STATION}?range=custom&from=${from}&to=${to}&p=${SHOWN.join(",")}`;
     researcher = await createUser(system, "researcher");
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);
@@ -241,7 +238,7 @@ describe("export dialog in Chromium", () => {
 
   it("tells a viewer that exports need a researcher account", async () => {
     const viewer = await createUser(system!, "viewer");
-    const v = await newWatchedPage(browser!);
+    const v = await newWatchedPage(browser());
     try {
       await v.page.goto(`${system!.url}/#/login?${new URLSearchParams({ next: stationHash })}`);
       await logInThroughForm(v.page, viewer.username, viewer.password);

@@ -3,29 +3,26 @@
 // time, so the overview shows every station online within 10 s, without a reload, and no alert fires
 // merely because the simulator started.
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlertsResponse } from "../../common/alerts.ts";
 import type { SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { runConfiguredSimulator } from "../../server/src/built-in-simulator.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 describe("a fresh start with the default simulator", () => {
   let system: TestSystem | undefined;
   let simulator: SimulatorHandle | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
 
   beforeAll(async () => {
     await buildClientOnce();
-    browser = await launchChromium();
     // The defaults npm start runs on: SIMULATOR on, real time, 2 days of history, 84 days of lab results.
     system = await startTestSystem({ SIMULATOR: "on" });
     expect(system.config.simulator).toMatchObject({ enabled: true, speed: 1, backfill: "2d" });
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
     await simulator?.stop();
     await system?.stop();
   });
@@ -38,7 +35,7 @@ describe("a fresh start with the default simulator", () => {
     simulator = sim;
     let liveAt: number | undefined;
     const watchLive = setInterval(() => (liveAt ??= sim.summary().state === "live" ? Date.now() : undefined), 20);
-    const page = await (await browser!.newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" })).newPage();
+    const page = await (await browser().newContext({ viewport: { width: 1400, height: 1000 }, locale: "en-GB" })).newPage();
     await page.goto(system!.url);
     // Chromium's own start-up under a loaded test machine is not the dashboard's: the 10 s count from
     // the page being there; the simulator itself must be live within 10 s of the server being ready.

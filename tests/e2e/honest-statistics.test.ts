@@ -8,11 +8,12 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
-import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { testReading } from "../helpers/catalog.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -49,7 +50,7 @@ function contextFor(browser: Browser, system: AlertTestSystem, session: LoginSes
 
 describe("honest statistics in Chromium", () => {
   let system: AlertTestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let session: LoginSession;
   const pages: Array<{ page: Page; errors: string[] }> = [];
   const errors: string[] = [];
@@ -76,17 +77,15 @@ describe("honest statistics in Chromium", () => {
     expect((await postReadings(system.url, token, { readings: spill })).status).toBe(202);
     await eventually(async () => (await system!.alerting.alerts.list({ state: "firing" })).length >= 3, "three firing alerts");
     session = await loginSession(system, "researcher");
-    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => errors);
 
   async function open(lang: Lang, hash: string, width?: number): Promise<Page> {
-    const context = await contextFor(browser!, system!, session, { lang, width });
+    const context = await contextFor(browser(), system!, session, { lang, width });
     const page = await context.newPage();
     pages.push({ page, errors: collectPageErrors(page) });
     await page.goto(`${system!.url}/${hash}`);

@@ -2,16 +2,16 @@
 // anyway: health answers 503 naming host and port, stations can deliver (into the journal and
 // spool), the dashboard says storage is unavailable, and as soon as InfluxDB answers the database,
 // retention policies and continuous queries are set up and the spooled readings arrive.
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { continuousQueries, RETENTION } from "../../server/src/influx/schema.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { eventually } from "../helpers/alert-system.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { newWatchedPage, type WatchedPage } from "./auth-kit.ts";
 import { buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const INFLUX_LATE_MS = 20_000;
 
@@ -20,7 +20,7 @@ describe("InfluxDB starting 20 s after the server", () => {
   let system: TestSystem;
   let serverStartedAt: number;
   let influxd: ManagedInfluxd | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let page: Page;
   let watched: WatchedPage | undefined;
   const times = [Date.now() - 120_000, Date.now() - 60_000] as const;
@@ -30,13 +30,11 @@ describe("InfluxDB starting 20 s after the server", () => {
     port = await freePort();
     serverStartedAt = Date.now();
     system = await startTestSystem({}, `http://127.0.0.1:${port}`);
-    browser = await launchChromium();
-    watched = await newWatchedPage(browser);
+    watched = await newWatchedPage(browser());
     page = watched.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
     await influxd?.stop();
   });

@@ -4,16 +4,15 @@
 // history, finds the results as markers on the station chart, and reads the validation page's
 // numbers. Screenshots go to test-artifacts/.
 import path from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { createUser, type TestUser } from "../helpers/auth.ts";
 import { testReading } from "../helpers/catalog.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { importFile } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, type WatchedPage } from "./auth-kit.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const DAY = 86_400_000;
@@ -50,7 +49,7 @@ function germanFile(): string {
 
 describe("Lab results in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let researcher: TestUser;
   let w: WatchedPage;
 
@@ -59,12 +58,10 @@ describe("Lab results in Chromium", () => {
     system = await startTestSystem();
     await system.store.writeReadings(sensorReadings());
     researcher = await createUser(system, "researcher");
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);

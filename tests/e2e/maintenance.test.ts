@@ -4,15 +4,15 @@
 // and a reviewer starts, ends and (with a period ending before it starts) is refused one there.
 // Screenshots in en/de/zh and at phone width (390 px) go to test-artifacts/.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QC, type Reading } from "../../common/reading.ts";
 import { createUser, type TestUser } from "../helpers/auth.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, type WatchedPage } from "./auth-kit.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const MIN = 60_000;
@@ -39,7 +39,7 @@ function day(): Reading[] {
 
 describe("maintenance windows in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let reviewer: TestUser;
   let w: WatchedPage;
 
@@ -51,12 +51,10 @@ describe("maintenance windows in Chromium", () => {
     await system.maintenance.create({ station: STATION, parameter: "conductivity", ...ACTIVE, reason: "Conductivity cell replaced" }, "ops");
     await system.maintenance.create({ station: "DE-ELBE-SCHMILKA", parameter: null, from: NOW + 26 * HOUR, to: NOW + 30 * HOUR, reason: "Annual service of the station" }, "ops");
     reviewer = await createUser(system, "reviewer");
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);

@@ -5,17 +5,18 @@
 // (the map bundles its outlines and rivers; no tile server). Screenshots in en, de, zh and at phone
 // width go to test-artifacts/.
 import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../sensors-sim/src/simulator.ts";
-import { collectPageErrors, launchChromium } from "../helpers/chromium.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 describe("the station map", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   /** Every URL any page asked for, and those that went (or would have gone) elsewhere than the server. */
   const requested: string[] = [];
   const external: string[] = [];
@@ -43,10 +44,8 @@ describe("the station map", () => {
     ).finished;
     expect(summary).toMatchObject({ rejected: 0, dropped: 0 });
     await system.writer.drained();
-    browser = await launchChromium();
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     await system?.stop();
   });
 
@@ -54,7 +53,7 @@ describe("the station map", () => {
   async function open(lang: "en" | "de" | "zh", width = 1300, url = system!.url, ready = true): Promise<{ context: BrowserContext; page: Page }> {
     // Without the dashboard's CSP (which would stop most outside requests before they are made): the
     // proof is that the page asks for nothing outside, not that the browser refuses it.
-    const context = await browser!.newContext({ viewport: { width, height: 1000 }, locale: lang === "de" ? "de-DE" : lang === "zh" ? "zh-CN" : "en-GB", bypassCSP: true });
+    const context = await browser().newContext({ viewport: { width, height: 1000 }, locale: lang === "de" ? "de-DE" : lang === "zh" ? "zh-CN" : "en-GB", bypassCSP: true });
     const origin = new URL(url).origin;
     await context.route("**/*", async (route) => {
       const url = route.request().url();

@@ -3,12 +3,12 @@
 // moves downstream, Schmilka → Zehren → Dommitzsch, and "play" advances the slider by itself. Also
 // in German and Chinese, and at phone width.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../../sensors-sim/src/simulator.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
 import { ARTIFACTS, buildClientOnce } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const ELBE = ["DE-ELBE-SCHMILKA", "DE-ELBE-ZEHREN", "DE-ELBE-DOMMITZSCH"];
 /** clarithromycin's MAC-EQS (EU-EQS-2022), the level a spill's plume stands out above. */
@@ -16,7 +16,7 @@ const MAC = 130;
 
 describe("the river profile", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let page: Page;
 
   beforeAll(async () => {
@@ -43,11 +43,9 @@ describe("the river profile", () => {
     ).finished;
     expect(summary).toMatchObject({ rejected: 0, dropped: 0 });
     await system.writer.drained();
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" })).newPage();
+    page = await (await browser().newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" })).newPage();
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
     await system?.stop();
   });
 
@@ -97,7 +95,7 @@ describe("the river profile", () => {
     ["de", "Längsprofil", "Fluss-km"],
     ["zh", "河流纵剖面", "河流公里"],
   ])("in %s, at phone width", async (lang, heading, km) => {
-    const ctx = await browser!.newContext({ viewport: { width: 390, height: 844 }, locale: lang === "de" ? "de-DE" : "zh-CN" });
+    const ctx = await browser().newContext({ viewport: { width: 390, height: 844 }, locale: lang === "de" ? "de-DE" : "zh-CN" });
     await ctx.addInitScript((l) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang: l })), lang);
     const phone = await ctx.newPage();
     await phone.goto(`${system!.url}/#/profile?river=elbe&p=clarithromycin`);

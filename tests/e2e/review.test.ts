@@ -6,16 +6,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
 import { createUser, type TestUser } from "../helpers/auth.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { dataPackageOf } from "../helpers/datapackage.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, sessionCookie, type WatchedPage } from "./auth-kit.ts";
 import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
 const CBZ = "carbamazepine";
@@ -41,7 +41,7 @@ function month(): Reading[] {
 
 describe("data review in Chromium", () => {
   let system: TestSystem | undefined;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let reviewer: TestUser;
   let researcher: TestUser;
   let w: WatchedPage;
@@ -55,12 +55,10 @@ describe("data review in Chromium", () => {
     await system.auth.memberships.set(reviewer.id, ["BFUL"], "test", Date.now());
     researcher = await createUser(system, "researcher");
     await system.auth.memberships.set(researcher.id, ["BFUL"], "test", Date.now());
-    browser = await launchChromium();
-    w = await newWatchedPage(browser);
+    w = await newWatchedPage(browser());
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close().catch(() => undefined);
     await system?.stop();
   });
   failOnPageErrors(() => w?.problems);
@@ -154,7 +152,7 @@ describe("data review in Chromium", () => {
   });
 
   it("a researcher exports the month: approved, with the correction per row and in datapackage.json; and cannot correct", async () => {
-    const context = await browser!.newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" });
+    const context = await browser().newContext({ viewport: { width: 1300, height: 900 }, locale: "en-GB" });
     try {
       const page = await context.newPage();
       await page.goto(`${system!.url}/#/login?${new URLSearchParams({ next: stationHash })}`);

@@ -2,18 +2,17 @@
 // here also a token in its query string. When InfluxDB is down, the reason is shown to everyone:
 // the health body (no login), the live `storage` event (anonymous sockets too), the dashboard banner
 // and the log. None of them may contain a secret; all of them name host and port.
-import type { Browser } from "playwright-core";
 import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StorageHealth } from "../../common/events.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { authHeaders } from "../helpers/auth.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
 import { captureLog, type CapturedLog } from "../helpers/log-capture.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { newWatchedPage, type WatchedPage } from "./auth-kit.ts";
 import { buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const USER = "monitor";
 const PASSWORD = "s3cret-Pw-7731";
@@ -29,7 +28,7 @@ describe("credentials in INFLUX_URL while InfluxDB is down", () => {
   let system: TestSystem;
   let log: CapturedLog;
   let socket: Socket;
-  let browser: Browser | undefined;
+  const browser = useChromium();
   let watched: WatchedPage | undefined;
   let hostPort: string;
 
@@ -52,7 +51,6 @@ describe("credentials in INFLUX_URL while InfluxDB is down", () => {
 
   afterAll(async () => {
     socket?.close();
-    await browser?.close().catch(() => undefined);
     await system?.stop();
     await influxd?.stop();
   });
@@ -93,8 +91,7 @@ describe("credentials in INFLUX_URL while InfluxDB is down", () => {
   });
 
   it("shows the dashboard banner with host and port, and no secret", async () => {
-    browser = await launchChromium();
-    watched = await newWatchedPage(browser);
+    watched = await newWatchedPage(browser());
     const page = watched.page;
     await page.goto(`${system.url}/#/`);
     const banner = page.locator("[data-testid=health-banner]");
