@@ -22,6 +22,37 @@ export const DEFAULT_MAX_CACHED_VALUES = 500_000;
 
 const seriesOf = (r: Pick<Reading, "station" | "parameter" | "sensor">) => `${r.station}\u0000${r.parameter}\u0000${r.sensor}`;
 
+export interface Span {
+  from: number;
+  to: number;
+}
+
+/**
+ * Each written series' time span, by series key. Grouped by the readings' own id strings first (the
+ * catalog's, whose hashes V8 keeps), so the combined key is built once per series, not per reading:
+ * built per reading it was a sizeable part of ingest's CPU in `npm run bench`.
+ */
+export function seriesSpans(readings: readonly Pick<Reading, "station" | "parameter" | "sensor" | "time">[]): Map<string, Span> {
+  const nested = new Map<string, Map<string, Map<string, Span>>>();
+  const spans = new Map<string, Span>();
+  for (const r of readings) {
+    let byParameter = nested.get(r.station);
+    if (!byParameter) nested.set(r.station, (byParameter = new Map()));
+    let bySensor = byParameter.get(r.parameter);
+    if (!bySensor) byParameter.set(r.parameter, (bySensor = new Map()));
+    const span = bySensor.get(r.sensor);
+    if (!span) {
+      const created = { from: r.time, to: r.time };
+      bySensor.set(r.sensor, created);
+      spans.set(seriesOf(r), created);
+    } else {
+      if (r.time < span.from) span.from = r.time;
+      if (r.time > span.to) span.to = r.time;
+    }
+  }
+  return spans;
+}
+
 export class RangeCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   /** Keys by series: a write looks at its own series' entries only. */
@@ -65,19 +96,16 @@ export class RangeCache<T> {
 
   /** Readings of these series are being (or were) written: their entries near those times go. */
   written(readings: readonly Pick<Reading, "station" | "parameter" | "sensor" | "time">[]): void {
-    const spans = new Map<string, { from: number; to: number }>();
-    for (const r of readings) {
-      const key = seriesOf(r);
-      const span = spans.get(key);
-      if (!span) spans.set(key, { from: r.time, to: r.time });
-      else {
-        if (r.time < span.from) span.from = r.time;
-        if (r.time > span.to) span.to = r.time;
-      }
-    }
+    this.writtenSpans(seriesSpans(readings));
+  }
+
+  /** As written(), with the spans computed once for several caches. */
+  writtenSpans(spans: ReadonlyMap<string, Span>): void {
     for (const [series, span] of spans) {
       this.generations.set(series, this.generation(series) + 1);
-      for (const key of [...(this.bySeries.get(series) ?? [])]) {
+      const keys = this.bySeries.get(series);
+      if (!keys) continue;
+      for (const key of [...keys]) {
         const entry = this.entries.get(key)!;
         if (entry.from <= span.to && entry.to > span.from) this.drop(key);
       }

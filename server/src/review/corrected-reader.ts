@@ -15,7 +15,7 @@ import { seriesId } from "./review-repository.ts";
 import { activeCorrections, reviewStateAt, type SeriesReviewState } from "./review-state.ts";
 import { correctPoints } from "./series-corrector.ts";
 import type { PointBucket } from "./bucket-aggregate.ts";
-import { DEFAULT_MAX_CACHED_VALUES, RangeCache } from "./corrected-cache.ts";
+import { DEFAULT_MAX_CACHED_VALUES, RangeCache, seriesSpans } from "./corrected-cache.ts";
 
 /** How far an interpolation looks for its neighbours, and how many readings it examines on each side. */
 export const ANCHOR_REACH_MS = 7 * 86_400_000;
@@ -85,8 +85,9 @@ export class CorrectedReader {
     this.cache = new RangeCache(ANCHOR_REACH_MS, maxCachedValues);
     this.bucketCache = new RangeCache(ANCHOR_REACH_MS, maxCachedValues);
     store.onWrite((readings) => {
-      this.cache.written(readings);
-      this.bucketCache.written(readings);
+      const spans = seriesSpans(readings);
+      this.cache.writtenSpans(spans);
+      this.bucketCache.writtenSpans(spans);
     });
   }
 
