@@ -49,6 +49,7 @@ const envSchema = z.object({
   INGEST_MAX_READINGS: positiveInt.default(10_000),
   INGEST_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
   INGEST_JOURNAL: onOff.default(true),
+  INGEST_PASS_THROUGH: onOff.default(true),
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
   WRITE_FLUSH_MS: positiveInt.default(1_000),
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
@@ -121,6 +122,8 @@ export interface Config {
     maxBytes: number;
     /** Accepted readings are on disk before the answer, so a crash loses nothing acknowledged. */
     journal: boolean;
+    /** /write lines already in the stored form are forwarded, not parsed and formatted again (ingest-service.ts). */
+    passThrough: boolean;
     writeBatchSize: number;
     flushMs: number;
     writeConcurrency: number;
@@ -245,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxReadings: e.INGEST_MAX_READINGS,
       maxBytes: e.INGEST_MAX_BYTES,
       journal: e.INGEST_JOURNAL,
+      passThrough: e.INGEST_PASS_THROUGH,
       writeBatchSize: e.WRITE_BATCH_SIZE,
       flushMs: e.WRITE_FLUSH_MS,
       writeConcurrency: e.WRITE_CONCURRENCY,

@@ -190,7 +190,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const stationTokens = new SqlStationTokenRepository(meta.db);
   // Maintenance windows mark the readings taken inside them and hold their series' alerts.
   const maintenance = await createMaintenance({ meta, catalog, clock, logger });
-  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal, maintenance.calendar);
+  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal, maintenance.calendar, { passThrough: config.ingest.passThrough });
   const accountRepos = {
     users: new SqlUserRepository(meta.db),
     sessions: new SqlSessionRepository(meta.db, config.auth.sessionTtlMs),

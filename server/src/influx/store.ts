@@ -1,16 +1,16 @@
 // The storage adapter: everything Water Monitor reads from or writes to InfluxDB goes through
 // this interface, implemented with node-influx.
 import { InfluxDB, type IResults } from "influx";
-import { QC, type Reading } from "../../../common/reading.ts";
+import type { Reading } from "../../../common/reading.ts";
 import { StorageUnavailableError } from "../errors.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { PairCache } from "../util/pair-cache.ts";
-import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import { RETENTION, continuousQueries, influxSchema } from "./schema.ts";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
+import { toLineProtocol } from "./stored-lines.ts";
 import { chunkedQuery, StorageRejectedError, unreachable, type ChunkedQueryOptions, type InfluxEndpoint, type SeriesChunk } from "./chunked-query.ts";
 
 export { StorageRejectedError, unreachable, type ChunkedQueryOptions, type SeriesChunk };
+export { toLineProtocol };
 
 export interface StorageStatus {
   reachable: boolean;
@@ -29,8 +29,11 @@ export interface ReadingStore {
   ensureSchema(): Promise<void>;
   /** Resolves the first time the schema is set up (at once, or after InfluxDB came up late). */
   whenReady(): Promise<void>;
-  /** `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB. */
-  writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void>;
+  /**
+   * `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB.
+   * `lines[i]`, where given, is readings[i]'s stored line already built by ingest (stored-lines.ts).
+   */
+  writeReadings(readings: readonly Reading[], signal?: AbortSignal, lines?: ReadonlyArray<string | undefined>): Promise<void>;
   /**
    * Calls `listener` with each batch when its write starts and again when it ends (either way):
    * caches of derived data (review/corrected-cache.ts) drop what the batch may change.
@@ -58,60 +61,6 @@ export interface SeriesValues {
   values: unknown[][];
   /** The group's tags, for statements with GROUP BY tags. */
   tags?: Record<string, string>;
-}
-
-/** Tag values are catalog ids, but escape anyway: line protocol breaks on `,`, `=` and spaces. */
-const escapeTag = (v: string): string => v.replace(/[\n\r]/g, "").replace(/[,= \\]/g, (c) => `\\${c}`);
-
-/**
- * `reading,parameter=…,sensor=…,station=…` per series, built once: the hot path only appends fields.
- * Tags in key order, as InfluxDB sorts them anyway. Readings journaled or spooled by a version
- * before sensors existed have sensor "" (stored-reading.ts); they are written untagged, which reads
- * as the primary sensor.
- */
-const seriesPrefixes = new PairCache((station: string, parameter: string) => {
-  const bySensor = new Map<string, string>();
-  return (sensor: string): string => {
-    let prefix = bySensor.get(sensor);
-    if (prefix === undefined) {
-      const sensorTag = sensor === "" ? "" : `,${TAG.sensor}=${escapeTag(sensor)}`;
-      prefix = `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)}${sensorTag},${TAG.station}=${escapeTag(station)} `;
-      bySensor.set(sensor, prefix);
-    }
-    return prefix;
-  };
-});
-
-/** The limit field a censored reading's limit is stored in. */
-const LIMIT_FIELD = { "<LOD": FIELD.lod, "<LOQ": FIELD.loq } as const;
-
-/**
- * Line protocol for readings at millisecond precision. Hand-built because node-influx's generic
- * point serialisation halved write throughput in `npm run bench`. QC-failed readings carry neither
- * mean_value nor below_lod, so rollups (mean, counts, censored counts) see only usable values.
- * A censored reading's mean_value is half the limit it carries: LOQ/2 for <LOQ, LOD/2 for <LOD
- * (Directive 2009/90/EC, Art. 5(1), applied with the limit the value carries). Readings taken during
- * a maintenance window are QC-failed (they carry no mean_value either) and marked `maintenance=1i`.
- */
-export function toLineProtocol(readings: readonly Reading[]): string {
-  let body = "";
-  for (let i = 0; i < readings.length; i++) {
-    const r = readings[i]!;
-    const usable = r.qc !== QC.fail;
-    body += `${seriesPrefixes.get(r.station, r.parameter)(r.sensor)}${FIELD.qc}=${r.qc}i`;
-    if (r.value !== null) {
-      body += `,${FIELD.value}=${r.value}`;
-      if (usable) body += `,${FIELD.meanValue}=${r.value},${FIELD.belowLod}=0i`;
-    } else if (r.qualifier !== null && r.limit !== null) {
-      body += `,${LIMIT_FIELD[r.qualifier]}=${r.limit},${FIELD.qualifier}="${r.qualifier}"`;
-      if (usable) body += `,${FIELD.meanValue}=${r.limit / 2},${FIELD.belowLod}=1i`;
-    }
-    if (r.uncertainty !== null) body += `,${FIELD.uncertainty}=${r.uncertainty}`;
-    if (r.rawSignal !== null) body += `,${FIELD.raw}=${r.rawSignal},${FIELD.calibration}=${r.calibration}i`;
-    if (r.maintenance) body += `,${FIELD.maintenance}=1i`;
-    body += ` ${r.time}\n`;
-  }
-  return body;
 }
 
 export interface InfluxStoreOptions {
@@ -230,17 +179,17 @@ export class InfluxReadingStore implements ReadingStore {
     for (const listener of this.writeListeners) listener(readings);
   }
 
-  async writeReadings(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
+  async writeReadings(readings: readonly Reading[], signal?: AbortSignal, lines?: ReadonlyArray<string | undefined>): Promise<void> {
     if (readings.length === 0) return;
     this.wrote(readings);
     try {
-      await this.writeBatch(readings, signal);
+      await this.writeBatch(readings, signal, lines);
     } finally {
       this.wrote(readings);
     }
   }
 
-  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal): Promise<void> {
+  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal, lines?: ReadonlyArray<string | undefined>): Promise<void> {
     await this.schemaFirst(signal);
     let res: Response;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
@@ -249,7 +198,7 @@ export class InfluxReadingStore implements ReadingStore {
         method: "POST",
         headers: this.writeHeaders,
         // A Buffer, not a string: fetch's own string encoding cost more CPU per reading than the rest of the write.
-        body: Buffer.from(toLineProtocol(readings)),
+        body: Buffer.from(toLineProtocol(readings, lines)),
         signal: withTimeout(signal, timeoutMs),
       });
     } catch (err) {

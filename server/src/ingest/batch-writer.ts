@@ -16,6 +16,8 @@ import type { Spool } from "./spool.ts";
 interface Batch {
   readings: Reading[];
   segments: number[];
+  /** Stored lines built at ingest, where there are (stored-lines.ts). */
+  lines: Array<string | undefined>;
 }
 
 export interface BatchWriterOptions {
@@ -48,6 +50,8 @@ export class BatchWriter {
   private pending: Reading[] = [];
   /** Journal segment of each pending reading (0 without a journal), released once it is safe. */
   private pendingSegments: number[] = [];
+  /** Stored line of each pending reading, where ingest built it. */
+  private pendingLines: Array<string | undefined> = [];
   private inFlight = 0;
   private inFlightPoints = 0;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -83,20 +87,21 @@ export class BatchWriter {
   /**
    * Accepts readings or throws BackpressureError; never accepts what it could not keep. With a
    * journal, `journalSegment` is where they were journaled; they are released from it once they
-   * are in InfluxDB or the spool.
+   * are in InfluxDB or the spool. `lines[i]`, where given, is readings[i]'s stored line.
    */
-  enqueue(readings: readonly Reading[], journalSegment = 0): void {
+  enqueue(readings: readonly Reading[], journalSegment = 0, lines?: readonly string[]): void {
     this.assertCapacity(readings.length);
-    for (const r of readings) {
-      this.pending.push(r);
+    for (let i = 0; i < readings.length; i++) {
+      this.pending.push(readings[i]!);
       this.pendingSegments.push(journalSegment);
+      this.pendingLines.push(lines?.[i]);
     }
     this.pump(false);
   }
 
   /** Takes up to `n` readings (and their journal segments) from the front of the queue. */
   private take(n: number): Batch {
-    return { readings: this.pending.splice(0, n), segments: this.pendingSegments.splice(0, n) };
+    return { readings: this.pending.splice(0, n), segments: this.pendingSegments.splice(0, n), lines: this.pendingLines.splice(0, n) };
   }
 
   /** The batch is in InfluxDB, in the spool, or refused by InfluxDB for good: the journal may let go. */
@@ -215,7 +220,7 @@ export class BatchWriter {
     this.inFlight++;
     this.inFlightPoints += points;
     try {
-      await this.store.writeReadings(batch.readings, this.shutdown.signal);
+      await this.store.writeReadings(batch.readings, this.shutdown.signal, batch.lines);
       this.wrote(batch.readings);
       this.settled(batch);
     } catch (err) {
@@ -303,6 +308,7 @@ export class BatchWriter {
     this.logger.error({ err: (err as Error).message, points: batch.readings.length }, "spool write failed; batch kept in memory");
     this.pending.unshift(...batch.readings);
     this.pendingSegments.unshift(...batch.segments);
+    this.pendingLines.unshift(...batch.lines);
   }
 
   private isIdle(): boolean {

@@ -8,7 +8,8 @@ import type { StationGrant } from "../auth/station-tokens.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { ForbiddenError, StorageUnavailableError, ValidationError, type ErrorDetail } from "../errors.ts";
 import type { BatchWriter } from "./batch-writer.ts";
-import type { IngestJournal } from "./journal.ts";
+import type { IngestJournal, JournalAppend } from "./journal.ts";
+import { passThroughLine, storedLine } from "../influx/stored-lines.ts";
 import type { IngestEvents } from "./ingest-events.ts";
 import type { QcEngine } from "./qc/qc-engine.ts";
 import { checkReading, type ReadingCandidate } from "./reading-check.ts";
@@ -17,6 +18,16 @@ import type { Sensor } from "../../../common/catalog-model.ts";
 /** Whether a station's parameter is in a maintenance window at a time (maintenance/maintenance-calendar.ts). */
 export interface MaintenanceMarker {
   inMaintenance(station: string, parameter: string, at: number): boolean;
+}
+
+export interface IngestServiceOptions {
+  /**
+   * Builds each reading's stored line once, at acceptance, and journals those lines: a /write line
+   * already in the stored form is forwarded with the server's fields spliced in (stored-lines.ts),
+   * not parsed and formatted again. Off: the journal holds the readings as JSON and the writer
+   * formats them (the path before; kept to compare against). Default on.
+   */
+  passThrough?: boolean;
 }
 
 export class IngestService {
@@ -30,6 +41,7 @@ export class IngestService {
     private readonly journal?: IngestJournal,
     /** Marks readings taken in a maintenance window (by their own time, so backfill is marked too). */
     private readonly maintenance?: MaintenanceMarker,
+    private readonly options: IngestServiceOptions = {},
   ) {}
 
   /**
@@ -73,8 +85,18 @@ export class IngestService {
       if (reading.qc === QC.suspect) suspect++;
       else if (reading.qc === QC.fail) fail++;
     }
-    const journaled = this.journal?.append(readings);
-    this.writer.enqueue(readings, journaled?.segment);
+    let journaled: JournalAppend | undefined;
+    let lines: string[] | undefined;
+    if (this.options.passThrough ?? true) {
+      // Every candidate was valid (else we threw above), so readings[i] is candidates[i]'s reading.
+      lines = new Array<string>(readings.length);
+      for (let i = 0; i < readings.length; i++) {
+        const received = candidates[i]!.line;
+        lines[i] = received === undefined ? storedLine(readings[i]!) : passThroughLine(received, readings[i]!, candidates[i]!.sensor !== undefined);
+      }
+      journaled = this.journal?.appendLines(lines);
+    } else journaled = this.journal?.append(readings);
+    this.writer.enqueue(readings, journaled?.segment, lines);
     this.events.emitAccepted(readings);
     // Answered only once the readings are on disk: the sender may delete them after our answer.
     if (journaled) {

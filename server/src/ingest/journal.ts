@@ -4,14 +4,16 @@
 // arrived meanwhile) before the API answers 202/204. The batch writer releases readings once InfluxDB
 // or the spool holds them; a segment that is full and fully released is deleted. On start, segments
 // left by a crash go to the spool, which replays them; writes are idempotent by (station, parameter,
-// time), so readings that had reached InfluxDB before the crash are merely written again.
+// time), so readings that had reached InfluxDB before the crash are merely written again. Readings are
+// journaled as the line protocol they are stored as (ingest builds it once, influx/stored-lines.ts),
+// or as JSON.
 import { closeSync, fdatasync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, write } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Reading } from "../../../common/reading.ts";
 import type { Logger } from "../../../common/logger.ts";
 import type { Spool } from "./spool.ts";
-import { fromStoredReading } from "./stored-reading.ts";
+import { fromStoredLine, fromStoredReading } from "./stored-reading.ts";
 
 const SEGMENT = /^(\d{12})\.jsonl$/;
 const writeAsync = promisify(write);
@@ -47,7 +49,11 @@ export interface JournalAppend {
   durable: Promise<void>;
 }
 
-/** Segments left by a previous run, oldest first, with their readings (a torn last line is skipped). */
+/**
+ * Segments left by a previous run, oldest first, with their readings (a torn last line is skipped).
+ * A segment's lines are JSON arrays of readings (`append`) or stored line protocol, one reading each
+ * (`appendLines`).
+ */
 export function readLeftoverSegments(dir: string, logger: Logger): Array<{ file: string; readings: Reading[] }> {
   mkdirSync(dir, { recursive: true });
   const names = readdirSync(dir).filter((n) => SEGMENT.test(n)).sort();
@@ -58,7 +64,11 @@ export function readLeftoverSegments(dir: string, logger: Logger): Array<{ file:
     lines.forEach((line, i) => {
       if (line === "") return;
       try {
-        for (const r of JSON.parse(line) as Reading[]) readings.push(fromStoredReading(r));
+        // Every append ends in a newline: text after the last one is torn, whatever it looks like
+        // (a line protocol line cut short may still parse, as another value).
+        if (i === lines.length - 1) throw new Error("torn");
+        if (line.startsWith("[")) for (const r of JSON.parse(line) as Reading[]) readings.push(fromStoredReading(r));
+        else readings.push(fromStoredLine(line));
       } catch {
         // Only the last line can be torn, by a crash in mid-write; it was never acknowledged.
         if (i < lines.length - 2) logger.error({ file, line: i + 1 }, "unreadable journal line skipped");
@@ -105,12 +115,23 @@ export class IngestJournal {
     this.current = this.openSegment();
   }
 
-  /** Queues the readings for the disk; `durable` resolves once they are flushed. */
+  /** Queues the readings for the disk (one JSON line); `durable` resolves once they are flushed. */
   append(readings: readonly Reading[]): JournalAppend {
+    return this.enqueueText(`${JSON.stringify(readings)}\n`, readings.length);
+  }
+
+  /**
+   * Queues readings as their stored line protocol lines (influx/stored-lines.ts), one journal line
+   * each, as they go to InfluxDB; `durable` resolves once they are flushed.
+   */
+  appendLines(lines: readonly string[]): JournalAppend {
+    return this.enqueueText(`${lines.join("\n")}\n`, lines.length);
+  }
+
+  private enqueueText(line: string, readings: number): JournalAppend {
     if (this.current.full) this.current = this.openSegment();
     const segment = this.current;
-    const line = `${JSON.stringify(readings)}\n`;
-    segment.outstanding += readings.length;
+    segment.outstanding += readings;
     segment.unwritten++;
     segment.bytes += Buffer.byteLength(line);
     if (segment.bytes >= this.segmentBytes) segment.full = true;

@@ -12,6 +12,11 @@ export interface ReadingCandidate extends Omit<Reading, "sensor" | "qc"> {
   sensor: string | undefined;
   /** Optional; when given it must be the parameter's unit. */
   unit?: string;
+  /**
+   * The line protocol line it was read from, when that line is already in the form InfluxDB stores
+   * (reading-lines.ts): ingest then forwards it with the server's fields spliced in.
+   */
+  line?: string;
 }
 
 export interface IngestLimits {

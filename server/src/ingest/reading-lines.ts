@@ -83,12 +83,31 @@ export function lineToCandidate(line: ParsedLine, precision: string, now: number
  * Where it answers, it answers exactly what `lineToCandidate(parseLine(line))` would.
  */
 export function simpleReadingLine(line: string, precision: string, now: number): ReadingCandidate | undefined {
+  return readSimpleLine(line, precision, now, false);
+}
+
+/**
+ * A value InfluxDB reads as the very float the parsing path would store: plain decimal digits, no
+ * exponent, `i` suffix, `+`, leading zeros or bare point (line protocol takes numbers without `i`
+ * as floats; both sides round a decimal to the nearest double).
+ */
+const CANONICAL_VALUE = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+const CANONICAL_TIME = /^[1-9]\d*$/;
+
+/**
+ * simpleReadingLine; with `keepCanonical`, a line already in the form InfluxDB will store comes back
+ * with the candidate (`line`), for ingest to forward (influx/stored-lines.ts passThroughLine): tags
+ * station, parameter and maybe sensor only (any other tag would have to be removed), each once; a
+ * plain decimal value (a negative zero is stored as 0); a timestamp, at millisecond precision.
+ */
+function readSimpleLine(line: string, precision: string, now: number, keepCanonical: boolean): ReadingCandidate | undefined {
   if (!line.startsWith(MEASUREMENT_PREFIX) || line.includes("\\") || line.includes('"')) return undefined;
   const fieldsStart = line.indexOf(" ") + 1;
   if (fieldsStart === 0 || !line.startsWith(VALUE_PREFIX, fieldsStart)) return undefined;
   let station: string | undefined;
   let parameter: string | undefined;
   let sensor: string | undefined;
+  let canonical = keepCanonical && precision === "ms";
   for (let start = MEASUREMENT_PREFIX.length; start < fieldsStart; ) {
     let end = line.indexOf(",", start);
     if (end < 0 || end > fieldsStart - 1) end = fieldsStart - 1;
@@ -97,9 +116,16 @@ export function simpleReadingLine(line: string, precision: string, now: number):
     const secondEq = line.indexOf("=", eq + 1);
     if (secondEq >= 0 && secondEq < end) return undefined;
     const key = line.slice(start, eq);
-    if (key === TAG.station) station = line.slice(eq + 1, end);
-    else if (key === TAG.parameter) parameter = line.slice(eq + 1, end);
-    else if (key === TAG.sensor) sensor = line.slice(eq + 1, end);
+    if (key === TAG.station) {
+      if (station !== undefined) canonical = false;
+      station = line.slice(eq + 1, end);
+    } else if (key === TAG.parameter) {
+      if (parameter !== undefined) canonical = false;
+      parameter = line.slice(eq + 1, end);
+    } else if (key === TAG.sensor) {
+      if (sensor !== undefined) canonical = false;
+      sensor = line.slice(eq + 1, end);
+    } else canonical = false;
     start = end + 1;
   }
   if (!station || !parameter) return undefined;
@@ -113,8 +139,9 @@ export function simpleReadingLine(line: string, precision: string, now: number):
     const digits = line.slice(valueEnd + 1);
     if (!TIMESTAMP.test(digits)) return undefined;
     time = timestampToMs(digits, precision);
-  }
-  return { station, parameter, sensor, time, value, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null };
+    canonical &&= CANONICAL_TIME.test(digits) && CANONICAL_VALUE.test(rawValue) && !(value === 0 && rawValue.startsWith("-"));
+  } else canonical = false;
+  return { station, parameter, sensor, time, value, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null, line: canonical ? line : undefined };
 }
 
 export interface LinesToCandidates {
@@ -137,7 +164,7 @@ export function linesToCandidates(body: string, precision: string, now: number):
     let line = lines[n]!;
     if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.length === 0 || line.startsWith("#") || line.trim() === "") continue;
-    const simple = simpleReadingLine(line, precision, now);
+    const simple = readSimpleLine(line, precision, now, true);
     if (simple) {
       candidates.push(simple);
       continue;
