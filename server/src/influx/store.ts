@@ -31,9 +31,9 @@ export interface ReadingStore {
   whenReady(): Promise<void>;
   /**
    * `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB.
-   * `lines[i]`, where given, is readings[i]'s stored line already built by ingest (stored-lines.ts).
+   * `body`, where given, is the readings' stored line protocol as ingest built it (stored-lines.ts).
    */
-  writeReadings(readings: readonly Reading[], signal?: AbortSignal, lines?: ReadonlyArray<string | undefined>): Promise<void>;
+  writeReadings(readings: readonly Reading[], signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void>;
   /**
    * Calls `listener` with each batch when its write starts and again when it ends (either way):
    * caches of derived data (review/corrected-cache.ts) drop what the batch may change.
@@ -179,17 +179,17 @@ export class InfluxReadingStore implements ReadingStore {
     for (const listener of this.writeListeners) listener(readings);
   }
 
-  async writeReadings(readings: readonly Reading[], signal?: AbortSignal, lines?: ReadonlyArray<string | undefined>): Promise<void> {
+  async writeReadings(readings: readonly Reading[], signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void> {
     if (readings.length === 0) return;
     this.wrote(readings);
     try {
-      await this.writeBatch(readings, signal, lines);
+      await this.writeBatch(readings, signal, body);
     } finally {
       this.wrote(readings);
     }
   }
 
-  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal, lines?: ReadonlyArray<string | undefined>): Promise<void> {
+  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void> {
     await this.schemaFirst(signal);
     let res: Response;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
@@ -198,7 +198,7 @@ export class InfluxReadingStore implements ReadingStore {
         method: "POST",
         headers: this.writeHeaders,
         // A Buffer, not a string: fetch's own string encoding cost more CPU per reading than the rest of the write.
-        body: Buffer.from(toLineProtocol(readings, lines)),
+        body: body ?? Buffer.from(toLineProtocol(readings)),
         signal: withTimeout(signal, timeoutMs),
       });
     } catch (err) {

@@ -85,11 +85,10 @@ export function passThroughLine(received: string, r: Reading, namedSensor: boole
 
 /**
  * Line protocol for readings at millisecond precision. Hand-built because node-influx's generic
- * point serialisation halved write throughput in `npm run bench`. `lines[i]`, where given, is
- * readings[i]'s stored line built at ingest.
+ * point serialisation halved write throughput in `npm run bench`.
  */
-export function toLineProtocol(readings: readonly Reading[], lines?: ReadonlyArray<string | undefined>): string {
+export function toLineProtocol(readings: readonly Reading[]): string {
   let body = "";
-  for (let i = 0; i < readings.length; i++) body += `${lines?.[i] ?? storedLine(readings[i]!)}\n`;
+  for (const r of readings) body += `${storedLine(r)}\n`;
   return body;
 }

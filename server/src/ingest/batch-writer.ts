@@ -16,8 +16,21 @@ import type { Spool } from "./spool.ts";
 interface Batch {
   readings: Reading[];
   segments: number[];
-  /** Stored lines built at ingest, where there are (stored-lines.ts). */
-  lines: Array<string | undefined>;
+  /** The readings' stored line protocol as ingest built it, when it built it for all of them. */
+  body: Buffer<ArrayBuffer> | undefined;
+}
+
+/** Consecutive pending readings enqueued together, with their stored line protocol when given. */
+interface Chunk {
+  count: number;
+  body: Buffer<ArrayBuffer> | undefined;
+}
+
+/** The byte offset just past the `lines`-th newline of `body`. */
+function afterLines(body: Buffer<ArrayBuffer>, lines: number): number {
+  let offset = 0;
+  for (let i = 0; i < lines; i++) offset = body.indexOf(10, offset) + 1;
+  return offset;
 }
 
 export interface BatchWriterOptions {
@@ -50,8 +63,8 @@ export class BatchWriter {
   private pending: Reading[] = [];
   /** Journal segment of each pending reading (0 without a journal), released once it is safe. */
   private pendingSegments: number[] = [];
-  /** Stored line of each pending reading, where ingest built it. */
-  private pendingLines: Array<string | undefined> = [];
+  /** The pending readings in the chunks they came in, oldest first: their line protocol, if built. */
+  private pendingChunks: Chunk[] = [];
   private inFlight = 0;
   private inFlightPoints = 0;
   private flushTimer: NodeJS.Timeout | undefined;
@@ -87,21 +100,45 @@ export class BatchWriter {
   /**
    * Accepts readings or throws BackpressureError; never accepts what it could not keep. With a
    * journal, `journalSegment` is where they were journaled; they are released from it once they
-   * are in InfluxDB or the spool. `lines[i]`, where given, is readings[i]'s stored line.
+   * are in InfluxDB or the spool. `body`, where given, is their stored line protocol, one line
+   * per reading in order (influx/stored-lines.ts): it goes to InfluxDB as it is.
    */
-  enqueue(readings: readonly Reading[], journalSegment = 0, lines?: readonly string[]): void {
+  enqueue(readings: readonly Reading[], journalSegment = 0, body?: Buffer<ArrayBuffer>): void {
     this.assertCapacity(readings.length);
-    for (let i = 0; i < readings.length; i++) {
-      this.pending.push(readings[i]!);
+    for (const r of readings) {
+      this.pending.push(r);
       this.pendingSegments.push(journalSegment);
-      this.pendingLines.push(lines?.[i]);
     }
+    if (readings.length > 0) this.pendingChunks.push({ count: readings.length, body });
     this.pump(false);
   }
 
-  /** Takes up to `n` readings (and their journal segments) from the front of the queue. */
+  /** Takes up to `n` readings (their journal segments and line protocol too) from the front of the queue. */
   private take(n: number): Batch {
-    return { readings: this.pending.splice(0, n), segments: this.pendingSegments.splice(0, n), lines: this.pendingLines.splice(0, n) };
+    const readings = this.pending.splice(0, n);
+    const parts: Array<Buffer<ArrayBuffer>> = [];
+    let complete = true;
+    for (let left = readings.length; left > 0; ) {
+      const chunk = this.pendingChunks[0]!;
+      let body = chunk.body;
+      if (chunk.count <= left) {
+        this.pendingChunks.shift();
+        left -= chunk.count;
+      } else {
+        // The batch ends inside this chunk: split its bytes after the last line taken.
+        if (body) {
+          const end = afterLines(body, left);
+          chunk.body = body.subarray(end);
+          body = body.subarray(0, end);
+        }
+        chunk.count -= left;
+        left = 0;
+      }
+      if (body) parts.push(body);
+      else complete = false;
+    }
+    const body = complete ? (parts.length === 1 ? parts[0] : Buffer.concat(parts)) : undefined;
+    return { readings, segments: this.pendingSegments.splice(0, n), body };
   }
 
   /** The batch is in InfluxDB, in the spool, or refused by InfluxDB for good: the journal may let go. */
@@ -220,7 +257,7 @@ export class BatchWriter {
     this.inFlight++;
     this.inFlightPoints += points;
     try {
-      await this.store.writeReadings(batch.readings, this.shutdown.signal, batch.lines);
+      await this.store.writeReadings(batch.readings, this.shutdown.signal, batch.body);
       this.wrote(batch.readings);
       this.settled(batch);
     } catch (err) {
@@ -308,7 +345,7 @@ export class BatchWriter {
     this.logger.error({ err: (err as Error).message, points: batch.readings.length }, "spool write failed; batch kept in memory");
     this.pending.unshift(...batch.readings);
     this.pendingSegments.unshift(...batch.segments);
-    this.pendingLines.unshift(...batch.lines);
+    this.pendingChunks.unshift({ count: batch.readings.length, body: batch.body });
   }
 
   private isIdle(): boolean {

@@ -86,17 +86,20 @@ export class IngestService {
       else if (reading.qc === QC.fail) fail++;
     }
     let journaled: JournalAppend | undefined;
-    let lines: string[] | undefined;
+    let body: Buffer<ArrayBuffer> | undefined;
     if (this.options.passThrough ?? true) {
       // Every candidate was valid (else we threw above), so readings[i] is candidates[i]'s reading.
-      lines = new Array<string>(readings.length);
+      let text = "";
       for (let i = 0; i < readings.length; i++) {
         const received = candidates[i]!.line;
-        lines[i] = received === undefined ? storedLine(readings[i]!) : passThroughLine(received, readings[i]!, candidates[i]!.sensor !== undefined);
+        text += received === undefined ? storedLine(readings[i]!) : passThroughLine(received, readings[i]!, candidates[i]!.sensor !== undefined);
+        text += "\n";
       }
-      journaled = this.journal?.appendLines(lines);
+      // One encoding for both: the journal writes these bytes, and InfluxDB is sent them.
+      body = Buffer.from(text);
+      journaled = this.journal?.appendBytes(body, readings.length);
     } else journaled = this.journal?.append(readings);
-    this.writer.enqueue(readings, journaled?.segment, lines);
+    this.writer.enqueue(readings, journaled?.segment, body);
     this.events.emitAccepted(readings);
     // Answered only once the readings are on disk: the sender may delete them after our answer.
     if (journaled) {

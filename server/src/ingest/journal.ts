@@ -37,7 +37,8 @@ interface Segment {
 
 interface PendingLine {
   segment: Segment;
-  line: string;
+  /** One or more journal lines, newline-terminated. */
+  data: Buffer;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -117,25 +118,22 @@ export class IngestJournal {
 
   /** Queues the readings for the disk (one JSON line); `durable` resolves once they are flushed. */
   append(readings: readonly Reading[]): JournalAppend {
-    return this.enqueueText(`${JSON.stringify(readings)}\n`, readings.length);
+    return this.appendBytes(Buffer.from(`${JSON.stringify(readings)}\n`), readings.length);
   }
 
   /**
-   * Queues readings as their stored line protocol lines (influx/stored-lines.ts), one journal line
-   * each, as they go to InfluxDB; `durable` resolves once they are flushed.
+   * Queues `count` readings as their stored line protocol (influx/stored-lines.ts), one
+   * newline-terminated line each, the very bytes that go to InfluxDB; `durable` resolves once they
+   * are flushed.
    */
-  appendLines(lines: readonly string[]): JournalAppend {
-    return this.enqueueText(`${lines.join("\n")}\n`, lines.length);
-  }
-
-  private enqueueText(line: string, readings: number): JournalAppend {
+  appendBytes(data: Buffer, count: number): JournalAppend {
     if (this.current.full) this.current = this.openSegment();
     const segment = this.current;
-    segment.outstanding += readings;
+    segment.outstanding += count;
     segment.unwritten++;
-    segment.bytes += Buffer.byteLength(line);
+    segment.bytes += data.length;
     if (segment.bytes >= this.segmentBytes) segment.full = true;
-    const durable = new Promise<void>((resolve, reject) => this.queue.push({ segment, line, resolve, reject }));
+    const durable = new Promise<void>((resolve, reject) => this.queue.push({ segment, data, resolve, reject }));
     this.flushing ??= this.flush();
     return { segment: segment.id, durable };
   }
@@ -187,9 +185,9 @@ export class IngestJournal {
         try {
           for (let i = 0; i < batch.length; ) {
             const segment = batch[i]!.segment;
-            let text = "";
-            for (; i < batch.length && batch[i]!.segment === segment; i++) text += batch[i]!.line;
-            const data = Buffer.from(text);
+            const parts: Buffer[] = [];
+            for (; i < batch.length && batch[i]!.segment === segment; i++) parts.push(batch[i]!.data);
+            const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
             for (let offset = 0; offset < data.length; ) offset += (await writeAsync(segment.fd, data, offset)).bytesWritten;
             touched.add(segment);
           }

@@ -94,6 +94,9 @@ export function simpleReadingLine(line: string, precision: string, now: number):
 const CANONICAL_VALUE = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 const CANONICAL_TIME = /^[1-9]\d*$/;
 
+/** Whether the tag key from `start` to `eq` is `name`, compared in place: no string cut per tag. */
+const keyIs = (line: string, start: number, eq: number, name: string): boolean => eq - start === name.length && line.startsWith(name, start);
+
 /**
  * simpleReadingLine; with `keepCanonical`, a line already in the form InfluxDB will store comes back
  * with the candidate (`line`), for ingest to forward (influx/stored-lines.ts passThroughLine): tags
@@ -115,14 +118,13 @@ function readSimpleLine(line: string, precision: string, now: number, keepCanoni
     if (eq <= start || eq >= end - 1) return undefined; // no key, no value, or no '=' in this tag
     const secondEq = line.indexOf("=", eq + 1);
     if (secondEq >= 0 && secondEq < end) return undefined;
-    const key = line.slice(start, eq);
-    if (key === TAG.station) {
+    if (keyIs(line, start, eq, TAG.station)) {
       if (station !== undefined) canonical = false;
       station = line.slice(eq + 1, end);
-    } else if (key === TAG.parameter) {
+    } else if (keyIs(line, start, eq, TAG.parameter)) {
       if (parameter !== undefined) canonical = false;
       parameter = line.slice(eq + 1, end);
-    } else if (key === TAG.sensor) {
+    } else if (keyIs(line, start, eq, TAG.sensor)) {
       if (sensor !== undefined) canonical = false;
       sensor = line.slice(eq + 1, end);
     } else canonical = false;
