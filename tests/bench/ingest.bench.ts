@@ -89,6 +89,8 @@ export const ingest: Benchmark = {
     const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
     try {
       const token = await server.stationToken();
+      // Started and idle: what the ingest peak below is measured on top of.
+      const [startedRss, startedPeak] = [server.rssMb(), server.peakRssMb()];
       const rawDb = `bench_rawingest_${randomBytes(4).toString("hex")}`;
       await influxAdmin(influxUrl, `CREATE DATABASE "${rawDb}" WITH NAME "${RETENTION.raw.name}"`);
       const rawBodies = batches(jsonReadings, BATCH).map((b) => toLineProtocol(b));
@@ -142,6 +144,7 @@ export const ingest: Benchmark = {
           cpuFigure("JSON path (server: parsing, validation, QC, journal, alerts, live, write)", json),
           cpuFigure("line-protocol path", lp),
           { label: "server peak RSS", value: peak, unit: "MB" },
+          { label: "server RSS once started, before ingest (its peak until then)", value: startedRss, unit: `MB (${startedPeak.toFixed(0)} MB)` },
           { label: "requests answered 503 (queue full) and resent", value: overloaded, unit: "" },
         ],
       };

@@ -21,6 +21,8 @@ export interface ServerProcess {
   stationToken(): Promise<string>;
   /** Peak resident set size so far (VmHWM), in MB. */
   peakRssMb(): number;
+  /** Resident set size now (VmRSS), in MB. */
+  rssMb(): number;
   /** CPU time (user + system) the server has used so far, in seconds. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -67,11 +69,8 @@ export async function startServerProcess(
       if (res.status !== 201) throw new Error(`creating a station token failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { token: string }).token;
     },
-    peakRssMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return kb / 1024;
-    },
+    peakRssMb: () => statusMb(child.pid!, "VmHWM"),
+    rssMb: () => statusMb(child.pid!, "VmRSS"),
     cpuSeconds: () => processCpuSeconds(child.pid!),
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -94,6 +93,12 @@ async function adminLogin(url: string, password: string): Promise<{ cookie: stri
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, csrfToken };
+}
+
+/** A memory figure of /proc/<pid>/status (VmHWM, VmRSS), in MB. */
+function statusMb(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** CPU time (user + system) process `pid` has used so far, in seconds. */
