@@ -167,11 +167,13 @@ export class AlertEngine {
     // One catalog for the whole batch (sensor intervals and limits).
     const catalog = this.catalog.current();
     const sorted = [...readings].sort((a, b) => a.time - b.time);
+    // AA rules with the same window share one mean, which must see each reading once. One set,
+    // emptied per reading: a new one per reading was garbage on the ingest path.
+    const fedMeans = new Set<string>();
     for (const r of sorted) {
       const key = seriesKey(r.station, r.parameter, r.sensor);
       this.lastSeen.set(key, now);
-      // AA rules with the same window share one mean, which must see each reading once.
-      const fedMeans = new Set<string>();
+      fedMeans.clear();
       const byStation = this.rulesByParameter.get(r.parameter) ?? this.rulesByParameter.get("");
       const candidates = byStation?.get(r.station) ?? byStation?.get("") ?? [];
       for (const rule of candidates) {
@@ -184,7 +186,7 @@ export class AlertEngine {
         }
       }
       // What this reading changed, together: standards breached by it form one alert (breach-grouping.ts).
-      this.recorder.record(this.changes.splice(0));
+      if (this.changes.length > 0) this.recorder.record(this.changes.splice(0));
     }
   }
 
