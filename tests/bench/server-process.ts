@@ -23,6 +23,10 @@ export interface ServerProcess {
   peakRssMb(): number;
   /** CPU time (user + system) the server has used so far, in seconds. */
   cpuSeconds(): number;
+  /** Resident set size now (VmRSS), in MB. */
+  rssMb(): number;
+  /** Heap in use after a full collection, in MB (servers started with `clientDir` only: server-entry.ts). */
+  heapUsedMb(): Promise<number>;
   stop(): Promise<void>;
   /** SIGKILL, as a crash or power loss would end it; keeps the data dir. */
   kill(): Promise<void>;
@@ -34,13 +38,16 @@ export async function startServerProcess(
   nodeArgs: string[] = [],
   /** Run on an existing data dir (a restart after `kill`). */
   reuseDataDir?: string,
+  /** Serve this dashboard build and answer heapUsedMb() (tests/bench/server-entry.ts instead of main.ts). */
+  clientDir?: string,
 ): Promise<ServerProcess> {
   const dataDir = reuseDataDir ?? mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
   const adminPassword = env.ADMIN_PASSWORD ?? `bench-${randomBytes(8).toString("hex")}`;
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
+  const entry = clientDir === undefined ? [path.join(ROOT, "server/src/main.ts")] : ["--expose-gc", path.join(ROOT, "tests/bench/server-entry.ts"), clientDir];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...entry], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ADMIN_PASSWORD: adminPassword, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: clientDir === undefined ? ["ignore", "pipe", "inherit"] : ["ignore", "pipe", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -67,11 +74,14 @@ export async function startServerProcess(
       if (res.status !== 201) throw new Error(`creating a station token failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { token: string }).token;
     },
-    peakRssMb: () => {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return kb / 1024;
-    },
+    peakRssMb: () => statusMb(child.pid!, "VmHWM"),
+    rssMb: () => statusMb(child.pid!, "VmRSS"),
+    heapUsedMb: () =>
+      new Promise<number>((resolve, reject) => {
+        if (!child.send) return reject(new Error("heapUsedMb() needs a server started with clientDir"));
+        child.once("message", (m) => resolve((m as { heapUsed: number }).heapUsed / 1024 / 1024));
+        child.send("heap");
+      }),
     cpuSeconds: () => processCpuSeconds(child.pid!),
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -94,6 +104,12 @@ async function adminLogin(url: string, password: string): Promise<{ cookie: stri
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0]!, csrfToken };
+}
+
+/** A memory line of /proc/<pid>/status (VmHWM, VmRSS), in MB. */
+function statusMb(pid: number, field: string): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** CPU time (user + system) process `pid` has used so far, in seconds. */
