@@ -97,7 +97,7 @@ export const liveFanout: Benchmark = {
     const dir = mkdtempSync(path.join(os.tmpdir(), "wm-bench-fanout-"));
     writeFileSync(path.join(dir, "catalog.json"), JSON.stringify(data));
     const database = `bench_fanout_${randomBytes(4).toString("hex")}`;
-    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: path.join(dir, "catalog.json") });
+    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: path.join(dir, "catalog.json") }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
     let one: number[];
     let many: number[];
     let delivered: number;

@@ -251,7 +251,7 @@ export const scaleBench: Benchmark = {
         ...pair("server CPU share at the live load (CPU s / wall s)", (f) => (100 * f.live.cpuSeconds) / f.live.seconds, "%"),
         ...pair("server CPU per reading, history backfill", (f) => perReadingUs(f.backfill), "µs"),
         ...pair("history backfill through POST /api/v1/readings", (f) => f.backfill.readings / f.backfill.seconds, "readings/s"),
-        ...pair("InfluxDB series cardinality (SHOW SERIES EXACT CARDINALITY, raw + rollups)", (f) => f.cardinality.exact, "series"),
+        ...pair("InfluxDB series cardinality (SHOW SERIES EXACT CARDINALITY, every measurement and retention policy)", (f) => f.cardinality.exact, "series"),
         ...pair("InfluxDB series cardinality (SHOW SERIES CARDINALITY, estimated)", (f) => f.cardinality.estimated, "series"),
         ...pair("GET /api/v1/catalog size", (f) => f.reads.catalogBytes / 1024, "KB"),
       ],
