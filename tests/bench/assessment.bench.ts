@@ -26,7 +26,7 @@ import { startSystem, type RunningSystem } from "../../server/src/system.ts";
 import { chunked } from "../../server/src/meta/chunked.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { median, type Benchmark } from "./bench-kit.ts";
-import { largeCatalog } from "./catalog-scale.bench.ts";
+import { largeCatalog } from "./large-catalog.ts";
 
 const STATIONS = 500;
 const COMPOUNDS = 20;

@@ -11,6 +11,11 @@ export interface BenchContext {
   scale: number;
   /** pid of the benchmark's influxd, for its CPU time (the CPU budget of ingest). */
   influxdPid?: number;
+  /**
+   * Named on the command line (`npm run bench -- scale`): benchmarks too long for every full run
+   * run at their full size then, and at a reduced one in `npm run bench`.
+   */
+  named?: boolean;
 }
 
 export interface BenchFigure {
@@ -32,6 +37,8 @@ export interface BenchResult {
 
 export interface Benchmark {
   name: string;
+  /** Short name that selects it on the command line (`npm run bench -- <id>`). */
+  id?: string;
   run(ctx: BenchContext): Promise<BenchResult>;
 }
 

@@ -8,110 +8,24 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { CatalogData, Parameter, Sensor, Station } from "../../common/catalog-model.ts";
+import type { CatalogData } from "../../common/catalog-model.ts";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { createLogger } from "../../common/logger.ts";
 import { QC } from "../../common/reading.ts";
 import { seedCatalogData } from "../../server/src/catalog/seed.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { InfluxReadingStore } from "../../server/src/influx/store.ts";
-import { QcEngine } from "../../server/src/ingest/qc/qc-engine.ts";
+import type { QcEngine } from "../../server/src/ingest/qc/qc-engine.ts";
 import { checkCandidate, checkReading, type ReadingCandidate } from "../../server/src/ingest/reading-check.ts";
 import { startSystem, type RunningSystem } from "../../server/src/system.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { median, type BenchFigure, type Benchmark } from "./bench-kit.ts";
 import { rawWrite } from "./influx-write.bench.ts";
+import { dashboardTimings, type DashboardTimings } from "./dashboard-timings.ts";
+import { candidates, largeCatalog, warmQc } from "./large-catalog.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const STATIONS = 500;
-const PARAMETERS = 40;
 const INGEST_BATCH = 5_000;
 const INGEST_SENDERS = 2;
-
-/** The shipped catalog grown to 500 stations × 40 parameters, one primary sensor per series. */
-export function largeCatalog(stations = STATIONS, parameters = PARAMETERS): CatalogData {
-  const seed = seedCatalogData();
-  const extra: Parameter[] = Array.from({ length: Math.max(0, parameters - seed.parameters.length) }, (_, i) => ({
-    code: `bench_compound_${i + 1}`,
-    name: { en: `Benchmark compound ${i + 1}`, de: `Benchmark-Stoff ${i + 1}`, zh: `基准化合物 ${i + 1}` },
-    cas: null,
-    synonyms: [],
-    group: "organic",
-    unit: "ng/L",
-    typical: [5, 200],
-  }));
-  const allParameters = [...seed.parameters, ...extra].slice(0, parameters);
-  const list: Station[] = Array.from({ length: stations }, (_, i) => {
-    const template = seed.stations[i % seed.stations.length]!;
-    const id = `BENCH-${String(i + 1).padStart(4, "0")}`;
-    return {
-      ...template,
-      id,
-      name: { en: `${template.name.en} #${i + 1}`, de: `${template.name.de ?? template.name.en} #${i + 1}`, zh: `${template.name.zh ?? template.name.en} 第${i + 1}号` },
-      riverKm: template.riverKm === null ? null : template.riverKm + i,
-      lat: template.lat + (i % 20) * 0.01,
-      lon: template.lon + Math.floor(i / 20) * 0.01,
-      simulated: false,
-    };
-  });
-  const template = (code: string): Sensor | undefined => seed.sensors.find((s) => s.parameter === code);
-  const sensors: Sensor[] = list.flatMap((s) =>
-    allParameters.map((p) => {
-      const like = template(p.code);
-      const id = `${s.id}-${p.code.toUpperCase().replace(/_/g, "-")}`;
-      return {
-        id,
-        parameter: p.code,
-        make: "Benchmark",
-        model: "online sensor",
-        serial: id,
-        method: "online measurement",
-        owner: s.operator,
-        lod: like?.lod ?? null,
-        loq: like?.loq ?? null,
-        uncertainty: null,
-        sensorRange: like?.sensorRange ?? [0, 1e9],
-        expectedRange: like?.expectedRange ?? [0, 5000],
-        intervalSeconds: 600,
-        deployments: [{ station: s.id, from: "2024-01-01", to: null, primary: true }],
-        calibrations: [],
-      };
-    }),
-  );
-  return { ...seed, stations: list, parameters: allParameters, sensors };
-}
-
-/** QC after `cycles` readings of every series: each series' history as full as in a running network. */
-function warmQc(catalog: CatalogSnapshot, start: number, now: number, cycles = 13): QcEngine {
-  const qc = new QcEngine(() => now);
-  const series = catalog.stations.flatMap((s) => catalog.parametersOf(s.id).length);
-  const total = series.reduce((a, b) => a + b, 0);
-  for (const c of candidates(catalog, total * cycles, start)) {
-    const checked = checkReading(c, catalog, now);
-    if (typeof checked !== "string") qc.evaluate(checked.reading, checked.sensor);
-  }
-  return qc;
-}
-
-/** Candidates cycling over every series of the catalog, 10 minutes apart per cycle. */
-function candidates(catalog: CatalogSnapshot, count: number, start: number): ReadingCandidate[] {
-  const series = catalog.stations.flatMap((s) => catalog.parametersOf(s.id).map((p) => [s.id, p.code] as const));
-  return Array.from({ length: count }, (_, i) => {
-    const [station, parameter] = series[i % series.length]!;
-    return {
-      station,
-      parameter,
-      sensor: undefined,
-      time: start + Math.floor(i / series.length) * 600_000,
-      value: 100 + (i % 97) * 0.5,
-      qualifier: null,
-      limit: null,
-      uncertainty: null,
-      rawSignal: null,
-      calibration: null,
-    };
-  });
-}
 
 /**
  * Readings per second through ingest's checks: the catalog lookups and QC of every reading. `qc`
@@ -157,13 +71,7 @@ async function rawInfluxRate(influxUrl: string, catalog: CatalogSnapshot, count:
   }
 }
 
-interface ServerFigures {
-  latestAllMs: number;
-  latestPageMs: number;
-  firstPaintMs: number;
-  catalogBytes: number;
-  startMs: number;
-}
+type ServerFigures = DashboardTimings & { startMs: number };
 
 /** A server on its own database and data dir, with a station token for everything. */
 interface BenchServer {
@@ -214,7 +122,8 @@ function ingestBodies(catalog: CatalogSnapshot, first: number, cycles: number, t
   return bodies;
 }
 
-async function post(server: BenchServer, body: string): Promise<void> {
+/** POSTs a JSON body of readings, waiting and trying again while the server sheds load (503). */
+export async function post(server: { url: string; token: string }, body: string): Promise<void> {
   for (;;) {
     const res = await fetch(`${server.url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${server.token}` }, body });
     await res.arrayBuffer();
@@ -266,38 +175,7 @@ async function ingestRates(servers: readonly BenchServer[], count: number, round
 }
 
 async function measureReads(server: BenchServer, runs: number): Promise<ServerFigures> {
-  const { url, catalog } = server;
-  const timed = async (p: string) => {
-    const t = performance.now();
-    const res = await fetch(`${url}${p}`);
-    if (!res.ok) throw new Error(`${p}: ${res.status}`);
-    await res.arrayBuffer();
-    return performance.now() - t;
-  };
-  const page = catalog.stations.slice(0, 24).map((s) => s.id).join(",");
-  const latestAll: number[] = [];
-  const latestPage: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    latestAll.push(await timed("/api/v1/latest"));
-    latestPage.push(await timed(`/api/v1/latest?stations=${page}`));
-  }
-  const catalogBytes = (await (await fetch(`${url}/api/v1/catalog`)).arrayBuffer()).byteLength;
-  const browser = await launchChromium();
-  const paints: number[] = [];
-  try {
-    for (let r = 0; r < Math.max(1, Math.ceil(runs / 2)); r++) {
-      const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
-      const tab = await context.newPage();
-      const t = performance.now();
-      await tab.goto(`${url}/#/`);
-      await tab.waitForSelector(".card[data-status]", { timeout: 120_000 });
-      paints.push(performance.now() - t);
-      await context.close();
-    }
-  } finally {
-    await browser.close();
-  }
-  return { latestAllMs: median(latestAll), latestPageMs: median(latestPage), firstPaintMs: median(paints), catalogBytes, startMs: server.startMs };
+  return { ...(await dashboardTimings(server.url, server.catalog.stations.map((s) => s.id), runs)), startMs: server.startMs };
 }
 
 function buildClient(): string {

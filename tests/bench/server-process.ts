@@ -25,6 +25,8 @@ export interface ServerProcess {
   rssMb(): number;
   /** CPU time (user + system) the server has used so far, in seconds. */
   cpuSeconds(): number;
+  /** Heap in use after a full collection, in MB (servers started with `clientDir` only: server-entry.ts). */
+  heapUsedMb(): Promise<number>;
   stop(): Promise<void>;
   /** SIGKILL, as a crash or power loss would end it; keeps the data dir. */
   kill(): Promise<void>;
@@ -36,13 +38,16 @@ export async function startServerProcess(
   nodeArgs: string[] = [],
   /** Run on an existing data dir (a restart after `kill`). */
   reuseDataDir?: string,
+  /** Serve this dashboard build and answer heapUsedMb() (tests/bench/server-entry.ts instead of main.ts). */
+  clientDir?: string,
 ): Promise<ServerProcess> {
   const dataDir = reuseDataDir ?? mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
   const adminPassword = env.ADMIN_PASSWORD ?? `bench-${randomBytes(8).toString("hex")}`;
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
+  const entry = clientDir === undefined ? [path.join(ROOT, "server/src/main.ts")] : ["--expose-gc", path.join(ROOT, "tests/bench/server-entry.ts"), clientDir];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...entry], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ADMIN_PASSWORD: adminPassword, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: clientDir === undefined ? ["ignore", "pipe", "inherit"] : ["ignore", "pipe", "inherit", "ipc"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -71,6 +76,12 @@ export async function startServerProcess(
     },
     peakRssMb: () => statusMb(child.pid!, "VmHWM"),
     rssMb: () => statusMb(child.pid!, "VmRSS"),
+    heapUsedMb: () =>
+      new Promise<number>((resolve, reject) => {
+        if (!child.send) return reject(new Error("heapUsedMb() needs a server started with clientDir"));
+        child.once("message", (m) => resolve((m as { heapUsed: number }).heapUsed / 1024 / 1024));
+        child.send("heap");
+      }),
     cpuSeconds: () => processCpuSeconds(child.pid!),
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");

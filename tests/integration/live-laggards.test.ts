@@ -59,6 +59,12 @@ describe("a live client that stops reading", () => {
     const parameters = system.catalog.current().parametersOf(STATION).map((p) => p.code);
 
     tcpOf(slow).pause();
+    // What the server holds for each connection, sampled while the readings arrive: the slow one's
+    // queue must stay near the limit, not grow with what it is sent.
+    let mostQueued = 0;
+    const sampler = setInterval(() => {
+      for (const socket of system.io.of("/").sockets.values()) mostQueued = Math.max(mostQueued, (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length);
+    }, 5);
     const start = Date.now() - 10 * 86_400_000;
     for (let k = 0; k < POSTS; k++) {
       const readings = Array.from({ length: PER_POST }, (_, i) => {
@@ -68,6 +74,9 @@ describe("a live client that stops reading", () => {
       expect((await postReadings(system.url, token, { readings })).status).toBe(202);
     }
     await eventually(() => received === POSTS * PER_POST, `the fast client received ${POSTS * PER_POST} readings (got ${received})`);
+    clearInterval(sampler);
+    // LIVE_MAX_BACKLOG (5) plus what one flush adds before the next check.
+    expect(mostQueued).toBeLessThanOrEqual(5 + 2);
     await eventually(() => system.io.of("/").sockets.size === 1, "the slow client's connection closed by the server");
 
     tcpOf(slow).resume();

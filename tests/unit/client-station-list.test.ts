@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { byRegion, filterStations, groupRuns, paginate, readFilter, writeFilter } from "../../client/src/station-list.ts";
-import { largeCatalog } from "../bench/catalog-scale.bench.ts";
+import { largeCatalog } from "../bench/large-catalog.ts";
 import { seed } from "../helpers/catalog.ts";
 
 const ids = (list: ReadonlyArray<{ id: string }>) => list.map((s) => s.id);
