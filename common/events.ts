@@ -46,6 +46,9 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack: (res: Ack) => void) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between instances of one installation (REDIS_URL): an alert raised on the engine's instance. */
+export interface InterServerEvents {
+  alert: (event: AlertEvent) => void;
+}
 
 export type { ParameterCode, StationId };
