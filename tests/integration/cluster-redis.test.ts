@@ -10,7 +10,7 @@ import type { Reading } from "../../common/reading.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { TestHaproxy } from "../helpers/haproxy.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
-import { connectLive, type LiveClient } from "../helpers/live-client.ts";
+import type { LiveClient } from "../helpers/live-client.ts";
 import { TestRedisServer } from "../helpers/redis-server.ts";
 import { createTestDatabase } from "../helpers/test-meta.ts";
 import { startTestSystem, uniqueDatabase, type TestSystem } from "../helpers/test-system.ts";
@@ -30,7 +30,8 @@ const sockets: LiveClient[] = [];
 beforeAll(async () => {
   redis = await TestRedisServer.start();
   database = await createTestDatabase();
-  const shared = { REDIS_URL: redis.url, DATABASE_URL: database.url, INFLUX_DATABASE: uniqueDatabase() };
+  // Draining lasts past HAProxy's checks (every second, two failures: about 2 s).
+  const shared = { REDIS_URL: redis.url, DATABASE_URL: database.url, INFLUX_DATABASE: uniqueDatabase(), SHUTDOWN_DRAIN_SECONDS: "3" };
   // One after the other: the first makes the schema and the catalog, the second finds them.
   a = await startTestSystem(shared);
   b = await startTestSystem(shared);
@@ -138,6 +139,15 @@ describe("two instances on one Redis", () => {
     expect(await heard).toEqual({ id: created.id, station: STATION });
   });
 
+  it("counts a client's login attempts on both instances together (one limit, not one per instance)", async () => {
+    const attempt = (system: TestSystem, i: number) =>
+      fetch(`${system.url}/api/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: `nobody-${i}`, password: "wrong password" }) });
+    // 20 per minute per address (auth-routes.ts), spread over both instances.
+    for (let i = 0; i < 20; i++) expect((await attempt(i % 2 === 0 ? a : b, i)).status).toBe(401);
+    expect((await attempt(a, 20)).status).toBe(429);
+    expect((await attempt(b, 21)).status).toBe(429);
+  });
+
   it("live updates resume after Redis restarts, with what was accepted while it was down", async () => {
     const onB = await watch(b.url);
     await redis.kill();
@@ -172,4 +182,15 @@ describe("behind HAProxy (deploy/haproxy.cfg)", () => {
     await post(b, toB);
     await until("the proxied WebSocket client saw it", () => viaProxy.values.has(toB.value!));
   });
+
+  it("takes a draining instance out before it stops: requests keep being answered", async () => {
+    const closing = b.close();
+    const health = await fetch(`${b.url}/api/health`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { status: string }).status).toBe("draining");
+    await until("HAProxy took instance2 out", () => /instance2 is DOWN/.test(proxy.log), 5_000);
+    for (let i = 0; i < 6; i++) expect((await fetch(`${proxy.url}/api/v1/stations`)).status).toBe(200);
+    await closing;
+    for (let i = 0; i < 6; i++) expect((await fetch(`${proxy.url}/api/v1/stations`)).status).toBe(200);
+  }, 20_000);
 });

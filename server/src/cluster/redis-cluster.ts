@@ -5,17 +5,17 @@
 //   and /latest get every instance's readings, the alert engine each reading once;
 // - alerts the engine raises go to the other instances (serverSideEmit), where each instance's hub
 //   sends them to the clients that may see them (data review visibility is judged per connection);
-// - rate-limit counts in Redis (rate-limit-redis), so a client's limit is the same whichever instance
-//   it reaches; while Redis is down requests pass (a limit is not worth an outage).
+// - rate-limit counts in Redis (shared-limit-store.ts), so a client's limit is the same whichever
+//   instance it reaches; while Redis is down requests pass (a limit is not worth an outage).
 // Keys are prefixed wm:<INFLUX_DATABASE>: — instances of one installation share one database.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
-import { RedisStore, type RedisReply } from "rate-limit-redis";
 import type { Logger } from "../../../common/logger.ts";
 import { everyInstanceLeads, type ClusterLink, type Drain } from "./cluster-types.ts";
 import { closeRedis, connectRedis, type RedisConnection } from "./redis-connection.ts";
 import { RedisReadingStream } from "./redis-readings.ts";
+import { SharedLimitStore } from "./shared-limit-store.ts";
 
 export interface RedisClusterOptions {
   /** Separates installations sharing one Redis (the InfluxDB database name). */
@@ -49,11 +49,7 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
 
   return {
     socketAdapter,
-    limitStore: (name) =>
-      new RedisStore({
-        sendCommand: (...args: string[]) => commands.sendCommand(args) as Promise<RedisReply>,
-        prefix: `${prefix}rate:${name}:`,
-      }),
+    limitStore: (name) => new SharedLimitStore(commands, `${prefix}rate:${name}:`, logger),
     draining: () => drain.active,
     attach: async ({ io, events, hub, latest, alerting, leadership }) => {
       stream = new RedisReadingStream({

@@ -36,12 +36,9 @@ export function secondsUntilReset(req: Request, windowMs: number): number {
   return Math.max(1, Math.ceil((reset ? reset.getTime() - Date.now() : windowMs) / 1000));
 }
 
-/**
- * Where a rate limit counts: in Redis for every instance (cluster/redis-cluster.ts), in this process
- * otherwise. While the shared store fails, requests pass: a limit is not worth an outage.
- */
-export function countsIn(store: Store | undefined): { store?: Store; passOnStoreError: boolean } {
-  return store ? { store, passOnStoreError: true } : { passOnStoreError: false };
+/** Where a rate limit counts: in Redis for every instance (cluster/shared-limit-store.ts), else in this process. */
+export function countsIn(store: Store | undefined): { store?: Store } {
+  return store ? { store } : {};
 }
 
 /** At most `perMinute` requests per client address; beyond, 429 + Retry-After through the error middleware. */
