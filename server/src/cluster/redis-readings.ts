@@ -76,7 +76,8 @@ export class RedisReadingStream {
   private sequence = 0;
   private stopped = false;
   private readonly judged = new LRUCache<string, true>({ max: REMEMBERED_IDS });
-  private loops: Promise<void>[] = [];
+  /** The entry the engine is judging now: shutdown lets it finish and be acknowledged. */
+  private judging: Promise<void> | undefined;
   private wakeConsumer: (() => void) | undefined;
   private stopLeadershipWatch: (() => void) | undefined;
   private readonly warned = new Set<string>();
@@ -89,7 +90,9 @@ export class RedisReadingStream {
     const newest = (await this.options.commands.xRevRange(this.options.key, "+", "-", { COUNT: 1 })) as unknown as StreamEntry[] | null;
     const from = newest?.[0]?.id ?? "0-0";
     this.stopLeadershipWatch = this.options.leadership.onChange(() => this.wakeConsumer?.());
-    this.loops = [this.fanOut(from), this.consume()];
+    // They run until close(), and end when their connections are closed after it.
+    void this.fanOut(from);
+    void this.consume();
   }
 
   /** Readings this instance accepted: into the stream, in order. */
@@ -107,14 +110,16 @@ export class RedisReadingStream {
     this.sending ??= this.send().finally(() => (this.sending = undefined));
   }
 
-  /** Sends what is unsent (waiting at most `timeoutMs` for Redis), then stops reading. */
+  /**
+   * Sends what is unsent and lets the engine finish the entry it is judging (each waiting at most
+   * `timeoutMs` for Redis), then stops; the blocked reads end when the caller closes their connections.
+   */
   async close(timeoutMs = 2_000): Promise<void> {
     if (this.sending) await Promise.race([this.sending, sleep(timeoutMs)]);
     this.stopped = true;
     this.stopLeadershipWatch?.();
     this.wakeConsumer?.();
-    // Blocked reads end at once when their connections go (redis-cluster.ts closes them next).
-    await Promise.race([Promise.allSettled(this.loops), sleep(BLOCK_MS + 500)]);
+    if (this.judging) await Promise.race([this.judging, sleep(timeoutMs)]);
   }
 
   private async send(): Promise<void> {
@@ -194,7 +199,9 @@ export class RedisReadingStream {
           if (!entry) continue; // trimmed away before anyone judged it
           // Leadership lost meanwhile: the new leader takes these over once they are idle.
           if (!this.options.leadership.isLeader() || this.stopped) break;
-          await this.judgeOnce(entry);
+          this.judging = this.judgeOnce(entry);
+          await this.judging;
+          this.judging = undefined;
         }
       } catch (err) {
         if (this.stopped) break;
