@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createLogger } from "../common/logger.ts";
-import { ManagedInfluxd } from "../server/src/influx/managed-influxd.ts";
+import { freePort, ManagedInfluxd } from "../server/src/influx/managed-influxd.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIR = path.join(ROOT, "data", "cluster");
@@ -22,17 +22,6 @@ const DRAIN_SECONDS = "3";
 const logger = createLogger(process.env.LOG_LEVEL === "debug" ? "debug" : "info", "cluster", process.stdout.isTTY ? "pretty" : "json");
 
 const children: Array<{ name: string; child: ChildProcess; stopSignal: NodeJS.Signals }> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(what: string, ready: () => Promise<boolean>, child?: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,22 +1,14 @@
 // REDIS_URL at the edge: a URL that is not Redis is refused by the settings, one that leads nowhere
 // stops the start with a message naming REDIS_URL (never its password), and the server process
 // exits non-zero with it.
-import { spawn } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ConfigError, loadConfig } from "../../server/src/config.ts";
 import { connectRedis, RedisUnreachableError } from "../../server/src/cluster/redis-connection.ts";
+import { runMainUntilExit } from "../helpers/main-process.ts";
 import { freePort } from "../helpers/ports.ts";
 import { tempDirsPerTest, testLogger } from "../helpers/test-system.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const tempDir = tempDirsPerTest();
-let children: Array<{ kill(): boolean }> = [];
-afterEach(() => {
-  children.forEach((c) => c.kill());
-  children = [];
-});
 
 describe("REDIS_URL", () => {
   it.each([
@@ -42,24 +34,7 @@ describe("REDIS_URL", () => {
 
   it("makes the server process exit non-zero with that message", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: tempDir("wm-redis-main-"),
-        INFLUX_URL: inject("influxUrl"),
-        REDIS_URL: `redis://:s3cret-pw@127.0.0.1:${port}`,
-        SIMULATOR: "off",
-        LOG_LEVEL: "silent",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const { code, stderr } = await runMainUntilExit({ DATA_DIR: tempDir("wm-redis-main-"), INFLUX_URL: inject("influxUrl"), REDIS_URL: `redis://:s3cret-pw@127.0.0.1:${port}` });
     expect(code).toBe(1);
     expect(stderr).toContain(`Water Monitor failed to start: REDIS_URL redis://127.0.0.1:${port}: cannot reach Redis`);
     expect(stderr).not.toContain("s3cret-pw");
