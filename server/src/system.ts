@@ -298,10 +298,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const jsonBody = (req: IncomingMessage) => !isLabUpload(req) && !isCatalogImport(req) && Boolean((req as Request).is("application/json"));
   app.use("/api", cookieParser(), express.json({ limit: "256kb", type: jsonBody }), authenticate(auth));
   app.use("/api/v1", reads.middleware);
-  // Someone's rights changed: their live connections follow at once (liveAccess is declared below
-  // with the HTTP server; rights only change once requests flow) ...
+  // Someone's rights changed: their live connections (every instance's) follow at once (the cluster is
+  // attached to the live server below; rights only change once requests flow) ...
   const recheckLive = (change: AccessChange): Promise<void> =>
-    liveAccess.recheck(change).then(
+    cluster.recheckLive(change).then(
       () => undefined,
       (err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"),
     );
@@ -353,7 +353,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
   };
   void store.whenReady().then(restoreAlertHistory);
-  await cluster.attach({ io, events, hub, latest: latestReadings, alerting }); // readings to live clients, /latest, the engine
+  await cluster.attach({ io, events, hub, latest: latestReadings, alerting, liveAccess }); // readings to live clients, /latest, the engine
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
   lab.onChange((change) => io.emit("labResults", change));

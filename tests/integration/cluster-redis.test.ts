@@ -7,10 +7,10 @@ import { io as connect } from "socket.io-client";
 import type { LatestResponse } from "../../common/api-types.ts";
 import type { LiveReading } from "../../common/events.ts";
 import type { Reading } from "../../common/reading.ts";
-import { authHeaders } from "../helpers/auth.ts";
+import { authHeaders, createUser } from "../helpers/auth.ts";
 import { TestHaproxy } from "../helpers/haproxy.ts";
 import { postReadings, reading } from "../helpers/ingest-client.ts";
-import type { LiveClient } from "../helpers/live-client.ts";
+import { connectLiveWith, disconnected, type LiveClient } from "../helpers/live-client.ts";
 import { TestRedisServer } from "../helpers/redis-server.ts";
 import { createTestDatabase } from "../helpers/test-meta.ts";
 import { startTestSystem, uniqueDatabase, type TestSystem } from "../helpers/test-system.ts";
@@ -146,6 +146,22 @@ describe("two instances on one Redis", () => {
     for (let i = 0; i < 20; i++) expect((await attempt(i % 2 === 0 ? a : b, i)).status).toBe(401);
     expect((await attempt(a, 20)).status).toBe(429);
     expect((await attempt(b, 21)).status).toBe(429);
+  });
+
+  it("disabling a user on A disconnects their live client on B at once", async () => {
+    const user = await createUser(a, "researcher");
+    const { token: apiToken } = await a.auth.apiTokens.create(user.id, "laptop", "researcher", null);
+    const onB = await connectLiveWith(b.url, { token: apiToken });
+    sockets.push(onB);
+    // B's own periodic re-check comes only every LIVE_RECHECK_MS (a minute): this is A telling B.
+    const gone = disconnected(onB, 5_000);
+    const res = await fetch(`${a.url}/api/v1/admin/users/${user.id}`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", ...(await authHeaders(a, "admin")) },
+      body: JSON.stringify({ disabled: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(await gone).toBe("io server disconnect");
   });
 
   it("live updates resume after Redis restarts, with what was accepted while it was down", async () => {

@@ -4,24 +4,28 @@
 // process (one instance); with it, redis-cluster.ts shares it through Redis.
 import type { Config } from "../config.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { Drain, type ClusterLink } from "./cluster-types.ts";
+import { Drain, type ClusterLink, type ClusterParts } from "./cluster-types.ts";
 import { openRedisCluster } from "./redis-cluster.ts";
 
 export type { ClusterLink, ClusterParts, Leadership } from "./cluster-types.ts";
 
 /** One instance, everything in this process: today's wiring. */
 export function localLink(drain: Drain): ClusterLink {
+  let liveAccess: ClusterParts["liveAccess"] | undefined;
   return {
     socketAdapter: undefined,
     limitStore: () => undefined,
     draining: () => drain.active,
-    attach: async ({ events, hub, latest, alerting }) => {
+    attach: async (parts) => {
+      const { events, hub, latest, alerting } = parts;
+      liveAccess = parts.liveAccess;
       events.onAccepted((readings) => latest.accepted(readings));
       events.onAccepted((readings) => hub.publish(readings));
       // Every sensor's readings: the engine keys series by station × parameter × sensor.
       events.onAccepted((readings) => alerting.engine.ingest(readings));
       alerting.onEvent((event) => hub.publishAlert(event));
     },
+    recheckLive: async (scope) => liveAccess?.recheck(scope),
     drain: () => drain.start(),
     close: async () => undefined,
   };

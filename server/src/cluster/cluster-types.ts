@@ -5,6 +5,7 @@ import type { ServerOptions } from "socket.io";
 import type { Alerting } from "../alerts/alerting.ts";
 import type { IngestEvents } from "../ingest/ingest-events.ts";
 import type { LiveHub, LiveServer } from "../live/live-hub.ts";
+import type { LiveAccess } from "../live/live-access.ts";
 import type { LatestReadings } from "../query/latest-readings.ts";
 import type { Leadership } from "./redis-readings.ts";
 
@@ -16,6 +17,7 @@ export interface ClusterParts {
   hub: LiveHub;
   latest: LatestReadings;
   alerting: Pick<Alerting, "engine" | "onEvent">;
+  liveAccess: Pick<LiveAccess, "recheck">;
   /** Who judges readings (the alert engine runs on the leader only); default: every instance takes a share. */
   leadership?: Leadership;
 }
@@ -29,6 +31,8 @@ export interface ClusterLink {
   draining(): boolean;
   /** Sends accepted readings to live clients, /latest and the alert engine, and alerts to live clients. */
   attach(parts: ClusterParts): Promise<void>;
+  /** Someone's rights changed: live connections are checked again here and on every other instance. */
+  recheckLive(scope: { userId: number } | "anonymous"): Promise<unknown>;
   /** Shutdown's first step: draining for SHUTDOWN_DRAIN_SECONDS while requests are still answered. */
   drain(): Promise<void>;
   /** After the HTTP server closed: hands on what is unsent, closes the connections. */

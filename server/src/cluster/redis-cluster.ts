@@ -5,6 +5,8 @@
 //   and /latest get every instance's readings, the alert engine each reading once;
 // - alerts the engine raises go to the other instances (serverSideEmit), where each instance's hub
 //   sends them to the clients that may see them (data review visibility is judged per connection);
+//   so does a change of someone's rights (logout, a token revoked), which every instance's live
+//   connections follow at once;
 // - rate-limit counts in Redis (shared-limit-store.ts), so a client's limit is the same whichever
 //   instance it reaches; while Redis is down requests pass (a limit is not worth an outage).
 // Keys are prefixed wm:<INFLUX_DATABASE>: — instances of one installation share one database.
@@ -12,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Logger } from "../../../common/logger.ts";
-import { everyInstanceLeads, type ClusterLink, type Drain } from "./cluster-types.ts";
+import { everyInstanceLeads, type ClusterLink, type ClusterParts, type Drain } from "./cluster-types.ts";
 import { closeRedis, connectRedis, type RedisConnection } from "./redis-connection.ts";
 import { RedisReadingStream } from "./redis-readings.ts";
 import { SharedLimitStore } from "./shared-limit-store.ts";
@@ -45,13 +47,15 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
   const [, live, fanoutReader, groupReader] = connections as [RedisConnection, RedisConnection, RedisConnection, RedisConnection];
   const socketAdapter = createAdapter(live, { streamName: `${prefix}socket.io`, channelPrefix: `${prefix}socket.io`, maxLen: ADAPTER_STREAM_ENTRIES });
   let stream: RedisReadingStream | undefined;
+  let attached: Pick<ClusterParts, "io" | "liveAccess"> | undefined;
   logger.info({ instance: instanceId }, "sharing live updates, rate limits and the readings stream through Redis");
 
   return {
     socketAdapter,
     limitStore: (name) => new SharedLimitStore(commands, `${prefix}rate:${name}:`, logger),
     draining: () => drain.active,
-    attach: async ({ io, events, hub, latest, alerting, leadership }) => {
+    attach: async ({ io, events, hub, latest, alerting, leadership, liveAccess }) => {
+      attached = { io, liveAccess };
       stream = new RedisReadingStream({
         key: `${prefix}readings`,
         instanceId,
@@ -82,7 +86,15 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
         io.serverSideEmit("alert", event);
       });
       io.on("alert", (event) => hub.publishAlert(event));
+      io.on("recheckLive", (scope) => {
+        liveAccess.recheck(scope).catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"));
+      });
       await stream.start();
+    },
+    recheckLive: async (scope) => {
+      // Sent through Redis pub/sub: an instance that misses it (Redis down) catches up at its periodic re-check.
+      attached?.io.serverSideEmit("recheckLive", scope);
+      return attached?.liveAccess.recheck(scope);
     },
     drain: () => drain.start(),
     close: async () => {
