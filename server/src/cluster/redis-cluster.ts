@@ -28,6 +28,8 @@ export interface RedisClusterOptions {
 
 /** Broadcast entries the adapter's stream keeps (socket.io's default): enough for a reconnecting reader. */
 const ADAPTER_STREAM_ENTRIES = 10_000;
+/** The adapter's blocking read: shorter than its default 5 s, so its connection closes soon after shutdown. */
+const ADAPTER_BLOCK_MS = 1_000;
 
 export async function openRedisCluster(url: string, options: RedisClusterOptions): Promise<ClusterLink> {
   const { logger, drain } = options;
@@ -45,7 +47,7 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
     throw err;
   }
   const [, live, fanoutReader, groupReader] = connections as [RedisConnection, RedisConnection, RedisConnection, RedisConnection];
-  const socketAdapter = createAdapter(live, { streamName: `${prefix}socket.io`, channelPrefix: `${prefix}socket.io`, maxLen: ADAPTER_STREAM_ENTRIES });
+  const socketAdapter = createAdapter(live, { streamName: `${prefix}socket.io`, channelPrefix: `${prefix}socket.io`, maxLen: ADAPTER_STREAM_ENTRIES, blockTimeInMs: ADAPTER_BLOCK_MS });
   let stream: RedisReadingStream | undefined;
   let attached: Pick<ClusterParts, "io" | "liveAccess"> | undefined;
   logger.info({ instance: instanceId }, "sharing live updates, rate limits and the readings stream through Redis");

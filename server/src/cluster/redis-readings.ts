@@ -81,6 +81,8 @@ export class RedisReadingStream {
   private wakeConsumer: (() => void) | undefined;
   private stopLeadershipWatch: (() => void) | undefined;
   private readonly warned = new Set<string>();
+  /** Readings given up since the stream last took an entry (reported when it does again). */
+  private droppedSinceSent = 0;
 
   constructor(private readonly options: ReadingStreamOptions) {}
 
@@ -106,7 +108,10 @@ export class RedisReadingStream {
       this.unsentCount -= oldest.length;
       dropped += oldest.length;
     }
-    if (dropped > 0) this.options.logger.error({ dropped }, "Redis unreachable for too long: readings given up for the alert engine and the other instances' live clients (they are stored all the same)");
+    if (dropped > 0) {
+      this.droppedSinceSent += dropped;
+      this.warnOnce("overflow", { unsent: this.unsentCount }, "Redis unreachable for too long: the oldest unsent readings are given up for the alert engine and the other instances' live clients (they are stored all the same)");
+    }
     this.sending ??= this.send().finally(() => (this.sending = undefined));
   }
 
@@ -135,6 +140,8 @@ export class RedisReadingStream {
         try {
           await this.options.commands.xAdd(this.options.key, "*", message, { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: MAX_ENTRIES } });
           this.recovered("send");
+          if (this.warned.delete("overflow")) this.options.logger.error({ dropped: this.droppedSinceSent }, "readings stream: readings given up while Redis was unreachable");
+          this.droppedSinceSent = 0;
           break;
         } catch (err) {
           this.failed("send", err, "readings wait for Redis to go into the stream");
