@@ -46,6 +46,12 @@ export interface ClientToServerEvents {
   unsubscribe: (request: SubscribeRequest, ack: (res: Ack) => void) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/** Between instances of one installation (REDIS_URL). */
+export interface InterServerEvents {
+  /** An alert raised on the engine's instance, for every instance's clients. */
+  alert: (event: AlertEvent) => void;
+  /** Someone's rights changed on one instance: every instance re-checks those live connections. */
+  recheckLive: (scope: { userId: number } | "anonymous") => void;
+}
 
 export type { ParameterCode, StationId };

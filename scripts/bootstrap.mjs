@@ -11,6 +11,8 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const lifecycle = process.env.npm_lifecycle_event ?? "";
 const forTests = lifecycle === "pretest" || lifecycle === "bench" || process.argv.includes("--test");
+// `npm run cluster`: PostgreSQL, Redis and HAProxy besides influxd (scripts/cluster.ts).
+const forCluster = process.argv.includes("--cluster");
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
 function fail(message) {
@@ -21,6 +23,9 @@ function fail(message) {
 function onPath(cmd) {
   return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, cmd)));
 }
+
+/** Daemons such as haproxy live in /usr/sbin, which is not on every user's PATH. */
+const installed = (cmd) => onPath(cmd) || existsSync(path.join("/usr/sbin", cmd));
 
 function run(cmd, args, env = {}) {
   process.stderr.write(`Water Monitor setup: ${cmd} ${args.join(" ")}\n`);
@@ -37,12 +42,15 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
 
 // 2. Debian packages.
 const needed = [];
-const needInfluxd = forTests || !process.env.INFLUX_URL;
+const needInfluxd = forTests || forCluster || !process.env.INFLUX_URL;
 if (needInfluxd && !onPath(process.env.INFLUXD_BINARY ?? "influxd")) needed.push("influxdb", "influxdb-client");
 if (forTests && !onPath("chromium")) needed.push("chromium");
 // The tests run the metadata repositories on PostgreSQL 15 too (tests/helpers/postgres-server.ts);
 // Debian's server binaries are not on PATH.
-if (forTests && !existsSync("/usr/lib/postgresql/15/bin/initdb")) needed.push("postgresql");
+if ((forTests || forCluster) && !existsSync("/usr/lib/postgresql/15/bin/initdb")) needed.push("postgresql");
+// Several instances (tests/integration/cluster-redis.test.ts, `npm run cluster`): Redis and HAProxy.
+if ((forTests || forCluster) && !installed("redis-server")) needed.push("redis-server");
+if ((forTests || forCluster) && !installed("haproxy")) needed.push("haproxy");
 
 if (needed.length > 0) {
   const hint =
@@ -53,10 +61,10 @@ if (needed.length > 0) {
   if (!run("apt-get", ["update"], env) || !run("apt-get", ["install", "-y", "--no-install-recommends", ...needed], env)) {
     fail(`installing ${needed.join(", ")} failed.\n${hint}`);
   }
-  // The Debian packages may start their own influxd and PostgreSQL services; Water Monitor and its
-  // tests run their own instances.
+  // The Debian packages may start their own influxd, PostgreSQL, Redis and HAProxy services; Water
+  // Monitor and its tests run their own instances.
   try {
-    execFileSync("bash", ["-c", "command -v service >/dev/null && { service influxdb stop; service postgresql stop; } >/dev/null 2>&1 || true"]);
+    execFileSync("bash", ["-c", "command -v service >/dev/null && { service influxdb stop; service postgresql stop; service redis-server stop; service haproxy stop; } >/dev/null 2>&1 || true"]);
   } catch {
     // no service manager: nothing was started
   }

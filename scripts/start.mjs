@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds the dashboard when its build is missing or older than its sources, then runs
-// the server (which starts the managed InfluxDB and the simulator) in this process.
+// the server (which starts the managed InfluxDB and the simulator) in this process. `npm run
+// cluster` (--cluster): the same build, then scripts/cluster.ts (several instances behind HAProxy).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -32,4 +33,4 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
 
 const { register } = await import("tsx/esm/api");
 register();
-await import("../server/src/main.ts");
+await import(process.argv.includes("--cluster") ? "./cluster.ts" : "../server/src/main.ts");

@@ -27,6 +27,10 @@ const envSchema = z.object({
       error: "must be a postgres:// URL such as postgres://water:secret@127.0.0.1:5432/water_monitor",
     })
     .optional(),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL such as redis://:secret@127.0.0.1:6379/0" })
+    .optional(),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(60).default(0),
   INFLUX_DATABASE: z
     .string()
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores only")
@@ -106,6 +110,17 @@ export interface Config {
    * several instances; undefined: SQLite in dataDir. Carries a password: show it with displayUrl only.
    */
   databaseUrl: string | undefined;
+  /**
+   * Redis shared by several instances (live updates across instances, rate-limit counters, the
+   * readings stream to the one alert engine); undefined: one instance, all of that in memory.
+   * Carries a password: show it with displayUrl only.
+   */
+  redisUrl: string | undefined;
+  /**
+   * On shutdown, /api/health answers 503 ("draining") this long before the server stops, so a load
+   * balancer takes the instance out first (at least its check interval × fall count).
+   */
+  shutdownDrainMs: number;
   influx: {
     /** Undefined: Water Monitor manages its own influxd under dataDir. */
     url: string | undefined;
@@ -208,7 +223,7 @@ function readConfigFile(file: string): Record<string, string> {
 
 /** Settings whose values are secret, or URLs that may carry credentials: never echoed whole. */
 const SECRET_SETTINGS = new Set(["ADMIN_PASSWORD"]);
-const URL_SETTINGS = new Set(["INFLUX_URL", "SMTP_URL", "PUBLIC_URL", "DATABASE_URL"]);
+const URL_SETTINGS = new Set(["INFLUX_URL", "SMTP_URL", "PUBLIC_URL", "DATABASE_URL", "REDIS_URL"]);
 
 function shownValue(name: string, value: string): string {
   if (SECRET_SETTINGS.has(name)) return "(hidden)";
@@ -240,6 +255,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
     influx: { url: e.INFLUX_URL, port: e.INFLUX_PORT, database: e.INFLUX_DATABASE, binary: e.INFLUXD_BINARY },
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

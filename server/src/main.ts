@@ -9,6 +9,7 @@ import type { SimulatorHandle } from "../../sensors-sim/src/simulator.ts";
 import { runConfiguredSimulator } from "./built-in-simulator.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
 import { MetaDatabaseUnreachableError } from "./meta/postgres.ts";
+import { RedisUnreachableError } from "./cluster/redis-connection.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -58,10 +59,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
+    // Draining (SHUTDOWN_DRAIN_SECONDS: health says 503 while requests are still answered) comes on top.
+    const budgetMs = SHUTDOWN_BUDGET_MS + config.shutdownDrainMs;
     const hardExit = setTimeout(() => {
-      logger.error("shutdown took longer than 10 s; exiting");
+      logger.error(`shutdown took longer than ${budgetMs / 1000} s; exiting`);
       process.exit(1);
-    }, SHUTDOWN_BUDGET_MS);
+    }, budgetMs);
     hardExit.unref();
     try {
       const summary = await simulator?.stop();
@@ -91,9 +94,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // A data dir from a newer release, or a DATABASE_URL that leads nowhere, is not a bug: say what to
-  // do, without a stack trace.
-  if (err instanceof SchemaTooNewError || err instanceof MetaDatabaseUnreachableError) {
+  // A data dir from a newer release, or a DATABASE_URL or REDIS_URL that leads nowhere, is not a bug:
+  // say what to do, without a stack trace.
+  if (err instanceof SchemaTooNewError || err instanceof MetaDatabaseUnreachableError || err instanceof RedisUnreachableError) {
     process.stderr.write(`Water Monitor failed to start: ${err.message}\n`);
     process.exit(1);
   }

@@ -70,6 +70,7 @@ import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
+import { openClusterLink } from "./cluster/cluster-link.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -139,6 +140,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const scheduler = options.scheduler ?? timerScheduler;
   const now = () => clock.now();
   const startedAt = now();
+  const cluster = await openClusterLink(config, logger); // REDIS_URL: shared with other instances (start fails without Redis)
   const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
   // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
   // readings in the journal and spool, health answers 503 naming host and port, and the database,
@@ -175,9 +177,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Every batch the writer stores, directly or replayed from the spool (journal recovery included).
   writer.onWritten((readings) => rollups.written(readings));
   const events = new IngestEvents();
-  // /latest from memory, fed what ingest accepted (maybe still queued) and what is written (journal and spool replays too).
+  // /latest from memory, fed what (any instance's) ingest accepted (cluster.attach) and what is written (replays too).
   const latestReadings = new LatestReadings(() => storedLatest(store, now() - LATEST_LOOKBACK_MS));
-  for (const feed of [events.onAccepted.bind(events), store.onWrite.bind(store)]) feed((readings) => latestReadings.accepted(readings));
+  store.onWrite((readings) => latestReadings.accepted(readings));
   const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
     meta,
@@ -250,7 +252,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     scheduler,
     // AA windows are filled from corrected data; alerts reach only those who may see their data.
     options: { ...options.alerting, engine: { ...options.alerting?.engine, meanHistory: review.meanHistory, maintenance: maintenance.calendar } },
-    visibility: { reads: review.alertReads, recipients: review.recipients },
+    visibility: { reads: review.alertReads, recipients: review.recipients }, limitStore: (name) => cluster.limitStore(name),
   });
   // A correction changes a series' data: its rolling means follow (past alerts are not re-evaluated).
   review.onChange(({ series, kind }) => {
@@ -278,12 +280,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     // and a crowd of anonymous clients keeps at most that many expensive reads going.
     anonymousSlots: Math.max(1, Math.floor(config.auth.readConcurrency / 4)),
     queueMax: config.auth.readQueueMax,
-    maxWaitMs: READ_QUEUE_WAIT_MS,
+    maxWaitMs: READ_QUEUE_WAIT_MS, store: cluster.limitStore("reads"),
   });
-  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats() }));
+  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats(), draining: cluster.draining }));
   // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
-  const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
+  const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write", cluster.limitStore("write"));
   app.use(readingsRouter({ service: ingest, tokens: stationTokens, maxReadings, maxBytes, rateLimit: writeLimit }));
   app.use(influxWriteRouter({ service: ingest, tokens: stationTokens, database: config.influx.database, maxBytes, now, rateLimit: writeLimit }));
   app.use(compressResponses());
@@ -296,10 +298,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const jsonBody = (req: IncomingMessage) => !isLabUpload(req) && !isCatalogImport(req) && Boolean((req as Request).is("application/json"));
   app.use("/api", cookieParser(), express.json({ limit: "256kb", type: jsonBody }), authenticate(auth));
   app.use("/api/v1", reads.middleware);
-  // Someone's rights changed: their live connections follow at once (liveAccess is declared below
-  // with the HTTP server; rights only change once requests flow) ...
+  // Someone's rights changed: their live connections (every instance's) follow at once (the cluster is
+  // attached to the live server below; rights only change once requests flow) ...
   const recheckLive = (change: AccessChange): Promise<void> =>
-    liveAccess.recheck(change).then(
+    cluster.recheckLive(change).then(
       () => undefined,
       (err: unknown) => logger.warn({ reason: (err as Error).message }, "re-checking live connections failed"),
     );
@@ -312,7 +314,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await Promise.all([recheckLive(change), rules?.catch((err: unknown) => logger.warn({ reason: (err as Error).message }, "re-reading alert rules after an account change failed"))]);
   };
   const throttle = new LoginThrottle(new SqlLoginThrottleRepository(meta.db), clock, options.loginThrottle);
-  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, throttle, clock, onAccessChanged: (userId) => recheckLive({ userId }) }));
+  app.use(authRouter({ auth, sessionTtlMs: config.auth.sessionTtlMs, throttle, loginLimitStore: cluster.limitStore("login"), clock, onAccessChanged: (userId) => recheckLive({ userId }) }));
   app.use(adminRouter(auth, stationTokens, catalog, accountChanged));
   app.use(["/api/v1/catalog", "/api/v1/stations", "/api/v1/parameters", "/api/v1/latest", "/api/v1/series"], requireRole("viewer"));
   const reviewed = { reader: review.reader, access: review.access, grades: config.review.grades };
@@ -322,7 +324,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(standardRouter({ catalog, now }));
   app.use(entityRouter({ catalog }));
   app.use(queryRouter({ store, catalog, logger, now, latestReadings, rollups, ...reviewed }));
-  app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export"));
+  app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export", cluster.limitStore("export")));
   app.use(exportRouter({ store, catalog, logger, now, lab: lab.queries, ...reviewed }));
   app.use(alerting.router);
   app.use(maintenance.router);
@@ -335,14 +337,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(errorMiddleware(logger));
 
   const http = createServer(app);
-  const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originGuard(config.publicUrl) });
+  const io: LiveServer = new IoServer(http, { serveClient: false, maxHttpBufferSize: 64 * 1024, allowRequest: originGuard(config.publicUrl), ...(cluster.socketAdapter && { adapter: cluster.socketAdapter }) });
   const organisationsOf = (userId: number) => auth.memberships.of(userId);
   io.use(liveAuthMiddleware(auth, organisationsOf));
   const liveAccess = new LiveAccess(io, auth, logger.child({ module: "live-access" }), organisationsOf);
   liveAccess.start(scheduler, config.liveRecheckMs);
   const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs, review.live, config.liveMaxBacklog);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
-  events.onAccepted((readings) => hub.publish(readings));
   // Restores alert states and AA windows before the first reading can arrive.
   await alerting.start();
   const restoreAlertHistory = (): void => {
@@ -352,9 +353,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
   };
   void store.whenReady().then(restoreAlertHistory);
-  // Every sensor's readings: the engine keys series by station × parameter × sensor.
-  events.onAccepted((readings) => alerting.engine.ingest(readings));
-  alerting.onEvent((event) => hub.publishAlert(event));
+  await cluster.attach({ io, events, hub, latest: latestReadings, alerting, liveAccess }); // readings to live clients, /latest, the engine
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
   lab.onChange((change) => io.emit("labResults", change));
@@ -374,6 +373,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = 8_000): Promise<void> => {
     closing ??= (async () => {
+      await cluster.drain();
       hub.close();
       liveAccess.stop();
       stopStorageWatch();
@@ -386,7 +386,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await Promise.race([rollups.flush(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await rollups.close();
       http.closeAllConnections();
-      await httpClosed;
+      await httpClosed.then(() => cluster.close());
       await labAlerts.idle();
       await alerting.stop();
       await maintenance.calendar.idle();

@@ -4,9 +4,9 @@
 // under that user's uid; otherwise they run as whoever runs the tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { accepting, freePort } from "./ports.ts";
 
 /** Where Debian's postgresql-15 package puts the server binaries (not on PATH). */
 export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
@@ -23,28 +23,6 @@ function postgresUser(): RunAs | undefined {
   const gid = id("-g");
   if (!Number.isInteger(uid) || uid <= 0) throw new Error("running as root, and there is no `postgres` system user to run PostgreSQL as (install the Debian package postgresql)");
   return { uid, gid };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
 
 export class TestPostgresServer {

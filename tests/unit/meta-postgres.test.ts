@@ -3,20 +3,17 @@
 // newer release is refused untouched; an unreachable DATABASE_URL stops the start with a message
 // naming the setting and never its password, and `npm start` exits non-zero with it; the append-only
 // tables refuse changes as on SQLite.
-import { spawn } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { MIGRATIONS, SchemaTooNewError } from "../../server/src/meta/migrate.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
 import { MetaDatabaseUnreachableError } from "../../server/src/meta/postgres.ts";
 import type { MetaStore } from "../../server/src/meta/store.ts";
+import { runMainUntilExit } from "../helpers/main-process.ts";
 import { createTestDatabase } from "../helpers/test-meta.ts";
 import { tempDirsPerTest } from "../helpers/test-system.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const tempDir = tempDirsPerTest();
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -109,23 +106,11 @@ describe("metadata store on PostgreSQL", () => {
 
   it("makes the server process exit non-zero with that message when DATABASE_URL is unreachable", async () => {
     const port = await closedPort();
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/src/main.ts")], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATA_DIR: tempDir("wm-meta-pg-main-"),
-        INFLUX_URL: inject("influxUrl"),
-        DATABASE_URL: `postgres://water:s3cret-pw@127.0.0.1:${port}/water_monitor`,
-        SIMULATOR: "off",
-        LOG_LEVEL: "silent",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const { code, stderr } = await runMainUntilExit({
+      DATA_DIR: tempDir("wm-meta-pg-main-"),
+      INFLUX_URL: inject("influxUrl"),
+      DATABASE_URL: `postgres://water:s3cret-pw@127.0.0.1:${port}/water_monitor`,
     });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
     expect(code).toBe(1);
     expect(stderr).toContain(`Water Monitor failed to start: DATABASE_URL postgres://127.0.0.1:${port}: cannot use this PostgreSQL database`);
     expect(stderr).not.toContain("s3cret-pw");

@@ -3,6 +3,7 @@
 // intervals through `options`.
 import nodemailer from "nodemailer";
 import type { Router } from "express";
+import type { Store } from "express-rate-limit";
 import type { AlertEvent, AlertInfo } from "../../../common/alerts.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { Config } from "../config.ts";
@@ -69,6 +70,8 @@ export interface AlertingDeps {
   options?: Partial<AlertingOptions>;
   /** Data review: who may read which alerts, and who is notified of them. */
   visibility?: { reads: AlertReadFilter; recipients: RecipientFilter };
+  /** Where the token pages' rate limit counts (every instance's, with REDIS_URL). */
+  limitStore?: (name: string) => Store | undefined;
 }
 
 export interface Alerting {
@@ -158,7 +161,7 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     }),
   );
   router.use(silenceRouter({ silences, rules, meta: deps.meta, catalog: deps.catalog, clock, changed: () => engine.holds.reconsiderHolds() }));
-  const tokenRouter = subscriptionTokenRouter({ subscriptions, rateLimit: rateLimited(TOKEN_PAGE_REQUESTS_PER_MINUTE, "confirmation or unsubscribe") });
+  const tokenRouter = subscriptionTokenRouter({ subscriptions, rateLimit: rateLimited(TOKEN_PAGE_REQUESTS_PER_MINUTE, "confirmation or unsubscribe", deps.limitStore?.("token-pages")) });
 
   // Derivations run one at a time, each on the catalog it was asked for.
   const derivations = new SerialQueue((err) => logger.error({ err }, "keeping the built-in alert rules in step with the catalog failed"));

@@ -1,10 +1,10 @@
 // Login, logout (here or everywhere), the current session, one's own password and API tokens.
 import { randomBytes } from "node:crypto";
 import { Router, type Request, type Response } from "express";
-import { rateLimit } from "express-rate-limit";
+import { rateLimit, type Store } from "express-rate-limit";
 import { z } from "zod";
 import { ForbiddenError, NotFoundError, RateLimitedError, UnauthorizedError, ValidationError } from "../errors.ts";
-import { secondsUntilReset } from "../http/security.ts";
+import { countsIn, secondsUntilReset } from "../http/security.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { Clock } from "../util/clock.ts";
 import { CSRF_HEADER, SESSION_COOKIE, principalOf, requireRole, type AuthServices } from "./access.ts";
@@ -20,6 +20,8 @@ export interface AuthRouteOptions {
   throttle: LoginThrottle;
   /** Login attempts per IP per minute. */
   loginRatePerMinute?: number;
+  /** Login attempts counted for every instance (REDIS_URL); in this process when undefined. */
+  loginLimitStore?: Store;
   clock: Clock;
   /** A user's rights changed (logout, logout everywhere, a password or token change): live connections follow. */
   onAccessChanged?: (userId: number) => Promise<void>;
@@ -54,6 +56,7 @@ export function authRouter(options: AuthRouteOptions): Router {
     );
 
   const loginLimiter = rateLimit({
+    ...countsIn(options.loginLimitStore),
     windowMs: 60_000,
     limit: options.loginRatePerMinute ?? 20,
     standardHeaders: "draft-7",

@@ -1,4 +1,6 @@
-// GET /api/health: version, uptime, InfluxDB status and write-queue figures; 503 when InfluxDB is down.
+// GET /api/health: version, uptime, InfluxDB status and write-queue figures; 503 when InfluxDB is down,
+// and 503 with status "draining" once shutdown has begun (a load balancer in front takes the
+// instance out before it stops: deploy/haproxy.cfg tells the two 503s apart by that status).
 import { Router } from "express";
 import type { BatchWriter } from "../ingest/batch-writer.ts";
 import type { ReadingStore } from "../influx/store.ts";
@@ -13,6 +15,8 @@ export interface HealthDeps {
   now?: () => number;
   /** The read API's concurrency limit: running, waiting and refused reads. */
   reads?: () => ReadGateStats;
+  /** Shutdown has begun (cluster/cluster-types.ts Drain). */
+  draining?: () => boolean;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -20,8 +24,9 @@ export function healthRouter(deps: HealthDeps): Router {
   router.get("/api/health", async (_req, res) => {
     const status = await deps.store.status();
     const now = deps.now?.() ?? Date.now();
+    const draining = deps.draining?.() ?? false;
     const body = {
-      status: status.reachable ? "ok" : "unavailable",
+      status: draining ? "draining" : status.reachable ? "ok" : "unavailable",
       version: VERSION,
       uptimeSeconds: Math.round((now - deps.startedAt) / 1000),
       influx: {
@@ -35,7 +40,7 @@ export function healthRouter(deps: HealthDeps): Router {
       writeQueue: deps.writer.stats(),
       reads: deps.reads?.(),
     };
-    res.status(status.reachable ? 200 : 503).json(body);
+    res.status(status.reachable && !draining ? 200 : 503).json(body);
   });
   return router;
 }

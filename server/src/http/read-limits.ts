@@ -5,17 +5,19 @@
 // - a server-wide concurrency limit with a queue (read-gate.ts): beyond it 503 + Retry-After.
 // Streamed exports (GET /api/v1/export) have their own per-user limit and are not counted here.
 import type { Request, RequestHandler, Response } from "express";
-import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
 import { principalOf } from "../auth/access.ts";
 import { RateLimitedError } from "../errors.ts";
 import { ReadGate, type ReadGateOptions } from "./read-gate.ts";
-import { secondsUntilReset } from "./security.ts";
+import { countsIn, secondsUntilReset } from "./security.ts";
 
 export interface ReadLimitOptions extends ReadGateOptions {
   /** Reads per minute per logged-in user. */
   perMinute: number;
   /** Reads per minute per address for callers who are not logged in. */
   anonymousPerMinute: number;
+  /** Counts shared by every instance (REDIS_URL); in this process when undefined. */
+  store?: Store;
 }
 
 const WINDOW_MS = 60_000;
@@ -30,6 +32,7 @@ const isAnonymous = (res: Response): boolean => principalOf(res).userId === null
 export function readLimits(options: ReadLimitOptions): { gate: ReadGate; middleware: RequestHandler[] } {
   const gate = new ReadGate(options);
   const perClient = rateLimit({
+    ...countsIn(options.store),
     windowMs: WINDOW_MS,
     standardHeaders: "draft-7",
     legacyHeaders: false,

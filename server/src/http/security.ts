@@ -3,7 +3,7 @@
 import type { Request, RequestHandler } from "express";
 import { RateLimitedError } from "../errors.ts";
 import helmet from "helmet";
-import { rateLimit } from "express-rate-limit";
+import { rateLimit, type Store } from "express-rate-limit";
 
 export function securityHeaders(): RequestHandler {
   return helmet({
@@ -36,9 +36,15 @@ export function secondsUntilReset(req: Request, windowMs: number): number {
   return Math.max(1, Math.ceil((reset ? reset.getTime() - Date.now() : windowMs) / 1000));
 }
 
+/** Where a rate limit counts: in Redis for every instance (cluster/shared-limit-store.ts), else in this process. */
+export function countsIn(store: Store | undefined): { store?: Store } {
+  return store ? { store } : {};
+}
+
 /** At most `perMinute` requests per client address; beyond, 429 + Retry-After through the error middleware. */
-export function rateLimited(perMinute: number, what: string): RequestHandler {
+export function rateLimited(perMinute: number, what: string, store?: Store): RequestHandler {
   return rateLimit({
+    ...countsIn(store),
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: "draft-7",

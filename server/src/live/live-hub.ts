@@ -2,6 +2,8 @@
 // in batches (every `intervalMs`) rather than one event per point. With a data review, each reading
 // and alert reaches only the connections that may see it (review/live-visibility.ts): readings
 // everyone may see go to the station's room, the others to the members' connections in it.
+// Everything goes to this instance's connections only (io.local): with several instances each hub is
+// handed every instance's readings and alerts (cluster/redis-cluster.ts) and judges its own clients.
 import type { Server, Socket } from "socket.io";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
 import type { ClientToServerEvents, InterServerEvents, LiveReading, ServerToClientEvents, SubscribeRequest } from "../../../common/events.ts";
@@ -82,7 +84,7 @@ export class LiveHub {
    */
   publishAlert(event: AlertEvent): void {
     if (!this.audience) {
-      this.io.emit("alert", event);
+      this.io.local.emit("alert", event);
       return;
     }
     this.emitting = this.emitting
@@ -90,7 +92,7 @@ export class LiveHub {
         const [rules, judge] = await Promise.all([this.audience!.rules(), this.audience!.judgeAlert(event)]);
         const everyone = judge(rules.outsider);
         if (everyone.visible) {
-          this.io.emit("alert", everyone.provisional ? { ...event, provisional: true } : event);
+          this.io.local.emit("alert", everyone.provisional ? { ...event, provisional: true } : event);
           return;
         }
         // Not for everyone: the connections whose readers may see it (members, admins).
@@ -120,7 +122,7 @@ export class LiveHub {
       for (const [station, readings] of buffer) {
         const room = stationRoom(station);
         // Serialising for an empty room costs as much as for a full one.
-        if (rooms.get(room)?.size) this.io.to(room).emit("readings", readings);
+        if (rooms.get(room)?.size) this.io.local.to(room).emit("readings", readings);
       }
       return;
     }
@@ -172,14 +174,14 @@ export class LiveHub {
           restricted.set(r.sensor, list);
         }
       }
-      if (everyone.length > 0) this.io.to(room).emit("readings", everyone);
+      if (everyone.length > 0) this.io.local.to(room).emit("readings", everyone);
       for (const list of restricted.values()) {
         const ids: string[] = [];
         for (const id of watchers) {
           const viewer = viewerOf(sockets.get(id));
           if (viewer && rules.receives(viewer, list[0]!)) ids.push(id);
         }
-        if (ids.length > 0) this.io.to(ids).emit("readings", list);
+        if (ids.length > 0) this.io.local.to(ids).emit("readings", list);
       }
     }
   }

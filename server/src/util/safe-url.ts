@@ -1,9 +1,9 @@
 // URLs as they may appear in messages, log lines, health bodies and live events: host and port only.
-// INFLUX_URL, SMTP_URL and DATABASE_URL carry credentials (user:password@, as the README shows) and may carry
+// INFLUX_URL, SMTP_URL, DATABASE_URL and REDIS_URL carry credentials (user:password@, as the README shows) and may carry
 // tokens in their query string; a status message built from the whole URL once sent an InfluxDB
 // password to every anonymous dashboard visitor. Everything that names a URL goes through here.
 
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { "http:": "80", "https:": "443", "smtp:": "587", "smtps:": "465", "postgres:": "5432", "postgresql:": "5432" };
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { "http:": "80", "https:": "443", "smtp:": "587", "smtps:": "465", "postgres:": "5432", "postgresql:": "5432", "redis:": "6379", "rediss:": "6379" };
 
 /**
  * `host:port` of a URL (IPv6 hosts in brackets); never its credentials, path or query string.
