@@ -70,6 +70,7 @@ import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
+import { feedAlertEngine, followLeadership, openLeadership, serverDuties, type Leadership } from "./cluster/leader-duties.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -126,6 +127,7 @@ export interface RunningSystem {
   review: Review;
   assessments: Assessments;
   maintenance: Maintenance;
+  leadership: Leadership;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -150,10 +152,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
+  const leadership = await openLeadership(meta, config.databaseUrl, { clock, scheduler, logger });
   // Before the writer starts: a dirty hour from before a restart is not trusted meanwhile, and only
   // history from before this start is rebuilt in the background (an upgraded installation's).
   const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
-    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null,
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
   });
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
@@ -251,6 +254,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     // AA windows are filled from corrected data; alerts reach only those who may see their data.
     options: { ...options.alerting, engine: { ...options.alerting?.engine, meanHistory: review.meanHistory, maintenance: maintenance.calendar } },
     visibility: { reads: review.alertReads, recipients: review.recipients },
+    sender: { name: leadership.instance, fence: (trx) => leadership.fence(trx) },
   });
   // A correction changes a series' data: its rolling means follow (past alerts are not re-evaluated).
   review.onChange(({ series, kind }) => {
@@ -280,7 +284,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     queueMax: config.auth.readQueueMax,
     maxWaitMs: READ_QUEUE_WAIT_MS,
   });
-  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats() }));
+  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats(), role: () => leadership.role() }));
   // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
   const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write");
@@ -343,17 +347,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs, review.live, config.liveMaxBacklog);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
   events.onAccepted((readings) => hub.publish(readings));
-  // Restores alert states and AA windows before the first reading can arrive.
   await alerting.start();
-  const restoreAlertHistory = (): void => {
-    alerting.engine.restoreHistory().catch((err: unknown) => {
-      logger.warn({ reason: (err as Error).message }, "restoring alert windows failed; trying again");
-      scheduler.after(config.storageWatchMs, restoreAlertHistory);
-    });
-  };
-  void store.whenReady().then(restoreAlertHistory);
+  // The leader's duties (alert engine, outbox, rollup rebuilds) run before the first reading can arrive.
+  const duties = await followLeadership(leadership, serverDuties(alerting, rollups), logger);
   // Every sensor's readings: the engine keys series by station × parameter × sensor.
-  events.onAccepted((readings) => alerting.engine.ingest(readings));
+  events.onAccepted(feedAlertEngine(leadership, alerting));
   alerting.onEvent((event) => hub.publishAlert(event));
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
@@ -388,12 +386,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       http.closeAllConnections();
       await httpClosed;
       await labAlerts.idle();
+      await duties.close();
       await alerting.stop();
+      await leadership.close();
       await maintenance.calendar.idle();
       await meta.close();
     })();
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, maintenance, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
 }

@@ -13,6 +13,8 @@ export interface HealthDeps {
   now?: () => number;
   /** The read API's concurrency limit: running, waiting and refused reads. */
   reads?: () => ReadGateStats;
+  /** This instance's part among several (cluster/leadership.ts); the single instance always leads. */
+  role?: () => "leader" | "standby";
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -23,6 +25,7 @@ export function healthRouter(deps: HealthDeps): Router {
     const body = {
       status: status.reachable ? "ok" : "unavailable",
       version: VERSION,
+      role: deps.role?.() ?? "leader",
       uptimeSeconds: Math.round((now - deps.startedAt) / 1000),
       influx: {
         mode: deps.influxMode,
