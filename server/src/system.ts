@@ -70,7 +70,7 @@ import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
-import { feedAlertEngine, followLeadership, openLeadership, serverDuties, type Leadership } from "./cluster/leader-duties.ts";
+import { openLeadership, startLeaderDuties, type Leadership } from "./cluster/leader-duties.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -349,9 +349,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   events.onAccepted((readings) => hub.publish(readings));
   await alerting.start();
   // The leader's duties (alert engine, outbox, rollup rebuilds) run before the first reading can arrive.
-  const duties = await followLeadership(leadership, serverDuties(alerting, rollups), logger);
+  const duties = await startLeaderDuties(leadership, alerting, rollups, logger);
   // Every sensor's readings: the engine keys series by station × parameter × sensor.
-  events.onAccepted(feedAlertEngine(leadership, alerting));
+  events.onAccepted((readings) => duties.feedAlertEngine(readings));
   alerting.onEvent((event) => hub.publishAlert(event));
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.

@@ -17,14 +17,17 @@ export interface Deliverer {
 
 export interface OutboxOptions {
   pollMs: number;
-  /** A claim older than this has lapsed (its sender died mid-delivery): another sender takes the rows. */
+  /**
+   * A claim older than this has lapsed (its sender died mid-delivery): another sender takes the rows.
+   * Longer than a pass takes (a webhook times out after 10 s); meanwhile that subscription waits.
+   */
   claimTimeoutMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
   maxAttempts: number;
 }
 
-export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { pollMs: 1_000, claimTimeoutMs: 120_000, baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 15 };
+export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { pollMs: 1_000, claimTimeoutMs: 60_000, baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 15 };
 
 export function backoffMs(attempts: number, o: Pick<OutboxOptions, "baseDelayMs" | "maxDelayMs">): number {
   return backoffDelay(attempts - 1, o.baseDelayMs, o.maxDelayMs);

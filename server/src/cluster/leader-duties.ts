@@ -69,21 +69,81 @@ export async function followLeadership(leadership: Leadership, duties: readonly 
   };
 }
 
-/** The leader's duties of a Water Monitor server, in the order they start. */
-export function serverDuties(alerting: Alerting, rollups: RollupScheduler): LeaderDuty[] {
-  return [
-    { name: "rollup rebuilds", start: () => rollups.lead(), stop: async () => rollups.standBy() },
-    { name: "alert engine and outbox sender", start: () => alerting.lead(), stop: () => alerting.stepDown() },
-  ];
-}
+/** Readings held for an engine that is starting: at most this many (a minute of a large network). */
+const STARTING_BACKLOG_MAX = 200_000;
 
 /**
- * The alert engine's input: readings this instance accepted, judged here while it leads. A reading
- * stream shared by the instances (REDIS_URL) replaces this with a producer on every instance and a
- * consumer on the leader (following `leadership.onChange`).
+ * The alert engine's input: readings judged while this instance leads. Between becoming leader and
+ * the engine having loaded its states and windows, readings are held and judged once it has; before
+ * and after leading they are not this instance's to judge.
  */
-export function feedAlertEngine(leadership: Leadership, alerting: Alerting): (readings: readonly Reading[]) => void {
-  return (readings) => {
-    if (leadership.isLeader()) alerting.engine.ingest(readings);
+class AlertFeed {
+  private state: "off" | "starting" | "on" = "off";
+  private held: Array<readonly Reading[]> = [];
+  private heldCount = 0;
+
+  constructor(
+    private readonly alerting: Alerting,
+    private readonly logger: Logger,
+  ) {}
+
+  readonly ingest = (readings: readonly Reading[]): void => {
+    if (this.state === "on") this.alerting.engine.ingest(readings);
+    else if (this.state === "starting") {
+      if (this.heldCount + readings.length > STARTING_BACKLOG_MAX) {
+        this.logger.warn({ readings: readings.length }, "alert engine still starting and its backlog is full: readings not judged");
+        return;
+      }
+      this.held.push(readings);
+      this.heldCount += readings.length;
+    }
   };
+
+  starting(): void {
+    this.state = "starting";
+  }
+
+  started(): void {
+    this.state = "on";
+    const held = this.held.splice(0);
+    this.heldCount = 0;
+    for (const readings of held) this.alerting.engine.ingest(readings);
+  }
+
+  stopped(): void {
+    this.state = "off";
+    this.held = [];
+    this.heldCount = 0;
+  }
+}
+
+export interface ServerLeaderDuties extends LeaderDuties {
+  /**
+   * Where every accepted reading goes for the alert engine (system.ts: the readings this instance
+   * accepts). A reading stream shared by the instances (REDIS_URL) feeds this on the leader instead,
+   * from its consumer, and this instance's own accepted readings go to the stream.
+   */
+  feedAlertEngine(readings: readonly Reading[]): void;
+}
+
+/** The leader's duties of a Water Monitor server, following `leadership` from now on. */
+export async function startLeaderDuties(leadership: Leadership, alerting: Alerting, rollups: RollupScheduler, logger: Logger): Promise<ServerLeaderDuties> {
+  const feed = new AlertFeed(alerting, logger);
+  const duties: LeaderDuty[] = [
+    { name: "rollup rebuilds", start: () => rollups.lead(), stop: async () => rollups.standBy() },
+    {
+      name: "alert engine and outbox sender",
+      start: async () => {
+        feed.starting();
+        await alerting.lead();
+        feed.started();
+      },
+      stop: async () => {
+        feed.stopped();
+        await alerting.stepDown();
+      },
+    },
+  ];
+  const following = await followLeadership(leadership, duties, logger);
+  return { ...following, feedAlertEngine: feed.ingest };
 }
