@@ -349,7 +349,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   events.onAccepted((readings) => hub.publish(readings));
   await alerting.start();
   // The leader's duties (alert engine, outbox, rollup rebuilds) run before the first reading can arrive.
-  const duties = await startLeaderDuties(leadership, alerting, rollups, logger);
+  const duties = await startLeaderDuties(leadership, alerting, rollups, { logger, scheduler });
   // Every sensor's readings: the engine keys series by station × parameter × sensor.
   events.onAccepted((readings) => duties.feedAlertEngine(readings));
   alerting.onEvent((event) => hub.publishAlert(event));

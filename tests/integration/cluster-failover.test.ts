@@ -1,7 +1,7 @@
 // Failover between two Water Monitor processes on one PostgreSQL (issue #21): one leads (alert
-// engine, outbox sender), the other stands by. The leader is killed with SIGKILL and its data dir
-// deleted: the standby leads within 15 s, carries the alert it inherited to its end, raises new ones,
-// and no notice is sent twice.
+// engine, outbox sender), the other stands by; a rule made at the standby reaches the leader's engine.
+// The leader is killed with SIGKILL and its data dir deleted: the standby leads within 15 s, carries
+// the alert it inherited to its end, raises new ones, and no notice is sent twice.
 import { rmSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -48,14 +48,34 @@ describe("two instances on one PostgreSQL", () => {
     const subscribed = await fetch(`${b.url}/api/v1/subscriptions`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
-      body: JSON.stringify({ channel: "webhook", webhookUrl: hook.url, stations: [ZEHREN, SCHMILKA], parameters: ["clarithromycin"] }),
+      body: JSON.stringify({ channel: "webhook", webhookUrl: hook.url, stations: [ZEHREN, SCHMILKA], parameters: ["clarithromycin", "carbamazepine"] }),
     });
     expect(subscribed.status).toBe(201);
+    // A rule made at the standby: the leader's engine reads it within a few seconds.
+    const made = await fetch(`${b.url}/api/v1/alert-rules`, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
+      body: JSON.stringify({ kind: "max", parameter: "carbamazepine", station: ZEHREN, threshold: 100, unit: "ng/L" }),
+    });
+    expect(made.status).toBe(201);
+    const ruleId = ((await made.json()) as { id: number }).id;
     const token = await a.stationToken();
     const t = Date.now() - 3_600_000;
     // Without a shared reading stream the engine judges the readings its own instance accepts: they go to the leader.
     expect((await postReadings(a.url, token, { readings: [clarithromycin(ZEHREN, t, 40), clarithromycin(ZEHREN, t + 600_000, 160)] })).status).toBe(202);
     await eventually(() => hook.deliveries.some((d) => d.json.type === "alert.firing" && d.json.event.station === ZEHREN), "the firing notice from the first leader", 20_000);
+    let carbamazepine = 150;
+    await eventually(
+      async () => {
+        // Changing values: a flat line would be a sensor fault, which holds the series' other alerts.
+        carbamazepine += 7;
+        await postReadings(a.url, token, { readings: [{ station: ZEHREN, parameter: "carbamazepine", time: Date.now(), value: carbamazepine }] });
+        await new Promise((r) => setTimeout(r, 500));
+        return hook.deliveries.some((d) => d.json.event.ruleId === ruleId);
+      },
+      "the leader to fire on the rule made at the standby",
+      15_000,
+    );
     // Killed once the delivery is recorded (one killed between sending and recording sends it again
     // after the claim lapses: at least once, the receiver dedupes on the delivery id).
     const meta = new pg.Client({ connectionString: database.url });

@@ -364,6 +364,11 @@ export class AlertEngine {
     return { faultySeries: this.faultySeries, offlineStations: this.offlineStations };
   }
 
+  /** Re-reads the rules: for changes this process did not make (another instance on the same database). */
+  rulesChangedElsewhere(): Promise<void> {
+    return this.reloadRules();
+  }
+
   /** Re-reads the rules after a change; the change's caller waits for it. */
   private reloadRules(): Promise<void> {
     this.rulesLoaded = this.rulesLoaded

@@ -126,9 +126,21 @@ export interface ServerLeaderDuties extends LeaderDuties {
   feedAlertEngine(readings: readonly Reading[]): void;
 }
 
+/**
+ * How often the leader's engine reads the rules again when instances share the database: a rule
+ * made, edited or deleted at another instance is heard of there only (rule-repository.ts onChange).
+ */
+const RULE_SYNC_MS = 5_000;
+
 /** The leader's duties of a Water Monitor server, following `leadership` from now on. */
-export async function startLeaderDuties(leadership: Leadership, alerting: Alerting, rollups: RollupScheduler, logger: Logger): Promise<ServerLeaderDuties> {
+export async function startLeaderDuties(
+  leadership: Leadership,
+  alerting: Alerting,
+  rollups: RollupScheduler,
+  { logger, scheduler }: { logger: Logger; scheduler: Scheduler },
+): Promise<ServerLeaderDuties> {
   const feed = new AlertFeed(alerting, logger);
+  let stopRuleSync: (() => void) | undefined;
   const duties: LeaderDuty[] = [
     { name: "rollup rebuilds", start: () => rollups.lead(), stop: async () => rollups.standBy() },
     {
@@ -137,8 +149,10 @@ export async function startLeaderDuties(leadership: Leadership, alerting: Alerti
         feed.starting();
         await alerting.lead();
         feed.started();
+        if (leadership.shared) stopRuleSync = scheduler.every(RULE_SYNC_MS, () => void alerting.engine.rulesChangedElsewhere());
       },
       stop: async () => {
+        stopRuleSync?.();
         feed.stopped();
         await alerting.stepDown();
       },

@@ -26,6 +26,8 @@ export type Role = "leader" | "standby";
 export interface Leadership {
   /** This instance's name in logs and claims: host, pid and a random part. */
   readonly instance: string;
+  /** Whether other instances may share the metadata (and change it without this one hearing of it). */
+  readonly shared: boolean;
   isLeader(): boolean;
   role(): Role;
   /** The term of this instance's current leadership; null while standby. */
@@ -52,6 +54,7 @@ export function instanceName(): string {
 /** The single instance of the embedded (SQLite) mode: always the leader. */
 export class SoleLeadership implements Leadership {
   readonly instance = instanceName();
+  readonly shared = false;
   isLeader(): boolean {
     return true;
   }
@@ -88,6 +91,7 @@ const NEXT_TERM = `INSERT INTO cluster_leader (id, term, holder, since) VALUES (
 
 export class PostgresLeadership implements Leadership {
   readonly instance = instanceName();
+  readonly shared = true;
   private client: pg.Client | undefined;
   private currentTerm: number | null = null;
   private readonly listeners = new Set<(leader: boolean) => void>();
