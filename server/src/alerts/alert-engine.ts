@@ -54,6 +54,7 @@ export class AlertEngine {
   private readonly changes: StateChange[] = [];
   /** Rule reloads, one after another, so the last one applied is the last one read. */
   private rulesLoaded: Promise<void> = Promise.resolve();
+  private elsewhereReload: Promise<void> | undefined;
   private stopTimer: (() => void) | undefined;
   private stopRuleWatch: (() => void) | undefined;
   /** Started before: a start after a stop (leadership lost and regained, cluster/) begins afresh. */
@@ -364,9 +365,13 @@ export class AlertEngine {
     return { faultySeries: this.faultySeries, offlineStations: this.offlineStations };
   }
 
-  /** Re-reads the rules: for changes this process did not make (another instance on the same database). */
+  /**
+   * Re-reads the rules: for changes this process did not make (another instance on the same
+   * database). Calls while one such reload waits or runs share it.
+   */
   rulesChangedElsewhere(): Promise<void> {
-    return this.reloadRules();
+    this.elsewhereReload ??= this.reloadRules().finally(() => (this.elsewhereReload = undefined));
+    return this.elsewhereReload;
   }
 
   /** Re-reads the rules after a change; the change's caller waits for it. */
