@@ -7,6 +7,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 
 /** Where Debian's postgresql-15 package puts the server binaries (not on PATH). */
 export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
@@ -47,6 +48,20 @@ async function accepting(port: number): Promise<boolean> {
   });
 }
 
+async function answering(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Starts `postgres` on the cluster in `dir` and resolves once it accepts connections on `port`. */
 async function runPostgres(dir: string, port: number, runAs: RunAs | undefined): Promise<ChildProcess> {
   const args = ["-D", path.join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
@@ -58,7 +73,8 @@ async function runPostgres(dir: string, port: number, runAs: RunAs | undefined):
     if (stderr.length < 10_000) stderr += chunk.toString();
   });
   const deadline = Date.now() + 30_000;
-  while (!(await accepting(port))) {
+  // The port opens before the server takes queries ("the database system is starting up").
+  while (!(await accepting(port)) || !(await answering(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error(`PostgreSQL did not start on port ${port}: ${stderr}`);
