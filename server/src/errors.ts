@@ -131,3 +131,13 @@ export class LimitReachedError extends AppError {
   readonly code = "limit_reached";
   readonly status = 409;
 }
+
+/**
+ * The metadata database (PostgreSQL at DATABASE_URL) cannot be reached: down, restarting, or the
+ * connection was cut. Passes once it is back (the pool reconnects), so the answer is 503 + Retry-After.
+ */
+export class MetaUnavailableError extends RetryLaterError {
+  override readonly name = "MetaUnavailableError";
+  readonly code = "metadata_unavailable";
+  readonly status = 503;
+}

@@ -71,6 +71,7 @@ import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/seri
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
 import { openClusterLink } from "./cluster/cluster-link.ts";
+import { openLeadership, startLeaderDuties, type Leadership } from "./cluster/leader-duties.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
 
@@ -127,6 +128,7 @@ export interface RunningSystem {
   review: Review;
   assessments: Assessments;
   maintenance: Maintenance;
+  leadership: Leadership;
   io: LiveServer;
   http: HttpServer;
   /** Every route the HTTP API answers (for the role-matrix test). */
@@ -152,10 +154,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   }
 
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
+  const leadership = await openLeadership(meta, config.databaseUrl, { clock, scheduler, logger });
   // Before the writer starts: a dirty hour from before a restart is not trusted meanwhile, and only
   // history from before this start is rebuilt in the background (an upgraded installation's).
   const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
-    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null,
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
   });
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
@@ -253,6 +256,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     // AA windows are filled from corrected data; alerts reach only those who may see their data.
     options: { ...options.alerting, engine: { ...options.alerting?.engine, meanHistory: review.meanHistory, maintenance: maintenance.calendar } },
     visibility: { reads: review.alertReads, recipients: review.recipients }, limitStore: (name) => cluster.limitStore(name),
+    sender: { name: leadership.instance, fence: (trx) => leadership.fence(trx) },
   });
   // A correction changes a series' data: its rolling means follow (past alerts are not re-evaluated).
   review.onChange(({ series, kind }) => {
@@ -282,7 +286,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     queueMax: config.auth.readQueueMax,
     maxWaitMs: READ_QUEUE_WAIT_MS, store: cluster.limitStore("reads"),
   });
-  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats(), draining: cluster.draining }));
+  app.use(healthRouter({ store, writer, influxMode: options.influxMode, startedAt, now, reads: () => reads.gate.stats(), draining: cluster.draining, role: () => leadership.role() }));
   // Ingest authenticates with station tokens and parses its own (larger) bodies.
   const { maxReadings, maxBytes } = config.ingest;
   const writeLimit = rateLimited(config.auth.writeRatePerMinute, "write", cluster.limitStore("write"));
@@ -344,16 +348,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   liveAccess.start(scheduler, config.liveRecheckMs);
   const hub = new LiveHub(io, logger.child({ module: "live" }), catalog, config.liveFlushMs, review.live, config.liveMaxBacklog);
   const stopStorageWatch = watchStorage(store, io, config.storageWatchMs, logger.child({ module: "storage-watch" }));
-  // Restores alert states and AA windows before the first reading can arrive.
   await alerting.start();
-  const restoreAlertHistory = (): void => {
-    alerting.engine.restoreHistory().catch((err: unknown) => {
-      logger.warn({ reason: (err as Error).message }, "restoring alert windows failed; trying again");
-      scheduler.after(config.storageWatchMs, restoreAlertHistory);
-    });
-  };
-  void store.whenReady().then(restoreAlertHistory);
-  await cluster.attach({ io, events, hub, latest: latestReadings, alerting, liveAccess }); // readings to live clients, /latest, the engine
+  // The leader's duties (alert engine, outbox, rollup rebuilds) run before the first reading can arrive.
+  const duties = await startLeaderDuties(leadership, alerting, rollups, { logger, scheduler });
+  await cluster.attach({ io, events, hub, latest: latestReadings, alerting, liveAccess, leadership, judge: (readings) => duties.feedAlertEngine(readings) }); // live, /latest, engine
   alerting.onAcknowledged((alert) => io.emit("alertUpdated", { id: alert.id }));
   // Rare and small: every dashboard decides from the stations and parameters whether to refetch.
   lab.onChange((change) => io.emit("labResults", change));
@@ -388,12 +386,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       http.closeAllConnections();
       await httpClosed.then(() => cluster.close());
       await labAlerts.idle();
+      await duties.close();
       await alerting.stop();
+      await leadership.close();
       await maintenance.calendar.idle();
       await meta.close();
     })();
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, maintenance, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
 }

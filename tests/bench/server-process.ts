@@ -95,7 +95,8 @@ export async function startServerProcess(
   };
 }
 
-async function adminLogin(url: string, password: string): Promise<{ cookie: string; csrfToken: string }> {
+/** Logs in as the first admin: the session cookie and its CSRF token. */
+export async function adminLogin(url: string, password: string): Promise<{ cookie: string; csrfToken: string }> {
   const res = await fetch(`${url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -7,6 +7,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { accepting, freePort } from "./ports.ts";
+import pg from "pg";
 
 /** Where Debian's postgresql-15 package puts the server binaries (not on PATH). */
 export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
@@ -25,13 +26,70 @@ function postgresUser(): RunAs | undefined {
   return { uid, gid };
 }
 
+async function answering(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Starts `postgres` on the cluster in `dir` and resolves once it accepts connections on `port`. */
+async function runPostgres(dir: string, port: number, runAs: RunAs | undefined): Promise<ChildProcess> {
+  const args = ["-D", path.join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
+  // Every test system opens a pool of its own; two workers with several systems each.
+  for (const setting of ["max_connections=400", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=64MB"]) args.push("-c", setting);
+  const child = spawn(path.join(POSTGRES_BIN, "postgres"), args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], ...runAs });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    if (stderr.length < 10_000) stderr += chunk.toString();
+  });
+  const deadline = Date.now() + 30_000;
+  // The port opens before the server takes queries ("the database system is starting up").
+  while (!(await accepting(port)) || !(await answering(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`PostgreSQL did not start on port ${port}: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return child;
+}
+
+/** Fast shutdown (SIGINT: disconnects clients); resolves once the server has exited. */
+async function stopPostgres(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 export class TestPostgresServer {
   private constructor(
     private readonly dir: string,
-    private readonly child: ChildProcess,
+    private child: ChildProcess,
     readonly port: number,
     private readonly onExit: () => void,
+    private readonly runAs: RunAs | undefined,
   ) {}
+
+  /** Stops the server as an outage would (clients are disconnected); the cluster's files stay. */
+  async pause(): Promise<void> {
+    await stopPostgres(this.child);
+  }
+
+  /** Starts it again on the same port and files after `pause`. */
+  async resume(): Promise<void> {
+    this.child = await runPostgres(this.dir, this.port, this.runAs);
+  }
 
   /** The superuser's URL for `database` (no password: the cluster trusts local connections). */
   url(database = "postgres"): string {
@@ -56,29 +114,14 @@ export class TestPostgresServer {
       );
       if (init.status !== 0) throw new Error(`initdb failed (${init.status}): ${init.stderr}`);
       const port = await freePort();
-      const args = ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
-      // Every test system opens a pool of its own; two workers with several systems each.
-      for (const setting of ["max_connections=400", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=64MB"]) args.push("-c", setting);
-      const child = spawn(path.join(POSTGRES_BIN, "postgres"), args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], ...runAs });
-      let stderr = "";
-      child.stderr!.on("data", (chunk: Buffer) => {
-        if (stderr.length < 10_000) stderr += chunk.toString();
-      });
+      const child = await runPostgres(dir, port, runAs);
       // If the test run ends without teardown (interrupted), PostgreSQL must not outlive it, nor its files.
       const onExit = () => {
-        child.kill("SIGQUIT");
+        server.child.kill("SIGQUIT");
         rmSync(dir, { recursive: true, force: true });
       };
       process.once("exit", onExit);
-      const server = new TestPostgresServer(dir, child, port, onExit);
-      const deadline = Date.now() + 30_000;
-      while (!(await accepting(port))) {
-        if (child.exitCode !== null || Date.now() > deadline) {
-          await server.stop();
-          throw new Error(`PostgreSQL did not start on port ${port}: ${stderr}`);
-        }
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const server: TestPostgresServer = new TestPostgresServer(dir, child, port, onExit, runAs);
       return server;
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
@@ -89,13 +132,7 @@ export class TestPostgresServer {
   /** Fast shutdown (SIGINT: disconnects clients), then the cluster's directory goes. */
   async stop(): Promise<void> {
     process.removeListener("exit", this.onExit);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise((resolve) => this.child.once("exit", resolve));
-      this.child.kill("SIGINT");
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopPostgres(this.child);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -54,8 +54,11 @@ export class AlertEngine {
   private readonly changes: StateChange[] = [];
   /** Rule reloads, one after another, so the last one applied is the last one read. */
   private rulesLoaded: Promise<void> = Promise.resolve();
+  private elsewhereReload: Promise<void> | undefined;
   private stopTimer: (() => void) | undefined;
-  private readonly stopRuleWatch: () => void;
+  private stopRuleWatch: (() => void) | undefined;
+  /** Started before: a start after a stop (leadership lost and regained, cluster/) begins afresh. */
+  private startedBefore = false;
   /** Start time whose InfluxDB history could not be loaded (InfluxDB was down at start). */
   private historyPendingSince: number | undefined;
 
@@ -72,7 +75,6 @@ export class AlertEngine {
     this.recorder = new AlertRecorder(meta, alerts, logger, () => options.clock.now());
     const history = options.meanHistory ?? (store ? storedMeanHistory(store) : null);
     this.means = new MeanWindows(history, options.includeSuspect ? QC.suspect : QC.notEvaluated, this.sensorOfPoint);
-    this.stopRuleWatch = ruleRepo.onChange(() => this.reloadRules());
   }
 
   /** Stored points without a sensor tag (from before sensors were tagged) are the primary sensor's, as on the read side. */
@@ -101,6 +103,10 @@ export class AlertEngine {
 
   /** Restores states from the metadata store and in-memory windows from InfluxDB, then starts the timer. */
   async start(): Promise<void> {
+    // What another instance's engine did meanwhile is in the metadata store and InfluxDB, not here.
+    if (this.startedBefore) this.forget();
+    this.startedBefore = true;
+    this.stopRuleWatch = this.ruleRepo.onChange(() => this.reloadRules());
     await this.loadRules(false);
     for (const stored of await this.alerts.loadSeriesStates()) {
       const s = await withSensorKey(stored, { catalog: this.catalog.current(), alerts: this.alerts, logger: this.logger, now: this.options.clock.now() });
@@ -156,9 +162,20 @@ export class AlertEngine {
   /** Stops the timer and waits until every change so far is recorded. */
   async stop(): Promise<void> {
     this.stopTimer?.();
-    this.stopRuleWatch();
+    this.stopTimer = undefined;
+    this.stopRuleWatch?.();
+    this.stopRuleWatch = undefined;
     await this.rulesLoaded;
     await this.idle();
+  }
+
+  private forget(): void {
+    this.trackers.clear();
+    this.means.clear();
+    this.lastSeen.clear();
+    this.faultySeries.clear();
+    this.offlineStations.clear();
+    this.historyPendingSince = undefined;
   }
 
   /** The ingest stream: readings already validated and QC-flagged. */
@@ -348,6 +365,15 @@ export class AlertEngine {
 
   private active(): { faultySeries: ReadonlySet<string>; offlineStations: ReadonlySet<string> } {
     return { faultySeries: this.faultySeries, offlineStations: this.offlineStations };
+  }
+
+  /**
+   * Re-reads the rules: for changes this process did not make (another instance on the same
+   * database). Calls while one such reload waits or runs share it.
+   */
+  rulesChangedElsewhere(): Promise<void> {
+    this.elsewhereReload ??= this.reloadRules().finally(() => (this.elsewhereReload = undefined));
+    return this.elsewhereReload;
   }
 
   /** Re-reads the rules after a change; the change's caller waits for it. */

@@ -25,7 +25,7 @@ import type { Clock, Scheduler } from "../util/clock.ts";
 import { Notifier, type RecipientFilter } from "./notifier.ts";
 import type { AlertReadFilter } from "./alert-routes.ts";
 import { SqlInboxRepository } from "./inbox-repository.ts";
-import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, type OutboxOptions } from "./outbox.ts";
+import { DEFAULT_OUTBOX_OPTIONS, NotificationOutbox, type OutboxOptions, type OutboxSender } from "./outbox.ts";
 import { SqlOutboxRepository } from "./outbox-repository.ts";
 import { SqlAlertRuleRepository, type AlertRuleRepository } from "./rule-repository.ts";
 import { SqlSubscriptionRepository, type SubscriptionRepository } from "./subscription-repository.ts";
@@ -60,7 +60,8 @@ export interface AlertingDeps {
   /** InfluxDB's other ports on its host (RPC for backup and restore): never webhook targets either. */
   influxOtherPorts: () => number[];
   logger: Logger;
-  config: Pick<Config, "publicUrl" | "alerts">;
+  /** storageWatchMs: how often restoring the engine's history is tried again while InfluxDB is down. */
+  config: Pick<Config, "publicUrl" | "alerts" | "storageWatchMs">;
   /** The HTTP port, known once the server listens (to refuse webhooks pointing back at us). */
   port: () => number;
   /** Base URL for links: PUBLIC_URL, else the server's own URL once listening. */
@@ -72,6 +73,8 @@ export interface AlertingDeps {
   visibility?: { reads: AlertReadFilter; recipients: RecipientFilter };
   /** Where the token pages' rate limit counts (every instance's, with REDIS_URL). */
   limitStore?: (name: string) => Store | undefined;
+  /** The outbox sender's name in its claims, and the leader's fence on its claims and alert events (cluster/). */
+  sender?: OutboxSender;
 }
 
 export interface Alerting {
@@ -91,7 +94,12 @@ export interface Alerting {
   ownersChanged(): Promise<void>;
   /** Brings the built-in rules derived from standards in step with a changed catalog; resolves when done. */
   followCatalog(catalog: CatalogSnapshot, cause: DerivationCause): Promise<void>;
+  /** Seeds and derives the rules (every instance: an admin's catalog change may arrive at any). */
   start(): Promise<void>;
+  /** The leader's part (cluster/leader-duties.ts): the engine, the validity watch and the outbox sender. */
+  lead(): Promise<void>;
+  /** Another instance leads now (or this one closes): the engine and sender stop, their work recorded. */
+  stepDown(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -118,8 +126,8 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     webhookTimeoutMs: deps.options?.webhookTimeoutMs ?? 10_000,
     webhookGuard,
   });
-  const outboxRows = new SqlOutboxRepository(db, now);
-  const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox });
+  const outboxRows = new SqlOutboxRepository(db, now, deps.meta.dialect);
+  const outbox = new NotificationOutbox(outboxRows, subscriptions, deliverer, clock, scheduler, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...deps.options?.outbox }, deps.sender);
   const notifier = new Notifier({ subscriptions, outbox: outboxRows, inbox: new SqlInboxRepository(db) }, outbox, clock, deps.baseUrl, deps.visibility?.recipients);
   const reminderMinutes = deps.config.alerts.reminderMinutes;
   const engine = new AlertEngine(deps.meta, rules, alerts, deps.store, deps.catalog, logger, {
@@ -129,6 +137,9 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     clock,
     scheduler,
   });
+  // A former leader records no alert event once its successor leads (cluster/leadership.ts).
+  const fence = deps.sender?.fence;
+  if (fence) engine.onEventWrite((_event, trx) => fence(trx));
   // Runs inside the engine's transaction: the notices are committed with the state change.
   engine.onEventWrite((event, trx) => notifier.onAlert(event, trx));
   // Once committed, the outbox delivers them.
@@ -184,6 +195,24 @@ export function createAlerting(deps: AlertingDeps): Alerting {
     }
   };
 
+  let leading = false;
+  // What engine.start() could not load from InfluxDB (it was down) is loaded once it answers.
+  const restoreHistory = (): void => {
+    if (!leading) return;
+    engine.restoreHistory().catch((err: unknown) => {
+      logger.warn({ reason: (err as Error).message }, "restoring alert windows failed; trying again");
+      scheduler.after(deps.config.storageWatchMs, restoreHistory);
+    });
+  };
+  const stepDown = async (): Promise<void> => {
+    leading = false;
+    stopValidityWatch?.();
+    stopValidityWatch = undefined;
+    // Pending state changes are recorded (with their notices) before the outbox stops.
+    await engine.stop();
+    await outbox.stop();
+  };
+
   return {
     rules,
     alerts,
@@ -210,17 +239,20 @@ export function createAlerting(deps: AlertingDeps): Alerting {
         logger.info("built-in alert rules now follow their quality standards");
       }
       await followCatalog(catalog, { actor: "system", catalogVersion: catalog.version, reason: "start" });
+    },
+    async lead() {
       stopValidityWatch = scheduler.every(VALIDITY_CHECK_MS, watchValidity);
+      // Restores alert states and AA windows before the first reading can arrive.
       await engine.start();
+      leading = true;
+      void deps.store.whenReady().then(restoreHistory);
       outbox.start();
     },
+    stepDown,
     async stop() {
-      stopValidityWatch?.();
+      await stepDown();
       await derivations.idle();
-      // Pending state changes are recorded (with their notices) before the outbox stops.
-      await engine.stop();
       mailer?.close();
-      await outbox.stop();
     },
   };
 }

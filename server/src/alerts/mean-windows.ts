@@ -34,6 +34,13 @@ export class MeanWindows {
     return mean;
   }
 
+  /** Forgets every mean (an engine that starts again, after another instance led, loads them afresh). */
+  clear(): void {
+    this.means.clear();
+    this.keys.clear();
+    this.loadedUpTo.clear();
+  }
+
   /** Whether the window of a parameter was loaded (or is loading) from InfluxDB. */
   loaded(windowMs: number, parameter: string): boolean {
     return this.loadedUpTo.has(this.marker(windowMs, parameter));

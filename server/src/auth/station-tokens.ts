@@ -1,13 +1,16 @@
 // Station write tokens: an ingest-only credential for one or more stations. The token is shown once
 // at creation; the database keeps its SHA-256 (tokens are 192-bit random, so a fast hash suffices)
 // and a short prefix for listing. Verification is cached in memory, so ingest does not ask the
-// database on every request.
+// database on every request. Another instance on the same database may revoke a token: a cached
+// answer is asked again after REVALIDATE_MS, and kept while the database cannot answer (PostgreSQL
+// down), so stations whose tokens were known keep sending meanwhile.
 import type { Selectable } from "kysely";
 import type { StationId } from "../../../common/catalog-model.ts";
 import type { CreatedStationToken, StationTokenInfo } from "../../../common/auth-types.ts";
 import type { MetaExecutor } from "../meta/store.ts";
 import type { StationTokensTable } from "../meta/tables.ts";
 import { hashSecret, newSecret } from "./secret-token.ts";
+import { MetaUnavailableError } from "../errors.ts";
 
 import { ALL_STATIONS } from "../../../common/auth-types.ts";
 
@@ -33,9 +36,11 @@ export interface StationTokenRepository {
 type Row = Selectable<StationTokensTable>;
 
 const CACHE_MAX = 10_000;
+/** A revocation made at another instance is followed within this time. */
+export const REVALIDATE_MS = 30_000;
 
 export class SqlStationTokenRepository implements StationTokenRepository {
-  private readonly cache = new Map<string, StationGrant | null>();
+  private readonly cache = new Map<string, { grant: StationGrant | null; at: number }>();
   /** Bumped once a revocation is stored: a lookup that started before then must not fill the cache. */
   private generation = 0;
 
@@ -74,18 +79,25 @@ export class SqlStationTokenRepository implements StationTokenRepository {
   async verify(token: string): Promise<StationGrant | undefined> {
     const hash = hashSecret(token);
     const cached = this.cache.get(hash);
-    if (cached !== undefined) return cached ?? undefined;
+    const now = this.now().getTime();
+    if (cached !== undefined && now - cached.at < REVALIDATE_MS) return cached.grant ?? undefined;
     const generation = this.generation;
-    const row = await this.db
-      .selectFrom("station_tokens")
-      .selectAll()
-      .where("token_hash", "=", hash)
-      .where("revoked_at", "is", null)
-      .executeTakeFirst();
+    let row: Row | undefined;
+    try {
+      row = await this.db
+        .selectFrom("station_tokens")
+        .selectAll()
+        .where("token_hash", "=", hash)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+    } catch (err) {
+      if (err instanceof MetaUnavailableError && cached !== undefined) return cached.grant ?? undefined;
+      throw err;
+    }
     const grant = row ? toGrant(toInfo(row)) : null;
     if (generation === this.generation) {
       if (this.cache.size > CACHE_MAX) this.cache.clear();
-      this.cache.set(hash, grant);
+      this.cache.set(hash, { grant, at: now });
     }
     return grant ?? undefined;
   }

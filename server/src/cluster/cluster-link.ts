@@ -18,11 +18,12 @@ export function localLink(drain: Drain): ClusterLink {
     draining: () => drain.active,
     attach: async (parts) => {
       const { events, hub, latest, alerting } = parts;
+      const judge = parts.judge ?? ((readings) => alerting.engine.ingest(readings));
       liveAccess = parts.liveAccess;
       events.onAccepted((readings) => latest.accepted(readings));
       events.onAccepted((readings) => hub.publish(readings));
       // Every sensor's readings: the engine keys series by station × parameter × sensor.
-      events.onAccepted((readings) => alerting.engine.ingest(readings));
+      events.onAccepted(judge);
       alerting.onEvent((event) => hub.publishAlert(event));
     },
     recheckLive: async (scope) => liveAccess?.recheck(scope),

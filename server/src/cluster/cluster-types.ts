@@ -3,6 +3,7 @@
 import type { Store } from "express-rate-limit";
 import type { ServerOptions } from "socket.io";
 import type { Alerting } from "../alerts/alerting.ts";
+import type { Reading } from "../../../common/reading.ts";
 import type { IngestEvents } from "../ingest/ingest-events.ts";
 import type { LiveHub, LiveServer } from "../live/live-hub.ts";
 import type { LiveAccess } from "../live/live-access.ts";
@@ -20,6 +21,11 @@ export interface ClusterParts {
   liveAccess: Pick<LiveAccess, "recheck">;
   /** Who judges readings (the alert engine runs on the leader only); default: every instance takes a share. */
   leadership?: Leadership;
+  /**
+   * Hands readings to the alert engine (cluster/leader-duties.ts: held while a new leader's engine
+   * starts, judged once it has); default: straight to `alerting.engine`.
+   */
+  judge?: (readings: readonly Reading[]) => void;
 }
 
 export interface ClusterLink {

@@ -56,7 +56,7 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
     socketAdapter,
     limitStore: (name) => new SharedLimitStore(commands, `${prefix}rate:${name}:`, logger),
     draining: () => drain.active,
-    attach: async ({ io, events, hub, latest, alerting, leadership, liveAccess }) => {
+    attach: async ({ io, events, hub, latest, alerting, leadership, liveAccess, judge }) => {
       attached = { io, liveAccess };
       stream = new RedisReadingStream({
         key: `${prefix}readings`,
@@ -72,7 +72,7 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
             hub.publish(readings);
           },
           once: async (readings) => {
-            alerting.engine.ingest(readings);
+            (judge ?? ((rs) => alerting.engine.ingest(rs)))(readings);
             await alerting.engine.idle();
           },
         },

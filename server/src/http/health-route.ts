@@ -17,6 +17,8 @@ export interface HealthDeps {
   reads?: () => ReadGateStats;
   /** Shutdown has begun (cluster/cluster-types.ts Drain). */
   draining?: () => boolean;
+  /** This instance's part among several (cluster/leadership.ts); the single instance always leads. */
+  role?: () => "leader" | "standby";
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -28,6 +30,7 @@ export function healthRouter(deps: HealthDeps): Router {
     const body = {
       status: draining ? "draining" : status.reachable ? "ok" : "unavailable",
       version: VERSION,
+      role: deps.role?.() ?? "leader",
       uptimeSeconds: Math.round((now - deps.startedAt) / 1000),
       influx: {
         mode: deps.influxMode,

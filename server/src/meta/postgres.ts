@@ -12,6 +12,7 @@
 // several. Queries outside a transaction still run side by side on the pool.
 import pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, type DatabaseConnection, type Driver, type TransactionSettings } from "kysely";
+import { MetaUnavailableError } from "../errors.ts";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 import { MIGRATIONS, migrate, type MigrationTarget } from "./migrate.ts";
 import { MetaStore, type MetaStoreOptions } from "./store.ts";
@@ -56,6 +57,57 @@ class SerialisedTransactionsDialect extends PostgresDialect {
   override createDriver(): Driver {
     return new SerialisedTransactionsDriver(this.config);
   }
+}
+
+/** What a client is told to wait before retrying while PostgreSQL is away (a restart takes seconds). */
+export const META_RETRY_AFTER_SECONDS = 5;
+
+// Node's socket errors and pg's own messages when there is no connection; SQLSTATE class 08
+// (connection exception) and 57P01–57P03 (the server shutting down, crashed, or still starting).
+const SOCKET_ERRORS = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
+const PG_CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|not queryable|connection error|Client was closed/i;
+
+/** Whether `err` says PostgreSQL is out of reach (as opposed to a query it refused). */
+export function isConnectionFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === "string" && (SOCKET_ERRORS.has(code) || code.startsWith("08") || /^57P0[123]$/.test(code))) return true;
+  return err instanceof Error && PG_CONNECTION_MESSAGES.test(err.message);
+}
+
+function unavailable(err: unknown): unknown {
+  if (!isConnectionFailure(err)) return err;
+  const reason = scrubUrls((err as Error).message || (err as { code?: string }).code || String(err));
+  const failure = new MetaUnavailableError(`The metadata database (PostgreSQL) is unavailable: ${reason}. Try again shortly.`, META_RETRY_AFTER_SECONDS);
+  failure.cause = err;
+  return failure;
+}
+
+const wrapped = new WeakSet<pg.PoolClient>();
+
+/**
+ * The pool as Kysely sees it, with every failure to reach PostgreSQL (connecting, or a query on a
+ * connection that died) turned into MetaUnavailableError: the one place that knows pg's ways of
+ * saying so, and the HTTP layer answers 503 + Retry-After for it (http/error-middleware.ts).
+ */
+function failingAsUnavailable(pool: pg.Pool): pg.Pool {
+  const connect = async (): Promise<pg.PoolClient> => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (!wrapped.has(client)) {
+      wrapped.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as { query: unknown }).query = (...args: unknown[]) => {
+        const result = query(...args);
+        return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(unavailable(err))) : result;
+      };
+    }
+    return client;
+  };
+  return new Proxy(pool, { get: (target, key) => (key === "connect" ? connect : Reflect.get(target, key, target)) });
 }
 
 const VERSION_TABLE = "wm_schema_version";
@@ -116,5 +168,5 @@ export async function openPostgresMetaStore(url: string, options: MetaStoreOptio
     throw err;
   }
   client.release();
-  return new MetaStore(new Kysely<MetaTables>({ dialect: new SerialisedTransactionsDialect({ pool }), log: options.log }), "postgres");
+  return new MetaStore(new Kysely<MetaTables>({ dialect: new SerialisedTransactionsDialect({ pool: failingAsUnavailable(pool) }), log: options.log }), "postgres");
 }

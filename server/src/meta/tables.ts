@@ -236,6 +236,18 @@ export interface NotificationOutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** When a sender claimed the row for delivery (null: unclaimed); a claim older than the timeout has lapsed. */
+  claimed_at: number | null;
+  /** Which sender (instance) claimed it. */
+  claimed_by: string | null;
+}
+
+/** The leader's term (cluster/leadership.ts): one row. */
+export interface ClusterLeaderTable {
+  id: number;
+  term: number;
+  holder: string;
+  since: number;
 }
 
 export interface NotificationDeliveriesTable {
@@ -548,4 +560,5 @@ export interface MetaTables {
   rollup_watch: RollupWatchTable;
   rollup_rebuilt: RollupRebuiltTable;
   rollup_dirty: RollupDirtyTable;
+  cluster_leader: ClusterLeaderTable;
 }

@@ -29,6 +29,11 @@ export interface RollupSchedulerOptions {
   /** Added to each continuous query's RESAMPLE window before its hours count as settled. */
   settleMarginMs?: number;
   now?: () => number;
+  /**
+   * Whether this instance rebuilds (default true). Of several instances only the leader does
+   * (cluster/leader-duties.ts); the others note dirty hours in the shared store for it.
+   */
+  leading?: boolean;
 }
 
 export const DEFAULT_ROLLUP_SCHEDULER_OPTIONS: Readonly<RollupSchedulerOptions> = Object.freeze({
@@ -76,6 +81,9 @@ export class RollupScheduler implements RollupCompletenessSource {
   private readonly now: () => number;
   private started = false;
   private closed = false;
+  private leading: boolean;
+  /** The background rebuild of older history: to run (raw retention) once this instance leads. */
+  private history: { retentionMs: number; started: boolean } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   /** Writes to the state repository, in order. */
@@ -88,6 +96,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     private readonly repository?: RollupStateRepository,
   ) {
     this.now = options.now ?? Date.now;
+    this.leading = options.leading ?? true;
     const margin = options.settleMarginMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.settleMarginMs!;
     this.completeness = new RollupCompleteness(settleTimes(margin), { anchor: null, rebuilt: [], dirty: [] });
   }
@@ -113,6 +122,39 @@ export class RollupScheduler implements RollupCompletenessSource {
     await this.saving;
     this.started = true;
     if (this.completeness.dirtyHours().length > 0) this.schedule();
+  }
+
+  /**
+   * This instance leads now: the hours other instances marked dirty meanwhile are read from the
+   * store, and rebuilds (and the history rebuild, if due) run here.
+   */
+  async lead(): Promise<void> {
+    if (this.leading || this.closed) return;
+    this.leading = true;
+    if (this.repository) {
+      for (const mark of (await this.repository.load()).dirty) this.completeness.markDirty(mark.key, mark.hour);
+    }
+    if (this.completeness.dirtyHours().length > 0) this.schedule();
+    this.startHistory();
+  }
+
+  /** Another instance leads: no more rebuilds here (a rebuild under way finishes). */
+  standBy(): void {
+    this.leading = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Rebuilds the history before the anchor in the background once this instance leads. */
+  rebuildHistoryWhenLeading(rawRetentionMs: number): void {
+    this.history = { retentionMs: rawRetentionMs, started: false };
+    this.startHistory();
+  }
+
+  private startHistory(): void {
+    if (!this.history || this.history.started || !this.leading) return;
+    this.history.started = true;
+    void this.rebuildHistory(this.history.retentionMs, HISTORY_PAUSE_MS);
   }
 
   /** Hours waiting for a rebuild. */
@@ -153,6 +195,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.running.then(async () => {
+      if (!this.leading) return;
       // InfluxDB away: the hours stay dirty for the next pass.
       for (const [from, to] of hourRuns(this.completeness.dirtyHours())) await this.rebuild(from, to);
       await this.saving;
@@ -178,7 +221,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     if (earliest === null) return;
     const stop = Math.max(horizon, hourFloor(earliest));
     this.logger.info({ from: new Date(stop).toISOString(), to: new Date(anchor).toISOString() }, "rebuilding older rollups");
-    for (let to = anchor; to > stop && !this.closed; to -= DAY_MS) {
+    for (let to = anchor; to > stop && !this.closed && this.leading; to -= DAY_MS) {
       const from = Math.max(stop, to - DAY_MS);
       const todo = uncovered(this.completeness.state.rebuilt, { from, to });
       for (const span of todo) {
@@ -214,7 +257,7 @@ export class RollupScheduler implements RollupCompletenessSource {
   }
 
   private schedule(): void {
-    if (this.closed) return;
+    if (this.closed || !this.leading) return;
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), this.options.quietMs);
     this.timer.unref();
@@ -254,6 +297,6 @@ export async function startRollupScheduler(
 ): Promise<RollupScheduler> {
   const scheduler = new RollupScheduler(store, logger, options, repository);
   await scheduler.start();
-  if (options.historyRetentionMs !== null) void scheduler.rebuildHistory(options.historyRetentionMs, HISTORY_PAUSE_MS);
+  if (options.historyRetentionMs !== null) scheduler.rebuildHistoryWhenLeading(options.historyRetentionMs);
   return scheduler;
 }

@@ -4,6 +4,14 @@
 // The gross-range limits are the sensor's own (catalog: sensorRange → fail, expectedRange → suspect).
 // Readings taken in a maintenance window fail (4) and feed no history: the sensor was out of the
 // water or in a calibration standard, and after the visit the series starts afresh.
+//
+// Several instances (issue #21): this history lives in the instance that receives a station's
+// readings, and stays consistent because the load balancer sends each station token's ingest to
+// one instance (HAProxy `balance hash req.hdr(authorization)`, `hash-type consistent`, on
+// /api/v1/readings and /write). Keeping it in PostgreSQL or Redis instead would cost a round trip per
+// batch on the hottest path and stop QC (and ingest) whenever that store is away. When an instance
+// goes, its stations move to another, whose first readings of them get the stateless tests only, as
+// after a restart.
 import type { Sensor } from "../../../../common/catalog-model.ts";
 import { QC, type QcFlag } from "../../../../common/reading.ts";
 import {

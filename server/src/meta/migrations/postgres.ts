@@ -522,4 +522,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      series_key TEXT NOT NULL,
      PRIMARY KEY (hour_ms, series_key)
    );`,
+
+  // 5 = SQLite 16: the leader's term and the outbox's claim; see migrations/sqlite.ts.
+  `CREATE TABLE cluster_leader (
+     id BIGINT PRIMARY KEY CHECK (id = 1),
+     term BIGINT NOT NULL,
+     holder TEXT NOT NULL,
+     since BIGINT NOT NULL
+   );
+   ALTER TABLE notification_outbox ADD COLUMN claimed_at BIGINT;
+   ALTER TABLE notification_outbox ADD COLUMN claimed_by TEXT;`,
 ];

@@ -626,4 +626,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      series_key TEXT NOT NULL,             -- station TAB parameter TAB sensor ('' untagged), or '*'
      PRIMARY KEY (hour_ms, series_key)
    ) WITHOUT ROWID;`,
+
+  // 16: several instances on one database (issue #21). The leader's term (cluster/leadership.ts):
+  // one row, incremented by each instance that becomes leader, so a leader's writes can be fenced
+  // against a successor's. The outbox's claim (alerts/outbox-repository.ts): a sender marks the rows
+  // it is delivering with its name and the time, so another sender leaves them alone until the claim
+  // is finished or, if its sender died mid-delivery, has timed out.
+  `CREATE TABLE cluster_leader (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     term INTEGER NOT NULL,
+     holder TEXT NOT NULL,
+     since INTEGER NOT NULL
+   );
+   ALTER TABLE notification_outbox ADD COLUMN claimed_at INTEGER;
+   ALTER TABLE notification_outbox ADD COLUMN claimed_by TEXT;`,
 ];
