@@ -357,7 +357,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   lab.onChange((change) => io.emit("labResults", change));
   maintenance.onChange((w) => io.emit("maintenance", { id: w.id, station: w.station }));
   // Lab results judged by the alert rules: a result above a MAC-EQS, sensors disagreeing with the lab.
-  const labAlerts = new LabAlerts({ engine: alerting.engine, queries: lab.queries, readings: store, retention: SCHEMA_RETENTION, catalog: () => catalog.current(), clock, logger: logger.child({ module: "lab-alerts" }) });
+  const labAlerts = new LabAlerts({ engine: alerting.engine, queries: lab.queries, readings: store, readingsSettled: () => writer.settledSoFar(), retention: SCHEMA_RETENTION, catalog: () => catalog.current(), clock, logger: logger.child({ module: "lab-alerts" }) });
   lab.onChange((change) => labAlerts.changed(change));
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

@@ -122,6 +122,55 @@ describe("a sensor that disagrees with the lab", () => {
   }, 120_000);
 });
 
+describe("lab results sent right after the sensor's readings", () => {
+  // The readings are acknowledged but wait in the write queue (flushed once a minute, in batches
+  // larger than the run): the lab results that follow are judged against them all the same.
+  let slow: TestSystem;
+  beforeAll(async () => {
+    slow = await startTestSystem({ WRITE_FLUSH_MS: "60000", WRITE_BATCH_SIZE: "50000" });
+  });
+  afterAll(async () => {
+    await slow?.stop();
+  });
+
+  it("are judged against every reading acknowledged before them", async () => {
+    const STATION = "DE-ELBE-DOMMITZSCH";
+    const PARAMETER = "carbamazepine";
+    const SENSOR = `SIM-${STATION}-CARBAMAZEPINE`;
+    const headers = await authHeaders(slow, "researcher");
+    const rule = { name: "CBZ sensor vs lab", kind: "lab-disagreement", station: STATION, parameter: PARAMETER, threshold: 30, runLength: 3 };
+    expect((await sendJson(slow.url, "POST", "/api/v1/alert-rules", headers, rule)).status).toBe(201);
+    const user = await createUser(slow, "researcher");
+    const { token: labToken } = await slow.auth.apiTokens.create(user.id, "lab", "researcher", null);
+    const { token } = await slow.stationTokens.create("sim", [STATION]);
+    const summary = await startSimulator(
+      {
+        url: slow.url,
+        token,
+        stations: [STATION],
+        parameters: [PARAMETER],
+        start: Date.now() - 3_600_000,
+        backfill: "1d",
+        duration: "1h",
+        speed: 1_000_000,
+        seed: 7,
+        faults: { enabled: false },
+        lab: { token: labToken, history: "35d" },
+        // 100 %/month: beyond 60 % in the last three weekly pairs of a 35-day history.
+        sensorDrift: [{ station: STATION, parameter: PARAMETER, sensor: SENSOR, percentPerMonth: 100 }],
+      },
+      { catalog: slow.catalog.current() },
+    ).finished;
+    expect(summary.lab).toMatchObject({ failures: 0 });
+    await slow.labAlerts.idle();
+    const { body } = await getJson(slow.url, `/api/v1/alerts?station=${STATION}&parameter=${PARAMETER}`, headers);
+    const disagreeing = (body.alerts as AlertInfo[]).filter((a) => a.kind === "lab-disagreement");
+    expect(disagreeing).toHaveLength(1);
+    expect(disagreeing[0]).toMatchObject({ state: "firing", sensor: SENSOR, meanCount: 3 });
+    expect(disagreeing[0]!.value!).toBeGreaterThan(60);
+  }, 120_000);
+});
+
 describe("bad lab-disagreement rules", () => {
   it.each([
     [{ threshold: null }, "needs a threshold"],

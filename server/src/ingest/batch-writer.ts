@@ -10,6 +10,7 @@ import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
 import type { IngestJournal } from "./journal.ts";
+import { SettleTracker } from "./settle-tracker.ts";
 import type { Spool } from "./spool.ts";
 
 /** Readings taken from the queue together, with the journal segment of each. */
@@ -18,6 +19,8 @@ interface Batch {
   segments: number[];
   /** The readings' stored line protocol as ingest built it, when it built it for all of them. */
   body: Buffer<ArrayBuffer> | undefined;
+  /** Number of its first reading (settle-tracker.ts). */
+  seq: number;
 }
 
 /** Consecutive pending readings enqueued together, with their stored line protocol when given. */
@@ -82,6 +85,7 @@ export class BatchWriter {
   private readonly shutdown = new AbortController();
   private replayRun: Promise<void> | undefined;
   private readonly writtenListeners: Array<(readings: readonly Reading[]) => void> = [];
+  private readonly settling = new SettleTracker();
 
   constructor(
     private readonly store: ReadingStore,
@@ -110,12 +114,14 @@ export class BatchWriter {
       this.pendingSegments.push(journalSegment);
     }
     if (readings.length > 0) this.pendingChunks.push({ count: readings.length, body });
+    this.settling.accept(readings.length);
     this.pump(false);
   }
 
   /** Takes up to `n` readings (their journal segments and line protocol too) from the front of the queue. */
   private take(n: number): Batch {
     const readings = this.pending.splice(0, n);
+    const seq = this.settling.take(readings.length, this.pending.length);
     const parts: Array<Buffer<ArrayBuffer>> = [];
     let complete = true;
     for (let left = readings.length; left > 0; ) {
@@ -138,12 +144,24 @@ export class BatchWriter {
       else complete = false;
     }
     const body = complete ? (parts.length === 1 ? parts[0] : Buffer.concat(parts)) : undefined;
-    return { readings, segments: this.pendingSegments.splice(0, n), body };
+    return { readings, segments: this.pendingSegments.splice(0, n), body, seq };
   }
 
   /** The batch is in InfluxDB, in the spool, or refused by InfluxDB for good: the journal may let go. */
   private settled(batch: Batch): void {
     this.journal?.release(batch.segments);
+    this.settling.settled(batch.seq, this.pending.length);
+  }
+
+  /**
+   * Resolves once every reading accepted before the call is in InfluxDB (or, while InfluxDB is
+   * down, in the spool) without waiting for those accepted later: for work that must see what was
+   * acknowledged, such as judging lab results against a sensor's readings. Writes the queue now.
+   */
+  async settledSoFar(): Promise<void> {
+    const settled = this.settling.untilSettled(this.pending.length);
+    this.pump(true);
+    await settled;
   }
 
   /** Appends to the spool, then settles; on a disk error the batch goes back to the queue. */
@@ -346,6 +364,7 @@ export class BatchWriter {
     this.pending.unshift(...batch.readings);
     this.pendingSegments.unshift(...batch.segments);
     this.pendingChunks.unshift({ count: batch.readings.length, body: batch.body });
+    this.settling.requeued(batch.seq);
   }
 
   private isIdle(): boolean {

@@ -7,7 +7,8 @@
 //   stays on record; the next result judges the series again.
 // - "sensor disagrees with lab" rules judge each sensor of the station's compound by its latest
 //   sensor–lab pairs (the validation view's pairing, over the last year), after every change of the
-//   station's lab results, undo included (server/src/alerts/lab-disagreement.ts).
+//   station's lab results, undo included (server/src/alerts/lab-disagreement.ts), once the readings
+//   acknowledged before the change are stored.
 // Runs one change at a time, in order, off the request: the import has committed by then.
 import type { AlertLabSample } from "../../../common/alerts.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
@@ -32,6 +33,8 @@ export interface LabAlertDeps {
   engine: Pick<AlertEngine, "judge" | "rulesFor" | "idle">;
   queries: LabQueries;
   readings: ReadingStore;
+  /** Resolves once the readings this instance acknowledged so far are stored (BatchWriter.settledSoFar). */
+  readingsSettled: () => Promise<void>;
   retention: RetentionWindows;
   catalog: () => CatalogSnapshot;
   clock: Clock;
@@ -78,6 +81,9 @@ export class LabAlerts {
   }
 
   private async judgeSensors(change: LabResultsChanged, catalog: CatalogSnapshot): Promise<void> {
+    // The pairs must include every reading acknowledged before the lab results came: a sensor's
+    // history sent just before its lab results may still wait in the write queue.
+    await this.deps.readingsSettled();
     const now = this.deps.clock.now();
     for (const stationId of change.stations) {
       for (const code of change.parameters) {
