@@ -45,6 +45,7 @@ import { SqlSettingsRepository } from "./auth/settings.ts";
 import { SqlUserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
 import { readLimits } from "./http/read-limits.ts";
+import type { ReadGateStats } from "./http/read-gate.ts";
 import { liveAuthMiddleware } from "./live/live-auth.ts";
 import { LiveAccess } from "./live/live-access.ts";
 import { watchStorage } from "./live/storage-watch.ts";
@@ -123,8 +124,9 @@ export interface RunningSystem {
   auth: AuthServices;
   alerting: Alerting;
   lab: Lab;
-  /** Alerts from lab results; `idle()` once an import's alerts are recorded. */
-  labAlerts: LabAlerts;
+  labAlerts: LabAlerts; // idle() once an import's alerts are recorded
+  /** The read API's slots: running (anonymous among them) and waiting reads. */
+  reads: () => ReadGateStats;
   review: Review;
   assessments: Assessments;
   maintenance: Maintenance;
@@ -395,5 +397,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, reads: () => reads.gate.stats(), review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
 }

@@ -102,15 +102,14 @@ describe("server-wide concurrency limit", () => {
     const latest = (headers: Record<string, string> = {}) => fetch(`${system.url}/api/v1/latest`, { headers });
     // A stalled InfluxDB (paused, as an overloaded one would be): every query hangs until it resumes.
     process.kill(influxd.pid!, "SIGSTOP");
-    const order: string[] = [];
-    const track = (name: string, p: Promise<Response>) => p.then((res) => (order.push(name), res));
-    const anonymousRunning = track("anonymous 1", latest()); // the one anonymous slot
-    const anonymousWaiting = track("anonymous 2", latest({ "x-forwarded-for": "203.0.113.20" })); // queued: anonymous share is full
+    const firstAnonymous = new AbortController();
+    const anonymousRunning = fetch(`${system.url}/api/v1/latest`, { signal: firstAnonymous.signal }).catch((err: Error) => err); // the one anonymous slot
+    const anonymousWaiting = latest({ "x-forwarded-for": "203.0.113.20" }); // queued: anonymous share is full
     await new Promise((r) => setTimeout(r, 200));
-    const userRunning = track("researcher 1", latest(researcher)); // the second slot
+    const userRunning = latest(researcher); // the second slot
     await new Promise((r) => setTimeout(r, 200));
-    const userWaiting = track("researcher 2", latest(researcher)); // queued, ahead of "anonymous 2"
-    await new Promise((r) => setTimeout(r, 200));
+    const userWaiting = latest(researcher); // queued, ahead of "anonymous 2"
+    await expect.poll(() => system.reads(), { timeout: 5_000 }).toMatchObject({ running: 2, runningAnonymous: 1, waiting: 2 });
 
     const refused = await latest({ "x-forwarded-for": "203.0.113.21" });
     expect(refused.status).toBe(503);
@@ -119,10 +118,15 @@ describe("server-wide concurrency limit", () => {
     expect(body.error.code).toBe("busy");
     expect(body.error.message).toMatch(/busy answering other data requests .*; retry in \d+ s/);
 
+    // The first anonymous caller goes away: its slot goes to the waiting researcher, not to the
+    // anonymous caller who had waited longer.
+    firstAnonymous.abort();
+    expect(await anonymousRunning).toBeInstanceOf(Error);
+    await expect.poll(() => system.reads(), { timeout: 5_000 }).toMatchObject({ running: 2, runningAnonymous: 0, waiting: 1 });
+
     process.kill(influxd.pid!, "SIGCONT");
-    const answers = await Promise.all([anonymousRunning, anonymousWaiting, userRunning, userWaiting]);
-    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    // The waiting researcher went before the anonymous caller who had waited longer.
-    expect(order.indexOf("researcher 2")).toBeLessThan(order.indexOf("anonymous 2"));
+    const answers = await Promise.all([anonymousWaiting, userRunning, userWaiting]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(system.reads()).toMatchObject({ running: 0, waiting: 0 });
   }, 60_000);
 });
