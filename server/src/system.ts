@@ -44,8 +44,7 @@ import { SqlSessionRepository } from "./auth/sessions.ts";
 import { SqlSettingsRepository } from "./auth/settings.ts";
 import { SqlUserRepository } from "./auth/users.ts";
 import { rateLimited, securityHeaders } from "./http/security.ts";
-import { readLimits } from "./http/read-limits.ts";
-import type { ReadGateStats } from "./http/read-gate.ts";
+import { readLimits, type ReadGateStats } from "./http/read-limits.ts";
 import { liveAuthMiddleware } from "./live/live-auth.ts";
 import { LiveAccess } from "./live/live-access.ts";
 import { watchStorage } from "./live/storage-watch.ts";
@@ -185,14 +184,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // /latest from memory, fed what (any instance's) ingest accepted (cluster.attach) and what is written (replays too).
   const latestReadings = new LatestReadings(() => storedLatest(store, now() - LATEST_LOOKBACK_MS));
   store.onWrite((readings) => latestReadings.accepted(readings));
-  const catalogSeed = options.catalogSeed;
   const catalog = await openCatalog({
     meta,
     // Readings and lab results both name stations and parameters.
     presence: anyPresence([new InfluxDataPresence(store), new SqlLabDataPresence(meta.db)]),
     logger,
     now,
-    seed: () => (catalogSeed ? structuredClone(catalogSeed) : configuredSeed(config.catalog.seed)),
+    seed: () => (options.catalogSeed ? structuredClone(options.catalogSeed) : configuredSeed(config.catalog.seed)),
   });
   const stationTokens = new SqlStationTokenRepository(meta.db);
   // Maintenance windows mark the readings taken inside them and hold their series' alerts.

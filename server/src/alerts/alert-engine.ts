@@ -24,7 +24,8 @@ import type { AlertRuleRepository } from "./rule-repository.ts";
 import { isEvaluated } from "./rule-schema.ts";
 import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey, type AlertEngineOptions } from "./engine-setup.ts";
 import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
-import { initialSeriesState, isNotified, step, type Condition, type SeriesState, type Transition } from "./state-machine.ts";
+import { initialSeriesState, isNotified, step, type Condition, type SeriesState } from "./state-machine.ts";
+import { ActiveCauses } from "./suppression-state.ts";
 import { LAB_SERIES, seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
 
 export { DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./engine-setup.ts";
@@ -47,8 +48,8 @@ export class AlertEngine {
   private readonly means: MeanWindows;
   /** When each series last delivered anything (engine clock). */
   private readonly lastSeen = new Map<string, number>();
-  private readonly faultySeries = new Set<string>();
-  private readonly offlineStations = new Set<string>();
+  /** Firing sensor faults and offline stations, which suppress other alerts. */
+  private readonly causes = new ActiveCauses((kind, key) => this.anyFiring(kind, key));
   private readonly recorder: AlertRecorder;
   /** State changes made by the reading (or check) being judged, recorded together once it is. */
   private readonly changes: StateChange[] = [];
@@ -113,7 +114,7 @@ export class AlertEngine {
       if (!s) continue;
       this.trackerMap(s.ruleId).set(s.seriesKey, { machine: s.machine, alertId: s.alertId, lastTime: s.lastTime });
       const rule = this.rules.find((r) => r.id === s.ruleId);
-      if (rule && s.machine.state === "firing") this.markActive(rule, s.seriesKey, true);
+      if (rule && s.machine.state === "firing") this.causes.mark(rule, s.seriesKey, true);
     }
     if (this.store) {
       const now = this.options.clock.now();
@@ -173,8 +174,7 @@ export class AlertEngine {
     this.trackers.clear();
     this.means.clear();
     this.lastSeen.clear();
-    this.faultySeries.clear();
-    this.offlineStations.clear();
+    this.causes.clear();
     this.historyPendingSince = undefined;
   }
 
@@ -297,7 +297,7 @@ export class AlertEngine {
     const fromLab = series.sensor === LAB_SERIES;
     const sensor = fromLab ? null : (series.sensor ?? null);
     // Suppressed rules hold still: they neither start nor end an alert while the cause is active.
-    if (!fromLab && suppressedBy(rule.kind, { ...series, sensor }, this.active()) !== null) condition = "unknown";
+    if (!fromLab && suppressedBy(rule.kind, { ...series, sensor }, this.causes) !== null) condition = "unknown";
     if (!fromLab) condition = conditionUnderMaintenance(this.options.maintenance, rule, series, key, condition, at);
     const { next, transition } = step(tracker.machine, condition, at, { ...this.options.machine, forMs: fromLab ? 0 : rule.forMs });
     if (next === tracker.machine) {
@@ -307,7 +307,7 @@ export class AlertEngine {
     const previous = tracker.machine;
     tracker.machine = next;
     tracker.lastTime = lastTime;
-    this.markTransition(rule, key, transition, false);
+    this.causes.transition(rule, key, transition, false);
     const change: StateChange = {
       rule,
       seriesKey: key,
@@ -328,43 +328,21 @@ export class AlertEngine {
         // Unless the machine has moved on meanwhile; that later change records the state.
         if (tracker.machine !== next) return;
         tracker.machine = previous;
-        this.markTransition(rule, key, transition, true);
+        this.causes.transition(rule, key, transition, true);
       },
     };
     this.changes.push(change);
   }
 
-  /** Keeps the suppression sets in step with a transition (or with undoing one). */
-  private markTransition(rule: AlertRule, key: string, transition: Transition | null, undo: boolean): void {
-    if (transition?.to === "firing") this.markActive(rule, key, !undo);
-    if (transition?.from === "firing") this.markActive(rule, key, undo);
-  }
-
   private remind(now: number): void {
     if (this.options.reminderMs === null) return;
-    // Suppression as it stands at this check, not when the queue gets to it.
-    const active = { faultySeries: new Set(this.faultySeries), offlineStations: new Set(this.offlineStations) };
+    const active = this.causes.snapshot();
     // Held too: reminders of alerts whose series is in maintenance now.
     this.recorder.remind(now, now - this.options.reminderMs, (row) => suppressedBy(row.kind, row, active) !== null || heldNow(this.options.maintenance, row, now));
   }
 
-  private markActive(rule: AlertRule, key: string, active: boolean): void {
-    const { station, parameter } = seriesParts(key);
-    if (rule.kind === "sensor-fault") {
-      if (active) this.faultySeries.add(key);
-      else if (!this.anyFiring("sensor-fault", key)) this.faultySeries.delete(key);
-    } else if (rule.kind === "no-data" && parameter === null) {
-      if (active) this.offlineStations.add(station);
-      else if (!this.anyFiring("no-data", key)) this.offlineStations.delete(station);
-    }
-  }
-
   private anyFiring(kind: AlertRule["kind"], key: string): boolean {
     return this.rules.some((r) => r.kind === kind && this.trackers.get(r.id)?.get(key)?.machine.state === "firing");
-  }
-
-  private active(): { faultySeries: ReadonlySet<string>; offlineStations: ReadonlySet<string> } {
-    return { faultySeries: this.faultySeries, offlineStations: this.offlineStations };
   }
 
   /**

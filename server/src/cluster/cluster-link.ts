@@ -17,8 +17,7 @@ export function localLink(drain: Drain): ClusterLink {
     limitStore: () => undefined,
     draining: () => drain.active,
     attach: async (parts) => {
-      const { events, hub, latest, alerting } = parts;
-      const judge = parts.judge ?? ((readings) => alerting.engine.ingest(readings));
+      const { events, hub, latest, alerting, judge } = parts;
       liveAccess = parts.liveAccess;
       events.onAccepted((readings) => latest.accepted(readings));
       events.onAccepted((readings) => hub.publish(readings));

@@ -19,13 +19,13 @@ export interface ClusterParts {
   latest: LatestReadings;
   alerting: Pick<Alerting, "engine" | "onEvent">;
   liveAccess: Pick<LiveAccess, "recheck">;
-  /** Who judges readings (the alert engine runs on the leader only); default: every instance takes a share. */
-  leadership?: Leadership;
+  /** Who judges readings: the alert engine runs on the leader only. */
+  leadership: Leadership;
   /**
    * Hands readings to the alert engine (cluster/leader-duties.ts: held while a new leader's engine
-   * starts, judged once it has); default: straight to `alerting.engine`.
+   * starts, judged once it has, dropped on an instance that does not lead).
    */
-  judge?: (readings: readonly Reading[]) => void;
+  judge: (readings: readonly Reading[]) => void;
 }
 
 export interface ClusterLink {
@@ -44,9 +44,6 @@ export interface ClusterLink {
   /** After the HTTP server closed: hands on what is unsent, closes the connections. */
   close(): Promise<void>;
 }
-
-/** Without leader election every instance is asked; the consumer group still gives each reading to one. */
-export const everyInstanceLeads: Leadership = { isLeader: () => true, onChange: () => () => undefined };
 
 /** Shutdown's first step, shared by both links: health answers 503 "draining" for `ms`. */
 export class Drain {

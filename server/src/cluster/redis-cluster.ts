@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import type { Logger } from "../../../common/logger.ts";
-import { everyInstanceLeads, type ClusterLink, type ClusterParts, type Drain } from "./cluster-types.ts";
+import { type ClusterLink, type ClusterParts, type Drain } from "./cluster-types.ts";
 import { closeRedis, connectRedis, type RedisConnection } from "./redis-connection.ts";
 import { RedisReadingStream } from "./redis-readings.ts";
 import { SharedLimitStore } from "./shared-limit-store.ts";
@@ -65,14 +65,14 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
         fanoutReader,
         groupReader,
         logger,
-        leadership: leadership ?? everyInstanceLeads,
+        leadership,
         sinks: {
           elsewhere: (readings) => {
             latest.accepted(readings);
             hub.publish(readings);
           },
           once: async (readings) => {
-            (judge ?? ((rs) => alerting.engine.ingest(rs)))(readings);
+            judge(readings);
             await alerting.engine.idle();
           },
         },

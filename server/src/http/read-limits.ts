@@ -9,6 +9,8 @@ import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
 import { principalOf } from "../auth/access.ts";
 import { RateLimitedError } from "../errors.ts";
 import { ReadGate, type ReadGateOptions } from "./read-gate.ts";
+
+export type { ReadGateStats } from "./read-gate.ts";
 import { countsIn, secondsUntilReset } from "./security.ts";
 
 export interface ReadLimitOptions extends ReadGateOptions {
