@@ -5,13 +5,14 @@
 // (validation/pairing.ts `SensorAggregate`). Source boundaries fall on whole hours, so a rollup
 // interval never straddles one.
 import type { ValidationReadingSources } from "../../../common/lab-validation.ts";
-import { QUALIFIER, type QcFlag } from "../../../common/reading.ts";
+import { QUALIFIER } from "../../../common/reading.ts";
 import { emptySums, type CensoredSums } from "../../../common/statistics/censored-mean.ts";
 import { UnprocessableError } from "../errors.ts";
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
 import { COL, rawPointsQuery, rollupRowsQuery, type CatalogSeries } from "../influx/influxql.ts";
 import { HOUR_MS, ROLLUP_INTERVAL_MS, type RetentionWindows } from "../query/resolution.ts";
 import type { SensorAggregate, SensorReading } from "./validation/index.ts";
+import { numberCell, qcCell } from "../influx/result-cells.ts";
 
 /**
  * Most readings (raw readings plus rollup rows) one validation reads: a 1-minute sensor over the whole
@@ -46,14 +47,6 @@ export function readingSegments(from: number, to: number, now: number, retention
   return segments;
 }
 
-function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-function qcFlag(v: unknown): QcFlag | null {
-  return v === 1 || v === 2 || v === 3 || v === 4 || v === 9 ? v : null;
-}
-
 function columnsOf(series: SeriesValues, names: readonly string[]): number[] {
   return names.map((n) => series.columns.indexOf(n));
 }
@@ -63,11 +56,11 @@ function rawReadings(result: readonly SeriesValues[]): SensorReading[] {
   for (const s of result) {
     const [iTime, iValue, iLod, iLoq, iQc] = columnsOf(s, ["time", COL.value, COL.lod, COL.loq, COL.qc]) as [number, number, number, number, number];
     for (const row of s.values) {
-      const qc = qcFlag(row[iQc]);
+      const qc = qcCell(row[iQc]) ?? null;
       if (qc === null) continue;
-      const value = num(row[iValue]);
-      const loq = num(row[iLoq]);
-      const lod = num(row[iLod]);
+      const value = numberCell(row[iValue]);
+      const loq = numberCell(row[iLoq]);
+      const lod = numberCell(row[iLod]);
       // The limit field present says which censoring it is (influx/store.ts writes one of them).
       const qualifier = value !== null ? null : loq !== null ? QUALIFIER.belowLoq : lod !== null ? QUALIFIER.belowLod : null;
       out.push({ time: row[iTime] as number, value, qualifier, limit: qualifier === null ? null : (loq ?? lod), qc });
@@ -87,12 +80,12 @@ function rollupAggregates(result: readonly SeriesValues[], durationMs: number): 
   for (const s of result) {
     const [iTime, iMean, iN, iBelow, iLod, iLoq] = columnsOf(s, ["time", COL.mean, COL.n, COL.nBelowLod, COL.lod, COL.loq]) as [number, number, number, number, number, number];
     for (const row of s.values) {
-      const n = num(row[iN]) ?? 0;
-      const mean = num(row[iMean]);
+      const n = numberCell(row[iN]) ?? 0;
+      const mean = numberCell(row[iMean]);
       if (n <= 0 || mean === null) continue;
-      const nCensored = Math.min(n, num(row[iBelow]) ?? 0);
-      const lod = num(row[iLod]);
-      const loq = num(row[iLoq]);
+      const nCensored = Math.min(n, numberCell(row[iBelow]) ?? 0);
+      const lod = numberCell(row[iLod]);
+      const loq = numberCell(row[iLoq]);
       const maxLimit = nCensored > 0 ? (loq !== null && (lod === null || loq >= lod) ? loq : lod) : null;
       const qualifier = maxLimit === null ? null : maxLimit === loq ? QUALIFIER.belowLoq : QUALIFIER.belowLod;
       const sums: CensoredSums = {

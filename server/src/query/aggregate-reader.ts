@@ -3,12 +3,12 @@
 // (InfluxDB answers them one after the other), merged per bucket.
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
 import { COL, rawAggregateQuery, rollupAggregateQuery, rollupRowsQuery, type CatalogSeries } from "../influx/influxql.ts";
-import type { QcFlag } from "../../../common/reading.ts";
 import { preferFuller, rebucket, type Envelope } from "./envelope.ts";
 import { ROLLUP_INTERVAL_MS, type RollupSource } from "./resolution.ts";
 import { seriesKey, type TimeSpan } from "./rollup-completeness.ts";
 import { planParts, type PlanPart } from "./rollup-plan.ts";
 import type { RollupCompletenessSource } from "./rollup-scheduler.ts";
+import { numberCell, qcCell } from "../influx/result-cells.ts";
 
 export interface AggregateRead {
   series: CatalogSeries;
@@ -93,14 +93,6 @@ function divided(sum: number | null, n: number): number | null {
   return sum === null ? null : sum / n;
 }
 
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-function qcFlag(value: unknown): QcFlag | undefined {
-  return value === 1 || value === 2 || value === 3 || value === 4 || value === 9 ? value : undefined;
-}
-
 const COLUMNS = ["time", COL.mean, COL.min, COL.max, COL.n, COL.nBelowLod, COL.lod, COL.loq, COL.qc, COL.sum] as const;
 
 /** Rows of a raw GROUP BY time aggregate or of a rollup as envelopes (same columns either way). */
@@ -111,20 +103,20 @@ function envelopes(result: readonly SeriesValues[]): Envelope[] {
       number, number, number, number, number, number, number, number, number, number,
     ];
     for (const row of values) {
-      const n = num(row[iN]) ?? 0;
+      const n = numberCell(row[iN]) ?? 0;
       const envelope: Envelope = {
         t: row[iTime] as number,
         // Summed rollup rows carry Σ and n instead of the mean.
-        mean: n === 0 ? null : iMean >= 0 ? num(row[iMean]) : divided(num(row[iSum]), n),
-        min: n > 0 ? num(row[iMin]) : null,
-        max: n > 0 ? num(row[iMax]) : null,
+        mean: n === 0 ? null : iMean >= 0 ? numberCell(row[iMean]) : divided(numberCell(row[iSum]), n),
+        min: n > 0 ? numberCell(row[iMin]) : null,
+        max: n > 0 ? numberCell(row[iMax]) : null,
         n,
-        nBelowLod: num(row[iBelow]) ?? 0,
-        maxLod: num(row[iLod]),
-        maxLoq: num(row[iLoq]),
+        nBelowLod: numberCell(row[iBelow]) ?? 0,
+        maxLod: numberCell(row[iLod]),
+        maxLoq: numberCell(row[iLoq]),
       };
       // A bucket whose readings all failed QC has no values, but the client still sees it (qc 4).
-      const qc = iQc < 0 ? undefined : qcFlag(row[iQc]);
+      const qc = iQc < 0 ? undefined : qcCell(row[iQc]);
       if (qc !== undefined) envelope.qc = qc;
       out.push(envelope);
     }

@@ -3,7 +3,7 @@
 import type { LatestResponse, ReviewedReading, SeriesPoint, SeriesResponse } from "../../../common/api-types.ts";
 import type { Station } from "../../../common/catalog-model.ts";
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import { QUALIFIER, type QcFlag, type Reading } from "../../../common/reading.ts";
+import { QUALIFIER, type Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import { storedPoints } from "../review/corrected-reader.ts";
 import { reviewedLatest } from "../review/reviewed-latest.ts";
@@ -18,6 +18,7 @@ import { DEFAULT_NATIVE_INTERVAL_MS, chooseResolution, parseInfluxDuration, type
 import { readAggregates, type AggregateRead } from "./aggregate-reader.ts";
 import { mapLimited } from "../util/map-limited.ts";
 import type { RollupCompletenessSource } from "./rollup-scheduler.ts";
+import { numberCell, qcCell } from "../influx/result-cells.ts";
 
 export interface SeriesServiceOptions {
   now?: () => number;
@@ -45,14 +46,6 @@ export const SCHEMA_RETENTION: RetentionWindows = Object.freeze({
   oneMinuteMs: parseInfluxDuration(RETENTION.oneMinute.duration),
   oneHourMs: parseInfluxDuration(RETENTION.oneHour.duration),
 });
-
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
-function qcFlag(value: unknown): QcFlag | undefined {
-  return value === 1 || value === 2 || value === 3 || value === 4 || value === 9 ? value : undefined;
-}
 
 export class SeriesService {
   private readonly now: () => number;
@@ -223,7 +216,7 @@ export async function storedLatest(store: ReadingStore, since: number, stations?
   for (const row of rows) {
     const station = row[TAG.station];
     const parameter = row[TAG.parameter];
-    const qc = qcFlag(row[COL.qc]);
+    const qc = qcCell(row[COL.qc]);
     if (typeof station !== "string" || typeof parameter !== "string" || qc === undefined) continue;
     const tagged = row[TAG.sensor];
     out.push({ station, parameter, sensor: typeof tagged === "string" ? tagged : "", time: row.time.getTime(), ...censoring(row), qc });
@@ -232,11 +225,11 @@ export async function storedLatest(store: ReadingStore, since: number, stations?
 }
 
 function censoring(row: Row): Pick<Reading, "value" | "qualifier" | "limit" | "uncertainty" | "rawSignal" | "calibration"> {
-  const value = num(row[COL.value]);
-  const lod = num(row[COL.lod]);
-  const loq = num(row[COL.loq]);
+  const value = numberCell(row[COL.value]);
+  const lod = numberCell(row[COL.lod]);
+  const loq = numberCell(row[COL.loq]);
   const qualifier = value !== null ? null : loq !== null ? QUALIFIER.belowLoq : lod !== null ? QUALIFIER.belowLod : null;
-  return { value, qualifier, limit: qualifier === null ? null : (loq ?? lod), uncertainty: num(row[COL.uncertainty]), rawSignal: null, calibration: null };
+  return { value, qualifier, limit: qualifier === null ? null : (loq ?? lod), uncertainty: numberCell(row[COL.uncertainty]), rawSignal: null, calibration: null };
 }
 
 /** The review fields of an answer: view, as-of time and release level (the stored data as it is without a review). */

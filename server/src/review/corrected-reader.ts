@@ -5,7 +5,7 @@
 // the correction algebra. The raw data in InfluxDB is never written.
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { Sensor } from "../../../common/catalog-model.ts";
-import { QUALIFIER, type QcFlag } from "../../../common/reading.ts";
+import { QC, QUALIFIER } from "../../../common/reading.ts";
 import type { ReadView, SeriesKey } from "../../../common/review.ts";
 import { COL, edgeReadingsQuery, neighboursQuery, seriesReadingsQuery, type CatalogSeries, type TimeRange } from "../influx/influxql.ts";
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
@@ -16,6 +16,7 @@ import { activeCorrections, reviewStateAt, type SeriesReviewState } from "./revi
 import { correctPoints } from "./series-corrector.ts";
 import type { PointBucket } from "./bucket-aggregate.ts";
 import { DEFAULT_MAX_CACHED_VALUES, RangeCache, seriesSpans } from "./corrected-cache.ts";
+import { numberCell, qcCell } from "../influx/result-cells.ts";
 
 /** How far an interpolation looks for its neighbours, and how many readings it examines on each side. */
 export const ANCHOR_REACH_MS = 7 * 86_400_000;
@@ -34,8 +35,6 @@ export function sensorFacts(sensor: Sensor): SensorFacts {
   return { lod: sensor.lod, loq: sensor.loq, intervalMs: sensor.intervalSeconds * 1000, calibrations: sensor.calibrations };
 }
 
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const flag = (v: unknown): QcFlag => (v === 1 || v === 2 || v === 3 || v === 4 || v === 9 ? v : 2);
 
 /** Column positions of a reading query's result. */
 export function readingColumns(columns: readonly string[]): (row: readonly unknown[]) => StoredPoint {
@@ -44,19 +43,19 @@ export function readingColumns(columns: readonly string[]): (row: readonly unkno
     number, number, number, number, number, number, number, number,
   ];
   return (row) => {
-    const value = num(row[iValue]);
-    const loq = value === null ? num(row[iLoq]) : null;
-    const lod = value === null && loq === null ? num(row[iLod]) : null;
+    const value = numberCell(row[iValue]);
+    const loq = value === null ? numberCell(row[iLoq]) : null;
+    const lod = value === null && loq === null ? numberCell(row[iLod]) : null;
     return {
       time: row[iTime] as number,
       value,
       // The limit field that is present says which: the LOQ wins (a value below it is not quantified).
       qualifier: loq !== null ? QUALIFIER.belowLoq : lod !== null ? QUALIFIER.belowLod : null,
       limit: loq ?? lod,
-      uncertainty: num(row[iUnc]),
-      qc: flag(row[iQc]),
-      rawSignal: iRaw < 0 ? null : num(row[iRaw]),
-      calibration: iCal < 0 ? null : num(row[iCal]),
+      uncertainty: numberCell(row[iUnc]),
+      qc: qcCell(row[iQc]) ?? QC.notEvaluated,
+      rawSignal: iRaw < 0 ? null : numberCell(row[iRaw]),
+      calibration: iCal < 0 ? null : numberCell(row[iCal]),
     };
   };
 }

@@ -10,6 +10,7 @@ import { DAILY_COL, dailySumsQuery, rollupDailySumsQuery } from "../../influx/in
 import { TAG } from "../../../../common/wire.ts";
 import { dailyMeansOf, type DailySumsRow, type SensorPick } from "./daily-means.ts";
 import { seriesKey, type DailyMeansRequest, type ReadOptions, type SensorDailyMean } from "./data-source.ts";
+import { numberCell } from "../../influx/result-cells.ts";
 
 export interface InfluxDailyMeansOptions {
   /** Raw retention (the `raw` policy's duration): older days are read from the rollups. */
@@ -25,10 +26,6 @@ export interface InfluxDailyMeansOptions {
 const RETENTION_MARGIN_MS = 3_600_000;
 const HALF_DAY_MS = 43_200_000;
 
-function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
 function rowsOf(series: readonly SeriesValues[], source: DailySumsRow["source"]): DailySumsRow[] {
   const rows: DailySumsRow[] = [];
   for (const s of series) {
@@ -39,21 +36,21 @@ function rowsOf(series: readonly SeriesValues[], source: DailySumsRow["source"])
     const at = (name: string) => s.columns.indexOf(name);
     const [t, n, sum, sq, nc, nLod, nLoq, lod, loq] = ["time", DAILY_COL.n, DAILY_COL.sum, DAILY_COL.sumQuantified, DAILY_COL.nCensored, DAILY_COL.nBelowLod, DAILY_COL.nBelowLoq, DAILY_COL.lod, DAILY_COL.loq].map(at) as [number, number, number, number, number, number, number, number, number];
     for (const v of s.values) {
-      const belowLod = nLod >= 0 ? (num(v[nLod]) ?? 0) : null;
-      const belowLoq = nLoq >= 0 ? (num(v[nLoq]) ?? 0) : null;
+      const belowLod = nLod >= 0 ? (numberCell(v[nLod]) ?? 0) : null;
+      const belowLoq = nLoq >= 0 ? (numberCell(v[nLoq]) ?? 0) : null;
       rows.push({
         station,
         parameter,
         sensor,
         time: v[t] as number,
-        n: num(v[n]) ?? 0,
-        sum: num(v[sum]) ?? 0,
-        sumQuantified: sq >= 0 ? (num(v[sq]) ?? 0) : null,
-        nCensored: nc >= 0 ? (num(v[nc]) ?? 0) : (belowLod ?? 0) + (belowLoq ?? 0),
+        n: numberCell(v[n]) ?? 0,
+        sum: numberCell(v[sum]) ?? 0,
+        sumQuantified: sq >= 0 ? (numberCell(v[sq]) ?? 0) : null,
+        nCensored: nc >= 0 ? (numberCell(v[nc]) ?? 0) : (belowLod ?? 0) + (belowLoq ?? 0),
         nBelowLod: belowLod,
         nBelowLoq: belowLoq,
-        maxLod: num(v[lod]),
-        maxLoq: num(v[loq]),
+        maxLod: numberCell(v[lod]),
+        maxLoq: numberCell(v[loq]),
         source,
       });
     }
