@@ -53,7 +53,12 @@ export function aggregateStatements(read: AggregateRead): { parts: PlanPart[]; s
       // Rollup rows are stamped with the start of their interval: include the one holding `from`.
       const rollupMs = ROLLUP_INTERVAL_MS[read.rollup!];
       statements.push(rollupRowsQuery(series, read.rollup!, Math.floor(part.from / rollupMs) * rollupMs, last));
-    } else if (part.source !== "raw") statements.push(rollupAggregateQuery(series, part.source, part.from, last, intervalMs));
+    } else if (part.source !== "raw") {
+      // Buckets as long as the rollup's rows are those rows: read as they are rather than aggregated
+      // again field by field, which costs InfluxDB 2–3× as much (a 30-day chart at 1,200 px is hourly).
+      const rows = intervalMs === ROLLUP_INTERVAL_MS[part.source];
+      statements.push(rows ? rollupRowsQuery(series, part.source, part.from, last) : rollupAggregateQuery(series, part.source, part.from, last, intervalMs));
+    }
   }
   return { parts, statements };
 }
