@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "client/dist/", "test-artifacts/", "vitest.config.ts", "client/vite.config.ts"] },
+  { ignores: ["node_modules/", "data/", "client/dist/", "server/dist/", "test-artifacts/", "vitest.config.ts", "client/vite.config.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

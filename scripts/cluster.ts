@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createLogger } from "../common/logger.ts";
 import { freePort, ManagedInfluxd } from "../server/src/influx/managed-influxd.ts";
+import { serverBundle } from "./server-bundle.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DIR = path.join(ROOT, "data", "cluster");
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     influxd.killNow();
   });
   try {
-    const [databaseUrl, redisUrl] = await Promise.all([startPostgres(), startRedis(), influxd.start()]);
+    const [databaseUrl, redisUrl, serverMain] = await Promise.all([startPostgres(), startRedis(), serverBundle(), influxd.start()]);
     const ports: number[] = [];
     for (let i = 1; i <= INSTANCES; i++) {
       const port = await freePort();
@@ -136,7 +137,7 @@ async function main(): Promise<void> {
         // One simulator for the whole network (the first instance runs it); LOG_FORMAT json keeps prefixed lines whole.
         SIMULATOR: i === 1 ? (process.env.SIMULATOR ?? "on") : "off", LOG_FORMAT: "json",
       };
-      const child = start(`instance${i}`, process.execPath, ["--import", "tsx", "server/src/main.ts"], { env });
+      const child = start(`instance${i}`, process.execPath, [serverMain], { env });
       // One after the other: the first makes the schema and the catalog, the next find them.
       await waitFor(`instance ${i}`, () => fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false), child, 120_000);
     }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: builds the dashboard when its build is missing or older than its sources, then runs
-// the server (which starts the managed InfluxDB and the simulator) in this process. `npm run
+// `npm start`: builds the dashboard and the server bundle when missing or older than their sources,
+// then runs the server (which starts the managed InfluxDB and the simulator) in this process. `npm run
 // cluster` (--cluster): the same build, then scripts/cluster.ts (several instances behind HAProxy).
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -31,6 +31,13 @@ if (!existsSync(built) || statSync(built).mtimeMs < sources) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const { register } = await import("tsx/esm/api");
-register();
-await import(process.argv.includes("--cluster") ? "./cluster.ts" : "../server/src/main.ts");
+if (process.argv.includes("--cluster")) {
+  // The orchestration script is TypeScript; the instances it starts run the server bundle.
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("./cluster.ts");
+} else {
+  // The server bundle (scripts/server-bundle.mjs), built when missing or older than its sources.
+  const { serverBundle } = await import("./server-bundle.mjs");
+  await import(pathToFileURL(await serverBundle()).href);
+}

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverBundle } from "../../scripts/server-bundle.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** USER_HZ: 100 on Linux for every architecture Node supports. */
@@ -43,8 +44,9 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const dataDir = reuseDataDir ?? mkdtempSync(path.join(os.tmpdir(), "wm-bench-server-"));
   const adminPassword = env.ADMIN_PASSWORD ?? `bench-${randomBytes(8).toString("hex")}`;
-  const entry = clientDir === undefined ? [path.join(ROOT, "server/src/main.ts")] : ["--expose-gc", path.join(ROOT, "tests/bench/server-entry.ts"), clientDir];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", ...entry], {
+  // The server bundle `npm start` runs (scripts/server-bundle.mjs), not the sources through tsx.
+  const entry = clientDir === undefined ? [await serverBundle()] : ["--expose-gc", await serverBundle("tests/bench/server-entry.ts", "bench-server-entry"), clientDir];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ADMIN_PASSWORD: adminPassword, ...env },
     stdio: clientDir === undefined ? ["ignore", "pipe", "inherit"] : ["ignore", "pipe", "inherit", "ipc"],

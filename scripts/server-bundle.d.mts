@@ -1,0 +1,5 @@
+// Types of scripts/server-bundle.mjs for the TypeScript that imports it (cluster script, benchmarks).
+/** The repository root. */
+export declare const ROOT: string;
+/** The bundle of `entry` (from the repository root) at server/dist/<name>.mjs, rebuilt when a source is newer; its path. */
+export declare function serverBundle(entry?: string, name?: string): Promise<string>;
