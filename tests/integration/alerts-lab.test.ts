@@ -73,6 +73,34 @@ describe("a lab result above the MAC-EQS", () => {
   });
 });
 
+/**
+ * Runs the simulator for one station's carbamazepine sensor, drifting by `percentPerMonth`, with
+ * `history` of weekly lab results (and the sensor's readings over it) sent to `target`.
+ */
+async function driftingSensor(target: TestSystem, station: string, history: string, percentPerMonth: number, seed: number): Promise<void> {
+  const user = await createUser(target, "researcher");
+  const { token: labToken } = await target.auth.apiTokens.create(user.id, "lab", "researcher", null);
+  const { token } = await target.stationTokens.create("sim", [station]);
+  const summary = await startSimulator(
+    {
+      url: target.url,
+      token,
+      stations: [station],
+      parameters: ["carbamazepine"],
+      start: Date.now() - 3_600_000,
+      backfill: "1d",
+      duration: "1h",
+      speed: 1_000_000,
+      seed,
+      faults: { enabled: false },
+      lab: { token: labToken, history },
+      sensorDrift: [{ station, parameter: "carbamazepine", sensor: `SIM-${station}-CARBAMAZEPINE`, percentPerMonth }],
+    },
+    { catalog: target.catalog.current() },
+  ).finished;
+  expect(summary.lab).toMatchObject({ failures: 0 });
+}
+
 describe("a sensor that disagrees with the lab", () => {
   const STATION = "DE-ELBE-SCHMILKA";
   const PARAMETER = "carbamazepine";
@@ -85,27 +113,7 @@ describe("a sensor that disagrees with the lab", () => {
     expect(created.body).toMatchObject({ kind: "lab-disagreement", unit: "%", threshold: 30, runLength: 3, severity: "warning" });
     expect((await sendJson(system.url, "POST", "/api/v1/alert-rules", researcher, rule(200))).status).toBe(201);
 
-    const user = await createUser(system, "researcher");
-    const { token: labToken } = await system.auth.apiTokens.create(user.id, "lab", "researcher", null);
-    const { token } = await system.stationTokens.create("sim", [STATION]);
-    const summary = await startSimulator(
-      {
-        url: system.url,
-        token,
-        stations: [STATION],
-        parameters: [PARAMETER],
-        start: Date.now() - 3_600_000,
-        backfill: "1d",
-        duration: "1h",
-        speed: 1_000_000,
-        seed: 5,
-        faults: { enabled: false },
-        lab: { token: labToken, history: "112d" },
-        sensorDrift: [{ station: STATION, parameter: PARAMETER, sensor: SENSOR, percentPerMonth: 20 }],
-      },
-      { catalog: system.catalog.current() },
-    ).finished;
-    expect(summary.lab).toMatchObject({ failures: 0 });
+    await driftingSensor(system, STATION, "112d", 20, 5);
     await system.writer.drained();
 
     const alerts = await labAlerts(`station=${STATION}&parameter=${PARAMETER}`);
@@ -140,28 +148,8 @@ describe("lab results sent right after the sensor's readings", () => {
     const headers = await authHeaders(slow, "researcher");
     const rule = { name: "CBZ sensor vs lab", kind: "lab-disagreement", station: STATION, parameter: PARAMETER, threshold: 30, runLength: 3 };
     expect((await sendJson(slow.url, "POST", "/api/v1/alert-rules", headers, rule)).status).toBe(201);
-    const user = await createUser(slow, "researcher");
-    const { token: labToken } = await slow.auth.apiTokens.create(user.id, "lab", "researcher", null);
-    const { token } = await slow.stationTokens.create("sim", [STATION]);
-    const summary = await startSimulator(
-      {
-        url: slow.url,
-        token,
-        stations: [STATION],
-        parameters: [PARAMETER],
-        start: Date.now() - 3_600_000,
-        backfill: "1d",
-        duration: "1h",
-        speed: 1_000_000,
-        seed: 7,
-        faults: { enabled: false },
-        lab: { token: labToken, history: "35d" },
-        // 100 %/month: beyond 60 % in the last three weekly pairs of a 35-day history.
-        sensorDrift: [{ station: STATION, parameter: PARAMETER, sensor: SENSOR, percentPerMonth: 100 }],
-      },
-      { catalog: slow.catalog.current() },
-    ).finished;
-    expect(summary.lab).toMatchObject({ failures: 0 });
+    // 100 %/month: beyond 60 % in the last three weekly pairs of a 35-day history.
+    await driftingSensor(slow, STATION, "35d", 100, 7);
     await slow.labAlerts.idle();
     const { body } = await getJson(slow.url, `/api/v1/alerts?station=${STATION}&parameter=${PARAMETER}`, headers);
     const disagreeing = (body.alerts as AlertInfo[]).filter((a) => a.kind === "lab-disagreement");
