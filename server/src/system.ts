@@ -23,7 +23,8 @@ import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
 import { compressResponses } from "./http/compression.ts";
 import { listRoutes, type RouteInfo } from "./http/route-list.ts";
-import { InfluxReadingStore, type ReadingStore } from "./influx/store.ts";
+import type { ReadingStore } from "./influx/store.ts";
+import { openReadingStore } from "./influx/open-store.ts";
 import { BatchWriter } from "./ingest/batch-writer.ts";
 import { IngestEvents } from "./ingest/ingest-events.ts";
 import { IngestService } from "./ingest/ingest-service.ts";
@@ -71,6 +72,7 @@ import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/seri
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
 import { openClusterLink } from "./cluster/cluster-link.ts";
+import { joinInfluxDatabase } from "./cluster/influx-database-claim.ts";
 import { openLeadership, startLeaderDuties, type Leadership } from "./cluster/leader-duties.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -144,22 +146,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const now = () => clock.now();
   const startedAt = now();
   const cluster = await openClusterLink(config, logger); // REDIS_URL: shared with other instances (start fails without Redis)
-  const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
-  // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
-  // readings in the journal and spool, health answers 503 naming host and port, and the database,
-  // retention policies and continuous queries are set up as soon as InfluxDB answers (the storage
-  // watch checks every STORAGE_WATCH_MS; every read and write tries first).
-  const initial = await store.status(2_000);
-  if (!initial.reachable) {
-    logger.warn({ influx: store.where, reason: initial.error }, "starting without InfluxDB: readings go to the spool until it answers");
-  }
-
+  const { store, initial, rollupMode } = await openReadingStore(config, options.influxUrl, logger);
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
+  await joinInfluxDatabase(meta, config); // instances sharing DATABASE_URL share one INFLUX_DATABASE
   const leadership = await openLeadership(meta, config.databaseUrl, { clock, scheduler, logger });
   // Before the writer starts: a dirty hour from before a restart is not trusted meanwhile, and only
   // history from before this start is rebuilt in the background (an upgraded installation's).
   const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
-    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, maxWaitMs: config.rollupRepairMaxWaitMs, mode: rollupMode, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
   });
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
@@ -273,7 +267,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const assessments = createAssessments({ store, lab, review, onWritten: (listener) => writer.onWritten(listener), catalog, clock, logger });
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
   app.use(securityHeaders());
   // The read limits are built here (the health body shows them) and mounted after authentication.
   const reads = readLimits({

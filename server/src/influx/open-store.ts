@@ -1,0 +1,36 @@
+// Opens the readings store the configuration names and settles who builds the rollups, before the
+// rollup scheduler starts (system.ts).
+import type { Config } from "../config.ts";
+import type { Logger } from "../../../common/logger.ts";
+import type { RollupMode } from "./schema.ts";
+import { InfluxReadingStore, type StorageStatus } from "./store.ts";
+
+export interface OpenedStore {
+  store: InfluxReadingStore;
+  /** InfluxDB's answer at start. */
+  initial: StorageStatus;
+  /** Continuous queries or the rollup scheduler (INFLUX_ROLLUPS). */
+  rollupMode: RollupMode;
+}
+
+export async function openReadingStore(config: Readonly<Config>, influxUrl: string, logger: Logger): Promise<OpenedStore> {
+  const { database, rollups, writeConsistency } = config.influx;
+  const store = new InfluxReadingStore({ url: influxUrl, database, logger, rollups, ...(writeConsistency && { writeConsistency }) });
+  // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
+  // readings in the journal and spool, health answers 503 naming host and port, and the database,
+  // retention policies and continuous queries are set up as soon as InfluxDB answers (the storage
+  // watch checks every STORAGE_WATCH_MS; every read and write tries first).
+  const initial = await store.status(2_000);
+  if (!initial.reachable) {
+    logger.warn({ influx: store.where, reason: initial.error }, "starting without InfluxDB: readings go to the spool until it answers");
+  }
+  let rollupMode = store.rollupMode ?? (rollups === "auto" ? undefined : rollups);
+  if (rollupMode === undefined) {
+    // "auto" cannot ask a server that does not answer: the scheduler builds the rollups this run
+    // (right with or without continuous queries); the next start asks again.
+    store.decideRollups("scheduler");
+    rollupMode = "scheduler";
+    logger.warn({ influx: store.where }, "INFLUX_ROLLUPS=auto: InfluxDB did not answer, so the rollup scheduler builds the rollups until the next start");
+  }
+  return { store, initial, rollupMode };
+}
