@@ -113,9 +113,10 @@ describe("rollups built by the scheduler (INFLUX_ROLLUPS=scheduler)", () => {
     for (let i = 0; i < 40; i++) {
       // Readings of this hour, each at its own instant (all in the past: at least 40 ms have passed).
       const t = hourStart + i;
-      const reading = i % 4 === 3 ? { station, parameter: "diclofenac", time: new Date(t).toISOString(), belowLod: { lod: 4 } } : { station, parameter: "diclofenac", time: new Date(t).toISOString(), value: 20 + i };
+      const value = i % 4 === 3 ? null : 20 + i;
+      const reading = { station, parameter: "diclofenac", time: new Date(t).toISOString(), ...(value === null ? { belowLod: { lod: 4 } } : { value }) };
       expect((await postReadings(system.url, token, { readings: [reading] })).status).toBe(202);
-      posted.push("value" in reading ? reading.value : null);
+      posted.push(value);
       if (i > 20 && (await rollupOfHour()) !== undefined) rebuiltWhileWriting = true;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
