@@ -174,8 +174,15 @@ export class InfluxReadingStore implements ReadingStore {
     const existing = await this.influx.showRetentionPolicies(db);
     for (const rp of Object.values(RETENTION)) {
       const options = { database: db, duration: rp.duration, replication: 1, isDefault: rp.isDefault };
-      if (existing.some((e) => e.name === rp.name)) await this.influx.alterRetentionPolicy(rp.name, options);
-      else await this.influx.createRetentionPolicy(rp.name, options);
+      if (!existing.some((e) => e.name === rp.name)) await this.influx.createRetentionPolicy(rp.name, options);
+      else {
+        // InfluxDB 2.x/3.x map retention policies to buckets (DBRP) and refuse to alter them: the
+        // bucket's retention is then the one that applies.
+        await this.influx.alterRetentionPolicy(rp.name, options).catch((err: unknown) => {
+          if (!refusedStatement(err)) throw err;
+          this.options.logger.warn({ database: db, retentionPolicy: rp.name, reason: (err as Error).message }, "InfluxDB refused to alter the retention policy; its own retention applies");
+        });
+      }
     }
     this.mode = await this.setUpRollups(db);
     this.options.logger.info({ database: db, influx: this.where, rollups: this.mode }, "InfluxDB schema ready");
