@@ -7,6 +7,8 @@ import { ROLLUP_FIELD, ROLLUP_MEASUREMENT, RETENTION } from "../../server/src/in
 import { TAG } from "../../common/wire.ts";
 import type { RollupMode } from "../../server/src/influx/schema.ts";
 import { RollupScheduler, hourRuns } from "../../server/src/query/rollup-scheduler.ts";
+import { SqlRollupStateRepository } from "../../server/src/query/rollup-state-repository.ts";
+import { seriesKey } from "../../server/src/query/rollup-completeness.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
@@ -130,5 +132,39 @@ describe("rollups built by the scheduler (INFLUX_ROLLUPS=scheduler)", () => {
     const values = posted.map((v) => v ?? 2);
     expect(row[ROLLUP_FIELD.mean]).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
     expect(system.rollups.pendingHours).toBe(0);
+  });
+});
+
+describe("rollup scheduler of several instances (INFLUX_ROLLUPS=scheduler)", () => {
+  it("the leader rebuilds the hours a standby wrote to, read from the shared state, and trusts them only then", async () => {
+    const system = await startTestSystem({ INFLUX_ROLLUPS: "scheduler", ROLLUP_REPAIR_QUIET_MS: "3600000", ROLLUP_REPAIR_MAX_WAIT_MS: "3600000" });
+    const repository = new SqlRollupStateRepository(system.meta.db);
+    const options = { lateAfterMs: 90 * 60_000, quietMs: 3_600_000, maxWaitMs: 3_600_000, mode: "scheduler" as const };
+    const leader = new RollupScheduler(system.store, testLogger, options, repository);
+    const standby = new RollupScheduler(system.store, testLogger, { ...options, leading: false }, repository);
+    try {
+      await Promise.all([leader.start(), standby.start()]);
+      const hour = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
+      const key = seriesKey("DE-MULDE-BADDUEBEN", "ph", testReading({ station: "DE-MULDE-BADDUEBEN", parameter: "ph", time: hour }).sensor);
+      // The leader built the hour (no reading in it yet): complete for it ...
+      const readings = [testReading({ station: "DE-MULDE-BADDUEBEN", parameter: "ph", time: hour + 60_000, value: 7.2 })];
+      leader.written(readings);
+      await leader.flush();
+      expect(leader.completeSpans([key], "rollup1h", hour, hour + HOUR)).toEqual([{ from: hour, to: hour + HOUR }]);
+      // ... until the standby stores a reading in it: the leader hears of it from the shared state.
+      await system.store.writeReadings(readings);
+      standby.written(readings);
+      await standby.saved();
+      await leader.refreshDirty();
+      expect(leader.pendingHours).toBe(1);
+      expect(leader.completeSpans([key], "rollup1h", hour, hour + HOUR)).toEqual([]);
+      await leader.flush();
+      expect(leader.completeSpans([key], "rollup1h", hour, hour + HOUR)).toEqual([{ from: hour, to: hour + HOUR }]);
+      const rows = await system.store.query<Record<string, number>>(`SELECT * FROM "${RETENTION.oneHour.name}"."${ROLLUP_MEASUREMENT.oneHour}" WHERE time = ${hour}ms AND "${TAG.parameter}" = 'ph'`);
+      expect(rows[0]?.[ROLLUP_FIELD.mean]).toBe(7.2);
+    } finally {
+      await Promise.all([leader.close(), standby.close()]);
+      await system.stop();
+    }
   });
 });
