@@ -66,7 +66,7 @@ import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/al
 import { createLab, type Lab } from "./lab/lab.ts";
 import { isLabUpload } from "./lab/lab-routes.ts";
 import { LabAlerts } from "./lab/lab-alerts.ts";
-import { feedLabAlerts } from "./lab/lab-alert-feed.ts";
+import { feedLabAlerts, type LabAlertFeed } from "./lab/lab-alert-feed.ts";
 import { SqlMembershipRepository } from "./auth/memberships.ts";
 import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
@@ -126,7 +126,7 @@ export interface RunningSystem {
   auth: AuthServices;
   alerting: Alerting;
   lab: Lab;
-  labAlerts: LabAlerts; // idle() once an import's alerts are recorded
+  labAlerts: LabAlertFeed; // idle() once an import's alerts are recorded
   /** The read API's slots: running (anonymous among them) and waiting reads. */
   reads: () => ReadGateStats;
   review: Review;
@@ -353,7 +353,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   maintenance.onChange((w) => io.emit("maintenance", { id: w.id, station: w.station }));
   // Lab results judged by the alert rules: a result above a MAC-EQS, sensors disagreeing with the lab.
   const labAlerts = new LabAlerts({ engine: alerting.engine, queries: lab.queries, readings: store, readingsSettled: () => writer.settledSoFar(), retention: SCHEMA_RETENTION, catalog: () => catalog.current(), clock, logger: logger.child({ module: "lab-alerts" }) });
-  const stopLabFeed = await feedLabAlerts({ labAlerts, onLocalChange: (listener) => lab.onChange(listener), leadership, db: meta.db, scheduler, logger }); // on the leader
+  const labFeed = await feedLabAlerts({ labAlerts, onLocalChange: (listener) => lab.onChange(listener), leadership, db: meta.db, scheduler, logger }); // on the leader
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(config.port, config.host, () => resolve());
@@ -380,7 +380,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await rollups.close();
       http.closeAllConnections();
       await httpClosed.then(() => cluster.close());
-      await stopLabFeed();
+      await labFeed.stop();
       await labAlerts.idle();
       await duties.close();
       await alerting.stop();
@@ -391,5 +391,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, reads: () => reads.gate.stats(), review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts: labFeed, reads: () => reads.gate.stats(), review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
 }

@@ -30,24 +30,44 @@ export interface LabAlertFeedDeps {
   logger: Logger;
 }
 
-/** Starts feeding lab changes to the alert rules; resolves to the stop function (which waits for a pass under way). */
-export async function feedLabAlerts(deps: LabAlertFeedDeps): Promise<() => Promise<void>> {
+export interface LabAlertFeed {
+  /** Resolves once every lab change known here so far is judged and its alerts recorded. */
+  idle(): Promise<void>;
+  /** Stops feeding; resolves once a pass under way is done. */
+  stop(): Promise<void>;
+}
+
+/** Starts feeding lab changes to the alert rules. */
+export async function feedLabAlerts(deps: LabAlertFeedDeps): Promise<LabAlertFeed> {
   if (!deps.leadership.shared) {
     const stop = deps.onLocalChange((change) => deps.labAlerts.changed(change));
-    return async () => stop();
+    return { idle: () => deps.labAlerts.idle(), stop: async () => stop() };
   }
   // Changes from before the first instance ever followed the table were judged where they were made.
   await initCursor(deps.db, JUDGED_IMPORT_SETTING, async () => (await deps.db.selectFrom("lab_imports").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst())?.id ?? 0);
   await initCursor(deps.db, JUDGED_UNDO_SETTING, async () => (await deps.db.selectFrom("lab_imports").select((eb) => eb.fn.max("undone_at").as("at")).executeTakeFirst())?.at ?? 0);
   const queue = new SerialQueue((err) => deps.logger.error({ err }, "judging other instances' lab changes failed; retried on the next poll"));
+  // One pass waiting at most: polls during a long pass (a large import judged) do not pile up.
+  let waiting = false;
   const catchUp = () => {
-    if (deps.leadership.isLeader()) queue.push(() => judgeUnjudged(deps));
+    if (!deps.leadership.isLeader() || waiting) return;
+    waiting = true;
+    queue.push(() => {
+      waiting = false;
+      return judgeUnjudged(deps);
+    });
   };
   const stops = [deps.scheduler.every(LAB_CHANGES_POLL_MS, catchUp), deps.onLocalChange(catchUp), deps.leadership.onChange((leader) => leader && catchUp())];
   catchUp();
-  return async () => {
-    stops.forEach((stop) => stop());
-    await queue.idle();
+  return {
+    idle: async () => {
+      await queue.idle();
+      await deps.labAlerts.idle();
+    },
+    stop: async () => {
+      stops.forEach((stop) => stop());
+      await queue.idle();
+    },
   };
 }
 
