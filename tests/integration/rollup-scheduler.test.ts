@@ -84,6 +84,22 @@ describe.each(MODES)("rollup repair after late writes ($mode)", ({ mode, recentH
     void scheduler.close();
   });
 
+  it("trusts no rollup hour until it knows who builds the rollups (InfluxDB answering late), then follows that", async () => {
+    let decide!: (decided: RollupMode) => void;
+    const options = { lateAfterMs: 90 * 60_000, quietMs: 3_600_000, mode: new Promise<RollupMode>((resolve) => (decide = resolve)) };
+    const scheduler = new RollupScheduler(system.store, testLogger, options);
+    await scheduler.start();
+    const key = seriesKey("DE-MULDE-BADDUEBEN", "ph", "");
+    const now = Date.now();
+    expect(scheduler.mode).toBeUndefined();
+    expect(scheduler.completeSpans([key], "rollup1h", now - 30 * 24 * HOUR, now)).toEqual([]);
+    decide(mode);
+    await expect.poll(() => scheduler.mode).toBe(mode);
+    scheduler.written([testReading({ station: "DE-MULDE-BADDUEBEN", parameter: "ph", time: now - 10 * 60_000, value: 7.6 })]);
+    expect(scheduler.pendingHours).toBe(mode === "scheduler" ? 1 : 0);
+    await scheduler.close();
+  });
+
   it(`${mode === "scheduler" ? "creates no" : "keeps its"} continuous queries in the database`, async () => {
     expect(system.store.rollupMode).toBe(mode);
     expect((await continuousQueriesIn(inject("influxUrl"), system.store.database)).sort()).toEqual(mode === "scheduler" ? [] : ["cq_reading_1h", "cq_reading_1m"]);

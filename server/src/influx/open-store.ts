@@ -9,8 +9,8 @@ export interface OpenedStore {
   store: InfluxReadingStore;
   /** InfluxDB's answer at start. */
   initial: StorageStatus;
-  /** Continuous queries or the rollup scheduler (INFLUX_ROLLUPS). */
-  rollupMode: RollupMode;
+  /** Continuous queries or the rollup scheduler (INFLUX_ROLLUPS); for "auto" before InfluxDB answered, once it has. */
+  rollupMode: RollupMode | Promise<RollupMode>;
 }
 
 export async function openReadingStore(config: Readonly<Config>, influxUrl: string, logger: Logger): Promise<OpenedStore> {
@@ -24,13 +24,7 @@ export async function openReadingStore(config: Readonly<Config>, influxUrl: stri
   if (!initial.reachable) {
     logger.warn({ influx: store.where, reason: initial.error }, "starting without InfluxDB: readings go to the spool until it answers");
   }
-  let rollupMode = store.rollupMode ?? (rollups === "auto" ? undefined : rollups);
-  if (rollupMode === undefined) {
-    // "auto" cannot ask a server that does not answer: the scheduler builds the rollups this run
-    // (right with or without continuous queries); the next start asks again.
-    store.decideRollups("scheduler");
-    rollupMode = "scheduler";
-    logger.warn({ influx: store.where }, "INFLUX_ROLLUPS=auto: InfluxDB did not answer, so the rollup scheduler builds the rollups until the next start");
-  }
+  // "auto" asks the server: when it did not answer yet, the answer comes with the schema setup.
+  const rollupMode = store.rollupMode ?? (rollups === "auto" ? store.whenReady().then(() => store.rollupMode!) : rollups);
   return { store, initial, rollupMode };
 }

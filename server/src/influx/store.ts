@@ -95,7 +95,7 @@ export class InfluxReadingStore implements ReadingStore {
   private schemaReady = false;
   private readonly ready: Promise<void>;
   private markReady: () => void = () => undefined;
-  private rollupSetting: RollupsSetting;
+  private readonly rollupSetting: RollupsSetting;
   private mode: RollupMode | undefined;
 
   constructor(private readonly options: InfluxStoreOptions) {
@@ -147,14 +147,6 @@ export class InfluxReadingStore implements ReadingStore {
 
   get rollupMode(): RollupMode | undefined {
     return this.mode;
-  }
-
-  /**
-   * Settles "auto" before the schema is set up (system.ts: InfluxDB did not answer at start, so the
-   * scheduler builds the rollups for this run rather than wait to learn what the server accepts).
-   */
-  decideRollups(mode: RollupMode): void {
-    if (this.rollupSetting === "auto" && this.mode === undefined) this.rollupSetting = mode;
   }
 
   /**

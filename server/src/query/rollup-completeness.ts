@@ -95,18 +95,24 @@ export class RollupCompleteness {
 
   constructor(
     /** Per level: how long after an hour's end the continuous queries may still rewrite it. */
-    private readonly settleMs: Readonly<Record<RollupLevel, number>>,
+    private settleMs: Readonly<Record<RollupLevel, number>>,
     state: CompletenessState,
     /**
      * Whether hours from the anchor on count as complete when settled (continuous queries write
      * them). Without continuous queries (INFLUX_ROLLUPS=scheduler) nothing writes an hour's rollup
      * but its rebuild: only rebuilt hours count, and only while no write came after the rebuild.
      */
-    private readonly anchorTrusted = true,
+    private anchorTrusted = true,
   ) {
     this.anchor = state.anchor;
     this.rebuilt = [...state.rebuilt];
     for (const { key, hour } of state.dirty) this.markDirty(key, hour);
+  }
+
+  /** Who writes the rollups was learnt only now (INFLUX_ROLLUPS=auto, InfluxDB answered late): see the constructor. */
+  configure(settleMs: Readonly<Record<RollupLevel, number>>, anchorTrusted: boolean): void {
+    this.settleMs = settleMs;
+    this.anchorTrusted = anchorTrusted;
   }
 
   /** Sequence number of the newest mark so far: a rebuild started now clears marks up to it. */

@@ -31,9 +31,10 @@ export interface RollupSchedulerOptions {
   /**
    * Who writes the rollups of recent hours (default: continuous queries). "scheduler": nobody else
    * (INFLUX_ROLLUPS, InfluxDB 2.x/3.x): every written hour is dirty, not only late ones, and an hour
-   * counts as complete only once rebuilt after its last write.
+   * counts as complete only once rebuilt after its last write. A promise: known once InfluxDB
+   * answers (INFLUX_ROLLUPS=auto); until then no hour counts as complete.
    */
-  mode?: RollupMode;
+  mode?: RollupMode | Promise<RollupMode>;
   /** Added to each continuous query's RESAMPLE window before its hours count as settled. */
   settleMarginMs?: number;
   now?: () => number;
@@ -101,7 +102,7 @@ export class RollupScheduler implements RollupCompletenessSource {
   private timer: NodeJS.Timeout | undefined;
   /** When the oldest write not rebuilt since arrived: the longest wait counts from there. */
   private pendingSince: number | undefined;
-  readonly mode: RollupMode;
+  private decided: RollupMode | undefined;
   private running: Promise<void> = Promise.resolve();
   /** Writes to the state repository, in order. */
   private saving: Promise<void> = Promise.resolve();
@@ -114,22 +115,48 @@ export class RollupScheduler implements RollupCompletenessSource {
   ) {
     this.now = options.now ?? Date.now;
     this.leading = options.leading ?? true;
-    this.mode = options.mode ?? "continuous-queries";
-    const margin = options.settleMarginMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.settleMarginMs!;
+    this.completeness = new RollupCompleteness(settleTimes(this.settleMargin), { anchor: null, rebuilt: [], dirty: [] });
+    const mode = options.mode ?? "continuous-queries";
+    if (typeof mode === "string") this.decide(mode);
+  }
+
+  private decide(mode: RollupMode): void {
+    this.decided = mode;
     // Without continuous queries nothing rewrites an hour after its rebuild: no settling time.
-    const settle = this.mode === "scheduler" ? { rollup1m: 0, rollup1h: 0 } : settleTimes(margin);
-    this.completeness = new RollupCompleteness(settle, { anchor: null, rebuilt: [], dirty: [] }, this.mode !== "scheduler");
+    if (mode === "scheduler") this.completeness.configure({ rollup1m: 0, rollup1h: 0 }, false);
+  }
+
+  private get settleMargin(): number {
+    return this.options.settleMarginMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.settleMarginMs!;
+  }
+
+  /** Who writes the rollups; undefined until known (INFLUX_ROLLUPS=auto before InfluxDB answered). */
+  get mode(): RollupMode | undefined {
+    return this.decided;
   }
 
   /**
    * Loads what is known from earlier runs and starts watching. Until then no rollup hour counts as
-   * complete (charts aggregate raw). Dirty hours found are rebuilt once writes pause.
+   * complete (charts aggregate raw). Dirty hours found are rebuilt once writes pause. When who
+   * writes the rollups is known only once InfluxDB answers, watching starts then.
    */
   async start(): Promise<void> {
-    const signature = continuousQuerySignature(this.mode);
     const stored = this.repository ? await this.repository.load() : { watch: null, rebuilt: [], dirty: [] };
     for (const span of stored.rebuilt) this.completeness.rebuiltFrom(span, -1);
     for (const mark of stored.dirty) this.completeness.markDirty(mark.key, mark.hour);
+    const mode = this.options.mode ?? "continuous-queries";
+    if (typeof mode === "string") return this.begin(mode, stored.watch);
+    void mode.then(
+      (decided) => this.begin(decided, stored.watch),
+      (err: unknown) => this.logger.error({ err }, "who builds the rollups was not decided; charts read raw data"),
+    );
+  }
+
+  private async begin(mode: RollupMode, watch: { anchor: number; signature: string } | null): Promise<void> {
+    if (this.closed) return;
+    this.decide(mode);
+    const signature = continuousQuerySignature(mode);
+    const stored = { watch };
     if (stored.watch && stored.watch.signature === signature) this.completeness.restartAt(stored.watch.anchor, true);
     else {
       // First start, or the continuous queries compute something else now: rows written before
@@ -142,6 +169,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     await this.saving;
     this.started = true;
     if (this.completeness.dirtyHours().length > 0) this.schedule();
+    this.startHistory();
   }
 
   /**
@@ -188,7 +216,7 @@ export class RollupScheduler implements RollupCompletenessSource {
   }
 
   private startHistory(): void {
-    if (!this.history || this.history.started || !this.leading) return;
+    if (!this.history || this.history.started || !this.leading || !this.started) return;
     this.history.started = true;
     void this.rebuildHistory(this.history.retentionMs, HISTORY_PAUSE_MS);
   }
@@ -210,7 +238,8 @@ export class RollupScheduler implements RollupCompletenessSource {
 
   /** Notes the hours of readings too old for the continuous queries to pick up (without them: of every reading). */
   written(readings: readonly Reading[]): void {
-    const lateBefore = this.mode === "scheduler" ? Infinity : this.now() - this.options.lateAfterMs;
+    // Undecided yet (no write can succeed before InfluxDB answered): every hour, to be safe.
+    const lateBefore = this.decided !== "continuous-queries" ? Infinity : this.now() - this.options.lateAfterMs;
     let marked = false;
     let fresh: DirtyMark[] | undefined;
     for (const r of readings) {
@@ -231,7 +260,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.running.then(async () => {
-      if (!this.leading) return;
+      if (!this.leading || !this.decided) return;
       this.pendingSince = undefined;
       // InfluxDB away: the hours stay dirty for the next pass.
       for (const [from, to] of hourRuns(this.completeness.dirtyHours())) await this.rebuild(from, to);
@@ -274,7 +303,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     if (this.closed) return false;
     const upToSeq = this.completeness.currentSeq;
     try {
-      await rebuildRollups(this.store, from, to, this.mode);
+      await rebuildRollups(this.store, from, to, this.decided);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
       return false;
