@@ -2,12 +2,23 @@
 // CONFIG_FILE), validated with zod, frozen, and passed to whoever needs it.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import proxyaddr from "proxy-addr";
 import { z } from "zod";
 import { displayUrl } from "./util/safe-url.ts";
 
 const onOff = z
   .enum(["on", "off", "true", "false", "1", "0"])
   .transform((v) => v === "on" || v === "true" || v === "1");
+
+function trustProxyAccepted(value: string): boolean {
+  if (/^\s*\d+\s*$/.test(value)) return true;
+  try {
+    proxyaddr.compile(value.split(",").map((v) => v.trim()));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -36,6 +47,15 @@ const envSchema = z.object({
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "letters, digits and underscores only")
     .default("water_monitor"),
   INFLUXD_BINARY: z.string().min(1).default("influxd"),
+  INFLUX_ROLLUPS: z
+    .enum(["auto", "continuous-queries", "scheduler"], { error: "must be auto, continuous-queries or scheduler" })
+    .default("auto"),
+  INFLUX_WRITE_CONSISTENCY: z.enum(["any", "one", "quorum", "all"], { error: "must be any, one, quorum or all" }).optional(),
+  // Express reads `trust proxy` with proxy-addr: checked here with the same library, so a typo stops the start.
+  TRUST_PROXY: z
+    .string()
+    .refine(trustProxyAccepted, "a hop count (such as 1) or comma-separated addresses and CIDR ranges (such as 10.0.0.0/8, 127.0.0.1), or loopback, linklocal, uniquelocal")
+    .default("loopback"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
   SIMULATOR: onOff.default(true),
@@ -64,6 +84,7 @@ const envSchema = z.object({
   STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   ROLLUP_REPAIR_QUIET_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  ROLLUP_REPAIR_MAX_WAIT_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   PUBLIC_DASHBOARD: onOff.default(true),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   WRITE_RATE_LIMIT_PER_MINUTE: positiveInt.default(1_200),
@@ -127,7 +148,17 @@ export interface Config {
     port: number;
     database: string;
     binary: string;
+    /**
+     * Who builds the 1-minute and 1-hour rollups: InfluxDB's continuous queries, or Water Monitor's
+     * rollup scheduler (InfluxDB 2.x/3.x's v1 compatibility API has no continuous queries); "auto":
+     * continuous queries where the server accepts them.
+     */
+    rollups: "auto" | "continuous-queries" | "scheduler";
+    /** InfluxDB Enterprise 1.x: the `consistency` of every write; undefined: not sent (the server's default). */
+    writeConsistency: "any" | "one" | "quorum" | "all" | undefined;
   };
+  /** Express `trust proxy`: which proxies' X-Forwarded-For is believed (hop count, or addresses/CIDRs/names). */
+  trustProxy: number | string;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** "auto": readable lines on a terminal, JSON otherwise. */
   logFormat: z.infer<typeof envSchema>["LOG_FORMAT"];
@@ -153,8 +184,10 @@ export interface Config {
   storageWatchMs: number;
   /** How often every live connection's session or token is checked again (expiry). */
   liveRecheckMs: number;
-  /** Late history is rolled up into rp_1m/rp_1h once writes have paused this long. */
+  /** Late history is rolled up into rp_1m/rp_1h once writes have paused this long ... */
   rollupRepairQuietMs: number;
+  /** ... or, under continuous writes, at the latest this long after the first unbuilt write. */
+  rollupRepairMaxWaitMs: number;
   auth: {
     /** Default for the admin-editable setting: anonymous visitors may read dashboards. */
     publicDashboard: boolean;
@@ -257,7 +290,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
-    influx: { url: e.INFLUX_URL, port: e.INFLUX_PORT, database: e.INFLUX_DATABASE, binary: e.INFLUXD_BINARY },
+    influx: {
+      url: e.INFLUX_URL,
+      port: e.INFLUX_PORT,
+      database: e.INFLUX_DATABASE,
+      binary: e.INFLUXD_BINARY,
+      rollups: e.INFLUX_ROLLUPS,
+      writeConsistency: e.INFLUX_WRITE_CONSISTENCY,
+    },
+    trustProxy: trustProxyValue(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     simulator: { enabled: e.SIMULATOR, speed: e.SIMULATOR_SPEED, seed: e.SIMULATOR_SEED, backfill: e.SIMULATOR_BACKFILL, labHistory: e.SIMULATOR_LAB_HISTORY },
@@ -277,6 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storageWatchMs: e.STORAGE_WATCH_MS,
     liveRecheckMs: e.LIVE_RECHECK_MS,
     rollupRepairQuietMs: e.ROLLUP_REPAIR_QUIET_MS,
+    rollupRepairMaxWaitMs: e.ROLLUP_REPAIR_MAX_WAIT_MS,
     auth: {
       publicDashboard: e.PUBLIC_DASHBOARD,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
@@ -303,6 +345,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     review: { releaseLevel: e.RELEASE_LEVEL, publicProvisional: e.PUBLIC_PROVISIONAL, grades: e.REVIEW_GRADES },
   };
   return deepFreeze(config);
+}
+
+/** A hop count is a number for express (a string would be read as an address list). */
+function trustProxyValue(value: string): number | string {
+  const trimmed = value.trim();
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : trimmed.split(",").map((v) => v.trim()).join(",");
 }
 
 function deepFreeze<T extends object>(obj: T): Readonly<T> {

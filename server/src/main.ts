@@ -10,6 +10,7 @@ import { runConfiguredSimulator } from "./built-in-simulator.ts";
 import { SchemaTooNewError } from "./meta/migrate.ts";
 import { MetaDatabaseUnreachableError } from "./meta/postgres.ts";
 import { RedisUnreachableError } from "./cluster/redis-connection.ts";
+import { InfluxDatabaseMismatchError } from "./cluster/influx-database-claim.ts";
 
 const SHUTDOWN_BUDGET_MS = 10_000;
 
@@ -94,10 +95,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // A data dir from a newer release, or a DATABASE_URL or REDIS_URL that leads nowhere, is not a bug:
-  // say what to do, without a stack trace.
-  if (err instanceof SchemaTooNewError || err instanceof MetaDatabaseUnreachableError || err instanceof RedisUnreachableError) {
-    process.stderr.write(`Water Monitor failed to start: ${err.message}\n`);
+  // A data dir from a newer release, a DATABASE_URL or REDIS_URL that leads nowhere, or an
+  // INFLUX_DATABASE other than the other instances' is not a bug: say what to do, without a stack trace.
+  const known = [SchemaTooNewError, MetaDatabaseUnreachableError, RedisUnreachableError, InfluxDatabaseMismatchError];
+  if (known.some((type) => err instanceof type)) {
+    process.stderr.write(`Water Monitor failed to start: ${(err as Error).message}\n`);
     process.exit(1);
   }
   process.stderr.write(`Water Monitor failed to start: ${(err as Error).stack ?? String(err)}\n`);

@@ -23,7 +23,8 @@ import { healthRouter } from "./http/health-route.ts";
 import { staticClientRouter } from "./http/static-client.ts";
 import { compressResponses } from "./http/compression.ts";
 import { listRoutes, type RouteInfo } from "./http/route-list.ts";
-import { InfluxReadingStore, type ReadingStore } from "./influx/store.ts";
+import type { ReadingStore } from "./influx/store.ts";
+import { openReadingStore } from "./influx/open-store.ts";
 import { BatchWriter } from "./ingest/batch-writer.ts";
 import { IngestEvents } from "./ingest/ingest-events.ts";
 import { IngestService } from "./ingest/ingest-service.ts";
@@ -65,12 +66,14 @@ import { createAlerting, type Alerting, type AlertingOptions } from "./alerts/al
 import { createLab, type Lab } from "./lab/lab.ts";
 import { isLabUpload } from "./lab/lab-routes.ts";
 import { LabAlerts } from "./lab/lab-alerts.ts";
+import { feedLabAlerts, type LabAlertFeed } from "./lab/lab-alert-feed.ts";
 import { SqlMembershipRepository } from "./auth/memberships.ts";
 import { createReview, type Review } from "./review/review.ts";
 import { LATEST_LOOKBACK_MS, SCHEMA_RETENTION, storedLatest } from "./query/series-service.ts";
 import { createAssessments, type Assessments } from "./assessment/api/assessments.ts";
 import { createMaintenance, type Maintenance } from "./maintenance/maintenance.ts";
 import { openClusterLink } from "./cluster/cluster-link.ts";
+import { joinInfluxDatabase } from "./cluster/influx-database-claim.ts";
 import { openLeadership, startLeaderDuties, type Leadership } from "./cluster/leader-duties.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -123,7 +126,7 @@ export interface RunningSystem {
   auth: AuthServices;
   alerting: Alerting;
   lab: Lab;
-  labAlerts: LabAlerts; // idle() once an import's alerts are recorded
+  labAlerts: LabAlertFeed; // idle() once an import's alerts are recorded
   /** The read API's slots: running (anonymous among them) and waiting reads. */
   reads: () => ReadGateStats;
   review: Review;
@@ -144,22 +147,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const now = () => clock.now();
   const startedAt = now();
   const cluster = await openClusterLink(config, logger); // REDIS_URL: shared with other instances (start fails without Redis)
-  const store = new InfluxReadingStore({ url: options.influxUrl, database: config.influx.database, logger });
-  // InfluxDB may come up after us (restart order, a slow container): start anyway. Ingest keeps
-  // readings in the journal and spool, health answers 503 naming host and port, and the database,
-  // retention policies and continuous queries are set up as soon as InfluxDB answers (the storage
-  // watch checks every STORAGE_WATCH_MS; every read and write tries first).
-  const initial = await store.status(2_000);
-  if (!initial.reachable) {
-    logger.warn({ influx: store.where, reason: initial.error }, "starting without InfluxDB: readings go to the spool until it answers");
-  }
-
+  const { store, initial, rollupMode } = await openReadingStore(config, options.influxUrl, logger);
   const meta = await openMetaStore(config.dataDir, { databaseUrl: config.databaseUrl, logger: logger.child({ module: "meta" }) });
+  await joinInfluxDatabase(meta, config); // instances sharing DATABASE_URL share one INFLUX_DATABASE
   const leadership = await openLeadership(meta, config.databaseUrl, { clock, scheduler, logger });
   // Before the writer starts: a dirty hour from before a restart is not trusted meanwhile, and only
   // history from before this start is rebuilt in the background (an upgraded installation's).
   const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
-    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
+    ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, maxWaitMs: config.rollupRepairMaxWaitMs, mode: rollupMode, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
   });
   const spool = new Spool(path.join(config.dataDir, "spool"));
   const journalDir = path.join(config.dataDir, "journal");
@@ -273,7 +268,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const assessments = createAssessments({ store, lab, review, onWritten: (listener) => writer.onWritten(listener), catalog, clock, logger });
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  app.set("trust proxy", config.trustProxy);
   app.use(securityHeaders());
   // The read limits are built here (the health body shows them) and mounted after authentication.
   const reads = readLimits({
@@ -358,7 +353,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   maintenance.onChange((w) => io.emit("maintenance", { id: w.id, station: w.station }));
   // Lab results judged by the alert rules: a result above a MAC-EQS, sensors disagreeing with the lab.
   const labAlerts = new LabAlerts({ engine: alerting.engine, queries: lab.queries, readings: store, readingsSettled: () => writer.settledSoFar(), retention: SCHEMA_RETENTION, catalog: () => catalog.current(), clock, logger: logger.child({ module: "lab-alerts" }) });
-  lab.onChange((change) => labAlerts.changed(change));
+  const labFeed = await feedLabAlerts({ labAlerts, onLocalChange: (listener) => lab.onChange(listener), leadership, db: meta.db, scheduler, logger }); // on the leader
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(config.port, config.host, () => resolve());
@@ -385,6 +380,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await rollups.close();
       http.closeAllConnections();
       await httpClosed.then(() => cluster.close());
+      await labFeed.stop();
       await labAlerts.idle();
       await duties.close();
       await alerting.stop();
@@ -395,5 +391,5 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     return closing;
   };
 
-  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts, reads: () => reads.gate.stats(), review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
+  return { url, port, catalog, store, writer, rollups, events, meta, stationTokens, auth, alerting, lab, labAlerts: labFeed, reads: () => reads.gate.stats(), review, assessments, maintenance, leadership, io, http, routes: () => listRoutes(app), close };
 }

@@ -6,7 +6,9 @@ import os from "node:os";
 import type { Reading } from "../../common/reading.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
-import { toLineProtocol } from "../../server/src/influx/store.ts";
+import { InfluxReadingStore, toLineProtocol } from "../../server/src/influx/store.ts";
+import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
+import { createLogger } from "../../common/logger.ts";
 import { influxAdmin, syntheticReadings, type BenchFigure, type Benchmark } from "./bench-kit.ts";
 import { processCpuSeconds, runConcurrently, startServerProcess, waitForDrain, type ServerProcess } from "./server-process.ts";
 
@@ -127,6 +129,19 @@ export const ingest: Benchmark = {
         );
         await waitForDrain(server.url);
       });
+      // What building the rollups of the JSON phase's hours costs: inside InfluxDB (SELECT … INTO, as
+      // the continuous queries and the repair of late hours do) and read-and-write-back (the rollup
+      // scheduler without continuous queries, INFLUX_ROLLUPS=scheduler). With the scheduler every
+      // hour is built this way at least once (more often while it takes writes: every ROLLUP_REPAIR_MAX_WAIT_MS).
+      const store = new InfluxReadingStore({ url: influxUrl, database, logger: createLogger("silent", "bench"), rollups: "continuous-queries" });
+      const [from, to] = [start, jsonReadings[count - 1]!.time];
+      const timed = async (fn: () => Promise<void>) => {
+        const t0 = performance.now();
+        await fn();
+        return performance.now() - t0;
+      };
+      const intoMs = await timed(() => rebuildRollups(store, from, to, "continuous-queries"));
+      const writeBackMs = await timed(() => rebuildRollups(store, from, to, "scheduler"));
       await influxAdmin(influxUrl, `DROP DATABASE "${rawDb}"`);
       const peak = server.peakRssMb();
       await influxAdmin(influxUrl, `DROP DATABASE "${database}"`);
@@ -146,6 +161,8 @@ export const ingest: Benchmark = {
           { label: "server peak RSS", value: peak, unit: "MB" },
           { label: "server RSS once started, before ingest (its peak until then)", value: startedRss, unit: `MB (${startedPeak.toFixed(0)} MB)` },
           { label: "requests answered 503 (queue full) and resent", value: overloaded, unit: "" },
+          { label: "rollups of the JSON phase's hours built inside InfluxDB (SELECT … INTO), per point", value: (intoMs * 1000) / count, unit: `µs (${intoMs.toFixed(0)} ms)` },
+          { label: "the same built by the rollup scheduler (read and write back, INFLUX_ROLLUPS=scheduler), per point", value: (writeBackMs * 1000) / count, unit: `µs (${writeBackMs.toFixed(0)} ms)` },
         ],
       };
     } finally {

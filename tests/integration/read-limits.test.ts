@@ -84,6 +84,28 @@ describe("per-client rate limit on every read route", () => {
   });
 });
 
+describe.each([
+  // Default: the proxy on this machine is believed, so each forwarded address has its own budget.
+  { trustProxy: undefined, ownBudgets: true },
+  { trustProxy: "1", ownBudgets: true },
+  // Only a proxy at 192.0.2.1 would be believed: the header is ignored, both share the peer's budget.
+  { trustProxy: "192.0.2.1", ownBudgets: false },
+])("TRUST_PROXY=$trustProxy", ({ trustProxy, ownBudgets }) => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ READ_RATE_LIMIT_ANONYMOUS_PER_MINUTE: "2", ...(trustProxy && { TRUST_PROXY: trustProxy }) });
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it(`${ownBudgets ? "counts each forwarded address apart" : "ignores X-Forwarded-For from a proxy it does not trust"}`, async () => {
+    const from = (address: string) => fetch(`${system.url}/api/v1/stations`, { headers: { "x-forwarded-for": address } });
+    for (let i = 0; i < 2; i++) expect((await from("203.0.113.30")).status).toBe(200);
+    expect((await from("203.0.113.31")).status).toBe(ownBudgets ? 200 : 429);
+  });
+});
+
 describe("server-wide concurrency limit", () => {
   let influxd: ManagedInfluxd;
   let system: TestSystem;

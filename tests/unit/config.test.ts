@@ -38,6 +38,11 @@ describe("loadConfig", () => {
     ["INFLUX_DATABASE", "drop;measurement", /INFLUX_DATABASE=.*letters, digits and underscores/],
     ["ADMIN_PASSWORD", "short", /ADMIN_PASSWORD=.*at least 10 characters/],
     ["SESSION_TTL_HOURS", "-1", /SESSION_TTL_HOURS="-1"/],
+    ["INFLUX_WRITE_CONSISTENCY", "majority", /INFLUX_WRITE_CONSISTENCY="majority": must be any, one, quorum or all/],
+    ["INFLUX_ROLLUPS", "tasks", /INFLUX_ROLLUPS="tasks": must be auto, continuous-queries or scheduler/],
+    ["TRUST_PROXY", "10.0.0.0/33", /TRUST_PROXY="10.0.0.0\/33": a hop count/],
+    ["TRUST_PROXY", "loopback, proxy.example.org", /TRUST_PROXY=.*comma-separated addresses and CIDR ranges/],
+    ["TRUST_PROXY", "true", /TRUST_PROXY="true"/],
   ])("rejects %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -58,6 +63,20 @@ describe("loadConfig", () => {
     expect(text).toMatch(message);
     expect(text).not.toContain("s3cret-pw");
     expect(text).not.toContain("t0ken");
+  });
+
+  it.each([
+    [undefined, "loopback"],
+    ["2", 2],
+    ["loopback, 10.0.0.0/8 ,fd00::/8", "loopback,10.0.0.0/8,fd00::/8"],
+    ["192.168.1.7", "192.168.1.7"],
+  ])("reads TRUST_PROXY=%s as express's trust proxy %j", (value, expected) => {
+    expect(loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy).toBe(expected);
+  });
+
+  it("sends no write consistency and lets auto choose who builds rollups, unless told", () => {
+    expect(loadConfig({}).influx).toMatchObject({ rollups: "auto", writeConsistency: undefined });
+    expect(loadConfig({ INFLUX_WRITE_CONSISTENCY: "quorum", INFLUX_ROLLUPS: "scheduler" }).influx).toMatchObject({ rollups: "scheduler", writeConsistency: "quorum" });
   });
 
   it("keeps the metadata in SQLite unless DATABASE_URL names a PostgreSQL", () => {

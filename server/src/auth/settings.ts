@@ -31,7 +31,8 @@ export class SqlSettingsRepository implements SettingsRepository {
     if (this.cache) return this.cache;
     const generation = this.generation;
     const rows = await this.db.selectFrom("settings").select(["key", "value"]).execute();
-    const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+    // The table also holds rows that are not admin settings (cluster/influx-database-claim.ts).
+    const stored = Object.fromEntries(rows.filter((r) => r.key in this.defaults).map((r) => [r.key, JSON.parse(r.value) as unknown]));
     const settings = { ...this.defaults, ...(stored as Partial<RuntimeSettings>) };
     if (generation === this.generation) this.cache = settings;
     return settings;

@@ -141,8 +141,20 @@ export async function startLeaderDuties(
 ): Promise<ServerLeaderDuties> {
   const feed = new AlertFeed(alerting, logger);
   let stopRuleSync: (() => void) | undefined;
+  let stopRollupSync: (() => void) | undefined;
   const duties: LeaderDuty[] = [
-    { name: "rollup rebuilds", start: () => rollups.lead(), stop: async () => rollups.standBy() },
+    {
+      name: "rollup rebuilds",
+      start: async () => {
+        await rollups.lead();
+        // Other instances store readings too: the hours they mark dirty are rebuilt here.
+        if (leadership.shared) stopRollupSync = scheduler.every(RULE_SYNC_MS, () => void rollups.refreshDirty().catch((err: unknown) => logger.warn({ err }, "reading other instances' dirty rollup hours failed")));
+      },
+      stop: async () => {
+        stopRollupSync?.();
+        rollups.standBy();
+      },
+    },
     {
       name: "alert engine and outbox sender",
       start: async () => {

@@ -45,20 +45,33 @@ export const ROLLUP_FIELD = Object.freeze({
   sum: "sum",
 } as const);
 
+/** INFLUX_ROLLUPS: who builds the rollups, or "auto" (continuous queries where the server accepts them). */
+export type RollupsSetting = "auto" | "continuous-queries" | "scheduler";
+/** What was decided: InfluxDB's continuous queries, or Water Monitor's rollup scheduler (query/rollup-scheduler.ts). */
+export type RollupMode = Exclude<RollupsSetting, "auto">;
+
 export interface ContinuousQueryDef {
   name: string;
   /** Full RESAMPLE clause. */
   resample: string;
   select: string;
+  /** The same SELECT without INTO: what the rollup scheduler reads to write the rows itself (rollup-repair.ts). */
+  aggregate: string;
+  /** Where the rows go. */
+  retentionPolicy: string;
+  measurement: string;
 }
 
-function rollupSelect(database: string, source: string, target: string, interval: string): string {
+/** Rollup fields InfluxDB computes as integers (count, and sum/max of integer fields); the rest are floats. */
+export const ROLLUP_INTEGER_FIELDS: ReadonlySet<string> = new Set([ROLLUP_FIELD.count, ROLLUP_FIELD.belowLodCount, ROLLUP_FIELD.qc]);
+
+function rollupSelect(database: string, source: string, into: string, interval: string): string {
   return (
     `SELECT mean("${FIELD.meanValue}") AS "${ROLLUP_FIELD.mean}", min("${FIELD.meanValue}") AS "${ROLLUP_FIELD.min}", ` +
     `max("${FIELD.meanValue}") AS "${ROLLUP_FIELD.max}", count("${FIELD.meanValue}") AS "${ROLLUP_FIELD.count}", ` +
     `sum("${FIELD.belowLod}") AS "${ROLLUP_FIELD.belowLodCount}", max("${FIELD.lod}") AS "${ROLLUP_FIELD.lod}", max("${FIELD.loq}") AS "${ROLLUP_FIELD.loq}", ` +
     `max("${FIELD.qc}") AS "${ROLLUP_FIELD.qc}", sum("${FIELD.meanValue}") AS "${ROLLUP_FIELD.sum}" ` +
-    `INTO "${database}"."${target}" FROM "${database}"."${source}" GROUP BY time(${interval}), *`
+    `${into}FROM "${database}"."${source}" GROUP BY time(${interval}), *`
   );
 }
 
@@ -68,19 +81,17 @@ function rollupSelect(database: string, source: string, target: string, interval
  */
 export function continuousQueries(database: string): ContinuousQueryDef[] {
   const raw = `${RETENTION.raw.name}"."${MEASUREMENT}`;
-  const oneMinute = `${RETENTION.oneMinute.name}"."${ROLLUP_MEASUREMENT.oneMinute}`;
-  const oneHour = `${RETENTION.oneHour.name}"."${ROLLUP_MEASUREMENT.oneHour}`;
+  const def = (name: string, resample: string, rp: string, measurement: string, interval: string): ContinuousQueryDef => ({
+    name,
+    resample,
+    select: rollupSelect(database, raw, `INTO "${database}"."${rp}"."${measurement}" `, interval),
+    aggregate: rollupSelect(database, raw, "", interval),
+    retentionPolicy: rp,
+    measurement,
+  });
   return [
-    {
-      name: "cq_reading_1m",
-      resample: "RESAMPLE EVERY 1m FOR 2h",
-      select: rollupSelect(database, raw, oneMinute, "1m"),
-    },
-    {
-      name: "cq_reading_1h",
-      resample: "RESAMPLE EVERY 10m FOR 2d",
-      select: rollupSelect(database, raw, oneHour, "1h"),
-    },
+    def("cq_reading_1m", "RESAMPLE EVERY 1m FOR 2h", RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute, "1m"),
+    def("cq_reading_1h", "RESAMPLE EVERY 10m FOR 2d", RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour, "1h"),
   ];
 }
 

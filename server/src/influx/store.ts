@@ -4,7 +4,7 @@ import { InfluxDB, type IResults } from "influx";
 import type { Reading } from "../../../common/reading.ts";
 import { StorageUnavailableError } from "../errors.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { RETENTION, continuousQueries, influxSchema } from "./schema.ts";
+import { RETENTION, continuousQueries, influxSchema, type RollupMode, type RollupsSetting } from "./schema.ts";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 import { toLineProtocol } from "./stored-lines.ts";
 import { chunkedQuery, StorageRejectedError, unreachable, type ChunkedQueryOptions, type InfluxEndpoint, type SeriesChunk } from "./chunked-query.ts";
@@ -54,6 +54,13 @@ export interface ReadingStore {
   queryChunks(influxql: string, options?: ChunkedQueryOptions): AsyncGenerator<SeriesChunk>;
   /** Pings InfluxDB and, once it answers, sets the schema up if that has not happened yet. */
   status(timeoutMs?: number): Promise<StorageStatus>;
+  /**
+   * Who builds the rollups: decided by the schema setup (INFLUX_ROLLUPS; "auto" asks the server),
+   * undefined until then.
+   */
+  readonly rollupMode: RollupMode | undefined;
+  /** Writes line protocol (already formatted) into a retention policy: rollup rows built by Water Monitor. */
+  writeLines(retentionPolicy: string, lines: string): Promise<void>;
 }
 
 export interface SeriesValues {
@@ -68,6 +75,10 @@ export interface InfluxStoreOptions {
   database: string;
   logger: Logger;
   requestTimeoutMs?: number;
+  /** INFLUX_ROLLUPS; "auto" by default. */
+  rollups?: RollupsSetting;
+  /** INFLUX_WRITE_CONSISTENCY (InfluxDB Enterprise 1.x): sent as `consistency` on every write; not sent when undefined. */
+  writeConsistency?: "any" | "one" | "quorum" | "all";
 }
 
 export class InfluxReadingStore implements ReadingStore {
@@ -84,13 +95,16 @@ export class InfluxReadingStore implements ReadingStore {
   private schemaReady = false;
   private readonly ready: Promise<void>;
   private markReady: () => void = () => undefined;
+  private readonly rollupSetting: RollupsSetting;
+  private mode: RollupMode | undefined;
 
   constructor(private readonly options: InfluxStoreOptions) {
     const url = new URL(options.url);
     this.database = options.database;
     this.where = displayUrl(url);
     this.base = `${url.protocol}//${url.host}${url.pathname.replace(/\/$/, "")}`;
-    this.writeUrl = `${this.base}/write?db=${encodeURIComponent(options.database)}&rp=${RETENTION.raw.name}&precision=ms`;
+    this.rollupSetting = options.rollups ?? "auto";
+    this.writeUrl = this.writeUrlFor(RETENTION.raw.name);
     this.writeHeaders = { "content-type": "text/plain; charset=utf-8" };
     if (url.username) {
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
@@ -131,6 +145,20 @@ export class InfluxReadingStore implements ReadingStore {
     return this.ready;
   }
 
+  get rollupMode(): RollupMode | undefined {
+    return this.mode;
+  }
+
+  /**
+   * The one place every /write URL is built. `consistency` is InfluxDB Enterprise 1.x's (the number
+   * of data nodes that must confirm a write); OSS 1.x accepts and ignores it.
+   */
+  private writeUrlFor(retentionPolicy: string): string {
+    const params = new URLSearchParams({ db: this.options.database, rp: retentionPolicy, precision: "ms" });
+    if (this.options.writeConsistency) params.set("consistency", this.options.writeConsistency);
+    return `${this.base}/write?${params}`;
+  }
+
   private async setUpSchema(): Promise<void> {
     const db = this.database;
     const names = await this.influx.getDatabaseNames();
@@ -138,16 +166,45 @@ export class InfluxReadingStore implements ReadingStore {
     const existing = await this.influx.showRetentionPolicies(db);
     for (const rp of Object.values(RETENTION)) {
       const options = { database: db, duration: rp.duration, replication: 1, isDefault: rp.isDefault };
-      if (existing.some((e) => e.name === rp.name)) await this.influx.alterRetentionPolicy(rp.name, options);
-      else await this.influx.createRetentionPolicy(rp.name, options);
+      if (!existing.some((e) => e.name === rp.name)) await this.influx.createRetentionPolicy(rp.name, options);
+      else {
+        // InfluxDB 2.x/3.x map retention policies to buckets (DBRP) and refuse to alter them: the
+        // bucket's retention is then the one that applies.
+        await this.influx.alterRetentionPolicy(rp.name, options).catch((err: unknown) => {
+          if (!refusedStatement(err)) throw err;
+          this.options.logger.warn({ database: db, retentionPolicy: rp.name, reason: (err as Error).message }, "InfluxDB refused to alter the retention policy; its own retention applies");
+        });
+      }
     }
-    const cqs = await this.influx.showContinousQueries(db);
-    for (const cq of continuousQueries(db)) {
-      // Recreate so a changed definition takes effect; CQs hold no data of their own.
-      if (cqs.some((c) => c.name === cq.name)) await this.influx.dropContinuousQuery(cq.name, db);
-      await this.influx.createContinuousQuery(cq.name, cq.select, db, cq.resample);
+    this.mode = await this.setUpRollups(db);
+    this.options.logger.info({ database: db, influx: this.where, rollups: this.mode }, "InfluxDB schema ready");
+  }
+
+  /**
+   * Continuous queries where they are wanted (and, for "auto", accepted); otherwise the ones Water
+   * Monitor created earlier are dropped, so the scheduler's rows are the only ones written.
+   */
+  private async setUpRollups(db: string): Promise<RollupMode> {
+    const ours = continuousQueries(db);
+    if (this.rollupSetting === "scheduler") {
+      // InfluxDB 2.x/3.x refuse SHOW CONTINUOUS QUERIES: then there is nothing to drop.
+      const cqs = await this.influx.showContinousQueries(db).catch((err: unknown) => (refusedStatement(err) ? [] : Promise.reject(err)));
+      for (const cq of ours) if (cqs.some((c) => c.name === cq.name)) await this.influx.dropContinuousQuery(cq.name, db);
+      return "scheduler";
     }
-    this.options.logger.info({ database: db, influx: this.where }, "InfluxDB schema ready");
+    try {
+      const cqs = await this.influx.showContinousQueries(db);
+      for (const cq of ours) {
+        // Recreate so a changed definition takes effect; CQs hold no data of their own.
+        if (cqs.some((c) => c.name === cq.name)) await this.influx.dropContinuousQuery(cq.name, db);
+        await this.influx.createContinuousQuery(cq.name, cq.select, db, cq.resample);
+      }
+      return "continuous-queries";
+    } catch (err) {
+      if (this.rollupSetting !== "auto" || !refusedStatement(err)) throw err;
+      this.options.logger.info({ database: db, influx: this.where, reason: (err as Error).message }, "InfluxDB has no continuous queries: the rollup scheduler builds the rollups");
+      return "scheduler";
+    }
   }
 
   /** Sets the schema up first if that has not happened yet; unavailable (503) while it cannot. */
@@ -214,6 +271,22 @@ export class InfluxReadingStore implements ReadingStore {
     }
     if (res.status >= 400 && res.status < 500) throw new StorageRejectedError(`InfluxDB rejected a write (${res.status}): ${text}`);
     throw new StorageUnavailableError(`InfluxDB write failed (${res.status}): ${text}`);
+  }
+
+  async writeLines(retentionPolicy: string, lines: string): Promise<void> {
+    if (lines.length === 0) return;
+    await this.schemaFirst();
+    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
+    let res: Response;
+    try {
+      res = await fetch(this.writeUrlFor(retentionPolicy), { method: "POST", headers: this.writeHeaders, body: Buffer.from(lines), signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      throw new StorageUnavailableError(unreachable(this.where, err, timeoutMs));
+    }
+    if (res.status === 204) return;
+    const text = scrubUrls(await res.text().catch(() => ""));
+    if (res.status >= 400 && res.status < 500) throw new StorageRejectedError(`InfluxDB rejected a write into ${retentionPolicy} (${res.status}): ${text}`);
+    throw new StorageUnavailableError(`InfluxDB write into ${retentionPolicy} failed (${res.status}): ${text}`);
   }
 
   async query<T = Record<string, unknown>>(influxql: string): Promise<IResults<T>> {
@@ -295,6 +368,14 @@ export class InfluxReadingStore implements ReadingStore {
 function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal {
   const timeout = AbortSignal.timeout(ms);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** The server answered and refused the statement (not: unreachable, or failing with 5xx). */
+function refusedStatement(err: unknown): boolean {
+  const e = err as Error & { res?: { statusCode?: number }; code?: string };
+  if (e.code !== undefined) return false;
+  const status = e.res?.statusCode;
+  return status === undefined || (status >= 400 && status < 500);
 }
 
 function classifyError(err: unknown, where: string): Error {

@@ -134,7 +134,7 @@ export async function undoImport(trx: MetaTransaction, importId: number, by: str
 }
 
 /** Stations, parameters and sampling period of the samples an import touched. */
-export async function affectedBy(trx: MetaTransaction, sampleIds: readonly number[], parameters: readonly string[]): Promise<LabUndoOutcome["affected"]> {
+export async function affectedBy(trx: MetaExecutor, sampleIds: readonly number[], parameters: readonly string[]): Promise<LabUndoOutcome["affected"]> {
   const ids = [...new Set(sampleIds)];
   if (ids.length === 0) return null;
   const stations = new Set<string>();

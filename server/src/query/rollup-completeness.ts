@@ -95,12 +95,24 @@ export class RollupCompleteness {
 
   constructor(
     /** Per level: how long after an hour's end the continuous queries may still rewrite it. */
-    private readonly settleMs: Readonly<Record<RollupLevel, number>>,
+    private settleMs: Readonly<Record<RollupLevel, number>>,
     state: CompletenessState,
+    /**
+     * Whether hours from the anchor on count as complete when settled (continuous queries write
+     * them). Without continuous queries (INFLUX_ROLLUPS=scheduler) nothing writes an hour's rollup
+     * but its rebuild: only rebuilt hours count, and only while no write came after the rebuild.
+     */
+    private anchorTrusted = true,
   ) {
     this.anchor = state.anchor;
     this.rebuilt = [...state.rebuilt];
     for (const { key, hour } of state.dirty) this.markDirty(key, hour);
+  }
+
+  /** Who writes the rollups was learnt only now (INFLUX_ROLLUPS=auto, InfluxDB answered late): see the constructor. */
+  configure(settleMs: Readonly<Record<RollupLevel, number>>, anchorTrusted: boolean): void {
+    this.settleMs = settleMs;
+    this.anchorTrusted = anchorTrusted;
   }
 
   /** Sequence number of the newest mark so far: a rebuild started now clears marks up to it. */
@@ -177,7 +189,7 @@ export class RollupCompleteness {
     const end = Math.min(hourFloor(to), hourFloor(now - this.settleMs[level] - HOUR_MS) + HOUR_MS);
     if (start >= end) return [];
     let trusted: TimeSpan[] = this.rebuilt.filter((s) => s.to > start && s.from < end).map((s) => ({ from: Math.max(s.from, start), to: Math.min(s.to, end) }));
-    if (this.anchor !== null && this.anchor < end) trusted = addSpan(trusted, { from: Math.max(this.anchor, start), to: end });
+    if (this.anchorTrusted && this.anchor !== null && this.anchor < end) trusted = addSpan(trusted, { from: Math.max(this.anchor, start), to: end });
     const holes: number[] = [];
     for (const [hour, h] of this.dirty) {
       if (hour < start || hour >= end) continue;

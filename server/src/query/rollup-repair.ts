@@ -5,22 +5,39 @@
 // replay after a long outage, imported lab results) was written to: until then charts read those
 // hours from raw (rollup-completeness.ts), after it from the rollups again, and beyond the raw
 // retention the rollups are all that is left of them.
-import type { ReadingStore } from "../influx/store.ts";
-import { continuousQueries } from "../influx/schema.ts";
+//
+// Without continuous queries (INFLUX_ROLLUPS=scheduler: InfluxDB 2.x/3.x, whose InfluxQL has no
+// SELECT … INTO either) the same aggregates are read and written back as line protocol, so every
+// hour's rollups come from the scheduler.
+import type { ReadingStore, SeriesValues } from "../influx/store.ts";
+import { continuousQueries, ROLLUP_INTEGER_FIELDS, type RollupMode } from "../influx/schema.ts";
 import { DAY_MS, HOUR_MS } from "./resolution.ts";
 
 /** Largest time span per SELECT … INTO: bounds the points InfluxDB materialises per statement. */
 const CHUNK_MS: Readonly<Record<string, number>> = Object.freeze({ cq_reading_1m: DAY_MS, cq_reading_1h: 31 * DAY_MS });
 
+interface RebuildStatement {
+  /** `SELECT … INTO`, run inside InfluxDB. */
+  into: string;
+  /** The same aggregate without INTO, for the rows to be written back. */
+  aggregate: string;
+  retentionPolicy: string;
+  measurement: string;
+}
+
 /** The `SELECT … INTO` statements that rebuild both rollups over whole hours covering [from, to]. */
 export function rollupRebuildStatements(database: string, from: number, to: number): string[] {
+  return rebuildSteps(database, from, to).map((s) => s.into);
+}
+
+function rebuildSteps(database: string, from: number, to: number): RebuildStatement[] {
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from > to) {
     throw new RangeError(`Bad rollup range ${from} … ${to}`);
   }
   // Whole hours, so every 1-minute and 1-hour bucket touched is recomputed from all its readings.
   const start = Math.floor(from / HOUR_MS) * HOUR_MS;
   const end = (Math.floor(to / HOUR_MS) + 1) * HOUR_MS;
-  const statements: string[] = [];
+  const statements: RebuildStatement[] = [];
   for (const cq of continuousQueries(database)) {
     // Reuse the continuous query's own SELECT so the one-off rollup can never drift from it.
     const marker = " GROUP BY time(";
@@ -29,12 +46,51 @@ export function rollupRebuildStatements(database: string, from: number, to: numb
     for (let t = start; t < end; t += chunk) {
       const where = ` WHERE time >= ${t}ms AND time < ${Math.min(t + chunk, end)}ms`;
       // fill(none): empty buckets hold no readings and must not become rows with count 0.
-      statements.push(`${cq.select.replace(marker, `${where}${marker}`)} fill(none)`);
+      const bounded = (select: string) => `${select.replace(marker, `${where}${marker}`)} fill(none)`;
+      statements.push({ into: bounded(cq.select), aggregate: bounded(cq.aggregate), retentionPolicy: cq.retentionPolicy, measurement: cq.measurement });
     }
   }
   return statements;
 }
 
-export async function rebuildRollups(store: ReadingStore, from: number, to: number): Promise<void> {
-  for (const statement of rollupRebuildStatements(store.database, from, to)) await store.query(statement);
+/**
+ * Rebuilds both rollups over the whole hours covering [from, to]: inside InfluxDB (`SELECT … INTO`)
+ * where it has continuous queries, else by reading the aggregates and writing the rows back.
+ */
+export async function rebuildRollups(store: ReadingStore, from: number, to: number, mode: RollupMode = "continuous-queries"): Promise<void> {
+  for (const step of rebuildSteps(store.database, from, to)) {
+    if (mode === "continuous-queries") await store.query(step.into);
+    else await store.writeLines(step.retentionPolicy, rollupLines(step.measurement, await store.queryValues(step.aggregate)));
+  }
+}
+
+/** Line-protocol escaping of measurement names, tag keys and tag values. */
+const escapeName = (v: string): string => v.replace(/[,= \\]/g, (c) => `\\${c}`);
+
+/**
+ * The rows `SELECT … INTO` would write for a `GROUP BY time(…), *` result: one point per bucket and
+ * series, empty tags left out (as INTO does), integer fields typed as InfluxDB computes them (a
+ * different type in a shard would be refused), null fields omitted.
+ */
+export function rollupLines(measurement: string, series: readonly SeriesValues[]): string {
+  const lines: string[] = [];
+  for (const s of series) {
+    const tags = Object.entries(s.tags ?? {})
+      .filter(([, v]) => v !== "")
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `,${escapeName(k)}=${escapeName(v)}`)
+      .join("");
+    const prefix = `${escapeName(measurement)}${tags} `;
+    const timeAt = s.columns.indexOf("time");
+    for (const row of s.values) {
+      const fields: string[] = [];
+      s.columns.forEach((column, i) => {
+        const value = row[i];
+        if (i === timeAt || typeof value !== "number") return;
+        fields.push(`${escapeName(column)}=${ROLLUP_INTEGER_FIELDS.has(column) ? `${Math.round(value)}i` : String(value)}`);
+      });
+      if (fields.length > 0) lines.push(`${prefix}${fields.join(",")} ${row[timeAt] as number}`);
+    }
+  }
+  return lines.join("\n");
 }

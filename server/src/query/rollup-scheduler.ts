@@ -14,7 +14,7 @@ import { createHash } from "node:crypto";
 import type { Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { continuousQueries } from "../influx/schema.ts";
+import { continuousQueries, type RollupMode } from "../influx/schema.ts";
 import { DAY_MS, HOUR_MS, parseInfluxDuration } from "./resolution.ts";
 import { earliestReadingQuery } from "../influx/influxql.ts";
 import { rebuildRollups } from "./rollup-repair.ts";
@@ -24,8 +24,17 @@ import type { RollupStateRepository } from "./rollup-state-repository.ts";
 export interface RollupSchedulerOptions {
   /** Readings older than this behind the wall clock are left to the continuous queries' RESAMPLE. */
   lateAfterMs: number;
-  /** Rebuild once no late reading has arrived for this long. */
+  /** Rebuild once no late reading has arrived for this long ... */
   quietMs: number;
+  /** ... or at the latest this long after the first unbuilt one arrived (writes that never pause). */
+  maxWaitMs?: number;
+  /**
+   * Who writes the rollups of recent hours (default: continuous queries). "scheduler": nobody else
+   * (INFLUX_ROLLUPS, InfluxDB 2.x/3.x): every written hour is dirty, not only late ones, and an hour
+   * counts as complete only once rebuilt after its last write. A promise: known once InfluxDB
+   * answers (INFLUX_ROLLUPS=auto); until then no hour counts as complete.
+   */
+  mode?: RollupMode | Promise<RollupMode>;
   /** Added to each continuous query's RESAMPLE window before its hours count as settled. */
   settleMarginMs?: number;
   now?: () => number;
@@ -40,6 +49,7 @@ export const DEFAULT_ROLLUP_SCHEDULER_OPTIONS: Readonly<RollupSchedulerOptions> 
   // The 1-minute continuous query resamples the last 2 h; keep a margin for its run interval.
   lateAfterMs: 90 * 60_000,
   quietMs: 10_000,
+  maxWaitMs: 60_000,
   // A run InfluxDB starts late (busy, or just restarted) still lands inside this.
   settleMarginMs: 10 * 60_000,
 });
@@ -61,10 +71,15 @@ export function hourRuns(hours: Iterable<number>): Array<[number, number]> {
   return runs;
 }
 
-/** The continuous queries' text (without the database name): when it changes, older rollup rows are not theirs. */
-export function continuousQuerySignature(): string {
-  const text = continuousQueries("_").map((cq) => `${cq.name} ${cq.resample} ${cq.select}`).join("\n");
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+/**
+ * The continuous queries' text (without the database name): when it changes, older rollup rows are
+ * not theirs. The scheduler's own rows are signed apart, so switching INFLUX_ROLLUPS either way
+ * trusts only hours rebuilt since.
+ */
+export function continuousQuerySignature(mode: RollupMode = "continuous-queries"): string {
+  const text = continuousQueries("_").map((cq) => (mode === "scheduler" ? cq.aggregate : `${cq.name} ${cq.resample} ${cq.select}`)).join("\n");
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return mode === "scheduler" ? `scheduler:${hash}` : hash;
 }
 
 /** Per level, how long after an hour's end its continuous query may still rewrite it. */
@@ -85,6 +100,9 @@ export class RollupScheduler implements RollupCompletenessSource {
   /** The background rebuild of older history: to run (raw retention) once this instance leads. */
   private history: { retentionMs: number; started: boolean } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** When the oldest write not rebuilt since arrived: the longest wait counts from there. */
+  private pendingSince: number | undefined;
+  private decided: RollupMode | undefined;
   private running: Promise<void> = Promise.resolve();
   /** Writes to the state repository, in order. */
   private saving: Promise<void> = Promise.resolve();
@@ -97,31 +115,61 @@ export class RollupScheduler implements RollupCompletenessSource {
   ) {
     this.now = options.now ?? Date.now;
     this.leading = options.leading ?? true;
-    const margin = options.settleMarginMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.settleMarginMs!;
-    this.completeness = new RollupCompleteness(settleTimes(margin), { anchor: null, rebuilt: [], dirty: [] });
+    this.completeness = new RollupCompleteness(settleTimes(this.settleMargin), { anchor: null, rebuilt: [], dirty: [] });
+    const mode = options.mode ?? "continuous-queries";
+    if (typeof mode === "string") this.decide(mode);
+  }
+
+  private decide(mode: RollupMode): void {
+    this.decided = mode;
+    // Without continuous queries nothing rewrites an hour after its rebuild: no settling time.
+    if (mode === "scheduler") this.completeness.configure({ rollup1m: 0, rollup1h: 0 }, false);
+  }
+
+  private get settleMargin(): number {
+    return this.options.settleMarginMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.settleMarginMs!;
+  }
+
+  /** Who writes the rollups; undefined until known (INFLUX_ROLLUPS=auto before InfluxDB answered). */
+  get mode(): RollupMode | undefined {
+    return this.decided;
   }
 
   /**
    * Loads what is known from earlier runs and starts watching. Until then no rollup hour counts as
-   * complete (charts aggregate raw). Dirty hours found are rebuilt once writes pause.
+   * complete (charts aggregate raw). Dirty hours found are rebuilt once writes pause. When who
+   * writes the rollups is known only once InfluxDB answers, watching starts then.
    */
   async start(): Promise<void> {
-    const signature = continuousQuerySignature();
     const stored = this.repository ? await this.repository.load() : { watch: null, rebuilt: [], dirty: [] };
     for (const span of stored.rebuilt) this.completeness.rebuiltFrom(span, -1);
     for (const mark of stored.dirty) this.completeness.markDirty(mark.key, mark.hour);
+    const mode = this.options.mode ?? "continuous-queries";
+    if (typeof mode === "string") return this.begin(mode, stored.watch);
+    void mode.then(
+      (decided) => this.begin(decided, stored.watch),
+      (err: unknown) => this.logger.error({ err }, "who builds the rollups was not decided; charts read raw data"),
+    );
+  }
+
+  private async begin(mode: RollupMode, watch: { anchor: number; signature: string } | null): Promise<void> {
+    if (this.closed) return;
+    this.decide(mode);
+    const signature = continuousQuerySignature(mode);
+    const stored = { watch };
     if (stored.watch && stored.watch.signature === signature) this.completeness.restartAt(stored.watch.anchor, true);
     else {
       // First start, or the continuous queries compute something else now: rows written before
       // are not what they would write, so only hours from now on (and hours rebuilt later) count.
       this.completeness.restartAt(this.now(), false);
       const state = this.completeness.state;
-      if (stored.watch) this.logger.info({ anchor: new Date(state.anchor!).toISOString() }, "continuous queries changed; older rollup hours are read from raw until rebuilt");
+      if (stored.watch) this.logger.info({ anchor: new Date(state.anchor!).toISOString(), mode: this.mode }, "continuous queries changed (or INFLUX_ROLLUPS); older rollup hours are read from raw until rebuilt");
       this.save((repo) => repo.saveWatch({ anchor: state.anchor!, signature }, state.rebuilt));
     }
     await this.saving;
     this.started = true;
     if (this.completeness.dirtyHours().length > 0) this.schedule();
+    this.startHistory();
   }
 
   /**
@@ -143,6 +191,22 @@ export class RollupScheduler implements RollupCompletenessSource {
     this.leading = false;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.pendingSince = undefined;
+  }
+
+  /**
+   * The leader of several instances: hours the others marked dirty since (they write readings too)
+   * are read from the shared store, so they are rebuilt and not read from the rollup meanwhile.
+   */
+  async refreshDirty(): Promise<void> {
+    if (!this.repository || !this.leading || this.closed) return;
+    let fresh = false;
+    for (const mark of (await this.repository.load()).dirty) {
+      if (this.completeness.isDirty(mark.key, mark.hour)) continue;
+      this.completeness.markDirty(mark.key, mark.hour);
+      fresh = true;
+    }
+    if (fresh) this.schedule();
   }
 
   /** Rebuilds the history before the anchor in the background once this instance leads. */
@@ -152,7 +216,7 @@ export class RollupScheduler implements RollupCompletenessSource {
   }
 
   private startHistory(): void {
-    if (!this.history || this.history.started || !this.leading) return;
+    if (!this.history || this.history.started || !this.leading || !this.started) return;
     this.history.started = true;
     void this.rebuildHistory(this.history.retentionMs, HISTORY_PAUSE_MS);
   }
@@ -172,9 +236,10 @@ export class RollupScheduler implements RollupCompletenessSource {
     return this.completeness.completeSpans(keys, level, from, to, this.now());
   }
 
-  /** Notes the hours of readings too old for the continuous queries to pick up. */
+  /** Notes the hours of readings too old for the continuous queries to pick up (without them: of every reading). */
   written(readings: readonly Reading[]): void {
-    const lateBefore = this.now() - this.options.lateAfterMs;
+    // Undecided yet (no write can succeed before InfluxDB answered): every hour, to be safe.
+    const lateBefore = this.decided !== "continuous-queries" ? Infinity : this.now() - this.options.lateAfterMs;
     let marked = false;
     let fresh: DirtyMark[] | undefined;
     for (const r of readings) {
@@ -195,7 +260,8 @@ export class RollupScheduler implements RollupCompletenessSource {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.running = this.running.then(async () => {
-      if (!this.leading) return;
+      if (!this.leading || !this.decided) return;
+      this.pendingSince = undefined;
       // InfluxDB away: the hours stay dirty for the next pass.
       for (const [from, to] of hourRuns(this.completeness.dirtyHours())) await this.rebuild(from, to);
       await this.saving;
@@ -237,7 +303,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     if (this.closed) return false;
     const upToSeq = this.completeness.currentSeq;
     try {
-      await rebuildRollups(this.store, from, to);
+      await rebuildRollups(this.store, from, to, this.decided);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
       return false;
@@ -256,10 +322,15 @@ export class RollupScheduler implements RollupCompletenessSource {
     return this.saving;
   }
 
+  /** Rebuilds once writes pause for quietMs, but never later than maxWaitMs after the first write waiting. */
   private schedule(): void {
     if (this.closed || !this.leading) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), this.options.quietMs);
+    const now = this.now();
+    this.pendingSince ??= now;
+    const maxWait = this.options.maxWaitMs ?? DEFAULT_ROLLUP_SCHEDULER_OPTIONS.maxWaitMs!;
+    const delay = Math.max(0, Math.min(this.options.quietMs, this.pendingSince + maxWait - now));
+    this.timer = setTimeout(() => void this.flush(), delay);
     this.timer.unref();
   }
 
