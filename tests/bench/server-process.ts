@@ -31,7 +31,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** SIGKILL, as a crash or power loss would end it; keeps the data dir. */
   kill(): Promise<void>;
+  /** How it ended (exit code or signal), undefined while it runs: a test that it did not crash. */
+  exitStatus(): number | NodeJS.Signals | undefined;
+  /** What it logged on stdout since it started (JSON lines; the last LOG_KEPT characters). */
+  log(): string;
 }
+
+/** Log kept per server process: enough for the warnings of a test, bounded for a long benchmark. */
+const LOG_KEPT = 200_000;
 
 export async function startServerProcess(
   influxUrl: string,
@@ -51,11 +58,20 @@ export async function startServerProcess(
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ADMIN_PASSWORD: adminPassword, ...env },
     stdio: clientDir === undefined ? ["ignore", "pipe", "inherit"] : ["ignore", "pipe", "inherit", "ipc"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A test or benchmark that dies half way must not leave its servers running.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      process.removeListener("exit", killOnExit);
+      resolve();
+    }),
+  );
+  let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      if (out.length > LOG_KEPT) out = out.slice(-LOG_KEPT);
       const m = /running at (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!.replace("localhost", "127.0.0.1"));
     });
@@ -85,6 +101,8 @@ export async function startServerProcess(
         child.send("heap");
       }),
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    exitStatus: () => child.exitCode ?? child.signalCode ?? undefined,
+    log: () => out,
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
