@@ -152,6 +152,35 @@ export async function waitForDrain(url: string, timeoutMs = 300_000): Promise<vo
   throw new Error("server did not drain its write queue in time");
 }
 
+/** Points an instance has written to InfluxDB since it started (its /api/health). */
+export async function writtenPoints(url: string): Promise<number> {
+  const health = (await (await fetch(`${url}/api/health`)).json()) as { writeQueue: { writtenPoints: number } };
+  return health.writeQueue.writtenPoints;
+}
+
+/**
+ * Which of `servers` the load balancer at `proxyUrl` hands this token's readings to (HAProxy picks
+ * the instance by the Authorization header): the one whose written points grow after `probe`, a
+ * reading sent through it.
+ */
+export async function instanceTaking(proxyUrl: string, token: string, servers: readonly ServerProcess[], probe: object): Promise<ServerProcess> {
+  const before = await Promise.all(servers.map((s) => writtenPoints(s.url)));
+  const res = await fetch(`${proxyUrl}/api/v1/readings`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ readings: [probe] }),
+  });
+  if (res.status >= 300) throw new Error(`the probe reading was refused: ${res.status} ${await res.text()}`);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const after = await Promise.all(servers.map((s) => writtenPoints(s.url)));
+    const taker = servers.find((_, i) => after[i]! > before[i]!);
+    if (taker) return taker;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("no instance wrote the probe reading within 10 s");
+}
+
 /** Runs `tasks` with at most `concurrency` in flight. */
 export async function runConcurrently(tasks: Array<() => Promise<void>>, concurrency: number): Promise<void> {
   let next = 0;

@@ -15,7 +15,7 @@ import type { LiveReading } from "../../common/events.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { seedCatalog } from "../../server/src/catalog/seed.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
-import { adminLogin, startServerProcess, waitForDrain, type ServerProcess } from "../bench/server-process.ts";
+import { adminLogin, instanceTaking, startServerProcess, waitForDrain, type ServerProcess } from "../bench/server-process.ts";
 import { eventually } from "../helpers/alert-system.ts";
 import { TestHaproxy } from "../helpers/haproxy.ts";
 import { IngestLoad, type LoadStation } from "../helpers/ingest-load.ts";
@@ -46,12 +46,7 @@ const watchers: Array<{ socket: LiveClient; values: Set<number> }> = [];
 
 const portOf = (server: ServerProcess) => Number(new URL(server.url).port);
 
-async function writtenPoints(server: ServerProcess): Promise<number> {
-  const health = (await (await fetch(`${server.url}/api/health`)).json()) as { writeQueue: { writtenPoints: number } };
-  return health.writeQueue.writtenPoints;
-}
-
-/** A token for `station`, and the instance HAProxy hands its readings to (seen by which one wrote a probe). */
+/** A token for `station`, and the instance HAProxy hands its readings to. */
 async function stationBehindProxy(station: string, probeValue: number): Promise<LoadStation & { server: ServerProcess }> {
   const res = await fetch(`${a.url}/api/v1/admin/station-tokens`, {
     method: "POST",
@@ -60,18 +55,8 @@ async function stationBehindProxy(station: string, probeValue: number): Promise<
   });
   expect(res.status).toBe(201);
   const { token } = (await res.json()) as { token: string };
-  const before = await Promise.all([a, b].map(writtenPoints));
-  const probe = await fetch(`${proxy.url}/api/v1/readings`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ readings: [{ station, parameter: PARAMETER, time: Date.now() - 60_000, value: probeValue }] }),
-  });
-  expect(probe.status).toBeLessThan(300);
-  const server = await eventually(async () => {
-    const after = await Promise.all([a, b].map(writtenPoints));
-    return after[0]! > before[0]! ? a : after[1]! > before[1]! ? b : undefined;
-  }, `the probe of ${station} written`, 10_000);
-  return { station, token, server };
+  const probe = { station, parameter: PARAMETER, time: Date.now() - 60_000, value: probeValue };
+  return { station, token, server: await instanceTaking(proxy.url, token, [a, b], probe) };
 }
 
 async function watch(server: ServerProcess): Promise<{ socket: LiveClient; values: Set<number> }> {
