@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import pg from "pg";
 import { io as connect } from "socket.io-client";
-import type { AlertsResponse } from "../../common/alerts.ts";
+import type { AlertEvent, AlertsResponse } from "../../common/alerts.ts";
 import type { LiveReading } from "../../common/events.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { seedCatalog } from "../../server/src/catalog/seed.ts";
@@ -28,7 +28,7 @@ const PARAMETER = "carbamazepine";
 /** Stations of the shipped catalog that measure it; a token each is made until both instances take some of them. */
 const catalog = seedCatalog();
 const STATIONS = catalog.stations.map((s) => s.id).filter((station) => catalog.primarySensor(station, PARAMETER, Date.now()));
-/** A rule of the test's own on the first station: every load reading breaches it, so it fires once and stays firing. */
+/** The test's own rules' threshold: every load reading breaches it. */
 const THRESHOLD = 100;
 const ADMIN_PASSWORD = "restart-under-load";
 
@@ -42,7 +42,14 @@ let influxDatabase: string;
 let admin: { cookie: string; csrfToken: string };
 /** Which instance HAProxy sends each station's readings to (by its token). */
 const servedBy = new Map<string, ServerProcess>();
-const watchers: Array<{ socket: LiveClient; values: Set<number> }> = [];
+const watchers: Watcher[] = [];
+
+interface Watcher {
+  socket: LiveClient;
+  values: Set<number>;
+  /** Rule ids of the alerts it was sent. */
+  alertRules: Set<number>;
+}
 
 const portOf = (server: ServerProcess) => Number(new URL(server.url).port);
 
@@ -59,16 +66,18 @@ async function stationBehindProxy(station: string, probeValue: number): Promise<
   return { station, token, server: await instanceTaking(proxy.url, token, [a, b], probe) };
 }
 
-async function watch(server: ServerProcess): Promise<{ socket: LiveClient; values: Set<number> }> {
+async function watch(server: ServerProcess): Promise<Watcher> {
   const socket: LiveClient = connect(server.url, { transports: ["websocket"], forceNew: true });
   const values = new Set<number>();
+  const alertRules = new Set<number>();
   socket.on("readings", (batch: LiveReading[]) => batch.forEach((r) => r.value !== null && values.add(r.value)));
+  socket.on("alert", (event: AlertEvent) => alertRules.add(event.ruleId));
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", () => resolve());
     socket.once("connect_error", reject);
   });
   expect(await socket.emitWithAck("subscribe", { stations: [...servedBy.keys()] })).toEqual({ ok: true });
-  const watcher = { socket, values };
+  const watcher = { socket, values, alertRules };
   watchers.push(watcher);
   return watcher;
 }
@@ -82,6 +91,17 @@ async function acknowledgedBetween(since: number, within: number) {
 /** Lines an instance logged at error or fatal level, or anything uncaught. */
 function troubleIn(server: ServerProcess): string[] {
   return server.log().split("\n").filter((line) => /"level":(50|60)|uncaught|unhandled/i.test(line));
+}
+
+/** A rule of the test's own on `station`: every load reading breaches it, so it fires once and stays firing. */
+async function breachedRule(station: string): Promise<number> {
+  const res = await fetch(`${a.url}/api/v1/alert-rules`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: admin.cookie, "x-csrf-token": admin.csrfToken },
+    body: JSON.stringify({ kind: "max", parameter: PARAMETER, station, threshold: THRESHOLD, unit: "ng/L" }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: number }).id;
 }
 
 async function alerts(): Promise<AlertsResponse["alerts"]> {
@@ -127,12 +147,7 @@ beforeAll(async () => {
   b = await startServerProcess(inject("influxUrl"), env);
   proxy = await TestHaproxy.start([portOf(a), portOf(b)]);
   admin = await adminLogin(a.url, ADMIN_PASSWORD);
-  const rule = await fetch(`${a.url}/api/v1/alert-rules`, {
-    method: "POST",
-    headers: { "content-type": "application/json", cookie: admin.cookie, "x-csrf-token": admin.csrfToken },
-    body: JSON.stringify({ kind: "max", parameter: PARAMETER, station: STATIONS[0], threshold: THRESHOLD, unit: "ng/L" }),
-  });
-  expect(rule.status).toBe(201);
+  await breachedRule(STATIONS[0]!);
   // Tokens until both instances take some stations (HAProxy hashes the token), four at least.
   const stations: LoadStation[] = [];
   for (const [i, station] of STATIONS.entries()) {
@@ -188,6 +203,9 @@ describe("two instances behind HAProxy under load", () => {
         throw new Error(`${err.message}: ${missing.length} of ${after.length} missing, e.g. ${JSON.stringify(missing.slice(0, 3))}`);
       });
     }
+    // An alert raised after the restart (a rule made now) reaches the clients on both instances.
+    const ruleId = await breachedRule([...servedBy.keys()][1]!);
+    for (const [i, w] of watchers.entries()) await eventually(() => w.alertRules.has(ruleId), `the client on ${i === 0 ? "A" : "B"} to hear the new alert`, 20_000);
     for (const server of [a, b]) {
       expect(server.exitStatus()).toBeUndefined();
       expect(troubleIn(server)).toEqual([]);
@@ -230,10 +248,10 @@ describe("two instances behind HAProxy under load", () => {
     const lost = [...load.acknowledged.values()].filter((r) => !stored.has(r.value));
     expect(lost, `${lost.length} of ${load.acknowledged.size} acknowledged readings not in InfluxDB`).toEqual([]);
 
-    // The rule fired once and stayed firing: the readings judged twice (redelivered after the restarts) raised nothing new.
+    // Each rule fired once and stayed firing: readings judged again (redelivered after the restarts) raised nothing new.
     const listed = await alerts();
     const ours = listed.filter((x) => x.threshold === THRESHOLD && x.kind === "max");
-    expect(ours.map((x) => [x.station, x.state])).toEqual([[STATIONS[0], "firing"]]);
+    expect(ours.map((x) => [x.station, x.state]).sort()).toEqual([[STATIONS[0], "firing"], [[...servedBy.keys()][1], "firing"]].sort());
     const open = listed.filter((x) => x.state !== "resolved").map((x) => `${x.ruleId}:${x.station}:${x.parameter}:${x.sensor}`);
     expect(new Set(open).size).toBe(open.length);
     for (const server of [a, b]) expect(server.exitStatus()).toBeUndefined();
