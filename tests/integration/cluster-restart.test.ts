@@ -50,6 +50,8 @@ interface Watcher {
   values: Set<number>;
   /** Rule ids of the alerts it was sent. */
   alertRules: Set<number>;
+  /** Why the server or the network ended its connections so far. */
+  disconnects: string[];
 }
 
 const portOf = (server: ServerProcess) => Number(new URL(server.url).port);
@@ -67,8 +69,11 @@ async function stationBehindProxy(station: string, probeValue: number): Promise<
   return { station, token, server: await instanceTaking(proxy.url, token, [a, b], probe) };
 }
 
-async function watch(server: ServerProcess): Promise<Watcher> {
-  const socket: LiveClient = connect(server.url, { transports: ["websocket"], forceNew: true });
+/** A live client on `server` watching the load's stations: anonymous, or logged in with `cookie`. */
+async function watch(server: ServerProcess, cookie?: string): Promise<Watcher> {
+  const socket: LiveClient = connect(server.url, { transports: ["websocket"], forceNew: true, extraHeaders: cookie ? { cookie } : {} });
+  const disconnects: string[] = [];
+  socket.on("disconnect", (reason) => disconnects.push(reason));
   const values = new Set<number>();
   const alertRules = new Set<number>();
   socket.on("readings", (batch: LiveReading[]) => batch.forEach((r) => r.value !== null && values.add(r.value)));
@@ -78,7 +83,7 @@ async function watch(server: ServerProcess): Promise<Watcher> {
     socket.once("connect_error", reject);
   });
   expect(await socket.emitWithAck("subscribe", { stations: [...servedBy.keys()] })).toEqual({ ok: true });
-  const watcher = { socket, values, alertRules };
+  const watcher = { socket, values, alertRules, disconnects };
   watchers.push(watcher);
   return watcher;
 }
@@ -123,11 +128,13 @@ async function whilePostgresIsDown(down: number): Promise<void> {
   const meanwhile = await acknowledgedBetween(down + 1_000, 3_000);
   expect(meanwhile.length).toBeGreaterThan(0);
   for (const [i, w] of watchers.entries()) {
-    await eventually(() => meanwhile.every((r) => w.values.has(r.value)), `the client on ${i === 0 ? "A" : "B"} to hear readings while PostgreSQL is down`, 10_000);
+    await eventually(() => meanwhile.every((r) => w.values.has(r.value)), `live client ${i + 1} to hear readings while PostgreSQL is down`, 10_000);
   }
   // Longer than a station token is trusted without asking the database again: still taken (kept while it cannot answer).
   const late = await acknowledgedBetween(down + REVALIDATE_MS + 1_000, 1_000);
   expect(late.length).toBeGreaterThan(0);
+  // Nobody was sent away for want of an answer: a session that cannot be checked now is not a session that ended.
+  expect(watchers.map((w) => w.disconnects)).toEqual(watchers.map(() => []));
 }
 
 beforeAll(async () => {
@@ -145,6 +152,8 @@ beforeAll(async () => {
     ADMIN_PASSWORD,
     // The load is one address (127.0.0.1) at about 60 requests/s: above the default limit per address.
     WRITE_RATE_LIMIT_PER_MINUTE: "100000",
+    // Live connections' credentials are checked again every second (a minute by default): many times during the outage.
+    LIVE_RECHECK_MS: "1000",
   };
   // One after the other: the first makes the schema and the catalog, the second finds them.
   a = await startServerProcess(inject("influxUrl"), env);
@@ -165,6 +174,8 @@ beforeAll(async () => {
   expect(new Set(servedBy.values()).size, "HAProxy sends the stations' readings to both instances").toBe(2);
   await watch(a);
   await watch(b);
+  // Logged in: its session is checked again every LIVE_RECHECK_MS, also while PostgreSQL is down.
+  await watch(b, admin.cookie);
   load = new IngestLoad({ url: proxy.url, stations, parameter: PARAMETER, firstValue: 200, tickMs: 100, maxMs: 240_000 });
   await eventually(() => watchers.every((w) => w.values.size > 20), "both live clients to hear the load", 20_000);
 }, 120_000);
@@ -202,14 +213,14 @@ describe("two instances behind HAProxy under load", () => {
     const after = await acknowledgedBetween(back, 3_000);
     expect(new Set(after.map((r) => servedBy.get(r.station))).size, "readings taken by both instances after the restart").toBe(2);
     for (const [i, w] of watchers.entries()) {
-      await eventually(() => after.every((r) => w.values.has(r.value)), `the client on ${i === 0 ? "A" : "B"} to hear every reading after the restart`, 20_000).catch((err: Error) => {
+      await eventually(() => after.every((r) => w.values.has(r.value)), `live client ${i + 1} to hear every reading after the restart`, 20_000).catch((err: Error) => {
         const missing = after.filter((r) => !w.values.has(r.value));
         throw new Error(`${err.message}: ${missing.length} of ${after.length} missing, e.g. ${JSON.stringify(missing.slice(0, 3))}`);
       });
     }
     // An alert raised after the restart (a rule made now) reaches the clients on both instances.
     const ruleId = await breachedRule([...servedBy.keys()][1]!);
-    for (const [i, w] of watchers.entries()) await eventually(() => w.alertRules.has(ruleId), `the client on ${i === 0 ? "A" : "B"} to hear the new alert`, 20_000);
+    for (const [i, w] of watchers.entries()) await eventually(() => w.alertRules.has(ruleId), `live client ${i + 1} to hear the new alert`, 20_000);
     for (const server of [a, b]) {
       expect(server.exitStatus()).toBeUndefined();
       expect(troubleIn(server)).toEqual([]);
