@@ -80,6 +80,8 @@ export async function drive(url: string, tokens: string | readonly string[], ser
   const ticks = Math.max(1, Math.round((seconds * 1000) / TICK_MS));
   const start = Date.now();
   const inFlight: Promise<void>[] = [];
+  // Reported once all are answered: a rejection left waiting until then would end the process as unhandled.
+  let failure: unknown;
   for (let t = 0; t < ticks; t++) {
     const now = Date.now();
     const readings = Array.from({ length: perTick }, (_, i) => {
@@ -88,15 +90,18 @@ export async function drive(url: string, tokens: string | readonly string[], ser
     });
     const token = tokenList[t % tokenList.length]!;
     inFlight.push(
-      fetch(`${url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ readings }) }).then(async (res) => {
-        if (res.status >= 300) throw new Error(`POST failed: ${res.status} ${await res.text()}`);
-        await res.body?.cancel();
-      }),
+      fetch(`${url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ readings }) })
+        .then(async (res) => {
+          if (res.status >= 300) throw new Error(`POST failed: ${res.status} ${await res.text()}`);
+          await res.body?.cancel();
+        })
+        .catch((err: unknown) => void (failure ??= err)),
     );
     const wait = start + (t + 1) * TICK_MS - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   await Promise.all(inFlight);
+  if (failure !== undefined) throw failure;
   await new Promise((r) => setTimeout(r, 500)); // the last events
   return ticks * perTick;
 }
