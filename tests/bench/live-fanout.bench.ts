@@ -4,80 +4,14 @@
 // over every delivered reading. Baseline, same server, same rate, same run: one client. Also a client
 // whose TCP connection stops reading joins the 1,000: it must be closed (it resyncs on reconnect),
 // not buffered without end, while the others' latency stays where it is.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import type { Socket as NetSocket } from "node:net";
-import os from "node:os";
-import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { io as connect, type Socket } from "socket.io-client";
-import type { Reading } from "../../common/reading.ts";
+import type { Socket } from "socket.io-client";
 import { influxAdmin, type Benchmark } from "./bench-kit.ts";
-import { largeCatalog } from "./large-catalog.ts";
+import { drive, fanoutNetwork, percentile, RATE_PER_SECOND, watchers } from "./fanout-kit.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const CLIENTS = 1_000;
-const RATE_PER_SECOND = 2_000;
-const TICK_MS = 100;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-interface Watchers {
-  sockets: Socket[];
-  latencies: number[];
-  /** Disconnects of these clients since they connected (none expected). */
-  disconnects: number;
-}
-
-/** `count` clients, client i watching stations[i % stations.length], a few connecting at a time. */
-async function watchers(url: string, stations: readonly string[], count: number): Promise<Watchers> {
-  const w: Watchers = { sockets: [], latencies: [], disconnects: 0 };
-  const one = (station: string) =>
-    new Promise<Socket>((resolve, reject) => {
-      const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false });
-      socket.on("readings", (batch: Reading[]) => {
-        const now = Date.now();
-        for (const r of batch) w.latencies.push(now - r.time);
-      });
-      socket.on("disconnect", () => w.disconnects++);
-      socket.once("connect_error", reject);
-      socket.once("connect", () =>
-        socket.emit("subscribe", { stations: [station] }, (ack: { ok: boolean; msg?: string }) => (ack.ok ? resolve(socket) : reject(new Error(`subscribe refused: ${ack.msg}`)))),
-      );
-    });
-  for (let i = 0; i < count; i += 50) {
-    w.sockets.push(...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) => one(stations[(i + j) % stations.length]!)))));
-  }
-  return w;
-}
-
-/** Posts RATE_PER_SECOND readings per second for `seconds`, over every series (station-minor: each tick meets many stations), stamped with the send time. */
-async function drive(url: string, token: string, series: ReadonlyArray<readonly [string, string]>, seconds: number, offset: number): Promise<number> {
-  const perTick = (RATE_PER_SECOND * TICK_MS) / 1000;
-  const ticks = Math.max(1, Math.round((seconds * 1000) / TICK_MS));
-  const start = Date.now();
-  const inFlight: Promise<void>[] = [];
-  for (let t = 0; t < ticks; t++) {
-    const now = Date.now();
-    const readings = Array.from({ length: perTick }, (_, i) => {
-      const [station, parameter] = series[(offset + t * perTick + i) % series.length]!;
-      return { station, parameter, time: now, value: 100 + (i % 10) };
-    });
-    inFlight.push(
-      fetch(`${url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ readings }) }).then(async (res) => {
-        if (res.status >= 300) throw new Error(`POST failed: ${res.status} ${await res.text()}`);
-        await res.body?.cancel();
-      }),
-    );
-    const wait = start + (t + 1) * TICK_MS - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  await Promise.all(inFlight);
-  await new Promise((r) => setTimeout(r, 500)); // the last events
-  return ticks * perTick;
-}
 
 /** The TCP socket under a client's WebSocket (engine.io-client → ws), to stop reading from it. */
 function tcpOf(socket: Socket): NetSocket {
@@ -90,14 +24,10 @@ export const liveFanout: Benchmark = {
   async run({ influxUrl, scale }) {
     const seconds = Math.max(1, Math.round(20 * scale));
     const clients = Math.max(10, Math.round(CLIENTS * scale));
-    const data = largeCatalog();
-    const stations = data.stations.map((s) => s.id);
-    // Station-minor, so consecutive readings come from different stations, as a network's do.
-    const series = data.parameters.flatMap((p) => stations.map((s) => [s, p.code] as const));
-    const dir = mkdtempSync(path.join(os.tmpdir(), "wm-bench-fanout-"));
-    writeFileSync(path.join(dir, "catalog.json"), JSON.stringify(data));
+    const network = fanoutNetwork();
+    const { stations, series } = network;
     const database = `bench_fanout_${randomBytes(4).toString("hex")}`;
-    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: path.join(dir, "catalog.json") }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
+    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: network.catalogFile }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
     let one: number[];
     let many: number[];
     let delivered: number;
@@ -146,7 +76,7 @@ export const liveFanout: Benchmark = {
     } finally {
       await server.stop();
       await influxAdmin(influxUrl, `DROP DATABASE "${database}"`).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
+      network.remove();
     }
     return {
       name: `${this.name}, ${clients} clients, ${seconds} s`,

@@ -2,6 +2,7 @@ import { assessmentBench } from "./assessment.bench.ts";
 import type { Benchmark } from "./bench-kit.ts";
 import { catalogScale } from "./catalog-scale.bench.ts";
 import { clientBench } from "./client.bench.ts";
+import { clusterBench } from "./cluster.bench.ts";
 import { exportBench } from "./export.bench.ts";
 import { influxWrite } from "./influx-write.bench.ts";
 import { ingest } from "./ingest.bench.ts";
@@ -16,4 +17,4 @@ import { scaleBench } from "./scale.bench.ts";
 import { seriesQuery, seriesQueryYear } from "./series-query.bench.ts";
 
 /** Every benchmark `npm run bench` runs, in order. */
-export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, seriesQueryYear, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench, mapFirstPaintBench, profileFrameBench, scaleBench, liveFanout];
+export const benchmarks: Benchmark[] = [influxWrite, ingest, liveLatency, seriesQuery, seriesQueryYear, clientBench, exportBench, readLoad, labImportBench, labValidationBench, catalogScale, reviewChart, assessmentBench, mapFirstPaintBench, profileFrameBench, scaleBench, liveFanout, clusterBench];

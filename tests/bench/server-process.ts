@@ -31,7 +31,14 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** SIGKILL, as a crash or power loss would end it; keeps the data dir. */
   kill(): Promise<void>;
+  /** How it ended (exit code or signal), undefined while it runs: a test that it did not crash. */
+  exitStatus(): number | NodeJS.Signals | undefined;
+  /** What it logged on stdout since it started (JSON lines; the last LOG_KEPT characters). */
+  log(): string;
 }
+
+/** Log kept per server process: enough for the warnings of a test, bounded for a long benchmark. */
+const LOG_KEPT = 200_000;
 
 export async function startServerProcess(
   influxUrl: string,
@@ -51,11 +58,20 @@ export async function startServerProcess(
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, INFLUX_URL: influxUrl, SIMULATOR: "off", LOG_LEVEL: "warn", ADMIN_PASSWORD: adminPassword, ...env },
     stdio: clientDir === undefined ? ["ignore", "pipe", "inherit"] : ["ignore", "pipe", "inherit", "ipc"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A test or benchmark that dies half way must not leave its servers running.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      process.removeListener("exit", killOnExit);
+      resolve();
+    }),
+  );
+  let out = "";
   const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
+      if (out.length > LOG_KEPT) out = out.slice(-LOG_KEPT);
       const m = /running at (http:\/\/\S+)/.exec(out);
       if (m) resolve(m[1]!.replace("localhost", "127.0.0.1"));
     });
@@ -85,6 +101,8 @@ export async function startServerProcess(
         child.send("heap");
       }),
     cpuSeconds: () => processCpuSeconds(child.pid!),
+    exitStatus: () => child.exitCode ?? child.signalCode ?? undefined,
+    log: () => out,
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
@@ -132,6 +150,35 @@ export async function waitForDrain(url: string, timeoutMs = 300_000): Promise<vo
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error("server did not drain its write queue in time");
+}
+
+/** Points an instance has written to InfluxDB since it started (its /api/health). */
+export async function writtenPoints(url: string): Promise<number> {
+  const health = (await (await fetch(`${url}/api/health`)).json()) as { writeQueue: { writtenPoints: number } };
+  return health.writeQueue.writtenPoints;
+}
+
+/**
+ * Which of `servers` the load balancer at `proxyUrl` hands this token's readings to (HAProxy picks
+ * the instance by the Authorization header): the one whose written points grow after `probe`, a
+ * reading sent through it.
+ */
+export async function instanceTaking(proxyUrl: string, token: string, servers: readonly ServerProcess[], probe: object): Promise<ServerProcess> {
+  const before = await Promise.all(servers.map((s) => writtenPoints(s.url)));
+  const res = await fetch(`${proxyUrl}/api/v1/readings`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ readings: [probe] }),
+  });
+  if (res.status >= 300) throw new Error(`the probe reading was refused: ${res.status} ${await res.text()}`);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const after = await Promise.all(servers.map((s) => writtenPoints(s.url)));
+    const taker = servers.find((_, i) => after[i]! > before[i]!);
+    if (taker) return taker;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error("no instance wrote the probe reading within 10 s");
 }
 
 /** Runs `tasks` with at most `concurrency` in flight. */

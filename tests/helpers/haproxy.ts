@@ -32,14 +32,17 @@ export class TestHaproxy {
     return this.output;
   }
 
-  /** HAProxy on a free port in front of the two instances listening on `instancePorts`. */
-  static async start(instancePorts: [number, number]): Promise<TestHaproxy> {
+  /**
+   * HAProxy on a free port in front of the instances listening on `instancePorts`: two, or one (the
+   * file's two server lines then name the same instance).
+   */
+  static async start(instancePorts: readonly [number, number] | readonly [number]): Promise<TestHaproxy> {
     const port = await freePort();
     const env = {
       ...process.env,
       WM_LISTEN: `127.0.0.1:${port}`,
       WM_INSTANCE1: `127.0.0.1:${instancePorts[0]}`,
-      WM_INSTANCE2: `127.0.0.1:${instancePorts[1]}`,
+      WM_INSTANCE2: `127.0.0.1:${instancePorts[1] ?? instancePorts[0]}`,
     };
     const child = spawn("haproxy", ["-db", "-f", HAPROXY_CONFIG], { env, stdio: ["ignore", "pipe", "pipe"] });
     const proxy = new TestHaproxy(child, port);

@@ -2,10 +2,12 @@
 // version; instances that start together migrate once between them (advisory lock); a database from a
 // newer release is refused untouched; an unreachable DATABASE_URL stops the start with a message
 // naming the setting and never its password, and `npm start` exits non-zero with it; the append-only
-// tables refuse changes as on SQLite.
+// tables refuse changes as on SQLite; a connection PostgreSQL drops (a restart) does not end the process.
 import net from "node:net";
 import { sql } from "kysely";
+import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import { MetaUnavailableError } from "../../server/src/errors.ts";
 import { MIGRATIONS, SchemaTooNewError } from "../../server/src/meta/migrate.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
 import { MetaDatabaseUnreachableError } from "../../server/src/meta/postgres.ts";
@@ -127,5 +129,21 @@ describe("metadata store on PostgreSQL", () => {
       .values({ station: "s", parameter: "p", sensor: "x", from_ms: 1, to_ms: 2, grade: "good", reason: "checked", at: 3, by: "rev", by_id: 1 })
       .execute();
     await expect(store.db.deleteFrom("review_grades").execute()).rejects.toThrow("review records are never changed or deleted");
+  });
+
+  it("goes on when PostgreSQL drops a connection a transaction holds: its queries fail as unavailable, the next ones get a new connection", async () => {
+    const store = await open(await database());
+    const admin = new pg.Client({ connectionString: inject("postgresUrl") });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const failed = store.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(trx);
+      // As a restart does to every session: between two of the transaction's queries (no query running).
+      await admin.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+      await new Promise((r) => setTimeout(r, 200));
+      await sql`SELECT 1`.execute(trx);
+    });
+    await expect(failed).rejects.toThrow(MetaUnavailableError);
+    expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(store.db)).rows).toEqual([{ one: 1 }]);
   });
 });

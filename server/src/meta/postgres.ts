@@ -99,6 +99,11 @@ function failingAsUnavailable(pool: pg.Pool): pg.Pool {
     }
     if (!wrapped.has(client)) {
       wrapped.add(client);
+      // pg-pool listens for a connection's 'error' only while it is idle; one that PostgreSQL drops
+      // while checked out (a restart under load: mid-query or between a transaction's queries) would
+      // be an 'error' without a listener, which ends the process. Its queries fail with that error
+      // (MetaUnavailableError below) and the pool discards the connection when it is released.
+      client.on("error", () => undefined);
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as { query: unknown }).query = (...args: unknown[]) => {
         const result = query(...args);

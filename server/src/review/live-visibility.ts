@@ -2,11 +2,15 @@
 // readings go to everyone watching its station only if raw data is released, or if the operator
 // shows provisional data to everyone (then labelled provisional); otherwise — and always under an
 // embargo — only to the owning organisation's members and admins. The rules are read once a second
-// at most (and again at once after a change of settings or embargoes), not per reading.
+// at most (and again at once after a change of settings or embargoes), not per reading. While the
+// metadata database cannot answer (PostgreSQL down, issue #21) the settings and embargoes read last
+// go on being used — nobody can change them meanwhile — so live readings keep flowing instead of
+// being dropped until it is back (as station tokens verified before an outage stay valid).
 import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
 import type { EmbargoInfo, ReleasePolicy } from "../../../common/review.ts";
 import type { SettingsRepository } from "../auth/settings.ts";
 import type { CatalogSource } from "../catalog/catalog-source.ts";
+import { MetaUnavailableError } from "../errors.ts";
 import type { Clock } from "../util/clock.ts";
 import { AccessPolicy, activeEmbargoes, type Viewer } from "./access-policy.ts";
 import type { ReviewRepository } from "./review-repository.ts";
@@ -54,8 +58,15 @@ export class LiveRules {
   }
 }
 
+/** What the rules are made of, as the database last gave it. */
+interface StoredRules {
+  release: ReleasePolicy;
+  embargoes: readonly EmbargoInfo[];
+}
+
 export class LiveVisibility {
   private cached: { at: number; rules: Promise<LiveRules> } | null = null;
+  private lastRead: StoredRules | undefined;
 
   constructor(
     private readonly settings: Pick<SettingsRepository, "get">,
@@ -76,13 +87,25 @@ export class LiveVisibility {
     const now = this.clock.now();
     if (this.cached && now - this.cached.at < this.ttlMs) return this.cached.rules;
     const rules = (async () => {
-      const [settings, embargoes] = await Promise.all([this.settings.get(), this.review.embargoes()]);
-      return new LiveRules({ releaseLevel: settings.releaseLevel, publicProvisional: settings.publicProvisional }, activeEmbargoes(embargoes, now), this.catalog.current());
+      const stored = await this.read();
+      // Embargoes are judged against now, also those read before an outage (one may end meanwhile).
+      return new LiveRules(stored.release, activeEmbargoes(stored.embargoes, now), this.catalog.current());
     })();
     this.cached = { at: now, rules };
     rules.catch(() => {
       if (this.cached?.rules === rules) this.cached = null;
     });
     return rules;
+  }
+
+  private async read(): Promise<StoredRules> {
+    try {
+      const [settings, embargoes] = await Promise.all([this.settings.get(), this.review.embargoes()]);
+      this.lastRead = { release: { releaseLevel: settings.releaseLevel, publicProvisional: settings.publicProvisional }, embargoes };
+      return this.lastRead;
+    } catch (err) {
+      if (err instanceof MetaUnavailableError && this.lastRead) return this.lastRead;
+      throw err;
+    }
   }
 }
