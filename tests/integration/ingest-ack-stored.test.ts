@@ -8,7 +8,7 @@
 import { rmSync } from "node:fs";
 import pg from "pg";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { startServerProcess, type ServerProcess } from "../bench/server-process.ts";
+import { startServerProcess } from "../bench/server-process.ts";
 import { eventually } from "../helpers/alert-system.ts";
 import { createTestDatabase } from "../helpers/test-meta.ts";
 import { startOwnInfluxd, startTestSystem, uniqueDatabase } from "../helpers/test-system.ts";
