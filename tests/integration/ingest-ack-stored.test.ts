@@ -63,7 +63,7 @@ async function storedTimes(influxUrl: string, database: string): Promise<number[
 }
 
 describe("INGEST_ACK on PostgreSQL: kill -9 during a stream, data dir deleted", () => {
-  it.each([
+  it.each<{ ack: string; env: Record<string, string>; loses: boolean }>([
     { ack: "stored", env: {}, loses: false },
     // The writer holds readings for ten minutes: what the journal acknowledged is only on the lost disk.
     { ack: "journal", env: { INGEST_ACK: "journal", WRITE_FLUSH_MS: "600000", WRITE_BATCH_SIZE: "50000" }, loses: true },
