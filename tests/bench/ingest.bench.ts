@@ -4,6 +4,7 @@
 // INGEST_ACK=stored costs (issue #21: a request answered only once its readings are in InfluxDB): a
 // server on PostgreSQL (flushing its commits, as in production) next to today's INGEST_ACK=journal.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import os from "node:os";
 import type { Reading } from "../../common/reading.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
@@ -98,7 +99,11 @@ async function jsonPhase(count: number, influxdPid: number | undefined, server: 
 /** INGEST_ACK=stored on a server with its metadata in PostgreSQL (`env` adds settings): the JSON phase. */
 async function storedPhase(influxUrl: string, influxdPid: number | undefined, postgres: TestPostgresServer, count: number, bodies: string[], env: Record<string, string>) {
   const database = `bench_stored_${randomBytes(4).toString("hex")}`;
-  const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, DATABASE_URL: postgres.url(), INGEST_ACK: "stored", ...env }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
+  // A metadata database of its own: each server makes its first admin with its own password.
+  const admin = new pg.Client({ connectionString: postgres.url() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`).finally(() => admin.end());
+  const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, DATABASE_URL: postgres.url(database), INGEST_ACK: "stored", ...env }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
   try {
     return await jsonPhase(count, influxdPid, server, await server.stationToken(), bodies);
   } finally {

@@ -2,26 +2,15 @@
 // back oldest first; two instances replaying at once never take the same batch; a batch leaves only
 // when removed; a released claim, or one whose instance died (lapsed), lets another instance take it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { QC, type Reading } from "../../common/reading.ts";
+import type { Reading } from "../../common/reading.ts";
 import { SqlSpool } from "../../server/src/ingest/sql-spool.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { META_DIALECTS, openTestMetaStore, type TestMetaStore } from "../helpers/test-meta.ts";
 
 const CLAIM_TIMEOUT_MS = 60_000;
 
 function batch(first: number, count: number): Reading[] {
-  return Array.from({ length: count }, (_, i) => ({
-    station: "DE-ELBE-ZEHREN",
-    parameter: "carbamazepine",
-    sensor: "",
-    time: 1_700_000_000_000 + (first + i) * 1_000,
-    value: first + i,
-    qualifier: null,
-    limit: null,
-    uncertainty: null,
-    rawSignal: null,
-    calibration: null,
-    qc: QC.pass,
-  }));
+  return Array.from({ length: count }, (_, i) => testReading({ station: "DE-ELBE-ZEHREN", parameter: "carbamazepine", time: 1_700_000_000_000 + (first + i) * 1_000, value: first + i }));
 }
 
 describe.each(META_DIALECTS)("SqlSpool on %s", (dialect) => {
