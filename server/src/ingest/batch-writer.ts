@@ -287,7 +287,7 @@ export class BatchWriter {
       this.writeFailed(err as Error, points);
       if (err instanceof StorageRejectedError) {
         // Not stored, and never will be: a request waiting for these readings is told so, not 202.
-        this.settling.refused(batch.seq, new UnprocessableError("readings_refused", `InfluxDB refused the readings (${err.message}); they were not stored: correct them before sending again`));
+        this.settling.refused(batch.seq, new UnprocessableError("readings_refused", `InfluxDB refused a write holding these readings (${err.message}); some or all of them are not stored: correct them before sending again`));
         this.settled(batch);
       } else {
         this.storageWritable = false;
