@@ -26,7 +26,6 @@ interface Batch {
   seq: number;
 }
 
-
 export interface BatchWriterOptions {
   batchSize: number;
   flushMs: number;
