@@ -72,7 +72,8 @@ const envSchema = z.object({
     .default("84d"),
   INGEST_MAX_READINGS: positiveInt.default(10_000),
   INGEST_MAX_BYTES: positiveInt.default(5 * 1024 * 1024),
-  INGEST_JOURNAL: onOff.default(true),
+  INGEST_ACK: z.enum(["journal", "stored"], { error: "must be journal or stored" }).optional(),
+  INGEST_JOURNAL: onOff.optional(),
   INGEST_PASS_THROUGH: onOff.default(true),
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
   WRITE_FLUSH_MS: positiveInt.default(1_000),
@@ -166,7 +167,19 @@ export interface Config {
   ingest: {
     maxReadings: number;
     maxBytes: number;
-    /** Accepted readings are on disk before the answer, so a crash loses nothing acknowledged. */
+    /**
+     * When a request is answered: "journal" once its readings are in the local journal (journal.ts)
+     * — a crash of the process loses nothing acknowledged, the death of the machine's disk does;
+     * "stored" once they are in InfluxDB or, while it is down, in the shared spool in the metadata
+     * database (sql-spool.ts) — durable outside the instance (issue #21). Default: "stored" with
+     * DATABASE_URL (several instances), "journal" otherwise.
+     */
+    ack: "journal" | "stored";
+    /**
+     * Accepted readings are on disk before the answer, so a crash loses nothing acknowledged. Default
+     * on with ack "journal"; off with "stored", where the answer waits for InfluxDB or the shared
+     * spool anyway and the journal would add a disk write to each request for nothing acknowledged.
+     */
     journal: boolean;
     /** /write lines already in the stored form are forwarded, not parsed and formatted again (ingest-service.ts). */
     passThrough: boolean;
@@ -282,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = result.data;
+  const ack = e.INGEST_ACK ?? (e.DATABASE_URL ? "stored" : "journal");
   const config: Config = {
     port: e.PORT,
     host: e.HOST,
@@ -305,7 +319,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ingest: {
       maxReadings: e.INGEST_MAX_READINGS,
       maxBytes: e.INGEST_MAX_BYTES,
-      journal: e.INGEST_JOURNAL,
+      ack,
+      journal: e.INGEST_JOURNAL ?? ack === "journal",
       passThrough: e.INGEST_PASS_THROUGH,
       writeBatchSize: e.WRITE_BATCH_SIZE,
       flushMs: e.WRITE_FLUSH_MS,

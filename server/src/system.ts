@@ -52,8 +52,8 @@ import { watchStorage } from "./live/storage-watch.ts";
 import { openMetaStore } from "./meta/open.ts";
 import type { MetaStore } from "./meta/store.ts";
 import { originGuard } from "./live/live-origin.ts";
-import { Spool } from "./ingest/spool.ts";
-import { IngestJournal, recoverJournal } from "./ingest/journal.ts";
+import { openWriterSpool, SHARED_SPOOL_POLL_MS } from "./ingest/writer-spool.ts";
+import { IngestJournal } from "./ingest/journal.ts";
 import { LiveHub, type LiveServer } from "./live/live-hub.ts";
 import { queryRouter } from "./query/query-routes.ts";
 import { LatestReadings } from "./query/latest-readings.ts";
@@ -156,10 +156,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const rollups = await startRollupScheduler(store, new SqlRollupStateRepository(meta.db), logger.child({ module: "rollups" }), {
     ...DEFAULT_ROLLUP_SCHEDULER_OPTIONS, quietMs: config.rollupRepairQuietMs, maxWaitMs: config.rollupRepairMaxWaitMs, mode: rollupMode, now, historyRetentionMs: initial.reachable ? SCHEMA_RETENTION.rawMs : null, leading: leadership.isLeader(),
   });
-  const spool = new Spool(path.join(config.dataDir, "spool"));
-  const journalDir = path.join(config.dataDir, "journal");
-  await recoverJournal(journalDir, spool, logger.child({ module: "journal" }));
-  const journal = config.ingest.journal ? new IngestJournal(journalDir, logger.child({ module: "journal" })) : undefined;
+  // INGEST_ACK=stored: the spool is shared in the metadata database, so nothing acknowledged waits on this machine only.
+  const spool = await openWriterSpool(config, meta, leadership.instance, now, logger);
+  const journal = config.ingest.journal ? new IngestJournal(path.join(config.dataDir, "journal"), logger.child({ module: "journal" })) : undefined;
   const writer = new BatchWriter(
     store,
     spool,
@@ -169,6 +168,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       concurrency: config.ingest.writeConcurrency,
       queueMaxPoints: config.ingest.queueMaxPoints,
       spoolMaxBytes: config.ingest.spoolMaxBytes,
+      spoolPollMs: config.ingest.ack === "stored" ? SHARED_SPOOL_POLL_MS : undefined,
     },
     logger.child({ module: "batch-writer" }),
     journal,
@@ -190,7 +190,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const stationTokens = new SqlStationTokenRepository(meta.db);
   // Maintenance windows mark the readings taken inside them and hold their series' alerts.
   const maintenance = await createMaintenance({ meta, catalog, clock, logger });
-  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal, maintenance.calendar, { passThrough: config.ingest.passThrough });
+  const ingest = new IngestService(writer, events, new QcEngine(now), catalog, now, journal, maintenance.calendar, { passThrough: config.ingest.passThrough, ack: config.ingest.ack });
   const accountRepos = {
     users: new SqlUserRepository(meta.db),
     sessions: new SqlSessionRepository(meta.db, config.auth.sessionTtlMs),

@@ -1,7 +1,10 @@
 // Ingest throughput through the server (validation + QC + batching + InfluxDB write) for JSON
 // batches and for line protocol on /write, against raw InfluxDB /write of the same points with the
-// same concurrency, measured in the same run. Time runs until every point is in InfluxDB.
+// same concurrency, measured in the same run. Time runs until every point is in InfluxDB. Also what
+// INGEST_ACK=stored costs (issue #21: a request answered only once its readings are in InfluxDB): a
+// server on PostgreSQL (flushing its commits, as in production) next to today's INGEST_ACK=journal.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import os from "node:os";
 import type { Reading } from "../../common/reading.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
@@ -11,7 +14,8 @@ import { rebuildRollups } from "../../server/src/query/rollup-repair.ts";
 import { createLogger } from "../../common/logger.ts";
 import { influxAdmin, syntheticReadings, type BenchFigure, type Benchmark } from "./bench-kit.ts";
 import { batches, expectStatus, phase, sendAccepted, type Phase } from "./ingest-kit.ts";
-import { runConcurrently, startServerProcess, waitForDrain } from "./server-process.ts";
+import { runConcurrently, startServerProcess, waitForDrain, type ServerProcess } from "./server-process.ts";
+import { TestPostgresServer } from "../helpers/postgres-server.ts";
 
 const BATCH = 5_000;
 const SENDERS = 4;
@@ -19,6 +23,42 @@ const SENDERS = 4;
 /** A line as a field gateway sends it: tags and the value only; QC fields are the server's. */
 function stationLine(r: Reading): string {
   return `${MEASUREMENT},${TAG.station}=${r.station},${TAG.parameter}=${r.parameter} ${FIELD.value}=${r.value} ${r.time}`;
+}
+
+/** Posts the JSON bodies with SENDERS in parallel until every point is in InfluxDB; the 503s seen and each request's time to its answer. */
+async function jsonPhase(count: number, influxdPid: number | undefined, server: ServerProcess, token: string, bodies: string[]) {
+  let overloaded = 0;
+  const answerMs: number[] = [];
+  const timing = await phase(count, influxdPid, server, async () => {
+    await runConcurrently(
+      bodies.map((body) => async () => {
+        const send = () => fetch(`${server.url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
+        const t0 = performance.now();
+        overloaded += await sendAccepted(send, 202);
+        answerMs.push(performance.now() - t0);
+      }),
+      SENDERS,
+    );
+    await waitForDrain(server.url);
+  });
+  answerMs.sort((a, b) => a - b);
+  return { timing, overloaded, medianMs: answerMs[Math.floor(answerMs.length / 2)] ?? 0 };
+}
+
+/** INGEST_ACK=stored on a server with its metadata in PostgreSQL (`env` adds settings): the JSON phase. */
+async function storedPhase(influxUrl: string, influxdPid: number | undefined, postgres: TestPostgresServer, count: number, bodies: string[], env: Record<string, string>) {
+  const database = `bench_stored_${randomBytes(4).toString("hex")}`;
+  // A metadata database of its own: each server makes its first admin with its own password.
+  const admin = new pg.Client({ connectionString: postgres.url() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`).finally(() => admin.end());
+  const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, DATABASE_URL: postgres.url(database), INGEST_ACK: "stored", ...env }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
+  try {
+    return await jsonPhase(count, influxdPid, server, await server.stationToken(), bodies);
+  } finally {
+    await server.stop();
+    await influxAdmin(influxUrl, `DROP DATABASE "${database}"`);
+  }
 }
 
 const cpuFigure = (label: string, p: Phase): BenchFigure => ({
@@ -53,17 +93,9 @@ export const ingest: Benchmark = {
       const toJson = (b: Reading[]) =>
         JSON.stringify({ readings: b.map((r) => ({ station: r.station, parameter: r.parameter, time: r.time, value: r.value })) });
       const jsonBodies = batches(jsonReadings, BATCH).map(toJson);
-      let overloaded = 0;
-      const json = await phase(count, influxdPid, server, async () => {
-        await runConcurrently(
-          jsonBodies.map((body) => async () => {
-            const send = () => fetch(`${server.url}/api/v1/readings`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body });
-            overloaded += await sendAccepted(send, 202);
-          }),
-          SENDERS,
-        );
-        await waitForDrain(server.url);
-      });
+      const journaled = await jsonPhase(count, influxdPid, server, token, jsonBodies);
+      const json = journaled.timing;
+      let overloaded = journaled.overloaded;
 
       const lpBodies = batches(lpReadings, BATCH).map((b) => b.map(stationLine).join("\n"));
       const lp = await phase(count, influxdPid, server, async () => {
@@ -92,6 +124,18 @@ export const ingest: Benchmark = {
       await influxAdmin(influxUrl, `DROP DATABASE "${rawDb}"`);
       const peak = server.peakRssMb();
       await influxAdmin(influxUrl, `DROP DATABASE "${database}"`);
+
+      // The same JSON batches (another time range) answered only once in InfluxDB, without and with the local journal.
+      const storedBodies = batches(syntheticReadings(count, start + 120 * 86_400_000), BATCH).map(toJson);
+      const postgres = await TestPostgresServer.start({ durable: true });
+      let stored, storedJournal;
+      try {
+        stored = await storedPhase(influxUrl, influxdPid, postgres, count, storedBodies, {});
+        storedJournal = await storedPhase(influxUrl, influxdPid, postgres, count, storedBodies, { INGEST_JOURNAL: "on" });
+      } finally {
+        await postgres.stop();
+      }
+      overloaded += stored.overloaded + storedJournal.overloaded;
       return {
         name: `${this.name}, ${count.toLocaleString("en-US")} points, ${BATCH}-point requests, ${SENDERS} senders`,
         ours: { label: "POST /api/v1/readings (JSON)", value: count / json.seconds, unit: "points/s" },
@@ -102,6 +146,12 @@ export const ingest: Benchmark = {
         extra: [
           { label: "POST /write (line protocol)", value: count / lp.seconds, unit: "points/s" },
           { label: "/write ratio vs raw", value: raw.seconds / lp.seconds, unit: "x" },
+          { label: "INGEST_ACK=stored (PostgreSQL metadata, no journal) POST /api/v1/readings", value: count / stored.timing.seconds, unit: "points/s" },
+          { label: "INGEST_ACK=stored vs journal (throughput ratio, same run)", value: json.seconds / stored.timing.seconds, unit: "x" },
+          { label: "INGEST_ACK=stored with INGEST_JOURNAL=on", value: count / storedJournal.timing.seconds, unit: "points/s" },
+          { label: "INGEST_ACK=stored with journal vs without (throughput ratio)", value: stored.timing.seconds / storedJournal.timing.seconds, unit: "x" },
+          { label: "median time to answer a request: journal / stored / stored+journal", value: journaled.medianMs, unit: `ms / ${stored.medianMs.toFixed(0)} ms / ${storedJournal.medianMs.toFixed(0)} ms` },
+          cpuFigure("INGEST_ACK=stored JSON path", stored.timing),
           cpuFigure("raw InfluxDB /write", raw),
           cpuFigure("JSON path (server: parsing, validation, QC, journal, alerts, live, write)", json),
           cpuFigure("line-protocol path", lp),

@@ -41,10 +41,12 @@ async function answering(port: number): Promise<boolean> {
 }
 
 /** Starts `postgres` on the cluster in `dir` and resolves once it accepts connections on `port`. */
-async function runPostgres(dir: string, port: number, runAs: RunAs | undefined): Promise<ChildProcess> {
+async function runPostgres(dir: string, port: number, runAs: RunAs | undefined, durable: boolean): Promise<ChildProcess> {
   const args = ["-D", path.join(dir, "data"), "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1"];
-  // Every test system opens a pool of its own; two workers with several systems each.
-  for (const setting of ["max_connections=400", "fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=64MB"]) args.push("-c", setting);
+  // Every test system opens a pool of its own; two workers with several systems each. Tests throw
+  // the cluster away, so they skip the disk flushes; a benchmark of what durability costs keeps them.
+  const flushes = durable ? [] : ["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
+  for (const setting of ["max_connections=400", ...flushes, "shared_buffers=64MB"]) args.push("-c", setting);
   const child = spawn(path.join(POSTGRES_BIN, "postgres"), args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"], ...runAs });
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => {
@@ -79,6 +81,7 @@ export class TestPostgresServer {
     readonly port: number,
     private readonly onExit: () => void,
     private readonly runAs: RunAs | undefined,
+    private readonly durable: boolean,
   ) {}
 
   /** Stops the server as an outage would (clients are disconnected); the cluster's files stay. */
@@ -88,7 +91,7 @@ export class TestPostgresServer {
 
   /** Starts it again on the same port and files after `pause`. */
   async resume(): Promise<void> {
-    this.child = await runPostgres(this.dir, this.port, this.runAs);
+    this.child = await runPostgres(this.dir, this.port, this.runAs, this.durable);
   }
 
   /** The superuser's URL for `database` (no password: the cluster trusts local connections). */
@@ -96,7 +99,9 @@ export class TestPostgresServer {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
 
-  static async start(): Promise<TestPostgresServer> {
+  /** `durable`: flush commits to disk as a production server does (default off: tests throw the cluster away). */
+  static async start(options: { durable?: boolean } = {}): Promise<TestPostgresServer> {
+    const durable = options.durable ?? false;
     if (!existsSync(path.join(POSTGRES_BIN, "initdb"))) {
       throw new Error(`PostgreSQL 15 is not installed (${POSTGRES_BIN}/initdb is missing): apt-get install postgresql`);
     }
@@ -114,14 +119,14 @@ export class TestPostgresServer {
       );
       if (init.status !== 0) throw new Error(`initdb failed (${init.status}): ${init.stderr}`);
       const port = await freePort();
-      const child = await runPostgres(dir, port, runAs);
+      const child = await runPostgres(dir, port, runAs, durable);
       // If the test run ends without teardown (interrupted), PostgreSQL must not outlive it, nor its files.
       const onExit = () => {
         server.child.kill("SIGQUIT");
         rmSync(dir, { recursive: true, force: true });
       };
       process.once("exit", onExit);
-      const server: TestPostgresServer = new TestPostgresServer(dir, child, port, onExit, runAs);
+      const server: TestPostgresServer = new TestPostgresServer(dir, child, port, onExit, runAs, durable);
       return server;
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });

@@ -135,7 +135,8 @@ describe("lab results sent right after the sensor's readings", () => {
   // larger than the run): the lab results that follow are judged against them all the same.
   let slow: TestSystem;
   beforeAll(async () => {
-    slow = await startTestSystem({ WRITE_FLUSH_MS: "60000", WRITE_BATCH_SIZE: "50000" });
+    // Answered once journaled (also on PostgreSQL, where INGEST_ACK=stored would wait for the write).
+    slow = await startTestSystem({ WRITE_FLUSH_MS: "60000", WRITE_BATCH_SIZE: "50000", INGEST_ACK: "journal" });
   });
   afterAll(async () => {
     await slow?.stop();

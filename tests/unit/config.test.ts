@@ -43,6 +43,7 @@ describe("loadConfig", () => {
     ["TRUST_PROXY", "10.0.0.0/33", /TRUST_PROXY="10.0.0.0\/33": a hop count/],
     ["TRUST_PROXY", "loopback, proxy.example.org", /TRUST_PROXY=.*comma-separated addresses and CIDR ranges/],
     ["TRUST_PROXY", "true", /TRUST_PROXY="true"/],
+    ["INGEST_ACK", "fsync", /INGEST_ACK="fsync": must be journal or stored/],
   ])("rejects %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -84,6 +85,18 @@ describe("loadConfig", () => {
     for (const url of ["postgres://water:pw@127.0.0.1:5432/water_monitor", "postgresql://db.example.org/wm"]) {
       expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
     }
+  });
+
+  const PG = "postgres://water:pw@127.0.0.1:5432/water_monitor";
+  it.each([
+    ["nothing set", {}, "journal", true],
+    ["DATABASE_URL (several instances)", { DATABASE_URL: PG }, "stored", false],
+    ["INGEST_ACK=journal with DATABASE_URL", { DATABASE_URL: PG, INGEST_ACK: "journal" }, "journal", true],
+    ["INGEST_ACK=stored on SQLite", { INGEST_ACK: "stored" }, "stored", false],
+    ["INGEST_ACK=stored with INGEST_JOURNAL=on", { DATABASE_URL: PG, INGEST_JOURNAL: "on" }, "stored", true],
+    ["INGEST_JOURNAL=off", { INGEST_JOURNAL: "off" }, "journal", false],
+  ])("answers ingest when INGEST_ACK says, journaling when INGEST_JOURNAL says: %s", (_name, env, ack, journal) => {
+    expect(loadConfig(env).ingest).toMatchObject({ ack, journal });
   });
 
   it("reads a JSON config file and lets the environment override it", () => {

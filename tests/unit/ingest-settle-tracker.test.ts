@@ -2,7 +2,7 @@
 // every reading accepted before it is settled, whatever order in-flight batches finish in, and
 // does not wait for readings accepted after it.
 import { describe, expect, it } from "vitest";
-import { SettleTracker } from "../../server/src/ingest/settle-tracker.ts";
+import { SettleTracker, type ReadingRange } from "../../server/src/ingest/settle-tracker.ts";
 
 /** A tracker with a queue: accept, take, settle, requeue, and whether the wait started at `mark` resolved. */
 function harness() {
@@ -10,8 +10,8 @@ function harness() {
   let queued = 0;
   return {
     accept(n: number) {
-      tracker.accept(n);
       queued += n;
+      return tracker.accept(n);
     },
     take(n: number) {
       queued -= n;
@@ -27,6 +27,17 @@ function harness() {
       void tracker.untilSettled(queued).then(() => (state.resolved = true));
       return state;
     },
+    /** One request's wait (INGEST_ACK=stored). */
+    waitFor(range: ReadingRange) {
+      const state: { resolved: boolean; error?: Error } = { resolved: false };
+      tracker.until(range, queued).then(
+        () => (state.resolved = true),
+        (err: Error) => (state.error = err),
+      );
+      return state;
+    },
+    refuse: (seq: number) => tracker.refused(seq, new Error("refused")),
+    waitsOnQueued: () => tracker.waitsOnQueued(queued),
   };
 }
 
@@ -96,5 +107,42 @@ describe("SettleTracker", () => {
     h.settle(h.take(50));
     await tick();
     expect(w.resolved).toBe(true);
+  });
+
+  it("a request's wait covers its own readings only: not an earlier batch still in flight", async () => {
+    const h = harness();
+    h.accept(50);
+    const earlier = h.take(50);
+    const mine = h.accept(30);
+    const w = h.waitFor(mine);
+    expect(h.waitsOnQueued()).toBe(true); // the writer writes now instead of after WRITE_FLUSH_MS
+    h.settle(h.take(30));
+    await tick();
+    expect(w.resolved).toBe(true);
+    expect(h.waitsOnQueued()).toBe(false);
+    h.settle(earlier);
+  });
+
+  it.each([
+    ["overlaps", 0, true],
+    ["does not overlap", 1, false],
+  ])("a refused batch fails a request's wait that it %s, and only counts as settled for the rest", async (_name, refusedBatch, fails) => {
+    const h = harness();
+    const mine = h.accept(40);
+    h.accept(60);
+    const seqs = [h.take(40), h.take(60)];
+    const w = h.waitFor(mine);
+    const all = h.wait();
+    h.refuse(seqs[refusedBatch]!);
+    h.settle(seqs[refusedBatch]!);
+    h.settle(seqs[1 - refusedBatch]!);
+    await tick();
+    expect(w.error?.message).toBe(fails ? "refused" : undefined);
+    expect(w.resolved).toBe(!fails);
+    expect(all.resolved).toBe(true);
+    // A wait that begins after the refusal fails too.
+    const late = h.waitFor(mine);
+    await tick();
+    expect(late.error !== undefined).toBe(fails);
   });
 });

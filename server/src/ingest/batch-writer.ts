@@ -4,14 +4,17 @@
 // is full, or InfluxDB is down and the spool is full, `enqueue` refuses with a BackpressureError
 // (HTTP 503 + Retry-After) rather than accepting what it cannot keep. Each batch that is in InfluxDB,
 // in the spool or refused by InfluxDB for good is released from the ingest journal (journal.ts).
+// With INGEST_ACK=stored the spool is the shared one in the metadata database (sql-spool.ts) and each
+// request waits for its own readings (`stored`): those are written at once, not after WRITE_FLUSH_MS.
 import type { Reading } from "../../../common/reading.ts";
-import { BackpressureError, StorageUnavailableError } from "../errors.ts";
+import { BackpressureError, StorageUnavailableError, UnprocessableError } from "../errors.ts";
 import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
 import type { IngestJournal } from "./journal.ts";
-import { SettleTracker } from "./settle-tracker.ts";
-import type { Spool } from "./spool.ts";
+import { takeBodies, type Chunk } from "./batch-bodies.ts";
+import { SettleTracker, type ReadingRange } from "./settle-tracker.ts";
+import type { ReadingSpool } from "./spool.ts";
 
 /** Readings taken from the queue together, with the journal segment of each. */
 interface Batch {
@@ -23,19 +26,6 @@ interface Batch {
   seq: number;
 }
 
-/** Consecutive pending readings enqueued together, with their stored line protocol when given. */
-interface Chunk {
-  count: number;
-  body: Buffer<ArrayBuffer> | undefined;
-}
-
-/** The byte offset just past the `lines`-th newline of `body`. */
-function afterLines(body: Buffer<ArrayBuffer>, lines: number): number {
-  let offset = 0;
-  for (let i = 0; i < lines; i++) offset = body.indexOf(10, offset) + 1;
-  return offset;
-}
-
 export interface BatchWriterOptions {
   batchSize: number;
   flushMs: number;
@@ -45,6 +35,8 @@ export interface BatchWriterOptions {
   /** Backoff for replaying the spool: first delay and cap, in ms. */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** How often to look for batches other instances left in a shared spool (undefined: never). */
+  spoolPollMs?: number;
 }
 
 export interface WriterStats {
@@ -71,6 +63,8 @@ export class BatchWriter {
   private inFlight = 0;
   private inFlightPoints = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  private flushSoon: NodeJS.Immediate | undefined;
+  private readonly pollTimer: NodeJS.Timeout | undefined;
   private replayTimer: NodeJS.Timeout | undefined;
   private replaying = false;
   private replayAttempt = 0;
@@ -89,7 +83,7 @@ export class BatchWriter {
 
   constructor(
     private readonly store: ReadingStore,
-    private readonly spool: Spool,
+    private readonly spool: ReadingSpool,
     private readonly options: BatchWriterOptions,
     private readonly logger: Logger,
     private readonly journal?: IngestJournal,
@@ -99,51 +93,57 @@ export class BatchWriter {
       this.storageWritable = false;
       this.scheduleReplay(0);
     }
+    if (options.spoolPollMs !== undefined) {
+      // A shared spool holds what a dead instance left: replay it whoever notices first.
+      this.pollTimer = setInterval(() => {
+        this.spool.refresh().then(
+          () => !this.spool.isEmpty && this.scheduleReplay(0),
+          (err: Error) => logger.warn({ err: err.message }, "looking into the shared spool failed"),
+        );
+      }, options.spoolPollMs);
+      this.pollTimer.unref();
+    }
   }
 
   /**
    * Accepts readings or throws BackpressureError; never accepts what it could not keep. With a
    * journal, `journalSegment` is where they were journaled; they are released from it once they
    * are in InfluxDB or the spool. `body`, where given, is their stored line protocol, one line
-   * per reading in order (influx/stored-lines.ts): it goes to InfluxDB as it is.
+   * per reading in order (influx/stored-lines.ts): it goes to InfluxDB as it is. Returns the
+   * readings' numbers, for `stored`.
    */
-  enqueue(readings: readonly Reading[], journalSegment = 0, body?: Buffer<ArrayBuffer>): void {
+  enqueue(readings: readonly Reading[], journalSegment = 0, body?: Buffer<ArrayBuffer>): ReadingRange {
     this.assertCapacity(readings.length);
     for (const r of readings) {
       this.pending.push(r);
       this.pendingSegments.push(journalSegment);
     }
     if (readings.length > 0) this.pendingChunks.push({ count: readings.length, body });
-    this.settling.accept(readings.length);
+    const range = this.settling.accept(readings.length);
     this.pump(false);
+    return range;
+  }
+
+  /**
+   * Resolves once every reading of `range` (one request's, from `enqueue`) is in InfluxDB or the
+   * spool; rejects with UnprocessableError when InfluxDB refused them for good. Someone waits, so
+   * the queue is written now (in the next turn of the event loop: requests arriving together go in
+   * one write), not after WRITE_FLUSH_MS.
+   */
+  stored(range: ReadingRange): Promise<void> {
+    const stored = this.settling.until(range, this.pending.length);
+    this.flushSoon ??= setImmediate(() => {
+      this.flushSoon = undefined;
+      this.pump(true);
+    });
+    return stored;
   }
 
   /** Takes up to `n` readings (their journal segments and line protocol too) from the front of the queue. */
   private take(n: number): Batch {
     const readings = this.pending.splice(0, n);
     const seq = this.settling.take(readings.length, this.pending.length);
-    const parts: Array<Buffer<ArrayBuffer>> = [];
-    let complete = true;
-    for (let left = readings.length; left > 0; ) {
-      const chunk = this.pendingChunks[0]!;
-      let body = chunk.body;
-      if (chunk.count <= left) {
-        this.pendingChunks.shift();
-        left -= chunk.count;
-      } else {
-        // The batch ends inside this chunk: split its bytes after the last line taken.
-        if (body) {
-          const end = afterLines(body, left);
-          chunk.body = body.subarray(end);
-          body = body.subarray(0, end);
-        }
-        chunk.count -= left;
-        left = 0;
-      }
-      if (body) parts.push(body);
-      else complete = false;
-    }
-    const body = complete ? (parts.length === 1 ? parts[0] : Buffer.concat(parts)) : undefined;
+    const body = takeBodies(this.pendingChunks, readings.length);
     return { readings, segments: this.pendingSegments.splice(0, n), body, seq };
   }
 
@@ -221,6 +221,8 @@ export class BatchWriter {
   async close(timeoutMs: number): Promise<void> {
     this.closed = true;
     clearTimeout(this.flushTimer);
+    clearInterval(this.pollTimer);
+    clearImmediate(this.flushSoon);
     const drained = this.storageWritable && this.spool.isEmpty ? this.drained() : Promise.resolve();
     await Promise.race([drained, new Promise((r) => setTimeout(r, timeoutMs))]);
     clearTimeout(this.replayTimer);
@@ -234,7 +236,7 @@ export class BatchWriter {
     }
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
     await this.replayRun;
-    await this.spool.oldest(); // waits for pending appends to reach the disk
+    await this.spool.flushed();
   }
 
   private retryAfterSeconds(): number {
@@ -251,6 +253,8 @@ export class BatchWriter {
 
   private pump(force: boolean): void {
     const { batchSize, concurrency } = this.options;
+    // A request waits for queued readings (`stored`): no waiting for a full batch or the timer.
+    force ||= this.settling.waitsOnQueued(this.pending.length);
     while (this.pending.length > 0 && (this.pending.length >= batchSize || force)) {
       if (!this.storageWritable || !this.spool.isEmpty) {
         // Keep order: while anything waits in the spool, new batches queue behind it.
@@ -280,8 +284,11 @@ export class BatchWriter {
       this.settled(batch);
     } catch (err) {
       this.writeFailed(err as Error, points);
-      if (err instanceof StorageRejectedError) this.settled(batch);
-      else {
+      if (err instanceof StorageRejectedError) {
+        // Not stored, and never will be: a request waiting for these readings is told so, not 202.
+        this.settling.refused(batch.seq, new UnprocessableError("readings_refused", `InfluxDB refused a write holding these readings (${err.message}); some or all of them are not stored: correct them before sending again`));
+        this.settled(batch);
+      } else {
         this.storageWritable = false;
         await this.spoolBatch(batch);
         this.scheduleReplay(this.retryBase);
@@ -320,6 +327,7 @@ export class BatchWriter {
             continue;
           }
           this.storageWritable = false;
+          await this.spool.release(segment.id).catch(() => undefined);
           const delay = backoffDelay(this.replayAttempt++, this.retryBase, this.retryMax);
           this.replaying = false;
           if (!this.closed) this.scheduleReplay(delay);

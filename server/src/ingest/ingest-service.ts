@@ -1,7 +1,8 @@
 // The one path every reading takes into Water Monitor, whatever its wire format: check it against
 // the catalog and the sender's token, flag it (QC), queue it for InfluxDB, and announce it to the live
 // hub and the alert engine. A batch is all-or-nothing: one bad reading rejects the batch and nothing
-// is stored. The answer waits until the batch is in the journal on disk.
+// is stored. The answer waits until the batch is in the journal on disk (INGEST_ACK=journal), or in
+// InfluxDB or the shared spool, durable outside this instance (INGEST_ACK=stored, issue #21).
 import type { IngestResponse } from "../../../common/api-types.ts";
 import { QC, type Reading } from "../../../common/reading.ts";
 import type { StationGrant } from "../auth/station-tokens.ts";
@@ -28,7 +29,15 @@ export interface IngestServiceOptions {
    * formats them (the path before; kept to compare against). Default on.
    */
   passThrough?: boolean;
+  /** When a request is answered (config.ts `ingest.ack`); default "journal". */
+  ack?: "journal" | "stored";
 }
+
+/**
+ * Longest an INGEST_ACK=stored request waits for its readings to be stored: longer than an InfluxDB
+ * write may take (30 s, influx/store.ts) plus spooling the batch after it failed.
+ */
+export const STORED_ACK_TIMEOUT_MS = 60_000;
 
 export class IngestService {
   constructor(
@@ -99,7 +108,10 @@ export class IngestService {
       body = Buffer.from(text);
       journaled = this.journal?.appendBytes(body, readings.length);
     } else journaled = this.journal?.append(readings);
-    this.writer.enqueue(readings, journaled?.segment, body);
+    const range = this.writer.enqueue(readings, journaled?.segment, body);
+    // Waiting begins now: a refusal by InfluxDB while the journal write below is under way still counts.
+    const stored = this.options.ack === "stored" ? this.storedOrTimeout(this.writer.stored(range)) : undefined;
+    stored?.catch(() => undefined); // awaited below, unless the journal fails first
     this.events.emitAccepted(readings);
     // Answered only once the readings are on disk: the sender may delete them after our answer.
     if (journaled) {
@@ -107,6 +119,16 @@ export class IngestService {
         throw new StorageUnavailableError(`the readings could not be saved to disk (${err.message}); send them again`);
       });
     }
+    // Answered only once the readings are durable outside this instance: its machine may die after our answer.
+    await stored;
     return { accepted: readings.length, flagged: { suspect, fail } };
+  }
+
+  private storedOrTimeout(stored: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new StorageUnavailableError(`the readings were not stored within ${STORED_ACK_TIMEOUT_MS / 1000} s (InfluxDB and the shared spool are slow or unavailable); send them again`)), STORED_ACK_TIMEOUT_MS);
+    });
+    return Promise.race([stored, timeout]).finally(() => clearTimeout(timer));
   }
 }

@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Reading } from "../../../common/reading.ts";
 import type { Logger } from "../../../common/logger.ts";
-import type { Spool } from "./spool.ts";
+import type { ReadingSpool } from "./spool.ts";
 import { fromStoredLine, fromStoredReading } from "./stored-reading.ts";
 
 const SEGMENT = /^(\d{12})\.jsonl$/;
@@ -84,7 +84,7 @@ export function readLeftoverSegments(dir: string, logger: Logger): Array<{ file:
  * deletes those segments. Call before the journal and the batch writer are created. Returns the
  * number of readings recovered.
  */
-export async function recoverJournal(dir: string, spool: Spool, logger: Logger): Promise<number> {
+export async function recoverJournal(dir: string, spool: ReadingSpool, logger: Logger): Promise<number> {
   let recovered = 0;
   for (const { file, readings } of readLeftoverSegments(dir, logger)) {
     if (readings.length > 0) await spool.append(readings);

@@ -1,6 +1,10 @@
-// Append-only on-disk spool: batches that could not be written to InfluxDB wait here, one file per
-// batch, and are replayed oldest first. Files are written to a temp name, flushed and renamed, so
-// a crash never leaves a half-written batch under a real name.
+// Where batches that could not be written to InfluxDB wait to be replayed, oldest first: the batch
+// writer's spool. Two kinds behind one interface: this file's on-disk spool in DATA_DIR (INGEST_ACK=
+// journal), and the shared spool in the metadata database (sql-spool.ts, INGEST_ACK=stored), which
+// survives the instance's machine and which any instance replays.
+//
+// The on-disk spool keeps one file per batch. Files are written to a temp name, flushed and renamed,
+// so a crash never leaves a half-written batch under a real name.
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import { readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -14,7 +18,26 @@ export interface SpoolSegment {
   readings: Reading[];
 }
 
-export class Spool {
+export interface ReadingSpool {
+  /** Bytes waiting (for a shared spool: those this instance may replay, as last seen). */
+  readonly bytes: number;
+  readonly segments: number;
+  readonly isEmpty: boolean;
+  /** Appends one batch; resolves once it is durable. Appends keep their order. */
+  append(readings: readonly Reading[]): Promise<void>;
+  /** The oldest batch to replay now (a shared spool claims it for this instance), after pending appends. */
+  oldest(): Promise<SpoolSegment | undefined>;
+  /** InfluxDB took the batch: it leaves the spool. */
+  remove(id: number): Promise<void>;
+  /** Replaying the batch failed for now: another instance may take it (a no-op on disk). */
+  release(id: number): Promise<void>;
+  /** Resolves once every append so far is durable. */
+  flushed(): Promise<void>;
+  /** Looks again at what waits (a shared spool: batches other instances left); a no-op on disk. */
+  refresh(): Promise<void>;
+}
+
+export class Spool implements ReadingSpool {
   private readonly sizes = new Map<number, number>();
   private nextId = 1;
   private totalBytes = 0;
@@ -72,6 +95,14 @@ export class Spool {
     const readings = (JSON.parse(await readFile(this.file(id), "utf8")) as Reading[]).map(fromStoredReading);
     return { id, readings };
   }
+
+  async flushed(): Promise<void> {
+    await this.chain;
+  }
+
+  async release(): Promise<void> {}
+
+  async refresh(): Promise<void> {}
 
   async remove(id: number): Promise<void> {
     const size = this.sizes.get(id);

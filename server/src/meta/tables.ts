@@ -250,6 +250,21 @@ export interface ClusterLeaderTable {
   since: number;
 }
 
+/** The shared ingest spool (ingest/sql-spool.ts): batches waiting for InfluxDB, any instance replays them. */
+export interface IngestSpoolTable {
+  id: Generated<number>;
+  /** JSON array of stored readings (ingest/stored-reading.ts). */
+  readings: string;
+  points: number;
+  bytes: number;
+  created_at: number;
+  /** The instance that spooled the batch. */
+  created_by: string;
+  /** When an instance claimed the row to replay it (null: unclaimed); a claim older than the timeout has lapsed. */
+  claimed_at: number | null;
+  claimed_by: string | null;
+}
+
 export interface NotificationDeliveriesTable {
   id: Generated<number>;
   outbox_id: number;
@@ -561,4 +576,5 @@ export interface MetaTables {
   rollup_rebuilt: RollupRebuiltTable;
   rollup_dirty: RollupDirtyTable;
   cluster_leader: ClusterLeaderTable;
+  ingest_spool: IngestSpoolTable;
 }

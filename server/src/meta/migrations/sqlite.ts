@@ -640,4 +640,21 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    ALTER TABLE notification_outbox ADD COLUMN claimed_at INTEGER;
    ALTER TABLE notification_outbox ADD COLUMN claimed_by TEXT;`,
+
+  // 17: the shared ingest spool (issue #21, INGEST_ACK=stored; ingest/sql-spool.ts). Batches that
+  // could not be written to InfluxDB wait here instead of on one instance's disk, so a reading is
+  // acknowledged only once it is durable outside the instance; any instance replays them. A replaying
+  // instance claims a row (claimed_by, claimed_at) and deletes it once InfluxDB took it; the claim of
+  // an instance that died mid-replay lapses.
+  `CREATE TABLE ingest_spool (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     readings TEXT NOT NULL,               -- JSON array of stored readings (ingest/stored-reading.ts)
+     points INTEGER NOT NULL,
+     bytes INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     created_by TEXT NOT NULL,
+     claimed_at INTEGER,
+     claimed_by TEXT
+   );
+   CREATE INDEX ingest_spool_claim ON ingest_spool(claimed_at);`,
 ];
