@@ -81,16 +81,20 @@ export class LabAlerts {
   }
 
   private async judgeSensors(change: LabResultsChanged, catalog: CatalogSnapshot): Promise<void> {
-    // The pairs must include every reading acknowledged before the lab results came: a sensor's
-    // history sent just before its lab results may still wait in the write queue.
-    await this.deps.readingsSettled();
-    const now = this.deps.clock.now();
+    let now: number | undefined;
     for (const stationId of change.stations) {
       for (const code of change.parameters) {
         const rules = this.deps.engine.rulesFor("lab-disagreement", stationId, code);
         const station = catalog.station(stationId);
         const parameter = catalog.parameter(code);
         if (rules.length === 0 || !station || !parameter) continue;
+        // The pairs must include every reading acknowledged before the lab results came: a sensor's
+        // history sent just before its lab results may still wait in the write queue. Waited for
+        // once, and only when a rule needs the pairs.
+        if (now === undefined) {
+          await this.deps.readingsSettled();
+          now = this.deps.clock.now();
+        }
         for (const sensor of catalog.sensorsOf(stationId, code)) {
           const series = { station, parameter, sensor, includeUntagged: catalog.isPrimaryAt(stationId, code, sensor.id) };
           const request = { series, from: now - VALIDATION_DEFAULT_RANGE_MS, to: now, options: {} };
