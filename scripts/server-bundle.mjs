@@ -7,17 +7,19 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** What the server is built from (it runs the simulator in-process). */
 const SOURCES = ["server/src", "common", "sensors-sim/src", "package.json", "package-lock.json"];
 
-function newestMtime(file) {
+/** The newest modification time of a file, or of anything in a folder (builds and node_modules aside). */
+export function newestMtime(file) {
   const stat = statSync(file);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of readdirSync(file)) newest = Math.max(newest, newestMtime(path.join(file, entry)));
+  for (const entry of readdirSync(file)) {
+    if (entry !== "dist" && entry !== "node_modules") newest = Math.max(newest, newestMtime(path.join(file, entry)));
+  }
   return newest;
 }
 
@@ -35,6 +37,8 @@ export async function serverBundle(entry = "server/src/main.ts", name = "main") 
   // sibling of server/dist, so the map's relative source paths hold in both.
   const tempDir = mkdtempSync(path.join(ROOT, "server", `.build-${name}-`));
   const temp = path.join(tempDir, `${name}.mjs`);
+  // Loaded only to build: a start with a fresh bundle does without it.
+  const { build } = await import("esbuild");
   await build({
     entryPoints: [path.join(ROOT, entry)],
     outfile: temp,

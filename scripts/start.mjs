@@ -3,22 +3,12 @@
 // then runs the server (which starts the managed InfluxDB and the simulator) in this process. `npm run
 // cluster` (--cluster): the same build, then scripts/cluster.ts (several instances behind HAProxy).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { newestMtime, serverBundle } from "./server-bundle.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== "dist" && entry.name !== "node_modules") newest = Math.max(newest, newestMtime(full));
-    } else newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 const built = path.join(root, "client", "dist", "index.html");
 const sources = Math.max(newestMtime(path.join(root, "client")), newestMtime(path.join(root, "common")));
@@ -38,6 +28,5 @@ if (process.argv.includes("--cluster")) {
   await import("./cluster.ts");
 } else {
   // The server bundle (scripts/server-bundle.mjs), built when missing or older than its sources.
-  const { serverBundle } = await import("./server-bundle.mjs");
   await import(pathToFileURL(await serverBundle()).href);
 }
