@@ -8,8 +8,11 @@ import { QC, type Reading } from "../../../common/reading.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import { PairCache } from "../util/pair-cache.ts";
 
-/** Tag values are catalog ids, but escape anyway: line protocol breaks on `,`, `=` and spaces. */
-const escapeTag = (v: string): string => v.replace(/[\n\r]/g, "").replace(/[,= \\]/g, (c) => `\\${c}`);
+/**
+ * A name or tag value in line protocol (tag values are catalog ids, but escape anyway: line protocol
+ * breaks on `,`, `=`, spaces and line ends).
+ */
+export const escapeTag = (v: string): string => v.replace(/[\n\r]/g, "").replace(/[,= \\]/g, (c) => `\\${c}`);
 
 const sensorTags = new Map<string, string>();
 /** `,sensor=<id>`, built once per sensor; "" for readings of no named sensor (see seriesPrefixes). */

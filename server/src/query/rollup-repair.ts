@@ -11,6 +11,7 @@
 // hour's rollups come from the scheduler.
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
 import { continuousQueries, ROLLUP_INTEGER_FIELDS, type RollupMode } from "../influx/schema.ts";
+import { escapeTag } from "../influx/stored-lines.ts";
 import { DAY_MS, HOUR_MS } from "./resolution.ts";
 
 /** Largest time span per SELECT … INTO: bounds the points InfluxDB materialises per statement. */
@@ -64,8 +65,6 @@ export async function rebuildRollups(store: ReadingStore, from: number, to: numb
   }
 }
 
-/** Line-protocol escaping of measurement names, tag keys and tag values. */
-const escapeName = (v: string): string => v.replace(/[,= \\]/g, (c) => `\\${c}`);
 
 /**
  * The rows `SELECT … INTO` would write for a `GROUP BY time(…), *` result: one point per bucket and
@@ -78,16 +77,16 @@ export function rollupLines(measurement: string, series: readonly SeriesValues[]
     const tags = Object.entries(s.tags ?? {})
       .filter(([, v]) => v !== "")
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([k, v]) => `,${escapeName(k)}=${escapeName(v)}`)
+      .map(([k, v]) => `,${escapeTag(k)}=${escapeTag(v)}`)
       .join("");
-    const prefix = `${escapeName(measurement)}${tags} `;
+    const prefix = `${escapeTag(measurement)}${tags} `;
     const timeAt = s.columns.indexOf("time");
     for (const row of s.values) {
       const fields: string[] = [];
       s.columns.forEach((column, i) => {
         const value = row[i];
         if (i === timeAt || typeof value !== "number") return;
-        fields.push(`${escapeName(column)}=${ROLLUP_INTEGER_FIELDS.has(column) ? `${Math.round(value)}i` : String(value)}`);
+        fields.push(`${escapeTag(column)}=${ROLLUP_INTEGER_FIELDS.has(column) ? `${Math.round(value)}i` : String(value)}`);
       });
       if (fields.length > 0) lines.push(`${prefix}${fields.join(",")} ${row[timeAt] as number}`);
     }
