@@ -1,21 +1,26 @@
 // A recording HTTP proxy on 127.0.0.1: forwards every request to `target` unchanged and keeps the
-// method and URL of each, so a test sees exactly what Water Monitor asked of a server.
+// method and URL of each, so a test sees exactly what Water Monitor asked of a server. Request
+// headers named in `dropHeaders` are not forwarded (a server that does not know them).
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface HttpRecorder {
   url: string;
   /** Method and path with query string of every request so far, in order. */
-  requests: Array<{ method: string; url: string }>;
+  requests: Array<{ method: string; url: string; accept?: string; answeredAs?: string }>;
   close(): Promise<void>;
 }
 
-export async function startHttpRecorder(target: string): Promise<HttpRecorder> {
+export async function startHttpRecorder(target: string, options: { dropHeaders?: readonly string[] } = {}): Promise<HttpRecorder> {
   const to = new URL(target);
   const requests: HttpRecorder["requests"] = [];
   const server = createServer((req, res) => {
-    requests.push({ method: req.method ?? "", url: req.url ?? "" });
-    const forward = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    const seen: HttpRecorder["requests"][number] = { method: req.method ?? "", url: req.url ?? "", ...(req.headers.accept !== undefined && { accept: req.headers.accept }) };
+    requests.push(seen);
+    const headers = { ...req.headers };
+    for (const name of options.dropHeaders ?? []) delete headers[name.toLowerCase()];
+    const forward = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers }, (answer) => {
+      if (answer.headers["content-type"] !== undefined) seen.answeredAs = answer.headers["content-type"];
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });

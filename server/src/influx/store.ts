@@ -7,9 +7,10 @@ import type { Logger } from "../../../common/logger.ts";
 import { RETENTION, continuousQueries, influxSchema, type RollupMode, type RollupsSetting } from "./schema.ts";
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 import { toLineProtocol } from "./stored-lines.ts";
+import { postQuery, type SeriesValues } from "./query-request.ts";
 import { chunkedQuery, StorageRejectedError, unreachable, type ChunkedQueryOptions, type InfluxEndpoint, type SeriesChunk } from "./chunked-query.ts";
 
-export { StorageRejectedError, unreachable, type ChunkedQueryOptions, type SeriesChunk };
+export { StorageRejectedError, unreachable, type ChunkedQueryOptions, type SeriesChunk, type SeriesValues };
 export { toLineProtocol };
 
 export interface StorageStatus {
@@ -61,13 +62,6 @@ export interface ReadingStore {
   readonly rollupMode: RollupMode | undefined;
   /** Writes line protocol (already formatted) into a retention policy: rollup rows built by Water Monitor. */
   writeLines(retentionPolicy: string, lines: string): Promise<void>;
-}
-
-export interface SeriesValues {
-  columns: string[];
-  values: unknown[][];
-  /** The group's tags, for statements with GROUP BY tags. */
-  tags?: Record<string, string>;
 }
 
 export interface InfluxStoreOptions {
@@ -308,38 +302,19 @@ export class InfluxReadingStore implements ReadingStore {
     return statements.map((_, i) => results[i] ?? []);
   }
 
+  private endpoint(): InfluxEndpoint {
+    return { base: this.base, headers: this.pingHeaders, database: this.database, where: this.where };
+  }
+
   /** One /query request (one or more statements); the series of each statement's result, by statement. */
   private async post(influxql: string): Promise<SeriesValues[][]> {
     await this.schemaFirst();
-    const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
-    const params = new URLSearchParams({ db: this.database, epoch: "ms", q: influxql });
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}/query`, {
-        method: "POST",
-        headers: { ...this.pingHeaders, "content-type": "application/x-www-form-urlencoded" },
-        body: params.toString(),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      throw new StorageUnavailableError(unreachable(this.where, err, timeoutMs));
-    }
-    const text = await res.text().catch(() => "");
-    if (res.status >= 500) throw new StorageUnavailableError(`InfluxDB at ${this.where} failed a query (${res.status}): ${scrubUrls(text)}`);
-    const body = JSON.parse(text || "{}") as { error?: string; results?: Array<{ statement_id?: number; error?: string; series?: SeriesValues[] }> };
-    const error = body.error ?? body.results?.find((r) => r.error)?.error;
-    if (res.status >= 400 || error) throw new StorageRejectedError(`InfluxDB rejected a query (${res.status}): ${scrubUrls(error ?? text)}`);
-    const byStatement: SeriesValues[][] = [];
-    for (const r of body.results ?? []) {
-      byStatement[r.statement_id ?? byStatement.length] = (r.series ?? []).map((s) => ({ columns: s.columns, values: s.values ?? [], ...(s.tags ? { tags: s.tags } : {}) }));
-    }
-    return byStatement;
+    return postQuery(this.endpoint(), influxql, this.options.requestTimeoutMs ?? 30_000);
   }
 
   async *queryChunks(influxql: string, options: ChunkedQueryOptions = {}): AsyncGenerator<SeriesChunk> {
     await this.schemaFirst();
-    const endpoint: InfluxEndpoint = { base: this.base, headers: this.pingHeaders, database: this.database, where: this.where };
-    yield* chunkedQuery(endpoint, influxql, options);
+    yield* chunkedQuery(this.endpoint(), influxql, options);
   }
 
   async status(timeoutMs = 2_000): Promise<StorageStatus> {
