@@ -11,6 +11,7 @@ import {
 import { planParts, type PlanPart } from "../../server/src/query/rollup-plan.ts";
 import { HOUR_MS, MINUTE_MS, parseInfluxDuration } from "../../server/src/query/resolution.ts";
 import { continuousQueries } from "../../server/src/influx/schema.ts";
+import { DEFAULT_ROLLUP_SCHEDULER_OPTIONS } from "../../server/src/query/rollup-scheduler.ts";
 
 const H = HOUR_MS;
 const T0 = Date.UTC(2026, 10, 1); // midnight: hour n is T0 + n·H
@@ -102,6 +103,17 @@ describe("settleAfter", () => {
   it.each(continuousQueries("db").map((cq) => [cq.name, cq.resample] as const))("%s: RESAMPLE FOR + EVERY + margin (%s)", (_name, resample) => {
     const m = /EVERY (\S+) FOR (\S+)/.exec(resample)!;
     expect(settleAfter(resample, parseInfluxDuration, 5 * MINUTE_MS)).toBe(parseInfluxDuration(m[2]!) + parseInfluxDuration(m[1]!) + 5 * MINUTE_MS);
+  });
+  // A reading not marked dirty (younger than lateAfterMs) must still be inside the window of the next
+  // run of every continuous query, even one InfluxDB starts late by the margin; and the window is no
+  // longer than that needs, or recent hours stay out of charts' rollup parts (issue #20).
+  it.each(continuousQueries("db").map((cq) => [cq.name, cq.resample] as const))("%s: its window (%s) covers every reading not marked late, and little more", (_name, resample) => {
+    const m = /EVERY (\S+) FOR (\S+)/.exec(resample)!;
+    const { lateAfterMs, settleMarginMs } = DEFAULT_ROLLUP_SCHEDULER_OPTIONS;
+    const every = parseInfluxDuration(m[1]!);
+    const window = parseInfluxDuration(m[2]!);
+    expect(lateAfterMs + every + settleMarginMs!).toBeLessThanOrEqual(window);
+    expect(settleAfter(resample, parseInfluxDuration, settleMarginMs!)).toBeLessThanOrEqual(3 * H);
   });
   it("refuses a clause it cannot read", () => {
     expect(() => settleAfter("EVERY 1m", parseInfluxDuration, 0)).toThrow(/RESAMPLE/);

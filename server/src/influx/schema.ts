@@ -91,7 +91,11 @@ export function continuousQueries(database: string): ContinuousQueryDef[] {
   });
   return [
     def("cq_reading_1m", "RESAMPLE EVERY 1m FOR 2h", RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute, "1m"),
-    def("cq_reading_1h", "RESAMPLE EVERY 10m FOR 2d", RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour, "1h"),
+    // 2 h, as the 1-minute one: readings older than that behind the clock make their hour dirty anyway
+    // (rollup-scheduler.ts `lateAfterMs`, 90 min) and are rebuilt from raw, so a longer window would
+    // only recompute 48 hours of every series every 10 minutes and keep the last 2 days out of charts'
+    // rollup parts (their hours count as complete only once they left the window).
+    def("cq_reading_1h", "RESAMPLE EVERY 10m FOR 2h", RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour, "1h"),
   ];
 }
 

@@ -2,8 +2,8 @@
 // rollup scheduler (rollup-scheduler.ts keeps it current and persisted).
 //
 // A rollup row is right when it was computed from raw after the last write into its interval. The
-// continuous queries recompute every interval of their RESAMPLE window (schema.ts: 2 h for rp_1m,
-// 2 d for rp_1h) on each run, so an hour is settled once it has left that window — plus one run
+// continuous queries recompute every interval of their RESAMPLE window (schema.ts: 2 h for rp_1m
+// and rp_1h) on each run, so an hour is settled once it has left that window — plus one run
 // interval and a margin — provided every write into it after it left was seen. Writes older than
 // the scheduler's `lateAfterMs` (well inside the 1-minute window) are "late": they make their hour
 // dirty for their series until `rebuildRollups` has recomputed it from raw. So an hour of a series is

@@ -1,5 +1,5 @@
 // One-off rollup of a time range: what the continuous queries would have written, had the readings
-// arrived while their RESAMPLE window (2h for rp_1m, 2d for rp_1h) still covered that time.
+// arrived while their RESAMPLE window (2 h for both rp_1m and rp_1h) still covered that time.
 //
 // RollupScheduler calls `rebuildRollups` for every hour that late history (simulator backfill, spool
 // replay after a long outage, imported lab results) was written to: until then charts read those

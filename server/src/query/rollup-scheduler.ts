@@ -1,7 +1,7 @@
 // Keeps the 1-minute and 1-hour rollups complete when history arrives late, and knows which hours
 // of which series they hold completely (rollup-completeness.ts), so charts can read them there.
 //
-// The continuous queries only revisit the last 2 h (rp_1m) and 2 d (rp_1h); readings written for
+// The continuous queries only revisit the last 2 h (rp_1m and rp_1h); readings written for
 // older times (simulator backfill, spool replay after a long outage, imported lab results) would
 // otherwise never reach the rollups. The batch writer tells this scheduler of every batch it has
 // stored (directly or from the spool): each late reading makes its hour dirty for its series, and
