@@ -45,11 +45,13 @@ export interface Watchers {
   latencies: number[];
   /** Disconnects of these clients since they connected (none expected). */
   disconnects: number;
+  /** "alert" events these clients received (every client hears of every alert it may see). */
+  alerts: number;
 }
 
 /** `count` clients, client i watching stations[i % stations.length], a few connecting at a time. */
 export async function watchers(url: string, stations: readonly string[], count: number): Promise<Watchers> {
-  const w: Watchers = { sockets: [], latencies: [], disconnects: 0 };
+  const w: Watchers = { sockets: [], latencies: [], disconnects: 0, alerts: 0 };
   const one = (station: string) =>
     new Promise<Socket>((resolve, reject) => {
       const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false });
@@ -58,6 +60,7 @@ export async function watchers(url: string, stations: readonly string[], count: 
         for (const r of batch) w.latencies.push(now - r.time);
       });
       socket.on("disconnect", () => w.disconnects++);
+      socket.on("alert", () => w.alerts++);
       socket.once("connect_error", reject);
       socket.once("connect", () =>
         socket.emit("subscribe", { stations: [station] }, (ack: { ok: boolean; msg?: string }) => (ack.ok ? resolve(socket) : reject(new Error(`subscribe refused: ${ack.msg}`)))),

@@ -9,7 +9,8 @@ import { randomBytes } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import { influxAdmin, type Benchmark } from "./bench-kit.ts";
 import { drive, fanoutNetwork, percentile, RATE_PER_SECOND, watchers } from "./fanout-kit.ts";
-import { startServerProcess } from "./server-process.ts";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { PROBE_ARGS, startServerProcess, type LoopProbe } from "./server-process.ts";
 
 const CLIENTS = 1_000;
 
@@ -27,16 +28,20 @@ export const liveFanout: Benchmark = {
     const network = fanoutNetwork();
     const { stations, series } = network;
     const database = `bench_fanout_${randomBytes(4).toString("hex")}`;
-    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: network.catalogFile }, process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? []);
+    const server = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: network.catalogFile }, [...PROBE_ARGS, ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? [])]);
     let one: number[];
     let many: number[];
     let delivered: number;
     let expected: number;
     let disconnects: number;
+    let alertEvents: number;
     let slowClosed: boolean;
     let peakRssMb: number;
     let cpuOne: number;
     let cpuMany: number;
+    let serverOne: LoopProbe;
+    let serverMany: LoopProbe;
+    let clientMany: { loopP99Ms: number; loopMaxMs: number; cpuShare: number };
     try {
       const token = await server.stationToken();
       // Baseline: one watcher, same server and rate (warm-up first: JIT, first series).
@@ -45,7 +50,9 @@ export const liveFanout: Benchmark = {
       single.latencies.length = 0;
       let offset = RATE_PER_SECOND * 2;
       let cpu0 = server.cpuSeconds();
+      await server.probe();
       const sentOne = await drive(server.url, token, series, seconds, offset);
+      serverOne = await server.probe();
       cpuOne = server.cpuSeconds() - cpu0;
       offset += sentOne;
       for (const s of single.sockets) s.close();
@@ -62,13 +69,25 @@ export const liveFanout: Benchmark = {
       await drive(server.url, token, series, 2, offset);
       offset += RATE_PER_SECOND * 2;
       crowd.latencies.length = 0;
+      crowd.alerts = 0;
       cpu0 = server.cpuSeconds();
+      // This process runs the 1,000 clients too: its own loop delay and CPU say whether they bound the figure.
+      const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+      clientLoop.enable();
+      const clientCpu0 = process.cpuUsage();
+      const wall0 = performance.now();
+      await server.probe();
       const sent = await drive(server.url, token, series, seconds, offset);
+      serverMany = await server.probe();
+      clientLoop.disable();
+      const clientCpu = process.cpuUsage(clientCpu0);
+      clientMany = { loopP99Ms: clientLoop.percentile(99) / 1e6, loopMaxMs: clientLoop.max / 1e6, cpuShare: (clientCpu.user + clientCpu.system) / 1e3 / (performance.now() - wall0) };
       cpuMany = server.cpuSeconds() - cpu0;
       many = crowd.latencies.sort((a, b) => a - b);
       delivered = many.length;
       expected = Math.round((sent * clients) / stations.length);
       disconnects = crowd.disconnects;
+      alertEvents = crowd.alerts;
       peakRssMb = server.peakRssMb();
       slowClosed = await closedWithin(slow!, () => slowDisconnected, 10_000);
       for (const s of crowd.sockets) s.close();
@@ -93,13 +112,29 @@ export const liveFanout: Benchmark = {
         { label: `server CPU per reading, ${clients} clients`, value: (cpuMany * 1e6) / (RATE_PER_SECOND * seconds), unit: "µs" },
         { label: "server CPU per reading, 1 client", value: (cpuOne * 1e6) / (RATE_PER_SECOND * seconds), unit: "µs" },
         { label: "deliveries (reading × watching client)", value: delivered, unit: `of ${expected}` },
+        { label: `"alert" events received, ${clients} clients together (alerts the readings opened × clients)`, value: alertEvents, unit: "" },
         { label: "well-behaved clients disconnected", value: disconnects, unit: `of ${clients}` },
         { label: "client that stopped reading closed by the server (1 = yes)", value: slowClosed ? 1 : 0, unit: "" },
         { label: "server peak RSS", value: peakRssMb, unit: "MB" },
+        ...loopFigures(`${clients} clients`, serverMany),
+        ...loopFigures("1 client", serverOne),
+        { label: `benchmark process (the ${clients} clients and the sender): event-loop delay p99`, value: clientMany.loopP99Ms, unit: "ms" },
+        { label: "benchmark process: event-loop delay max", value: clientMany.loopMaxMs, unit: "ms" },
+        { label: "benchmark process: CPU share (CPU s / wall s)", value: 100 * clientMany.cpuShare, unit: "%" },
       ],
     };
   },
 };
+
+/** The server's event-loop delay and GC pauses over a measured window. */
+function loopFigures(label: string, p: LoopProbe): Array<{ label: string; value: number; unit: string }> {
+  return [
+    { label: `server event-loop delay p99, ${label}`, value: p.loopDelayP99Ms, unit: "ms" },
+    { label: `server event-loop delay max, ${label}`, value: p.loopDelayMaxMs, unit: "ms" },
+    { label: `server GC pauses, ${label}: total`, value: p.gcTotalMs, unit: `ms in ${p.gcCount} pauses` },
+    { label: `server GC pauses, ${label}: longest`, value: p.gcMaxMs, unit: `ms (${p.gcOver20Ms} ≥ 20 ms)` },
+  ];
+}
 
 /** Whether the server closed `slow`'s connection (seen once its TCP reads again) within `ms`. */
 async function closedWithin(slow: Socket, closed: () => boolean, ms: number): Promise<boolean> {

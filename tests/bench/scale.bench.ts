@@ -173,6 +173,9 @@ async function measureTarget(t: Target, influxUrl: string, plan: ReturnType<type
   const backfilled = await backfill(t, plan.historyCycles, Date.now() - 2 * 60_000);
   const live = await liveLoad(t, livePerSecond, plan.liveSeconds);
   const heap1 = await t.process.heapUsedMb();
+  // BENCH_HEAP_SNAPSHOT=<dir>: what holds the heap now (heap-summary.ts reads the file).
+  const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
+  if (snapshotDir) await t.process.heapSnapshot(path.join(snapshotDir, `scale-${t.series.length}-series.heapsnapshot`));
   const stations = t.catalog.stations.map((s) => s.id);
   // One compound along the first 8 stations (all the shipped network has), for both networks.
   const compareStations = stations.slice(0, 8);

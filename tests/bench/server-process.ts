@@ -28,6 +28,8 @@ export interface ServerProcess {
   cpuSeconds(): number;
   /** Heap in use after a full collection, in MB (servers started with `clientDir` only: server-entry.ts). */
   heapUsedMb(): Promise<number>;
+  /** Writes a heap snapshot to `file` (servers started with `clientDir` only); heap-summary.ts reads it. */
+  heapSnapshot(file: string): Promise<string>;
   stop(): Promise<void>;
   /** SIGKILL, as a crash or power loss would end it; keeps the data dir. */
   kill(): Promise<void>;
@@ -35,6 +37,24 @@ export interface ServerProcess {
   exitStatus(): number | NodeJS.Signals | undefined;
   /** What it logged on stdout since it started (JSON lines; the last LOG_KEPT characters). */
   log(): string;
+  /**
+   * Event-loop delay and GC pauses since the last call (servers started with PROBE_ARGS among their
+   * node arguments: loop-probe.mjs); the first call starts the count.
+   */
+  probe(): Promise<LoopProbe>;
+}
+
+/** Node arguments that load loop-probe.mjs into a server process (for `probe()`). */
+export const PROBE_ARGS = ["--import", fileURLToPath(new URL("./loop-probe.mjs", import.meta.url))];
+
+export interface LoopProbe {
+  loopDelayP50Ms: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcCount: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+  gcOver20Ms: number;
 }
 
 /** Log kept per server process: enough for the warnings of a test, bounded for a long benchmark. */
@@ -100,9 +120,26 @@ export async function startServerProcess(
         child.once("message", (m) => resolve((m as { heapUsed: number }).heapUsed / 1024 / 1024));
         child.send("heap");
       }),
+    heapSnapshot: (file) =>
+      new Promise<string>((resolve, reject) => {
+        if (!child.send) return reject(new Error("heapSnapshot() needs a server started with clientDir"));
+        child.once("message", (m) => resolve((m as { snapshot: string }).snapshot));
+        child.send(`snapshot ${file}`);
+      }),
     cpuSeconds: () => processCpuSeconds(child.pid!),
     exitStatus: () => child.exitCode ?? child.signalCode ?? undefined,
     log: () => out,
+    probe: async () => {
+      const seen = out.lastIndexOf("loop-probe ");
+      child.kill("SIGUSR2");
+      const deadline = Date.now() + 5_000;
+      while (out.lastIndexOf("loop-probe ") === seen || !out.endsWith("\n")) {
+        if (Date.now() > deadline) throw new Error("the server printed no loop-probe line (started without PROBE_ARGS?)");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const line = out.slice(out.lastIndexOf("loop-probe ") + "loop-probe ".length).split("\n")[0]!;
+      return JSON.parse(line) as LoopProbe;
+    },
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;

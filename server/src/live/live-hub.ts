@@ -118,18 +118,57 @@ export class LiveHub {
     this.buffer = new Map();
     this.dropLaggards(buffer.keys());
     if (!this.audience) {
-      const rooms = this.io.of("/").adapter.rooms;
-      for (const [station, readings] of buffer) {
-        const room = stationRoom(station);
-        // Serialising for an empty room costs as much as for a full one.
-        if (rooms.get(room)?.size) this.io.local.to(room).emit("readings", readings);
-      }
+      this.send(buffer);
       return;
     }
     const audience = this.audience;
     this.emitting = this.emitting
       .then(async () => this.emitTo(buffer, await audience.rules()))
       .catch((err: unknown) => this.logger.error({ err }, "could not send live readings"));
+  }
+
+  /**
+   * Each station's batch to its watchers, one packet per connection per flush: a connection that
+   * watches one of the stations (a station page) shares the station's packet with the room, encoded
+   * once; one that watches several (an overview page, a map) gets their readings together in one
+   * packet instead of one per station, encoded once for every connection watching the same ones.
+   * Per-packet work (framing, a write per socket) is what a flush costs, so this bounds a flush by
+   * the connections, not by the stations times their watchers.
+   */
+  private send(batches: ReadonlyMap<string, readonly LiveReading[]>): void {
+    const rooms = this.io.of("/").adapter.rooms;
+    const sockets = this.io.of("/").sockets;
+    // Which of these stations each connection that subscribed to several watches, in `batches` order.
+    const watched = new Map<string, string[]>();
+    for (const station of batches.keys()) {
+      for (const id of rooms.get(stationRoom(station)) ?? []) {
+        if ((sockets.get(id)?.data.stations?.size ?? 0) <= 1) continue;
+        const list = watched.get(id);
+        if (list) list.push(station);
+        else watched.set(id, [station]);
+      }
+    }
+    const merged = (id: string) => (watched.get(id)?.length ?? 0) > 1;
+    for (const [station, readings] of batches) {
+      const room = stationRoom(station);
+      const watchers = rooms.get(room);
+      // Serialising for an empty room costs as much as for a full one.
+      if (!watchers?.size || readings.length === 0) continue;
+      let others = 0;
+      for (const id of watchers) if (merged(id)) others++;
+      if (others === 0) this.io.local.to(room).emit("readings", readings as LiveReading[]);
+      else if (others < watchers.size) this.io.local.to([...watchers].filter((id) => !merged(id))).emit("readings", readings as LiveReading[]);
+    }
+    // Connections that watch the same changed stations share one packet.
+    const groups = new Map<string, { stations: string[]; ids: string[] }>();
+    for (const [id, stations] of watched) {
+      if (stations.length < 2) continue;
+      const key = stations.join("\n");
+      const group = groups.get(key);
+      if (group) group.ids.push(id);
+      else groups.set(key, { stations, ids: [id] });
+    }
+    for (const { stations, ids } of groups.values()) this.io.local.to(ids).emit("readings", stations.flatMap((s) => batches.get(s)!) as LiveReading[]);
   }
 
   /**
@@ -154,27 +193,27 @@ export class LiveHub {
     }
   }
 
-  /** Readings everyone may see to the station's room; the rest to the connections of those who may. */
+  /** Readings everyone may see to the station's watchers (send); the rest to the connections of those who may. */
   private emitTo(buffer: Map<string, Reading[]>, rules: LiveRules): void {
     const rooms = this.io.of("/").adapter.rooms;
     const sockets = this.io.of("/").sockets;
     const provisional = rules.provisional;
+    const everyone = new Map<string, LiveReading[]>();
     for (const [station, readings] of buffer) {
-      const room = stationRoom(station);
-      const watchers = rooms.get(room);
+      const watchers = rooms.get(stationRoom(station));
       if (!watchers?.size) continue;
-      const everyone: LiveReading[] = [];
+      const open: LiveReading[] = [];
       const restricted = new Map<string, LiveReading[]>();
       for (const r of readings) {
         const labelled: LiveReading = provisional ? { ...r, provisional: true } : r;
-        if (rules.receives(rules.outsider, r)) everyone.push(labelled);
+        if (rules.receives(rules.outsider, r)) open.push(labelled);
         else {
           const list = restricted.get(r.sensor) ?? [];
           list.push(labelled);
           restricted.set(r.sensor, list);
         }
       }
-      if (everyone.length > 0) this.io.local.to(room).emit("readings", everyone);
+      if (open.length > 0) everyone.set(station, open);
       for (const list of restricted.values()) {
         const ids: string[] = [];
         for (const id of watchers) {
@@ -184,6 +223,7 @@ export class LiveHub {
         if (ids.length > 0) this.io.local.to(ids).emit("readings", list);
       }
     }
+    this.send(everyone);
   }
 
   private onConnection(socket: LiveSocket): void {
