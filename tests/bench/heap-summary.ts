@@ -2,7 +2,7 @@
 // the objects that retain the most (dominator tree, Cooper–Harvey–Kennedy "A Simple, Fast Dominance
 // Algorithm", 2001) and the self size per constructor. The snapshot's number arrays are read from the
 // bytes (a 20,000-series server's snapshot is larger than the longest string V8 can parse as JSON).
-// `npx tsx tests/bench/heap-summary.ts <file.heapsnapshot> [top]`
+// `npx tsx tests/bench/heap-summary.ts <file.heapsnapshot> [top] [name to expand]`
 import { readFileSync } from "node:fs";
 
 interface Meta {
@@ -33,7 +33,8 @@ function numbers(buf: Buffer, key: string, from = 0): { values: Float64Array; en
   return { values: Float64Array.from(values), end: i };
 }
 
-export function summarise(file: string, top = 40): string {
+/** `expand`: also the dominator subtree (3 levels, largest first) under the largest object of that name. */
+export function summarise(file: string, top = 40, expand?: string): string {
   const buf = readFileSync(file);
   const headerEnd = buf.indexOf('"nodes":[');
   const header = JSON.parse(`${buf.subarray(0, headerEnd).toString().replace(/,\s*$/, "")}}`) as { snapshot: { meta: Meta } };
@@ -119,7 +120,18 @@ export function summarise(file: string, top = 40): string {
   for (const v of big.slice(0, top)) lines.push(`  ${mb(retained[v]!).padStart(9)}  ${nameOf(v)}  ← ${nameOf(idom[v]!)}`);
   lines.push("", "self size by type:constructor:");
   for (const [name, size] of [...bySelf].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${mb(size).padStart(9)}  ${name}`);
+  if (expand) {
+    const children = new Map<number, number[]>();
+    for (const v of post) if (v !== 0) children.set(idom[v]!, [...(children.get(idom[v]!) ?? []), v]);
+    const show = (v: number, depth: number) => {
+      lines.push(`${"  ".repeat(depth + 1)}${mb(retained[v]!).padStart(9)}  ${nameOf(v)}`);
+      if (depth < 3) for (const c of (children.get(v) ?? []).sort((a, b) => retained[b]! - retained[a]!).slice(0, 6)) show(c, depth + 1);
+    };
+    const root = big.find((v) => nameOf(v).includes(expand));
+    lines.push("", `dominator subtree of ${expand}:`);
+    if (root !== undefined) show(root, 0);
+  }
   return lines.join("\n");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(`${summarise(process.argv[2]!, Number(process.argv[3] ?? 40))}\n`);
+if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(`${summarise(process.argv[2]!, Number(process.argv[3] ?? 40), process.argv[4])}\n`);

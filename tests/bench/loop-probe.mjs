@@ -2,7 +2,7 @@
 // its event-loop delay (perf_hooks monitorEventLoopDelay) and its garbage-collection pauses (the "gc"
 // performance entries), so a latency figure can be split into "the loop was busy" and "the heap was
 // being collected". On SIGUSR2 it prints what it saw since the last SIGUSR2 as one line on stdout,
-// `loop-probe {json}` (server-process.ts `probe()` reads it from the log), and starts over.
+// with the process's memory now (process.memoryUsage, MB), `loop-probe {json}` (server-process.ts `probe()` reads it from the log), and starts over.
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 const MS = 1e6; // the histogram counts nanoseconds
@@ -27,6 +27,7 @@ process.on("SIGUSR2", () => {
     gcTotalMs: gc.totalMs,
     gcMaxMs: gc.maxMs,
     gcOver20Ms: gc.over20Ms,
+    ...Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [`${k}Mb`, v / 1048576])),
   };
   process.stdout.write(`loop-probe ${JSON.stringify(figures)}\n`);
   loop.reset();

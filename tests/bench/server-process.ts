@@ -55,6 +55,12 @@ export interface LoopProbe {
   gcTotalMs: number;
   gcMaxMs: number;
   gcOver20Ms: number;
+  /** process.memoryUsage() when asked, in MB. */
+  rssMb: number;
+  heapTotalMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
 }
 
 /** Log kept per server process: enough for the warnings of a test, bounded for a long benchmark. */

@@ -1,16 +1,43 @@
 // Values derived once per pair of strings (station × parameter), found again without building a
 // combined key string per lookup: on the ingest path that string building showed up in profiles.
 
+/** A pair's value while its first string has only one second one (the usual case: one sensor per series). */
+interface Single<V> {
+  second: string;
+  value: V;
+}
+
 export class PairCache<V> {
-  private readonly byFirst = new Map<string, Map<string, V>>();
+  /**
+   * The values by first, then second string. A first string with one second string holds it
+   * directly, not in a Map of its own: with 20,000 series one Map per series was about 600 bytes
+   * of every series' heap.
+   */
+  private readonly byFirst = new Map<string, Single<V> | Map<string, V>>();
 
   constructor(private readonly make: (first: string, second: string) => V) {}
 
   get(first: string, second: string): V {
-    let bySecond = this.byFirst.get(first);
-    if (!bySecond) this.byFirst.set(first, (bySecond = new Map()));
-    let value = bySecond.get(second);
-    if (value === undefined) bySecond.set(second, (value = this.make(first, second)));
+    const entry = this.byFirst.get(first);
+    if (entry === undefined) {
+      const value = this.make(first, second);
+      this.byFirst.set(first, { second, value });
+      return value;
+    }
+    if (!(entry instanceof Map)) {
+      if (entry.second === second) return entry.value;
+      const value = this.make(first, second);
+      this.byFirst.set(
+        first,
+        new Map([
+          [entry.second, entry.value],
+          [second, value],
+        ]),
+      );
+      return value;
+    }
+    let value = entry.get(second);
+    if (value === undefined) entry.set(second, (value = this.make(first, second)));
     return value;
   }
 }
