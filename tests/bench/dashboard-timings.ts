@@ -2,6 +2,7 @@
 // (everything, and one overview page of 24 stations), the overview's first paint in Chromium
 // (navigation until the first page of cards shows data), and — when asked — a station page and a
 // compare chart until their charts are drawn. Shared by the catalog-scale and scale benchmarks.
+import { get } from "node:http";
 import { launchChromium } from "../helpers/chromium.ts";
 import { median } from "./bench-kit.ts";
 
@@ -13,6 +14,9 @@ export interface DashboardTimings {
   latestPageMs: number;
   firstPaintMs: number;
   catalogBytes: number;
+  /** What GET /api/v1/catalog sends to a browser (gzip), and how long it takes (median of `runs`). */
+  catalogWireBytes: number;
+  catalogMs: number;
   /** Station page (#/station/<id>?range=7d) until its first chart shows points. */
   stationPageMs?: number;
   /** Compare view (one compound at `compare.stations`, 30 days) until the chart shows every series. */
@@ -44,6 +48,13 @@ export async function dashboardTimings(url: string, stations: readonly string[],
     latestPage.push(await timed(`/api/v1/latest?stations=${page}`));
   }
   const catalogBytes = (await (await fetch(`${url}/api/v1/catalog`)).arrayBuffer()).byteLength;
+  const catalogTimes: number[] = [];
+  let catalogWireBytes = 0;
+  for (let r = 0; r < Math.max(3, runs); r++) {
+    const t = performance.now();
+    catalogWireBytes = await wireBytes(`${url}/api/v1/catalog`);
+    catalogTimes.push(performance.now() - t);
+  }
   const browser = await launchChromium();
   const paints: number[] = [];
   const stationPages: number[] = [];
@@ -84,7 +95,21 @@ export async function dashboardTimings(url: string, stations: readonly string[],
     latestPageMs: median(latestPage),
     firstPaintMs: median(paints),
     catalogBytes,
+    catalogWireBytes,
+    catalogMs: median(catalogTimes),
     stationPageMs: stationPages.length ? median(stationPages) : undefined,
     compareMs: compares.length ? median(compares) : undefined,
   };
+}
+
+/** Bytes of a GET as they cross the wire to a client accepting gzip (node:http does not decompress, fetch would). */
+function wireBytes(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { "accept-encoding": "gzip" } }, (res) => {
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => (bytes += chunk.length));
+      res.on("end", () => (res.statusCode === 200 ? resolve(bytes) : reject(new Error(`${url}: ${res.statusCode}`))));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
 }

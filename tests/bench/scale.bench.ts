@@ -256,7 +256,9 @@ export const scaleBench: Benchmark = {
         ...pair("history backfill through POST /api/v1/readings", (f) => f.backfill.readings / f.backfill.seconds, "readings/s"),
         ...pair("InfluxDB series cardinality (SHOW SERIES EXACT CARDINALITY, every measurement and retention policy)", (f) => f.cardinality.exact, "series"),
         ...pair("InfluxDB series cardinality (SHOW SERIES CARDINALITY, estimated)", (f) => f.cardinality.estimated, "series"),
-        ...pair("GET /api/v1/catalog size", (f) => f.reads.catalogBytes / 1024, "KB"),
+        ...pair("GET /api/v1/catalog size (JSON)", (f) => f.reads.catalogBytes / 1024, "KB"),
+        ...pair("GET /api/v1/catalog on the wire (gzip, as a browser gets it)", (f) => f.reads.catalogWireBytes / 1024, "KB"),
+        ...pair("GET /api/v1/catalog (gzip), median", (f) => f.reads.catalogMs, "ms"),
       ],
     };
   },

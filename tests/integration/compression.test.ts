@@ -6,7 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CatalogResponse } from "../../common/api-types.ts";
 import { authHeaders } from "../helpers/auth.ts";
+import { call } from "../helpers/catalog-api.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 let system: TestSystem;
@@ -27,12 +29,12 @@ afterAll(async () => {
 });
 
 /** The raw response: node:http does not decompress, so we see what went over the wire. */
-function raw(path: string, headers: Record<string, string>): Promise<{ status: number; encoding: string | undefined; body: Buffer }> {
+function raw(path: string, headers: Record<string, string>): Promise<{ status: number; encoding: string | undefined; etag?: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(`${system.url}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, encoding: res.headers["content-encoding"], etag: res.headers.etag, body: Buffer.concat(chunks) }));
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -47,6 +49,27 @@ describe("response compression", () => {
     expect([plain.status, plain.encoding, zipped.status, zipped.encoding]).toEqual([200, undefined, 200, "gzip"]);
     expect(zipped.body.length).toBeLessThan(plain.body.length / 4);
     expect(JSON.parse(gunzipSync(zipped.body).toString("utf8"))).toEqual(JSON.parse(plain.body.toString("utf8")));
+  });
+
+  it("sends the current catalog as made once per version: 304 for the copy a client has, the new one after an edit", async () => {
+    const first = await raw("/api/v1/catalog", { ...viewer, "accept-encoding": "gzip" });
+    const again = await raw("/api/v1/catalog", { ...viewer, "accept-encoding": "gzip" });
+    expect(again.body.equals(first.body)).toBe(true);
+    expect(first.etag).toMatch(/^W\/"/);
+    const plain = await raw("/api/v1/catalog", viewer);
+    expect(plain.etag).toBe(first.etag);
+    const unchanged = await raw("/api/v1/catalog", { ...viewer, "accept-encoding": "gzip", "if-none-match": first.etag! });
+    expect([unchanged.status, unchanged.body.length]).toEqual([304, 0]);
+
+    const admin = await authHeaders(system, "admin");
+    const edited = await call(system, "PATCH", "/api/v1/catalog/rivers/elbe", admin, { name: { en: "Elbe (edited)", de: "Elbe (bearbeitet)", zh: "易北河（已编辑）" } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    const after = await raw("/api/v1/catalog", { ...viewer, "accept-encoding": "gzip", "if-none-match": first.etag! });
+    expect(after.status).toBe(200);
+    expect(after.etag).not.toBe(first.etag);
+    const body = JSON.parse(gunzipSync(after.body).toString("utf8")) as CatalogResponse;
+    expect(body.version).toBe(system.catalog.current().version);
+    expect(body.catalog.rivers.find((r) => r.id === "elbe")?.name.en).toBe("Elbe (edited)");
   });
 
   it("gzips the dashboard's page", async () => {

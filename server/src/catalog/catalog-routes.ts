@@ -15,6 +15,7 @@ import { requireRole } from "../auth/access.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { idParam, parseOrThrow } from "../http/validation.ts";
 import type { ManagedCatalog } from "./catalog-store.ts";
+import { CatalogBodyCache, catalogResponse } from "./catalog-body.ts";
 import { actorOf } from "./route-kit.ts";
 
 export interface CatalogRouterDeps {
@@ -57,10 +58,24 @@ export function catalogRouter(deps: CatalogRouterDeps): Router {
     return { snapshot, at: asOf };
   }
 
+  const bodies = new CatalogBodyCache();
   router.get("/api/v1/catalog", async (req, res) => {
     const { snapshot, at } = await snapshotFor(req);
-    const body: CatalogResponse = { version: snapshot.version, catalog: snapshot.data, ...(at ? { asOf: at } : {}) };
-    res.json(body);
+    if (at) {
+      const body: CatalogResponse = { ...catalogResponse(snapshot), asOf: at };
+      res.json(body);
+      return;
+    }
+    // The current catalog: made once per version (catalog-body.ts); unchanged since the client's copy → 304.
+    const body = await bodies.get(snapshot);
+    res.setHeader("ETag", body.etag);
+    res.vary("Accept-Encoding");
+    if (req.acceptsEncodings("gzip") !== "gzip") {
+      res.json(catalogResponse(snapshot));
+      return;
+    }
+    res.type("json").setHeader("Content-Encoding", "gzip");
+    res.send(body.gzipped);
   });
 
   router.get("/api/v1/catalog/export", async (req, res) => {
