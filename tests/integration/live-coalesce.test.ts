@@ -4,6 +4,7 @@
 // packet shared by the station's room.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
+import { eventually } from "../helpers/alert-system.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { connectLive, type LiveClient } from "../helpers/live-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
@@ -29,14 +30,6 @@ async function watcher(stations: string[]): Promise<Reading[][]> {
   client.on("readings", (batch) => events.push(batch));
   expect(await client.timeout(5_000).emitWithAck("subscribe", { stations })).toMatchObject({ ok: true });
   return events;
-}
-
-async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("live readings, one packet per connection per flush", () => {
