@@ -10,8 +10,8 @@ interface Single<V> {
 export class PairCache<V> {
   /**
    * The values by first, then second string. A first string with one second string holds it
-   * directly, not in a Map of its own: with 20,000 series one Map per series was about 600 bytes
-   * of every series' heap.
+   * directly, not in a Map of its own: one Map per series key (the alert engine's) cost the
+   * 20,000-series benchmark server about 4 MB of heap, ~200 bytes per series.
    */
   private readonly byFirst = new Map<string, Single<V> | Map<string, V>>();
 
