@@ -33,6 +33,22 @@ describe("line protocol parser", () => {
     expect(() => linesToCandidates("m f=1\nm f=oops", "ms", 0)).toThrow(/unable to parse 'm f=oops'/);
   });
 
+  it.each([
+    ["# header\n\nreading,station=S,parameter=P value=1 1\r\n  \nreading,station=S,parameter=P value=2 2\n"],
+    ["reading,station=S,parameter=P value=1 1\nreading,station=S,parameter=P,sensor=X value=2 2"],
+    ["reading,station=Zürich-Ü,parameter=P value=1 1\nreading,station=S,parameter=P value=\"x\" 2\nother f=1"],
+    ['reading,station=S,parameter=P lod=5,qualifier="<LOD" 7\r\n'],
+    ["\n\n"],
+  ])("reads the received bytes as it reads their text: %j", (body) => {
+    expect(linesToCandidates(Buffer.from(body), "ms", 0)).toEqual(linesToCandidates(body, "ms", 0));
+    // A byte order mark is not part of the first line (a text decoder drops it too).
+    expect(linesToCandidates(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]), "ms", 0)).toEqual(linesToCandidates(body, "ms", 0));
+  });
+
+  it("reports the line number of a bad line in received bytes", () => {
+    expect(() => linesToCandidates(Buffer.from("reading,station=S,parameter=P value=1 1\n\nm f=oops"), "ms", 0)).toThrow(/unable to parse 'm f=oops'/);
+  });
+
   it("a newline in a tag value splits the line, so injected points cannot hide in a tag", () => {
     expect(() => linesToCandidates("reading,station=S\nDROP,parameter=P value=1", "ms", 0)).toThrow(LineProtocolError);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isWellFormedReading, readingSchema } from "../../server/src/ingest/reading-schema.ts";
+import { batchBodySchema, isBatchBody } from "../../server/src/ingest/readings-route.ts";
 
 const base = { station: "DE-ELBE-ZEHREN", parameter: "ph", time: "2026-11-24T10:00:00Z", value: 7.2 };
 
@@ -61,5 +62,32 @@ describe("reading schema fast path", () => {
     const message = JSON.stringify(readingSchema.safeParse({ ...base, belowLoq: { loq: 16.7 } }).error?.issues);
     expect(message).toContain("exactly one of value, belowLod (not detected) or belowLoq (detected, not quantified)");
     expect(readingSchema.safeParse({ ...base, value: undefined }).success).toBe(false);
+  });
+});
+
+describe("batch body fast path", () => {
+  const max = 3;
+  const schema = batchBodySchema(max);
+  const bodies: unknown[] = [
+    { readings: [base] },
+    { readings: [base, base, base] },
+    { readings: [base, base, base, base] },
+    { readings: [] },
+    { readings: [null, "x", 5] },
+    { readings: [base], extra: 1 },
+    { readings: { 0: base, length: 1 } },
+    { readings: "[]" },
+    { readings: undefined },
+    {},
+    [base],
+    null,
+    "readings",
+  ];
+  it.each(bodies.map((body) => [JSON.stringify(body), body]))("never accepts what the zod schema rejects: %s", (_label, body) => {
+    if (isBatchBody(body, max)) expect(schema.safeParse(body).success).toBe(true);
+  });
+
+  it("takes the fast path for every body the schema accepts", () => {
+    for (const body of bodies) expect(isBatchBody(body, max)).toBe(schema.safeParse(body).success);
   });
 });

@@ -13,6 +13,7 @@ import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
 import type { IngestJournal } from "./journal.ts";
 import { takeBodies, type Chunk } from "./batch-bodies.ts";
+import { QueuedReadings } from "./queued-readings.ts";
 import { SettleTracker, type ReadingRange } from "./settle-tracker.ts";
 import type { ReadingSpool } from "./spool.ts";
 
@@ -55,9 +56,8 @@ export interface WriterStats {
 }
 
 export class BatchWriter {
-  private pending: Reading[] = [];
-  /** Journal segment of each pending reading (0 without a journal), released once it is safe. */
-  private pendingSegments: number[] = [];
+  /** Accepted readings waiting for InfluxDB, with the journal segment of each (released once it is safe). */
+  private readonly pending = new QueuedReadings();
   /** The pending readings in the chunks they came in, oldest first: their line protocol, if built. */
   private pendingChunks: Chunk[] = [];
   private inFlight = 0;
@@ -114,10 +114,7 @@ export class BatchWriter {
    */
   enqueue(readings: readonly Reading[], journalSegment = 0, body?: Buffer<ArrayBuffer>): ReadingRange {
     this.assertCapacity(readings.length);
-    for (const r of readings) {
-      this.pending.push(r);
-      this.pendingSegments.push(journalSegment);
-    }
+    this.pending.push(readings, journalSegment);
     if (readings.length > 0) this.pendingChunks.push({ count: readings.length, body });
     const range = this.settling.accept(readings.length);
     this.pump(false);
@@ -141,10 +138,10 @@ export class BatchWriter {
 
   /** Takes up to `n` readings (their journal segments and line protocol too) from the front of the queue. */
   private take(n: number): Batch {
-    const readings = this.pending.splice(0, n);
+    const { readings, segments } = this.pending.take(n);
     const seq = this.settling.take(readings.length, this.pending.length);
     const body = takeBodies(this.pendingChunks, readings.length);
-    return { readings, segments: this.pendingSegments.splice(0, n), body, seq };
+    return { readings, segments, body, seq };
   }
 
   /** The batch is in InfluxDB, in the spool, or refused by InfluxDB for good: the journal may let go. */
@@ -369,8 +366,7 @@ export class BatchWriter {
   private spoolFailed(batch: Batch, err: unknown): void {
     // The disk refused the batch: keep it in memory rather than lose it.
     this.logger.error({ err: (err as Error).message, points: batch.readings.length }, "spool write failed; batch kept in memory");
-    this.pending.unshift(...batch.readings);
-    this.pendingSegments.unshift(...batch.segments);
+    this.pending.unshift(batch.readings, batch.segments);
     this.pendingChunks.unshift({ count: batch.readings.length, body: batch.body });
     this.settling.requeued(batch.seq);
   }

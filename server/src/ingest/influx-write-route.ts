@@ -5,6 +5,7 @@
 // Only measurement `reading` with tags station, parameter and fields value, or lod + qualifier="<LOD",
 // is accepted. Other tags (e.g. Telegraf's `host`) are ignored. Errors are answered the way InfluxDB
 // answers them: a status code and {"error": "..."}.
+import type { IncomingMessage } from "node:http";
 import express, { Router } from "express";
 import { authenticateStation } from "../auth/ingest-auth.ts";
 import type { StationTokenRepository } from "../auth/station-tokens.ts";
@@ -24,6 +25,27 @@ export interface InfluxWriteRouteOptions {
   now?: () => number;
   /** Per-client limit, shared with the JSON ingest route. */
   rateLimit?: express.RequestHandler;
+}
+
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
+/** Whether the request declares a charset other than UTF-8. */
+function otherCharset(req: IncomingMessage): boolean {
+  const charset = CHARSET.exec(req.headers["content-type"] ?? "")?.[1];
+  return charset !== undefined && !/^utf-?8$/i.test(charset);
+}
+
+/** The candidates and problems of a /write body, for IngestService.accept. */
+function readBody(body: string | Buffer, precision: string, now: number): [LinesToCandidates["candidates"], LinesToCandidates["problems"]] {
+  let read: LinesToCandidates;
+  try {
+    read = linesToCandidates(body, precision, now);
+  } catch (err) {
+    if (err instanceof LineProtocolError) throw new ValidationError(err.message);
+    throw err;
+  }
+  if (read.candidates.length === 0) throw new ValidationError("writing requires points");
+  return [read.candidates, read.problems];
 }
 
 export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
@@ -55,19 +77,15 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
       res.locals.grant = await authenticateStation(req, options.tokens);
       next();
     },
-    express.text({ limit: options.maxBytes, type: () => true, defaultCharset: "utf-8" }),
+    // The bytes as received (UTF-8, as InfluxDB reads them), read line by line: no string of the
+    // whole body. A body declared in another charset is decoded as declared.
+    express.text({ limit: options.maxBytes, type: otherCharset, defaultCharset: "utf-8" }),
+    express.raw({ limit: options.maxBytes, type: () => true }),
     async (req, res) => {
-      const body = typeof req.body === "string" ? req.body : "";
-      let read: LinesToCandidates;
-      try {
-        read = linesToCandidates(body, res.locals.precision as string, now());
-      } catch (err) {
-        if (err instanceof LineProtocolError) throw new ValidationError(err.message);
-        throw err;
-      }
-      const { candidates, problems } = read;
-      if (candidates.length === 0) throw new ValidationError("writing requires points");
-      await options.service.accept(res.locals.grant, candidates, problems);
+      const body = typeof req.body === "string" || Buffer.isBuffer(req.body) ? req.body : "";
+      // Only the readings are needed from here on: the request's bytes may go while it waits for the journal.
+      req.body = undefined;
+      await options.service.accept(res.locals.grant, ...readBody(body, res.locals.precision as string, now()));
       res.status(204).end();
     },
   );

@@ -153,17 +153,27 @@ export interface LinesToCandidates {
   problems: ErrorDetail[];
 }
 
+/** The UTF-8 byte order mark, which a text decoder drops from the start of a body. */
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /**
  * Reads a /write body (blank lines and # comments skipped). A line that is not line protocol at all
  * throws a LineProtocolError, as InfluxDB refuses the whole write; valid line protocol that is not a
- * valid reading becomes a problem, so the error lists all of them.
+ * valid reading becomes a problem, so the error lists all of them. The body may be the received bytes
+ * (UTF-8, as InfluxDB reads them): each line is then decoded on its own, so a large body never becomes
+ * one large string (which V8 allocates straight into its old generation) that every line's slice
+ * keeps alive until the request is answered.
  */
-export function linesToCandidates(body: string, precision: string, now: number): LinesToCandidates {
+export function linesToCandidates(body: string | Buffer, precision: string, now: number): LinesToCandidates {
   const candidates: Array<ReadingCandidate | undefined> = [];
   const problems: ErrorDetail[] = [];
-  const lines = body.split("\n");
-  for (let n = 0; n < lines.length; n++) {
-    let line = lines[n]!;
+  const length = body.length;
+  let start = typeof body !== "string" && body.subarray(0, 3).equals(BOM) ? 3 : 0;
+  for (let n = 0; start <= length; n++) {
+    let end = typeof body === "string" ? body.indexOf("\n", start) : body.indexOf(10, start);
+    if (end < 0) end = length;
+    let line = typeof body === "string" ? body.slice(start, end) : body.toString("utf8", start, end);
+    start = end + 1;
     if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.length === 0 || line.startsWith("#") || line.trim() === "") continue;
     const simple = readSimpleLine(line, precision, now, true);
