@@ -33,8 +33,10 @@ export interface ReadingStore {
   /**
    * `signal` aborts the write (shutdown); an aborted write fails like an unreachable InfluxDB.
    * `body`, where given, is the readings' stored line protocol as ingest built it (stored-lines.ts).
+   * `readings` may be a function making them, called whenever they are needed (by the write
+   * listeners): then nothing per reading is held while InfluxDB works on the write.
    */
-  writeReadings(readings: readonly Reading[], signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void>;
+  writeReadings(readings: ReadingsToWrite, signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void>;
   /**
    * Calls `listener` with each batch when its write starts and again when it ends (either way):
    * caches of derived data (review/corrected-cache.ts) drop what the batch may change.
@@ -63,6 +65,9 @@ export interface ReadingStore {
   /** Writes line protocol (already formatted) into a retention policy: rollup rows built by Water Monitor. */
   writeLines(retentionPolicy: string, lines: string): Promise<void>;
 }
+
+/** Readings for writeReadings: the objects, or a function that makes them anew on each call. */
+export type ReadingsToWrite = readonly Reading[] | (() => readonly Reading[]);
 
 export interface InfluxStoreOptions {
   url: string;
@@ -226,21 +231,27 @@ export class InfluxReadingStore implements ReadingStore {
     return () => void this.writeListeners.delete(listener);
   }
 
-  private wrote(readings: readonly Reading[]): void {
-    for (const listener of this.writeListeners) listener(readings);
+  private wrote(readings: ReadingsToWrite): void {
+    if (this.writeListeners.size === 0) return;
+    const list = typeof readings === "function" ? readings() : readings;
+    for (const listener of this.writeListeners) listener(list);
   }
 
-  async writeReadings(readings: readonly Reading[], signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void> {
-    if (readings.length === 0) return;
+  async writeReadings(readings: ReadingsToWrite, signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void> {
+    if (body === undefined) {
+      const list = typeof readings === "function" ? readings() : readings;
+      if (list.length === 0) return;
+      body = Buffer.from(toLineProtocol(list));
+    } else if (body.length === 0) return;
     this.wrote(readings);
     try {
-      await this.writeBatch(readings, signal, body);
+      await this.writeBatch(body, signal);
     } finally {
       this.wrote(readings);
     }
   }
 
-  private async writeBatch(readings: readonly Reading[], signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void> {
+  private async writeBatch(body: Buffer<ArrayBuffer>, signal?: AbortSignal): Promise<void> {
     await this.schemaFirst(signal);
     let res: Response;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
@@ -249,7 +260,7 @@ export class InfluxReadingStore implements ReadingStore {
         method: "POST",
         headers: this.writeHeaders,
         // A Buffer, not a string: fetch's own string encoding cost more CPU per reading than the rest of the write.
-        body: body ?? Buffer.from(toLineProtocol(readings)),
+        body,
         signal: withTimeout(signal, timeoutMs),
       });
     } catch (err) {

@@ -19,7 +19,9 @@ import type { ReadingSpool } from "./spool.ts";
 
 /** Readings taken from the queue together, with the journal segment of each. */
 interface Batch {
-  readings: Reading[];
+  count: number;
+  /** The readings, made anew on each call (queued-readings.ts): nothing per reading waits on InfluxDB. */
+  readings: () => Reading[];
   segments: number[];
   /** The readings' stored line protocol as ingest built it, when it built it for all of them. */
   body: Buffer<ArrayBuffer> | undefined;
@@ -138,10 +140,10 @@ export class BatchWriter {
 
   /** Takes up to `n` readings (their journal segments and line protocol too) from the front of the queue. */
   private take(n: number): Batch {
-    const { readings, segments } = this.pending.take(n);
-    const seq = this.settling.take(readings.length, this.pending.length);
-    const body = takeBodies(this.pendingChunks, readings.length);
-    return { readings, segments, body, seq };
+    const { count, readings, segments } = this.pending.take(n);
+    const seq = this.settling.take(count, this.pending.length);
+    const body = takeBodies(this.pendingChunks, count);
+    return { count, readings, segments, body, seq };
   }
 
   /** The batch is in InfluxDB, in the spool, or refused by InfluxDB for good: the journal may let go. */
@@ -164,7 +166,7 @@ export class BatchWriter {
   /** Appends to the spool, then settles; on a disk error the batch goes back to the queue. */
   private async spoolBatch(batch: Batch): Promise<void> {
     try {
-      await this.spool.append(batch.readings);
+      await this.spool.append(batch.readings());
       this.settled(batch);
     } catch (err) {
       this.spoolFailed(batch, err);
@@ -228,7 +230,7 @@ export class BatchWriter {
     this.shutdown.abort();
     while (this.pending.length > 0) {
       const batch = this.take(this.options.batchSize);
-      await this.spool.append(batch.readings);
+      await this.spool.append(batch.readings());
       this.settled(batch);
     }
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 20));
@@ -272,12 +274,12 @@ export class BatchWriter {
   }
 
   private async writeDirect(batch: Batch): Promise<void> {
-    const points = batch.readings.length;
+    const points = batch.count;
     this.inFlight++;
     this.inFlightPoints += points;
     try {
       await this.store.writeReadings(batch.readings, this.shutdown.signal, batch.body);
-      this.wrote(batch.readings);
+      this.wrote(batch.count, batch.readings);
       this.settled(batch);
     } catch (err) {
       this.writeFailed(err as Error, points);
@@ -316,7 +318,7 @@ export class BatchWriter {
         try {
           await this.store.writeReadings(segment.readings, this.shutdown.signal);
           await this.spool.remove(segment.id);
-          this.wrote(segment.readings);
+          this.wrote(segment.readings.length, () => segment.readings);
         } catch (err) {
           this.writeFailed(err as Error, segment.readings.length);
           if (err instanceof StorageRejectedError) {
@@ -345,10 +347,13 @@ export class BatchWriter {
     this.writtenListeners.push(listener);
   }
 
-  private wrote(readings: readonly Reading[]): void {
-    this.written += readings.length;
+  /** `count` readings are in InfluxDB; `readings` makes them, for the listeners. */
+  private wrote(count: number, readings: () => readonly Reading[]): void {
+    this.written += count;
     this.lastOkAt = new Date();
-    for (const listener of this.writtenListeners) listener(readings);
+    if (this.writtenListeners.length === 0) return;
+    const list = readings();
+    for (const listener of this.writtenListeners) listener(list);
   }
 
   private writeFailed(err: Error, points: number): void {
@@ -365,9 +370,9 @@ export class BatchWriter {
 
   private spoolFailed(batch: Batch, err: unknown): void {
     // The disk refused the batch: keep it in memory rather than lose it.
-    this.logger.error({ err: (err as Error).message, points: batch.readings.length }, "spool write failed; batch kept in memory");
-    this.pending.unshift(batch.readings, batch.segments);
-    this.pendingChunks.unshift({ count: batch.readings.length, body: batch.body });
+    this.logger.error({ err: (err as Error).message, points: batch.count }, "spool write failed; batch kept in memory");
+    this.pending.unshift(batch.readings(), batch.segments);
+    this.pendingChunks.unshift({ count: batch.count, body: batch.body });
     this.settling.requeued(batch.seq);
   }
 

@@ -119,21 +119,38 @@ export class QueuedReadings {
     this.count += readings.length;
   }
 
-  /** Takes up to `n` readings from the front: the reading objects, and the journal segment of each. */
-  take(n: number): { readings: Reading[]; segments: number[] } {
-    const readings: Reading[] = [];
+  /**
+   * Takes up to `n` readings from the front: how many, the journal segment of each, and a function
+   * making their reading objects (anew on each call: a batch in flight holds no object per reading).
+   */
+  take(n: number): TakenReadings {
+    const parts: Array<{ chunk: Columns; from: number; to: number }> = [];
     const segments: number[] = [];
-    while (readings.length < n && this.chunks.length > 0) {
+    let count = 0;
+    while (count < n && this.chunks.length > 0) {
       const chunk = this.chunks[0]!;
-      const end = Math.min(chunk.stations.length, chunk.from + n - readings.length);
-      for (let i = chunk.from; i < end; i++) {
-        readings.push(chunk.reading(i));
-        segments.push(chunk.segment);
-      }
-      chunk.from = end;
+      const from = chunk.from;
+      const to = Math.min(chunk.stations.length, from + n - count);
+      parts.push({ chunk, from, to });
+      for (let i = from; i < to; i++) segments.push(chunk.segment);
+      count += to - from;
+      chunk.from = to;
       if (chunk.length === 0) this.chunks.shift();
     }
-    this.count -= readings.length;
-    return { readings, segments };
+    this.count -= count;
+    const readings = (): Reading[] => {
+      const out = new Array<Reading>(count);
+      let k = 0;
+      for (const { chunk, from, to } of parts) for (let i = from; i < to; i++) out[k++] = chunk.reading(i);
+      return out;
+    };
+    return { count, segments, readings };
   }
+}
+
+export interface TakenReadings {
+  count: number;
+  /** Journal segment of each reading. */
+  segments: number[];
+  readings: () => Reading[];
 }
