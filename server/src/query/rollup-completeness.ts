@@ -19,12 +19,13 @@
 // 6-hour row that misses a reading its 1-hour rows hold: a block of a series is complete at the
 // 6-hour level only when
 //   (a) every one of its six hours is complete at the 1-hour level for that series (above), and
-//   (b) the block is in `coarseBuilt`: it was built when all six hours were settled and trusted, and
-//       no hour of it was dirty for any series when the build was recorded.
-// (b) stays true because a settled, trusted hour's 1-hour rows change only through a rebuild
-// (rollup-scheduler.ts `rebuild`), which rebuilds the hour's 6-hour block after its 1-hour rows and
-// before it clears the dirty marks; until those marks are cleared (a) fails for the series written.
-// A change of who writes the rollups (restartAt without keepRebuilt) forgets every built block.
+//   (b) the block is in `coarse`: it was built when all six hours were settled and trusted, no hour
+//       of it was dirty for any series when the build was recorded, and none has been marked dirty
+//       or rebuilt since (either drops the block until a build is recorded again).
+// A settled, trusted hour's 1-hour rows change only through a rebuild (rollup-scheduler.ts
+// `rebuild`), which rebuilds the hour's 6-hour block after its 1-hour rows and records it only once
+// the hour's marks are cleared; a failed block build leaves the block out. A change of who writes
+// the rollups (restartAt without keepRebuilt) forgets every built block.
 import { HOUR_MS, SIX_HOURS_MS } from "./resolution.ts";
 
 /** Levels whose rows a continuous query may still rewrite for a while after the interval (settling). */
@@ -190,6 +191,7 @@ export class RollupCompleteness {
    */
   markDirty(key: string, hour: number): DirtyMark[] {
     const seq = ++this.seq;
+    this.dropBlocks({ from: hour, to: hour + HOUR_MS });
     const h = this.dirty.get(hour);
     if (!h) {
       this.dirty.set(hour, { seq, keys: key === ALL_SERIES ? ALL_SERIES : new Set([key]) });
@@ -214,6 +216,7 @@ export class RollupCompleteness {
     const from = hourFloor(span.from);
     const to = hourCeil(span.to);
     this.rebuilt = addSpan(this.rebuilt, { from, to });
+    this.dropBlocks({ from, to });
     const cleaned: number[] = [];
     for (const [hour, h] of this.dirty) {
       if (hour < from || hour >= to || h.seq > upToSeq) continue;
@@ -280,6 +283,12 @@ export class RollupCompleteness {
     const blocks = this.buildableBlocks(span.from, span.to, startedAt);
     for (const block of blocks) this.coarse = addSpan(this.coarse, block);
     return blocks;
+  }
+
+  /** Forgets the built 6-hour blocks touching `span`: their rows may no longer match the 1-hour rows. */
+  private dropBlocks(span: TimeSpan): void {
+    const drop = { from: blockFloor(span.from), to: blockCeil(span.to) };
+    if (this.coarse.some((s) => s.from < drop.to && s.to > drop.from)) this.coarse = this.coarse.flatMap((s) => uncovered([drop], s));
   }
 
   private settledEnd(level: SettlingLevel, now: number): number {

@@ -6,7 +6,7 @@
 // With 6-hour buckets or coarser, the complete 6-hour blocks inside the 1-hour parts are read from
 // the 6-hour rollup (whole blocks, so each of its rows lies inside one part and one bucket too).
 import type { RollupLevel, TimeSpan } from "./rollup-completeness.ts";
-import { hourCeil, hourFloor, intersectSpans, uncovered } from "./rollup-completeness.ts";
+import { hourCeil, hourFloor, intersectSpans, uncovered, wholeBlocks } from "./rollup-completeness.ts";
 
 /** "fuller": both raw and the rollup over the part, per bucket the one that saw more readings. */
 export type PartSource = "raw" | RollupLevel | "fuller";
@@ -44,7 +44,8 @@ function withCoarse(parts: PlanPart[], coarse: readonly TimeSpan[]): PlanPart[] 
       out.push(part);
       continue;
     }
-    const blocks = intersectSpans(coarse, [part]).map((b): PlanPart => ({ source: "rollup6h", ...b }));
+    // Whole blocks only: a 6-hour row holds all six hours, so it may not stand for part of them.
+    const blocks = wholeBlocks(intersectSpans(coarse, [part])).map((b): PlanPart => ({ source: "rollup6h", ...b }));
     const hours = uncovered(blocks, part).map((h): PlanPart => ({ source: "rollup1h", ...h }));
     out.push(...[...blocks, ...hours].sort((a, b) => a.from - b.from));
   }
