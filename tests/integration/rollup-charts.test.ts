@@ -106,6 +106,8 @@ describe.each(MODES)("charts from rollups (%s)", (mode) => {
     ["15-minute buckets from the 1-minute rollup", START + DAY, START + DAY + 12 * HOUR, 60, "rollup1m"],
     ["12-hour buckets over four weeks from the 6-hour rollup", START, WEEKS_END, 60, "rollup6h"],
     ["1-day buckets over four weeks, ragged edges", START + 5 * HOUR + 7 * MIN, WEEKS_END - 3 * HOUR - 11 * MIN, 30, "rollup6h"],
+    // More than MAX_ROWS_PER_BUCKET rows a bucket: summed inside InfluxDB rather than read as rows.
+    ["7-day buckets over four weeks, 6-hour rows summed in InfluxDB", START, WEEKS_END, 10, "rollup6h"],
   ] as const)("%s equal raw aggregation (censored, suspect and failed readings included)", async (_name, from, to, width, level) => {
     const parts = partsOf(system, from, to, width);
     expect(parts.some((p) => p.source === level)).toBe(true);
