@@ -1,5 +1,7 @@
 // Keeps the 1-minute and 1-hour rollups complete when history arrives late, and knows which hours
-// of which series they hold completely (rollup-completeness.ts), so charts can read them there.
+// of which series they hold completely (rollup-completeness.ts), so charts can read them there. It
+// also builds the 6-hour rollup from the 1-hour rows (coarse-rollups.ts): a block after every rebuild
+// of one of its hours, and settled blocks never built in bounded background passes (leader only).
 //
 // The continuous queries only revisit the last 2 h (rp_1m and rp_1h); readings written for
 // older times (simulator backfill, spool replay after a long outage, imported lab results) would
