@@ -86,6 +86,18 @@ export function intersectSpans(a: readonly TimeSpan[], b: readonly TimeSpan[]): 
   return out;
 }
 
+/** Consecutive hour starts grouped into [from, to] runs (inclusive hour starts). */
+export function hourRuns(hours: Iterable<number>): Array<[number, number]> {
+  const sorted = [...new Set(hours)].sort((a, b) => a - b);
+  const runs: Array<[number, number]> = [];
+  for (const h of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && h - last[1] === HOUR_MS) last[1] = h;
+    else runs.push([h, h]);
+  }
+  return runs;
+}
+
 /** Adds [from, to) to sorted, disjoint spans, merging what touches or overlaps. */
 export function addSpan(spans: readonly TimeSpan[], span: TimeSpan): TimeSpan[] {
   if (span.from >= span.to) return [...spans];

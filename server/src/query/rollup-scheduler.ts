@@ -20,7 +20,7 @@ import { DAY_MS, HOUR_MS, SIX_HOURS_MS } from "./resolution.ts";
 import { earliestReadingQuery } from "../influx/influxql.ts";
 import { continuousQuerySignature, rebuildRollups, settleTimes } from "./rollup-repair.ts";
 import { COARSE_BLOCKS_PER_PASS, COARSE_LOOK_EVERY_MS, COARSE_PASS_PAUSE_MS, buildCoarseRollups } from "./coarse-rollups.ts";
-import { ALL_SERIES, RollupCompleteness, blockCeil, blockFloor, hourCeil, hourFloor, seriesKey, uncovered, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
+import { ALL_SERIES, RollupCompleteness, blockCeil, blockFloor, hourCeil, hourFloor, hourRuns, seriesKey, uncovered, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
 import type { RollupStateRepository } from "./rollup-state-repository.ts";
 
 export interface RollupSchedulerOptions {
@@ -59,18 +59,6 @@ export const DEFAULT_ROLLUP_SCHEDULER_OPTIONS: Readonly<RollupSchedulerOptions> 
 /** Which hours of a rollup hold every reading of some series (SeriesService reads them there). */
 export interface RollupCompletenessSource {
   completeSpans(keys: readonly string[], level: RollupLevel, from: number, to: number): TimeSpan[];
-}
-
-/** Consecutive hour starts grouped into [from, to] runs (inclusive hour starts). */
-export function hourRuns(hours: Iterable<number>): Array<[number, number]> {
-  const sorted = [...new Set(hours)].sort((a, b) => a - b);
-  const runs: Array<[number, number]> = [];
-  for (const h of sorted) {
-    const last = runs[runs.length - 1];
-    if (last && h - last[1] === HOUR_MS) last[1] = h;
-    else runs.push([h, h]);
-  }
-  return runs;
 }
 
 export class RollupScheduler implements RollupCompletenessSource {
@@ -306,9 +294,9 @@ export class RollupScheduler implements RollupCompletenessSource {
     }
     const cleaned = this.completeness.rebuiltFrom({ from, to: to + HOUR_MS }, upToSeq);
     this.completeness.coarseBuilt(blocks, coarseStartedAt);
+    // The state's spans are replaced, never changed in place: these stay as they are now.
     const { rebuilt, coarseBuilt } = this.completeness.state;
-    const [rebuiltNow, coarseNow] = [[...rebuilt], [...coarseBuilt]];
-    this.save((repo) => repo.cleaned(cleaned, rebuiltNow, coarseNow));
+    this.save((repo) => repo.cleaned(cleaned, rebuilt, coarseBuilt));
     return true;
   }
 
@@ -334,7 +322,7 @@ export class RollupScheduler implements RollupCompletenessSource {
           built = 0;
         }
         if (built === 0) return;
-        const coarseBuilt = [...this.completeness.state.coarseBuilt];
+        const { coarseBuilt } = this.completeness.state;
         this.save((repo) => repo.saveCoarse(coarseBuilt));
         const left = this.completeness.unbuiltBlocks(this.now(), Number.POSITIVE_INFINITY).reduce((n, s) => n + (s.to - s.from) / SIX_HOURS_MS, 0);
         this.logger.info({ blocks: built, left }, "built 6-hour rollups from the 1-hour rows");
