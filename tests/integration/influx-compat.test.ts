@@ -68,7 +68,7 @@ describe("INFLUX_WRITE_CONSISTENCY", () => {
     const rows = await system.store.query(`SELECT count("value") AS n FROM "${RETENTION.raw.name}"."reading"`);
     expect((rows[0] as { n: number }).n).toBe(1);
     const seen = writes();
-    expect(seen.map((p) => p.get("rp")).sort()).toEqual([RETENTION.raw.name, RETENTION.oneMinute.name, RETENTION.oneHour.name].sort());
+    expect(seen.map((p) => p.get("rp")).sort()).toEqual([RETENTION.raw.name, RETENTION.oneMinute.name, RETENTION.oneHour.name, RETENTION.sixHours.name].sort());
     for (const params of seen) expect(params.get("consistency")).toBe(sent);
   });
 });

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ROLLUP_FIELD, ROLLUP_MEASUREMENT, RETENTION } from "../../server/src/influx/schema.ts";
 import { TAG } from "../../common/wire.ts";
 import type { RollupMode } from "../../server/src/influx/schema.ts";
-import { RollupScheduler, hourRuns } from "../../server/src/query/rollup-scheduler.ts";
+import { RollupScheduler } from "../../server/src/query/rollup-scheduler.ts";
 import { SqlRollupStateRepository } from "../../server/src/query/rollup-state-repository.ts";
-import { seriesKey } from "../../server/src/query/rollup-completeness.ts";
+import { hourRuns, seriesKey } from "../../server/src/query/rollup-completeness.ts";
 import { postReadings } from "../helpers/ingest-client.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { startTestSystem, testLogger, type TestSystem } from "../helpers/test-system.ts";
@@ -148,8 +148,15 @@ describe("rollups built by the scheduler (INFLUX_ROLLUPS=scheduler)", () => {
     const values = posted.map((v) => v ?? 2);
     expect(row[ROLLUP_FIELD.mean]).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
     // The rebuild that found all 40 may have started before the last write ended: that write keeps
-    // its hour dirty for one more rebuild, due within the longest wait.
+    // its hour dirty for one more rebuild, due within the longest wait. The hour counts as clean once
+    // its 6-hour block is rebuilt too, from the complete 1-hour row.
     await expect.poll(() => system.rollups.pendingHours, { timeout: 10_000, interval: 100 }).toBe(0);
+    const block = Math.floor(hourStart / (6 * HOUR)) * 6 * HOUR;
+    const [sixHours] = await system.store.query<Record<string, number>>(
+      `SELECT * FROM "${RETENTION.sixHours.name}"."${ROLLUP_MEASUREMENT.sixHours}" WHERE "${TAG.station}" = '${station}' AND time = ${block}ms`,
+    );
+    expect(sixHours?.[ROLLUP_FIELD.count]).toBe(40);
+    expect(sixHours?.[ROLLUP_FIELD.mean]).toBeCloseTo(row[ROLLUP_FIELD.mean]!, 9);
   });
 });
 

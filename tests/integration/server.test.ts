@@ -16,7 +16,7 @@ describe("server against a real InfluxDB", () => {
   it("creates the database, retention policies and continuous queries", async () => {
     const rps = await system.store.query(`SHOW RETENTION POLICIES ON "${system.store.database}"`);
     const names = rps.map((r) => (r as { name: string }).name);
-    expect(names).toEqual(expect.arrayContaining(["raw", "rp_1m", "rp_1h"]));
+    expect(names).toEqual(expect.arrayContaining(["raw", "rp_1m", "rp_1h", "rp_6h"]));
     const cqs = await system.store.query("SHOW CONTINUOUS QUERIES");
     const text = JSON.stringify(cqs.groups());
     expect(text).toContain("cq_reading_1m");

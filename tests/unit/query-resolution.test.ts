@@ -8,6 +8,7 @@ import {
   chooseResolution,
   niceInterval,
   parseInfluxDuration,
+  rollupFor,
   type ResolutionInput,
 } from "../../server/src/query/resolution.ts";
 
@@ -25,14 +26,14 @@ describe("chooseResolution", () => {
     { name: "7 days at 1000 px: 1009 raw readings do not fit → 15m", in: input(7 * DAY_MS, 1000), kind: "aggregate", interval: 15 * MINUTE_MS, rollup: "rollup1m", beyondRaw: false },
     { name: "7 days at 1200 px: 1009 raw readings fit", in: input(7 * DAY_MS, 1200), kind: "raw" },
     { name: "30 days at 1200 px → 1h from raw", in: input(30 * DAY_MS, 1200), kind: "aggregate", interval: HOUR_MS, rollup: "rollup1h", beyondRaw: false },
-    { name: "30 days at 100 px → 12h", in: input(30 * DAY_MS, 100), kind: "aggregate", interval: 12 * HOUR_MS, rollup: "rollup1h", beyondRaw: false },
-    { name: "1 year at 1000 px → 12h from raw", in: input(365 * DAY_MS, 1000), kind: "aggregate", interval: 12 * HOUR_MS, rollup: "rollup1h", beyondRaw: false },
+    { name: "30 days at 100 px → 12h", in: input(30 * DAY_MS, 100), kind: "aggregate", interval: 12 * HOUR_MS, rollup: "rollup6h", beyondRaw: false },
+    { name: "1 year at 1000 px → 12h from raw", in: input(365 * DAY_MS, 1000), kind: "aggregate", interval: 12 * HOUR_MS, rollup: "rollup6h", beyondRaw: false },
     { name: "raw data denser than native, forced → 2m", in: input(DAY_MS, 1000, 0, { forceAggregate: true }), kind: "aggregate", interval: 2 * MINUTE_MS, rollup: "rollup1m", beyondRaw: false },
     { name: "1 day two years ago: raw expired → 1h rollup", in: input(DAY_MS, 1000, 700 * DAY_MS), kind: "aggregate", interval: 2 * MINUTE_MS, rollup: "rollup1m", beyondRaw: true },
     { name: "1 day three years ago: 1m rollup expired too → 1h rollup", in: input(DAY_MS, 1000, 1000 * DAY_MS), kind: "aggregate", interval: HOUR_MS, rollup: "rollup1h", beyondRaw: true },
-    { name: "5 years at 1000 px straddle the raw horizon → rollup and raw", in: input(5 * 365 * DAY_MS, 1000), kind: "aggregate", interval: 2 * DAY_MS, rollup: "rollup1h", beyondRaw: true },
-    { name: "2 years at 10 px → 91d", in: input(2 * 365 * DAY_MS, 10), kind: "aggregate", interval: 91 * DAY_MS, rollup: "rollup1h", beyondRaw: true },
-    { name: "5 years at 10 px → 364d", in: input(5 * 366 * DAY_MS, 10), kind: "aggregate", interval: 364 * DAY_MS, rollup: "rollup1h", beyondRaw: true },
+    { name: "5 years at 1000 px straddle the raw horizon → rollup and raw", in: input(5 * 365 * DAY_MS, 1000), kind: "aggregate", interval: 2 * DAY_MS, rollup: "rollup6h", beyondRaw: true },
+    { name: "2 years at 10 px → 91d", in: input(2 * 365 * DAY_MS, 10), kind: "aggregate", interval: 91 * DAY_MS, rollup: "rollup6h", beyondRaw: true },
+    { name: "5 years at 10 px → 364d", in: input(5 * 366 * DAY_MS, 10), kind: "aggregate", interval: 364 * DAY_MS, rollup: "rollup6h", beyondRaw: true },
   ];
 
   it.each(cases)("$name", (c) => {
@@ -58,11 +59,23 @@ describe("chooseResolution", () => {
           expect(bucketCount(i.from, i.to, plan.intervalMs), `${range} ms at ${width} px`).toBeLessThanOrEqual(width);
           expect(NICE_INTERVALS_MS).toContain(plan.intervalMs);
           // Rollup rows must fall whole into one bucket.
-          if (plan.rollup === "rollup1h") expect(plan.intervalMs % HOUR_MS).toBe(0);
+          if (plan.rollup === "rollup6h") expect(plan.intervalMs % (6 * HOUR_MS)).toBe(0);
+          if (plan.rollup === "rollup1h") expect([plan.intervalMs % HOUR_MS, plan.intervalMs % (6 * HOUR_MS) === 0]).toEqual([0, false]);
           if (plan.rollup === "rollup1m") expect(plan.intervalMs % MINUTE_MS).toBe(0);
         }
       }
     }
+  });
+
+  it.each([
+    [MINUTE_MS, "rollup1m"], [30 * MINUTE_MS, "rollup1m"], [HOUR_MS, "rollup1h"], [3 * HOUR_MS, "rollup1h"],
+    [6 * HOUR_MS, "rollup6h"], [12 * HOUR_MS, "rollup6h"], [DAY_MS, "rollup6h"], [7 * DAY_MS, "rollup6h"], [364 * DAY_MS, "rollup6h"], [30_000, null],
+  ] as const)("reads %d ms buckets from the coarsest rollup dividing them: %s", (interval, rollup) => {
+    expect(rollupFor(interval)).toBe(rollup);
+  });
+
+  it("has a 6-hour multiple for every nice interval from 6 h up", () => {
+    for (const interval of NICE_INTERVALS_MS.filter((i) => i >= 6 * HOUR_MS)) expect(rollupFor(interval)).toBe("rollup6h");
   });
 
   it("returns raw only when the expected raw count fits the width", () => {

@@ -99,6 +99,75 @@ describe("RollupCompleteness dirty marks and rebuilds", () => {
   });
 });
 
+describe("6-hour blocks: never a block whose 1-hour rows changed after it was built (the invariant)", () => {
+  // Anchor at hour 0 (midnight, so blocks are hours 0–6, 6–12, …); settled up to hour 52 at `now`.
+  const now = h(100);
+  const fresh = (anchor = h(0)) => new RollupCompleteness(SETTLE, { anchor, rebuilt: [], dirty: [] });
+  const built = (c: RollupCompleteness) => void c.coarseBuilt(span(0, 48), now);
+  it.each<[string, (c: RollupCompleteness) => void, string[], number, number, TimeSpan[]]>([
+    ["never built: no block", () => undefined, [A], h(0), h(48), []],
+    ["built while complete: every whole block", built, [A], h(0), h(48), [span(0, 48)]],
+    ["only whole blocks inside the range", built, [A], h(1), h(20), [span(6, 18)]],
+    ["a block not yet settled when its build began is not recorded", (c) => void c.coarseBuilt(span(0, 54), now), [A], h(0), h(60), [span(0, 48)]],
+    ["hours never watched nor rebuilt are not built", (c) => void c.coarseBuilt(span(-12, 12), now), [A], h(-12), h(12), [span(0, 12)]],
+    ["a late write takes its block out for every series until rebuilt", (c) => (built(c), void c.markDirty(A, h(8))), [B], h(0), h(48), [span(0, 6), span(12, 48)]],
+    [
+      "rebuilding the hour without building its block again keeps the block out",
+      (c) => {
+        built(c);
+        c.markDirty(A, h(8));
+        c.rebuiltFrom(span(8, 9), c.currentSeq);
+      },
+      [A], h(0), h(48), [span(0, 6), span(12, 48)],
+    ],
+    [
+      "the hour rebuilt, then its block built: complete again",
+      (c) => {
+        built(c);
+        c.markDirty(A, h(8));
+        c.rebuiltFrom(span(8, 9), c.currentSeq);
+        c.coarseBuilt(span(6, 12), now);
+      },
+      [A], h(0), h(48), [span(0, 48)],
+    ],
+    [
+      "a write marked while the block was built keeps it out",
+      (c) => {
+        built(c);
+        c.markDirty(A, h(8));
+        const started = c.currentSeq;
+        c.markDirty(B, h(9));
+        c.rebuiltFrom(span(8, 10), started);
+        c.coarseBuilt(span(6, 12), now);
+      },
+      [A], h(0), h(48), [span(0, 6), span(12, 48)],
+    ],
+    ["who writes the rollups changed: every built block is forgotten", (c) => (built(c), c.restartAt(h(90), false)), [A], h(0), h(48), []],
+    ["a dirty hour for all series before the build: its block is not recorded", (c) => (c.markDirty(ALL_SERIES, h(30)), built(c)), [A], h(0), h(48), [span(0, 30), span(36, 48)]],
+  ])("%s", (_name, setUp, keys, from, to, out) => {
+    const c = fresh();
+    setUp(c);
+    expect(c.completeSpans(keys, "rollup6h", from, to, now)).toEqual(out);
+    // Whatever is complete at 6 hours is complete hour by hour at the 1-hour level too.
+    for (const block of out) expect(c.completeSpans(keys, "rollup1h", block.from, block.to, now)).toEqual([block]);
+  });
+
+  it("restores built blocks from the stored state, and stored dirty marks take theirs out", () => {
+    const c = new RollupCompleteness(SETTLE, { anchor: h(0), rebuilt: [], dirty: [{ hour: h(13), key: A }], coarseBuilt: [span(0, 24)] });
+    expect(c.completeSpans([B], "rollup6h", h(0), h(48), now)).toEqual([span(0, 12), span(18, 24)]);
+  });
+
+  it.each<[string, (c: RollupCompleteness) => void, number, TimeSpan[]]>([
+    ["newest first, at most the limit", (c) => void c.coarseBuilt(span(0, 12), now), 3, [span(30, 48)]],
+    ["everything settled and not built", (c) => void c.coarseBuilt(span(0, 12), now), 100, [span(12, 48)]],
+    ["around a dirty hour", (c) => (c.coarseBuilt(span(0, 12), now), void c.markDirty(A, h(20))), 5, [span(24, 48), span(12, 18)]],
+  ])("unbuiltBlocks: %s", (_name, setUp, limit, out) => {
+    const c = fresh();
+    setUp(c);
+    expect(c.unbuiltBlocks(now, limit)).toEqual(out);
+  });
+});
+
 describe("settleAfter", () => {
   it.each(continuousQueries("db").map((cq) => [cq.name, cq.resample] as const))("%s: RESAMPLE FOR + EVERY + margin (%s)", (_name, resample) => {
     const m = /EVERY (\S+) FOR (\S+)/.exec(resample)!;
@@ -145,6 +214,21 @@ describe("planParts", () => {
       [part("raw", h(0), h(3)), part("rollup1h", h(3), h(8)), part("raw", h(8), h(20))],
     ],
     ["empty range", { from: h(1), to: h(1), level: "rollup1h", rawHorizon: 0, complete: [] }, []],
+    [
+      "complete 6-hour blocks inside the 1-hour parts from the 6-hour rollup",
+      { from: h(0) + 7, to: h(30) + 7, level: "rollup1h", rawHorizon: h(-100), complete: [span(1, 30)], coarse: [span(6, 24)] },
+      [part("raw", h(0) + 7, h(1)), part("rollup1h", h(1), h(6)), part("rollup6h", h(6), h(24)), part("rollup1h", h(24), h(30)), part("raw", h(30), h(30) + 7)],
+    ],
+    [
+      "never part of a block from the 6-hour rollup",
+      { from: h(0), to: h(12), level: "rollup1h", rawHorizon: h(-100), complete: [span(0, 4), span(5, 12)], coarse: [span(0, 12)] },
+      [part("rollup1h", h(0), h(4)), part("raw", h(4), h(5)), part("rollup1h", h(5), h(6)), part("rollup6h", h(6), h(12))],
+    ],
+    [
+      "too many parts: a short 6-hour run between 1-hour ones is read from the 1-hour rollup",
+      { from: h(0), to: h(48), level: "rollup1h", rawHorizon: h(-100), complete: [span(1, 47)], coarse: [span(6, 12), span(18, 42)], maxParts: 6 },
+      [part("raw", h(0), h(1)), part("rollup1h", h(1), h(18)), part("rollup6h", h(18), h(42)), part("rollup1h", h(42), h(47)), part("raw", h(47), h(48))],
+    ],
   ])("%s", (_name, input, out) => {
     expect(planParts(input)).toEqual(out);
   });
@@ -162,6 +246,24 @@ describe("planParts", () => {
         expect(parts.length).toBeLessThanOrEqual(5 + 2);
         for (let i = 1; i < parts.length; i++) expect(parts[i]!.from).toBe(parts[i - 1]!.to);
         for (const p of parts) if (p.source === "rollup1h") expect([p.from % H, p.to % H]).toEqual([0, 0]);
+      }
+    }
+  });
+
+  it("keeps 6-hour parts on whole blocks inside complete hours, covering the range exactly (sweep)", () => {
+    for (const [from, to] of [[h(0) + 123, h(70) + 9], [h(-13), h(40)], [h(5), h(7)]] as const) {
+      for (const complete of [[span(-20, 80)], [span(1, 9), span(10, 31), span(33, 60)], [span(2, 3)]]) {
+        for (const maxParts of [3, 5, 9]) {
+          const coarse = [span(-18, 0), span(6, 30), span(36, 54)];
+          const parts = planParts({ from, to, level: "rollup1h", rawHorizon: h(-100), complete, coarse, maxParts });
+          expect(parts[0]!.from).toBe(from);
+          expect(parts[parts.length - 1]!.to).toBe(to);
+          for (let i = 1; i < parts.length; i++) expect(parts[i]!.from).toBe(parts[i - 1]!.to);
+          for (const p of parts.filter((q) => q.source === "rollup6h")) {
+            expect([p.from % (6 * H), p.to % (6 * H)]).toEqual([0, 0]);
+            expect(complete.some((c) => c.from <= p.from && p.to <= c.to)).toBe(true);
+          }
+        }
       }
     }
   });

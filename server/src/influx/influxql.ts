@@ -163,13 +163,22 @@ export function rawAggregateQuery(series: CatalogSeries, from: number, to: numbe
 }
 
 /** A rollup level's retention policy and measurement. */
-function rollupSource(source: "rollup1m" | "rollup1h"): string {
-  const [rp, measurement] = source === "rollup1m" ? [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute] : [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour];
+function rollupSource(source: RollupLevelName): string {
+  const [rp, measurement] = ROLLUP_STORAGE[source];
   return `${ident(rp)}.${ident(measurement)}`;
 }
 
+const ROLLUP_STORAGE: Readonly<Record<RollupLevelName, readonly [string, string]>> = {
+  rollup1m: [RETENTION.oneMinute.name, ROLLUP_MEASUREMENT.oneMinute],
+  rollup1h: [RETENTION.oneHour.name, ROLLUP_MEASUREMENT.oneHour],
+  rollup6h: [RETENTION.sixHours.name, ROLLUP_MEASUREMENT.sixHours],
+};
+
+/** The rollup levels charts read: 1-minute and 1-hour (continuous queries or scheduler), 6-hour (built from the 1-hour rows). */
+export type RollupLevelName = "rollup1m" | "rollup1h" | "rollup6h";
+
 /** Rollup rows (filled by the continuous queries) for the range, one per rollup interval. */
-export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rollup1h", from: number, to: number, limit?: number): string {
+export function rollupRowsQuery(series: CatalogSeries, source: RollupLevelName, from: number, to: number, limit?: number): string {
   // `limit` lets a caller notice more rows than it can take.
   if (limit !== undefined && (!Number.isSafeInteger(limit) || limit <= 0)) throw new Error(`Bad limit ${limit}`);
   const f = ROLLUP_FIELD;
@@ -186,7 +195,7 @@ export function rollupRowsQuery(series: CatalogSeries, source: "rollup1m" | "rol
  * the bucket's mean, as a raw aggregate's. Only for rows written by the current continuous queries
  * or rebuilt since (older rows lack `sum` and `qc`); `intervalMs` must be a multiple of the rollup's.
  */
-export function rollupAggregateQuery(series: CatalogSeries, source: "rollup1m" | "rollup1h", from: number, to: number, intervalMs: number): string {
+export function rollupAggregateQuery(series: CatalogSeries, source: RollupLevelName, from: number, to: number, intervalMs: number): string {
   const f = (name: string) => ident(name);
   const r = ROLLUP_FIELD;
   return (

@@ -13,12 +13,14 @@ export const RETENTION = Object.freeze({
   raw: { name: "raw", duration: "400d", isDefault: true },
   oneMinute: { name: "rp_1m", duration: "800d", isDefault: false },
   oneHour: { name: "rp_1h", duration: "INF", isDefault: false },
+  sixHours: { name: "rp_6h", duration: "INF", isDefault: false },
 } satisfies Record<string, RetentionPolicyDef>);
 
 /** Measurements in the downsampled retention policies. */
 export const ROLLUP_MEASUREMENT = Object.freeze({
   oneMinute: "reading_1m",
   oneHour: "reading_1h",
+  sixHours: "reading_6h",
 } as const);
 
 /** Fields written by the continuous queries into the rollup measurements. */
@@ -72,6 +74,24 @@ function rollupSelect(database: string, source: string, into: string, interval: 
     `sum("${FIELD.belowLod}") AS "${ROLLUP_FIELD.belowLodCount}", max("${FIELD.lod}") AS "${ROLLUP_FIELD.lod}", max("${FIELD.loq}") AS "${ROLLUP_FIELD.loq}", ` +
     `max("${FIELD.qc}") AS "${ROLLUP_FIELD.qc}", sum("${FIELD.meanValue}") AS "${ROLLUP_FIELD.sum}" ` +
     `${into}FROM "${database}"."${source}" GROUP BY time(${interval}), *`
+  );
+}
+
+/**
+ * The 6-hour rollup of the 1-hour rows over [from, to) (whole 6-hour blocks): what a raw aggregate
+ * over the block gives — Σ sum / Σ count is its mean, counts add up, min of mins, max of the maxima,
+ * flags and limits. Built by Water Monitor (query/coarse-rollups.ts), not by a continuous query, so
+ * it is the same with and without continuous queries; `into` makes it a `SELECT … INTO`.
+ */
+export function sixHourRollupSelect(database: string, from: number, to: number, into: boolean): string {
+  const f = ROLLUP_FIELD;
+  const source = `"${database}"."${RETENTION.oneHour.name}"."${ROLLUP_MEASUREMENT.oneHour}"`;
+  const target = into ? `INTO "${database}"."${RETENTION.sixHours.name}"."${ROLLUP_MEASUREMENT.sixHours}" ` : "";
+  return (
+    `SELECT sum("${f.sum}") / sum("${f.count}") AS "${f.mean}", min("${f.min}") AS "${f.min}", max("${f.max}") AS "${f.max}", ` +
+    `sum("${f.count}") AS "${f.count}", sum("${f.belowLodCount}") AS "${f.belowLodCount}", max("${f.lod}") AS "${f.lod}", ` +
+    `max("${f.loq}") AS "${f.loq}", max("${f.qc}") AS "${f.qc}", sum("${f.sum}") AS "${f.sum}" ` +
+    `${target}FROM ${source} WHERE time >= ${from}ms AND time < ${to}ms GROUP BY time(6h), * fill(none)`
   );
 }
 

@@ -531,6 +531,12 @@ export interface RollupRebuiltTable {
   to_ms: number;
 }
 
+/** 6-hour rollup blocks built after their hours were complete at the 1-hour level, as merged spans (migration 18). */
+export interface RollupCoarseBuiltTable {
+  from_ms: number;
+  to_ms: number;
+}
+
 /** Dirty rollup hours per series key, or '*' for all series (migration 15). */
 export interface RollupDirtyTable {
   hour_ms: number;
@@ -575,6 +581,7 @@ export interface MetaTables {
   rollup_watch: RollupWatchTable;
   rollup_rebuilt: RollupRebuiltTable;
   rollup_dirty: RollupDirtyTable;
+  rollup_coarse_built: RollupCoarseBuiltTable;
   cluster_leader: ClusterLeaderTable;
   ingest_spool: IngestSpoolTable;
 }

@@ -7,9 +7,12 @@
 // only for the hours they hold completely: the continuous queries revisit only their RESAMPLE
 // window, and anything written later than that — simulator backfill, a station's spool replayed
 // after an outage, late lab results — reaches the rollups only when rollup-scheduler.ts has rebuilt
-// its hours (rollup-repair.ts `rebuildRollups`). rollup-completeness.ts says which hours of which
-// series are complete; rollup-plan.ts splits the range into those hours (read from the rollup) and
-// the rest (aggregated from raw with GROUP BY time), and hours older than the raw retention, where
+// its hours (rollup-repair.ts `rebuildRollups`). Intervals of whole 6-hour multiples (6 h, 12 h,
+// 1 d … 364 d) also read the 6-hour rollup (rp_6h, built from the 1-hour rows, coarse-rollups.ts)
+// for the blocks it holds completely: a year chart sums 1,460 rows a series instead of 8,760.
+// rollup-completeness.ts says which hours (and blocks) of which series are complete; rollup-plan.ts
+// splits the range into those (read from the rollups) and the rest (aggregated from raw with GROUP
+// BY time), and hours older than the raw retention, where
 // raw may have expired, take per bucket whichever source saw more readings (envelope.ts
 // `preferFuller`). Read either way, a bucket describes the same readings, so the chart is the same.
 
@@ -32,12 +35,15 @@ export const NICE_INTERVALS_MS: readonly number[] = Object.freeze([
   DAY_MS, 2 * DAY_MS, 7 * DAY_MS, 14 * DAY_MS, 28 * DAY_MS, 91 * DAY_MS, 182 * DAY_MS, 364 * DAY_MS,
 ]);
 
-export type AggregateSource = "raw" | "rollup1m" | "rollup1h";
+export const SIX_HOURS_MS = 6 * HOUR_MS;
+
+export type AggregateSource = "raw" | "rollup1m" | "rollup1h" | "rollup6h";
 export type RollupSource = Exclude<AggregateSource, "raw">;
 
 export const ROLLUP_INTERVAL_MS: Readonly<Record<Exclude<AggregateSource, "raw">, number>> = Object.freeze({
   rollup1m: MINUTE_MS,
   rollup1h: HOUR_MS,
+  rollup6h: SIX_HOURS_MS,
 });
 
 export interface RetentionWindows {
@@ -115,8 +121,8 @@ export function chooseResolution(input: ResolutionInput): ResolutionPlan {
   // be a whole multiple of the rollup's. 1-minute rollups are kept shorter than 1-hour ones.
   let rollup: RollupSource;
   if (intervalMs >= HOUR_MS || from < now - retention.oneMinuteMs) {
-    rollup = "rollup1h";
     intervalMs = Math.max(intervalMs, HOUR_MS);
+    rollup = rollupFor(intervalMs)!;
   } else {
     rollup = "rollup1m";
     intervalMs = Math.max(intervalMs, MINUTE_MS);
@@ -124,8 +130,14 @@ export function chooseResolution(input: ResolutionInput): ResolutionPlan {
   return { kind: "aggregate", intervalMs, rollup, beyondRaw: true };
 }
 
-/** The coarsest rollup whose interval divides `intervalMs` (all nice intervals from 1m up are whole minutes, from 1h up whole hours). */
+/**
+ * The coarsest rollup whose interval divides `intervalMs` (all nice intervals from 1m up are whole
+ * minutes, from 1h up whole hours, from 6h up whole 6-hour blocks). Epoch-aligned 6-hour blocks lie
+ * inside one bucket of every such interval because each is a multiple of 6 h and both are aligned
+ * to the Unix epoch.
+ */
 export function rollupFor(intervalMs: number): RollupSource | null {
+  if (intervalMs % SIX_HOURS_MS === 0) return "rollup6h";
   if (intervalMs % HOUR_MS === 0) return "rollup1h";
   if (intervalMs % MINUTE_MS === 0) return "rollup1m";
   return null;

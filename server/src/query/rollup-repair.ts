@@ -9,10 +9,12 @@
 // Without continuous queries (INFLUX_ROLLUPS=scheduler: InfluxDB 2.x/3.x, whose InfluxQL has no
 // SELECT … INTO either) the same aggregates are read and written back as line protocol, so every
 // hour's rollups come from the scheduler.
+import { createHash } from "node:crypto";
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
 import { continuousQueries, ROLLUP_INTEGER_FIELDS, type RollupMode } from "../influx/schema.ts";
 import { escapeTag } from "../influx/stored-lines.ts";
-import { DAY_MS, HOUR_MS } from "./resolution.ts";
+import { DAY_MS, HOUR_MS, parseInfluxDuration } from "./resolution.ts";
+import { settleAfter, type SettlingLevel } from "./rollup-completeness.ts";
 
 /** Largest time span per SELECT … INTO: bounds the points InfluxDB materialises per statement. */
 const CHUNK_MS: Readonly<Record<string, number>> = Object.freeze({ cq_reading_1m: DAY_MS, cq_reading_1h: 31 * DAY_MS });
@@ -92,4 +94,24 @@ export function rollupLines(measurement: string, series: readonly SeriesValues[]
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * The continuous queries' text (without the database name): when it changes, older rollup rows are
+ * not theirs. The scheduler's own rows are signed apart, so switching INFLUX_ROLLUPS either way
+ * trusts only hours rebuilt since.
+ */
+export function continuousQuerySignature(mode: RollupMode = "continuous-queries"): string {
+  const text = continuousQueries("_").map((cq) => (mode === "scheduler" ? cq.aggregate : `${cq.name} ${cq.resample} ${cq.select}`)).join("\n");
+  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
+  return mode === "scheduler" ? `scheduler:${hash}` : hash;
+}
+
+/** Per level, how long after an hour's end its continuous query may still rewrite it. */
+export function settleTimes(marginMs: number): Record<SettlingLevel, number> {
+  const [oneMinute, oneHour] = continuousQueries("_");
+  return {
+    rollup1m: settleAfter(oneMinute!.resample, parseInfluxDuration, marginMs),
+    rollup1h: settleAfter(oneHour!.resample, parseInfluxDuration, marginMs),
+  };
 }

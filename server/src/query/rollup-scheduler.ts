@@ -1,5 +1,7 @@
 // Keeps the 1-minute and 1-hour rollups complete when history arrives late, and knows which hours
-// of which series they hold completely (rollup-completeness.ts), so charts can read them there.
+// of which series they hold completely (rollup-completeness.ts), so charts can read them there. It
+// also builds the 6-hour rollup from the 1-hour rows (coarse-rollups.ts): a block after every rebuild
+// of one of its hours, and settled blocks never built in bounded background passes (leader only).
 //
 // The continuous queries only revisit the last 2 h (rp_1m and rp_1h); readings written for
 // older times (simulator backfill, spool replay after a long outage, imported lab results) would
@@ -10,15 +12,15 @@
 // restart a dirty hour stays dirty until rebuilt. The mark is queued for SQLite as soon as the write
 // returns, before the writer acknowledges the batch to its journal; only a crash between that
 // acknowledgement and the insert's commit (one SQLite insert) loses it.
-import { createHash } from "node:crypto";
 import type { Reading } from "../../../common/reading.ts";
 import type { ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
-import { continuousQueries, type RollupMode } from "../influx/schema.ts";
-import { DAY_MS, HOUR_MS, parseInfluxDuration } from "./resolution.ts";
+import type { RollupMode } from "../influx/schema.ts";
+import { DAY_MS, HOUR_MS, SIX_HOURS_MS } from "./resolution.ts";
 import { earliestReadingQuery } from "../influx/influxql.ts";
-import { rebuildRollups } from "./rollup-repair.ts";
-import { ALL_SERIES, RollupCompleteness, hourCeil, hourFloor, seriesKey, uncovered, settleAfter, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
+import { continuousQuerySignature, rebuildRollups, settleTimes } from "./rollup-repair.ts";
+import { COARSE_BLOCKS_PER_PASS, COARSE_LOOK_EVERY_MS, COARSE_PASS_PAUSE_MS, buildCoarseRollups } from "./coarse-rollups.ts";
+import { ALL_SERIES, RollupCompleteness, blockCeil, blockFloor, hourCeil, hourFloor, hourRuns, seriesKey, uncovered, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
 import type { RollupStateRepository } from "./rollup-state-repository.ts";
 
 export interface RollupSchedulerOptions {
@@ -59,38 +61,6 @@ export interface RollupCompletenessSource {
   completeSpans(keys: readonly string[], level: RollupLevel, from: number, to: number): TimeSpan[];
 }
 
-/** Consecutive hour starts grouped into [from, to] runs (inclusive hour starts). */
-export function hourRuns(hours: Iterable<number>): Array<[number, number]> {
-  const sorted = [...new Set(hours)].sort((a, b) => a - b);
-  const runs: Array<[number, number]> = [];
-  for (const h of sorted) {
-    const last = runs[runs.length - 1];
-    if (last && h - last[1] === HOUR_MS) last[1] = h;
-    else runs.push([h, h]);
-  }
-  return runs;
-}
-
-/**
- * The continuous queries' text (without the database name): when it changes, older rollup rows are
- * not theirs. The scheduler's own rows are signed apart, so switching INFLUX_ROLLUPS either way
- * trusts only hours rebuilt since.
- */
-export function continuousQuerySignature(mode: RollupMode = "continuous-queries"): string {
-  const text = continuousQueries("_").map((cq) => (mode === "scheduler" ? cq.aggregate : `${cq.name} ${cq.resample} ${cq.select}`)).join("\n");
-  const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
-  return mode === "scheduler" ? `scheduler:${hash}` : hash;
-}
-
-/** Per level, how long after an hour's end its continuous query may still rewrite it. */
-export function settleTimes(marginMs: number): Record<RollupLevel, number> {
-  const [oneMinute, oneHour] = continuousQueries("_");
-  return {
-    rollup1m: settleAfter(oneMinute!.resample, parseInfluxDuration, marginMs),
-    rollup1h: settleAfter(oneHour!.resample, parseInfluxDuration, marginMs),
-  };
-}
-
 export class RollupScheduler implements RollupCompletenessSource {
   private readonly completeness: RollupCompleteness;
   private readonly now: () => number;
@@ -100,6 +70,8 @@ export class RollupScheduler implements RollupCompletenessSource {
   /** The background rebuild of older history: to run (raw retention) once this instance leads. */
   private history: { retentionMs: number; started: boolean } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** The next look for settled 6-hour blocks not built yet. */
+  private coarseTimer: NodeJS.Timeout | undefined;
   /** When the oldest write not rebuilt since arrived: the longest wait counts from there. */
   private pendingSince: number | undefined;
   private decided: RollupMode | undefined;
@@ -141,8 +113,9 @@ export class RollupScheduler implements RollupCompletenessSource {
    * writes the rollups is known only once InfluxDB answers, watching starts then.
    */
   async start(): Promise<void> {
-    const stored = this.repository ? await this.repository.load() : { watch: null, rebuilt: [], dirty: [] };
+    const stored = this.repository ? await this.repository.load() : { watch: null, rebuilt: [], dirty: [], coarseBuilt: [] };
     for (const span of stored.rebuilt) this.completeness.rebuiltFrom(span, -1);
+    this.completeness.restoreCoarse(stored.coarseBuilt);
     for (const mark of stored.dirty) this.completeness.markDirty(mark.key, mark.hour);
     const mode = this.options.mode ?? "continuous-queries";
     if (typeof mode === "string") return this.begin(mode, stored.watch);
@@ -164,12 +137,13 @@ export class RollupScheduler implements RollupCompletenessSource {
       this.completeness.restartAt(this.now(), false);
       const state = this.completeness.state;
       if (stored.watch) this.logger.info({ anchor: new Date(state.anchor!).toISOString(), mode: this.mode }, "continuous queries changed (or INFLUX_ROLLUPS); older rollup hours are read from raw until rebuilt");
-      this.save((repo) => repo.saveWatch({ anchor: state.anchor!, signature }, state.rebuilt));
+      this.save((repo) => repo.saveWatch({ anchor: state.anchor!, signature }, state.rebuilt, state.coarseBuilt));
     }
     await this.saving;
     this.started = true;
     if (this.completeness.dirtyHours().length > 0) this.schedule();
     this.startHistory();
+    this.lookForCoarse(0);
   }
 
   /**
@@ -184,12 +158,14 @@ export class RollupScheduler implements RollupCompletenessSource {
     }
     if (this.completeness.dirtyHours().length > 0) this.schedule();
     this.startHistory();
+    this.lookForCoarse(0);
   }
 
   /** Another instance leads: no more rebuilds here (a rebuild under way finishes). */
   standBy(): void {
     this.leading = false;
     clearTimeout(this.timer);
+    clearTimeout(this.coarseTimer);
     this.timer = undefined;
     this.pendingSince = undefined;
   }
@@ -298,26 +274,77 @@ export class RollupScheduler implements RollupCompletenessSource {
     }
   }
 
-  /** Rebuilds the hours [from, to] (inclusive hour starts); false when InfluxDB failed (the hours stay as they were). */
+  /**
+   * Rebuilds the hours [from, to] (inclusive hour starts), then the 6-hour blocks holding them, and
+   * only then clears their dirty marks (rollup-completeness.ts's invariant); false when InfluxDB
+   * failed (the hours stay dirty, and charts read them from raw).
+   */
   private async rebuild(from: number, to: number): Promise<boolean> {
     if (this.closed) return false;
     const upToSeq = this.completeness.currentSeq;
+    const blocks = { from: blockFloor(from), to: blockCeil(to + HOUR_MS) };
+    let coarseStartedAt: number;
     try {
       await rebuildRollups(this.store, from, to, this.decided);
+      coarseStartedAt = this.now();
+      await buildCoarseRollups(this.store, blocks.from, blocks.to, this.decided);
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, from: new Date(from).toISOString(), to: new Date(to).toISOString() }, "rollup rebuild failed; will retry");
       return false;
     }
     const cleaned = this.completeness.rebuiltFrom({ from, to: to + HOUR_MS }, upToSeq);
-    const rebuilt = [...this.completeness.state.rebuilt];
-    this.save((repo) => repo.cleaned(cleaned, rebuilt));
+    this.completeness.coarseBuilt(blocks, coarseStartedAt);
+    // The state's spans are replaced, never changed in place: these stay as they are now.
+    const { rebuilt, coarseBuilt } = this.completeness.state;
+    this.save((repo) => repo.cleaned(cleaned, rebuilt, coarseBuilt));
     return true;
+  }
+
+  /**
+   * Builds settled 6-hour blocks not built yet (after an upgrade, and in continuous-query mode as
+   * hours settle), newest first, COARSE_BLOCKS_PER_PASS per pass with a pause between passes;
+   * resolves when none is left (or on failure, retried at the next look).
+   */
+  async buildCoarse(pauseMs = COARSE_PASS_PAUSE_MS): Promise<void> {
+    let built = 1;
+    while (built > 0 && !this.closed) {
+      built = 0;
+      this.running = this.running.then(async () => {
+        if (!this.leading || !this.started || this.closed || !this.decided) return;
+        try {
+          for (const span of this.completeness.unbuiltBlocks(this.now(), COARSE_BLOCKS_PER_PASS)) {
+            const startedAt = this.now();
+            built += await buildCoarseRollups(this.store, span.from, span.to, this.decided);
+            this.completeness.coarseBuilt(span, startedAt);
+          }
+        } catch (err) {
+          this.logger.warn({ err: (err as Error).message }, "building 6-hour rollups failed; will retry");
+          built = 0;
+        }
+        if (built === 0) return;
+        const { coarseBuilt } = this.completeness.state;
+        this.save((repo) => repo.saveCoarse(coarseBuilt));
+        const left = this.completeness.unbuiltBlocks(this.now(), Number.POSITIVE_INFINITY).reduce((n, s) => n + (s.to - s.from) / SIX_HOURS_MS, 0);
+        this.logger.info({ blocks: built, left }, "built 6-hour rollups from the 1-hour rows");
+      });
+      await this.running;
+      if (built > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs).unref());
+    }
+  }
+
+  /** Looks for settled 6-hour blocks after `delayMs`, and then every COARSE_LOOK_EVERY_MS. */
+  private lookForCoarse(delayMs: number): void {
+    if (this.closed || !this.leading) return;
+    clearTimeout(this.coarseTimer);
+    this.coarseTimer = setTimeout(() => void this.buildCoarse().finally(() => this.lookForCoarse(COARSE_LOOK_EVERY_MS)), delayMs);
+    this.coarseTimer.unref();
   }
 
   /** Stops rebuilding; resolves once what was noted so far is stored (nothing is stored after). */
   close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.coarseTimer);
     this.timer = undefined;
     return this.saving;
   }

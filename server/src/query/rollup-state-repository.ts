@@ -1,5 +1,6 @@
 // Where the rollup tracker keeps what it knows across restarts (migration 15): the watch (anchor
-// hour and continuous-query signature), the hours rebuilt from raw, and the dirty hours.
+// hour and continuous-query signature), the hours rebuilt from raw, and the dirty hours; and the
+// 6-hour blocks built while their hours were complete (migration 18, rollup-completeness.ts).
 import type { MetaExecutor } from "../meta/store.ts";
 import { atomically } from "../meta/store.ts";
 import type { DirtyMark, TimeSpan } from "./rollup-completeness.ts";
@@ -8,16 +9,19 @@ export interface StoredRollupState {
   watch: { anchor: number; signature: string } | null;
   rebuilt: TimeSpan[];
   dirty: DirtyMark[];
+  coarseBuilt: TimeSpan[];
 }
 
 export interface RollupStateRepository {
   load(): Promise<StoredRollupState>;
-  /** Records the watch and replaces the rebuilt spans. */
-  saveWatch(watch: { anchor: number; signature: string }, rebuilt: readonly TimeSpan[]): Promise<void>;
+  /** Records the watch and replaces the rebuilt spans and built 6-hour blocks. */
+  saveWatch(watch: { anchor: number; signature: string }, rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void>;
   /** Adds dirty marks; a mark for every series ('*') replaces the hour's per-series marks. */
   addDirty(marks: readonly DirtyMark[], allSeries: string): Promise<void>;
-  /** Hours rebuilt: their marks go, and the rebuilt spans become `rebuilt`. */
-  cleaned(hours: readonly number[], rebuilt: readonly TimeSpan[]): Promise<void>;
+  /** Hours rebuilt: their marks go, and the rebuilt spans and built 6-hour blocks are replaced. */
+  cleaned(hours: readonly number[], rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void>;
+  /** Replaces the built 6-hour blocks. */
+  saveCoarse(coarseBuilt: readonly TimeSpan[]): Promise<void>;
 }
 
 /** SQLite's limit on bound parameters per statement is 32,766; stay far below. */
@@ -30,21 +34,24 @@ export class SqlRollupStateRepository implements RollupStateRepository {
     const watch = await this.db.selectFrom("rollup_watch").selectAll().where("id", "=", 1).executeTakeFirst();
     const rebuilt = await this.db.selectFrom("rollup_rebuilt").selectAll().orderBy("from_ms").execute();
     const dirty = await this.db.selectFrom("rollup_dirty").selectAll().execute();
+    const coarse = await this.db.selectFrom("rollup_coarse_built").selectAll().orderBy("from_ms").execute();
     return {
       watch: watch ? { anchor: watch.anchor_ms, signature: watch.cq_signature } : null,
       rebuilt: rebuilt.map((r) => ({ from: r.from_ms, to: r.to_ms })),
       dirty: dirty.map((d) => ({ hour: d.hour_ms, key: d.series_key })),
+      coarseBuilt: coarse.map((r) => ({ from: r.from_ms, to: r.to_ms })),
     };
   }
 
-  saveWatch(watch: { anchor: number; signature: string }, rebuilt: readonly TimeSpan[]): Promise<void> {
+  saveWatch(watch: { anchor: number; signature: string }, rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void> {
     return atomically(this.db, async (trx) => {
       await trx
         .insertInto("rollup_watch")
         .values({ id: 1, anchor_ms: watch.anchor, cq_signature: watch.signature })
         .onConflict((oc) => oc.column("id").doUpdateSet({ anchor_ms: watch.anchor, cq_signature: watch.signature }))
         .execute();
-      await replaceRebuilt(trx, rebuilt);
+      await replaceSpans(trx, "rollup_rebuilt", rebuilt);
+      await replaceSpans(trx, "rollup_coarse_built", coarseBuilt);
     });
   }
 
@@ -62,22 +69,27 @@ export class SqlRollupStateRepository implements RollupStateRepository {
     });
   }
 
-  cleaned(hours: readonly number[], rebuilt: readonly TimeSpan[]): Promise<void> {
+  cleaned(hours: readonly number[], rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void> {
     return atomically(this.db, async (trx) => {
       for (let i = 0; i < hours.length; i += CHUNK) {
         await trx.deleteFrom("rollup_dirty").where("hour_ms", "in", hours.slice(i, i + CHUNK)).execute();
       }
-      await replaceRebuilt(trx, rebuilt);
+      await replaceSpans(trx, "rollup_rebuilt", rebuilt);
+      await replaceSpans(trx, "rollup_coarse_built", coarseBuilt);
     });
+  }
+
+  saveCoarse(coarseBuilt: readonly TimeSpan[]): Promise<void> {
+    return atomically(this.db, (trx) => replaceSpans(trx, "rollup_coarse_built", coarseBuilt));
   }
 }
 
-async function replaceRebuilt(trx: MetaExecutor, rebuilt: readonly TimeSpan[]): Promise<void> {
-  await trx.deleteFrom("rollup_rebuilt").execute();
-  for (let i = 0; i < rebuilt.length; i += CHUNK) {
+async function replaceSpans(trx: MetaExecutor, table: "rollup_rebuilt" | "rollup_coarse_built", spans: readonly TimeSpan[]): Promise<void> {
+  await trx.deleteFrom(table).execute();
+  for (let i = 0; i < spans.length; i += CHUNK) {
     await trx
-      .insertInto("rollup_rebuilt")
-      .values(rebuilt.slice(i, i + CHUNK).map((s) => ({ from_ms: s.from, to_ms: s.to })))
+      .insertInto(table)
+      .values(spans.slice(i, i + CHUNK).map((s) => ({ from_ms: s.from, to_ms: s.to })))
       .execute();
   }
 }

@@ -545,4 +545,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      claimed_by TEXT
    );
    CREATE INDEX ingest_spool_claim ON ingest_spool(claimed_at);`,
+
+  // 7 = SQLite 18: the built 6-hour rollup blocks; see migrations/sqlite.ts.
+  `CREATE TABLE rollup_coarse_built (
+     from_ms BIGINT PRIMARY KEY,
+     to_ms BIGINT NOT NULL CHECK (to_ms > from_ms)
+   );`,
 ];

@@ -657,4 +657,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      claimed_by TEXT
    );
    CREATE INDEX ingest_spool_claim ON ingest_spool(claimed_at);`,
+
+  // 18: the 6-hour rollup blocks (rp_6h, built from the 1-hour rows by query/rollup-scheduler.ts)
+  // built after all their hours had become complete at the 1-hour level, as merged spans: a restart
+  // neither rebuilds a year of blocks nor trusts one built before its hours settled.
+  `CREATE TABLE rollup_coarse_built (
+     from_ms INTEGER PRIMARY KEY,
+     to_ms INTEGER NOT NULL CHECK (to_ms > from_ms)
+   );`,
 ];
