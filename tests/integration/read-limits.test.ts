@@ -2,6 +2,7 @@
 // window; every read route counts against a per-client rate (lower without login); and a
 // server-wide concurrency limit queues reads and refuses with 503 + Retry-After when the queue is
 // full, with logged-in callers served before anonymous ones.
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LatestResponse } from "../../common/api-types.ts";
 import type { Role } from "../../server/src/auth/roles.ts";
@@ -13,6 +14,9 @@ import { ROUTES, methodOf } from "../helpers/route-table.ts";
 import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const DAY = 86_400_000;
+
+/** A process's state letter from /proc (T: stopped by a signal). */
+const processState = (pid: number): string => /\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1] ?? "?";
 
 describe("GET /api/v1/latest", () => {
   let system: TestSystem;
@@ -124,14 +128,21 @@ describe("server-wide concurrency limit", () => {
     const latest = (headers: Record<string, string> = {}) => fetch(`${system.url}/api/v1/latest`, { headers });
     // A stalled InfluxDB (paused, as an overloaded one would be): every query hangs until it resumes.
     process.kill(influxd.pid!, "SIGSTOP");
+    await expect.poll(() => processState(influxd.pid!), { message: "influxd is paused" }).toBe("T");
+    // The gate's counts, with what each request has come to so far (shown when a wait below fails:
+    // no request may end before InfluxDB resumes).
+    const ended: string[] = [];
+    const track = (name: string, answer: Promise<Response>) => answer.then((r) => (ended.push(`${name}: ${r.status}`), r));
+    const gate = () => ({ ...system.reads(), ended: [...ended] });
     const firstAnonymous = new AbortController();
     const anonymousRunning = fetch(`${system.url}/api/v1/latest`, { signal: firstAnonymous.signal }).catch((err: Error) => err); // the one anonymous slot
-    const anonymousWaiting = latest({ "x-forwarded-for": "203.0.113.20" }); // queued: anonymous share is full
-    await new Promise((r) => setTimeout(r, 200));
-    const userRunning = latest(researcher); // the second slot
-    await new Promise((r) => setTimeout(r, 200));
-    const userWaiting = latest(researcher); // queued, ahead of "anonymous 2"
-    await expect.poll(() => system.reads(), { timeout: 5_000 }).toMatchObject({ running: 2, runningAnonymous: 1, waiting: 2 });
+    await expect.poll(gate, { timeout: 20_000 }).toMatchObject({ running: 1, runningAnonymous: 1, waiting: 0 });
+    const anonymousWaiting = track("anonymous 2", latest({ "x-forwarded-for": "203.0.113.20" })); // queued: anonymous share is full
+    await expect.poll(gate, { timeout: 20_000 }).toMatchObject({ running: 1, runningAnonymous: 1, waiting: 1 });
+    const userRunning = track("user 1", latest(researcher)); // the second slot
+    await expect.poll(gate, { timeout: 20_000 }).toMatchObject({ running: 2, waiting: 1 });
+    const userWaiting = track("user 2", latest(researcher)); // queued, ahead of "anonymous 2"
+    await expect.poll(gate, { timeout: 20_000 }).toMatchObject({ running: 2, runningAnonymous: 1, waiting: 2 });
 
     const refused = await latest({ "x-forwarded-for": "203.0.113.21" });
     expect(refused.status).toBe(503);
@@ -144,7 +155,7 @@ describe("server-wide concurrency limit", () => {
     // anonymous caller who had waited longer.
     firstAnonymous.abort();
     expect(await anonymousRunning).toBeInstanceOf(Error);
-    await expect.poll(() => system.reads(), { timeout: 5_000 }).toMatchObject({ running: 2, runningAnonymous: 0, waiting: 1 });
+    await expect.poll(gate, { timeout: 20_000 }).toMatchObject({ running: 2, runningAnonymous: 0, waiting: 1 });
 
     process.kill(influxd.pid!, "SIGCONT");
     const answers = await Promise.all([anonymousWaiting, userRunning, userWaiting]);

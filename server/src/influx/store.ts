@@ -231,23 +231,26 @@ export class InfluxReadingStore implements ReadingStore {
     return () => void this.writeListeners.delete(listener);
   }
 
-  private wrote(readings: ReadingsToWrite): void {
+  /** Tells the listeners about a batch; both announcements of one batch pass the same array (listeners dedupe by it). */
+  private wrote(batch: () => readonly Reading[]): void {
     if (this.writeListeners.size === 0) return;
-    const list = typeof readings === "function" ? readings() : readings;
+    const list = batch();
     for (const listener of this.writeListeners) listener(list);
   }
 
   async writeReadings(readings: ReadingsToWrite, signal?: AbortSignal, body?: Buffer<ArrayBuffer>): Promise<void> {
+    // A function is called at most once, and only when the readings are needed as objects.
+    let list = typeof readings === "function" ? undefined : readings;
+    const batch = (): readonly Reading[] => (list ??= (readings as () => readonly Reading[])());
     if (body === undefined) {
-      const list = typeof readings === "function" ? readings() : readings;
-      if (list.length === 0) return;
-      body = Buffer.from(toLineProtocol(list));
+      if (batch().length === 0) return;
+      body = Buffer.from(toLineProtocol(batch()));
     } else if (body.length === 0) return;
-    this.wrote(readings);
+    this.wrote(batch);
     try {
       await this.writeBatch(body, signal);
     } finally {
-      this.wrote(readings);
+      this.wrote(batch);
     }
   }
 
