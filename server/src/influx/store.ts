@@ -66,7 +66,7 @@ export interface ReadingStore {
   writeLines(retentionPolicy: string, lines: string): Promise<void>;
 }
 
-/** Readings for writeReadings: the objects, or a function that makes them anew on each call. */
+/** Readings for writeReadings: the objects, or a function that makes them (called at most once, only if they are needed as objects). */
 export type ReadingsToWrite = readonly Reading[] | (() => readonly Reading[]);
 
 export interface InfluxStoreOptions {
