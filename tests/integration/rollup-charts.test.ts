@@ -10,6 +10,7 @@ import type { QcFlag, Reading } from "../../common/reading.ts";
 import { openMetaStore } from "../../server/src/meta/open.ts";
 import { aggregateParts, chartSeriesKeys } from "../../server/src/query/aggregate-reader.ts";
 import { RollupScheduler } from "../../server/src/query/rollup-scheduler.ts";
+import { coarseRollupSignature } from "../../server/src/query/rollup-repair.ts";
 import type { RollupMode } from "../../server/src/influx/schema.ts";
 import { hourFloor } from "../../server/src/query/rollup-completeness.ts";
 import { SqlRollupStateRepository } from "../../server/src/query/rollup-state-repository.ts";
@@ -212,8 +213,22 @@ describe.each(MODES)("charts from rollups (%s)", (mode) => {
       // The blocks built before the restart are known as built: none has to be built again.
       expect(inBlock(third)).toBe("rollup6h");
       expect(third.completeSpans(chartSeriesKeys(seriesOf()), "rollup6h", START, END).reduce((n, s) => n + s.to - s.from, 0)).toBeGreaterThanOrEqual(2 * DAY);
-      expectSameChart(await new SeriesService(system.store, { rollups: third }).series(seriesOf(), START, END, 20), await fromRaw(START, END, 20));
+      const sixHourChart = await fromRaw(START, END, 20);
+      expectSameChart(await new SeriesService(system.store, { rollups: third }).series(seriesOf(), START, END, 20), sixHourChart);
       await third.close();
+
+      // A release whose 6-hour SELECT differs (as if the stored blocks came from an older one): the
+      // blocks are forgotten and read from the 1-hour rows until rebuilt; the 1-hour rollups stay trusted.
+      await meta.db.updateTable("rollup_watch").set({ coarse_signature: "an-older-select" }).execute();
+      const fourth = new RollupScheduler(system.store, testLogger, options, repo);
+      await fourth.start();
+      expect(inBlock(fourth)).toBe("rollup1h");
+      expect(inHour(fourth)).toBe("rollup1h");
+      await fourth.buildCoarse(0);
+      expect(inBlock(fourth)).toBe("rollup6h");
+      expectSameChart(await new SeriesService(system.store, { rollups: fourth }).series(seriesOf(), START, END, 20), sixHourChart);
+      await fourth.close();
+      expect((await repo.load()).watch?.coarseSignature).toBe(coarseRollupSignature());
     } finally {
       await meta.close();
       dir.remove();
@@ -268,7 +283,7 @@ describe.each(MODES)("6-hour rollups after an upgrade (%s)", (mode) => {
       await (await tracker(true)).rebuildHistory(SCHEMA_RETENTION.rawMs, 0);
       await trackers[0]!.close();
       // As before the 6-hour rollup existed: the hours are rebuilt, no block is.
-      await new SqlRollupStateRepository(meta.db).saveCoarse([]);
+      await new SqlRollupStateRepository(meta.db).saveCoarse([], coarseRollupSignature());
       await system.store.query(`DELETE FROM "reading_6h"`);
       const to = START + 2 * DAY - STEP;
       const sixHours = (t: RollupScheduler) => partsOf({ rollups: t }, START, to, 8).filter((p) => p.source === "rollup6h").length;

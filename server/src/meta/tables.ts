@@ -523,6 +523,7 @@ export interface RollupWatchTable {
   id: number;
   anchor_ms: number;
   cq_signature: string;
+  coarse_signature: Generated<string>;
 }
 
 /** Hours rebuilt from raw, as merged spans (migration 15). */

@@ -11,7 +11,7 @@
 // hour's rollups come from the scheduler.
 import { createHash } from "node:crypto";
 import type { ReadingStore, SeriesValues } from "../influx/store.ts";
-import { continuousQueries, ROLLUP_INTEGER_FIELDS, type RollupMode } from "../influx/schema.ts";
+import { continuousQueries, ROLLUP_INTEGER_FIELDS, sixHourRollupSelect, type RollupMode } from "../influx/schema.ts";
 import { escapeTag } from "../influx/stored-lines.ts";
 import { DAY_MS, HOUR_MS, parseInfluxDuration } from "./resolution.ts";
 import { settleAfter, type SettlingLevel } from "./rollup-completeness.ts";
@@ -105,6 +105,16 @@ export function continuousQuerySignature(mode: RollupMode = "continuous-queries"
   const text = continuousQueries("_").map((cq) => (mode === "scheduler" ? cq.aggregate : `${cq.name} ${cq.resample} ${cq.select}`)).join("\n");
   const hash = createHash("sha256").update(text).digest("hex").slice(0, 16);
   return mode === "scheduler" ? `scheduler:${hash}` : hash;
+}
+
+/**
+ * The 6-hour rollup's SELECT (both forms, coarse-rollups.ts): when a release changes it, the blocks
+ * built before are not what it would build, and are forgotten (rebuilt by the scheduler) while the
+ * 1-hour rollups they come from stay trusted. Migration 19's default is this signature's first value.
+ */
+export function coarseRollupSignature(): string {
+  const text = [true, false].map((into) => sixHourRollupSelect("_", 0, 1, into)).join("\n");
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 /** Per level, how long after an hour's end its continuous query may still rewrite it. */

@@ -18,10 +18,10 @@ import type { Logger } from "../../../common/logger.ts";
 import type { RollupMode } from "../influx/schema.ts";
 import { DAY_MS, HOUR_MS, SIX_HOURS_MS } from "./resolution.ts";
 import { earliestReadingQuery } from "../influx/influxql.ts";
-import { continuousQuerySignature, rebuildRollups, settleTimes } from "./rollup-repair.ts";
+import { coarseRollupSignature, continuousQuerySignature, rebuildRollups, settleTimes } from "./rollup-repair.ts";
 import { COARSE_BLOCKS_PER_PASS, COARSE_LOOK_EVERY_MS, COARSE_PASS_PAUSE_MS, buildCoarseRollups } from "./coarse-rollups.ts";
 import { ALL_SERIES, RollupCompleteness, blockCeil, blockFloor, hourCeil, hourFloor, hourRuns, seriesKey, uncovered, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
-import type { RollupStateRepository } from "./rollup-state-repository.ts";
+import type { RollupStateRepository, RollupWatch } from "./rollup-state-repository.ts";
 
 export interface RollupSchedulerOptions {
   /** Readings older than this behind the wall clock are left to the continuous queries' RESAMPLE. */
@@ -115,7 +115,12 @@ export class RollupScheduler implements RollupCompletenessSource {
   async start(): Promise<void> {
     const stored = this.repository ? await this.repository.load() : { watch: null, rebuilt: [], dirty: [], coarseBuilt: [] };
     for (const span of stored.rebuilt) this.completeness.rebuiltFrom(span, -1);
-    this.completeness.restoreCoarse(stored.coarseBuilt);
+    if (!stored.watch || stored.watch.coarseSignature === coarseRollupSignature()) this.completeness.restoreCoarse(stored.coarseBuilt);
+    else {
+      // This release builds the 6-hour blocks differently: those built before are rebuilt.
+      this.logger.info({ blocks: stored.coarseBuilt.length }, "the 6-hour rollup changed; its blocks are rebuilt from the 1-hour rows");
+      this.save((repo) => repo.saveCoarse([], coarseRollupSignature()));
+    }
     for (const mark of stored.dirty) this.completeness.markDirty(mark.key, mark.hour);
     const mode = this.options.mode ?? "continuous-queries";
     if (typeof mode === "string") return this.begin(mode, stored.watch);
@@ -125,7 +130,7 @@ export class RollupScheduler implements RollupCompletenessSource {
     );
   }
 
-  private async begin(mode: RollupMode, watch: { anchor: number; signature: string } | null): Promise<void> {
+  private async begin(mode: RollupMode, watch: RollupWatch | null): Promise<void> {
     if (this.closed) return;
     this.decide(mode);
     const signature = continuousQuerySignature(mode);
@@ -137,7 +142,7 @@ export class RollupScheduler implements RollupCompletenessSource {
       this.completeness.restartAt(this.now(), false);
       const state = this.completeness.state;
       if (stored.watch) this.logger.info({ anchor: new Date(state.anchor!).toISOString(), mode: this.mode }, "continuous queries changed (or INFLUX_ROLLUPS); older rollup hours are read from raw until rebuilt");
-      this.save((repo) => repo.saveWatch({ anchor: state.anchor!, signature }, state.rebuilt, state.coarseBuilt));
+      this.save((repo) => repo.saveWatch({ anchor: state.anchor!, signature, coarseSignature: coarseRollupSignature() }, state.rebuilt, state.coarseBuilt));
     }
     await this.saving;
     this.started = true;
@@ -323,7 +328,7 @@ export class RollupScheduler implements RollupCompletenessSource {
         }
         if (built === 0) return;
         const { coarseBuilt } = this.completeness.state;
-        this.save((repo) => repo.saveCoarse(coarseBuilt));
+        this.save((repo) => repo.saveCoarse(coarseBuilt, coarseRollupSignature()));
         const left = this.completeness.unbuiltBlocks(this.now(), Number.POSITIVE_INFINITY).reduce((n, s) => n + (s.to - s.from) / SIX_HOURS_MS, 0);
         this.logger.info({ blocks: built, left }, "built 6-hour rollups from the 1-hour rows");
       });

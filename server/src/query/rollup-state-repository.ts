@@ -1,12 +1,20 @@
 // Where the rollup tracker keeps what it knows across restarts (migration 15): the watch (anchor
 // hour and continuous-query signature), the hours rebuilt from raw, and the dirty hours; and the
-// 6-hour blocks built while their hours were complete (migration 18, rollup-completeness.ts).
+// 6-hour blocks built while their hours were complete (migration 18, rollup-completeness.ts) and the
+// signature of the SELECT that built them (migration 19).
 import type { MetaExecutor } from "../meta/store.ts";
 import { atomically } from "../meta/store.ts";
 import type { DirtyMark, TimeSpan } from "./rollup-completeness.ts";
 
+/** The hour watching started, the continuous queries' signature, and the 6-hour SELECT's. */
+export interface RollupWatch {
+  anchor: number;
+  signature: string;
+  coarseSignature: string;
+}
+
 export interface StoredRollupState {
-  watch: { anchor: number; signature: string } | null;
+  watch: RollupWatch | null;
   rebuilt: TimeSpan[];
   dirty: DirtyMark[];
   coarseBuilt: TimeSpan[];
@@ -15,13 +23,13 @@ export interface StoredRollupState {
 export interface RollupStateRepository {
   load(): Promise<StoredRollupState>;
   /** Records the watch and replaces the rebuilt spans and built 6-hour blocks. */
-  saveWatch(watch: { anchor: number; signature: string }, rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void>;
+  saveWatch(watch: RollupWatch, rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void>;
   /** Adds dirty marks; a mark for every series ('*') replaces the hour's per-series marks. */
   addDirty(marks: readonly DirtyMark[], allSeries: string): Promise<void>;
   /** Hours rebuilt: their marks go, and the rebuilt spans and built 6-hour blocks are replaced. */
   cleaned(hours: readonly number[], rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void>;
-  /** Replaces the built 6-hour blocks. */
-  saveCoarse(coarseBuilt: readonly TimeSpan[]): Promise<void>;
+  /** Replaces the built 6-hour blocks, built by the 6-hour SELECT of this signature. */
+  saveCoarse(coarseBuilt: readonly TimeSpan[], coarseSignature: string): Promise<void>;
 }
 
 /** SQLite's limit on bound parameters per statement is 32,766; stay far below. */
@@ -36,19 +44,20 @@ export class SqlRollupStateRepository implements RollupStateRepository {
     const dirty = await this.db.selectFrom("rollup_dirty").selectAll().execute();
     const coarse = await this.db.selectFrom("rollup_coarse_built").selectAll().orderBy("from_ms").execute();
     return {
-      watch: watch ? { anchor: watch.anchor_ms, signature: watch.cq_signature } : null,
+      watch: watch ? { anchor: watch.anchor_ms, signature: watch.cq_signature, coarseSignature: watch.coarse_signature } : null,
       rebuilt: rebuilt.map((r) => ({ from: r.from_ms, to: r.to_ms })),
       dirty: dirty.map((d) => ({ hour: d.hour_ms, key: d.series_key })),
       coarseBuilt: coarse.map((r) => ({ from: r.from_ms, to: r.to_ms })),
     };
   }
 
-  saveWatch(watch: { anchor: number; signature: string }, rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void> {
+  saveWatch(watch: RollupWatch, rebuilt: readonly TimeSpan[], coarseBuilt: readonly TimeSpan[]): Promise<void> {
     return atomically(this.db, async (trx) => {
+      const row = { anchor_ms: watch.anchor, cq_signature: watch.signature, coarse_signature: watch.coarseSignature };
       await trx
         .insertInto("rollup_watch")
-        .values({ id: 1, anchor_ms: watch.anchor, cq_signature: watch.signature })
-        .onConflict((oc) => oc.column("id").doUpdateSet({ anchor_ms: watch.anchor, cq_signature: watch.signature }))
+        .values({ id: 1, ...row })
+        .onConflict((oc) => oc.column("id").doUpdateSet(row))
         .execute();
       await replaceSpans(trx, "rollup_rebuilt", rebuilt);
       await replaceSpans(trx, "rollup_coarse_built", coarseBuilt);
@@ -79,8 +88,11 @@ export class SqlRollupStateRepository implements RollupStateRepository {
     });
   }
 
-  saveCoarse(coarseBuilt: readonly TimeSpan[]): Promise<void> {
-    return atomically(this.db, (trx) => replaceSpans(trx, "rollup_coarse_built", coarseBuilt));
+  saveCoarse(coarseBuilt: readonly TimeSpan[], coarseSignature: string): Promise<void> {
+    return atomically(this.db, async (trx) => {
+      await trx.updateTable("rollup_watch").set({ coarse_signature: coarseSignature }).where("id", "=", 1).execute();
+      await replaceSpans(trx, "rollup_coarse_built", coarseBuilt);
+    });
   }
 }
 

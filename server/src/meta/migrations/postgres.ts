@@ -551,4 +551,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      from_ms BIGINT PRIMARY KEY,
      to_ms BIGINT NOT NULL CHECK (to_ms > from_ms)
    );`,
+
+  // 8 = SQLite 19: the signature of the SELECT that built the 6-hour blocks; see migrations/sqlite.ts.
+  `ALTER TABLE rollup_watch ADD COLUMN coarse_signature TEXT NOT NULL DEFAULT 'ebc44e2fe36bc84f';`,
 ];

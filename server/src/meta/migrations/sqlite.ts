@@ -665,4 +665,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      from_ms INTEGER PRIMARY KEY,
      to_ms INTEGER NOT NULL CHECK (to_ms > from_ms)
    );`,
+
+  // 19: which 6-hour SELECT built the blocks in rollup_coarse_built (rollup-repair.ts
+  // coarseRollupSignature): a release that changes it forgets the built blocks, which are rebuilt,
+  // while the 1-hour rollups stay trusted. Blocks built before this migration came from the SELECT
+  // whose signature is the default.
+  `ALTER TABLE rollup_watch ADD COLUMN coarse_signature TEXT NOT NULL DEFAULT 'ebc44e2fe36bc84f';`,
 ];
