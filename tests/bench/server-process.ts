@@ -214,14 +214,16 @@ export async function instanceTaking(proxyUrl: string, token: string, servers: r
     body: JSON.stringify({ readings: [probe] }),
   });
   if (res.status >= 300) throw new Error(`the probe reading was refused: ${res.status} ${await res.text()}`);
-  const deadline = Date.now() + 10_000;
+  // Set-up, not a measurement: an instance still busy after the previous phase (a full-size run's
+  // writer backlog) may take a while; the bound only ends a run that is stuck.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const after = await Promise.all(servers.map((s) => writtenPoints(s.url)));
     const taker = servers.find((_, i) => after[i]! > before[i]!);
     if (taker) return taker;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error("no instance wrote the probe reading within 10 s");
+  throw new Error("no instance wrote the probe reading within 60 s");
 }
 
 /** Runs `tasks` with at most `concurrency` in flight. */
