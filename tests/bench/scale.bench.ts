@@ -142,7 +142,8 @@ async function startTarget(influxUrl: string, data: CatalogData, clientDir: stri
   const catalogFile = path.join(workDir, `${label}-catalog.json`);
   writeFileSync(catalogFile, JSON.stringify(data));
   const database = `bench_scale_${label}_${randomBytes(4).toString("hex")}`;
-  const proc = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: catalogFile }, [], undefined, clientDir);
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? [];
+  const proc = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: catalogFile }, nodeArgs, undefined, clientDir);
   const catalog = new CatalogSnapshot(data, 1);
   const url = proc.url;
   return {
