@@ -4,6 +4,7 @@ import {
   mergeEnvelopes,
   preferFuller,
   rebucket,
+  rebucketSorted,
   worstQc,
   type Envelope,
 } from "../../server/src/query/envelope.ts";
@@ -84,6 +85,28 @@ describe("rebucket", () => {
     expect(out[0]!.mean).toBeCloseTo(70 / 4, 12);
     expect(out[1]).toMatchObject({ n: 3, min: 30, max: 40, nBelowLod: 1 });
     expect(out[1]!.mean).toBeCloseTo(100 / 3, 12);
+  });
+});
+
+describe("rebucketSorted", () => {
+  const day = Date.UTC(2024, 2, 1);
+  // Parts of a chart in time order: raw minutes before the first whole hour, hourly rollup rows, raw after.
+  const sorted = () => [
+    env(day + 20 * 60_000, [3], { qc: 3 }),
+    env(day + 40 * 60_000, [5, 7], { nBelowLod: 1, maxLod: 0.5 }),
+    env(day + HOUR_MS, [10]),
+    env(day + 2 * HOUR_MS, [20, 22]),
+    env(day + 2 * HOUR_MS + 30 * 60_000, [1], { qc: 4 }),
+    env(day + 7 * HOUR_MS, []),
+  ];
+  it.each([
+    { name: "hourly buckets: neighbours of the same hour merge", intervalMs: HOUR_MS, rows: sorted },
+    { name: "6-hour buckets", intervalMs: 6 * HOUR_MS, rows: sorted },
+    { name: "10-minute buckets: nothing to merge", intervalMs: 10 * 60_000, rows: sorted },
+    { name: "out of order input (falls back to the map)", intervalMs: HOUR_MS, rows: () => sorted().reverse() },
+    { name: "no rows", intervalMs: HOUR_MS, rows: () => [] },
+  ])("$name: the same buckets as rebucket", ({ intervalMs, rows }) => {
+    expect(rebucketSorted(rows(), intervalMs)).toEqual(rebucket(rows(), intervalMs));
   });
 });
 

@@ -88,6 +88,30 @@ export function rebucket(envelopes: Iterable<Envelope>, intervalMs: number): Env
 }
 
 /**
+ * `rebucket` for buckets already in time order (a chart's parts, each as InfluxDB returns it): one
+ * pass that merges neighbours of the same bucket, without a map or a copy of buckets that stay as
+ * they are (a 30-day chart's 14,400 hourly rows cost 3–12 ms through `rebucket`). Takes ownership of
+ * `envelopes` (their `t` is set to the bucket start). Out of order input goes through `rebucket`.
+ */
+export function rebucketSorted(envelopes: Envelope[], intervalMs: number): Envelope[] {
+  const out: Envelope[] = [];
+  let last: Envelope | undefined;
+  for (const e of envelopes) {
+    const start = Math.floor(e.t / intervalMs) * intervalMs;
+    if (last !== undefined && start < last.t) return rebucket(envelopes, intervalMs);
+    if (last !== undefined && start === last.t) {
+      last = mergeEnvelopes(last, e, start);
+      out[out.length - 1] = last;
+    } else {
+      e.t = start;
+      out.push(e);
+      last = e;
+    }
+  }
+  return out;
+}
+
+/**
  * Combines the same buckets computed from two overlapping sources (rollup and raw) over one range.
  * They describe the same readings, so they must not be added: per bucket the source that saw more
  * readings wins (raw on a tie) — raw is complete where it has not expired yet, the rollup where it has.

@@ -16,6 +16,7 @@ import { envelopeToPoint, type Envelope } from "./envelope.ts";
 import { COL, latestQuery, rawPointsQuery, type CatalogSeries } from "../influx/influxql.ts";
 import { DEFAULT_NATIVE_INTERVAL_MS, chooseResolution, parseInfluxDuration, type ResolutionPlan, type RetentionWindows, type RollupSource } from "./resolution.ts";
 import { readAggregates, type AggregateRead } from "./aggregate-reader.ts";
+import { availableParallelism } from "node:os";
 import { mapLimited } from "../util/map-limited.ts";
 import type { RollupCompletenessSource } from "./rollup-scheduler.ts";
 import { numberCell, qcCell } from "../influx/result-cells.ts";
@@ -29,6 +30,12 @@ export interface SeriesServiceOptions {
   logger?: Logger;
   /** Which rollup hours are complete (rollup-scheduler.ts); without, aggregates come from raw (and from the rollups only where raw may have expired). */
   rollups?: RollupCompletenessSource;
+  /**
+   * InfluxDB requests a logged-in caller's compare chart is split into, sent at once (readAggregates).
+   * Default: the cores of this machine (InfluxDB answers a request's statements on one core), at most
+   * the read slots (READ_CONCURRENCY): the chart still holds one slot of the read gate.
+   */
+  chartRequests?: number;
 }
 
 type Row = Record<string, unknown> & { time: Date };
@@ -54,6 +61,7 @@ export class SeriesService {
   private readonly logger: Logger | undefined;
   private readonly latestReadings: Pick<LatestReadings, "of"> | undefined;
   private readonly rollups: RollupCompletenessSource | undefined;
+  private readonly chartRequests: number;
 
   constructor(
     private readonly store: ReadingStore,
@@ -65,6 +73,7 @@ export class SeriesService {
     this.logger = options.logger;
     this.latestReadings = options.latestReadings;
     this.rollups = options.rollups;
+    this.chartRequests = options.chartRequests ?? availableParallelism();
   }
 
   /**
@@ -139,7 +148,7 @@ export class SeriesService {
 
   /**
    * The series of one compare chart. When the range is aggregated, every series' statements go to
-   * InfluxDB in one request (readAggregates: one round trip and one query slot, however many series);
+   * InfluxDB in one request per core (readAggregates; one for callers who are not logged in);
    * a range short enough for raw points reads each series on its own, `concurrency` at a time.
    */
   async seriesMany(
@@ -155,7 +164,9 @@ export class SeriesService {
     const { intervalMs, rollup } = plan;
     const chart = options.review;
     const reviews = chart ? await Promise.all(list.map((s) => SeriesChartReview.load(s, chart, from, to))) : undefined;
-    const envelopesOf = () => readAggregates(this.store, list.map((s) => this.aggregateRead(s, from, to, intervalMs, rollup, now)));
+    // Callers who are not logged in: one request, answered statement by statement (one query slot in InfluxDB).
+    const requests = options.oneQueryAtATime ? 1 : Math.min(this.chartRequests, options.concurrency);
+    const envelopesOf = () => readAggregates(this.store, list.map((s) => this.aggregateRead(s, from, to, intervalMs, rollup, now)), requests);
     const recompute = (limit: number) => mapLimited(reviews ?? [], limit, (r) => r.recompute(intervalMs, now - this.retention.rawMs));
     const [envelopes, recomputed] = options.oneQueryAtATime
       ? [await envelopesOf(), await recompute(1)]

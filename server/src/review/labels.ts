@@ -10,12 +10,16 @@ import { TimelineCursor, clip, valuesIn, type Segment } from "./timeline.ts";
 
 export type ReviewedPoint = CorrectedPoint & { approval: ApprovalLevel; provisional: boolean; grade: string | null };
 
+/** The labels of an interval of readings (a chart bucket). */
+export type IntervalLabels = Readonly<{ approval: ApprovalLevel; provisional: boolean; grade: string | null }>;
+
 export class PointLabeller {
   private readonly approvals: TimelineCursor<ApprovalLevel>;
   private readonly gradeCursor: TimelineCursor<string | null>;
   private readonly estimatedGrade: string | null;
   /** Nothing to look up: every point is raw, ungraded. */
   private readonly trivial: boolean;
+  private rawInterval: IntervalLabels | undefined;
 
   constructor(
     private readonly state: SeriesReviewState,
@@ -38,7 +42,9 @@ export class PointLabeller {
   }
 
   /** Labels of an interval [from, to): its lowest level, and its worst grade (the list is best first). */
-  interval(from: number, to: number, gradeOrder: readonly string[]): { approval: ApprovalLevel; provisional: boolean; grade: string | null } {
+  interval(from: number, to: number, gradeOrder: readonly string[]): IntervalLabels {
+    // Most series have no approvals or grades: one answer for every bucket of a chart (thousands of them).
+    if (this.trivial) return (this.rawInterval ??= Object.freeze({ approval: "raw", provisional: !this.policy.released("raw"), grade: null }));
     const approval = valuesIn(this.state.approvals, from, to, "raw" as ApprovalLevel).reduce(lowerApproval);
     const grades = clip(this.state.grades, from, to).map((s) => s.value);
     const grade = grades.length === 0 ? null : grades.reduce((worst, g) => (gradeOrder.indexOf(g) > gradeOrder.indexOf(worst) ? g : worst));
