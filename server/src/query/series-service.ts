@@ -163,7 +163,7 @@ export class SeriesService {
     if (plan.kind !== "aggregate") return mapLimited(list, options.concurrency, (s) => this.series(s, from, to, width, options));
     const { intervalMs, rollup } = plan;
     const chart = options.review;
-    const reviews = chart ? await Promise.all(list.map((s) => SeriesChartReview.load(s, chart, from, to))) : undefined;
+    const reviews = chart ? await SeriesChartReview.loadMany(list, chart, from, to) : undefined;
     // Callers who are not logged in: one request, answered statement by statement (one query slot in InfluxDB).
     const requests = options.oneQueryAtATime ? 1 : Math.min(this.chartRequests, options.concurrency);
     const envelopesOf = () => readAggregates(this.store, list.map((s) => this.aggregateRead(s, from, to, intervalMs, rollup, now)), requests);
