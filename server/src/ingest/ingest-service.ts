@@ -13,7 +13,7 @@ import type { IngestJournal, JournalAppend } from "./journal.ts";
 import { passThroughLine, storedLine } from "../influx/stored-lines.ts";
 import type { IngestEvents } from "./ingest-events.ts";
 import type { QcEngine } from "./qc/qc-engine.ts";
-import { checkReading, type ReadingCandidate } from "./reading-check.ts";
+import { CheckMemo, checkReading, DEFAULT_INGEST_LIMITS, type ReadingCandidate } from "./reading-check.ts";
 import { ReceivedLine } from "./received-lines.ts";
 import type { Sensor } from "../../../common/catalog-model.ts";
 
@@ -129,10 +129,11 @@ export class IngestService {
     const forbidden: ErrorDetail[] = [];
     const readings: Reading[] = [];
     const sensors: Sensor[] = [];
+    const memo = new CheckMemo();
     for (let index = 0; index < candidates.length; index++) {
       const c = candidates[index];
       if (!c) continue;
-      const checked = checkReading(c, catalog, now);
+      const checked = checkReading(c, catalog, now, DEFAULT_INGEST_LIMITS, memo);
       if (typeof checked === "string") invalid.push({ index, message: checked });
       else if (!grant.canWrite(checked.reading.station)) {
         forbidden.push({ index, message: `token "${grant.label}" may not write station ${checked.reading.station}` });
