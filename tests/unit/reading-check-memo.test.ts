@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { CatalogSnapshot } from "../../common/catalog-snapshot.ts";
 import { CheckMemo, checkReading, DEFAULT_INGEST_LIMITS, type ReadingCandidate } from "../../server/src/ingest/reading-check.ts";
 import { seedCatalogData } from "../../server/src/catalog/seed.ts";
+import { linesToCandidates } from "../../server/src/ingest/reading-lines.ts";
+import { ReceivedLine } from "../../server/src/ingest/received-lines.ts";
 
 const T = Date.parse("2026-06-01T00:00:00Z");
 const at = (ms: number) => new Date(ms).toISOString();
@@ -68,5 +70,21 @@ describe("checking a batch with a CheckMemo", () => {
     expect(sensors[6]).toBe(OLD);
     expect(sensors[8]).toBe("refused");
     expect(sensors.filter((s) => s === "refused").length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("with one memo per series of a /write body, series interleaved across the swap", () => {
+    const snapshot = catalog();
+    const now = T + 3_600_000;
+    const lines = [];
+    for (let m = -3; m <= 13; m++) {
+      lines.push(`reading,station=${ZEHREN},parameter=carbamazepine value=120 ${T + m * MINUTE}`);
+      lines.push(`reading,station=${ZEHREN},parameter=ph value=7.5 ${T + m * MINUTE}`);
+      lines.push(`reading,station=${ZEHREN},parameter=carbamazepine,sensor=${OLD} value=120 ${T + m * MINUTE}`);
+    }
+    const candidates = linesToCandidates(Buffer.from(lines.join("\n")), "ms", now).candidates as ReceivedLine[];
+    expect(candidates.every((c) => c instanceof ReceivedLine)).toBe(true);
+    const withMemo = candidates.map((c) => checkReading(c, snapshot, now, DEFAULT_INGEST_LIMITS, c.memo));
+    expect(withMemo).toEqual(candidates.map((c) => checkReading(c, snapshot, now)));
+    expect(new Set(withMemo.map((r) => (typeof r === "string" ? "refused" : r.sensor.id)))).toEqual(new Set([OLD, NEW, "refused", snapshot.primarySensor(ZEHREN, "ph", T)!.id]));
   });
 });

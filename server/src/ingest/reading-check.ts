@@ -131,11 +131,11 @@ export function checkReading(
 }
 
 /**
- * The series checkReading last resolved for a batch (which works on one catalog snapshot): the
- * next reading naming the same station, parameter and sensor skips the catalog's look-ups, and
- * within the same sensor placement's window the sensor's too. Readings of a /write body come series
- * by series with the very same id strings (received-lines.ts hands them out once per tag set), so
- * the comparison is mostly of pointers.
+ * The series checkReading last resolved with this memo, within one batch (which works on one
+ * catalog snapshot): the next reading naming the same station, parameter and sensor skips the
+ * catalog's look-ups, and within the same sensor placement's window the sensor's too. A /write body
+ * read from its bytes has one memo per series (received-lines.ts, per tag set: the same id strings,
+ * compared as pointers); other batches share one, which helps where readings come series by series.
  */
 export class CheckMemo {
   private stationId: string | undefined;

@@ -9,7 +9,7 @@
 import type { Reading } from "../../../common/reading.ts";
 import { FIELD, MEASUREMENT } from "../../../common/wire.ts";
 import { passThroughGrowth, writePassThrough } from "../influx/stored-lines.ts";
-import type { ReadingCandidate } from "./reading-check.ts";
+import { CheckMemo, type ReadingCandidate } from "./reading-check.ts";
 import { readTags, type SimpleTags } from "./simple-tags.ts";
 
 const PREFIX = Buffer.from(`${MEASUREMENT},`);
@@ -37,6 +37,7 @@ export class ReceivedLine implements ReadingCandidate {
   readonly #fieldsStart: number;
   readonly #valueEnd: number;
   readonly #end: number;
+  readonly #tagSet: TagSet;
 
   constructor(
     readonly station: string,
@@ -49,12 +50,19 @@ export class ReceivedLine implements ReadingCandidate {
     fieldsStart: number,
     valueEnd: number,
     end: number,
+    tagSet: TagSet,
   ) {
     this.#body = body;
     this.#start = start;
     this.#fieldsStart = fieldsStart;
     this.#valueEnd = valueEnd;
     this.#end = end;
+    this.#tagSet = tagSet;
+  }
+
+  /** What checking the body's first reading of this series found in the catalog, for the next ones (reading-check.ts). */
+  get memo(): CheckMemo {
+    return (this.#tagSet.memo ??= new CheckMemo());
   }
 
   /** The line as text (ReadingCandidate.line); ingest itself copies the bytes (writeStored). */
@@ -78,16 +86,18 @@ interface TagSet {
   from: number;
   to: number;
   tags: SimpleTags | undefined;
+  /** The catalog check's findings for this series (ReceivedLine.memo). */
+  memo?: CheckMemo;
 }
 
 /** The tag sets of one body, by a hash of their bytes. */
 export type TagSets = Map<number, TagSet>;
 
 /**
- * The tags of `body[from, to)`: from `seen` when the same bytes came before in this body, else read
- * as text (once per tag set) and remembered. Undefined where they are not canonical.
+ * The tag set `body[from, to)`: from `seen` when the same bytes came before in this body, else read
+ * as text (once per tag set) and remembered. Its tags are undefined where they are not canonical.
  */
-function tagsOf(body: Buffer, from: number, to: number, hash: number, seen: TagSets): SimpleTags | undefined {
+function tagSetOf(body: Buffer, from: number, to: number, hash: number, seen: TagSets): TagSet {
   const known = seen.get(hash);
   if (known !== undefined && known.to - known.from === to - from) {
     let same = true;
@@ -97,13 +107,13 @@ function tagsOf(body: Buffer, from: number, to: number, hash: number, seen: TagS
         break;
       }
     }
-    if (same) return known.tags;
+    if (same) return known;
   }
   const head = body.toString("latin1", from, to);
   const read = readTags(head, 0, head.length);
-  const tags = read?.canonical ? read : undefined;
-  if (known === undefined) seen.set(hash, { from, to, tags });
-  return tags;
+  const tagSet: TagSet = { from, to, tags: read?.canonical ? read : undefined };
+  if (known === undefined) seen.set(hash, tagSet);
+  return tagSet;
 }
 
 /**
@@ -177,7 +187,8 @@ export function readReceivedLine(body: Buffer, start: number, end: number, seen:
   if (value === undefined) return undefined;
   const time = plainTime(body, valueEnd + 1, end);
   if (time === undefined) return undefined;
-  const tags = tagsOf(body, tagsFrom, space, hash, seen);
+  const tagSet = tagSetOf(body, tagsFrom, space, hash, seen);
+  const tags = tagSet.tags;
   if (tags === undefined) return undefined;
-  return new ReceivedLine(tags.station, tags.parameter, tags.sensor, time, value, body, start, space, valueEnd, end);
+  return new ReceivedLine(tags.station, tags.parameter, tags.sensor, time, value, body, start, space, valueEnd, end, tagSet);
 }
