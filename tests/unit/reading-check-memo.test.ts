@@ -24,18 +24,9 @@ function catalog(): CatalogSnapshot {
   return new CatalogSnapshot(d);
 }
 
-const candidate = (time: number, parameter = "carbamazepine", sensor?: string, station = ZEHREN): ReadingCandidate => ({
-  station,
-  parameter,
-  sensor,
-  time,
-  value: 120,
-  qualifier: null,
-  limit: null,
-  uncertainty: null,
-  rawSignal: null,
-  calibration: null,
-});
+/** A measured value naming no censoring, uncertainty or raw signal. */
+const plain = { value: 120, qualifier: null, limit: null, uncertainty: null, rawSignal: null, calibration: null } as const;
+const candidate = (time: number, parameter = "carbamazepine", sensor?: string, station = ZEHREN): ReadingCandidate => ({ ...plain, station, parameter, sensor, time });
 
 describe("checking a batch with a CheckMemo", () => {
   it("answers every reading as it is answered alone", () => {
