@@ -18,7 +18,8 @@ import type {
 import leven from "leven";
 import { effectiveLimit, localName, scopeCovers, validAt, type EffectiveStandard } from "./standards.ts";
 
-interface Placement {
+/** A sensor's time at a station for a parameter: [from, to). */
+export interface Placement {
   sensor: Sensor;
   from: number;
   to: number;
@@ -185,6 +186,18 @@ export class CatalogSnapshot {
     const list = this.placementsOf(station, parameter);
     if (!list) return undefined;
     for (const p of list) if (p.sensor.id === sensor && time >= p.from && time < p.to) return p.sensor;
+    return undefined;
+  }
+
+  /**
+   * Where a reading of the station's parameter at `time` belongs: the named sensor's placement
+   * (installedSensor) or, naming none, the primary one (primarySensor). Its window lets ingest take
+   * the next readings of the series without looking again (ingest/reading-check.ts CheckMemo).
+   */
+  placementAt(station: StationId, parameter: ParameterCode, sensor: string | undefined, time: number): Readonly<Placement> | undefined {
+    const list = this.placementsOf(station, parameter);
+    if (!list) return undefined;
+    for (const p of list) if ((sensor === undefined ? p.primary : p.sensor.id === sensor) && time >= p.from && time < p.to) return p;
     return undefined;
   }
 

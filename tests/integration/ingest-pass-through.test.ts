@@ -55,6 +55,11 @@ const corpus: Array<[name: string, body: string, precision: string]> = [
     ["# gateway 7", ph(24, "7.5"), ph(25, "7i"), "", `reading,station=${STATION},parameter=ph,host=x value=7.45 ${at(26)}`, ph(27, "7.47"), `${ph(28, "7.46")}\r`, ph(29, "9.99")].join("\n"),
     "ms",
   ],
+  [
+    "canonical lines read from the bytes next to canonical lines the byte path leaves to the text path (16 significant digits), CRLF",
+    [ph(30, "7.5"), ph(31, "7.512345678901234"), `${ph(32, "7.4")}\r`, ph(33, "7.5123456789012345"), `reading,sensor=${PH_SENSOR},station=${STATION},parameter=ph value=7.49 ${at(34)}`, ph(35, "7.50")].join("\n"),
+    "ms",
+  ],
 ];
 
 let passThrough: TestSystem;

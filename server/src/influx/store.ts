@@ -8,6 +8,7 @@ import { RETENTION, continuousQueries, influxSchema, type RollupMode, type Rollu
 import { displayUrl, scrubUrls } from "../util/safe-url.ts";
 import { toLineProtocol } from "./stored-lines.ts";
 import { postQuery, type SeriesValues } from "./query-request.ts";
+import { WriteRequests, type WriteAnswer } from "./write-request.ts";
 import { chunkedQuery, StorageRejectedError, unreachable, type ChunkedQueryOptions, type InfluxEndpoint, type SeriesChunk } from "./chunked-query.ts";
 
 export { StorageRejectedError, unreachable, type ChunkedQueryOptions, type SeriesChunk, type SeriesValues };
@@ -88,6 +89,7 @@ export class InfluxReadingStore implements ReadingStore {
   private readonly base: string;
   private readonly writeUrl: string;
   private readonly writeHeaders: Record<string, string>;
+  private readonly writes: WriteRequests;
   private readonly pingHeaders: Record<string, string> = {};
   /** The schema setup in progress or done; cleared again when it fails, so the next call retries. */
   private schemaSetup: Promise<void> | undefined;
@@ -105,6 +107,7 @@ export class InfluxReadingStore implements ReadingStore {
     this.rollupSetting = options.rollups ?? "auto";
     this.writeUrl = this.writeUrlFor(RETENTION.raw.name);
     this.writeHeaders = { "content-type": "text/plain; charset=utf-8" };
+    this.writes = new WriteRequests(url);
     if (url.username) {
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       this.writeHeaders.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
@@ -256,21 +259,16 @@ export class InfluxReadingStore implements ReadingStore {
 
   private async writeBatch(body: Buffer<ArrayBuffer>, signal?: AbortSignal): Promise<void> {
     await this.schemaFirst(signal);
-    let res: Response;
+    let res: WriteAnswer;
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
     try {
-      res = await fetch(this.writeUrl, {
-        method: "POST",
-        headers: this.writeHeaders,
-        // A Buffer, not a string: fetch's own string encoding cost more CPU per reading than the rest of the write.
-        body,
-        signal: withTimeout(signal, timeoutMs),
-      });
+      // The Buffer as it is, on a kept-alive connection (write-request.ts).
+      res = await this.writes.post(this.writeUrl, this.writeHeaders, body, withTimeout(signal, timeoutMs));
     } catch (err) {
       throw new StorageUnavailableError(unreachable(this.where, err, timeoutMs));
     }
     if (res.status === 204) return;
-    const text = scrubUrls(await res.text().catch(() => ""));
+    const text = scrubUrls(res.text);
     if (res.status === 404 && /database not found/i.test(text)) {
       // Dropped behind our back (or InfluxDB lost its data): set it up again rather than refuse the batch.
       this.schemaReady = false;
@@ -285,14 +283,14 @@ export class InfluxReadingStore implements ReadingStore {
     if (lines.length === 0) return;
     await this.schemaFirst();
     const timeoutMs = this.options.requestTimeoutMs ?? 30_000;
-    let res: Response;
+    let res: WriteAnswer;
     try {
-      res = await fetch(this.writeUrlFor(retentionPolicy), { method: "POST", headers: this.writeHeaders, body: Buffer.from(lines), signal: AbortSignal.timeout(timeoutMs) });
+      res = await this.writes.post(this.writeUrlFor(retentionPolicy), this.writeHeaders, Buffer.from(lines), AbortSignal.timeout(timeoutMs));
     } catch (err) {
       throw new StorageUnavailableError(unreachable(this.where, err, timeoutMs));
     }
     if (res.status === 204) return;
-    const text = scrubUrls(await res.text().catch(() => ""));
+    const text = scrubUrls(res.text);
     if (res.status >= 400 && res.status < 500) throw new StorageRejectedError(`InfluxDB rejected a write into ${retentionPolicy} (${res.status}): ${text}`);
     throw new StorageUnavailableError(`InfluxDB write into ${retentionPolicy} failed (${res.status}): ${text}`);
   }

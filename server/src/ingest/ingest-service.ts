@@ -13,7 +13,8 @@ import type { IngestJournal, JournalAppend } from "./journal.ts";
 import { passThroughLine, storedLine } from "../influx/stored-lines.ts";
 import type { IngestEvents } from "./ingest-events.ts";
 import type { QcEngine } from "./qc/qc-engine.ts";
-import { checkReading, type ReadingCandidate } from "./reading-check.ts";
+import { CheckMemo, checkReading, DEFAULT_INGEST_LIMITS, type ReadingCandidate } from "./reading-check.ts";
+import { ReceivedLine } from "./received-lines.ts";
 import type { Sensor } from "../../../common/catalog-model.ts";
 
 /** Whether a station's parameter is in a maintenance window at a time (maintenance/maintenance-calendar.ts). */
@@ -53,24 +54,36 @@ interface Accepted {
  */
 let scratch = Buffer.allocUnsafeSlow(1 << 20);
 
+/** `scratch` with room for `bytes` more after `offset`, grown (keeping what it holds) if need be. */
+function room(offset: number, bytes: number): Buffer {
+  if (scratch.length - offset < bytes) {
+    const grown = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, offset + bytes));
+    scratch.copy(grown, 0, 0, offset);
+    scratch = grown;
+  }
+  return scratch;
+}
+
 /**
  * The batch's stored line protocol, one newline-terminated line per reading, written straight into
  * bytes: no string of the whole batch (V8 would allocate it in its old generation, as garbage to
  * collect by a full GC). A /write line received in the stored form is forwarded with the server's
- * fields spliced in (stored-lines.ts passThroughLine).
+ * fields spliced in (stored-lines.ts): copied from the received bytes when it was read from them
+ * (received-lines.ts ReceivedLine), else from its text.
  */
 function storedBody(candidates: readonly ReadingCandidate[], readings: readonly Reading[]): Buffer<ArrayBuffer> {
   let offset = 0;
   for (let i = 0; i < readings.length; i++) {
-    const received = candidates[i]!.line;
-    const line = received === undefined ? storedLine(readings[i]!) : passThroughLine(received, readings[i]!, candidates[i]!.sensor !== undefined);
-    // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
-    if (scratch.length - offset < line.length * 3 + 1) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(scratch.length * 2, offset + line.length * 3 + 1));
-      scratch.copy(grown, 0, 0, offset);
-      scratch = grown;
+    const candidate = candidates[i]!;
+    const reading = readings[i]!;
+    if (candidate instanceof ReceivedLine) {
+      offset = candidate.writeStored(reading, room(offset, candidate.storedBytes(reading)), offset);
+      continue;
     }
-    offset += scratch.write(line, offset);
+    const received = candidate.line;
+    const line = received === undefined ? storedLine(reading) : passThroughLine(received, reading, candidate.sensor !== undefined);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
+    offset += room(offset, line.length * 3 + 1).write(line, offset);
     scratch[offset++] = 10;
   }
   // The exact bytes, apart from the scratch buffer: the queue keeps them until InfluxDB has them.
@@ -116,10 +129,11 @@ export class IngestService {
     const forbidden: ErrorDetail[] = [];
     const readings: Reading[] = [];
     const sensors: Sensor[] = [];
+    const memo = new CheckMemo();
     for (let index = 0; index < candidates.length; index++) {
       const c = candidates[index];
       if (!c) continue;
-      const checked = checkReading(c, catalog, now);
+      const checked = checkReading(c, catalog, now, DEFAULT_INGEST_LIMITS, c instanceof ReceivedLine ? c.memo : memo);
       if (typeof checked === "string") invalid.push({ index, message: checked });
       else if (!grant.canWrite(checked.reading.station)) {
         forbidden.push({ index, message: `token "${grant.label}" may not write station ${checked.reading.station}` });

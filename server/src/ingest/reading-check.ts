@@ -2,8 +2,8 @@
 // takes readings, measures the parameter, the sensor is installed there at the reading's time (or the
 // station has a primary sensor then, for readings that name none), and the value, limit, uncertainty
 // and raw signal make sense. Pure; every refusal says what is wrong and what the station has instead.
-import type { CatalogSnapshot } from "../../../common/catalog-snapshot.ts";
-import type { Sensor } from "../../../common/catalog-model.ts";
+import type { CatalogSnapshot, Placement } from "../../../common/catalog-snapshot.ts";
+import type { Parameter, Sensor, Station } from "../../../common/catalog-model.ts";
 import { QC, QUALIFIER, type Qualifier, type Reading } from "../../../common/reading.ts";
 
 /** A reading after parsing, before catalog, token and QC checks: ids as sent, no QC flag yet. */
@@ -69,13 +69,25 @@ export function checkCandidate(c: ReadingCandidate, catalog: CatalogSnapshot, no
  * checkCandidate, with the catalog sensor the reading belongs to: ingest hands it straight to QC
  * rather than looking it up again among (with a large network) tens of thousands.
  */
-export function checkReading(c: ReadingCandidate, catalog: CatalogSnapshot, now: number, limits: IngestLimits = DEFAULT_INGEST_LIMITS): { reading: Reading; sensor: Sensor } | string {
-  const station = catalog.station(c.station);
-  if (!station) return `unknown station ${JSON.stringify(c.station)}`;
-  if (station.status === "retired") return `${station.id} is retired; its data stays readable, but it takes no new readings`;
-  if (station.status === "planned") return `${station.id} is planned, not yet active; it takes readings once the catalog marks it active`;
-  const parameter = catalog.parameter(c.parameter);
-  if (!parameter || !catalog.measures(station.id, parameter.code)) return notMeasured(catalog, station.id, c.parameter);
+export function checkReading(
+  c: ReadingCandidate,
+  catalog: CatalogSnapshot,
+  now: number,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+  memo?: CheckMemo,
+): { reading: Reading; sensor: Sensor } | string {
+  const seen = memo?.series(c);
+  let station: Station | undefined;
+  let parameter: Parameter | undefined;
+  if (seen) ({ station, parameter } = seen);
+  else {
+    station = catalog.station(c.station);
+    if (!station) return `unknown station ${JSON.stringify(c.station)}`;
+    if (station.status === "retired") return `${station.id} is retired; its data stays readable, but it takes no new readings`;
+    if (station.status === "planned") return `${station.id} is planned, not yet active; it takes readings once the catalog marks it active`;
+    parameter = catalog.parameter(c.parameter);
+    if (!parameter || !catalog.measures(station.id, parameter.code)) return notMeasured(catalog, station.id, c.parameter);
+  }
   if (c.unit !== undefined && c.unit !== parameter.unit) {
     return `unit ${JSON.stringify(c.unit)} does not match ${parameter.code}'s unit ${JSON.stringify(parameter.unit)}`;
   }
@@ -87,9 +99,13 @@ export function checkReading(c: ReadingCandidate, catalog: CatalogSnapshot, now:
   if (c.value !== null && !Number.isFinite(c.value)) return "value must be a finite number";
   if (c.qualifier !== null && !(c.limit !== null && Number.isFinite(c.limit) && c.limit > 0)) return `${LIMIT_NAME[c.qualifier]} must be a positive finite number`;
   if (c.uncertainty !== null && !(Number.isFinite(c.uncertainty) && c.uncertainty >= 0)) return "uncertainty must be a finite number ≥ 0";
-  const sensor =
-    c.sensor === undefined ? catalog.primarySensor(station.id, parameter.code, c.time) : catalog.installedSensor(station.id, parameter.code, c.sensor, c.time);
-  if (!sensor) return sensorProblem(catalog, station.id, parameter.code, c.sensor, c.time);
+  let placement = seen?.placement;
+  if (placement === undefined || !(c.time >= placement.from && c.time < placement.to)) {
+    placement = catalog.placementAt(station.id, parameter.code, c.sensor, c.time);
+    if (!placement) return sensorProblem(catalog, station.id, parameter.code, c.sensor, c.time);
+    memo?.remember(c, station, parameter, placement);
+  }
+  const sensor = placement.sensor;
   if ((c.rawSignal === null) !== (c.calibration === null)) return "raw.signal and raw.calibration go together";
   if (c.rawSignal !== null) {
     if (!Number.isFinite(c.rawSignal)) return "raw.signal must be a finite number";
@@ -112,4 +128,30 @@ export function checkReading(c: ReadingCandidate, catalog: CatalogSnapshot, now:
     qc: QC.notEvaluated,
   };
   return { reading, sensor };
+}
+
+/**
+ * The series checkReading last resolved with this memo, within one batch (which works on one
+ * catalog snapshot): the next reading naming the same station, parameter and sensor skips the
+ * catalog's look-ups, and within the same sensor placement's window the sensor's too. A /write body
+ * read from its bytes has one memo per series (received-lines.ts, per tag set: the same id strings,
+ * compared as pointers); other batches share one, which helps where readings come series by series.
+ */
+export class CheckMemo {
+  private stationId: string | undefined;
+  private parameterCode: string | undefined;
+  private sensorId: string | undefined;
+  private found: { station: Station; parameter: Parameter; placement: Readonly<Placement> } | undefined;
+
+  /** What was found for the candidate's series, if it is the one remembered. */
+  series(c: ReadingCandidate): { station: Station; parameter: Parameter; placement: Readonly<Placement> } | undefined {
+    return this.found !== undefined && c.station === this.stationId && c.parameter === this.parameterCode && c.sensor === this.sensorId ? this.found : undefined;
+  }
+
+  remember(c: ReadingCandidate, station: Station, parameter: Parameter, placement: Readonly<Placement>): void {
+    this.stationId = c.station;
+    this.parameterCode = c.parameter;
+    this.sensorId = c.sensor;
+    this.found = { station, parameter, placement };
+  }
 }

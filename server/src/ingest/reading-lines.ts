@@ -7,6 +7,8 @@ import { QUALIFIER, type Qualifier } from "../../../common/reading.ts";
 import { FIELD, MEASUREMENT, TAG } from "../../../common/wire.ts";
 import type { ReadingCandidate } from "./reading-check.ts";
 import { parseLine, parseNumericField, timestampToMs, type FieldValue, type ParsedLine } from "./line-protocol.ts";
+import { readReceivedLine, type TagSets } from "./received-lines.ts";
+import { readTags } from "./simple-tags.ts";
 
 const ACCEPTED_FIELDS = new Set<string>([FIELD.value, FIELD.lod, FIELD.loq, FIELD.qualifier, FIELD.uncertainty, FIELD.raw, FIELD.calibration]);
 /** The limit field each qualifier comes with. */
@@ -94,9 +96,6 @@ export function simpleReadingLine(line: string, precision: string, now: number):
 const CANONICAL_VALUE = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 const CANONICAL_TIME = /^[1-9]\d*$/;
 
-/** Whether the tag key from `start` to `eq` is `name`, compared in place: no string cut per tag. */
-const keyIs = (line: string, start: number, eq: number, name: string): boolean => eq - start === name.length && line.startsWith(name, start);
-
 /**
  * simpleReadingLine; with `keepCanonical`, a line already in the form InfluxDB will store comes back
  * with the candidate (`line`), for ingest to forward (influx/stored-lines.ts passThroughLine): tags
@@ -107,30 +106,10 @@ function readSimpleLine(line: string, precision: string, now: number, keepCanoni
   if (!line.startsWith(MEASUREMENT_PREFIX) || line.includes("\\") || line.includes('"')) return undefined;
   const fieldsStart = line.indexOf(" ") + 1;
   if (fieldsStart === 0 || !line.startsWith(VALUE_PREFIX, fieldsStart)) return undefined;
-  let station: string | undefined;
-  let parameter: string | undefined;
-  let sensor: string | undefined;
-  let canonical = keepCanonical && precision === "ms";
-  for (let start = MEASUREMENT_PREFIX.length; start < fieldsStart; ) {
-    let end = line.indexOf(",", start);
-    if (end < 0 || end > fieldsStart - 1) end = fieldsStart - 1;
-    const eq = line.indexOf("=", start);
-    if (eq <= start || eq >= end - 1) return undefined; // no key, no value, or no '=' in this tag
-    const secondEq = line.indexOf("=", eq + 1);
-    if (secondEq >= 0 && secondEq < end) return undefined;
-    if (keyIs(line, start, eq, TAG.station)) {
-      if (station !== undefined) canonical = false;
-      station = line.slice(eq + 1, end);
-    } else if (keyIs(line, start, eq, TAG.parameter)) {
-      if (parameter !== undefined) canonical = false;
-      parameter = line.slice(eq + 1, end);
-    } else if (keyIs(line, start, eq, TAG.sensor)) {
-      if (sensor !== undefined) canonical = false;
-      sensor = line.slice(eq + 1, end);
-    } else canonical = false;
-    start = end + 1;
-  }
-  if (!station || !parameter) return undefined;
+  const tags = readTags(line, MEASUREMENT_PREFIX.length, fieldsStart - 1);
+  if (!tags) return undefined;
+  const { station, parameter, sensor } = tags;
+  let canonical = keepCanonical && precision === "ms" && tags.canonical;
   const valueStart = fieldsStart + VALUE_PREFIX.length;
   const valueEnd = line.indexOf(" ", valueStart);
   const rawValue = valueEnd < 0 ? line.slice(valueStart) : line.slice(valueStart, valueEnd);
@@ -159,21 +138,31 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
  * Reads a /write body (blank lines and # comments skipped). A line that is not line protocol at all
  * throws a LineProtocolError, as InfluxDB refuses the whole write; valid line protocol that is not a
- * valid reading becomes a problem, so the error lists all of them. The body may be the received bytes
- * (UTF-8, as InfluxDB reads them): each line is then decoded on its own, so a large body never becomes
- * one large string (which V8 allocates straight into its old generation) that every line's slice
- * keeps alive until the request is answered.
+ * valid reading becomes a problem, so the error lists all of them. The body is read as bytes (UTF-8,
+ * as InfluxDB reads them; a body given as text is encoded first). A line in the canonical form at
+ * millisecond precision is read from the bytes with no string of it at all (received-lines.ts); any
+ * other line is decoded on its own, so a large body never becomes one large string (which V8
+ * allocates straight into its old generation) that every line's slice keeps alive until the request
+ * is answered.
  */
-export function linesToCandidates(body: string | Buffer, precision: string, now: number): LinesToCandidates {
+export function linesToCandidates(received: string | Buffer, precision: string, now: number): LinesToCandidates {
+  const body = typeof received === "string" ? Buffer.from(received) : received;
   const candidates: Array<ReadingCandidate | undefined> = [];
   const problems: ErrorDetail[] = [];
   const length = body.length;
-  let start = typeof body !== "string" && body.subarray(0, 3).equals(BOM) ? 3 : 0;
+  const tagSets: TagSets | undefined = precision === "ms" ? new Map() : undefined;
+  let start = body.subarray(0, 3).equals(BOM) ? 3 : 0;
   for (let n = 0; start <= length; n++) {
-    let end = typeof body === "string" ? body.indexOf("\n", start) : body.indexOf(10, start);
+    let end = body.indexOf(10, start);
     if (end < 0) end = length;
-    let line = typeof body === "string" ? body.slice(start, end) : body.toString("utf8", start, end);
+    const lineStart = start;
     start = end + 1;
+    const received = tagSets && readReceivedLine(body, lineStart, end > lineStart && body[end - 1] === 13 ? end - 1 : end, tagSets);
+    if (received) {
+      candidates.push(received);
+      continue;
+    }
+    let line = body.toString("utf8", lineStart, end);
     if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.length === 0 || line.startsWith("#") || line.trim() === "") continue;
     const simple = readSimpleLine(line, precision, now, true);

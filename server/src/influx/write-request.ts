@@ -1,0 +1,61 @@
+// POST of a line-protocol body to InfluxDB's /write over node:http(s) with a keep-alive agent. The
+// Buffer goes to the socket as it is; fetch wrapped it in a web stream and copied it, which showed in
+// `npm run bench` profiles of ingest (issue #20) as more CPU per reading than the write's own work.
+import http from "node:http";
+import https from "node:https";
+
+export interface WriteAnswer {
+  status: number;
+  /** The answer's body; "" for 204. */
+  text: string;
+}
+
+export class WriteRequests {
+  private readonly agent: http.Agent;
+  private readonly request: typeof http.request;
+
+  constructor(base: URL) {
+    const tls = base.protocol === "https:";
+    this.request = tls ? https.request : http.request;
+    // Several writes are in flight at once (batch-writer.ts WRITE_CONCURRENCY): each keeps its connection.
+    // An idle kept-alive socket is unref'd by the agent: it holds no process open.
+    this.agent = tls ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  }
+
+  /**
+   * Posts `body` to `url`. Rejects as fetch does when there is no answer: with the signal's reason
+   * (a TimeoutError or AbortError) when it was aborted, else with the socket's error (its `code`).
+   */
+  post(url: string, headers: Readonly<Record<string, string>>, body: Buffer, signal: AbortSignal): Promise<WriteAnswer> {
+    return new Promise<WriteAnswer>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      const req = this.request(url, { method: "POST", agent: this.agent, headers: { ...headers, "content-length": String(body.length) } });
+      const onAbort = () => req.destroy(signal.reason as Error);
+      signal.addEventListener("abort", onAbort, { once: true });
+      const done = () => signal.removeEventListener("abort", onAbort);
+      req.on("error", (err) => {
+        done();
+        reject(signal.aborted ? (signal.reason as Error) : err);
+      });
+      req.on("response", (res) => {
+        const status = res.statusCode ?? 0;
+        if (status === 204) {
+          res.resume();
+          res.on("end", done);
+          return resolve({ status, text: "" });
+        }
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", () => {
+          done();
+          resolve({ status, text: Buffer.concat(chunks).toString() });
+        });
+        res.on("end", () => {
+          done();
+          resolve({ status, text: Buffer.concat(chunks).toString() });
+        });
+      });
+      req.end(body);
+    });
+  }
+}
