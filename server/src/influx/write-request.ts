@@ -10,6 +10,13 @@ export interface WriteAnswer {
   text: string;
 }
 
+/** The request failed on a reused connection before any answer. */
+class StaleConnectionError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
+}
+
 export class WriteRequests {
   private readonly agent: http.Agent;
   private readonly request: typeof http.request;
@@ -26,16 +33,30 @@ export class WriteRequests {
    * Posts `body` to `url`. Rejects as fetch does when there is no answer: with the signal's reason
    * (a TimeoutError or AbortError) when it was aborted, else with the socket's error (its `code`).
    */
-  post(url: string, headers: Readonly<Record<string, string>>, body: Buffer, signal: AbortSignal): Promise<WriteAnswer> {
+  async post(url: string, headers: Readonly<Record<string, string>>, body: Buffer, signal: AbortSignal): Promise<WriteAnswer> {
+    try {
+      return await this.postOnce(url, headers, body, signal);
+    } catch (err) {
+      // A kept-alive connection InfluxDB (or a proxy) closed while idle fails the next request sent
+      // on it before any answer: sent again once on a new connection (a write of the same points is
+      // idempotent in InfluxDB), as Node's documentation of `request.reusedSocket` advises.
+      if (!(err instanceof StaleConnectionError) || signal.aborted) throw err instanceof StaleConnectionError ? err.cause : err;
+      return this.postOnce(url, headers, body, signal, true);
+    }
+  }
+
+  private postOnce(url: string, headers: Readonly<Record<string, string>>, body: Buffer, signal: AbortSignal, retried = false): Promise<WriteAnswer> {
     return new Promise<WriteAnswer>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason as Error);
       const req = this.request(url, { method: "POST", agent: this.agent, headers: { ...headers, "content-length": String(body.length) } });
       const onAbort = () => req.destroy(signal.reason as Error);
       signal.addEventListener("abort", onAbort, { once: true });
       const done = () => signal.removeEventListener("abort", onAbort);
-      req.on("error", (err) => {
+      req.on("error", (err: NodeJS.ErrnoException) => {
         done();
-        reject(signal.aborted ? (signal.reason as Error) : err);
+        if (signal.aborted) return reject(signal.reason as Error);
+        const stale = !retried && req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE");
+        reject(stale ? new StaleConnectionError(err) : err);
       });
       req.on("response", (res) => {
         const status = res.statusCode ?? 0;
