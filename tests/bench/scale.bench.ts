@@ -143,7 +143,10 @@ async function startTarget(influxUrl: string, data: CatalogData, clientDir: stri
   writeFileSync(catalogFile, JSON.stringify(data));
   const database = `bench_scale_${label}_${randomBytes(4).toString("hex")}`;
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ") ?? [];
-  const proc = await startServerProcess(influxUrl, { INFLUX_DATABASE: database, CATALOG_SEED: catalogFile }, nodeArgs, undefined, clientDir);
+  // The backfill measures capacity: its senders share one station token, whose per-token write
+  // rate limit (1,200 requests a minute) a faster server would otherwise reach first.
+  const env = { INFLUX_DATABASE: database, CATALOG_SEED: catalogFile, WRITE_RATE_LIMIT_PER_MINUTE: "1000000" };
+  const proc = await startServerProcess(influxUrl, env, nodeArgs, undefined, clientDir);
   const catalog = new CatalogSnapshot(data, 1);
   const url = proc.url;
   return {
