@@ -47,11 +47,46 @@ export interface InfluxRow {
 }
 
 /** The stored readings of a series, straight from InfluxDB's HTTP API. */
-export async function influxRows(influxUrl: string, database: string, station: string, parameter: string, from: number, to: number): Promise<InfluxRow[]> {
+async function selectRows(influxUrl: string, database: string, station: string, parameter: string, from: number, to: number): Promise<InfluxRow[]> {
   const q = `SELECT "value", "lod", "loq", "qc" FROM "raw"."reading" WHERE "station" = '${station}' AND "parameter" = '${parameter}' AND time >= ${from}ms AND time < ${to}ms`;
   const res = await fetch(`${influxUrl}/query?db=${database}&epoch=ms&q=${encodeURIComponent(q)}`);
   const body = (await res.json()) as { results: Array<{ series?: Array<{ values: unknown[][] }> }> };
   return (body.results[0]?.series?.[0]?.values ?? []).map((v) => ({ time: v[0] as number, value: v[1] as number | null, lod: v[2] as number | null, loq: v[3] as number | null, qc: v[4] as number }));
+}
+
+/**
+ * The series' rows in [from, to) as InfluxDB answers them. With `written` (the readings the test
+ * wrote there): waits until InfluxDB answers every one of them (up to 30 s; once, under a loaded
+ * `npm test`, an answer right after the acknowledged writes lacked one shard's week), and fails
+ * naming the missing stretches if it never does.
+ */
+export async function influxRows(
+  influxUrl: string,
+  database: string,
+  station: string,
+  parameter: string,
+  from: number,
+  to: number,
+  written?: readonly { time: number }[],
+): Promise<InfluxRow[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rows = await selectRows(influxUrl, database, station, parameter, from, to);
+    if (written === undefined || rows.length >= written.length) return rows;
+    if (Date.now() > deadline) {
+      const have = new Set(rows.map((r) => r.time));
+      const missing = written.filter((r) => !have.has(r.time)).map((r) => r.time);
+      const stretches: string[] = [];
+      for (let i = 0; i < missing.length; ) {
+        let j = i;
+        while (j + 1 < missing.length && missing[j + 1]! - missing[j]! <= 3_600_000) j++;
+        stretches.push(`${new Date(missing[i]!).toISOString()}..${new Date(missing[j]!).toISOString()} (${j - i + 1})`);
+        i = j + 1;
+      }
+      throw new Error(`InfluxDB answers ${rows.length} of the ${written.length} written rows; missing: ${stretches.join(", ")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** A day's value as the assessment must count it: its mean, or half the limit when the mean is below it. */
