@@ -1,7 +1,6 @@
 // Builds and starts one Water Monitor server against a reachable InfluxDB: storage, write
 // pipeline, HTTP routes, socket.io. main.ts adds the managed influxd, simulator and signals;
 // tests call this directly with port 0 and a temporary data dir.
-import { availableParallelism } from "node:os";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -324,7 +323,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   app.use(standardRouter({ catalog, now }));
   app.use(entityRouter({ catalog }));
   // A compare chart holds one read slot, and splits its InfluxDB statements over at most that many requests.
-  app.use(queryRouter({ store, catalog, logger, now, latestReadings, rollups, chartRequests: Math.min(availableParallelism(), config.auth.readConcurrency), ...reviewed }));
+  app.use(queryRouter({ store, catalog, logger, now, latestReadings, rollups, readSlots: config.auth.readConcurrency, ...reviewed }));
   app.use("/api/v1/export", rateLimited(EXPORT_REQUESTS_PER_MINUTE, "export", cluster.limitStore("export")));
   app.use(exportRouter({ store, catalog, logger, now, lab: lab.queries, ...reviewed }));
   app.use(alerting.router);

@@ -32,10 +32,11 @@ export interface SeriesServiceOptions {
   rollups?: RollupCompletenessSource;
   /**
    * InfluxDB requests a logged-in caller's compare chart is split into, sent at once (readAggregates).
-   * Default: the cores of this machine (InfluxDB answers a request's statements on one core), at most
-   * the read slots (READ_CONCURRENCY): the chart still holds one slot of the read gate.
+   * Default: the cores of this machine (InfluxDB answers a request's statements on one core).
    */
   chartRequests?: number;
+  /** The read slots (READ_CONCURRENCY): a chart holds one slot of the read gate, and sends at most this many requests at once. */
+  readSlots?: number;
 }
 
 type Row = Record<string, unknown> & { time: Date };
@@ -73,7 +74,7 @@ export class SeriesService {
     this.logger = options.logger;
     this.latestReadings = options.latestReadings;
     this.rollups = options.rollups;
-    this.chartRequests = options.chartRequests ?? availableParallelism();
+    this.chartRequests = Math.min(options.chartRequests ?? availableParallelism(), options.readSlots ?? Infinity);
   }
 
   /**
