@@ -83,6 +83,7 @@ const envSchema = z.object({
   LIVE_FLUSH_MS: z.coerce.number().int().min(1).max(5_000).default(10),
   LIVE_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000).default(100),
   STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(100),
   LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   ROLLUP_REPAIR_QUIET_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   ROLLUP_REPAIR_MAX_WAIT_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
@@ -195,6 +196,11 @@ export interface Config {
   liveMaxBacklog: number;
   /** How often InfluxDB reachability is checked for live clients. */
   storageWatchMs: number;
+  /**
+   * How far V8 lets its heap grow past what the last full collection kept before collecting again
+   * (V8's --heap-growing-percent, set by main.ts); 0 = V8's own choice (up to 4×, by allocation rate).
+   */
+  heapGrowingPercent: number;
   /** How often every live connection's session or token is checked again (expiry). */
   liveRecheckMs: number;
   /** Late history is rolled up into rp_1m/rp_1h once writes have paused this long ... */
@@ -331,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveFlushMs: e.LIVE_FLUSH_MS,
     liveMaxBacklog: e.LIVE_MAX_BACKLOG,
     storageWatchMs: e.STORAGE_WATCH_MS,
+    heapGrowingPercent: e.HEAP_GROWING_PERCENT,
     liveRecheckMs: e.LIVE_RECHECK_MS,
     rollupRepairQuietMs: e.ROLLUP_REPAIR_QUIET_MS,
     rollupRepairMaxWaitMs: e.ROLLUP_REPAIR_MAX_WAIT_MS,

@@ -15,6 +15,7 @@ describe("loadConfig", () => {
     expect(config.influx).toMatchObject({ url: undefined, port: 8086, database: "water_monitor" });
     expect(config.simulator.enabled).toBe(true);
     expect(config.ingest.maxReadings).toBe(10_000);
+    expect(config.heapGrowingPercent).toBe(100);
     expect(path.isAbsolute(config.dataDir)).toBe(true);
   });
 
@@ -44,6 +45,8 @@ describe("loadConfig", () => {
     ["TRUST_PROXY", "loopback, proxy.example.org", /TRUST_PROXY=.*comma-separated addresses and CIDR ranges/],
     ["TRUST_PROXY", "true", /TRUST_PROXY="true"/],
     ["INGEST_ACK", "fsync", /INGEST_ACK="fsync": must be journal or stored/],
+    ["HEAP_GROWING_PERCENT", "-5", /HEAP_GROWING_PERCENT="-5"/],
+    ["HEAP_GROWING_PERCENT", "2.5", /HEAP_GROWING_PERCENT="2.5"/],
   ])("rejects %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
