@@ -26,6 +26,7 @@ import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey, 
 import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { initialSeriesState, isNotified, step, type Condition, type SeriesState } from "./state-machine.ts";
 import { ActiveCauses } from "./suppression-state.ts";
+import { inTimeOrder, judgedSeries } from "./rule-batch.ts";
 import { LAB_SERIES, seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
 
 export { DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./engine-setup.ts";
@@ -178,27 +179,31 @@ export class AlertEngine {
     this.historyPendingSince = undefined;
   }
 
-  /** The ingest stream: readings already validated and QC-flagged. */
+  /**
+   * The ingest stream: readings already validated and QC-flagged, judged one after another in time
+   * order (a silence or fault may end between two readings of other series); per-series work once
+   * per batch (rule-batch.ts).
+   */
   ingest(readings: readonly Reading[]): void {
     const now = this.options.clock.now();
     // One catalog for the whole batch (sensor intervals and limits).
     const catalog = this.catalog.current();
     // Batches mostly arrive in time order already: then no copy to sort.
     const sorted = inTimeOrder(readings) ? readings : [...readings].sort((a, b) => a.time - b.time);
-    // AA rules with the same window share one mean, which must see each reading once. One set,
-    // emptied per reading: a new one per reading was garbage on the ingest path.
+    const batch = judgedSeries(sorted, this.rulesByParameter, now - this.options.staleAfterMs);
+    for (const s of batch.series) this.lastSeen.set(s.key, now);
+    if (!batch.judged) return;
+    // AA rules of one window share a mean that sees each reading once (one set, emptied per reading).
     const fedMeans = new Set<string>();
-    for (const r of sorted) {
-      const key = seriesKey(r.station, r.parameter, r.sensor);
-      this.lastSeen.set(key, now);
+    for (let i = 0; i < sorted.length; i++) {
+      const r = sorted[i]!;
+      const s = batch.series[batch.indexOf[i]!]!;
+      const rules = batch.rulesFor(s, r);
+      if (rules.length === 0) continue;
       fedMeans.clear();
-      const byStation = this.rulesByParameter.get(r.parameter) ?? this.rulesByParameter.get("");
-      const candidates = byStation?.get(r.station) ?? byStation?.get("") ?? [];
-      for (const rule of candidates) {
-        if (rule.station !== null && rule.station !== r.station) continue;
-        if (rule.parameter !== null && rule.parameter !== r.parameter) continue;
+      for (const rule of rules) {
         try {
-          this.evaluate(rule, r, key, now, fedMeans, catalog);
+          this.evaluate(rule, r, s.key, now, fedMeans, catalog);
         } catch (err) {
           this.logger.error({ err, rule: rule.id, station: r.station, parameter: r.parameter, sensor: r.sensor }, "alert rule evaluation failed");
         }
@@ -392,9 +397,4 @@ export class AlertEngine {
     if (!t) map.set(key, (t = { machine: initialSeriesState(at), alertId: null, lastTime: null }));
     return t;
   }
-}
-
-function inTimeOrder(readings: readonly Reading[]): boolean {
-  for (let i = 1; i < readings.length; i++) if (readings[i]!.time < readings[i - 1]!.time) return false;
-  return true;
 }

@@ -13,6 +13,7 @@ import type { LiveSocketData } from "./live-auth.ts";
 import type { AlertEvent } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
 import type { Logger } from "../../../common/logger.ts";
+import { seriesOfBatch } from "../ingest/batch-series.ts";
 
 export type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, LiveSocketData>;
@@ -68,12 +69,21 @@ export class LiveHub {
 
   publish(readings: readonly Reading[]): void {
     const rooms = this.io.of("/").adapter.rooms;
-    for (const r of readings) {
-      // Nobody watches this station: nothing to collect (backfills pass through here by the million).
-      if (!rooms.get(stationRoom(r.station))?.size) continue;
-      let list = this.buffer.get(r.station);
-      if (!list) this.buffer.set(r.station, (list = []));
-      list.push(r);
+    // Whether anyone watches, asked once per series of the batch (ingest/batch-series.ts): nobody
+    // watching is the usual case for a backfill, which passes through here by the million.
+    const { series, indexOf } = seriesOfBatch(readings);
+    let watched: Uint8Array | undefined;
+    for (let s = 0; s < series.length; s++) {
+      if (rooms.get(stationRoom(series[s]!.station))?.size) (watched ??= new Uint8Array(series.length))[s] = 1;
+    }
+    if (watched) {
+      for (let i = 0; i < readings.length; i++) {
+        if (!watched[indexOf[i]!]) continue;
+        const r = readings[i]!;
+        let list = this.buffer.get(r.station);
+        if (!list) this.buffer.set(r.station, (list = []));
+        list.push(r);
+      }
     }
     if (!this.timer && this.buffer.size > 0) this.timer = setTimeout(() => this.flush(), this.intervalMs);
   }

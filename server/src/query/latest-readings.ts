@@ -11,6 +11,7 @@
 // One instance sees every accepted reading only while it is the only one. With several instances
 // (scale-out) each must be fed every instance's accepted readings, or ask InfluxDB instead.
 import type { Reading } from "../../../common/reading.ts";
+import { seriesOfBatch } from "../ingest/batch-series.ts";
 
 /**
  * station → parameter → sensor → newest reading. Nested by the readings' own id strings (the
@@ -35,7 +36,8 @@ export class LatestReadings {
   accepted(readings: readonly Reading[]): void {
     if (this.seen.has(readings)) return;
     this.seen.add(readings);
-    for (const r of readings) this.offer(r);
+    // Only each series' newest reading of the batch can be the series' newest (batch-series.ts).
+    for (const s of seriesOfBatch(readings).series) this.offer(s.newest);
   }
 
   /** The newest reading per series, of the given stations (all when undefined). */

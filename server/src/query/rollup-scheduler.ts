@@ -20,8 +20,9 @@ import { DAY_MS, HOUR_MS, SIX_HOURS_MS } from "./resolution.ts";
 import { earliestReadingQuery } from "../influx/influxql.ts";
 import { coarseRollupSignature, continuousQuerySignature, rebuildRollups, settleTimes } from "./rollup-repair.ts";
 import { COARSE_BLOCKS_PER_PASS, COARSE_LOOK_EVERY_MS, COARSE_PASS_PAUSE_MS, buildCoarseRollups } from "./coarse-rollups.ts";
-import { ALL_SERIES, RollupCompleteness, blockCeil, blockFloor, hourCeil, hourFloor, hourRuns, seriesKey, uncovered, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
+import { ALL_SERIES, RollupCompleteness, blockCeil, blockFloor, hourCeil, hourFloor, hourRuns, uncovered, type DirtyMark, type RollupLevel, type TimeSpan } from "./rollup-completeness.ts";
 import type { RollupStateRepository, RollupWatch } from "./rollup-state-repository.ts";
+import { markWrittenHours } from "./written-hours.ts";
 
 export interface RollupSchedulerOptions {
   /** Readings older than this behind the wall clock are left to the continuous queries' RESAMPLE. */
@@ -221,14 +222,11 @@ export class RollupScheduler implements RollupCompletenessSource {
   written(readings: readonly Reading[]): void {
     // Undecided yet (no write can succeed before InfluxDB answered): every hour, to be safe.
     const lateBefore = this.decided !== "continuous-queries" ? Infinity : this.now() - this.options.lateAfterMs;
-    let marked = false;
     let fresh: DirtyMark[] | undefined;
-    for (const r of readings) {
-      if (r.time >= lateBefore) continue;
-      marked = true;
-      const marks = this.completeness.markDirty(seriesKey(r.station, r.parameter, r.sensor), hourFloor(r.time));
+    const marked = markWrittenHours(readings, lateBefore, (key, hour) => {
+      const marks = this.completeness.markDirty(key, hour);
       if (marks.length > 0) (fresh ??= []).push(...marks);
-    }
+    });
     if (fresh) {
       const marks = fresh;
       this.save((repo) => repo.addDirty(marks, ALL_SERIES));

@@ -9,6 +9,7 @@
 //     not kept (a per-series generation, bumped when a write starts and when it ends).
 // Bounded by the number of values held (least recently used go first).
 import type { Reading } from "../../../common/reading.ts";
+import { seriesOfBatch, type SeriesReading } from "../ingest/batch-series.ts";
 
 interface Entry<T> {
   series: string;
@@ -28,28 +29,13 @@ export interface Span {
 }
 
 /**
- * Each written series' time span, by series key. Grouped by the readings' own id strings first (the
- * catalog's, whose hashes V8 keeps), so the combined key is built once per series, not per reading:
- * built per reading it was a sizeable part of ingest's CPU in `npm run bench`.
+ * Each written series' time span, by series key: from the batch's series (ingest/batch-series.ts,
+ * found once per batch), so the combined key is built once per series, not per reading: built per
+ * reading it was a sizeable part of ingest's CPU in `npm run bench`.
  */
-export function seriesSpans(readings: readonly Pick<Reading, "station" | "parameter" | "sensor" | "time">[]): Map<string, Span> {
-  const nested = new Map<string, Map<string, Map<string, Span>>>();
+export function seriesSpans(readings: readonly SeriesReading[]): Map<string, Span> {
   const spans = new Map<string, Span>();
-  for (const r of readings) {
-    let byParameter = nested.get(r.station);
-    if (!byParameter) nested.set(r.station, (byParameter = new Map()));
-    let bySensor = byParameter.get(r.parameter);
-    if (!bySensor) byParameter.set(r.parameter, (bySensor = new Map()));
-    const span = bySensor.get(r.sensor);
-    if (!span) {
-      const created = { from: r.time, to: r.time };
-      bySensor.set(r.sensor, created);
-      spans.set(seriesOf(r), created);
-    } else {
-      if (r.time < span.from) span.from = r.time;
-      if (r.time > span.to) span.to = r.time;
-    }
-  }
+  for (const s of seriesOfBatch(readings).series) spans.set(seriesOf(s), { from: s.from, to: s.to });
   return spans;
 }
 

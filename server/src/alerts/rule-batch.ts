@@ -1,0 +1,68 @@
+// The alert engine's per-series work on an ingest batch, done once per series rather than once per
+// reading (issue #20: the engine was the largest listener on the ingest path). Which rules judge a
+// series is a question of its station and parameter, so it is asked once per series and batch; a
+// series no rule judges is not looked at again. A reading older than the engine's staleness limit
+// (backfill, a long-buffered uplink) starts or ends nothing: once its series' rules have seen the
+// batch's first reading (which gives each rule its tracker, as before), such a reading is shown
+// only the rules it can still move — no-data (any reading ends a silence) and AA (old readings
+// still fill the rolling mean, alert-engine.ts `evaluate`).
+import type { AlertRule } from "../../../common/alerts.ts";
+import type { Reading } from "../../../common/reading.ts";
+import { seriesOfBatch } from "../ingest/batch-series.ts";
+
+export { inTimeOrder } from "../ingest/batch-series.ts";
+import { seriesKey } from "./suppression.ts";
+
+/** One series of the batch, as the engine judges it. */
+export interface JudgedSeries {
+  /** The engine's series key (interned: suppression.ts). */
+  readonly key: string;
+  /** Rules that judge the series, in evaluation order (engine-setup.ts). */
+  readonly rules: readonly AlertRule[];
+  /** Of those, the rules a stale reading can move. */
+  readonly staleRules: readonly AlertRule[];
+  /** Whether a reading of the series was shown every rule already. */
+  started: boolean;
+}
+
+export interface JudgedBatch {
+  readonly series: readonly JudgedSeries[];
+  /** `series` index of each reading. */
+  readonly indexOf: Uint32Array;
+  /** Whether any series has a rule. */
+  readonly judged: boolean;
+  /** The rules to evaluate for reading `r` of series `s`, readings taken in order. */
+  rulesFor(s: JudgedSeries, r: Reading): readonly AlertRule[];
+}
+
+/** Rule kinds that act on a reading too old to start or end an alert. */
+const STALE_KINDS: ReadonlySet<AlertRule["kind"]> = new Set(["no-data", "aa"]);
+
+const NONE: readonly AlertRule[] = [];
+
+/**
+ * The series of `readings` (sorted by time) with the rules that judge each, from the engine's index
+ * (engine-setup.ts `rulesByParameter`). Readings before `staleBefore` are stale.
+ */
+export function judgedSeries(readings: readonly Reading[], index: ReadonlyMap<string, ReadonlyMap<string, readonly AlertRule[]>>, staleBefore: number): JudgedBatch {
+  const batch = seriesOfBatch(readings);
+  let judged = false;
+  const series = batch.series.map(({ station, parameter, sensor }): JudgedSeries => {
+    const byStation = index.get(parameter) ?? index.get("");
+    const candidates = byStation?.get(station) ?? byStation?.get("") ?? NONE;
+    const applies = (rule: AlertRule) => (rule.station === null || rule.station === station) && (rule.parameter === null || rule.parameter === parameter);
+    const rules = candidates.every(applies) ? candidates : candidates.filter(applies);
+    if (rules.length > 0) judged = true;
+    return { key: seriesKey(station, parameter, sensor), rules, staleRules: rules.filter((rule) => STALE_KINDS.has(rule.kind)), started: false };
+  });
+  return {
+    series,
+    indexOf: batch.indexOf,
+    judged,
+    rulesFor(s, r) {
+      if (s.started && r.time < staleBefore) return s.staleRules;
+      s.started = true;
+      return s.rules;
+    },
+  };
+}
