@@ -2,10 +2,11 @@
 // reading (issue #20: the engine was the largest listener on the ingest path). Which rules judge a
 // series is a question of its station and parameter, so it is asked once per series and batch; a
 // series no rule judges is not looked at again. A reading older than the engine's staleness limit
-// (backfill, a long-buffered uplink) starts or ends nothing: once its series' rules have seen the
-// batch's first reading (which gives each rule its tracker, as before), such a reading is shown
-// only the rules it can still move — no-data (any reading ends a silence) and AA (old readings
-// still fill the rolling mean, alert-engine.ts `evaluate`).
+// (backfill, a long-buffered uplink) starts or ends nothing (alert-engine.ts `evaluate`): it is
+// shown only the rules it can still move, no-data (any reading ends a silence) and AA (old readings
+// still fill the rolling mean). The other rules would only have made their series' tracker, in
+// state "ok" and with no reading time, which nothing can tell from no tracker (the next live
+// reading makes it): a backfilled series holds no tracker per rule for that.
 import type { AlertRule } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
 import { seriesOfBatch } from "../ingest/batch-series.ts";
@@ -21,8 +22,6 @@ export interface JudgedSeries {
   readonly rules: readonly AlertRule[];
   /** Of those, the rules a stale reading can move. */
   readonly staleRules: readonly AlertRule[];
-  /** Whether a reading of the series was shown every rule already. */
-  started: boolean;
 }
 
 export interface JudgedBatch {
@@ -31,7 +30,7 @@ export interface JudgedBatch {
   readonly indexOf: Uint32Array;
   /** Whether any series has a rule. */
   readonly judged: boolean;
-  /** The rules to evaluate for reading `r` of series `s`, readings taken in order. */
+  /** The rules to evaluate for reading `r` of series `s`. */
   rulesFor(s: JudgedSeries, r: Reading): readonly AlertRule[];
 }
 
@@ -53,16 +52,12 @@ export function judgedSeries(readings: readonly Reading[], index: ReadonlyMap<st
     const applies = (rule: AlertRule) => (rule.station === null || rule.station === station) && (rule.parameter === null || rule.parameter === parameter);
     const rules = candidates.every(applies) ? candidates : candidates.filter(applies);
     if (rules.length > 0) judged = true;
-    return { key: seriesKey(station, parameter, sensor), rules, staleRules: rules.filter((rule) => STALE_KINDS.has(rule.kind)), started: false };
+    return { key: seriesKey(station, parameter, sensor), rules, staleRules: rules.filter((rule) => STALE_KINDS.has(rule.kind)) };
   });
   return {
     series,
     indexOf: batch.indexOf,
     judged,
-    rulesFor(s, r) {
-      if (s.started && r.time < staleBefore) return s.staleRules;
-      s.started = true;
-      return s.rules;
-    },
+    rulesFor: (s, r) => (r.time < staleBefore ? s.staleRules : s.rules),
   };
 }

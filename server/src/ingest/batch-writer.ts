@@ -277,11 +277,17 @@ export class BatchWriter {
     const points = batch.count;
     this.inFlight++;
     this.inFlightPoints += points;
+    // One set of reading objects per write for every listener (the store's, at the write's start
+    // and end, then onWritten's): the store holds it through the write anyway, and a second set
+    // was an object per reading to allocate and collect, and the listeners' per-batch work twice.
+    let made: Reading[] | undefined;
+    const readings = (): Reading[] => (made ??= batch.readings());
     try {
-      await this.store.writeReadings(batch.readings, this.shutdown.signal, batch.body);
-      this.wrote(batch.count, batch.readings);
+      await this.store.writeReadings(readings, this.shutdown.signal, batch.body);
+      this.wrote(batch.count, readings);
       this.settled(batch);
     } catch (err) {
+      made = undefined;
       this.writeFailed(err as Error, points);
       if (err instanceof StorageRejectedError) {
         // Not stored, and never will be: a request waiting for these readings is told so, not 202.
