@@ -48,6 +48,8 @@ interface Case {
   before?: Array<(now: number) => Reading[]>;
   /** Minutes to wait after `before`, with the engines' checks running. */
   waitMin?: number;
+  /** Given to both engines each minute of the wait. */
+  during?: (now: number) => Reading[];
   batch: (now: number) => Reading[];
 }
 
@@ -93,6 +95,13 @@ const CASES: Case[] = [
     batch: (now) => [at(ZEHREN, "ph", now, 9.9), at(ZEHREN, "carbamazepine", now - 2 * MIN, 300), at(BADDUEBEN, "ph", now - 5 * MIN, 10), at(ZEHREN, "ph", now - 8 * MIN, 9.95)],
   },
   {
+    name: "a batch ending one series' silence while its station kept sending",
+    before: [(now) => [at(ZEHREN, "ph", now, 7)]],
+    waitMin: 40,
+    during: (now) => [at(ZEHREN, "carbamazepine", now, 100)],
+    batch: (now) => [at(ZEHREN, "ph", now - 2 * MIN, 7.1), at(ZEHREN, "carbamazepine", now - MIN, 100), at(ZEHREN, "ph", now - MIN, 7.2), at(ZEHREN, "ph", now, 9.6)],
+  },
+  {
     name: "readings taken in maintenance",
     batch: (now) => [
       at(ZEHREN, "ph", now - 10 * MIN, 9.9, { maintenance: true }),
@@ -109,9 +118,12 @@ afterEach(async () => {
 });
 
 /** Both fixtures' clocks one minute on at a time (their checks run each minute), waiting for what they record. */
-async function wait(engines: EngineFixture[], minutes: number): Promise<void> {
+async function wait(engines: EngineFixture[], minutes: number, during?: (now: number) => Reading[]): Promise<void> {
   for (let i = 0; i < minutes; i++) {
-    for (const f of engines) f.time.advance(MIN);
+    for (const f of engines) {
+      f.time.advance(MIN);
+      if (during) f.engine.ingest(during(f.time.now()));
+    }
     await Promise.all(engines.map((f) => f.engine.idle()));
   }
 }
@@ -121,7 +133,7 @@ async function states(f: EngineFixture) {
 }
 
 describe("alert engine: a batch fires what its readings fire one at a time", () => {
-  it.each(CASES)("$name", async ({ before = [], waitMin = 0, batch }) => {
+  it.each(CASES)("$name", async ({ before = [], waitMin = 0, during, batch }) => {
     const [batched, single] = await Promise.all([0, 1].map(() => startTestEngine(RULES, { start: T0, checkIntervalMs: MIN })));
     fixtures.push(batched!, single!);
     const both = [batched!, single!];
@@ -130,7 +142,7 @@ describe("alert engine: a batch fires what its readings fire one at a time", () 
       for (const f of both) f.engine.ingest(make(f.time.now()));
       await Promise.all(both.map((f) => f.engine.idle()));
     }
-    await wait(both, waitMin);
+    await wait(both, waitMin, during);
 
     const readings = batch(T0 + waitMin * MIN);
     batched!.engine.ingest(readings);

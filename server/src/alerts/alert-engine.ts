@@ -186,13 +186,12 @@ export class AlertEngine {
    */
   ingest(readings: readonly Reading[]): void {
     const now = this.options.clock.now();
-    // One catalog for the whole batch (sensor intervals and limits).
-    const catalog = this.catalog.current();
+    const catalog = this.catalog.current(); // one for the whole batch (sensor intervals and limits)
     // Batches mostly arrive in time order already: then no copy to sort.
     const sorted = inTimeOrder(readings) ? readings : [...readings].sort((a, b) => a.time - b.time);
-    const batch = judgedSeries(sorted, this.rulesByParameter, now - this.options.staleAfterMs);
+    const batch = judgedSeries(sorted, this.rulesByParameter, now - this.options.staleAfterMs, (id, key) => this.trackers.get(id)?.get(key)?.machine.state === "ok");
     for (const s of batch.series) this.lastSeen.set(s.key, now);
-    if (!batch.judged) return;
+    if (!batch.anyRules) return;
     // AA rules of one window share a mean that sees each reading once (one set, emptied per reading).
     const fedMeans = new Set<string>();
     for (let i = 0; i < sorted.length; i++) {
@@ -210,6 +209,7 @@ export class AlertEngine {
       }
       // What this reading changed, together: standards breached by it form one alert (breach-grouping.ts).
       if (this.changes.length > 0) this.recorder.record(this.changes.splice(0));
+      batch.judged(s);
     }
   }
 
