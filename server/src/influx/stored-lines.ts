@@ -88,12 +88,30 @@ const FIELD_BYTES: ReadonlyArray<Buffer | undefined> = (() => {
 const LONGEST_FIELDS = Math.max(...FIELD_BYTES.filter((b) => b !== undefined).map((b) => b.length));
 const sensorTagBytes = new Map<string, Buffer>();
 
+/** A DataView of a byte array, kept while the same array comes again (a request's body; the output buffer). */
+class ViewCache {
+  private view: DataView | undefined;
+  private bytes: Uint8Array | undefined;
+  of(bytes: Uint8Array): DataView {
+    if (this.bytes !== bytes) {
+      this.bytes = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    return this.view!;
+  }
+}
+const receivedViews = new ViewCache();
+const outViews = new ViewCache();
+
 /**
  * Copies `src[from, to)` into `out` at `at`; returns the offset after it. The runs spliced here are a
- * few dozen bytes, where a loop costs no more than a native copy's call and allocates nothing.
+ * few dozen bytes, where a native copy's call (and the view it makes) costs more than the copy:
+ * four bytes at a time through DataViews where given (half the time of a byte loop), else byte by byte.
  */
-function put(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
-  for (let i = from; i < to; i++) out[at++] = src[i]!;
+function put(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number, srcView?: DataView, outView?: DataView): number {
+  let i = from;
+  if (srcView !== undefined && outView !== undefined) for (; i + 4 <= to; i += 4, at += 4) outView.setUint32(at, srcView.getUint32(i));
+  for (; i < to; i++) out[at++] = src[i]!;
   return at;
 }
 
@@ -110,17 +128,19 @@ export function passThroughGrowth(sensor: string, valueBytes: number): number {
  * plus passThroughGrowth. Returns the offset after the newline.
  */
 export function writePassThrough(received: Uint8Array, start: number, fieldsStart: number, valueEnd: number, end: number, r: Reading, namedSensor: boolean, out: Uint8Array, at: number): number {
+  const from = receivedViews.of(received);
+  const to = outViews.of(out);
   if (!namedSensor && r.sensor !== "") {
     let tag = sensorTagBytes.get(r.sensor);
     if (tag === undefined) sensorTagBytes.set(r.sensor, (tag = Buffer.from(sensorTag(r.sensor))));
-    at = put(received, start, fieldsStart, out, at);
+    at = put(received, start, fieldsStart, out, at, from, to);
     at = put(tag, 0, tag.length, out, at);
-    at = put(received, fieldsStart, valueEnd, out, at);
-  } else at = put(received, start, valueEnd, out, at);
+    at = put(received, fieldsStart, valueEnd, out, at, from, to);
+  } else at = put(received, start, valueEnd, out, at, from, to);
   const fields = FIELD_BYTES[r.qc * 2 + (r.maintenance ? 1 : 0)]!;
   at = put(fields, 0, fields.length, out, at);
   if (r.qc !== QC.fail) at = put(received, fieldsStart + 1 + VALUE_PREFIX.length, valueEnd, out, at);
-  at = put(received, valueEnd, end, out, at);
+  at = put(received, valueEnd, end, out, at, from, to);
   out[at++] = 10;
   return at;
 }

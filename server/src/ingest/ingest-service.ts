@@ -133,7 +133,7 @@ export class IngestService {
     for (let index = 0; index < candidates.length; index++) {
       const c = candidates[index];
       if (!c) continue;
-      const checked = checkReading(c, catalog, now, DEFAULT_INGEST_LIMITS, c instanceof ReceivedLine ? c.memo : memo);
+      const checked = checkReading(c, catalog, now, DEFAULT_INGEST_LIMITS, c.memo ?? memo);
       if (typeof checked === "string") invalid.push({ index, message: checked });
       else if (!grant.canWrite(checked.reading.station)) {
         forbidden.push({ index, message: `token "${grant.label}" may not write station ${checked.reading.station}` });

@@ -17,6 +17,11 @@ export interface ReadingCandidate extends Omit<Reading, "sensor" | "qc"> {
    * (reading-lines.ts): ingest then forwards it with the server's fields spliced in.
    */
   line?: string;
+  /**
+   * What checking an earlier reading of the same series in this body found in the catalog, for a
+   * reader that keeps one per series (received-lines.ts, json-readings.ts); else the batch shares one.
+   */
+  memo?: CheckMemo;
 }
 
 export interface IngestLimits {

@@ -35,7 +35,7 @@ const KEYS = new Set(["station", "parameter", "sensor", "time", "value", "belowL
 const SIMPLE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Date.parse rolls 2026-02-30 over into March; the schema (rightly) refuses such dates. */
-function isRealIsoInstant(t: string): boolean {
+export function isRealIsoInstant(t: string): boolean {
   const m = SIMPLE_ISO.exec(t);
   if (!m) return false;
   const [y, mo, d, h, mi, s] = [t.slice(0, 4), t.slice(5, 7), t.slice(8, 10), t.slice(11, 13), t.slice(14, 16), t.slice(17, 19)].map(Number) as [number, number, number, number, number, number];

@@ -10,6 +10,7 @@ import type { ReadingCandidate } from "./reading-check.ts";
 import type { IngestResponse } from "../../../common/api-types.ts";
 import { QUALIFIER } from "../../../common/reading.ts";
 import { isWellFormedReading, readingSchema, type ReadingInput } from "./reading-schema.ts";
+import { readJsonReadings } from "./json-readings.ts";
 
 export interface ReadingsRouteOptions {
   service: IngestService;
@@ -25,7 +26,12 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
   const bodySchema = batchBodySchema(options.maxReadings);
 
   /** Not async: nothing of the request is held while the answer waits for the journal. */
-  const accept = (req: express.Request, grant: StationGrant): Promise<IngestResponse> => {
+  const accept = (req: express.Request, res: express.Response, grant: StationGrant): Promise<IngestResponse> => {
+    const read = res.locals.readFromBytes as ReadingCandidate[] | undefined;
+    if (read !== undefined) {
+      res.locals.readFromBytes = undefined;
+      return options.service.accept(grant, read);
+    }
     // The common case checked by hand; zod words what is wrong with anything else.
     const readings = isBatchBody(req.body, options.maxReadings) ? req.body.readings : parseOrThrow(bodySchema, req.body).readings;
     // Only the candidates are needed from here on: the parsed body may go before the journal is written.
@@ -35,18 +41,42 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
 
   router.post(
     "/api/v1/readings",
-    options.rateLimit ?? ((_req, _res, next) => next()),
-    async (req, res, next) => {
+    options.rateLimit ?? ((_req: express.Request, _res: express.Response, next: express.NextFunction) => next()),
+    async (req: express.Request, res: express.Response, next: express.NextFunction) => {
       // Authenticate before reading a possibly large body.
       res.locals.grant = await authenticateStation(req, options.tokens);
       next();
     },
-    express.json({ limit: options.maxBytes, strict: true, type: () => true }),
-    async (req, res) => {
-      res.status(202).json(await accept(req, res.locals.grant as StationGrant));
+    // body-parser reads the body (size limit, charset, gzip) and, when readJsonReadings takes it,
+    // its `verify` hook stops it there: the bytes are never decoded into a string nor JSON.parse'd.
+    // Any other body is parsed and refused exactly as before.
+    express.json({ limit: options.maxBytes, strict: true, type: () => true, verify: readFromBytes(options.maxReadings) }),
+    readAlready,
+    async (req: express.Request, res: express.Response) => {
+      res.status(202).json(await accept(req, res, res.locals.grant as StationGrant));
     },
   );
   return router;
+}
+
+/** Thrown by the body parser's verify hook to say "read already; do not parse" (body-parser has no other way to stop it). */
+class ReadFromBytes extends Error {
+  constructor() {
+    super("read from the bytes");
+  }
+}
+
+/** Goes on past the body parser's ReadFromBytes; any other error goes to the error middleware. */
+const readAlready: express.ErrorRequestHandler = (err, _req, _res, next) => next(err instanceof ReadFromBytes ? undefined : err);
+
+/** body-parser's `verify`: the body's candidates into `res.locals.readFromBytes` when readJsonReadings reads it. */
+function readFromBytes(maxReadings: number) {
+  return (_req: unknown, res: express.Response, bytes: Buffer): void => {
+    const read = readJsonReadings(bytes, maxReadings);
+    if (read === undefined) return;
+    res.locals.readFromBytes = read;
+    throw new ReadFromBytes();
+  };
 }
 
 /** A JSON ingest body: the definition, and the wording of every refusal. */

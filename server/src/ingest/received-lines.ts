@@ -187,7 +187,8 @@ export function readReceivedLine(body: Buffer, start: number, end: number, seen:
   if (value === undefined) return undefined;
   const time = plainTime(body, valueEnd + 1, end);
   if (time === undefined) return undefined;
-  const tagSet = tagSetOf(body, tagsFrom, space, hash, seen);
+  // 30 bits: a small integer to V8 (a wider one would be boxed as a heap number, for every line's map look-up).
+  const tagSet = tagSetOf(body, tagsFrom, space, hash & 0x3fffffff, seen);
   const tags = tagSet.tags;
   if (tags === undefined) return undefined;
   return new ReceivedLine(tags.station, tags.parameter, tags.sensor, time, value, body, start, space, valueEnd, end, tagSet);
