@@ -29,16 +29,22 @@ function sensorTag(sensor: string): string {
  * as the primary sensor.
  */
 const seriesPrefixes = new PairCache((station: string, parameter: string) => {
-  const bySensor = new Map<string, string>();
-  return (sensor: string): string => {
+  const bySensor = new Map<string, SeriesPrefix>();
+  return (sensor: string): SeriesPrefix => {
     let prefix = bySensor.get(sensor);
     if (prefix === undefined) {
-      prefix = `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)}${sensorTag(sensor)},${TAG.station}=${escapeTag(station)} `;
-      bySensor.set(sensor, prefix);
+      const text = `${MEASUREMENT},${TAG.parameter}=${escapeTag(parameter)}${sensorTag(sensor)},${TAG.station}=${escapeTag(station)} `;
+      bySensor.set(sensor, (prefix = { text, bytes: Buffer.from(text) }));
     }
     return prefix;
   };
 });
+
+/** A series' stored-line prefix, as text and as the bytes writeStoredLine copies. */
+interface SeriesPrefix {
+  text: string;
+  bytes: Buffer;
+}
 
 /** The limit field a censored reading's limit is stored in. */
 const LIMIT_FIELD = { "<LOD": FIELD.lod, "<LOQ": FIELD.loq } as const;
@@ -52,7 +58,7 @@ const LIMIT_FIELD = { "<LOD": FIELD.lod, "<LOQ": FIELD.loq } as const;
  */
 export function storedLine(r: Reading): string {
   const usable = r.qc !== QC.fail;
-  let line = `${seriesPrefixes.get(r.station, r.parameter)(r.sensor)}${FIELD.qc}=${r.qc}i`;
+  let line = `${seriesPrefixes.get(r.station, r.parameter)(r.sensor).text}${FIELD.qc}=${r.qc}i`;
   if (r.value !== null) {
     line += `,${FIELD.value}=${r.value}`;
     if (usable) line += `,${FIELD.meanValue}=${r.value},${FIELD.belowLod}=0i`;
@@ -67,6 +73,80 @@ export function storedLine(r: Reading): string {
 }
 
 const VALUE_PREFIX = `${FIELD.value}=`;
+
+/**
+ * The fields storedLine writes around a measured value, by QC flag, as bytes built once:
+ * `qc=<flag>i,value=` before it, `,mean_value=` between it and its copy (usable readings only), and
+ * what follows the copy (`,below_lod=0i`).
+ */
+const QC_VALUE_BYTES: ReadonlyArray<Buffer | undefined> = (() => {
+  const table: Array<Buffer | undefined> = [];
+  for (const qc of Object.values(QC)) table[qc] = Buffer.from(`${FIELD.qc}=${qc}i,${FIELD.value}=`);
+  return table;
+})();
+const MEAN_VALUE_BYTES = Buffer.from(`,${FIELD.meanValue}=`);
+const NOT_CENSORED_BYTES = Buffer.from(`,${FIELD.belowLod}=0i`);
+const MAINTENANCE_BYTES = Buffer.from(`,${FIELD.maintenance}=1i`);
+/**
+ * Most bytes writeStoredLine writes after the series prefix: the fields above (52), the maintenance
+ * mark (15), the value twice and the time (a number is at most 24 characters, e.g.
+ * -2.2250738585072014e-308), a space and the newline: 126, rounded up.
+ */
+export const MEASURED_FIELDS_MAX = 160;
+
+/** Writes the characters of `text` (ASCII: a number) into `out` at `at`; returns the offset after them. */
+function putAscii(text: string, out: Uint8Array, at: number): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** Writes `n`, a whole number ≥ 0 (a time), in decimal into `out` at `at`; returns the offset after it. */
+function putWhole(n: number, out: Uint8Array, at: number): number {
+  if (!(Number.isSafeInteger(n) && n >= 0)) return putAscii(String(n), out, at);
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = n;
+  for (let i = at + digits - 1; i >= at; i--) {
+    const next = Math.floor(rest / 10);
+    out[i] = 48 + (rest - next * 10);
+    rest = next;
+  }
+  return at + digits;
+}
+
+/**
+ * The series prefix writeStoredLine starts `r`'s line with (a line of at most its length plus
+ * MEASURED_FIELDS_MAX bytes); undefined where it leaves `r` to storedLine.
+ */
+export function measuredLinePrefix(r: Reading): Buffer | undefined {
+  if (r.value === null || r.uncertainty !== null || r.rawSignal !== null) return undefined;
+  return seriesPrefixes.get(r.station, r.parameter)(r.sensor).bytes;
+}
+
+/**
+ * storedLine for a measured value with no uncertainty or raw signal (what almost every station
+ * sends), written as bytes into `out` at `at` with a newline, with no string of the line: the series
+ * `prefix` (measuredLinePrefix) and the field names are bytes built once, the time's digits are
+ * written one by one. `out` must have room for the prefix and MEASURED_FIELDS_MAX bytes. Returns the
+ * offset after the newline.
+ */
+export function writeStoredLine(r: Reading, prefix: Buffer, out: Uint8Array, at: number): number {
+  at = put(prefix, 0, prefix.length, out, at);
+  const qcValue = QC_VALUE_BYTES[r.qc]!;
+  at = put(qcValue, 0, qcValue.length, out, at);
+  const value = String(r.value);
+  at = putAscii(value, out, at);
+  if (r.qc !== QC.fail) {
+    at = put(MEAN_VALUE_BYTES, 0, MEAN_VALUE_BYTES.length, out, at);
+    at = putAscii(value, out, at);
+    at = put(NOT_CENSORED_BYTES, 0, NOT_CENSORED_BYTES.length, out, at);
+  }
+  if (r.maintenance) at = put(MAINTENANCE_BYTES, 0, MAINTENANCE_BYTES.length, out, at);
+  out[at++] = 32;
+  at = putWhole(r.time, out, at);
+  out[at++] = 10;
+  return at;
+}
 
 /**
  * The fields pass-through adds after the received `value=<v>`, by QC flag and maintenance, as bytes
@@ -156,12 +236,29 @@ export function writePassThrough(received: Uint8Array, start: number, fieldsStar
  * (writePassThrough does this on bytes; this is it for a line held as text.)
  */
 export function passThroughLine(received: string, r: Reading, namedSensor: boolean): string {
-  const bytes = Buffer.from(received);
-  const fieldsStart = bytes.indexOf(32);
-  const valueEnd = bytes.indexOf(32, fieldsStart + 1);
-  const out = Buffer.allocUnsafe(bytes.length + passThroughGrowth(r.sensor, valueEnd - fieldsStart));
-  const length = writePassThrough(bytes, 0, fieldsStart, valueEnd, bytes.length, r, namedSensor, out, 0);
+  const out = Buffer.allocUnsafe(passThroughTextRoom(received, r.sensor));
+  const length = writePassThroughText(received, r, namedSensor, out, 0);
   return out.toString("utf8", 0, length - 1);
+}
+
+/** Most bytes writePassThroughText uses in `out` after `at`: its stored line, and the received line's bytes staged past it. */
+export function passThroughTextRoom(received: string, sensor: string): number {
+  const most = received.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+  return 2 * most + passThroughGrowth(sensor, most);
+}
+
+/**
+ * passThroughLine written into `out` at `at` (followed by a newline): the received text is encoded
+ * once, past where its stored line goes, and spliced from there, rather than encoded, decoded and
+ * encoded again. `out` must have passThroughTextRoom bytes from `at`. Returns the offset after the newline.
+ */
+export function writePassThroughText(received: string, r: Reading, namedSensor: boolean, out: Buffer, at: number): number {
+  const most = received.length * 3;
+  const staged = at + most + passThroughGrowth(r.sensor, most);
+  const end = staged + out.write(received, staged);
+  const fieldsStart = out.indexOf(32, staged);
+  const valueEnd = out.indexOf(32, fieldsStart + 1);
+  return writePassThrough(out, staged, fieldsStart, valueEnd, end, r, namedSensor, out, at);
 }
 
 /**

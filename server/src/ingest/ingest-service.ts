@@ -10,7 +10,7 @@ import type { CatalogSource } from "../catalog/catalog-source.ts";
 import { ForbiddenError, StorageUnavailableError, ValidationError, type ErrorDetail } from "../errors.ts";
 import type { BatchWriter } from "./batch-writer.ts";
 import type { IngestJournal, JournalAppend } from "./journal.ts";
-import { passThroughLine, storedLine } from "../influx/stored-lines.ts";
+import { MEASURED_FIELDS_MAX, measuredLinePrefix, passThroughTextRoom, storedLine, writePassThroughText, writeStoredLine } from "../influx/stored-lines.ts";
 import type { IngestEvents } from "./ingest-events.ts";
 import type { QcEngine } from "./qc/qc-engine.ts";
 import { CheckMemo, checkReading, DEFAULT_INGEST_LIMITS, type ReadingCandidate } from "./reading-check.ts";
@@ -67,9 +67,11 @@ function room(offset: number, bytes: number): Buffer {
 /**
  * The batch's stored line protocol, one newline-terminated line per reading, written straight into
  * bytes: no string of the whole batch (V8 would allocate it in its old generation, as garbage to
- * collect by a full GC). A /write line received in the stored form is forwarded with the server's
- * fields spliced in (stored-lines.ts): copied from the received bytes when it was read from them
- * (received-lines.ts ReceivedLine), else from its text.
+ * collect by a full GC), and no string per line where it can be helped. A /write line received in
+ * the stored form is forwarded with the server's fields spliced in (stored-lines.ts): copied from the
+ * received bytes when it was read from them (received-lines.ts ReceivedLine), else from its text,
+ * encoded once. A measured value (JSON, and /write lines not in the stored form) is written as
+ * bytes (writeStoredLine); the rest (censored readings, uncertainty, raw signals) as storedLine's text.
  */
 function storedBody(candidates: readonly ReadingCandidate[], readings: readonly Reading[]): Buffer<ArrayBuffer> {
   let offset = 0;
@@ -81,7 +83,16 @@ function storedBody(candidates: readonly ReadingCandidate[], readings: readonly 
       continue;
     }
     const received = candidate.line;
-    const line = received === undefined ? storedLine(reading) : passThroughLine(received, reading, candidate.sensor !== undefined);
+    if (received !== undefined) {
+      offset = writePassThroughText(received, reading, candidate.sensor !== undefined, room(offset, passThroughTextRoom(received, reading.sensor)), offset);
+      continue;
+    }
+    const prefix = measuredLinePrefix(reading);
+    if (prefix !== undefined) {
+      offset = writeStoredLine(reading, prefix, room(offset, prefix.length + MEASURED_FIELDS_MAX), offset);
+      continue;
+    }
+    const line = storedLine(reading);
     // UTF-8 takes at most 3 bytes per UTF-16 unit, plus the newline.
     offset += room(offset, line.length * 3 + 1).write(line, offset);
     scratch[offset++] = 10;
