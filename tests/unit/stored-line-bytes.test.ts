@@ -2,23 +2,11 @@
 // bytes of storedLine's text, and it leaves every other reading to storedLine.
 import { describe, expect, it } from "vitest";
 import { QC, type Reading } from "../../common/reading.ts";
+import { testReading } from "../helpers/catalog.ts";
 import { MEASURED_FIELDS_MAX, measuredLinePrefix, storedLine, writeStoredLine } from "../../server/src/influx/stored-lines.ts";
 
 const T = 1_764_000_000_000;
-const reading = (r: Partial<Reading>): Reading => ({
-  station: "DE-ELBE-ZEHREN",
-  parameter: "ph",
-  sensor: "SIM-DE-ELBE-ZEHREN-PH",
-  time: T,
-  value: 7.25,
-  qualifier: null,
-  limit: null,
-  uncertainty: null,
-  rawSignal: null,
-  calibration: null,
-  qc: QC.pass,
-  ...r,
-});
+const reading = (r: Partial<Reading>): Reading => testReading({ station: "DE-ELBE-ZEHREN", parameter: "ph", sensor: "SIM-DE-ELBE-ZEHREN-PH", time: T, value: 7.25, ...r });
 
 describe("writeStoredLine", () => {
   it.each([
