@@ -71,7 +71,9 @@ const readAlready: express.ErrorRequestHandler = (err, _req, _res, next) => next
 
 /** body-parser's `verify`: the body's candidates into `res.locals.readFromBytes` when readJsonReadings reads it. */
 function readFromBytes(maxReadings: number) {
-  return (_req: unknown, res: express.Response, bytes: Buffer): void => {
+  return (_req: unknown, res: express.Response, bytes: Buffer, charset: string): void => {
+    // Only UTF-8 reads as its bytes: another "utf-" charset body-parser takes (UTF-16, UTF-7) it decodes first.
+    if (charset !== "utf-8") return;
     const read = readJsonReadings(bytes, maxReadings);
     if (read === undefined) return;
     res.locals.readFromBytes = read;
