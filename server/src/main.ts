@@ -1,8 +1,8 @@
 // Composition root: parses config, starts the managed influxd (unless INFLUX_URL is set), the
 // server and the simulator, and shuts everything down in order on SIGINT/SIGTERM.
 import path from "node:path";
-import v8 from "node:v8";
 import { ConfigError, loadConfig } from "./config.ts";
+import { applyHeapSetting } from "./heap-setting.ts";
 import { InfluxdNotInstalledError, ManagedInfluxd } from "./influx/managed-influxd.ts";
 import { createLogger } from "../../common/logger.ts";
 import { startSystem, type RunningSystem } from "./system.ts";
@@ -26,11 +26,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // Bulk ingest allocates fast, and V8 then lets garbage pile up to about 4× the live heap before a
-  // full collection: the server's peak RSS in `npm run bench` (ingest 341–361 MB) was mostly that.
-  // Growth capped at 100 %: 258–272 MB, and some 0.2 s more full-collection time per 500,000
-  // readings (issue #20). V8 reads the flag at every collection, so setting it now takes effect.
-  if (config.heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
+  applyHeapSetting(config);
   const pretty = config.logFormat === "pretty" || (config.logFormat === "auto" && process.stdout.isTTY === true);
   const logger = createLogger(config.logLevel, "water-monitor", pretty ? "pretty" : "json");
 

@@ -5,9 +5,11 @@
 import v8 from "node:v8";
 import { createLogger } from "../../common/logger.ts";
 import { loadConfig } from "../../server/src/config.ts";
+import { applyHeapSetting } from "../../server/src/heap-setting.ts";
 import { startSystem } from "../../server/src/system.ts";
 
 const config = loadConfig();
+applyHeapSetting(config);
 const logger = createLogger(config.logLevel, "water-monitor");
 const system = await startSystem({ config, logger, influxUrl: config.influx.url!, influxMode: "external", clientDir: process.argv[2] });
 
