@@ -9,21 +9,7 @@
 // (tests/unit/json-readings.test.ts).
 import { CheckMemo, type ReadingCandidate } from "./reading-check.ts";
 import { isRealIsoInstant } from "./reading-schema.ts";
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const MINUS = 45;
-const POINT = 46;
-const ZERO = 48;
-const NINE = 57;
-/** Exact powers of ten: every one up to 1e22 is a double. */
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, POINT, POW10, QUOTE, ZERO } from "./ascii.ts";
 
 /** JSON's number grammar (RFC 8259 §6), for the rare number plainDecimal does not read. */
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;

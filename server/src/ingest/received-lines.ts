@@ -11,18 +11,10 @@ import { FIELD, MEASUREMENT } from "../../../common/wire.ts";
 import { passThroughGrowth, writePassThrough } from "../influx/stored-lines.ts";
 import { CheckMemo, type ReadingCandidate } from "./reading-check.ts";
 import { readTags, type SimpleTags } from "./simple-tags.ts";
+import { BACKSLASH, MINUS, NINE, POINT, POW10, QUOTE, SPACE, ZERO } from "./ascii.ts";
 
 const PREFIX = Buffer.from(`${MEASUREMENT},`);
 const VALUE_PREFIX = Buffer.from(`${FIELD.value}=`);
-const SPACE = 32;
-const BACKSLASH = 92;
-const QUOTE = 34;
-const MINUS = 45;
-const POINT = 46;
-const ZERO = 48;
-const NINE = 57;
-/** Exact powers of ten: every one up to 1e22 is a double. */
-const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 /** A candidate read from a canonical received line, which it keeps as offsets into the body. */
 export class ReceivedLine implements ReadingCandidate {
