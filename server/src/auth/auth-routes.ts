@@ -1,5 +1,4 @@
 // Login, logout (here or everywhere), the current session, one's own password and API tokens.
-import { randomBytes } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import { rateLimit, type Store } from "express-rate-limit";
 import { z } from "zod";
@@ -10,7 +9,7 @@ import type { Clock } from "../util/clock.ts";
 import { CSRF_HEADER, SESSION_COOKIE, principalOf, requireRole, type AuthServices } from "./access.ts";
 import { passwordSchema, revokeTokensSchema } from "./account-schema.ts";
 import { throttleAddress, type LoginThrottle } from "./login-throttle.ts";
-import { hashPassword, verifyPassword } from "./passwords.ts";
+import { hashPassword, unmatchableHash, verifyPassword } from "./passwords.ts";
 import { ROLES, roleAtLeast } from "./roles.ts";
 
 export interface AuthRouteOptions {
@@ -44,8 +43,8 @@ function setSessionCookie(req: Request, res: Response, id: string, ttlMs: number
 export function authRouter(options: AuthRouteOptions): Router {
   const { auth, throttle, clock } = options;
   const router = Router();
-  // Hashed like a real password (same scrypt parameters): checking against it costs what a real check costs.
-  const dummyHash = hashPassword(randomBytes(16).toString("hex"));
+  // For unknown names: checking against it costs what a real check costs (same scrypt parameters).
+  const dummyHash = unmatchableHash();
   const maxWaitMinutes = Math.ceil(throttle.policy.maxDelayMs / 60_000);
   // One answer for an unknown name, a wrong password and a throttled attempt: none of them may tell
   // which names exist, and a throttled attempt looks like a wrong password (which it may well be).
@@ -72,7 +71,7 @@ export function authRouter(options: AuthRouteOptions): Router {
     const attempt = await throttle.begin(username, throttleAddress(req.ip));
     const found = await auth.users.credentials(username);
     // Exactly one password hash for every attempt, whatever the outcome: the time taken tells nothing.
-    const matches = await verifyPassword(password, found?.passwordHash ?? (await dummyHash));
+    const matches = await verifyPassword(password, found?.passwordHash ?? dummyHash);
     if (attempt.throttled) throw refused();
     if (!found || !matches) {
       await attempt.failed();

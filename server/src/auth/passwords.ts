@@ -17,6 +17,16 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${R}$${P}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
+/**
+ * A stored hash in hashPassword's format and parameters that no password matches (its key is random
+ * bytes, not derived from one): checking a password against it costs what a real check costs, and
+ * making it costs nothing. hashPassword would hold 32 MB (128·N·r bytes of scrypt state) at server
+ * start for a hash nobody needs to match.
+ */
+export function unmatchableHash(): string {
+  return `scrypt$${N}$${R}$${P}$${randomBytes(16).toString("base64")}$${randomBytes(KEY_LENGTH).toString("base64")}`;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !salt || !hash) return false;
