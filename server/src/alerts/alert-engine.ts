@@ -26,7 +26,8 @@ import { inEvaluationOrder, rulesByParameter, silenceCandidates, withSensorKey, 
 import { emptyFaultRun, faultCondition, nextFaultRun, type FaultRun } from "./sensor-fault.ts";
 import { initialSeriesState, isNotified, step, type Condition, type SeriesState } from "./state-machine.ts";
 import { ActiveCauses } from "./suppression-state.ts";
-import { inTimeOrder, judgedSeries } from "./rule-batch.ts";
+import { judgedSeries } from "./rule-batch.ts";
+import { inTimeOrder } from "../ingest/batch-series.ts";
 import { LAB_SERIES, seriesKey, seriesParts, suppressedBy } from "./suppression.ts";
 
 export { DEFAULT_ENGINE_OPTIONS, type AlertEngineOptions } from "./engine-setup.ts";
@@ -187,8 +188,7 @@ export class AlertEngine {
   ingest(readings: readonly Reading[]): void {
     const now = this.options.clock.now();
     const catalog = this.catalog.current(); // one for the whole batch (sensor intervals and limits)
-    // Batches mostly arrive in time order already: then no copy to sort.
-    const sorted = inTimeOrder(readings) ? readings : [...readings].sort((a, b) => a.time - b.time);
+    const sorted = inTimeOrder(readings) ? readings : [...readings].sort((a, b) => a.time - b.time); // mostly no copy to sort
     const batch = judgedSeries(sorted, this.rulesByParameter, now - this.options.staleAfterMs, (id, key) => this.trackers.get(id)?.get(key)?.machine.state === "ok");
     for (const s of batch.series) this.lastSeen.set(s.key, now);
     if (!batch.anyRules) return;

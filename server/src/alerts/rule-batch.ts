@@ -13,8 +13,6 @@
 import type { AlertRule } from "../../../common/alerts.ts";
 import type { Reading } from "../../../common/reading.ts";
 import { seriesOfBatch } from "../ingest/batch-series.ts";
-
-export { inTimeOrder } from "../ingest/batch-series.ts";
 import { seriesKey } from "./suppression.ts";
 
 /** One series of the batch, as the engine judges it. */
