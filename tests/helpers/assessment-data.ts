@@ -56,9 +56,10 @@ async function selectRows(influxUrl: string, database: string, station: string, 
 
 /**
  * The series' rows in [from, to) as InfluxDB answers them. With `written` (the readings the test
- * wrote there): waits until InfluxDB answers every one of them (up to 30 s; once, under a loaded
- * `npm test`, an answer right after the acknowledged writes lacked one shard's week), and fails
- * naming the missing stretches if it never does.
+ * wrote there): waits until InfluxDB answers every one of them (up to 30 s), and fails naming the
+ * missing stretches and the database's shards if it never does. (Twice, on the influxd the whole
+ * `npm test` shares, a shard group of acknowledged writes was missing for good: the tests that
+ * write a year use an influxd of their own since.)
  */
 export async function influxRows(
   influxUrl: string,
@@ -83,7 +84,10 @@ export async function influxRows(
         stretches.push(`${new Date(missing[i]!).toISOString()}..${new Date(missing[j]!).toISOString()} (${j - i + 1})`);
         i = j + 1;
       }
-      throw new Error(`InfluxDB answers ${rows.length} of the ${written.length} written rows; missing: ${stretches.join(", ")}`);
+      // What InfluxDB itself says of the database's shards, for whoever reads the failure.
+      const shards = await fetch(`${influxUrl}/query?q=${encodeURIComponent("SHOW SHARDS")}`).then((r) => r.text());
+      const ours = shards.match(new RegExp(`\\{"name":"${database}".*?\\]\\]\\}`))?.[0] ?? shards;
+      throw new Error(`InfluxDB answers ${rows.length} of the ${written.length} written rows; missing: ${stretches.join(", ")}; SHOW SHARDS: ${ours}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }

@@ -5,14 +5,15 @@
 // researcher-only values, and bad input.
 import { parse } from "csv-parse/sync";
 import { DateTime } from "luxon";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AssessmentResponse, LoadsResponse, SeriesResult, StandardResult } from "../../common/assessment-api.ts";
 import { QC } from "../../common/reading.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { primarySensorId } from "../helpers/catalog.ts";
 import { influxRows, maxOfDays, meanOfDays, monthsOf, referenceDays, yearOfReadings, type ReadingSpec } from "../helpers/assessment-data.ts";
 import { getJson } from "../helpers/lab-client.ts";
-import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
+import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const YEAR = new Date().getUTCFullYear();
 const DE = { id: "DE-ELBE-ZEHREN", zone: "Europe/Berlin" };
@@ -42,6 +43,8 @@ const SPECS: Record<string, { station: typeof DE; spec: (i: number, t: number) =
   dissolved_oxygen: { station: CN, spec: (i, t) => ({ value: 6.8 + 1.5 * Math.cos((2 * Math.PI * DAY_OF(t, CN.zone)) / 365) + ((i % 5) - 2) * 0.05 }) },
 };
 
+// An influxd of its own: a year of acknowledged writes must all be there (see influxRows).
+let influxd: ManagedInfluxd;
 let system: TestSystem;
 let viewer: Record<string, string>;
 let researcher: Record<string, string>;
@@ -78,8 +81,9 @@ async function reference(parameter: string) {
 }
 
 beforeAll(async () => {
-  system = await startTestSystem();
-  influxUrl = inject("influxUrl");
+  influxd = await startOwnInfluxd();
+  influxUrl = influxd.url;
+  system = await startTestSystem({}, influxUrl);
   viewer = await authHeaders(system, "viewer");
   researcher = await authHeaders(system, "researcher");
   await system.store.ensureSchema();
@@ -91,6 +95,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await system?.stop();
+  await influxd?.stop();
 });
 
 describe("a simulated year at two stations against an independent computation from InfluxDB's rows", () => {

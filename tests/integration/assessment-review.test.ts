@@ -5,13 +5,14 @@
 // InfluxDB's own rows with plain arithmetic (tests/helpers/assessment-data.ts), the correction applied
 // by hand.
 import { DateTime } from "luxon";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AssessmentResponse, StandardResult } from "../../common/assessment-api.ts";
 import { ManualTime } from "../../server/src/util/clock.ts";
 import { influxRows, meanOfDays, referenceDays, yearOfReadings, type InfluxRow } from "../helpers/assessment-data.ts";
 import { primarySensorId } from "../helpers/catalog.ts";
 import { api, memberHeaders } from "../helpers/review.ts";
-import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
+import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
+import { startOwnInfluxd, startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 
 const STATION = "DE-ELBE-ZEHREN"; // operated by BFUL
 const ZONE = "Europe/Berlin";
@@ -30,6 +31,8 @@ const FIX = { from: local(7, 1), to: YEAR_TO, factor: 2 };
 // A correction in the year before: an offset over two December days of readings.
 const BEFORE = { from: local(12, 18, YEAR - 1), to: local(12, 20, YEAR - 1), offset: 100 };
 
+// An influxd of its own: a year of acknowledged writes must all be there (see influxRows).
+let influxd: ManagedInfluxd;
 let system: TestSystem;
 let time: ManualTime;
 let reviewer: Record<string, string>;
@@ -63,7 +66,8 @@ function expectedMean(corrected: boolean): number {
 
 beforeAll(async () => {
   time = new ManualTime(NOW);
-  system = await startTestSystem({}, inject("influxUrl"), { time });
+  influxd = await startOwnInfluxd();
+  system = await startTestSystem({}, influxd.url, { time });
   viewer = (await memberHeaders(system, "viewer", [])).headers;
   reviewer = (await memberHeaders(system, "reviewer", ["BFUL"])).headers;
   await system.store.ensureSchema();
@@ -76,11 +80,12 @@ beforeAll(async () => {
   for (let i = 0; i < readings.length; i += 20_000) await system.store.writeReadings(readings.slice(i, i + 20_000));
   const december = yearOfReadings({ station: STATION, parameter: PARAMETER, sensor }, YEAR - 1, ZONE, () => ({ value: 20 })).filter((r) => r.time >= local(12, 17, YEAR - 1));
   await system.store.writeReadings(december);
-  rows = await influxRows(inject("influxUrl"), system.config.influx.database, STATION, PARAMETER, YEAR_FROM, YEAR_TO, readings);
+  rows = await influxRows(influxd.url, system.config.influx.database, STATION, PARAMETER, YEAR_FROM, YEAR_TO, readings);
   expect(rows.length).toBe(readings.length);
 }, 120_000);
 afterAll(async () => {
   await system?.stop();
+  await influxd?.stop();
 });
 
 describe("an assessment of reviewed data", () => {
