@@ -169,6 +169,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       queueMaxPoints: config.ingest.queueMaxPoints,
       spoolMaxBytes: config.ingest.spoolMaxBytes,
       spoolPollMs: config.ingest.ack === "stored" ? SHARED_SPOOL_POLL_MS : undefined,
+      // Four rounds of full writes in flight keep InfluxDB busy; deeper, the queue only holds memory.
+      holdAbovePoints: Math.min(config.ingest.queueMaxPoints, 4 * config.ingest.writeBatchSize * config.ingest.writeConcurrency),
     },
     logger.child({ module: "batch-writer" }),
     journal,

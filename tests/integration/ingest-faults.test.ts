@@ -1,8 +1,8 @@
 // Loss-free ingest under InfluxDB failures: kill -9 and restart while streaming, backpressure when
-// the spool is full, and shutdown with InfluxDB down.
+// the spool is full, shutdown with InfluxDB down, and requests held while InfluxDB stalls.
 import { afterEach, describe, expect, it } from "vitest";
 import type { IngestReading } from "../../common/api-types.ts";
-import { FIELD, MEASUREMENT } from "../../common/wire.ts";
+import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import type { ManagedInfluxd } from "../../server/src/influx/managed-influxd.ts";
 import { loadConfig } from "../../server/src/config.ts";
 import { startSystem } from "../../server/src/system.ts";
@@ -139,5 +139,43 @@ describe("no accepted reading is lost", () => {
     await withTimeout(second.writer.drained(), 30_000, "replaying the spool");
     const rows = await second.store.query<{ count: number }>(`SELECT count("${FIELD.qc}") FROM "${MEASUREMENT}"`);
     expect(rows[0]?.count).toBe(3_000);
+  }, 60_000);
+});
+
+describe("backpressure before the body is read (ingest/queue-room.ts)", () => {
+  /** Readings as line protocol for /write, as a gateway sends them. */
+  const lines = (rs: IngestReading[]) => rs.map((r) => `${MEASUREMENT},${TAG.station}=${r.station},${TAG.parameter}=${r.parameter} ${FIELD.value}=${r.value} ${r.time}`).join("\n");
+
+  it.each(["POST /api/v1/readings", "POST /write"])("%s: held while the write queue is at its mark (InfluxDB stalled), answered once InfluxDB takes writes again; everything stored", async (route) => {
+    // Mark: 4 × WRITE_BATCH_SIZE × WRITE_CONCURRENCY = 2,000 queued readings.
+    const { influxd, system, token } = await ownSystem({ WRITE_BATCH_SIZE: "500", WRITE_CONCURRENCY: "1" });
+    const readings = distinctReadings(3_000, Date.now() - 20 * 86_400_000);
+    const send = (rs: IngestReading[]) =>
+      route === "POST /write"
+        ? fetch(`${system.url}/write?db=${system.config.influx.database}&precision=ms`, { method: "POST", headers: { authorization: `Token ${token}` }, body: lines(rs) })
+        : postReadings(system.url, token, { readings: rs });
+    const accepted = route === "POST /write" ? 204 : 202;
+    process.kill(influxd.pid!, "SIGSTOP");
+    let resumed = false;
+    try {
+      // 500 in flight (InfluxDB does not answer), then 2,000 queued: each answered at once.
+      for (let i = 0; i < 2_500; i += 500) expect((await send(readings.slice(i, i + 500))).status).toBe(accepted);
+      expect(system.writer.stats().queueDepth).toBe(2_500);
+      const sent = Date.now();
+      let answeredAt: number | undefined;
+      const held = send(readings.slice(2_500)).then((res) => ((answeredAt = Date.now()), res));
+      await new Promise((r) => setTimeout(r, 500));
+      const resumedAt = Date.now();
+      process.kill(influxd.pid!, "SIGCONT");
+      resumed = true;
+      expect((await held).status).toBe(accepted);
+      // Answered once InfluxDB took the write in flight and the queue drained below the mark, or
+      // (on a machine too loaded to look in time) after the longest hold of 2 s: never before either.
+      expect(answeredAt! >= resumedAt || answeredAt! - sent >= 2_000, `answered ${answeredAt! - sent} ms after sending, InfluxDB resumed after ${resumedAt - sent} ms`).toBe(true);
+    } finally {
+      if (!resumed) process.kill(influxd.pid!, "SIGCONT");
+    }
+    await withTimeout(system.writer.drained(), 30_000, "draining");
+    expect(await storedCount(system)).toBe(3_000);
   }, 60_000);
 });

@@ -2,8 +2,9 @@
 // flight, and never loses what it accepted. When InfluxDB fails, batches go to the on-disk spool and
 // are replayed in order with capped exponential backoff once it answers again. When the memory queue
 // is full, or InfluxDB is down and the spool is full, `enqueue` refuses with a BackpressureError
-// (HTTP 503 + Retry-After) rather than accepting what it cannot keep. Each batch that is in InfluxDB,
-// in the spool or refused by InfluxDB for good is released from the ingest journal (journal.ts).
+// (HTTP 503 + Retry-After) rather than accepting what it cannot keep; before that, while the queue is
+// deep, ingest requests wait for `room` before reading their bodies (queue-room.ts). Each batch that
+// is in InfluxDB, in the spool or refused by InfluxDB for good is released from the journal (journal.ts).
 // With INGEST_ACK=stored the spool is the shared one in the metadata database (sql-spool.ts) and each
 // request waits for its own readings (`stored`): those are written at once, not after WRITE_FLUSH_MS.
 import type { Reading } from "../../../common/reading.ts";
@@ -12,6 +13,8 @@ import { StorageRejectedError, type ReadingStore } from "../influx/store.ts";
 import type { Logger } from "../../../common/logger.ts";
 import { backoffDelay } from "../util/backoff.ts";
 import type { IngestJournal } from "./journal.ts";
+import { QueueRoom } from "./queue-room.ts";
+import type { BatchWriterOptions, WriterStats } from "./batch-writer-options.ts";
 import { takeBodies, type Chunk } from "./batch-bodies.ts";
 import { QueuedReadings } from "./queued-readings.ts";
 import { SettleTracker, type ReadingRange } from "./settle-tracker.ts";
@@ -27,34 +30,6 @@ interface Batch {
   body: Buffer<ArrayBuffer> | undefined;
   /** Number of its first reading (settle-tracker.ts). */
   seq: number;
-}
-
-export interface BatchWriterOptions {
-  batchSize: number;
-  flushMs: number;
-  concurrency: number;
-  queueMaxPoints: number;
-  spoolMaxBytes: number;
-  /** Backoff for replaying the spool: first delay and cap, in ms. */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
-  /** How often to look for batches other instances left in a shared spool (undefined: never). */
-  spoolPollMs?: number;
-}
-
-export interface WriterStats {
-  queueDepth: number;
-  inFlightPoints: number;
-  spoolBytes: number;
-  spoolBatches: number;
-  /** Journal on disk: accepted readings not yet in InfluxDB or the spool (plus released ones sharing a segment). */
-  journalBytes: number;
-  writtenPoints: number;
-  rejectedPoints: number;
-  storageWritable: boolean;
-  lastWriteError: string | undefined;
-  lastWriteErrorAt: string | undefined;
-  lastWriteOkAt: string | undefined;
 }
 
 export class BatchWriter {
@@ -82,6 +57,7 @@ export class BatchWriter {
   private replayRun: Promise<void> | undefined;
   private readonly writtenListeners: Array<(readings: readonly Reading[]) => void> = [];
   private readonly settling = new SettleTracker();
+  private readonly queueRoom: QueueRoom;
 
   constructor(
     private readonly store: ReadingStore,
@@ -90,6 +66,7 @@ export class BatchWriter {
     private readonly logger: Logger,
     private readonly journal?: IngestJournal,
   ) {
+    this.queueRoom = new QueueRoom(options.holdAbovePoints ?? Number.POSITIVE_INFINITY);
     if (!spool.isEmpty) {
       logger.info({ batches: spool.segments, bytes: spool.bytes }, "replaying spool left by the previous run");
       this.storageWritable = false;
@@ -173,6 +150,11 @@ export class BatchWriter {
     }
   }
 
+  /** Before an ingest request reads its body: undefined when the queue has room, else resolves once it has (queue-room.ts). */
+  room(): Promise<void> | undefined {
+    return this.storageWritable && !this.closed ? this.queueRoom.wait(this.pending.length) : undefined;
+  }
+
   /** Throws unless `count` more readings could be accepted now. */
   assertCapacity(count: number): void {
     if (this.closed) throw new StorageUnavailableError("Water Monitor is shutting down; send again shortly");
@@ -219,6 +201,7 @@ export class BatchWriter {
    */
   async close(timeoutMs: number): Promise<void> {
     this.closed = true;
+    this.queueRoom.release();
     clearTimeout(this.flushTimer);
     clearInterval(this.pollTimer);
     clearImmediate(this.flushSoon);
@@ -270,6 +253,7 @@ export class BatchWriter {
         this.pump(true);
       }, this.options.flushMs);
     }
+    this.queueRoom.update(this.storageWritable ? this.pending.length : 0);
     this.notifyIfIdle();
   }
 

@@ -75,6 +75,7 @@ export function influxWriteRouter(options: InfluxWriteRouteOptions): Router {
       if (!isPrecision(precision)) throw new ValidationError(`invalid precision "${precision}" (use n, u, ms, s, m or h)`);
       res.locals.precision = precision;
       res.locals.grant = await authenticateStation(req, options.tokens);
+      await options.service.room(); // the body is read once the write queue has room
       next();
     },
     // The bytes as received (UTF-8, as InfluxDB reads them), read line by line: no string of the

@@ -115,6 +115,11 @@ export class IngestService {
     private readonly options: IngestServiceOptions = {},
   ) {}
 
+  /** For a route before it reads a body: undefined to go on now, else resolves when the write queue has room (queue-room.ts). */
+  room(): Promise<void> | undefined {
+    return this.writer.room();
+  }
+
   /**
    * `candidates[i]` is undefined where the wire format could not be parsed; `prior` holds those
    * problems, so that the error lists every bad reading of the batch at once. Not async itself: the

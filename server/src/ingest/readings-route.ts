@@ -43,8 +43,9 @@ export function readingsRouter(options: ReadingsRouteOptions): Router {
     "/api/v1/readings",
     options.rateLimit ?? ((_req: express.Request, _res: express.Response, next: express.NextFunction) => next()),
     async (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      // Authenticate before reading a possibly large body.
+      // Authenticate before reading a possibly large body, and read it only once the write queue has room.
       res.locals.grant = await authenticateStation(req, options.tokens);
+      await options.service.room();
       next();
     },
     // body-parser reads the body (size limit, charset, gzip) and, when readJsonReadings takes it,
