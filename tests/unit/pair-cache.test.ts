@@ -1,7 +1,8 @@
 // PairCache (util/pair-cache.ts): every pair's value is made once and found again, whether its first
 // string has one second string (held directly) or several (held in a Map once the second arrives).
+// flatString gives back the same string, whatever its characters.
 import { describe, expect, it } from "vitest";
-import { PairCache } from "../../server/src/util/pair-cache.ts";
+import { flatString, PairCache } from "../../server/src/util/pair-cache.ts";
 
 describe("PairCache", () => {
   it.each([
@@ -23,5 +24,18 @@ describe("PairCache", () => {
       seen.set(key, value);
     }
     expect(made.sort()).toEqual([...seen.keys()].sort());
+  });
+});
+
+describe("flatString", () => {
+  it.each([
+    ["", "empty"],
+    ["DE-ELBE-ZEHREN\tdiclofenac\tKSI-DCF-01", "a series key"],
+    [`reading,parameter=ph,station=${"x".repeat(40)} `, "a line prefix"],
+    ["Zschopau-Kriebstein\tÄÖÜß", "German letters"],
+    ["长江寸滩\t嘉陵江", "Chinese"],
+    ["\u{1F30A}\t\u0000", "outside the BMP, and NUL"],
+  ])("%j (%s) comes back equal", (s) => {
+    expect(flatString(`${s}`)).toBe(s);
   });
 });

@@ -4,7 +4,7 @@
 // its station-wide no-data alert holds everything else about that station (per-series no-data,
 // sensor faults, reminders of its open alerts).
 import type { AlertRuleKind } from "../../../common/alerts.ts";
-import { PairCache } from "../util/pair-cache.ts";
+import { flatString, PairCache } from "../util/pair-cache.ts";
 import { categoryOf } from "./conditions.ts";
 
 export interface ActiveConditions {
@@ -16,8 +16,8 @@ export interface ActiveConditions {
 
 export type SuppressionReason = "sensor-fault" | "station-offline";
 
-const stationParameter = new PairCache((station: string, parameter: string) => `${station}\t${parameter}`);
-const seriesKeys = new PairCache((stationAndParameter: string, sensor: string) => `${stationAndParameter}\t${sensor}`);
+const stationParameter = new PairCache((station: string, parameter: string) => flatString(`${station}\t${parameter}`));
+const seriesKeys = new PairCache((stationAndParameter: string, sensor: string) => flatString(`${stationAndParameter}\t${sensor}`));
 
 /**
  * `station<TAB>parameter<TAB>sensor` (empty parameter and sensor for station-wide). Interned: the
