@@ -2,10 +2,11 @@
 // readings (InfluxDB takes them slower than ingest accepts them), an ingest request waits until the
 // queue has drained below the mark, or `maxWaitMs` has passed, before it reads its body. The body
 // waits in the socket meanwhile, not in the server's memory, and a client that waits for its answer
-// before sending more (every station gateway does) slows to what InfluxDB takes. Without it the queue
-// filled towards QUEUE_MAX_POINTS, each queued reading holding its stored line and columns, and only
-// then did clients learn (503, a resend of the whole body). Past `maxWaitMs` the request goes on and
-// the queue's hard limit decides, as before.
+// before sending more (as gateways and the simulator do) slows to what InfluxDB takes. Without it the
+// queue grew towards QUEUE_MAX_POINTS, each queued reading holding its stored line and columns, and
+// only then did clients learn (503, and a resend of the whole body). Past `maxWaitMs` the request goes
+// on and the queue's hard limit decides, as before. A waiter whose wait ran out stays listed until
+// the next release, which lets it go a second time: harmless.
 
 /** The longest a request waits for room before the queue's hard limit decides. */
 const MAX_WAIT_MS = 2_000;
