@@ -167,22 +167,21 @@ describe("honest statistics in Chromium", () => {
     await closeAll();
   });
 
-  it("reads at phone width: alerts, overview, station and compare", async () => {
-    for (const [name, hash] of [
-      ["alerts", "#/alerts"],
-      ["overview", "#/"],
-      ["station", `#/station/${ZEHREN}?range=30d&p=ethinylestradiol,carbamazepine`],
-      ["compare", `#/compare?mode=stations&parameter=carbamazepine&stations=${ZEHREN},DE-ELBE-SCHMILKA&range=24h`],
-    ] as const) {
-      for (const lang of ["en", "de", "zh"] as const) {
-        const page = await open(lang, hash, 390);
-        await page.waitForLoadState("networkidle");
-        await page.waitForTimeout(300);
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        await page.screenshot({ path: path.join(ARTIFACTS, `honest-phone-${name}-${lang}.png`), fullPage: true });
-        expect(overflow, `${name} in ${lang} scrolls sideways`).toBeLessThanOrEqual(1);
-      }
-      await closeAll();
+  // One test per view (three languages each): twelve pages in one test outgrew its minute on a loaded 2-core machine.
+  it.each([
+    ["alerts", "#/alerts"],
+    ["overview", "#/"],
+    ["station", `#/station/${ZEHREN}?range=30d&p=ethinylestradiol,carbamazepine`],
+    ["compare", `#/compare?mode=stations&parameter=carbamazepine&stations=${ZEHREN},DE-ELBE-SCHMILKA&range=24h`],
+  ] as const)("reads at phone width: %s", async (name, hash) => {
+    for (const lang of ["en", "de", "zh"] as const) {
+      const page = await open(lang, hash, 390);
+      await page.waitForLoadState("networkidle");
+      await page.waitForTimeout(300);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await page.screenshot({ path: path.join(ARTIFACTS, `honest-phone-${name}-${lang}.png`), fullPage: true });
+      expect(overflow, `${name} in ${lang} scrolls sideways`).toBeLessThanOrEqual(1);
     }
+    await closeAll();
   });
 });
