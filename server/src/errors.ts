@@ -1,4 +1,5 @@
 // Typed errors. The HTTP layer maps them to status codes in one place (http/error-middleware.ts).
+import type { Logger } from "../../common/logger.ts";
 
 export interface ErrorDetail {
   index?: number;
@@ -140,4 +141,14 @@ export class MetaUnavailableError extends RetryLaterError {
   override readonly name = "MetaUnavailableError";
   readonly code = "metadata_unavailable";
   readonly status = 503;
+}
+
+/**
+ * Logs the failure of a background pass that runs again (an outbox drain, a poll): the metadata
+ * database or InfluxDB being unavailable for a while (a restart, a cut connection) is a warning,
+ * since the next pass retries; anything else is an error.
+ */
+export function logFailedPass(logger: Pick<Logger, "warn" | "error">, err: unknown, msg: string): void {
+  if (err instanceof MetaUnavailableError || err instanceof StorageUnavailableError) logger.warn({ err }, msg);
+  else logger.error({ err }, msg);
 }

@@ -9,6 +9,7 @@ import type { MetaTransaction } from "../meta/store.ts";
 import type { OutboxRepository, OutboxRow } from "./outbox-repository.ts";
 import type { SubscriptionRepository, SubscriptionWithSecret } from "./subscription-repository.ts";
 import type { DeliveryResult } from "./webhook-sender.ts";
+import { logFailedPass } from "../errors.ts";
 
 export interface Deliverer {
   /** Delivers one row, or several (an email digest) as one message. */
@@ -73,7 +74,7 @@ export class NotificationOutbox {
     this.draining = (async () => {
       do {
         this.again = false;
-        await this.drain().catch((err: unknown) => this.logger.error({ err }, "outbox pass failed"));
+        await this.drain().catch((err: unknown) => logFailedPass(this.logger, err, "outbox pass failed"));
       } while (this.again && !this.stopped);
       this.draining = undefined;
     })();

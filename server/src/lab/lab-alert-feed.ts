@@ -12,6 +12,7 @@ import type { Scheduler } from "../util/clock.ts";
 import { SerialQueue } from "../util/serial-queue.ts";
 import type { LabAlerts } from "./lab-alerts.ts";
 import { affectedBy } from "./lab-undo.ts";
+import { logFailedPass } from "../errors.ts";
 
 /** Newest import id, and newest undo time, whose changes the leader has judged. */
 export const JUDGED_IMPORT_SETTING = "lab_alerts.judged_import_id";
@@ -46,7 +47,7 @@ export async function feedLabAlerts(deps: LabAlertFeedDeps): Promise<LabAlertFee
   // Changes from before the first instance ever followed the table were judged where they were made.
   await initCursor(deps.db, JUDGED_IMPORT_SETTING, async () => (await deps.db.selectFrom("lab_imports").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst())?.id ?? 0);
   await initCursor(deps.db, JUDGED_UNDO_SETTING, async () => (await deps.db.selectFrom("lab_imports").select((eb) => eb.fn.max("undone_at").as("at")).executeTakeFirst())?.at ?? 0);
-  const queue = new SerialQueue((err) => deps.logger.error({ err }, "judging other instances' lab changes failed; retried on the next poll"));
+  const queue = new SerialQueue((err) => logFailedPass(deps.logger, err, "judging other instances' lab changes failed; retried on the next poll"));
   // One pass waiting at most: polls during a long pass (a large import judged) do not pile up.
   let waiting = false;
   const catchUp = () => {
