@@ -147,8 +147,9 @@ describe("backpressure before the body is read (ingest/queue-room.ts)", () => {
   const lines = (rs: IngestReading[]) => rs.map((r) => `${MEASUREMENT},${TAG.station}=${r.station},${TAG.parameter}=${r.parameter} ${FIELD.value}=${r.value} ${r.time}`).join("\n");
 
   it.each(["POST /api/v1/readings", "POST /write"])("%s: held while the write queue is at its mark (InfluxDB stalled), answered once InfluxDB takes writes again; everything stored", async (route) => {
-    // Mark: 4 × WRITE_BATCH_SIZE × WRITE_CONCURRENCY = 2,000 queued readings.
-    const { influxd, system, token } = await ownSystem({ WRITE_BATCH_SIZE: "500", WRITE_CONCURRENCY: "1" });
+    // Mark: 4 × WRITE_BATCH_SIZE × WRITE_CONCURRENCY = 2,000 queued readings. Answered once journaled
+    // (with TEST_META=postgres the default is INGEST_ACK=stored, which waits for InfluxDB itself).
+    const { influxd, system, token } = await ownSystem({ WRITE_BATCH_SIZE: "500", WRITE_CONCURRENCY: "1", INGEST_ACK: "journal" });
     const readings = distinctReadings(3_000, Date.now() - 20 * 86_400_000);
     const send = (rs: IngestReading[]) =>
       route === "POST /write"
