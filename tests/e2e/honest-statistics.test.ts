@@ -181,6 +181,20 @@ describe("honest statistics in Chromium", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       await page.screenshot({ path: path.join(ARTIFACTS, `honest-phone-${name}-${lang}.png`), fullPage: true });
       expect(overflow, `${name} in ${lang} scrolls sideways`).toBeLessThanOrEqual(1);
+      if (name === "station" || name === "compare") {
+        // The legend is HTML under each chart and wraps: a canvas legend cut long entries at both edges.
+        const entries = await page.evaluate(() =>
+          [...document.querySelectorAll(".chart-legend-item")].map((e) => ({ text: e.textContent ?? "", left: e.getBoundingClientRect().left, right: e.getBoundingClientRect().right })),
+        );
+        expect(entries.length, `${name} in ${lang} has a chart legend`).toBeGreaterThan(0);
+        for (const e of entries) expect([e.left >= 0, e.right <= 390], `legend entry "${e.text}" (${name}, ${lang}) at ${e.left}–${e.right} px`).toEqual([true, true]);
+        // An entry is a button that switches its line off and on, as the canvas legend's entries did.
+        const first = page.locator(".chart-legend-item").first();
+        await first.click();
+        await expect.poll(() => first.getAttribute("aria-pressed")).toBe("false");
+        await first.click();
+        await expect.poll(() => first.getAttribute("aria-pressed")).toBe("true");
+      }
     }
     await closeAll();
   });

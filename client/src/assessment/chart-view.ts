@@ -15,7 +15,7 @@ export interface ChartHandle {
 }
 
 function draw(model: AssessmentChartModel, span: { from: number; to: number; zone: string }, ctx: AssessmentCtx, yTitle: string, aria: string, fmt: (v: number) => string): ChartHandle {
-  const chart = new SeriesChart({ height: 240 });
+  const chart = new SeriesChart({ height: 210 });
   // Chart.js needs the canvas in the document to size it: render once the element is attached.
   queueMicrotask(() =>
     chart.render({

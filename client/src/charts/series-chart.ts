@@ -7,7 +7,7 @@ import type { ApprovalSegment } from "../../../common/review.ts";
 import { BAND_GAP_PX } from "./approval-band.ts";
 import type { MaintenanceBand } from "./maintenance-band.ts";
 import type { LineDataset, PlotPoint, PointRole } from "./datasets.ts";
-import { drawChart, registerCharts } from "./setup.ts";
+import { drawChart } from "./setup.ts";
 import type { StandardsPluginLine } from "./standards-plugin.ts";
 
 export interface ChartView {
@@ -57,7 +57,9 @@ export interface SeriesChartOptions {
 
 export class SeriesChart {
   readonly element: HTMLElement;
+  private readonly box: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
+  private readonly legend: HTMLElement;
   private readonly selection: HTMLElement;
   private chart: Chart<"line", PlotPoint[]> | undefined;
   private dragStart: number | undefined;
@@ -65,7 +67,9 @@ export class SeriesChart {
   constructor(private readonly options: SeriesChartOptions = {}) {
     this.canvas = h("canvas", { role: "img" });
     this.selection = h("div", { class: "chart-selection", hidden: true, "aria-hidden": "true" });
-    this.element = h("div", { class: "chart-box", style: `height:${options.height ?? 260}px` }, this.canvas, this.selection);
+    this.box = h("div", { class: "chart-box", style: `height:${options.height ?? 230}px` }, this.canvas, this.selection);
+    this.legend = h("ul", { class: "chart-legend", hidden: true });
+    this.element = h("div", { class: "chart" }, this.box, this.legend);
     if (options.onZoom) this.enableDragZoom();
   }
 
@@ -73,7 +77,7 @@ export class SeriesChart {
   plotWidth(): number {
     const area = this.chart?.chartArea;
     if (area) return Math.max(1, Math.floor(area.right - area.left));
-    return Math.max(1, Math.floor((this.element.clientWidth || 600) - 70));
+    return Math.max(1, Math.floor((this.box.clientWidth || 600) - 70));
   }
 
   render(view: ChartView): void {
@@ -117,15 +121,9 @@ export class SeriesChart {
         },
         plugins: {
           decimation: { enabled: true, algorithm: "min-max" },
+          // Drawn as HTML under the canvas (html-legend.ts), from these labels.
           legend: {
-            position: "bottom",
-            onClick: (event, item, legend) => {
-              const ChartCtor = registerCharts();
-              ChartCtor.defaults.plugins.legend.onClick.call(legend, event, item, legend);
-              const index = item.datasetIndex;
-              if (index === undefined) return;
-              view.onLegendToggle?.(view.datasets[index]!, legend.chart.isDatasetVisible(index));
-            },
+            display: false,
             labels: {
               usePointStyle: true,
               boxHeight: 8,
@@ -144,6 +142,7 @@ export class SeriesChart {
             },
             filter: (item) => (item.dataset as LineDataset).role !== "min",
           },
+          wmHtmlLegend: { container: this.legend, onToggle: (index, visible) => view.onLegendToggle?.(view.datasets[index]!, visible) },
           wmStandards: { lines: view.standards },
           wmApprovals: { segments: view.approvals ?? [] },
           wmMaintenance: { bands: view.maintenance ?? [] },

@@ -18,6 +18,7 @@ import { labPlugin } from "./lab-plugin.ts";
 import { approvalBandPlugin } from "./approval-band.ts";
 import { maintenanceBandPlugin } from "./maintenance-band.ts";
 import { standardsPlugin } from "./standards-plugin.ts";
+import { htmlLegendPlugin } from "./html-legend.ts";
 
 let registered = false;
 
@@ -38,7 +39,7 @@ export function drawChart<TData>(canvas: HTMLCanvasElement, chart: Chart<"line",
 
 export function registerCharts(): typeof Chart {
   if (!registered) {
-    Chart.register(LineController, LineElement, PointElement, LinearScale, TimeScale, Filler, Legend, Tooltip, Decimation, standardsPlugin, labPlugin, approvalBandPlugin, maintenanceBandPlugin);
+    Chart.register(LineController, LineElement, PointElement, LinearScale, TimeScale, Filler, Legend, Tooltip, Decimation, standardsPlugin, labPlugin, approvalBandPlugin, maintenanceBandPlugin, htmlLegendPlugin);
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily || "system-ui, sans-serif";
     Chart.defaults.color = "#222";
     registered = true;

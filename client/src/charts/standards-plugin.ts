@@ -21,6 +21,32 @@ declare module "chart.js" {
   }
 }
 
+const LINE_PX = 13;
+
+/**
+ * `text` in lines no wider than `maxWidth` (as `measure` gives widths), broken at spaces, and
+ * between characters within a run wider than a line (Chinese has no spaces between words). A label
+ * that fits stays one line.
+ */
+export function wrapLabel(text: string, maxWidth: number, measure: (s: string) => number): string[] {
+  if (measure(text) <= maxWidth) return [text];
+  const lines: string[] = [];
+  let line = "";
+  const add = (piece: string, separator: string) => {
+    const next = line ? `${line}${separator}${piece}` : piece;
+    if (line && measure(next) > maxWidth) {
+      lines.push(line);
+      line = piece;
+    } else line = next;
+  };
+  for (const word of text.split(" ")) {
+    if (measure(word) <= maxWidth) add(word, " ");
+    else [...word].forEach((char, i) => add(char, i === 0 ? " " : ""));
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
 export const standardsPlugin: Plugin<"line", StandardsPluginOptions> = {
   id: "wmStandards",
   afterDatasetsDraw(chart: Chart, _args, options) {
@@ -33,7 +59,8 @@ export const standardsPlugin: Plugin<"line", StandardsPluginOptions> = {
     ctx.font = `11px ${chart.options.font?.family ?? "sans-serif"}`;
     ctx.textAlign = "right";
     ctx.textBaseline = "bottom";
-    let lastLabelY = Number.POSITIVE_INFINITY;
+    /** Top of the label drawn last (for a label under its line, as if it were above: keeps the next clear of this line). */
+    let lastTop = Number.POSITIVE_INFINITY;
     for (const line of [...lines].sort((a, b) => a.value - b.value)) {
       const py = y.getPixelForValue(line.value);
       if (!Number.isFinite(py) || py < area.top - 0.5 || py > area.bottom + 0.5) continue;
@@ -44,16 +71,22 @@ export const standardsPlugin: Plugin<"line", StandardsPluginOptions> = {
       ctx.moveTo(area.left, py);
       ctx.lineTo(area.right, py);
       ctx.stroke();
-      // Labels of close lines would overlap: put the next one below its line instead.
-      const above = lastLabelY - py > 14;
-      const ty = above ? py - 2 : py + 13;
-      const width = ctx.measureText(line.label).width;
+      // A label wider than the plot (a phone, a long language) wraps rather than being cut at the left.
+      const texts = wrapLabel(line.label, area.right - area.left - 8, (t) => ctx.measureText(t).width);
+      const height = texts.length * LINE_PX;
+      // Lines come bottom up; a label that would overlap the one below goes under its own line instead.
+      const above = lastTop >= py; // its box ends 1 px above its line
+      const bottom = above ? py - 2 : py + height;
       ctx.setLineDash([]);
-      ctx.fillStyle = "rgba(255,255,255,0.85)";
-      ctx.fillRect(area.right - width - 6, ty - 12, width + 4, 13);
-      ctx.fillStyle = line.colour;
-      ctx.fillText(line.label, area.right - 4, ty);
-      lastLabelY = above ? py : py - 14;
+      texts.forEach((text, i) => {
+        const ty = bottom - (texts.length - 1 - i) * LINE_PX;
+        const width = ctx.measureText(text).width;
+        ctx.fillStyle = "rgba(255,255,255,0.85)";
+        ctx.fillRect(area.right - width - 6, ty - 12, width + 4, LINE_PX);
+        ctx.fillStyle = line.colour;
+        ctx.fillText(text, area.right - 4, ty);
+      });
+      lastTop = above ? bottom + 1 - height : py - height;
     }
     ctx.restore();
   },

@@ -42,7 +42,7 @@ export function comparePage(ctx: AppContext, query: URLSearchParams): Page {
   const zone = listZone(ctx.p.zone);
 
   const chart = new SeriesChart({
-    height: 380,
+    height: 340,
     onZoom: (from, to) => {
       range = { key: "custom", from, to };
       update();
