@@ -12,6 +12,7 @@ const ALONE = ["tests/e2e/first-start.test.ts", "tests/integration/bench-smoke.t
 export default defineConfig({
   test: {
     globalSetup: ["tests/helpers/global-setup.ts"],
+    setupFiles: ["tests/helpers/exit-on-term.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -36,9 +36,18 @@ async function startRecorder(port = 0): Promise<Recorder> {
     start: async () => {},
   };
   let server: Server | undefined;
+  let stopping = false;
   recorder.start = () =>
     new Promise((resolve) => {
+      stopping = false;
       server = createServer(async (req, res) => {
+        // Down for every request that arrives after stop() began, also on a connection kept alive from
+        // before: server.close() alone would still serve those (a loaded machine's simulator sends
+        // everything that way, and the outage never happens).
+        if (stopping) {
+          req.socket.destroy();
+          return;
+        }
         const text = await body(req);
         const auth = req.headers.authorization;
         if (recorder.overloaded()) {
@@ -70,6 +79,7 @@ async function startRecorder(port = 0): Promise<Recorder> {
   recorder.stop = () =>
     new Promise((resolve) => {
       if (!server?.listening) return resolve();
+      stopping = true;
       // Requests in progress finish (and get their answer); new connections are refused.
       server.close(() => resolve());
       server.closeIdleConnections();
@@ -84,6 +94,10 @@ afterEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function untilFirstRequest(recorder: Recorder): Promise<void> {
+  while (recorder.requests.length === 0) await sleep(10);
+}
 
 /** Two simulated days of the whole network in about two wall-clock seconds, after a day of backfill. */
 function fastRun(recorder: Recorder, extra: Partial<SimulatorOptions> = {}): { sim: SimulatorHandle; generated: SimReading[] } {
@@ -125,7 +139,9 @@ describe("simulator uplink against a real HTTP endpoint", () => {
     const recorder = await startRecorder();
     running.push(recorder);
     const { sim, generated } = fastRun(recorder);
-    await sleep(800);
+    // The outage is timed from the simulator's first request, so that a slow start on a loaded machine cannot miss it.
+    await untilFirstRequest(recorder);
+    await sleep(300);
     await recorder.stop();
     const countAtStop = recorder.requests.length;
     await sleep(700);
@@ -164,7 +180,8 @@ describe("simulator uplink against a real HTTP endpoint", () => {
     const recorder = await startRecorder();
     running.push(recorder);
     const { sim, generated } = fastRun(recorder, { transport: "line-protocol" });
-    await sleep(600);
+    await untilFirstRequest(recorder);
+    await sleep(200);
     await recorder.stop();
     await sleep(400);
     await recorder.start();
