@@ -24,19 +24,25 @@ declare module "chart.js" {
 
 const MARKER_PX = 16;
 
-/** The entry's marker, drawn as the canvas legend draws it with `usePointStyle`. */
-function marker(item: LegendItem): HTMLCanvasElement {
+/**
+ * The entry's marker, drawn as the canvas legend draws it with `usePointStyle`, shown as the
+ * background of a span: the chart's canvas stays the one canvas of its panel, and a page's content
+ * holds no images.
+ */
+function marker(item: LegendItem): HTMLSpanElement {
   const ratio = window.devicePixelRatio || 1;
-  const canvas = h("canvas", { class: "chart-legend-marker", width: String(MARKER_PX * ratio), height: String(MARKER_PX * ratio), "aria-hidden": "true" });
+  const span = h("span", { class: "chart-legend-marker", "aria-hidden": "true" });
+  const canvas = h("canvas", { width: String(MARKER_PX * ratio), height: String(MARKER_PX * ratio) });
   const ctx = canvas.getContext("2d");
-  if (!ctx) return canvas;
+  if (!ctx) return span;
   ctx.scale(ratio, ratio);
   ctx.fillStyle = item.fillStyle as string;
   ctx.strokeStyle = item.strokeStyle as string;
   ctx.lineWidth = Math.min(item.lineWidth ?? 1, 3);
   ctx.setLineDash(item.lineDash ?? []);
   drawPointLegend(ctx, { radius: 4 * Math.SQRT2, pointStyle: item.pointStyle ?? "circle", rotation: item.rotation ?? 0, borderWidth: ctx.lineWidth }, MARKER_PX / 2, MARKER_PX / 2, 0);
-  return canvas;
+  span.style.backgroundImage = `url(${canvas.toDataURL()})`;
+  return span;
 }
 
 /** What the legend shows, to skip rebuilding it when a live update changed only the data. */
