@@ -48,15 +48,11 @@ function marker(item: LegendItem): HTMLSpanElement {
 /** What the legend shows, to skip rebuilding it when a live update changed only the data. */
 const signature = (items: LegendItem[]): string => JSON.stringify(items.map((i) => [i.datasetIndex, i.text, i.hidden, i.fillStyle, i.strokeStyle, i.lineDash, i.pointStyle]));
 
-/** Each legend's latest options: a click acts on the chart's current view, not the one it was built for. */
-const latest = new WeakMap<HTMLElement, HtmlLegendOptions>();
-
 export const htmlLegendPlugin: Plugin<"line", HtmlLegendOptions> = {
   id: "wmHtmlLegend",
   afterUpdate(chart: Chart, _args, options) {
     const container = options?.container;
     if (!container) return;
-    latest.set(container, options);
     const labels = chart.options.plugins?.legend?.labels;
     if (!labels?.generateLabels) return;
     const filter = labels.filter;
@@ -73,7 +69,8 @@ export const htmlLegendPlugin: Plugin<"line", HtmlLegendOptions> = {
           const visible = !chart.isDatasetVisible(index);
           chart.setDatasetVisibility(index, visible);
           chart.update();
-          latest.get(container)?.onToggle?.(index, visible);
+          // The chart's current options, not those the entry was built with: a live update renews the view.
+          chart.config.options?.plugins?.wmHtmlLegend?.onToggle?.(index, visible);
         });
         return h("li", {}, button);
       }),
