@@ -184,7 +184,10 @@ describe("honest statistics in Chromium", () => {
       if (name === "station" || name === "compare") {
         // The legend is HTML under each chart and wraps: a canvas legend cut long entries at both edges.
         const entries = await page.evaluate(() =>
-          [...document.querySelectorAll(".chart-legend-item")].map((e) => ({ text: e.textContent ?? "", left: e.getBoundingClientRect().left, right: e.getBoundingClientRect().right })),
+          [...document.querySelectorAll(".chart-legend-item")].map((e) => {
+            const { left, right } = e.getBoundingClientRect();
+            return { text: e.textContent ?? "", left, right };
+          }),
         );
         expect(entries.length, `${name} in ${lang} has a chart legend`).toBeGreaterThan(0);
         for (const e of entries) expect([e.left >= 0, e.right <= 390], `legend entry "${e.text}" (${name}, ${lang}) at ${e.left}–${e.right} px`).toEqual([true, true]);

@@ -82,6 +82,12 @@ async function outboxOf(s: AlertTestSystem, subscriptionId: number) {
   return (await s.alerting.outbox.rows()).filter((r) => r.subscription_id === subscriptionId && r.kind === "alert");
 }
 
+/** For expect.poll: the subscription's notices as [status, when next tried] and as [status, when sent]. */
+const queuedAt = (s: AlertTestSystem, id: number) => async () => (await outboxOf(s, id)).map((r) => [r.status, r.next_attempt_at]);
+const sentAt = (s: AlertTestSystem, id: number) => async () => (await outboxOf(s, id)).map((r) => [r.status, r.sent_at]);
+/** Notices are recorded, and deliveries noted, a moment after what the test saw (later under load, or on PostgreSQL). */
+const POLL = { timeout: 10_000 };
+
 /** Nothing is mailed until a minute before `at`; at `at` exactly one digest goes out. */
 async function theOneDigestAt(time: ManualTime, smtp: { mails: Mail[] }, at: number): Promise<Mail> {
   time.advance(at - MIN - time.now());
@@ -111,7 +117,7 @@ describe("email digests", () => {
     time.advance(20 * MIN);
     await post(s, ZEHREN, time.now() - MIN, 20); // resolved
     // The three notices are recorded after the ingest answers, so under load the last may come a moment later.
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.next_attempt_at]), { timeout: 10_000 }).toEqual([["pending", digestAt], ["pending", digestAt], ["pending", digestAt]]);
+    await expect.poll(queuedAt(s, subscription), POLL).toEqual([["pending", digestAt], ["pending", digestAt], ["pending", digestAt]]);
     expect(alertMails(smtp.mails)).toHaveLength(0);
 
     const digest = await theOneDigestAt(time, smtp, digestAt);
@@ -123,7 +129,7 @@ describe("email digests", () => {
     expect(body).toContain(`(${ZEHREN})`);
     expect(body).toContain(`(${SCHMILKA})`);
     expect(body).toMatch(/List-Unsubscribe: *</);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
+    await expect.poll(sentAt(s, subscription), POLL).toEqual([["sent", digestAt], ["sent", digestAt], ["sent", digestAt]]);
   });
 
   it("a daily digest goes out at the subscriber's midnight (America/New_York), not at midnight UTC", async () => {
@@ -139,7 +145,7 @@ describe("email digests", () => {
     time.advance(3 * HOUR); // 18:00 in New York
     await post(s, SCHMILKA, time.now() - MIN, 175);
     // Both notices queued (recorded after the ingest answer; a moment later on PostgreSQL) before midnight comes.
-    await expect.poll(async () => (await outboxOf(s, subscription)).length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await outboxOf(s, subscription)).length, POLL).toBe(2);
     // Midnight UTC (19:00 or 20:00 in New York) passes; the digest waits for the subscriber's own.
     const digest = await theOneDigestAt(time, smtp, midnight);
     expect(subjectOf(digest)).toBe("[Water Monitor] Digest: 2 alert notice(s), 2 active");
@@ -159,7 +165,7 @@ describe("quiet hours", () => {
     const subscription = await confirmedSubscription(s, smtp, quiet);
 
     await post(s, ZEHREN, start - MIN, 160);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.next_attempt_at]), { timeout: 10_000 }).toEqual([["pending", release]]);
+    await expect.poll(queuedAt(s, subscription), POLL).toEqual([["pending", release]]);
     expect(alertMails(smtp.mails)).toHaveLength(0);
 
     time.advance(release - MIN - time.now());
@@ -170,7 +176,7 @@ describe("quiet hours", () => {
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the held alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] ACTIVE: /);
     expect(unfold(mail.raw)).toContain(`(${ZEHREN})`);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", release]]);
+    await expect.poll(sentAt(s, subscription), POLL).toEqual([["sent", release]]);
   });
 
   it("deliver a notice created outside them at once", async () => {
@@ -183,7 +189,7 @@ describe("quiet hours", () => {
     await post(s, ZEHREN, start - MIN, 160);
     const mail = await eventually(() => alertMails(smtp.mails)[0], "the alert mail");
     expect(subjectOf(mail)).toMatch(/^\[Water Monitor\] ACTIVE: /);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.sent_at]), { timeout: 10_000 }).toEqual([["sent", start]]);
+    await expect.poll(sentAt(s, subscription), POLL).toEqual([["sent", start]]);
   });
 
   it("hold a reminder that falls into them, like any other notice", async () => {
@@ -217,7 +223,7 @@ describe("quiet hours", () => {
     const subscription = await confirmedSubscription(s, smtp, quiet);
 
     await post(s, ZEHREN, start - 15 * MIN, 160);
-    await expect.poll(async () => (await outboxOf(s, subscription)).map((r) => [r.status, r.next_attempt_at]), { timeout: 10_000 }).toEqual([["pending", sevenNextMorning(start)]]);
+    await expect.poll(queuedAt(s, subscription), POLL).toEqual([["pending", sevenNextMorning(start)]]);
     await settle();
     expect(alertMails(smtp.mails)).toHaveLength(0);
   });
