@@ -84,6 +84,7 @@ const envSchema = z.object({
   LIVE_MAX_BACKLOG: z.coerce.number().int().min(1).max(100_000).default(100),
   STORAGE_WATCH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(1_000).default(100),
+  HEAP_SLACK_MB: z.coerce.number().int().min(0).max(65_536).default(96),
   LIVE_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   ROLLUP_REPAIR_QUIET_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   ROLLUP_REPAIR_MAX_WAIT_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
@@ -201,6 +202,11 @@ export interface Config {
    * (V8's --heap-growing-percent, set by main.ts); 0 = V8's own choice (up to 4×, by allocation rate).
    */
   heapGrowingPercent: number;
+  /**
+   * At most this much garbage (MB) past what the last full collection kept: the growth above is
+   * lowered for a large live heap (heap-setting.ts); 0 = HEAP_GROWING_PERCENT alone.
+   */
+  heapSlackMb: number;
   /** How often every live connection's session or token is checked again (expiry). */
   liveRecheckMs: number;
   /** Late history is rolled up into rp_1m/rp_1h once writes have paused this long ... */
@@ -338,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveMaxBacklog: e.LIVE_MAX_BACKLOG,
     storageWatchMs: e.STORAGE_WATCH_MS,
     heapGrowingPercent: e.HEAP_GROWING_PERCENT,
+    heapSlackMb: e.HEAP_SLACK_MB,
     liveRecheckMs: e.LIVE_RECHECK_MS,
     rollupRepairQuietMs: e.ROLLUP_REPAIR_QUIET_MS,
     rollupRepairMaxWaitMs: e.ROLLUP_REPAIR_MAX_WAIT_MS,

@@ -1,6 +1,6 @@
 // Pieces of the ingest benchmarks (ingest.bench.ts, cluster.bench.ts): requests of a batch each,
 // resent after 503 as a station would, and where a phase's CPU went.
-import { processCpuSeconds, type ServerProcess } from "./server-process.ts";
+import { mainThreadCpuSeconds, processCpuSeconds, type ServerProcess } from "./server-process.ts";
 
 export function batches<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -35,6 +35,8 @@ export interface Phase {
   influxdMicros: number;
   senderMicros: number;
   serverMicros: number;
+  /** Of serverMicros, the server's main thread (JavaScript); the rest ran on its helper threads. */
+  serverMainMicros: number;
 }
 
 /**
@@ -43,7 +45,8 @@ export interface Phase {
  */
 export async function phase(count: number, influxdPid: number | undefined, server: ServerProcess | undefined, fn: () => Promise<void>): Promise<Phase> {
   const influxdCpu = () => (influxdPid === undefined ? 0 : processCpuSeconds(influxdPid));
-  const [influxd0, server0, sender0, t0] = [influxdCpu(), server?.cpuSeconds() ?? 0, process.cpuUsage(), performance.now()];
+  const serverMain = () => (server === undefined ? 0 : mainThreadCpuSeconds(server.pid));
+  const [influxd0, server0, main0, sender0, t0] = [influxdCpu(), server?.cpuSeconds() ?? 0, serverMain(), process.cpuUsage(), performance.now()];
   await fn();
   const seconds = (performance.now() - t0) / 1000;
   const sender = process.cpuUsage(sender0);
@@ -53,5 +56,6 @@ export async function phase(count: number, influxdPid: number | undefined, serve
     influxdMicros: perPoint(influxdCpu() - influxd0),
     senderMicros: perPoint((sender.user + sender.system) / 1e6),
     serverMicros: perPoint((server?.cpuSeconds() ?? 0) - server0),
+    serverMainMicros: perPoint(serverMain() - main0),
   };
 }

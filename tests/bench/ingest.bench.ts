@@ -62,7 +62,7 @@ async function storedPhase(influxUrl: string, influxdPid: number | undefined, po
 }
 
 const cpuFigure = (label: string, p: Phase): BenchFigure => ({
-  label: `${label}: CPU per point, InfluxDB ${p.influxdMicros.toFixed(1)} µs + senders ${p.senderMicros.toFixed(1)} µs + Water Monitor server`,
+  label: `${label}: CPU per point, InfluxDB ${p.influxdMicros.toFixed(1)} µs + senders ${p.senderMicros.toFixed(1)} µs + Water Monitor server (main thread ${p.serverMainMicros.toFixed(1)} µs, helper threads ${(p.serverMicros - p.serverMainMicros).toFixed(1)} µs)`,
   value: p.serverMicros,
   unit: `µs (${os.availableParallelism()} cores)`,
 });

@@ -178,8 +178,21 @@ function statusMb(pid: number, field: string): number {
 
 /** CPU time (user + system) process `pid` has used so far, in seconds. */
 export function processCpuSeconds(pid: number): number {
-  // /proc/<pid>/stat fields 14 and 15 (after the parenthesised command name): utime, stime in clock ticks.
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of process `pid`'s main thread (the one running JavaScript) so far, in seconds: the rest
+ * of processCpuSeconds went to its other threads (V8's concurrent and parallel garbage collection,
+ * libuv's pool: file writes, fsync, gzip).
+ */
+export function mainThreadCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuSeconds(file: string): number {
+  // Fields 14 and 15 of a stat file (after the parenthesised command name): utime, stime in clock ticks.
+  const stat = readFileSync(file, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }

@@ -6,12 +6,13 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
-import { createUser, type TestUser } from "../helpers/auth.ts";
+import { createUser, loginSession, type TestUser } from "../helpers/auth.ts";
+import { collectPageErrors } from "../helpers/chromium.ts";
 import { testReading } from "../helpers/catalog.ts";
 import { importFile } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, type WatchedPage } from "./auth-kit.ts";
-import { ARTIFACTS, buildClientOnce, failOnPageErrors } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
 import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
@@ -133,5 +134,51 @@ describe("Lab results in Chromium", () => {
     expect(await page.textContent("[data-stat=passing-bablok] h3")).toMatch(/Passing–Bablok/);
     expect(await page.getAttribute("[data-testid=validation-csv]", "href")).toMatch(/^\/api\/v1\/lab\/validation\.csv\?station=DE-ELBE-ZEHREN/);
     await shot("lab-validation.png");
+  });
+
+  it.each([
+    ["en", "95 % limits of agreement"],
+    ["de", "95-%-Übereinstimmungsgrenzen"],
+    ["zh", "95% 一致性界限"],
+  ] as const)("reads the validation page at phone width in %s: legends wrap, one entry switches both limits of agreement", async (lang, limits) => {
+    const session = await loginSession(system!, "researcher");
+    const context = await sessionContext(browser(), system!.url, session.cookie, { lang, width: 390, timezoneId: "Europe/Berlin" });
+    try {
+      const page = await context.newPage();
+      const errors = collectPageErrors(page);
+      await page.goto(`${system!.url}/#/validation?station=${STATION}&parameter=carbamazepine&sensor=SIM-DE-ELBE-ZEHREN-CARBAMAZEPINE&period=3m`);
+      await page.waitForSelector("[data-testid=validation-summary]");
+      await page.waitForSelector(".chart-legend-item");
+      await page.screenshot({ path: path.join(ARTIFACTS, `lab-validation-phone-${lang}.png`), fullPage: true });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
+      // The legends are HTML under the charts, wrapping on a phone instead of being cut at the canvas edges.
+      const entries = await page.evaluate(() => [...document.querySelectorAll(".chart-legend-item")].map((e) => [e.textContent, e.getBoundingClientRect().left, e.getBoundingClientRect().right] as const));
+      expect(entries.length).toBeGreaterThanOrEqual(5);
+      for (const [text, left, right] of entries) expect([left >= 0, right <= 390], `legend entry "${text}" at ${left}–${right} px`).toEqual([true, true]);
+      // The Bland–Altman chart's one entry for both limits of agreement hides both lines: no pixel of their colour is left.
+      // In ng/L, where the differences spread (in % of the lab value all are 10 %, and both limits lie under the mean's line).
+      const absolute = page.locator(".validation-toggle button").nth(1);
+      await absolute.click();
+      await expect.poll(() => absolute.getAttribute("aria-pressed")).toBe("true");
+      const chart = page.locator(".chart", { has: page.locator(".chart-legend-item", { hasText: limits }) });
+      const limitPixels = () =>
+        chart.locator("canvas").evaluate((canvas: HTMLCanvasElement) => {
+          const { data } = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height);
+          let n = 0;
+          // #CC79A7, the limits' colour (charts/validation-charts.ts), within antialiasing.
+          for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 0xcc) + Math.abs(data[i + 1]! - 0x79) + Math.abs(data[i + 2]! - 0xa7) < 24 && data[i + 3]! > 200) n++;
+          return n;
+        });
+      expect(await limitPixels()).toBeGreaterThan(20);
+      const entry = chart.locator(".chart-legend-item", { hasText: limits });
+      await entry.click();
+      await expect.poll(() => entry.getAttribute("aria-pressed")).toBe("false");
+      await expect.poll(limitPixels).toBe(0);
+      await entry.click();
+      await expect.poll(limitPixels).toBeGreaterThan(20);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -16,6 +16,7 @@ describe("loadConfig", () => {
     expect(config.simulator.enabled).toBe(true);
     expect(config.ingest.maxReadings).toBe(10_000);
     expect(config.heapGrowingPercent).toBe(100);
+    expect(config.heapSlackMb).toBe(96);
     expect(path.isAbsolute(config.dataDir)).toBe(true);
   });
 
@@ -47,6 +48,7 @@ describe("loadConfig", () => {
     ["INGEST_ACK", "fsync", /INGEST_ACK="fsync": must be journal or stored/],
     ["HEAP_GROWING_PERCENT", "-5", /HEAP_GROWING_PERCENT="-5"/],
     ["HEAP_GROWING_PERCENT", "2.5", /HEAP_GROWING_PERCENT="2.5"/],
+    ["HEAP_SLACK_MB", "-1", /HEAP_SLACK_MB="-1"/],
   ])("rejects %s=%s with a message naming the variable", (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

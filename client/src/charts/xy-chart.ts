@@ -1,5 +1,6 @@
 // A Chart.js chart of x–y datasets (charts/validation-charts.ts) on linear axes, or with a time x axis:
-// the sensor validation's scatter, Bland–Altman and drift figures. No animation, tooltips per pair.
+// the sensor validation's scatter, Bland–Altman and drift figures. No animation, tooltips per pair;
+// the legend is HTML under the canvas (html-legend.ts), so long entries wrap on a phone.
 import type { Chart, ChartConfiguration, TooltipItem } from "chart.js";
 import { h } from "../dom.ts";
 import { DISPLAY_FORMATS, timeUnitFor } from "./series-chart.ts";
@@ -24,11 +25,13 @@ export interface XYView {
 export class XYChart {
   readonly element: HTMLElement;
   private readonly canvas: HTMLCanvasElement;
+  private readonly legend: HTMLElement;
   private chart: Chart<"line", XYPoint[]> | undefined;
 
   constructor(height = 320) {
     this.canvas = h("canvas", { role: "img" });
-    this.element = h("div", { class: "chart-box", style: `height:${height}px` }, this.canvas);
+    this.legend = h("ul", { class: "chart-legend", hidden: true });
+    this.element = h("div", { class: "chart" }, h("div", { class: "chart-box", style: `height:${height}px` }, this.canvas), this.legend);
   }
 
   render(view: XYView): void {
@@ -39,6 +42,16 @@ export class XYChart {
   destroy(): void {
     this.chart?.destroy();
     this.chart = undefined;
+  }
+
+  private toggleLabel(index: number, visible: boolean): void {
+    const chart = this.chart;
+    if (!chart) return;
+    const label = chart.data.datasets[index]?.label;
+    chart.data.datasets.forEach((d, i) => {
+      if (i !== index && d.label === label) chart.setDatasetVisibility(i, visible);
+    });
+    chart.update();
   }
 
   private config(view: XYView): ChartConfiguration<"line", XYPoint[]> {
@@ -70,7 +83,7 @@ export class XYChart {
         plugins: {
           decimation: { enabled: false },
           legend: {
-            position: "bottom",
+            display: false,
             labels: {
               usePointStyle: true,
               boxHeight: 8,
@@ -78,6 +91,8 @@ export class XYChart {
               filter: (item, data) => data.datasets.findIndex((d) => d.label === item.text) === item.datasetIndex && (data.datasets[item.datasetIndex ?? 0]?.data.length ?? 0) > 0,
             },
           },
+          // An entry shared by datasets of one label (the two limits of agreement) switches them all.
+          wmHtmlLegend: { container: this.legend, onToggle: (index, visible) => this.toggleLabel(index, visible) },
           tooltip: {
             filter: (item) => (item.dataset as unknown as XYDataset).kind !== "line",
             callbacks: {
