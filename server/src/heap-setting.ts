@@ -5,7 +5,7 @@ import { constants, PerformanceObserver } from "node:perf_hooks";
 import v8 from "node:v8";
 import type { Config } from "./config.ts";
 
-/** Below this V8 would collect the whole heap again after a quarter of it was allocated anew: CPU for nothing. */
+/** The lowest growth it sets: lower, full collections would follow each other closely, much CPU for little memory. */
 export const MIN_GROWING_PERCENT = 25;
 /** A change smaller than this is not worth setting. */
 const STEP_PERCENT = 5;

@@ -389,6 +389,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await alerting.stop();
       await leadership.close();
       await maintenance.calendar.idle();
+      await cluster.release();
       await meta.close();
     })();
     return closing;

@@ -209,4 +209,27 @@ describe("behind HAProxy (deploy/haproxy.cfg)", () => {
     await closing;
     for (let i = 0; i < 6; i++) expect((await fetch(`${proxy.url}/api/v1/stations`)).status).toBe(200);
   }, 20_000);
+
+  it("shuts down cleanly when something is announced to live clients late in its shutdown (after its HTTP server closed)", async () => {
+    // The alert engine stops after the HTTP server and the readings stream: an alert it announces
+    // then goes to the other instances through socket.io's Redis adapter (as redis-cluster.ts sends
+    // alerts, and as a change of someone's rights is sent), whose connection must still be open.
+    const stop = a.alerting.stop.bind(a.alerting);
+    a.alerting.stop = async () => {
+      a.io.emit("alertUpdated", { id: 1 });
+      a.io.serverSideEmit("recheckLive", "anonymous");
+      await new Promise((r) => setTimeout(r, 200));
+      return stop();
+    };
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+      await a.close();
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      process.off("unhandledRejection", onRejection);
+    }
+    expect(rejections.map(String)).toEqual([]);
+  }, 20_000);
 });

@@ -28,6 +28,7 @@ export function localLink(drain: Drain): ClusterLink {
     recheckLive: async (scope) => liveAccess?.recheck(scope),
     drain: () => drain.start(),
     close: async () => undefined,
+    release: async () => undefined,
   };
 }
 

@@ -41,8 +41,15 @@ export interface ClusterLink {
   recheckLive(scope: { userId: number } | "anonymous"): Promise<unknown>;
   /** Shutdown's first step: draining for SHUTDOWN_DRAIN_SECONDS while requests are still answered. */
   drain(): Promise<void>;
-  /** After the HTTP server closed: hands on what is unsent, closes the connections. */
+  /** After the HTTP server closed: hands on what is unsent, stops the readings stream, closes its connections. */
   close(): Promise<void>;
+  /**
+   * Last of shutdown, once nothing in this process emits to live clients any more (the alert engine,
+   * the lab feed and the leader's duties stopped): closes the connection socket.io's adapter sends
+   * through. Closed earlier, a final alert or change announced during shutdown was sent to a closed
+   * connection, and the adapter's rejection ended the process (`npm run bench`, cluster benchmark).
+   */
+  release(): Promise<void>;
 }
 
 /** Shutdown's first step, shared by both links: health answers 503 "draining" for `ms`. */

@@ -104,7 +104,8 @@ export async function openRedisCluster(url: string, options: RedisClusterOptions
       // The readers are blocked in XREAD for up to a second: nothing of theirs is worth waiting for.
       fanoutReader.destroy();
       groupReader.destroy();
-      await Promise.all([commands, live].map(closeRedis));
+      await closeRedis(commands);
     },
+    release: () => closeRedis(live),
   };
 }

@@ -39,7 +39,6 @@ export interface SeriesServiceOptions {
   readSlots?: number;
 }
 
-
 /**
  * How far /api/v1/latest looks back. A week covers a station that is offline over a long weekend
  * (the no-data alert fires after an hour, and the overview calls a station offline then), yet spans
