@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach, expect, inject } from "vitest";
 import { clientBuildDir, useClientDir } from "../helpers/client-build.ts";
 
@@ -69,4 +69,14 @@ export async function sessionContext(
   await context.addCookies([{ name: name!, value: value.join("="), url }]);
   await context.addInitScript((lang) => localStorage.setItem("water-monitor.preferences", JSON.stringify({ lang, unit: "ng/L", zone: "station" })), options.lang);
   return context;
+}
+
+/** The page's chart legend entries (charts/html-legend.ts) with their text and left and right edges in CSS px. */
+export function legendEntries(page: Page): Promise<Array<{ text: string; left: number; right: number }>> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll(".chart-legend-item")].map((e) => {
+      const { left, right } = e.getBoundingClientRect();
+      return { text: e.textContent ?? "", left, right };
+    }),
+  );
 }

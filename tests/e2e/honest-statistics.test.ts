@@ -7,7 +7,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Reading } from "../../common/reading.ts";
-import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors, legendEntries, sessionContext } from "./e2e-kit.ts";
 import { collectPageErrors } from "../helpers/chromium.ts";
 import { loginSession, type LoginSession } from "../helpers/auth.ts";
 import { eventually, startAlertSystem, type AlertTestSystem } from "../helpers/alert-system.ts";
@@ -183,12 +183,7 @@ describe("honest statistics in Chromium", () => {
       expect(overflow, `${name} in ${lang} scrolls sideways`).toBeLessThanOrEqual(1);
       if (name === "station" || name === "compare") {
         // The legend is HTML under each chart and wraps: a canvas legend cut long entries at both edges.
-        const entries = await page.evaluate(() =>
-          [...document.querySelectorAll(".chart-legend-item")].map((e) => {
-            const { left, right } = e.getBoundingClientRect();
-            return { text: e.textContent ?? "", left, right };
-          }),
-        );
+        const entries = await legendEntries(page);
         expect(entries.length, `${name} in ${lang} has a chart legend`).toBeGreaterThan(0);
         for (const e of entries) expect([e.left >= 0, e.right <= 390], `legend entry "${e.text}" (${name}, ${lang}) at ${e.left}–${e.right} px`).toEqual([true, true]);
         // An entry is a button that switches its line off and on, as the canvas legend's entries did.

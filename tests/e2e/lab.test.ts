@@ -12,7 +12,7 @@ import { testReading } from "../helpers/catalog.ts";
 import { importFile } from "../helpers/lab-client.ts";
 import { startTestSystem, type TestSystem } from "../helpers/test-system.ts";
 import { logInThroughForm, newWatchedPage, type WatchedPage } from "./auth-kit.ts";
-import { ARTIFACTS, buildClientOnce, failOnPageErrors, sessionContext } from "./e2e-kit.ts";
+import { ARTIFACTS, buildClientOnce, failOnPageErrors, legendEntries, sessionContext } from "./e2e-kit.ts";
 import { useChromium } from "../helpers/chromium-fixture.ts";
 
 const STATION = "DE-ELBE-ZEHREN";
@@ -152,9 +152,9 @@ describe("Lab results in Chromium", () => {
       await page.screenshot({ path: path.join(ARTIFACTS, `lab-validation-phone-${lang}.png`), fullPage: true });
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(1);
       // The legends are HTML under the charts, wrapping on a phone instead of being cut at the canvas edges.
-      const entries = await page.evaluate(() => [...document.querySelectorAll(".chart-legend-item")].map((e) => [e.textContent, e.getBoundingClientRect().left, e.getBoundingClientRect().right] as const));
+      const entries = await legendEntries(page);
       expect(entries.length).toBeGreaterThanOrEqual(5);
-      for (const [text, left, right] of entries) expect([left >= 0, right <= 390], `legend entry "${text}" at ${left}–${right} px`).toEqual([true, true]);
+      for (const e of entries) expect([e.left >= 0, e.right <= 390], `legend entry "${e.text}" at ${e.left}–${e.right} px`).toEqual([true, true]);
       // The Bland–Altman chart's one entry for both limits of agreement hides both lines: no pixel of their colour is left.
       // In ng/L, where the differences spread (in % of the lab value all are 10 %, and both limits lie under the mean's line).
       const absolute = page.locator(".validation-toggle button").nth(1);
