@@ -43,7 +43,8 @@ export function applyHeapSetting(config: Pick<Config, "heapGrowingPercent" | "he
     const major = list.getEntries().some((e) => (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
     if (!major) return;
     const next = growingPercentFor(v8.getHeapStatistics().used_heap_size, ceiling, slack);
-    if (Math.abs(next - current) < STEP_PERCENT && !(next === ceiling && current !== ceiling)) return;
+    // Small steps are skipped, except back to the ceiling.
+    if (next === current || (Math.abs(next - current) < STEP_PERCENT && next !== ceiling)) return;
     current = next;
     setFlags(`--heap-growing-percent=${next}`);
   });
