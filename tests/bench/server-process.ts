@@ -103,13 +103,17 @@ export async function startServerProcess(
     });
     child.once("exit", (code) => reject(new Error(`server exited (${code}) before it was ready: ${out.slice(-500)}`)));
   });
+  // One admin session for all helpers: logins are limited per address and minute (the cluster
+  // benchmark takes up to 40 station tokens in a row), while a session serves any number of calls.
+  let session: Promise<{ cookie: string; csrfToken: string }> | undefined;
+  const admin = () => (session ??= adminLogin(url, adminPassword));
   return {
     url,
     pid: child.pid!,
     dataDir,
-    adminCookie: () => adminLogin(url, adminPassword).then((l) => l.cookie),
+    adminCookie: () => admin().then((l) => l.cookie),
     stationToken: async () => {
-      const { cookie, csrfToken } = await adminLogin(url, adminPassword);
+      const { cookie, csrfToken } = await admin();
       const res = await fetch(`${url}/api/v1/admin/station-tokens`, {
         method: "POST",
         headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
