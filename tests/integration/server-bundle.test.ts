@@ -31,4 +31,11 @@ describe("server bundle", () => {
     expect(cmdline).not.toContain("tsx");
     expect(cmdline.some((arg) => arg.endsWith("server/dist/main.mjs"))).toBe(true);
   }, 60_000);
+
+  it("hands out more station tokens in a row than logins are allowed per minute (one admin session)", async () => {
+    // The cluster benchmark takes up to 40 tokens in a row; logins are limited to 20 a minute per address.
+    const tokens = [];
+    for (let i = 0; i < 25; i++) tokens.push(await server!.stationToken());
+    expect(new Set(tokens).size).toBe(25);
+  }, 60_000);
 });
