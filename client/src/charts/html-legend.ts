@@ -11,7 +11,7 @@ import { h } from "../dom.ts";
 export interface HtmlLegendOptions {
   /** Where the legend goes; no legend without one. */
   container?: HTMLElement;
-  /** A dataset was switched on or off by its entry. */
+  /** A dataset was switched on or off by its entry; called before the chart is updated. */
   onToggle?: (datasetIndex: number, visible: boolean) => void;
 }
 
@@ -68,9 +68,10 @@ export const htmlLegendPlugin: Plugin<"line", HtmlLegendOptions> = {
           if (index === undefined) return;
           const visible = !chart.isDatasetVisible(index);
           chart.setDatasetVisibility(index, visible);
-          chart.update();
+          // Before the one update: the callback may switch related datasets too (xy-chart.ts).
           // The chart's current options, not those the entry was built with: a live update renews the view.
           chart.config.options?.plugins?.wmHtmlLegend?.onToggle?.(index, visible);
+          chart.update();
         });
         return h("li", {}, button);
       }),

@@ -44,6 +44,7 @@ export class XYChart {
     this.chart = undefined;
   }
 
+  /** The other datasets of the entry's label, switched with it (the legend updates the chart after). */
   private toggleLabel(index: number, visible: boolean): void {
     const chart = this.chart;
     if (!chart) return;
@@ -51,7 +52,6 @@ export class XYChart {
     chart.data.datasets.forEach((d, i) => {
       if (i !== index && d.label === label) chart.setDatasetVisibility(i, visible);
     });
-    chart.update();
   }
 
   private config(view: XYView): ChartConfiguration<"line", XYPoint[]> {
