@@ -16,7 +16,7 @@ import { rawPointsQuery, tagLiteral, type CatalogSeries } from "../../server/src
 import { FIELD, MEASUREMENT, TAG } from "../../common/wire.ts";
 import { RETENTION } from "../../server/src/influx/schema.ts";
 import { startSystem } from "../../server/src/system.ts";
-import { aggregateStatements, readAggregates, type AggregateRead } from "../../server/src/query/aggregate-reader.ts";
+import { aggregateStatements } from "../../server/src/query/aggregate-reader.ts";
 import { authHeaders } from "../helpers/auth.ts";
 import { chooseResolution } from "../../server/src/query/resolution.ts";
 import { SCHEMA_RETENTION } from "../../server/src/query/series-service.ts";
@@ -160,20 +160,20 @@ function chartBenchmark(name: string, fullDays: number, target: string): Benchma
         // The statements our server sends, timed on their own: what InfluxDB's part of our time is.
         const plan = chooseResolution({ from, to, width: WIDTH, now: Date.now(), retention: SCHEMA_RETENTION });
         // (A range short enough for raw points, as in the smoke run, reads them in one statement.)
-        const reads: AggregateRead[] =
+        const ourStatements = list.map((s) =>
           plan.kind === "raw"
-            ? []
-            : list.map((s) => ({ series: s, from, to, intervalMs: plan.intervalMs, rollup: plan.rollup, rawHorizon: Date.now() - SCHEMA_RETENTION.rawMs, completeness: server.rollups }));
-        const ourStatements = plan.kind === "raw" ? list.map((s) => ({ parts: [], statements: [rawPointsQuery(s, from, to, WIDTH + 1)] })) : reads.map(aggregateStatements);
+            ? { parts: [], statements: [rawPointsQuery(s, from, to, WIDTH + 1)] }
+            : aggregateStatements({ series: s, from, to, intervalMs: plan.intervalMs, rollup: plan.rollup, rawHorizon: Date.now() - SCHEMA_RETENTION.rawMs, completeness: server.rollups }),
+        );
         const shareOf = (sources: readonly string[]) =>
           ourStatements.reduce((sum, s) => sum + s.parts.filter((p) => sources.includes(p.source)).reduce((n, p) => n + p.to - p.from, 0), 0) / (list.length * (to + 1 - from));
         const rollupShare = shareOf(["rollup1m", "rollup1h", "rollup6h"]);
         const sixHourShare = shareOf(["rollup6h"]);
-        // As the server sends them to a visitor: every series' statements in one request (readAggregates).
+        // As the server sends them to a visitor: every series' statements in one request (readAggregates with one request).
+        const allStatements = ourStatements.flatMap((s) => s.statements);
         const influxOnly = async (): Promise<number> => {
           const t = performance.now();
-          if (plan.kind === "raw") await store.queryEach(ourStatements.flatMap((s) => s.statements));
-          else await readAggregates(store, reads, 1);
+          await store.queryEach(allStatements);
           return performance.now() - t;
         };
         let rawPoints = 0;
